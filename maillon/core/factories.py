@@ -1,0 +1,78 @@
+import datetime
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, LifecycleStep, User
+
+DEFAULT_PASSWORD = "mot-de-passe-de-test-1234"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password(DEFAULT_PASSWORD)
+
+    class Params:
+        with_totp = factory.Trait(totp=factory.RelatedFactory("maillon.core.factories.TOTPDeviceFactory", "user"))
+        admin = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Application d'authentification"
+    confirmed = True
+
+
+class CptsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cpts
+
+    name = factory.Sequence(lambda n: f"CPTS du territoire {n}")
+    slug = factory.Sequence(lambda n: f"cpts-{n}")
+    email = factory.Sequence(lambda n: f"contact{n}@cpts.example.org")
+    status = CptsStatus.LETTER_OF_INTENT
+
+    class Params:
+        signed = factory.Trait(status=CptsStatus.ACI_SIGNED)
+
+
+class LifecycleStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifecycleStep
+
+    cpts = factory.SubFactory(CptsFactory)
+    status = CptsStatus.LETTER_OF_INTENT
+    date = factory.LazyFunction(datetime.date.today)
+
+
+class CptsRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CptsRole
+
+    user = factory.SubFactory(UserFactory)
+    cpts = factory.SubFactory(CptsFactory)
+    role = CptsRoleKind.MEMBER
+
+    class Params:
+        coordinator = factory.Trait(role=CptsRoleKind.COORDINATOR)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """`ApiTokenFactory()` gives a token; use ApiToken.issue to know its plain value."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = "Script"
+    digest = factory.Sequence(lambda n: f"{n:064d}")
+    hint = "mln_test"

@@ -1,0 +1,71 @@
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+
+from . import journal
+from .access import is_strongly_authenticated, resolve_cpts, role_in
+from .routes import is_public_route
+
+
+class ActorMiddleware:
+    """Make the logged-in user the actor of the journal for this request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user if request.user.is_authenticated else None
+        token = journal.set_actor(user)
+        try:
+            return self.get_response(request)
+        finally:
+            journal.reset_actor(token)
+
+
+class LoginRequiredMiddleware:
+    """Every route needs a strongly authenticated user unless it is on the public list.
+
+    The API checks its own Bearer tokens (maillon/api/auth.py); a route that is
+    on neither list fails the test suite.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or is_public_route(match) or match.namespace.startswith("api-"):
+            return None
+        if is_strongly_authenticated(request):
+            return None
+        if request.user.is_authenticated:
+            # A password alone is not enough to reach anything: finish the second factor.
+            return redirect("login_second_factor")
+        return redirect_to_login(request.path)
+
+
+class CurrentCptsMiddleware:
+    """Resolve the CPTS named by the URL and the user's role in it.
+
+    Pages use `/cpts/<slug>/…`, the API `/api/v1/cpts/{id}/…`. A CPTS that does
+    not exist answers 404; so does one the user has no role in (see access.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.cpts = None
+        request.cpts_role = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "cpts_slug" in view_kwargs:
+            request.cpts = resolve_cpts(slug=view_kwargs["cpts_slug"])
+        else:
+            return None
+        request.cpts_role = role_in(request.user, request.cpts)
+        return None
+

@@ -1,0 +1,348 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import journal
+from .identifiers import validate_finess, validate_siren, validate_siret
+
+
+class JournaledModel(models.Model):
+    """A model whose every create, change and deletion goes to the audit journal.
+
+    Only field *names* are journaled, never their values.
+    """
+
+    journal_ignored_fields = ("updated_at", "last_login")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._journal_loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def _journal_changed_fields(self):
+        loaded = getattr(self, "_journal_loaded", {})
+        return [
+            field.name
+            for field in self._meta.concrete_fields
+            if field.attname in loaded and getattr(self, field.attname) != loaded[field.attname]
+        ]
+
+    def save(self, *args, **kwargs):
+        creating = self._state.adding
+        if creating:
+            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+        else:
+            fields = self._journal_changed_fields()
+        fields = [name for name in fields if name not in self.journal_ignored_fields]
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating or fields:
+                journal.record(journal.Action.CREATE if creating else journal.Action.UPDATE, self, fields=fields)
+        self._journal_loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            journal.record(journal.Action.DELETE, self, object_id=pk)
+        return result
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(JournaledModel, AbstractUser):
+    """A person who logs in. The e-mail address is the login."""
+
+    username = None
+    email = models.EmailField("adresse électronique", unique=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    # Subject of the OpenID Connect provider (Pro Santé Connect), when linked.
+    oidc_subject = models.CharField(max_length=255, blank=True, null=True, unique=True)
+    rpps = models.CharField("RPPS", max_length=11, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    journal_ignored_fields = ("updated_at", "last_login")
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class CptsStatus(models.TextChoices):
+    LETTER_OF_INTENT = "letter_of_intent", "Lettre d'intention"
+    PROJECT_SUBMITTED = "project_submitted", "Projet de santé déposé"
+    PROJECT_VALIDATED = "project_validated", "Projet de santé validé"
+    NEGOTIATION = "negotiation", "En négociation"
+    ACI_SIGNED = "aci_signed", "ACI signé"
+    DISSOLVED = "dissolved", "Dissoute"
+
+
+# The national lifecycle, in order; a CPTS may be dissolved at any step.
+LIFECYCLE_ORDER = [
+    CptsStatus.LETTER_OF_INTENT,
+    CptsStatus.PROJECT_SUBMITTED,
+    CptsStatus.PROJECT_VALIDATED,
+    CptsStatus.NEGOTIATION,
+    CptsStatus.ACI_SIGNED,
+]
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION_1901 = "association_1901", "Association loi 1901"
+    ASSOCIATION_1908 = "association_1908", "Association de droit local (Alsace-Moselle)"
+    OTHER = "other", "Autre"
+
+
+class CptsQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=CptsStatus.DISSOLVED)
+
+
+class Cpts(JournaledModel):
+    """A CPTS: the tenant of the platform. Its territory lives in `territories`."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    legal_form = models.CharField(
+        "forme juridique", max_length=30, choices=LegalForm.choices, default=LegalForm.ASSOCIATION_1901
+    )
+    siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    finess = models.CharField("FINESS", max_length=9, blank=True, validators=[validate_finess])
+    email = models.EmailField("courriel de contact", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    website = models.URLField("site internet", blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    status = models.CharField(
+        "étape", max_length=30, choices=CptsStatus.choices, default=CptsStatus.LETTER_OF_INTENT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CptsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "CPTS"
+        verbose_name_plural = "CPTS"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+    @property
+    def is_dissolved(self):
+        return self.status == CptsStatus.DISSOLVED
+
+    def check_next_step(self, status):
+        """A CPTS moves forward through the lifecycle, or is dissolved; never back."""
+        if self.is_dissolved:
+            raise ValidationError({"status": "Une CPTS dissoute ne change plus d'étape."})
+        if status == CptsStatus.DISSOLVED:
+            return
+        if LIFECYCLE_ORDER.index(status) <= LIFECYCLE_ORDER.index(self.status):
+            raise ValidationError(
+                {"status": f"L'étape « {CptsStatus(status).label} » ne suit pas l'étape actuelle « {self.get_status_display()} »."}
+            )
+
+    def record_step(self, *, status, on, by):
+        """Move the CPTS to `status` on date `on`, logged with who recorded it.
+
+        Dissolution also frees the territory: use territories.services.dissolve.
+        """
+        self.check_next_step(status)
+        with transaction.atomic():
+            self.status = status
+            self.save(update_fields=["status", "updated_at"])
+            return LifecycleStep.objects.create(cpts=self, status=status, date=on, recorded_by=by)
+
+
+class CptsOwnedQuerySet(models.QuerySet):
+    def for_cpts(self, cpts):
+        return self.filter(cpts=cpts)
+
+
+class LifecycleStep(JournaledModel):
+    """One step of the national lifecycle, with its date and who recorded it."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField("étape", max_length=30, choices=CptsStatus.choices)
+    date = models.DateField("date")
+    # Keep the step when the account that recorded it is erased.
+    recorded_by = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "étape du cycle de vie"
+        ordering = ["cpts", "date", "recorded_at"]
+
+
+class CptsRoleKind(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinateur ou coordinatrice"
+    MEMBER = "member", "Membre"
+
+
+class CptsRole(JournaledModel):
+    """A user's role in one CPTS (the adhesion itself lives in `members`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cpts_roles")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("rôle", max_length=20, choices=CptsRoleKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rôle dans une CPTS"
+        constraints = [models.UniqueConstraint(fields=["user", "cpts"], name="one_role_per_user_and_cpts")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} — {self.cpts}"
+
+
+class JournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Le journal est en ajout seul : aucune entrée ne se modifie.")
+
+    def delete(self):
+        raise PermissionError("Le journal est en ajout seul : seule la purge planifiée supprime des entrées.")
+
+
+class JournalEntry(models.Model):
+    """Append-only: no update, no delete (database triggers enforce it too).
+
+    Holds ids and field names only, so it keeps no health data and survives
+    the erasure of the people it names: the actor is a plain id, not a key.
+    """
+
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField("auteur (id)", null=True, blank=True, db_index=True)
+    action = models.CharField("action", max_length=20, choices=journal.Action.CHOICES)
+    object_type = models.CharField("type d'objet", max_length=100, blank=True, db_index=True)
+    object_id = models.CharField("id de l'objet", max_length=64, blank=True)
+    fields = models.JSONField("champs", default=list, blank=True)
+    cpts_id = models.BigIntegerField("CPTS (id)", null=True, blank=True, db_index=True)
+    note = models.CharField("note", max_length=200, blank=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal"
+        ordering = ["-at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Le journal est en ajout seul : aucune entrée ne se modifie.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le journal est en ajout seul : seule la purge planifiée supprime des entrées.")
+
+    @classmethod
+    def purge_older_than(cls, cutoff):
+        """The only way entries leave the journal: the scheduled retention purge."""
+        from django.db import connection
+
+        with transaction.atomic():
+            JournalPurgePermit.objects.create()
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {cls._meta.db_table} WHERE at < %s", [cutoff])
+                deleted = cursor.rowcount
+            JournalPurgePermit.objects.all().delete()
+        return deleted
+
+
+class JournalPurgePermit(models.Model):
+    """Exists only inside the purge's transaction; the delete trigger checks for it."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+def _token_digest(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(JournaledModel):
+    """A personal API token (`Authorization: Bearer …`); only its digest is stored."""
+
+    PREFIX = "mln_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("nom", max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField("début du jeton", max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    journal_ignored_fields = ("last_used_at",)
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        ordering = ["-created_at"]
+
+    @classmethod
+    def issue(cls, user, name, *, plain=None):
+        """Create a token; the plain value is returned once and never stored."""
+        plain = plain or cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=_token_digest(plain), hint=plain[:12])
+        return token, plain
+
+    @classmethod
+    def user_for(cls, plain):
+        token = cls.objects.active().select_related("user").filter(digest=_token_digest(plain or "")).first()
+        if token is None or not token.user.is_active:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

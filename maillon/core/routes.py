@@ -1,0 +1,54 @@
+"""The public allow-list: the only routes a visitor reaches without logging in.
+
+Every other route needs a strongly authenticated user. A test walks the URL
+configuration and fails on a route that is on neither list (tests/test_routes.py).
+"""
+
+PUBLIC_ROUTES = {
+    # Public pages: finding one's CPTS, CPTS pages, the regional overview, legal pages.
+    "home",
+    "commune_search",
+    "cpts_list",
+    "cpts_detail",
+    "region_overview",
+    "departement_overview",
+    "legal_notice",
+    "privacy",
+    "accessibility",
+    # Authentication itself.
+    "login",
+    "login_second_factor",
+    "login_totp_setup",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    # Static assets served by Django in development.
+    "static",
+}
+
+PROTECTED_ROUTES = {
+    "account",
+    "account_token_create",
+    "account_token_revoke",
+    "cpts_dashboard",
+    "cpts_territory_edit",
+    "cpts_territory_preview",
+    "cpts_invite",
+    "cpts_lifecycle",
+    "oidc_logout",
+}
+
+
+def route_name(match) -> str:
+    return match.url_name or ""
+
+
+def is_public_route(match) -> bool:
+    if match.app_name == "admin":
+        return False
+    return route_name(match) in PUBLIC_ROUTES

@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("maillon.www.public_views.urls")),
+    path("compte/", include("maillon.www.accounts_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.cpts_views.urls")),
+]

@@ -1,0 +1,50 @@
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
+from maillon.territories.factories import CommuneFactory, TerritoryCommuneFactory
+
+
+@pytest.fixture(autouse=True)
+def _console_free_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def verified_client(user) -> Client:
+    """A client logged in with password and second factor, as after a real login."""
+    client = Client()
+    client.force_login(user)
+    device = user.totpdevice_set.first()
+    if device is None:
+        from maillon.core.factories import TOTPDeviceFactory
+
+        device = TOTPDeviceFactory(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def cpts(db):
+    cpts = CptsFactory(name="CPTS Plaine de Versailles", slug="plaine-de-versailles")
+    TerritoryCommuneFactory(cpts=cpts, commune=CommuneFactory(code="78646", name="Versailles", population=83_000))
+    return cpts
+
+
+@pytest.fixture
+def other_cpts(db):
+    cpts = CptsFactory(name="CPTS Boucle de Seine", slug="boucle-de-seine")
+    TerritoryCommuneFactory(cpts=cpts, commune=CommuneFactory(code="78498", name="Le Pecq", population=16_000))
+    return cpts
+
+
+@pytest.fixture
+def coordinator(cpts):
+    return CptsRoleFactory(cpts=cpts, coordinator=True, user=UserFactory(with_totp=True)).user
+
+
+@pytest.fixture
+def member(cpts):
+    return CptsRoleFactory(cpts=cpts, user=UserFactory(with_totp=True)).user
