@@ -27,16 +27,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "dsfr",
+    "django.forms",  # after dsfr, so its widget templates win
     "widget_tweaks",
     "ninja",
     "maillon.core",
     "maillon.territories",
     "maillon.www",
     "maillon.api",
+    "maillon.demo",
 ]
 
 MIDDLEWARE = [
@@ -120,7 +121,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
+# WhiteNoise warns (an error in tests) when the folder is missing on a fresh clone.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -154,3 +157,16 @@ MAILLON_JOURNAL_RETENTION_MONTHS = env.int("MAILLON_JOURNAL_RETENTION_MONTHS", d
 MAILLON_CONTOUR_TOLERANCE = env.float("MAILLON_CONTOUR_TOLERANCE", default=0.0008)
 # Seed of the demo region, so the demo is the same on every machine.
 MAILLON_DEMO_SEED = env.int("MAILLON_DEMO_SEED", default=2026)
+# Publisher of this instance, shown on the legal pages (Maillon is run by whoever deploys it).
+MAILLON_PUBLISHER_NAME = env.str("MAILLON_PUBLISHER_NAME", default="L'organisme qui exploite cette instance de Maillon")
+MAILLON_PUBLISHER_ADDRESS = env.str("MAILLON_PUBLISHER_ADDRESS", default="")
+MAILLON_PUBLISHER_EMAIL = env.str("MAILLON_PUBLISHER_EMAIL", default="")
+MAILLON_PUBLICATION_DIRECTOR = env.str("MAILLON_PUBLICATION_DIRECTOR", default="")
+MAILLON_HOST_NAME = env.str("MAILLON_HOST_NAME", default="")
+MAILLON_HOST_ADDRESS = env.str("MAILLON_HOST_ADDRESS", default="")
+# Contact of the data protection officer (DPO); the publisher's e-mail when empty.
+MAILLON_DPO_EMAIL = env.str("MAILLON_DPO_EMAIL", default="")
+# Where the source code of this instance is published (AGPL-3.0: users may get it).
+MAILLON_SOURCE_URL = env.str("MAILLON_SOURCE_URL", default="")
+# Date of the accessibility declaration (ISO, YYYY-MM-DD), to renew at each audit.
+MAILLON_ACCESSIBILITY_DECLARATION_DATE = env.str("MAILLON_ACCESSIBILITY_DECLARATION_DATE", default="2026-11-23")

@@ -3,12 +3,28 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
+from maillon.core.models import JournalPurgePermit
 from maillon.territories.factories import CommuneFactory, TerritoryCommuneFactory
 
 
 @pytest.fixture(autouse=True)
-def _console_free_email(settings):
+def _let_transactional_tests_flush_the_journal(request):
+    """The journal refuses deletes without a purge permit; a transactional
+    test's teardown empties every table, so it gets one."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    JournalPurgePermit.objects.create()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Real hashers are slow on purpose; tests check the flows, not the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def verified_client(user) -> Client:

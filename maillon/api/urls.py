@@ -1,3 +1,27 @@
+"""The REST API, version 1, mounted at /api/v1/ (see docs/api.md).
+
+Every operation states its `auth`: `PUBLIC` (None) or `PRIVATE` (token or
+session); tests/api/test_api_auth_declared.py fails on any other.
+"""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Maillon API", version="1", urls_namespace="api-1")
+from . import communes, cpts, errors, me, territories
+from .auth import PRIVATE
+
+api = NinjaAPI(
+    title="Maillon API",
+    version="1",
+    description="API des CPTS : communes, CPTS, territoires. Guide : docs/api.md.",
+    urls_namespace="api-1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    # A forgotten `auth` fails closed.
+    auth=PRIVATE,
+)
+errors.install(api)
+
+api.add_router("", communes.router)
+api.add_router("", cpts.router)
+api.add_router("", territories.router)
+api.add_router("", me.router)

@@ -68,4 +68,3 @@ class CurrentCptsMiddleware:
             return None
         request.cpts_role = role_in(request.user, request.cpts)
         return None
-

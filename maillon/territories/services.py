@@ -22,7 +22,8 @@ class Conflict:
 
     @property
     def message(self):
-        return f"La commune {self.commune.name} ({self.commune.code}) est déjà dans le territoire de la CPTS « {self.cpts.name} »."
+        commune = f"{self.commune.name} ({self.commune.code})"
+        return f"La commune {commune} est déjà dans le territoire de la CPTS « {self.cpts.name} »."
 
 
 class TerritoryConflictError(ValidationError):
@@ -110,7 +111,9 @@ def set_territory(cpts, codes, *, on=None, by=None) -> TerritoryChange:
     if cpts.is_dissolved:
         raise ValidationError("Une CPTS dissoute n'a plus de territoire.")
     wanted = communes_by_code(codes)
-    current_rows = {row.commune_id: row for row in TerritoryCommune.objects.for_cpts(cpts).current().select_for_update()}
+    current_rows = {
+        row.commune_id: row for row in TerritoryCommune.objects.for_cpts(cpts).current().select_for_update()
+    }
     to_add = [wanted[code] for code in sorted(set(wanted) - set(current_rows))]
     to_remove = [current_rows[code] for code in sorted(set(current_rows) - set(wanted))]
 

@@ -6,4 +6,8 @@ def navigation(request):
     roles = []
     if user is not None and user.is_authenticated:
         roles = list(user.cpts_roles.select_related("cpts").order_by("cpts__name"))
-    return {"my_cpts_roles": roles, "oidc_enabled": settings.OIDC_ENABLED, "oidc_provider_name": settings.OIDC_PROVIDER_NAME}
+    return {
+        "my_cpts_roles": roles,
+        "oidc_enabled": settings.OIDC_ENABLED,
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+    }

@@ -2,142 +2,309 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import maillon.core.identifiers
-import maillon.core.models
 from django.conf import settings
 from django.db import migrations, models
 
+import maillon.core.identifiers
+import maillon.core.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cpts',
+            name="Cpts",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('legal_form', models.CharField(choices=[('association_1901', 'Association loi 1901'), ('association_1908', 'Association de droit local (Alsace-Moselle)'), ('other', 'Autre')], default='association_1901', max_length=30, verbose_name='forme juridique')),
-                ('siren', models.CharField(blank=True, max_length=9, validators=[maillon.core.identifiers.validate_siren], verbose_name='SIREN')),
-                ('siret', models.CharField(blank=True, max_length=14, validators=[maillon.core.identifiers.validate_siret], verbose_name='SIRET')),
-                ('finess', models.CharField(blank=True, max_length=9, validators=[maillon.core.identifiers.validate_finess], verbose_name='FINESS')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel de contact')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='téléphone')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('status', models.CharField(choices=[('letter_of_intent', "Lettre d'intention"), ('project_submitted', 'Projet de santé déposé'), ('project_validated', 'Projet de santé validé'), ('negotiation', 'En négociation'), ('aci_signed', 'ACI signé'), ('dissolved', 'Dissoute')], default='letter_of_intent', max_length=30, verbose_name='étape')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "legal_form",
+                    models.CharField(
+                        choices=[
+                            ("association_1901", "Association loi 1901"),
+                            ("association_1908", "Association de droit local (Alsace-Moselle)"),
+                            ("other", "Autre"),
+                        ],
+                        default="association_1901",
+                        max_length=30,
+                        verbose_name="forme juridique",
+                    ),
+                ),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True,
+                        max_length=9,
+                        validators=[maillon.core.identifiers.validate_siren],
+                        verbose_name="SIREN",
+                    ),
+                ),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        max_length=14,
+                        validators=[maillon.core.identifiers.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "finess",
+                    models.CharField(
+                        blank=True,
+                        max_length=9,
+                        validators=[maillon.core.identifiers.validate_finess],
+                        verbose_name="FINESS",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel de contact")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="téléphone")),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("letter_of_intent", "Lettre d'intention"),
+                            ("project_submitted", "Projet de santé déposé"),
+                            ("project_validated", "Projet de santé validé"),
+                            ("negotiation", "En négociation"),
+                            ("aci_signed", "ACI signé"),
+                            ("dissolved", "Dissoute"),
+                        ],
+                        default="letter_of_intent",
+                        max_length=30,
+                        verbose_name="étape",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'CPTS',
-                'verbose_name_plural': 'CPTS',
-                'ordering': ['name'],
+                "verbose_name": "CPTS",
+                "verbose_name_plural": "CPTS",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='date')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='auteur (id)')),
-                ('action', models.CharField(choices=[('create', 'Création'), ('update', 'Modification'), ('delete', 'Suppression'), ('read', 'Consultation'), ('export', 'Export'), ('login', 'Connexion'), ('login_failed', 'Échec de connexion'), ('logout', 'Déconnexion'), ('import', 'Import'), ('transition', "Changement d'état")], max_length=20, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=100, verbose_name="type d'objet")),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name="id de l'objet")),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='champs')),
-                ('cpts_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='CPTS (id)')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="date")),
+                ("actor_id", models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="auteur (id)")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Création"),
+                            ("update", "Modification"),
+                            ("delete", "Suppression"),
+                            ("read", "Consultation"),
+                            ("export", "Export"),
+                            ("login", "Connexion"),
+                            ("login_failed", "Échec de connexion"),
+                            ("logout", "Déconnexion"),
+                            ("import", "Import"),
+                            ("transition", "Changement d'état"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, db_index=True, max_length=100, verbose_name="type d'objet"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="id de l'objet")),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="champs")),
+                ("cpts_id", models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="CPTS (id)")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'entrée du journal',
-                'verbose_name_plural': 'journal',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "entrée du journal",
+                "verbose_name_plural": "journal",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JournalPurgePermit',
+            name="JournalPurgePermit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse électronique')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='téléphone')),
-                ('oidc_subject', models.CharField(blank=True, max_length=255, null=True, unique=True)),
-                ('rpps', models.CharField(blank=True, max_length=11, verbose_name='RPPS')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="adresse électronique")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="téléphone")),
+                ("oidc_subject", models.CharField(blank=True, max_length=255, null=True, unique=True)),
+                ("rpps", models.CharField(blank=True, max_length=11, verbose_name="RPPS")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'ordering': ['email'],
+                "verbose_name": "utilisateur",
+                "ordering": ["email"],
             },
             managers=[
-                ('objects', maillon.core.models.UserManager()),
+                ("objects", maillon.core.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('hint', models.CharField(max_length=12, verbose_name='début du jeton')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("hint", models.CharField(max_length=12, verbose_name="début du jeton")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "jeton d'API",
-                'ordering': ['-created_at'],
+                "verbose_name": "jeton d'API",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='LifecycleStep',
+            name="LifecycleStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('letter_of_intent', "Lettre d'intention"), ('project_submitted', 'Projet de santé déposé'), ('project_validated', 'Projet de santé validé'), ('negotiation', 'En négociation'), ('aci_signed', 'ACI signé'), ('dissolved', 'Dissoute')], max_length=30, verbose_name='étape')),
-                ('date', models.DateField(verbose_name='date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('cpts', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='core.cpts')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("letter_of_intent", "Lettre d'intention"),
+                            ("project_submitted", "Projet de santé déposé"),
+                            ("project_validated", "Projet de santé validé"),
+                            ("negotiation", "En négociation"),
+                            ("aci_signed", "ACI signé"),
+                            ("dissolved", "Dissoute"),
+                        ],
+                        max_length=30,
+                        verbose_name="étape",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cpts",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="core.cpts"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'étape du cycle de vie',
-                'ordering': ['cpts', 'date', 'recorded_at'],
+                "verbose_name": "étape du cycle de vie",
+                "ordering": ["cpts", "date", "recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='CptsRole',
+            name="CptsRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'Coordinateur ou coordinatrice'), ('member', 'Membre')], max_length=20, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cpts', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='core.cpts')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cpts_roles', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("coordinator", "Coordinateur ou coordinatrice"), ("member", "Membre")],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cpts",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="roles", to="core.cpts"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cpts_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rôle dans une CPTS',
-                'constraints': [models.UniqueConstraint(fields=('user', 'cpts'), name='one_role_per_user_and_cpts')],
+                "verbose_name": "rôle dans une CPTS",
+                "constraints": [models.UniqueConstraint(fields=("user", "cpts"), name="one_role_per_user_and_cpts")],
             },
         ),
     ]

@@ -1,5 +1,8 @@
 """Database triggers: the journal refuses UPDATE always, and DELETE unless the
-retention purge holds a permit in its own transaction."""
+retention purge holds a permit in its own transaction.
+
+TRUNCATE is left to database privileges (see docs/operations.md): the
+application's role must not own the table in production."""
 
 from django.db import migrations
 
@@ -24,11 +27,8 @@ POSTGRESQL = [
        END; $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER core_journalentry_append_only BEFORE UPDATE OR DELETE ON core_journalentry
        FOR EACH ROW EXECUTE FUNCTION core_journalentry_append_only()""",
-    """CREATE TRIGGER core_journalentry_no_truncate BEFORE TRUNCATE ON core_journalentry
-       FOR EACH STATEMENT EXECUTE FUNCTION core_journalentry_append_only()""",
 ]
 POSTGRESQL_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_journalentry_no_truncate ON core_journalentry",
     "DROP TRIGGER IF EXISTS core_journalentry_append_only ON core_journalentry",
     "DROP FUNCTION IF EXISTS core_journalentry_append_only()",
 ]

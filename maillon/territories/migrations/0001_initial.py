@@ -6,131 +6,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DatasetImport',
+            name="DatasetImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True)),
-                ('version', models.CharField(max_length=50)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('imported_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, unique=True)),
+                ("version", models.CharField(max_length=50)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("imported_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'département',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Epci',
+            name="Epci",
             fields=[
-                ('code', models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name='SIREN')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(blank=True, max_length=10, verbose_name='type')),
+                ("code", models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name="SIREN")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("kind", models.CharField(blank=True, max_length=10, verbose_name="type")),
             ],
             options={
-                'verbose_name': 'EPCI',
-                'verbose_name_plural': 'EPCI',
-                'ordering': ['name'],
+                "verbose_name": "EPCI",
+                "verbose_name_plural": "EPCI",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'région',
-                'ordering': ['name'],
+                "verbose_name": "région",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('search_name', models.CharField(db_index=True, max_length=200)),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population municipale')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('point_is_town_hall', models.BooleanField(default=True)),
-                ('contour', models.TextField(blank=True)),
-                ('min_longitude', models.FloatField(blank=True, null=True)),
-                ('min_latitude', models.FloatField(blank=True, null=True)),
-                ('max_longitude', models.FloatField(blank=True, null=True)),
-                ('max_latitude', models.FloatField(blank=True, null=True)),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.departement')),
-                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='communes', to='territories.epci')),
+                ("code", models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("search_name", models.CharField(db_index=True, max_length=200)),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population municipale")),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("point_is_town_hall", models.BooleanField(default=True)),
+                ("contour", models.TextField(blank=True)),
+                ("min_longitude", models.FloatField(blank=True, null=True)),
+                ("min_latitude", models.FloatField(blank=True, null=True)),
+                ("max_longitude", models.FloatField(blank=True, null=True)),
+                ("max_latitude", models.FloatField(blank=True, null=True)),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territories.departement",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="communes",
+                        to="territories.epci",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'ordering': ['name'],
+                "verbose_name": "commune",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='departement',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departements', to='territories.region'),
+            model_name="departement",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="departements", to="territories.region"
+            ),
         ),
         migrations.CreateModel(
-            name='PostalCode',
+            name="PostalCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=5, verbose_name='code postal')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postal_codes', to='territories.commune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(db_index=True, max_length=5, verbose_name="code postal")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="postal_codes",
+                        to="territories.commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'code postal',
-                'constraints': [models.UniqueConstraint(fields=('code', 'commune'), name='unique_postal_code_commune')],
+                "verbose_name": "code postal",
+                "constraints": [models.UniqueConstraint(fields=("code", "commune"), name="unique_postal_code_commune")],
             },
         ),
         migrations.CreateModel(
-            name='TerritoryCommune',
+            name="TerritoryCommune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='dans le territoire depuis')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hors du territoire depuis')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='territory_rows', to='territories.commune')),
-                ('cpts', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='territory_rows', to='core.cpts')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateField(verbose_name="dans le territoire depuis")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hors du territoire depuis")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="territory_rows",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "cpts",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="territory_rows", to="core.cpts"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune du territoire',
-                'verbose_name_plural': 'communes des territoires',
-                'indexes': [models.Index(fields=['cpts', 'valid_to'], name='territories_cpts_id_6b600b_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('commune',), name='commune_in_one_current_territory'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='territory_period_not_empty')],
+                "verbose_name": "commune du territoire",
+                "verbose_name_plural": "communes des territoires",
+                "indexes": [models.Index(fields=["cpts", "valid_to"], name="territories_cpts_id_6b600b_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("valid_to__isnull", True)),
+                        fields=("commune",),
+                        name="commune_in_one_current_territory",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True), ("valid_to__gt", models.F("valid_from")), _connector="OR"
+                        ),
+                        name="territory_period_not_empty",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TerritoryRole',
+            name="TerritoryRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('observer', 'Observateur (ARS, CPAM, URPS)'), ('authority', 'Autorité (agent ARS ou CPAM)'), ('sas_regulator', 'Régulation SAS')], max_length=20, verbose_name='rôle')),
-                ('organisation', models.CharField(blank=True, max_length=100, verbose_name='organisme')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('departement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.departement')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.region')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='territory_roles', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("observer", "Observateur (ARS, CPAM, URPS)"),
+                            ("authority", "Autorité (agent ARS ou CPAM)"),
+                            ("sas_regulator", "Régulation SAS"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=100, verbose_name="organisme")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.departement",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.region",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="territory_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rôle territorial',
-                'verbose_name_plural': 'rôles territoriaux',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('departement__isnull', False), ('region__isnull', True)), models.Q(('departement__isnull', True), ('region__isnull', False)), _connector='OR'), name='territory_role_on_departement_or_region')],
+                "verbose_name": "rôle territorial",
+                "verbose_name_plural": "rôles territoriaux",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("departement__isnull", False), ("region__isnull", True)),
+                            models.Q(("departement__isnull", True), ("region__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="territory_role_on_departement_or_region",
+                    )
+                ],
             },
         ),
     ]

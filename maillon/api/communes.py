@@ -1,0 +1,74 @@
+"""Public reference data: the French communes."""
+
+from typing import Annotated
+
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from maillon.territories.models import Commune, TerritoryCommune
+from maillon.territories.services import today
+
+from .auth import PUBLIC
+from .presenters import cpts_ref, departement_dict
+from .schemas import CommuneListItemOut, CommuneOut, MessageOut, postal_codes_of
+
+router = Router(tags=["Communes"])
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
+
+def not_found(code):
+    return HttpError(404, f"Commune inconnue : aucun code INSEE « {code} ».")
+
+
+def list_item(commune):
+    return {
+        "code": commune.code,
+        "name": commune.name,
+        "departement": departement_dict(commune.departement),
+        "population": commune.population,
+        "postal_codes": postal_codes_of(commune),
+    }
+
+
+@router.get("/communes", response=list[CommuneListItemOut], auth=PUBLIC, summary="Chercher une commune")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def search_communes(request, q: Annotated[str, Query(min_length=2, max_length=100, description="Nom ou code postal")]):
+    """Par nom (sans tenir compte des accents) ou par code postal ; 50 résultats au plus par page."""
+    return Commune.objects.search(q).select_related("departement").prefetch_related("postal_codes")
+
+
+def covering_cpts(commune):
+    row = (
+        TerritoryCommune.objects.on(today())
+        .filter(commune=commune)
+        .select_related("cpts")
+        .order_by("-valid_from")
+        .first()
+    )
+    return cpts_ref(row.cpts) if row else None
+
+
+@router.get(
+    "/communes/{code}", response={200: CommuneOut, 404: MessageOut}, auth=PUBLIC, summary="Détail d'une commune"
+)
+def get_commune(request, code: str):
+    """Code INSEE, département, région, EPCI, population, position et CPTS qui la couvre aujourd'hui."""
+    commune = (
+        Commune.objects.select_related("departement__region", "epci")
+        .prefetch_related("postal_codes")
+        .filter(pk=code.strip().upper())
+    ).first()
+    if commune is None:
+        raise not_found(code)
+    departement = commune.departement
+    return {
+        **list_item(commune),
+        "region": {"code": departement.region.code, "name": departement.region.name},
+        "epci": {"code": commune.epci.code, "name": commune.epci.name} if commune.epci else None,
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+        "cpts": covering_cpts(commune),
+    }

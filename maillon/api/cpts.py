@@ -1,0 +1,160 @@
+"""CPTS: public directory and detail; the coordinator's territory change."""
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, Sum
+from django.http import Http404
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from maillon.core.access import resolve_cpts, role_in
+from maillon.core.models import Cpts, CptsRoleKind, CptsStatus
+from maillon.territories import services
+from maillon.territories.models import TerritoryCommune
+from maillon.territories.services import TerritoryConflictError, UnknownCommuneError
+from maillon.territories.taille import taille_for_population
+
+from .auth import PRIVATE, PUBLIC
+from .errors import validation_error_response
+from .presenters import conflict_dict, cpts_ref, feature_collection, territory_commune_dict
+from .schemas import (
+    ConflictErrorOut,
+    CptsListItemOut,
+    CptsOut,
+    MessageOut,
+    TerritoryIn,
+    TerritoryOut,
+    ValidationErrorOut,
+)
+
+router = Router(tags=["CPTS"])
+
+CPTS_NOT_FOUND = "CPTS introuvable."
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier son territoire."
+CONFLICT = "Des communes sont déjà dans le territoire d'une autre CPTS : rien n'a été enregistré."
+
+
+def in_force_on(date):
+    """Territory rows in force on `date`, as a filter from Cpts."""
+    return Q(territory_rows__valid_from__lte=date) & (
+        Q(territory_rows__valid_to__isnull=True) | Q(territory_rows__valid_to__gt=date)
+    )
+
+
+def status_fields(cpts):
+    return {"status": cpts.status, "status_label": cpts.get_status_display()}
+
+
+def list_item(cpts, population):
+    return {
+        **cpts_ref(cpts),
+        **status_fields(cpts),
+        "population": population,
+        "taille": taille_for_population(population),
+    }
+
+
+@router.get("/cpts", response=list[CptsListItemOut], auth=PUBLIC, summary="Lister les CPTS")
+def list_cpts(
+    request,
+    status: Annotated[CptsStatus | None, Query(description="Étape du cycle de vie")] = None,
+    departement: Annotated[str | None, Query(max_length=3, description="Code du département (ex. 78)")] = None,
+):
+    """Toutes les CPTS, avec leur population et leur taille d'aujourd'hui."""
+    on = services.today()
+    cpts_list = Cpts.objects.annotate(population=Sum("territory_rows__commune__population", filter=in_force_on(on)))
+    if status:
+        cpts_list = cpts_list.filter(status=status)
+    if departement:
+        in_departement = TerritoryCommune.objects.on(on).filter(commune__departement_id=departement.upper())
+        cpts_list = cpts_list.filter(pk__in=in_departement.values("cpts_id"))
+    return [list_item(cpts, cpts.population or 0) for cpts in cpts_list.order_by("name")]
+
+
+def get_cpts_or_404(cpts_id):
+    try:
+        return resolve_cpts(pk=cpts_id)
+    except Http404 as error:
+        raise HttpError(404, CPTS_NOT_FOUND) from error
+
+
+@router.get("/cpts/{cpts_id}", response={200: CptsOut, 404: MessageOut}, auth=PUBLIC, summary="Détail d'une CPTS")
+def get_cpts(
+    request,
+    cpts_id: int,
+    on: Annotated[datetime.date | None, Query(description="Date ; aujourd'hui par défaut")] = None,
+):
+    """Étape, historique des étapes, population, taille, communes et territoire en GeoJSON."""
+    cpts = get_cpts_or_404(cpts_id)
+    on = on or services.today()
+    communes = list(services.communes_on(cpts, on).order_by("code"))
+    population = sum(commune.population for commune in communes)
+    steps = [
+        {"date": step.date, "status": step.status, "status_label": step.get_status_display()}
+        for step in cpts.steps.order_by("date", "recorded_at")
+    ]
+    return {
+        **list_item(cpts, population),
+        "email": cpts.email,
+        "phone": cpts.phone,
+        "website": cpts.website,
+        "on": on,
+        "steps": steps,
+        "communes": [territory_commune_dict(commune) for commune in communes],
+        "territory": feature_collection(communes),
+    }
+
+
+def check_coordinator(user, cpts):
+    """404 without any role (as for a CPTS that does not exist), 403 for a member."""
+    if user.is_superuser:
+        return
+    role = role_in(user, cpts)
+    if role is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    if role != CptsRoleKind.COORDINATOR:
+        raise HttpError(403, COORDINATOR_ONLY)
+
+
+@router.put(
+    "/cpts/{cpts_id}/territory",
+    response={
+        200: TerritoryOut,
+        401: MessageOut,
+        403: MessageOut,
+        404: MessageOut,
+        409: ConflictErrorOut,
+        422: ValidationErrorOut,
+    },
+    auth=PRIVATE,
+    summary="Remplacer le territoire d'une CPTS",
+)
+def put_territory(request, cpts_id: int, payload: TerritoryIn):
+    """Le territoire devient exactement la liste donnée, à la date d'effet ; tout ou rien.
+
+    Réservé aux coordinateurs de la CPTS. Une commune déjà dans le territoire d'une
+    autre CPTS fait tout refuser (409), en nommant cette CPTS.
+    """
+    user = request.auth
+    cpts = get_cpts_or_404(cpts_id)
+    check_coordinator(user, cpts)
+    valid_from = payload.valid_from or services.today()
+    try:
+        change = services.set_territory(cpts, payload.communes, on=valid_from, by=user)
+    except TerritoryConflictError as error:
+        return Status(409, {"detail": CONFLICT, "conflicts": [conflict_dict(c) for c in error.conflicts]})
+    except UnknownCommuneError as error:
+        return validation_error_response(["body", "payload", "communes"], error.messages)
+    except DjangoValidationError as error:
+        return validation_error_response(["body", "payload"], error.messages)
+    population = services.population_on(cpts, valid_from)
+    return {
+        "cpts": cpts_ref(cpts),
+        "valid_from": valid_from,
+        "added": change.added,
+        "removed": change.removed,
+        "population": population,
+        "taille": taille_for_population(population),
+    }

@@ -1,0 +1,89 @@
+"""Error answers in French, one shape everywhere: `{"detail": ...}`.
+
+Validation errors (422) give a list of `{"loc": [...], "msg": "…"}`; other
+errors a single French sentence.
+"""
+
+from django.http import Http404
+from ninja import Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+NOT_FOUND = "Ressource introuvable."
+UNAUTHORIZED = (
+    "Authentification requise : envoyez un jeton d'API (en-tête « Authorization: Bearer … ») "
+    "ou utilisez une session connectée avec le second facteur."
+)
+UNREADABLE_BODY = "Corps de la requête illisible : JSON attendu."
+
+# Pydantic error types → French messages; `{…}` are filled from the error's context.
+MESSAGES = {
+    "missing": "Champ obligatoire.",
+    "string_type": "Une chaîne de caractères est attendue.",
+    "string_too_short": "Trop court : au moins {min_length} caractère(s).",
+    "string_too_long": "Trop long : au plus {max_length} caractère(s).",
+    "int_type": "Un nombre entier est attendu.",
+    "int_parsing": "Un nombre entier est attendu.",
+    "int_from_float": "Un nombre entier est attendu.",
+    "greater_than_equal": "La valeur doit être supérieure ou égale à {ge}.",
+    "less_than_equal": "La valeur doit être inférieure ou égale à {le}.",
+    "greater_than": "La valeur doit être supérieure à {gt}.",
+    "less_than": "La valeur doit être inférieure à {lt}.",
+    "list_type": "Une liste est attendue.",
+    "too_short": "Trop peu d'éléments : au moins {min_length}.",
+    "too_long": "Trop d'éléments : au plus {max_length}.",
+    "date_type": "Une date au format AAAA-MM-JJ est attendue.",
+    "date_parsing": "Date invalide : format attendu AAAA-MM-JJ.",
+    "date_from_datetime_parsing": "Date invalide : format attendu AAAA-MM-JJ.",
+    "date_from_datetime_inexact": "Date invalide : format attendu AAAA-MM-JJ.",
+    "enum": "Valeur non permise ; valeurs possibles : {expected}.",
+    "literal_error": "Valeur non permise ; valeurs possibles : {expected}.",
+    "bool_parsing": "Un booléen est attendu (true ou false).",
+    "model_type": "Un objet JSON est attendu.",
+    "dict_type": "Un objet JSON est attendu.",
+    "model_attributes_type": "Un objet JSON est attendu.",
+    "json_invalid": UNREADABLE_BODY,
+    "extra_forbidden": "Champ inconnu.",
+}
+DEFAULT_MESSAGE = "Valeur invalide."
+
+
+def french_message(error: dict) -> str:
+    template = MESSAGES.get(error.get("type"), DEFAULT_MESSAGE)
+    context = {key: str(value).replace(" or ", " ou ") for key, value in error.get("ctx", {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return DEFAULT_MESSAGE
+
+
+def validation_detail(errors) -> list[dict]:
+    return [{"loc": list(error.get("loc", ())), "msg": french_message(error)} for error in errors]
+
+
+def install(api):
+    """Replace ninja's English handlers on `api`."""
+
+    def on_validation_error(request, exc: ValidationError):
+        return api.create_response(request, {"detail": validation_detail(exc.errors)}, status=422)
+
+    def on_not_found(request, exc: Http404):
+        return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+    def on_unauthorized(request, exc: AuthenticationError):
+        response = api.create_response(request, {"detail": UNAUTHORIZED}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="maillon"'
+        return response
+
+    def on_http_error(request, exc: HttpError):
+        message = UNREADABLE_BODY if exc.message.startswith("Cannot parse request body") else exc.message
+        return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+    api.add_exception_handler(ValidationError, on_validation_error)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(AuthenticationError, on_unauthorized)
+    api.add_exception_handler(HttpError, on_http_error)
+
+
+def validation_error_response(loc, messages):
+    """A 422 answer in the same shape as the request validation errors."""
+    return Status(422, {"detail": [{"loc": list(loc), "msg": message} for message in messages]})

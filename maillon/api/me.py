@@ -1,0 +1,46 @@
+"""The authenticated user's own account and roles."""
+
+from ninja import Router
+
+from maillon.core import journal
+from maillon.core.models import CptsRole
+from maillon.territories.models import TerritoryRole
+
+from .auth import PRIVATE
+from .presenters import cpts_ref, departement_dict
+from .schemas import MeOut, MessageOut
+
+router = Router(tags=["Compte"])
+
+PERSONAL_FIELDS = ["email", "first_name", "last_name"]
+
+
+def territory_role_dict(role):
+    region = role.region
+    return {
+        "role": role.role,
+        "role_label": role.get_role_display(),
+        "organisation": role.organisation,
+        "departement": departement_dict(role.departement) if role.departement else None,
+        "region": {"code": region.code, "name": region.name} if region else None,
+    }
+
+
+@router.get("/me", response={200: MeOut, 401: MessageOut}, auth=PRIVATE, summary="Mon compte")
+def me(request):
+    """Adresse, nom, rôles dans les CPTS et rôles territoriaux de l'utilisateur authentifié."""
+    user = request.auth
+    cpts_roles = CptsRole.objects.filter(user=user).select_related("cpts").order_by("cpts__name")
+    territory_roles = TerritoryRole.objects.filter(user=user).select_related("departement", "region")
+    journal.record_read(user, PERSONAL_FIELDS, actor=user)
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_platform_admin": user.is_superuser,
+        "cpts_roles": [
+            {"cpts": cpts_ref(role.cpts), "role": role.role, "role_label": role.get_role_display()}
+            for role in cpts_roles
+        ],
+        "territory_roles": [territory_role_dict(role) for role in territory_roles.order_by("pk")],
+    }

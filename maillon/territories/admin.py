@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from .models import Commune, Departement, Epci, Region, TerritoryCommune, TerritoryRole
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(Epci)
+class EpciAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    """Reference data, refreshed by `import_communes`: read only here."""
+
+    list_display = ["code", "name", "departement", "population"]
+    list_filter = ["departement__region"]
+    search_fields = ["=code", "name"]
+    exclude = ["contour", "search_name"]
+    list_select_related = ["departement"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TerritoryCommune)
+class TerritoryCommuneAdmin(admin.ModelAdmin):
+    """Territories change through the editor (dated, checked); read only here."""
+
+    list_display = ["cpts", "commune", "valid_from", "valid_to"]
+    list_filter = ["cpts"]
+    search_fields = ["commune__name", "=commune__code"]
+    list_select_related = ["cpts", "commune"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TerritoryRole)
+class TerritoryRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organisation", "departement", "region"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,50 @@
+"""A coordinator invites a person into their CPTS, with a role.
+
+Route `cpts_invite`, /cpts/<slug:cpts_slug>/invitations/, registered in cpts_views/urls.py.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from maillon.core import services
+from maillon.core.access import require_cpts_role
+from maillon.core.models import CptsRoleKind
+
+from .forms import InviteForm
+
+
+def invite(request, cpts_slug):
+    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite(request.cpts, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, success_message(invitation))
+            return redirect("cpts_invite", cpts_slug=request.cpts.slug)
+    context = {
+        "title": f"Inviter une personne — {request.cpts.name}",
+        "form": form,
+        "cpts": request.cpts,
+        "expiry_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
+    }
+    return render(request, "accounts/invite.html", context)
+
+
+def add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def success_message(invitation) -> str:
+    role = invitation.role.get_role_display().lower()
+    if invitation.sent_link:
+        return f"Invitation envoyée : la personne a reçu un lien pour créer son accès ({role})."
+    return f"Rôle ajouté ({role}) : la personne, qui a déjà un compte, en a été informée par courriel."

@@ -1,0 +1,43 @@
+"""Password reset, with Django's views and French pages and e-mails.
+
+The reset page says the same thing whether the address has an account or not,
+and a new password never logs in: the second factor is still asked at login.
+"""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+
+from .forms import PasswordResetForm, SetPasswordForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/emails/password_reset_body.txt"
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+    title = "Mot de passe oublié"
+
+    @property
+    def extra_email_context(self):
+        return {"expiry_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+    title = "Vérifiez votre messagerie"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+    reset_url_token = "nouveau-mot-de-passe"
+    post_reset_login = False  # explicit: a reset link is not a second factor
+    title = "Nouveau mot de passe"
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+    title = "Mot de passe modifié"

@@ -1,0 +1,57 @@
+"""The members' home of a CPTS (any role)."""
+
+from dataclasses import dataclass
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from maillon.core.access import require_cpts_role
+from maillon.core.models import CptsRoleKind
+from maillon.territories.models import TerritoryCommune
+from maillon.territories.selectors import cpts_territory
+
+from ..public_views.common import breadcrumb
+from .display import lifecycle_rows, stepper
+
+RECENT_CHANGES = 10
+
+
+@dataclass(frozen=True)
+class TerritoryEvent:
+    date: object
+    kind: str  # "entrée" or "sortie"
+    commune: str
+
+
+def recent_territory_events(cpts, limit=RECENT_CHANGES) -> list[TerritoryEvent]:
+    """Latest communes in and out of the territory (two queries)."""
+    rows = TerritoryCommune.objects.for_cpts(cpts).select_related("commune")
+    entries = [
+        TerritoryEvent(row.valid_from, "entrée", str(row.commune)) for row in rows.order_by("-valid_from")[:limit]
+    ]
+    exits = [
+        TerritoryEvent(row.valid_to, "sortie", str(row.commune))
+        for row in rows.filter(valid_to__isnull=False).order_by("-valid_to")[:limit]
+    ]
+    return sorted(entries + exits, key=lambda event: event.date, reverse=True)[:limit]
+
+
+def is_coordinator(request) -> bool:
+    return request.cpts_role == CptsRoleKind.COORDINATOR or request.user.is_superuser
+
+
+def cpts_dashboard(request, cpts_slug):
+    require_cpts_role(request)
+    cpts = request.cpts
+    context = {
+        "cpts": cpts,
+        "territory": cpts_territory(cpts),
+        "lifecycle": lifecycle_rows(cpts, cpts.steps.all()),
+        "stepper": stepper(cpts),
+        "events": recent_territory_events(cpts),
+        "is_coordinator": is_coordinator(request),
+        "role_label": CptsRoleKind(request.cpts_role).label if request.cpts_role else "Administration de la plateforme",
+        "title": f"Espace de la {cpts.name}",
+        "breadcrumb_data": breadcrumb("Espace membres", (cpts.name, reverse("cpts_detail", args=[cpts.slug]))),
+    }
+    return render(request, "www/cpts/dashboard.html", context)

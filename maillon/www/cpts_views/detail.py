@@ -1,0 +1,24 @@
+"""The public page of a CPTS: identity, lifecycle and territory map."""
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from maillon.territories.selectors import cpts_territory
+
+from ..public_views.common import breadcrumb
+from .display import lifecycle_rows, stepper
+
+
+def cpts_detail(request, cpts_slug):
+    cpts = request.cpts  # resolved by CurrentCptsMiddleware (404 if unknown)
+    context = {
+        "cpts": cpts,
+        "territory": cpts_territory(cpts),
+        "lifecycle": lifecycle_rows(cpts, cpts.steps.all()),
+        "stepper": stepper(cpts),
+        "is_member": bool(request.cpts_role) or request.user.is_superuser,
+        "title": cpts.name,
+        "nav": "cpts",
+        "breadcrumb_data": breadcrumb(cpts.name, ("Les CPTS", reverse("cpts_list"))),
+    }
+    return render(request, "www/cpts/detail.html", context)

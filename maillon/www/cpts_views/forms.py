@@ -1,0 +1,136 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from maillon.core.models import LIFECYCLE_ORDER, CptsStatus
+
+from ..public_views.forms import MaillonForm
+
+# INSEE commune code: 5 digits, or 2A/2B + 3 digits in Corsica.
+COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+MAX_COMMUNES = 2000
+
+
+def clean_commune_code(value: str) -> str:
+    code = (value or "").strip().upper()
+    if not COMMUNE_CODE.match(code):
+        raise ValidationError(f"Commune : « {value[:20]} » n'est pas un code INSEE de commune valide.")
+    return code
+
+
+class CommuneCodesField(forms.Field):
+    """The communes of a draft territory, carried as repeated hidden inputs."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        codes = [clean_commune_code(str(item)) for item in values if str(item).strip()]
+        if len(codes) > MAX_COMMUNES:
+            raise ValidationError(f"Communes : un territoire compte au plus {MAX_COMMUNES} communes.")
+        return list(dict.fromkeys(codes))  # without duplicates, order kept
+
+
+class OptionalCommuneCodeField(forms.CharField):
+    widget = forms.HiddenInput
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_commune_code(value) if value else ""
+
+
+def date_widget():
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class TerritoryForm(MaillonForm):
+    """The whole draft: its communes, the pending add or remove, and the date of the change."""
+
+    communes = CommuneCodesField(required=False)
+    add = OptionalCommuneCodeField(required=False)
+    remove = OptionalCommuneCodeField(required=False)
+    q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)  # rendered by hand
+    effective_date = forms.DateField(
+        label="Date d'effet du changement",
+        help_text="Les communes ajoutées entrent dans le territoire à cette date, les communes retirées en sortent.",
+        widget=date_widget(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "required": "Date d'effet : indiquez la date du changement de territoire.",
+            "invalid": "Date d'effet : saisissez une date valide, au format jj/mm/aaaa.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("effective_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        # Only the date is validated on a simple add, remove or search.
+        self.fields["effective_date"].required = False
+
+    def clean_effective_date(self):
+        date = self.cleaned_data.get("effective_date")
+        if date and date > timezone.localdate():
+            raise ValidationError("Date d'effet : la date ne peut pas être dans le futur.")
+        return date
+
+    def require_date(self):
+        """Saving needs the date; call after is_valid()."""
+        if not self.cleaned_data.get("effective_date") and "effective_date" not in self.errors:
+            self.add_error("effective_date", self.fields["effective_date"].error_messages["required"])
+        return not self.errors
+
+
+def next_statuses(cpts) -> list[CptsStatus]:
+    """The later lifecycle steps (steps may be skipped), then dissolution."""
+    if cpts.is_dissolved:
+        return []
+    index = LIFECYCLE_ORDER.index(cpts.status)
+    return [*LIFECYCLE_ORDER[index + 1 :], CptsStatus.DISSOLVED]
+
+
+class LifecycleStepForm(MaillonForm):
+    status = forms.ChoiceField(
+        label="Nouvelle étape",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Nouvelle étape : choisissez l'étape à enregistrer.",
+            "invalid_choice": "Nouvelle étape : cette étape ne peut pas suivre l'étape actuelle.",
+        },
+    )
+    date = forms.DateField(
+        label="Date de l'étape",
+        help_text="Par exemple la date de dépôt du projet de santé ou de signature de l'ACI.",
+        widget=date_widget(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "required": "Date de l'étape : indiquez la date.",
+            "invalid": "Date de l'étape : saisissez une date valide, au format jj/mm/aaaa.",
+        },
+    )
+    confirm_dissolution = forms.BooleanField(
+        label="Je confirme la dissolution : les communes du territoire seront libérées à cette date.",
+        required=False,
+    )
+
+    def __init__(self, *args, cpts, last_date=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.last_date = last_date
+        self.fields["status"].choices = [(status.value, status.label) for status in next_statuses(cpts)]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError("Date de l'étape : la date ne peut pas être dans le futur.")
+        if self.last_date and date < self.last_date:
+            previous = f"{self.last_date:%d/%m/%Y}"
+            raise ValidationError(f"Date de l'étape : la date ne peut pas précéder l'étape précédente ({previous}).")
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == CptsStatus.DISSOLVED and not cleaned.get("confirm_dissolution"):
+            self.add_error("confirm_dissolution", "Confirmation : cochez la case pour confirmer la dissolution.")
+        return cleaned

@@ -1,0 +1,21 @@
+"""The list of CPTS, filtered by step and département."""
+
+from django.shortcuts import render
+
+from maillon.territories.selectors import cpts_summaries
+
+from .common import breadcrumb
+from .forms import CptsFilterForm
+
+
+def cpts_list(request):
+    form = CptsFilterForm(request.GET)
+    summaries = cpts_summaries(statuses=form.statuses(), departement=form.departement_code())
+    context = {
+        "form": form,
+        "summaries": summaries,
+        "title": "Les CPTS",
+        "nav": "cpts",
+        "breadcrumb_data": breadcrumb("Les CPTS"),
+    }
+    return render(request, "www/cpts/list.html", context)

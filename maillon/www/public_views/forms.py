@@ -1,0 +1,73 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from maillon.core.models import CptsStatus
+from maillon.territories.models import Departement
+
+ALL_STATUSES = "all"
+
+
+class MaillonForm(DsfrBaseForm):
+    """DSFR markup, without DsfrBaseForm's transitional warning (an error under `filterwarnings = error`)."""
+
+    def get_context(self):
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+
+class CommuneSearchForm(MaillonForm):
+    q = forms.CharField(
+        label="Nom de la commune ou code postal",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Le nom de la commune ou le code postal compte au plus 100 caractères."},
+    )
+
+
+class CptsFilterForm(MaillonForm):
+    """Filters of the CPTS list; the default shows every CPTS but dissolved ones."""
+
+    status = forms.ChoiceField(
+        label="Étape",
+        required=False,
+        choices=[
+            ("", "Toutes sauf les CPTS dissoutes"),
+            (ALL_STATUSES, "Toutes, y compris dissoutes"),
+            *list(CptsStatus.choices),
+        ],
+        error_messages={"invalid_choice": "Étape : choisissez une des étapes proposées."},
+    )
+    departement = forms.ChoiceField(
+        label="Département",
+        required=False,
+        error_messages={"invalid_choice": "Département : choisissez un des départements proposés."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", "Tous les départements")] + [
+            (code, f"{code} — {name}") for code, name in Departement.objects.values_list("code", "name")
+        ]
+
+    def statuses(self):
+        """None for the default (active CPTS), else the list of statuses to show."""
+        status = self.cleaned_data.get("status") if self.is_valid() else ""
+        if status == ALL_STATUSES:
+            return list(CptsStatus.values)
+        return [status] if status else None
+
+    def departement_code(self):
+        return (self.cleaned_data.get("departement") if self.is_valid() else "") or None
+
+
+class RegionChoiceForm(MaillonForm):
+    region = forms.ChoiceField(
+        label="Région",
+        required=False,
+        error_messages={"invalid_choice": "Région : choisissez une des régions proposées."},
+    )
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "Choisir une région"), *list(regions)]

@@ -1,0 +1,55 @@
+"""Legal pages; the publisher is whoever deploys Maillon (settings MAILLON_PUBLISHER_*)."""
+
+import datetime
+
+from django.conf import settings
+from django.shortcuts import render
+
+from .common import breadcrumb
+
+
+def publisher():
+    return {
+        "name": settings.MAILLON_PUBLISHER_NAME,
+        "address": settings.MAILLON_PUBLISHER_ADDRESS,
+        "email": settings.MAILLON_PUBLISHER_EMAIL,
+        "director": settings.MAILLON_PUBLICATION_DIRECTOR,
+        "host_name": settings.MAILLON_HOST_NAME,
+        "host_address": settings.MAILLON_HOST_ADDRESS,
+        "dpo_email": settings.MAILLON_DPO_EMAIL or settings.MAILLON_PUBLISHER_EMAIL,
+        "source_url": settings.MAILLON_SOURCE_URL,
+    }
+
+
+def legal_notice(request):
+    context = {"publisher": publisher(), "title": "Mentions légales", "breadcrumb_data": breadcrumb("Mentions légales")}
+    return render(request, "www/legal/notice.html", context)
+
+
+def privacy(request):
+    context = {
+        "publisher": publisher(),
+        "retention_months": settings.MAILLON_JOURNAL_RETENTION_MONTHS,
+        "oidc_enabled": settings.OIDC_ENABLED,
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+        "title": "Données personnelles",
+        "breadcrumb_data": breadcrumb("Données personnelles"),
+    }
+    return render(request, "www/legal/privacy.html", context)
+
+
+def declaration_date():
+    try:
+        return datetime.date.fromisoformat(settings.MAILLON_ACCESSIBILITY_DECLARATION_DATE)
+    except ValueError:
+        return None
+
+
+def accessibility(request):
+    context = {
+        "publisher": publisher(),
+        "declaration_date": declaration_date(),
+        "title": "Déclaration d'accessibilité",
+        "breadcrumb_data": breadcrumb("Accessibilité"),
+    }
+    return render(request, "www/legal/accessibility.html", context)

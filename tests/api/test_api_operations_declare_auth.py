@@ -1,0 +1,68 @@
+"""Every API operation says who may call it: public (auth=None) or private (token or session)."""
+
+import pytest
+from ninja.constants import NOT_SET
+
+from maillon.api.auth import PRIVATE
+from maillon.api.urls import api
+
+PUBLIC_OPERATIONS = {
+    ("GET", "/communes"),
+    ("GET", "/communes/{code}"),
+    ("GET", "/cpts"),
+    ("GET", "/cpts/{cpts_id}"),
+    ("POST", "/territories/simulate"),
+}
+PRIVATE_OPERATIONS = {
+    ("GET", "/me"),
+    ("PUT", "/cpts/{cpts_id}/territory"),
+}
+
+
+def declared_operations():
+    api.urls
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield method, f"/{prefix.strip('/')}/{path.strip('/')}".replace("//", "/"), operation
+
+
+def test_every_operation_declares_its_auth_explicitly():
+    undeclared = [(method, path) for method, path, op in declared_operations() if op.auth_param is NOT_SET]
+    assert undeclared == []
+
+
+def test_every_operation_is_on_the_public_or_the_private_list():
+    public = {(method, path) for method, path, op in declared_operations() if op.auth_param is None}
+    private = {(method, path) for method, path, op in declared_operations() if op.auth_param is not None}
+    assert public == PUBLIC_OPERATIONS
+    assert private == PRIVATE_OPERATIONS
+
+
+def test_private_operations_accept_exactly_a_token_or_a_strong_session():
+    for method, path, operation in declared_operations():
+        if (method, path) in PRIVATE_OPERATIONS:
+            assert operation.auth_param == PRIVATE, (method, path)
+
+
+def example_url(path):
+    return "/api/v1" + path.replace("{code}", "78646").replace("{cpts_id}", "1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), sorted(PRIVATE_OPERATIONS))
+def test_private_operation_answers_401_to_an_anonymous_caller(api_client, method, path):
+    response = api_client.generic(method, example_url(path), "{}", content_type="application/json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "Authentification requise" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), sorted(PUBLIC_OPERATIONS))
+def test_public_operation_needs_no_token(api_client, method, path):
+    url = example_url(path) + ("?q=versailles" if path == "/communes" else "")
+    body = '{"communes": ["78646"]}'
+    response = api_client.generic(method, url, body, content_type="application/json")
+    assert response.status_code != 401

@@ -1,0 +1,167 @@
+"""The demo region on the real communes: one test, because importing the communes costs seconds.
+
+Everything the demo promises is checked on one load, then again after a second load
+(idempotence).
+"""
+
+import base64
+import datetime
+import io
+import json
+import random
+from collections import Counter
+
+import pytest
+import shapely
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.fr import siren
+
+from maillon.core.models import LIFECYCLE_ORDER, ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
+from maillon.demo import builder
+from maillon.territories.communes_import import import_communes
+from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole
+from maillon.territories.taille import taille_for_population
+
+ROLES = {"admin", "coordinator", "member", "observer", "authority", "sas_regulator"}
+
+
+def load_demo(path):
+    out = io.StringIO()
+    call_command("load_demo", credentials=path, force=True, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    models = [Cpts, LifecycleStep, TerritoryCommune, User, CptsRole, TerritoryRole, TOTPDevice, ApiToken, JournalEntry]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def demo_cpts():
+    return list(Cpts.objects.filter(slug__in=[spec.slug for spec in builder.CPTS_SPECS]))
+
+
+def current_codes(cpts):
+    return sorted(TerritoryCommune.objects.for_cpts(cpts).current().values_list("commune_id", flat=True))
+
+
+def is_contiguous(codes):
+    """Connected through touching (or overlapping, after simplification) contours."""
+    contours = dict(Commune.objects.filter(pk__in=codes).values_list("code", "contour"))
+    shapes = {code: shapely.from_geojson(contour) for code, contour in contours.items()}
+    reached, frontier = {codes[0]}, [codes[0]]
+    while frontier:
+        code = frontier.pop()
+        for other in codes:
+            if other not in reached and shapely.intersects(shapes[code], shapes[other]):
+                reached.add(other)
+                frontier.append(other)
+    return reached == set(codes)
+
+
+def check_cpts_and_territories():
+    today = datetime.date.today()
+    cpts_list = demo_cpts()
+    assert len(cpts_list) >= 5
+    tailles = set()
+    for cpts in cpts_list:
+        codes = current_codes(cpts)
+        assert codes, cpts.slug
+        assert {code[:2] for code in codes} == {"78"}
+        assert is_contiguous(codes), f"territoire non contigu : {cpts.slug}"
+        population = sum(Commune.objects.filter(pk__in=codes).values_list("population", flat=True))
+        tailles.add(taille_for_population(population))
+        assert siren.is_valid(cpts.siren)
+        assert cpts.email.endswith("example.org")
+        steps = list(cpts.steps.order_by("date"))
+        assert [step.status for step in steps] == LIFECYCLE_ORDER[: len(steps)]
+        assert steps[-1].status == cpts.status
+        assert all(step.date < today for step in steps)
+    assert {1, 2, 3, 4} <= tailles
+    assert set(LIFECYCLE_ORDER) <= {cpts.status for cpts in cpts_list}
+    signatures = LifecycleStep.objects.filter(status="aci_signed").values_list("date", flat=True)
+    assert any(395 <= (today - signed).days <= 460 for signed in signatures), "une CPTS signée il y a ~14 mois"
+
+    shared = TerritoryCommune.objects.current().values("commune").annotate(n=Count("cpts")).filter(n__gt=1)
+    assert not shared.exists()
+    covered = TerritoryCommune.objects.current().values("commune_id")
+    assert Commune.objects.filter(departement_id="78").exclude(pk__in=covered).exists(), "zones blanches"
+
+
+def check_territories_are_deterministic():
+    plan = builder.plan_territories(random.Random(django_settings.MAILLON_DEMO_SEED))
+    for cpts in demo_cpts():
+        assert current_codes(cpts) == plan[cpts.slug]
+
+
+def check_accounts(path):
+    content = json.loads(path.read_text())
+    assert content["site"] == django_settings.SITE_URL
+    assert content["generated_at"]
+    accounts = content["accounts"]
+    roles = Counter(account["role"] for account in accounts)
+    assert set(roles) == ROLES
+    assert roles["coordinator"] == len(demo_cpts())
+    client = Client()
+    for account in accounts:
+        check_account(client, account)
+    return accounts
+
+
+def check_account(client, account):
+    user = User.objects.get(email=account["email"])
+    assert len(account["password"]) >= 12
+    assert user.check_password(account["password"])
+
+    key = base64.b32decode(account["totp_secret"])
+    device = TOTPDevice.objects.get(user=user)
+    assert device.confirmed
+    assert device.verify_token(f"{totp(key):06d}")
+
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {account['token']}")
+    assert response.status_code == 200, account["email"]
+    me = response.json()
+    assert me["email"] == account["email"]
+    assert me["is_platform_admin"] == (account["role"] == "admin")
+    if account["role"] in ("coordinator", "member"):
+        assert [(r["cpts"]["slug"], r["role"]) for r in me["cpts_roles"]] == [(account["cpts"], account["role"])]
+    elif account["role"] != "admin":
+        assert account["cpts"] is None
+        assert [r["role"] for r in me["territory_roles"]] == [account["role"]]
+
+
+def check_territory_roles():
+    observer = TerritoryRole.objects.get(role="observer", user__email__startswith="observation.")
+    assert (observer.region_id, observer.departement_id, observer.organisation) == ("11", None, "ARS Île-de-France")
+    authority = TerritoryRole.objects.get(role="authority", user__email__startswith="autorite.")
+    assert (authority.departement_id, authority.organisation) == ("78", "CPAM des Yvelines")
+    regulator = TerritoryRole.objects.get(role="sas_regulator")
+    assert regulator.departement_id == "78"
+
+
+@pytest.mark.commune_import
+@pytest.mark.django_db
+def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    settings.STATIC_ROOT = tmp_path / "static"  # WhiteNoise warns when it is missing
+    settings.STATIC_ROOT.mkdir()
+    import_communes()
+    path = tmp_path / "demo-credentials.json"
+
+    output = load_demo(path)
+    assert "coordination.plaine-de-versailles@example.org" in output
+    check_cpts_and_territories()
+    check_territories_are_deterministic()
+    check_territory_roles()
+    accounts = check_accounts(path)
+    assert path.stat().st_mode & 0o077 == 0, "identifiants lisibles par le seul propriétaire"
+
+    before = counts()
+    load_demo(path)
+    assert counts() == before
+    assert json.loads(path.read_text())["accounts"] == accounts
+    check_cpts_and_territories()

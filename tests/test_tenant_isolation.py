@@ -1,0 +1,103 @@
+"""Nothing of another CPTS is reachable or writable, for every URL and every role.
+
+The answer is 404, the same as for a CPTS that does not exist, so nothing leaks
+its existence. Later issues add their URLs: a route under /cpts/<slug>/ or
+/api/v1/cpts/{id}/ is covered as soon as it exists (public pages excepted).
+"""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from maillon.core.factories import CptsRoleFactory, UserFactory
+from maillon.core.models import ApiToken
+from maillon.territories.factories import TerritoryRoleFactory
+from maillon.territories.models import TerritoryCommune
+
+from .conftest import verified_client
+from .urlwalk import api_operations, site_routes
+
+# Public pages of a CPTS: anyone may read them (they hold no personal data).
+PUBLIC_CPTS_ROUTES = {"cpts_detail"}
+
+# A valid body for each private write, so the request reaches the tenant check
+# (an invalid body is refused before it, with a 422 that says nothing either).
+SAMPLE_BODIES = {
+    ("PUT", "/cpts/{cpts_id}/territory"): {"communes": []},
+}
+
+ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]
+
+
+def make_user(role, other_cpts):
+    user = UserFactory(with_totp=True)
+    if role == "coordinator_elsewhere":
+        CptsRoleFactory(user=user, cpts=other_cpts, coordinator=True)
+    elif role == "member_elsewhere":
+        CptsRoleFactory(user=user, cpts=other_cpts)
+    elif role in {"observer", "authority", "sas_regulator"}:
+        TerritoryRoleFactory(user=user, role=role)
+    return user
+
+
+def private_cpts_routes():
+    return [r for r in site_routes() if "cpts_slug" in r.converters and r.name not in PUBLIC_CPTS_ROUTES]
+
+
+def private_api_cpts_operations():
+    """Private operations on one CPTS: (method, path with {cpts_id})."""
+    return sorted(
+        (method, path)
+        for method, path, operation in api_operations()
+        if "{cpts_id}" in path and operation.auth_param is not None
+    )
+
+
+def api_url(path, cpts_id):
+    return "/api/v1" + path.replace("{cpts_id}", str(cpts_id))
+
+
+def url_for(route, cpts):
+    kwargs = {}
+    for name in route.converters:
+        kwargs[name] = {"cpts_slug": cpts.slug, "cpts_id": cpts.pk}.get(name, 1)
+    return reverse(route.qualified_name, kwargs=kwargs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_of_another_cpts_answer_404_like_a_missing_one(cpts, other_cpts, role):
+    client = verified_client(make_user(role, other_cpts))
+    routes = private_cpts_routes()
+    assert routes, "the suite must cover the CPTS pages"
+    for route in routes:
+        url = url_for(route, cpts)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, f"{method.upper()} {url} as {role}: {response.status_code}"
+            assert cpts.name not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_api_of_another_cpts_answers_404_like_a_missing_one(client, cpts, other_cpts, role):
+    _, plain = ApiToken.issue(make_user(role, other_cpts), "test")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    operations = private_api_cpts_operations()
+    assert operations, "the suite must cover the CPTS API"
+    for method, path in operations:
+        body = json.dumps(SAMPLE_BODIES.get((method, path), {}))
+        response = client.generic(method, api_url(path, cpts.pk), body, content_type="application/json", **headers)
+        absent = client.generic(method, api_url(path, cpts.pk + 1000), body, content_type="application/json", **headers)
+        assert response.status_code == 404, f"{method} {path} as {role}: {response.status_code}"
+        assert response.json() == absent.json()
+    assert TerritoryCommune.objects.for_cpts(cpts).current().count() == 1
+
+
+@pytest.mark.django_db
+def test_the_coordinator_reaches_their_own_cpts_pages(cpts, coordinator):
+    client = verified_client(coordinator)
+    for route in private_cpts_routes():
+        response = client.get(url_for(route, cpts))
+        assert response.status_code in {200, 405}, f"{route.name}: {response.status_code}"
