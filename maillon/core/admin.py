@@ -8,6 +8,19 @@ admin.site.site_title = "Maillon"
 admin.site.index_title = "Administration de la plateforme"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For data that changes only through its own path (import, services, journal)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
@@ -61,7 +74,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(ReadOnlyAdmin):
     """The data-protection officer's viewer: filters, no edit, no delete, not even for admins."""
 
     list_display = ["at", "action", "actor_id", "object_type", "object_id", "cpts_id", "fields"]
@@ -70,15 +83,6 @@ class JournalEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_per_page = 100
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}

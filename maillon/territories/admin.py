@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from maillon.core.admin import ReadOnlyAdmin
+
 from .models import Commune, Departement, Epci, Region, TerritoryCommune, TerritoryRole
 
 
@@ -21,7 +23,7 @@ class EpciAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ReadOnlyAdmin):
     """Reference data, refreshed by `import_communes`: read only here."""
 
     list_display = ["code", "name", "departement", "population"]
@@ -30,33 +32,15 @@ class CommuneAdmin(admin.ModelAdmin):
     exclude = ["contour", "search_name"]
     list_select_related = ["departement"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TerritoryCommune)
-class TerritoryCommuneAdmin(admin.ModelAdmin):
+class TerritoryCommuneAdmin(ReadOnlyAdmin):
     """Territories change through the editor (dated, checked); read only here."""
 
     list_display = ["cpts", "commune", "valid_from", "valid_to"]
     list_filter = ["cpts"]
     search_fields = ["commune__name", "=commune__code"]
     list_select_related = ["cpts", "commune"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TerritoryRole)

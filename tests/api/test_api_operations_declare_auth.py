@@ -4,7 +4,7 @@ import pytest
 from ninja.constants import NOT_SET
 
 from maillon.api.auth import PRIVATE
-from maillon.api.urls import api
+from tests.urlwalk import api_operations
 
 PUBLIC_OPERATIONS = {
     ("GET", "/communes"),
@@ -20,12 +20,7 @@ PRIVATE_OPERATIONS = {
 
 
 def declared_operations():
-    api.urls
-    for prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
-            for operation in path_view.operations:
-                for method in operation.methods:
-                    yield method, f"/{prefix.strip('/')}/{path.strip('/')}".replace("//", "/"), operation
+    return api_operations()
 
 
 def test_every_operation_declares_its_auth_explicitly():
