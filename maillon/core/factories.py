@@ -76,3 +76,12 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     name = "Script"
     digest = factory.Sequence(lambda n: f"{n:064d}")
     hint = "mln_test"
+
+
+class JournalEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "core.JournalEntry"
+
+    action = "read"
+    object_type = "core.Cpts"
+    object_id = "1"

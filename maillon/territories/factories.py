@@ -94,3 +94,12 @@ class TerritoryRoleFactory(factory.django.DjangoModelFactory):
     role = "observer"
     organisation = "ARS Île-de-France"
     departement = factory.SubFactory(DepartementFactory)
+
+
+class DatasetImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.DatasetImport"
+        django_get_or_create = ("name",)
+
+    name = "communes"
+    version = "test"
