@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ninja",
     "maillon.core",
     "maillon.territories",
+    "maillon.members",
     "maillon.www",
     "maillon.api",
     "maillon.demo",

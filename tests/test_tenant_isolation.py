@@ -18,8 +18,25 @@ from maillon.territories.models import TerritoryCommune
 from .conftest import verified_client
 from .urlwalk import api_operations, site_routes
 
-# Public pages of a CPTS: anyone may read them (they hold no personal data).
-PUBLIC_CPTS_ROUTES = {"cpts_detail"}
+# Public pages of a CPTS: anyone may read them or ask to join.
+PUBLIC_CPTS_ROUTES = {"cpts_detail", "members_join"}
+
+
+def _member_of(cpts):
+    from maillon.members.factories import MembershipFactory
+
+    return MembershipFactory(cpts=cpts)
+
+
+# For a route with other parameters than the CPTS, a real object OF THE VICTIM
+# CPTS to name in the URL: the test then proves that object is out of reach.
+# `{route or API path: {parameter: function(cpts) -> value}}`.
+ROUTE_OBJECTS = {
+    "members_card": {"pk": lambda cpts: _member_of(cpts).professional_id},
+    "members_vcard": {"pk": lambda cpts: _member_of(cpts).professional_id},
+    "members_membership": {"pk": lambda cpts: _member_of(cpts).pk},
+    "members_directory_export": {"fmt": lambda cpts: "csv"},
+}
 
 # A valid body for each private write, so the request reaches the tenant check
 # (an invalid body is refused before it, with a 422 that says nothing either).
@@ -61,7 +78,12 @@ def api_url(path, cpts_id):
 def url_for(route, cpts):
     kwargs = {}
     for name in route.converters:
-        kwargs[name] = {"cpts_slug": cpts.slug, "cpts_id": cpts.pk}.get(name, 1)
+        if name in {"cpts_slug", "cpts_id"}:
+            kwargs[name] = cpts.slug if name == "cpts_slug" else cpts.pk
+        else:
+            makers = ROUTE_OBJECTS.get(route.name, {})
+            assert name in makers, f"Add {route.name}:{name} to ROUTE_OBJECTS in {__name__}"
+            kwargs[name] = makers[name](cpts)
     return reverse(route.qualified_name, kwargs=kwargs)
 
 

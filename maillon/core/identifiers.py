@@ -64,3 +64,16 @@ def validate_siret(value: str) -> None:
 def validate_insee_commune_code(value: str) -> None:
     if not INSEE_COMMUNE_PATTERN.match(value or ""):
         raise ValidationError("Le code commune INSEE compte 5 caractères (2A/2B en Corse).")
+
+
+ADELI_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$")
+
+
+def is_valid_adeli(value: str) -> bool:
+    """9 characters: département (2A/2B in Corsica), profession, order number, key."""
+    return bool(ADELI_PATTERN.match(compact(value)))
+
+
+def validate_adeli(value: str) -> None:
+    if not is_valid_adeli(value):
+        raise ValidationError("Le numéro ADELI doit compter 9 caractères (2A/2B en Corse).", code="invalid_adeli")

@@ -25,6 +25,8 @@ PUBLIC_ROUTES = {
     "password_reset_confirm",
     "password_reset_complete",
     "invitation_accept",
+    # A professional or a structure asks to join a CPTS (the coordinator decides).
+    "members_join",
     "oidc_authentication_init",
     "oidc_authentication_callback",
     # Static assets served by Django in development.
@@ -41,6 +43,17 @@ PROTECTED_ROUTES = {
     "cpts_invite",
     "cpts_lifecycle",
     "oidc_logout",
+    # Members (issue 3): the shared directory, adhesions, collèges, cotisations, import.
+    "members_directory",
+    "members_directory_export",
+    "members_card",
+    "members_vcard",
+    "members_my_card",
+    "members_list",
+    "members_membership",
+    "members_colleges",
+    "members_fees",
+    "members_import",
 }
 
 

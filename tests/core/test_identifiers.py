@@ -49,3 +49,11 @@ def test_siren_and_siret_keys_are_checked():
         validate_siren("732829321")
     with pytest.raises(ValidationError, match="SIRET"):
         validate_siret("73282932000075")
+
+
+def test_adeli_has_nine_characters_with_corsican_departements():
+    from maillon.core.identifiers import is_valid_adeli, validate_adeli
+
+    assert is_valid_adeli("751234567") and is_valid_adeli("2A1234567")
+    with pytest.raises(ValidationError, match="ADELI"):
+        validate_adeli("75123456")

@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from maillon.core.admin import ReadOnlyAdmin
+
+from .models import College, Fee, Language, Membership, MembershipEvent, PracticePlace, Professional, Structure
+
+
+class PracticePlaceInline(admin.TabularInline):
+    model = PracticePlace
+    extra = 0
+    autocomplete_fields = ["structure"]
+    raw_id_fields = ["commune"]
+
+
+@admin.register(Professional)
+class ProfessionalAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "profession", "specialty", "rpps", "adeli"]
+    list_filter = ["profession", "specialty", "accepts_new_patients", "takes_part_in_snp"]
+    search_fields = ["last_name", "first_name", "=rpps", "=adeli"]
+    filter_horizontal = ["languages"]
+    raw_id_fields = ["user"]
+    inlines = [PracticePlaceInline]
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "finess", "siret", "commune"]
+    list_filter = ["kind"]
+    search_fields = ["name", "=finess", "=siret"]
+    raw_id_fields = ["commune"]
+
+
+class MembershipEventInline(admin.TabularInline):
+    model = MembershipEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class FeeInline(admin.TabularInline):
+    model = Fee
+    extra = 0
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Adhesions move through their workflow (pages, API); the state is read only here."""
+
+    list_display = ["__str__", "status", "college", "involvement", "joined_on", "left_on"]
+    list_filter = ["status", "involvement", "cpts"]
+    readonly_fields = ["status", "decided_at", "decided_by"]
+    raw_id_fields = ["professional", "structure", "college"]
+    inlines = [FeeInline, MembershipEventInline]
+
+
+@admin.register(College)
+class CollegeAdmin(admin.ModelAdmin):
+    list_display = ["name", "cpts", "seats", "position"]
+    list_filter = ["cpts"]
+
+
+@admin.register(Language)
+class LanguageAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name"]

@@ -1,0 +1,125 @@
+import datetime
+
+import factory
+from stdnum import luhn
+
+from maillon.core.factories import CptsFactory, UserFactory
+from maillon.territories.factories import CommuneFactory
+
+from .models import (
+    College,
+    Fee,
+    Language,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    PracticePlace,
+    Professional,
+    Structure,
+)
+from .professions import Profession, Specialty, StructureKind
+
+
+def rpps_number(n: int) -> str:
+    body = f"1{n:09d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def finess_number(n: int) -> str:
+    body = f"78{n:06d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def siret_number(n: int) -> str:
+    siren_body = f"{n % 10**8:08d}"
+    siren = siren_body + luhn.calc_check_digit(siren_body)
+    body = siren + "0001"
+    return body + luhn.calc_check_digit(body)
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Language
+        django_get_or_create = ("code",)
+
+    code = "en"
+    name = "Anglais"
+
+
+class ProfessionalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Professional
+
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    profession = Profession.MEDECIN
+    specialty = Specialty.GENERAL_PRACTICE
+    rpps = factory.Sequence(rpps_number)
+    email = factory.Sequence(lambda n: f"pro{n}@example.org")
+
+    class Params:
+        nurse = factory.Trait(profession=Profession.INFIRMIER, specialty=Specialty.NONE)
+        pharmacist = factory.Trait(profession=Profession.PHARMACIEN, specialty=Specialty.NONE)
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Structure
+
+    name = factory.Sequence(lambda n: f"Maison de santé {n}")
+    kind = StructureKind.MSP
+    finess = factory.Sequence(finess_number)
+    commune = factory.SubFactory(CommuneFactory)
+
+
+class PracticePlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PracticePlace
+
+    professional = factory.SubFactory(ProfessionalFactory)
+    address = factory.Sequence(lambda n: f"{n} rue de la Paix")
+    commune = factory.SubFactory(CommuneFactory)
+
+
+class CollegeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = College
+        django_get_or_create = ("cpts", "name")
+
+    cpts = factory.SubFactory(CptsFactory)
+    name = "Médecins"
+    seats = 3
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active adhesion by default."""
+
+    class Meta:
+        model = Membership
+
+    cpts = factory.SubFactory(CptsFactory)
+    professional = factory.SubFactory(ProfessionalFactory)
+    status = MembershipStatus.ACTIVE
+    joined_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=200))
+
+    class Params:
+        requested = factory.Trait(status=MembershipStatus.REQUESTED, joined_on=None)
+
+
+class MembershipEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembershipEvent
+
+    membership = factory.SubFactory(MembershipFactory)
+    from_status = MembershipStatus.REQUESTED
+    to_status = MembershipStatus.ACTIVE
+    by = factory.SubFactory(UserFactory)
+
+
+class FeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fee
+
+    membership = factory.SubFactory(MembershipFactory)
+    year = 2026
+    amount = "20.00"

@@ -1,0 +1,369 @@
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from maillon.core.identifiers import compact, validate_adeli, validate_finess, validate_rpps, validate_siret
+from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.territories.models import Commune, normalize_name
+
+from .professions import (
+    SPECIALTIES_BY_PROFESSION,
+    Profession,
+    Specialty,
+    StructureKind,
+    category_of_professional,
+    category_of_structure,
+)
+
+
+class Language(models.Model):
+    """ISO 639 languages spoken in practice (plus French sign language)."""
+
+    code = models.CharField("code", max_length=8, primary_key=True)
+    name = models.CharField("langue", max_length=60)
+
+    class Meta:
+        verbose_name = "langue"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProfessionalQuerySet(models.QuerySet):
+    def by_identifier(self, *, rpps="", adeli=""):
+        if rpps:
+            return self.filter(rpps=compact(rpps))
+        return self.filter(adeli=compact(adeli)) if adeli else self.none()
+
+
+class Professional(JournaledModel):
+    """A health professional, once on the platform (unique RPPS or ADELI),
+    member of any number of CPTS."""
+
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    profession = models.CharField("profession", max_length=10, choices=Profession.choices)
+    specialty = models.CharField("spécialité", max_length=20, choices=Specialty.choices, blank=True)
+    rpps = models.CharField("RPPS", max_length=11, null=True, blank=True, unique=True, validators=[validate_rpps])
+    adeli = models.CharField("ADELI", max_length=9, null=True, blank=True, unique=True, validators=[validate_adeli])
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    skills = models.TextField("compétences", blank=True, help_text="Séparées par des virgules.")
+    languages = models.ManyToManyField(Language, verbose_name="langues", blank=True, related_name="+")
+    accepts_new_patients = models.BooleanField("accepte de nouveaux patients (médecin traitant)", default=False)
+    takes_part_in_snp = models.BooleanField("participe aux soins non programmés", default=False)
+    # The account of the professional, who may then edit their own card.
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="professional", verbose_name="compte"
+    )
+    # Lower case, no accents: names, profession, skills — for the directory search.
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfessionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "professionnel de santé"
+        verbose_name_plural = "professionnels de santé"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rpps__isnull=False) | Q(adeli__isnull=False), name="professional_has_rpps_or_adeli"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.rpps = compact(self.rpps) or None
+        self.adeli = compact(self.adeli) or None
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.rpps and not self.adeli:
+            raise ValidationError({"rpps": "Indiquez le numéro RPPS ou, à défaut, le numéro ADELI."})
+        allowed = SPECIALTIES_BY_PROFESSION.get(self.profession, set())
+        if self.specialty and self.specialty not in allowed:
+            raise ValidationError(
+                {"specialty": f"La spécialité « {self.get_specialty_display()} » ne va pas avec cette profession."}
+            )
+
+    def build_search_text(self):
+        parts = [
+            self.first_name,
+            self.last_name,
+            self.get_profession_display(),
+            self.get_specialty_display(),
+            self.skills,
+        ]
+        return normalize_name(" ".join(part for part in parts if part and part != "—"))
+
+    @property
+    def national_category(self):
+        return category_of_professional(self.profession, self.specialty)
+
+    @property
+    def skill_list(self):
+        return [skill.strip() for skill in self.skills.split(",") if skill.strip()]
+
+
+class Structure(JournaledModel):
+    """An MSP, a pharmacy, a hospital…: once on the platform (unique FINESS / SIRET)."""
+
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=20, choices=StructureKind.choices)
+    finess = models.CharField("FINESS", max_length=9, null=True, blank=True, unique=True, validators=[validate_finess])
+    siret = models.CharField("SIRET", max_length=14, null=True, blank=True, unique=True, validators=[validate_siret])
+    address = models.CharField("adresse", max_length=300, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune")
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "structure"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finess__isnull=False) | Q(siret__isnull=False), name="structure_has_finess_or_siret"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.finess = compact(self.finess) or None
+        self.siret = compact(self.siret) or None
+        self.search_text = normalize_name(f"{self.name} {self.get_kind_display()}")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.finess and not self.siret:
+            raise ValidationError({"finess": "Indiquez le numéro FINESS ou le numéro SIRET de la structure."})
+
+    @property
+    def national_category(self):
+        return category_of_structure(self.kind)
+
+
+class PracticePlace(JournaledModel):
+    """Where a professional practises: an address in a commune, maybe in a structure."""
+
+    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="practice_places")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="practice_places"
+    )
+    address = models.CharField("adresse", max_length=300)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune")
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    mssante_email = models.EmailField("messagerie sécurisée (MSSanté)", blank=True)
+    is_main = models.BooleanField("lieu principal", default=True)
+
+    class Meta:
+        verbose_name = "lieu d'exercice"
+        verbose_name_plural = "lieux d'exercice"
+        ordering = ["-is_main", "pk"]
+
+    def __str__(self):
+        return f"{self.address}, {self.commune.name}"
+
+
+class College(JournaledModel):
+    """A collège of the CPTS's statutes (médecins, paramédicaux, usagers…), with its seats."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="colleges")
+    name = models.CharField("nom", max_length=100)
+    seats = models.PositiveSmallIntegerField("sièges au conseil d'administration", default=1)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "collège"
+        ordering = ["cpts", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["cpts", "name"], name="college_name_unique_in_cpts")]
+
+    def __str__(self):
+        return self.name
+
+
+class Involvement(models.TextChoices):
+    MAILING_LIST = "mailing_list", "Liste de diffusion"
+    MISSION = "mission", "Participe à une mission"
+    PROJECT_LEAD = "project_lead", "Pilote un projet"
+
+
+class MembershipStatus(models.TextChoices):
+    REQUESTED = "requested", "Demande en attente"
+    ACTIVE = "active", "Adhérent"
+    REFUSED = "refused", "Demande refusée"
+    LEFT = "left", "Parti"
+
+
+OPEN_STATUSES = [MembershipStatus.REQUESTED, MembershipStatus.ACTIVE]
+
+
+class MembershipQuerySet(CptsOwnedQuerySet):
+    def active(self):
+        return self.filter(status=MembershipStatus.ACTIVE)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def active_on(self, date):
+        return (
+            self.filter(joined_on__lte=date)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=date))
+            .exclude(status__in=[MembershipStatus.REQUESTED, MembershipStatus.REFUSED])
+        )
+
+
+class Membership(JournaledModel):
+    """An adhesion of a professional or a structure to a CPTS, as a state machine:
+    requested → active → left, or requested → refused. Each is a row; history stays."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="memberships")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name="collège"
+    )
+    involvement = models.CharField(
+        "niveau d'implication", max_length=20, choices=Involvement.choices, default=Involvement.MAILING_LIST
+    )
+    status = models.CharField(
+        "état", max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField("demandée le", default=timezone.now)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    # Keep the history when the deciding account is erased.
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    joined_on = models.DateField("adhérent depuis", null=True, blank=True)
+    left_on = models.DateField("parti le", null=True, blank=True)
+    leave_reason = models.CharField("motif du départ", max_length=200, blank=True)
+    # Unsubscribed from the CPTS's mailings (the mailing-list level).
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "adhésion"
+        ordering = ["cpts", "-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(professional__isnull=False) & Q(structure__isnull=True))
+                | (Q(professional__isnull=True) & Q(structure__isnull=False)),
+                name="membership_of_a_professional_or_a_structure",
+            ),
+            models.UniqueConstraint(
+                fields=["cpts", "professional"],
+                condition=Q(status__in=OPEN_STATUSES) & Q(professional__isnull=False),
+                name="one_open_membership_per_professional",
+            ),
+            models.UniqueConstraint(
+                fields=["cpts", "structure"],
+                condition=Q(status__in=OPEN_STATUSES) & Q(structure__isnull=False),
+                name="one_open_membership_per_structure",
+            ),
+        ]
+        indexes = [models.Index(fields=["cpts", "status"])]
+
+    def __str__(self):
+        return f"{self.member} — {self.cpts}"
+
+    @property
+    def member(self):
+        return self.professional or self.structure
+
+    @property
+    def national_category(self):
+        return self.member.national_category
+
+    def _check_status(self, *expected):
+        if self.status not in expected:
+            raise ValidationError(
+                {"status": f"Cette adhésion est « {self.get_status_display()} » : l'action n'est pas possible."}
+            )
+
+    def _transition(self, to, *, by, note=""):
+        MembershipEvent.objects.create(membership=self, from_status=self.status, to_status=to, by=by, note=note)
+        self.status = to
+
+    @transaction.atomic
+    def accept(self, *, by, on=None):
+        self._check_status(MembershipStatus.REQUESTED)
+        self._transition(MembershipStatus.ACTIVE, by=by)
+        self.decided_at, self.decided_by = timezone.now(), by
+        self.joined_on = on or timezone.localdate()
+        self.save()
+
+    @transaction.atomic
+    def refuse(self, *, by, reason=""):
+        self._check_status(MembershipStatus.REQUESTED)
+        self._transition(MembershipStatus.REFUSED, by=by, note=reason)
+        self.decided_at, self.decided_by = timezone.now(), by
+        self.save()
+
+    @transaction.atomic
+    def leave(self, *, by, on=None, reason=""):
+        self._check_status(MembershipStatus.ACTIVE)
+        on = on or timezone.localdate()
+        if self.joined_on and on < self.joined_on:
+            raise ValidationError({"left_on": "La date de départ ne peut pas précéder la date d'adhésion."})
+        self._transition(MembershipStatus.LEFT, by=by, note=reason)
+        self.left_on, self.leave_reason = on, reason
+        self.save()
+
+
+class MembershipEvent(models.Model):
+    """The transition log of an adhesion."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=MembershipStatus.choices)
+    to_status = models.CharField(max_length=20, choices=MembershipStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état d'une adhésion"
+        ordering = ["membership", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Fee(JournaledModel):
+    """The cotisation of a member for a year."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="fees")
+    year = models.PositiveSmallIntegerField("année")
+    amount = models.DecimalField("montant (€)", max_digits=8, decimal_places=2)
+    paid_on = models.DateField("payée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cotisation"
+        ordering = ["membership", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="one_fee_per_membership_and_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="fee_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} : {self.amount} €"
+
+    @property
+    def is_paid(self):
+        return self.paid_on is not None

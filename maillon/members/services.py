@@ -1,0 +1,38 @@
+"""Writes on adhesions that may race: one open adhesion per member and CPTS,
+guarded by the database and translated into a French message."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from .models import Involvement, Membership, MembershipStatus
+
+ALREADY_MEMBER = "Ce membre a déjà une adhésion en cours ou une demande en attente dans cette CPTS."
+
+
+def request_membership(cpts, *, professional=None, structure=None, college=None, involvement=Involvement.MAILING_LIST):
+    """A professional or a structure asks to join; the coordinator decides later."""
+    if college is not None and college.cpts_id != cpts.pk:
+        raise ValidationError({"college": "Ce collège n'appartient pas à cette CPTS."})
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(
+                cpts=cpts, professional=professional, structure=structure, college=college, involvement=involvement
+            )
+    except IntegrityError as error:
+        raise ValidationError(ALREADY_MEMBER, code="already_member") from error
+
+
+def enrol(cpts, *, by, professional=None, structure=None, college=None, involvement=Involvement.MAILING_LIST, on=None):
+    """The coordinator adds a member directly (e.g. from an import): request and acceptance at once."""
+    with transaction.atomic():
+        membership = request_membership(
+            cpts, professional=professional, structure=structure, college=college, involvement=involvement
+        )
+        membership.accept(by=by, on=on)
+    return membership
+
+
+def open_membership_of(cpts, *, professional=None, structure=None):
+    member = {"professional": professional} if professional is not None else {"structure": structure}
+    open_statuses = [MembershipStatus.REQUESTED, MembershipStatus.ACTIVE]
+    return Membership.objects.for_cpts(cpts).filter(status__in=open_statuses, **member).first()
