@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("maillon.www.public_views.urls")),
     path("compte/", include("maillon.www.accounts_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.cpts_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.members_views.urls")),
 ]
