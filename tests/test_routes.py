@@ -14,6 +14,7 @@ SAMPLE_KWARGS = {
     "token": "abc-123",
     "pk": 1,
     "path": "www/maillon.css",
+    "fmt": "csv",
 }
 
 

@@ -1,11 +1,35 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from . import journal
 from .models import ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
 
 admin.site.site_header = "Maillon — administration"
 admin.site.site_title = "Maillon"
 admin.site.index_title = "Administration de la plateforme"
+
+
+class JournaledReadsAdmin(admin.ModelAdmin):
+    """For models with personal data: the admin's reads go to the journal too
+    (one entry per list page, one per record opened), never the values."""
+
+    journaled_fields = ()
+
+    def changelist_view(self, request, extra_context=None):
+        journal.record(
+            journal.Action.READ,
+            object_type=self.model._meta.label,
+            object_id="admin-list",
+            fields=self.journaled_fields,
+            note="liste de l'administration",
+        )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        journal.record(
+            journal.Action.READ, object_type=self.model._meta.label, object_id=object_id, fields=self.journaled_fields
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,7 +46,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(JournaledReadsAdmin, DjangoUserAdmin):
+    journaled_fields = ("email", "first_name", "last_name", "phone", "rpps")
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_superuser", "last_login"]
     search_fields = ["email", "first_name", "last_name"]
@@ -61,6 +86,10 @@ class CptsAdmin(admin.ModelAdmin):
     # The lifecycle moves through services (dated, logged); not by editing the field.
     readonly_fields = ["status"]
     inlines = [LifecycleStepInline, CptsRoleInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would erase the dated history of its territory: dissolve it instead.
+        return False
 
 
 @admin.register(ApiToken)

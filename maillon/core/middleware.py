@@ -1,9 +1,26 @@
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 
 from . import journal
 from .access import is_strongly_authenticated, resolve_cpts, role_in
 from .routes import is_public_route
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in a URL is never legitimate, and PostgreSQL refuses it in text:
+    answer a clear 400 instead of an error deep in a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.path + request.META.get("QUERY_STRING", "")
+        if "\x00" in raw or "%00" in raw or any("\x00" in value for value in request.GET.values()):
+            return HttpResponseBadRequest(
+                "Requête invalide : l'adresse contient un caractère nul.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
 
 
 class ActorMiddleware:

@@ -103,6 +103,11 @@ class User(JournaledModel, AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs):
+        # The login lower-cases what people type: store it the same way.
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
 
 class CptsStatus(models.TextChoices):
     LETTER_OF_INTENT = "letter_of_intent", "Lettre d'intention"
@@ -188,12 +193,26 @@ class Cpts(JournaledModel):
         """Move the CPTS to `status` on date `on`, logged with who recorded it.
 
         Dissolution also frees the territory: use territories.services.dissolve.
+        The row is locked and checked first, so a refusal changes nothing.
         """
-        self.check_next_step(status)
         with transaction.atomic():
-            self.status = status
-            self.save(update_fields=["status", "updated_at"])
-            return LifecycleStep.objects.create(cpts=self, status=status, date=on, recorded_by=by)
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            current.check_next_step(status)
+            current.check_step_date(on)
+            current.status = status
+            current.save(update_fields=["status", "updated_at"])
+            step = LifecycleStep.objects.create(cpts=current, status=status, date=on, recorded_by=by)
+        self.status = status
+        return step
+
+    def check_step_date(self, on):
+        if on > timezone.localdate():
+            raise ValidationError({"date": "La date d'une étape ne peut pas être dans le futur."})
+        last = self.steps.order_by("-date").values_list("date", flat=True).first()
+        if last is not None and on < last:
+            raise ValidationError(
+                {"date": f"La date ne peut pas précéder celle de l'étape précédente ({last:%d/%m/%Y})."}
+            )
 
 
 class CptsOwnedQuerySet(models.QuerySet):

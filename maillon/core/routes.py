@@ -19,6 +19,7 @@ PUBLIC_ROUTES = {
     "login",
     "login_second_factor",
     "login_totp_setup",
+    "login_totp_enrolment_link",
     "logout",
     "password_reset",
     "password_reset_done",
@@ -54,6 +55,9 @@ PROTECTED_ROUTES = {
     "members_colleges",
     "members_fees",
     "members_import",
+    "members_figures",
+    # Regional observers: aggregated counts only.
+    "observatory_members",
 }
 
 

@@ -35,12 +35,16 @@ class Invitation:
     created_user: bool
     # False when the person already has a password: they are told, not asked to set one.
     sent_link: bool
+    # True when the person had been invited here before and never accepted: a fresh link was sent.
+    resent: bool = False
 
 
 def invite(cpts, *, email, role, by) -> Invitation:
     """Give `role` in `cpts` to the person at `email`, creating their account if needed, and e-mail them.
 
-    Raises ValidationError (in French) if the person already has a role in this CPTS.
+    If the person already has a role in this CPTS but never accepted (no password yet),
+    a fresh link is sent (their first one may have expired) and the role set to `role`;
+    if they did accept, raises ValidationError (in French).
     The e-mail is sent inside the transaction: if it cannot be sent, nothing is written.
     """
     if role not in CptsRoleKind.values:
@@ -48,12 +52,20 @@ def invite(cpts, *, email, role, by) -> Invitation:
     email = User.objects.normalize_email(email).strip().lower()
     with journal.acting_as(by), transaction.atomic():
         user, created = _user_for(email)
-        if CptsRole.objects.filter(user=user, cpts=cpts).exists():
-            raise ValidationError({"email": "Cette personne a déjà un rôle dans cette CPTS."})
-        cpts_role = CptsRole.objects.create(user=user, cpts=cpts, role=role)
         sent_link = not user.has_usable_password()
+        cpts_role = CptsRole.objects.select_for_update().filter(user=user, cpts=cpts).first()
+        resent = cpts_role is not None
+        if resent and not sent_link:
+            raise ValidationError({"email": "Cette personne a déjà un rôle dans cette CPTS."})
+        if cpts_role is None:
+            cpts_role = CptsRole.objects.create(user=user, cpts=cpts, role=role)
+        else:
+            # Never accepted: nothing uses the role yet, so the coordinator's new choice applies (journaled).
+            cpts_role.role = role
+            cpts_role.save()
+            journal.record(journal.Action.UPDATE, cpts_role, note="invitation renvoyée")
         _send_invitation(cpts_role, by=by, with_link=sent_link)
-    return Invitation(role=cpts_role, created_user=created, sent_link=sent_link)
+    return Invitation(role=cpts_role, created_user=created, sent_link=sent_link, resent=resent)
 
 
 def _user_for(email):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from maillon.core.admin import ReadOnlyAdmin
+from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin
 
 from .models import College, Fee, Language, Membership, MembershipEvent, PracticePlace, Professional, Structure
 
@@ -13,7 +13,8 @@ class PracticePlaceInline(admin.TabularInline):
 
 
 @admin.register(Professional)
-class ProfessionalAdmin(admin.ModelAdmin):
+class ProfessionalAdmin(JournaledReadsAdmin):
+    journaled_fields = ("first_name", "last_name", "rpps", "adeli", "email", "phone")
     list_display = ["last_name", "first_name", "profession", "specialty", "rpps", "adeli"]
     list_filter = ["profession", "specialty", "accepts_new_patients", "takes_part_in_snp"]
     search_fields = ["last_name", "first_name", "=rpps", "=adeli"]
@@ -23,7 +24,8 @@ class ProfessionalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(JournaledReadsAdmin):
+    journaled_fields = ("name", "finess", "siret", "email", "phone")
     list_display = ["name", "kind", "finess", "siret", "commune"]
     list_filter = ["kind"]
     search_fields = ["name", "=finess", "=siret"]
@@ -46,9 +48,10 @@ class FeeInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(JournaledReadsAdmin):
     """Adhesions move through their workflow (pages, API); the state is read only here."""
 
+    journaled_fields = ("professional", "structure", "status", "college")
     list_display = ["__str__", "status", "college", "involvement", "joined_on", "left_on"]
     list_filter = ["status", "involvement", "cpts"]
     readonly_fields = ["status", "decided_at", "decided_by"]

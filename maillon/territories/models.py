@@ -3,6 +3,7 @@ import unicodedata
 from django.db import models
 from django.db.models import Q
 
+from maillon.core.identifiers import INSEE_COMMUNE_PATTERN
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -62,7 +63,7 @@ class CommuneQuerySet(models.QuerySet):
         query = (query or "").strip()
         if not query:
             return self.none()
-        if query[:2].isdigit():
+        if query[:2].isdigit() or INSEE_COMMUNE_PATTERN.match(query.upper()):
             return (
                 self.filter(Q(postal_codes__code__startswith=query) | Q(code=query))
                 .distinct()

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
+from maillon.core.identifiers import INSEE_COMMUNE_PATTERN
 from maillon.core.models import Cpts, CptsStatus
 
 from .models import Commune, TerritoryCommune
@@ -44,15 +45,18 @@ def today():
 
 def communes_by_code(codes) -> dict[str, Commune]:
     codes = {str(code).strip().upper() for code in codes}
-    found = Commune.objects.in_bulk(codes)
+    # Only well-formed codes reach the database (a NUL byte would fail there).
+    found = Commune.objects.in_bulk({code for code in codes if INSEE_COMMUNE_PATTERN.match(code)})
     unknown = codes - set(found)
     if unknown:
         raise UnknownCommuneError(unknown)
     return found
 
 
-def find_conflicts(communes, *, excluding_cpts=None) -> list[Conflict]:
-    rows = TerritoryCommune.objects.current().filter(commune__in=communes).select_related("cpts", "commune")
+def find_conflicts(communes, *, excluding_cpts=None, on=None) -> list[Conflict]:
+    """Rows of other CPTS holding these communes now, or — with `on` — at any time from `on`."""
+    rows = TerritoryCommune.objects.filter(commune__in=communes).select_related("cpts", "commune")
+    rows = rows.current() if on is None else rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
     if excluding_cpts is not None:
         rows = rows.exclude(cpts=excluding_cpts)
     return [Conflict(commune=row.commune, cpts=row.cpts) for row in rows.order_by("commune__code")]
@@ -100,14 +104,28 @@ class TerritoryChange:
     removed: list[str]
 
 
+def check_not_in_future(on):
+    if on > today():
+        raise ValidationError(
+            "La date d'effet ne peut pas être dans le futur : enregistrez le changement le jour où il prend effet."
+        )
+
+
+def lock(cpts) -> Cpts:
+    """Serialise the changes of one CPTS (a double submit, a dissolution during an edit)."""
+    return Cpts.objects.select_for_update().get(pk=cpts.pk)
+
+
 @transaction.atomic
 def set_territory(cpts, codes, *, on=None, by=None) -> TerritoryChange:
     """Make the territory of `cpts` exactly `codes` from date `on` (default today).
 
-    Refuses, naming the other CPTS, any commune already in another current
-    territory; all or nothing.
+    Refuses, naming the other CPTS, any commune held by another CPTS on or after
+    `on` (so dated histories never overlap); all or nothing.
     """
     on = on or today()
+    check_not_in_future(on)
+    cpts = lock(cpts)
     if cpts.is_dissolved:
         raise ValidationError("Une CPTS dissoute n'a plus de territoire.")
     wanted = communes_by_code(codes)
@@ -117,14 +135,31 @@ def set_territory(cpts, codes, *, on=None, by=None) -> TerritoryChange:
     to_add = [wanted[code] for code in sorted(set(wanted) - set(current_rows))]
     to_remove = [current_rows[code] for code in sorted(set(current_rows) - set(wanted))]
 
-    conflicts = find_conflicts(to_add, excluding_cpts=cpts)
+    conflicts = find_conflicts(to_add, excluding_cpts=cpts, on=on)
     if conflicts:
         raise TerritoryConflictError(conflicts)
+    _check_no_overlap_with_own_history(cpts, to_add, on)
     for row in to_remove:
         _close_row(row, on)
     for commune in to_add:
         _open_row(cpts, commune, on)
     return TerritoryChange(added=[c.code for c in to_add], removed=[row.commune_id for row in to_remove])
+
+
+def _check_no_overlap_with_own_history(cpts, communes, on):
+    """A commune that left this CPTS after `on` cannot come back from `on`."""
+    row = (
+        TerritoryCommune.objects.for_cpts(cpts)
+        .filter(commune__in=communes, valid_to__gt=on)
+        .select_related("commune")
+        .order_by("-valid_to")
+        .first()
+    )
+    if row is not None:
+        raise ValidationError(
+            f"La commune {row.commune} a quitté le territoire le {row.valid_to:%d/%m/%Y} : "
+            "elle ne peut y revenir qu'à partir de cette date."
+        )
 
 
 def _open_row(cpts, commune, on):
@@ -156,8 +191,17 @@ def _close_row(row, on):
 def dissolve(cpts, *, on=None, by=None):
     """Record the dissolution and free the CPTS's communes from that date."""
     on = on or today()
+    check_not_in_future(on)
+    lock(cpts)
+    rows = list(TerritoryCommune.objects.for_cpts(cpts).current().select_for_update())
+    latest = max((row.valid_from for row in rows), default=None)
+    if latest is not None and on < latest:
+        # Checked before anything changes, so a refusal leaves the CPTS as it was.
+        raise ValidationError(
+            f"Une commune est entrée dans le territoire le {latest:%d/%m/%Y} : la dissolution ne peut pas la précéder."
+        )
     step = cpts.record_step(status=CptsStatus.DISSOLVED, on=on, by=by)
-    for row in TerritoryCommune.objects.for_cpts(cpts).current().select_for_update():
+    for row in rows:
         _close_row(row, on)
     return step
 

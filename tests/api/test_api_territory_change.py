@@ -39,12 +39,22 @@ def test_the_coordinator_replaces_the_territory(api_client, cpts, coordinator, t
 
 def test_the_change_takes_effect_on_the_given_date(api_client, cpts, coordinator, token_headers):
     CommuneFactory(code="78158")
-    next_month = datetime.date.today() + datetime.timedelta(days=30)
-    body = {"communes": ["78158"], "valid_from": next_month.isoformat()}
+    last_month = datetime.date.today() - datetime.timedelta(days=30)
+    body = {"communes": ["78158"], "valid_from": last_month.isoformat()}
     assert put(api_client, cpts.pk, body, token_headers(coordinator)).status_code == 200
     versailles = TerritoryCommune.objects.get(cpts=cpts, commune_id="78646")
-    assert versailles.valid_to == next_month
-    assert TerritoryCommune.objects.get(cpts=cpts, commune_id="78158").valid_from == next_month
+    assert versailles.valid_to == last_month
+    assert TerritoryCommune.objects.get(cpts=cpts, commune_id="78158").valid_from == last_month
+
+
+def test_a_change_dated_in_the_future_is_refused_and_nothing_is_written(api_client, cpts, coordinator, token_headers):
+    CommuneFactory(code="78158")
+    next_month = datetime.date.today() + datetime.timedelta(days=30)
+    body = {"communes": ["78158"], "valid_from": next_month.isoformat()}
+    response = put(api_client, cpts.pk, body, token_headers(coordinator))
+    assert response.status_code == 422
+    assert "futur" in str(response.json())
+    assert not TerritoryCommune.objects.filter(commune_id="78158").exists()
 
 
 def test_a_commune_of_another_cpts_is_refused_with_409_and_nothing_is_written(

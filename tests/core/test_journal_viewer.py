@@ -40,3 +40,13 @@ def test_reading_ones_account_page_is_journaled_without_values():
     assert entry.actor_id == user.pk and entry.object_id == str(user.pk)
     assert "email" in entry.fields
     assert "lecture@example.org" not in str(JournalEntry.objects.values_list())
+
+
+def test_admin_reads_of_personal_data_are_journaled(dpo_client):
+    person = UserFactory(email="personne@example.org")
+    dpo_client.get(reverse("admin:core_user_changelist"))
+    dpo_client.get(reverse("admin:core_user_change", args=[person.pk]))
+    reads = JournalEntry.objects.filter(action=journal.Action.READ, object_type="core.User")
+    assert set(reads.values_list("object_id", flat=True)) >= {"admin-list", str(person.pk)}
+    assert all("email" in entry.fields for entry in reads)
+    assert "personne@example.org" not in str(JournalEntry.objects.values_list())

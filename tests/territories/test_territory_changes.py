@@ -12,7 +12,7 @@ from maillon.territories.models import TerritoryCommune
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 11, 23)
+TODAY = datetime.date(2026, 1, 5)
 
 
 @pytest.fixture
@@ -127,3 +127,65 @@ def test_territory_changes_are_journaled(communes):
     )
     assert actions[0][0] == "create"
     assert actions[1] == ("update", ["valid_to"])
+
+
+def test_a_commune_cannot_join_a_second_cpts_at_a_date_when_the_first_still_held_it(communes):
+    first, second = CptsFactory(name="CPTS Seine et Forêt"), CptsFactory()
+    services.set_territory(first, ["78646"], on=datetime.date(2024, 1, 1))
+    services.set_territory(first, [], on=datetime.date(2026, 1, 1))
+    with pytest.raises(services.TerritoryConflictError, match="Seine et Forêt"):
+        services.set_territory(second, ["78646"], on=datetime.date(2025, 1, 1))
+    services.set_territory(second, ["78646"], on=datetime.date(2026, 1, 1))
+
+
+def test_a_commune_cannot_come_back_before_it_left(communes):
+    cpts = CptsFactory()
+    services.set_territory(cpts, ["78646", "78686"], on=datetime.date(2024, 1, 1))
+    services.set_territory(cpts, ["78646"], on=datetime.date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="a quitté le territoire"):
+        services.set_territory(cpts, ["78646", "78686"], on=datetime.date(2025, 6, 1))
+
+
+def test_territory_changes_cannot_be_dated_in_the_future(communes):
+    cpts = CptsFactory()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="futur"):
+        services.set_territory(cpts, ["78646"], on=tomorrow)
+    assert not TerritoryCommune.objects.exists()
+
+
+def test_a_refused_dissolution_changes_nothing(communes):
+    cpts = CptsFactory(status=CptsStatus.ACI_SIGNED)
+    services.set_territory(cpts, ["78646"], on=datetime.date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="ne peut pas la précéder"):
+        services.record_step(cpts, status=CptsStatus.DISSOLVED, on=datetime.date(2025, 6, 1))
+    assert cpts.status == CptsStatus.ACI_SIGNED
+    cpts.refresh_from_db()
+    assert cpts.status == CptsStatus.ACI_SIGNED and services.current_population(cpts) == 83_000
+
+
+def test_a_step_cannot_be_dated_in_the_future_nor_before_the_previous_one():
+    cpts = CptsFactory()
+    services.record_step(cpts, status=CptsStatus.PROJECT_SUBMITTED, on=datetime.date(2025, 3, 1))
+    with pytest.raises(ValidationError, match="précéder"):
+        services.record_step(cpts, status=CptsStatus.PROJECT_VALIDATED, on=datetime.date(2025, 1, 1))
+    with pytest.raises(ValidationError, match="futur"):
+        services.record_step(
+            cpts, status=CptsStatus.PROJECT_VALIDATED, on=datetime.date.today() + datetime.timedelta(days=1)
+        )
+    cpts.refresh_from_db()
+    assert cpts.status == CptsStatus.PROJECT_SUBMITTED
+
+
+def test_the_first_step_of_a_new_cpts_can_be_dated():
+    cpts = CptsFactory()
+    services.record_step(cpts, status=CptsStatus.LETTER_OF_INTENT, on=datetime.date(2024, 5, 2))
+    assert cpts.steps.get().date == datetime.date(2024, 5, 2)
+    with pytest.raises(ValidationError):
+        services.record_step(cpts, status=CptsStatus.LETTER_OF_INTENT, on=datetime.date(2024, 6, 2))
+
+
+def test_malformed_commune_codes_are_reported_as_unknown(communes):
+    with pytest.raises(services.UnknownCommuneError) as refusal:
+        services.simulate(["78\x00646", "2A004"])
+    assert refusal.value.codes == ["2A004", "78\x00646"]

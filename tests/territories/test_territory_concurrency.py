@@ -47,3 +47,41 @@ def test_two_concurrent_requests_cannot_both_take_a_commune():
     refusal = next(outcome for outcome in outcomes if outcome != "ok")
     assert "CPTS A" in refusal or "CPTS B" in refusal
     assert TerritoryCommune.objects.current().filter(commune=commune).count() == 1
+
+
+def test_a_double_submit_of_the_same_change_does_not_fail():
+    CommuneFactory(code="78646", name="Versailles")
+    cpts = CptsFactory(name="CPTS A")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def submit():
+        try:
+            barrier.wait(timeout=10)
+            services.set_territory(cpts, ["78646"], on=datetime.date(2026, 1, 1))
+        except Exception as error:  # any failure is the bug
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert TerritoryCommune.objects.current().filter(commune_id="78646", cpts=cpts).count() == 1
+
+
+def test_the_database_refuses_overlapping_periods_of_one_commune():
+    from django.db import IntegrityError, transaction
+
+    commune = CommuneFactory(code="78646", name="Versailles")
+    first, second = CptsFactory(), CptsFactory()
+    TerritoryCommune.objects.create(
+        cpts=first, commune=commune, valid_from=datetime.date(2024, 1, 1), valid_to=datetime.date(2026, 1, 1)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TerritoryCommune.objects.create(
+            cpts=second, commune=commune, valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 6, 1)
+        )

@@ -86,6 +86,9 @@ def next_statuses(cpts) -> list[CptsStatus]:
     """The later lifecycle steps (steps may be skipped), then dissolution."""
     if cpts.is_dissolved:
         return []
+    if cpts.status == CptsStatus.LETTER_OF_INTENT and not cpts.steps.exists():
+        # A new CPTS starts at the lettre d'intention: its date is recorded first.
+        return [*LIFECYCLE_ORDER, CptsStatus.DISSOLVED]
     index = LIFECYCLE_ORDER.index(cpts.status)
     return [*LIFECYCLE_ORDER[index + 1 :], CptsStatus.DISSOLVED]
 

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("maillon.www.members_views.directory.urls")),
     path("", include("maillon.www.members_views.adhesion.urls")),
     path("", include("maillon.www.members_views.imports.urls")),
+    path("", include("maillon.www.members_views.figures.urls")),
 ]

@@ -17,6 +17,13 @@
     return value || fallback;
   };
 
+  /* Leaflet tooltips take HTML: names typed by people are escaped first. */
+  Maillon.escape = function (value) {
+    var node = document.createElement("span");
+    node.textContent = value == null ? "" : String(value);
+    return node.innerHTML;
+  };
+
   Maillon.formatNumber = function (value) {
     return Number(value || 0).toLocaleString("fr-FR");
   };
@@ -41,7 +48,7 @@
   };
 
   function communeLabel(properties) {
-    return properties.name + " (" + properties.code + ") — " + Maillon.formatNumber(properties.population) + " hab.";
+    return Maillon.escape(properties.name) + " (" + Maillon.escape(properties.code) + ") — " + Maillon.formatNumber(properties.population) + " hab.";
   }
   Maillon.communeLabel = communeLabel;
 
@@ -78,7 +85,7 @@
         var properties = feature.properties;
         var text = communeLabel(properties);
         text += properties.status
-          ? " — " + properties.cpts + " (" + (labels[properties.status] || properties.status) + ")"
+          ? " — " + Maillon.escape(properties.cpts) + " (" + (labels[properties.status] || properties.status) + ")"
           : " — zone blanche";
         path.bindTooltip(text, { sticky: true });
         if (properties.slug && element.dataset.cptsUrl) {

@@ -41,7 +41,7 @@
     function tooltipFor(properties) {
       var text = Maillon.communeLabel(properties);
       if (properties.owner && properties.owner !== cptsId) {
-        text += " — CPTS « " + properties.owner_name + " »";
+        text += " — CPTS « " + Maillon.escape(properties.owner_name) + " »";
       }
       return text;
     }
