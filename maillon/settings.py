@@ -180,3 +180,5 @@ MAILLON_DPO_EMAIL = env.str("MAILLON_DPO_EMAIL", default="")
 MAILLON_SOURCE_URL = env.str("MAILLON_SOURCE_URL", default="")
 # Date of the accessibility declaration (ISO, YYYY-MM-DD), to renew at each audit.
 MAILLON_ACCESSIBILITY_DECLARATION_DATE = env.str("MAILLON_ACCESSIBILITY_DECLARATION_DATE", default="2026-11-23")
+# Lifetime (seconds) of the e-mailed link that lets an account without a second factor enrol one.
+MAILLON_TOTP_ENROLMENT_LINK_TIMEOUT = env.int("MAILLON_TOTP_ENROLMENT_LINK_TIMEOUT", default=60 * 60)

@@ -1,5 +1,8 @@
 """Shared steps of the account tests."""
 
+import re
+
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -35,6 +38,22 @@ def give_code(client: Client, code, *, url_name="login_second_factor"):
 def log_in(client: Client, user, device):
     give_password(client, user)
     return give_code(client, code_for(device))
+
+
+def enrolment_link_in(message) -> str:
+    """The path of the enrolment link in an e-mail sent after the password step."""
+    return re.search(r"https?://[^/\s]+(/compte/connexion/lien-double-authentification/\S+/)", message.body).group(1)
+
+
+def last_enrolment_link(user) -> str:
+    message = [m for m in mail.outbox if m.to == [user.email]][-1]
+    return enrolment_link_in(message)
+
+
+def start_enrolment(client: Client, user):
+    """Password step of an account without authenticator, then the link it e-mails: the enrolment page."""
+    give_password(client, user)
+    return client.get(last_enrolment_link(user))
 
 
 def shows(response, text) -> bool:

@@ -16,7 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maillon.core import services
 from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import CptsRole, CptsRoleKind, JournalEntry, User
-from tests.accounts.helpers import code_for, give_code, shows
+from maillon.www.accounts_views.totp import LINK_SENT
+from tests.accounts.helpers import code_for, give_code, give_password, shows
 from tests.conftest import verified_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
@@ -65,6 +66,7 @@ def test_accepting_sets_a_password_then_asks_for_the_second_factor(cpts, coordin
     client = Client()
     response = accept(client, link_in(mail.outbox[0]))
     assert response["Location"] == reverse("login_totp_setup")
+    assert len(mail.outbox) == 1  # accepting the invitation is enough: no enrolment link to wait for
     user = User.objects.get(email="nouvelle@example.org")
     assert user.check_password(NEW_PASSWORD)
     # The password alone opens nothing.
@@ -75,6 +77,19 @@ def test_accepting_sets_a_password_then_asks_for_the_second_factor(cpts, coordin
     device = TOTPDevice.objects.get(user=user)
     assert give_code(client, code_for(device), url_name="login_totp_setup")["Location"] == reverse("account")
     assert shows(client.get(reverse("account")), cpts.name)
+
+
+def test_the_right_to_enrol_stays_with_the_session_that_accepted(cpts, coordinator):
+    invite(verified_client(coordinator), cpts)
+    client = Client()
+    accept(client, link_in(mail.outbox[0]))
+    user = User.objects.get(email="nouvelle@example.org")
+    # Starting a login again with the password alone: back to the e-mailed link.
+    client.post(reverse("login"), {"action": "restart"})
+    give_password(client, user, password=NEW_PASSWORD)
+    assert shows(client.get(reverse("login_totp_setup")), LINK_SENT)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert "/compte/connexion/lien-double-authentification/" in mail.outbox[-1].body
 
 
 def test_the_link_works_once(cpts, coordinator):
@@ -116,6 +131,46 @@ def test_a_person_who_already_has_a_role_is_refused_clearly(cpts, coordinator, m
     assert CptsRole.objects.filter(user=member, cpts=cpts).count() == 1
 
 
+def test_a_person_who_has_accepted_but_not_enrolled_yet_is_refused_too(cpts, coordinator):
+    someone = CptsRoleFactory(cpts=cpts, user=UserFactory()).user  # has a password, no authenticator
+    response = invite(verified_client(coordinator), cpts, email=someone.email)
+    assert shows(response, "Cette personne a déjà un rôle dans cette CPTS.")
+    assert not mail.outbox
+
+
+def test_re_inviting_a_person_who_never_accepted_sends_a_fresh_working_link(cpts, coordinator, settings, monkeypatch):
+    client = verified_client(coordinator)
+    invite(client, cpts)
+    first = link_in(mail.outbox[0])
+    later = datetime.datetime.now() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    monkeypatch.setattr(services.invitation_token_generator, "_now", lambda: later)
+    assert shows(Client().get(first), "Invitation expirée ou déjà utilisée")
+
+    response = invite(client, cpts, email="Nouvelle@example.org")
+    assert response["Location"] == invite_url(cpts)
+    assert shows(client.get(invite_url(cpts)), "Invitation renvoyée")
+    assert len(mail.outbox) == 2
+    user = User.objects.get(email="nouvelle@example.org")
+    assert CptsRole.objects.filter(user=user, cpts=cpts).count() == 1
+
+    invitee = Client()
+    assert accept(invitee, link_in(mail.outbox[1]))["Location"] == reverse("login_totp_setup")
+    invitee.get(reverse("login_totp_setup"))
+    device = TOTPDevice.objects.get(user=user)
+    assert give_code(invitee, code_for(device), url_name="login_totp_setup")["Location"] == reverse("account")
+
+
+def test_re_inviting_applies_the_role_chosen_the_second_time(cpts, coordinator):
+    invitation = services.invite(cpts, email="api@example.org", role=CptsRoleKind.MEMBER, by=coordinator)
+    again = services.invite(cpts, email="api@example.org", role=CptsRoleKind.COORDINATOR, by=coordinator)
+    assert again.resent and again.sent_link and not again.created_user
+    assert again.role.pk == invitation.role.pk
+    assert CptsRole.objects.get(pk=invitation.role.pk).role == CptsRoleKind.COORDINATOR
+    entry = JournalEntry.objects.get(note="invitation renvoyée")
+    assert entry.actor_id == coordinator.pk and entry.object_id == str(invitation.role.pk)
+    assert len(mail.outbox) == 2 and "/compte/invitation/" in mail.outbox[1].body
+
+
 def test_a_person_with_an_account_is_told_of_the_new_role_without_a_password_link(cpts, other_cpts, coordinator):
     someone = CptsRoleFactory(cpts=other_cpts, user=UserFactory(with_totp=True)).user
     invite(verified_client(coordinator), cpts, email=someone.email)
@@ -144,7 +199,7 @@ def test_a_visitor_is_sent_to_the_login(client, cpts):
 
 def test_the_service_journals_the_invitation_as_the_inviter(cpts, coordinator):
     invitation = services.invite(cpts, email="api@example.org", role=CptsRoleKind.MEMBER, by=coordinator)
-    assert invitation.created_user and invitation.sent_link
+    assert invitation.created_user and invitation.sent_link and not invitation.resent
     entry = JournalEntry.objects.get(object_type="core.CptsRole", object_id=str(invitation.role.pk))
     assert entry.actor_id == coordinator.pk and entry.cpts_id == cpts.pk
     assert "api@example.org" not in str(list(JournalEntry.objects.values()))

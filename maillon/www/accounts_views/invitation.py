@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 
 from maillon.core.services import invitation_token_generator
 
-from . import pending
+from . import enrolment, pending
 from .forms import SetPasswordForm
 
 
@@ -26,9 +26,10 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         if not self.user.is_active:
             return response
-        # The person proved they read the e-mail and chose a password: now the second factor.
+        # The person proved they read the e-mail and chose a password: this session may enrol the second factor.
         pending.start(self.request, self.user)
-        return pending.next_step(self.user)
+        enrolment.allow(self.request, self.user)
+        return pending.next_step(self.request, self.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

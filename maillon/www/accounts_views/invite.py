@@ -45,6 +45,8 @@ def add_errors(form, error):
 
 def success_message(invitation) -> str:
     role = invitation.role.get_role_display().lower()
+    if invitation.resent:
+        return f"Invitation renvoyée : la personne a reçu un nouveau lien pour créer son accès ({role})."
     if invitation.sent_link:
         return f"Invitation envoyée : la personne a reçu un lien pour créer son accès ({role})."
     return f"Rôle ajouté ({role}) : la personne, qui a déjà un compte, en a été informée par courriel."

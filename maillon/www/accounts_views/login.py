@@ -32,14 +32,14 @@ def login(request):
     if request.method == "GET" and (user := pending.pending_user(request)):
         # The password was given a moment ago: carry on with the second factor.
         pending.remember_next(request, next_url)
-        return pending.next_step(user)
+        return pending.next_step(request, user)
 
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = check_password(request, **form.cleaned_data)
         if user is not None:
             pending.start(request, user, next_url=next_url)
-            return pending.next_step(user)
+            return pending.next_step(request, user)
         form.add_error(None, REFUSAL)
     context = {"title": "Connexion", "form": form, "next": pending.safe_next(request, next_url) or ""}
     return render(request, "accounts/login.html", context)

@@ -1,4 +1,7 @@
-"""Second step of the login: the code of the authenticator app, or its enrolment."""
+"""Second step of the login: the code of the authenticator app, or its enrolment.
+
+Enrolment needs more than the password: see enrolment.py.
+"""
 
 from base64 import b32encode
 
@@ -11,13 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillon.core import journal
 
-from . import lockout, pending
+from . import enrolment, lockout, pending
 from .forms import OneTimeCodeForm
 
 WRONG_CODE = "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et saisissez le code affiché."
 THROTTLED = "Trop d'essais successifs : patientez quelques secondes avant de saisir un nouveau code."
 LOCKED = f"Trop d'échecs : le compte est bloqué pendant {lockout.WINDOW_MINUTES} minutes."
-DEVICE_NAME = "Application d'authentification"
+LINK_SENT = "Un lien pour activer la double authentification vous a été envoyé par courriel."
 
 
 @never_cache
@@ -45,7 +48,12 @@ def totp_setup(request):
     if pending.confirmed_device(user):
         # Enrolling a second authenticator would bypass the first one.
         return redirect("login_second_factor")
-    device = enrolment_device(user)
+    if not enrolment.is_allowed(request, user):
+        # The password alone: the e-mailed link must be opened first (sent once per login in progress).
+        enrolment.send_link(request, user)
+        context = {"title": "Vérifiez votre messagerie", "message": LINK_SENT, "expiry": expiry()}
+        return render(request, "accounts/totp_enrolment_link.html", context)
+    device = enrolment.enrolment_device(request, user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         error = check_code(user, device, form.cleaned_data["code"])
@@ -62,6 +70,25 @@ def totp_setup(request):
     return render(request, "accounts/totp_setup.html", context)
 
 
+@never_cache
+def enrolment_link(request, token):
+    """The link e-mailed after the password step: opened in the same browser, it allows enrolment."""
+    # The link lives longer than a login in progress: the password step may be that old, not older.
+    user = pending.pending_user(request, max_age=enrolment.link_timeout())
+    if user is not None and enrolment.use_link(request, user, token):
+        pending.refresh(request)  # the usual minutes to scan the QR code and give the code
+        # A redirect, so the token leaves the address bar and is never sent as a referrer.
+        return redirect("login_totp_setup")
+    if user is not None:
+        lockout.record_failure(user, note="lien d'activation")
+    context = {"title": "Lien invalide ou expiré", "invalid": True, "expiry": expiry()}
+    return render(request, "accounts/totp_enrolment_link.html", context)
+
+
+def expiry() -> str:
+    return enrolment.readable_duration(enrolment.link_timeout())
+
+
 def check_code(user, device, code) -> str | None:
     """None if `code` is right; else the message to show. Failures are journaled and throttled."""
     if lockout.is_locked(user):
@@ -76,12 +103,6 @@ def check_code(user, device, code) -> str | None:
         return None
     lockout.record_failure(user, note="code")
     return WRONG_CODE if allowed else THROTTLED
-
-
-def enrolment_device(user):
-    """The unconfirmed device being enrolled: the same one on reload, so the QR code stays valid."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
 def confirm(device):

@@ -8,6 +8,11 @@ urlpatterns = [
     path("connexion/", login.login, name="login"),
     path("connexion/code/", totp.second_factor, name="login_second_factor"),
     path("connexion/activer-double-authentification/", totp.totp_setup, name="login_totp_setup"),
+    path(
+        "connexion/lien-double-authentification/<str:token>/",
+        totp.enrolment_link,
+        name="login_totp_enrolment_link",
+    ),
     path("deconnexion/", logout.logout, name="logout"),
     path("mot-de-passe/", password.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", password.PasswordResetDoneView.as_view(), name="password_reset_done"),
