@@ -83,6 +83,7 @@ def record(action, obj=None, *, fields=(), actor=None, cpts_id=None, object_type
     )
 
 
-def record_read(obj, fields, *, actor=None):
-    """Journal that personal fields of `obj` were shown or sent to someone."""
-    return record(Action.READ, obj, fields=fields, actor=actor)
+def record_read(obj, fields, *, actor=None, cpts_id=None):
+    """Journal that personal fields of `obj` were shown or sent to someone
+    (`cpts_id`: the CPTS in whose space it was read, for objects shared by several)."""
+    return record(Action.READ, obj, fields=fields, actor=actor, cpts_id=cpts_id)

@@ -74,6 +74,8 @@ class Professional(JournaledModel):
                 condition=Q(rpps__isnull=False) | Q(adeli__isnull=False), name="professional_has_rpps_or_adeli"
             )
         ]
+        # The directory's default order, paged: served by the index, not a sort.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="professional_directory_order")]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"

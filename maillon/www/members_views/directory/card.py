@@ -1,0 +1,38 @@
+"""The full directory card of one member of the CPTS (any role)."""
+
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import reverse
+
+from maillon.core import journal
+from maillon.core.access import require_cpts_role
+
+from ...public_views.common import breadcrumb
+from .display import CARD_FIELDS, involvement_label, language_names, profession_label, professional_or_404
+
+
+def members_card(request, cpts_slug, pk):
+    require_cpts_role(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    professional = professional_or_404(cpts, pk)
+    # As journal.record_read, with the CPTS so the entry shows in its journal.
+    journal.record(journal.Action.READ, professional, fields=CARD_FIELDS, cpts_id=cpts.pk)
+    directory_url = reverse("members_directory", args=[cpts.slug])
+    context = {
+        "cpts": cpts,
+        "professional": professional,
+        "profession": profession_label(professional),
+        "involvement": involvement_label(professional),
+        "languages": language_names(professional),
+        "is_me": request.user.is_authenticated and professional.user_id == request.user.pk,
+        "title": f"{professional} — Annuaire — {cpts.name}",
+        "breadcrumb_data": breadcrumb(
+            str(professional),
+            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
+            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
+            ("Annuaire", directory_url),
+        ),
+    }
+    return render(request, "members/directory/card.html", context)

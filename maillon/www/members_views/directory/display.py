@@ -1,0 +1,104 @@
+"""What the directory pages show of a professional, shared by the list, the card,
+the vCard and the exports; and the field names the journal records for each."""
+
+from django.http import Http404
+from django.urls import reverse
+
+from maillon.members.models import Involvement
+from maillon.members.selectors import directory_professionals
+
+# Field names only: the journal never holds the values.
+LIST_FIELDS = (
+    "first_name",
+    "last_name",
+    "profession",
+    "specialty",
+    "practice_places.address",
+    "practice_places.commune",
+    "practice_places.phone",
+    "practice_places.mssante_email",
+    "languages",
+    "accepts_new_patients",
+    "takes_part_in_snp",
+)
+CARD_FIELDS = (
+    *LIST_FIELDS,
+    "rpps",
+    "adeli",
+    "email",
+    "phone",
+    "skills",
+    "practice_places.structure",
+    "membership.college",
+    "membership.involvement",
+    "membership.joined_on",
+)
+VCARD_FIELDS = (
+    "first_name",
+    "last_name",
+    "profession",
+    "specialty",
+    "rpps",
+    "adeli",
+    "email",
+    "phone",
+    "languages",
+    "practice_places.address",
+    "practice_places.commune",
+    "practice_places.phone",
+    "practice_places.mssante_email",
+    "practice_places.structure",
+)
+EXPORT_FIELDS = (
+    *LIST_FIELDS,
+    "phone",
+    "rpps",
+    "adeli",
+    "skills",
+    "membership.college",
+    "membership.involvement",
+    "membership.joined_on",
+)
+
+
+def professional_or_404(cpts, pk):
+    """A professional with an active adhesion to `cpts`, else 404 (as for one that does not exist)."""
+    professional = directory_professionals(cpts).filter(pk=pk).first()
+    if professional is None:
+        raise Http404
+    return professional
+
+
+def profession_label(professional) -> str:
+    label = professional.get_profession_display()
+    if professional.specialty:
+        return f"{label} — {professional.get_specialty_display()}"
+    return label
+
+
+def involvement_label(professional) -> str:
+    value = getattr(professional, "involvement", "")
+    return Involvement(value).label if value in Involvement.values else ""
+
+
+def language_names(professional) -> list[str]:
+    return [language.name for language in professional.languages.all()]
+
+
+def map_points(professionals, cpts) -> list[dict]:
+    """One point per commune where the listed professionals practise, for the map."""
+    points: dict[str, dict] = {}
+    for professional in professionals:
+        url = reverse("members_card", args=[cpts.slug, professional.pk])
+        for place in professional.practice_places.all():
+            commune = place.commune
+            if commune.latitude is None or commune.longitude is None:
+                continue
+            point = points.setdefault(
+                commune.code,
+                {"code": commune.code, "name": commune.name, "lat": commune.latitude, "lon": commune.longitude},
+            )
+            people = point.setdefault("people", [])
+            if not any(person["url"] == url for person in people):
+                people.append({"name": str(professional), "profession": profession_label(professional), "url": url})
+    return sorted(points.values(), key=lambda point: point["name"])

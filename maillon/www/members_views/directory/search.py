@@ -1,0 +1,125 @@
+"""The shared directory (annuaire partagé) of a CPTS: search, list and map (any role).
+
+A plain GET form that works without JavaScript; with htmx, the results and the
+commune suggestions update in place. The number of SQL queries does not depend
+on the number of results, and each view of results is ONE journal entry with
+the field names shown and the count — never a name.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import reverse
+
+from maillon.core import journal
+from maillon.core.access import require_cpts_role
+from maillon.members.selectors import directory_professionals, distance_of
+from maillon.territories.selectors import cpts_territory
+
+from ...cpts_views.dashboard import is_coordinator
+from ...public_views.common import breadcrumb, is_htmx, vary_on_htmx
+from .display import LIST_FIELDS, map_points
+from .forms import DirectoryForm, commune_label, commune_suggestions
+
+PAGE_SIZE = 20
+SUGGESTIONS_TARGET = "commune-options"
+RESULTS_TARGET = "directory-results"
+
+
+@dataclass
+class Results:
+    """One page of the directory, or nothing when the criteria need fixing."""
+
+    page: Page | None = None
+    points: list[dict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count if self.page else 0
+
+
+def search(cpts, form, page_number) -> Results:
+    """Count, one page of rows, and its prefetches: a fixed number of queries."""
+    if not form.is_valid():
+        return Results()
+    paginator = Paginator(directory_professionals(cpts, form.filters()), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    rows = list(page.object_list)
+    for professional in rows:
+        professional.distance_km = distance_of(professional)
+    page.object_list = rows
+    return Results(page=page, points=map_points(rows, cpts))
+
+
+def journal_view(cpts, results):
+    """One entry per page of results shown; the journal never holds names."""
+    if results.page is None or not results.page.object_list:
+        return
+    journal.record(
+        journal.Action.READ,
+        object_type="members.Professional",
+        object_id="directory",
+        cpts_id=cpts.pk,
+        fields=LIST_FIELDS,
+        note=f"{results.count} fiches",
+    )
+
+
+def commune_choices(request, form, url) -> list[dict]:
+    """Links to the same search with each commune the typed text may mean."""
+    choices = []
+    for commune in form.commune_candidates:
+        query = request.GET.copy()
+        query["commune"] = commune_label(commune)
+        query.pop("page", None)
+        choices.append({"label": commune_label(commune), "url": f"{url}?{query.urlencode()}"})
+    return choices
+
+
+def export_query(request) -> str:
+    """The criteria of the page, for the export links (without the page number)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def members_directory(request, cpts_slug):
+    require_cpts_role(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    url = reverse("members_directory", args=[cpts.slug])
+    target = request.headers.get("HX-Target") if is_htmx(request) else None
+    if target == SUGGESTIONS_TARGET:
+        suggestions = commune_suggestions(request.GET.get("commune", "")[:100], cpts)
+        return vary_on_htmx(render(request, "members/directory/_commune_options.html", {"communes": suggestions}))
+
+    form = DirectoryForm(request.GET, cpts=cpts, suggest_url=url)
+    results = search(cpts, form, request.GET.get("page"))
+    journal_view(cpts, results)
+    context = {
+        "cpts": cpts,
+        "form": form,
+        "results": results,
+        "searched": bool(request.GET),
+        "where": form.where() if results.page else "",
+        "commune_choices": commune_choices(request, form, url),
+        "directory_url": url,
+        "export_query": export_query(request),
+        "is_coordinator": is_coordinator(request),
+    }
+    if target == RESULTS_TARGET:
+        return vary_on_htmx(render(request, "members/directory/_results_htmx.html", context))
+    context |= {
+        "territory": cpts_territory(cpts),
+        "title": f"Annuaire — {cpts.name}",
+        "breadcrumb_data": breadcrumb(
+            "Annuaire",
+            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
+            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
+        ),
+    }
+    return vary_on_htmx(render(request, "members/directory/directory.html", context))
