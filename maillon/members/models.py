@@ -255,6 +255,8 @@ class Membership(JournaledModel):
     joined_on = models.DateField("adhérent depuis", null=True, blank=True)
     left_on = models.DateField("parti le", null=True, blank=True)
     leave_reason = models.CharField("motif du départ", max_length=200, blank=True)
+    # The request reused a card already on the platform (never updated from a public form).
+    card_existed = models.BooleanField("fiche déjà présente sur la plateforme", default=False)
     # Unsubscribed from the CPTS's mailings (the mailing-list level).
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
 

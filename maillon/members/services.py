@@ -9,14 +9,21 @@ from .models import Involvement, Membership, MembershipStatus
 ALREADY_MEMBER = "Ce membre a déjà une adhésion en cours ou une demande en attente dans cette CPTS."
 
 
-def request_membership(cpts, *, professional=None, structure=None, college=None, involvement=Involvement.MAILING_LIST):
+def request_membership(
+    cpts, *, professional=None, structure=None, college=None, involvement=Involvement.MAILING_LIST, card_existed=False
+):
     """A professional or a structure asks to join; the coordinator decides later."""
     if college is not None and college.cpts_id != cpts.pk:
         raise ValidationError({"college": "Ce collège n'appartient pas à cette CPTS."})
     try:
         with transaction.atomic():
             return Membership.objects.create(
-                cpts=cpts, professional=professional, structure=structure, college=college, involvement=involvement
+                cpts=cpts,
+                professional=professional,
+                structure=structure,
+                college=college,
+                involvement=involvement,
+                card_existed=card_existed,
             )
     except IntegrityError as error:
         raise ValidationError(ALREADY_MEMBER, code="already_member") from error

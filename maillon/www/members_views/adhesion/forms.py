@@ -1,0 +1,490 @@
+"""Forms of the adhesion pages: the public request, the coordinator's decisions,
+collèges, cotisations, and the member's own card."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from maillon.members.models import College, Involvement, Language
+from maillon.members.professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
+
+from .fields import (
+    AdhesionForm,
+    CommunePickForm,
+    clean_adeli,
+    clean_finess,
+    clean_phone,
+    clean_rpps,
+    clean_siret,
+    clean_skills,
+    date_field,
+    not_in_future,
+)
+
+FIRST_FEE_YEAR = 2000
+
+
+# --- Shared fields -------------------------------------------------------------------
+
+
+def skills_field():
+    return forms.CharField(
+        label="Compétences",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Séparées par des virgules, par exemple : plaies et cicatrisation, diabète, soins palliatifs.",
+    )
+
+
+def languages_field():
+    widget = forms.CheckboxSelectMultiple()
+    widget.inline = True  # read by the DSFR checkbox template
+    return forms.ModelMultipleChoiceField(
+        label="Langues parlées en consultation", queryset=Language.objects.all(), required=False, widget=widget
+    )
+
+
+def involvement_field(**kwargs):
+    return forms.ChoiceField(
+        label="Niveau d'implication",
+        choices=Involvement.choices,
+        initial=Involvement.MAILING_LIST,
+        widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
+def college_field(cpts, empty_label):
+    return forms.ModelChoiceField(
+        label="Collège", queryset=College.objects.for_cpts(cpts), required=False, empty_label=empty_label
+    )
+
+
+class PracticeFieldsMixin(forms.Form):
+    """What a professional says of their practice: skills, languages, new patients, SNP."""
+
+    skills = skills_field()
+    languages = languages_field()
+    accepts_new_patients = forms.BooleanField(
+        label="J'accepte de nouveaux patients comme médecin traitant", required=False
+    )
+    takes_part_in_snp = forms.BooleanField(label="Je participe aux soins non programmés (SNP)", required=False)
+
+    def clean_skills(self):
+        return clean_skills(self.cleaned_data.get("skills", ""))
+
+
+# --- Public request ------------------------------------------------------------------
+
+
+class JoinBaseForm(CommunePickForm):
+    """What every request carries: the adhesion, the consent, and a trap for robots."""
+
+    involvement = involvement_field(help_text="Vous pourrez en changer à tout moment auprès de la coordination.")
+    consent = forms.BooleanField(
+        label="J'accepte que la CPTS traite les données de ce formulaire pour gérer mon adhésion et son annuaire.",
+        error_messages={
+            "required": "Consentement : cochez la case pour accepter le traitement de vos données ; "
+            "sans elle, la demande ne peut pas être enregistrée."
+        },
+    )
+    # Hidden from people (and from screen readers): only robots fill it in.
+    website = forms.CharField(label="Ne remplissez pas ce champ", required=False, max_length=200)
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cpts = cpts
+        colleges = college_field(cpts, "Je ne sais pas : la coordination choisira")
+        if colleges.queryset.exists():
+            self.add_field("college", colleges)
+            self.order_fields(self.field_order)
+        consent = self.fields["consent"]
+        consent.label = consent.label.replace("la CPTS", f"la {cpts.name}")
+        consent.help_text = format_html(
+            'Ce que la CPTS en fait, combien de temps, et vos droits : <a href="{}" target="_blank" rel="noopener" '
+            'title="Données personnelles — nouvelle fenêtre">Données personnelles</a>.',
+            reverse("privacy"),
+        )
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # DsfrBaseForm's __init__ already built the bound field, with the class's label.
+        self._bound_fields_cache.pop("consent", None)
+
+    def has_any(self, cleaned, *names) -> bool:
+        """One of the register numbers is given (or one was given wrong, already said)."""
+        return any(cleaned.get(name) or self.has_error(name) for name in names)
+
+    def is_spam(self) -> bool:
+        return bool(str(self.data.get(self.add_prefix("website"), "")).strip())
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
+
+class ProfessionalJoinForm(JoinBaseForm, PracticeFieldsMixin):
+    kind = "professionnel"
+
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = forms.CharField(label="Nom", max_length=100)
+    profession = forms.ChoiceField(
+        label="Profession", choices=[("", "Choisissez votre profession"), *Profession.choices]
+    )
+    specialty = forms.ChoiceField(
+        label="Spécialité",
+        choices=Specialty.choices,
+        required=False,
+        help_text="Médecins : médecine générale ou autre spécialité. Infirmiers : IPA le cas échéant.",
+    )
+    rpps = forms.CharField(label="Numéro RPPS", max_length=20, required=False, help_text="11 chiffres.")
+    adeli = forms.CharField(
+        label="Numéro ADELI",
+        max_length=20,
+        required=False,
+        help_text="9 caractères, seulement si vous n'avez pas de numéro RPPS.",
+    )
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
+    phone = forms.CharField(label="Téléphone", max_length=20, required=False)
+    address = forms.CharField(label="Adresse du lieu d'exercice principal", max_length=300)
+    place_phone = forms.CharField(label="Téléphone du cabinet", max_length=20, required=False)
+    mssante_email = forms.EmailField(
+        label="Messagerie sécurisée de santé (MSSanté)",
+        max_length=254,
+        required=False,
+        help_text="Par exemple prenom.nom@medecin.mssante.fr.",
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "profession",
+        "specialty",
+        "rpps",
+        "adeli",
+        "email",
+        "phone",
+        "address",
+        "commune_query",
+        "commune",
+        "place_phone",
+        "mssante_email",
+        "skills",
+        "languages",
+        "accepts_new_patients",
+        "takes_part_in_snp",
+        "college",
+        "involvement",
+        "consent",
+        "website",
+    ]
+
+    def clean_rpps(self):
+        return clean_rpps(self.cleaned_data.get("rpps", ""))
+
+    def clean_adeli(self):
+        return clean_adeli(self.cleaned_data.get("adeli", ""))
+
+    def clean_place_phone(self):
+        return clean_phone(self.cleaned_data.get("place_phone", ""), "Téléphone du cabinet")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_any(cleaned, "rpps", "adeli"):
+            self.add_error("rpps", "Numéro RPPS : indiquez votre numéro RPPS ou, à défaut, votre numéro ADELI.")
+        check_specialty(self, cleaned.get("profession"), cleaned.get("specialty", ""))
+        return cleaned
+
+
+def check_specialty(form, profession, specialty):
+    if not profession:
+        return
+    allowed = SPECIALTIES_BY_PROFESSION.get(profession, set())
+    if specialty and specialty not in allowed:
+        label = Specialty(specialty).label
+        form.add_error("specialty", f"Spécialité : « {label} » ne va pas avec la profession choisie.")
+    elif profession == Profession.MEDECIN and not specialty:
+        form.add_error("specialty", "Spécialité : précisez médecine générale ou une autre spécialité.")
+
+
+class StructureJoinForm(JoinBaseForm):
+    kind = "structure"
+
+    name = forms.CharField(label="Nom de la structure", max_length=200)
+    structure_kind = forms.ChoiceField(
+        label="Type de structure", choices=[("", "Choisissez le type"), *StructureKind.choices]
+    )
+    finess = forms.CharField(label="Numéro FINESS", max_length=20, required=False, help_text="9 caractères.")
+    siret = forms.CharField(label="Numéro SIRET", max_length=20, required=False, help_text="14 chiffres.")
+    address = forms.CharField(label="Adresse", max_length=300)
+    email = forms.EmailField(label="Adresse électronique de contact", max_length=254)
+    phone = forms.CharField(label="Téléphone de contact", max_length=20, required=False)
+
+    field_order = [
+        "name",
+        "structure_kind",
+        "finess",
+        "siret",
+        "address",
+        "commune_query",
+        "commune",
+        "email",
+        "phone",
+        "college",
+        "involvement",
+        "consent",
+        "website",
+    ]
+
+    def clean_finess(self):
+        return clean_finess(self.cleaned_data.get("finess", ""))
+
+    def clean_siret(self):
+        return clean_siret(self.cleaned_data.get("siret", ""))
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone", ""), "Téléphone de contact")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_any(cleaned, "finess", "siret"):
+            self.add_error("finess", "Numéro FINESS : indiquez le numéro FINESS ou le numéro SIRET de la structure.")
+        return cleaned
+
+
+# --- The coordinator's decisions on one adhesion -------------------------------------
+
+
+class AcceptForm(AdhesionForm):
+    joined_on = date_field("Date d'adhésion", help_text="Par exemple la date de la décision du bureau.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("joined_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_joined_on(self):
+        return not_in_future(self.cleaned_data["joined_on"], "Date d'adhésion")
+
+
+class RefuseForm(AdhesionForm):
+    reason = forms.CharField(
+        label="Motif du refus", max_length=200, help_text="Il reste dans l'historique de l'adhésion."
+    )
+
+
+class LeaveForm(AdhesionForm):
+    left_on = date_field("Date de départ")
+    reason = forms.CharField(
+        label="Motif du départ",
+        max_length=200,
+        required=False,
+        help_text="Par exemple : changement de territoire, départ à la retraite.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("left_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_left_on(self):
+        return not_in_future(self.cleaned_data["left_on"], "Date de départ")
+
+
+class PlacementForm(AdhesionForm):
+    """The collège and the level of involvement of an adhesion."""
+
+    involvement = involvement_field()
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_field("college", college_field(cpts, "Aucun collège"))
+        self.order_fields(["college", "involvement"])
+
+
+def amount_field(label):
+    """Euros and cents, typed the French way (« 20,50 ») as well as « 20.50 »."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+def year_choices(*extra_years) -> list[tuple[int, str]]:
+    """From next year back to five years ago, plus the years that already have cotisations."""
+    this_year = timezone.localdate().year
+    years = set(range(this_year - 5, this_year + 2)) | {year for year in extra_years if year}
+    return [(year, str(year)) for year in sorted(years, reverse=True)]
+
+
+class FeeForm(AdhesionForm):
+    """The cotisation of one adhesion for one year (created or replaced)."""
+
+    year = forms.TypedChoiceField(label="Année", coerce=int)
+    amount = amount_field("Montant (€)")
+    paid_on = date_field("Payée le", required=False, help_text="Laissez vide si elle n'est pas encore payée.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year)
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices()
+
+    def clean_paid_on(self):
+        return not_in_future(self.cleaned_data.get("paid_on"), "Payée le")
+
+
+# --- Collèges ------------------------------------------------------------------------
+
+
+class CollegeForm(AdhesionForm):
+    name = forms.CharField(label="Nom du collège", max_length=100)
+    seats = forms.IntegerField(label="Sièges au conseil d'administration", min_value=0, max_value=100, initial=1)
+    position = forms.IntegerField(
+        label="Ordre d'affichage", min_value=0, max_value=999, initial=0, help_text="Les plus petits d'abord."
+    )
+
+    def __init__(self, *args, cpts, instance=None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {"name": instance.name, "seats": instance.seats, "position": instance.position}
+        super().__init__(*args, **kwargs)
+        self.cpts, self.instance = cpts, instance
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        others = College.objects.for_cpts(self.cpts).filter(name__iexact=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(f"Nom du collège : un collège « {name} » existe déjà dans cette CPTS.")
+        return name
+
+
+# --- Cotisations of a year -----------------------------------------------------------
+
+
+class YearForm(AdhesionForm):
+    annee = forms.TypedChoiceField(label="Année", coerce=int)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = year_choices(*years)
+
+    def year(self) -> int:
+        return self.cleaned_data["annee"] if self.is_valid() else timezone.localdate().year
+
+
+class FeeAmountForm(AdhesionForm):
+    amount = amount_field("Montant de la cotisation (€)")
+    update_unpaid = forms.BooleanField(
+        label="Appliquer aussi ce montant aux cotisations déjà saisies et non payées", required=False
+    )
+
+
+class FeePaymentForm(AdhesionForm):
+    """Several cotisations of the year marked paid on a date, or unpaid."""
+
+    # Rendered by hand as one checkbox per row of the table.
+    fees = forms.TypedMultipleChoiceField(label="Cotisations", coerce=int, widget=forms.MultipleHiddenInput)
+    paid_on = date_field("Date de paiement", required=False)
+
+    def __init__(self, *args, fee_ids=(), mark_paid=True, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("paid_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.mark_paid = mark_paid
+        self.fields["fees"].choices = [(pk, str(pk)) for pk in fee_ids]
+        self.fields["fees"].error_messages["required"] = "Cotisations : cochez au moins une cotisation."
+
+    def clean_paid_on(self):
+        paid_on = not_in_future(self.cleaned_data.get("paid_on"), "Date de paiement")
+        if self.mark_paid and paid_on is None:
+            raise ValidationError("Date de paiement : indiquez la date à laquelle les cotisations ont été payées.")
+        return paid_on
+
+
+# --- The member's own card -----------------------------------------------------------
+
+
+class CardForm(AdhesionForm, PracticeFieldsMixin):
+    email = forms.EmailField(label="Adresse électronique", max_length=254, required=False)
+    phone = forms.CharField(label="Téléphone", max_length=20, required=False)
+
+    field_order = ["email", "phone", "skills", "languages", "accepts_new_patients", "takes_part_in_snp"]
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
+
+class PlaceForm(CommunePickForm):
+    place_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label="Adresse", max_length=300)
+    phone = forms.CharField(label="Téléphone du lieu", max_length=20, required=False)
+    mssante_email = forms.EmailField(label="Messagerie sécurisée de santé (MSSanté)", max_length=254, required=False)
+    is_main = forms.BooleanField(label="Lieu d'exercice principal", required=False)
+
+    field_order = ["place_id", "address", "commune_query", "commune", "phone", "mssante_email", "is_main"]
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone", ""), "Téléphone du lieu")
+
+
+class BasePlaceFormSet(forms.BaseFormSet):
+    def __init__(self, *args, places=(), search_url="", **kwargs):
+        self.places = {place.pk: place for place in places}
+        self.search_url = search_url
+        kwargs.setdefault(
+            "initial",
+            [
+                {
+                    "place_id": place.pk,
+                    "address": place.address,
+                    "phone": place.phone,
+                    "mssante_email": place.mssante_email,
+                    "is_main": place.is_main,
+                }
+                for place in places
+            ],
+        )
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Retirer ce lieu de ma fiche"
+
+    def get_form_kwargs(self, index):
+        kwargs = {"search_url": self.search_url}
+        places = list(self.places.values())
+        if index is not None and index < len(places):
+            kwargs["initial_commune"] = places[index].commune
+        return kwargs
+
+    def kept_forms(self):
+        """Forms that hold a place to keep: an existing place, or a new one filled in, not ticked for deletion."""
+        return [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.cleaned_data.get("place_id") or form.has_changed())
+        ]
+
+    def deleted_place_ids(self):
+        return [
+            form.cleaned_data["place_id"]
+            for form in self.forms
+            if self._should_delete_form(form) and form.cleaned_data.get("place_id") in self.places
+        ]
+
+    def clean(self):
+        kept = self.kept_forms()
+        if any(not form.is_valid() for form in kept):
+            return
+        if any(form.cleaned_data.get("place_id") not in (None, *self.places) for form in self.forms):
+            raise ValidationError("Lieux d'exercice : ce lieu n'est pas sur votre fiche.")
+        if not kept:
+            raise ValidationError("Lieux d'exercice : gardez au moins un lieu d'exercice.")
+        if sum(1 for form in kept if form.cleaned_data.get("is_main")) > 1:
+            raise ValidationError("Lieu d'exercice principal : cochez un seul lieu principal.")
+
+
+PlaceFormSet = forms.formset_factory(PlaceForm, formset=BasePlaceFormSet, extra=1, can_delete=True, max_num=10)

@@ -1,0 +1,144 @@
+"""One adhesion, for the coordinator: the member, the history, and the decisions.
+
+Every action is a POST with `action`, runs in one transaction and redirects on
+success; a refused transition comes back with the model's French message.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+
+from maillon.core import journal
+from maillon.members.models import Membership, MembershipStatus, PracticePlace
+
+from .common import add_errors, members_link, require_coordinator, space_breadcrumb
+from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, RefuseForm
+from .writes import can_invite, card_existed_before, invite_professional, set_fee, set_placement
+
+# What the page shows of the member, for the journal.
+SHOWN_FIELDS = {
+    "professional": [
+        "first_name",
+        "last_name",
+        "profession",
+        "specialty",
+        "rpps",
+        "adeli",
+        "email",
+        "phone",
+        "skills",
+        "languages",
+        "accepts_new_patients",
+        "takes_part_in_snp",
+        "practice_places",
+    ],
+    "structure": ["name", "kind", "finess", "siret", "address", "commune", "phone", "email"],
+}
+
+
+def get_membership(cpts, pk):
+    """An adhesion of this CPTS only: any other answers 404."""
+    queryset = (
+        Membership.objects.for_cpts(cpts)
+        .select_related("professional__user", "structure__commune", "college", "decided_by")
+        .prefetch_related(
+            Prefetch("professional__practice_places", queryset=PracticePlace.objects.select_related("commune")),
+            "professional__languages",
+            "events__by",
+            "fees",
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def build_forms(cpts, membership, data=None, action=""):
+    """Every form of the page; only the posted one is bound."""
+    placement_initial = {"college": membership.college_id, "involvement": membership.involvement}
+
+    def bound(name):
+        return data if action == name else None
+
+    return {
+        "accept": AcceptForm(bound("accept"), prefix="accept"),
+        "refuse": RefuseForm(bound("refuse"), prefix="refuse"),
+        "leave": LeaveForm(bound("leave"), prefix="leave"),
+        "placement": PlacementForm(bound("placement"), prefix="placement", cpts=cpts, initial=placement_initial),
+        "fee": FeeForm(bound("fee"), prefix="fee"),
+    }
+
+
+def run_action(request, membership, action, form) -> str:
+    """Do the posted action; return the success message. Raises ValidationError."""
+    data, user = form.cleaned_data, request.user
+    if action == "accept":
+        membership.accept(by=user, on=data["joined_on"])
+        return f"Adhésion acceptée au {data['joined_on']:%d/%m/%Y}."
+    if action == "refuse":
+        membership.refuse(by=user, reason=data["reason"])
+        return "Demande refusée."
+    if action == "leave":
+        membership.leave(by=user, on=data["left_on"], reason=data["reason"])
+        return f"Départ enregistré au {data['left_on']:%d/%m/%Y}."
+    if action == "placement":
+        set_placement(membership, college=data["college"], involvement=data["involvement"])
+        return "Collège et niveau d'implication enregistrés."
+    set_fee(membership, year=data["year"], amount=data["amount"], paid_on=data["paid_on"])
+    return f"Cotisation {data['year']} enregistrée."
+
+
+def members_membership(request, cpts_slug, pk):
+    require_coordinator(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    membership = get_membership(request.cpts, pk)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = build_forms(request.cpts, membership, request.POST, action)
+    if action == "invite":
+        return invite(request, membership)
+    form = forms.get(action)
+    if form is not None and form.is_valid():
+        try:
+            message = run_action(request, membership, action, form)
+        except ValidationError as error:
+            add_errors(form, error)
+            membership.refresh_from_db()  # undo the in-memory change of a refused transition
+        else:
+            messages.success(request, message)
+            return redirect("members_membership", cpts_slug=request.cpts.slug, pk=membership.pk)
+    elif request.method == "POST" and form is None:
+        messages.error(request, "Action inconnue : rechargez la page et recommencez.")
+    return render_page(request, membership, forms, posted=form)
+
+
+def invite(request, membership):
+    try:
+        message = invite_professional(membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, message)
+    return redirect("members_membership", cpts_slug=request.cpts.slug, pk=membership.pk)
+
+
+def render_page(request, membership, forms, posted=None):
+    cpts = request.cpts
+    kind = "professional" if membership.professional_id else "structure"
+    journal.record(journal.Action.READ, membership, fields=SHOWN_FIELDS[kind])
+    context = {
+        "cpts": cpts,
+        "membership": membership,
+        "member": membership.member,
+        "kind": kind,
+        "existing_card": membership.status == MembershipStatus.REQUESTED and card_existed_before(membership),
+        "events": list(membership.events.all()),
+        "fees": sorted(membership.fees.all(), key=lambda fee: fee.year, reverse=True),
+        "forms": forms,
+        "posted": posted,
+        "can_invite": can_invite(membership),
+        "statuses": MembershipStatus,
+        "title": f"Adhésion — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Adhésion", members_link(cpts)),
+    }
+    return render(request, "members/adhesion/membership.html", context)

@@ -1,0 +1,71 @@
+"""A member edits their own directory card: contact, practice and places.
+
+Identity, profession and RPPS/ADELI come from the national registers and stay
+as they are. The card is reachable only by the account linked to it, and only
+while it has an active adhesion to this CPTS.
+"""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from maillon.core.access import require_cpts_role
+from maillon.members.models import Membership, PracticePlace, Professional
+
+from .common import space_breadcrumb
+from .communes import commune_suggestions
+from .forms import CardForm, PlaceFormSet
+from .writes import save_card
+
+
+def own_card(request, cpts):
+    """The user's card if it has an active adhesion here, else None."""
+    if not request.user.is_authenticated:
+        return None
+    active_here = Membership.objects.for_cpts(cpts).active()
+    return (
+        Professional.objects.filter(user=request.user, memberships__in=active_here)
+        .prefetch_related(
+            Prefetch("practice_places", queryset=PracticePlace.objects.select_related("commune")), "languages"
+        )
+        .first()
+    )
+
+
+def card_initial(professional) -> dict:
+    return {
+        "email": professional.email,
+        "phone": professional.phone,
+        "skills": professional.skills,
+        "languages": list(professional.languages.all()),
+        "accepts_new_patients": professional.accepts_new_patients,
+        "takes_part_in_snp": professional.takes_part_in_snp,
+    }
+
+
+def members_my_card(request, cpts_slug):
+    require_cpts_role(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    page_url = reverse("members_my_card", args=[cpts.slug])
+    context = {"cpts": cpts, "title": f"Ma fiche — {cpts.name}", "breadcrumb_data": space_breadcrumb(cpts, "Ma fiche")}
+    professional = own_card(request, cpts)
+    if professional is None:
+        # A role here, but no card of an active member to edit: say so, and how to get one.
+        return render(request, "members/adhesion/my_card_missing.html", context)
+    suggestions = commune_suggestions(request, search_url=page_url)
+    if suggestions is not None:
+        return suggestions
+    data = request.POST if request.method == "POST" else None
+    card_form = CardForm(data, initial=card_initial(professional))
+    places = list(professional.practice_places.all())
+    place_forms = PlaceFormSet(data, prefix="lieux", places=places, search_url=page_url)
+    if data is not None and card_form.is_valid() and place_forms.is_valid():
+        save_card(professional, card=card_form.cleaned_data, places=place_forms)
+        messages.success(request, "Votre fiche est enregistrée.")
+        return redirect("members_my_card", cpts_slug=cpts.slug)
+    context.update({"professional": professional, "card_form": card_form, "place_forms": place_forms})
+    return render(request, "members/adhesion/my_card.html", context)
