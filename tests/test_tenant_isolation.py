@@ -6,12 +6,14 @@ its existence. Later issues add their URLs: a route under /cpts/<slug>/ or
 """
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
 
 from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import ApiToken
+from maillon.members.models import Membership, Professional, Structure
 from maillon.territories.factories import TerritoryRoleFactory
 from maillon.territories.models import TerritoryCommune
 
@@ -28,6 +30,12 @@ def _member_of(cpts):
     return MembershipFactory(cpts=cpts)
 
 
+def _structure_member_of(cpts):
+    from maillon.members.factories import MembershipFactory, StructureFactory
+
+    return MembershipFactory(cpts=cpts, professional=None, structure=StructureFactory())
+
+
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
 # CPTS to name in the URL: the test then proves that object is out of reach.
 # `{route or API path: {parameter: function(cpts) -> value}}`.
@@ -36,12 +44,29 @@ ROUTE_OBJECTS = {
     "members_vcard": {"pk": lambda cpts: _member_of(cpts).professional_id},
     "members_membership": {"pk": lambda cpts: _member_of(cpts).pk},
     "members_directory_export": {"fmt": lambda cpts: "csv"},
+    "/cpts/{cpts_id}/members/{membership_id}": {"membership_id": lambda cpts: _member_of(cpts).pk},
+    "/cpts/{cpts_id}/structures/{structure_id}": {"structure_id": lambda cpts: _structure_member_of(cpts).structure_id},
 }
 
 # A valid body for each private write, so the request reaches the tenant check
 # (an invalid body is refused before it, with a 422 that says nothing either).
 SAMPLE_BODIES = {
     ("PUT", "/cpts/{cpts_id}/territory"): {"communes": []},
+    ("POST", "/cpts/{cpts_id}/members"): {
+        "first_name": "Claire",
+        "last_name": "Martin",
+        "profession": "60",
+        "rpps": "10100901734",
+        "commune": "78646",
+    },
+    ("PATCH", "/cpts/{cpts_id}/members/{membership_id}"): {"involvement": "mission", "action": "leave"},
+    ("POST", "/cpts/{cpts_id}/structures"): {
+        "name": "MSP des Tilleuls",
+        "kind": "msp",
+        "finess": "750712184",
+        "commune": "78646",
+    },
+    ("PATCH", "/cpts/{cpts_id}/structures/{structure_id}"): {"involvement": "mission", "action": "leave"},
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]
@@ -71,8 +96,20 @@ def private_api_cpts_operations():
     )
 
 
-def api_url(path, cpts_id):
-    return "/api/v1" + path.replace("{cpts_id}", str(cpts_id))
+def api_objects(path, cpts):
+    """{parameter: value} for the parameters of `path` other than the CPTS: real objects of `cpts`."""
+    parameters = [name for name in re.findall(r"{(\w+)}", path) if name != "cpts_id"]
+    makers = ROUTE_OBJECTS.get(path, {})
+    for name in parameters:
+        assert name in makers, f"Add {path}:{name} to ROUTE_OBJECTS in {__name__}"
+    return {name: makers[name](cpts) for name in parameters}
+
+
+def api_url(path, cpts_id, objects=None):
+    path = path.replace("{cpts_id}", str(cpts_id))
+    for name, value in (objects or {}).items():
+        path = path.replace("{" + name + "}", str(value))
+    return "/api/v1" + path
 
 
 def url_for(route, cpts):
@@ -110,11 +147,17 @@ def test_api_of_another_cpts_answers_404_like_a_missing_one(client, cpts, other_
     assert operations, "the suite must cover the CPTS API"
     for method, path in operations:
         body = json.dumps(SAMPLE_BODIES.get((method, path), {}))
-        response = client.generic(method, api_url(path, cpts.pk), body, content_type="application/json", **headers)
-        absent = client.generic(method, api_url(path, cpts.pk + 1000), body, content_type="application/json", **headers)
+        objects = api_objects(path, cpts)
+        url, missing = api_url(path, cpts.pk, objects), api_url(path, cpts.pk + 1000, objects)
+        response = client.generic(method, url, body, content_type="application/json", **headers)
+        absent = client.generic(method, missing, body, content_type="application/json", **headers)
         assert response.status_code == 404, f"{method} {path} as {role}: {response.status_code}"
         assert response.json() == absent.json()
     assert TerritoryCommune.objects.for_cpts(cpts).current().count() == 1
+    # Nothing written: no member added, none gone.
+    assert not Professional.objects.filter(rpps="10100901734").exists()
+    assert not Structure.objects.filter(finess="750712184").exists()
+    assert not Membership.objects.exclude(status="active").exists()
 
 
 @pytest.mark.django_db

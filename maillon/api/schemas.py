@@ -6,6 +6,9 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
+from maillon.members.models import Involvement
+from maillon.members.professions import StructureKind
+
 # Enough for the largest territory one could draw (a whole département has < 900 communes).
 MAX_COMMUNES = 2000
 
@@ -178,3 +181,162 @@ class MeOut(Schema):
     is_platform_admin: bool
     cpts_roles: list[CptsRoleOut]
     territory_roles: list[TerritoryRoleOut]
+
+
+# --- Members (issue 3): adhesions of professionals and structures. ---
+
+Text100 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class CodeLabelOut(Schema):
+    code: str
+    label: str
+
+
+class CollegeRefOut(Schema):
+    id: int
+    name: str
+
+
+class StructureRefOut(Schema):
+    id: int
+    name: str
+
+
+class PracticePlaceOut(Schema):
+    address: str
+    commune: CommuneRefOut
+    phone: str
+    mssante_email: str
+    is_main: bool
+    structure: StructureRefOut | None
+
+
+class ProfessionalOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    profession: CodeLabelOut
+    specialty: CodeLabelOut | None
+    rpps: str | None
+    adeli: str | None
+    email: str
+    phone: str
+    skills: list[str]
+    languages: list[str] = Field(description="Codes ISO 639 (fsl : langue des signes française).")
+    accepts_new_patients: bool
+    takes_part_in_snp: bool
+    practice_places: list[PracticePlaceOut]
+
+
+class MembershipOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    involvement: str
+    involvement_label: str
+    college: CollegeRefOut | None
+    requested_at: datetime.datetime
+    joined_on: datetime.date | None
+    left_on: datetime.date | None
+
+
+class FeeOut(Schema):
+    year: int
+    amount: str = Field(description="Euros, chaîne décimale à deux décimales.")
+    paid_on: datetime.date | None
+
+
+class EventOut(Schema):
+    from_status: str
+    to_status: str
+    at: datetime.datetime
+    note: str
+
+
+class MemberOut(MembershipOut):
+    professional: ProfessionalOut
+
+
+class MemberDetailOut(MemberOut):
+    leave_reason: str
+    fees: list[FeeOut]
+    events: list[EventOut]
+
+
+class MemberPageOut(Schema):
+    items: list[MemberOut]
+    count: int
+
+
+class MemberIn(Schema):
+    """A professional (found again by RPPS or ADELI, or created) and their adhesion."""
+
+    first_name: Name
+    last_name: Name
+    profession: Text100 = Field(description="Code G15 (ex. 60) ou libellé (Infirmière, Médecin généraliste, IPA…).")
+    specialty: Text100 = Field("", description="Code ou libellé : SM54 / Médecine générale, specialist, biology, ipa.")
+    rpps: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    adeli: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    email: Text200 = ""
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    address: Text300 = ""
+    commune: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5)] = Field(
+        "", description="Code INSEE de la commune d'exercice."
+    )
+    college_id: int | None = None
+    involvement: Involvement = Involvement.MAILING_LIST
+    skills: list[Text100] = Field(default_factory=list, max_length=50)
+    languages: list[Annotated[str, StringConstraints(max_length=8)]] = Field(default_factory=list, max_length=30)
+    accepts_new_patients: bool = False
+    takes_part_in_snp: bool = False
+
+
+class MembershipPatchIn(Schema):
+    """Only the fields sent change; `college_id: null` takes the member out of any collège."""
+
+    college_id: int | None = None
+    involvement: Involvement | None = None
+    action: Literal["accept", "refuse", "leave"] | None = Field(
+        None, description="accept / refuse une demande en attente ; leave : départ d'un adhérent."
+    )
+    on: datetime.date | None = Field(None, description="Date de l'adhésion (accept) ou du départ (leave).")
+    reason: Text200 = Field("", description="Motif du refus ou du départ.")
+
+
+class StructureOut(Schema):
+    id: int
+    name: str
+    kind: CodeLabelOut
+    finess: str | None
+    siret: str | None
+    address: str
+    commune: CommuneRefOut
+    phone: str
+    email: str
+    membership: MembershipOut
+
+
+class StructurePageOut(Schema):
+    items: list[StructureOut]
+    count: int
+
+
+class StructureIn(Schema):
+    """A structure (found again by FINESS or SIRET, or created) and its adhesion."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    kind: StructureKind
+    finess: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    siret: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    address: Text300 = ""
+    commune: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5)] = Field(
+        description="Code INSEE de la commune."
+    )
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
+    email: Text200 = ""
+    college_id: int | None = None
+    involvement: Involvement = Involvement.MAILING_LIST

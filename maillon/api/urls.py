@@ -6,13 +6,13 @@ session); tests/api/test_api_auth_declared.py fails on any other.
 
 from ninja import NinjaAPI
 
-from . import communes, cpts, errors, me, territories
+from . import communes, cpts, errors, me, members, territories
 from .auth import PRIVATE
 
 api = NinjaAPI(
     title="Maillon API",
     version="1",
-    description="API des CPTS : communes, CPTS, territoires. Guide : docs/api.md.",
+    description="API des CPTS : communes, CPTS, territoires, membres. Guide : docs/api.md.",
     urls_namespace="api-1",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -25,3 +25,4 @@ api.add_router("", communes.router)
 api.add_router("", cpts.router)
 api.add_router("", territories.router)
 api.add_router("", me.router)
+api.add_router("", members.router)

@@ -1,4 +1,4 @@
-"""The demo region: CPTS, territories and accounts in the Yvelines (78).
+"""The demo region: CPTS, territories, accounts and members in the Yvelines (78).
 
 Deterministic (seed `MAILLON_DEMO_SEED`), dated relative to today so it never
 goes stale, and idempotent: every object is found again by its natural key
@@ -40,9 +40,12 @@ from maillon.core.models import (
     User,
     token_digest,
 )
+from maillon.members.models import Membership
 from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
+
+from . import members
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -462,6 +465,32 @@ def ensure_account(spec: AccountSpec, seed: int, cpts_by_slug: dict[str, Cpts]) 
     )
 
 
+# --- Members. ---
+
+
+def ensure_members(cpts_by_slug: dict[str, Cpts], starts, *, seed: int, today: datetime.date) -> None:
+    """Collèges and members of each demo CPTS (maillon/demo/members.py)."""
+    account = User.objects.get(email=f"membre.{MEMBER_CPTS}@{EMAIL_DOMAIN}")
+    planned = 0
+    for index, spec in enumerate(CPTS_SPECS):
+        cpts = cpts_by_slug[spec.slug]
+        communes = list(
+            Commune.objects.filter(pk__in=current_codes(cpts))
+            .order_by("code")
+            .values_list("code", "population", "name")
+        )
+        target = members.CptsMembers(
+            cpts=cpts,
+            index=index,
+            communes=communes,
+            start=starts[spec.slug],
+            taille=taille_for_population(sum(population for _, population, _ in communes)),
+            coordinator=User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}"),
+        )
+        account_here = account if spec.slug == MEMBER_CPTS else None
+        planned += members.ensure_members(target, seed=seed, today=today, before=planned, account=account_here)
+
+
 # --- Entry point. ---
 
 
@@ -471,6 +500,7 @@ class DemoCpts:
     communes: int
     population: int
     taille: int
+    members: int = 0
 
 
 @dataclass
@@ -497,6 +527,7 @@ def build(*, seed: int | None = None, today: datetime.date | None = None) -> Dem
             cpts_by_slug[spec.slug], starts[spec.slug] = cpts, dates[0]
         ensure_territories(cpts_by_slug, territories, starts, today)
         accounts = [ensure_account(spec, seed, cpts_by_slug) for spec in account_specs()]
+        ensure_members(cpts_by_slug, starts, seed=seed, today=today)
     return DemoResult(
         cpts=[summary(cpts_by_slug[spec.slug]) for spec in CPTS_SPECS],
         accounts=accounts,
@@ -511,6 +542,7 @@ def summary(cpts: Cpts) -> DemoCpts:
         communes=len(current_codes(cpts)),
         population=population,
         taille=taille_for_population(population),
+        members=Membership.objects.for_cpts(cpts).active().count(),
     )
 
 

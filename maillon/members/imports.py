@@ -32,6 +32,7 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.core.identifiers import compact, is_valid_adeli, is_valid_rpps
 from maillon.core.models import Cpts
+from maillon.core.phones import normalize_phone
 from maillon.territories.models import Commune, PostalCode, normalize_name
 
 from . import services
@@ -560,7 +561,7 @@ def check_adeli(row: Row):
         return
     value = compact(text)
     if len(value) == 8 and value.isdigit():
-        value = "0" + value  # the tableur dropped the leading zero of départements 01 to 09
+        value = "0" + value  # the spreadsheet dropped the leading zero of départements 01 to 09
     if not is_valid_adeli(value):
         row.fail("adeli", f"« {text} » : 9 caractères attendus (2A/2B en Corse).")
         return
@@ -587,16 +588,14 @@ def check_email(row: Row):
 
 
 def check_phone(row: Row):
+    """French numbering plan, written « 01 23 45 67 89 » (a lost leading zero comes back)."""
     value = row.values.get("phone", "")
     if not value:
         return
-    if not re.fullmatch(r"[+\d][\d .\-/()]*", value) or len(value) > 20:
-        row.fail("phone", f"« {value[:30]} » n'est pas un numéro de téléphone.")
-        return
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 9 and not value.startswith("+"):
-        value = "0" + value  # the tableur dropped the leading zero
-    row.phone = value
+    try:
+        row.phone = normalize_phone(value, label=COLUMNS_BY_KEY["phone"].label)
+    except ValidationError as error:
+        row.errors.append(RowError("phone", f"{error.messages[0]} (« {value[:30]} »)"))
 
 
 def parse_bool(row: Row, key: str) -> bool:
@@ -674,6 +673,7 @@ def commune_name_key(text: str) -> str:
 
 
 def load_communes(rows):
+    """Communes the rows may name: by INSEE code, by postal code, by name (three queries)."""
     codes = {row.values.get("commune_code", "").strip().upper() for row in rows} - {""}
     postal_codes = {row.values.get("postal_code", "").strip() for row in rows} - {""}
     names = {commune_name_key(row.values.get("commune", "")) for row in rows} - {""}
@@ -684,12 +684,12 @@ def load_communes(rows):
         )
     by_postal_code = {}
     for chunk in chunks({code.zfill(5) for code in postal_codes}):
-        rows_ = (
+        postals = (
             PostalCode.objects.filter(code__in=chunk)
             .select_related("commune")
             .only("code", "commune__code", "commune__name", "commune__search_name")
         )
-        for postal in rows_:
+        for postal in postals:
             by_postal_code.setdefault(postal.code, []).append(postal.commune)
     by_name = {}
     for chunk in chunks(names):
@@ -953,6 +953,7 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
             decided_at=now,
             decided_by=by,
             joined_on=today,
+            card_existed=row.outcome == Outcome.REUSE,
         )
         for row in joining
     )

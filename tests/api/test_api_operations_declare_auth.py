@@ -16,6 +16,14 @@ PUBLIC_OPERATIONS = {
 PRIVATE_OPERATIONS = {
     ("GET", "/me"),
     ("PUT", "/cpts/{cpts_id}/territory"),
+    ("GET", "/cpts/{cpts_id}/members"),
+    ("POST", "/cpts/{cpts_id}/members"),
+    ("GET", "/cpts/{cpts_id}/members/{membership_id}"),
+    ("PATCH", "/cpts/{cpts_id}/members/{membership_id}"),
+    ("GET", "/cpts/{cpts_id}/structures"),
+    ("POST", "/cpts/{cpts_id}/structures"),
+    ("GET", "/cpts/{cpts_id}/structures/{structure_id}"),
+    ("PATCH", "/cpts/{cpts_id}/structures/{structure_id}"),
 }
 
 
@@ -42,7 +50,9 @@ def test_private_operations_accept_exactly_a_token_or_a_strong_session():
 
 
 def example_url(path):
-    return "/api/v1" + path.replace("{code}", "78646").replace("{cpts_id}", "1")
+    for name, value in (("{code}", "78646"), ("{cpts_id}", "1"), ("{membership_id}", "1"), ("{structure_id}", "1")):
+        path = path.replace(name, value)
+    return "/api/v1" + path
 
 
 @pytest.mark.django_db

@@ -21,8 +21,19 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.fr import siren
 
+from maillon.core.identifiers import is_valid_adeli, is_valid_finess, is_valid_rpps
 from maillon.core.models import LIFECYCLE_ORDER, ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
-from maillon.demo import builder
+from maillon.demo import builder, members
+from maillon.members.models import (
+    College,
+    Fee,
+    Membership,
+    MembershipEvent,
+    PracticePlace,
+    Professional,
+    Structure,
+)
+from maillon.members.professions import NATIONAL_ADHERENTS_2024, NationalCategory
 from maillon.territories.communes_import import import_communes
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole
 from maillon.territories.taille import taille_for_population
@@ -36,9 +47,14 @@ def load_demo(path):
     return out.getvalue()
 
 
+MEMBER_MODELS = [College, Professional, Structure, PracticePlace, Membership, MembershipEvent, Fee]
+# The large rows of the national table (each > 2 % of adherents): present in every demo CPTS.
+BIG_CATEGORIES = [category for category, count in NATIONAL_ADHERENTS_2024.items() if count > 1000]
+
+
 def counts():
     models = [Cpts, LifecycleStep, TerritoryCommune, User, CptsRole, TerritoryRole, TOTPDevice, ApiToken, JournalEntry]
-    return {model.__name__: model.objects.count() for model in models}
+    return {model.__name__: model.objects.count() for model in [*models, *MEMBER_MODELS]}
 
 
 def demo_cpts():
@@ -143,6 +159,48 @@ def check_territory_roles():
     assert regulator.departement_id == "78"
 
 
+def check_members():
+    """Collèges with seats; members spread over each territory, following the national mix."""
+    national_total = sum(NATIONAL_ADHERENTS_2024.values())
+    everywhere = Counter()
+    for cpts in demo_cpts():
+        colleges = list(College.objects.for_cpts(cpts).order_by("position").values_list("name", "seats"))
+        assert colleges == members.COLLEGES
+        active = list(Membership.objects.for_cpts(cpts).active().select_related("professional", "structure", "college"))
+        adhesions = Membership.objects.for_cpts(cpts).count()
+        assert 40 <= adhesions <= 150, (cpts.slug, adhesions)
+        assert len(active) >= 0.8 * adhesions
+        mix = Counter(membership.national_category for membership in active)
+        assert set(BIG_CATEGORIES) <= set(mix), (cpts.slug, mix)
+        everywhere += mix
+        assert all(membership.college is not None for membership in active)
+        territory = set(current_codes(cpts))
+        places = PracticePlace.objects.filter(professional__memberships__cpts=cpts).values_list("commune_id", flat=True)
+        assert set(places) <= territory, "practice places in the CPTS's communes"
+        assert len(set(places)) > 1
+        fees = Fee.objects.filter(membership__cpts=cpts, year=datetime.date.today().year)
+        assert fees.count() == len(active)
+        assert 0 < fees.filter(paid_on__isnull=False).count() < len(active)
+        kinds = set(Structure.objects.filter(memberships__cpts=cpts).values_list("kind", flat=True))
+        assert {"msp", "ehpad", "pharmacie"} <= kinds
+    total = sum(everywhere.values())
+    for category in BIG_CATEGORIES:
+        share, national = everywhere[category] / total, NATIONAL_ADHERENTS_2024[category] / national_total
+        assert abs(share - national) < 0.03, (category, round(share, 3), round(national, 3))
+    assert everywhere[NationalCategory.INFIRMIERS] > everywhere[NationalCategory.SAGES_FEMMES]
+    assert Membership.objects.filter(status="requested").exists(), "a few pending adhesions"
+    assert Membership.objects.filter(status="left").exclude(leave_reason="").exists(), "a few departures"
+    assert all(is_valid_rpps(rpps) for rpps in Professional.objects.exclude(rpps=None).values_list("rpps", flat=True))
+    assert all(
+        is_valid_adeli(adeli) for adeli in Professional.objects.exclude(adeli=None).values_list("adeli", flat=True)
+    )
+    finess = Structure.objects.exclude(finess=None).values_list("finess", flat=True)
+    assert finess and all(is_valid_finess(number) for number in finess)
+    account = Professional.objects.get(user__email="membre.plaine-de-versailles@example.org")
+    assert (account.first_name, account.last_name) == ("Léa", "Fournier")
+    assert account.memberships.get().cpts.slug == "plaine-de-versailles"
+
+
 @pytest.mark.commune_import
 @pytest.mark.django_db
 def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, settings):
@@ -157,6 +215,7 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     check_cpts_and_territories()
     check_territories_are_deterministic()
     check_territory_roles()
+    check_members()
     accounts = check_accounts(path)
     assert path.stat().st_mode & 0o077 == 0, "identifiants lisibles par le seul propriétaire"
 
@@ -165,3 +224,4 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     assert counts() == before
     assert json.loads(path.read_text())["accounts"] == accounts
     check_cpts_and_territories()
+    check_members()

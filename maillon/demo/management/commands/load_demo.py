@@ -8,7 +8,7 @@ from maillon.demo import builder
 
 class Command(BaseCommand):
     help = (
-        "Crée (ou remet à jour) la région de démonstration dans les Yvelines : CPTS, territoires, comptes. "
+        "Crée (ou remet à jour) la région de démonstration dans les Yvelines : CPTS, territoires, comptes, membres. "
         "Déterministe (MAILLON_DEMO_SEED) et rejouable sans doublon."
     )
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         for item in result.cpts:
             self.stdout.write(
                 f"  {item.cpts.name:<28} {item.cpts.get_status_display():<24} taille {item.taille}  "
-                f"{item.population:>7} hab.  {item.communes:>3} communes"
+                f"{item.population:>7} hab.  {item.communes:>3} communes  {item.members:>3} adhérents"
             )
         self.stdout.write(f"  Communes des Yvelines sans CPTS (zones blanches) : {result.uncovered_communes}")
 

@@ -1,0 +1,487 @@
+"""Members of a CPTS: professionals and structures, with their adhesion.
+
+Any role in the CPTS reads (members see active adhesions only, coordinators every
+state); coordinators write. No role in the CPTS answers 404, as for a CPTS that
+does not exist; an object of another CPTS answers 404, as a missing one. Each read
+of professionals' personal data is journaled (one entry per list, one per detail).
+"""
+
+from contextlib import contextmanager
+from typing import Annotated
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from maillon.core import journal
+from maillon.core.access import role_in
+from maillon.core.identifiers import compact, is_valid_finess, validate_siret
+from maillon.core.models import CptsRoleKind
+from maillon.members import imports, services
+from maillon.members.models import (
+    College,
+    Membership,
+    MembershipStatus,
+    PracticePlace,
+    Structure,
+)
+from maillon.members.professions import Profession, StructureKind
+from maillon.territories.models import Commune, normalize_name
+
+from .auth import PRIVATE
+from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .errors import validation_error_response
+from .presenters import member_detail_dict, member_dict, structure_dict
+from .schemas import (
+    MemberDetailOut,
+    MemberIn,
+    MemberPageOut,
+    MembershipPatchIn,
+    MessageOut,
+    StructureIn,
+    StructureOut,
+    StructurePageOut,
+    ValidationErrorOut,
+)
+
+router = Router(tags=["Membres"])
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MEMBER_NOT_FOUND = "Adhésion introuvable."
+STRUCTURE_NOT_FOUND = "Structure introuvable dans cette CPTS."
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier ses membres."
+# What a read shows, for the journal (names only, never values).
+PERSONAL_FIELDS = {
+    "members.Professional": ["first_name", "last_name", "rpps", "adeli", "email", "phone", "practice_places"],
+    "members.Structure": ["name", "address", "phone", "email"],
+}
+
+ERRORS = {
+    401: MessageOut,
+    403: MessageOut,
+    404: MessageOut,
+    422: ValidationErrorOut,
+}
+READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+
+
+# --- Access -------------------------------------------------------------------------
+
+
+def access(request, cpts_id, *, write=False):
+    """(cpts, is_coordinator); 404 without a role in the CPTS, 403 for a member who writes."""
+    user = request.auth
+    cpts = get_cpts_or_404(cpts_id)
+    if user.is_superuser:
+        return cpts, True
+    role = role_in(user, cpts)
+    if role is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    if write and role != CptsRoleKind.COORDINATOR:
+        raise HttpError(403, COORDINATOR_ONLY)
+    return cpts, role == CptsRoleKind.COORDINATOR
+
+
+def visible(memberships, is_coordinator):
+    return memberships if is_coordinator else memberships.active()
+
+
+class Invalid(Exception):
+    """A 422 to answer, raised inside a transaction so that it rolls back."""
+
+    def __init__(self, field, messages):
+        super().__init__(messages)
+        self.field, self.messages = field, messages
+
+
+@contextmanager
+def invalid_as_422(result):
+    """Run a write; on `Invalid`, roll it back and put the 422 answer in result["error"]."""
+    try:
+        with transaction.atomic():
+            yield
+    except Invalid as error:
+        result["error"] = validation_error_response(["body", "payload", error.field], error.messages)
+
+
+def college_of(cpts, college_id):
+    if college_id is None:
+        return None
+    college = College.objects.for_cpts(cpts).filter(pk=college_id).first()
+    if college is None:
+        raise Invalid("college_id", ["Ce collège n'existe pas dans cette CPTS."])
+    return college
+
+
+def page_of(queryset, page, page_size):
+    count = queryset.count()
+    start = (page - 1) * page_size
+    return list(queryset[start : start + page_size]), count
+
+
+PageNumber = Annotated[int, Query(ge=1, description="À partir de 1")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"{MAX_PAGE_SIZE} au plus")]
+
+
+# --- Professionals ------------------------------------------------------------------
+
+
+def member_queryset(cpts):
+    places = PracticePlace.objects.select_related("commune", "structure")
+    return (
+        Membership.objects.for_cpts(cpts)
+        .filter(professional__isnull=False)
+        .select_related("professional", "college")
+        .prefetch_related(Prefetch("professional__practice_places", queryset=places), "professional__languages")
+    )
+
+
+def search_filter(q):
+    """Digits: an RPPS or ADELI number; words: in the names, profession and skills."""
+    number = compact(q)
+    if number.isdigit() and len(number) >= 9:
+        return Q(professional__rpps=number) | Q(professional__adeli=number)
+    condition = Q()
+    for word in normalize_name(q).split():
+        condition &= Q(professional__search_text__contains=word)
+    return condition
+
+
+def journal_read(cpts, member=None, *, object_type="members.Professional", note=""):
+    journal.record(
+        journal.Action.READ,
+        member,
+        object_type=object_type,
+        cpts_id=cpts.pk,
+        fields=PERSONAL_FIELDS[object_type],
+        note=note,
+    )
+
+
+@router.get(
+    "/cpts/{cpts_id}/members", response={200: MemberPageOut, **READ_ERRORS}, auth=PRIVATE, summary="Lister les membres"
+)
+def list_members(
+    request,
+    cpts_id: int,
+    profession: Annotated[Profession | None, Query(description="Code G15 (ex. 60)")] = None,
+    commune: Annotated[str | None, Query(max_length=5, description="Code INSEE d'un lieu d'exercice")] = None,
+    status: Annotated[MembershipStatus | None, Query(description="État de l'adhésion")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Nom, compétence, ou numéro RPPS / ADELI")] = None,
+    college: Annotated[int | None, Query(description="Identifiant d'un collège")] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = PAGE_SIZE,
+):
+    """Les adhésions des professionnels de la CPTS, par nom ; paginé (`items`, `count`).
+
+    Un membre voit les adhérents actifs ; un coordinateur voit aussi les demandes, refus et départs.
+    """
+    cpts, is_coordinator = access(request, cpts_id)
+    memberships = visible(member_queryset(cpts), is_coordinator)
+    if profession:
+        memberships = memberships.filter(professional__profession=profession)
+    if commune:
+        places = PracticePlace.objects.filter(commune_id=commune.strip().upper()).values("professional_id")
+        memberships = memberships.filter(professional_id__in=places)
+    if status:
+        memberships = memberships.filter(status=status)
+    if q:
+        memberships = memberships.filter(search_filter(q))
+    if college is not None:
+        memberships = memberships.filter(college_id=college)
+    items, count = page_of(
+        memberships.order_by("professional__last_name", "professional__first_name", "pk"), page, page_size
+    )
+    journal_read(cpts, note=f"liste de {len(items)} membres (page {page}, {count} en tout)")
+    return {"items": [member_dict(membership) for membership in items], "count": count}
+
+
+def get_membership(cpts, membership_id, is_coordinator):
+    memberships = visible(member_queryset(cpts), is_coordinator).prefetch_related("fees", "events")
+    membership = memberships.filter(pk=membership_id).first()
+    if membership is None:
+        raise HttpError(404, MEMBER_NOT_FOUND)
+    return membership
+
+
+@router.get(
+    "/cpts/{cpts_id}/members/{membership_id}",
+    response={200: MemberDetailOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Détail d'un membre",
+)
+def get_member(request, cpts_id: int, membership_id: int):
+    """L'adhésion, la fiche du professionnel, ses cotisations et l'historique des états."""
+    cpts, is_coordinator = access(request, cpts_id)
+    membership = get_membership(cpts, membership_id, is_coordinator)
+    journal_read(cpts, membership.professional)
+    return member_detail_dict(membership)
+
+
+# Column keys of the import → fields of MemberIn, to place errors.
+IMPORT_KEY_TO_FIELD = {"commune_code": "commune", "college": "college_id", "postal_code": "commune"}
+
+
+def record_of(payload: MemberIn, college) -> dict[str, str]:
+    """The body as an import row, so that the API follows the import's rules."""
+    yes_no = {True: "oui", False: "non"}
+    return {
+        "last_name": payload.last_name,
+        "first_name": payload.first_name,
+        "profession": payload.profession,
+        "specialty": payload.specialty,
+        "rpps": payload.rpps,
+        "adeli": payload.adeli,
+        "email": payload.email,
+        "phone": payload.phone,
+        "address": payload.address,
+        "commune_code": payload.commune,
+        "college": college.name if college else "",
+        "involvement": payload.involvement,
+        "skills": ", ".join(payload.skills),
+        "languages": ", ".join(payload.languages),
+        "accepts_new_patients": yes_no[payload.accepts_new_patients],
+        "takes_part_in_snp": yes_no[payload.takes_part_in_snp],
+    }
+
+
+@router.post(
+    "/cpts/{cpts_id}/members",
+    response={201: MemberDetailOut, 409: MessageOut, **ERRORS},
+    auth=PRIVATE,
+    summary="Ajouter un membre",
+)
+def create_member(request, cpts_id: int, payload: MemberIn):
+    """Un professionnel (retrouvé par son RPPS ou ADELI, sinon créé) devient adhérent, à la date du jour.
+
+    Mêmes règles que l'import : RPPS ou ADELI obligatoire avec sa clé juste, profession
+    connue, commune par son code INSEE. Un professionnel déjà inscrit est repris sans
+    changer sa fiche ; une adhésion déjà en cours ou en attente répond 409.
+    """
+    cpts, _ = access(request, cpts_id, write=True)
+    result = {}
+    with invalid_as_422(result):
+        row = imports.check_record(cpts, record_of(payload, college_of(cpts, payload.college_id)))
+        if row.errors:
+            error = row.errors[0]
+            raise Invalid(IMPORT_KEY_TO_FIELD.get(error.key, error.key), [e.message for e in row.errors])
+        try:
+            membership = imports.enrol_record(cpts, row, by=request.auth)
+        except DjangoValidationError as error:
+            raise HttpError(409, services.ALREADY_MEMBER) from error
+    if "error" in result:
+        return result["error"]
+    return Status(201, member_detail_dict(get_membership(cpts, membership.pk, True)))
+
+
+def apply_changes(membership, payload, cpts, *, by):
+    """Collège and involvement, then the state transition, through the model's methods."""
+    sent = payload.model_fields_set
+    if "college_id" in sent:
+        membership.college = college_of(cpts, payload.college_id)
+    if "involvement" in sent and payload.involvement:
+        membership.involvement = payload.involvement
+    membership.save()
+    try:
+        if payload.action == "accept":
+            membership.accept(by=by, on=payload.on)
+        elif payload.action == "refuse":
+            membership.refuse(by=by, reason=payload.reason)
+        elif payload.action == "leave":
+            membership.leave(by=by, on=payload.on, reason=payload.reason)
+    except DjangoValidationError as error:
+        field = "on" if "left_on" in getattr(error, "message_dict", {}) else "action"
+        raise Invalid(field, error.messages) from error
+
+
+@router.patch(
+    "/cpts/{cpts_id}/members/{membership_id}",
+    response={200: MemberDetailOut, **ERRORS},
+    auth=PRIVATE,
+    summary="Modifier une adhésion",
+)
+def update_member(request, cpts_id: int, membership_id: int, payload: MembershipPatchIn):
+    """Collège, niveau d'implication, et `action` : accepter ou refuser une demande, enregistrer un départ.
+
+    La fiche du professionnel lui appartient : elle ne se modifie pas ici.
+    """
+    cpts, _ = access(request, cpts_id, write=True)
+    membership = get_membership(cpts, membership_id, True)
+    result = {}
+    with invalid_as_422(result):
+        apply_changes(membership, payload, cpts, by=request.auth)
+    if "error" in result:
+        return result["error"]
+    return member_detail_dict(get_membership(cpts, membership_id, True))
+
+
+# --- Structures ---------------------------------------------------------------------
+
+
+def structure_memberships(cpts, is_coordinator):
+    """The latest adhesion of each structure in the CPTS (one item per structure)."""
+    newer = Membership.objects.filter(
+        cpts=cpts, structure=OuterRef("structure"), requested_at__gt=OuterRef("requested_at")
+    )
+    memberships = (
+        Membership.objects.for_cpts(cpts)
+        .filter(structure__isnull=False)
+        .exclude(Exists(newer))
+        .select_related("structure__commune", "college")
+    )
+    return visible(memberships, is_coordinator)
+
+
+@router.get(
+    "/cpts/{cpts_id}/structures",
+    response={200: StructurePageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Lister les structures membres",
+)
+def list_structures(
+    request,
+    cpts_id: int,
+    kind: Annotated[StructureKind | None, Query(description="Type de structure")] = None,
+    commune: Annotated[str | None, Query(max_length=5, description="Code INSEE")] = None,
+    status: Annotated[MembershipStatus | None, Query(description="État de l'adhésion")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Nom, ou numéro FINESS / SIRET")] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = PAGE_SIZE,
+):
+    """Les structures (MSP, pharmacies, EHPAD…) adhérentes de la CPTS, avec leur dernière adhésion ; paginé."""
+    cpts, is_coordinator = access(request, cpts_id)
+    memberships = structure_memberships(cpts, is_coordinator)
+    if kind:
+        memberships = memberships.filter(structure__kind=kind)
+    if commune:
+        memberships = memberships.filter(structure__commune_id=commune.strip().upper())
+    if status:
+        memberships = memberships.filter(status=status)
+    if q:
+        number = compact(q)
+        by_number = Q(structure__finess=number) | Q(structure__siret=number)
+        by_name = Q()
+        for word in normalize_name(q).split():
+            by_name &= Q(structure__search_text__contains=word)
+        memberships = memberships.filter(by_number | by_name)
+    items, count = page_of(memberships.order_by("structure__name", "pk"), page, page_size)
+    # A structure's contacts may name a person (a pharmacist's pharmacy): journaled like the members.
+    journal_read(cpts, object_type="members.Structure", note=f"liste de {len(items)} structures (page {page})")
+    return {"items": [structure_dict(membership) for membership in items], "count": count}
+
+
+def get_structure_membership(cpts, structure_id, is_coordinator):
+    membership = structure_memberships(cpts, is_coordinator).filter(structure_id=structure_id).first()
+    if membership is None:
+        raise HttpError(404, STRUCTURE_NOT_FOUND)
+    return membership
+
+
+@router.get(
+    "/cpts/{cpts_id}/structures/{structure_id}",
+    response={200: StructureOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Détail d'une structure membre",
+)
+def get_structure(request, cpts_id: int, structure_id: int):
+    """La structure et sa dernière adhésion dans la CPTS."""
+    cpts, is_coordinator = access(request, cpts_id)
+    membership = get_structure_membership(cpts, structure_id, is_coordinator)
+    journal_read(cpts, membership.structure, object_type="members.Structure")
+    return structure_dict(membership)
+
+
+def checked_numbers(payload):
+    """(finess, siret), compact, with their keys checked; 422 naming the field."""
+    finess, siret = compact(payload.finess), compact(payload.siret)
+    if not finess and not siret:
+        raise Invalid("finess", ["Indiquez le numéro FINESS ou le numéro SIRET de la structure."])
+    if finess and not is_valid_finess(finess):
+        raise Invalid(
+            "finess", ["Le numéro FINESS doit compter 9 caractères (2A/2B en Corse) et sa clé de contrôle être juste."]
+        )
+    if siret:
+        try:
+            validate_siret(siret)
+        except DjangoValidationError as error:
+            raise Invalid("siret", error.messages) from error
+    return finess or None, siret or None
+
+
+def existing_structure(finess, siret):
+    by_finess = Structure.objects.filter(finess=finess).first() if finess else None
+    by_siret = Structure.objects.filter(siret=siret).first() if siret else None
+    if by_finess and by_siret and by_finess.pk != by_siret.pk:
+        raise Invalid("siret", ["Ce SIRET est celui d'une autre structure que ce FINESS."])
+    return by_finess or by_siret
+
+
+def new_structure(payload, finess, siret):
+    commune = Commune.objects.filter(pk=payload.commune.upper()).first()
+    if commune is None:
+        raise Invalid("commune", [f"« {payload.commune} » n'est pas le code INSEE d'une commune."])
+    structure = Structure(
+        name=payload.name,
+        kind=payload.kind,
+        finess=finess,
+        siret=siret,
+        address=payload.address,
+        commune=commune,
+        phone=payload.phone,
+        email=payload.email.lower(),
+    )
+    try:
+        structure.full_clean(validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise Invalid(field, messages) from error
+    structure.save()
+    return structure
+
+
+@router.post(
+    "/cpts/{cpts_id}/structures",
+    response={201: StructureOut, 409: MessageOut, **ERRORS},
+    auth=PRIVATE,
+    summary="Ajouter une structure membre",
+)
+def create_structure(request, cpts_id: int, payload: StructureIn):
+    """Une structure (retrouvée par son FINESS ou son SIRET, sinon créée) devient adhérente, à la date du jour.
+
+    Une structure déjà inscrite est reprise sans changer sa fiche ; une adhésion déjà en
+    cours ou en attente répond 409.
+    """
+    cpts, _ = access(request, cpts_id, write=True)
+    result = {}
+    with invalid_as_422(result):
+        college = college_of(cpts, payload.college_id)
+        finess, siret = checked_numbers(payload)
+        structure = existing_structure(finess, siret) or new_structure(payload, finess, siret)
+        try:
+            services.enrol(cpts, by=request.auth, structure=structure, college=college, involvement=payload.involvement)
+        except (DjangoValidationError, IntegrityError) as error:
+            raise HttpError(409, services.ALREADY_MEMBER) from error
+    if "error" in result:
+        return result["error"]
+    return Status(201, structure_dict(get_structure_membership(cpts, structure.pk, True)))
+
+
+@router.patch(
+    "/cpts/{cpts_id}/structures/{structure_id}",
+    response={200: StructureOut, **ERRORS},
+    auth=PRIVATE,
+    summary="Modifier l'adhésion d'une structure",
+)
+def update_structure(request, cpts_id: int, structure_id: int, payload: MembershipPatchIn):
+    """Sur la dernière adhésion de la structure : collège, implication, `action` (accept, refuse, leave)."""
+    cpts, _ = access(request, cpts_id, write=True)
+    membership = get_structure_membership(cpts, structure_id, True)
+    result = {}
+    with invalid_as_422(result):
+        apply_changes(membership, payload, cpts, by=request.auth)
+    if "error" in result:
+        return result["error"]
+    return structure_dict(get_structure_membership(cpts, structure_id, True))
