@@ -149,7 +149,8 @@ def put_territory(request, cpts_id: int, payload: TerritoryIn):
         return validation_error_response(["body", "payload", "communes"], error.messages)
     except DjangoValidationError as error:
         return validation_error_response(["body", "payload"], error.messages)
-    population = services.population_on(cpts, valid_from)
+    # The territory as it now stands (a back-dated change may precede later ones).
+    population = services.current_population(cpts)
     return {
         "cpts": cpts_ref(cpts),
         "valid_from": valid_from,

@@ -22,6 +22,7 @@ from pathlib import Path
 import shapely
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -367,16 +368,29 @@ def current_codes(cpts: Cpts) -> set[str]:
     return set(TerritoryCommune.objects.for_cpts(cpts).current().values_list("commune_id", flat=True))
 
 
-def ensure_territories(plans: dict[str, Cpts], territories: dict[str, list[str]], starts, today) -> None:
-    """Removals first, then additions, so a commune moving between demo CPTS never conflicts."""
+def ensure_territories(
+    plans: dict[str, Cpts], territories: dict[str, list[str]], starts, today, warnings: list[str]
+) -> None:
+    """Removals first, then additions, so a commune moving between demo CPTS never conflicts.
+
+    A territory someone changed by hand in a way the plan cannot follow is left
+    as it is, with a warning: `make run` must not fail on a demo people used.
+    """
     for slug, cpts in plans.items():
         current = current_codes(cpts)
         if current - set(territories[slug]):
-            services.set_territory(cpts, current & set(territories[slug]), on=today, by=None)
+            keep_going(warnings, cpts, services.set_territory, cpts, current & set(territories[slug]), on=today)
     for slug, cpts in plans.items():
         # A new territory dates from the letter of intent; a later correction from today.
         on = starts[slug] if not current_codes(cpts) else today
-        services.set_territory(cpts, territories[slug], on=on, by=None)
+        keep_going(warnings, cpts, services.set_territory, cpts, territories[slug], on=on)
+
+
+def keep_going(warnings, cpts, write, *args, **kwargs):
+    try:
+        write(*args, **kwargs)
+    except ValidationError as error:
+        warnings.append(f"{cpts.name} : laissée telle quelle ({' '.join(error.messages)})")
 
 
 # --- Accounts. ---
@@ -468,14 +482,15 @@ def ensure_account(spec: AccountSpec, seed: int, cpts_by_slug: dict[str, Cpts]) 
 # --- Members. ---
 
 
-def ensure_members(cpts_by_slug: dict[str, Cpts], starts, *, seed: int, today: datetime.date) -> None:
-    """Collèges and members of each demo CPTS (maillon/demo/members.py)."""
+def ensure_members(cpts_by_slug: dict[str, Cpts], territories, starts, *, seed: int, today: datetime.date) -> None:
+    """Collèges and members of each demo CPTS (maillon/demo/members.py), spread over
+    its planned communes; a CPTS dissolved by hand is counted, not written."""
     account = User.objects.get(email=f"membre.{MEMBER_CPTS}@{EMAIL_DOMAIN}")
     planned = 0
     for index, spec in enumerate(CPTS_SPECS):
         cpts = cpts_by_slug[spec.slug]
         communes = list(
-            Commune.objects.filter(pk__in=current_codes(cpts))
+            Commune.objects.filter(pk__in=territories[spec.slug])
             .order_by("code")
             .values_list("code", "population", "name")
         )
@@ -488,7 +503,9 @@ def ensure_members(cpts_by_slug: dict[str, Cpts], starts, *, seed: int, today: d
             coordinator=User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}"),
         )
         account_here = account if spec.slug == MEMBER_CPTS else None
-        planned += members.ensure_members(target, seed=seed, today=today, before=planned, account=account_here)
+        planned += members.ensure_members(
+            target, seed=seed, today=today, before=planned, account=account_here, plan_only=cpts.is_dissolved
+        )
 
 
 # --- Entry point. ---
@@ -508,6 +525,7 @@ class DemoResult:
     cpts: list[DemoCpts]
     accounts: list[Credentials]
     uncovered_communes: int
+    warnings: list[str] = field(default_factory=list)
 
 
 def build(*, seed: int | None = None, today: datetime.date | None = None) -> DemoResult:
@@ -517,21 +535,24 @@ def build(*, seed: int | None = None, today: datetime.date | None = None) -> Dem
     rng = random.Random(seed)
     with journal.acting_as(None), transaction.atomic():
         territories = plan_territories(rng)
-        cpts_by_slug, starts = {}, {}
+        cpts_by_slug, starts, warnings = {}, {}, []
         for spec in CPTS_SPECS:
             cpts = ensure_cpts(spec, rng)
             dates = step_dates(spec, today, rng)
-            if cpts.is_dissolved:
-                raise DemoError(f"La CPTS de démonstration « {cpts.name} » a été dissoute : supprimez-la d'abord.")
-            ensure_steps(cpts, dates)
             cpts_by_slug[spec.slug], starts[spec.slug] = cpts, dates[0]
-        ensure_territories(cpts_by_slug, territories, starts, today)
+            if cpts.is_dissolved:
+                warnings.append(f"{cpts.name} : dissoute depuis le dernier chargement, laissée telle quelle.")
+                continue
+            keep_going(warnings, cpts, ensure_steps, cpts, dates)
+        living = {slug: cpts for slug, cpts in cpts_by_slug.items() if not cpts.is_dissolved}
+        ensure_territories(living, territories, starts, today, warnings)
         accounts = [ensure_account(spec, seed, cpts_by_slug) for spec in account_specs()]
-        ensure_members(cpts_by_slug, starts, seed=seed, today=today)
+        ensure_members(cpts_by_slug, territories, starts, seed=seed, today=today)
     return DemoResult(
         cpts=[summary(cpts_by_slug[spec.slug]) for spec in CPTS_SPECS],
         accounts=accounts,
         uncovered_communes=uncovered_communes(),
+        warnings=warnings,
     )
 
 

@@ -468,16 +468,21 @@ class CptsMembers:
     coordinator: User
 
 
-def ensure_members(target: CptsMembers, *, seed: int, today: datetime.date, before: int = 0, account=None) -> int:
+def ensure_members(
+    target: CptsMembers, *, seed: int, today: datetime.date, before: int = 0, account=None, plan_only=False
+) -> int:
     """Collèges and members of one CPTS; `account` (a member's User) gets the first GP's card.
 
     `before`: the members planned for the demo CPTS built before this one. Returns this one's.
+    `plan_only`: count without writing (a demo CPTS dissolved by hand keeps the numbering of the others).
     """
     rng = random.Random(f"{seed}:members:{target.cpts.slug}")
     planner = Planner(target.index, rng, [(code, pop) for code, pop, _ in target.communes], target.start, today)
     names = {code: name for code, _, name in target.communes}
     population = sum(pop for _, pop, _ in target.communes)
     specs = plan_members(planner, member_count(population), names, before)
+    if plan_only:
+        return len(specs)
     if account is not None:
         link_account(specs, account)
     colleges = ensure_colleges(target.cpts)

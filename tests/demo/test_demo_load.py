@@ -225,3 +225,14 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     assert json.loads(path.read_text())["accounts"] == accounts
     check_cpts_and_territories()
     check_members()
+
+    # People use the demo: a dissolved demo CPTS does not make the next `make run` fail.
+    from maillon.core.models import Cpts, CptsStatus
+    from maillon.territories import services as territory_services
+
+    dissolved = Cpts.objects.get(slug="mantois")
+    territory_services.record_step(dissolved, status=CptsStatus.DISSOLVED)
+    output = load_demo(path)
+    assert "Attention" in output and "Mantois" in output
+    dissolved.refresh_from_db()
+    assert dissolved.is_dissolved and territory_services.current_population(dissolved) == 0

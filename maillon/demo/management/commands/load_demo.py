@@ -37,6 +37,8 @@ class Command(BaseCommand):
         except builder.DemoError as error:
             raise CommandError(str(error)) from error
         path = credentials or builder.default_credentials_path()
+        for warning in result.warnings:
+            self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
         builder.write_credentials(result.accounts, path)
         self.print_cpts(result)
         self.print_accounts(result.accounts)
