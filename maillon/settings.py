@@ -119,6 +119,8 @@ OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid scope_all")
 OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="Pro Santé Connect")
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": env.str("OIDC_ACR_VALUES", default="eidas1")}
+# The levels accepted back in the ID token's `acr` claim (strong authentication only).
+OIDC_ACCEPTED_ACR = env.list("OIDC_ACCEPTED_ACR", default=["eidas1"])
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("maillon.core.oidc.ProSanteConnectBackend")

@@ -8,6 +8,7 @@ first time (and remember the subject).
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import Q
@@ -19,6 +20,10 @@ UNKNOWN_PERSON = (
     "Votre identité Pro Santé Connect ne correspond à aucun compte Maillon. L'accès se fait sur "
     "invitation : demandez à la coordination de votre CPTS de vous inviter, puis de renseigner votre "
     "numéro RPPS sur votre compte."
+)
+WEAK_AUTHENTICATION = (
+    "La connexion Pro Santé Connect n'a pas le niveau d'authentification forte demandé "
+    "(carte CPS ou application e-CPS) : reconnectez-vous avec l'un d'eux."
 )
 AMBIGUOUS_PERSON = (
     "Plusieurs comptes Maillon portent votre numéro RPPS : la connexion par Pro Santé Connect est "
@@ -48,6 +53,11 @@ class ProSanteConnectBackend(OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token, id_token, payload):
         """The invited person matching the PSC identity; None (with a message) for anyone else."""
+        if not self.strong_enough(payload):
+            # We asked for eidas1; a token that says otherwise is not strong authentication.
+            logger.info("Pro Santé Connect login refused: authentication level too low")
+            self.refuse(WEAK_AUTHENTICATION)
+            return None
         claims = self.get_userinfo(access_token, id_token, payload)
         if not self.verify_claims(claims):
             raise SuspiciousOperation("Pro Santé Connect userinfo without a subject")
@@ -58,6 +68,11 @@ class ProSanteConnectBackend(OIDCAuthenticationBackend):
             self.refuse(UNKNOWN_PERSON if not users else AMBIGUOUS_PERSON)
             return None
         return self.update_user(users[0], claims)
+
+    @staticmethod
+    def strong_enough(payload) -> bool:
+        accepted = getattr(settings, "OIDC_ACCEPTED_ACR", ["eidas1"])
+        return str((payload or {}).get("acr", "")) in accepted
 
     def filter_users_by_claims(self, claims):
         users = self.UserModel.objects.filter(is_active=True)

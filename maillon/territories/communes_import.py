@@ -60,7 +60,8 @@ class ImportResult:
 
 
 def is_current() -> bool:
-    return DatasetImport.objects.filter(name=DATASET, version=data_version()).exists() and Commune.objects.exists()
+    imported = DatasetImport.objects.filter(name=DATASET, version=data_version()).exists()
+    return imported and Commune.objects.exists()
 
 
 def geometry_columns(rows, tolerance):
@@ -132,6 +133,9 @@ def import_communes(*, tolerance=None, data_dir=None, version=None) -> ImportRes
                 max_latitude=coordinate(bounds[index][3]),
             )
         )
+    # Communes the data set no longer lists (merged) stay for history, as retired:
+    # all are retired first, and the upsert brings back those still listed (same transaction).
+    Commune.all_objects.update(is_current=False)
     update_fields = [f.name for f in Commune._meta.concrete_fields if not f.primary_key]
     Commune.objects.bulk_create(
         communes, batch_size=BATCH, update_conflicts=True, unique_fields=["code"], update_fields=update_fields

