@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "maillon.core",
     "maillon.territories",
     "maillon.members",
+    "maillon.governance",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
