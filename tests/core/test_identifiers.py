@@ -57,3 +57,19 @@ def test_adeli_has_nine_characters_with_corsican_departements():
     assert is_valid_adeli("751234567") and is_valid_adeli("2A1234567")
     with pytest.raises(ValidationError, match="ADELI"):
         validate_adeli("75123456")
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
+def test_any_numeric_finess_with_its_luhn_key_is_valid_and_a_changed_key_is_not(body):
+    finess = body + luhn.calc_check_digit(body)
+    assert is_valid_finess(finess)
+    assert not is_valid_finess(finess[:-1] + str((int(finess[-1]) + 1) % 10))
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
+def test_siren_keys_hold_for_any_number(body):
+    from stdnum.fr import siren
+
+    number = body + luhn.calc_check_digit(body)
+    validate_siren(number)
+    assert not siren.is_valid(number[:-1] + str((int(number[-1]) + 1) % 10))
