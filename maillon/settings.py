@@ -133,6 +133,11 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded files (founding documents…): served only through views that check rights,
+# never by a public URL; on several app servers, a shared volume or object storage.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "/fichiers-non-publics/"
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 # WhiteNoise warns (an error in tests) when the folder is missing on a fresh clone.

@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin
 
-from .models import College, Fee, Language, Membership, MembershipEvent, PracticePlace, Professional, Structure
+from .models import (
+    College,
+    Fee,
+    Language,
+    Mailing,
+    MailingRecipient,
+    Membership,
+    MembershipEvent,
+    PracticePlace,
+    Professional,
+    Structure,
+)
 
 
 class PracticePlaceInline(admin.TabularInline):
@@ -68,3 +79,23 @@ class CollegeAdmin(admin.ModelAdmin):
 @admin.register(Language)
 class LanguageAdmin(ReadOnlyAdmin):
     list_display = ["code", "name"]
+
+
+class MailingRecipientInline(admin.TabularInline):
+    model = MailingRecipient
+    extra = 0
+    can_delete = False
+    readonly_fields = ["membership", "email", "status"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Mailing)
+class MailingAdmin(JournaledReadsAdmin, ReadOnlyAdmin):
+    """Sent messages are kept as sent."""
+
+    journaled_fields = ("subject", "body")
+    list_display = ["subject", "cpts", "sent_at", "recipient_count"]
+    list_filter = ["cpts"]
+    inlines = [MailingRecipientInline]

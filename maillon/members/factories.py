@@ -10,11 +10,14 @@ from .models import (
     College,
     Fee,
     Language,
+    Mailing,
+    MailingRecipient,
     Membership,
     MembershipEvent,
     MembershipStatus,
     PracticePlace,
     Professional,
+    RecipientStatus,
     Structure,
 )
 from .professions import Profession, Specialty, StructureKind
@@ -123,3 +126,27 @@ class FeeFactory(factory.django.DjangoModelFactory):
     membership = factory.SubFactory(MembershipFactory)
     year = 2026
     amount = "20.00"
+
+
+class MailingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mailing
+
+    cpts = factory.SubFactory(CptsFactory)
+    subject = factory.Sequence(lambda n: f"Lettre d'information n° {n}")
+    body = "Bonjour,\n\nVoici les nouvelles de la CPTS.\n"
+    criteria = factory.LazyFunction(
+        lambda: {"colleges": [], "professions": [], "involvements": [], "statuses": ["active"]}
+    )
+    sent_by = factory.SubFactory(UserFactory)
+    recipient_count = 1
+
+
+class MailingRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MailingRecipient
+
+    mailing = factory.SubFactory(MailingFactory)
+    membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..mailing.cpts"))
+    email = factory.LazyAttribute(lambda recipient: recipient.membership.member.email or "membre@example.org")
+    status = RecipientStatus.SENT

@@ -371,3 +371,59 @@ class Fee(JournaledModel):
     @property
     def is_paid(self):
         return self.paid_on is not None
+
+
+class Mailing(JournaledModel):
+    """A message sent by the coordination to a selection of members; kept once sent.
+
+    `criteria`: {"colleges": [pk…], "professions": [code…], "involvements": [value…],
+    "statuses": [value…]}; an empty list means « all », the statuses default to active.
+    """
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mailings")
+    subject = models.CharField("objet", max_length=200)
+    body = models.TextField("message")
+    criteria = models.JSONField("critères de sélection", default=dict, blank=True)
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+    # Keep the message when the sending account is erased.
+    sent_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="envoyé par"
+    )
+    recipient_count = models.PositiveIntegerField("nombre de destinataires", default=0)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "message aux membres"
+        verbose_name_plural = "messages aux membres"
+        ordering = ["cpts", "-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+
+class RecipientStatus(models.TextChoices):
+    PENDING = "pending", "En cours d'envoi"
+    SENT = "sent", "Envoyé"
+    FAILED = "failed", "Échec"
+
+
+class MailingRecipient(JournaledModel):
+    """One addressee of a mailing, with the address used at sending time (kept with the message)."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="recipients")
+    # Erasing an adhesion erases its addresses; the message and its count stay.
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="mailing_recipients")
+    email = models.EmailField("courriel à l'envoi")
+    status = models.CharField("état", max_length=20, choices=RecipientStatus.choices, default=RecipientStatus.PENDING)
+
+    class Meta:
+        verbose_name = "destinataire d'un message"
+        verbose_name_plural = "destinataires d'un message"
+        ordering = ["mailing", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "membership"], name="one_recipient_per_mailing_and_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.mailing} — {self.get_status_display()}"

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("maillon.www.members_views.adhesion.urls")),
     path("", include("maillon.www.members_views.imports.urls")),
     path("", include("maillon.www.members_views.figures.urls")),
+    path("", include("maillon.www.members_views.mailing.urls")),
 ]

@@ -1,0 +1,69 @@
+"""The coordinator's message form: subject, text and who receives it."""
+
+from django import forms
+
+from maillon.members.mailing import normalize_criteria
+from maillon.members.models import College, Involvement
+from maillon.members.professions import Profession
+
+from ..adhesion.fields import AdhesionForm
+
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+
+
+def checkboxes():
+    return forms.CheckboxSelectMultiple()
+
+
+class MailingForm(AdhesionForm):
+    subject = forms.CharField(label="Objet", max_length=SUBJECT_MAX)
+    body = forms.CharField(
+        label="Message",
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Texte simple. Un lien de désinscription est ajouté à la fin de chaque message.",
+    )
+    colleges = forms.ModelMultipleChoiceField(
+        label="Collèges", queryset=College.objects.none(), required=False, widget=checkboxes()
+    )
+    professions = forms.MultipleChoiceField(
+        label="Professions", choices=Profession.choices, required=False, widget=checkboxes()
+    )
+    involvements = forms.MultipleChoiceField(
+        label="Niveaux d'implication", choices=Involvement.choices, required=False, widget=checkboxes()
+    )
+    # The count shown by the preview: sending needs a preview of the same selection.
+    previewed = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleges"].queryset = College.objects.for_cpts(cpts)
+        for name in ("colleges", "professions", "involvements"):
+            self.fields[name].help_text = "Aucune case cochée : tous."
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data
+        return normalize_criteria(
+            {
+                "colleges": [college.pk for college in data.get("colleges") or []],
+                "professions": data.get("professions") or [],
+                "involvements": data.get("involvements") or [],
+            }
+        )
+
+
+def describe_criteria(criteria, colleges) -> list[str]:
+    """The selection in words, for the preview and the sent message."""
+    criteria = normalize_criteria(criteria)
+    names = {college.pk: college.name for college in colleges}
+    lines = []
+    if criteria["colleges"]:
+        lines.append("Collèges : " + ", ".join(names.get(pk, "collège supprimé") for pk in criteria["colleges"]))
+    if criteria["professions"]:
+        lines.append("Professions : " + ", ".join(Profession(code).label for code in criteria["professions"]))
+    if criteria["involvements"]:
+        lines.append("Implication : " + ", ".join(Involvement(value).label for value in criteria["involvements"]))
+    statuses = {"active": "adhérents", "requested": "demandes en attente"}
+    lines.append("Parmi : " + ", ".join(statuses[status] for status in criteria["statuses"]))
+    return lines

@@ -1,0 +1,23 @@
+"""The messages sent by the coordination (coordinators): subject, date, count."""
+
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+
+from maillon.members.models import Mailing
+
+from .common import require_coordinator, space_breadcrumb
+
+
+def members_mailings(request, cpts_slug):
+    require_coordinator(request)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    mailings = Mailing.objects.for_cpts(cpts).select_related("sent_by")
+    context = {
+        "cpts": cpts,
+        "mailings": mailings,
+        "title": f"Messages aux membres — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Messages"),
+    }
+    return render(request, "members/mailing/list.html", context)

@@ -1,0 +1,97 @@
+"""Write a message to members (coordinators): form, preview of the number of recipients, send.
+
+The preview shows a count, not addresses; « voir les destinataires » lists names and
+is journaled as a read. Sending needs a preview of the same selection just before.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+
+from maillon.core import journal
+from maillon.members.mailing import select_recipients, send_mailing
+from maillon.members.models import College
+
+from .common import mailings_link, require_coordinator, space_breadcrumb
+from .forms import MailingForm, describe_criteria
+
+SHOWN_FIELDS = ["first_name", "last_name", "name", "profession", "college"]
+STALE_PREVIEW = "La sélection a changé depuis l'aperçu : vérifiez le nombre de destinataires avant d'envoyer."
+NOBODY = "Aucun destinataire : aucun adhérent inscrit aux messages ne correspond à cette sélection."
+DISSOLVED = "Cette CPTS est dissoute : elle n'envoie plus de messages."
+
+
+def members_mailing_new(request, cpts_slug):
+    require_coordinator(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = MailingForm(request.POST if action else None, cpts=cpts)
+    context = {
+        "cpts": cpts,
+        "form": form,
+        "title": f"Nouveau message — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Nouveau message", mailings_link(cpts)),
+    }
+    if not action or not form.is_valid():
+        return render(request, "members/mailing/new.html", context)
+    criteria = form.criteria()
+    recipients = select_recipients(cpts, criteria)
+    count = recipients.count()
+    if action == "send":
+        if cpts.is_dissolved:
+            form.add_error(None, DISSOLVED)
+        elif form.cleaned_data.get("previewed") != count:
+            form.add_error(None, STALE_PREVIEW)
+        elif count == 0:
+            form.add_error(None, NOBODY)
+        else:
+            result = send_mailing(
+                cpts,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                criteria=criteria,
+                by=request.user,
+            )
+            sent_message(request, result)
+            return redirect("members_mailing", cpts_slug=cpts.slug, pk=result.mailing.pk)
+    shown = None
+    if action == "recipients":
+        shown = list(recipients)
+        journal.record(
+            journal.Action.READ,
+            object_type="members.Membership",
+            object_id="mailing-preview",
+            cpts_id=cpts.pk,
+            fields=SHOWN_FIELDS,
+            note=f"Destinataires d'un message : {len(shown)} adhésion(s) affichée(s)",
+        )
+    # The preview counts what a send would reach now: the hidden field carries it.
+    data = request.POST.copy()
+    data["previewed"] = str(count)
+    preview_form = MailingForm(data, cpts=cpts)
+    preview_form.is_valid()
+    for error in form.non_field_errors():
+        preview_form.add_error(None, error)
+    context.update(
+        {
+            "form": preview_form,
+            "preview": True,
+            "count": count,
+            "shown": shown,
+            "criteria": describe_criteria(criteria, College.objects.for_cpts(cpts)),
+        }
+    )
+    return render(request, "members/mailing/new.html", context)
+
+
+def sent_message(request, result):
+    if result.failed:
+        messages.warning(
+            request,
+            f"Message envoyé à {result.sent} destinataire(s) ; {result.failed} envoi(s) en échec "
+            "(voir la liste ci-dessous).",
+        )
+    else:
+        messages.success(request, f"Message envoyé à {result.sent} destinataire(s).")
