@@ -21,7 +21,7 @@ from .conftest import verified_client
 from .urlwalk import api_operations, site_routes
 
 # Public pages of a CPTS: anyone may read them or ask to join.
-PUBLIC_CPTS_ROUTES = {"cpts_detail", "members_join"}
+PUBLIC_CPTS_ROUTES = {"cpts_detail", "members_join", "members_unsubscribe"}
 
 
 def _member_of(cpts):
@@ -36,6 +36,12 @@ def _structure_member_of(cpts):
     return MembershipFactory(cpts=cpts, professional=None, structure=StructureFactory())
 
 
+def _mailing_of(cpts):
+    from maillon.members.factories import MailingRecipientFactory
+
+    return MailingRecipientFactory(mailing__cpts=cpts).mailing
+
+
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
 # CPTS to name in the URL: the test then proves that object is out of reach.
 # `{route or API path: {parameter: function(cpts) -> value}}`.
@@ -43,7 +49,24 @@ ROUTE_OBJECTS = {
     "members_card": {"pk": lambda cpts: _member_of(cpts).professional_id},
     "members_vcard": {"pk": lambda cpts: _member_of(cpts).professional_id},
     "members_membership": {"pk": lambda cpts: _member_of(cpts).pk},
+    "members_mailing": {"pk": lambda cpts: _mailing_of(cpts).pk},
     "members_directory_export": {"fmt": lambda cpts: "csv"},
+    # Governance (imported here: this dict is the only part of the module its author edits).
+    "governance_election": {
+        "pk": lambda cpts: __import__("maillon.governance.factories").governance.factories.ElectionFactory(cpts=cpts).pk
+    },
+    "governance_assembly": {
+        "pk": lambda cpts: (
+            __import__("maillon.governance.factories").governance.factories.GeneralAssemblyFactory(cpts=cpts).pk
+        )
+    },
+    "governance_document_download": {
+        "pk": lambda cpts: (
+            __import__("maillon.governance.factories")
+            .governance.factories.DocumentVersionFactory(document__cpts=cpts)
+            .pk
+        )
+    },
     "/cpts/{cpts_id}/members/{membership_id}": {"membership_id": lambda cpts: _member_of(cpts).pk},
     "/cpts/{cpts_id}/structures/{structure_id}": {"structure_id": lambda cpts: _structure_member_of(cpts).structure_id},
 }

@@ -28,6 +28,8 @@ PUBLIC_ROUTES = {
     "invitation_accept",
     # A professional or a structure asks to join a CPTS (the coordinator decides).
     "members_join",
+    # The unsubscribe link of the CPTS's messages (a signed token, no login).
+    "members_unsubscribe",
     "oidc_authentication_init",
     "oidc_authentication_callback",
     # Static assets served by Django in development.
@@ -56,6 +58,18 @@ PROTECTED_ROUTES = {
     "members_fees",
     "members_import",
     "members_figures",
+    # Messages to members (coordinators).
+    "members_mailings",
+    "members_mailing_new",
+    "members_mailing",
+    # Governance (issue 3): elections (secret ballot), mandates, general assemblies, founding documents.
+    "governance_elections",
+    "governance_election",
+    "governance_mandates",
+    "governance_assemblies",
+    "governance_assembly",
+    "governance_documents",
+    "governance_document_download",
     # Regional observers: aggregated counts only.
     "observatory_members",
 }

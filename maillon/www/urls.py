@@ -6,4 +6,5 @@ urlpatterns = [
     path("observatoire/", include("maillon.www.observatory_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.cpts_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.members_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.governance_views.urls")),
 ]

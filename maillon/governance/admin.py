@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Candidate, DocumentVersion, Election, FoundingDocument, GeneralAssembly, Mandate
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    extra = 0
+    raw_id_fields = ["membership"]
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    """Ballots and the émargement are not in the admin: only counts leave them (see models)."""
+
+    list_display = ["title", "cpts", "college", "status", "opens_at", "closes_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "electorate_size"]
+    inlines = [CandidateInline]
+
+
+@admin.register(Mandate)
+class MandateAdmin(admin.ModelAdmin):
+    list_display = ["membership", "cpts", "body", "role", "starts_on", "ends_on"]
+    list_filter = ["body", "role"]
+    raw_id_fields = ["membership", "election"]
+
+
+@admin.register(GeneralAssembly)
+class GeneralAssemblyAdmin(admin.ModelAdmin):
+    list_display = ["date", "cpts", "kind", "place"]
+    raw_id_fields = ["attendance"]
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = DocumentVersion
+    extra = 0
+    readonly_fields = ["number", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(FoundingDocument)
+class FoundingDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "cpts", "kind"]
+    list_filter = ["kind"]
+    inlines = [DocumentVersionInline]

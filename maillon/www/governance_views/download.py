@@ -1,0 +1,33 @@
+"""A version of a founding document, for the members of the CPTS only: served
+through this view (never a public MEDIA URL) and journaled as an export."""
+
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+
+from maillon.core import journal
+from maillon.governance.models import DOCUMENT_CONTENT_TYPES, DocumentVersion
+
+from .common import require_member
+
+
+def governance_document_download(request, cpts_slug, pk):
+    require_member(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    version = get_object_or_404(
+        DocumentVersion.objects.select_related("document").filter(document__cpts=request.cpts), pk=pk
+    )
+    # Read whole (10 Mo at most, checked on upload): no file handle left open by the response.
+    try:
+        with version.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError as error:
+        raise Http404 from error
+    journal.record(journal.Action.EXPORT, version, cpts_id=request.cpts.pk, fields=["file"])
+    response = HttpResponse(
+        content, content_type=DOCUMENT_CONTENT_TYPES.get(version.extension, "application/octet-stream")
+    )
+    response["Content-Disposition"] = content_disposition_header(True, version.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
