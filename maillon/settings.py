@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "maillon.territories",
     "maillon.members",
     "maillon.governance",
+    "maillon.meetings",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
