@@ -142,7 +142,7 @@ def member_queryset(cpts):
 def search_filter(q):
     """Digits: an RPPS or ADELI number; words: in the names, profession and skills."""
     number = compact(q)
-    if number.isdigit() and len(number) >= 9:
+    if number.isascii() and number.isdigit() and len(number) >= 9:
         return Q(professional__rpps=number) | Q(professional__adeli=number)
     condition = Q()
     for word in normalize_name(q).split():
@@ -271,7 +271,7 @@ def create_member(request, cpts_id: int, payload: MemberIn):
         try:
             membership = imports.enrol_record(cpts, row, by=request.auth)
         except DjangoValidationError as error:
-            raise HttpError(409, services.ALREADY_MEMBER) from error
+            raise HttpError(409, " ".join(error.messages)) from error
     if "error" in result:
         return result["error"]
     return Status(201, member_detail_dict(get_membership(cpts, membership.pk, True)))

@@ -11,8 +11,8 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren, siret
 
-FINESS_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$")
-INSEE_COMMUNE_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{3}$")
+FINESS_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$", re.ASCII)
+INSEE_COMMUNE_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{3}$", re.ASCII)
 
 
 def compact(value: str) -> str:
@@ -21,7 +21,7 @@ def compact(value: str) -> str:
 
 def is_valid_rpps(value: str) -> bool:
     value = compact(value)
-    return len(value) == 11 and value.isdigit() and luhn.is_valid(value)
+    return len(value) == 11 and value.isascii() and value.isdigit() and luhn.is_valid(value)
 
 
 def is_valid_finess(value: str) -> bool:
@@ -29,7 +29,7 @@ def is_valid_finess(value: str) -> bool:
     value = compact(value)
     if not FINESS_PATTERN.match(value):
         return False
-    return luhn.is_valid(value) if value.isdigit() else True
+    return luhn.is_valid(value) if value.isdigit() else True  # the pattern above admits ASCII only
 
 
 def validate_rpps(value: str) -> None:
@@ -66,7 +66,7 @@ def validate_insee_commune_code(value: str) -> None:
         raise ValidationError("Le code commune INSEE compte 5 caractères (2A/2B en Corse).")
 
 
-ADELI_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$")
+ADELI_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$", re.ASCII)
 
 
 def is_valid_adeli(value: str) -> bool:

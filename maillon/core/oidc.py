@@ -38,7 +38,7 @@ def rpps_from_claims(claims) -> str | None:
     """The RPPS number carried by PSC userinfo (SubjectNameID, preferred_username or sub)."""
     for key in ("SubjectNameID", "preferred_username", "sub"):
         value = str(claims.get(key) or "").strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             continue
         if len(value) == RPPS_LENGTH + 1 and value.startswith(RPPS_NATIONAL_ID_PREFIX):
             return value[1:]

@@ -46,7 +46,7 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import members
+from . import governance, members
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -508,6 +508,17 @@ def ensure_members(cpts_by_slug: dict[str, Cpts], territories, starts, *, seed: 
         )
 
 
+def ensure_governance(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetime.date) -> None:
+    """One past election, its elected, a bureau and an assembly per demo CPTS whose health
+    project is validated (maillon/demo/governance.py); a CPTS dissolved by hand is skipped."""
+    for spec in CPTS_SPECS:
+        cpts = cpts_by_slug[spec.slug]
+        if cpts.is_dissolved:
+            continue
+        coordinator = User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}")
+        governance.ensure_governance(cpts, coordinator, seed=seed, today=today)
+
+
 # --- Entry point. ---
 
 
@@ -548,6 +559,7 @@ def build(*, seed: int | None = None, today: datetime.date | None = None) -> Dem
         ensure_territories(living, territories, starts, today, warnings)
         accounts = [ensure_account(spec, seed, cpts_by_slug) for spec in account_specs()]
         ensure_members(cpts_by_slug, territories, starts, seed=seed, today=today)
+        ensure_governance(cpts_by_slug, seed=seed, today=today)
     return DemoResult(
         cpts=[summary(cpts_by_slug[spec.slug]) for spec in CPTS_SPECS],
         accounts=accounts,

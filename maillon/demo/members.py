@@ -11,7 +11,7 @@ Deterministic (one random generator per CPTS, from the seed) and idempotent:
 professionals and structures are found again by their number, adhesions by member
 and CPTS, cotisations by adhesion and year; what exists is left as it is.
 
-"One past election" (issue 3, point 9) waits for the governance models.
+The past election, mandates, bureau and assembly: maillon/demo/governance.py.
 """
 
 import datetime

@@ -20,7 +20,6 @@ import datetime
 import io
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -239,10 +238,19 @@ LANGUAGE_ALIASES = {"lsf": "fsl", "langue des signes": "fsl", "langue des signes
 # --- Rows, errors, preview ------------------------------------------------------------
 
 
+CARD_ELSEWHERE = (
+    "Ce professionnel a déjà une fiche sur Maillon, apportée par une autre CPTS : il doit demander "
+    "lui-même son adhésion (formulaire d'adhésion de la CPTS)."
+)
+
+
 class Outcome(TextChoices):
     CREATE = "create", "Nouveau professionnel et son adhésion"
     REUSE = "reuse", "Déjà inscrit sur Maillon : nouvelle adhésion"
     SKIP = "skip", "Déjà adhérent : ignoré"
+    # A card another CPTS brought: this CPTS may not enrol it (and read its contacts) on
+    # its own say-so; the person asks to join through the CPTS's adhesion form.
+    ELSEWHERE = "elsewhere", "Fiche d'une autre CPTS : la personne doit demander son adhésion elle-même"
 
 
 @dataclass(frozen=True)
@@ -329,6 +337,7 @@ class Preview:
             "create": self.count(Outcome.CREATE),
             "reuse": self.count(Outcome.REUSE),
             "skip": self.count(Outcome.SKIP),
+            "elsewhere": self.count(Outcome.ELSEWHERE),
         }
 
 
@@ -401,7 +410,7 @@ def csv_rows(content: bytes):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         for cells in reader:
-            yield reader.line_num, [cell.strip() for cell in cells]
+            yield reader.line_num, [cell_text(cell) for cell in cells]
     except csv.Error as error:
         raise UnreadableFile(f"Le fichier CSV est mal formé vers la ligne {reader.line_num}.") from error
 
@@ -415,7 +424,11 @@ def cell_text(value) -> str:
         return str(int(value))  # RPPS typed as a number in Excel
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
-    return str(value).strip()
+    # Control characters are never meant in a member's data (and break XLSX exports).
+    return CONTROL_CHARACTERS.sub("", str(value)).strip()
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def xlsx_rows(content: bytes):
@@ -426,7 +439,7 @@ def xlsx_rows(content: bytes):
             # openpyxl warns about styles and extensions it ignores: irrelevant here.
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except Exception as error:  # BadZipFile, KeyError, ParseError, ValueError…
         raise UnreadableFile(
             "Le classeur XLSX est illisible : enregistrez-le à nouveau depuis votre tableur."
         ) from error
@@ -434,6 +447,18 @@ def xlsx_rows(content: bytes):
         sheet = workbook.worksheets[0]
         for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield line, [cell_text(value) for value in cells]
+            if line > 2 * MAX_ROWS:
+                # Refuse early rather than expand a huge sheet (never cut it silently).
+                raise UnreadableFile(
+                    f"Le classeur compte plus de {2 * MAX_ROWS} lignes : {MAX_ROWS} au plus par import."
+                )
+    except UnreadableFile:
+        raise
+    except Exception as error:
+        # A damaged workbook fails in many ways while its rows are read (XML, indexes, values).
+        raise UnreadableFile(
+            "Le classeur XLSX est illisible : enregistrez-le à nouveau depuis votre tableur."
+        ) from error
     finally:
         workbook.close()
 
@@ -560,7 +585,7 @@ def check_adeli(row: Row):
     if not text:
         return
     value = compact(text)
-    if len(value) == 8 and value.isdigit():
+    if len(value) == 8 and value.isascii() and value.isdigit():
         value = "0" + value  # the spreadsheet dropped the leading zero of départements 01 to 09
     if not is_valid_adeli(value):
         row.fail("adeli", f"« {text} » : 9 caractères attendus (2A/2B en Corse).")
@@ -642,6 +667,7 @@ class Lookups:
     by_rpps: dict[str, Known]
     by_adeli: dict[str, Known]
     open_members: set[int]  # professionals with an open adhesion in the CPTS
+    known_here: set[int]  # professionals with any adhesion, past or present, in the CPTS
     communes: dict[str, Commune]
     by_postal_code: dict[str, list[Commune]]
     by_name: dict[str, list[Commune]]
@@ -704,13 +730,14 @@ def load_lookups(cpts, rows) -> Lookups:
     by_rpps = known_professionals("rpps", rpps)
     by_adeli = known_professionals("adeli", adeli)
     ids = {known.pk for known in [*by_rpps.values(), *by_adeli.values()]}
-    open_members = set()
+    open_members, known_here = set(), set()
     for chunk in chunks(ids):
-        open_members |= set(
-            Membership.objects.for_cpts(cpts)
-            .filter(professional_id__in=chunk, status__in=OPEN_STATUSES)
-            .values_list("professional_id", flat=True)
-        )
+        for professional_id, status in (
+            Membership.objects.for_cpts(cpts).filter(professional_id__in=chunk).values_list("professional_id", "status")
+        ):
+            known_here.add(professional_id)
+            if status in OPEN_STATUSES:
+                open_members.add(professional_id)
     communes, by_postal_code, by_name = load_communes(rows)
     colleges = list(College.objects.for_cpts(cpts).order_by("position", "name"))
     languages = {}
@@ -724,6 +751,7 @@ def load_lookups(cpts, rows) -> Lookups:
         by_rpps=by_rpps,
         by_adeli=by_adeli,
         open_members=open_members,
+        known_here=known_here,
         communes=communes,
         by_postal_code=by_postal_code,
         by_name=by_name,
@@ -817,7 +845,12 @@ def check_existing(row: Row, lookups: Lookups):
         row.outcome = Outcome.CREATE
         return
     row.existing_id = known.pk
-    row.outcome = Outcome.SKIP if known.pk in lookups.open_members else Outcome.REUSE
+    if known.pk in lookups.open_members:
+        row.outcome = Outcome.SKIP
+    elif known.pk in lookups.known_here:
+        row.outcome = Outcome.REUSE
+    else:
+        row.outcome = Outcome.ELSEWHERE
     if normalize_name(known.last_name) != normalize_name(row.values.get("last_name", "")):
         row.warnings.append(
             "Nom : le professionnel déjà inscrit avec ce numéro porte un autre nom ; sa fiche est gardée telle quelle."
@@ -1011,6 +1044,8 @@ def enrol_record(cpts, row: Row, *, by) -> Membership:
         raise ValueError("enrol_record needs a checked row without errors")
     if row.outcome == Outcome.SKIP:
         raise ValidationError(services.ALREADY_MEMBER, code="already_member")
+    if row.outcome == Outcome.ELSEWHERE:
+        raise ValidationError(CARD_ELSEWHERE, code="card_elsewhere")
     try:
         with transaction.atomic():
             professional = save_professional(row)

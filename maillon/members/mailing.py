@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
@@ -38,7 +38,9 @@ def normalize_criteria(criteria) -> dict:
         return sorted({str(value) for value in criteria.get(key) or [] if str(value) in allowed})
 
     statuses = values("statuses", ALLOWED_STATUSES) or list(DEFAULT_STATUSES)
-    colleges = sorted({int(value) for value in criteria.get("colleges") or [] if str(value).isdigit()})
+    colleges = sorted(
+        {int(value) for value in criteria.get("colleges") or [] if str(value).isascii() and str(value).isdigit()}
+    )
     return {
         "colleges": colleges,
         "professions": values("professions", set(Profession.values)),
@@ -137,13 +139,30 @@ def build_message(mailing, recipient, connection) -> EmailMessage:
     )
 
 
+ALREADY_SENT = "Ce message est déjà parti (double envoi évité) : retrouvez-le dans la liste des messages."
+
+
+class AlreadySent(Exception):
+    pass
+
+
 @transaction.atomic
-def create_mailing(cpts, *, subject, body, criteria, by) -> Mailing:
+def create_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> Mailing:
     criteria = normalize_criteria(criteria)
     memberships = list(select_recipients(cpts, criteria))
-    mailing = Mailing.objects.create(
-        cpts=cpts, subject=subject, body=body, criteria=criteria, sent_by=by, recipient_count=len(memberships)
-    )
+    try:
+        with transaction.atomic():
+            mailing = Mailing.objects.create(
+                cpts=cpts,
+                subject=subject,
+                body=body,
+                criteria=criteria,
+                sent_by=by,
+                recipient_count=len(memberships),
+                send_key=send_key or None,
+            )
+    except IntegrityError as error:  # the same preview sent twice
+        raise AlreadySent(ALREADY_SENT) from error
     MailingRecipient.objects.bulk_create(
         MailingRecipient(mailing=mailing, membership=membership, email=membership.recipient_email)
         for membership in memberships
@@ -161,26 +180,29 @@ def create_mailing(cpts, *, subject, body, criteria, by) -> Mailing:
     return mailing
 
 
-def send_mailing(cpts, *, subject, body, criteria, by) -> SendResult:
+def send_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> SendResult:
     """Create the message and its recipients (one transaction), then send one e-mail each
     over a single connection. A failure is recorded on its recipient and the others go on."""
-    mailing = create_mailing(cpts, subject=subject, body=body, criteria=criteria, by=by)
+    mailing = create_mailing(cpts, subject=subject, body=body, criteria=criteria, by=by, send_key=send_key)
     recipients = list(mailing.recipients.select_related("membership__cpts").order_by("pk"))
     sent_ids, failed_ids = [], []
     connection = get_connection()
     try:
         connection.open()
     except Exception:
-        logger.exception("Mailing %s: the e-mail connection could not be opened", mailing.pk)
+        # No traceback: SMTP errors may quote addresses, and logs hold no personal data.
+        logger.error("Mailing %s: the e-mail connection could not be opened", mailing.pk)
         failed_ids = [recipient.pk for recipient in recipients]
         recipients = []
     try:
         for recipient in recipients:
             try:
                 delivered = connection.send_messages([build_message(mailing, recipient, connection)])
-            except Exception:
-                # Never log the address: the recipient's id is enough to find it.
-                logger.exception("Mailing %s: sending to recipient %s failed", mailing.pk, recipient.pk)
+            except Exception as error:
+                # Never log the address (nor the SMTP message, which may quote it): ids are enough.
+                logger.error(
+                    "Mailing %s: sending to recipient %s failed (%s)", mailing.pk, recipient.pk, type(error).__name__
+                )
                 delivered = 0
             (sent_ids if delivered else failed_ids).append(recipient.pk)
     finally:

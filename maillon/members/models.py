@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -15,6 +17,16 @@ from .professions import (
     category_of_professional,
     category_of_structure,
 )
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_characters(instance, *names):
+    """Typed or pasted control characters are never meant (and break exports): drop them."""
+    for name in names:
+        value = getattr(instance, name)
+        if isinstance(value, str):
+            setattr(instance, name, CONTROL_CHARACTERS.sub("", value))
 
 
 class Language(models.Model):
@@ -81,6 +93,7 @@ class Professional(JournaledModel):
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs):
+        strip_control_characters(self, "first_name", "last_name", "email", "phone", "skills")
         self.rpps = compact(self.rpps) or None
         self.adeli = compact(self.adeli) or None
         self.search_text = self.build_search_text()
@@ -142,6 +155,7 @@ class Structure(JournaledModel):
         return self.name
 
     def save(self, *args, **kwargs):
+        strip_control_characters(self, "name", "address", "phone", "email")
         self.finess = compact(self.finess) or None
         self.siret = compact(self.siret) or None
         self.search_text = normalize_name(f"{self.name} {self.get_kind_display()}")
@@ -176,6 +190,10 @@ class PracticePlace(JournaledModel):
 
     def __str__(self):
         return f"{self.address}, {self.commune.name}"
+
+    def save(self, *args, **kwargs):
+        strip_control_characters(self, "address", "phone", "mssante_email")
+        super().save(*args, **kwargs)
 
 
 class College(JournaledModel):
@@ -389,6 +407,8 @@ class Mailing(JournaledModel):
     sent_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="envoyé par"
     )
+    # Issued with the preview and used once: a double click cannot send the message twice.
+    send_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     recipient_count = models.PositiveIntegerField("nombre de destinataires", default=0)
 
     objects = CptsOwnedQuerySet.as_manager()

@@ -63,7 +63,7 @@ class CommuneQuerySet(models.QuerySet):
         query = (query or "").strip()
         if not query:
             return self.none()
-        if query[:2].isdigit() or INSEE_COMMUNE_PATTERN.match(query.upper()):
+        if (query[:2].isascii() and query[:2].isdigit()) or INSEE_COMMUNE_PATTERN.match(query.upper()):
             return (
                 self.filter(Q(postal_codes__code__startswith=query) | Q(code=query))
                 .distinct()

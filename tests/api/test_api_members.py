@@ -326,3 +326,19 @@ def test_the_openapi_schema_lists_the_member_operations(api_client):
     assert {"get", "patch"} <= set(paths["/api/v1/cpts/{cpts_id}/members/{membership_id}"])
     assert {"get", "post"} <= set(paths["/api/v1/cpts/{cpts_id}/structures"])
     assert {"get", "patch"} <= set(paths["/api/v1/cpts/{cpts_id}/structures/{structure_id}"])
+
+
+def test_a_coordinator_cannot_enrol_a_card_brought_by_another_cpts_and_read_its_contacts(
+    api_client, cpts, other_cpts, coordinator, token_headers
+):
+    from maillon.members.factories import MembershipFactory, ProfessionalFactory
+
+    card = ProfessionalFactory(rpps="10002909371", email="prive@example.org", phone="06 01 02 03 04")
+    MembershipFactory(cpts=other_cpts, professional=card)
+    body = {"first_name": "X", "last_name": "Y", "profession": "10", "specialty": "SM54", "rpps": "10002909371"}
+    response = api_client.post(
+        f"/api/v1/cpts/{cpts.pk}/members", body, content_type="application/json", **token_headers(coordinator)
+    )
+    assert response.status_code == 409
+    assert "prive@example.org" not in response.content.decode()
+    assert not card.memberships.filter(cpts=cpts).exists()

@@ -73,3 +73,11 @@ def test_siren_keys_hold_for_any_number(body):
     number = body + luhn.calc_check_digit(body)
     validate_siren(number)
     assert not siren.is_valid(number[:-1] + str((int(number[-1]) + 1) % 10))
+
+
+def test_non_ascii_digits_are_never_valid_identifiers():
+    from maillon.core.identifiers import is_valid_adeli
+
+    assert not is_valid_rpps("١٠١٠٠٩٠١٧٣٤")  # Arabic-Indic digits
+    assert not is_valid_finess("７５０７１２１８４")  # full-width digits
+    assert not is_valid_adeli("٧٥١٢٣٤٥٦٧")

@@ -17,13 +17,23 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db.models import Count
 from django.test import Client
+from django.utils import timezone as django_timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.fr import siren
 
 from maillon.core.identifiers import is_valid_adeli, is_valid_finess, is_valid_rpps
 from maillon.core.models import LIFECYCLE_ORDER, ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
-from maillon.demo import builder, members
+from maillon.demo import builder, governance, members
+from maillon.governance.models import (
+    Ballot,
+    BallotChoice,
+    Candidate,
+    Election,
+    GeneralAssembly,
+    Mandate,
+    VoterRecord,
+)
 from maillon.members.models import (
     College,
     Fee,
@@ -33,7 +43,7 @@ from maillon.members.models import (
     Professional,
     Structure,
 )
-from maillon.members.professions import NATIONAL_ADHERENTS_2024, NationalCategory
+from maillon.members.professions import NATIONAL_ADHERENTS_2024, NationalCategory, Specialty
 from maillon.territories.communes_import import import_communes
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole
 from maillon.territories.taille import taille_for_population
@@ -48,13 +58,16 @@ def load_demo(path):
 
 
 MEMBER_MODELS = [College, Professional, Structure, PracticePlace, Membership, MembershipEvent, Fee]
+GOVERNANCE_MODELS = [Election, Candidate, VoterRecord, Ballot, BallotChoice, Mandate, GeneralAssembly]
 # The large rows of the national table (each > 2 % of adherents): present in every demo CPTS.
 BIG_CATEGORIES = [category for category, count in NATIONAL_ADHERENTS_2024.items() if count > 1000]
 
 
 def counts():
     models = [Cpts, LifecycleStep, TerritoryCommune, User, CptsRole, TerritoryRole, TOTPDevice, ApiToken, JournalEntry]
-    return {model.__name__: model.objects.count() for model in [*models, *MEMBER_MODELS]}
+    counted = {model.__name__: model.objects.count() for model in [*models, *MEMBER_MODELS, *GOVERNANCE_MODELS]}
+    counted["attendance"] = GeneralAssembly.attendance.through.objects.count()
+    return counted
 
 
 def demo_cpts():
@@ -201,6 +214,44 @@ def check_members():
     assert account.memberships.get().cpts.slug == "plaine-de-versailles"
 
 
+def check_governance():
+    """A past, closed election per CPTS with a validated project, its elected, a bureau, an assembly."""
+    today = datetime.date.today()
+    governed = [cpts for cpts in demo_cpts() if governance.takes_part(cpts)]
+    assert {cpts.slug for cpts in governed} >= {"seine-et-foret", "plaine-de-versailles", "mantois"}
+    for cpts in demo_cpts():
+        if cpts not in governed:
+            assert not Election.objects.for_cpts(cpts).exists(), cpts.slug
+    for cpts in governed:
+        election = Election.objects.for_cpts(cpts).get(title=governance.ELECTION_TITLE)
+        assert election.is_closed and election.college.name == "Médecins"
+        assert election.closes_at < django_timezone.now() and election.closes_at.date() < today
+        results = election.results()
+        assert results.voters > 0 and results.turnout_percent > 0 and results.quorum_reached
+        assert results.voters == Ballot.objects.filter(election=election).count()
+        assert results.voters <= results.electorate
+        assert results.elected and not results.tied
+        records = VoterRecord.objects.filter(election=election)
+        assert all(election.opens_at <= record.voted_at < election.closes_at for record in records)
+        assert all(record.membership.college_id == election.college_id for record in records)
+        for candidate in election.candidates.select_related("membership__professional"):
+            assert candidate.membership.professional.specialty == Specialty.GENERAL_PRACTICE
+        representatives = Mandate.objects.for_cpts(cpts).filter(body="college_rep", election=election)
+        assert {m.membership_id for m in representatives} == {c.membership_id for c in results.elected}
+        assert all(m.starts_on < today and m in Mandate.objects.current() for m in representatives)
+        bureau = Mandate.objects.for_cpts(cpts).current().filter(body="bureau")
+        assert sorted(bureau.values_list("role", flat=True)) == ["president", "secretary", "treasurer"]
+        assert bureau.get(role="president").membership_id == results.elected[0].membership_id
+        assert len({m.membership_id for m in bureau}) == 3
+        assembly = GeneralAssembly.objects.for_cpts(cpts).get()
+        assert election.closes_at.date() < assembly.date < today
+        present = set(assembly.attendance.values_list("pk", flat=True))
+        assert present and present <= set(assembly.members_on_the_day().values_list("pk", flat=True))
+    # The demo member account voted (its pages show it) and kept the secret: no ballot names it.
+    account = Professional.objects.get(user__email="membre.plaine-de-versailles@example.org")
+    assert VoterRecord.objects.filter(membership__professional=account).count() == 1
+
+
 @pytest.mark.commune_import
 @pytest.mark.django_db
 def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, settings):
@@ -216,6 +267,7 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     check_territories_are_deterministic()
     check_territory_roles()
     check_members()
+    check_governance()
     accounts = check_accounts(path)
     assert path.stat().st_mode & 0o077 == 0, "identifiants lisibles par le seul propriétaire"
 
@@ -225,6 +277,7 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     assert json.loads(path.read_text())["accounts"] == accounts
     check_cpts_and_territories()
     check_members()
+    check_governance()
 
     # People use the demo: a dissolved demo CPTS does not make the next `make run` fail.
     from maillon.core.models import Cpts, CptsStatus
@@ -236,3 +289,4 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     assert "Attention" in output and "Mantois" in output
     dissolved.refresh_from_db()
     assert dissolved.is_dissolved and territory_services.current_population(dissolved) == 0
+    assert Election.objects.for_cpts(dissolved).count() == 1, "a dissolved CPTS keeps its history, untouched"

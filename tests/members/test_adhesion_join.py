@@ -120,22 +120,22 @@ def test_an_existing_rpps_only_creates_the_request_and_leaves_the_card_untouched
     assert request.professional == card and request.card_existed
 
 
-def test_a_second_open_request_is_refused(client, cpts):
-    client.post(join_url(cpts), professional_data())
+def test_a_second_open_request_writes_nothing_and_looks_like_any_request(client, cpts):
+    first = client.post(join_url(cpts), professional_data())
 
     response = client.post(join_url(cpts), professional_data())
 
-    assert response.status_code == 200
-    assert "Déjà adhérent ou demande en cours" in errors_of(response)
+    # The same answer as a new request: trying RPPS numbers reveals no membership.
+    assert response.status_code == 302 and response["Location"] == first["Location"]
     assert Membership.objects.filter(cpts=cpts).count() == 1
 
 
-def test_an_active_member_cannot_ask_again(client, cpts):
+def test_an_active_member_asking_again_writes_nothing(client, cpts):
     MembershipFactory(cpts=cpts, professional=ProfessionalFactory(rpps=RPPS))
 
     response = client.post(join_url(cpts), professional_data())
 
-    assert "Déjà adhérent ou demande en cours" in errors_of(response)
+    assert response.status_code == 302
     assert Membership.objects.filter(cpts=cpts).count() == 1
 
 

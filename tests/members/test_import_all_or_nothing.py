@@ -73,16 +73,19 @@ def test_importing_the_same_file_again_creates_no_duplicate(cpts, coordinator, v
     assert table_counts() == before
 
 
-def test_a_professional_of_another_cpts_is_reused_not_duplicated(cpts, other_cpts, coordinator, versailles):
+def test_a_professional_of_another_cpts_is_neither_duplicated_nor_enrolled_by_this_cpts(
+    cpts, other_cpts, coordinator, versailles
+):
     known = ProfessionalFactory(rpps=rpps_number(500_000), last_name="Nom0", email="garde@example.org")
     MembershipFactory(cpts=other_cpts, professional=known)
+    preview = imports.analyse(cpts, big_file(3), "a.csv")
+    assert preview.summary["elsewhere"] == 1 and preview.is_valid
     result = imports.commit(cpts, big_file(3), "a.csv", by=coordinator)
-    assert (result.created, result.reused) == (2, 1)
+    assert (result.created, result.reused) == (2, 0)
     known.refresh_from_db()
     assert known.email == "garde@example.org"  # the card is theirs: untouched
-    assert known.practice_places.count() == 0
-    assert set(known.memberships.values_list("cpts_id", "status")) == {(cpts.pk, "active"), (other_cpts.pk, "active")}
-    assert known.memberships.get(cpts=cpts).card_existed
+    # Enrolling it would show this CPTS a card it never had: the person asks to join instead.
+    assert set(known.memberships.values_list("cpts_id", flat=True)) == {other_cpts.pk}
 
 
 def test_a_left_member_rejoins_with_a_new_adhesion(cpts, coordinator, versailles):

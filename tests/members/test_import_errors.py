@@ -118,7 +118,9 @@ def test_too_many_rows_is_a_file_error(cpts, settings, monkeypatch):
 
 
 def test_a_known_professional_with_another_name_is_a_warning_not_an_error(cpts):
-    ProfessionalFactory(rpps="10100901734", last_name="Dupont")
+    MembershipFactory(
+        cpts=cpts, status="left", professional=ProfessionalFactory(rpps="10100901734", last_name="Dupont")
+    )
     row = imports.check_record(
         cpts, {"last_name": "Martin", "first_name": "C", "profession": "IDE", "rpps": "10100901734"}
     )

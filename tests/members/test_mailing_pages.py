@@ -138,3 +138,36 @@ def test_the_dashboard_links_coordinators_to_the_messages(cpts, coordinator):
     response = verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug]))
 
     assert reverse("members_mailings", args=[cpts.slug]) in text(response)
+
+
+def test_sending_the_same_preview_twice_sends_once(cpts, coordinator):
+    from django.core import mail
+    from django.urls import reverse
+
+    from maillon.members.factories import MembershipFactory, ProfessionalFactory
+    from maillon.members.models import Mailing
+    from tests.conftest import verified_client
+
+    MembershipFactory(cpts=cpts, professional=ProfessionalFactory(email="a@example.org"))
+    client = verified_client(coordinator)
+    url = reverse("members_mailing_new", args=[cpts.slug])
+    preview = client.post(url, {"action": "preview", "subject": "AG", "body": "Bonjour"})
+    form = preview.context["form"]
+    data = {"action": "send", "subject": "AG", "body": "Bonjour"}
+    data.update({"previewed": form["previewed"].value(), "send_key": form["send_key"].value()})
+    client.post(url, data)
+    client.post(url, data)
+    assert Mailing.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_subject_on_two_lines_is_refused(cpts, coordinator):
+    from django.urls import reverse
+
+    from tests.conftest import verified_client
+
+    response = verified_client(coordinator).post(
+        reverse("members_mailing_new", args=[cpts.slug]),
+        {"action": "preview", "subject": "AG\r\nBcc: x@evil.example", "body": "Bonjour"},
+    )
+    assert "Objet : une seule ligne." in response.content.decode()

@@ -111,3 +111,9 @@ def test_a_structure_can_join_too():
     membership = services.enrol(cpts, by=UserFactory(), structure=StructureFactory())
     assert membership.status == MembershipStatus.ACTIVE
     assert isinstance(membership.member, Structure)
+
+
+def test_control_characters_never_reach_a_card():
+    professional = ProfessionalFactory(last_name="Dur\x01and", skills="plaies\x0bdiabète")
+    professional.refresh_from_db()
+    assert (professional.last_name, professional.skills) == ("Durand", "plaiesdiabète")

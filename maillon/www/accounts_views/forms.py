@@ -50,7 +50,7 @@ class OneTimeCodeForm(DsfrForm):
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             raise forms.ValidationError(CODE_FORMAT)
         return code
 

@@ -8,7 +8,8 @@ from maillon.demo import builder
 
 class Command(BaseCommand):
     help = (
-        "Crée (ou remet à jour) la région de démonstration dans les Yvelines : CPTS, territoires, comptes, membres. "
+        "Crée (ou remet à jour) la région de démonstration dans les Yvelines : CPTS, territoires, comptes, membres, "
+        "gouvernance (une élection passée, bureau, assemblée générale). "
         "Déterministe (MAILLON_DEMO_SEED) et rejouable sans doublon."
     )
 

@@ -52,7 +52,8 @@ def delete_college(request, college) -> None:
 
 def posted_id(value) -> int:
     """A posted primary key; 0 (found nowhere, so 404) when it is not a number."""
-    return int(value) if str(value or "").isdigit() else 0
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def members_colleges(request, cpts_slug):

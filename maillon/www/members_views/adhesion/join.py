@@ -22,10 +22,6 @@ KINDS = {
     StructureJoinForm.kind: (StructureJoinForm, request_for_structure),
 }
 SENT_PARAMETER = "envoye"
-ALREADY_MEMBER = (
-    "Déjà adhérent ou demande en cours : une adhésion à cette CPTS existe déjà pour ce numéro. "
-    "La coordination reviendra vers vous ; contactez-la en cas de doute."
-)
 
 
 def chosen_kind(request) -> str:
@@ -66,8 +62,9 @@ def send(form, submit, cpts) -> bool:
         submit(cpts, form.cleaned_data)
     except ValidationError as error:
         if getattr(error, "code", None) == "already_member":
-            form.add_error(None, ALREADY_MEMBER)
-        else:
-            add_errors(form, error)
+            # Same answer as a new request: an anonymous visitor must not learn, by
+            # trying numbers, who is a member (the coordinator already has the request).
+            return True
+        add_errors(form, error)
         return False
     return True

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -130,6 +131,9 @@ def csv_response(professionals, filename):
 
 
 def xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        # openpyxl refuses control characters (and would log the value): drop them.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, datetime.date):
         cell.number_format = "DD/MM/YYYY"

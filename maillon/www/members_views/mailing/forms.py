@@ -35,6 +35,14 @@ class MailingForm(AdhesionForm):
     )
     # The count shown by the preview: sending needs a preview of the same selection.
     previewed = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A key issued with the preview and used once (no double sending).
+    send_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"]
+        if "\r" in subject or "\n" in subject:
+            raise forms.ValidationError("Objet : une seule ligne.")
+        return subject
 
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,12 +4,14 @@ The preview shows a count, not addresses; « voir les destinataires » lists nam
 is journaled as a read. Sending needs a preview of the same selection just before.
 """
 
+import secrets
+
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.core import journal
-from maillon.members.mailing import select_recipients, send_mailing
+from maillon.members.mailing import AlreadySent, select_recipients, send_mailing
 from maillon.members.models import College
 
 from .common import mailings_link, require_coordinator, space_breadcrumb
@@ -47,13 +49,18 @@ def members_mailing_new(request, cpts_slug):
         elif count == 0:
             form.add_error(None, NOBODY)
         else:
-            result = send_mailing(
-                cpts,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                criteria=criteria,
-                by=request.user,
-            )
+            try:
+                result = send_mailing(
+                    cpts,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    criteria=criteria,
+                    by=request.user,
+                    send_key=form.cleaned_data.get("send_key") or secrets.token_urlsafe(32),
+                )
+            except AlreadySent as already:
+                messages.warning(request, str(already))
+                return redirect("members_mailings", cpts_slug=cpts.slug)
             sent_message(request, result)
             return redirect("members_mailing", cpts_slug=cpts.slug, pk=result.mailing.pk)
     shown = None
@@ -70,6 +77,7 @@ def members_mailing_new(request, cpts_slug):
     # The preview counts what a send would reach now: the hidden field carries it.
     data = request.POST.copy()
     data["previewed"] = str(count)
+    data["send_key"] = secrets.token_urlsafe(32)
     preview_form = MailingForm(data, cpts=cpts)
     preview_form.is_valid()
     for error in form.non_field_errors():
