@@ -191,3 +191,7 @@ MAILLON_SOURCE_URL = env.str("MAILLON_SOURCE_URL", default="")
 MAILLON_ACCESSIBILITY_DECLARATION_DATE = env.str("MAILLON_ACCESSIBILITY_DECLARATION_DATE", default="2026-11-23")
 # Lifetime (seconds) of the e-mailed link that lets an account without a second factor enrol one.
 MAILLON_TOTP_ENROLMENT_LINK_TIMEOUT = env.int("MAILLON_TOTP_ENROLMENT_LINK_TIMEOUT", default=60 * 60)
+# Yearly cap of the indemnities paid to one member: the plafond annuel de la Sécurité
+# sociale, year → euros (JSON in the environment). A year absent uses the latest known
+# value, shown "à confirmer" (DOMAIN.md §1: 43 992 € in 2023, to confirm).
+MAILLON_ANNUAL_INDEMNITY_CAP = env.json("MAILLON_ANNUAL_INDEMNITY_CAP", default={2023: 43_992})

@@ -67,6 +67,12 @@ ROUTE_OBJECTS = {
             .pk
         )
     },
+    # Meetings and indemnities.
+    "meetings_meeting": {
+        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
+    },
+    "meetings_payments_export": {"fmt": lambda cpts: "csv"},
+    "meetings_statement": {"pk": lambda cpts: _member_of(cpts).pk},
     "/cpts/{cpts_id}/members/{membership_id}": {"membership_id": lambda cpts: _member_of(cpts).pk},
     "/cpts/{cpts_id}/structures/{structure_id}": {"structure_id": lambda cpts: _structure_member_of(cpts).structure_id},
 }

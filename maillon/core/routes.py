@@ -72,6 +72,14 @@ PROTECTED_ROUTES = {
     "governance_document_download",
     # Regional observers: aggregated counts only.
     "observatory_members",
+    # Meetings and time paid to members (issue 3): date polls, attendance, time, indemnities, IBAN.
+    "meetings_list",
+    "meetings_meeting",
+    "meetings_time",
+    "meetings_bank_details",
+    "meetings_payments",
+    "meetings_payments_export",
+    "meetings_statement",
 }
 
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.cpts_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.members_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.governance_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.meetings_views.urls")),
 ]

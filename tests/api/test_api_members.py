@@ -202,9 +202,9 @@ def test_the_coordinator_adds_a_new_professional(api_client, cpts, coordinator, 
     assert JournalEntry.objects.filter(action="create", object_type="members.Professional").exists()
 
 
-def test_a_known_professional_is_reused_without_touching_their_card(api_client, cpts, other_cpts, headers):
+def test_a_former_member_is_reused_without_touching_their_card(api_client, cpts, headers):
     known = ProfessionalFactory(rpps="10002909371", email="garde@example.org")
-    MembershipFactory(cpts=other_cpts, professional=known)
+    MembershipFactory(cpts=cpts, professional=known, status="left")
     response = post(api_client, cpts, NEW, headers)
     assert response.status_code == 201
     assert response.json()["professional"]["id"] == known.pk

@@ -1,0 +1,110 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from maillon.core.factories import CptsFactory
+from maillon.members.factories import MembershipFactory
+
+from .models import (
+    Answer,
+    HourlyRate,
+    Invitation,
+    Meeting,
+    MeetingSlot,
+    MeetingStatus,
+    PaymentDetails,
+    PollAnswer,
+    TimeEntry,
+    TimeKind,
+)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting in poll state."""
+
+    class Meta:
+        model = Meeting
+
+    cpts = factory.SubFactory(CptsFactory)
+    title = factory.Sequence(lambda n: f"Réunion du groupe de travail {n}")
+    place = "Salle du conseil, mairie"
+    mission = 2
+
+    class Params:
+        # Two hours, yesterday at 18:00.
+        scheduled = factory.Trait(
+            status=MeetingStatus.SCHEDULED,
+            starts_at=factory.LazyFunction(
+                lambda: (timezone.now() - datetime.timedelta(days=1)).replace(
+                    hour=17, minute=0, second=0, microsecond=0
+                )
+            ),
+            ends_at=factory.LazyAttribute(lambda meeting: meeting.starts_at + datetime.timedelta(hours=2)),
+        )
+
+
+class MeetingSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingSlot
+
+    meeting = factory.SubFactory(MeetingFactory)
+    starts_at = factory.Sequence(
+        lambda n: (timezone.now() + datetime.timedelta(days=7 + n)).replace(minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(hours=2))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..meeting.cpts"))
+
+
+class PollAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PollAnswer
+
+    invitation = factory.SubFactory(InvitationFactory)
+    slot = factory.SubFactory(MeetingSlotFactory, meeting=factory.SelfAttribute("..invitation.meeting"))
+    answer = Answer.YES
+
+
+class HourlyRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HourlyRate
+        django_get_or_create = ("cpts", "year")
+
+    cpts = factory.SubFactory(CptsFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    amount = Decimal("50.00")
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    """Declared project time, not validated yet."""
+
+    class Meta:
+        model = TimeEntry
+
+    cpts = factory.SubFactory(CptsFactory)
+    membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..cpts"))
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    mission = 3
+    hours = Decimal("1.50")
+    kind = TimeKind.PROJECT
+    note = "Préparation de l'action de dépistage"
+
+    class Params:
+        validated = factory.Trait(validated_at=factory.LazyFunction(timezone.now))
+
+
+class PaymentDetailsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentDetails
+
+    membership = factory.SubFactory(MembershipFactory)
+    iban = "FR7630006000011234567890189"
+    holder_name = factory.LazyAttribute(lambda details: str(details.membership.member))

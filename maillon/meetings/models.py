@@ -1,0 +1,344 @@
+"""Meetings with a date poll, attendance, the time paid to members and their IBAN.
+
+Meetings
+========
+`Meeting` is a state machine: poll → scheduled → held, or poll / scheduled → cancelled.
+Invitees (`Invitation`, one per adhesion) answer each proposed `MeetingSlot` yes / if
+needed / no (`PollAnswer`); the coordinator picks a slot (the meeting's start and end),
+then records who was present once it is held.
+
+Time and indemnities
+====================
+Attendance of a held meeting becomes one `TimeEntry` per present member (kind
+"meeting", its duration, validated by whoever records the attendance); recording the
+attendance again changes nothing twice (one entry per meeting and adhesion, a database
+constraint). Members declare project time, which the coordinator validates. The yearly
+indemnity of a member is the validated hours of the year × the CPTS's `HourlyRate` of
+that year; the yearly cap is the setting `MAILLON_ANNUAL_INDEMNITY_CAP` (see
+`indemnities.annual_cap`). Money is `Decimal`, never float.
+
+IBAN
+====
+`PaymentDetails` (one per adhesion) keeps the IBAN, validated with python-stdnum,
+shown masked everywhere but on the coordinator's payment list and its exports, which
+are journaled. The journal keeps field names only, never the IBAN.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+
+from maillon.core import journal
+from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.members.models import Membership
+
+QUARTER = Decimal("0.25")
+
+
+class Mission(models.IntegerChoices):
+    ACCESS = 1, "1 — Accès aux soins"
+    PATHWAYS = 2, "2 — Parcours pluriprofessionnels"
+    PREVENTION = 3, "3 — Prévention"
+    CRISIS = 4, "4 — Crises sanitaires graves"
+    QUALITY = 5, "5 — Qualité et pertinence des soins"
+    SUPPORT = 6, "6 — Accompagnement des professionnels"
+
+
+def validate_quarter_hours(value):
+    if value is None:
+        return
+    if value <= 0 or value > 24 or (Decimal(value) / QUARTER) % 1 != 0:
+        raise ValidationError(
+            "Heures : indiquez une durée positive d'au plus 24 heures, par quarts d'heure (0,25 ; 0,5 ; 0,75…).",
+            code="invalid_hours",
+        )
+
+
+def compact_iban(value: str) -> str:
+    return stdnum_iban.compact(value or "")
+
+
+def validate_iban(value: str) -> None:
+    try:
+        stdnum_iban.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            "IBAN : le numéro n'est pas valide (vérifiez le code pays, la longueur et la clé de contrôle).",
+            code="invalid_iban",
+        ) from error
+
+
+def mask_iban(value: str) -> str:
+    """FR76 **** **** 1234: the country, the key and the last four characters."""
+    value = compact_iban(value)
+    if len(value) < 8:
+        return "****"
+    return f"{value[:4]} **** **** {value[-4:]}"
+
+
+# --- Meetings ----------------------------------------------------------------------------
+
+
+class MeetingStatus(models.TextChoices):
+    POLL = "poll", "Sondage de dates en cours"
+    SCHEDULED = "scheduled", "Date fixée"
+    HELD = "held", "Tenue"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class Meeting(JournaledModel):
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField("intitulé", max_length=200)
+    description = models.TextField("description", blank=True)
+    place = models.CharField("lieu", max_length=300, blank=True)
+    visio_url = models.URLField("lien de visioconférence", blank=True)
+    mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices, null=True, blank=True)
+    status = models.CharField("état", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.POLL)
+    starts_at = models.DateTimeField("début", null=True, blank=True)
+    ends_at = models.DateTimeField("fin", null=True, blank=True)
+    # Keep the meeting when the account that created it is erased.
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réunion"
+        ordering = ["cpts", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def _check_status(self, *expected):
+        if self.status not in expected:
+            raise ValidationError(
+                {"status": f"Cette réunion est « {self.get_status_display()} » : l'action n'est pas possible."}
+            )
+
+    def _transition(self, to, *, by):
+        before = self.status
+        self.status = to
+        self.save()
+        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"{before} → {to}")
+
+    @property
+    def duration_hours(self) -> Decimal:
+        """The chosen slot's length, rounded to the nearest quarter hour (at least one)."""
+        if not self.starts_at or not self.ends_at:
+            return Decimal(0)
+        seconds = Decimal(int((self.ends_at - self.starts_at).total_seconds()))
+        quarters = (seconds / 900).quantize(Decimal(1))
+        return max(quarters, Decimal(1)) * QUARTER
+
+    @transaction.atomic
+    def choose_slot(self, slot, *, by):
+        self._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+        if slot.meeting_id != self.pk:
+            raise ValidationError({"slot": "Ce créneau n'est pas proposé pour cette réunion."})
+        self.starts_at, self.ends_at = slot.starts_at, slot.ends_at
+        self._transition(MeetingStatus.SCHEDULED, by=by)
+
+    @transaction.atomic
+    def cancel(self, *, by):
+        self._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+        self._transition(MeetingStatus.CANCELLED, by=by)
+
+    def poll_table(self):
+        """(slots, rows): rows are (invitation, [answer value or "" per slot]), and per slot its yes count."""
+        slots = list(self.slots.all())
+        invitations = list(
+            self.invitations.select_related("membership__professional", "membership__structure").prefetch_related(
+                "answers"
+            )
+        )
+        rows = []
+        for invitation in invitations:
+            by_slot = {answer.slot_id: answer.answer for answer in invitation.answers.all()}
+            rows.append((invitation, [by_slot.get(slot.pk, "") for slot in slots]))
+        for index, slot in enumerate(slots):
+            slot.yes_count = sum(1 for _, answers in rows if answers[index] == Answer.YES)
+            slot.if_needed_count = sum(1 for _, answers in rows if answers[index] == Answer.IF_NEEDED)
+        return slots, rows
+
+
+class MeetingSlot(JournaledModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+
+    class Meta:
+        verbose_name = "créneau proposé"
+        verbose_name_plural = "créneaux proposés"
+        ordering = ["meeting", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_it_starts")
+        ]
+
+    def __str__(self):
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{start:%d/%m/%Y %H:%M}–{end:%H:%M}"
+
+
+class Attendance(models.TextChoices):
+    UNKNOWN = "", "Non renseignée"
+    PRESENT = "present", "Présent"
+    ABSENT = "absent", "Absent"
+
+
+class Invitation(JournaledModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="meeting_invitations")
+    attendance = models.CharField("présence", max_length=10, choices=Attendance.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "membership"], name="one_invitation_per_meeting_and_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} — {self.membership.member}"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Oui"
+    IF_NEEDED = "if_needed", "Si nécessaire"
+    NO = "no", "Non"
+
+
+class PollAnswer(JournaledModel):
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="answers")
+    slot = models.ForeignKey(MeetingSlot, on_delete=models.CASCADE, related_name="answers")
+    answer = models.CharField("réponse", max_length=10, choices=Answer.choices)
+
+    class Meta:
+        verbose_name = "réponse au sondage"
+        verbose_name_plural = "réponses au sondage"
+        ordering = ["invitation", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "slot"], name="one_answer_per_invitation_and_slot")
+        ]
+
+    def __str__(self):
+        return self.get_answer_display()
+
+
+# --- Time and indemnities ----------------------------------------------------------------
+
+
+class HourlyRate(JournaledModel):
+    """The hourly indemnity the CPTS pays its members in a year, in euros."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="hourly_rates")
+    year = models.PositiveSmallIntegerField("année")
+    amount = models.DecimalField(
+        "taux horaire (€)", max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "taux horaire"
+        verbose_name_plural = "taux horaires"
+        ordering = ["cpts", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["cpts", "year"], name="one_hourly_rate_per_cpts_and_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="hourly_rate_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} : {self.amount} €/h"
+
+
+class TimeKind(models.TextChoices):
+    MEETING = "meeting", "Réunion"
+    PROJECT = "project", "Projet"
+
+
+class TimeEntryQuerySet(CptsOwnedQuerySet):
+    def validated(self):
+        return self.filter(validated_at__isnull=False)
+
+    def pending(self):
+        return self.filter(validated_at__isnull=True)
+
+    def of_year(self, year):
+        return self.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
+
+
+class TimeEntry(JournaledModel):
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="time_entries")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="time_entries")
+    date = models.DateField("date")
+    mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices, null=True, blank=True)
+    hours = models.DecimalField("heures", max_digits=5, decimal_places=2, validators=[validate_quarter_hours])
+    kind = models.CharField("nature", max_length=10, choices=TimeKind.choices, default=TimeKind.PROJECT)
+    # A meeting with time entries is kept: cancel it rather than delete it.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries", verbose_name="réunion"
+    )
+    note = models.CharField("note", max_length=300, blank=True)
+    validated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    validated_at = models.DateTimeField("validé le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TimeEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "temps déclaré"
+        verbose_name_plural = "temps déclarés"
+        ordering = ["cpts", "-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "membership"],
+                condition=Q(meeting__isnull=False),
+                name="one_time_entry_per_meeting_and_membership",
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="time_entry_hours_in_a_day"),
+        ]
+        indexes = [models.Index(fields=["cpts", "date"])]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} — {self.hours} h"
+
+    @property
+    def is_validated(self):
+        return self.validated_at is not None
+
+
+class PaymentDetails(JournaledModel):
+    """The bank details to pay a member's indemnities (one per adhesion)."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="payment_details")
+    iban = models.CharField("IBAN", max_length=34, validators=[validate_iban])
+    holder_name = models.CharField("titulaire du compte", max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "coordonnées bancaires"
+        verbose_name_plural = "coordonnées bancaires"
+
+    def __str__(self):
+        return self.masked_iban
+
+    def save(self, *args, **kwargs):
+        self.iban = compact_iban(self.iban)
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_iban(self):
+        return mask_iban(self.iban)

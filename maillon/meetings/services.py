@@ -1,0 +1,335 @@
+"""Writes and computations of meetings and indemnities (they span `members`).
+
+The yearly cap
+==============
+The yearly indemnity of a member is capped at the *plafond annuel de la Sécurité
+sociale* (DOMAIN.md §1), the setting `MAILLON_ANNUAL_INDEMNITY_CAP` (year → euros).
+For a year absent from the setting, the latest known year's value is used and the
+cap is said "à confirmer".
+
+Policy chosen: validating time that would take a member's validated indemnity of the
+year over the cap is **refused unless the coordinator confirms** (`confirm_over_cap=True`)
+— the validation then goes through and the result says it passes the cap. Attendance of a
+meeting (recorded by the coordinator) is validated at once and never refused: its result
+lists the members it takes over the cap. In every case the payment list pays the
+**capped amount**, min(amount, cap), and shows both.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from maillon.core import journal
+from maillon.members.models import Membership
+
+from .models import (
+    Attendance,
+    HourlyRate,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    PollAnswer,
+    TimeEntry,
+    TimeKind,
+)
+
+CENT = Decimal("0.01")
+DEFAULT_CAP = {2023: 43_992}
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Cap:
+    year: int
+    amount: Decimal
+    confirmed: bool  # False: the year is not in the setting, the latest known value is used
+
+
+def annual_cap(year: int) -> Cap:
+    caps = getattr(settings, "MAILLON_ANNUAL_INDEMNITY_CAP", None) or DEFAULT_CAP
+    caps = {int(key): value for key, value in caps.items()}
+    if year in caps:
+        return Cap(year, money(str(caps[year])), True)
+    return Cap(year, money(str(caps[max(caps)])), False)
+
+
+def hourly_rate(cpts, year) -> Decimal | None:
+    amount = HourlyRate.objects.for_cpts(cpts).filter(year=year).values_list("amount", flat=True).first()
+    return amount
+
+
+def validated_hours(membership, year) -> Decimal:
+    total = (
+        TimeEntry.objects.for_cpts(membership.cpts_id)
+        .filter(membership=membership)
+        .of_year(year)
+        .validated()
+        .aggregate(total=Sum("hours"))["total"]
+    )
+    return money(total or 0)
+
+
+@dataclass
+class Indemnity:
+    membership: Membership
+    year: int
+    hours: Decimal
+    rate: Decimal | None
+    cap: Cap
+
+    @property
+    def amount(self) -> Decimal:
+        return money(self.hours * (self.rate or 0))
+
+    @property
+    def capped_amount(self) -> Decimal:
+        return min(self.amount, self.cap.amount)
+
+    @property
+    def over_cap(self) -> bool:
+        return self.amount > self.cap.amount
+
+
+def indemnity(membership, year) -> Indemnity:
+    return Indemnity(
+        membership, year, validated_hours(membership, year), hourly_rate(membership.cpts_id, year), annual_cap(year)
+    )
+
+
+def payment_list(cpts, year) -> list[Indemnity]:
+    """One row per adhesion with validated time in `year`, in the directory's order."""
+    totals = dict(
+        TimeEntry.objects.for_cpts(cpts)
+        .of_year(year)
+        .validated()
+        .values("membership")
+        .annotate(total=Sum("hours"))
+        .values_list("membership", "total")
+    )
+    rate, cap = hourly_rate(cpts, year), annual_cap(year)
+    memberships = (
+        Membership.objects.for_cpts(cpts)
+        .filter(pk__in=totals)
+        .select_related("professional", "structure", "payment_details")
+        .order_by("professional__last_name", "professional__first_name", "structure__name", "pk")
+    )
+    return [Indemnity(membership, year, money(totals[membership.pk]), rate, cap) for membership in memberships]
+
+
+# --- Meetings ----------------------------------------------------------------------------
+
+
+def invitable_memberships(cpts, *, colleges=(), professions=(), involvements=()):
+    """Active adhesions of professionals (who answer through their account), by criteria;
+    an empty criterion means « all »."""
+    memberships = Membership.objects.for_cpts(cpts).active().filter(professional__isnull=False)
+    if colleges:
+        memberships = memberships.filter(college__in=colleges)
+    if professions:
+        memberships = memberships.filter(professional__profession__in=professions)
+    if involvements:
+        memberships = memberships.filter(involvement__in=involvements)
+    return memberships
+
+
+@transaction.atomic
+def create_meeting(*, cpts, by, slots, criteria=None, **fields) -> Meeting:
+    """A meeting in poll state, its proposed slots [(start, end)…] and its invitations."""
+    if not slots:
+        raise ValidationError({"slots": "Créneaux : proposez au moins une date."})
+    meeting = Meeting.objects.create(cpts=cpts, created_by=by, **fields)
+    for starts_at, ends_at in slots:
+        if ends_at <= starts_at:
+            raise ValidationError({"slots": "Créneaux : la fin doit suivre le début."})
+        meeting.slots.create(starts_at=starts_at, ends_at=ends_at)
+    invite(meeting, **(criteria or {}))
+    return meeting
+
+
+def invite(meeting, **criteria) -> int:
+    """Invite the adhesions matching the criteria (those already invited stay invited once)."""
+    already = set(meeting.invitations.values_list("membership_id", flat=True))
+    new = [
+        Invitation(meeting=meeting, membership=membership)
+        for membership in invitable_memberships(meeting.cpts_id, **criteria).exclude(pk__in=already)
+    ]
+    for invitation in new:
+        invitation.save()
+    return len(new)
+
+
+def invitation_of(meeting, user) -> Invitation | None:
+    """The invitation of the user's adhesion (through their professional card), if any."""
+    professional = getattr(user, "professional", None) if user.is_authenticated else None
+    if professional is None:
+        return None
+    return (
+        meeting.invitations.filter(membership__professional=professional, membership__status="active")
+        .select_related("membership")
+        .first()
+    )
+
+
+@transaction.atomic
+def answer_poll(*, meeting, user, answers) -> None:
+    """`answers`: {slot pk: Answer value}; the user's earlier answers are replaced."""
+    invitation = invitation_of(meeting, user)
+    if invitation is None:
+        raise ValidationError({"answers": "Vous n'êtes pas invité à cette réunion."})
+    if meeting.status != MeetingStatus.POLL:
+        raise ValidationError({"answers": "Le sondage est clos : la date est fixée."})
+    slot_ids = set(meeting.slots.values_list("pk", flat=True))
+    for slot_id, value in answers.items():
+        if slot_id not in slot_ids:
+            raise ValidationError({"answers": "Répondez pour les créneaux proposés."})
+        answer = PollAnswer.objects.filter(invitation=invitation, slot_id=slot_id).first()
+        if answer is None:
+            PollAnswer.objects.create(invitation=invitation, slot_id=slot_id, answer=value)
+        elif answer.answer != value:
+            answer.answer = value
+            answer.save()
+
+
+@dataclass
+class AttendanceResult:
+    created: int
+    removed: int
+    over_cap: list  # Indemnity rows of the present members now over the year's cap
+
+
+@transaction.atomic
+def record_attendance(*, meeting, present_ids, by) -> AttendanceResult:
+    """Mark the scheduled (or held) meeting held, set each invitation's attendance and make
+    one validated time entry per present member (its duration). Idempotent: an entry is made
+    once; a member marked absent again loses the entry of this meeting."""
+    meeting._check_status(MeetingStatus.SCHEDULED, MeetingStatus.HELD)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError({"status": "La réunion n'a pas encore eu lieu : les présences se notent après."})
+    present_ids = set(present_ids)
+    if meeting.status == MeetingStatus.SCHEDULED:
+        meeting._transition(MeetingStatus.HELD, by=by)
+    created = removed = 0
+    present = []
+    date = timezone.localtime(meeting.starts_at).date()
+    for invitation in meeting.invitations.select_related("membership"):
+        value = Attendance.PRESENT if invitation.membership_id in present_ids else Attendance.ABSENT
+        if invitation.attendance != value:
+            invitation.attendance = value
+            invitation.save()
+        entries = TimeEntry.objects.filter(meeting=meeting, membership=invitation.membership_id)
+        if value == Attendance.PRESENT:
+            present.append(invitation.membership)
+            if not entries.exists():
+                TimeEntry.objects.create(
+                    cpts_id=meeting.cpts_id,
+                    membership=invitation.membership,
+                    date=date,
+                    mission=meeting.mission,
+                    hours=meeting.duration_hours,
+                    kind=TimeKind.MEETING,
+                    meeting=meeting,
+                    validated_by=by,
+                    validated_at=timezone.now(),
+                )
+                created += 1
+        else:
+            for entry in entries:
+                entry.delete()
+                removed += 1
+    over = [row for row in (indemnity(membership, date.year) for membership in present) if row.over_cap]
+    return AttendanceResult(created, removed, over)
+
+
+# --- Declared time -----------------------------------------------------------------------
+
+
+def declare_time(*, membership, date, hours, mission=None, note="") -> TimeEntry:
+    if date > timezone.localdate():
+        raise ValidationError({"date": "Date : le temps se déclare une fois passé."})
+    entry = TimeEntry(
+        cpts_id=membership.cpts_id,
+        membership=membership,
+        date=date,
+        hours=Decimal(hours),
+        mission=mission,
+        note=note,
+        kind=TimeKind.PROJECT,
+    )
+    entry.full_clean(exclude=["cpts", "membership"])
+    entry.save()
+    return entry
+
+
+@dataclass
+class ValidationOutcome:
+    entry: TimeEntry
+    validated: bool
+    before: Indemnity  # the member's year before this validation
+    amount_after: Decimal
+
+    @property
+    def over_cap(self) -> bool:
+        return self.amount_after > self.before.cap.amount
+
+    @property
+    def message(self) -> str:
+        cap = self.before.cap
+        text = (
+            f"Avec ce temps, l'indemnité {cap.year} de ce membre atteindrait {self.amount_after} €, "
+            f"au-delà du plafond annuel de {cap.amount} €"
+        )
+        return text + (" (plafond à confirmer)." if not cap.confirmed else ".")
+
+
+@transaction.atomic
+def validate_time(*, entry, by, confirm_over_cap=False) -> ValidationOutcome:
+    """Validate a declared time entry. Refused (not validated, `validated` False, nothing
+    written) when it would take the member over the year's cap, unless confirmed."""
+    if entry.is_validated:
+        raise ValidationError({"entry": "Ce temps est déjà validé."})
+    before = indemnity(entry.membership, entry.date.year)
+    after = money((before.hours + entry.hours) * (before.rate or 0))
+    outcome = ValidationOutcome(entry, False, before, after)
+    if outcome.over_cap and not confirm_over_cap:
+        return outcome
+    entry.validated_by, entry.validated_at = by, timezone.now()
+    entry.save()
+    outcome.validated = True
+    return outcome
+
+
+def set_hourly_rate(*, cpts, year, amount) -> HourlyRate:
+    rate = HourlyRate.objects.for_cpts(cpts).filter(year=year).first() or HourlyRate(cpts=cpts, year=year)
+    rate.amount = money(amount)
+    rate.full_clean(exclude=["cpts"])
+    rate.save()
+    return rate
+
+
+def journal_export(*, cpts, what, fields, count, fmt):
+    journal.record(
+        journal.Action.EXPORT,
+        object_type="meetings.TimeEntry",
+        object_id=what,
+        cpts_id=cpts.pk,
+        fields=fields,
+        note=f"{count} ligne{'s' if count > 1 else ''}, {fmt.upper()}",
+    )
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def year_or_current(value) -> int:
+    """The year asked in the query string, else the current one (never a 500 on odd input)."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100 else current_year()

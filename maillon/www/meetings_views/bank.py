@@ -1,0 +1,37 @@
+"""A member's bank details (IBAN), to be paid: entered by the member, shown masked."""
+
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+
+from maillon.meetings.models import PaymentDetails
+
+from .common import is_coordinator, meetings_breadcrumb, my_membership, require_member
+from .forms import BankDetailsForm
+
+
+def meetings_bank_details(request, cpts_slug):
+    require_member(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    membership = my_membership(request)
+    details = PaymentDetails.objects.filter(membership=membership).first() if membership else None
+    form = BankDetailsForm(request.POST or None) if membership else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        details = details or PaymentDetails(membership=membership)
+        details.iban, details.holder_name = form.cleaned_data["iban"], form.cleaned_data["holder_name"]
+        details.save()
+        messages.success(request, f"Coordonnées bancaires enregistrées ({details.masked_iban}).")
+        return redirect("meetings_bank_details", cpts_slug=cpts.slug)
+    context = {
+        "cpts": cpts,
+        "membership": membership,
+        "details": details,
+        "form": form,
+        "coordinator": is_coordinator(request),
+        "section": "time",
+        "title": f"Coordonnées bancaires — {cpts.name}",
+        "breadcrumb_data": meetings_breadcrumb(cpts, "Coordonnées bancaires"),
+    }
+    return render(request, "meetings/bank.html", context)

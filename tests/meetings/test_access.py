@@ -1,0 +1,98 @@
+"""Who reaches what: the coordinator manages, members answer and declare, another CPTS gets 404;
+list pages have a fixed query budget."""
+
+import pytest
+from django.urls import reverse
+
+from maillon.meetings import services
+from maillon.meetings.factories import MeetingFactory, MeetingSlotFactory, TimeEntryFactory
+from maillon.members.factories import MembershipFactory
+from tests.conftest import verified_client
+
+from .conftest import member_user
+
+pytestmark = pytest.mark.django_db
+
+COORDINATOR_ONLY = [("meetings_payments", {}), ("meetings_payments_export", {"fmt": "csv"})]
+MEMBER_PAGES = ["meetings_list", "meetings_time", "meetings_bank_details"]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), COORDINATOR_ONLY)
+def test_payments_are_for_the_coordinator_only(cpts, member, coordinator, name, kwargs):
+    url = reverse(name, kwargs={"cpts_slug": cpts.slug, **kwargs})
+    assert verified_client(member).get(url).status_code == 404
+    assert verified_client(coordinator).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", MEMBER_PAGES)
+@pytest.mark.parametrize("role", ["member", "coordinator"])
+def test_members_and_coordinators_read_the_member_pages(cpts, name, role, request):
+    assert verified_client(request.getfixturevalue(role)).get(reverse(name, args=[cpts.slug])).status_code == 200
+
+
+def test_a_member_posting_the_meeting_form_gets_404(cpts, member):
+    url = reverse("meetings_list", args=[cpts.slug])
+    assert (
+        verified_client(member).post(url, {"title": "x", "slots": "12/01/2027 18:00", "duration": 60}).status_code
+        == 404
+    )
+    assert not cpts.meetings.exists()
+
+
+def test_a_member_sees_only_the_meetings_they_are_invited_to(cpts):
+    user = member_user(cpts)
+    invited, other = MeetingFactory(cpts=cpts, title="Invité ici"), MeetingFactory(cpts=cpts, title="Pas pour moi")
+    services.invite(invited)
+    page = verified_client(user).get(reverse("meetings_list", args=[cpts.slug])).content.decode()
+    assert invited.title in page and other.title not in page
+
+
+def test_objects_of_another_cpts_answer_404_even_to_its_coordinator(cpts, other_cpts, coordinator):
+    meeting = MeetingFactory(cpts=other_cpts)
+    slot = MeetingSlotFactory(meeting=meeting)
+    foreign = MembershipFactory(cpts=other_cpts)
+    entry = TimeEntryFactory(cpts=other_cpts, membership=foreign)
+    client = verified_client(coordinator)
+    assert client.get(reverse("meetings_meeting", args=[cpts.slug, meeting.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("meetings_meeting", args=[cpts.slug, meeting.pk]), {"action": "choose", "slot": slot.pk}
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("meetings_statement", args=[cpts.slug, foreign.pk])).status_code == 404
+    response = client.post(reverse("meetings_time", args=[cpts.slug]), {"action": "validate", "entry": entry.pk})
+    assert response.status_code == 404
+    entry.refresh_from_db()
+    assert not entry.is_validated
+
+
+def fill(cpts, count):
+    for _ in range(count):
+        meeting = MeetingFactory(cpts=cpts)
+        MeetingSlotFactory(meeting=meeting)
+        membership = MembershipFactory(cpts=cpts)
+        meeting.invitations.create(membership=membership)
+        TimeEntryFactory(cpts=cpts, membership=membership)
+        TimeEntryFactory(cpts=cpts, membership=membership, validated=True)
+
+
+# Session, user, TOTP device, CPTS, role (5), then each page's own queries.
+BUDGETS = {
+    # my adhesion, meetings with their counts; menu
+    "meetings_list": 9,
+    # my adhesion, pending entries with members, rates; menu
+    "meetings_time": 9,
+    # hours per adhesion, rate, adhesions with IBAN, journal read (savepoint + insert); menu
+    "meetings_payments": 11,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUDGETS))
+@pytest.mark.parametrize("count", [1, 4])
+def test_list_pages_have_a_fixed_query_budget(cpts, coordinator, name, count, django_assert_num_queries):
+    fill(cpts, count)
+    client = verified_client(coordinator)
+    url = reverse(name, args=[cpts.slug])
+    with django_assert_num_queries(BUDGETS[name]):
+        assert client.get(url).status_code == 200
