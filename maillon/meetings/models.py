@@ -150,11 +150,17 @@ class Meeting(JournaledModel):
             raise ValidationError({"slot": "Ce créneau n'est pas proposé pour cette réunion."})
         self.starts_at, self.ends_at = slot.starts_at, slot.ends_at
         self._transition(MeetingStatus.SCHEDULED, by=by)
+        from . import notifications  # it imports this module
+
+        notifications.send_on_commit(self, notifications.SCHEDULED, by=by)
 
     @transaction.atomic
     def cancel(self, *, by):
         self._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
         self._transition(MeetingStatus.CANCELLED, by=by)
+        from . import notifications  # it imports this module
+
+        notifications.send_on_commit(self, notifications.CANCELLED, by=by)
 
     def poll_table(self):
         """(slots, rows): rows are (invitation, [answer value or "" per slot]), and per slot its yes count."""

@@ -27,6 +27,7 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.members.models import Membership
 
+from . import notifications
 from .models import (
     Attendance,
     HourlyRate,
@@ -151,6 +152,7 @@ def create_meeting(*, cpts, by, slots, criteria=None, **fields) -> Meeting:
             raise ValidationError({"slots": "Créneaux : la fin doit suivre le début."})
         meeting.slots.create(starts_at=starts_at, ends_at=ends_at)
     invite(meeting, **(criteria or {}))
+    notifications.send_on_commit(meeting, notifications.POLL, by=by)
     return meeting
 
 

@@ -1,0 +1,255 @@
+"""E-mails to the invitees of a meeting: the date poll opens, the date is fixed (with an
+.ics attachment), the meeting is cancelled.
+
+Sent once the transaction commits (`transaction.on_commit`), one e-mail per invitee over a
+single connection. Invitees without an e-mail on their professional card, or who
+unsubscribed from the CPTS's messages (`Membership.unsubscribed_at`), are skipped. The
+link points at the meeting page (no personal data in it: the invitee logs in to answer).
+Logs hold ids and exception types only, never addresses; each sending is journaled with
+its counts only.
+"""
+
+import datetime
+import logging
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from maillon.core import journal
+from maillon.members.mailing import unsubscribe_url
+
+from .models import Invitation, Meeting
+
+logger = logging.getLogger(__name__)
+
+POLL = "poll"
+SCHEDULED = "scheduled"
+CANCELLED = "cancelled"
+KINDS = {POLL: "sondage de dates", SCHEDULED: "date fixée", CANCELLED: "annulation"}
+
+
+# --- Formatting ----------------------------------------------------------------------------
+
+
+def french_datetime(value) -> str:
+    """« mardi 12 janvier 2027 à 18:30 » in Europe/Paris."""
+    with translation.override("fr"):
+        return formats.date_format(timezone.localtime(value), "l j F Y à H:i")
+
+
+def french_range(starts_at, ends_at) -> str:
+    return f"{french_datetime(starts_at)} – {timezone.localtime(ends_at):%H:%M}"
+
+
+def meeting_url(meeting) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk])
+
+
+def place_lines(meeting) -> list[str]:
+    lines = []
+    if meeting.place:
+        lines.append(f"Lieu : {meeting.place}")
+    if meeting.visio_url:
+        lines.append(f"Visioconférence : {meeting.visio_url}")
+    return lines
+
+
+def footer(meeting, unsubscribe) -> str:
+    return (
+        "\n\n-- \n"
+        f"Vous recevez ce message en tant qu'invité(e) à une réunion de la {meeting.cpts.name}.\n"
+        f"Pour ne plus recevoir les messages de la CPTS : {unsubscribe}\n"
+    )
+
+
+def subject_and_body(meeting, kind) -> tuple[str, str]:
+    url = meeting_url(meeting)
+    if kind == POLL:
+        slots = "\n".join(f"  - {french_range(slot.starts_at, slot.ends_at)}" for slot in meeting.slots.all())
+        subject = f"Sondage de dates : {meeting.title}"
+        lines = [
+            "Bonjour,",
+            "",
+            f"La {meeting.cpts.name} vous invite à la réunion « {meeting.title} ».",
+            "",
+            "Dates proposées (heure de Paris) :",
+            slots,
+            "",
+            *place_lines(meeting),
+            f"Indiquez vos disponibilités sur le site : {url}",
+        ]
+    elif kind == SCHEDULED:
+        subject = f"Date fixée : {meeting.title}"
+        lines = [
+            "Bonjour,",
+            "",
+            f"La date de la réunion « {meeting.title} » est fixée :",
+            f"  {french_range(meeting.starts_at, meeting.ends_at)} (heure de Paris)",
+            "",
+            *place_lines(meeting),
+            f"Détails sur le site : {url}",
+            "L'invitation est jointe pour votre agenda (fichier .ics).",
+        ]
+    else:
+        subject = f"Réunion annulée : {meeting.title}"
+        when = f" du {french_datetime(meeting.starts_at)}" if meeting.starts_at else ""
+        lines = [
+            "Bonjour,",
+            "",
+            f"La réunion « {meeting.title} »{when} est annulée.",
+            "",
+            f"Détails sur le site : {url}",
+        ]
+    return subject, "\n".join(lines)
+
+
+# --- iCalendar (RFC 5545) ------------------------------------------------------------------
+
+
+def ics_escape(value: str) -> str:
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def ics_fold(line: str) -> str:
+    """Lines of at most 75 octets, continued with CRLF + a space (never splitting a character)."""
+    parts, current = [], ""
+    for char in line:
+        limit = 75 if not parts else 74
+        if len((current + char).encode("utf-8")) > limit:
+            parts.append(current)
+            current = ""
+        current += char
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def ics_time(value) -> str:
+    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def meeting_ics(meeting) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "maillon"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Maillon//Reunions//FR",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.pk}@{host}",
+        f"DTSTAMP:{ics_time(timezone.now())}",
+        f"DTSTART:{ics_time(meeting.starts_at)}",
+        f"DTEND:{ics_time(meeting.ends_at)}",
+        f"SUMMARY:{ics_escape(meeting.title)}",
+    ]
+    if meeting.place:
+        lines.append(f"LOCATION:{ics_escape(meeting.place)}")
+    lines.append(f"URL:{meeting_url(meeting)}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "".join(ics_fold(line) + "\r\n" for line in lines)
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+def recipients(meeting):
+    """The invitations to write to: an adhesion of the meeting's CPTS, not unsubscribed,
+    whose professional has an e-mail."""
+    return (
+        Invitation.objects.filter(
+            meeting=meeting, membership__cpts=meeting.cpts_id, membership__unsubscribed_at__isnull=True
+        )
+        .exclude(membership__professional__isnull=True)
+        .exclude(membership__professional__email="")
+        .select_related("membership__professional", "membership__cpts")
+        .order_by("pk")
+    )
+
+
+def build_message(meeting, invitation, subject, body, ics, connection) -> EmailMessage:
+    unsubscribe = unsubscribe_url(invitation.membership)  # a signed, opaque token, as for mailings
+    message = EmailMessage(
+        subject=subject,
+        body=body + footer(meeting, unsubscribe),
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.membership.professional.email],
+        reply_to=[meeting.cpts.email] if meeting.cpts.email else None,
+        connection=connection,
+    )
+    if ics:
+        message.attach("reunion.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    return message
+
+
+def send(meeting_id, kind, actor=None) -> tuple[int, int]:
+    """Send the `kind` e-mail to the meeting's invitees; (sent, failed). Never raises."""
+    meeting = Meeting.objects.select_related("cpts").filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0, 0
+    invitations = list(recipients(meeting))
+    if not invitations:
+        return 0, 0
+    subject, body = subject_and_body(meeting, kind)
+    ics = meeting_ics(meeting) if kind == SCHEDULED and meeting.starts_at and meeting.ends_at else None
+    sent = failed = 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:
+        # No traceback: SMTP errors may quote addresses, and logs hold no personal data.
+        logger.error(
+            "Meeting %s (%s): the e-mail connection could not be opened (%s)", meeting.pk, kind, type(error).__name__
+        )
+        failed, invitations = len(invitations), []
+    try:
+        for invitation in invitations:
+            try:
+                delivered = connection.send_messages(
+                    [build_message(meeting, invitation, subject, body, ics, connection)]
+                )
+            except Exception as error:
+                logger.error(
+                    "Meeting %s (%s): sending to invitation %s failed (%s)",
+                    meeting.pk,
+                    kind,
+                    invitation.pk,
+                    type(error).__name__,
+                )
+                delivered = 0
+            if delivered:
+                sent += 1
+            else:
+                failed += 1
+    finally:
+        try:
+            connection.close()
+        except Exception as error:
+            logger.error(
+                "Meeting %s (%s): closing the e-mail connection failed (%s)", meeting.pk, kind, type(error).__name__
+            )
+    journal.record(
+        journal.Action.READ,
+        meeting,
+        fields=["invitations.email"],
+        actor=actor,
+        note=f"Courriel « {KINDS[kind]} » : {sent} envoyé(s), {failed} échec(s)",
+    )
+    return sent, failed
+
+
+def send_on_commit(meeting, kind, *, by=None) -> None:
+    """Send once the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(partial(send, meeting.pk, kind, by), robust=True)
