@@ -66,7 +66,7 @@ def validate_insee_commune_code(value: str) -> None:
         raise ValidationError("Le code commune INSEE compte 5 caractères (2A/2B en Corse).")
 
 
-ADELI_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$", re.ASCII)
+ADELI_PATTERN = FINESS_PATTERN  # same shape: département (2A/2B), then 7 digits
 
 
 def is_valid_adeli(value: str) -> bool:

@@ -221,6 +221,7 @@ def record_attendance(*, meeting, present_ids, by) -> AttendanceResult:
     created = removed = 0
     present = []
     date = timezone.localtime(meeting.starts_at).date()
+    with_entry = set(TimeEntry.objects.filter(meeting=meeting).values_list("membership_id", flat=True))
     for invitation in meeting.invitations.select_related("membership"):
         value = Attendance.PRESENT if invitation.membership_id in present_ids else Attendance.ABSENT
         if invitation.attendance != value:
@@ -229,7 +230,7 @@ def record_attendance(*, meeting, present_ids, by) -> AttendanceResult:
         entries = TimeEntry.objects.filter(meeting=meeting, membership=invitation.membership_id)
         if value == Attendance.PRESENT:
             present.append(invitation.membership)
-            if not entries.exists():
+            if invitation.membership_id not in with_entry:
                 TimeEntry.objects.create(
                     cpts_id=meeting.cpts_id,
                     membership=invitation.membership,
@@ -242,8 +243,8 @@ def record_attendance(*, meeting, present_ids, by) -> AttendanceResult:
                     validated_at=timezone.now(),
                 )
                 created += 1
-        else:
-            for entry in entries:
+        elif invitation.membership_id in with_entry:
+            for entry in entries:  # one by one, so each deletion is journaled
                 entry.delete()
                 removed += 1
     over = [row for row in (indemnity(membership, date.year) for membership in present) if row.over_cap]

@@ -36,6 +36,7 @@ from maillon.territories.models import Commune, PostalCode, normalize_name
 
 from . import services
 from .models import (
+    CONTROL_CHARACTERS,
     OPEN_STATUSES,
     College,
     Involvement,
@@ -426,9 +427,6 @@ def cell_text(value) -> str:
         return value.strftime("%d/%m/%Y")
     # Control characters are never meant in a member's data (and break XLSX exports).
     return CONTROL_CHARACTERS.sub("", str(value)).strip()
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def xlsx_rows(content: bytes):
@@ -1050,7 +1048,12 @@ def enrol_record(cpts, row: Row, *, by) -> Membership:
         with transaction.atomic():
             professional = save_professional(row)
             return services.enrol(
-                cpts, by=by, professional=professional, college=row.college, involvement=row.involvement
+                cpts,
+                by=by,
+                professional=professional,
+                college=row.college,
+                involvement=row.involvement,
+                card_existed=row.outcome == Outcome.REUSE,
             )
     except IntegrityError as error:  # the same RPPS saved meanwhile by another request
         raise ValidationError(services.ALREADY_MEMBER, code="already_member") from error

@@ -146,28 +146,6 @@ def distance_of(professional) -> float | None:
     return None if distance_sq is None else round(math.sqrt(distance_sq), 1)
 
 
-def within_radius(professionals, code, radius_km):
-    """Keep, in Python, those with a practice place within `radius_km`, nearest first.
-
-    For a small list already in memory; the directory pages use the SQL filter of
-    `directory_professionals` instead, which pages in the database.
-    """
-    centre = Commune.objects.filter(pk=code).values("latitude", "longitude").first()
-    if not centre or centre["latitude"] is None:
-        return []
-    ranked = []
-    for professional in professionals:
-        distances = [
-            distance_km(centre["latitude"], centre["longitude"], place.commune.latitude, place.commune.longitude)
-            for place in professional.practice_places.all()
-            if place.commune.latitude is not None
-        ]
-        if distances and min(distances) <= radius_km:
-            ranked.append((min(distances), professional))
-    ranked.sort(key=lambda pair: pair[0])
-    return [(professional, round(distance, 1)) for distance, professional in ranked]
-
-
 def active_memberships(cpts):
     return (
         Membership.objects.for_cpts(cpts)

@@ -4,7 +4,7 @@ guarded by the database and translated into a French message."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from .models import Involvement, Membership, MembershipStatus
+from .models import Involvement, Membership
 
 ALREADY_MEMBER = "Ce membre a déjà une adhésion en cours ou une demande en attente dans cette CPTS."
 
@@ -29,17 +29,26 @@ def request_membership(
         raise ValidationError(ALREADY_MEMBER, code="already_member") from error
 
 
-def enrol(cpts, *, by, professional=None, structure=None, college=None, involvement=Involvement.MAILING_LIST, on=None):
+def enrol(
+    cpts,
+    *,
+    by,
+    professional=None,
+    structure=None,
+    college=None,
+    involvement=Involvement.MAILING_LIST,
+    on=None,
+    card_existed=False,
+):
     """The coordinator adds a member directly (e.g. from an import): request and acceptance at once."""
     with transaction.atomic():
         membership = request_membership(
-            cpts, professional=professional, structure=structure, college=college, involvement=involvement
+            cpts,
+            professional=professional,
+            structure=structure,
+            college=college,
+            involvement=involvement,
+            card_existed=card_existed,
         )
         membership.accept(by=by, on=on)
     return membership
-
-
-def open_membership_of(cpts, *, professional=None, structure=None):
-    member = {"professional": professional} if professional is not None else {"structure": structure}
-    open_statuses = [MembershipStatus.REQUESTED, MembershipStatus.ACTIVE]
-    return Membership.objects.for_cpts(cpts).filter(status__in=open_statuses, **member).first()

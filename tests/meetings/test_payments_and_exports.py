@@ -43,7 +43,7 @@ def test_the_csv_payment_list_parses_back(cpts, coordinator, paid):
     response = verified_client(coordinator).get(
         reverse("meetings_payments_export", args=[cpts.slug, "csv"]), {"annee": YEAR}
     )
-    content = response.content.decode("utf-8")
+    content = response.getvalue().decode("utf-8")  # streamed
     assert content.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
     assert rows[0] == [

@@ -12,6 +12,7 @@ from maillon.core import services
 from maillon.core.access import require_cpts_role
 from maillon.core.models import CptsRoleKind
 
+from ..space import add_errors
 from .forms import InviteForm
 
 
@@ -33,14 +34,6 @@ def invite(request, cpts_slug):
         "expiry_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
     }
     return render(request, "accounts/invite.html", context)
-
-
-def add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def success_message(invitation) -> str:

@@ -11,6 +11,7 @@ from maillon.territories.models import TerritoryCommune
 from maillon.territories.selectors import cpts_territory
 
 from ..public_views.common import breadcrumb
+from ..space import is_coordinator
 from .display import lifecycle_rows, stepper
 
 RECENT_CHANGES = 10
@@ -34,10 +35,6 @@ def recent_territory_events(cpts, limit=RECENT_CHANGES) -> list[TerritoryEvent]:
         for row in rows.filter(valid_to__isnull=False).order_by("-valid_to")[:limit]
     ]
     return sorted(entries + exits, key=lambda event: event.date, reverse=True)[:limit]
-
-
-def is_coordinator(request) -> bool:
-    return request.cpts_role == CptsRoleKind.COORDINATOR or request.user.is_superuser
 
 
 def cpts_dashboard(request, cpts_slug):

@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from maillon.core.access import require_cpts_role
 from maillon.core.models import CptsRoleKind, CptsStatus
 from maillon.territories.services import record_step
 
-from ..public_views.common import breadcrumb
+from ..space import space_breadcrumb
 from .display import lifecycle_rows, stepper
 from .forms import LifecycleStepForm
 
@@ -39,10 +38,9 @@ def cpts_lifecycle(request, cpts_slug):
         "lifecycle": lifecycle_rows(cpts, steps),
         "stepper": stepper(cpts),
         "title": f"Étapes de la {cpts.name}",
-        "breadcrumb_data": breadcrumb(
+        "breadcrumb_data": space_breadcrumb(
+            cpts,
             "Étapes",
-            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
         ),
     }
     return render(request, "www/cpts/lifecycle.html", context)

@@ -27,7 +27,8 @@ from maillon.territories.services import (
 )
 from maillon.territories.taille import taille_for_population
 
-from ..public_views.common import breadcrumb, is_htmx, vary_on_htmx
+from ..public_views.common import is_htmx, vary_on_htmx
+from ..space import space_breadcrumb
 from .forms import COMMUNE_CODE, TerritoryForm
 
 PICKER_LIMIT = 10
@@ -180,10 +181,9 @@ def editor_context(request, form, draft, query):
         "preview_url": reverse("cpts_territory_preview", args=[cpts.slug]),
         "edit_url": reverse("cpts_territory_edit", args=[cpts.slug]),
         "title": f"Territoire de la {cpts.name}",
-        "breadcrumb_data": breadcrumb(
+        "breadcrumb_data": space_breadcrumb(
+            cpts,
             "Territoire",
-            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
         ),
     }
 

@@ -2,33 +2,12 @@
 
 from django.urls import reverse
 
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind
+from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
 
-from ..public_views.common import breadcrumb
-
-
-def require_member(request):
-    """404, as for a CPTS that does not exist, unless the user has a role in this CPTS."""
-    require_cpts_role(request)
+__all__ = ["add_errors", "is_coordinator", "posted_id", "require_coordinator", "require_member"]
 
 
-def require_coordinator(request):
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
-
-
-def is_coordinator(request) -> bool:
-    return request.cpts_role == CptsRoleKind.COORDINATOR or request.user.is_superuser
-
-
-def governance_breadcrumb(cpts, current: str, *links: tuple[str, str]) -> dict:
-    """CPTS › Espace membres › Gouvernance › … › current page."""
-    return breadcrumb(
-        current,
-        (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-        ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
-        *links,
-    )
+governance_breadcrumb = space_breadcrumb
 
 
 def elections_link(cpts) -> tuple[str, str]:
@@ -37,21 +16,6 @@ def elections_link(cpts) -> tuple[str, str]:
 
 def assemblies_link(cpts) -> tuple[str, str]:
     return ("Assemblées générales", reverse("governance_assemblies", args=[cpts.slug]))
-
-
-def posted_id(value) -> int:
-    """A posted primary key; 0 (found nowhere, so 404) when it is not a number."""
-    value = str(value or "")
-    return int(value) if value.isascii() and value.isdigit() else 0
-
-
-def add_errors(form, error):
-    """Put a model's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 def member_label(membership) -> str:

@@ -2,27 +2,11 @@
 
 from django.urls import reverse
 
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind
 from maillon.members.models import Membership
 
-from ..governance_views.common import add_errors, posted_id
-from ..public_views.common import breadcrumb
+from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
 
-__all__ = ["add_errors", "posted_id"]
-
-
-def require_member(request):
-    """404, as for a CPTS that does not exist, unless the user has a role in this CPTS."""
-    require_cpts_role(request)
-
-
-def require_coordinator(request):
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
-
-
-def is_coordinator(request) -> bool:
-    return request.cpts_role == CptsRoleKind.COORDINATOR or request.user.is_superuser
+__all__ = ["add_errors", "is_coordinator", "posted_id", "require_coordinator", "require_member"]
 
 
 def my_membership(request):
@@ -39,14 +23,7 @@ def my_membership(request):
     )
 
 
-def meetings_breadcrumb(cpts, current: str, *links: tuple[str, str]) -> dict:
-    """CPTS › Espace membres › … › current page."""
-    return breadcrumb(
-        current,
-        (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-        ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
-        *links,
-    )
+meetings_breadcrumb = space_breadcrumb
 
 
 def meetings_link(cpts) -> tuple[str, str]:

@@ -2,18 +2,13 @@
 the amount and the amount paid (capped), with the full IBAN — shown here only, journaled.
 Exports: CSV (UTF-8 with BOM, `;`) and XLSX, journaled too."""
 
-import csv
-import io
-
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from maillon.core import journal
 from maillon.meetings import services
 
-from ..members_views.directory.export import XLSX_TYPE, neutralise
+from ..spreadsheets import FORMATS, csv_response, xlsx_response
 from .common import meetings_breadcrumb, require_coordinator
 
 HEADERS = [
@@ -26,7 +21,6 @@ HEADERS = [
     "Montant plafonné (€)",
 ]
 EXPORTED_FIELDS = ["member.name", "payment_details.iban", "payment_details.holder_name", "time_entries.hours"]
-FORMATS = {"csv", "xlsx"}
 
 
 def row_values(row) -> list:
@@ -71,15 +65,6 @@ def meetings_payments(request, cpts_slug):
     return render(request, "meetings/payments.html", context)
 
 
-def csv_text(value) -> str:
-    return str(value).replace(".", ",") if not isinstance(value, str) else value
-
-
-def xlsx_value(value):
-    """openpyxl refuses control characters: drop them."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def meetings_payments_export(request, cpts_slug, fmt):
     require_coordinator(request)
     if fmt not in FORMATS:
@@ -91,25 +76,7 @@ def meetings_payments_export(request, cpts_slug, fmt):
     rows = services.payment_list(cpts, year)
     services.journal_export(cpts=cpts, what=f"payments-{year}", fields=EXPORTED_FIELDS, count=len(rows), fmt=fmt)
     filename = f"indemnites-{cpts.slug}-{year}"
+    values = [row_values(row) for row in rows]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(HEADERS)
-        for row in rows:
-            writer.writerow([csv_text(neutralise(value)) for value in row_values(row)])
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = f"Indemnités {year}"
-        sheet.append(HEADERS)
-        for row in rows:
-            sheet.append([xlsx_value(neutralise(value)) for value in row_values(row)])
-        for column in "DEFG":
-            for cell in sheet[column][1:]:
-                cell.number_format = "0.00"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        return csv_response(HEADERS, values, filename)
+    return xlsx_response(HEADERS, values, filename, sheet_title=f"Indemnités {year}")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.members.models import OPEN_STATUSES, College
 
-from .common import members_link, require_coordinator, space_breadcrumb
+from .common import members_link, posted_id, require_coordinator, space_breadcrumb
 from .forms import CollegeForm
 
 DUPLICATE = "Nom du collège : un collège de ce nom existe déjà dans cette CPTS."
@@ -48,12 +48,6 @@ def delete_college(request, college) -> None:
         )
     else:
         messages.success(request, f"Collège « {college.name} » supprimé.")
-
-
-def posted_id(value) -> int:
-    """A posted primary key; 0 (found nowhere, so 404) when it is not a number."""
-    value = str(value or "")
-    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def members_colleges(request, cpts_slug):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from dsfr.utils import dsfr_input_class_attr
 
 from maillon.core.identifiers import compact, validate_adeli, validate_finess, validate_rpps, validate_siret
-from maillon.core.phones import normalize_phone
 from maillon.territories.models import Commune
 
 from ...public_views.forms import MaillonForm
@@ -88,10 +87,6 @@ def not_in_future(value, label):
     if value and value > timezone.localdate():
         raise ValidationError(f"{label} : la date ne peut pas être dans le futur.")
     return value
-
-
-def clean_phone(value: str, label: str = "Téléphone") -> str:
-    return normalize_phone(value, label)
 
 
 def clean_identifier(value: str, validator) -> str | None:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from maillon.core.phones import normalize_phone
 from maillon.members.models import College, Involvement, Language
 from maillon.members.professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
 
@@ -15,7 +16,6 @@ from .fields import (
     CommunePickForm,
     clean_adeli,
     clean_finess,
-    clean_phone,
     clean_rpps,
     clean_siret,
     clean_skills,
@@ -120,7 +120,7 @@ class JoinBaseForm(CommunePickForm):
         return bool(str(self.data.get(self.add_prefix("website"), "")).strip())
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone", ""))
+        return normalize_phone(self.cleaned_data.get("phone", ""))
 
 
 class ProfessionalJoinForm(JoinBaseForm, PracticeFieldsMixin):
@@ -186,7 +186,7 @@ class ProfessionalJoinForm(JoinBaseForm, PracticeFieldsMixin):
         return clean_adeli(self.cleaned_data.get("adeli", ""))
 
     def clean_place_phone(self):
-        return clean_phone(self.cleaned_data.get("place_phone", ""), "Téléphone du cabinet")
+        return normalize_phone(self.cleaned_data.get("place_phone", ""), "Téléphone du cabinet")
 
     def clean(self):
         cleaned = super().clean()
@@ -243,7 +243,7 @@ class StructureJoinForm(JoinBaseForm):
         return clean_siret(self.cleaned_data.get("siret", ""))
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone", ""), "Téléphone de contact")
+        return normalize_phone(self.cleaned_data.get("phone", ""), "Téléphone de contact")
 
     def clean(self):
         cleaned = super().clean()
@@ -413,7 +413,7 @@ class CardForm(AdhesionForm, PracticeFieldsMixin):
     field_order = ["email", "phone", "skills", "languages", "accepts_new_patients", "takes_part_in_snp"]
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone", ""))
+        return normalize_phone(self.cleaned_data.get("phone", ""))
 
 
 class PlaceForm(CommunePickForm):
@@ -426,7 +426,7 @@ class PlaceForm(CommunePickForm):
     field_order = ["place_id", "address", "commune_query", "commune", "phone", "mssante_email", "is_main"]
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone", ""), "Téléphone du lieu")
+        return normalize_phone(self.cleaned_data.get("phone", ""), "Téléphone du lieu")
 
 
 class BasePlaceFormSet(forms.BaseFormSet):

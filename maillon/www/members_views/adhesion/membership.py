@@ -15,7 +15,7 @@ from maillon.members.models import Membership, MembershipStatus, PracticePlace
 
 from .common import add_errors, members_link, require_coordinator, space_breadcrumb
 from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, RefuseForm
-from .writes import can_invite, card_existed_before, invite_professional, set_fee, set_placement
+from .writes import can_invite, invite_professional, set_fee, set_placement
 
 # What the page shows of the member, for the journal.
 SHOWN_FIELDS = {
@@ -131,7 +131,7 @@ def render_page(request, membership, forms, posted=None):
         "membership": membership,
         "member": membership.member,
         "kind": kind,
-        "existing_card": membership.status == MembershipStatus.REQUESTED and card_existed_before(membership),
+        "existing_card": membership.status == MembershipStatus.REQUESTED and membership.card_existed,
         "events": list(membership.events.all()),
         "fees": sorted(membership.fees.all(), key=lambda fee: fee.year, reverse=True),
         "forms": forms,

@@ -16,12 +16,6 @@ from maillon.core.services import invite
 from maillon.members.models import Fee, Membership, MembershipStatus, PracticePlace, Professional, Structure
 from maillon.members.services import request_membership
 
-
-def card_existed_before(membership) -> bool:
-    """Whether the request reused a card already on the platform (left untouched by the public form)."""
-    return membership.card_existed
-
-
 # --- Public requests -----------------------------------------------------------------
 
 

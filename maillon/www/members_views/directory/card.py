@@ -7,7 +7,7 @@ from django.urls import reverse
 from maillon.core import journal
 from maillon.core.access import require_cpts_role
 
-from ...public_views.common import breadcrumb
+from ...space import space_breadcrumb
 from .display import CARD_FIELDS, involvement_label, language_names, profession_label, professional_or_404
 
 
@@ -28,10 +28,9 @@ def members_card(request, cpts_slug, pk):
         "languages": language_names(professional),
         "is_me": request.user.is_authenticated and professional.user_id == request.user.pk,
         "title": f"{professional} — Annuaire — {cpts.name}",
-        "breadcrumb_data": breadcrumb(
+        "breadcrumb_data": space_breadcrumb(
+            cpts,
             str(professional),
-            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
             ("Annuaire", directory_url),
         ),
     }

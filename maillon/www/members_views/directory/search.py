@@ -19,7 +19,8 @@ from maillon.members.selectors import directory_professionals, distance_of
 from maillon.territories.selectors import cpts_territory
 
 from ...cpts_views.dashboard import is_coordinator
-from ...public_views.common import breadcrumb, is_htmx, vary_on_htmx
+from ...public_views.common import is_htmx, vary_on_htmx
+from ...space import space_breadcrumb
 from .display import LIST_FIELDS, map_points
 from .forms import DirectoryForm, commune_label, commune_suggestions
 
@@ -116,10 +117,9 @@ def members_directory(request, cpts_slug):
     context |= {
         "territory": cpts_territory(cpts),
         "title": f"Annuaire — {cpts.name}",
-        "breadcrumb_data": breadcrumb(
+        "breadcrumb_data": space_breadcrumb(
+            cpts,
             "Annuaire",
-            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
         ),
     }
     return vary_on_htmx(render(request, "members/directory/directory.html", context))

@@ -1,14 +1,13 @@
 """The members dashboard of a CPTS: adherents by profession, like the national table."""
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core.access import require_cpts_role
 from maillon.members.figures import cpts_table, quarter_ends, trend
 from maillon.members.models import Membership
 
-from ...public_views.common import breadcrumb
+from ...space import space_breadcrumb
 
 
 def members_figures(request, cpts_slug):
@@ -23,10 +22,9 @@ def members_figures(request, cpts_slug):
         "trend": points,
         "trend_max": max((point.total for point in points), default=0) or 1,
         "title": f"Adhérents — {cpts.name}",
-        "breadcrumb_data": breadcrumb(
+        "breadcrumb_data": space_breadcrumb(
+            cpts,
             "Adhérents en chiffres",
-            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
         ),
     }
     return render(request, "members/figures/cpts.html", context)

@@ -8,13 +8,12 @@ one. All or nothing: see maillon/members/imports.py.
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from maillon.core.access import require_cpts_role
 from maillon.core.models import CptsRoleKind
 from maillon.members import imports
 
-from ...public_views.common import breadcrumb
+from ...space import space_breadcrumb
 from . import pending
 from .forms import MAX_UPLOAD_BYTES, ImportUploadForm
 
@@ -57,10 +56,9 @@ def page_context(request, **extra):
         "required": imports.REQUIRED_KEYS,
         "max_megabytes": MAX_UPLOAD_BYTES // (1024 * 1024),
         "max_rows": imports.MAX_ROWS,
-        "breadcrumb_data": breadcrumb(
+        "breadcrumb_data": space_breadcrumb(
+            cpts,
             "Importer des membres",
-            (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
-            ("Espace membres", reverse("cpts_dashboard", args=[cpts.slug])),
         ),
         **extra,
     }
