@@ -36,19 +36,11 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
 from maillon.core import journal
+from maillon.core.missions import Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.members.models import Membership
 
 QUARTER = Decimal("0.25")
-
-
-class Mission(models.IntegerChoices):
-    ACCESS = 1, "1 — Accès aux soins"
-    PATHWAYS = 2, "2 — Parcours pluriprofessionnels"
-    PREVENTION = 3, "3 — Prévention"
-    CRISIS = 4, "4 — Crises sanitaires graves"
-    QUALITY = 5, "5 — Qualité et pertinence des soins"
-    SUPPORT = 6, "6 — Accompagnement des professionnels"
 
 
 def validate_quarter_hours(value):

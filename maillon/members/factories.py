@@ -15,6 +15,7 @@ from .models import (
     Membership,
     MembershipEvent,
     MembershipStatus,
+    MissionParticipation,
     PracticePlace,
     Professional,
     RecipientStatus,
@@ -117,6 +118,14 @@ class MembershipEventFactory(factory.django.DjangoModelFactory):
     from_status = MembershipStatus.REQUESTED
     to_status = MembershipStatus.ACTIVE
     by = factory.SubFactory(UserFactory)
+
+
+class MissionParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MissionParticipation
+
+    membership = factory.SubFactory(MembershipFactory)
+    mission = 1
 
 
 class FeeFactory(factory.django.DjangoModelFactory):

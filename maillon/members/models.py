@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.identifiers import compact, validate_adeli, validate_finess, validate_rpps, validate_siret
+from maillon.core.missions import Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.territories.models import Commune, normalize_name
 
@@ -238,6 +239,25 @@ class MembershipQuerySet(CptsOwnedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def matching(self, *, colleges=(), professions=(), missions=(), involvements=()):
+        """The adhesions matching every given criterion (collège ids, profession codes,
+        mission numbers, involvement levels); an empty criterion means « all »."""
+        queryset = self
+        if colleges:
+            queryset = queryset.filter(college_id__in=colleges)
+        if professions:
+            queryset = queryset.filter(professional__profession__in=professions)
+        if missions:
+            # Exists keeps one row per adhesion taking part in several of the missions.
+            queryset = queryset.filter(
+                models.Exists(
+                    MissionParticipation.objects.filter(membership=models.OuterRef("pk"), mission__in=missions)
+                )
+            )
+        if involvements:
+            queryset = queryset.filter(involvement__in=involvements)
+        return queryset
+
     def active_on(self, date):
         return (
             self.filter(joined_on__lte=date)
@@ -365,6 +385,26 @@ class MembershipEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class MissionParticipation(JournaledModel):
+    """A mission of the CPTS an adherent takes part in (selections for meetings and mailings)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="missions")
+    mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices)
+
+    class Meta:
+        verbose_name = "participation à une mission"
+        verbose_name_plural = "participations aux missions"
+        ordering = ["membership", "mission"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "mission"], name="one_participation_per_membership_and_mission"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_mission_display()
 
 
 class Fee(JournaledModel):

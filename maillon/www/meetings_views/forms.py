@@ -7,7 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from maillon.meetings.models import Mission, compact_iban, validate_iban, validate_quarter_hours
+from maillon.core.missions import Mission
+from maillon.meetings.models import compact_iban, validate_iban, validate_quarter_hours
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
 
