@@ -35,7 +35,10 @@ demo: db
 
 setup: venv assets demo
 
+# The site and one background worker (e-mails, scheduled jobs); Ctrl-C stops both.
 run: setup
+	$(MANAGE) db_worker --queue-name "*" & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv var

@@ -138,7 +138,9 @@ def new_professional(n, profession, specialty, rng):
         accepts_new_patients=rng.random() < 0.2,
         takes_part_in_snp=rng.random() < 0.2,
     )
-    professional.search_text = professional.build_search_text()  # bulk_create skips save()
+    # bulk_create skips save(), which fills the search columns.
+    professional.search_text = professional.build_search_text()
+    professional.skills_search = normalize_name(professional.skills)
     return professional
 
 

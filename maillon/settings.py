@@ -39,11 +39,15 @@ INSTALLED_APPS = [
     "django.forms",  # after dsfr, so its widget templates win
     "widget_tweaks",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "maillon.core",
     "maillon.territories",
     "maillon.members",
     "maillon.governance",
     "maillon.meetings",
+    "maillon.contracts",
+    "maillon.mt",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
@@ -195,3 +199,18 @@ MAILLON_TOTP_ENROLMENT_LINK_TIMEOUT = env.int("MAILLON_TOTP_ENROLMENT_LINK_TIMEO
 # sociale, year → euros (JSON in the environment). A year absent uses the latest known
 # value, shown "à confirmer" (DOMAIN.md §1: 43 992 € in 2023, to confirm).
 MAILLON_ANNUAL_INDEMNITY_CAP = env.json("MAILLON_ANNUAL_INDEMNITY_CAP", default={2023: 43_992})
+
+# ACI contract: how many days ahead a mission deadline or a crisis-plan due date is flagged.
+MAILLON_DUE_WARNING_DAYS = env.int("MAILLON_DUE_WARNING_DAYS", default=60)
+
+# Médecin traitant desk (mission 1): days a proposal waits for the doctor's answer before it
+# expires; how long a patient's private link stays valid; days a closed registration is
+# kept before its personal data is deleted (DOMAIN.md §7: health data).
+MAILLON_MT_PROPOSAL_EXPIRY_DAYS = env.int("MAILLON_MT_PROPOSAL_EXPIRY_DAYS", default=15)
+MAILLON_MT_LINK_MAX_AGE_DAYS = env.int("MAILLON_MT_LINK_MAX_AGE_DAYS", default=180)
+MAILLON_MT_RETENTION_DAYS = env.int("MAILLON_MT_RETENTION_DAYS", default=365)
+
+# Background tasks (Django's tasks API, backport): e-mails and scheduled jobs run in
+# `manage.py db_worker` processes, as many as wanted, sharing the database queue. Tests
+# run them inline (ImmediateBackend).
+TASKS = {"default": {"BACKEND": env.str("MAILLON_TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}

@@ -15,6 +15,7 @@ SAMPLE_KWARGS = {
     "pk": 1,
     "path": "www/maillon.css",
     "fmt": "csv",
+    "year": 1,
 }
 
 

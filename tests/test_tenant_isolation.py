@@ -14,14 +14,14 @@ from django.urls import reverse
 from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import ApiToken
 from maillon.members.models import Membership, Professional, Structure
-from maillon.territories.factories import TerritoryRoleFactory
+from maillon.territories.factories import DepartementFactory, TerritoryRoleFactory
 from maillon.territories.models import TerritoryCommune
 
 from .conftest import verified_client
 from .urlwalk import api_operations, site_routes
 
 # Public pages of a CPTS: anyone may read them or ask to join.
-PUBLIC_CPTS_ROUTES = {"cpts_detail", "members_join", "members_unsubscribe"}
+PUBLIC_CPTS_ROUTES = {"cpts_detail", "members_join", "members_unsubscribe", "mt_register"}
 
 
 def _member_of(cpts):
@@ -42,12 +42,39 @@ def _mailing_of(cpts):
     return MailingRecipientFactory(mailing__cpts=cpts).mailing
 
 
+def _report_contract_of(cpts):
+    """The CPTS's ACI (one per CPTS here: the dialogue de gestion's routes share it)."""
+    from maillon.contracts.factories import ContractFactory
+    from maillon.contracts.models import Contract
+
+    return Contract.objects.filter(cpts=cpts).first() or ContractFactory(cpts=cpts)
+
+
+def _report_of(cpts):
+    """A sent version of the dialogue de gestion report of year 1."""
+    from maillon.contracts.report import send_report
+
+    contract = _report_contract_of(cpts)
+    return contract.reports.filter(contract_year=1).first() or send_report(contract, 1, by=None)
+
+
+def _indicator_value_of(cpts):
+    """A value with its justificatif, of an indicator of the CPTS's ACI (the ACI pages and API)."""
+    from django.core.files.base import ContentFile
+
+    from maillon.contracts.factories import IndicatorValueFactory
+
+    document = ContentFile(b"%PDF-1.7\n", name="justificatif.pdf")
+    return IndicatorValueFactory(indicator__contract=_report_contract_of(cpts), document=document)
+
+
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
 # CPTS to name in the URL: the test then proves that object is out of reach.
 # `{route or API path: {parameter: function(cpts) -> value}}`.
 ROUTE_OBJECTS = {
     "members_card": {"pk": lambda cpts: _member_of(cpts).professional_id},
     "members_vcard": {"pk": lambda cpts: _member_of(cpts).professional_id},
+    "members_structure_vcard": {"pk": lambda cpts: _structure_member_of(cpts).structure_id},
     "members_membership": {"pk": lambda cpts: _member_of(cpts).pk},
     "members_mailing": {"pk": lambda cpts: _mailing_of(cpts).pk},
     "members_directory_export": {"fmt": lambda cpts: "csv"},
@@ -71,10 +98,54 @@ ROUTE_OBJECTS = {
     "meetings_meeting": {
         "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
     },
+    "meetings_meeting_edit": {
+        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
+    },
+    "meetings_meeting_delete": {
+        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
+    },
+    "meetings_time_edit": {
+        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.TimeEntryFactory(cpts=cpts).pk
+    },
     "meetings_payments_export": {"fmt": lambda cpts: "csv"},
     "meetings_statement": {"pk": lambda cpts: _member_of(cpts).pk},
+    "meetings_statement_export": {"pk": lambda cpts: _member_of(cpts).pk, "fmt": lambda cpts: "pdf"},
+    # The dialogue de gestion (issue 4).
+    "contracts_report": {"year": lambda cpts: _report_contract_of(cpts) and 1},
+    "contracts_report_download": {"pk": lambda cpts: _report_of(cpts).pk, "fmt": lambda cpts: "pdf"},
+    "/cpts/{cpts_id}/aci/years/{year}/report": {"year": lambda cpts: _report_contract_of(cpts) and 1},
+    "/cpts/{cpts_id}/aci/years/{year}/report/versions": {"year": lambda cpts: _report_of(cpts) and 1},
+    "/cpts/{cpts_id}/aci/reports/{report_id}": {"report_id": lambda cpts: _report_of(cpts).pk},
+    "/cpts/{cpts_id}/aci/years/{year}/report/send": {"year": lambda cpts: _report_contract_of(cpts) and 1},
+    # The ACI pages and API (issue 4).
+    "contracts_indicator_document": {"pk": lambda cpts: _indicator_value_of(cpts).pk},
+    "/cpts/{cpts_id}/aci/years/{year}/funding": {"year": lambda cpts: _report_contract_of(cpts) and 1},
+    "/cpts/{cpts_id}/aci/indicators/{indicator_id}/values": {
+        "indicator_id": lambda cpts: _indicator_value_of(cpts).indicator_id
+    },
     "/cpts/{cpts_id}/members/{membership_id}": {"membership_id": lambda cpts: _member_of(cpts).pk},
+    "/cpts/{cpts_id}/meetings/{meeting_id}": {
+        "meeting_id": lambda cpts: (
+            __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/time-entries/{entry_id}/validate": {
+        "entry_id": lambda cpts: (
+            __import__("maillon.meetings.factories").meetings.factories.TimeEntryFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/time-entries/{entry_id}/reject": {
+        "entry_id": lambda cpts: (
+            __import__("maillon.meetings.factories").meetings.factories.TimeEntryFactory(cpts=cpts).pk
+        )
+    },
     "/cpts/{cpts_id}/structures/{structure_id}": {"structure_id": lambda cpts: _structure_member_of(cpts).structure_id},
+    # The médecin traitant desk (issue 5): a patient, a proposal and a run of the victim CPTS.
+    "mt_patient": {"pk": lambda cpts: __import__("maillon.mt.factories").mt.factories.PatientFactory(cpts=cpts).pk},
+    "mt_proposal": {
+        "pk": lambda cpts: __import__("maillon.mt.factories").mt.factories.ProposalFactory(patient__cpts=cpts).pk
+    },
+    "mt_run": {"pk": lambda cpts: __import__("maillon.mt.factories").mt.factories.MatchingRunFactory(cpts=cpts).pk},
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -96,6 +167,16 @@ SAMPLE_BODIES = {
         "commune": "78646",
     },
     ("PATCH", "/cpts/{cpts_id}/structures/{structure_id}"): {"involvement": "mission", "action": "leave"},
+    ("POST", "/cpts/{cpts_id}/time-entries"): {"date": "2025-03-04", "hours": "1.5"},
+    ("POST", "/cpts/{cpts_id}/time-entries/{entry_id}/reject"): {"reason": "Hors mission"},
+    ("POST", "/cpts/{cpts_id}/aci/indicators/{indicator_id}/values"): {"contract_year": 1, "value": "3"},
+    ("POST", "/cpts/{cpts_id}/aci/spending"): {
+        "contract_year": 1,
+        "category": "tools",
+        "label": "Logiciel",
+        "amount": "10.00",
+        "spent_on": "2025-01-02",
+    },
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]
@@ -108,7 +189,9 @@ def make_user(role, other_cpts):
     elif role == "member_elsewhere":
         CptsRoleFactory(user=user, cpts=other_cpts)
     elif role in {"observer", "authority", "sas_regulator"}:
-        TerritoryRoleFactory(user=user, role=role)
+        # Over a département where the CPTS under test has no commune: the observers and
+        # authorities of its own territory read its ACI (tests/contracts/test_pages_access.py).
+        TerritoryRoleFactory(user=user, role=role, departement=DepartementFactory(code="75", name="Paris"))
     return user
 
 

@@ -22,6 +22,7 @@ from maillon.core.models import CptsRoleKind
 from maillon.members import imports, services
 from maillon.members.models import (
     College,
+    Involvement,
     Membership,
     MembershipStatus,
     PracticePlace,
@@ -135,7 +136,9 @@ def member_queryset(cpts):
         Membership.objects.for_cpts(cpts)
         .filter(professional__isnull=False)
         .select_related("professional", "college")
-        .prefetch_related(Prefetch("professional__practice_places", queryset=places), "professional__languages")
+        .prefetch_related(
+            Prefetch("professional__practice_places", queryset=places), "professional__languages", "missions"
+        )
     )
 
 
@@ -172,6 +175,9 @@ def list_members(
     status: Annotated[MembershipStatus | None, Query(description="État de l'adhésion")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Nom, compétence, ou numéro RPPS / ADELI")] = None,
     college: Annotated[int | None, Query(description="Identifiant d'un collège")] = None,
+    mission: Annotated[
+        list[int] | None, Query(description="Numéro(s) de mission (1 à 6) : participe à l'une d'elles")
+    ] = None,
     page: PageNumber = 1,
     page_size: PageSize = PAGE_SIZE,
 ):
@@ -192,6 +198,12 @@ def list_members(
         memberships = memberships.filter(search_filter(q))
     if college is not None:
         memberships = memberships.filter(college_id=college)
+    if mission:
+        try:
+            missions = services.clean_missions(mission, label="mission")
+        except DjangoValidationError as error:
+            return validation_error_response(["query", "mission"], error.messages)
+        memberships = memberships.matching(missions=missions)
     items, count = page_of(
         memberships.order_by("professional__last_name", "professional__first_name", "pk"), page, page_size
     )
@@ -218,7 +230,11 @@ def get_member(request, cpts_id: int, membership_id: int):
     cpts, is_coordinator = access(request, cpts_id)
     membership = get_membership(cpts, membership_id, is_coordinator)
     journal_read(cpts, membership.professional)
-    return member_detail_dict(membership)
+    return detail_of(membership)
+
+
+def detail_of(membership):
+    return {**member_detail_dict(membership), "missions": services.missions_of(membership)}
 
 
 # Column keys of the import → fields of MemberIn, to place errors.
@@ -240,7 +256,9 @@ def record_of(payload: MemberIn, college) -> dict[str, str]:
         "address": payload.address,
         "commune_code": payload.commune,
         "college": college.name if college else "",
-        "involvement": payload.involvement,
+        # Unsaid, it is implied by the missions (as in the import), else the mailing list.
+        "involvement": payload.involvement if "involvement" in payload.model_fields_set else "",
+        "missions": ", ".join(str(number) for number in payload.missions),
         "skills": ", ".join(payload.skills),
         "languages": ", ".join(payload.languages),
         "accepts_new_patients": yes_no[payload.accepts_new_patients],
@@ -274,17 +292,24 @@ def create_member(request, cpts_id: int, payload: MemberIn):
             raise HttpError(409, " ".join(error.messages)) from error
     if "error" in result:
         return result["error"]
-    return Status(201, member_detail_dict(get_membership(cpts, membership.pk, True)))
+    return Status(201, detail_of(get_membership(cpts, membership.pk, True)))
 
 
 def apply_changes(membership, payload, cpts, *, by):
-    """Collège and involvement, then the state transition, through the model's methods."""
+    """Collège, involvement and missions, then the state transition, through the model's methods."""
     sent = payload.model_fields_set
     if "college_id" in sent:
         membership.college = college_of(cpts, payload.college_id)
     if "involvement" in sent and payload.involvement:
         membership.involvement = payload.involvement
     membership.save()
+    if payload.missions is not None or "involvement" in sent:
+        # Checked even when only the involvement changes: a mailing-list adherent has no mission.
+        missions = payload.missions if payload.missions is not None else services.missions_of(membership)
+        try:
+            services.set_missions(membership, missions)
+        except DjangoValidationError as error:
+            raise Invalid("missions", error.messages) from error
     try:
         if payload.action == "accept":
             membership.accept(by=by, on=payload.on)
@@ -315,7 +340,7 @@ def update_member(request, cpts_id: int, membership_id: int, payload: Membership
         apply_changes(membership, payload, cpts, by=request.auth)
     if "error" in result:
         return result["error"]
-    return member_detail_dict(get_membership(cpts, membership_id, True))
+    return detail_of(get_membership(cpts, membership_id, True))
 
 
 # --- Structures ---------------------------------------------------------------------
@@ -331,6 +356,7 @@ def structure_memberships(cpts, is_coordinator):
         .filter(structure__isnull=False)
         .exclude(Exists(newer))
         .select_related("structure__commune", "college")
+        .prefetch_related("missions")
     )
     return visible(memberships, is_coordinator)
 
@@ -370,7 +396,11 @@ def list_structures(
     items, count = page_of(memberships.order_by("structure__name", "pk"), page, page_size)
     # A structure's contacts may name a person (a pharmacist's pharmacy): journaled like the members.
     journal_read(cpts, object_type="members.Structure", note=f"liste de {len(items)} structures (page {page})")
-    return {"items": [structure_dict(membership) for membership in items], "count": count}
+    return {"items": [structure_out(membership) for membership in items], "count": count}
+
+
+def structure_out(membership):
+    return {**structure_dict(membership), "missions": services.missions_of(membership)}
 
 
 def get_structure_membership(cpts, structure_id, is_coordinator):
@@ -391,7 +421,7 @@ def get_structure(request, cpts_id: int, structure_id: int):
     cpts, is_coordinator = access(request, cpts_id)
     membership = get_structure_membership(cpts, structure_id, is_coordinator)
     journal_read(cpts, membership.structure, object_type="members.Structure")
-    return structure_dict(membership)
+    return structure_out(membership)
 
 
 def checked_numbers(payload):
@@ -442,6 +472,13 @@ def new_structure(payload, finess, siret):
     return structure
 
 
+def involvement_of(payload):
+    """Unsaid, the involvement is implied by the missions (as for the members), else the mailing list."""
+    if payload.missions and "involvement" not in payload.model_fields_set:
+        return Involvement.MISSION
+    return payload.involvement
+
+
 @router.post(
     "/cpts/{cpts_id}/structures",
     response={201: StructureOut, 409: MessageOut, **ERRORS},
@@ -461,12 +498,18 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
         finess, siret = checked_numbers(payload)
         structure = existing_structure(finess, siret) or new_structure(payload, finess, siret)
         try:
-            services.enrol(cpts, by=request.auth, structure=structure, college=college, involvement=payload.involvement)
+            membership = services.enrol(
+                cpts, by=request.auth, structure=structure, college=college, involvement=involvement_of(payload)
+            )
         except (DjangoValidationError, IntegrityError) as error:
             raise HttpError(409, services.ALREADY_MEMBER) from error
+        try:
+            services.set_missions(membership, payload.missions)
+        except DjangoValidationError as error:
+            raise Invalid("missions", error.messages) from error
     if "error" in result:
         return result["error"]
-    return Status(201, structure_dict(get_structure_membership(cpts, structure.pk, True)))
+    return Status(201, structure_out(get_structure_membership(cpts, structure.pk, True)))
 
 
 @router.patch(
@@ -484,4 +527,4 @@ def update_structure(request, cpts_id: int, structure_id: int, payload: Membersh
         apply_changes(membership, payload, cpts, by=request.auth)
     if "error" in result:
         return result["error"]
-    return structure_dict(get_structure_membership(cpts, structure_id, True))
+    return structure_out(get_structure_membership(cpts, structure_id, True))

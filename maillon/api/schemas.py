@@ -261,7 +261,12 @@ class MemberOut(MembershipOut):
     professional: ProfessionalOut
 
 
+def mission_numbers(**kwargs):
+    return Field(description="Numéros des missions de la CPTS (1 à 6) auxquelles l'adhérent participe.", **kwargs)
+
+
 class MemberDetailOut(MemberOut):
+    missions: list[int] = mission_numbers()
     leave_reason: str
     fees: list[FeeOut]
     events: list[EventOut]
@@ -289,6 +294,11 @@ class MemberIn(Schema):
     )
     college_id: int | None = None
     involvement: Involvement = Involvement.MAILING_LIST
+    missions: list[int] = Field(
+        default_factory=list,
+        max_length=6,
+        description="Numéros des missions (1 à 6) ; sans implication précisée, l'adhérent « participe à une mission ».",
+    )
     skills: list[Text100] = Field(default_factory=list, max_length=50)
     languages: list[Annotated[str, StringConstraints(max_length=8)]] = Field(default_factory=list, max_length=30)
     accepts_new_patients: bool = False
@@ -300,6 +310,11 @@ class MembershipPatchIn(Schema):
 
     college_id: int | None = None
     involvement: Involvement | None = None
+    missions: list[int] | None = Field(
+        None,
+        max_length=6,
+        description="Remplace les missions (1 à 6) ; [] les retire. Seulement pour « mission » ou « project_lead ».",
+    )
     action: Literal["accept", "refuse", "leave"] | None = Field(
         None, description="accept / refuse une demande en attente ; leave : départ d'un adhérent."
     )
@@ -318,6 +333,7 @@ class StructureOut(Schema):
     phone: str
     email: str
     membership: MembershipOut
+    missions: list[int] = mission_numbers()
 
 
 class StructurePageOut(Schema):
@@ -340,3 +356,4 @@ class StructureIn(Schema):
     email: Text200 = ""
     college_id: int | None = None
     involvement: Involvement = Involvement.MAILING_LIST
+    missions: list[int] = mission_numbers(default_factory=list, max_length=6)

@@ -6,7 +6,7 @@ session); tests/api/test_api_auth_declared.py fails on any other.
 
 from ninja import NinjaAPI
 
-from . import communes, cpts, errors, me, members, territories
+from . import aci, communes, contracts, cpts, errors, me, meetings, members, reports, territories
 from .auth import PRIVATE
 
 api = NinjaAPI(
@@ -26,3 +26,7 @@ api.add_router("", cpts.router)
 api.add_router("", territories.router)
 api.add_router("", me.router)
 api.add_router("", members.router)
+api.add_router("", meetings.router)
+api.add_router("", aci.router)
+api.add_router("", contracts.router)
+api.add_router("", reports.router)

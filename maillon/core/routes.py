@@ -15,6 +15,8 @@ PUBLIC_ROUTES = {
     "legal_notice",
     "privacy",
     "accessibility",
+    # The ACI funding simulator (issue 4): public amounts, nothing stored.
+    "aci_simulator",
     # Authentication itself.
     "login",
     "login_second_factor",
@@ -30,6 +32,11 @@ PUBLIC_ROUTES = {
     "members_join",
     # The unsubscribe link of the CPTS's messages (a signed token, no login).
     "members_unsubscribe",
+    # The médecin traitant desk (issue 5): find the CPTS of one's commune, register, and
+    # follow one's registration through a private link (a signed, expiring token).
+    "mt_find",
+    "mt_register",
+    "mt_patient_status",
     "oidc_authentication_init",
     "oidc_authentication_callback",
     # Static assets served by Django in development.
@@ -51,6 +58,7 @@ PROTECTED_ROUTES = {
     "members_directory_export",
     "members_card",
     "members_vcard",
+    "members_structure_vcard",
     "members_my_card",
     "members_list",
     "members_membership",
@@ -75,11 +83,33 @@ PROTECTED_ROUTES = {
     # Meetings and time paid to members (issue 3): date polls, attendance, time, indemnities, IBAN.
     "meetings_list",
     "meetings_meeting",
+    "meetings_meeting_edit",
+    "meetings_meeting_delete",
     "meetings_time",
+    "meetings_time_edit",
     "meetings_bank_details",
     "meetings_payments",
     "meetings_payments_export",
     "meetings_statement",
+    "meetings_statement_export",
+    # The ACI contract (issue 4): coordinators write, the territory's observers and authorities read.
+    "contracts_overview",
+    "contracts_funding",
+    "contracts_indicators",
+    "contracts_indicator_document",
+    # The dialogue de gestion: the year's report, its frozen versions and their files.
+    "contracts_report",
+    "contracts_report_download",
+    # The médecin traitant desk (issue 5): queue, registrations, weights, proposals, offers.
+    "mt_queue",
+    "mt_patient_new",
+    "mt_patient",
+    "mt_weights",
+    "mt_proposals",
+    "mt_propose",
+    "mt_proposal",
+    "mt_run",
+    "mt_offer",
 }
 
 

@@ -46,7 +46,7 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import governance, members
+from . import contracts, governance, members
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -519,6 +519,15 @@ def ensure_governance(cpts_by_slug: dict[str, Cpts], *, seed: int, today: dateti
         governance.ensure_governance(cpts, coordinator, seed=seed, today=today)
 
 
+def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetime.date) -> None:
+    """An ACI for each demo CPTS at « ACI signé » (maillon/demo/contracts.py)."""
+    for spec in CPTS_SPECS:
+        cpts = cpts_by_slug[spec.slug]
+        coordinator = User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}")
+        taille = taille_for_population(services.current_population(cpts))
+        contracts.ensure_contract(cpts, coordinator, taille=taille, seed=seed, today=today)
+
+
 # --- Entry point. ---
 
 
@@ -560,6 +569,7 @@ def build(*, seed: int | None = None, today: datetime.date | None = None) -> Dem
         accounts = [ensure_account(spec, seed, cpts_by_slug) for spec in account_specs()]
         ensure_members(cpts_by_slug, territories, starts, seed=seed, today=today)
         ensure_governance(cpts_by_slug, seed=seed, today=today)
+        ensure_contracts(cpts_by_slug, seed=seed, today=today)
     return DemoResult(
         cpts=[summary(cpts_by_slug[spec.slug]) for spec in CPTS_SPECS],
         accounts=accounts,

@@ -18,11 +18,13 @@ import datetime
 import math
 import random
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from stdnum import luhn
 
+from maillon.core.missions import Mission
 from maillon.core.models import Cpts, User
 from maillon.members.models import (
     College,
@@ -43,6 +45,7 @@ from maillon.members.professions import (
     Specialty,
     StructureKind,
 )
+from maillon.members.services import set_missions
 
 # Collèges of the demo statutes, with their seats on the board. The other health
 # professions (sages-femmes and dentists included) sit with the paramedical ones.
@@ -438,6 +441,21 @@ def existing_members(specs):
     return found
 
 
+def demo_missions(spec: MemberSpec) -> list[int]:
+    """One or two missions for an active adherent who takes part in a mission or leads a project.
+
+    Drawn from the member's number (not from the random generator: the rest of the demo stays as it was).
+    """
+    if spec.status != MembershipStatus.ACTIVE or spec.involvement == Involvement.MAILING_LIST:
+        return []
+    draw = zlib.crc32(spec.number.encode())
+    first = draw % len(Mission) + 1
+    if (draw >> 8) % 3:
+        return [first]
+    second = (first + (draw >> 12) % (len(Mission) - 1)) % len(Mission) + 1
+    return sorted({first, second})
+
+
 def ensure_adhesion(cpts, member, spec: MemberSpec, college, *, by, fee_amount, today):
     """The planned adhesion, through the model's transitions, unless the member already has one here."""
     field = "structure" if spec.is_structure else "professional"
@@ -456,6 +474,7 @@ def ensure_adhesion(cpts, member, spec: MemberSpec, college, *, by, fee_amount, 
     Fee.objects.get_or_create(
         membership=membership, year=today.year, defaults={"amount": fee_amount, "paid_on": spec.fee_paid_on}
     )
+    set_missions(membership, demo_missions(spec))
 
 
 @dataclass(frozen=True)

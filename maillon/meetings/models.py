@@ -267,12 +267,22 @@ class TimeKind(models.TextChoices):
     PROJECT = "project", "Projet"
 
 
+class TimeState(models.TextChoices):
+    DECLARED = "declared", "À valider"
+    VALIDATED = "validated", "Validé"
+    REJECTED = "rejected", "Refusé"
+
+
 class TimeEntryQuerySet(CptsOwnedQuerySet):
     def validated(self):
         return self.filter(validated_at__isnull=False)
 
     def pending(self):
-        return self.filter(validated_at__isnull=True)
+        """Declared, neither validated nor rejected: what the coordinator has to decide."""
+        return self.filter(validated_at__isnull=True, rejected_at__isnull=True)
+
+    def rejected(self):
+        return self.filter(rejected_at__isnull=False)
 
     def of_year(self, year):
         return self.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
@@ -292,6 +302,10 @@ class TimeEntry(JournaledModel):
     note = models.CharField("note", max_length=300, blank=True)
     validated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     validated_at = models.DateTimeField("validé le", null=True, blank=True)
+    # A rejected entry never counts; the member edits it (re-declares) to have it decided again.
+    rejected_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    rejected_at = models.DateTimeField("refusé le", null=True, blank=True)
+    rejection_reason = models.CharField("motif du refus", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TimeEntryQuerySet.as_manager()
@@ -307,6 +321,10 @@ class TimeEntry(JournaledModel):
                 name="one_time_entry_per_meeting_and_membership",
             ),
             models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="time_entry_hours_in_a_day"),
+            models.CheckConstraint(
+                condition=Q(validated_at__isnull=True) | Q(rejected_at__isnull=True),
+                name="time_entry_not_validated_and_rejected",
+            ),
         ]
         indexes = [models.Index(fields=["cpts", "date"])]
 
@@ -316,6 +334,24 @@ class TimeEntry(JournaledModel):
     @property
     def is_validated(self):
         return self.validated_at is not None
+
+    @property
+    def is_rejected(self):
+        return self.rejected_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.is_validated:
+            return TimeState.VALIDATED
+        return TimeState.REJECTED if self.is_rejected else TimeState.DECLARED
+
+    def get_state_display(self) -> str:
+        return TimeState(self.state).label
+
+    @property
+    def editable_by_member(self) -> bool:
+        """Declared project time, not validated (a rejected one included: editing re-declares it)."""
+        return self.kind == TimeKind.PROJECT and not self.is_validated
 
 
 class PaymentDetails(JournaledModel):

@@ -1,5 +1,7 @@
 """E-mails to the invitees of a meeting: the date poll opens, the date is fixed (with an
-.ics attachment), the meeting is cancelled.
+.ics attachment), the place or visio link of a scheduled meeting changes (with the .ics
+again), the meeting is cancelled. Invitees added later get only their own e-mail
+(`invitation_ids`).
 
 Sent once the transaction commits (`transaction.on_commit`), one e-mail per invitee over a
 single connection. Invitees without an e-mail on their professional card, or who
@@ -30,7 +32,9 @@ logger = logging.getLogger(__name__)
 POLL = "poll"
 SCHEDULED = "scheduled"
 CANCELLED = "cancelled"
-KINDS = {POLL: "sondage de dates", SCHEDULED: "date fixée", CANCELLED: "annulation"}
+UPDATED = "updated"
+KINDS = {POLL: "sondage de dates", SCHEDULED: "date fixée", CANCELLED: "annulation", UPDATED: "modification"}
+WITH_ICS = {SCHEDULED, UPDATED}
 
 
 # --- Formatting ----------------------------------------------------------------------------
@@ -95,6 +99,18 @@ def subject_and_body(meeting, kind) -> tuple[str, str]:
             f"Détails sur le site : {url}",
             "L'invitation est jointe pour votre agenda (fichier .ics).",
         ]
+    elif kind == UPDATED:
+        subject = f"Réunion modifiée : {meeting.title}"
+        lines = [
+            "Bonjour,",
+            "",
+            f"Le lieu ou le lien de la réunion « {meeting.title} » a changé.",
+            f"  {french_range(meeting.starts_at, meeting.ends_at)} (heure de Paris)",
+            "",
+            *(place_lines(meeting) or ["Lieu : à préciser"]),
+            f"Détails sur le site : {url}",
+            "L'invitation mise à jour est jointe pour votre agenda (fichier .ics).",
+        ]
     else:
         subject = f"Réunion annulée : {meeting.title}"
         when = f" du {french_datetime(meeting.starts_at)}" if meeting.starts_at else ""
@@ -156,6 +172,8 @@ def meeting_ics(meeting) -> str:
     ]
     if meeting.place:
         lines.append(f"LOCATION:{ics_escape(meeting.place)}")
+    if meeting.visio_url:
+        lines.append(f"DESCRIPTION:{ics_escape('Visioconférence : ' + meeting.visio_url)}")
     lines.append(f"URL:{meeting_url(meeting)}")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "".join(ics_fold(line) + "\r\n" for line in lines)
@@ -194,16 +212,20 @@ def build_message(meeting, invitation, subject, body, ics, connection) -> EmailM
     return message
 
 
-def send(meeting_id, kind, actor=None) -> tuple[int, int]:
-    """Send the `kind` e-mail to the meeting's invitees; (sent, failed). Never raises."""
+def send(meeting_id, kind, actor=None, invitation_ids=None) -> tuple[int, int]:
+    """Send the `kind` e-mail to the meeting's invitees (or only to `invitation_ids`);
+    (sent, failed). Never raises."""
     meeting = Meeting.objects.select_related("cpts").filter(pk=meeting_id).first()
     if meeting is None:
         return 0, 0
-    invitations = list(recipients(meeting))
+    invitations = recipients(meeting)
+    if invitation_ids is not None:
+        invitations = invitations.filter(pk__in=invitation_ids)
+    invitations = list(invitations)
     if not invitations:
         return 0, 0
     subject, body = subject_and_body(meeting, kind)
-    ics = meeting_ics(meeting) if kind == SCHEDULED and meeting.starts_at and meeting.ends_at else None
+    ics = meeting_ics(meeting) if kind in WITH_ICS and meeting.starts_at and meeting.ends_at else None
     sent = failed = 0
     connection = get_connection()
     try:
@@ -250,6 +272,6 @@ def send(meeting_id, kind, actor=None) -> tuple[int, int]:
     return sent, failed
 
 
-def send_on_commit(meeting, kind, *, by=None) -> None:
+def send_on_commit(meeting, kind, *, by=None, invitation_ids=None) -> None:
     """Send once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(partial(send, meeting.pk, kind, by), robust=True)
+    transaction.on_commit(partial(send, meeting.pk, kind, by, invitation_ids), robust=True)

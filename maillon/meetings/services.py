@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from maillon.core import journal
 from maillon.members.models import Membership
+from maillon.territories.models import normalize_name
 
 from . import notifications
 from .models import (
@@ -128,17 +129,20 @@ def payment_list(cpts, year) -> list[Indemnity]:
 # --- Meetings ----------------------------------------------------------------------------
 
 
-def invitable_memberships(cpts, *, colleges=(), professions=(), involvements=()):
-    """Active adhesions of professionals (who answer through their account), by criteria;
-    an empty criterion means « all »."""
-    memberships = Membership.objects.for_cpts(cpts).active().filter(professional__isnull=False)
-    if colleges:
-        memberships = memberships.filter(college__in=colleges)
-    if professions:
-        memberships = memberships.filter(professional__profession__in=professions)
-    if involvements:
-        memberships = memberships.filter(involvement__in=involvements)
-    return memberships
+def invitable_memberships(cpts, *, colleges=(), professions=(), missions=(), involvements=()):
+    """Active adhesions of professionals (who answer through their account) matching the
+    selection (`Membership.objects.matching`); an empty criterion means « all »."""
+    return (
+        Membership.objects.for_cpts(cpts)
+        .active()
+        .filter(professional__isnull=False)
+        .matching(
+            colleges=[getattr(college, "pk", college) for college in colleges],
+            professions=professions,
+            missions=missions,
+            involvements=involvements,
+        )
+    )
 
 
 @transaction.atomic
@@ -156,16 +160,97 @@ def create_meeting(*, cpts, by, slots, criteria=None, **fields) -> Meeting:
     return meeting
 
 
-def invite(meeting, **criteria) -> int:
-    """Invite the adhesions matching the criteria (those already invited stay invited once)."""
-    already = set(meeting.invitations.values_list("membership_id", flat=True))
-    new = [
-        Invitation(meeting=meeting, membership=membership)
-        for membership in invitable_memberships(meeting.cpts_id, **criteria).exclude(pk__in=already)
-    ]
+def search_invitable(meeting, q, *, limit=30) -> list[Membership]:
+    """Invitable adhesions not invited yet whose name (or profession) holds every word of `q`."""
+    words = normalize_name(q or "").split()
+    if not words:
+        return []
+    memberships = invitable_memberships(meeting.cpts_id).exclude(pk__in=meeting.invitations.values("membership_id"))
+    for word in words:
+        memberships = memberships.filter(professional__search_text__contains=word)
+    return list(
+        memberships.select_related("professional").order_by(
+            "professional__last_name", "professional__first_name", "pk"
+        )[:limit]
+    )
+
+
+def _invite_memberships(meeting, memberships) -> list[Invitation]:
+    """Invitations for the adhesions not invited yet (each saved, so each is journaled)."""
+    already = meeting.invitations.values_list("membership_id", flat=True)
+    new = [Invitation(meeting=meeting, membership=membership) for membership in memberships.exclude(pk__in=already)]
     for invitation in new:
         invitation.save()
-    return len(new)
+    return new
+
+
+def invite(meeting, **criteria) -> int:
+    """Invite the adhesions matching the criteria (those already invited stay invited once)."""
+    return len(_invite_memberships(meeting, invitable_memberships(meeting.cpts_id, **criteria)))
+
+
+@transaction.atomic
+def invite_more(*, meeting, by, criteria=None, membership_ids=None) -> list[Invitation]:
+    """Invite more adhesions to a meeting in poll or scheduled state, by criteria or by
+    picking them (`membership_ids`, checked against the CPTS's invitable adhesions). Only
+    the newly invited get an e-mail: the poll, or the fixed date with its .ics."""
+    meeting._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+    memberships = invitable_memberships(meeting.cpts_id, **(criteria or {}))
+    if membership_ids is not None:
+        if not membership_ids:
+            raise ValidationError({"memberships": "Invités : choisissez au moins un adhérent."})
+        memberships = memberships.filter(pk__in=membership_ids)
+    new = _invite_memberships(meeting, memberships)
+    if new:
+        kind = notifications.POLL if meeting.status == MeetingStatus.POLL else notifications.SCHEDULED
+        notifications.send_on_commit(meeting, kind, by=by, invitation_ids=[invitation.pk for invitation in new])
+    return new
+
+
+EDITABLE_FIELDS = ("title", "description", "place", "visio_url", "mission")
+
+
+@transaction.atomic
+def update_meeting(*, meeting, by, **fields) -> list[str]:
+    """Change the title, description, place, visio link or mission of a meeting in poll or
+    scheduled state (journaled by the model, field names only). The invitees are written to
+    only when the place or the visio link of a scheduled meeting changes. The changed names."""
+    meeting._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(meeting, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    meeting.full_clean(exclude=["cpts", "created_by"])
+    meeting.save()
+    if meeting.status == MeetingStatus.SCHEDULED and {"place", "visio_url"} & set(changed):
+        notifications.send_on_commit(meeting, notifications.UPDATED, by=by)
+    return changed
+
+
+def deletion_refusal(meeting) -> str:
+    """Why the meeting cannot be deleted ("" when it can): only a poll without time."""
+    if meeting.status != MeetingStatus.POLL:
+        return f"Cette réunion est « {meeting.get_status_display()} » : seul un sondage de dates se supprime."
+    if meeting.time_entries.exists():
+        return "Du temps est enregistré pour cette réunion : elle ne se supprime pas."
+    return ""
+
+
+@transaction.atomic
+def delete_meeting(*, meeting, by) -> None:
+    """Delete a meeting still in poll state and without time (its slots, invitations and
+    answers go with it, each deletion journaled). The invitees are not written to: to tell
+    them, cancel the meeting instead."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    refusal = deletion_refusal(meeting)
+    if refusal:
+        raise ValidationError({"status": refusal})
+    journal.record(journal.Action.TRANSITION, meeting, fields=["status"], actor=by, note="poll → deleted")
+    meeting.delete()
 
 
 def invitation_of(meeting, user) -> Invitation | None:
@@ -295,9 +380,14 @@ class ValidationOutcome:
 @transaction.atomic
 def validate_time(*, entry, by, confirm_over_cap=False) -> ValidationOutcome:
     """Validate a declared time entry. Refused (not validated, `validated` False, nothing
-    written) when it would take the member over the year's cap, unless confirmed."""
+    written) when it would take the member over the year's cap, unless confirmed. A
+    rejected entry is validated only once its member has re-declared (edited) it."""
     if entry.is_validated:
         raise ValidationError({"entry": "Ce temps est déjà validé."})
+    if entry.is_rejected:
+        raise ValidationError(
+            {"entry": "Ce temps a été refusé : le membre doit le modifier pour le déclarer à nouveau."}
+        )
     before = indemnity(entry.membership, entry.date.year)
     after = money((before.hours + entry.hours) * (before.rate or 0))
     outcome = ValidationOutcome(entry, False, before, after)
@@ -307,6 +397,74 @@ def validate_time(*, entry, by, confirm_over_cap=False) -> ValidationOutcome:
     entry.save()
     outcome.validated = True
     return outcome
+
+
+def check_own_entry(entry, membership):
+    if entry.membership_id != getattr(membership, "pk", None):
+        raise ValidationError({"entry": "Ce temps n'est pas le vôtre."})
+    if not entry.editable_by_member:
+        raise ValidationError(
+            {"entry": "Ce temps ne se modifie plus : il est validé, ou il vient de la présence à une réunion."}
+        )
+
+
+@transaction.atomic
+def edit_time(*, entry, membership, date, hours, mission=None, note="") -> TimeEntry:
+    """The member changes their own declared project time while it is not validated. A
+    rejected entry edited this way is declared again (its rejection is cleared)."""
+    check_own_entry(entry, membership)
+    if date > timezone.localdate():
+        raise ValidationError({"date": "Date : le temps se déclare une fois passé."})
+    entry.date, entry.hours, entry.mission, entry.note = date, Decimal(hours), mission, note
+    entry.rejected_at, entry.rejected_by, entry.rejection_reason = None, None, ""
+    entry.full_clean(exclude=["cpts", "membership", "meeting", "validated_by", "rejected_by"])
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def delete_time(*, entry, membership) -> None:
+    """The member deletes their own declared project time while it is not validated."""
+    check_own_entry(entry, membership)
+    entry.delete()
+
+
+def check_reopenable(entry):
+    """A validation is undone (or turned into a rejection) only for project time of the
+    current year or later: the payment list of a past year is settled."""
+    if entry.kind != TimeKind.PROJECT:
+        raise ValidationError({"entry": "Le temps d'une réunion se corrige par les présences de la réunion."})
+    if entry.date.year < current_year():
+        raise ValidationError({"entry": f"L'année {entry.date.year} est close : sa validation ne se modifie plus."})
+
+
+@transaction.atomic
+def reject_time(*, entry, by, reason) -> TimeEntry:
+    """The coordinator refuses declared time, with a reason the member reads. A validated
+    entry can be rejected too while its year is open (see `check_reopenable`)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Motif : indiquez pourquoi ce temps est refusé."})
+    if entry.is_rejected:
+        raise ValidationError({"entry": "Ce temps est déjà refusé."})
+    if entry.is_validated:
+        check_reopenable(entry)
+    entry.validated_at = entry.validated_by = None
+    entry.rejected_at, entry.rejected_by, entry.rejection_reason = timezone.now(), by, reason[:300]
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def unvalidate_time(*, entry, by) -> TimeEntry:
+    """The coordinator withdraws a validation: the entry is « à valider » again."""
+    if not entry.is_validated:
+        raise ValidationError({"entry": "Ce temps n'est pas validé."})
+    check_reopenable(entry)
+    entry.validated_at = entry.validated_by = None
+    entry.save()
+    journal.record(journal.Action.TRANSITION, entry, fields=["validated_at"], actor=by, note="validated → declared")
+    return entry
 
 
 def set_hourly_rate(*, cpts, year, amount) -> HourlyRate:

@@ -29,7 +29,8 @@ from django.db.models import TextChoices
 from django.utils import timezone
 
 from maillon.core import journal
-from maillon.core.identifiers import compact, is_valid_adeli, is_valid_rpps
+from maillon.core.identifiers import compact, is_valid_adeli, is_valid_finess, is_valid_rpps, validate_siret
+from maillon.core.missions import Mission
 from maillon.core.models import Cpts
 from maillon.core.phones import normalize_phone
 from maillon.territories.models import Commune, PostalCode, normalize_name
@@ -44,10 +45,12 @@ from .models import (
     Membership,
     MembershipEvent,
     MembershipStatus,
+    MissionParticipation,
     PracticePlace,
     Professional,
+    Structure,
 )
-from .professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty
+from .professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
 
 MAX_ROWS = 10_000
 # Keeps the IN (…) lists under every database's parameter limit.
@@ -113,12 +116,37 @@ COLUMNS = [
         "INSEE, code commune, code commune INSEE",
         "Code officiel de la commune (5 caractères) : le plus sûr.",
     ),
+    Column(
+        "structure_name",
+        "Raison sociale",
+        "nom de la structure, structure, établissement, dénomination, dénomination sociale, nom de l'établissement",
+        "Structures : leur nom (à défaut, la colonne « Nom »).",
+    ),
+    Column(
+        "structure_kind",
+        "Type de structure",
+        "type d'établissement, catégorie de structure, type de la structure",
+        "Structures : MSP, Centre de santé, Pharmacie, Laboratoire, Hôpital, EHPAD, HAD, Association…",
+    ),
+    Column(
+        "finess",
+        "FINESS",
+        "n° FINESS, numéro FINESS, num FINESS",
+        "Structures : 9 caractères ; une ligne sans RPPS ni ADELI mais avec un FINESS ou un SIRET est une structure.",
+    ),
+    Column("siret", "SIRET", "n° SIRET, numéro SIRET, num SIRET", "Structures : 14 chiffres."),
     Column("college", "Collège", "collèges", "Nom d'un collège de la CPTS."),
     Column(
         "involvement",
         "Implication",
         "niveau d'implication, engagement",
         "Liste de diffusion (par défaut), Participe à une mission ou Pilote un projet.",
+    ),
+    Column(
+        "missions",
+        "Missions",
+        "mission, missions de la CPTS, participe aux missions, participation aux missions",
+        "Numéros des missions de la CPTS (1 à 6) auxquelles l'adhérent participe, par exemple « 1, 3 » ou « 1;3 ».",
     ),
     Column("skills", "Compétences", "compétence, expertises", "Séparées par des virgules."),
     Column("languages", "Langues", "langue, langues parlées", "Autres que le français, séparées par des virgules."),
@@ -136,9 +164,11 @@ COLUMNS = [
     ),
 ]
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
-REQUIRED_KEYS = ("last_name", "first_name", "profession")
+REQUIRED_KEYS = ("last_name", "first_name", "profession")  # when the file has professionals
 # Headers that name a register number whatever the words around it.
-HEADER_KEYWORDS = {"rpps": "rpps", "adeli": "adeli", "insee": "commune_code"}
+HEADER_KEYWORDS = {"rpps": "rpps", "adeli": "adeli", "insee": "commune_code", "finess": "finess", "siret": "siret"}
+PROFESSIONAL_NUMBERS = ("rpps", "adeli")
+STRUCTURE_NUMBERS = ("finess", "siret")
 
 
 def normalize_header(value: str) -> str:
@@ -204,6 +234,21 @@ SPECIALTY_LABELS = [
     (Specialty.BIOLOGY, "biologie, biologie médicale, biologiste"),
     (Specialty.OTHER_MEDICAL, "spécialiste, médecin spécialiste"),
 ]
+STRUCTURE_KIND_LABELS = [
+    (StructureKind.MSP, "MSP, maison de santé, maison de santé pluriprofessionnelle"),
+    (StructureKind.MSP, "maison de santé pluridisciplinaire"),
+    (StructureKind.HEALTH_CENTRE, "centre de santé, CDS, centre de soins, centre médical"),
+    (StructureKind.PHARMACY, "pharmacie, officine, pharmacie d'officine"),
+    (StructureKind.LABORATORY, "laboratoire, labo, LBM, laboratoire d'analyses, laboratoire de biologie"),
+    (StructureKind.HOSPITAL, "hôpital, établissement de santé, clinique, centre hospitalier, CH, CHU, SSR, SMR"),
+    (StructureKind.EHPAD, "EHPAD, maison de retraite"),
+    (StructureKind.HAD, "HAD, hospitalisation à domicile"),
+    (StructureKind.MEDICO_SOCIAL, "médico-social, SSIAD, SAAD, SPASAD, ESMS, IME, foyer, établissement médico-social"),
+    (StructureKind.ASSOCIATION, "association"),
+    (StructureKind.SUPPLIER, "fournisseur, prestataire, PSAD, prestataire de santé à domicile"),
+    (StructureKind.TRANSPORT, "transporteur, transporteur sanitaire, ambulance, ambulances, taxi conventionné"),
+    (StructureKind.OTHER, "autre"),
+]
 INVOLVEMENT_LABELS = [
     (Involvement.MAILING_LIST, "liste de diffusion, diffusion, liste, information, mailing list, mailing_list"),
     (Involvement.MISSION, "participe à une mission, mission, participe, participation, participant"),
@@ -230,6 +275,10 @@ for _specialty in Specialty:
         SPECIALTY_SYNONYMS.setdefault(normalize_header(_specialty.label), _specialty)
         SPECIALTY_SYNONYMS.setdefault(normalize_header(_specialty.value), _specialty)
 INVOLVEMENT_SYNONYMS = synonyms(INVOLVEMENT_LABELS)
+STRUCTURE_KIND_SYNONYMS = synonyms(STRUCTURE_KIND_LABELS)
+for _kind in StructureKind:
+    STRUCTURE_KIND_SYNONYMS.setdefault(normalize_header(_kind.label), _kind)
+    STRUCTURE_KIND_SYNONYMS.setdefault(normalize_header(_kind.value), _kind)
 
 YES = {"oui", "o", "x", "1", "vrai", "yes", "y", "true"}
 NO = {"non", "n", "0", "faux", "no", "false", ""}
@@ -252,6 +301,13 @@ class Outcome(TextChoices):
     # A card another CPTS brought: this CPTS may not enrol it (and read its contacts) on
     # its own say-so; the person asks to join through the CPTS's adhesion form.
     ELSEWHERE = "elsewhere", "Fiche d'une autre CPTS : la personne doit demander son adhésion elle-même"
+
+
+STRUCTURE_OUTCOME_LABELS = {
+    Outcome.CREATE: "Nouvelle structure et son adhésion",
+    Outcome.REUSE: "Structure déjà sur Maillon : nouvelle adhésion",
+    Outcome.SKIP: "Déjà adhérente : ignorée",
+}
 
 
 @dataclass(frozen=True)
@@ -280,21 +336,38 @@ class Row:
     commune: Commune | None = None
     college: College | None = None
     involvement: str = Involvement.MAILING_LIST
+    missions: list[int] = field(default_factory=list)
     accepts_new_patients: bool = False
     takes_part_in_snp: bool = False
+    # A structure's row: no RPPS nor ADELI, but a FINESS or a SIRET.
+    is_structure: bool = False
+    structure_name: str = ""
+    structure_kind: str = ""
+    finess: str | None = None
+    siret: str | None = None
 
     @property
     def name(self):
+        if self.is_structure:
+            return self.structure_name or self.values.get("structure_name") or self.values.get("last_name", "")
         return f"{self.values.get('first_name', '')} {self.values.get('last_name', '')}".strip()
 
     @property
     def identifier(self):
+        if self.is_structure:
+            if self.finess or self.siret:
+                return f"FINESS {self.finess}" if self.finess else f"SIRET {self.siret}"
+            return self.values.get("finess") or self.values.get("siret") or ""
         if self.rpps or self.adeli:
             return f"RPPS {self.rpps}" if self.rpps else f"ADELI {self.adeli}"
         return self.values.get("rpps") or self.values.get("adeli") or ""
 
     @property
     def profession_label(self):
+        if self.is_structure:
+            if self.structure_kind:
+                return StructureKind(self.structure_kind).label
+            return self.values.get("structure_kind", "")
         if not self.profession:
             return self.values.get("profession", "")
         label = Profession(self.profession).label
@@ -302,7 +375,11 @@ class Row:
 
     @property
     def outcome_label(self):
-        return Outcome(self.outcome).label if self.outcome else ""
+        if not self.outcome:
+            return ""
+        if self.is_structure:
+            return STRUCTURE_OUTCOME_LABELS.get(self.outcome, Outcome(self.outcome).label)
+        return Outcome(self.outcome).label
 
     @property
     def error_messages(self):
@@ -327,15 +404,21 @@ class Preview:
     def is_valid(self):
         return not self.file_errors and bool(self.rows) and not self.error_rows
 
-    def count(self, outcome):
-        return sum(1 for row in self.rows if row.outcome == outcome and not row.errors)
+    def count(self, outcome, *, structures=None):
+        """Rows without error of that outcome; `structures`: True for structures only, False for professionals."""
+        return sum(
+            1
+            for row in self.rows
+            if row.outcome == outcome and not row.errors and structures in (None, row.is_structure)
+        )
 
     @property
     def summary(self):
         return {
             "rows": len(self.rows),
             "errors": len(self.error_rows),
-            "create": self.count(Outcome.CREATE),
+            "create": self.count(Outcome.CREATE, structures=False),
+            "structures": self.count(Outcome.CREATE, structures=True),
             "reuse": self.count(Outcome.REUSE),
             "skip": self.count(Outcome.SKIP),
             "elsewhere": self.count(Outcome.ELSEWHERE),
@@ -345,15 +428,18 @@ class Preview:
 @dataclass(frozen=True)
 class ImportResult:
     created: int  # new professionals
-    reused: int  # professionals already on the platform, newly members
+    reused: int  # professionals and structures already on the platform, newly members
     skipped: int  # already members
     memberships: int
+    structures: int = 0  # new structures
 
     @property
     def message(self):
+        structures = f", {self.structures} nouvelle(s) structure(s)" if self.structures else ""
         return (
-            f"Import terminé : {self.memberships} adhésion(s) créée(s) — {self.created} nouveau(x) professionnel(s), "
-            f"{self.reused} déjà inscrit(s) sur la plateforme ; {self.skipped} déjà adhérent(s), ignoré(s)."
+            f"Import terminé : {self.memberships} adhésion(s) créée(s) — {self.created} nouveau(x) professionnel(s)"
+            f"{structures}, {self.reused} déjà inscrit(s) sur la plateforme ; {self.skipped} déjà adhérent(s), "
+            "ignoré(s)."
         )
 
 
@@ -490,8 +576,12 @@ def records_of(lines, preview: Preview) -> list[tuple[int, dict[str, str]]]:
             seen[key] = title
         keys.append((index, key))
     preview.columns = list(seen)
-    missing = [COLUMNS_BY_KEY[key].label for key in REQUIRED_KEYS if key not in seen]
-    if "rpps" not in seen and "adeli" not in seen:
+    has_professionals = any(key in seen for key in PROFESSIONAL_NUMBERS)
+    has_structures = any(key in seen for key in STRUCTURE_NUMBERS)
+    # A file of structures only needs no first name nor profession.
+    needed = REQUIRED_KEYS if has_professionals or not has_structures else ()
+    missing = [COLUMNS_BY_KEY[key].label for key in needed if key not in seen]
+    if not has_professionals and not has_structures:
         missing.append("RPPS ou ADELI")
     if missing:
         preview.file_errors.append(
@@ -642,6 +732,37 @@ def check_involvement(row: Row):
     row.involvement = found
 
 
+MISSION_TOKEN = re.compile(r"^(?:mission\s*(?:n\s*)?)?([0-9]+)$")
+
+
+def check_missions(row: Row):
+    """« 1, 3 », « 1;3 », « mission 2 »: numbers 1 to 6. Missions imply taking part in a mission."""
+    text = row.values.get("missions", "")
+    if not text:
+        return
+    numbers = set()
+    for part in re.split(r"[,;/+\n]|\bet\b", text):
+        token = normalize_header(part)
+        if not token:
+            continue
+        match = MISSION_TOKEN.match(token)
+        if match is None or int(match.group(1)) not in Mission.values:
+            row.fail(
+                "missions", f"« {part.strip()[:30]} » n'est pas une mission : numéros de 1 à 6, par exemple « 1, 3 »."
+            )
+            return
+        numbers.add(int(match.group(1)))
+    row.missions = sorted(numbers)
+    if not row.values.get("involvement"):
+        row.involvement = Involvement.MISSION
+    elif row.involvement == Involvement.MAILING_LIST and not any(error.key == "involvement" for error in row.errors):
+        row.fail(
+            "missions",
+            "un adhérent de la liste de diffusion ne participe à aucune mission : "
+            "videz la case ou choisissez « Participe à une mission » ou « Pilote un projet ».",
+        )
+
+
 def join_skills(parts) -> str:
     skills = [skill.strip() for part in parts for skill in re.split(r"[,;\n]", part or "") if skill.strip()]
     return ", ".join(dict.fromkeys(skills))
@@ -661,11 +782,23 @@ class Known:
 
 
 @dataclass
+class KnownStructure:
+    """A structure already on the platform."""
+
+    pk: int
+    finess: str | None
+    siret: str | None
+
+
+@dataclass
 class Lookups:
     by_rpps: dict[str, Known]
     by_adeli: dict[str, Known]
     open_members: set[int]  # professionals with an open adhesion in the CPTS
     known_here: set[int]  # professionals with any adhesion, past or present, in the CPTS
+    by_finess: dict[str, KnownStructure]
+    by_siret: dict[str, KnownStructure]
+    open_structures: set[int]  # structures with an open adhesion in the CPTS
     communes: dict[str, Commune]
     by_postal_code: dict[str, list[Commune]]
     by_name: dict[str, list[Commune]]
@@ -689,6 +822,25 @@ def known_professionals(field_name, values) -> dict[str, Known]:
         for pk, rpps, adeli, last_name in rows:
             known = Known(pk, rpps, adeli, last_name)
             found[rpps if field_name == "rpps" else adeli] = known
+    return found
+
+
+def known_structures(field_name, values) -> dict[str, KnownStructure]:
+    found = {}
+    for chunk in chunks(values):
+        for pk, finess, siret in Structure.objects.filter(**{f"{field_name}__in": chunk}).values_list(
+            "pk", "finess", "siret"
+        ):
+            found[finess if field_name == "finess" else siret] = KnownStructure(pk, finess, siret)
+    return found
+
+
+def open_structures(cpts, by_finess, by_siret) -> set[int]:
+    ids = {known.pk for known in [*by_finess.values(), *by_siret.values()]}
+    found = set()
+    for chunk in chunks(ids):
+        memberships = Membership.objects.for_cpts(cpts).open().filter(structure_id__in=chunk)
+        found.update(memberships.values_list("structure_id", flat=True))
     return found
 
 
@@ -736,6 +888,8 @@ def load_lookups(cpts, rows) -> Lookups:
             known_here.add(professional_id)
             if status in OPEN_STATUSES:
                 open_members.add(professional_id)
+    by_finess = known_structures("finess", {row.finess for row in rows if row.finess})
+    by_siret = known_structures("siret", {row.siret for row in rows if row.siret})
     communes, by_postal_code, by_name = load_communes(rows)
     colleges = list(College.objects.for_cpts(cpts).order_by("position", "name"))
     languages = {}
@@ -750,6 +904,9 @@ def load_lookups(cpts, rows) -> Lookups:
         by_adeli=by_adeli,
         open_members=open_members,
         known_here=known_here,
+        by_finess=by_finess,
+        by_siret=by_siret,
+        open_structures=open_structures(cpts, by_finess, by_siret),
         communes=communes,
         by_postal_code=by_postal_code,
         by_name=by_name,
@@ -772,7 +929,9 @@ def check_commune(row: Row, lookups: Lookups):
             row.fail("commune_code", f"« {code} » n'est pas le code INSEE d'une commune.")
         return
     if not name and not postal_code:
-        if row.values.get("address"):
+        if row.is_structure:
+            row.fail("commune", "obligatoire pour une structure : son nom, son code postal ou son code INSEE.")
+        elif row.values.get("address"):
             row.fail("commune", "indiquez la commune (ou son code INSEE) de l'adresse.")
         return
     if postal_code and not re.fullmatch(r"\d{4,5}", postal_code):
@@ -855,11 +1014,35 @@ def check_existing(row: Row, lookups: Lookups):
         )
 
 
+def check_existing_structure(row: Row, lookups: Lookups):
+    """The structure the row's numbers designate on the platform: by FINESS, then by SIRET.
+
+    A structure already on the platform (its numbers are public) is reused as it is.
+    """
+    by_finess = lookups.by_finess.get(row.finess) if row.finess else None
+    by_siret = lookups.by_siret.get(row.siret) if row.siret else None
+    if by_finess and by_siret and by_finess.pk != by_siret.pk:
+        row.fail("siret", "ce SIRET est celui d'une autre structure que le FINESS de la ligne.")
+        return
+    known = by_finess or by_siret
+    if known is None:
+        row.outcome = Outcome.CREATE
+        return
+    row.existing_id = known.pk
+    row.outcome = Outcome.SKIP if known.pk in lookups.open_structures else Outcome.REUSE
+    if row.finess and known.finess != row.finess:
+        row.warnings.append(
+            "FINESS : la structure déjà inscrite avec ce SIRET porte un autre FINESS ; "
+            "sa fiche est gardée telle quelle."
+        )
+
+
 def check_duplicates(rows):
-    """The same RPPS or ADELI twice in the file: an error on the later line."""
+    """The same RPPS, ADELI, FINESS or SIRET twice in the file: an error on the later line."""
     first_line = {}
     for row in rows:
-        for key, value in (("rpps", row.rpps), ("adeli", row.adeli)):
+        numbers = (("rpps", row.rpps), ("adeli", row.adeli), ("finess", row.finess), ("siret", row.siret))
+        for key, value in numbers:
             if not value:
                 continue
             if (key, value) in first_line:
@@ -868,17 +1051,98 @@ def check_duplicates(rows):
                 first_line[key, value] = row.line
 
 
-def check_values(row: Row):
-    """Every check that needs no database."""
+def is_structure_row(values) -> bool:
+    """No RPPS nor ADELI, but a FINESS or a SIRET: the row is a structure."""
+    return not any(values.get(key) for key in PROFESSIONAL_NUMBERS) and any(
+        values.get(key) for key in STRUCTURE_NUMBERS
+    )
+
+
+def check_structure_name(row: Row):
+    name = row.values.get("structure_name", "") or row.values.get("last_name", "")
+    if not name:
+        row.fail("structure_name", "obligatoire pour une structure (à défaut, la colonne « Nom »).")
+    elif len(name) > 200:
+        row.fail("structure_name", "200 caractères au plus.")
+    else:
+        row.structure_name = name
+
+
+def check_structure_kind(row: Row):
+    text = row.values.get("structure_kind", "")
+    if not text:
+        row.fail("structure_kind", "obligatoire pour une structure (MSP, Pharmacie, Laboratoire, EHPAD…).")
+        return
+    found = STRUCTURE_KIND_SYNONYMS.get(normalize_header(text))
+    if found is None:
+        row.fail(
+            "structure_kind",
+            f"« {text} » n'est pas un type connu (par exemple : MSP, Centre de santé, Pharmacie, Laboratoire, "
+            "Hôpital, EHPAD, HAD, Médico-social, Association, Transporteur, Autre).",
+        )
+        return
+    row.structure_kind = found
+
+
+def check_finess(row: Row):
+    text = row.values.get("finess", "")
+    if not text:
+        return
+    if scientific_notation(text):
+        row.fail("finess", f"« {text} » a été abrégé par le tableur : mettez la colonne au format Texte.")
+        return
+    value = compact(text).upper()
+    if len(value) == 8 and value.isascii() and value.isdigit():
+        value = "0" + value  # the spreadsheet dropped the leading zero of départements 01 to 09
+    if not is_valid_finess(value):
+        row.fail("finess", f"« {text} » : 9 caractères attendus (2A/2B en Corse), avec une clé de contrôle juste.")
+        return
+    row.finess = value
+
+
+def check_siret(row: Row):
+    text = row.values.get("siret", "")
+    if not text:
+        return
+    if scientific_notation(text):
+        row.fail("siret", f"« {text} » a été abrégé par le tableur : mettez la colonne au format Texte.")
+        return
+    value = compact(text)
+    try:
+        validate_siret(value)
+    except ValidationError:
+        row.fail("siret", f"« {text} » : 14 chiffres attendus, avec une clé de contrôle juste.")
+        return
+    row.siret = value
+
+
+def check_structure_values(row: Row):
+    check_structure_name(row)
+    check_structure_kind(row)
+    check_finess(row)
+    check_siret(row)
+
+
+def check_professional_values(row: Row):
     check_names(row)
     check_profession(row)
     check_identifiers(row)
-    check_email(row)
-    check_phone(row)
-    check_involvement(row)
     row.accepts_new_patients = parse_bool(row, "accepts_new_patients")
     row.takes_part_in_snp = parse_bool(row, "takes_part_in_snp")
     row.skills = join_skills([row.values.get("skills", ""), row.skills])
+
+
+def check_values(row: Row):
+    """Every check that needs no database."""
+    row.is_structure = is_structure_row(row.values)
+    if row.is_structure:
+        check_structure_values(row)
+    else:
+        check_professional_values(row)
+    check_email(row)
+    check_phone(row)
+    check_involvement(row)
+    check_missions(row)
     if len(row.values.get("address", "")) > 300:
         row.fail("address", "300 caractères au plus.")
 
@@ -892,8 +1156,12 @@ def check_rows(cpts, records) -> list[Row]:
     for row in rows:
         check_commune(row, lookups)
         check_college(row, lookups)
+        if row.is_structure:
+            if not any(error.key in STRUCTURE_NUMBERS for error in row.errors):
+                check_existing_structure(row, lookups)
+            continue
         check_languages(row, lookups)
-        if not any(error.key in ("rpps", "adeli") for error in row.errors):
+        if not any(error.key in PROFESSIONAL_NUMBERS for error in row.errors):
             check_existing(row, lookups)
     return rows
 
@@ -948,6 +1216,7 @@ def new_professional(row: Row) -> Professional:
     )
     # bulk_create skips save(): compute what it would have.
     professional.search_text = professional.build_search_text()
+    professional.skills_search = normalize_name(professional.skills)
     return professional
 
 
@@ -961,10 +1230,29 @@ def new_place(row: Row, professional_id) -> PracticePlace:
     )
 
 
+def new_structure(row: Row) -> Structure:
+    structure = Structure(
+        name=row.structure_name,
+        kind=row.structure_kind,
+        finess=row.finess,
+        siret=row.siret,
+        address=row.values.get("address", ""),
+        commune=row.commune,
+        phone=row.phone,
+        email=row.email,
+    )
+    # bulk_create skips save(): compute what it would have.
+    structure.search_text = normalize_name(f"{structure.name} {structure.get_kind_display()}")
+    return structure
+
+
 def write(cpts, preview: Preview, *, by) -> ImportResult:
-    """Bulk writes, then ONE journal entry for the whole import (bulk_create skips the per-row journal)."""
+    """Bulk writes, then ONE journal entry per kind of card (bulk_create skips the per-row journal)."""
     now, today = timezone.now(), timezone.localdate()
-    created_rows = [row for row in preview.rows if row.outcome == Outcome.CREATE]
+    new_structure_rows = [row for row in preview.rows if row.outcome == Outcome.CREATE and row.is_structure]
+    structures = Structure.objects.bulk_create([new_structure(row) for row in new_structure_rows])
+    structure_ids = {id(row): structure.pk for row, structure in zip(new_structure_rows, structures, strict=True)}
+    created_rows = [row for row in preview.rows if row.outcome == Outcome.CREATE and not row.is_structure]
     professionals = Professional.objects.bulk_create([new_professional(row) for row in created_rows])
     ids = {id(row): professional.pk for row, professional in zip(created_rows, professionals, strict=True)}
     Through = Professional.languages.through
@@ -976,7 +1264,8 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
     memberships = Membership.objects.bulk_create(
         Membership(
             cpts=cpts,
-            professional_id=ids.get(id(row), row.existing_id),
+            professional_id=None if row.is_structure else ids.get(id(row), row.existing_id),
+            structure_id=structure_ids.get(id(row), row.existing_id) if row.is_structure else None,
             college=row.college,
             involvement=row.involvement,
             status=MembershipStatus.ACTIVE,
@@ -999,11 +1288,17 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
         )
         for membership in memberships
     )
+    MissionParticipation.objects.bulk_create(
+        MissionParticipation(membership_id=membership.pk, mission=mission)
+        for row, membership in zip(joining, memberships, strict=True)
+        for mission in row.missions
+    )
     result = ImportResult(
         created=len(created_rows),
-        reused=len(joining) - len(created_rows),
+        reused=len(joining) - len(created_rows) - len(new_structure_rows),
         skipped=preview.count(Outcome.SKIP),
         memberships=len(memberships),
+        structures=len(new_structure_rows),
     )
     journal.record(
         journal.Action.IMPORT,
@@ -1014,6 +1309,15 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
         note=f"{len(preview.rows)} lignes : {result.created} créés, {result.reused} repris, "
         f"{result.memberships} adhésions, {result.skipped} déjà adhérents",
     )
+    if any(row.is_structure for row in preview.rows):
+        journal.record(
+            journal.Action.IMPORT,
+            object_type="members.Structure",
+            cpts_id=cpts.pk,
+            actor=by,
+            fields=preview.columns,
+            note=f"{result.structures} structure(s) créée(s)",
+        )
     return result
 
 
@@ -1038,8 +1342,8 @@ def enrol_record(cpts, row: Row, *, by) -> Membership:
     Raises ValidationError(code="already_member") when the professional already has
     an open adhesion, including when another request wins a race.
     """
-    if row.errors or row.outcome is None:
-        raise ValueError("enrol_record needs a checked row without errors")
+    if row.errors or row.outcome is None or row.is_structure:
+        raise ValueError("enrol_record needs a checked row of a professional, without errors")
     if row.outcome == Outcome.SKIP:
         raise ValidationError(services.ALREADY_MEMBER, code="already_member")
     if row.outcome == Outcome.ELSEWHERE:
@@ -1054,6 +1358,7 @@ def enrol_record(cpts, row: Row, *, by) -> Membership:
                 college=row.college,
                 involvement=row.involvement,
                 card_existed=row.outcome == Outcome.REUSE,
+                missions=row.missions,
             )
     except IntegrityError as error:  # the same RPPS saved meanwhile by another request
         raise ValidationError(services.ALREADY_MEMBER, code="already_member") from error

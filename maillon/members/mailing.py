@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core import journal
+from maillon.core.missions import Mission
 
 from .models import Involvement, Mailing, MailingRecipient, Membership, MembershipStatus, RecipientStatus
 from .professions import Profession
@@ -31,7 +32,7 @@ DEFAULT_STATUSES = [MembershipStatus.ACTIVE.value]
 
 
 def normalize_criteria(criteria) -> dict:
-    """Known keys and values only, as sorted lists of strings (colleges: ints)."""
+    """Known keys and values only, as sorted lists of strings (colleges and missions: ints)."""
     criteria = criteria or {}
 
     def values(key, allowed):
@@ -41,9 +42,11 @@ def normalize_criteria(criteria) -> dict:
     colleges = sorted(
         {int(value) for value in criteria.get("colleges") or [] if str(value).isascii() and str(value).isdigit()}
     )
+    missions = sorted({int(value) for value in values("missions", {str(number) for number in Mission.values})})
     return {
         "colleges": colleges,
         "professions": values("professions", set(Profession.values)),
+        "missions": missions,
         "involvements": values("involvements", set(Involvement.values)),
         "statuses": statuses,
     }
@@ -56,13 +59,16 @@ def select_recipients(cpts, criteria):
     Each row carries `recipient_email` (the professional's, else the structure's).
     """
     criteria = normalize_criteria(criteria)
-    queryset = Membership.objects.for_cpts(cpts).filter(status__in=criteria["statuses"], unsubscribed_at__isnull=True)
-    if criteria["colleges"]:
-        queryset = queryset.filter(college_id__in=criteria["colleges"])
-    if criteria["professions"]:
-        queryset = queryset.filter(professional__profession__in=criteria["professions"])
-    if criteria["involvements"]:
-        queryset = queryset.filter(involvement__in=criteria["involvements"])
+    queryset = (
+        Membership.objects.for_cpts(cpts)
+        .filter(status__in=criteria["statuses"], unsubscribed_at__isnull=True)
+        .matching(
+            colleges=criteria["colleges"],
+            professions=criteria["professions"],
+            missions=criteria["missions"],
+            involvements=criteria["involvements"],
+        )
+    )
     return (
         queryset.annotate(
             recipient_email=Coalesce(NullIf("professional__email", Value("")), NullIf("structure__email", Value("")))

@@ -73,6 +73,8 @@ class Professional(JournaledModel):
     )
     # Lower case, no accents: names, profession, skills — for the directory search.
     search_text = models.TextField(blank=True, editable=False)
+    # The skills alone, lower case and without accents — for the directory's skill filter.
+    skills_search = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +100,10 @@ class Professional(JournaledModel):
         self.rpps = compact(self.rpps) or None
         self.adeli = compact(self.adeli) or None
         self.search_text = self.build_search_text()
+        self.skills_search = normalize_name(self.skills)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "skills" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text", "skills_search"}
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -434,8 +440,9 @@ class Fee(JournaledModel):
 class Mailing(JournaledModel):
     """A message sent by the coordination to a selection of members; kept once sent.
 
-    `criteria`: {"colleges": [pk…], "professions": [code…], "involvements": [value…],
-    "statuses": [value…]}; an empty list means « all », the statuses default to active.
+    `criteria`: {"colleges": [pk…], "professions": [code…], "missions": [number…],
+    "involvements": [value…], "statuses": [value…]}; an empty list means « all », the
+    statuses default to active.
     """
 
     cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mailings")

@@ -1,4 +1,5 @@
-"""Reads of the shared directory (annuaire partagé) of a CPTS.
+"""Reads of the shared directory (annuaire partagé) of a CPTS: its professionals and,
+apart (a few per CPTS, listed in full), its structures.
 
 No DISTINCT anywhere, so counting and paging stay cheap on tens of thousands of
 members: the active adhesion is a join that cannot multiply rows (one per CPTS),
@@ -23,10 +24,13 @@ from django.db.models import (
     Value,
 )
 
+from maillon.core.identifiers import compact
 from maillon.territories.models import Commune, normalize_name
 
-from .models import Membership, MembershipStatus, PracticePlace, Professional
+from .models import Membership, MembershipStatus, MissionParticipation, PracticePlace, Professional, Structure
 
+STRUCTURES_NONE = "none"
+STRUCTURES_ALL = "all"
 EARTH_RADIUS_KM = 6371.0
 # Kilometres per degree, for the local flat-earth distance (error < 0.1 % within 100 km).
 KM_PER_DEGREE_LATITUDE = 110.574
@@ -43,6 +47,22 @@ class DirectoryFilters:
     language: str = ""
     accepts_new_patients: bool | None = None
     takes_part_in_snp: bool | None = None
+    mission: int | None = None  # takes part in that mission of the CPTS
+    # "" professionals and structures; "none" professionals only; "all" every structure
+    # and no professional; a StructureKind value: structures of that kind only.
+    structure_kind: str = ""
+
+    @property
+    def professional_only(self) -> bool:
+        """A criterion that only a professional can meet: structures are left out."""
+        return bool(
+            self.profession
+            or self.skill.strip()
+            or self.language
+            or self.accepts_new_patients is not None
+            or self.takes_part_in_snp is not None
+            or self.structure_kind == STRUCTURES_NONE
+        )
 
 
 def distance_km(lat1, lon1, lat2, lon2) -> float:
@@ -87,13 +107,16 @@ def directory_professionals(cpts, filters: DirectoryFilters = DirectoryFilters()
         )
         .prefetch_related(Prefetch("practice_places", queryset=directory_places()), "languages")
     )
+    if filters.structure_kind and filters.structure_kind != STRUCTURES_NONE:
+        return queryset.none()
     if filters.q:
         for word in normalize_name(filters.q).split():
             queryset = queryset.filter(search_text__contains=word)
     if filters.profession:
         queryset = queryset.filter(profession=filters.profession)
-    if filters.skill.strip():
-        queryset = queryset.filter(skills__icontains=filters.skill.strip())
+    if normalize_name(filters.skill):
+        # Accents and case ignored alike on SQLite and PostgreSQL: the stored column is normalised.
+        queryset = queryset.filter(skills_search__contains=normalize_name(filters.skill))
     if filters.language:
         speaks = Professional.languages.through.objects.filter(
             professional_id=OuterRef("pk"), language_id=filters.language
@@ -103,6 +126,14 @@ def directory_professionals(cpts, filters: DirectoryFilters = DirectoryFilters()
         queryset = queryset.filter(accepts_new_patients=filters.accepts_new_patients)
     if filters.takes_part_in_snp is not None:
         queryset = queryset.filter(takes_part_in_snp=filters.takes_part_in_snp)
+    if filters.mission:
+        takes_part = MissionParticipation.objects.filter(
+            membership__professional_id=OuterRef("pk"),
+            membership__cpts=cpts,
+            membership__status=MembershipStatus.ACTIVE,
+            mission=filters.mission,
+        )
+        queryset = queryset.filter(Exists(takes_part))
     order = ("last_name", "first_name", "pk")
     if filters.commune and filters.radius_km:
         queryset = _within_radius_sql(queryset, filters.commune, filters.radius_km)
@@ -111,6 +142,63 @@ def directory_professionals(cpts, filters: DirectoryFilters = DirectoryFilters()
         places = PracticePlace.objects.filter(professional_id=OuterRef("pk"), commune_id=filters.commune)
         queryset = queryset.filter(Exists(places))
     return queryset.order_by(*order)
+
+
+def directory_structures(cpts, filters: DirectoryFilters = DirectoryFilters()):
+    """Structures with an active adhesion to `cpts`, filtered, by name (or nearest first
+    with a radius), with their commune; none when a criterion only a professional can meet
+    is given. Each row carries `joined_on`, `involvement`, `college_name` (and `distance_sq`).
+    """
+    queryset = (
+        Structure.objects.annotate(
+            membership=FilteredRelation(
+                "memberships",
+                condition=Q(memberships__cpts=cpts, memberships__status=MembershipStatus.ACTIVE),
+            )
+        )
+        .filter(membership__isnull=False)
+        .annotate(
+            joined_on=F("membership__joined_on"),
+            involvement=F("membership__involvement"),
+            college_name=F("membership__college__name"),
+        )
+        .select_related("commune")
+        .defer("commune__contour")
+    )
+    if filters.professional_only:
+        return queryset.none()
+    if filters.structure_kind and filters.structure_kind != STRUCTURES_ALL:
+        queryset = queryset.filter(kind=filters.structure_kind)
+    if filters.q:
+        number = compact(filters.q)
+        if number.isascii() and number.isdigit() and len(number) >= 9:
+            queryset = queryset.filter(Q(finess=number) | Q(siret=number))
+        else:
+            for word in normalize_name(filters.q).split():
+                queryset = queryset.filter(search_text__contains=word)
+    if filters.mission:
+        takes_part = MissionParticipation.objects.filter(
+            membership__structure_id=OuterRef("pk"),
+            membership__cpts=cpts,
+            membership__status=MembershipStatus.ACTIVE,
+            mission=filters.mission,
+        )
+        queryset = queryset.filter(Exists(takes_part))
+    if filters.commune and filters.radius_km:
+        centre = Commune.objects.filter(pk=filters.commune).values("latitude", "longitude").first()
+        if not centre or centre["latitude"] is None:
+            return queryset.none()
+        latitude, longitude = centre["latitude"], centre["longitude"]
+        south, north, west, east = bounding_box(latitude, longitude, filters.radius_km)
+        return (
+            queryset.filter(commune__latitude__range=(south, north), commune__longitude__range=(west, east))
+            .annotate(distance_sq=_squared_distance(latitude, longitude))
+            .filter(distance_sq__lte=filters.radius_km * filters.radius_km)
+            .order_by("distance_sq", "name", "pk")
+        )
+    if filters.commune:
+        queryset = queryset.filter(commune_id=filters.commune)
+    return queryset.order_by("name", "pk")
 
 
 def _squared_distance(latitude, longitude, prefix="commune__"):

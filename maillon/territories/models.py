@@ -193,6 +193,17 @@ class TerritoryRoleKind(models.TextChoices):
     SAS_REGULATOR = "sas_regulator", "Régulation SAS"
 
 
+class TerritoryRoleQuerySet(models.QuerySet):
+    def over_cpts(self, user, cpts):
+        """The roles of `user` over a département or région where `cpts` has (or had) communes."""
+        if not user.is_authenticated:
+            return self.none()
+        rows = TerritoryCommune.objects.filter(cpts=cpts)
+        departements = rows.values("commune__departement_id")
+        regions = rows.values("commune__departement__region_id")
+        return self.filter(user=user).filter(Q(departement__in=departements) | Q(region__in=regions))
+
+
 class TerritoryRole(JournaledModel):
     """A role over a département or a région (exactly one of the two)."""
 
@@ -202,6 +213,8 @@ class TerritoryRole(JournaledModel):
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TerritoryRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rôle territorial"

@@ -8,4 +8,7 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.members_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.governance_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.meetings_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.contracts_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.mt_views.urls")),
+    path("medecin-traitant/", include("maillon.www.mt_views.public_urls")),
 ]

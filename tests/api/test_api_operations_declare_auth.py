@@ -12,6 +12,7 @@ PUBLIC_OPERATIONS = {
     ("GET", "/cpts"),
     ("GET", "/cpts/{cpts_id}"),
     ("POST", "/territories/simulate"),
+    ("POST", "/aci/simulate"),
 }
 PRIVATE_OPERATIONS = {
     ("GET", "/me"),
@@ -24,6 +25,25 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/structures"),
     ("GET", "/cpts/{cpts_id}/structures/{structure_id}"),
     ("PATCH", "/cpts/{cpts_id}/structures/{structure_id}"),
+    # Meetings and time paid to members (issue 3).
+    ("GET", "/cpts/{cpts_id}/meetings"),
+    ("GET", "/cpts/{cpts_id}/meetings/{meeting_id}"),
+    ("GET", "/cpts/{cpts_id}/time-entries"),
+    ("POST", "/cpts/{cpts_id}/time-entries"),
+    ("POST", "/cpts/{cpts_id}/time-entries/{entry_id}/validate"),
+    ("POST", "/cpts/{cpts_id}/time-entries/{entry_id}/reject"),
+    # The dialogue de gestion (issue 4).
+    ("GET", "/cpts/{cpts_id}/aci/years/{year}/report"),
+    ("GET", "/cpts/{cpts_id}/aci/years/{year}/report/versions"),
+    ("GET", "/cpts/{cpts_id}/aci/reports/{report_id}"),
+    ("POST", "/cpts/{cpts_id}/aci/years/{year}/report/send"),
+    # The ACI contract (issue 4).
+    ("GET", "/cpts/{cpts_id}/aci"),
+    ("GET", "/cpts/{cpts_id}/aci/years/{year}/funding"),
+    ("GET", "/cpts/{cpts_id}/aci/indicators"),
+    ("POST", "/cpts/{cpts_id}/aci/indicators/{indicator_id}/values"),
+    ("GET", "/cpts/{cpts_id}/aci/spending"),
+    ("POST", "/cpts/{cpts_id}/aci/spending"),
 }
 
 
@@ -50,7 +70,17 @@ def test_private_operations_accept_exactly_a_token_or_a_strong_session():
 
 
 def example_url(path):
-    for name, value in (("{code}", "78646"), ("{cpts_id}", "1"), ("{membership_id}", "1"), ("{structure_id}", "1")):
+    for name, value in (
+        ("{code}", "78646"),
+        ("{cpts_id}", "1"),
+        ("{membership_id}", "1"),
+        ("{structure_id}", "1"),
+        ("{year}", "1"),
+        ("{report_id}", "1"),
+        ("{meeting_id}", "1"),
+        ("{entry_id}", "1"),
+        ("{indicator_id}", "1"),
+    ):
         path = path.replace(name, value)
     return "/api/v1" + path
 

@@ -67,6 +67,9 @@ def counts():
     models = [Cpts, LifecycleStep, TerritoryCommune, User, CptsRole, TerritoryRole, TOTPDevice, ApiToken, JournalEntry]
     counted = {model.__name__: model.objects.count() for model in [*models, *MEMBER_MODELS, *GOVERNANCE_MODELS]}
     counted["attendance"] = GeneralAssembly.attendance.through.objects.count()
+    from django.apps import apps
+
+    counted.update({model.__name__: model.objects.count() for model in apps.get_app_config("contracts").get_models()})
     return counted
 
 
@@ -252,6 +255,24 @@ def check_governance():
     assert VoterRecord.objects.filter(membership__professional=account).count() == 1
 
 
+def check_contracts():
+    """An ACI for each CPTS at « ACI signé », signed on that step, with values and money."""
+    from maillon.contracts.models import Contract
+    from maillon.contracts.selectors import funding_for_year
+
+    today = datetime.date.today()
+    signed = [cpts for cpts in demo_cpts() if cpts.status == "aci_signed"]
+    assert len(signed) >= 2
+    for cpts in signed:
+        contract = Contract.objects.for_cpts(cpts).get()
+        assert contract.signed_on == cpts.steps.get(status="aci_signed").date < today
+        assert contract.indicators.exists() and contract.spendings.exists() and contract.receipts.exists()
+        assert contract.reports.get().data["contract"], "one frozen dialogue de gestion report"
+        funding = funding_for_year(contract, 1)
+        assert 0 < funding.total <= funding.maximum
+    assert Contract.objects.count() == len(signed)
+
+
 @pytest.mark.commune_import
 @pytest.mark.django_db
 def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, settings):
@@ -268,6 +289,7 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     check_territory_roles()
     check_members()
     check_governance()
+    check_contracts()
     accounts = check_accounts(path)
     assert path.stat().st_mode & 0o077 == 0, "identifiants lisibles par le seul propriétaire"
 

@@ -44,3 +44,28 @@ def test_demo_numbers_are_valid_and_apart_from_each_cpts(n):
         assert is_valid_rpps(rpps) and is_valid_adeli(adeli) and is_valid_finess(finess) and siret.is_valid(number)
         numbers |= {rpps, adeli, finess, number}
     assert len(numbers) == 24
+
+
+def spec(n, *, involvement="mission", status="active"):
+    return members.MemberSpec(
+        number=members.demo_rpps(0, n),
+        category=NationalCategory.INFIRMIERS,
+        commune="78646",
+        status=status,
+        joined_on=None,
+        involvement=involvement,
+    )
+
+
+def test_active_members_in_a_mission_get_one_or_two_missions_deterministically():
+    drawn = [members.demo_missions(spec(n, involvement=("mission", "project_lead")[n % 2])) for n in range(300)]
+
+    assert all(1 <= len(missions) <= 2 and set(missions) <= set(range(1, 7)) for missions in drawn)
+    assert drawn == [members.demo_missions(spec(n, involvement=("mission", "project_lead")[n % 2])) for n in range(300)]
+    assert {len(missions) for missions in drawn} == {1, 2}
+    assert {number for missions in drawn for number in missions} == set(range(1, 7))
+
+
+@pytest.mark.parametrize(("involvement", "status"), [("mailing_list", "active"), ("mission", "left")])
+def test_others_get_no_mission(involvement, status):
+    assert members.demo_missions(spec(7, involvement=involvement, status=status)) == []

@@ -81,8 +81,8 @@ def fill(cpts, count):
 BUDGETS = {
     # my adhesion, meetings with their counts; menu
     "meetings_list": 9,
-    # my adhesion, pending entries with members, rates; menu
-    "meetings_time": 9,
+    # my adhesion, pending entries with members, validated project time of the year, rates; menu
+    "meetings_time": 10,
     # hours per adhesion, rate, adhesions with IBAN, journal read (savepoint + insert); menu
     "meetings_payments": 11,
 }

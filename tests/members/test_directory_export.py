@@ -116,6 +116,9 @@ def test_the_csv_has_french_columns_and_one_line_per_member(cpts, coordinator, a
         "Participe à une mission",
         "15/03/2024",
         "Cabinet secondaire, Sèvres",
+        "",
+        "",
+        "",
     ]
     assert len(rows) == 2
 

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from maillon.core.factories import UserFactory
 from maillon.core.models import JournalEntry
-from maillon.members.factories import LanguageFactory, MembershipFactory, PracticePlaceFactory, ProfessionalFactory
+from maillon.members.factories import (
+    LanguageFactory,
+    MembershipFactory,
+    PracticePlaceFactory,
+    ProfessionalFactory,
+    StructureFactory,
+)
 from maillon.members.models import MembershipStatus
 from maillon.members.professions import Profession, Specialty
 from maillon.territories.factories import CommuneFactory
@@ -306,13 +312,30 @@ def test_the_page_runs_a_fixed_number_of_queries(cpts, member, count, django_ass
         PracticePlaceFactory(professional=professional, commune=commune_east("92100", "Autre", 8), is_main=False)
     client = verified_client(member)
 
-    # Session, user, TOTP device, CPTS, role, menu; languages; count, page, places, languages;
-    # territory; journal.
-    with django_assert_num_queries(13):
+    # Session, user, TOTP device, CPTS, role, menu; languages; structures; count, page, places,
+    # languages; territory; journal.
+    with django_assert_num_queries(14):
         directory(client, cpts)
-    # Radius: the commune and its point; the rest as above.
-    with django_assert_num_queries(15):
+    # Radius: the commune and its point (for the structures, then the professionals); the rest as above.
+    with django_assert_num_queries(17):
         directory(client, cpts, commune="C0 (92000)", radius="20")
+    # A criterion only a professional meets: no query for the structures.
+    with django_assert_num_queries(13):
+        directory(client, cpts, language="en")
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_a_mixed_list_runs_a_fixed_number_of_queries(cpts, member, count, django_assert_num_queries):
+    for index in range(count):
+        enrol(cpts, commune=commune_east(f"92{index % 5:03d}", f"C{index % 5}", index % 5))
+        structure = StructureFactory(commune=commune_east(f"92{index % 5:03d}", f"C{index % 5}", index % 5))
+        MembershipFactory(cpts=cpts, professional=None, structure=structure)
+    client = verified_client(member)
+
+    # As above: the structures (with their communes) in one query, whatever their number.
+    with django_assert_num_queries(14):
+        response = directory(client, cpts)
+    assert len(re.findall(r"structures/\d+/vcard/", response.content.decode())) == count
 
 
 def test_suggestions_put_the_communes_of_the_territory_first(cpts, member):

@@ -81,7 +81,19 @@ def test_a_college_of_another_cpts_selects_nobody(cpts, other_cpts):
 
 def test_unknown_criteria_values_are_dropped_and_statuses_default_to_active():
     criteria = normalize_criteria(
-        {"colleges": ["3", "x"], "professions": ["10", "nope"], "involvements": ["boss"], "statuses": ["left"]}
+        {
+            "colleges": ["3", "x"],
+            "professions": ["10", "nope"],
+            "missions": ["3", 1, "7", "0", "x", 3],
+            "involvements": ["boss"],
+            "statuses": ["left"],
+        }
     )
 
-    assert criteria == {"colleges": [3], "professions": ["10"], "involvements": [], "statuses": ["active"]}
+    assert criteria == {
+        "colleges": [3],
+        "professions": ["10"],
+        "missions": [1, 3],
+        "involvements": [],
+        "statuses": ["active"],
+    }

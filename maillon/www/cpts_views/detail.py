@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from maillon.territories.selectors import cpts_territory
 
+from ..contracts_views.access import contract_role
 from ..public_views.common import breadcrumb
 from .display import lifecycle_rows, stepper
 
@@ -17,6 +18,8 @@ def cpts_detail(request, cpts_slug):
         "lifecycle": lifecycle_rows(cpts, cpts.steps.all()),
         "stepper": stepper(cpts),
         "is_member": bool(request.cpts_role) or request.user.is_superuser,
+        # The ACI pages: coordinators, and the observers and authorities of the territory.
+        "reads_contract": contract_role(request) is not None,
         "title": cpts.name,
         "nav": "cpts",
         "breadcrumb_data": breadcrumb(cpts.name, ("Les CPTS", reverse("cpts_list"))),

@@ -39,7 +39,9 @@ def parse_slot(line: str):
     return None
 
 
-class MeetingForm(MaillonForm):
+class MeetingDetailsForm(MaillonForm):
+    """What the coordinator may change while the meeting is a poll or scheduled."""
+
     title = forms.CharField(
         label="Intitulé", max_length=200, error_messages={"required": "Intitulé : indiquez l'intitulé de la réunion."}
     )
@@ -52,6 +54,55 @@ class MeetingForm(MaillonForm):
         error_messages={"invalid": "Lien de visioconférence : adresse invalide."},
     )
     mission = mission_field()
+
+    def meeting_fields(self):
+        return {name: self.cleaned_data[name] for name in ("title", "description", "place", "visio_url", "mission")}
+
+
+class SelectionForm(MaillonForm):
+    """Who to invite: collèges, professions, missions, involvement levels (none: all)."""
+
+    colleges = forms.ModelMultipleChoiceField(
+        label="Collèges invités (aucun : tous)",
+        queryset=College.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    professions = forms.MultipleChoiceField(
+        label="Professions invitées (aucune : toutes)",
+        choices=Profession.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    missions = forms.TypedMultipleChoiceField(
+        label="Participants aux missions (aucune : tous)",
+        choices=Mission.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Missions : choisissez parmi les six missions."},
+    )
+    involvements = forms.MultipleChoiceField(
+        label="Niveaux d'implication invités (aucun : tous)",
+        choices=Involvement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleges"].queryset = College.objects.for_cpts(cpts)
+
+    def criteria(self):
+        return {
+            "colleges": [college.pk for college in self.cleaned_data["colleges"]],
+            "professions": self.cleaned_data["professions"],
+            "missions": self.cleaned_data["missions"],
+            "involvements": self.cleaned_data["involvements"],
+        }
+
+
+class MeetingForm(MeetingDetailsForm, SelectionForm):
     slots = forms.CharField(
         label="Dates proposées",
         help_text="Une par ligne, au format JJ/MM/AAAA HH:MM (par exemple 12/01/2027 18:30).",
@@ -69,28 +120,6 @@ class MeetingForm(MaillonForm):
             "max_value": "Durée : au plus 24 heures.",
         },
     )
-    colleges = forms.ModelMultipleChoiceField(
-        label="Collèges invités (aucun : tous)",
-        queryset=College.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    professions = forms.MultipleChoiceField(
-        label="Professions invitées (aucune : toutes)",
-        choices=Profession.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    involvements = forms.MultipleChoiceField(
-        label="Niveaux d'implication invités (aucun : tous)",
-        choices=Involvement.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, cpts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["colleges"].queryset = College.objects.for_cpts(cpts)
 
     def clean_slots(self):
         lines = [line for line in self.cleaned_data["slots"].splitlines() if line.strip()]
@@ -103,15 +132,16 @@ class MeetingForm(MaillonForm):
         length = datetime.timedelta(minutes=self.cleaned_data["duration"])
         return [(start, start + length) for start in self.cleaned_data["slots"]]
 
-    def meeting_fields(self):
-        return {name: self.cleaned_data[name] for name in ("title", "description", "place", "visio_url", "mission")}
 
-    def criteria(self):
-        return {
-            "colleges": list(self.cleaned_data["colleges"]),
-            "professions": self.cleaned_data["professions"],
-            "involvements": self.cleaned_data["involvements"],
-        }
+class RejectForm(MaillonForm):
+    reason = forms.CharField(
+        label="Motif du refus",
+        max_length=300,
+        error_messages={
+            "required": "Motif : indiquez pourquoi ce temps est refusé.",
+            "max_length": "Motif : 300 caractères au plus.",
+        },
+    )
 
 
 class TimeForm(MaillonForm):

@@ -1,5 +1,7 @@
 """One meeting: the date poll (invitees answer, the coordinator sees the table and picks
-a slot), then the attendance, which becomes time entries."""
+a slot), more invitees while it is a poll or scheduled (by criteria, or picked by name:
+the name is posted, never put in the address), then the attendance, which becomes time
+entries."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,9 +12,19 @@ from maillon.core import journal
 from maillon.meetings import services
 from maillon.meetings.models import Answer, Meeting, MeetingStatus
 
-from .common import is_coordinator, meetings_breadcrumb, meetings_link, posted_id, require_member
+from .common import add_errors, is_coordinator, meetings_breadcrumb, meetings_link, posted_id, require_member
+from .forms import SelectionForm
 
-COORDINATOR_ACTIONS = {"choose", "cancel", "attendance"}
+COORDINATOR_ACTIONS = {"choose", "cancel", "attendance", "invite", "invite_picked", "search"}
+OPEN = (MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+
+
+def invited_message(request, count):
+    if count:
+        plural = "s" if count > 1 else ""
+        messages.success(request, f"{count} adhérent{plural} invité{plural} : l'invitation leur est envoyée.")
+    else:
+        messages.info(request, "Aucun nouvel invité : les adhérents choisis sont déjà invités.")
 
 
 def meetings_meeting(request, cpts_slug, pk):
@@ -32,7 +44,23 @@ def meetings_meeting(request, cpts_slug, pk):
         raise Http404
     back = redirect("meetings_meeting", cpts_slug=cpts.slug, pk=meeting.pk)
     errors = []
+    invite_form = None
+    if coordinator and meeting.status in OPEN:
+        invite_form = SelectionForm(request.POST if action == "invite" else None, cpts=cpts)
     try:
+        if action == "invite" and invite_form is not None and invite_form.is_valid():
+            try:
+                new = services.invite_more(meeting=meeting, by=request.user, criteria=invite_form.criteria())
+            except ValidationError as error:
+                add_errors(invite_form, error)
+            else:
+                invited_message(request, len(new))
+                return back
+        if action == "invite_picked":
+            picked = [posted_id(value) for value in request.POST.getlist("membership")]
+            new = services.invite_more(meeting=meeting, by=request.user, membership_ids=picked)
+            invited_message(request, len(new))
+            return back
         if action == "answer":
             answers = {
                 slot.pk: request.POST.get(f"slot_{slot.pk}", "")
@@ -67,9 +95,17 @@ def meetings_meeting(request, cpts_slug, pk):
             return back
     except ValidationError as error:
         errors = error.messages
+    if action == "invite" and invite_form is None:
+        errors.append(f"Cette réunion est « {meeting.get_status_display()} » : l'action n'est pas possible.")
     slots, rows = meeting.poll_table()
+    q = request.POST.get("q", "")[:100] if action == "search" and invite_form is not None else ""
+    found = services.search_invitable(meeting, q) if q.strip() else []
     if coordinator:
         journal.record(journal.Action.READ, meeting, fields=["invitations.name"], note=f"{len(rows)} invité(s)")
+        if q.strip():  # the words searched may be a name: not journaled
+            journal.record(
+                journal.Action.READ, meeting, fields=["invitable.name"], note=f"recherche : {len(found)} résultat(s)"
+            )
     mine = {}
     if invitation is not None:
         mine = {answer.slot_id: answer.answer for answer in invitation.answers.all()}
@@ -84,6 +120,10 @@ def meetings_meeting(request, cpts_slug, pk):
         "coordinator": coordinator,
         "poll_open": meeting.status == MeetingStatus.POLL,
         "can_record_attendance": meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.HELD),
+        "is_open": meeting.status in OPEN,
+        "invite_form": invite_form,
+        "q": q,
+        "found": found,
         "errors": errors,
         "section": "meetings",
         "title": f"{meeting} — {cpts.name}",

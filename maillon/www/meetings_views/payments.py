@@ -1,13 +1,14 @@
 """The payment list of a year (coordinator): each member's validated hours, the rate,
 the amount and the amount paid (capped), with the full IBAN — shown here only, journaled.
-Exports: CSV (UTF-8 with BOM, `;`) and XLSX, journaled too."""
+Exports: CSV (UTF-8 with BOM, `;`), XLSX and PDF, journaled too."""
 
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from maillon.core import journal
 from maillon.meetings import services
 
+from .. import pdf
 from ..spreadsheets import FORMATS, csv_response, xlsx_response
 from .common import meetings_breadcrumb, require_coordinator
 
@@ -65,9 +66,45 @@ def meetings_payments(request, cpts_slug):
     return render(request, "meetings/payments.html", context)
 
 
+def grouped_iban(iban: str) -> str:
+    return " ".join(iban[index : index + 4] for index in range(0, len(iban), 4))
+
+
+def payments_pdf(cpts, year, rows) -> bytes:
+    rate, cap = services.hourly_rate(cpts, year), services.annual_cap(year)
+    table = []
+    for row in rows:
+        details = getattr(row.membership, "payment_details", None)
+        table.append(
+            [
+                str(row.membership.member),
+                details.holder_name if details else "manquant",
+                grouped_iban(details.iban) if details else "manquant",
+                pdf.decimal_fr(row.hours),
+                pdf.euros(row.amount),
+                pdf.euros(row.capped_amount) + (" (plafonné)" if row.over_cap else ""),
+            ]
+        )
+    total = sum((row.capped_amount for row in rows), start=services.money(0))
+    blocks = [
+        pdf.KeyValues(
+            [
+                ("Taux horaire", pdf.euros(rate) if rate is not None else "non fixé (indemnités à 0 €)"),
+                ("Plafond annuel par membre", pdf.euros(cap.amount) + ("" if cap.confirmed else " (à confirmer)")),
+                ("Membres à payer", str(len(rows))),
+                ("Total à verser", pdf.euros(total)),
+            ]
+        ),
+        pdf.Table(["Membre", "Titulaire du compte", "IBAN", "Heures", "Montant", "Versé"], table, align_right={3, 4, 5})
+        if table
+        else pdf.Paragraph(f"Aucun temps validé en {year}."),
+    ]
+    return pdf.render_pdf(title=f"Liste de paiement {year}", subtitle=cpts.name, blocks=blocks)
+
+
 def meetings_payments_export(request, cpts_slug, fmt):
     require_coordinator(request)
-    if fmt not in FORMATS:
+    if fmt not in FORMATS | {"pdf"}:
         raise Http404
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
@@ -76,6 +113,10 @@ def meetings_payments_export(request, cpts_slug, fmt):
     rows = services.payment_list(cpts, year)
     services.journal_export(cpts=cpts, what=f"payments-{year}", fields=EXPORTED_FIELDS, count=len(rows), fmt=fmt)
     filename = f"indemnites-{cpts.slug}-{year}"
+    if fmt == "pdf":
+        response = HttpResponse(payments_pdf(cpts, year, rows), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+        return response
     values = [row_values(row) for row in rows]
     if fmt == "csv":
         return csv_response(HEADERS, values, filename)

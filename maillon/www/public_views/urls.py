@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import communes, cpts, home, legal, overview
+from . import communes, cpts, home, legal, overview, simulator
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("mentions-legales/", legal.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", legal.privacy, name="privacy"),
     path("accessibilite/", legal.accessibility, name="accessibility"),
+    path("aci/simulateur/", simulator.aci_simulator, name="aci_simulator"),
 ]

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from maillon.core.missions import Mission
 from maillon.core.phones import normalize_phone
 from maillon.members.models import College, Involvement, Language
 from maillon.members.professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
+from maillon.members.services import MISSIONS_NEED_INVOLVEMENT
 
 from .fields import (
     AdhesionForm,
@@ -53,6 +55,19 @@ def involvement_field(**kwargs):
         choices=Involvement.choices,
         initial=Involvement.MAILING_LIST,
         widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
+def missions_field(label="Missions", **kwargs):
+    """The missions of the CPTS (1 to 6) as checkboxes."""
+    return forms.TypedMultipleChoiceField(
+        label=label,
+        choices=Mission.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": f"{label} : choisissez parmi les missions 1 à 6."},
         **kwargs,
     )
 
@@ -290,14 +305,21 @@ class LeaveForm(AdhesionForm):
 
 
 class PlacementForm(AdhesionForm):
-    """The collège and the level of involvement of an adhesion."""
+    """The collège, the level of involvement and the missions of an adhesion."""
 
     involvement = involvement_field()
+    missions = missions_field(help_text="Pour un adhérent qui participe à une mission ou pilote un projet.")
 
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_field("college", college_field(cpts, "Aucun collège"))
-        self.order_fields(["college", "involvement"])
+        self.order_fields(["college", "involvement", "missions"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("missions") and cleaned.get("involvement") == Involvement.MAILING_LIST:
+            self.add_error("missions", MISSIONS_NEED_INVOLVEMENT)
+        return cleaned
 
 
 def amount_field(label):
@@ -407,10 +429,24 @@ class FeePaymentForm(AdhesionForm):
 
 
 class CardForm(AdhesionForm, PracticeFieldsMixin):
+    """The member's card; with `with_missions` (an adherent who takes part in a mission or
+    leads a project), the missions of the CPTS they take part in too."""
+
     email = forms.EmailField(label="Adresse électronique", max_length=254, required=False)
     phone = forms.CharField(label="Téléphone", max_length=20, required=False)
 
-    field_order = ["email", "phone", "skills", "languages", "accepts_new_patients", "takes_part_in_snp"]
+    field_order = ["email", "phone", "skills", "languages", "accepts_new_patients", "takes_part_in_snp", "missions"]
+
+    def __init__(self, *args, with_missions=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_missions:
+            self.add_field(
+                "missions",
+                missions_field(
+                    "Missions de la CPTS auxquelles je participe",
+                    help_text="La coordination s'en sert pour vous inviter aux réunions et vous écrire.",
+                ),
+            )
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))

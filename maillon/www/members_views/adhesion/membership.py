@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
 from maillon.members.models import Membership, MembershipStatus, PracticePlace
+from maillon.members.services import missions_of
 
 from .common import add_errors, members_link, require_coordinator, space_breadcrumb
 from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, RefuseForm
@@ -48,6 +49,7 @@ def get_membership(cpts, pk):
             "professional__languages",
             "events__by",
             "fees",
+            "missions",
         )
     )
     return get_object_or_404(queryset, pk=pk)
@@ -55,7 +57,11 @@ def get_membership(cpts, pk):
 
 def build_forms(cpts, membership, data=None, action=""):
     """Every form of the page; only the posted one is bound."""
-    placement_initial = {"college": membership.college_id, "involvement": membership.involvement}
+    placement_initial = {
+        "college": membership.college_id,
+        "involvement": membership.involvement,
+        "missions": missions_of(membership),
+    }
 
     def bound(name):
         return data if action == name else None
@@ -82,8 +88,8 @@ def run_action(request, membership, action, form) -> str:
         membership.leave(by=user, on=data["left_on"], reason=data["reason"])
         return f"Départ enregistré au {data['left_on']:%d/%m/%Y}."
     if action == "placement":
-        set_placement(membership, college=data["college"], involvement=data["involvement"])
-        return "Collège et niveau d'implication enregistrés."
+        set_placement(membership, college=data["college"], involvement=data["involvement"], missions=data["missions"])
+        return "Collège, niveau d'implication et missions enregistrés."
     set_fee(membership, year=data["year"], amount=data["amount"], paid_on=data["paid_on"])
     return f"Cotisation {data['year']} enregistrée."
 

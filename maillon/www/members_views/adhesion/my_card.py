@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from maillon.core.access import require_cpts_role
-from maillon.members.models import Membership, PracticePlace, Professional
+from maillon.members.models import Involvement, Membership, PracticePlace, Professional
+from maillon.members.services import missions_of
 
 from .common import space_breadcrumb
 from .communes import commune_suggestions
@@ -34,8 +35,24 @@ def own_card(request, cpts):
     )
 
 
-def card_initial(professional) -> dict:
+def own_membership(cpts, professional):
+    """The active adhesion of the card to this CPTS, with its missions."""
+    return (
+        Membership.objects.for_cpts(cpts)
+        .active()
+        .filter(professional=professional)
+        .prefetch_related("missions")
+        .first()
+    )
+
+
+def takes_part_in_missions(membership) -> bool:
+    return membership is not None and membership.involvement in (Involvement.MISSION, Involvement.PROJECT_LEAD)
+
+
+def card_initial(professional, membership=None) -> dict:
     return {
+        "missions": missions_of(membership) if membership is not None else [],
         "email": professional.email,
         "phone": professional.phone,
         "skills": professional.skills,
@@ -60,12 +77,27 @@ def members_my_card(request, cpts_slug):
     if suggestions is not None:
         return suggestions
     data = request.POST if request.method == "POST" else None
-    card_form = CardForm(data, initial=card_initial(professional))
+    membership = own_membership(cpts, professional)
+    with_missions = takes_part_in_missions(membership)
+    card_form = CardForm(data, initial=card_initial(professional, membership), with_missions=with_missions)
     places = list(professional.practice_places.all())
     place_forms = PlaceFormSet(data, prefix="lieux", places=places, search_url=page_url)
     if data is not None and card_form.is_valid() and place_forms.is_valid():
-        save_card(professional, card=card_form.cleaned_data, places=place_forms)
+        save_card(
+            professional,
+            card=card_form.cleaned_data,
+            places=place_forms,
+            membership=membership if with_missions else None,
+        )
         messages.success(request, "Votre fiche est enregistrée.")
         return redirect("members_my_card", cpts_slug=cpts.slug)
-    context.update({"professional": professional, "card_form": card_form, "place_forms": place_forms})
+    context.update(
+        {
+            "professional": professional,
+            "membership": membership,
+            "card_form": card_form,
+            "place_forms": place_forms,
+            "with_missions": with_missions,
+        }
+    )
     return render(request, "members/adhesion/my_card.html", context)

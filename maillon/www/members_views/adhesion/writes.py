@@ -14,7 +14,7 @@ from maillon.core import journal
 from maillon.core.models import CptsRole, User
 from maillon.core.services import invite
 from maillon.members.models import Fee, Membership, MembershipStatus, PracticePlace, Professional, Structure
-from maillon.members.services import request_membership
+from maillon.members.services import request_membership, set_missions
 
 # --- Public requests -----------------------------------------------------------------
 
@@ -117,13 +117,15 @@ def request_for_structure(cpts, data) -> Membership:
 # --- The coordinator's writes ----------------------------------------------------------
 
 
-def set_placement(membership, *, college, involvement):
+@transaction.atomic
+def set_placement(membership, *, college, involvement, missions=()):
     if membership.status not in (MembershipStatus.REQUESTED, MembershipStatus.ACTIVE):
         raise ValidationError(
             f"Cette adhésion est « {membership.get_status_display()} » : le collège et l'implication ne changent plus."
         )
     membership.college, membership.involvement = college, involvement
     membership.save()
+    set_missions(membership, missions)
 
 
 @transaction.atomic
@@ -233,8 +235,10 @@ CARD_FIELDS = ("email", "phone", "skills", "accepts_new_patients", "takes_part_i
 
 
 @transaction.atomic
-def save_card(professional, *, card, places):
-    """The member's own card: contact, practice and places; never identity nor register numbers."""
+def save_card(professional, *, card, places, membership=None):
+    """The member's own card: contact, practice and places; never identity nor register numbers.
+
+    With `membership` (an adherent taking part in missions), its missions too."""
     for name in CARD_FIELDS:
         setattr(professional, name, card[name])
     professional.save()
@@ -244,6 +248,8 @@ def save_card(professional, *, card, places):
     main = next((form for form in kept if form.cleaned_data.get("is_main")), kept[0])
     for form in kept:
         save_place(professional, form.cleaned_data, existing=places.places, is_main=form is main)
+    if membership is not None:
+        set_missions(membership, card.get("missions") or [])
 
 
 def save_place(professional, data, *, existing, is_main):

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from maillon.members.models import Involvement
-from maillon.members.selectors import directory_professionals
+from maillon.members.selectors import directory_professionals, directory_structures
 
 # Field names only: the journal never holds the values.
 LIST_FIELDS = (
@@ -20,6 +20,14 @@ LIST_FIELDS = (
     "languages",
     "accepts_new_patients",
     "takes_part_in_snp",
+)
+STRUCTURE_LIST_FIELDS = ("name", "kind", "finess", "siret", "address", "commune", "phone")
+STRUCTURE_VCARD_FIELDS = (*STRUCTURE_LIST_FIELDS, "email")
+STRUCTURE_EXPORT_FIELDS = (
+    *STRUCTURE_LIST_FIELDS,
+    "membership.college",
+    "membership.involvement",
+    "membership.joined_on",
 )
 CARD_FIELDS = (
     *LIST_FIELDS,
@@ -67,6 +75,14 @@ def professional_or_404(cpts, pk):
     if professional is None:
         raise Http404
     return professional
+
+
+def structure_or_404(cpts, pk):
+    """A structure with an active adhesion to `cpts`, else 404 (as for one that does not exist)."""
+    structure = directory_structures(cpts).filter(pk=pk).first()
+    if structure is None:
+        raise Http404
+    return structure
 
 
 def profession_label(professional) -> str:

@@ -1,5 +1,5 @@
-"""The directory as a CSV or XLSX file, with the page's criteria (coordinators only);
-the formats are those of maillon/www/spreadsheets.py."""
+"""The directory as a CSV or XLSX file, with the page's criteria (coordinators only):
+the professionals, then the structures; the formats are those of maillon/www/spreadsheets.py."""
 
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -9,10 +9,10 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.core.access import require_cpts_role
 from maillon.core.models import CptsRoleKind
-from maillon.members.selectors import directory_professionals
+from maillon.members.selectors import directory_professionals, directory_structures
 
 from ...spreadsheets import FORMATS, csv_response, xlsx_response
-from .display import EXPORT_FIELDS, involvement_label, language_names
+from .display import EXPORT_FIELDS, STRUCTURE_EXPORT_FIELDS, involvement_label, language_names
 from .forms import DirectoryForm
 
 CHUNK_SIZE = 500
@@ -37,6 +37,9 @@ COLUMNS = [
     ("Implication", 22),
     ("Adhérent depuis", 14),
     ("Autres lieux d'exercice", 40),
+    ("Type de structure", 24),
+    ("FINESS", 12),
+    ("SIRET", 16),
 ]
 HEADERS = [header for header, _ in COLUMNS]
 WIDTHS = [width for _, width in COLUMNS]
@@ -74,12 +77,45 @@ def row_of(professional) -> list:
         involvement_label(professional),
         professional.joined_on,
         " ; ".join(other_place(place) for place in places[1:]),
+        "",
+        "",
+        "",
     ]
 
 
-def rows(professionals):
+def structure_row_of(structure) -> list:
+    """A structure in the same columns: its name as « Nom », « Structure » as profession."""
+    return [
+        structure.name,
+        "",
+        "Structure",
+        "",
+        "",
+        "",
+        structure.commune.name,
+        structure.address,
+        structure.phone,
+        "",
+        "",
+        "",
+        "",
+        "",
+        structure.college_name or "",
+        involvement_label(structure),
+        structure.joined_on,
+        "",
+        structure.get_kind_display(),
+        structure.finess or "",
+        structure.siret or "",
+    ]
+
+
+def rows(professionals, structures):
+    """The professionals, then the structures."""
     for professional in professionals.iterator(chunk_size=CHUNK_SIZE):
         yield row_of(professional)
+    for structure in structures.iterator(chunk_size=CHUNK_SIZE):
+        yield structure_row_of(structure)
 
 
 def members_directory_export(request, cpts_slug, fmt):
@@ -92,18 +128,24 @@ def members_directory_export(request, cpts_slug, fmt):
     form = DirectoryForm(request.GET, cpts=cpts)
     if not form.is_valid():  # the page shows what to fix
         return redirect(f"{reverse('members_directory', args=[cpts.slug])}?{request.GET.urlencode()}")
-    professionals = directory_professionals(cpts, form.filters())
-    count = professionals.count()
+    filters = form.filters()
+    professionals = directory_professionals(cpts, filters)
+    structures = directory_structures(cpts, filters)
+    structure_count = 0 if filters.professional_only else structures.count()
+    count = professionals.count() + structure_count
+    fields = list(EXPORT_FIELDS)
+    if structure_count:
+        fields += [f"structures.{name}" for name in STRUCTURE_EXPORT_FIELDS]
     # Journaled before streaming: the request's actor is gone once the response streams.
     journal.record(
         journal.Action.EXPORT,
         object_type="members.Professional",
         object_id="directory",
         cpts_id=cpts.pk,
-        fields=EXPORT_FIELDS,
+        fields=fields,
         note=f"{count} ligne{'s' if count > 1 else ''}, {fmt.upper()}",
     )
     filename = f"annuaire-{cpts.slug}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
-        return csv_response(HEADERS, rows(professionals), filename)
-    return xlsx_response(HEADERS, rows(professionals), filename, sheet_title="Annuaire", widths=WIDTHS)
+        return csv_response(HEADERS, rows(professionals, structures), filename)
+    return xlsx_response(HEADERS, rows(professionals, structures), filename, sheet_title="Annuaire", widths=WIDTHS)

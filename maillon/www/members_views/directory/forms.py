@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
+from maillon.core.missions import Mission
 from maillon.members.models import Language
-from maillon.members.professions import Profession
-from maillon.members.selectors import DirectoryFilters
+from maillon.members.professions import Profession, StructureKind
+from maillon.members.selectors import STRUCTURES_ALL, STRUCTURES_NONE, DirectoryFilters
 from maillon.territories.models import Commune, TerritoryCommune, normalize_name
 
 from ...public_views.forms import MaillonForm
@@ -73,6 +74,18 @@ class DirectoryForm(MaillonForm):
         choices=[("", "Toutes les professions"), *Profession.choices],
         error_messages={"invalid_choice": "Profession : choisissez une des professions proposées."},
     )
+    structure = forms.ChoiceField(
+        label="Type de structure",
+        required=False,
+        choices=[
+            ("", "Professionnels et structures"),
+            (STRUCTURES_NONE, "Aucune : les professionnels seulement"),
+            (STRUCTURES_ALL, "Toutes les structures, sans les professionnels"),
+            *StructureKind.choices,
+        ],
+        help_text="MSP, pharmacies, laboratoires, EHPAD… adhérents de la CPTS.",
+        error_messages={"invalid_choice": "Type de structure : choisissez un des types proposés."},
+    )
     commune = forms.CharField(
         label="Commune d'exercice",
         help_text="Nom ou code postal, par exemple « Versailles » ou « 78000 ».",
@@ -98,6 +111,14 @@ class DirectoryForm(MaillonForm):
         label="Langue parlée",
         required=False,
         error_messages={"invalid_choice": "Langue : choisissez une des langues proposées."},
+    )
+    mission = forms.TypedChoiceField(
+        label="Mission de la CPTS",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Toutes les missions"), *Mission.choices],
+        error_messages={"invalid_choice": "Mission : choisissez une des missions proposées."},
     )
     new_patients = forms.BooleanField(label="Accepte de nouveaux patients (médecin traitant)", required=False)
     snp = forms.BooleanField(label="Participe aux soins non programmés (SNP)", required=False)
@@ -162,4 +183,6 @@ class DirectoryForm(MaillonForm):
             language=data["language"],
             accepts_new_patients=True if data["new_patients"] else None,
             takes_part_in_snp=True if data["snp"] else None,
+            mission=data.get("mission"),
+            structure_kind=data.get("structure", ""),
         )

@@ -15,16 +15,18 @@ from django.urls import reverse
 
 from maillon.core import journal
 from maillon.core.access import require_cpts_role
-from maillon.members.selectors import directory_professionals, distance_of
+from maillon.members.selectors import directory_professionals, directory_structures, distance_of
 from maillon.territories.selectors import cpts_territory
 
 from ...cpts_views.dashboard import is_coordinator
 from ...public_views.common import is_htmx, vary_on_htmx
 from ...space import space_breadcrumb
-from .display import LIST_FIELDS, map_points
+from .display import LIST_FIELDS, STRUCTURE_LIST_FIELDS, map_points
 from .forms import DirectoryForm, commune_label, commune_suggestions
 
 PAGE_SIZE = 20
+# Structures are few in a CPTS: listed in full beside the page of professionals, up to this.
+STRUCTURE_LIMIT = 100
 SUGGESTIONS_TARGET = "commune-options"
 RESULTS_TARGET = "directory-results"
 
@@ -35,37 +37,59 @@ class Results:
 
     page: Page | None = None
     points: list[dict] = field(default_factory=list)
+    structures: list = field(default_factory=list)
+    more_structures: bool = False  # more than STRUCTURE_LIMIT: the criteria should narrow them
 
     @property
     def count(self) -> int:
         return self.page.paginator.count if self.page else 0
 
+    @property
+    def structure_count(self) -> int:
+        return len(self.structures)
+
+
+def structures_of(cpts, filters) -> tuple[list, bool]:
+    """The matching structures (one query, none when a criterion is a professional's own)."""
+    if filters.professional_only:
+        return [], False
+    rows = list(directory_structures(cpts, filters)[: STRUCTURE_LIMIT + 1])
+    for structure in rows:
+        structure.distance_km = distance_of(structure)
+    return rows[:STRUCTURE_LIMIT], len(rows) > STRUCTURE_LIMIT
+
 
 def search(cpts, form, page_number) -> Results:
-    """Count, one page of rows, and its prefetches: a fixed number of queries."""
+    """Count, one page of rows, its prefetches, and the structures: a fixed number of queries."""
     if not form.is_valid():
         return Results()
-    paginator = Paginator(directory_professionals(cpts, form.filters()), PAGE_SIZE)
+    filters = form.filters()
+    structures, more_structures = structures_of(cpts, filters)
+    paginator = Paginator(directory_professionals(cpts, filters), PAGE_SIZE)
     page = paginator.get_page(page_number)
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     rows = list(page.object_list)
     for professional in rows:
         professional.distance_km = distance_of(professional)
     page.object_list = rows
-    return Results(page=page, points=map_points(rows, cpts))
+    return Results(page=page, points=map_points(rows, cpts), structures=structures, more_structures=more_structures)
 
 
 def journal_view(cpts, results):
-    """One entry per page of results shown; the journal never holds names."""
-    if results.page is None or not results.page.object_list:
+    """One entry per page of results shown (structures included); the journal never holds names."""
+    if results.page is None or not (results.page.object_list or results.structures):
         return
+    fields, note = list(LIST_FIELDS), f"{results.count} fiches"
+    if results.structures:
+        fields += [f"structures.{name}" for name in STRUCTURE_LIST_FIELDS]
+        note += f", {results.structure_count} structure{'s' if results.structure_count > 1 else ''}"
     journal.record(
         journal.Action.READ,
         object_type="members.Professional",
         object_id="directory",
         cpts_id=cpts.pk,
-        fields=LIST_FIELDS,
-        note=f"{results.count} fiches",
+        fields=fields,
+        note=note,
     )
 
 
@@ -106,7 +130,7 @@ def members_directory(request, cpts_slug):
         "form": form,
         "results": results,
         "searched": bool(request.GET),
-        "where": form.where() if results.page else "",
+        "where": form.where() if results.page is not None else "",
         "commune_choices": commune_choices(request, form, url),
         "directory_url": url,
         "export_query": export_query(request),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("annuaire/export/<str:fmt>/", export.members_directory_export, name="members_directory_export"),
     path("annuaire/<int:pk>/", card.members_card, name="members_card"),
     path("annuaire/<int:pk>/vcard/", vcard.members_vcard, name="members_vcard"),
+    path("annuaire/structures/<int:pk>/vcard/", vcard.members_structure_vcard, name="members_structure_vcard"),
 ]

@@ -1,4 +1,5 @@
-"""A member's card as a vCard 3.0 file (RFC 2426), written by hand.
+"""A member's card (a professional, or a structure as an organisation) as a vCard 3.0
+file (RFC 2426), written by hand.
 
 Text values are escaped as RFC 6350 §3.4 says (backslash, comma, semicolon,
 newline); lines end with CRLF and are folded at 75 octets without cutting a
@@ -14,7 +15,14 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from maillon.core import journal
 from maillon.core.access import require_cpts_role
 
-from .display import VCARD_FIELDS, language_names, profession_label, professional_or_404
+from .display import (
+    STRUCTURE_VCARD_FIELDS,
+    VCARD_FIELDS,
+    language_names,
+    profession_label,
+    professional_or_404,
+    structure_or_404,
+)
 
 LINE_OCTETS = 75
 NEWLINES = re.compile(r"\r\n|\r|\n")
@@ -97,8 +105,47 @@ def vcard_lines(professional) -> list[str]:
     return lines
 
 
+def structure_vcard_lines(structure) -> list[str]:
+    """A structure as an organisation: its name as FN and ORG, no N components."""
+    numbers = [
+        f"FINESS : {structure.finess}" if structure.finess else "",
+        f"SIRET : {structure.siret}" if structure.siret else "",
+    ]
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "PRODID:-//Maillon//Annuaire des CPTS//FR",
+        f"UID:urn:uuid:{uuid.uuid5(UID_NAMESPACE, f'structure-{structure.pk}')}",
+        f"N:{structured(structure.name, '', '', '', '')}",
+        f"FN:{escape(structure.name)}",
+        f"ORG:{structured(structure.name)}",
+        f"TITLE:{escape(structure.get_kind_display())}",
+        "X-ABSHOWAS:COMPANY",
+        f"ADR;TYPE=WORK:{structured('', '', structure.address, structure.commune.name, '', '', 'France')}",
+    ]
+    if structure.phone:
+        lines.append(f"TEL;TYPE=WORK,VOICE:{escape(structure.phone)}")
+    if structure.email:
+        lines.append(f"EMAIL;TYPE=INTERNET,WORK:{escape(structure.email)}")
+    note = "\n".join(number for number in numbers if number)
+    if note:
+        lines.append(f"NOTE:{escape(note)}")
+    lines += [f"REV:{structure.updated_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}", "END:VCARD"]
+    return lines
+
+
 def vcard_text(professional) -> str:
-    return "".join(fold(line) + "\r\n" for line in vcard_lines(professional))
+    return card_text(vcard_lines(professional))
+
+
+def card_text(lines) -> str:
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def vcard_response(lines, filename):
+    response = HttpResponse(card_text(lines).encode("utf-8"), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def members_vcard(request, cpts_slug, pk):
@@ -108,6 +155,14 @@ def members_vcard(request, cpts_slug, pk):
     cpts = request.cpts
     professional = professional_or_404(cpts, pk)
     journal.record(journal.Action.EXPORT, professional, fields=VCARD_FIELDS, cpts_id=cpts.pk, note="vCard")
-    response = HttpResponse(vcard_text(professional).encode("utf-8"), content_type="text/vcard; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="professionnel-{professional.pk}.vcf"'
-    return response
+    return vcard_response(vcard_lines(professional), f"professionnel-{professional.pk}.vcf")
+
+
+def members_structure_vcard(request, cpts_slug, pk):
+    require_cpts_role(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    structure = structure_or_404(cpts, pk)
+    journal.record(journal.Action.EXPORT, structure, fields=STRUCTURE_VCARD_FIELDS, cpts_id=cpts.pk, note="vCard")
+    return vcard_response(structure_vcard_lines(structure), f"structure-{structure.pk}.vcf")

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from maillon.core.missions import Mission
 from maillon.members.mailing import normalize_criteria
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
@@ -33,6 +34,9 @@ class MailingForm(AdhesionForm):
     involvements = forms.MultipleChoiceField(
         label="Niveaux d'implication", choices=Involvement.choices, required=False, widget=checkboxes()
     )
+    missions = forms.TypedMultipleChoiceField(
+        label="Missions", choices=Mission.choices, coerce=int, required=False, widget=checkboxes()
+    )
     # The count shown by the preview: sending needs a preview of the same selection.
     previewed = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # A key issued with the preview and used once (no double sending).
@@ -47,8 +51,9 @@ class MailingForm(AdhesionForm):
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["colleges"].queryset = College.objects.for_cpts(cpts)
-        for name in ("colleges", "professions", "involvements"):
+        for name in ("colleges", "professions", "involvements", "missions"):
             self.fields[name].help_text = "Aucune case cochée : tous."
+        self.fields["missions"].help_text = "Adhérents qui participent à l'une des missions cochées ; aucune : tous."
 
     def criteria(self) -> dict:
         data = self.cleaned_data
@@ -57,6 +62,7 @@ class MailingForm(AdhesionForm):
                 "colleges": [college.pk for college in data.get("colleges") or []],
                 "professions": data.get("professions") or [],
                 "involvements": data.get("involvements") or [],
+                "missions": data.get("missions") or [],
             }
         )
 
@@ -70,6 +76,8 @@ def describe_criteria(criteria, colleges) -> list[str]:
         lines.append("Collèges : " + ", ".join(names.get(pk, "collège supprimé") for pk in criteria["colleges"]))
     if criteria["professions"]:
         lines.append("Professions : " + ", ".join(Profession(code).label for code in criteria["professions"]))
+    if criteria["missions"]:
+        lines.append("Missions : " + ", ".join(Mission(number).label for number in criteria["missions"]))
     if criteria["involvements"]:
         lines.append("Implication : " + ", ".join(Involvement(value).label for value in criteria["involvements"]))
     statuses = {"active": "adhérents", "requested": "demandes en attente"}

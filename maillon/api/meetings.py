@@ -1,0 +1,362 @@
+"""Meetings and time entries of a CPTS (the same calls as the pages, see docs/meetings.md).
+
+Meetings: a coordinator reads every meeting and, in the detail, every invitee with their
+answers and attendance (journaled); a member reads the meetings they are invited to, with
+their own answers. Time entries: a member lists and declares their own time; a
+coordinator lists everyone's (journaled) and validates or rejects. No role in the CPTS
+answers 404, as for a CPTS that does not exist; an object of another CPTS answers 404.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from maillon.core import journal
+from maillon.core.missions import Mission
+from maillon.meetings import services
+from maillon.meetings.models import Invitation, Meeting, MeetingStatus, TimeEntry, TimeState
+from maillon.members.models import Membership
+
+from .auth import PRIVATE
+from .errors import validation_error_response
+from .members import PageNumber, PageSize, access, page_of
+from .schemas import MessageOut, ValidationErrorOut
+
+router = Router(tags=["Réunions et temps indemnisé"])
+
+MEETING_NOT_FOUND = "Réunion introuvable."
+ENTRY_NOT_FOUND = "Temps introuvable."
+NOT_A_MEMBER = "Votre compte n'est lié à aucune adhésion active de cette CPTS : vous ne déclarez pas de temps."
+READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut}
+
+
+# --- Schemas -----------------------------------------------------------------------------
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    description: str
+    place: str
+    visio_url: str
+    mission: int | None
+    status: MeetingStatus
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    invited_count: int
+
+
+class MeetingPageOut(Schema):
+    items: list[MeetingOut]
+    count: int
+
+
+class AnswerOut(Schema):
+    slot_id: int
+    answer: str
+
+
+class InviteeOut(Schema):
+    membership_id: int
+    name: str
+    attendance: str
+    answers: list[AnswerOut]
+
+
+class MeetingDetailOut(MeetingOut):
+    slots: list[SlotOut]
+    invitees: list[InviteeOut] = Field(description="Tous les invités pour un coordinateur ; soi-même pour un membre")
+
+
+class TimeEntryOut(Schema):
+    id: int
+    membership_id: int
+    member: str
+    date: datetime.date
+    hours: Decimal
+    mission: int | None
+    kind: str
+    meeting_id: int | None
+    note: str
+    state: TimeState
+    validated_at: datetime.datetime | None
+    rejected_at: datetime.datetime | None
+    rejection_reason: str
+
+
+class TimeEntryPageOut(Schema):
+    items: list[TimeEntryOut]
+    count: int
+
+
+class TimeEntryIn(Schema):
+    date: datetime.date
+    hours: Decimal = Field(gt=0, le=24, description="Par quarts d'heure : 0.25, 0.5, 1.75…")
+    mission: Mission | None = None
+    note: str = Field("", max_length=300)
+
+
+class ValidateIn(Schema):
+    confirm_over_cap: bool = Field(False, description="Valider même si le plafond annuel est dépassé")
+
+
+class RejectIn(Schema):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+# --- Meetings ----------------------------------------------------------------------------
+
+
+def meeting_dict(meeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "description": meeting.description,
+        "place": meeting.place,
+        "visio_url": meeting.visio_url,
+        "mission": meeting.mission,
+        "status": meeting.status,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "invited_count": meeting.invited,
+    }
+
+
+def own_membership(request, cpts):
+    professional = getattr(request.auth, "professional", None)
+    if professional is None:
+        return None
+    return Membership.objects.for_cpts(cpts).active().filter(professional=professional).first()
+
+
+def visible_meetings(request, cpts, is_coordinator):
+    meetings = Meeting.objects.for_cpts(cpts).annotate(invited=Count("invitations", distinct=True))
+    if is_coordinator:
+        return meetings
+    membership = own_membership(request, cpts)
+    if membership is None:
+        return meetings.none()
+    return meetings.filter(pk__in=Invitation.objects.filter(membership=membership).values("meeting_id"))
+
+
+@router.get(
+    "/cpts/{cpts_id}/meetings",
+    response={200: MeetingPageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Lister les réunions",
+)
+def list_meetings(
+    request,
+    cpts_id: int,
+    status: Annotated[MeetingStatus | None, Query(description="État de la réunion")] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 20,
+):
+    """Les réunions de la CPTS, les plus récentes d'abord ; un membre voit celles où il est invité."""
+    cpts, is_coordinator = access(request, cpts_id)
+    meetings = visible_meetings(request, cpts, is_coordinator)
+    if status:
+        meetings = meetings.filter(status=status)
+    items, count = page_of(meetings.order_by("-created_at", "-pk"), page, page_size)
+    return {"items": [meeting_dict(meeting) for meeting in items], "count": count}
+
+
+@router.get(
+    "/cpts/{cpts_id}/meetings/{meeting_id}",
+    response={200: MeetingDetailOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Détail d'une réunion",
+)
+def get_meeting(request, cpts_id: int, meeting_id: int):
+    """La réunion, ses créneaux proposés et ses invités (réponses au sondage, présence)."""
+    cpts, is_coordinator = access(request, cpts_id)
+    meeting = visible_meetings(request, cpts, is_coordinator).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise HttpError(404, MEETING_NOT_FOUND)
+    invitations = meeting.invitations.select_related("membership__professional", "membership__structure")
+    if not is_coordinator:
+        invitations = invitations.filter(membership=own_membership(request, cpts))
+    invitations = list(invitations.prefetch_related("answers"))
+    if is_coordinator:
+        journal.record(
+            journal.Action.READ, meeting, fields=["invitations.name"], note=f"API : {len(invitations)} invité(s)"
+        )
+    return {
+        **meeting_dict(meeting),
+        "slots": [
+            {"id": slot.pk, "starts_at": slot.starts_at, "ends_at": slot.ends_at} for slot in meeting.slots.all()
+        ],
+        "invitees": [
+            {
+                "membership_id": invitation.membership_id,
+                "name": str(invitation.membership.member),
+                "attendance": invitation.attendance,
+                "answers": [
+                    {"slot_id": answer.slot_id, "answer": answer.answer} for answer in invitation.answers.all()
+                ],
+            }
+            for invitation in invitations
+        ],
+    }
+
+
+# --- Time entries ------------------------------------------------------------------------
+
+
+def entry_dict(entry) -> dict:
+    return {
+        "id": entry.pk,
+        "membership_id": entry.membership_id,
+        "member": str(entry.membership.member),
+        "date": entry.date,
+        "hours": entry.hours,
+        "mission": entry.mission,
+        "kind": entry.kind,
+        "meeting_id": entry.meeting_id,
+        "note": entry.note,
+        "state": entry.state,
+        "validated_at": entry.validated_at,
+        "rejected_at": entry.rejected_at,
+        "rejection_reason": entry.rejection_reason,
+    }
+
+
+def entries_of(cpts):
+    return TimeEntry.objects.for_cpts(cpts).select_related("membership__professional", "membership__structure")
+
+
+STATE_FILTERS = {
+    TimeState.DECLARED: lambda entries: entries.pending(),
+    TimeState.VALIDATED: lambda entries: entries.validated(),
+    TimeState.REJECTED: lambda entries: entries.rejected(),
+}
+
+
+@router.get(
+    "/cpts/{cpts_id}/time-entries",
+    response={200: TimeEntryPageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Lister le temps déclaré",
+)
+def list_time_entries(
+    request,
+    cpts_id: int,
+    scope: Annotated[Literal["mine", "all"], Query(description="« all » : coordinateurs seulement")] = "mine",
+    state: Annotated[TimeState | None, Query(description="À valider, validé ou refusé")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 20,
+):
+    """Son propre temps (`scope=mine`), ou celui de tous les membres pour un coordinateur (`scope=all`)."""
+    cpts, is_coordinator = access(request, cpts_id)
+    entries = entries_of(cpts)
+    if scope == "all":
+        if not is_coordinator:
+            raise HttpError(403, "Seuls les coordinateurs de cette CPTS lisent le temps de tous les membres.")
+    else:
+        membership = own_membership(request, cpts)
+        entries = entries.filter(membership=membership) if membership else entries.none()
+    if state:
+        entries = STATE_FILTERS[state](entries)
+    if year:
+        entries = entries.of_year(year)
+    items, count = page_of(entries.order_by("-date", "-pk"), page, page_size)
+    if scope == "all":
+        journal.record(
+            journal.Action.READ,
+            object_type="meetings.TimeEntry",
+            cpts_id=cpts.pk,
+            fields=["membership.name", "hours", "note"],
+            note=f"API : liste de {len(items)} temps (page {page}, {count} en tout)",
+        )
+    return {"items": [entry_dict(entry) for entry in items], "count": count}
+
+
+def as_422(error: DjangoValidationError):
+    field = next(iter(getattr(error, "error_dict", {"body": None})))
+    return validation_error_response(["body", "payload", field], error.messages)
+
+
+@router.post(
+    "/cpts/{cpts_id}/time-entries",
+    response={201: TimeEntryOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Déclarer du temps de projet",
+)
+def declare_time_entry(request, cpts_id: int, payload: TimeEntryIn):
+    """Du temps de projet passé, par quarts d'heure, sur l'adhésion de l'appelant ; à valider par la coordination."""
+    cpts, _ = access(request, cpts_id)
+    membership = own_membership(request, cpts)
+    if membership is None:
+        raise HttpError(403, NOT_A_MEMBER)
+    try:
+        entry = services.declare_time(
+            membership=membership,
+            date=payload.date,
+            hours=payload.hours,
+            mission=int(payload.mission) if payload.mission else None,
+            note=payload.note,
+        )
+    except DjangoValidationError as error:
+        return as_422(error)
+    return Status(201, entry_dict(entries_of(cpts).get(pk=entry.pk)))
+
+
+def entry_for_decision(request, cpts_id, entry_id):
+    cpts, is_coordinator = access(request, cpts_id)
+    if not is_coordinator:
+        raise HttpError(403, "Seuls les coordinateurs de cette CPTS valident ou refusent le temps déclaré.")
+    entry = entries_of(cpts).filter(pk=entry_id).first()
+    if entry is None:
+        raise HttpError(404, ENTRY_NOT_FOUND)
+    return cpts, entry
+
+
+@router.post(
+    "/cpts/{cpts_id}/time-entries/{entry_id}/validate",
+    response={200: TimeEntryOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Valider du temps déclaré",
+)
+def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateIn):
+    """Valide le temps ; 409 s'il ferait dépasser le plafond annuel du membre sans `confirm_over_cap`,
+    ou s'il est déjà validé ou refusé (un temps refusé se valide une fois redéclaré par le membre)."""
+    cpts, entry = entry_for_decision(request, cpts_id, entry_id)
+    try:
+        outcome = services.validate_time(entry=entry, by=request.auth, confirm_over_cap=payload.confirm_over_cap)
+    except DjangoValidationError as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+    if not outcome.validated:
+        raise HttpError(409, outcome.message + " Envoyez confirm_over_cap: true pour valider quand même.")
+    return entry_dict(entries_of(cpts).get(pk=entry.pk))
+
+
+@router.post(
+    "/cpts/{cpts_id}/time-entries/{entry_id}/reject",
+    response={200: TimeEntryOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Refuser du temps déclaré",
+)
+def reject_time_entry(request, cpts_id: int, entry_id: int, payload: RejectIn):
+    """Refuse le temps avec un motif, que le membre lit ; un temps validé de l'année en cours peut aussi l'être."""
+    cpts, entry = entry_for_decision(request, cpts_id, entry_id)
+    try:
+        services.reject_time(entry=entry, by=request.auth, reason=payload.reason)
+    except DjangoValidationError as error:
+        if "reason" in getattr(error, "error_dict", {}):
+            return as_422(error)
+        raise HttpError(409, " ".join(error.messages)) from error
+    return entry_dict(entries_of(cpts).get(pk=entry.pk))

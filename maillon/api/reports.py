@@ -1,0 +1,176 @@
+"""The dialogue de gestion of a CPTS's ACI: the live report of a contract year, its sent
+(frozen) versions, and sending a new version.
+
+Same rights as the pages (`maillon.www.contracts_views.access`): the CPTS's coordinators
+read and send; the authorities and observers of its territory read; anyone else gets 404,
+as for a CPTS that does not exist. A reader who tries to send gets 403.
+
+The report is the dict of `maillon.contracts.report.build_report` (amounts as strings
+« 1234.56 », dates ISO); a version's `data` is that dict as it was sent, with its version.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from maillon.contracts.models import ManagementReport
+from maillon.contracts.report import build_report, send_report, with_version
+from maillon.contracts.selectors import current_contract
+from maillon.core.access import role_in
+from maillon.core.models import CptsRoleKind
+from maillon.territories.models import TerritoryRole, TerritoryRoleKind
+
+from .auth import PRIVATE
+from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .schemas import MessageOut
+
+router = Router(tags=["ACI — dialogue de gestion"])
+
+COORDINATOR = "coordinator"
+AUTHORITY = "authority"
+OBSERVER = "observer"
+NO_CONTRACT = "Aucun ACI enregistré pour cette CPTS."
+NO_YEAR = "Cette année ne fait pas partie du contrat."
+REPORT_NOT_FOUND = "Rapport introuvable."
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS envoient le rapport du dialogue de gestion."
+
+READ_ERRORS = {401: MessageOut, 404: MessageOut}
+WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
+
+
+class ReportVersionOut(Schema):
+    id: int
+    contract_year: int
+    version: int
+    status: str = Field(description="sent (envoyé), signed_off (validé) ou returned (renvoyé avec des remarques).")
+    status_label: str
+    sent_at: datetime.datetime
+    sent_by: str = Field(description="Nom de la personne qui a envoyé la version.")
+    decided_at: datetime.datetime | None
+    decided_by: str | None
+    comments: str = Field(description="Remarques de l'ARS et de la CPAM.")
+
+
+class ReportOut(ReportVersionOut):
+    data: dict[str, Any] = Field(description="Le rapport tel qu'il a été envoyé (figé).")
+
+
+def contract_role(user, cpts) -> str | None:
+    if user.is_superuser or role_in(user, cpts) == CptsRoleKind.COORDINATOR:
+        return COORDINATOR
+    kinds = set(TerritoryRole.objects.over_cpts(user, cpts).values_list("role", flat=True))
+    if TerritoryRoleKind.AUTHORITY in kinds:
+        return AUTHORITY
+    if TerritoryRoleKind.OBSERVER in kinds:
+        return OBSERVER
+    return None
+
+
+def access(request, cpts_id, *, write=False):
+    """(cpts, contract); 404 without a role, 403 for a reader who writes, 404 without a contract."""
+    cpts = get_cpts_or_404(cpts_id)
+    role = contract_role(request.auth, cpts)
+    if role is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    if write and role != COORDINATOR:
+        raise HttpError(403, COORDINATOR_ONLY)
+    contract = current_contract(cpts)
+    if contract is None:
+        raise HttpError(404, NO_CONTRACT)
+    return cpts, contract
+
+
+def check_year(contract, year):
+    if not 1 <= year <= contract.duration_years:
+        raise HttpError(404, NO_YEAR)
+
+
+def version_dict(report) -> dict:
+    return {
+        "id": report.pk,
+        "contract_year": report.contract_year,
+        "version": report.version,
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "sent_at": report.sent_at,
+        "sent_by": str(report.sent_by) if report.sent_by else "",
+        "decided_at": report.decided_at,
+        "decided_by": str(report.decided_by) if report.decided_by else None,
+        "comments": report.comments,
+    }
+
+
+def reports_of(contract):
+    return ManagementReport.objects.filter(contract=contract).select_related("sent_by", "decided_by")
+
+
+@router.get(
+    "/cpts/{cpts_id}/aci/years/{year}/report",
+    response={200: dict[str, Any], **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Rapport du dialogue de gestion d'une année (à jour)",
+)
+def live_report(request, cpts_id: int, year: int):
+    """Le rapport de l'année `year` du contrat en vigueur, calculé maintenant (rien n'est figé)."""
+    _, contract = access(request, cpts_id)
+    check_year(contract, year)
+    return build_report(contract, year, by=request.auth)
+
+
+@router.get(
+    "/cpts/{cpts_id}/aci/years/{year}/report/versions",
+    response={200: list[ReportVersionOut], **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Versions envoyées du rapport d'une année",
+)
+def list_versions(request, cpts_id: int, year: int):
+    """Les versions envoyées à l'ARS et à la CPAM, la plus récente d'abord, avec leur état."""
+    _, contract = access(request, cpts_id)
+    check_year(contract, year)
+    return [version_dict(report) for report in reports_of(contract).filter(contract_year=year).order_by("-version")]
+
+
+@router.get(
+    "/cpts/{cpts_id}/aci/reports/{report_id}",
+    response={200: ReportOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Une version envoyée du rapport (figée)",
+)
+def get_report(request, cpts_id: int, report_id: int):
+    """Une version envoyée et son contenu figé : il ne change plus."""
+    cpts = get_cpts_or_404(cpts_id)
+    if contract_role(request.auth, cpts) is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    report = (
+        ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id)
+        .select_related("sent_by", "decided_by")
+        .first()
+    )
+    if report is None:
+        raise HttpError(404, REPORT_NOT_FOUND)
+    return {**version_dict(report), "data": with_version(report.data, report)}
+
+
+@router.post(
+    "/cpts/{cpts_id}/aci/years/{year}/report/send",
+    response={201: ReportOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Envoyer le rapport de l'année à l'ARS et à la CPAM",
+)
+def send(request, cpts_id: int, year: int):
+    """Fige le rapport à jour comme nouvelle version (coordinateurs).
+
+    Possible s'il n'y a pas encore de version, ou si la dernière a été renvoyée avec des
+    remarques ; sinon 409.
+    """
+    _, contract = access(request, cpts_id, write=True)
+    check_year(contract, year)
+    try:
+        report = send_report(contract, year, by=request.auth)
+    except DjangoValidationError as refusal:
+        raise HttpError(409, " ".join(refusal.messages)) from refusal
+    return Status(201, {**version_dict(report), "data": with_version(report.data, report)})

@@ -1,0 +1,80 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from maillon.core.factories import CptsFactory, UserFactory
+from maillon.members.factories import ProfessionalFactory
+from maillon.territories.factories import CommuneFactory
+
+from .models import (
+    Channel,
+    DoctorOffer,
+    MatchingRun,
+    Patient,
+    PatientEvent,
+    PriorityWeight,
+    Proposal,
+)
+
+
+class PriorityWeightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityWeight
+
+    cpts = factory.SubFactory(CptsFactory)
+    criterion = "ald"
+    weight = 50
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    """A patient who registered himself 40 days ago."""
+
+    class Meta:
+        model = Patient
+
+    cpts = factory.SubFactory(CptsFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    birth_date = factory.Sequence(lambda n: datetime.date(1950 + n % 60, 1 + n % 12, 1 + n % 28))
+    commune = factory.SubFactory(CommuneFactory)
+    email = factory.Sequence(lambda n: f"patient{n}@example.org")
+    consent_at = factory.LazyFunction(timezone.now)
+    channel = Channel.SELF
+    registered_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40))
+
+
+class PatientEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PatientEvent
+
+    patient = factory.SubFactory(PatientFactory)
+    from_status = "waiting"
+    to_status = "proposed"
+
+
+class DoctorOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DoctorOffer
+
+    cpts = factory.SubFactory(CptsFactory)
+    doctor = factory.SubFactory(ProfessionalFactory)
+    places_per_month = 3
+    radius_km = 10
+
+
+class MatchingRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchingRun
+
+    cpts = factory.SubFactory(CptsFactory)
+    by = factory.SubFactory(UserFactory)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    patient = factory.SubFactory(PatientFactory)
+    offer = factory.SubFactory(DoctorOfferFactory, cpts=factory.SelfAttribute("..patient.cpts"))
+    expires_at = factory.LazyFunction(Proposal.default_expiry)

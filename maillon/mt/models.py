@@ -1,0 +1,474 @@
+"""The médecin traitant desk (guichet unique) of a CPTS — mission 1.
+
+Patients without a médecin traitant (MT) register (themselves, through the coordinator, a
+partner member, or the CPAM's list); each gets a priority score from the criteria the CPTS
+weights; volunteer doctors open places (`DoctorOffer`); the matching engine
+(`matching.py`) proposes doctors; each `Proposal` follows a state machine with its
+transition log (`PatientEvent`):
+
+    proposed → accepted (by the doctor) → informed (the patient) → declared (MT declared: closed)
+    proposed → refused_by_doctor | refused_by_patient | expired | withdrawn
+    accepted / informed → refused_by_patient | withdrawn
+
+A refusal or an expiry sends the patient back to the queue, and the pair is never proposed
+again. Patient data is health data: least access (the coordinator, the registering member,
+the proposed doctor), every read and write journaled, nothing personal in URLs or logs.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import nir as stdnum_nir
+
+from maillon.core import journal
+from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.members.models import Professional
+from maillon.territories.models import Commune, normalize_name
+
+
+def compact_nir(value: str) -> str:
+    """The NIR without spaces or dots (the form of the card: « 2 95 10 99 126 111 93 »)."""
+    return stdnum_nir.compact(value) if value else ""
+
+
+def validate_nir(value: str) -> None:
+    try:
+        stdnum_nir.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            "NIR : le numéro de sécurité sociale n'est pas valide (15 caractères, clé de contrôle).", code="invalid_nir"
+        ) from error
+
+
+# --- Priority ------------------------------------------------------------------------------
+
+
+class Criterion(models.TextChoices):
+    """What a patient declares (or the CPAM's list says) and the CPTS weights."""
+
+    ALD = "ald", "Affection de longue durée (ALD)"
+    AGE_70_PLUS = "age_70_plus", "70 ans et plus"
+    C2S_ALD = "c2s_ald", "Complémentaire santé solidaire (C2S) et ALD"
+    C2S = "c2s", "Complémentaire santé solidaire (C2S)"
+    PREGNANCY = "pregnancy", "Grossesse"
+    DISABILITY = "disability", "Situation de handicap"
+    MT_RETIRED = "mt_retired", "Sans médecin traitant depuis le départ de son médecin"
+
+
+# Defaults (DOMAIN.md §3: ALD, 70+, C2S in ALD first); each CPTS may change them.
+DEFAULT_WEIGHTS = {
+    Criterion.ALD: 30,
+    Criterion.AGE_70_PLUS: 25,
+    Criterion.C2S_ALD: 40,
+    Criterion.C2S: 10,
+    Criterion.PREGNANCY: 15,
+    Criterion.DISABILITY: 15,
+    Criterion.MT_RETIRED: 5,
+}
+# Every waiting patient counts: the engine places as many as it can.
+BASE_SCORE = 10
+
+
+class PriorityWeight(JournaledModel):
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_priority_weights")
+    criterion = models.CharField("critère", max_length=20, choices=Criterion.choices)
+    weight = models.PositiveSmallIntegerField("points")
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pondération d'un critère de priorité"
+        verbose_name_plural = "pondérations des critères de priorité"
+        ordering = ["cpts", "criterion"]
+        constraints = [models.UniqueConstraint(fields=["cpts", "criterion"], name="one_weight_per_cpts_and_criterion")]
+
+    def __str__(self):
+        return f"{self.get_criterion_display()} : {self.weight}"
+
+    @classmethod
+    def weights_of(cls, cpts) -> dict[str, int]:
+        weights = {str(criterion): weight for criterion, weight in DEFAULT_WEIGHTS.items()}
+        weights.update({row.criterion: row.weight for row in cls.objects.for_cpts(cpts)})
+        return weights
+
+
+# --- Patients ------------------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    SELF = "self", "Inscription par le patient"
+    COORDINATOR = "coordinator", "Inscription par la coordination"
+    MEMBER = "member", "Inscription par un professionnel partenaire"
+    CPAM = "cpam", "Liste de la CPAM"
+
+
+class PatientStatus(models.TextChoices):
+    WAITING = "waiting", "En attente"
+    PROPOSED = "proposed", "Médecin proposé"
+    ACCEPTED = "accepted", "Accepté par le médecin"
+    INFORMED = "informed", "Patient informé"
+    DECLARED = "declared", "Médecin traitant déclaré"
+    WITHDRAWN = "withdrawn", "Désinscrit"
+
+
+CLOSED_PATIENT_STATUSES = [PatientStatus.DECLARED, PatientStatus.WITHDRAWN]
+
+
+def identity_key(last_name: str, first_name: str, birth_date) -> str:
+    """Same person, same key: names without accents, case or hyphens, and the birth date."""
+    return f"{normalize_name(last_name)}|{normalize_name(first_name)}|{birth_date:%Y-%m-%d}"
+
+
+def new_link_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+class PatientQuerySet(CptsOwnedQuerySet):
+    def waiting(self):
+        return self.filter(status=PatientStatus.WAITING)
+
+    def open(self):
+        return self.exclude(status__in=CLOSED_PATIENT_STATUSES)
+
+
+class Patient(JournaledModel):
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_patients")
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune")
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    nir = models.CharField("NIR", max_length=15, blank=True, validators=[validate_nir])
+    ald = models.BooleanField("affection de longue durée (ALD)", default=False)
+    c2s = models.BooleanField("complémentaire santé solidaire (C2S)", default=False)
+    pregnancy = models.BooleanField("grossesse", default=False)
+    disability = models.BooleanField("situation de handicap", default=False)
+    mt_retired = models.BooleanField("sans médecin traitant depuis le départ de son médecin", default=False)
+    consent_at = models.DateTimeField("consentement donné le")
+    channel = models.CharField("inscription", max_length=20, choices=Channel.choices)
+    # Keep the registration when the registering account is erased.
+    registered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    registered_at = models.DateTimeField("inscrit le", default=timezone.now)
+    status = models.CharField("état", max_length=20, choices=PatientStatus.choices, default=PatientStatus.WAITING)
+    closed_at = models.DateTimeField("clos le", null=True, blank=True)
+    identity = models.CharField(max_length=250, editable=False, db_index=True)
+    # Part of the patient's private link: changing it revokes every link sent before.
+    link_nonce = models.CharField(max_length=32, editable=False, default=new_link_nonce)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "patient sans médecin traitant"
+        verbose_name_plural = "patients sans médecin traitant"
+        ordering = ["cpts", "registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cpts", "identity"],
+                condition=~Q(status__in=CLOSED_PATIENT_STATUSES),
+                name="one_open_registration_per_person_and_cpts",
+            ),
+            models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="patient_has_a_way_to_be_reached"),
+        ]
+        indexes = [models.Index(fields=["cpts", "status", "registered_at"])]
+
+    def __str__(self):
+        # Never the name: this string reaches logs and the admin's history.
+        return f"Patient n° {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.nir = compact_nir(self.nir)
+        self.identity = identity_key(self.last_name, self.first_name, self.birth_date)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        today = timezone.localdate()
+        if self.birth_date and (self.birth_date > today or self.birth_date.year < today.year - 120):
+            raise ValidationError({"birth_date": "Date de naissance : elle doit être passée et plausible."})
+        if not self.email and not self.phone:
+            raise ValidationError({"email": "Courriel : indiquez un courriel ou un téléphone pour être recontacté."})
+
+    def age_on(self, day: datetime.date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_PATIENT_STATUSES
+
+    def criteria(self, on: datetime.date | None = None) -> list[str]:
+        """The priority criteria this patient meets (C2S in ALD counts once, as such)."""
+        on = on or timezone.localdate()
+        met = []
+        if self.ald and self.c2s:
+            met.append(Criterion.C2S_ALD)
+        elif self.ald:
+            met.append(Criterion.ALD)
+        elif self.c2s:
+            met.append(Criterion.C2S)
+        if self.age_on(on) >= 70:
+            met.append(Criterion.AGE_70_PLUS)
+        for flag, criterion in (
+            (self.pregnancy, Criterion.PREGNANCY),
+            (self.disability, Criterion.DISABILITY),
+            (self.mt_retired, Criterion.MT_RETIRED),
+        ):
+            if flag:
+                met.append(criterion)
+        return met
+
+    def score(self, weights: dict[str, int], on: datetime.date | None = None) -> tuple[int, list[tuple[str, int]]]:
+        """(score, [(criterion label, points)…]): the base, then each criterion met."""
+        reasons = [(Criterion(criterion).label, weights.get(criterion, 0)) for criterion in self.criteria(on)]
+        return BASE_SCORE + sum(points for _, points in reasons), reasons
+
+    def traits(self, on: datetime.date | None = None) -> frozenset[str]:
+        """What doctors may decline to take (their offer's `refuses`)."""
+        on = on or timezone.localdate()
+        traits = set()
+        if self.age_on(on) < 18:
+            traits.add("child")
+        if self.age_on(on) >= 70:
+            traits.add("age_70_plus")
+        for flag, trait in ((self.ald, "ald"), (self.pregnancy, "pregnancy"), (self.disability, "disability")):
+            if flag:
+                traits.add(trait)
+        return frozenset(traits)
+
+    def waiting_days(self, on: datetime.date | None = None) -> int:
+        on = on or timezone.localdate()
+        return max(0, (on - timezone.localtime(self.registered_at).date()).days)
+
+    def _move(self, to, *, by, proposal=None, note=""):
+        PatientEvent.objects.create(
+            patient=self, proposal=proposal, from_status=self.status, to_status=to, by=by, note=note
+        )
+        self.status = to
+        if to in CLOSED_PATIENT_STATUSES:
+            self.closed_at = timezone.now()
+        self.save()
+        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"→ {to}")
+
+    @transaction.atomic
+    def withdraw(self, *, by=None, note=""):
+        """The patient leaves the queue (from their private link, or the coordinator for them)."""
+        patient = Patient.objects.select_for_update().get(pk=self.pk)
+        if not patient.is_open:
+            raise ValidationError({"status": "Cette inscription est déjà close."})
+        for proposal in patient.proposals.open():
+            proposal._close(ProposalStatus.WITHDRAWN, by=by)
+        patient._move(PatientStatus.WITHDRAWN, by=by, note=note)
+        self.refresh_from_db()
+
+
+class PatientEvent(models.Model):
+    """The transition log of a registration (and of its proposals)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="events")
+    proposal = models.ForeignKey("Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "étape d'une inscription"
+        verbose_name_plural = "étapes des inscriptions"
+        ordering = ["patient", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+# --- Volunteer doctors -----------------------------------------------------------------------
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", "Ouverte"
+    PAUSED = "paused", "En pause"
+    CLOSED = "closed", "Fermée"
+
+
+class Trait(models.TextChoices):
+    CHILD = "child", "Enfants (moins de 18 ans)"
+    AGE_70_PLUS = "age_70_plus", "Personnes de 70 ans et plus"
+    ALD = "ald", "Patients en ALD"
+    PREGNANCY = "pregnancy", "Femmes enceintes"
+    DISABILITY = "disability", "Personnes en situation de handicap"
+
+
+class DoctorOffer(JournaledModel):
+    """The new patients a member doctor takes as médecin traitant: how many per month,
+    from where, and which patients they decline."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_offers")
+    doctor = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="mt_offers", verbose_name="médecin")
+    places_per_month = models.PositiveSmallIntegerField("nouveaux patients par mois")
+    communes = models.ManyToManyField(Commune, blank=True, related_name="+", verbose_name="communes desservies")
+    radius_km = models.PositiveSmallIntegerField("rayon (km)", null=True, blank=True)
+    refuses = models.JSONField("patients non acceptés", default=list, blank=True)
+    status = models.CharField("état", max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "offre d'un médecin volontaire"
+        verbose_name_plural = "offres des médecins volontaires"
+        ordering = ["cpts", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cpts", "doctor"], condition=~Q(status="closed"), name="one_live_offer_per_doctor_and_cpts"
+            ),
+            models.CheckConstraint(condition=Q(places_per_month__gte=1), name="offer_has_places"),
+            models.CheckConstraint(
+                condition=Q(radius_km__isnull=True) | Q(radius_km__gte=1), name="offer_radius_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Offre n° {self.pk}"
+
+    def clean(self):
+        unknown = [value for value in self.refuses or [] if value not in Trait.values]
+        if unknown:
+            raise ValidationError({"refuses": "Patients non acceptés : choisissez dans la liste."})
+
+    def places_left(self, on: datetime.date | None = None) -> int:
+        """This month's places minus the proposals of this month still open or accepted."""
+        on = on or timezone.localdate()
+        first = on.replace(day=1)
+        used = self.proposals.filter(created_at__date__gte=first).filter(status__in=USING_A_PLACE).count()
+        return max(0, self.places_per_month - used)
+
+
+# --- Proposals -------------------------------------------------------------------------------
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposé au médecin"
+    ACCEPTED = "accepted", "Accepté par le médecin"
+    INFORMED = "informed", "Patient informé"
+    DECLARED = "declared", "Médecin traitant déclaré"
+    REFUSED_BY_DOCTOR = "refused_by_doctor", "Refusé par le médecin"
+    REFUSED_BY_PATIENT = "refused_by_patient", "Refusé par le patient"
+    EXPIRED = "expired", "Expiré sans réponse"
+    WITHDRAWN = "withdrawn", "Patient désinscrit"
+
+
+OPEN_PROPOSAL_STATUSES = [ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED, ProposalStatus.INFORMED]
+USING_A_PLACE = [*OPEN_PROPOSAL_STATUSES, ProposalStatus.DECLARED]
+# Pairs never proposed again.
+REFUSED_STATUSES = [ProposalStatus.REFUSED_BY_DOCTOR, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.EXPIRED]
+TRANSITIONS = {
+    ProposalStatus.PROPOSED: {
+        ProposalStatus.ACCEPTED,
+        ProposalStatus.REFUSED_BY_DOCTOR,
+        ProposalStatus.REFUSED_BY_PATIENT,
+        ProposalStatus.EXPIRED,
+        ProposalStatus.WITHDRAWN,
+    },
+    ProposalStatus.ACCEPTED: {ProposalStatus.INFORMED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN},
+    ProposalStatus.INFORMED: {ProposalStatus.DECLARED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN},
+}
+# What the patient's own status becomes when a proposal moves.
+PATIENT_STATUS_AFTER = {
+    ProposalStatus.ACCEPTED: PatientStatus.ACCEPTED,
+    ProposalStatus.INFORMED: PatientStatus.INFORMED,
+    ProposalStatus.DECLARED: PatientStatus.DECLARED,
+    ProposalStatus.REFUSED_BY_DOCTOR: PatientStatus.WAITING,
+    ProposalStatus.REFUSED_BY_PATIENT: PatientStatus.WAITING,
+    ProposalStatus.EXPIRED: PatientStatus.WAITING,
+    ProposalStatus.WITHDRAWN: PatientStatus.WITHDRAWN,
+}
+
+
+class ProposalQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_PROPOSAL_STATUSES)
+
+    def due_to_expire(self, now=None):
+        return self.filter(status=ProposalStatus.PROPOSED, expires_at__lte=now or timezone.now())
+
+
+class MatchingRun(JournaledModel):
+    """One run of the engine over a CPTS's queue (on demand or on schedule)."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_runs")
+    started_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    patients_considered = models.PositiveIntegerField(default=0)
+    doctors_considered = models.PositiveIntegerField(default=0)
+    proposals_made = models.PositiveIntegerField(default=0)
+    objective = models.JSONField(default=dict, blank=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "calcul de propositions"
+        verbose_name_plural = "calculs de propositions"
+        ordering = ["cpts", "-started_at"]
+
+    def __str__(self):
+        return f"Calcul du {timezone.localtime(self.started_at):%d/%m/%Y %H:%M}"
+
+
+class Proposal(JournaledModel):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="proposals")
+    offer = models.ForeignKey(DoctorOffer, on_delete=models.PROTECT, related_name="proposals")
+    run = models.ForeignKey(MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals")
+    status = models.CharField("état", max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    distance_km = models.DecimalField("distance (km)", max_digits=6, decimal_places=1, null=True, blank=True)
+    reasons = models.JSONField("pourquoi", default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField("sans réponse, expire le")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "proposition de médecin traitant"
+        verbose_name_plural = "propositions de médecin traitant"
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status__in=["proposed", "accepted", "informed"]),
+                name="one_open_proposal_per_patient",
+            )
+        ]
+
+    def __str__(self):
+        return f"Proposition n° {self.pk}"
+
+    @staticmethod
+    def default_expiry(now=None):
+        return (now or timezone.now()) + datetime.timedelta(days=settings.MAILLON_MT_PROPOSAL_EXPIRY_DAYS)
+
+    def _close(self, to, *, by, note=""):
+        if to not in TRANSITIONS.get(self.status, set()):
+            raise ValidationError(
+                {"status": f"Cette proposition est « {self.get_status_display()} » : l'action n'est pas possible."}
+            )
+        before = self.status
+        self.status, self.decided_at = to, timezone.now()
+        self.save()
+        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"{before} → {to}")
+
+    @transaction.atomic
+    def move(self, to, *, by=None, note=""):
+        """One step of the workflow, with the patient's status and the log, under a row lock."""
+        proposal = Proposal.objects.select_for_update().select_related("patient").get(pk=self.pk)
+        patient = Patient.objects.select_for_update().get(pk=proposal.patient_id)
+        proposal._close(to, by=by, note=note)
+        patient._move(PATIENT_STATUS_AFTER[to], by=by, proposal=proposal, note=note)
+        self.refresh_from_db()
+        return proposal

@@ -1,0 +1,176 @@
+"""The ACI overview of a CPTS: record the contract; then its term, taille, warnings, the
+mission calendar (start and full-deployment dates), the avenants and « le contrat au … ».
+
+Coordinators write; the observers and authorities of the territory read (access.py)."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.contracts import selectors, services
+from maillon.core.missions import SOCLE, Mission
+from maillon.territories.services import population_on
+from maillon.territories.taille import taille_for_population
+
+from ..public_views.common import breadcrumb
+from ..space import add_errors, posted_id, space_breadcrumb
+from .access import AUTHORITY, COORDINATOR, OBSERVER, require_reader
+from .forms import AmendmentForm, ContractForm, MissionDatesForm, StateDateForm
+
+ROLE_LABELS = {
+    COORDINATOR: "Coordination (lecture et saisie)",
+    AUTHORITY: "Autorité du territoire (ARS, CPAM) — lecture",
+    OBSERVER: "Observateur du territoire — lecture",
+}
+
+
+def aci_breadcrumb(request, cpts, current, *links):
+    """Coordinators come from the CPTS space; territorial readers from the CPTS's public page."""
+    if request.cpts_role or request.user.is_superuser:
+        return space_breadcrumb(cpts, current, *links)
+    return breadcrumb(current, (cpts.name, reverse("cpts_detail", args=[cpts.slug])), *links)
+
+
+def aci_link(cpts):
+    return ("Contrat ACI", reverse("contracts_overview", args=[cpts.slug]))
+
+
+ACTIONS_WITHOUT_CONTRACT = {"contract"}
+ACTIONS_WITH_CONTRACT = {"mission_dates", "amendment"}
+
+
+def contracts_overview(request, cpts_slug):
+    role = require_reader(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    coordinator = role == COORDINATOR
+    contract = selectors.current_contract(cpts)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    allowed = (ACTIONS_WITH_CONTRACT if contract else ACTIONS_WITHOUT_CONTRACT) if coordinator else set()
+    if request.method == "POST" and action not in allowed:
+        raise Http404
+    context = {
+        "cpts": cpts,
+        "coordinator": coordinator,
+        "role_label": ROLE_LABELS[role],
+        "contract": contract,
+        "title": f"Contrat ACI — {cpts.name}",
+        "breadcrumb_data": aci_breadcrumb(request, cpts, "Contrat ACI"),
+    }
+    if contract is None:
+        return without_contract(request, cpts, coordinator, action, context)
+    return with_contract(request, cpts, contract, coordinator, action, context)
+
+
+def without_contract(request, cpts, coordinator, action, context):
+    form = None
+    if coordinator:
+        population = population_on(cpts, None)
+        initial = {"taille": taille_for_population(population), "signed_on": timezone.localdate()}
+        form = ContractForm(request.POST if action == "contract" else None, initial=initial)
+        context["population"] = population
+        if action == "contract" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.create_contract(
+                    cpts=cpts,
+                    signed_on=data["signed_on"],
+                    taille=data["taille"],
+                    reference=data["reference"],
+                    missions=[*SOCLE, *data["optional_missions"]],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, "Contrat ACI enregistré, avec ses missions et leurs échéances.")
+                return redirect("contracts_overview", cpts_slug=cpts.slug)
+    context["contract_form"] = form
+    return render(request, "contracts/overview.html", context)
+
+
+def state_date(request, contract):
+    """The date of « le contrat au … » (?date=AAAA-MM-JJ), today by default, and its form."""
+    form = StateDateForm(request.GET if "date" in request.GET else None)
+    on = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data["date"]
+    elif not form.is_bound:
+        form = StateDateForm(initial={"date": on})
+    return on, form
+
+
+def with_contract(request, cpts, contract, coordinator, action, context):
+    today = timezone.localdate()
+    back = redirect("contracts_overview", cpts_slug=cpts.slug)
+    posted_mission = None
+    mission_form = amendment_form = None
+    if action == "mission_dates":
+        commitment = get_object_or_404(
+            contract.missions.filter(removed_on__isnull=True), pk=posted_id(request.POST.get("commitment"))
+        )
+        mission_form = MissionDatesForm(request.POST, prefix=f"m{commitment.pk}")
+        posted_mission = commitment.pk
+        if mission_form.is_valid():
+            try:
+                services.record_mission_dates(commitment, **mission_form.cleaned_data)
+            except ValidationError as error:
+                add_errors(mission_form, error)
+            else:
+                messages.success(request, f"{commitment.get_mission_display()} : dates enregistrées.")
+                return back
+    if coordinator:
+        amendment_form = AmendmentForm(request.POST if action == "amendment" else None, prefix="avenant")
+    if action == "amendment" and amendment_form.is_valid():
+        try:
+            amendment = services.sign_amendment(contract=contract, by=request.user, **amendment_form.cleaned_data)
+        except ValidationError as error:
+            add_errors(amendment_form, error)
+        else:
+            messages.success(request, f"{amendment} enregistré.")
+            return back
+
+    calendar = selectors.calendar(contract, today)
+    rows = []
+    for commitment, deadlines in calendar:
+        form = None
+        if coordinator:
+            if posted_mission == commitment.pk:
+                form = mission_form
+            else:
+                form = MissionDatesForm(
+                    prefix=f"m{commitment.pk}",
+                    initial={"started_on": commitment.started_on, "deployed_on": commitment.deployed_on},
+                )
+        rows.append({"commitment": commitment, "deadlines": deadlines, "form": form})
+    on, date_form = state_date(request, contract)
+    periods = contract.taille_periods()
+    taille_today = next((taille for start, taille in reversed(periods) if start <= today), contract.taille)
+    amendments = list(
+        contract.amendments.order_by("signed_on", "number").prefetch_related("missions_added", "missions_removed")
+    )
+    context |= {
+        "today": today,
+        "last_day": contract.ends_on - datetime.timedelta(days=1),
+        "year_number": contract.year_number_on(today),
+        "taille_today": taille_today,
+        "taille_periods": periods,
+        "warnings": selectors.warnings(contract, today),
+        "calendar": rows,
+        "mission_form": mission_form,
+        "amendments": amendments,
+        "amendment_form": amendment_form,
+        "state": contract.state_on(on) if contract.is_in_force_on(on) else None,
+        "state_on": on,
+        "date_form": date_form,
+        "funding_url": reverse("contracts_funding", args=[cpts.slug]),
+        "indicators_url": reverse("contracts_indicators", args=[cpts.slug]),
+        "missions": Mission,
+    }
+    return render(request, "contracts/overview.html", context)

@@ -1,0 +1,42 @@
+"""The justificatif of an indicator value, for the readers of the ACI only: served through
+this view (never a public MEDIA URL) and journaled as an export, as the governance
+founding documents are (governance_views/download.py)."""
+
+from pathlib import Path
+
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+
+from maillon.contracts.models import IndicatorValue
+from maillon.core import journal
+
+from .access import require_reader
+from .forms import VALUE_DOCUMENT_CONTENT_TYPES
+
+
+def contracts_indicator_document(request, cpts_slug, pk):
+    require_reader(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    value = get_object_or_404(
+        IndicatorValue.objects.select_related("indicator")
+        .filter(indicator__contract__cpts=request.cpts)
+        .exclude(document=""),
+        pk=pk,
+    )
+    # Read whole (10 Mo at most, checked on upload): no file handle left open by the response.
+    try:
+        with value.document.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError as error:
+        raise Http404 from error
+    journal.record(journal.Action.EXPORT, value, cpts_id=request.cpts.pk, fields=["document"])
+    extension = Path(value.document.name).suffix.lower()
+    response = HttpResponse(
+        content, content_type=VALUE_DOCUMENT_CONTENT_TYPES.get(extension, "application/octet-stream")
+    )
+    name = f"Justificatif - {value.indicator.code} - année {value.contract_year}{extension}"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,384 @@
+"""Forms of the ACI pages. Every message names its field, in French."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from maillon.contracts.catalogue import CATALOGUE
+from maillon.contracts.models import SpendingCategory
+from maillon.core.missions import OPTIONAL, Mission
+
+from ..public_views.forms import MaillonForm
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+TAILLE_CHOICES = [(taille, f"Taille {taille}") for taille in range(1, 5)]
+OPTIONAL_CHOICES = [(int(mission), Mission(mission).label) for mission in OPTIONAL]
+MAX_TIERS = 5
+
+# Justificatifs of an indicator value: PDF or image, by extension and first bytes.
+VALUE_DOCUMENT_SIGNATURES = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
+VALUE_DOCUMENT_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+MAX_VALUE_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+def date_field(label, *, required=True, **kwargs):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        input_formats=DATE_FORMATS,
+        error_messages={"required": f"{label} : indiquez la date.", "invalid": f"{label} : date invalide."},
+        **kwargs,
+    )
+
+
+def amount_field(label, *, required=True, min_value=Decimal("0.01")):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=12,
+        decimal_places=2,
+        min_value=min_value,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": f"{label} : indiquez le montant.",
+            "invalid": f"{label} : un nombre est attendu (par exemple 1500,50).",
+            "min_value": f"{label} : le montant doit être positif.",
+            "max_digits": f"{label} : montant trop grand.",
+            "max_whole_digits": f"{label} : montant trop grand.",
+            "max_decimal_places": f"{label} : deux décimales au plus.",
+        },
+    )
+
+
+def number_field(label, *, required=False):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": f"{label} : indiquez une valeur.",
+            "invalid": f"{label} : un nombre est attendu.",
+            "max_digits": f"{label} : nombre trop grand.",
+            "max_whole_digits": f"{label} : nombre trop grand.",
+            "max_decimal_places": f"{label} : deux décimales au plus.",
+        },
+    )
+
+
+def year_field(contract, label="Année du contrat"):
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        choices=[(year.number, str(year)) for year in contract.years()],
+        error_messages={
+            "required": f"{label} : choisissez l'année.",
+            "invalid_choice": f"{label} : choisissez une des années du contrat.",
+        },
+    )
+
+
+# --- The contract -----------------------------------------------------------------------
+
+
+class ContractForm(MaillonForm):
+    signed_on = date_field("Date de signature")
+    reference = forms.CharField(
+        label="Référence du contrat",
+        required=False,
+        max_length=50,
+        error_messages={"max_length": "Référence du contrat : 50 caractères au plus."},
+    )
+    taille = forms.TypedChoiceField(
+        label="Taille",
+        coerce=int,
+        choices=TAILLE_CHOICES,
+        error_messages={
+            "required": "Taille : choisissez la taille.",
+            "invalid_choice": "Taille : choisissez entre 1 et 4.",
+        },
+    )
+    optional_missions = forms.TypedMultipleChoiceField(
+        label="Missions optionnelles (les missions socle 1 à 4 sont toujours incluses)",
+        coerce=int,
+        required=False,
+        choices=OPTIONAL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Missions optionnelles : choisissez la mission 5 ou 6."},
+    )
+
+
+class MissionDatesForm(MaillonForm):
+    started_on = date_field("Démarrée le", required=False)
+    deployed_on = date_field("Pleinement déployée le", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deployed_on") and not data.get("started_on"):
+            self.add_error("started_on", "Démarrée le : indiquez le démarrage avant le déploiement complet.")
+        return data
+
+
+class AmendmentForm(MaillonForm):
+    signed_on = date_field("Date de l'avenant")
+    summary = forms.CharField(
+        label="Objet de l'avenant",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Objet de l'avenant : dites ce qu'il change."},
+    )
+    new_taille = forms.TypedChoiceField(
+        label="Nouvelle taille",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "Inchangée"), *TAILLE_CHOICES],
+        error_messages={"invalid_choice": "Nouvelle taille : choisissez entre 1 et 4."},
+    )
+    add_missions = forms.TypedMultipleChoiceField(
+        label="Missions ajoutées",
+        coerce=int,
+        required=False,
+        choices=OPTIONAL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Missions ajoutées : choisissez la mission 5 ou 6."},
+    )
+    remove_missions = forms.TypedMultipleChoiceField(
+        label="Missions retirées",
+        coerce=int,
+        required=False,
+        choices=OPTIONAL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Missions retirées : seules les missions 5 et 6 peuvent être retirées."},
+    )
+
+
+class StateDateForm(MaillonForm):
+    """« Le contrat au … » (GET)."""
+
+    date = date_field("Le contrat au")
+
+
+# --- Money ------------------------------------------------------------------------------
+
+
+class ReceiptForm(MaillonForm):
+    received_on = date_field("Reçu le")
+    amount = amount_field("Montant reçu (€)")
+    label = forms.CharField(
+        label="Libellé",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Libellé : 200 caractères au plus."},
+    )
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"contract_year": year_field(contract), **self.fields}
+
+
+class SpendingForm(MaillonForm):
+    mission = forms.TypedChoiceField(
+        label="Mission",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Mission : choisissez une mission du contrat ou le fonctionnement."},
+    )
+    category = forms.ChoiceField(
+        label="Nature de la dépense",
+        choices=[("", "Choisir"), *SpendingCategory.choices],
+        error_messages={
+            "required": "Nature de la dépense : choisissez-la.",
+            "invalid_choice": "Nature de la dépense : choisissez une des natures proposées.",
+        },
+    )
+    label = forms.CharField(
+        label="Libellé",
+        max_length=200,
+        error_messages={
+            "required": "Libellé : dites ce que la dépense a payé.",
+            "max_length": "Libellé : 200 caractères au plus.",
+        },
+    )
+    amount = amount_field("Montant (€)")
+    spent_on = date_field("Date de la dépense")
+
+    def __init__(self, *args, contract, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"contract_year": year_field(contract), **self.fields}
+        self.fields["mission"].choices = [("", "Fonctionnement (toutes missions)")] + [
+            (mission, Mission(mission).label) for mission in missions
+        ]
+
+
+# --- Indicators ---------------------------------------------------------------------------
+
+
+class IndicatorForm(MaillonForm):
+    """An indicator from the catalogue (its definition and unit come with it) or the CPTS's own."""
+
+    catalogue_code = forms.ChoiceField(
+        label="Indicateur du catalogue",
+        required=False,
+        error_messages={"invalid_choice": "Indicateur du catalogue : choisissez un indicateur proposé."},
+    )
+    mission = forms.TypedChoiceField(
+        label="Mission (indicateur propre à la CPTS)",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Mission : choisissez une mission du contrat."},
+    )
+    name = forms.CharField(
+        label="Intitulé (indicateur propre à la CPTS)",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Intitulé : 200 caractères au plus."},
+    )
+    unit = forms.CharField(
+        label="Unité", required=False, max_length=40, error_messages={"max_length": "Unité : 40 caractères au plus."}
+    )
+    definition = forms.CharField(label="Définition", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    baseline_value = number_field("Valeur de référence")
+    baseline_on = date_field("Date de la référence", required=False)
+    baseline_source = forms.CharField(
+        label="Source de la référence (ex. Rézone CPTS)",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Source de la référence : 100 caractères au plus."},
+    )
+    target = forms.CharField(
+        label="Cible", required=False, max_length=200, error_messages={"max_length": "Cible : 200 caractères au plus."}
+    )
+    added_on = date_field("Ajouté le")
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["catalogue_code"].choices = [("", "Aucun : indicateur propre à la CPTS")] + [
+            (f"Mission {mission}", [(e.code, e.name) for e in CATALOGUE if e.mission == mission])
+            for mission in missions
+        ]
+        self.fields["mission"].choices = [("", "Choisir")] + [(m, Mission(m).label) for m in missions]
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("catalogue_code")
+        if code:
+            entry = next(entry for entry in CATALOGUE if entry.code == code)
+            data["mission"] = entry.mission
+            data["name"] = data.get("name") or entry.name
+        else:
+            if not data.get("mission") and "mission" not in self.errors:
+                self.add_error("mission", "Mission : choisissez la mission de l'indicateur.")
+            if not data.get("name") and "name" not in self.errors:
+                self.add_error("name", "Intitulé : nommez l'indicateur, ou choisissez-en un dans le catalogue.")
+        return data
+
+
+class TiersForm(MaillonForm):
+    """Up to five tiers: label, de, à, montant. An empty row is ignored."""
+
+    def __init__(self, *args, indicator=None, **kwargs):
+        initial = {}
+        if indicator is not None:
+            for index, tier in enumerate(list(indicator.tiers.all())[:MAX_TIERS], start=1):
+                initial |= {
+                    f"label_{index}": tier.label,
+                    f"low_{index}": tier.low,
+                    f"high_{index}": tier.high,
+                    f"amount_{index}": tier.amount,
+                }
+        super().__init__(*args, initial=initial, **kwargs)
+        for index in range(1, MAX_TIERS + 1):
+            row = f"Palier {index}"
+            self.fields[f"label_{index}"] = forms.CharField(
+                label=f"{row} — libellé",
+                required=False,
+                max_length=100,
+                error_messages={"max_length": f"{row} — libellé : 100 caractères au plus."},
+            )
+            self.fields[f"low_{index}"] = number_field(f"{row} — de")
+            self.fields[f"high_{index}"] = number_field(f"{row} — à")
+            self.fields[f"amount_{index}"] = amount_field(f"{row} — montant (€)", required=False, min_value=Decimal(0))
+
+    def rows(self):
+        """[(label field, de, à, montant)…] for the template."""
+        return [
+            tuple(self[f"{name}_{index}"] for name in ("label", "low", "high", "amount"))
+            for index in range(1, MAX_TIERS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        tiers = []
+        for index in range(1, MAX_TIERS + 1):
+            label, low, high, amount = (data.get(f"{name}_{index}") for name in ("label", "low", "high", "amount"))
+            if not label and low is None and high is None and amount is None:
+                continue
+            if any(f"{name}_{index}" in self.errors for name in ("low", "high", "amount")):
+                continue
+            if amount is None:
+                self.add_error(f"amount_{index}", f"Palier {index} — montant (€) : indiquez le montant.")
+            elif low is None and high is None:
+                self.add_error(f"low_{index}", f"Palier {index} — de : indiquez au moins une borne.")
+            elif low is not None and high is not None and high < low:
+                self.add_error(f"high_{index}", f"Palier {index} — à : la borne haute est inférieure à la borne basse.")
+            else:
+                tiers.append((low, high, amount, label))
+        data["tiers"] = tiers
+        return data
+
+
+class RetireForm(MaillonForm):
+    retired_on = date_field("Retiré le")
+
+
+def validate_value_document(upload):
+    extension = Path(upload.name or "").suffix.lower()
+    if extension not in VALUE_DOCUMENT_SIGNATURES:
+        raise ValidationError("Justificatif : seuls les fichiers PDF, PNG et JPEG sont acceptés.")
+    if upload.size > MAX_VALUE_DOCUMENT_BYTES:
+        raise ValidationError("Justificatif : 10 Mo au plus.")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(len(VALUE_DOCUMENT_SIGNATURES[extension]))
+    upload.seek(position)
+    if head != VALUE_DOCUMENT_SIGNATURES[extension]:
+        raise ValidationError(f"Justificatif : le contenu ne correspond pas à un fichier {extension[1:].upper()}.")
+
+
+class ValueForm(MaillonForm):
+    value = number_field("Valeur", required=True)
+    note = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Commentaire : 300 caractères au plus."},
+    )
+    document = forms.FileField(
+        label="Justificatif (PDF ou image, 10 Mo au plus)",
+        required=False,
+        validators=[validate_value_document],
+        error_messages={"invalid": "Justificatif : fichier illisible.", "empty": "Justificatif : le fichier est vide."},
+    )
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"contract_year": year_field(contract), **self.fields}
+
+
+class RefreshForm(MaillonForm):
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract_year"] = year_field(contract)

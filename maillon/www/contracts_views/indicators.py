@@ -1,0 +1,219 @@
+"""The indicators of the ACI, by mission: baseline, target, tiers with their amounts, the
+value of each contract year and the amount it earned. The coordinator adds indicators
+(from the catalogue or her own), edits tiers, retires them, enters a year's value with a
+note and a justificatif, and recomputes the indicators the platform computes.
+
+Coordinators write; the observers and authorities of the territory read (access.py)."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from maillon.contracts import selectors, services
+from maillon.contracts.funding import euros
+from maillon.core.missions import Mission
+
+from ..space import add_errors, posted_id
+from .access import COORDINATOR, require_reader
+from .contract import ROLE_LABELS, aci_breadcrumb, aci_link
+from .forms import IndicatorForm, RefreshForm, RetireForm, TiersForm, ValueForm
+
+ACTIONS = {"indicator", "tiers", "retire", "value", "refresh"}
+PER_INDICATOR = {"tiers", "retire", "value"}
+
+
+def display_on(contract):
+    """Today, kept inside the contract (its last day once it is over)."""
+    today = timezone.localdate()
+    if today < contract.signed_on:
+        return contract.signed_on
+    if today >= contract.ends_on:
+        return contract.ends_on - datetime.timedelta(days=1)
+    return today
+
+
+def document_name(indicator, contract_year, upload) -> str:
+    """A neutral stored name: nothing of the uploaded file's name is kept."""
+    extension = upload.name.rsplit(".", 1)[-1].lower()
+    return f"indicateur-{indicator.pk}-annee-{contract_year}.{extension}"
+
+
+def handle_indicator_action(request, contract, action, indicator, forms):
+    """Run a per-indicator action; True when done (redirect), else the bound form shows its errors."""
+    if action == "tiers":
+        form = forms["tiers"] = TiersForm(request.POST, prefix=f"p{indicator.pk}")
+        if form.is_valid():
+            try:
+                services.set_tiers(indicator, form.cleaned_data["tiers"])
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, f"« {indicator.name} » : paliers enregistrés.")
+                return True
+    elif action == "retire":
+        form = forms["retire"] = RetireForm(request.POST, prefix=f"r{indicator.pk}")
+        if form.is_valid():
+            try:
+                services.retire_indicator(indicator, on=form.cleaned_data["retired_on"])
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, f"« {indicator.name} » : indicateur retiré.")
+                return True
+    elif action == "value":
+        form = forms["value"] = ValueForm(request.POST, request.FILES, contract=contract, prefix=f"v{indicator.pk}")
+        if form.is_valid():
+            data = form.cleaned_data
+            document = data["document"]
+            if document:
+                document.name = document_name(indicator, data["contract_year"], document)
+            try:
+                services.record_value(
+                    indicator=indicator,
+                    contract_year=data["contract_year"],
+                    value=data["value"],
+                    note=data["note"],
+                    document=document,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, f"« {indicator.name} » : valeur de l'année {data['contract_year']} enregistrée."
+                )
+                return True
+    return False
+
+
+def indicator_rows(contract, indicators, coordinator, posted_pk, posted_forms):
+    year_numbers = [year.number for year in contract.years()]
+    rows = []
+    for indicator in indicators:
+        terms = selectors.indicator_terms(indicator)
+        values = {row.contract_year: row for row in indicator.values.all()}
+        row = {
+            "indicator": indicator,
+            "tiers": [{"tier": tier, "amount": euros(tier.amount)} for tier in indicator.tiers.all()],
+            "envelope": euros(indicator.envelope_amount),
+            "years": [
+                {
+                    "number": number,
+                    "value": values.get(number),
+                    "earned": euros(terms.earned(values[number].value)) if number in values else None,
+                }
+                for number in year_numbers
+            ],
+        }
+        if coordinator:
+            mine = posted_pk == indicator.pk
+            row["tiers_form"] = (mine and posted_forms.get("tiers")) or TiersForm(
+                indicator=indicator, prefix=f"p{indicator.pk}"
+            )
+            row["retire_form"] = (mine and posted_forms.get("retire")) or RetireForm(
+                prefix=f"r{indicator.pk}", initial={"retired_on": timezone.localdate()}
+            )
+            if not indicator.is_computed:
+                row["value_form"] = (mine and posted_forms.get("value")) or ValueForm(
+                    contract=contract,
+                    prefix=f"v{indicator.pk}",
+                    initial={"contract_year": contract.year_number_on(timezone.localdate()) or 1},
+                )
+        rows.append(row)
+    return rows
+
+
+def contracts_indicators(request, cpts_slug):
+    role = require_reader(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    coordinator = role == COORDINATOR
+    contract = selectors.current_contract(cpts)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and (not coordinator or contract is None or action not in ACTIONS):
+        raise Http404
+    context = {
+        "cpts": cpts,
+        "contract": contract,
+        "coordinator": coordinator,
+        "role_label": ROLE_LABELS[role],
+        "title": f"Indicateurs ACI — {cpts.name}",
+        "breadcrumb_data": aci_breadcrumb(request, cpts, "Indicateurs", aci_link(cpts)),
+    }
+    if contract is None:
+        return render(request, "contracts/indicators.html", context)
+
+    back = redirect("contracts_indicators", cpts_slug=cpts.slug)
+    on = display_on(contract)
+    missions = list(contract.state_on(on).mission_numbers) if coordinator else []
+    indicator_form = refresh_form = None
+    posted_forms: dict = {}
+    posted_pk = None
+    if action in PER_INDICATOR:
+        indicator = get_object_or_404(contract.indicators.in_force_on(on), pk=posted_id(request.POST.get("indicator")))
+        posted_pk = indicator.pk
+        if handle_indicator_action(request, contract, action, indicator, posted_forms):
+            return back
+    if coordinator:
+        indicator_form = IndicatorForm(
+            request.POST if action == "indicator" else None,
+            missions=missions,
+            prefix="ind",
+            initial={"added_on": contract.signed_on},
+        )
+        refresh_form = RefreshForm(
+            request.POST if action == "refresh" else None,
+            contract=contract,
+            prefix="calc",
+            initial={"contract_year": contract.year_number_on(timezone.localdate()) or 1},
+        )
+    if action == "indicator" and indicator_form.is_valid():
+        data = dict(indicator_form.cleaned_data)
+        fields = {key: data[key] for key in ("definition", "unit", "baseline_source", "target") if data[key]}
+        fields |= {key: data[key] for key in ("baseline_value", "baseline_on") if data[key] is not None}
+        try:
+            indicator = services.add_indicator(
+                contract=contract,
+                mission=data["mission"],
+                name=data["name"],
+                added_on=data["added_on"],
+                catalogue_code=data["catalogue_code"],
+                **fields,
+            )
+        except ValidationError as error:
+            add_errors(indicator_form, error)
+        else:
+            messages.success(request, f"Indicateur « {indicator.name} » ajouté : indiquez ses paliers.")
+            return back
+    if action == "refresh" and refresh_form.is_valid():
+        number = refresh_form.cleaned_data["contract_year"]
+        count = services.refresh_computed_values(contract, number)
+        messages.success(
+            request,
+            f"Année {number} : {count} indicateur{'s' if count > 1 else ''} recalculé{'s' if count > 1 else ''}.",
+        )
+        return back
+
+    indicators = selectors.indicators_with_values(contract, on)
+    rows = indicator_rows(contract, indicators, coordinator, posted_pk, posted_forms)
+    by_mission = []
+    for row in rows:
+        mission = row["indicator"].mission
+        if not by_mission or by_mission[-1]["mission"] != mission:
+            by_mission.append({"mission": mission, "label": Mission(mission).label, "rows": []})
+        by_mission[-1]["rows"].append(row)
+    context |= {
+        "on": on,
+        "years": contract.years(),
+        "by_mission": by_mission,
+        "has_computed": any(row["indicator"].is_computed for row in rows),
+        "indicator_form": indicator_form,
+        "refresh_form": refresh_form,
+        "posted_form": next(iter(posted_forms.values()), None),
+    }
+    return render(request, "contracts/indicators.html", context)

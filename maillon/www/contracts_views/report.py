@@ -1,0 +1,172 @@
+"""The dialogue de gestion of a contract year: the live report, its sent versions, the
+authority's decision, and each version's PDF and XLSX.
+
+- Coordinator: sees the live report (built now, `contracts.report.build_report`) and sends
+  it to the ARS and the CPAM (« Envoyer »), which freezes it as a new version — when there is
+  no version yet or the last one was sent back.
+- Authority (ARS, CPAM agent) of the CPTS's territory: signs a sent version off, or sends it
+  back with comments.
+- Observers of the territory: read.
+- Anyone else: 404, as for a CPTS that does not exist.
+
+A version's files are rendered from its frozen data, never from the live figures.
+Downloads are journaled.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+
+from maillon.contracts import services
+from maillon.contracts.models import ManagementReport, ReportStatus
+from maillon.contracts.report import build_report, can_send, send_report, with_version
+from maillon.contracts.selectors import current_contract
+from maillon.core import journal
+
+from .. import pdf
+from ..space import posted_id
+from ..spreadsheets import XLSX_TYPE
+from .access import AUTHORITY, COORDINATOR, require_reader
+from .contract import aci_breadcrumb, aci_link
+from .report_files import PDF_TYPE, pdf_blocks, report_pdf, report_xlsx
+
+FILE_FORMATS = {"pdf": PDF_TYPE, "xlsx": XLSX_TYPE}
+ACTIONS = {COORDINATOR: {"send"}, AUTHORITY: {"sign_off", "send_back"}}
+COMMENTS_MAX = 5000
+
+
+def contract_or_404(cpts):
+    contract = current_contract(cpts)
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def html_blocks(blocks) -> list[dict]:
+    """The PDF's blocks as plain dicts for the page (the preview reads as the PDF does)."""
+    items = []
+    caption = ""
+    for block in blocks:
+        if isinstance(block, pdf.Heading):
+            caption = block.text
+            items.append({"kind": "heading", "text": block.text})
+        elif isinstance(block, pdf.Paragraph):
+            items.append({"kind": "paragraph", "text": block.text})
+        elif isinstance(block, pdf.KeyValues):
+            items.append({"kind": "pairs", "pairs": block.pairs})
+        elif isinstance(block, pdf.Table):
+            right = set(block.align_right)
+            items.append(
+                {
+                    "kind": "table",
+                    "caption": caption,
+                    "header": [(text, index in right) for index, text in enumerate(block.header)],
+                    "rows": [[(text, index in right) for index, text in enumerate(row)] for row in block.rows],
+                }
+            )
+    return items
+
+
+def version_rows(reports):
+    return [
+        {
+            "report": report,
+            "sent_by": str(report.sent_by) if report.sent_by else "—",
+            "decided_by": str(report.decided_by) if report.decided_by else "",
+            "is_sent": report.status == ReportStatus.SENT,
+        }
+        for report in reports
+    ]
+
+
+def decide(request, contract, contract_year, action) -> str | None:
+    """The authority's decision on a sent version; an error message, or None when done."""
+    report = get_object_or_404(
+        ManagementReport.objects.filter(contract=contract, contract_year=contract_year),
+        pk=posted_id(request.POST.get("report")),
+    )
+    comments = request.POST.get("comments", "").strip()[:COMMENTS_MAX]
+    try:
+        services.decide_report(report, by=request.user, sign_off=action == "sign_off", comments=comments)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    if action == "sign_off":
+        messages.success(request, f"Version {report.version} validée.")
+    else:
+        messages.success(request, f"Version {report.version} renvoyée à la CPTS avec vos remarques.")
+    return None
+
+
+def contracts_report(request, cpts_slug, year):
+    role = require_reader(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    contract = contract_or_404(cpts)
+    if not 1 <= year <= contract.duration_years:
+        raise Http404
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and action not in ACTIONS.get(role, set()):
+        raise Http404
+    error = None
+    if action == "send":
+        try:
+            report = send_report(contract, year, by=request.user)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(request, f"Rapport envoyé à l'ARS et à la CPAM : version {report.version}.")
+            return redirect("contracts_report", cpts_slug=cpts.slug, year=year)
+    elif action in {"sign_off", "send_back"}:
+        error = decide(request, contract, year, action)
+        if error is None:
+            return redirect("contracts_report", cpts_slug=cpts.slug, year=year)
+
+    reports = list(
+        ManagementReport.objects.filter(contract=contract, contract_year=year)
+        .select_related("sent_by", "decided_by")
+        .order_by("-version")
+    )
+    data = build_report(contract, year, by=request.user)
+    context = {
+        "cpts": cpts,
+        "contract": contract,
+        "year": year,
+        "years": contract.years(),
+        "role": role,
+        "is_coordinator": role == COORDINATOR,
+        "is_authority": role == AUTHORITY,
+        "can_send": can_send(reports[0] if reports else None),
+        "versions": version_rows(reports),
+        "blocks": html_blocks(pdf_blocks(data)),
+        "error": error,
+        "comments": request.POST.get("comments", "") if error else "",
+        "title": f"Dialogue de gestion, année {year} — {cpts.name}",
+        "section": "report",
+        "breadcrumb_data": aci_breadcrumb(request, cpts, f"Dialogue de gestion, année {year}", aci_link(cpts)),
+    }
+    return render(request, "contracts/report.html", context, status=422 if error else 200)
+
+
+def contracts_report_download(request, cpts_slug, pk, fmt):
+    require_reader(request)
+    if fmt not in FILE_FORMATS:
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    report = get_object_or_404(ManagementReport.objects.filter(contract__cpts=cpts), pk=pk)
+    data = with_version(report.data, report)
+    content = report_pdf(data) if fmt == "pdf" else report_xlsx(data)
+    journal.record(
+        journal.Action.EXPORT,
+        report,
+        cpts_id=cpts.pk,
+        fields=["data"],
+        note=f"dialogue de gestion, année {report.contract_year}, version {report.version}, {fmt.upper()}",
+    )
+    response = HttpResponse(content, content_type=FILE_FORMATS[fmt])
+    filename = f"dialogue-de-gestion-{cpts.slug}-annee-{report.contract_year}-v{report.version}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

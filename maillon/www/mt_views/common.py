@@ -1,0 +1,66 @@
+"""Who sees what on the médecin traitant desk (least access), shared by its pages.
+
+- the coordinator sees every registration and proposal of the CPTS;
+- a member sees the patients they registered, and nobody else;
+- the proposed doctor sees the patient of their proposal, through the proposal page.
+Everyone else gets a 404, the same as for a CPTS that does not exist.
+"""
+
+from django.http import Http404
+from django.urls import reverse
+
+from maillon.members.models import Membership
+from maillon.members.professions import Profession
+from maillon.mt.models import Patient, Proposal
+
+from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
+
+__all__ = ["add_errors", "is_coordinator", "posted_id", "require_coordinator", "require_member"]
+
+# The personal fields a page shows, for the journal (names only, never values).
+PATIENT_FIELDS_SHOWN = ["first_name", "last_name", "birth_date", "commune", "email", "phone", "criteria"]
+
+
+def desk_link(cpts) -> tuple[str, str]:
+    return ("Médecin traitant", reverse("mt_queue", args=[cpts.slug]))
+
+
+def desk_breadcrumb(cpts, current: str, *links: tuple[str, str]) -> dict:
+    return space_breadcrumb(cpts, current, desk_link(cpts), *links)
+
+
+def my_doctor_card(request):
+    """The user's professional card if they are a médecin with an active adhesion to this CPTS, else None."""
+    professional = getattr(request.user, "professional", None)
+    if professional is None or professional.profession != Profession.MEDECIN:
+        return None
+    active = Membership.objects.for_cpts(request.cpts).active().filter(professional=professional).exists()
+    return professional if active else None
+
+
+def visible_patient_or_404(request, pk) -> Patient:
+    """A registration of this CPTS that the coordinator, or the member who registered it, may see."""
+    patient = Patient.objects.for_cpts(request.cpts).select_related("commune").filter(pk=pk).first()
+    if patient is None:
+        raise Http404
+    if is_coordinator(request) or (patient.registered_by_id and patient.registered_by_id == request.user.pk):
+        return patient
+    raise Http404
+
+
+def proposal_or_404(request, pk) -> Proposal:
+    """A proposal of this CPTS, for the coordinator or the doctor of its offer."""
+    proposal = (
+        Proposal.objects.filter(patient__cpts=request.cpts, pk=pk)
+        .select_related("patient__commune", "offer__doctor", "run")
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    if is_coordinator(request) or is_doctor_of(request, proposal):
+        return proposal
+    raise Http404
+
+
+def is_doctor_of(request, proposal) -> bool:
+    return request.user.is_authenticated and proposal.offer.doctor.user_id == request.user.pk

@@ -1,0 +1,81 @@
+"""« Mon offre »: a member doctor opens, edits, pauses or closes their places, and sees
+the patients proposed to them (a closed offer stays in the history; a new one may follow)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+
+from maillon.mt import services
+from maillon.mt.models import DoctorOffer, OfferStatus, Proposal
+
+from .common import add_errors, is_coordinator, my_doctor_card, require_member, space_breadcrumb
+from .forms import OfferForm
+
+
+def live_offer(cpts, doctor):
+    return (
+        DoctorOffer.objects.for_cpts(cpts)
+        .filter(doctor=doctor)
+        .exclude(status=OfferStatus.CLOSED)
+        .prefetch_related("communes")
+        .first()
+    )
+
+
+def offer_initial(offer) -> dict:
+    if offer is None:
+        return {"places_per_month": 2, "status": OfferStatus.OPEN}
+    return {
+        "places_per_month": offer.places_per_month,
+        "communes": ", ".join(commune.code for commune in offer.communes.all()),
+        "radius_km": offer.radius_km,
+        "refuses": offer.refuses,
+        "status": offer.status,
+    }
+
+
+def mt_offer(request, cpts_slug):
+    require_member(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    doctor = my_doctor_card(request)
+    context = {
+        "cpts": cpts,
+        "doctor": doctor,
+        "section": "offer",
+        "coordinator": is_coordinator(request),
+        "title": f"Mon offre de médecin traitant — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Mon offre de médecin traitant"),
+    }
+    if doctor is None:
+        # Not a member doctor here: the page says who it is for, and shows nothing else.
+        return render(request, "mt/offer.html", context)
+    offer = live_offer(cpts, doctor)
+    form = OfferForm(
+        request.POST or None,
+        initial=offer_initial(offer),
+        has_practice_place=doctor.practice_places.exists(),
+    )
+    if request.method == "POST" and not cpts.is_dissolved and form.is_valid():
+        data = form.cleaned_data
+        target = offer or DoctorOffer(cpts=cpts, doctor=doctor)
+        target.places_per_month = data["places_per_month"]
+        target.radius_km = data["radius_km"]
+        target.refuses = list(data["refuses"])
+        target.status = data["status"]
+        try:
+            services.save_offer(target, communes=data["communes"], by=request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Votre offre est enregistrée : {target.get_status_display().lower()}.")
+            return redirect("mt_offer", cpts.slug)
+    proposals = (
+        Proposal.objects.filter(offer__cpts=cpts, offer__doctor=doctor)
+        .select_related("patient__commune")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    context.update({"offer": offer, "form": form, "proposals": proposals, "places_left": offer and offer.places_left()})
+    return render(request, "mt/offer.html", context)

@@ -1,0 +1,178 @@
+"""Proposals: the coordinator runs the engine and follows the answers; the proposed
+doctor accepts or refuses; the coordinator records the patient's side."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.core import journal
+from maillon.mt import services
+from maillon.mt.models import TRANSITIONS, MatchingRun, Proposal, ProposalStatus
+
+from .common import (
+    PATIENT_FIELDS_SHOWN,
+    desk_breadcrumb,
+    desk_link,
+    is_coordinator,
+    is_doctor_of,
+    proposal_or_404,
+    require_coordinator,
+    require_member,
+    space_breadcrumb,
+)
+
+PAGE_SIZE = 50
+# action → (target state, button label)
+DOCTOR_ACTIONS = {
+    "accept": (ProposalStatus.ACCEPTED, "J'accepte ce patient"),
+    "refuse": (ProposalStatus.REFUSED_BY_DOCTOR, "Je ne peux pas accueillir ce patient"),
+}
+COORDINATOR_ACTIONS = {
+    "informed": (ProposalStatus.INFORMED, "Patient informé"),
+    "declared": (ProposalStatus.DECLARED, "Médecin traitant déclaré"),
+    "refused_by_patient": (ProposalStatus.REFUSED_BY_PATIENT, "Refusé par le patient"),
+    "withdrawn": (ProposalStatus.WITHDRAWN, "Désinscrire le patient (clôt sa demande)"),
+}
+# Once a proposal is refused, expired or withdrawn, its doctor no longer sees the patient.
+DOCTOR_SEES_PATIENT = [
+    ProposalStatus.PROPOSED,
+    ProposalStatus.ACCEPTED,
+    ProposalStatus.INFORMED,
+    ProposalStatus.DECLARED,
+]
+
+
+def mt_propose(request, cpts_slug):
+    """« Calculer des propositions »: run the engine over the queue, then show the run."""
+    require_coordinator(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    cpts = request.cpts
+    if cpts.is_dissolved:
+        raise Http404
+    try:
+        run = services.propose(cpts, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("mt_queue", cpts.slug)
+    return redirect("mt_run", cpts.slug, run.pk)
+
+
+def mt_run(request, cpts_slug, pk):
+    require_coordinator(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    run = MatchingRun.objects.for_cpts(cpts).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    proposals = list(run.proposals.select_related("patient__commune", "offer__doctor").order_by("pk"))
+    if proposals:
+        journal.record(
+            journal.Action.READ,
+            run,
+            fields=["proposals.patient.name", "proposals.patient.commune"],
+            note=f"{len(proposals)} proposition(s)",
+        )
+    context = {
+        "cpts": cpts,
+        "run": run,
+        "proposals": proposals,
+        "coordinator": True,
+        "section": "proposals",
+        "title": f"{run} — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, str(run)),
+    }
+    return render(request, "mt/run.html", context)
+
+
+def mt_proposals(request, cpts_slug):
+    require_coordinator(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    status = request.GET.get("etat", "")
+    proposals = Proposal.objects.filter(patient__cpts=cpts).select_related("patient__commune", "offer__doctor")
+    if status in ProposalStatus.values:
+        proposals = proposals.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(proposals.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        journal.record(
+            journal.Action.READ,
+            object_type=Proposal._meta.label,
+            fields=["patient.name", "patient.commune", "doctor.name"],
+            cpts_id=cpts.pk,
+            note=f"liste des propositions : {len(page.object_list)}",
+        )
+    context = {
+        "cpts": cpts,
+        "page": page,
+        "status": status,
+        "statuses": ProposalStatus.choices,
+        "runs": MatchingRun.objects.for_cpts(cpts)[:5],
+        "coordinator": True,
+        "section": "proposals",
+        "title": f"Propositions — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Propositions", desk_link(cpts)),
+    }
+    return render(request, "mt/proposals.html", context)
+
+
+def available_actions(request, proposal) -> dict:
+    """{action: (state, label)} this user may take on this proposal now."""
+    next_states = TRANSITIONS.get(ProposalStatus(proposal.status), set())
+    actions = {}
+    if is_doctor_of(request, proposal):
+        actions.update({name: row for name, row in DOCTOR_ACTIONS.items() if row[0] in next_states})
+    if is_coordinator(request):
+        actions.update({name: row for name, row in COORDINATOR_ACTIONS.items() if row[0] in next_states})
+    return actions
+
+
+def mt_proposal(request, cpts_slug, pk):
+    require_member(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    proposal = proposal_or_404(request, pk)
+    actions = available_actions(request, proposal)
+    if request.method == "POST":
+        action = actions.get(request.POST.get("action", ""))
+        if action is None:
+            messages.error(request, "Action : elle n'est pas possible pour cette proposition.")
+        else:
+            try:
+                services.transition(proposal, action[0], by=request.user, note=request.POST.get("note", "")[:200])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Proposition n° {proposal.pk} : {ProposalStatus(action[0]).label}.")
+        return redirect("mt_proposal", cpts.slug, proposal.pk)
+    coordinator = is_coordinator(request)
+    shows_patient = coordinator or proposal.status in DOCTOR_SEES_PATIENT
+    if shows_patient:
+        journal.record(journal.Action.READ, proposal.patient, fields=PATIENT_FIELDS_SHOWN, cpts_id=cpts.pk)
+    patient = proposal.patient
+    context = {
+        "cpts": cpts,
+        "proposal": proposal,
+        "patient": patient if shows_patient else None,
+        "age": patient.age_on(timezone.localdate()),
+        "criteria": [label for label, _ in patient.score({})[1]],
+        "actions": actions,
+        "coordinator": coordinator,
+        "section": "proposals",
+        "title": f"{proposal} — {cpts.name}",
+        "breadcrumb_data": (
+            desk_breadcrumb(cpts, str(proposal))
+            if coordinator
+            else space_breadcrumb(cpts, str(proposal), ("Mon offre", reverse("mt_offer", args=[cpts.slug])))
+        ),
+    }
+    return render(request, "mt/proposal.html", context)

@@ -1,0 +1,131 @@
+"""The desk's home: the coordinator's waiting queue (by priority), or the patients a
+partner member registered; one registration's page; the priority weights."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from maillon.core import journal
+from maillon.mt import services
+from maillon.mt.models import Patient, PatientStatus, PriorityWeight
+
+from .common import (
+    PATIENT_FIELDS_SHOWN,
+    add_errors,
+    desk_breadcrumb,
+    desk_link,
+    is_coordinator,
+    my_doctor_card,
+    require_coordinator,
+    require_member,
+    space_breadcrumb,
+    visible_patient_or_404,
+)
+from .forms import WeightsForm
+
+PAGE_SIZE = 50
+QUEUE_FIELDS = ["first_name", "last_name", "commune", "criteria", "channel"]
+
+
+def mt_queue(request, cpts_slug):
+    require_member(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    cpts = request.cpts
+    coordinator = is_coordinator(request)
+    today = timezone.localdate()
+    if coordinator:
+        rows = [
+            {"patient": patient, "score": score, "reasons": reasons, "waiting_days": patient.waiting_days(today)}
+            for patient, score, reasons in services.queue(cpts, on=today)
+        ]
+    else:
+        rows = [
+            {"patient": patient, "waiting_days": patient.waiting_days(today)}
+            for patient in services.patients_registered_by(cpts, request.user)
+        ]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        journal.record(
+            journal.Action.READ,
+            object_type=Patient._meta.label,
+            fields=QUEUE_FIELDS,
+            cpts_id=cpts.pk,
+            note=f"{'file d’attente' if coordinator else 'mes inscriptions'} : {len(page.object_list)} patient(s)",
+        )
+    context = {
+        "cpts": cpts,
+        "coordinator": coordinator,
+        "doctor": my_doctor_card(request),
+        "page": page,
+        "total": len(rows),
+        "section": "queue",
+        "title": f"Médecin traitant — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Médecin traitant"),
+    }
+    return render(request, "mt/queue.html", context)
+
+
+def mt_patient(request, cpts_slug, pk):
+    """One registration: the coordinator, or the member who registered it."""
+    require_member(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    patient = visible_patient_or_404(request, pk)
+    coordinator = is_coordinator(request)
+    if request.method == "POST":
+        if coordinator and request.POST.get("action") == "withdraw" and patient.is_open:
+            try:
+                services.withdraw(patient, by=request.user, note="par la coordination")
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Patient n° {patient.pk} désinscrit.")
+        return redirect("mt_patient", cpts.slug, patient.pk)
+    journal.record(journal.Action.READ, patient, fields=[*PATIENT_FIELDS_SHOWN, "nir"], cpts_id=cpts.pk)
+    weights = PriorityWeight.weights_of(cpts)
+    score, reasons = patient.score(weights)
+    context = {
+        "cpts": cpts,
+        "patient": patient,
+        "coordinator": coordinator,
+        "score": score,
+        "reasons": reasons,
+        "age": patient.age_on(timezone.localdate()),
+        "events": [
+            (event, PatientStatus(event.to_status).label) for event in patient.events.select_related("proposal")
+        ],
+        "proposals": patient.proposals.select_related("offer__doctor") if coordinator else [],
+        "title": f"Patient n° {patient.pk} — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, f"Patient n° {patient.pk}"),
+    }
+    return render(request, "mt/patient.html", context)
+
+
+def mt_weights(request, cpts_slug):
+    require_coordinator(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    cpts = request.cpts
+    form = WeightsForm(request.POST or None, weights=PriorityWeight.weights_of(cpts))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_weights(cpts, form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Les points des critères de priorité sont enregistrés.")
+            return redirect("mt_queue", cpts.slug)
+    context = {
+        "cpts": cpts,
+        "form": form,
+        "section": "weights",
+        "coordinator": True,
+        "title": f"Critères de priorité — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Critères de priorité", desk_link(cpts)),
+    }
+    return render(request, "mt/weights.html", context)

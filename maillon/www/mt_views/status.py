@@ -1,0 +1,81 @@
+"""The patient's private link: their status, the steps so far, and « me désinscrire ».
+
+The token (signed, expiring, revocable by the registration's nonce) is the only proof:
+no login. A bad or expired token gets one plain page with a 404, whatever went wrong.
+A GET changes nothing; the withdrawal asks for a confirmation, then a POST.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from maillon.core import journal
+from maillon.mt import services
+from maillon.mt.models import PatientStatus, ProposalStatus
+
+from ..public_views.common import breadcrumb
+
+# What the patient reads of each state of their registration.
+EXPLANATIONS = {
+    PatientStatus.WAITING: "Votre demande est sur la liste d'attente. La coordination vous recontactera dès qu'un "
+    "médecin du territoire pourra vous accueillir.",
+    PatientStatus.PROPOSED: "Un médecin du territoire étudie votre demande. Vous serez prévenu(e) de sa réponse.",
+    PatientStatus.ACCEPTED: "Un médecin accepte de devenir votre médecin traitant. La coordination vous contacte "
+    "pour vous donner ses coordonnées.",
+    PatientStatus.INFORMED: "Vous avez été informé(e) du médecin qui vous accueille. Pensez à le déclarer comme "
+    "médecin traitant lors de votre première consultation.",
+    PatientStatus.DECLARED: "Votre médecin traitant est déclaré : votre demande est close.",
+    PatientStatus.WITHDRAWN: "Vous vous êtes désinscrit(e) : votre demande est close. Vous pouvez vous réinscrire "
+    "à tout moment.",
+}
+STEP_LABELS = {
+    PatientStatus.PROPOSED: "Votre demande a été transmise à un médecin",
+    PatientStatus.ACCEPTED: "Un médecin a accepté",
+    PatientStatus.INFORMED: "Vous avez été informé(e)",
+    PatientStatus.DECLARED: "Médecin traitant déclaré",
+    PatientStatus.WITHDRAWN: "Désinscription",
+    PatientStatus.WAITING: "Retour sur la liste d'attente",
+}
+# The doctor is named to the patient once they have accepted, not before.
+DOCTOR_NAMED = [ProposalStatus.ACCEPTED, ProposalStatus.INFORMED, ProposalStatus.DECLARED]
+SHOWN_FIELDS = ["status", "events"]
+
+
+def mt_patient_status(request, token):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    patient = services.patient_of_token(token)
+    context = {"title": "Suivi de ma demande de médecin traitant", "breadcrumb_data": breadcrumb("Suivi de ma demande")}
+    if patient is None:
+        return render(request, "mt/link_invalid.html", context, status=404)
+    page_url = reverse("mt_patient_status", args=[token])
+    if request.method == "POST":
+        if request.POST.get("confirm") == "1" and patient.is_open:
+            try:
+                services.withdraw(patient, note="lien personnel")
+            except ValidationError:
+                pass  # closed meanwhile: the page says so
+            else:
+                messages.success(request, "Vous êtes désinscrit(e) de la liste d'attente.")
+        return redirect(page_url)
+    journal.record(
+        journal.Action.READ, patient, fields=SHOWN_FIELDS, cpts_id=patient.cpts_id, note="lien personnel du patient"
+    )
+    accepted = patient.proposals.filter(status__in=DOCTOR_NAMED).select_related("offer__doctor").first()
+    context.update(
+        {
+            "patient": patient,
+            "cpts": patient.cpts,
+            "explanation": EXPLANATIONS[patient.status],
+            "steps": [
+                (event.at, STEP_LABELS.get(event.to_status, PatientStatus(event.to_status).label))
+                for event in patient.events.all()
+            ],
+            "doctor": accepted.offer.doctor if accepted else None,
+            "confirming": request.GET.get("desinscription") == "1" and patient.is_open,
+            "page_url": page_url,
+        }
+    )
+    return render(request, "mt/status.html", context)
