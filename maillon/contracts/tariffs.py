@@ -115,7 +115,7 @@ def _table(fonctionnement, missions: dict[tuple[int, str], tuple[int, int, int, 
 ACI_2019_AVENANT = Tariff(
     version="aci-2019-avenant",
     valid_from=datetime.date(2019, 8, 24),
-    label="ACI CPTS 2019 et avenants (barème des seeds 002 et 003)",
+    label="ACI CPTS 2019 et ses avenants (barème par taille)",
     amounts=_table(
         (50_000, 60_000, 75_000, 90_000),
         {

@@ -129,7 +129,8 @@ def add_indicators(contract: Contract, rng: random.Random, finished, coordinator
             services.record_value(
                 indicator=indicator,
                 contract_year=year.number,
-                value=value.quantize(Decimal("0.01")),
+                # Counts are whole numbers; rates keep two decimals.
+                value=value.quantize(Decimal("0.01") if indicator.unit == "%" else Decimal("1")),
                 by=coordinator,
                 note="Source : Rézone CPTS" if mission in (1, 3) else "Suivi de la coordination",
             )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from maillon.contracts import registry, selectors, services
 from maillon.contracts.funding import euros
 from maillon.contracts.models import FactCode, SpendingCategory
-from maillon.contracts.tariffs import mission_title
+from maillon.contracts.tariffs import TARIFFS, mission_title
 from maillon.core.missions import Mission
 
 from ..space import add_errors, posted_id
@@ -220,7 +220,10 @@ def contracts_funding(request, cpts_slug):
         "blocks": funding_blocks(year_funding),
         "total": euros(year_funding.total),
         "maximum": euros(year_funding.maximum),
-        "tariff_version": year_funding.tariff_version,
+        "tariff_label": next(
+            (tariff.label for tariff in TARIFFS if tariff.version == year_funding.tariff_version),
+            year_funding.tariff_version,
+        ),
         "facts": facts_rows(contract, number),
         "payments": [
             {

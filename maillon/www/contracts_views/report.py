@@ -28,7 +28,7 @@ from .. import pdf
 from ..space import posted_id
 from ..spreadsheets import XLSX_TYPE
 from .access import AUTHORITY, COORDINATOR, require_reader
-from .contract import aci_breadcrumb, aci_link
+from .contract import ROLE_LABELS, aci_breadcrumb, aci_link
 from .report_files import PDF_TYPE, pdf_blocks, report_pdf, report_xlsx
 
 FILE_FORMATS = {"pdf": PDF_TYPE, "xlsx": XLSX_TYPE}
@@ -135,6 +135,7 @@ def contracts_report(request, cpts_slug, year):
         "year": year,
         "years": contract.years(),
         "role": role,
+        "role_label": ROLE_LABELS[role],
         "is_coordinator": role == COORDINATOR,
         "is_authority": role == AUTHORITY,
         "can_send": can_send(reports[0] if reports else None),
