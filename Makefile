@@ -42,7 +42,7 @@ run: setup
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv var
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: venv
 	$(BIN)/ruff check .
@@ -53,8 +53,12 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Speed, as ratios measured in the same run (bench/*.py say what they measure).
 bench: db
 	$(PY) bench/territories.py
+	$(PY) bench/directory.py --professionals 5000 --runs 3
+	$(PY) bench/report.py --runs 3
+	$(PY) bench/matching.py --sample 4
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3

@@ -75,6 +75,8 @@ ROUTE_OBJECTS = {
     "members_card": {"pk": lambda cpts: _member_of(cpts).professional_id},
     "members_vcard": {"pk": lambda cpts: _member_of(cpts).professional_id},
     "members_structure_vcard": {"pk": lambda cpts: _structure_member_of(cpts).structure_id},
+    "members_structure_card": {"pk": lambda cpts: _structure_member_of(cpts).structure_id},
+    "members_structure_edit": {"pk": lambda cpts: _structure_member_of(cpts).structure_id},
     "members_membership": {"pk": lambda cpts: _member_of(cpts).pk},
     "members_mailing": {"pk": lambda cpts: _mailing_of(cpts).pk},
     "members_directory_export": {"fmt": lambda cpts: "csv"},
@@ -116,6 +118,7 @@ ROUTE_OBJECTS = {
     "/cpts/{cpts_id}/aci/years/{year}/report": {"year": lambda cpts: _report_contract_of(cpts) and 1},
     "/cpts/{cpts_id}/aci/years/{year}/report/versions": {"year": lambda cpts: _report_of(cpts) and 1},
     "/cpts/{cpts_id}/aci/reports/{report_id}": {"report_id": lambda cpts: _report_of(cpts).pk},
+    "/cpts/{cpts_id}/aci/reports/{report_id}/decision": {"report_id": lambda cpts: _report_of(cpts).pk},
     "/cpts/{cpts_id}/aci/years/{year}/report/send": {"year": lambda cpts: _report_contract_of(cpts) and 1},
     # The ACI pages and API (issue 4).
     "contracts_indicator_document": {"pk": lambda cpts: _indicator_value_of(cpts).pk},
@@ -170,6 +173,7 @@ SAMPLE_BODIES = {
     ("POST", "/cpts/{cpts_id}/time-entries"): {"date": "2025-03-04", "hours": "1.5"},
     ("POST", "/cpts/{cpts_id}/time-entries/{entry_id}/reject"): {"reason": "Hors mission"},
     ("POST", "/cpts/{cpts_id}/aci/indicators/{indicator_id}/values"): {"contract_year": 1, "value": "3"},
+    ("POST", "/cpts/{cpts_id}/aci/reports/{report_id}/decision"): {"sign_off": True, "comments": ""},
     ("POST", "/cpts/{cpts_id}/aci/spending"): {
         "contract_year": 1,
         "category": "tools",

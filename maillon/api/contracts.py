@@ -19,11 +19,10 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from maillon.contracts import selectors, services
+from maillon.contracts.access import contract_role
 from maillon.contracts.models import SpendingCategory
 from maillon.contracts.tariffs import mission_title
 from maillon.core.access import role_in
-from maillon.core.models import CptsRoleKind
-from maillon.territories.models import TerritoryRole, TerritoryRoleKind
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
@@ -47,15 +46,8 @@ Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
 def reader_role(user, cpts) -> str | None:
-    """coordinator, authority, observer or None (as `www/contracts_views/access.contract_role`)."""
-    if user.is_superuser or role_in(user, cpts) == CptsRoleKind.COORDINATOR:
-        return COORDINATOR
-    kinds = set(TerritoryRole.objects.over_cpts(user, cpts).values_list("role", flat=True))
-    if TerritoryRoleKind.AUTHORITY in kinds:
-        return AUTHORITY
-    if TerritoryRoleKind.OBSERVER in kinds:
-        return OBSERVER
-    return None
+    """coordinator, authority, observer or None: the pages' rule (`contracts.access`)."""
+    return contract_role(user, cpts, role_in(user, cpts))
 
 
 def access(request, cpts_id, *, write=False):

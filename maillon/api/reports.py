@@ -1,9 +1,10 @@
 """The dialogue de gestion of a CPTS's ACI: the live report of a contract year, its sent
 (frozen) versions, and sending a new version.
 
-Same rights as the pages (`maillon.www.contracts_views.access`): the CPTS's coordinators
+Same rights as the pages (`maillon.contracts.access`, shared with them): the CPTS's coordinators
 read and send; the authorities and observers of its territory read; anyone else gets 404,
-as for a CPTS that does not exist. A reader who tries to send gets 403.
+as for a CPTS that does not exist. A reader who tries to send gets 403. The territory's
+authority signs a sent version off or sends it back (`…/decision`); anyone else gets 403.
 
 The report is the dict of `maillon.contracts.report.build_report` (amounts as strings
 « 1234.56 », dates ISO); a version's `data` is that dict as it was sent, with its version.
@@ -17,12 +18,13 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from maillon.contracts import access as contract_access
 from maillon.contracts.models import ManagementReport
 from maillon.contracts.report import build_report, send_report, with_version
 from maillon.contracts.selectors import current_contract
+from maillon.contracts.services import decide_report
+from maillon.core import journal
 from maillon.core.access import role_in
-from maillon.core.models import CptsRoleKind
-from maillon.territories.models import TerritoryRole, TerritoryRoleKind
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
@@ -30,13 +32,15 @@ from .schemas import MessageOut
 
 router = Router(tags=["ACI — dialogue de gestion"])
 
-COORDINATOR = "coordinator"
-AUTHORITY = "authority"
-OBSERVER = "observer"
+COORDINATOR = contract_access.COORDINATOR
+AUTHORITY = contract_access.AUTHORITY
+OBSERVER = contract_access.OBSERVER
 NO_CONTRACT = "Aucun ACI enregistré pour cette CPTS."
 NO_YEAR = "Cette année ne fait pas partie du contrat."
 REPORT_NOT_FOUND = "Rapport introuvable."
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS envoient le rapport du dialogue de gestion."
+AUTHORITY_ONLY = "Seules l'ARS et la CPAM du territoire valident ou renvoient le rapport du dialogue de gestion."
+COMMENTS_MAX = 5000
 
 READ_ERRORS = {401: MessageOut, 404: MessageOut}
 WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
@@ -60,14 +64,8 @@ class ReportOut(ReportVersionOut):
 
 
 def contract_role(user, cpts) -> str | None:
-    if user.is_superuser or role_in(user, cpts) == CptsRoleKind.COORDINATOR:
-        return COORDINATOR
-    kinds = set(TerritoryRole.objects.over_cpts(user, cpts).values_list("role", flat=True))
-    if TerritoryRoleKind.AUTHORITY in kinds:
-        return AUTHORITY
-    if TerritoryRoleKind.OBSERVER in kinds:
-        return OBSERVER
-    return None
+    """The pages' rule (`maillon.contracts.access.contract_role`)."""
+    return contract_access.contract_role(user, cpts, role_in(user, cpts))
 
 
 def access(request, cpts_id, *, write=False):
@@ -152,7 +150,47 @@ def get_report(request, cpts_id: int, report_id: int):
     )
     if report is None:
         raise HttpError(404, REPORT_NOT_FOUND)
+    # Read like the pages' download: the sent content left the platform.
+    journal.record(
+        journal.Action.EXPORT,
+        report,
+        cpts_id=cpts.pk,
+        fields=["data"],
+        note=f"dialogue de gestion, année {report.contract_year}, version {report.version}, API",
+    )
     return {**version_dict(report), "data": with_version(report.data, report)}
+
+
+class DecisionIn(Schema):
+    sign_off: bool = Field(description="true : valider la version ; false : la renvoyer avec des remarques.")
+    comments: str = Field("", max_length=COMMENTS_MAX, description="Remarques (obligatoires pour un renvoi).")
+
+
+@router.post(
+    "/cpts/{cpts_id}/aci/reports/{report_id}/decision",
+    response={200: ReportVersionOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Valider ou renvoyer une version envoyée (ARS, CPAM)",
+)
+def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
+    """La décision de l'autorité du territoire sur une version envoyée : la valider, ou la
+    renvoyer à la CPTS avec des remarques. Une seule décision par version (sinon 409) ;
+    403 pour les autres lecteurs (coordinateurs, observateurs)."""
+    cpts = get_cpts_or_404(cpts_id)
+    role = contract_role(request.auth, cpts)
+    if role is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    if role != AUTHORITY and not request.auth.is_superuser:
+        raise HttpError(403, AUTHORITY_ONLY)
+    report = ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id).first()
+    if report is None:
+        raise HttpError(404, REPORT_NOT_FOUND)
+    try:
+        report = decide_report(report, by=request.auth, sign_off=payload.sign_off, comments=payload.comments.strip())
+    except DjangoValidationError as refusal:
+        raise HttpError(409, " ".join(refusal.messages)) from refusal
+    report = ManagementReport.objects.select_related("sent_by", "decided_by").get(pk=report.pk)
+    return version_dict(report)
 
 
 @router.post(

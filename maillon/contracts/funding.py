@@ -127,7 +127,10 @@ class YearFacts:
     every variable part in full (the simulator's maximum); otherwise a mission's entry is its
     results (a missing mission earned nothing; an entry of None counts that mission in full).
     `crisis_plan_drafted_before`: a plan was written in an earlier year; None infers it from
-    the contract year (the plan is due in year 1: True from year 2).
+    the contract year (the plan is due in year 1: True from year 2). When True, the
+    first-drafting line is never paid: a plan « first drafted » again pays as an update.
+    `mission_ends`: the day a mission left the contract by avenant (absent or None: it
+    stays); its fixed and variable envelopes are prorated to that day.
     """
 
     contract_year: int
@@ -140,6 +143,7 @@ class YearFacts:
     serious_crisis_recognised: bool = False
     indicator_results: Mapping[int, tuple[IndicatorResult, ...] | None] | None = None
     crisis_plan_drafted_before: bool | None = None
+    mission_ends: Mapping[int, datetime.date | None] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.contract_year not in CONTRACT_YEARS:
@@ -157,26 +161,39 @@ class YearFacts:
             raise ValueError("Taille : de 1 à 4.")
         if any(mission not in Mission.values for mission in self.mission_starts):
             raise ValueError("Missions : de 1 à 6.")
+        if any(mission not in self.mission_starts for mission in self.mission_ends):
+            raise ValueError("Missions : une fin pour une mission absente.")
 
     @property
     def days(self) -> int:
         return (self.year_end - self.year_start).days
 
     @property
-    def crisis_plan_exists(self) -> bool:
+    def drafted_before(self) -> bool:
+        """A crisis plan was written in an earlier year (inferred from the year when unknown)."""
         before = self.crisis_plan_drafted_before
         if before is None:
             before = self.contract_year > 1
-        return self.crisis_plan_first_drafted or self.crisis_plan_updated or before
+        return before
 
-    def segments(self, start: datetime.date) -> list[tuple[int, int]]:
-        """(taille, days) from `start` (clamped to the year) to the year's end."""
+    @property
+    def crisis_plan_exists(self) -> bool:
+        return self.crisis_plan_first_drafted or self.crisis_plan_updated or self.drafted_before
+
+    def end_of(self, mission: int) -> datetime.date:
+        """The day a mission stops paying this year: its removal, else the year's end."""
+        end = self.mission_ends.get(mission)
+        return self.year_end if end is None else min(end, self.year_end)
+
+    def segments(self, start: datetime.date, until: datetime.date | None = None) -> list[tuple[int, int]]:
+        """(taille, days) from `start` to `until` (both clamped to the year; None: its end)."""
         start = max(start, self.year_start)
+        stop = self.year_end if until is None else min(until, self.year_end)
         result = []
         bounds = [*self.taille_periods[1:], (self.year_end, 0)]
         for (period_start, taille), (next_start, _) in zip(self.taille_periods, bounds, strict=True):
             begin = max(period_start, start)
-            end = min(next_start, self.year_end)
+            end = min(next_start, stop)
             if end > begin:
                 result.append((taille, (end - begin).days))
         return result
@@ -220,9 +237,11 @@ class YearFunding:
         return tuple(line for line in self.lines if line.mission == mission)
 
 
-def _prorated(facts: YearFacts, tariff: Tariff, line: Line, start: datetime.date) -> tuple[Decimal, str]:
-    """The line's yearly amount for the days from `start`, each period at its taille."""
-    segments = facts.segments(start)
+def _prorated(
+    facts: YearFacts, tariff: Tariff, line: Line, start: datetime.date, until: datetime.date | None = None
+) -> tuple[Decimal, str]:
+    """The line's yearly amount for the days from `start` to `until`, each period at its taille."""
+    segments = facts.segments(start, until)
     exact = sum((Fraction(tariff.amount(line, taille)) * days / facts.days for taille, days in segments), Fraction(0))
     active = sum(days for _, days in segments)
     if len(segments) == 1 and active == facts.days:
@@ -240,6 +259,8 @@ def _variable(facts: YearFacts, mission: int, envelope: Decimal) -> tuple[Decima
     earned = sum((result.earned for result in results), ZERO)
     if earned > envelope:
         return envelope, f"{euros(earned)} atteints, plafonnés à l'enveloppe"
+    if not results:
+        return ZERO, "aucun indicateur"
     if all(result.terms.code == DECLARED for result in results):
         return to_cents(earned), f"{euros(earned)} atteints (montant saisi)"
     count = len(results)
@@ -253,18 +274,22 @@ def _line(mission, part, envelope, amount, *details: str) -> FundingLine:
 
 def _crisis_lines(facts: YearFacts, tariff: Tariff, start: datetime.date) -> list[FundingLine]:
     mission = int(Mission.CRISIS)
-    if facts.crisis_plan_first_drafted:
+    until = facts.end_of(mission)
+    if facts.crisis_plan_first_drafted and not facts.drafted_before:
         part, earned, why = FIXED_FIRST_DRAFTING, True, "plan rédigé pour la première fois cette année"
+    elif facts.crisis_plan_first_drafted:
+        # The first drafting is paid once: a plan already written before counts as updated.
+        part, earned, why = FIXED_UPDATE, True, "plan déjà rédigé une année précédente : payé comme une mise à jour"
     elif facts.crisis_plan_updated:
         part, earned, why = FIXED_UPDATE, True, "plan mis à jour cette année"
     elif facts.crisis_plan_exists:
         part, earned, why = FIXED_UPDATE, False, "plan non mis à jour cette année"
     else:
         part, earned, why = FIXED_FIRST_DRAFTING, False, "plan non rédigé"
-    envelope, detail = _prorated(facts, tariff, (mission, part), start)
+    envelope, detail = _prorated(facts, tariff, (mission, part), start, until)
     lines = [_line(mission, part, envelope, envelope if earned else ZERO, why, detail)]
 
-    envelope, detail = _prorated(facts, tariff, (mission, VARIABLE_CRISIS), start)
+    envelope, detail = _prorated(facts, tariff, (mission, VARIABLE_CRISIS), start, until)
     if not facts.serious_crisis_recognised:
         amount, why = ZERO, "pas de crise sanitaire grave reconnue"
     elif not facts.crisis_plan_exists:
@@ -282,14 +307,15 @@ def compute_year(facts: YearFacts, tariff: Tariff) -> YearFunding:
     lines = [_line(None, FONCTIONNEMENT, envelope, envelope, detail)]
     for mission in sorted(int(mission) for mission in facts.mission_starts):
         start = facts.mission_starts[mission]
-        if start is None or start >= facts.year_end:
-            continue  # not started this year: nothing
+        until = facts.end_of(mission)
+        if start is None or start >= facts.year_end or until <= max(start, facts.year_start):
+            continue  # not started this year, or removed before it started: nothing
         if mission == Mission.CRISIS:
             lines.extend(_crisis_lines(facts, tariff, start))
             continue
-        envelope, detail = _prorated(facts, tariff, (mission, FIXED), start)
+        envelope, detail = _prorated(facts, tariff, (mission, FIXED), start, until)
         lines.append(_line(mission, FIXED, envelope, envelope, detail))
-        envelope, detail = _prorated(facts, tariff, (mission, VARIABLE), start)
+        envelope, detail = _prorated(facts, tariff, (mission, VARIABLE), start, until)
         amount, why = _variable(facts, mission, envelope)
         lines.append(_line(mission, VARIABLE, envelope, amount, why, detail))
     return YearFunding(facts.contract_year, tariff.version, tuple(lines))

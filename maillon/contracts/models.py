@@ -116,10 +116,15 @@ class Contract(JournaledModel):
 
     def taille_periods(self) -> list[tuple[datetime.date, int]]:
         """[(from, taille)…] from the signature, one more each time an avenant changes it."""
-        periods = [(self.signed_on, self.taille)]
+        by_date = {self.signed_on: self.taille}
+        # Ordered by date then creation: on a date with two changes (refused by
+        # `sign_amendment`), the last one counts — one period per date.
         for amendment in self.amendments.filter(new_taille__isnull=False).order_by("signed_on", "pk"):
-            if amendment.new_taille != periods[-1][1]:
-                periods.append((amendment.signed_on, amendment.new_taille))
+            by_date[amendment.signed_on] = amendment.new_taille
+        periods: list[tuple[datetime.date, int]] = []
+        for start, taille in sorted(by_date.items()):
+            if not periods or taille != periods[-1][1]:
+                periods.append((start, taille))
         return periods
 
     def taille_on(self, date: datetime.date) -> int:
@@ -300,6 +305,10 @@ class IndicatorSource(models.TextChoices):
 class IndicatorQuerySet(InForceQuerySet):
     start_field = "added_on"
     end_field = "retired_on"
+
+    def overlapping(self, start: datetime.date, end: datetime.date):
+        """The indicators in force at some point of [start, end): a contract year."""
+        return self.filter(added_on__lt=end).filter(Q(retired_on__isnull=True) | Q(retired_on__gt=start))
 
 
 class Indicator(JournaledModel):
@@ -543,14 +552,33 @@ class ManagementReport(JournaledModel):
             )
         ]
 
+    # What was sent never changes; only the authority's decision is written afterwards.
+    FROZEN_FIELDS = ("contract_id", "contract_year", "version", "data", "sent_at", "sent_by_id")
+    DECISION_FIELDS = ("status", "decided_at", "decided_by", "comments")
+
     def __str__(self):
         return f"Dialogue de gestion, année {self.contract_year}, version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                frozen = {name.removesuffix("_id") for name in self.FROZEN_FIELDS}
+                touched = {name.removesuffix("_id") for name in update_fields} & frozen
+            else:
+                stored = type(self).objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first() or {}
+                touched = {name for name, value in stored.items() if getattr(self, name) != value}
+            if touched:
+                raise ValidationError(
+                    {"data": "Rapport envoyé : son contenu, sa version et son envoi ne changent plus."}
+                )
+        super().save(*args, **kwargs)
 
     def _decide(self, status, *, by, comments=""):
         if self.status != ReportStatus.SENT:
             raise ValidationError({"status": f"Ce rapport est « {self.get_status_display()} » : il a déjà été traité."})
         self.status, self.decided_by, self.decided_at, self.comments = status, by, timezone.now(), comments
-        self.save()
+        self.save(update_fields=list(self.DECISION_FIELDS))
 
     def sign_off(self, *, by, comments=""):
         self._decide(ReportStatus.SIGNED_OFF, by=by, comments=comments)

@@ -23,7 +23,9 @@ Funding of the next year (« prévisionnel »)
 The engine for year n + 1 with what is known today: the taille in force (avenants included),
 the missions and their start dates, the facts already recorded for year n + 1, else the
 crisis plan updated as due; each indicator's year n + 1 value, else its year n value carried
-forward. No crisis is assumed. None after the last contract year.
+forward. No crisis is assumed. None after the last contract year. It is
+`selectors.year_facts(…, carry_from=n)` — the facts of `funding_for_year` (indicators of
+the year, removed missions, flat crisis amount) — with those assumptions on top.
 """
 
 import dataclasses
@@ -43,9 +45,10 @@ from maillon.meetings.models import TimeEntry
 from . import funding
 from .models import Contract, DueState, FactCode, IndicatorSource, ReportStatus, SpendingCategory
 from .selectors import (
+    carried_values,
     funding_for_year,
     indicator_terms,
-    indicators_with_values,
+    indicators_of_year,
     value_of,
     year_facts,
 )
@@ -300,7 +303,7 @@ def _next_year(contract, contract_year) -> dict | None:
     if contract_year >= contract.duration_years:
         return None
     following = contract_year + 1
-    facts = year_facts(contract, following)
+    facts = year_facts(contract, following, carry_from=contract_year)
     assumptions = []
     recorded = set(contract.facts.filter(contract_year=following).values_list("code", flat=True))
     plan_recorded = {FactCode.CRISIS_PLAN_FIRST_DRAFTED, FactCode.CRISIS_PLAN_UPDATED} & recorded
@@ -318,21 +321,14 @@ def _next_year(contract, contract_year) -> dict | None:
             assumptions.append("Plan de crise rédigé dans l'année.")
     if not facts.serious_crisis_recognised:
         assumptions.append("Aucune crise sanitaire grave supposée.")
-    results: dict[int, list] = {}
-    carried = 0
-    for indicator in indicators_with_values(contract, facts.year_start):
-        row = value_of(indicator, following) or value_of(indicator, contract_year)
-        if row is not None and row.contract_year == contract_year:
-            carried += 1
-        results.setdefault(indicator.mission, []).append(
-            funding.IndicatorResult(indicator_terms(indicator), row.value if row else None)
-        )
+    # The same facts as `funding_for_year`, each indicator without a value of its own
+    # taking this year's (`selectors.indicator_results`, flat crisis amount included).
+    carried = carried_values(contract, contract.year(following), contract_year)
     if carried:
         assumptions.append(
             f"Valeur de l'année {contract_year} reprise pour {carried} indicateur{'s' if carried > 1 else ''} "
             f"sans valeur de l'année {following}."
         )
-    facts = dataclasses.replace(facts, indicator_results={mission: tuple(items) for mission, items in results.items()})
     year = contract.year(following)
     return {
         "number": following,
@@ -362,7 +358,7 @@ def build_report(contract, contract_year: int, *, by=None, today: datetime.date 
     year = contract.year(contract_year)  # a clear error out of range
     today = today or timezone.localdate()
     year_funding = funding_for_year(contract, contract_year)
-    indicators = indicators_with_values(contract, year.starts_on)
+    indicators = indicators_of_year(contract, year)
     spending = _spending_part(contract, contract_year)
     time_by_mission, time_totals = _members_time(contract, year)
     facts = year_facts(contract, contract_year)

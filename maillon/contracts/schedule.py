@@ -12,11 +12,13 @@ schedule splits it into payments:
 An advance is computed on the taille known on its date; a change of taille by avenant
 changes the amounts from its date, so the year's balance settles the difference (it is
 negative — money paid back — when the taille went down by more than the 25 % kept back).
+A mission removed by avenant is paid to its removal date: its balance settles the advance.
 Over the contract, the payments add up to the sum of the years' totals.
 """
 
+import dataclasses
 import datetime
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -143,9 +145,9 @@ def payment_schedule(
     year's first day (as `funding_for_year` does); a tariff given applies to every year.
     """
     variable_earned = variable_earned or {}
-
-    def facts(year: int, known_on: datetime.date | None = None) -> YearFacts:
-        return contract_year_facts(
+    years = []
+    for year in CONTRACT_YEARS:
+        year_facts = contract_year_facts(
             signature,
             year,
             taille_periods=taille_periods,
@@ -153,23 +155,39 @@ def payment_schedule(
             variable_earned=variable_earned.get(year),
             first_drafting_year=first_drafting_year,
             serious_crisis=year in serious_crisis_years,
-            known_on=known_on,
         )
+        years.append((year_facts, tariff or tariff_on(year_facts.year_start)))
+    return schedule_of_years(years)
 
+
+def known_on(facts: YearFacts, day: datetime.date) -> YearFacts:
+    """The year's facts as known on `day`: only the avenants (taille, removals) dated by then."""
+    return dataclasses.replace(
+        facts,
+        taille_periods=periods_for_year(facts.taille_periods, facts.year_start, facts.year_end, known_on=day),
+        mission_ends={mission: end for mission, end in facts.mission_ends.items() if end is not None and end <= day},
+    )
+
+
+def schedule_of_years(years: Sequence[tuple[YearFacts, Tariff]]) -> PaymentSchedule:
+    """Every payment of the contract from the facts of each of its years and their tariff.
+
+    Each year's payments add up to `compute_year(facts, tariff).total`: the schedule of a
+    recorded contract is built from the same facts as its yearly funding.
+    """
     payments: list[tuple[tuple, Payment]] = []
-    years = []
-    for year in CONTRACT_YEARS:
-        year_facts = facts(year)
-        year_tariff = tariff or tariff_on(year_facts.year_start)
+    computed = []
+    for year_facts, year_tariff in years:
+        year = year_facts.contract_year
         funding = compute_year(year_facts, year_tariff)
-        years.append(funding)
+        computed.append(funding)
         # Who gets an advance this year, and on which day.
         advance_days: dict[int | None, datetime.date] = {None: year_facts.year_start}
         for mission, day in year_facts.mission_starts.items():
-            if day is not None and day < year_facts.year_end:
+            if day is not None and day < year_facts.end_of(int(mission)):
                 advance_days[int(mission)] = max(day, year_facts.year_start)
         for mission, day in advance_days.items():
-            known = compute_year(facts(year, known_on=day), year_tariff)
+            known = compute_year(known_on(year_facts, day), year_tariff)
             advance = to_cents(_fixed_amount(known, mission) * ADVANCE_SHARE)
             balance = sum((line.amount for line in funding.lines_of(mission)), ZERO) - advance
             order = 0 if mission is None else mission
@@ -204,4 +222,4 @@ def payment_schedule(
                 )
             )
     ordered = tuple(payment for _, payment in sorted(payments, key=lambda item: item[0]) if payment.amount != 0)
-    return PaymentSchedule(ordered, tuple(years))
+    return PaymentSchedule(ordered, tuple(computed))

@@ -26,23 +26,35 @@ def current_contract(cpts, on: datetime.date | None = None) -> Contract | None:
     return contracts[0] if contracts else None
 
 
-def mission_starts(contract, year) -> dict[int, datetime.date | None]:
-    """The missions in the contract during `year`, and the day each started (None: not yet)."""
-    commitments = contract.missions.filter(included_on__lt=year.ends_on).filter(
+def _commitments_of_year(contract, year):
+    return contract.missions.filter(included_on__lt=year.ends_on).filter(
         Q(removed_on__isnull=True) | Q(removed_on__gt=year.starts_on)
     )
-    return {commitment.mission: commitment.started_on for commitment in commitments}
 
 
-def indicators_with_values(contract, on: datetime.date):
-    """The indicators in force on `on`, their tiers and every yearly value, in two queries."""
+def mission_starts(contract, year) -> dict[int, datetime.date | None]:
+    """The missions in the contract during `year`, and the day each started (None: not yet)."""
+    return {commitment.mission: commitment.started_on for commitment in _commitments_of_year(contract, year)}
+
+
+def mission_ends(contract, year) -> dict[int, datetime.date | None]:
+    """The missions of `year` an avenant removed, and the day it did."""
+    return {
+        commitment.mission: commitment.removed_on
+        for commitment in _commitments_of_year(contract, year)
+        if commitment.removed_on is not None
+    }
+
+
+def indicators_with_values(contract, on: datetime.date, until: datetime.date | None = None):
+    """The indicators in force on `on` (with `until`: at some point of [on, until)), their
+    tiers and every yearly value, in two queries."""
+    indicators = contract.indicators.in_force_on(on) if until is None else contract.indicators.overlapping(on, until)
     return list(
-        contract.indicators.in_force_on(on)
-        .prefetch_related(
+        indicators.prefetch_related(
             Prefetch("tiers", queryset=IndicatorTier.objects.order_by("amount", "pk")),
             Prefetch("values", queryset=IndicatorValue.objects.order_by("contract_year")),
-        )
-        .order_by("mission", "position", "pk")
+        ).order_by("mission", "position", "pk")
     )
 
 
@@ -55,10 +67,36 @@ def value_of(indicator: Indicator, contract_year: int) -> IndicatorValue | None:
     return next((row for row in indicator.values.all() if row.contract_year == contract_year), None)
 
 
-def indicator_results(contract, year) -> dict[int, tuple[funding.IndicatorResult, ...] | None]:
+def indicators_of_year(contract, year):
+    """The indicators in the contract at some point of `year` (added or retired in it count)."""
+    return indicators_with_values(contract, year.starts_on, year.ends_on)
+
+
+def yearly_value(indicator: Indicator, contract_year: int, carry_from: int | None = None) -> IndicatorValue | None:
+    """The value of the year, else (a forecast) the value of year `carry_from`."""
+    row = value_of(indicator, contract_year)
+    if row is None and carry_from is not None:
+        row = value_of(indicator, carry_from)
+    return row
+
+
+def carried_values(contract, year, carry_from: int) -> int:
+    """How many indicators of `year` have no value of their own and take year `carry_from`'s."""
+    return sum(
+        1
+        for indicator in indicators_of_year(contract, year)
+        if value_of(indicator, year.number) is None and value_of(indicator, carry_from) is not None
+    )
+
+
+def indicator_results(
+    contract, year, *, carry_from: int | None = None
+) -> dict[int, tuple[funding.IndicatorResult, ...] | None]:
+    """Each mission's indicator results of `year`; with `carry_from` (a forecast), an
+    indicator without a value for the year takes the value of that year."""
     results: dict[int, list] = {}
-    for indicator in indicators_with_values(contract, year.starts_on):
-        row = value_of(indicator, year.number)
+    for indicator in indicators_of_year(contract, year):
+        row = yearly_value(indicator, year.number, carry_from)
         result = funding.IndicatorResult(indicator_terms(indicator), row.value if row else None)
         results.setdefault(indicator.mission, []).append(result)
     answer = {mission: tuple(items) for mission, items in results.items()}
@@ -69,7 +107,9 @@ def indicator_results(contract, year) -> dict[int, tuple[funding.IndicatorResult
     return answer
 
 
-def year_facts(contract, number: int) -> funding.YearFacts:
+def year_facts(contract, number: int, *, carry_from: int | None = None) -> funding.YearFacts:
+    """The facts of year `number` for the engine: the one code path of the funding page, the
+    payment schedule, the report and its forecast (`carry_from`: see `indicator_results`)."""
     year = contract.year(number)
     facts = facts_of_year(contract, number)
     drafted_before = any(
@@ -85,10 +125,11 @@ def year_facts(contract, number: int) -> funding.YearFacts:
         year_end=year.ends_on,
         taille_periods=((year.starts_on, taille_at_start), *in_year),
         mission_starts=mission_starts(contract, year),
+        mission_ends=mission_ends(contract, year),
         crisis_plan_first_drafted=facts[FactCode.CRISIS_PLAN_FIRST_DRAFTED],
         crisis_plan_updated=facts[FactCode.CRISIS_PLAN_UPDATED],
         serious_crisis_recognised=facts[FactCode.SERIOUS_CRISIS_RECOGNISED],
-        indicator_results=indicator_results(contract, year),
+        indicator_results=indicator_results(contract, year, carry_from=carry_from),
         crisis_plan_drafted_before=drafted_before,
     )
 
@@ -139,44 +180,19 @@ def spending_by_year(contract) -> dict[int, Decimal]:
 # --- Money: the payment schedule, received, spent -----------------------------------------
 
 
-def _variable_earned(year_funding) -> dict[int, Decimal]:
-    earned: dict[int, Decimal] = {}
-    for line in year_funding.lines:
-        if line.mission is not None and not line.is_fixed:
-            earned[line.mission] = earned.get(line.mission, Decimal(0)) + line.amount
-    return earned
-
-
 def payment_schedule(contract, today: datetime.date | None = None) -> schedule.PaymentSchedule:
     """The advances and balances of the contract (schedule.py), from what is recorded.
 
-    Years already over count the variable parts earned (the indicator values entered);
-    the current and later years count them in full: a forecast. The crisis plan is taken
-    as first drafted in the first year that says so (year 1 when none does yet); missions
-    not started yet are not in it; a mission removed by avenant is left out.
+    Each year is built from its `year_facts` and the tariff in force on its first day, as
+    `funding_for_year` does: the schedule's payments of a year add up to that year's
+    total (variable parts as earned from the values entered; a year without values earns
+    nothing yet). `today` is kept for the callers; the schedule does not depend on it.
     """
-    today = today or timezone.localdate()
-    facts = {year.number: facts_of_year(contract, year.number) for year in contract.years()}
-    first_drafting = next((number for number, values in facts.items() if values[FactCode.CRISIS_PLAN_FIRST_DRAFTED]), 1)
-    crisis_years = [number for number, values in facts.items() if values[FactCode.SERIOUS_CRISIS_RECOGNISED]]
-    starts = {
-        commitment.mission: commitment.started_on
-        for commitment in contract.missions.filter(removed_on__isnull=True, started_on__isnull=False)
-    }
-    earned = {
-        year.number: _variable_earned(funding_for_year(contract, year.number))
-        for year in contract.years()
-        if year.ends_on <= today
-    }
-    return schedule.payment_schedule(
-        contract.signed_on,
-        taille_periods=tuple(contract.taille_periods()),
-        mission_starts=starts,
-        variable_earned=earned,
-        first_drafting_year=first_drafting,
-        serious_crisis_years=crisis_years,
-        tariff=tariff_on(contract.signed_on),
-    )
+    years = []
+    for year in contract.years():
+        facts = year_facts(contract, year.number)
+        years.append((facts, tariff_on(facts.year_start)))
+    return schedule.schedule_of_years(years)
 
 
 @dataclass(frozen=True)

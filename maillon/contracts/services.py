@@ -1,5 +1,7 @@
 """Writes on the ACI contract that touch several rows, each in one transaction."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -95,6 +97,13 @@ def sign_amendment(
     amendment.full_clean(exclude=["created_by"])
     if contract.amendments.filter(signed_on__gt=signed_on).exists():
         raise ValidationError({"signed_on": "Date de l'avenant : un avenant plus récent existe déjà."})
+    if new_taille is not None and contract.amendments.filter(signed_on=signed_on, new_taille__isnull=False).exists():
+        raise ValidationError(
+            {
+                "new_taille": "Nouvelle taille : un avenant change déjà la taille à cette date ; "
+                "une seule taille par date."
+            }
+        )
     amendment.save()
     current = {commitment.mission: commitment for commitment in contract.missions.filter(removed_on__isnull=True)}
     for mission in add_missions:
@@ -176,7 +185,13 @@ def record_value(*, indicator, contract_year, value, by, note="", document=None)
     """Enter (or correct) the value of an indicator for a contract year."""
     if indicator.is_computed:
         raise ValidationError({"value": "Valeur : cet indicateur est calculé par la plateforme."})
-    indicator.contract.year(contract_year)  # in range, or a clear error
+    year = indicator.contract.year(contract_year)  # in range, or a clear error
+    if not (
+        indicator.added_on < year.ends_on and (indicator.retired_on is None or indicator.retired_on > year.starts_on)
+    ):
+        raise ValidationError(
+            {"contract_year": f"Année du contrat : l'indicateur n'est pas au contrat pendant l'année {contract_year}."}
+        )
     fields = {"value": value, "note": note, "entered_by": by, "entered_at": timezone.now()}
     if document:
         fields["document"] = document
@@ -192,7 +207,9 @@ def refresh_computed_values(contract, contract_year: int) -> int:
     """Compute and store this year's values of the computed indicators; returns how many."""
     year = contract.year(contract_year)
     count = 0
-    for indicator in contract.indicators.in_force_on(year.starts_on).filter(source=IndicatorSource.COMPUTED):
+    for indicator in contract.indicators.overlapping(year.starts_on, year.ends_on).filter(
+        source=IndicatorSource.COMPUTED
+    ):
         value = registry.compute_indicator(indicator.computed_code, contract.cpts, year.starts_on, year.ends_on)
         if value is None:
             continue
@@ -225,6 +242,23 @@ def state_fact(*, contract, contract_year, code, value, by, note="") -> FactStat
     if registry.has_fact(code):
         raise ValidationError({"code": "Fait : il est établi par la plateforme, pas saisi à la main."})
     contract.year(contract_year)
+    if code == FactCode.CRISIS_PLAN_FIRST_DRAFTED and value:
+        # The plan is first drafted once: later years state its update.
+        other = next(
+            (
+                number
+                for number in range(1, contract.duration_years + 1)
+                if number != contract_year and facts_of_year(contract, number)[code]
+            ),
+            None,
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "value": f"Plan de crise rédigé pour la première fois : déjà déclaré en année {other} ; "
+                    "déclarez plutôt une mise à jour du plan."
+                }
+            )
     with transaction.atomic():
         row, _ = FactStatement.objects.update_or_create(
             contract=contract,
@@ -269,15 +303,23 @@ def record_mission_dates(commitment, *, started_on, deployed_on) -> MissionCommi
     return commitment
 
 
-def _check_year_and_date(contract, contract_year, day, field) -> None:
-    contract.year(contract_year)  # in range, or a clear error
+def _check_year_and_date(contract, contract_year, day, field, *, within_year=False) -> None:
+    year = contract.year(contract_year)  # in range, or a clear error
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: "Date : elle ne peut être dans le futur."})
+    if within_year and day is not None and not year.starts_on <= day < year.ends_on:
+        last = year.ends_on - datetime.timedelta(days=1)
+        raise ValidationError(
+            {
+                field: f"Date : elle doit tomber dans l'année {contract_year} du contrat "
+                f"(du {year.starts_on:%d/%m/%Y} au {last:%d/%m/%Y})."
+            }
+        )
 
 
 def add_spending(*, contract, contract_year, category, label, amount, spent_on, by, mission=None) -> Spending:
     """What the money paid for (mission None: fonctionnement)."""
-    _check_year_and_date(contract, contract_year, spent_on, "spent_on")
+    _check_year_and_date(contract, contract_year, spent_on, "spent_on", within_year=True)
     if mission is not None and mission not in {commitment.mission for commitment in contract.missions.all()}:
         raise ValidationError({"mission": "Mission : elle ne fait pas partie du contrat."})
     spending = Spending(

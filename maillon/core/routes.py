@@ -59,6 +59,8 @@ PROTECTED_ROUTES = {
     "members_card",
     "members_vcard",
     "members_structure_vcard",
+    "members_structure_card",
+    "members_structure_edit",
     "members_my_card",
     "members_list",
     "members_membership",

@@ -377,11 +377,29 @@ class ValidationOutcome:
         return text + (" (plafond à confirmer)." if not cap.confirmed else ".")
 
 
+# What the coordinator reviews and the member edits: a row changed by the other side since
+# it was read (a race between an edit and a validation) is refused, never overwritten.
+REVIEWED_FIELDS = ("membership_id", "date", "hours", "mission", "note", "validated_at", "rejected_at")
+CHANGED_MEANWHILE = "Ce temps vient d'être modifié : rechargez la page pour voir la déclaration à jour et recommencez."
+
+
+def lock_entry(entry) -> TimeEntry:
+    """Lock the entry's row until the end of the transaction and check it is still the one
+    read: the member's edit and the coordinator's validation of it never interleave."""
+    locked = TimeEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        raise ValidationError({"entry": "Ce temps n'existe plus : il a été supprimé."})
+    if any(getattr(locked, name) != getattr(entry, name) for name in REVIEWED_FIELDS):
+        raise ValidationError({"entry": CHANGED_MEANWHILE})
+    return entry
+
+
 @transaction.atomic
 def validate_time(*, entry, by, confirm_over_cap=False) -> ValidationOutcome:
     """Validate a declared time entry. Refused (not validated, `validated` False, nothing
     written) when it would take the member over the year's cap, unless confirmed. A
     rejected entry is validated only once its member has re-declared (edited) it."""
+    lock_entry(entry)
     if entry.is_validated:
         raise ValidationError({"entry": "Ce temps est déjà validé."})
     if entry.is_rejected:
@@ -412,6 +430,7 @@ def check_own_entry(entry, membership):
 def edit_time(*, entry, membership, date, hours, mission=None, note="") -> TimeEntry:
     """The member changes their own declared project time while it is not validated. A
     rejected entry edited this way is declared again (its rejection is cleared)."""
+    lock_entry(entry)
     check_own_entry(entry, membership)
     if date > timezone.localdate():
         raise ValidationError({"date": "Date : le temps se déclare une fois passé."})
@@ -425,6 +444,7 @@ def edit_time(*, entry, membership, date, hours, mission=None, note="") -> TimeE
 @transaction.atomic
 def delete_time(*, entry, membership) -> None:
     """The member deletes their own declared project time while it is not validated."""
+    lock_entry(entry)
     check_own_entry(entry, membership)
     entry.delete()
 
@@ -445,6 +465,7 @@ def reject_time(*, entry, by, reason) -> TimeEntry:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Motif : indiquez pourquoi ce temps est refusé."})
+    lock_entry(entry)
     if entry.is_rejected:
         raise ValidationError({"entry": "Ce temps est déjà refusé."})
     if entry.is_validated:
@@ -458,6 +479,7 @@ def reject_time(*, entry, by, reason) -> TimeEntry:
 @transaction.atomic
 def unvalidate_time(*, entry, by) -> TimeEntry:
     """The coordinator withdraws a validation: the entry is « à valider » again."""
+    lock_entry(entry)
     if not entry.is_validated:
         raise ValidationError({"entry": "Ce temps n'est pas validé."})
     check_reopenable(entry)

@@ -201,6 +201,12 @@ def directory_structures(cpts, filters: DirectoryFilters = DirectoryFilters()):
     return queryset.order_by("name", "pk")
 
 
+def structure_professionals(cpts, structure):
+    """The professionals with an active adhesion to `cpts` who practise in `structure`, by name."""
+    practises_there = PracticePlace.objects.filter(professional_id=OuterRef("pk"), structure=structure)
+    return directory_professionals(cpts).filter(Exists(practises_there))
+
+
 def _squared_distance(latitude, longitude, prefix="commune__"):
     """km² between a commune's point and (latitude, longitude), on a local flat earth."""
     km_per_degree_longitude = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(latitude))

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from maillon.core.missions import Mission
 
-from .models import Involvement, Membership, MissionParticipation
+from .models import Involvement, Membership, MembershipStatus, MissionParticipation, PracticePlace, Structure
 
 ALREADY_MEMBER = "Ce membre a déjà une adhésion en cours ou une demande en attente dans cette CPTS."
 
@@ -109,3 +109,63 @@ def set_missions(membership, missions) -> bool:
         # A prefetched `missions` would now be stale.
         getattr(membership, "_prefetched_objects_cache", {}).pop("missions", None)
     return bool(removed or added)
+
+
+# --- The structure where a professional practises ----------------------------------------
+
+NOT_A_MEMBER_STRUCTURE = "Structure : choisissez une structure adhérente de la CPTS."
+
+
+def member_structures(cpts):
+    """The structures with an active adhesion to `cpts`, by name: those a practice place can be attached to."""
+    return Structure.objects.filter(memberships__cpts=cpts, memberships__status=MembershipStatus.ACTIVE).order_by(
+        "name", "pk"
+    )
+
+
+def check_place_structure(place, structure, *, cpts):
+    """A practice place is attached to a member structure of the CPTS, or to none; a structure
+    the professional's places already have (an adherent of another CPTS) may stay."""
+    if structure is None or structure.pk == place.structure_id:
+        return
+    already_theirs = PracticePlace.objects.filter(professional_id=place.professional_id, structure=structure)
+    if not (member_structures(cpts).filter(pk=structure.pk).exists() or already_theirs.exists()):
+        raise ValidationError({"structure": NOT_A_MEMBER_STRUCTURE})
+
+
+@transaction.atomic
+def set_place_structures(professional, structures, *, cpts) -> int:
+    """Attach each practice place of `professional` to a structure (`{place_id: Structure | None}`);
+    journaled by the model. Returns the number of places changed."""
+    places = {place.pk: place for place in professional.practice_places.select_for_update()}
+    if set(structures) - set(places):
+        raise ValidationError({"structure": "Lieu d'exercice : ce lieu n'est pas sur la fiche de ce professionnel."})
+    changed = 0
+    for place_id, structure in structures.items():
+        place = places[place_id]
+        check_place_structure(place, structure, cpts=cpts)
+        if place.structure_id != getattr(structure, "pk", None):
+            place.structure = structure
+            place.save()
+            changed += 1
+    return changed
+
+
+# --- The representative of a structure ---------------------------------------------------
+
+
+@transaction.atomic
+def set_representative(structure, user, *, cpts):
+    """The person who speaks for the structure (and edits its card): an account with a role in
+    `cpts`, where the structure is an active adherent; or nobody."""
+    from maillon.core.models import CptsRole
+
+    if not Membership.objects.for_cpts(cpts).active().filter(structure=structure).exists():
+        raise ValidationError({"representative": "Représentant : la structure n'est pas adhérente de cette CPTS."})
+    if user is not None and not CptsRole.objects.filter(cpts=cpts, user=user).exists():
+        raise ValidationError({"representative": "Représentant : choisissez une personne qui a accès à cette CPTS."})
+    structure = Structure.objects.select_for_update().get(pk=structure.pk)
+    if structure.representative_id != getattr(user, "pk", None):
+        structure.representative = user
+        structure.save()
+    return structure

@@ -246,22 +246,34 @@ class Patient(JournaledModel):
         return max(0, (on - timezone.localtime(self.registered_at).date()).days)
 
     def _move(self, to, *, by, proposal=None, note=""):
+        """Move the status with a conditional update: only from the status this copy holds,
+        and never out of a closed status. A stale copy (the patient withdrew meanwhile)
+        raises instead of writing itself back over the row."""
+        closed_at = timezone.now() if to in CLOSED_PATIENT_STATUSES else None
+        moved = (
+            Patient.objects.filter(pk=self.pk, status=self.status)
+            .exclude(status__in=CLOSED_PATIENT_STATUSES)
+            .update(status=to, closed_at=closed_at)
+        )
+        if not moved:
+            raise ValidationError({"status": "Cette inscription a changé entre-temps : l'action n'est pas possible."})
         PatientEvent.objects.create(
             patient=self, proposal=proposal, from_status=self.status, to_status=to, by=by, note=note
         )
-        self.status = to
-        if to in CLOSED_PATIENT_STATUSES:
-            self.closed_at = timezone.now()
-        self.save()
+        self.status, self.closed_at = to, closed_at
+        if hasattr(self, "_journal_loaded"):
+            self._journal_loaded.update(status=to, closed_at=closed_at)
         journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"→ {to}")
 
     @transaction.atomic
     def withdraw(self, *, by=None, note=""):
-        """The patient leaves the queue (from their private link, or the coordinator for them)."""
+        """The patient leaves the queue (from their private link, or the coordinator for them).
+
+        Lock order, everywhere: the patient's row, then their proposals' rows."""
         patient = Patient.objects.select_for_update().get(pk=self.pk)
         if not patient.is_open:
             raise ValidationError({"status": "Cette inscription est déjà close."})
-        for proposal in patient.proposals.open():
+        for proposal in patient.proposals.open().select_for_update().order_by("pk"):
             proposal._close(ProposalStatus.WITHDRAWN, by=by)
         patient._move(PatientStatus.WITHDRAWN, by=by, note=note)
         self.refresh_from_db()
@@ -343,10 +355,13 @@ class DoctorOffer(JournaledModel):
             raise ValidationError({"refuses": "Patients non acceptés : choisissez dans la liste."})
 
     def places_left(self, on: datetime.date | None = None) -> int:
-        """This month's places minus the proposals of this month still open or accepted."""
+        """This month's places minus the places in use: a proposal still open (whatever
+        the month it was made) or declared this month."""
         on = on or timezone.localdate()
         first = on.replace(day=1)
-        used = self.proposals.filter(created_at__date__gte=first).filter(status__in=USING_A_PLACE).count()
+        used = self.proposals.filter(
+            Q(status__in=OPEN_PROPOSAL_STATUSES) | Q(status=ProposalStatus.DECLARED, decided_at__date__gte=first)
+        ).count()
         return max(0, self.places_per_month - used)
 
 
@@ -465,9 +480,11 @@ class Proposal(JournaledModel):
 
     @transaction.atomic
     def move(self, to, *, by=None, note=""):
-        """One step of the workflow, with the patient's status and the log, under a row lock."""
-        proposal = Proposal.objects.select_for_update().select_related("patient").get(pk=self.pk)
-        patient = Patient.objects.select_for_update().get(pk=proposal.patient_id)
+        """One step of the workflow, with the patient's status and the log, under row locks
+        taken in the one order used everywhere: the patient first, then the proposal."""
+        patient_id = Proposal.objects.filter(pk=self.pk).values_list("patient_id", flat=True).get()
+        patient = Patient.objects.select_for_update().get(pk=patient_id)
+        proposal = Proposal.objects.select_for_update().get(pk=self.pk)
         proposal._close(to, by=by, note=note)
         patient._move(PATIENT_STATUS_AFTER[to], by=by, proposal=proposal, note=note)
         self.refresh_from_db()

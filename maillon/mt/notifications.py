@@ -2,9 +2,12 @@
 
 Nothing medical and no name in an e-mail: the patient gets their private link, the doctor
 a link to the proposal behind the login. Tasks take ids only (a task's arguments are stored
-in the queue).
+in the queue). A failed sending (SMTP, connection) is logged with ids and the exception's
+class only, and the task returns False: an SMTP error may quote addresses, and neither the
+logs nor the task result store hold any.
 """
 
+import logging
 from functools import partial
 
 from django.conf import settings
@@ -14,6 +17,8 @@ from django.urls import reverse
 from django_tasks import task
 
 from .models import Patient, Proposal, ProposalStatus
+
+logger = logging.getLogger(__name__)
 
 
 def on_commit(task_function, *args) -> None:
@@ -31,6 +36,16 @@ def patient_link(patient: Patient) -> str:
     return _absolute(reverse("mt_patient_status", args=[private_link_token(patient)]))
 
 
+def _mail(subject: str, body: str, to: str, *, what: str, object_id) -> bool:
+    """Send one e-mail; on failure log only what was sent, the object's id and the error's class."""
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception as error:  # never re-raised: its message may carry the address
+        logger.error("MT e-mail %s for n° %s failed (%s)", what, object_id, type(error).__name__)
+        return False
+    return True
+
+
 def _send_to_patient(patient: Patient, subject: str, body: str) -> bool:
     if not patient.email:
         return False  # reached by phone by the coordination
@@ -41,8 +56,7 @@ def _send_to_patient(patient: Patient, subject: str, body: str) -> bool:
         f"{patient_link(patient)}\n\n"
         f"{patient.cpts.name}\n"
     )
-    send_mail(f"{patient.cpts.name} — {subject}", text, None, [patient.email])
-    return True
+    return _mail(f"{patient.cpts.name} — {subject}", text, patient.email, what="to patient", object_id=patient.pk)
 
 
 @task()
@@ -78,14 +92,14 @@ def send_proposal_to_doctor(proposal_id: int) -> bool:
         return False
     cpts = proposal.patient.cpts
     url = _absolute(reverse("mt_proposal", args=[cpts.slug, proposal.pk]))
-    send_mail(
+    return _mail(
         f"{cpts.name} — un patient vous est proposé comme médecin traitant",
         "Bonjour,\n\nLa coordination vous propose un nouveau patient, selon l'offre que vous avez ouverte. "
         f"Merci de répondre avant le {proposal.expires_at:%d/%m/%Y} :\n{url}\n\n{cpts.name}\n",
-        None,
-        [proposal.offer.doctor.email],
+        proposal.offer.doctor.email,
+        what="proposal to doctor",
+        object_id=proposal.pk,
     )
-    return True
 
 
 PATIENT_MESSAGES = {
@@ -97,6 +111,16 @@ PATIENT_MESSAGES = {
     ProposalStatus.DECLARED: (
         "votre médecin traitant est déclaré",
         "Votre médecin traitant est déclaré : votre demande est close. Bonne santé !",
+    ),
+    ProposalStatus.REFUSED_BY_DOCTOR: (
+        "nous cherchons un autre médecin",
+        "Le médecin sollicité ne peut pas vous accueillir. Votre demande reste sur la liste d'attente "
+        "et nous cherchons un autre médecin du territoire.",
+    ),
+    ProposalStatus.EXPIRED: (
+        "nous cherchons un autre médecin",
+        "Le médecin sollicité n'a pas pu donner suite. Votre demande reste sur la liste d'attente "
+        "et nous cherchons un autre médecin du territoire.",
     ),
     ProposalStatus.WITHDRAWN: (
         "votre désinscription",
@@ -117,12 +141,15 @@ def send_transition(proposal_id: int, status: str) -> bool:
         sent = _send_to_patient(proposal.patient, subject, body)
     if status in (ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN) and proposal.offer.doctor.email:
         cpts = proposal.patient.cpts
-        send_mail(
-            f"{cpts.name} — une proposition de patient est close",
-            "Bonjour,\n\nUn patient qui vous avait été proposé ne donnera pas suite. "
-            f"La place reste ouverte dans votre offre.\n\n{cpts.name}\n",
-            None,
-            [proposal.offer.doctor.email],
+        sent = (
+            _mail(
+                f"{cpts.name} — une proposition de patient est close",
+                "Bonjour,\n\nUn patient qui vous avait été proposé ne donnera pas suite. "
+                f"La place reste ouverte dans votre offre.\n\n{cpts.name}\n",
+                proposal.offer.doctor.email,
+                what="closed proposal to doctor",
+                object_id=proposal.pk,
+            )
+            or sent
         )
-        sent = True
     return sent

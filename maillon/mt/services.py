@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts
+from maillon.members.models import Membership
 from maillon.territories.models import Commune, TerritoryCommune
 
 from . import matching, notifications
@@ -146,9 +147,31 @@ def _point(commune: Commune) -> tuple[float, float]:
 
 
 def excluded_pairs(cpts) -> set[tuple[int, int]]:
-    """(patient, offer) pairs refused by either side or expired: never proposed again."""
-    return set(
-        Proposal.objects.filter(patient__cpts=cpts, status__in=REFUSED_STATUSES).values_list("patient_id", "offer_id")
+    """(patient, offer) pairs never proposed: a patient refused by a doctor, who refused
+    them, or whose proposal expired is excluded from every offer of that doctor in the
+    CPTS, past and future (closing and reopening an offer does not forget a refusal)."""
+    refused = set(
+        Proposal.objects.filter(patient__cpts=cpts, status__in=REFUSED_STATUSES).values_list(
+            "patient_id", "offer__doctor_id"
+        )
+    )
+    if not refused:
+        return set()
+    offers_of = {}
+    for offer_id, doctor_id in DoctorOffer.objects.for_cpts(cpts).values_list("pk", "doctor_id"):
+        offers_of.setdefault(doctor_id, []).append(offer_id)
+    return {(patient_id, offer_id) for patient_id, doctor_id in refused for offer_id in offers_of.get(doctor_id, ())}
+
+
+def offers_to_consider(cpts):
+    """Open offers of doctors whose adhesion to the CPTS is active."""
+    members = Membership.objects.for_cpts(cpts).active().filter(professional__isnull=False)
+    return (
+        DoctorOffer.objects.for_cpts(cpts)
+        .filter(status=OfferStatus.OPEN, doctor__in=members.values("professional"))
+        .select_related("doctor")
+        .prefetch_related("communes")
+        .order_by("pk")
     )
 
 
@@ -157,21 +180,22 @@ def propose(cpts, *, by=None, now=None) -> MatchingRun:
     """Run the engine over the waiting queue and record its proposals.
 
     The CPTS row is locked: two runs at once (a click and the schedule) wait for each
-    other, and the second finds the patients already proposed.
+    other, and the second finds the patients already proposed. The waiting patients'
+    rows are locked too (a withdrawal waits for the run), and each patient moves by a
+    conditional update: one who left the queue meanwhile is skipped, never brought back.
+    An offer without a practice place nor a commune served is skipped and counted.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     Cpts.objects.select_for_update().get(pk=cpts.pk)
     weights = PriorityWeight.weights_of(cpts)
-    waiting = list(Patient.objects.for_cpts(cpts).waiting().select_related("commune"))
-    offers = [
-        offer
-        for offer in DoctorOffer.objects.for_cpts(cpts)
-        .filter(status=OfferStatus.OPEN)
-        .select_related("doctor")
-        .prefetch_related("communes")
-        if offer.places_left(today) > 0
-    ]
+    waiting = list(
+        Patient.objects.for_cpts(cpts)
+        .waiting()
+        .select_for_update(of=("self",))
+        .select_related("commune")
+        .order_by("pk")
+    )
     engine_patients = [
         matching.Patient(
             id=patient.pk,
@@ -183,13 +207,19 @@ def propose(cpts, *, by=None, now=None) -> MatchingRun:
         )
         for patient in waiting
     ]
-    engine_doctors = []
-    for offer in offers:
+    engine_doctors, skipped_offers = [], 0
+    for offer in offers_to_consider(cpts):
+        places = offer.places_left(today)
+        if places <= 0:
+            continue
         commune = _offer_commune(offer)
+        if commune is None:
+            skipped_offers += 1
+            continue
         engine_doctors.append(
             matching.Doctor(
                 id=offer.pk,
-                places=offer.places_left(today),
+                places=places,
                 point=_point(commune),
                 commune=commune.code,
                 communes=frozenset(served.code for served in offer.communes.all()) or None,
@@ -203,34 +233,42 @@ def propose(cpts, *, by=None, now=None) -> MatchingRun:
         started_at=now,
         by=by,
         patients_considered=len(waiting),
-        doctors_considered=len(offers),
-        proposals_made=len(solution.assignments),
-        objective=_objective_json(solution),
+        doctors_considered=len(engine_doctors),
+        proposals_made=0,
+        objective={**_objective_json(solution), "skipped_offers": skipped_offers},
     )
     by_id = {patient.pk: patient for patient in waiting}
+    made = 0
     for assignment in solution.assignments:
         patient = by_id[assignment.patient_id]
-        proposal = Proposal.objects.create(
-            patient=patient,
-            offer_id=assignment.doctor_id,
-            run=run,
-            distance_km=Decimal(str(round(assignment.distance_km, 1))) if assignment.distance_km is not None else None,
-            reasons=list(assignment.reasons),
-            created_at=now,
-            expires_at=Proposal.default_expiry(now),
-        )
-        patient._move(PatientStatus.PROPOSED, by=by, proposal=proposal, note=f"calcul n° {run.pk}")
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    patient=patient,
+                    offer_id=assignment.doctor_id,
+                    run=run,
+                    distance_km=(
+                        Decimal(str(round(assignment.distance_km, 1))) if assignment.distance_km is not None else None
+                    ),
+                    reasons=list(assignment.reasons),
+                    created_at=now,
+                    expires_at=Proposal.default_expiry(now),
+                )
+                patient._move(PatientStatus.PROPOSED, by=by, proposal=proposal, note=f"calcul n° {run.pk}")
+        except ValidationError:  # no longer waiting: left out of this run
+            continue
+        made += 1
         notifications.on_commit(notifications.send_proposal_to_doctor, proposal.pk)
+    if made:
+        run.proposals_made = made
+        run.save()
     return run
 
 
-def _offer_commune(offer: DoctorOffer) -> Commune:
+def _offer_commune(offer: DoctorOffer) -> Commune | None:
     """Where the doctor practises: their first practice place's commune, else the first commune served."""
     place = offer.doctor.practice_places.select_related("commune").order_by("pk").first()
-    commune = place.commune if place else offer.communes.order_by("code").first()
-    if commune is None:
-        raise ValidationError({"offer": f"Offre n° {offer.pk} : indiquez un lieu d'exercice ou une commune desservie."})
-    return commune
+    return place.commune if place else offer.communes.order_by("code").first()
 
 
 def _objective_json(solution) -> dict:
@@ -305,3 +343,28 @@ def save_offer(offer: DoctorOffer, *, communes=(), by=None) -> DoctorOffer:
     offer.save()
     offer.communes.set(communes)
     return offer
+
+
+# --- Daily run ------------------------------------------------------------------------------
+
+
+def cpts_with_open_offers():
+    """The CPTS (not dissolved) where at least one offer is open."""
+    ids = DoctorOffer.objects.filter(status=OfferStatus.OPEN).values("cpts_id")
+    return [cpts for cpts in Cpts.objects.filter(pk__in=ids).order_by("pk") if not cpts.is_dissolved]
+
+
+def daily(*, run_engine: bool = False, now=None) -> dict:
+    """Once a day: expire unanswered proposals, purge closed registrations past retention
+    and, if asked, run the engine in every CPTS with an open offer. Counts only."""
+    result = {"expired": expire_due(now), "purged": purge_closed(now), "runs": 0, "proposals": 0, "failed_runs": 0}
+    if run_engine:
+        for cpts in cpts_with_open_offers():
+            try:
+                run = propose(cpts, now=now)
+            except ValidationError:
+                result["failed_runs"] += 1
+                continue
+            result["runs"] += 1
+            result["proposals"] += run.proposals_made
+    return result

@@ -345,3 +345,18 @@ def test_members_readers_of_another_territory_and_strangers_get_404(api_client, 
 def test_the_web_session_works_with_the_second_factor(cpts, coordinator, contract, session_client):
     assert session_client(coordinator).get(url(cpts)).status_code == 200
     assert session_client(coordinator, second_factor=False).get(url(cpts)).status_code == 401
+
+
+def test_a_retired_indicator_takes_no_value_for_a_year_after_its_retirement(
+    api_client, cpts, coordinator, contract, indicator, token_headers
+):
+    services.retire_indicator(indicator, on=contract.year(2).starts_on)
+    response = api_client.post(
+        url(cpts, f"/indicators/{indicator.pk}/values"),
+        {"contract_year": 2, "value": "3"},
+        content_type="application/json",
+        **token_headers(coordinator),
+    )
+    assert response.status_code == 422
+    assert "l'indicateur n'est pas au contrat pendant l'année 2" in response.json()["detail"][0]["msg"]
+    assert not IndicatorValue.objects.exists()

@@ -36,6 +36,7 @@ PRIVATE_OPERATIONS = {
     ("GET", "/cpts/{cpts_id}/aci/years/{year}/report"),
     ("GET", "/cpts/{cpts_id}/aci/years/{year}/report/versions"),
     ("GET", "/cpts/{cpts_id}/aci/reports/{report_id}"),
+    ("POST", "/cpts/{cpts_id}/aci/reports/{report_id}/decision"),
     ("POST", "/cpts/{cpts_id}/aci/years/{year}/report/send"),
     # The ACI contract (issue 4).
     ("GET", "/cpts/{cpts_id}/aci"),

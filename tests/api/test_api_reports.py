@@ -7,6 +7,7 @@ import pytest
 from maillon.contracts import services
 from maillon.contracts.models import Indicator, ManagementReport, ReportStatus
 from maillon.core.factories import CptsRoleFactory, UserFactory
+from maillon.core.models import JournalEntry
 from maillon.territories.factories import TerritoryRoleFactory
 from tests.contracts.test_report import small_contract
 
@@ -121,3 +122,63 @@ def test_a_report_of_another_cpts_is_404(api_client, cpts, other_cpts, contract,
     response = api_client.get(f"{base(cpts)}/reports/{report.pk}", **headers)
     assert response.status_code == 404
     assert response.json() == {"detail": "Rapport introuvable."}
+
+
+def test_reading_a_sent_version_is_journaled_like_the_download(api_client, cpts, contract, coordinator, headers):
+    report = services.freeze_report(contract=contract, contract_year=1, data={"title": "x"}, by=coordinator)
+    before = JournalEntry.objects.filter(action="export").count()
+    assert api_client.get(f"{base(cpts)}/reports/{report.pk}", **headers).status_code == 200
+    assert JournalEntry.objects.filter(action="export").count() == before + 1
+    entry = JournalEntry.objects.filter(action="export").latest("pk")
+    assert (entry.object_id, entry.cpts_id, entry.actor_id) == (str(report.pk), cpts.pk, coordinator.pk)
+    assert "API" in entry.note
+
+
+def test_the_authority_signs_off_or_sends_back_through_the_api(api_client, cpts, contract, headers, token_headers):
+    authority = territorial(cpts, "authority")
+    report = services.freeze_report(contract=contract, contract_year=1, data={}, by=None)
+    path = f"{base(cpts)}/reports/{report.pk}/decision"
+    response = api_client.post(
+        path, {"sign_off": False, "comments": "  "}, content_type="application/json", **token_headers(authority)
+    )
+    assert response.status_code == 409
+    assert "Remarques" in response.json()["detail"]
+    response = api_client.post(
+        path, {"sign_off": True, "comments": "Conforme."}, content_type="application/json", **token_headers(authority)
+    )
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["comments"]) == ("signed_off", "Conforme.")
+    assert response.json()["decided_by"] == str(authority)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SIGNED_OFF
+    again = api_client.post(
+        path, {"sign_off": False, "comments": "Non."}, content_type="application/json", **token_headers(authority)
+    )
+    assert again.status_code == 409
+    assert "déjà été traité" in again.json()["detail"]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "observer"])
+def test_only_the_authority_decides(api_client, cpts, contract, headers, token_headers, role):
+    report = services.freeze_report(contract=contract, contract_year=1, data={}, by=None)
+    who = headers if role == "coordinator" else token_headers(territorial(cpts, role))
+    response = api_client.post(
+        f"{base(cpts)}/reports/{report.pk}/decision",
+        {"sign_off": True, "comments": ""},
+        content_type="application/json",
+        **who,
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SENT
+
+
+def test_the_api_shares_the_pages_role_rule_without_importing_the_web_layer():
+    import inspect
+
+    from maillon.api import contracts as api_contracts
+    from maillon.api import reports as api_reports
+
+    for module in (api_contracts, api_reports):
+        assert "maillon.www" not in inspect.getsource(module)
+        assert "contracts.access" in inspect.getsource(module)

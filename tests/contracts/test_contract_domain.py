@@ -248,8 +248,8 @@ def test_contract_writes_are_journaled_with_field_names_only(contract, coordinat
         value=Decimal("123.45"),
         by=coordinator,
     )
-    assert JournalEntry.objects.filter(object_type__endswith="missioncommitment").count() == 5
-    entry = JournalEntry.objects.filter(object_type__endswith="indicatorvalue").get()
+    assert JournalEntry.objects.filter(object_type="contracts.MissionCommitment").count() == 5
+    entry = JournalEntry.objects.filter(object_type="contracts.IndicatorValue").get()
     assert "value" in entry.fields
     assert "123.45" not in str(entry.fields) + entry.note
 

@@ -58,22 +58,68 @@ def test_observers_and_authorities_of_the_territory_read_without_forms(cpts, coo
     assert 'name="action"' not in html
 
 
+def valid_posts(contract):
+    """One valid write per form: a coordinator's post of each writes a row."""
+    day = (contract.signed_on + relativedelta(months=2)).isoformat()
+    return [
+        (
+            "contracts_overview",
+            {
+                "action": "amendment",
+                "avenant-signed_on": contract.anniversary(1).isoformat(),
+                "avenant-summary": "Passage en taille 3.",
+                "avenant-new_taille": "3",
+            },
+        ),
+        (
+            "contracts_funding",
+            {
+                "action": "spending",
+                "depense-contract_year": "1",
+                "depense-mission": "1",
+                "depense-category": "tools",
+                "depense-label": "Logiciel",
+                "depense-amount": "10",
+                "depense-spent_on": day,
+            },
+        ),
+        ("contracts_funding", {"action": "facts", "fact-crisis_plan_updated": "on"}),
+        (
+            "contracts_indicators",
+            {
+                "action": "indicator",
+                "ind-catalogue_code": "m1-16-ans-avec-mt",
+                "ind-added_on": contract.signed_on.isoformat(),
+            },
+        ),
+    ]
+
+
+def written(contract) -> list[bool]:
+    return [
+        Amendment.objects.exists(),
+        Spending.objects.exists(),
+        contract.facts.filter(value=True).exists(),
+        Indicator.objects.exists(),
+    ]
+
+
+def test_the_reader_test_payloads_write_for_a_coordinator(cpts, coordinator):
+    contract = signed_contract(cpts, coordinator)
+    client = verified_client(coordinator)
+    for name, data in valid_posts(contract):
+        assert client.post(reverse(name, args=[cpts.slug]), data).status_code == 302, name
+    assert written(contract) == [True, True, True, True]
+
+
 @pytest.mark.parametrize("role", ["observer", "authority"])
 def test_a_territorial_reader_cannot_write(cpts, coordinator, role):
     contract = signed_contract(cpts, coordinator)
     client = verified_client(territorial_user(role))
-    posts = [
-        ("contracts_overview", {"action": "amendment", "avenant-signed_on": "2025-01-01", "avenant-summary": "x"}),
-        ("contracts_funding", {"action": "spending", "depense-label": "x", "depense-amount": "10"}),
-        ("contracts_funding", {"action": "facts", "fact-crisis_plan_updated": "on"}),
-        ("contracts_indicators", {"action": "indicator", "ind-catalogue_code": "m1-ald-sans-mt"}),
-    ]
-    for name, data in posts:
+    for name, data in valid_posts(contract):
         assert client.post(reverse(name, args=[cpts.slug]), data).status_code == 404
-    assert not Amendment.objects.exists()
-    assert not Spending.objects.exists() and not FundingReceipt.objects.exists()
-    assert not contract.facts.exists()
-    assert not Indicator.objects.exists()
+    assert written(contract) == [False, False, False, False]
+    assert not FundingReceipt.objects.exists()
 
 
 def test_without_a_contract_a_reader_cannot_record_one(cpts):

@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillon.contracts.schedule import payment_schedule, periods_for_year, year_bounds
+from maillon.contracts.funding import compute_year
+from maillon.contracts.schedule import contract_year_facts, payment_schedule, periods_for_year, year_bounds
+from maillon.contracts.tariffs import tariff_on
 
 D = Decimal
 SIGNATURE = datetime.date(2024, 3, 1)  # every contract year below has 365 days
@@ -186,7 +188,23 @@ def test_over_the_five_years_the_payments_add_up_to_the_years_totals(contract):
     signature = contract.pop("signature")
     schedule = payment_schedule(signature, **contract)
     assert len(schedule.years) == 5
-    assert schedule.total == sum(year.total for year in schedule.years)
+    # Each year against the engine run on its own facts and tariff, apart from the schedule.
+    expected = []
+    for number in range(1, 6):
+        facts = contract_year_facts(
+            signature,
+            number,
+            taille_periods=contract["taille_periods"],
+            mission_starts=contract["mission_starts"],
+            variable_earned=contract["variable_earned"].get(number),
+            first_drafting_year=contract["first_drafting_year"],
+            serious_crisis=number in contract["serious_crisis_years"],
+        )
+        expected.append(compute_year(facts, tariff_on(facts.year_start)).total)
+    assert [year.total for year in schedule.years] == expected
+    assert schedule.total == sum(expected)
+    for number in range(1, 6):
+        assert sum(p.amount for p in schedule.payments if p.contract_year == number) == expected[number - 1]
     end = year_bounds(signature, 5)[1]
     for payment in schedule.payments:
         assert signature <= payment.on <= end
@@ -194,3 +212,28 @@ def test_over_the_five_years_the_payments_add_up_to_the_years_totals(contract):
             assert payment.amount > 0
     dates = [payment.on for payment in schedule.payments]
     assert dates == sorted(dates)
+
+
+@pytest.mark.django_db
+def test_the_schedule_of_a_model_contract_matches_funding_for_year(cpts, coordinator):
+    from django.utils import timezone
+
+    from maillon.contracts import selectors, services
+
+    signed_on = timezone.localdate() - datetime.timedelta(days=800)
+    contract = services.create_contract(
+        cpts=cpts, signed_on=signed_on, taille=1, missions=[1, 2, 3, 4, 5], by=coordinator
+    )
+    contract.missions.filter(mission__in=[1, 4]).update(started_on=signed_on + datetime.timedelta(days=40))
+    services.sign_amendment(
+        contract=contract,
+        signed_on=signed_on + datetime.timedelta(days=500),
+        summary="Taille 2, retrait de la mission 5.",
+        by=coordinator,
+        new_taille=2,
+        remove_missions=[5],
+    )
+    plan = selectors.payment_schedule(contract)
+    for year in contract.years():
+        due = selectors.funding_for_year(contract, year.number).total
+        assert sum(p.amount for p in plan.payments if p.contract_year == year.number) == due

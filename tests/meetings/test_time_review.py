@@ -162,3 +162,35 @@ def test_the_coordinator_reads_an_entry_and_the_read_is_journaled(cpts, coordina
     assert JournalEntry.objects.filter(
         action="read", object_type="meetings.TimeEntry", object_id=str(entry.pk)
     ).exists()
+
+
+def test_a_validation_racing_the_members_edit_never_validates_unseen_hours(cpts, coordinator, owner, entry):
+    seen_by_coordinator = TimeEntry.objects.get(pk=entry.pk)  # the row the coordinator's request read
+    services.edit_time(
+        entry=TimeEntry.objects.get(pk=entry.pk), membership=membership_of(owner), date=entry.date, hours="9"
+    )
+    with pytest.raises(ValidationError, match="vient d'être modifié"):
+        services.validate_time(entry=seen_by_coordinator, by=coordinator)
+    entry.refresh_from_db()
+    assert entry.hours == Decimal("9.00") and not entry.is_validated
+
+
+def test_an_edit_racing_the_validation_is_refused(cpts, coordinator, owner, entry):
+    read_by_member = TimeEntry.objects.get(pk=entry.pk)
+    services.validate_time(entry=TimeEntry.objects.get(pk=entry.pk), by=coordinator)
+    with pytest.raises(ValidationError, match="vient d'être modifié"):
+        services.edit_time(entry=read_by_member, membership=membership_of(owner), date=entry.date, hours="9")
+    entry.refresh_from_db()
+    assert entry.hours == Decimal("2.00") and entry.is_validated
+
+
+def test_the_reviewed_entry_row_is_locked(cpts, coordinator, entry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.validate_time(entry=entry, by=coordinator)
+    locking = [query["sql"] for query in queries if "meetings_timeentry" in query["sql"] and "SELECT" in query["sql"]]
+    assert locking
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in locking[0]

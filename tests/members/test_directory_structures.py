@@ -72,7 +72,10 @@ def directory(client, cpts, **params):
 
 
 def structure_names(content):
-    return re.findall(r'<th scope="row">\s*([^<\n]+?)\s*<br><a class="fr-link fr-link--sm"', content)
+    return re.findall(
+        r'<th scope="row">\s*<a href="[^"]*/structures/\d+/">([^<\n]+?)</a>\s*<br><a class="fr-link fr-link--sm"',
+        content,
+    )
 
 
 def test_the_directory_lists_active_structures_of_this_cpts_beside_professionals(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from maillon.contracts import registry
-from maillon.members.factories import PracticePlaceFactory, ProfessionalFactory
+from maillon.members.factories import MembershipFactory, PracticePlaceFactory, ProfessionalFactory
 from maillon.mt import indicators, services
 from maillon.mt.factories import DoctorOfferFactory, PatientFactory
 from maillon.mt.models import Channel, Patient, PatientEvent, PatientStatus, Proposal, ProposalStatus
@@ -27,6 +27,7 @@ def communes(cpts):
 
 def doctor_offer(cpts, commune, **fields):
     doctor = ProfessionalFactory()
+    MembershipFactory(cpts=cpts, professional=doctor)
     PracticePlaceFactory(professional=doctor, commune=commune)
     return DoctorOfferFactory(cpts=cpts, doctor=doctor, **fields)
 
@@ -99,13 +100,23 @@ def test_the_private_link_names_the_registration_and_can_be_revoked(cpts, commun
 
 def test_the_queue_is_sorted_by_score_then_waiting_time_with_reasons(cpts, communes):
     now = timezone.now()
-    plain_old = PatientFactory(cpts=cpts, commune=communes[0], registered_at=now - datetime.timedelta(days=300))
-    ald = PatientFactory(cpts=cpts, commune=communes[0], ald=True, registered_at=now - datetime.timedelta(days=10))
-    c2s_ald = PatientFactory(cpts=cpts, commune=communes[0], ald=True, c2s=True, registered_at=now)
+    young = datetime.date(1990, 6, 1)
+    plain_old = PatientFactory(
+        cpts=cpts, commune=communes[0], birth_date=young, registered_at=now - datetime.timedelta(days=300)
+    )
+    ald = PatientFactory(
+        cpts=cpts, commune=communes[0], birth_date=young, ald=True, registered_at=now - datetime.timedelta(days=10)
+    )
+    c2s_ald = PatientFactory(cpts=cpts, commune=communes[0], birth_date=young, ald=True, c2s=True, registered_at=now)
     services.set_weights(cpts, {"ald": 30, "c2s_ald": 40})
     order = services.queue(cpts)
     assert [patient for patient, _, _ in order] == [c2s_ald, ald, plain_old]
-    assert order[0][2] == [("Complémentaire santé solidaire (C2S) et ALD", 40)] or order[0][1] > order[1][1]
+    # The base (10) plus each criterion's points, and the criteria as reasons.
+    assert [(score, reasons) for _, score, reasons in order] == [
+        (50, [("Complémentaire santé solidaire (C2S) et ALD", 40)]),
+        (40, [("Affection de longue durée (ALD)", 30)]),
+        (10, []),
+    ]
     with pytest.raises(ValidationError):
         services.set_weights(cpts, {"ald": -1})
 
@@ -153,7 +164,10 @@ def test_a_refused_pair_is_never_proposed_again_and_the_patient_goes_back_to_the
     second = doctor_offer(cpts, communes[0])
     services.propose(cpts)
     assert Proposal.objects.get(status=ProposalStatus.PROPOSED).offer == second
-    assert first != second
+    # The refusal stays recorded: the first doctor never gets this patient again.
+    assert Proposal.objects.get(offer=first).status == ProposalStatus.REFUSED_BY_DOCTOR
+    patient.refresh_from_db()
+    assert patient.status == PatientStatus.PROPOSED
 
 
 def test_unanswered_proposals_expire(cpts, communes):

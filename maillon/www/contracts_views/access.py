@@ -4,26 +4,15 @@ dialogue de gestion reports. Anyone else gets 404, as for a CPTS that does not e
 
 from django.http import Http404
 
-from maillon.core.models import CptsRoleKind
-from maillon.territories.models import TerritoryRole, TerritoryRoleKind
+from maillon.contracts import access
+from maillon.contracts.access import AUTHORITY, COORDINATOR, OBSERVER
 
-COORDINATOR = "coordinator"
-AUTHORITY = "authority"
-OBSERVER = "observer"
+__all__ = ["AUTHORITY", "COORDINATOR", "OBSERVER", "contract_role"]
 
 
 def contract_role(request) -> str | None:
-    """coordinator, authority, observer or None (an admin counts as coordinator)."""
-    if request.user.is_authenticated and request.user.is_superuser:
-        return COORDINATOR
-    if request.cpts_role == CptsRoleKind.COORDINATOR:
-        return COORDINATOR
-    kinds = set(TerritoryRole.objects.over_cpts(request.user, request.cpts).values_list("role", flat=True))
-    if TerritoryRoleKind.AUTHORITY in kinds:
-        return AUTHORITY
-    if TerritoryRoleKind.OBSERVER in kinds:
-        return OBSERVER
-    return None
+    """coordinator, authority, observer or None (`maillon.contracts.access.contract_role`)."""
+    return access.contract_role(request.user, request.cpts, request.cpts_role)
 
 
 def require_reader(request) -> str:

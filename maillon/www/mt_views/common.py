@@ -9,9 +9,11 @@ Everyone else gets a 404, the same as for a CPTS that does not exist.
 from django.http import Http404
 from django.urls import reverse
 
+from maillon.core import journal
+from maillon.core.models import JournalEntry
 from maillon.members.models import Membership
 from maillon.members.professions import Profession
-from maillon.mt.models import Patient, Proposal
+from maillon.mt.models import Channel, Patient, Proposal
 
 from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
 
@@ -38,12 +40,41 @@ def my_doctor_card(request):
     return professional if active else None
 
 
+def record_list_read(cpts, patient_ids, *, fields, note: str) -> None:
+    """A list page shows patients: one journal entry per patient shown (its id, the field
+    names, never values), written in one query."""
+    actor = journal.current_actor()
+    JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                action=journal.Action.READ,
+                actor_id=getattr(actor, "pk", None),
+                object_type=Patient._meta.label,
+                object_id=str(pk),
+                fields=sorted(fields),
+                cpts_id=cpts.pk,
+                note=note[:200],
+            )
+            for pk in dict.fromkeys(patient_ids)
+        ]
+    )
+
+
 def visible_patient_or_404(request, pk) -> Patient:
-    """A registration of this CPTS that the coordinator, or the member who registered it, may see."""
+    """A registration of this CPTS that the coordinator, or the partner member who
+    registered it (still holding a role in the CPTS), may see."""
+    require_member(request)
     patient = Patient.objects.for_cpts(request.cpts).select_related("commune").filter(pk=pk).first()
     if patient is None:
         raise Http404
-    if is_coordinator(request) or (patient.registered_by_id and patient.registered_by_id == request.user.pk):
+    if is_coordinator(request):
+        return patient
+    if (
+        patient.channel == Channel.MEMBER
+        and patient.registered_by_id
+        and patient.registered_by_id == request.user.pk
+        and request.cpts_role
+    ):
         return patient
     raise Http404
 

@@ -7,10 +7,12 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.mt import services
-from maillon.mt.models import DoctorOffer, OfferStatus, Proposal
+from maillon.mt.models import OPEN_PROPOSAL_STATUSES, DoctorOffer, OfferStatus, Proposal, ProposalStatus
 
 from .common import add_errors, is_coordinator, my_doctor_card, require_member, space_breadcrumb
 from .forms import OfferForm
+
+SHOWN_TO_DOCTOR = [*OPEN_PROPOSAL_STATUSES, ProposalStatus.DECLARED]
 
 
 def live_offer(cpts, doctor):
@@ -72,10 +74,18 @@ def mt_offer(request, cpts_slug):
         else:
             messages.success(request, f"Votre offre est enregistrée : {target.get_status_display().lower()}.")
             return redirect("mt_offer", cpts.slug)
-    proposals = (
-        Proposal.objects.filter(offer__cpts=cpts, offer__doctor=doctor)
-        .select_related("patient__commune")
-        .order_by("-created_at", "-pk")[:100]
+    # Details (the patient's commune) only while the proposal is open or once declared;
+    # refused, expired or withdrawn ones are a bare count.
+    mine = Proposal.objects.filter(offer__cpts=cpts, offer__doctor=doctor)
+    shown = mine.filter(status__in=SHOWN_TO_DOCTOR)
+    proposals = shown.select_related("patient__commune").order_by("-created_at", "-pk")[:100]
+    context.update(
+        {
+            "offer": offer,
+            "form": form,
+            "proposals": proposals,
+            "closed_count": mine.exclude(status__in=SHOWN_TO_DOCTOR).count(),
+            "places_left": offer and offer.places_left(),
+        }
     )
-    context.update({"offer": offer, "form": form, "proposals": proposals, "places_left": offer and offer.places_left()})
     return render(request, "mt/offer.html", context)

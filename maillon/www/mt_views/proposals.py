@@ -20,6 +20,7 @@ from .common import (
     is_coordinator,
     is_doctor_of,
     proposal_or_404,
+    record_list_read,
     require_coordinator,
     require_member,
     space_breadcrumb,
@@ -72,16 +73,17 @@ def mt_run(request, cpts_slug, pk):
         raise Http404
     proposals = list(run.proposals.select_related("patient__commune", "offer__doctor").order_by("pk"))
     if proposals:
-        journal.record(
-            journal.Action.READ,
-            run,
-            fields=["proposals.patient.name", "proposals.patient.commune"],
-            note=f"{len(proposals)} proposition(s)",
+        record_list_read(
+            cpts,
+            [proposal.patient_id for proposal in proposals],
+            fields=["first_name", "last_name", "commune"],
+            note=f"calcul n° {run.pk}",
         )
     context = {
         "cpts": cpts,
         "run": run,
         "proposals": proposals,
+        "skipped_offers": int((run.objective or {}).get("skipped_offers") or 0),
         "coordinator": True,
         "section": "proposals",
         "title": f"{run} — {cpts.name}",
@@ -103,12 +105,11 @@ def mt_proposals(request, cpts_slug):
         status = ""
     page = Paginator(proposals.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     if page.object_list:
-        journal.record(
-            journal.Action.READ,
-            object_type=Proposal._meta.label,
-            fields=["patient.name", "patient.commune", "doctor.name"],
-            cpts_id=cpts.pk,
-            note=f"liste des propositions : {len(page.object_list)}",
+        record_list_read(
+            cpts,
+            [proposal.patient_id for proposal in page.object_list],
+            fields=["first_name", "last_name", "commune"],
+            note="liste des propositions",
         )
     context = {
         "cpts": cpts,
@@ -163,8 +164,10 @@ def mt_proposal(request, cpts_slug, pk):
         "cpts": cpts,
         "proposal": proposal,
         "patient": patient if shows_patient else None,
-        "age": patient.age_on(timezone.localdate()),
-        "criteria": [label for label, _ in patient.score({})[1]],
+        "age": patient.age_on(timezone.localdate()) if shows_patient else None,
+        "criteria": [label for label, _ in patient.score({})[1]] if shows_patient else [],
+        # The reasons (the priority score) hint at the patient's health: not once the proposal is closed.
+        "reasons": proposal.reasons if shows_patient else [],
         "actions": actions,
         "coordinator": coordinator,
         "section": "proposals",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from maillon.core import journal
 from maillon.mt import services
-from maillon.mt.models import Patient, PatientStatus, PriorityWeight
+from maillon.mt.models import PatientStatus, PriorityWeight
 
 from .common import (
     PATIENT_FIELDS_SHOWN,
@@ -19,6 +19,7 @@ from .common import (
     desk_link,
     is_coordinator,
     my_doctor_card,
+    record_list_read,
     require_coordinator,
     require_member,
     space_breadcrumb,
@@ -49,12 +50,11 @@ def mt_queue(request, cpts_slug):
         ]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if page.object_list:
-        journal.record(
-            journal.Action.READ,
-            object_type=Patient._meta.label,
+        record_list_read(
+            cpts,
+            [row["patient"].pk for row in page.object_list],
             fields=QUEUE_FIELDS,
-            cpts_id=cpts.pk,
-            note=f"{'file d’attente' if coordinator else 'mes inscriptions'} : {len(page.object_list)} patient(s)",
+            note="file d’attente" if coordinator else "mes inscriptions",
         )
     context = {
         "cpts": cpts,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from maillon.core.missions import Mission
+from maillon.core.models import User
 from maillon.core.phones import normalize_phone
 from maillon.members.models import College, Involvement, Language
 from maillon.members.professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
@@ -322,6 +323,45 @@ class PlacementForm(AdhesionForm):
         return cleaned
 
 
+class PlaceStructuresForm(AdhesionForm):
+    """The member structure of each practice place of a professional (one field per place)."""
+
+    def __init__(self, *args, places=(), structures=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.places = list(places)
+        for place in self.places:
+            name = f"place_{place.pk}"
+            self.add_field(
+                name, structure_field(structures, label=f"Structure — {place.address}, {place.commune.name}")
+            )
+            self.fields[name].help_text = ""
+            self.initial.setdefault(name, place.structure_id)
+
+    def structures(self) -> dict:
+        return {place.pk: self.cleaned_data.get(f"place_{place.pk}") for place in self.places}
+
+
+class RepresentativeForm(AdhesionForm):
+    """The account that speaks for a structure, among the people who have access to the CPTS."""
+
+    def __init__(self, *args, cpts, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = User.objects.filter(cpts_roles__cpts=cpts).order_by("last_name", "first_name", "email")
+        self.add_field(
+            "representative",
+            forms.ModelChoiceField(
+                label="Représentant de la structure",
+                queryset=users,
+                required=False,
+                empty_label="Aucun représentant",
+                help_text=(
+                    "La personne qui parle pour la structure et tient sa fiche à jour ; "
+                    "elle doit avoir accès à la CPTS."
+                ),
+            ),
+        )
+
+
 def amount_field(label):
     """Euros and cents, typed the French way (« 20,50 ») as well as « 20.50 »."""
     return forms.DecimalField(
@@ -452,6 +492,37 @@ class CardForm(AdhesionForm, PracticeFieldsMixin):
         return normalize_phone(self.cleaned_data.get("phone", ""))
 
 
+def structure_field(structures, label="Structure"):
+    """The member structure of the CPTS where the place is (MSP, centre de santé…), or none."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=structures,
+        required=False,
+        empty_label="Aucune : exercice hors d'une structure adhérente",
+        help_text="La structure adhérente de la CPTS où vous exercez à cette adresse, s'il y en a une.",
+    )
+
+
+class StructureCardForm(CommunePickForm):
+    """What the representative of a structure keeps up to date; type and FINESS/SIRET stay."""
+
+    name = forms.CharField(label="Nom de la structure", max_length=200)
+    address = forms.CharField(label="Adresse", max_length=300, required=False)
+    phone = forms.CharField(label="Téléphone de contact", max_length=20, required=False)
+    email = forms.EmailField(label="Adresse électronique de contact", max_length=254, required=False)
+
+    field_order = ["name", "address", "commune_query", "commune", "phone", "email"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data.get("name", "").split())
+        if not name:
+            raise ValidationError("Nom de la structure : ce champ est obligatoire.")
+        return name
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""), "Téléphone de contact")
+
+
 class PlaceForm(CommunePickForm):
     place_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     address = forms.CharField(label="Adresse", max_length=300)
@@ -459,16 +530,23 @@ class PlaceForm(CommunePickForm):
     mssante_email = forms.EmailField(label="Messagerie sécurisée de santé (MSSanté)", max_length=254, required=False)
     is_main = forms.BooleanField(label="Lieu d'exercice principal", required=False)
 
-    field_order = ["place_id", "address", "commune_query", "commune", "phone", "mssante_email", "is_main"]
+    field_order = ["place_id", "address", "commune_query", "commune", "structure", "phone", "mssante_email", "is_main"]
+
+    def __init__(self, *args, structures=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if structures is not None:
+            self.add_field("structure", structure_field(structures))
+            self.order_fields(self.field_order)
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""), "Téléphone du lieu")
 
 
 class BasePlaceFormSet(forms.BaseFormSet):
-    def __init__(self, *args, places=(), search_url="", **kwargs):
+    def __init__(self, *args, places=(), search_url="", structures=None, **kwargs):
         self.places = {place.pk: place for place in places}
         self.search_url = search_url
+        self.structures = structures
         kwargs.setdefault(
             "initial",
             [
@@ -478,6 +556,7 @@ class BasePlaceFormSet(forms.BaseFormSet):
                     "phone": place.phone,
                     "mssante_email": place.mssante_email,
                     "is_main": place.is_main,
+                    "structure": place.structure_id,
                 }
                 for place in places
             ],
@@ -490,7 +569,7 @@ class BasePlaceFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = "Retirer ce lieu de ma fiche"
 
     def get_form_kwargs(self, index):
-        kwargs = {"search_url": self.search_url}
+        kwargs = {"search_url": self.search_url, "structures": self.structures}
         places = list(self.places.values())
         if index is not None and index < len(places):
             kwargs["initial_commune"] = places[index].commune

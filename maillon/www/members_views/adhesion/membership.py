@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
 from maillon.members.models import Membership, MembershipStatus, PracticePlace
-from maillon.members.services import missions_of
+from maillon.members.services import missions_of, set_place_structures, set_representative
 
 from .common import add_errors, members_link, require_coordinator, space_breadcrumb
-from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, RefuseForm
+from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, PlaceStructuresForm, RefuseForm, RepresentativeForm
+from .my_card import place_structures
 from .writes import can_invite, invite_professional, set_fee, set_placement
 
 # What the page shows of the member, for the journal.
@@ -43,7 +44,9 @@ def get_membership(cpts, pk):
     """An adhesion of this CPTS only: any other answers 404."""
     queryset = (
         Membership.objects.for_cpts(cpts)
-        .select_related("professional__user", "structure__commune", "college", "decided_by")
+        .select_related(
+            "professional__user", "structure__commune", "structure__representative", "college", "decided_by"
+        )
         .prefetch_related(
             Prefetch("professional__practice_places", queryset=PracticePlace.objects.select_related("commune")),
             "professional__languages",
@@ -72,7 +75,27 @@ def build_forms(cpts, membership, data=None, action=""):
         "leave": LeaveForm(bound("leave"), prefix="leave"),
         "placement": PlacementForm(bound("placement"), prefix="placement", cpts=cpts, initial=placement_initial),
         "fee": FeeForm(bound("fee"), prefix="fee"),
+        "structures": structures_form(cpts, membership, bound("structures")),
+        "representative": representative_form(cpts, membership, bound("representative")),
     }
+
+
+def representative_form(cpts, membership, data):
+    """Who speaks for an adherent structure, or None."""
+    if membership.structure_id is None or membership.status != MembershipStatus.ACTIVE:
+        return None
+    initial = {"representative": membership.structure.representative_id}
+    return RepresentativeForm(data, prefix="representative", cpts=cpts, initial=initial)
+
+
+def structures_form(cpts, membership, data):
+    """The structure of each practice place of an adherent professional, or None."""
+    if membership.professional_id is None or membership.status != MembershipStatus.ACTIVE:
+        return None
+    places = list(membership.professional.practice_places.all())
+    if not places:
+        return None
+    return PlaceStructuresForm(data, prefix="structures", places=places, structures=place_structures(cpts, places))
 
 
 def run_action(request, membership, action, form) -> str:
@@ -90,6 +113,12 @@ def run_action(request, membership, action, form) -> str:
     if action == "placement":
         set_placement(membership, college=data["college"], involvement=data["involvement"], missions=data["missions"])
         return "Collège, niveau d'implication et missions enregistrés."
+    if action == "representative":
+        set_representative(membership.structure, data["representative"], cpts=request.cpts)
+        return "Représentant de la structure enregistré."
+    if action == "structures":
+        set_place_structures(membership.professional, form.structures(), cpts=request.cpts)
+        return "Structures des lieux d'exercice enregistrées."
     set_fee(membership, year=data["year"], amount=data["amount"], paid_on=data["paid_on"])
     return f"Cotisation {data['year']} enregistrée."
 

@@ -6,14 +6,14 @@ while it has an active adhesion to this CPTS.
 """
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from maillon.core.access import require_cpts_role
-from maillon.members.models import Involvement, Membership, PracticePlace, Professional
-from maillon.members.services import missions_of
+from maillon.members.models import Involvement, Membership, PracticePlace, Professional, Structure
+from maillon.members.services import member_structures, missions_of
 
 from .common import space_breadcrumb
 from .communes import commune_suggestions
@@ -43,6 +43,14 @@ def own_membership(cpts, professional):
         .filter(professional=professional)
         .prefetch_related("missions")
         .first()
+    )
+
+
+def place_structures(cpts, places):
+    """The member structures of the CPTS, and the structures the places already have (kept as they are)."""
+    current = [place.structure_id for place in places if place.structure_id]
+    return Structure.objects.filter(Q(pk__in=member_structures(cpts).values("pk")) | Q(pk__in=current)).order_by(
+        "name", "pk"
     )
 
 
@@ -81,13 +89,16 @@ def members_my_card(request, cpts_slug):
     with_missions = takes_part_in_missions(membership)
     card_form = CardForm(data, initial=card_initial(professional, membership), with_missions=with_missions)
     places = list(professional.practice_places.all())
-    place_forms = PlaceFormSet(data, prefix="lieux", places=places, search_url=page_url)
+    place_forms = PlaceFormSet(
+        data, prefix="lieux", places=places, search_url=page_url, structures=place_structures(cpts, places)
+    )
     if data is not None and card_form.is_valid() and place_forms.is_valid():
         save_card(
             professional,
             card=card_form.cleaned_data,
             places=place_forms,
             membership=membership if with_missions else None,
+            cpts=cpts,
         )
         messages.success(request, "Votre fiche est enregistrée.")
         return redirect("members_my_card", cpts_slug=cpts.slug)

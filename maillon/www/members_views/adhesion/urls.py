@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import colleges, fees, join, member_list, membership, my_card
+from . import colleges, fees, join, member_list, membership, my_card, structure_card
 
 # Included under "cpts/<slug:cpts_slug>/" by maillon/www/members_views/urls.py.
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("colleges/", colleges.members_colleges, name="members_colleges"),
     path("cotisations/", fees.members_fees, name="members_fees"),
     path("ma-fiche/", my_card.members_my_card, name="members_my_card"),
+    path(
+        "annuaire/structures/<int:pk>/modifier/", structure_card.members_structure_edit, name="members_structure_edit"
+    ),
 ]

@@ -14,7 +14,7 @@ from maillon.core import journal
 from maillon.core.models import CptsRole, User
 from maillon.core.services import invite
 from maillon.members.models import Fee, Membership, MembershipStatus, PracticePlace, Professional, Structure
-from maillon.members.services import request_membership, set_missions
+from maillon.members.services import check_place_structure, request_membership, set_missions
 
 # --- Public requests -----------------------------------------------------------------
 
@@ -180,18 +180,17 @@ def mark_fees(cpts, *, year, fee_ids, paid_on) -> int:
 
 
 def can_invite(membership) -> bool:
-    professional = membership.professional
-    return (
-        membership.status == MembershipStatus.ACTIVE
-        and professional is not None
-        and bool(professional.email)
-        and professional.user_id is None
-    )
+    """An active adherent with an e-mail address and no account yet: a professional, or a
+    structure without a representative (the account invited then speaks for it)."""
+    member = membership.member
+    has_account = member.user_id if membership.professional_id else member.representative_id
+    return membership.status == MembershipStatus.ACTIVE and bool(member.email) and has_account is None
 
 
 @transaction.atomic
 def invite_professional(membership, *, by) -> str:
-    """Give the accepted professional a member account (created and e-mailed by core) and link it to the card.
+    """Give the accepted member an account (created and e-mailed by core) and link it to the card:
+    the professional's own, or the representative of the structure.
 
     Returns what to tell the coordinator. A person who already has a role here is only linked.
     """
@@ -199,22 +198,28 @@ def invite_professional(membership, *, by) -> str:
         raise ValidationError(
             "Invitation : seul un adhérent avec une adresse électronique et sans compte peut être invité."
         )
-    professional = Professional.objects.select_for_update().get(pk=membership.professional_id)
-    user = User.objects.filter(email__iexact=professional.email).first()
-    if user is not None and Professional.objects.filter(user=user).exists():
+    if membership.professional_id:
+        member = Professional.objects.select_for_update().get(pk=membership.professional_id)
+    else:
+        member = Structure.objects.select_for_update().get(pk=membership.structure_id)
+    user = User.objects.filter(email__iexact=member.email).first()
+    if membership.professional_id and user is not None and Professional.objects.filter(user=user).exists():
         raise ValidationError("Invitation : le compte de cette adresse est déjà relié à une autre fiche.")
     if user is not None and CptsRole.objects.filter(user=user, cpts=membership.cpts).exists():
         message = "Le compte Maillon existant de cette adresse est maintenant relié à la fiche."
     else:
-        invitation = invite(membership.cpts, email=professional.email, role="member", by=by)
+        invitation = invite(membership.cpts, email=member.email, role="member", by=by)
         user = invitation.role.user
         message = (
             "Invitation envoyée : la personne a reçu un lien pour créer son accès à Maillon."
             if invitation.sent_link
             else "La personne, qui a déjà un compte Maillon, a été informée de son accès à la CPTS."
         )
-    professional.user = user
-    professional.save()
+    if membership.professional_id:
+        member.user = user
+    else:
+        member.representative = user
+    member.save()
     return message
 
 
@@ -235,7 +240,7 @@ CARD_FIELDS = ("email", "phone", "skills", "accepts_new_patients", "takes_part_i
 
 
 @transaction.atomic
-def save_card(professional, *, card, places, membership=None):
+def save_card(professional, *, card, places, membership=None, cpts=None):
     """The member's own card: contact, practice and places; never identity nor register numbers.
 
     With `membership` (an adherent taking part in missions), its missions too."""
@@ -247,16 +252,34 @@ def save_card(professional, *, card, places, membership=None):
     kept = places.kept_forms()
     main = next((form for form in kept if form.cleaned_data.get("is_main")), kept[0])
     for form in kept:
-        save_place(professional, form.cleaned_data, existing=places.places, is_main=form is main)
+        save_place(professional, form.cleaned_data, existing=places.places, is_main=form is main, cpts=cpts)
     if membership is not None:
         set_missions(membership, card.get("missions") or [])
 
 
-def save_place(professional, data, *, existing, is_main):
+def save_place(professional, data, *, existing, is_main, cpts=None):
     place = existing.get(data.get("place_id")) or PracticePlace(professional=professional)
+    if "structure" in data and cpts is not None:
+        check_place_structure(place, data["structure"], cpts=cpts)
+        place.structure = data["structure"]
     place.address = data["address"].strip()
     place.commune = data["commune_obj"]
     place.phone = data.get("phone", "")
     place.mssante_email = data.get("mssante_email", "")
     place.is_main = is_main
     place.save()
+
+
+# --- The structure's card, kept by its representative ---------------------------------
+
+STRUCTURE_CARD_FIELDS = ("name", "address", "phone", "email")
+
+
+@transaction.atomic
+def save_structure_card(structure, data):
+    """Name, address, commune and contact; never the type nor the FINESS/SIRET. Journaled by the model."""
+    for name in STRUCTURE_CARD_FIELDS:
+        setattr(structure, name, (data.get(name) or "").strip())
+    structure.commune = data["commune_obj"]
+    structure.full_clean(exclude=["finess", "siret", "representative"])
+    structure.save()

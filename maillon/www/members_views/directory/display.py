@@ -101,9 +101,35 @@ def language_names(professional) -> list[str]:
     return [language.name for language in professional.languages.all()]
 
 
-def map_points(professionals, cpts) -> list[dict]:
-    """One point per commune where the listed professionals practise, for the map."""
+STRUCTURE_CARD_FIELDS = (
+    *STRUCTURE_VCARD_FIELDS,
+    "practice_places.professional",
+    "membership.college",
+    "membership.involvement",
+    "membership.joined_on",
+    "membership.missions",
+)
+
+
+def map_points(professionals, cpts, structures=()) -> list[dict]:
+    """One point per commune where the listed professionals practise or the listed structures are, for the map."""
     points: dict[str, dict] = {}
+    for structure in structures:
+        commune = structure.commune
+        if commune.latitude is None or commune.longitude is None:
+            continue
+        point = points.setdefault(
+            commune.code,
+            {"code": commune.code, "name": commune.name, "lat": commune.latitude, "lon": commune.longitude},
+        )
+        point.setdefault("people", []).append(
+            {
+                "name": structure.name,
+                "profession": structure.get_kind_display(),
+                "url": reverse("members_structure_card", args=[cpts.slug, structure.pk]),
+                "structure": True,
+            }
+        )
     for professional in professionals:
         url = reverse("members_card", args=[cpts.slug, professional.pk])
         for place in professional.practice_places.all():

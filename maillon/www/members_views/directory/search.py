@@ -72,7 +72,9 @@ def search(cpts, form, page_number) -> Results:
     for professional in rows:
         professional.distance_km = distance_of(professional)
     page.object_list = rows
-    return Results(page=page, points=map_points(rows, cpts), structures=structures, more_structures=more_structures)
+    return Results(
+        page=page, points=map_points(rows, cpts, structures), structures=structures, more_structures=more_structures
+    )
 
 
 def journal_view(cpts, results):

@@ -1,5 +1,6 @@
 /* The directory's map: the CPTS's territory as background (no tiles) and one
-   point per commune where the professionals of the results page practise.
+   point per commune where the professionals of the results page practise or the
+   structures found are.
    The points come from <script type="application/json" id="directory-points">,
    which htmx replaces with each new page of results; the table next to the map
    carries the same information. Needs Leaflet and www/js/maps.js. */
@@ -33,8 +34,16 @@
   }
 
   function tooltipText(point) {
-    var count = point.people.length;
-    return point.name + " : " + count + " professionnel" + (count > 1 ? "s" : "");
+    var structures = point.people.filter(function (person) { return person.structure; }).length;
+    var count = point.people.length - structures;
+    var parts = [];
+    if (count) {
+      parts.push(count + " professionnel" + (count > 1 ? "s" : ""));
+    }
+    if (structures) {
+      parts.push(structures + " structure" + (structures > 1 ? "s" : ""));
+    }
+    return point.name + " : " + parts.join(", ");
   }
 
   function initialise() {
