@@ -168,3 +168,27 @@ CATALOGUE = (
 )
 
 BY_CODE = {entry.code: entry for entry in CATALOGUE}
+
+
+def entries() -> tuple[CatalogueEntry, ...]:
+    """The catalogue, plus each indicator a mission app computes that it does not list yet."""
+    from . import registry  # the registry is filled once the apps are ready
+
+    listed = {entry.computed_code for entry in CATALOGUE if entry.computed_code}
+    computed = tuple(
+        CatalogueEntry(
+            code="calc-" + item.code.replace("_", "-"),
+            mission=item.mission,
+            name=item.label,
+            unit=item.unit,
+            definition="Calculé par la plateforme à partir des données de la mission.",
+            computed_code=item.code,
+        )
+        for item in registry.indicators()
+        if item.code not in listed
+    )
+    return CATALOGUE + computed
+
+
+def entry(code: str) -> CatalogueEntry | None:
+    return next((item for item in entries() if item.code == code), None)

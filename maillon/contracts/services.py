@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from maillon.core.missions import SOCLE, Mission
 
-from . import registry
-from .catalogue import BY_CODE
+from . import catalogue, registry
 from .models import (
     Amendment,
     Contract,
@@ -77,9 +76,20 @@ def create_contract(*, cpts, signed_on, taille, missions, by, reference="", dura
 
 @transaction.atomic
 def sign_amendment(
-    *, contract, signed_on, summary, by, new_taille=None, add_missions=(), remove_missions=()
+    *,
+    contract,
+    signed_on,
+    summary,
+    by,
+    new_taille=None,
+    add_missions=(),
+    remove_missions=(),
+    add_indicators=(),
+    retire_indicators=(),
 ) -> Amendment:
-    """An avenant: a new taille from its date, missions added or removed (never a socle one)."""
+    """An avenant: a new taille from its date, missions added or removed (never a socle one),
+    catalogue indicators added (`add_indicators`: catalogue codes) and indicators retired
+    (`retire_indicators`: ids of the contract's indicators), all dated from the avenant."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     add_missions, remove_missions = _check_missions(add_missions), _check_missions(remove_missions)
     if set(add_missions) & set(remove_missions):
@@ -120,7 +130,35 @@ def sign_amendment(
         commitment = current[mission]
         commitment.removed_on, commitment.removed_by = signed_on, amendment
         commitment.save()
+    _amend_indicators(contract, amendment, add_indicators, retire_indicators)
     return amendment
+
+
+def _amend_indicators(contract, amendment, add_codes, retire_ids) -> None:
+    retire_ids = {int(pk) for pk in retire_ids}
+    retiring = list(contract.indicators.filter(pk__in=retire_ids, retired_on__isnull=True))
+    if len(retiring) != len(retire_ids):
+        raise ValidationError(
+            {"retire_indicators": "Indicateurs retirés : choisissez des indicateurs en vigueur du contrat."}
+        )
+    for indicator in retiring:
+        retire_indicator(indicator, on=amendment.signed_on, amendment=amendment)
+    for code in add_codes:
+        entry = catalogue.entry(code)
+        if entry is None:
+            raise ValidationError({"add_indicators": "Indicateurs ajoutés : choisissez dans le catalogue."})
+        try:
+            add_indicator(
+                contract=contract,
+                mission=entry.mission,
+                name=entry.name,
+                added_on=amendment.signed_on,
+                amendment=amendment,
+                catalogue_code=code,
+            )
+        except ValidationError as error:
+            detail = " ".join(error.messages)
+            raise ValidationError({"add_indicators": f"Indicateurs ajoutés : « {entry.name} » — {detail}"}) from error
 
 
 @transaction.atomic
@@ -130,7 +168,7 @@ def add_indicator(*, contract, mission, name, added_on, tiers=(), amendment=None
     `tiers`: [(low, high, amount, label)…]. A catalogue entry a mission app computes
     (registered) is computed; otherwise its values are entered.
     """
-    entry = BY_CODE.get(catalogue_code)
+    entry = catalogue.entry(catalogue_code) if catalogue_code else None
     if entry:
         fields.setdefault("code", entry.code)
         fields.setdefault("unit", entry.unit)

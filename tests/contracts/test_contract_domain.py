@@ -299,3 +299,47 @@ def test_the_demo_contract_is_deterministic(cpts, coordinator):
     Contract.objects.filter(cpts=cpts).delete()
     demo_contracts.ensure_contract(cpts, coordinator, taille=2, seed=11, today=today)
     assert snapshot() == first and first[1]
+
+
+def test_an_amendment_adds_catalogue_indicators_and_retires_others_from_its_date(contract, coordinator):
+    old = services.add_indicator(contract=contract, mission=2, name="Patients inclus", added_on=SIGNED)
+    on = datetime.date(2024, 1, 10)
+    amendment = services.sign_amendment(
+        contract=contract,
+        signed_on=on,
+        summary="Indicateurs revus",
+        by=coordinator,
+        add_indicators=["m3-depistage-sein"],
+        retire_indicators=[old.pk],
+    )
+    added = contract.indicators.get(code="m3-depistage-sein")
+    old.refresh_from_db()
+    assert (added.added_on, added.added_by, old.retired_on, old.retired_by) == (on, amendment, on, amendment)
+    assert [i.code for i in contract.state_on(on - datetime.timedelta(days=1)).indicators] == [old.code]
+    assert [i.code for i in contract.state_on(on).indicators] == ["m3-depistage-sein"]
+
+
+def test_an_amendment_with_an_unknown_indicator_writes_nothing(contract, coordinator):
+    with pytest.raises(ValidationError) as error:
+        services.sign_amendment(
+            contract=contract,
+            signed_on=datetime.date(2024, 1, 10),
+            summary="x",
+            by=coordinator,
+            add_indicators=["m3-depistage-sein", "inconnu"],
+        )
+    assert "add_indicators" in error.value.message_dict
+    assert not contract.amendments.exists() and not contract.indicators.exists()
+
+
+def test_registered_indicators_outside_the_catalogue_can_be_chosen(contract):
+    from maillon.contracts import catalogue
+
+    computed = catalogue.entry("calc-mt-placed")
+    assert computed is not None and computed.computed_code == "mt_placed" and computed.mission == 1
+    indicator = services.add_indicator(
+        contract=contract, mission=1, name=computed.name, added_on=SIGNED, catalogue_code=computed.code
+    )
+    assert indicator.is_computed and indicator.computed_code == "mt_placed"
+    # The catalogue's own entries a mission app computes are not listed twice.
+    assert catalogue.entry("calc-mt-waiting-ald") is None

@@ -168,6 +168,24 @@ def test_an_avenant_changes_the_taille_and_adds_a_mission(cpts, coordinator):
     assert "ajoute la mission 5 — Qualité" in page
 
 
+def test_an_avenant_adds_a_catalogue_indicator_from_its_date(cpts, coordinator):
+    contract = signed_contract(cpts, coordinator, taille=2)
+    signed_on = contract.signed_on + relativedelta(years=1)
+    response = verified_client(coordinator).post(
+        overview_url(cpts),
+        {
+            "action": "amendment",
+            "avenant-signed_on": signed_on.isoformat(),
+            "avenant-summary": "Nouvel indicateur de prévention.",
+            "avenant-add_indicators": ["m3-depistage-sein"],
+        },
+    )
+
+    assert response.status_code == 302
+    indicator = contract.indicators.get(code="m3-depistage-sein")
+    assert (indicator.added_on, indicator.added_by) == (signed_on, Amendment.objects.get())
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -251,6 +269,6 @@ def test_query_budget_of_the_overview(cpts, coordinator, django_assert_max_num_q
     client = verified_client(coordinator)
     client.get(overview_url(cpts))  # warm the session
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(overview_url(cpts))
     assert response.status_code == 200

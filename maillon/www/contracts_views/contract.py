@@ -126,7 +126,9 @@ def with_contract(request, cpts, contract, coordinator, action, context):
                 messages.success(request, f"{commitment.get_mission_display()} : dates enregistrées.")
                 return back
     if coordinator:
-        amendment_form = AmendmentForm(request.POST if action == "amendment" else None, prefix="avenant")
+        amendment_form = AmendmentForm(
+            request.POST if action == "amendment" else None, prefix="avenant", contract=contract
+        )
     if action == "amendment" and amendment_form.is_valid():
         try:
             amendment = services.sign_amendment(contract=contract, by=request.user, **amendment_form.cleaned_data)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 
-from maillon.contracts.catalogue import CATALOGUE
+from maillon.contracts import catalogue
 from maillon.contracts.models import SpendingCategory
 from maillon.core.missions import OPTIONAL, Mission
 
@@ -161,6 +161,32 @@ class AmendmentForm(MaillonForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Missions retirées : seules les missions 5 et 6 peuvent être retirées."},
     )
+    add_indicators = forms.MultipleChoiceField(
+        label="Indicateurs ajoutés (catalogue)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Indicateurs ajoutés : choisissez dans le catalogue."},
+    )
+    retire_indicators = forms.TypedMultipleChoiceField(
+        label="Indicateurs retirés",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Indicateurs retirés : choisissez un indicateur en vigueur."},
+    )
+
+    def __init__(self, *args, contract=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = list(contract.indicators.filter(retired_on__isnull=True)) if contract else []
+        taken = {indicator.code for indicator in current}
+        self.fields["add_indicators"].choices = [
+            (entry.code, f"Mission {entry.mission} — {entry.name}")
+            for entry in catalogue.entries()
+            if entry.code not in taken
+        ]
+        self.fields["retire_indicators"].choices = [
+            (indicator.pk, f"Mission {indicator.mission} — {indicator.name}") for indicator in current
+        ]
 
 
 class StateDateForm(MaillonForm):
@@ -266,7 +292,7 @@ class IndicatorForm(MaillonForm):
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["catalogue_code"].choices = [("", "Aucun : indicateur propre à la CPTS")] + [
-            (f"Mission {mission}", [(e.code, e.name) for e in CATALOGUE if e.mission == mission])
+            (f"Mission {mission}", [(e.code, e.name) for e in catalogue.entries() if e.mission == mission])
             for mission in missions
         ]
         self.fields["mission"].choices = [("", "Choisir")] + [(m, Mission(m).label) for m in missions]
@@ -275,7 +301,7 @@ class IndicatorForm(MaillonForm):
         data = super().clean()
         code = data.get("catalogue_code")
         if code:
-            entry = next(entry for entry in CATALOGUE if entry.code == code)
+            entry = catalogue.entry(code)
             data["mission"] = entry.mission
             data["name"] = data.get("name") or entry.name
         else:
