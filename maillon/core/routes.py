@@ -105,6 +105,7 @@ PROTECTED_ROUTES = {
     # The médecin traitant desk (issue 5): queue, registrations, weights, proposals, offers.
     "mt_queue",
     "mt_patient_new",
+    "mt_import",
     "mt_patient",
     "mt_weights",
     "mt_proposals",

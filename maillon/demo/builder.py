@@ -46,7 +46,7 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import contracts, governance, members
+from . import contracts, governance, members, mt
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -526,6 +526,8 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         coordinator = User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}")
         taille = taille_for_population(services.current_population(cpts))
         contracts.ensure_contract(cpts, coordinator, taille=taille, seed=seed, today=today)
+        # The médecin traitant desk: waiting list, volunteers, one run (maillon/demo/mt.py).
+        mt.ensure_desk(cpts, coordinator, seed=seed, today=today)
 
 
 # --- Entry point. ---

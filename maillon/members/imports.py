@@ -8,8 +8,9 @@ writes everything, or nothing as soon as one row has an error.
 
 A professional exists once on the platform: a row whose RPPS (or ADELI) is already
 known reuses that professional, whose card is left as it is (it belongs to them); a
-row whose professional already has an open adhesion in the CPTS is skipped. So a
-second import of the same file creates nothing.
+row whose professional already has an open adhesion in the CPTS is skipped, except that
+a filled « Missions » cell replaces that adherent's missions. So a second import of the
+same file creates and changes nothing.
 
 `check_record` and `enrol_record` give the API the same rules for one member.
 """
@@ -119,7 +120,7 @@ COLUMNS = [
     Column(
         "structure_name",
         "Raison sociale",
-        "nom de la structure, structure, établissement, dénomination, dénomination sociale, nom de l'établissement",
+        "nom de la structure, établissement, dénomination, dénomination sociale, nom de l'établissement",
         "Structures : leur nom (à défaut, la colonne « Nom »).",
     ),
     Column(
@@ -135,6 +136,14 @@ COLUMNS = [
         "Structures : 9 caractères ; une ligne sans RPPS ni ADELI mais avec un FINESS ou un SIRET est une structure.",
     ),
     Column("siret", "SIRET", "n° SIRET, numéro SIRET, num SIRET", "Structures : 14 chiffres."),
+    Column(
+        "structure",
+        "Structure",
+        "structure d'exercice, structure de rattachement, structure du lieu d'exercice, "
+        "FINESS de la structure, SIRET de la structure, FINESS ou SIRET de la structure",
+        "Professionnels : FINESS ou SIRET de la structure où se trouve leur lieu d'exercice, "
+        "adhérente de la CPTS ou présente dans le fichier.",
+    ),
     Column("college", "Collège", "collèges", "Nom d'un collège de la CPTS."),
     Column(
         "involvement",
@@ -324,6 +333,14 @@ class Row:
     warnings: list[str] = field(default_factory=list)
     outcome: str | None = None
     existing_id: int | None = None
+    # An adherent already here (SKIP) whose missions the file changes: the adhesion and its missions before.
+    membership_id: int | None = None
+    missions_before: list[int] | None = None
+    # « Structure »: the structure to attach the row's practice place to (a row of the file, or
+    # one on the platform), and for a professional already here, which of their places changes.
+    structure_row: "Row | None" = None
+    structure_id: int | None = None
+    place_id: int | None = None
     # Clean values, set by the checks.
     profession: str = ""
     specialty: str = ""
@@ -374,9 +391,18 @@ class Row:
         return f"{label} ({Specialty(self.specialty).label})" if self.specialty else label
 
     @property
+    def updates_missions(self) -> bool:
+        return self.missions_before is not None
+
+    @property
     def outcome_label(self):
         if not self.outcome:
             return ""
+        if self.updates_missions:
+            before = ", ".join(map(str, self.missions_before)) or "aucune"
+            after = ", ".join(map(str, self.missions))
+            who = "Déjà adhérente" if self.is_structure else "Déjà adhérent"
+            return f"{who} : missions mises à jour ({before} → {after})"
         if self.is_structure:
             return STRUCTURE_OUTCOME_LABELS.get(self.outcome, Outcome(self.outcome).label)
         return Outcome(self.outcome).label
@@ -422,6 +448,7 @@ class Preview:
             "reuse": self.count(Outcome.REUSE),
             "skip": self.count(Outcome.SKIP),
             "elsewhere": self.count(Outcome.ELSEWHERE),
+            "missions": sum(1 for row in self.rows if row.updates_missions and not row.errors),
         }
 
 
@@ -432,14 +459,20 @@ class ImportResult:
     skipped: int  # already members
     memberships: int
     structures: int = 0  # new structures
+    missions_updated: int = 0  # adherents already here whose missions changed
 
     @property
     def message(self):
         structures = f", {self.structures} nouvelle(s) structure(s)" if self.structures else ""
+        missions = (
+            f" Missions mises à jour pour {self.missions_updated} adhérent(s) déjà présent(s)."
+            if self.missions_updated
+            else ""
+        )
         return (
             f"Import terminé : {self.memberships} adhésion(s) créée(s) — {self.created} nouveau(x) professionnel(s)"
             f"{structures}, {self.reused} déjà inscrit(s) sur la plateforme ; {self.skipped} déjà adhérent(s), "
-            "ignoré(s)."
+            f"ignoré(s).{missions}"
         )
 
 
@@ -1163,7 +1196,139 @@ def check_rows(cpts, records) -> list[Row]:
         check_languages(row, lookups)
         if not any(error.key in PROFESSIONAL_NUMBERS for error in row.errors):
             check_existing(row, lookups)
+    check_mission_updates(cpts, rows)
+    check_place_structures(cpts, rows)
     return rows
+
+
+def structure_number(text: str) -> tuple[str, str] | None:
+    """(« finess » or « siret », the number) from a « Structure » cell; None if it is neither."""
+    value = compact(text).upper()
+    if len(value) == 8 and value.isascii() and value.isdigit():
+        value = "0" + value  # the spreadsheet dropped the leading zero of départements 01 to 09
+    if len(value) == 14 and value.isascii() and value.isdigit():
+        return "siret", value
+    if len(value) == 9 and is_valid_finess(value):
+        return "finess", value
+    return None
+
+
+def check_place_structures(cpts, rows):
+    """« Structure »: attach the row's practice place to a member structure of the CPTS or to a
+    structure of the file. A few queries for the whole file."""
+    wanted = [
+        row
+        for row in rows
+        if not row.is_structure
+        and row.values.get("structure")
+        and row.outcome in (Outcome.CREATE, Outcome.REUSE, Outcome.SKIP)
+    ]
+    if not wanted:
+        return
+    in_file = {}
+    for row in rows:
+        if row.is_structure:
+            for key in STRUCTURE_NUMBERS:
+                if getattr(row, key):
+                    in_file.setdefault((key, getattr(row, key)), row)
+    numbers = {}
+    for row in wanted:
+        found = structure_number(row.values["structure"])
+        if found is None:
+            row.fail(
+                "structure",
+                f"« {row.values['structure'][:30]} » n'est ni un FINESS (9 caractères) ni un SIRET (14 chiffres).",
+            )
+        else:
+            numbers[id(row)] = found
+    on_platform = {}
+    for key in STRUCTURE_NUMBERS:
+        values = {number for kind, number in numbers.values() if kind == key and (kind, number) not in in_file}
+        for chunk in chunks(values):
+            for pk, number in Structure.objects.filter(**{f"{key}__in": chunk}).values_list("pk", key):
+                on_platform[key, number] = pk
+    members = set()
+    for chunk in chunks(set(on_platform.values())):
+        members.update(services.member_structures(cpts).filter(pk__in=chunk).values_list("pk", flat=True))
+    places = {}
+    for chunk in chunks({row.existing_id for row in wanted if row.existing_id}):
+        for place in PracticePlace.objects.filter(professional_id__in=chunk).order_by("-is_main", "pk"):
+            places.setdefault(place.professional_id, []).append(place)
+    for row in wanted:
+        if id(row) not in numbers:
+            continue
+        kind, number = numbers[id(row)]
+        label = f"« {row.values['structure'][:30]} »"
+        if (kind, number) in in_file:
+            row.structure_row = in_file[kind, number]
+            target = row.structure_row.existing_id  # None: created by this import
+        elif (kind, number) in on_platform:
+            target = row.structure_id = on_platform[kind, number]
+        else:
+            row.fail("structure", f"{label} : aucune structure adhérente de la CPTS ni du fichier n'a ce numéro.")
+            continue
+        if row.outcome == Outcome.CREATE:
+            if row.commune is None:
+                row.fail("structure", "indiquez la commune du lieu d'exercice (« Commune » ou « Code INSEE »).")
+            elif row.structure_row is None and target not in members:
+                row.fail("structure", f"{label} : cette structure n'est pas adhérente de la CPTS.")
+            continue
+        theirs = places.get(row.existing_id, [])
+        place = next((place for place in theirs if row.commune is None or place.commune_id == row.commune.pk), None)
+        if place is None:
+            where = f" à {row.commune.name}" if row.commune else ""
+            row.fail("structure", f"ce professionnel n'a pas de lieu d'exercice{where} sur sa fiche.")
+        elif target is not None and place.structure_id == target:
+            continue  # already there: nothing to change
+        elif row.structure_row is None and target not in members:
+            row.fail("structure", f"{label} : cette structure n'est pas adhérente de la CPTS.")
+        else:
+            row.place_id = place.pk
+
+
+MISSIONS_NEED_INVOLVEMENT_HERE = (
+    "cet adhérent est sur la liste de diffusion, il ne participe à aucune mission : "
+    "videz la case ou changez d'abord son implication sur sa fiche d'adhérent."
+)
+
+
+def check_mission_updates(cpts, rows):
+    """Adherents already here (SKIP) whose « Missions » cell names other missions than theirs:
+    the import replaces their missions (an empty cell leaves them as they are). Two queries."""
+    candidates = [row for row in rows if row.outcome == Outcome.SKIP and row.missions and not row.errors]
+    if not candidates:
+        return
+    professional_ids = {row.existing_id for row in candidates if not row.is_structure}
+    structure_ids = {row.existing_id for row in candidates if row.is_structure}
+    open_memberships = {}
+    for ids, field_name in ((professional_ids, "professional_id"), (structure_ids, "structure_id")):
+        for chunk in chunks(ids):
+            memberships = (
+                Membership.objects.for_cpts(cpts)
+                .open()
+                .filter(**{f"{field_name}__in": chunk})
+                .values_list("pk", field_name, "involvement")
+            )
+            for pk, owner_id, involvement in memberships:
+                open_memberships[field_name, owner_id] = (pk, involvement)
+    missions = {}
+    for chunk in chunks({pk for pk, _ in open_memberships.values()}):
+        for membership_id, mission in MissionParticipation.objects.filter(membership_id__in=chunk).values_list(
+            "membership_id", "mission"
+        ):
+            missions.setdefault(membership_id, []).append(mission)
+    for row in candidates:
+        found = open_memberships.get(("structure_id" if row.is_structure else "professional_id", row.existing_id))
+        if found is None:
+            continue
+        membership_id, involvement = found
+        before = sorted(missions.get(membership_id, []))
+        if before == row.missions:
+            continue
+        if involvement == Involvement.MAILING_LIST:
+            row.fail("missions", MISSIONS_NEED_INVOLVEMENT_HERE)
+            continue
+        row.membership_id, row.missions_before = membership_id, before
 
 
 # --- Public face ----------------------------------------------------------------------
@@ -1220,9 +1385,10 @@ def new_professional(row: Row) -> Professional:
     return professional
 
 
-def new_place(row: Row, professional_id) -> PracticePlace:
+def new_place(row: Row, professional_id, *, structure_id=None) -> PracticePlace:
     return PracticePlace(
         professional_id=professional_id,
+        structure_id=structure_id,
         address=row.values.get("address", ""),
         commune=row.commune,
         phone=row.phone,
@@ -1259,7 +1425,15 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
     Through.objects.bulk_create(
         Through(professional_id=ids[id(row)], language_id=code) for row in created_rows for code in row.languages
     )
-    PracticePlace.objects.bulk_create(new_place(row, ids[id(row)]) for row in created_rows if row.commune)
+
+    def place_structure_id(row):
+        if row.structure_row is not None:
+            return structure_ids.get(id(row.structure_row), row.structure_row.existing_id)
+        return row.structure_id
+
+    PracticePlace.objects.bulk_create(
+        new_place(row, ids[id(row)], structure_id=place_structure_id(row)) for row in created_rows if row.commune
+    )
     joining = [row for row in preview.rows if row.outcome in (Outcome.CREATE, Outcome.REUSE)]
     memberships = Membership.objects.bulk_create(
         Membership(
@@ -1293,12 +1467,21 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
         for row, membership in zip(joining, memberships, strict=True)
         for mission in row.missions
     )
+    missions_updated = update_missions(row for row in preview.rows if row.updates_missions)
+    # After the adhesions: a structure of the file is now a member the place may join.
+    for row in preview.rows:
+        if row.place_id is not None:
+            structure = Structure.objects.get(pk=place_structure_id(row))
+            services.set_place_structures(
+                Professional.objects.get(pk=row.existing_id), {row.place_id: structure}, cpts=cpts
+            )
     result = ImportResult(
         created=len(created_rows),
         reused=len(joining) - len(created_rows) - len(new_structure_rows),
         skipped=preview.count(Outcome.SKIP),
         memberships=len(memberships),
         structures=len(new_structure_rows),
+        missions_updated=missions_updated,
     )
     journal.record(
         journal.Action.IMPORT,
@@ -1319,6 +1502,13 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
             note=f"{result.structures} structure(s) créée(s)",
         )
     return result
+
+
+def update_missions(rows) -> int:
+    """Replace the missions of adherents already here, through the service (each row journaled)."""
+    rows = list(rows)
+    memberships = Membership.objects.in_bulk([row.membership_id for row in rows])
+    return sum(services.set_missions(memberships[row.membership_id], row.missions) for row in rows)
 
 
 def template_csv() -> str:
