@@ -149,6 +149,14 @@ ROUTE_OBJECTS = {
         "pk": lambda cpts: __import__("maillon.mt.factories").mt.factories.ProposalFactory(patient__cpts=cpts).pk
     },
     "mt_run": {"pk": lambda cpts: __import__("maillon.mt.factories").mt.factories.MatchingRunFactory(cpts=cpts).pk},
+    "/cpts/{cpts_id}/mt/patients/{patient_id}": {
+        "patient_id": lambda cpts: __import__("maillon.mt.factories").mt.factories.PatientFactory(cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/mt/proposals/{proposal_id}/transition": {
+        "proposal_id": lambda cpts: (
+            __import__("maillon.mt.factories").mt.factories.ProposalFactory(patient__cpts=cpts).pk
+        )
+    },
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -174,6 +182,7 @@ SAMPLE_BODIES = {
     ("POST", "/cpts/{cpts_id}/time-entries/{entry_id}/reject"): {"reason": "Hors mission"},
     ("POST", "/cpts/{cpts_id}/aci/indicators/{indicator_id}/values"): {"contract_year": 1, "value": "3"},
     ("POST", "/cpts/{cpts_id}/aci/reports/{report_id}/decision"): {"sign_off": True, "comments": ""},
+    ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/transition"): {"status": "accepted", "note": ""},
     ("POST", "/cpts/{cpts_id}/aci/spending"): {
         "contract_year": 1,
         "category": "tools",

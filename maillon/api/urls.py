@@ -6,7 +6,7 @@ session); tests/api/test_api_auth_declared.py fails on any other.
 
 from ninja import NinjaAPI
 
-from . import aci, communes, contracts, cpts, errors, me, meetings, members, reports, territories
+from . import aci, communes, contracts, cpts, errors, me, meetings, members, mt, reports, territories
 from .auth import PRIVATE
 
 api = NinjaAPI(
@@ -30,3 +30,4 @@ api.add_router("", meetings.router)
 api.add_router("", aci.router)
 api.add_router("", contracts.router)
 api.add_router("", reports.router)
+api.add_router("", mt.router)

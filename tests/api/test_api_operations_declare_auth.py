@@ -45,6 +45,13 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/aci/indicators/{indicator_id}/values"),
     ("GET", "/cpts/{cpts_id}/aci/spending"),
     ("POST", "/cpts/{cpts_id}/aci/spending"),
+    # The médecin traitant desk (issue 5).
+    ("GET", "/cpts/{cpts_id}/mt/queue"),
+    ("GET", "/cpts/{cpts_id}/mt/patients/{patient_id}"),
+    ("GET", "/cpts/{cpts_id}/mt/offers"),
+    ("GET", "/cpts/{cpts_id}/mt/proposals"),
+    ("POST", "/cpts/{cpts_id}/mt/proposals/run"),
+    ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/transition"),
 }
 
 
@@ -81,6 +88,8 @@ def example_url(path):
         ("{meeting_id}", "1"),
         ("{entry_id}", "1"),
         ("{indicator_id}", "1"),
+        ("{patient_id}", "1"),
+        ("{proposal_id}", "1"),
     ):
         path = path.replace(name, value)
     return "/api/v1" + path

@@ -1,0 +1,536 @@
+"""The médecin traitant desk: the waiting queue, a patient, the doctors' offers, the
+proposals, a run of the engine and the workflow's steps.
+
+Who, as on the desk's pages (maillon/www/mt_views/common.py): the coordinators of the
+CPTS read everything and run the engine; a member reads the patients they registered
+themselves; the doctor of an offer accepts or refuses its proposals, the coordinator
+takes the other steps. No role in the CPTS answers 404, as for a CPTS that does not
+exist; a patient or proposal the caller may not see answers 404, as a missing one; a
+member on a coordinator's operation gets 403. Every patient shown is journaled: one
+entry per patient of a list (its id and the field names, never values), one per detail.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from maillon.core import journal
+from maillon.core.access import role_in
+from maillon.core.models import CptsRoleKind, JournalEntry
+from maillon.mt import services
+from maillon.mt.models import (
+    TRANSITIONS,
+    Channel,
+    Criterion,
+    DoctorOffer,
+    OfferStatus,
+    Patient,
+    PatientStatus,
+    PriorityWeight,
+    Proposal,
+    ProposalStatus,
+    Trait,
+)
+
+from .auth import PRIVATE
+from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .presenters import code_label
+from .schemas import CodeLabelOut, CommuneRefOut, MessageOut, Text200, ValidationErrorOut
+
+router = Router(tags=["Médecin traitant"])
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS ont accès à la file d'attente du médecin traitant."
+PATIENT_NOT_FOUND = "Patient introuvable."
+PROPOSAL_NOT_FOUND = "Proposition introuvable."
+DISSOLVED = "CPTS dissoute : aucune proposition ne peut être calculée."
+DOCTOR_ONLY = "État : seul le médecin de l'offre accepte ou refuse une proposition."
+COORDINATOR_STEP = "État : seule la coordination enregistre cette étape."
+READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
+
+# The personal fields each answer shows, for the journal (names only, never values).
+QUEUE_FIELDS = ["first_name", "last_name", "commune", "criteria", "channel"]
+PATIENT_FIELDS = ["first_name", "last_name", "birth_date", "commune", "email", "phone", "criteria", "nir"]
+PROPOSAL_FIELDS = ["first_name", "last_name", "commune"]
+DOCTOR_FIELDS = ["first_name", "last_name"]
+
+DOCTOR_STEPS = {ProposalStatus.ACCEPTED, ProposalStatus.REFUSED_BY_DOCTOR}
+COORDINATOR_STEPS = {
+    ProposalStatus.INFORMED,
+    ProposalStatus.DECLARED,
+    ProposalStatus.REFUSED_BY_PATIENT,
+    ProposalStatus.WITHDRAWN,
+}
+# Once a proposal is refused, expired or withdrawn, its doctor no longer sees the patient.
+DOCTOR_SEES_PATIENT = {
+    ProposalStatus.PROPOSED,
+    ProposalStatus.ACCEPTED,
+    ProposalStatus.INFORMED,
+    ProposalStatus.DECLARED,
+}
+
+PageNumber = Annotated[int, Query(ge=1, description="À partir de 1")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"{MAX_PAGE_SIZE} au plus")]
+
+
+# --- Access -------------------------------------------------------------------------
+
+
+def access(request, cpts_id, *, coordinator_only=False):
+    """(cpts, is_coordinator); 404 without a role in the CPTS, 403 for a member on a coordinator's operation."""
+    user = request.auth
+    cpts = get_cpts_or_404(cpts_id)
+    if user.is_superuser:
+        return cpts, True
+    role = role_in(user, cpts)
+    if role is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    is_coordinator = role == CptsRoleKind.COORDINATOR
+    if coordinator_only and not is_coordinator:
+        raise HttpError(403, COORDINATOR_ONLY)
+    return cpts, is_coordinator
+
+
+def visible_patient(request, cpts, patient_id, is_coordinator) -> Patient:
+    """The coordinator's, or the registering member's (`visible_patient_or_404`)."""
+    patient = Patient.objects.for_cpts(cpts).select_related("commune").filter(pk=patient_id).first()
+    if patient is None:
+        raise HttpError(404, PATIENT_NOT_FOUND)
+    if is_coordinator:
+        return patient
+    if patient.channel == Channel.MEMBER and patient.registered_by_id and patient.registered_by_id == request.auth.pk:
+        return patient
+    raise HttpError(404, PATIENT_NOT_FOUND)
+
+
+def is_doctor_of(user, proposal) -> bool:
+    return proposal.offer.doctor.user_id is not None and proposal.offer.doctor.user_id == user.pk
+
+
+def visible_proposal(request, cpts, proposal_id, is_coordinator) -> Proposal:
+    """The coordinator's, or the doctor's of its offer (`proposal_or_404`)."""
+    proposal = (
+        Proposal.objects.filter(patient__cpts=cpts, pk=proposal_id)
+        .select_related("patient__commune", "offer__doctor")
+        .first()
+    )
+    if proposal is None or not (is_coordinator or is_doctor_of(request.auth, proposal)):
+        raise HttpError(404, PROPOSAL_NOT_FOUND)
+    return proposal
+
+
+def journal_patients(cpts, patient_ids, *, fields, note):
+    """One journal entry per patient shown, written in one query."""
+    actor = journal.current_actor()
+    JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                action=journal.Action.READ,
+                actor_id=getattr(actor, "pk", None),
+                object_type=Patient._meta.label,
+                object_id=str(pk),
+                fields=sorted(fields),
+                cpts_id=cpts.pk,
+                note=note[:200],
+            )
+            for pk in dict.fromkeys(patient_ids)
+        ]
+    )
+
+
+def page_of(rows, page, page_size):
+    start = (page - 1) * page_size
+    return rows[start : start + page_size]
+
+
+# --- Schemas --------------------------------------------------------------------------
+
+
+class ReasonOut(Schema):
+    label: str
+    points: int
+
+
+class PatientRefOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    commune: CommuneRefOut
+
+
+class QueueItemOut(Schema):
+    patient: PatientRefOut
+    channel: CodeLabelOut
+    score: int
+    reasons: list[ReasonOut]
+    waiting_days: int
+
+
+class QueuePageOut(Schema):
+    items: list[QueueItemOut]
+    count: int
+
+
+class DoctorRefOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+
+
+class ProposalOut(Schema):
+    id: int
+    status: CodeLabelOut
+    patient: PatientRefOut | None = Field(description="Null pour le médecin d'une proposition close sans lui.")
+    offer_id: int
+    doctor: DoctorRefOut
+    run_id: int | None
+    distance_km: Decimal | None
+    reasons: list[str] = Field(description="Pourquoi cette proposition, en français.")
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    decided_at: datetime.datetime | None
+
+
+class ProposalPageOut(Schema):
+    items: list[ProposalOut]
+    count: int
+
+
+class EventOut(Schema):
+    from_status: str
+    to_status: str
+    at: datetime.datetime
+    proposal_id: int | None
+    note: str
+
+
+class PatientOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    age: int
+    commune: CommuneRefOut
+    email: str
+    phone: str
+    nir: str
+    criteria: list[CodeLabelOut]
+    channel: CodeLabelOut
+    status: CodeLabelOut
+    registered_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    waiting_days: int
+    score: int
+    reasons: list[ReasonOut]
+    events: list[EventOut]
+    proposals: list[ProposalOut] = Field(description="Pour la coordination seulement (vide sinon).")
+
+
+class OfferOut(Schema):
+    id: int
+    doctor: DoctorRefOut
+    status: CodeLabelOut
+    places_per_month: int
+    places_left: int = Field(description="Places restantes ce mois-ci.")
+    radius_km: int | None
+    communes: list[CommuneRefOut]
+    refuses: list[CodeLabelOut]
+
+
+class OfferPageOut(Schema):
+    items: list[OfferOut]
+    count: int
+
+
+class RunOut(Schema):
+    id: int
+    started_at: datetime.datetime
+    patients_considered: int
+    doctors_considered: int
+    proposals_made: int
+    skipped_offers: int = Field(description="Offres sans lieu d'exercice ni commune desservie, laissées de côté.")
+    proposals: list[ProposalOut]
+
+
+Step = Literal["accepted", "refused_by_doctor", "informed", "declared", "refused_by_patient", "withdrawn"]
+
+
+class TransitionIn(Schema):
+    status: Step = Field(description="Le nouvel état de la proposition.")
+    note: Text200 = ""
+
+
+# --- Presenters -----------------------------------------------------------------------
+
+
+def commune_ref(commune):
+    return {"code": commune.code, "name": commune.name}
+
+
+def patient_ref(patient):
+    return {
+        "id": patient.pk,
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "commune": commune_ref(patient.commune),
+    }
+
+
+def doctor_ref(doctor):
+    return {"id": doctor.pk, "first_name": doctor.first_name, "last_name": doctor.last_name}
+
+
+def reasons_out(reasons):
+    return [{"label": label, "points": points} for label, points in reasons]
+
+
+def proposal_dict(proposal, *, shows_patient=True):
+    return {
+        "id": proposal.pk,
+        "status": code_label(proposal.status, ProposalStatus(proposal.status).label),
+        "patient": patient_ref(proposal.patient) if shows_patient else None,
+        "offer_id": proposal.offer_id,
+        "doctor": doctor_ref(proposal.offer.doctor),
+        "run_id": proposal.run_id,
+        "distance_km": proposal.distance_km,
+        # The reasons hint at the patient's health: not once hidden from the doctor.
+        "reasons": [str(reason) for reason in proposal.reasons or []] if shows_patient else [],
+        "created_at": proposal.created_at,
+        "expires_at": proposal.expires_at,
+        "decided_at": proposal.decided_at,
+    }
+
+
+# --- Queue and patients ---------------------------------------------------------------
+
+
+@router.get(
+    "/cpts/{cpts_id}/mt/queue",
+    response={200: QueuePageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="File d'attente des patients sans médecin traitant",
+)
+def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize = PAGE_SIZE):
+    """Les patients en attente, du score de priorité le plus haut au plus bas, puis par ancienneté ; paginé."""
+    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    today = timezone.localdate()
+    rows = services.queue(cpts, on=today)
+    shown = page_of(rows, page, page_size)
+    if shown:
+        patient_ids = [patient.pk for patient, _, _ in shown]
+        journal_patients(cpts, patient_ids, fields=QUEUE_FIELDS, note="file d’attente (API)")
+    items = [
+        {
+            "patient": patient_ref(patient),
+            "channel": code_label(patient.channel, patient.get_channel_display()),
+            "score": score,
+            "reasons": reasons_out(reasons),
+            "waiting_days": patient.waiting_days(today),
+        }
+        for patient, score, reasons in shown
+    ]
+    return {"items": items, "count": len(rows)}
+
+
+@router.get(
+    "/cpts/{cpts_id}/mt/patients/{patient_id}",
+    response={200: PatientOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Détail d'un patient inscrit",
+)
+def get_patient(request, cpts_id: int, patient_id: int):
+    """L'inscription, le score et ses raisons, l'historique ; la coordination voit aussi les propositions.
+
+    La coordination voit tous les patients ; un membre, ceux qu'il a inscrits lui-même.
+    """
+    cpts, is_coordinator = access(request, cpts_id)
+    patient = visible_patient(request, cpts, patient_id, is_coordinator)
+    journal.record(journal.Action.READ, patient, fields=PATIENT_FIELDS, cpts_id=cpts.pk)
+    today = timezone.localdate()
+    score, reasons = patient.score(PriorityWeight.weights_of(cpts), today)
+    proposals = patient.proposals.select_related("offer__doctor", "patient__commune") if is_coordinator else []
+    return {
+        "id": patient.pk,
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "birth_date": patient.birth_date,
+        "age": patient.age_on(today),
+        "commune": commune_ref(patient.commune),
+        "email": patient.email,
+        "phone": patient.phone,
+        "nir": patient.nir,
+        "criteria": [code_label(criterion, Criterion(criterion).label) for criterion in patient.criteria(today)],
+        "channel": code_label(patient.channel, patient.get_channel_display()),
+        "status": code_label(patient.status, PatientStatus(patient.status).label),
+        "registered_at": patient.registered_at,
+        "closed_at": patient.closed_at,
+        "waiting_days": patient.waiting_days(today),
+        "score": score,
+        "reasons": reasons_out(reasons),
+        "events": [
+            {
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "at": event.at,
+                "proposal_id": event.proposal_id,
+                "note": event.note,
+            }
+            for event in patient.events.all()
+        ],
+        "proposals": [proposal_dict(proposal) for proposal in proposals],
+    }
+
+
+# --- Offers ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/cpts/{cpts_id}/mt/offers",
+    response={200: OfferPageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Offres des médecins volontaires",
+)
+def list_offers(
+    request,
+    cpts_id: int,
+    status: Annotated[OfferStatus | None, Query(description="État de l'offre")] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = PAGE_SIZE,
+):
+    """Les offres des médecins de la CPTS : places par mois et restantes, communes, patients non acceptés."""
+    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    offers = DoctorOffer.objects.for_cpts(cpts).select_related("doctor").prefetch_related("communes").order_by("pk")
+    if status:
+        offers = offers.filter(status=status)
+    count = offers.count()
+    shown = list(page_of(offers, page, page_size))
+    journal.record(
+        journal.Action.READ,
+        object_type="members.Professional",
+        cpts_id=cpts.pk,
+        fields=DOCTOR_FIELDS,
+        note=f"offres médecin traitant : {len(shown)} (page {page}, {count} en tout)",
+    )
+    today = timezone.localdate()
+    items = [
+        {
+            "id": offer.pk,
+            "doctor": doctor_ref(offer.doctor),
+            "status": code_label(offer.status, offer.get_status_display()),
+            "places_per_month": offer.places_per_month,
+            "places_left": offer.places_left(today),
+            "radius_km": offer.radius_km,
+            "communes": [commune_ref(commune) for commune in offer.communes.all()],
+            "refuses": [code_label(trait, label) for trait, label in Trait.choices if trait in (offer.refuses or [])],
+        }
+        for offer in shown
+    ]
+    return {"items": items, "count": count}
+
+
+# --- Proposals ------------------------------------------------------------------------
+
+
+@router.get(
+    "/cpts/{cpts_id}/mt/proposals",
+    response={200: ProposalPageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Propositions de médecin traitant",
+)
+def list_proposals(
+    request,
+    cpts_id: int,
+    status: Annotated[ProposalStatus | None, Query(description="État de la proposition")] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = PAGE_SIZE,
+):
+    """Les propositions, des plus récentes aux plus anciennes ; paginé."""
+    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    proposals = Proposal.objects.filter(patient__cpts=cpts).select_related("patient__commune", "offer__doctor")
+    if status:
+        proposals = proposals.filter(status=status)
+    proposals = proposals.order_by("-created_at", "-pk")
+    count = proposals.count()
+    shown = list(page_of(proposals, page, page_size))
+    if shown:
+        journal_patients(
+            cpts, [proposal.patient_id for proposal in shown], fields=PROPOSAL_FIELDS, note="propositions (API)"
+        )
+    return {"items": [proposal_dict(proposal) for proposal in shown], "count": count}
+
+
+@router.post(
+    "/cpts/{cpts_id}/mt/proposals/run",
+    response={201: RunOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Calculer des propositions",
+)
+def run_proposals(request, cpts_id: int):
+    """Le moteur propose des médecins aux patients en attente ; répond le calcul et ses propositions."""
+    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    if cpts.is_dissolved:
+        raise HttpError(409, DISSOLVED)
+    try:
+        run = services.propose(cpts, by=request.auth)
+    except DjangoValidationError as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+    proposals = list(run.proposals.select_related("patient__commune", "offer__doctor").order_by("pk"))
+    if proposals:
+        journal_patients(
+            cpts, [proposal.patient_id for proposal in proposals], fields=PROPOSAL_FIELDS, note=f"calcul n° {run.pk}"
+        )
+    return Status(
+        201,
+        {
+            "id": run.pk,
+            "started_at": run.started_at,
+            "patients_considered": run.patients_considered,
+            "doctors_considered": run.doctors_considered,
+            "proposals_made": run.proposals_made,
+            "skipped_offers": int((run.objective or {}).get("skipped_offers") or 0),
+            "proposals": [proposal_dict(proposal) for proposal in proposals],
+        },
+    )
+
+
+@router.post(
+    "/cpts/{cpts_id}/mt/proposals/{proposal_id}/transition",
+    response={200: ProposalOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Faire avancer une proposition",
+)
+def transition_proposal(request, cpts_id: int, proposal_id: int, payload: TransitionIn):
+    """Une étape : le médecin de l'offre accepte (`accepted`) ou refuse (`refused_by_doctor`) ;
+    la coordination enregistre `informed`, `declared`, `refused_by_patient` ou `withdrawn`.
+
+    Une étape impossible depuis l'état de la proposition répond 409.
+    """
+    cpts, is_coordinator = access(request, cpts_id)
+    proposal = visible_proposal(request, cpts, proposal_id, is_coordinator)
+    to = ProposalStatus(payload.status)
+    doctor = is_doctor_of(request.auth, proposal)
+    if to in DOCTOR_STEPS and not doctor:
+        raise HttpError(403, DOCTOR_ONLY)
+    if to in COORDINATOR_STEPS and not is_coordinator:
+        raise HttpError(403, COORDINATOR_STEP)
+    if to not in TRANSITIONS.get(ProposalStatus(proposal.status), set()):
+        raise HttpError(
+            409, f"Cette proposition est « {proposal.get_status_display()} » : l'action n'est pas possible."
+        )
+    try:
+        proposal = services.transition(proposal, to, by=request.auth, note=payload.note)
+    except DjangoValidationError as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+    proposal = visible_proposal(request, cpts, proposal.pk, True)
+    shows_patient = is_coordinator or proposal.status in DOCTOR_SEES_PATIENT
+    if shows_patient:
+        journal.record(journal.Action.READ, proposal.patient, fields=PROPOSAL_FIELDS, cpts_id=cpts.pk)
+    return proposal_dict(proposal, shows_patient=shows_patient)
