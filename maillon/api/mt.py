@@ -22,7 +22,7 @@ from pydantic import Field
 
 from maillon.core import journal
 from maillon.core.access import role_in
-from maillon.core.models import CptsRoleKind, JournalEntry
+from maillon.core.models import CptsRoleKind
 from maillon.mt import services
 from maillon.mt.models import (
     TRANSITIONS,
@@ -128,22 +128,8 @@ def visible_proposal(request, cpts, proposal_id, is_coordinator) -> Proposal:
 
 
 def journal_patients(cpts, patient_ids, *, fields, note):
-    """One journal entry per patient shown, written in one query."""
-    actor = journal.current_actor()
-    JournalEntry.objects.bulk_create(
-        [
-            JournalEntry(
-                action=journal.Action.READ,
-                actor_id=getattr(actor, "pk", None),
-                object_type=Patient._meta.label,
-                object_id=str(pk),
-                fields=sorted(fields),
-                cpts_id=cpts.pk,
-                note=note[:200],
-            )
-            for pk in dict.fromkeys(patient_ids)
-        ]
-    )
+    """One journal entry per patient shown."""
+    journal.record_reads(Patient, patient_ids, fields, cpts_id=cpts.pk, note=note)
 
 
 def page_of(rows, page, page_size):

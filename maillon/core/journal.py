@@ -83,6 +83,28 @@ def record(action, obj=None, *, fields=(), actor=None, cpts_id=None, object_type
     )
 
 
+def record_reads(model, pks, fields, *, cpts_id, note=""):
+    """A list shows rows of `model`: one READ entry per row shown (its id and the field
+    names, never values), written in one query."""
+    from .models import JournalEntry  # models import this module
+
+    actor = current_actor()
+    JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                action=Action.READ,
+                actor_id=getattr(actor, "pk", None),
+                object_type=model._meta.label,
+                object_id=str(pk),
+                fields=sorted(fields),
+                cpts_id=cpts_id,
+                note=note[:200],
+            )
+            for pk in dict.fromkeys(pks)
+        ]
+    )
+
+
 def record_read(obj, fields, *, actor=None, cpts_id=None):
     """Journal that personal fields of `obj` were shown or sent to someone
     (`cpts_id`: the CPTS in whose space it was read, for objects shared by several)."""

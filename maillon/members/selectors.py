@@ -73,6 +73,19 @@ def distance_km(lat1, lon1, lat2, lon2) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
+def takes_part_in_mission(cpts, mission, *, member: str) -> Exists:
+    """The outer professional or structure (`member`) takes part in `mission` through an
+    active adhesion to `cpts`."""
+    return Exists(
+        MissionParticipation.objects.filter(
+            **{f"membership__{member}_id": OuterRef("pk")},
+            membership__cpts=cpts,
+            membership__status=MembershipStatus.ACTIVE,
+            mission=mission,
+        )
+    )
+
+
 def bounding_box(latitude, longitude, radius_km):
     dlat = radius_km / 111.0
     dlon = radius_km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
@@ -127,13 +140,7 @@ def directory_professionals(cpts, filters: DirectoryFilters = DirectoryFilters()
     if filters.takes_part_in_snp is not None:
         queryset = queryset.filter(takes_part_in_snp=filters.takes_part_in_snp)
     if filters.mission:
-        takes_part = MissionParticipation.objects.filter(
-            membership__professional_id=OuterRef("pk"),
-            membership__cpts=cpts,
-            membership__status=MembershipStatus.ACTIVE,
-            mission=filters.mission,
-        )
-        queryset = queryset.filter(Exists(takes_part))
+        queryset = queryset.filter(takes_part_in_mission(cpts, filters.mission, member="professional"))
     order = ("last_name", "first_name", "pk")
     if filters.commune and filters.radius_km:
         queryset = _within_radius_sql(queryset, filters.commune, filters.radius_km)
@@ -177,13 +184,7 @@ def directory_structures(cpts, filters: DirectoryFilters = DirectoryFilters()):
             for word in normalize_name(filters.q).split():
                 queryset = queryset.filter(search_text__contains=word)
     if filters.mission:
-        takes_part = MissionParticipation.objects.filter(
-            membership__structure_id=OuterRef("pk"),
-            membership__cpts=cpts,
-            membership__status=MembershipStatus.ACTIVE,
-            mission=filters.mission,
-        )
-        queryset = queryset.filter(Exists(takes_part))
+        queryset = queryset.filter(takes_part_in_mission(cpts, filters.mission, member="structure"))
     if filters.commune and filters.radius_km:
         centre = Commune.objects.filter(pk=filters.commune).values("latitude", "longitude").first()
         if not centre or centre["latitude"] is None:

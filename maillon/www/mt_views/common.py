@@ -10,7 +10,6 @@ from django.http import Http404
 from django.urls import reverse
 
 from maillon.core import journal
-from maillon.core.models import JournalEntry
 from maillon.members.models import Membership
 from maillon.members.professions import Profession
 from maillon.mt.models import Channel, Patient, Proposal
@@ -41,23 +40,8 @@ def my_doctor_card(request):
 
 
 def record_list_read(cpts, patient_ids, *, fields, note: str) -> None:
-    """A list page shows patients: one journal entry per patient shown (its id, the field
-    names, never values), written in one query."""
-    actor = journal.current_actor()
-    JournalEntry.objects.bulk_create(
-        [
-            JournalEntry(
-                action=journal.Action.READ,
-                actor_id=getattr(actor, "pk", None),
-                object_type=Patient._meta.label,
-                object_id=str(pk),
-                fields=sorted(fields),
-                cpts_id=cpts.pk,
-                note=note[:200],
-            )
-            for pk in dict.fromkeys(patient_ids)
-        ]
-    )
+    """A list page shows patients: one journal entry per patient shown."""
+    journal.record_reads(Patient, patient_ids, fields, cpts_id=cpts.pk, note=note)
 
 
 def visible_patient_or_404(request, pk) -> Patient:
