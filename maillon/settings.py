@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "maillon.meetings",
     "maillon.contracts",
     "maillon.mt",
+    "maillon.snp",
+    "maillon.crisis",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
@@ -209,6 +211,14 @@ MAILLON_DUE_WARNING_DAYS = env.int("MAILLON_DUE_WARNING_DAYS", default=60)
 MAILLON_MT_PROPOSAL_EXPIRY_DAYS = env.int("MAILLON_MT_PROPOSAL_EXPIRY_DAYS", default=15)
 MAILLON_MT_LINK_MAX_AGE_DAYS = env.int("MAILLON_MT_LINK_MAX_AGE_DAYS", default=180)
 MAILLON_MT_RETENTION_DAYS = env.int("MAILLON_MT_RETENTION_DAYS", default=365)
+# Same-day care (SNP): minutes before an unanswered duty-list request goes to the coordinator;
+# the search radius where the SAS's table has none (Mayotte, Guyane); how long requests are
+# kept after their appointment; FHIR slot search calls allowed per SAS client and minute.
+MAILLON_SNP_DUTY_ESCALATION_MINUTES = env.int("MAILLON_SNP_DUTY_ESCALATION_MINUTES", default=30)
+MAILLON_SNP_DEFAULT_SEARCH_RADIUS_KM = env.int("MAILLON_SNP_DEFAULT_SEARCH_RADIUS_KM", default=30)
+MAILLON_SNP_DEFAULT_SEARCH_STEP_KM = env.int("MAILLON_SNP_DEFAULT_SEARCH_STEP_KM", default=15)
+MAILLON_SNP_RETENTION_DAYS = env.int("MAILLON_SNP_RETENTION_DAYS", default=90)
+MAILLON_SNP_FHIR_RATE_PER_MINUTE = env.int("MAILLON_SNP_FHIR_RATE_PER_MINUTE", default=120)
 
 # Background tasks (Django's tasks API, backport): e-mails and scheduled jobs run in
 # `manage.py db_worker` processes, as many as wanted, sharing the database queue. Tests

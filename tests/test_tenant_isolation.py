@@ -21,7 +21,22 @@ from .conftest import verified_client
 from .urlwalk import api_operations, site_routes
 
 # Public pages of a CPTS: anyone may read them or ask to join.
-PUBLIC_CPTS_ROUTES = {"cpts_detail", "members_join", "members_unsubscribe", "mt_register"}
+PUBLIC_CPTS_ROUTES = {
+    "cpts_detail",
+    "members_join",
+    "members_unsubscribe",
+    "mt_register",
+    # >>> snp-slots: Same-day care slots (issue 6)
+    # <<< snp-slots
+    # >>> snp-requests: Same-day care requests (issue 6)
+    # <<< snp-requests
+    # >>> fhir: FHIR for the SAS (issue 6)
+    # <<< fhir
+    # >>> crisis: Crisis plan and alerts (issue 7)
+    # <<< crisis
+    # >>> mt: Médecin traitant desk, more (issue 5)
+    # <<< mt
+}
 
 
 def _member_of(cpts):
@@ -157,6 +172,16 @@ ROUTE_OBJECTS = {
             __import__("maillon.mt.factories").mt.factories.ProposalFactory(patient__cpts=cpts).pk
         )
     },
+    # >>> snp-slots: Same-day care slots (issue 6)
+    # <<< snp-slots
+    # >>> snp-requests: Same-day care requests (issue 6)
+    # <<< snp-requests
+    # >>> fhir: FHIR for the SAS (issue 6)
+    # <<< fhir
+    # >>> crisis: Crisis plan and alerts (issue 7)
+    # <<< crisis
+    # >>> mt: Médecin traitant desk, more (issue 5)
+    # <<< mt
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -190,6 +215,16 @@ SAMPLE_BODIES = {
         "amount": "10.00",
         "spent_on": "2025-01-02",
     },
+    # >>> snp-slots: Same-day care slots (issue 6)
+    # <<< snp-slots
+    # >>> snp-requests: Same-day care requests (issue 6)
+    # <<< snp-requests
+    # >>> fhir: FHIR for the SAS (issue 6)
+    # <<< fhir
+    # >>> crisis: Crisis plan and alerts (issue 7)
+    # <<< crisis
+    # >>> mt: Médecin traitant desk, more (issue 5)
+    # <<< mt
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]

@@ -6,7 +6,22 @@ session); tests/api/test_api_auth_declared.py fails on any other.
 
 from ninja import NinjaAPI
 
-from . import aci, communes, contracts, cpts, errors, me, meetings, members, mt, reports, territories
+from . import (
+    aci,
+    communes,
+    contracts,
+    cpts,
+    crisis,
+    errors,
+    me,
+    meetings,
+    members,
+    mt,
+    reports,
+    snp_requests,
+    snp_slots,
+    territories,
+)
 from .auth import PRIVATE
 
 api = NinjaAPI(
@@ -31,3 +46,6 @@ api.add_router("", aci.router)
 api.add_router("", contracts.router)
 api.add_router("", reports.router)
 api.add_router("", mt.router)
+api.add_router("", snp_slots.router)
+api.add_router("", snp_requests.router)
+api.add_router("", crisis.router)

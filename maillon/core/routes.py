@@ -41,6 +41,16 @@ PUBLIC_ROUTES = {
     "oidc_authentication_callback",
     # Static assets served by Django in development.
     "static",
+    # >>> snp-slots: Same-day care slots (issue 6)
+    # <<< snp-slots
+    # >>> snp-requests: Same-day care requests (issue 6)
+    # <<< snp-requests
+    # >>> fhir: FHIR for the SAS (issue 6)
+    # <<< fhir
+    # >>> crisis: Crisis plan and alerts (issue 7)
+    # <<< crisis
+    # >>> mt: Médecin traitant desk, more (issue 5)
+    # <<< mt
 }
 
 PROTECTED_ROUTES = {
@@ -113,6 +123,16 @@ PROTECTED_ROUTES = {
     "mt_proposal",
     "mt_run",
     "mt_offer",
+    # >>> snp-slots: Same-day care slots (issue 6)
+    # <<< snp-slots
+    # >>> snp-requests: Same-day care requests (issue 6)
+    # <<< snp-requests
+    # >>> fhir: FHIR for the SAS (issue 6)
+    # <<< fhir
+    # >>> crisis: Crisis plan and alerts (issue 7)
+    # <<< crisis
+    # >>> mt: Médecin traitant desk, more (issue 5)
+    # <<< mt
 }
 
 

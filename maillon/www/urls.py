@@ -11,4 +11,9 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.contracts_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.mt_views.urls")),
     path("medecin-traitant/", include("maillon.www.mt_views.public_urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.snp_views.slot_urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.snp_views.request_urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.crisis_views.urls")),
+    path("crise/", include("maillon.www.crisis_views.public_urls")),
+    path("fhir/", include("maillon.fhir.urls")),
 ]

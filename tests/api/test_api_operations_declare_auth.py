@@ -13,6 +13,16 @@ PUBLIC_OPERATIONS = {
     ("GET", "/cpts/{cpts_id}"),
     ("POST", "/territories/simulate"),
     ("POST", "/aci/simulate"),
+    # >>> snp-slots: Same-day care slots (issue 6)
+    # <<< snp-slots
+    # >>> snp-requests: Same-day care requests (issue 6)
+    # <<< snp-requests
+    # >>> fhir: FHIR for the SAS (issue 6)
+    # <<< fhir
+    # >>> crisis: Crisis plan and alerts (issue 7)
+    # <<< crisis
+    # >>> mt: Médecin traitant desk, more (issue 5)
+    # <<< mt
 }
 PRIVATE_OPERATIONS = {
     ("GET", "/me"),
@@ -52,6 +62,16 @@ PRIVATE_OPERATIONS = {
     ("GET", "/cpts/{cpts_id}/mt/proposals"),
     ("POST", "/cpts/{cpts_id}/mt/proposals/run"),
     ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/transition"),
+    # >>> snp-slots: Same-day care slots (issue 6)
+    # <<< snp-slots
+    # >>> snp-requests: Same-day care requests (issue 6)
+    # <<< snp-requests
+    # >>> fhir: FHIR for the SAS (issue 6)
+    # <<< fhir
+    # >>> crisis: Crisis plan and alerts (issue 7)
+    # <<< crisis
+    # >>> mt: Médecin traitant desk, more (issue 5)
+    # <<< mt
 }
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CrisisConfig(AppConfig):
+    name = "maillon.crisis"
+    label = "crisis"
+    verbose_name = "Crises sanitaires graves"

@@ -1,0 +1,378 @@
+"""Same-day care (soins non programmés, SNP) of a CPTS — mission 1b.
+
+Members publish slots in an `Agenda` (one per professional, practice place and CPTS: the
+SAS's Schedule); each agenda says whether its slots are shared with the SAS by default, and
+each slot may say otherwise (the member's explicit choice, never a blanket upload). The SAS
+regulator or a member creates a `CareRequest` for a patient; the search proposes free slots
+nearest first inside the département's SAS radius, widening by its step; booking a slot is
+one conditional update (`Slot.book`), so two operators never get the same slot. When no slot
+fits, the request goes to the duty list (`DutyCall`): the first volunteer to accept takes
+it, and it is escalated to the coordinator after a delay. A `Booking` carries the outcome.
+
+Patient data is health data: only the requester, the coordinator and the booked member see
+a request; every read and write is journaled; nothing personal in URLs or logs.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.members.models import PracticePlace, Professional
+from maillon.members.professions import Profession, Specialty
+from maillon.territories.models import Commune
+
+
+class Audience(models.TextChoices):
+    """For whom a slot is open: the SAS slot types (TRE_R314, in `Slot.meta.security`)."""
+
+    PUBLIC = "PUBLIC", "Tout public"
+    SNP = "SNP", "Régulation SAS seulement"
+    PRO = "PRO", "Professionnels de santé"
+    CPTS = "CPTS", "Membres de la CPTS seulement"
+
+
+# --- Agendas and slots -----------------------------------------------------------------------
+
+
+class Agenda(JournaledModel):
+    """A member's SNP agenda at one practice place, for one CPTS (the SAS's Schedule)."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_agendas")
+    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="snp_agendas")
+    practice_place = models.ForeignKey(PracticePlace, on_delete=models.CASCADE, related_name="snp_agendas")
+    shares_with_sas = models.BooleanField(
+        "créneaux partagés avec le SAS par défaut",
+        default=False,
+        help_text="Votre choix : chaque créneau peut aussi le dire autrement.",
+    )
+    # A secret for the member's .ics feed of bookings (a calendar app cannot log in).
+    feed_token = models.CharField(max_length=43, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "agenda SNP"
+        verbose_name_plural = "agendas SNP"
+        ordering = ["cpts", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cpts", "professional", "practice_place"], name="one_snp_agenda_per_place")
+        ]
+
+    def __str__(self):
+        return f"Agenda SNP n° {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self.feed_token:
+            self.feed_token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+
+class SlotSeries(JournaledModel):
+    """A weekly recurrence of slots, with exception dates; its slots are materialised."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="series")
+    weekdays = models.JSONField("jours", help_text="0 = lundi … 6 = dimanche.")
+    start_time = models.TimeField("heure de début")
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
+    count_per_day = models.PositiveSmallIntegerField("créneaux à la suite", default=1)
+    first_date = models.DateField("du")
+    last_date = models.DateField("au")
+    exceptions = models.JSONField("sauf les", default=list, blank=True, help_text="Dates ISO sans créneau.")
+    audience = models.CharField("pour qui", max_length=6, choices=Audience.choices, default=Audience.PUBLIC)
+    shared_with_sas = models.BooleanField("partagés avec le SAS")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "récurrence de créneaux"
+        verbose_name_plural = "récurrences de créneaux"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gte=5), name="series_duration_at_least_5_min"),
+            models.CheckConstraint(condition=Q(last_date__gte=models.F("first_date")), name="series_dates_in_order"),
+        ]
+
+    def __str__(self):
+        return f"Récurrence n° {self.pk}"
+
+
+class SlotStatus(models.TextChoices):
+    FREE = "free", "Libre"
+    BOOKED = "booked", "Réservé"
+    CANCELLED = "cancelled", "Annulé"
+
+
+class SlotQuerySet(CptsOwnedQuerySet):
+    def free(self):
+        return self.filter(status=SlotStatus.FREE)
+
+    def shared_with_sas(self):
+        return self.filter(shared_with_sas=True)
+
+
+class Slot(JournaledModel):
+    """One SNP slot. The place, profession and point are copied from the agenda so the
+    search reads one indexed table."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="slots")
+    series = models.ForeignKey(SlotSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_slots")
+    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="snp_slots")
+    profession = models.CharField("profession", max_length=10, choices=Profession.choices)
+    specialty = models.CharField("spécialité", max_length=20, choices=Specialty.choices, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    audience = models.CharField("pour qui", max_length=6, choices=Audience.choices, default=Audience.PUBLIC)
+    shared_with_sas = models.BooleanField("partagé avec le SAS", default=False)
+    status = models.CharField("état", max_length=10, choices=SlotStatus.choices, default=SlotStatus.FREE)
+    # The UID of the event an .ics import made it from (a re-import updates, never doubles).
+    ics_uid = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "créneau SNP"
+        verbose_name_plural = "créneaux SNP"
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="slot_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["agenda", "ics_uid", "start"], condition=~Q(ics_uid=""), name="one_slot_per_ics_event"
+            ),
+        ]
+        indexes = [
+            # The search: free slots of a profession in a time window.
+            models.Index(fields=["profession", "status", "start"], name="snp_slot_search"),
+            # The SAS's FHIR search: shared free slots of given practitioners in a window.
+            models.Index(fields=["professional", "start"], name="snp_slot_by_professional"),
+        ]
+
+    def __str__(self):
+        return f"Créneau n° {self.pk}"
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "Fin : elle doit suivre le début du créneau."})
+
+    def book(self) -> bool:
+        """Take the slot if it is still free: one conditional UPDATE, so of two operators
+        booking at the same moment exactly one wins, on PostgreSQL and on SQLite alike."""
+        taken = (
+            type(self)
+            .objects.filter(pk=self.pk, status=SlotStatus.FREE)
+            .update(status=SlotStatus.BOOKED, updated_at=timezone.now())
+        )
+        if taken:
+            self.status = SlotStatus.BOOKED
+        return bool(taken)
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+class Urgency(models.TextChoices):
+    WITHIN_24H = "24h", "Dans les 24 heures"
+    WITHIN_48H = "48h", "Dans les 48 heures"
+
+    @property
+    def delay(self) -> datetime.timedelta:
+        return datetime.timedelta(hours=24 if self == Urgency.WITHIN_24H else 48)
+
+
+class RequesterKind(models.TextChoices):
+    SAS = "sas", "Régulation SAS"
+    MEMBER = "member", "Membre de la CPTS"
+    COORDINATOR = "coordinator", "Coordination"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "À placer"
+    ON_DUTY_LIST = "on_duty_list", "Envoyée aux volontaires de garde"
+    ESCALATED = "escalated", "Remontée à la coordination"
+    BOOKED = "booked", "Rendez-vous pris"
+    CLOSED = "closed", "Close"
+    CANCELLED = "cancelled", "Annulée"
+
+
+OPEN_REQUEST_STATUSES = (RequestStatus.OPEN, RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED)
+
+
+class CareRequestQuerySet(CptsOwnedQuerySet):
+    def waiting(self):
+        return self.filter(status__in=OPEN_REQUEST_STATUSES)
+
+
+class CareRequest(JournaledModel):
+    """A request for a same-day appointment for a patient (demande de SNP)."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_requests")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="snp_requests")
+    requester_kind = models.CharField("demandeur", max_length=12, choices=RequesterKind.choices)
+    # The patient: the minimum to be received.
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    phone = models.CharField("téléphone", max_length=20)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune")
+    reason = models.TextField("motif")
+    urgency = models.CharField("urgence", max_length=3, choices=Urgency.choices, default=Urgency.WITHIN_24H)
+    profession = models.CharField("profession demandée", max_length=10, choices=Profession.choices)
+    specialty = models.CharField("spécialité", max_length=20, choices=Specialty.choices, blank=True)
+    status = models.CharField("état", max_length=14, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    created_at = models.DateTimeField("reçue le", default=timezone.now)
+    deadline = models.DateTimeField("à placer avant")
+    sent_to_duty_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField("répondue le", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CareRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande de soins non programmés"
+        verbose_name_plural = "demandes de soins non programmés"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cpts", "status", "created_at"], name="snp_request_queue")]
+
+    def __str__(self):
+        return f"Demande n° {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self.deadline and self.created_at:
+            self.deadline = self.created_at + Urgency(self.urgency).delay
+        super().save(*args, **kwargs)
+
+
+class RequestEvent(models.Model):
+    """The transition log of a request (append only)."""
+
+    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=14, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(max_length=14, choices=RequestStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "étape d'une demande de SNP"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class DutyAnswer(models.TextChoices):
+    PENDING = "pending", "Sans réponse"
+    ACCEPTED = "accepted", "Accepte"
+    DECLINED = "declined", "Décline"
+    TOO_LATE = "too_late", "Déjà prise par un autre"
+
+
+class DutyCall(JournaledModel):
+    """A volunteer of the duty list asked to take a request no slot fitted."""
+
+    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="duty_calls")
+    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="snp_duty_calls")
+    notified_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=10, choices=DutyAnswer.choices, default=DutyAnswer.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "appel aux volontaires"
+        ordering = ["notified_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["request", "professional"], name="one_duty_call_per_member")]
+
+    def __str__(self):
+        return f"Appel n° {self.pk}"
+
+
+# --- Bookings and outcomes --------------------------------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", "À renseigner"
+    HONOURED = "honoured", "Honoré"
+    NO_SHOW = "no_show", "Non honoré (patient absent)"
+    REDIRECTED_ED = "redirected_ed", "Réorienté vers les urgences"
+    REDIRECTED_SPECIALIST = "redirected_specialist", "Réorienté vers un spécialiste"
+
+
+class BookingQuerySet(CptsOwnedQuerySet):
+    def live(self):
+        return self.filter(cancelled_at__isnull=True)
+
+
+class Booking(JournaledModel):
+    """An appointment: a booked slot, or a time given by the volunteer who took the request
+    from the duty list (no slot then)."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_bookings")
+    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="bookings")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
+    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="snp_bookings")
+    practice_place = models.ForeignKey(PracticePlace, on_delete=models.PROTECT, related_name="+")
+    appointment_at = models.DateTimeField("rendez-vous le")
+    booked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField(default=timezone.now)
+    # Sent by the SAS regulation: counts toward the doctor's weekly SAS supplement.
+    via_sas = models.BooleanField(default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField("issue", max_length=24, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rendez-vous SNP"
+        verbose_name_plural = "rendez-vous SNP"
+        ordering = ["appointment_at", "pk"]
+        constraints = [
+            # The last line against a double booking, whatever path the write takes.
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=Q(cancelled_at__isnull=True, slot__isnull=False),
+                name="one_live_booking_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(cancelled_at__isnull=True), name="one_live_booking_per_request"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rendez-vous n° {self.pk}"
+
+
+# --- The SAS as a client of the FHIR slot search -------------------------------------------
+
+
+class SasClient(JournaledModel):
+    """A SAS platform account that reads the shared slots through `GET /fhir/Slot`; it
+    authenticates with an API token (`core.ApiToken`) of its `user`."""
+
+    name = models.CharField("nom", max_length=100)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sas_client")
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "client SAS"
+        verbose_name_plural = "clients SAS"
+
+    def __str__(self):
+        return self.name
+
+
+def duty_escalation_delay() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.MAILLON_SNP_DUTY_ESCALATION_MINUTES)
