@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "maillon.mt",
     "maillon.snp",
     "maillon.crisis",
+    "maillon.crisis_response",
     "maillon.www",
     "maillon.api",
     "maillon.demo",

@@ -34,6 +34,8 @@ PUBLIC_CPTS_ROUTES = {
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
+    # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
 }
@@ -180,6 +182,8 @@ ROUTE_OBJECTS = {
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
+    # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
 }
@@ -223,6 +227,8 @@ SAMPLE_BODIES = {
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
+    # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
 }

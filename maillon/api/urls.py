@@ -12,6 +12,7 @@ from . import (
     contracts,
     cpts,
     crisis,
+    crisis_response,
     errors,
     me,
     meetings,
@@ -49,3 +50,4 @@ api.add_router("", mt.router)
 api.add_router("", snp_slots.router)
 api.add_router("", snp_requests.router)
 api.add_router("", crisis.router)
+api.add_router("", crisis_response.router)

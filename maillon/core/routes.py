@@ -49,6 +49,8 @@ PUBLIC_ROUTES = {
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
+    # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
 }
@@ -131,6 +133,8 @@ PROTECTED_ROUTES = {
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
+    # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
 }

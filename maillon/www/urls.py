@@ -14,6 +14,7 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.snp_views.slot_urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.snp_views.request_urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.crisis_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.crisis_views.response_urls")),
     path("crise/", include("maillon.www.crisis_views.public_urls")),
     path("fhir/", include("maillon.fhir.urls")),
 ]

@@ -21,6 +21,8 @@ PUBLIC_OPERATIONS = {
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
+    # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
 }
@@ -70,6 +72,8 @@ PRIVATE_OPERATIONS = {
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
+    # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
 }

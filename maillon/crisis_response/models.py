@@ -1,0 +1,1 @@
+"""Crises, the alert chain, acknowledgements, exercises and RETEX — mission 4."""
