@@ -1,6 +1,7 @@
 """Benchmark of the médecin traitant proposal engine (issue 5, « Performance »).
 
     .venv/bin/python bench/matching.py [--seed 5] [--patients 100000] [--doctors 2000] [--sample 8]
+                                       [--workers N] [--queued-only]
 
 Pure Python, no database. Every instance is generated from a fixed seed. Printed, measured in
 the same run:
@@ -17,6 +18,11 @@ the same run:
     unequal sizes. A sample of départements (smallest, largest and quantiles between) is
     generated and solved, one by one and then by 2 worker processes (as background tasks
     would); the national total is projected from the time per patient of the sample.
+(d) With `--workers N`: the same sample of départements as background tasks (django_tasks, one
+    task per département) on a scratch SQLite database in a temporary directory, run by 1 then
+    N `manage.py db_worker --batch` processes that share the queue (the database backend hands
+    each task to one worker): time per département as reported by the workers, wall time with
+    1 and N workers, and the speed-up. `--queued-only` skips (a)–(c).
 
 Absolute times depend on the machine; tests never assert times.
 """
@@ -24,11 +30,14 @@ Absolute times depend on the machine; tests never assert times.
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import os
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -39,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from maillon.mt.matching import Doctor, EligibilityIndex, Patient, solve
 from maillon.mt.matching_check import HighsChecker, greedy
 
+ROOT = Path(__file__).resolve().parent.parent
 NATIONAL_PATIENTS = 6_700_000
 NATIONAL_DOCTORS = 55_000
 DEPARTEMENTS = 100
@@ -250,18 +260,33 @@ def solve_departement(args: tuple[int, str, int, int]) -> tuple[str, int, int, f
     return code, n_patients, n_doctors, seconds, len(solution.assignments)
 
 
+def solve_departement_job(seed: int, code: str, n_patients: int, n_doctors: int) -> list:
+    """The same job as a django_tasks task (see `queued`): JSON in, JSON out."""
+    return list(solve_departement((seed, code, n_patients, n_doctors)))
+
+
+if os.environ.get("DJANGO_SETTINGS_MODULE"):  # imported by a db_worker, or by `queued` below
+    from django_tasks import task
+
+    solve_departement_job = task()(solve_departement_job)
+
+
+def sampled_departements(seed: int, sample: int) -> list[tuple[int, str, int, int]]:
+    """The sample of (c): smallest, largest and quantiles between, as task arguments."""
+    ordered = sorted(departement_sizes(seed), key=lambda size: size[1])
+    picks = sorted({round(i * (len(ordered) - 1) / (sample - 1)) for i in range(sample)})
+    return [(seed * 1000 + n, code, p, d) for n, (code, p, d) in enumerate(ordered[i] for i in picks)]
+
+
 def national(seed: int, sample: int) -> None:
     sizes = departement_sizes(seed)
     print(
         f"\n(c) National — {sum(p for _c, p, _d in sizes):,} patients, {sum(d for _c, _p, d in sizes):,} doctors,"
         f" {len(sizes)} départements ({min(p for _c, p, _d in sizes):,} to {max(p for _c, p, _d in sizes):,} patients)"
     )
-    ordered = sorted(sizes, key=lambda size: size[1])
-    picks = sorted({round(i * (len(ordered) - 1) / (sample - 1)) for i in range(sample)})
-    chosen = [ordered[i] for i in picks]
-    print(f"    a SAMPLE of {len(chosen)} départements is generated and solved (smallest, largest, quantiles);")
+    tasks = sampled_departements(seed, sample)
+    print(f"    a SAMPLE of {len(tasks)} départements is generated and solved (smallest, largest, quantiles);")
     print("    the rest is PROJECTED from the sample's time per patient (all 6.7 M are not run here).")
-    tasks = [(seed * 1000 + n, code, p, d) for n, (code, p, d) in enumerate(chosen)]
     serial_started = time.perf_counter()
     results = [solve_departement(task) for task in tasks]
     serial_wall = time.perf_counter() - serial_started
@@ -296,6 +321,72 @@ def national(seed: int, sample: int) -> None:
     )
 
 
+# --- (d) Through the task queue, with N db_worker processes -------------------------------------
+
+
+def scratch_environment(directory: str) -> dict:
+    """Settings of the scratch run: its own SQLite database, the database task backend."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "maillon.settings",
+        "DATABASE_URL": f"sqlite:///{Path(directory) / 'tasks.sqlite3'}",
+        "MAILLON_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+
+
+def run_workers(job, arguments, workers: int, env: dict) -> tuple[float, list]:
+    """Enqueue one task per département, start `workers` db_worker processes that exit once
+    the queue is empty, and wait: (wall seconds from the workers' start, the tasks' results)."""
+    from django_tasks import TaskResultStatus
+
+    results = [job.enqueue(*args) for args in arguments]
+    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"]
+    command += ["--interval", "0.2"]
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+        for _ in range(workers)
+    ]
+    errors = [process.communicate()[1] for process in processes]
+    wall = time.perf_counter() - started
+    for result in results:
+        result.refresh()
+        if result.status != TaskResultStatus.SUCCESSFUL:
+            raise SystemExit(f"task {result.id} {result.status}: {b''.join(errors).decode()[-2000:]}")
+    return wall, [result.return_value for result in results]
+
+
+def queued(seed: int, sample: int, workers: int) -> None:
+    print(f"\n(d) Task queue — the sample of (c) as background tasks, 1 then {workers} db_worker processes")
+    with tempfile.TemporaryDirectory(prefix="maillon-bench-") as directory:
+        env = scratch_environment(directory)
+        os.environ.update(
+            {name: env[name] for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MAILLON_TASK_BACKEND")}
+        )
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", "django_tasks_database", verbosity=0)
+        # Imported by its module path (not as __main__) so that the workers find the task.
+        job = importlib.import_module("bench.matching").solve_departement_job
+        arguments = sampled_departements(seed, sample)
+        print(f"    scratch database in {directory}; {len(arguments)} tasks, one per département")
+        walls = {}
+        for count in sorted({1, workers}):
+            walls[count], rows = run_workers(job, arguments, count, env)
+            if count == 1:
+                print(f"    {'dép.':<5} {'patients':>9} {'doctors':>8} {'solve (s)':>10} {'placed':>8}")
+                for code, p, d, seconds, placed in rows:
+                    print(f"    {code:<5} {p:>9,} {d:>8,} {seconds:>10.2f} {placed:>8,}")
+            print(f"    {count} worker(s): {walls[count]:.1f} s of wall time (generation, solving, worker start-up)")
+        if workers > 1:
+            print(
+                f"    speed-up with {workers} workers: {walls[1] / walls[workers]:.2f}× on {os.cpu_count()} cores"
+                " (bounded by the cores and by the largest département, which one worker solves alone)"
+            )
+
+
 def main() -> None:
     loads = ", ".join(f"{load:.1f}" for load in os.getloadavg())
     print(f"Load average before the run: {loads} on {os.cpu_count()} cores")
@@ -305,10 +396,15 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--doctors", type=int, default=2_000)
     parser.add_argument("--sample", type=int, default=8, help="départements solved for the national projection")
+    parser.add_argument("--workers", type=int, default=0, help="also run the sample through the task queue (d)")
+    parser.add_argument("--queued-only", action="store_true", help="only (d)")
     args = parser.parse_args()
-    optimality(args.seed, args.instances)
-    scale(args.seed, args.patients, args.doctors)
-    national(args.seed, max(2, args.sample))
+    if not args.queued_only:
+        optimality(args.seed, args.instances)
+        scale(args.seed, args.patients, args.doctors)
+        national(args.seed, max(2, args.sample))
+    if args.workers or args.queued_only:
+        queued(args.seed, max(2, args.sample), max(1, args.workers))
 
 
 if __name__ == "__main__":

@@ -12,18 +12,18 @@ entry per patient of a list (its id and the field names, never values), one per 
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from maillon.core import journal
 from maillon.core.access import role_in
 from maillon.core.models import CptsRoleKind
-from maillon.mt import services
+from maillon.mt import export, services
 from maillon.mt.models import (
     TRANSITIONS,
     Channel,
@@ -40,6 +40,7 @@ from maillon.mt.models import (
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .errors import validation_error_response
 from .presenters import code_label
 from .schemas import CodeLabelOut, CommuneRefOut, MessageOut, Text200, ValidationErrorOut
 
@@ -196,6 +197,7 @@ class EventOut(Schema):
     at: datetime.datetime
     proposal_id: int | None
     note: str
+    for_doctor: bool = Field(description="Réponse du médecin saisie pour lui par la coordination.")
 
 
 class PatientOut(Schema):
@@ -252,6 +254,13 @@ Step = Literal["accepted", "refused_by_doctor", "informed", "declared", "refused
 class TransitionIn(Schema):
     status: Step = Field(description="Le nouvel état de la proposition.")
     note: Text200 = ""
+
+
+class DoctorAnswerIn(Schema):
+    status: Literal["accepted", "refused_by_doctor"] = Field(description="La réponse du médecin.")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="Obligatoire : comment la réponse a été reçue (« Réponse reçue par téléphone le … »)."
+    )
 
 
 # --- Presenters -----------------------------------------------------------------------
@@ -368,6 +377,7 @@ def get_patient(request, cpts_id: int, patient_id: int):
                 "at": event.at,
                 "proposal_id": event.proposal_id,
                 "note": event.note,
+                "for_doctor": event.for_doctor,
             }
             for event in patient.events.all()
         ],
@@ -520,3 +530,55 @@ def transition_proposal(request, cpts_id: int, proposal_id: int, payload: Transi
     if shows_patient:
         journal.record(journal.Action.READ, proposal.patient, fields=PROPOSAL_FIELDS, cpts_id=cpts.pk)
     return proposal_dict(proposal, shows_patient=shows_patient)
+
+
+@router.post(
+    "/cpts/{cpts_id}/mt/proposals/{proposal_id}/doctor-answer",
+    response={200: ProposalOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Saisir la réponse du médecin pour lui",
+)
+def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAnswerIn):
+    """La coordination enregistre l'acceptation (`accepted`) ou le refus (`refused_by_doctor`) que le
+    médecin a donné par téléphone ou autrement, avec une note obligatoire ; l'historique garde qui l'a
+    saisi, pour le médecin. Une étape impossible depuis l'état de la proposition répond 409.
+    """
+    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    proposal = visible_proposal(request, cpts, proposal_id, True)
+    to = ProposalStatus(payload.status)
+    if to not in TRANSITIONS.get(ProposalStatus(proposal.status), set()):
+        raise HttpError(
+            409, f"Cette proposition est « {proposal.get_status_display()} » : l'action n'est pas possible."
+        )
+    try:
+        proposal = services.answer_for_doctor(proposal, to, by=request.auth, note=payload.note)
+    except DjangoValidationError as error:
+        if "note" in getattr(error, "error_dict", {}):
+            return validation_error_response(["body", "payload", "note"], error.messages)
+        raise HttpError(409, " ".join(error.messages)) from error
+    proposal = visible_proposal(request, cpts, proposal.pk, True)
+    journal.record(journal.Action.READ, proposal.patient, fields=PROPOSAL_FIELDS, cpts_id=cpts.pk)
+    return proposal_dict(proposal)
+
+
+# --- Export on request ------------------------------------------------------------------
+
+
+@router.get(
+    "/cpts/{cpts_id}/mt/patients/{patient_id}/export",
+    response={200: dict[str, Any], **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Export des données détenues sur un patient",
+)
+def export_patient(request, cpts_id: int, patient_id: int):
+    """Tout ce que le guichet détient sur la personne (droit d'accès) : identité et contact,
+    critères et priorité, état, étapes, propositions (médecin, dates, états, raisons) et journal
+    des consultations et modifications (qui, quand, quels champs ; jamais les valeurs).
+    Coordination seulement ; l'export est journalisé. Le même contenu que le fichier JSON de la page
+    du patient.
+    """
+    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    patient = visible_patient(request, cpts, patient_id, True)
+    data = export.person_data(patient, audience=export.COORDINATION)
+    export.record_export(patient, fmt="json (API)", audience=export.COORDINATION, actor=request.auth)
+    return data

@@ -1,9 +1,10 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, LifecycleStep, User
+from .models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, LifecycleStep, ScheduledRun, User
 
 DEFAULT_PASSWORD = "mot-de-passe-de-test-1234"
 
@@ -85,3 +86,13 @@ class JournalEntryFactory(factory.django.DjangoModelFactory):
     action = "read"
     object_type = "core.Cpts"
     object_id = "1"
+
+
+class ScheduledRunFactory(factory.django.DjangoModelFactory):
+    """A periodic task's claim of one day (core.scheduler)."""
+
+    class Meta:
+        model = ScheduledRun
+
+    name = "mt_daily"
+    day = factory.LazyFunction(timezone.localdate)

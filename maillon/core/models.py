@@ -375,3 +375,21 @@ class ApiToken(JournaledModel):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class ScheduledRun(models.Model):
+    """A periodic task enqueued for a day (`maillon.core.scheduler`): the unique row is the
+    claim, so restarts and several schedulers never enqueue it twice the same day."""
+
+    name = models.CharField("tâche", max_length=100)
+    day = models.DateField("jour")
+    enqueued_at = models.DateTimeField("mise en file le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "tâche planifiée lancée"
+        verbose_name_plural = "tâches planifiées lancées"
+        ordering = ["-day", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="one_scheduled_run_per_task_and_day")]
+
+    def __str__(self):
+        return f"{self.name} du {self.day:%d/%m/%Y}"

@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.conf import settings
+
+# Hour (Europe/Paris) from which the scheduler enqueues `mt_daily` each day.
+DEFAULT_DAILY_HOUR = 6
 
 
 class MtConfig(AppConfig):
@@ -7,6 +11,14 @@ class MtConfig(AppConfig):
     verbose_name = "Guichet médecin traitant"
 
     def ready(self):
-        from . import indicators
+        from maillon.core.scheduler import register_periodic
+
+        from . import indicators, tasks
 
         indicators.register()
+        register_periodic(
+            "mt_daily",
+            task=tasks.mt_daily,
+            hour=getattr(settings, "MAILLON_MT_DAILY_HOUR", DEFAULT_DAILY_HOUR),
+            kwargs={"run_engine": True},
+        )

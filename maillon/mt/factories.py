@@ -10,6 +10,7 @@ from maillon.territories.factories import CommuneFactory
 from .models import (
     Channel,
     DoctorOffer,
+    EngineSchedule,
     MatchingRun,
     Patient,
     PatientEvent,
@@ -78,3 +79,14 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     offer = factory.SubFactory(DoctorOfferFactory, cpts=factory.SelfAttribute("..patient.cpts"))
     expires_at = factory.LazyFunction(Proposal.default_expiry)
+
+
+class EngineScheduleFactory(factory.django.DjangoModelFactory):
+    """Automatic runs every weekday."""
+
+    class Meta:
+        model = EngineSchedule
+
+    cpts = factory.SubFactory(CptsFactory)
+    automatic = True
+    weekdays = factory.LazyFunction(lambda: [0, 1, 2, 3, 4])

@@ -245,7 +245,7 @@ class Patient(JournaledModel):
         on = on or timezone.localdate()
         return max(0, (on - timezone.localtime(self.registered_at).date()).days)
 
-    def _move(self, to, *, by, proposal=None, note=""):
+    def _move(self, to, *, by, proposal=None, note="", for_doctor=False):
         """Move the status with a conditional update: only from the status this copy holds,
         and never out of a closed status. A stale copy (the patient withdrew meanwhile)
         raises instead of writing itself back over the row."""
@@ -258,7 +258,13 @@ class Patient(JournaledModel):
         if not moved:
             raise ValidationError({"status": "Cette inscription a changé entre-temps : l'action n'est pas possible."})
         PatientEvent.objects.create(
-            patient=self, proposal=proposal, from_status=self.status, to_status=to, by=by, note=note
+            patient=self,
+            proposal=proposal,
+            from_status=self.status,
+            to_status=to,
+            by=by,
+            note=note,
+            for_doctor=for_doctor,
         )
         self.status, self.closed_at = to, closed_at
         if hasattr(self, "_journal_loaded"):
@@ -289,6 +295,8 @@ class PatientEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     note = models.CharField(max_length=200, blank=True)
+    # The coordinator entered the doctor's answer (received by phone, mail…) for them: `by` is the coordinator.
+    for_doctor = models.BooleanField("saisi pour le médecin", default=False)
 
     class Meta:
         verbose_name = "étape d'une inscription"
@@ -394,6 +402,8 @@ TRANSITIONS = {
     ProposalStatus.ACCEPTED: {ProposalStatus.INFORMED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN},
     ProposalStatus.INFORMED: {ProposalStatus.DECLARED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN},
 }
+# The doctor's own answers (the coordinator may enter them on the doctor's behalf).
+DOCTOR_ANSWERS = [ProposalStatus.ACCEPTED, ProposalStatus.REFUSED_BY_DOCTOR]
 # What the patient's own status becomes when a proposal moves.
 PATIENT_STATUS_AFTER = {
     ProposalStatus.ACCEPTED: PatientStatus.ACCEPTED,
@@ -424,6 +434,8 @@ class MatchingRun(JournaledModel):
     doctors_considered = models.PositiveIntegerField(default=0)
     proposals_made = models.PositiveIntegerField(default=0)
     objective = models.JSONField(default=dict, blank=True)
+    # Started by the CPTS's schedule (`EngineSchedule`), not by a click: at most one a day.
+    scheduled = models.BooleanField("calcul planifié", default=False)
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -468,7 +480,7 @@ class Proposal(JournaledModel):
     def default_expiry(now=None):
         return (now or timezone.now()) + datetime.timedelta(days=settings.MAILLON_MT_PROPOSAL_EXPIRY_DAYS)
 
-    def _close(self, to, *, by, note=""):
+    def _close(self, to, *, by, note="", for_doctor=False):
         if to not in TRANSITIONS.get(self.status, set()):
             raise ValidationError(
                 {"status": f"Cette proposition est « {self.get_status_display()} » : l'action n'est pas possible."}
@@ -476,16 +488,65 @@ class Proposal(JournaledModel):
         before = self.status
         self.status, self.decided_at = to, timezone.now()
         self.save()
-        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"{before} → {to}")
+        suffix = " (pour le médecin)" if for_doctor else ""
+        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"{before} → {to}{suffix}")
 
     @transaction.atomic
-    def move(self, to, *, by=None, note=""):
+    def move(self, to, *, by=None, note="", for_doctor=False):
         """One step of the workflow, with the patient's status and the log, under row locks
-        taken in the one order used everywhere: the patient first, then the proposal."""
+        taken in the one order used everywhere: the patient first, then the proposal.
+
+        `for_doctor`: the coordinator `by` enters the doctor's own answer (accept or refuse)."""
+        if for_doctor and to not in DOCTOR_ANSWERS:
+            raise ValidationError({"status": "Seules l'acceptation ou le refus du médecin se saisissent pour lui."})
         patient_id = Proposal.objects.filter(pk=self.pk).values_list("patient_id", flat=True).get()
         patient = Patient.objects.select_for_update().get(pk=patient_id)
         proposal = Proposal.objects.select_for_update().get(pk=self.pk)
-        proposal._close(to, by=by, note=note)
-        patient._move(PATIENT_STATUS_AFTER[to], by=by, proposal=proposal, note=note)
+        proposal._close(to, by=by, note=note, for_doctor=for_doctor)
+        patient._move(PATIENT_STATUS_AFTER[to], by=by, proposal=proposal, note=note, for_doctor=for_doctor)
         self.refresh_from_db()
         return proposal
+
+
+# --- Schedule of the engine -------------------------------------------------------------------
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "lundi"
+    TUESDAY = 1, "mardi"
+    WEDNESDAY = 2, "mercredi"
+    THURSDAY = 3, "jeudi"
+    FRIDAY = 4, "vendredi"
+    SATURDAY = 5, "samedi"
+    SUNDAY = 6, "dimanche"
+
+
+class EngineSchedule(JournaledModel):
+    """Whether the engine runs by itself in this CPTS, and on which weekdays (`mt_daily`).
+
+    No row: no automatic run (the coordinator clicks « Calculer des propositions »)."""
+
+    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="mt_engine_schedule")
+    automatic = models.BooleanField("calculer automatiquement", default=False)
+    weekdays = models.JSONField("jours", default=list, blank=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "planification des propositions"
+        verbose_name_plural = "planifications des propositions"
+
+    def __str__(self):
+        return f"Planification n° {self.pk}"
+
+    def clean(self):
+        if any(day not in Weekday.values for day in self.weekdays or []):
+            raise ValidationError({"weekdays": "Jours : choisissez dans la liste."})
+        if self.automatic and not self.weekdays:
+            raise ValidationError({"weekdays": "Jours : choisissez au moins un jour pour le calcul automatique."})
+
+    def runs_on(self, day: datetime.date) -> bool:
+        return self.automatic and day.weekday() in (self.weekdays or [])
+
+    def days_label(self) -> str:
+        return ", ".join(Weekday(day).label for day in sorted(self.weekdays or []))

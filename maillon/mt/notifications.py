@@ -153,3 +153,23 @@ def send_transition(proposal_id: int, status: str) -> bool:
             or sent
         )
     return sent
+
+
+@task()
+def send_answer_entered_for_doctor(proposal_id: int, status: str) -> bool:
+    """The doctor's answer was entered by the coordination: the doctor gets a confirmation
+    (and can object if it is not what they said)."""
+    proposal = Proposal.objects.select_related("offer__doctor", "patient__cpts").filter(pk=proposal_id).first()
+    if proposal is None or not proposal.offer.doctor.email:
+        return False
+    cpts = proposal.patient.cpts
+    answer = "votre acceptation" if status == ProposalStatus.ACCEPTED else "votre refus"
+    url = _absolute(reverse("mt_proposal", args=[cpts.slug, proposal.pk]))
+    return _mail(
+        f"{cpts.name} — votre réponse à une proposition est enregistrée",
+        f"Bonjour,\n\nLa coordination a enregistré pour vous {answer} du patient proposé "
+        f"(proposition n° {proposal.pk}). Si ce n'est pas votre réponse, prévenez-la :\n{url}\n\n{cpts.name}\n",
+        proposal.offer.doctor.email,
+        what="answer entered for doctor",
+        object_id=proposal.pk,
+    )

@@ -23,6 +23,7 @@ from .models import (
     REFUSED_STATUSES,
     Channel,
     DoctorOffer,
+    EngineSchedule,
     MatchingRun,
     OfferStatus,
     Patient,
@@ -176,7 +177,7 @@ def offers_to_consider(cpts):
 
 
 @transaction.atomic
-def propose(cpts, *, by=None, now=None) -> MatchingRun:
+def propose(cpts, *, by=None, now=None, scheduled=False) -> MatchingRun:
     """Run the engine over the waiting queue and record its proposals.
 
     The CPTS row is locked: two runs at once (a click and the schedule) wait for each
@@ -236,6 +237,7 @@ def propose(cpts, *, by=None, now=None) -> MatchingRun:
         doctors_considered=len(engine_doctors),
         proposals_made=0,
         objective={**_objective_json(solution), "skipped_offers": skipped_offers},
+        scheduled=scheduled,
     )
     by_id = {patient.pk: patient for patient in waiting}
     made = 0
@@ -282,6 +284,24 @@ def transition(proposal: Proposal, to: str, *, by=None, note="") -> Proposal:
     """One step of a proposal's workflow; the patient and the doctor hear of it by e-mail."""
     proposal = proposal.move(to, by=by, note=note)
     notifications.on_commit(notifications.send_transition, proposal.pk, to)
+    return proposal
+
+
+FOR_DOCTOR_NOTE_NEEDED = (
+    "Note : indiquez comment la réponse du médecin a été reçue (par exemple « Réponse reçue par téléphone le … »)."
+)
+
+
+def answer_for_doctor(proposal: Proposal, to: str, *, by, note: str) -> Proposal:
+    """The coordinator `by` enters the doctor's acceptance or refusal, received by phone or
+    otherwise: a note saying how is required, and the log keeps who entered it, for the doctor.
+    The doctor gets the usual e-mail, which confirms what was entered in their name."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": FOR_DOCTOR_NOTE_NEEDED})
+    proposal = proposal.move(to, by=by, note=note[:200], for_doctor=True)
+    notifications.on_commit(notifications.send_transition, proposal.pk, to)
+    notifications.on_commit(notifications.send_answer_entered_for_doctor, proposal.pk, to)
     return proposal
 
 
@@ -348,23 +368,47 @@ def save_offer(offer: DoctorOffer, *, communes=(), by=None) -> DoctorOffer:
 # --- Daily run ------------------------------------------------------------------------------
 
 
-def cpts_with_open_offers():
-    """The CPTS (not dissolved) where at least one offer is open."""
-    ids = DoctorOffer.objects.filter(status=OfferStatus.OPEN).values("cpts_id")
-    return [cpts for cpts in Cpts.objects.filter(pk__in=ids).order_by("pk") if not cpts.is_dissolved]
+def schedule_of(cpts) -> EngineSchedule:
+    """The CPTS's schedule of the engine (an unsaved, manual one if it never chose)."""
+    return EngineSchedule.objects.filter(cpts=cpts).first() or EngineSchedule(cpts=cpts)
 
 
-def daily(*, run_engine: bool = False, now=None) -> dict:
-    """Once a day: expire unanswered proposals, purge closed registrations past retention
-    and, if asked, run the engine in every CPTS with an open offer. Counts only."""
-    result = {"expired": expire_due(now), "purged": purge_closed(now), "runs": 0, "proposals": 0, "failed_runs": 0}
-    if run_engine:
-        for cpts in cpts_with_open_offers():
-            try:
-                run = propose(cpts, now=now)
-            except ValidationError:
-                result["failed_runs"] += 1
-                continue
-            result["runs"] += 1
-            result["proposals"] += run.proposals_made
-    return result
+def save_schedule(cpts, *, automatic: bool, weekdays) -> EngineSchedule:
+    schedule = schedule_of(cpts)
+    schedule.automatic, schedule.weekdays = automatic, sorted({int(day) for day in weekdays})
+    schedule.full_clean(exclude=["cpts"])
+    schedule.save()
+    return schedule
+
+
+def cpts_due_for_engine(day: datetime.date) -> list[int]:
+    """Ids of the CPTS (not dissolved, with an open offer) whose schedule says `day` and
+    where the scheduled run of that day has not happened yet."""
+    ran = MatchingRun.objects.filter(scheduled=True, started_at__date=day).values("cpts_id")
+    with_offers = DoctorOffer.objects.filter(status=OfferStatus.OPEN).values("cpts_id")
+    schedules = (
+        EngineSchedule.objects.filter(automatic=True, cpts__in=with_offers)
+        .exclude(cpts__in=ran)
+        .select_related("cpts")
+        .order_by("cpts_id")
+    )
+    return [schedule.cpts_id for schedule in schedules if schedule.runs_on(day) and not schedule.cpts.is_dissolved]
+
+
+@transaction.atomic
+def propose_on_schedule(cpts_id: int, day: datetime.date, *, now=None) -> MatchingRun | None:
+    """The scheduled run of `day` in one CPTS (one partition of the national problem: CPTS
+    territories never overlap), at most once: a second call the same day, from a retried task
+    or a second scheduler, finds the first run under the CPTS's row lock and does nothing."""
+    cpts = Cpts.objects.select_for_update().filter(pk=cpts_id).first()
+    if cpts is None or cpts.is_dissolved:
+        return None
+    if MatchingRun.objects.filter(cpts=cpts, scheduled=True, started_at__date=day).exists():
+        return None
+    return propose(cpts, now=now, scheduled=True)
+
+
+def daily(*, now=None) -> dict:
+    """Once a day: expire unanswered proposals and purge closed registrations past retention.
+    The scheduled runs of the engine are background tasks (`tasks.enqueue_scheduled_runs`)."""
+    return {"expired": expire_due(now), "purged": purge_closed(now)}

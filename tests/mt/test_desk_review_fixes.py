@@ -21,7 +21,7 @@ from maillon.core.models import CptsRole, JournalEntry
 from maillon.members.factories import MembershipFactory, PracticePlaceFactory, ProfessionalFactory
 from maillon.members.models import MembershipStatus
 from maillon.mt import notifications, services, tasks
-from maillon.mt.factories import DoctorOfferFactory, PatientFactory, ProposalFactory
+from maillon.mt.factories import DoctorOfferFactory, EngineScheduleFactory, PatientFactory, ProposalFactory
 from maillon.mt.models import Channel, DoctorOffer, Patient, PatientStatus, Proposal, ProposalStatus
 from maillon.territories.models import Commune
 
@@ -122,6 +122,7 @@ def test_a_doctor_who_reopens_an_offer_does_not_get_the_patient_they_refused(cpt
 
 def test_mt_daily_expires_purges_and_proposes(cpts, versailles, doctor, settings):
     settings.MAILLON_MT_RETENTION_DAYS = 30
+    EngineScheduleFactory(cpts=cpts, weekdays=list(range(7)))
     offer = DoctorOfferFactory(cpts=cpts, doctor=doctor, radius_km=None, places_per_month=2)
     unanswered = ProposalFactory(
         patient=PatientFactory(cpts=cpts, commune=versailles, status="proposed"),
@@ -134,7 +135,7 @@ def test_mt_daily_expires_purges_and_proposes(cpts, versailles, doctor, settings
     waiting = PatientFactory(cpts=cpts, commune=versailles)
     out = StringIO()
     call_command("mt_daily", "--propose", stdout=out)
-    assert "1 proposition(s) expirée(s), 1 inscription(s) supprimée(s), 1 calcul(s), 1 proposition(s)" in out.getvalue()
+    assert "1 proposition(s) expirée(s), 1 inscription(s) supprimée(s), 1 calcul(s) mis en file." in out.getvalue()
     unanswered.refresh_from_db()
     assert unanswered.status == ProposalStatus.EXPIRED
     assert not Patient.objects.filter(pk=old.pk).exists()
@@ -144,7 +145,8 @@ def test_mt_daily_expires_purges_and_proposes(cpts, versailles, doctor, settings
 
 def test_the_daily_task_returns_counts_only(cpts, versailles):
     result = tasks.mt_daily.enqueue()
-    assert result.return_value == {"expired": 0, "purged": 0, "runs": 0, "proposals": 0, "failed_runs": 0}
+    assert result.return_value == {"expired": 0, "purged": 0}
+    assert tasks.mt_daily.enqueue(run_engine=True).return_value == {"expired": 0, "purged": 0, "runs_enqueued": 0}
 
 
 def test_the_private_link_says_withdrawn_after_a_withdrawal_and_is_revoked_by_the_purge(

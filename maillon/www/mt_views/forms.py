@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from maillon.core.phones import normalize_phone
-from maillon.mt.models import Criterion, OfferStatus, Trait, compact_nir, validate_nir
+from maillon.mt.models import Criterion, OfferStatus, Trait, Weekday, compact_nir, validate_nir
 from maillon.territories.models import Commune
 
 from ..members_views.adhesion.fields import AdhesionForm, CommunePickForm, date_field
@@ -190,3 +190,23 @@ class OfferForm(AdhesionForm):
                 "Communes desservies : indiquez-en au moins une, car votre fiche n'a pas de lieu d'exercice.",
             )
         return cleaned
+
+
+class ScheduleForm(AdhesionForm):
+    """Whether the engine proposes doctors by itself, and on which weekdays."""
+
+    automatic = forms.BooleanField(label="Calculer les propositions automatiquement", required=False)
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Jours du calcul automatique",
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le calcul a lieu tôt le matin des jours cochés, une fois par jour au plus.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("automatic") and not data.get("weekdays"):
+            self.add_error("weekdays", "Jours : choisissez au moins un jour pour le calcul automatique.")
+        return data

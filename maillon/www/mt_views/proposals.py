@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from maillon.core import journal
 from maillon.mt import services
-from maillon.mt.models import TRANSITIONS, MatchingRun, Proposal, ProposalStatus
+from maillon.mt.models import TRANSITIONS, MatchingRun, PatientStatus, Proposal, ProposalStatus
 
 from .common import (
     PATIENT_FIELDS_SHOWN,
@@ -37,6 +37,11 @@ COORDINATOR_ACTIONS = {
     "declared": (ProposalStatus.DECLARED, "Médecin traitant déclaré"),
     "refused_by_patient": (ProposalStatus.REFUSED_BY_PATIENT, "Refusé par le patient"),
     "withdrawn": (ProposalStatus.WITHDRAWN, "Désinscrire le patient (clôt sa demande)"),
+}
+# The doctor's answer, received by phone or otherwise, entered by the coordinator for them.
+FOR_DOCTOR_ACTIONS = {
+    "accept_for_doctor": (ProposalStatus.ACCEPTED, "Le médecin accepte"),
+    "refuse_for_doctor": (ProposalStatus.REFUSED_BY_DOCTOR, "Le médecin refuse"),
 }
 # Once a proposal is refused, expired or withdrawn, its doctor no longer sees the patient.
 DOCTOR_SEES_PATIENT = [
@@ -136,6 +141,33 @@ def available_actions(request, proposal) -> dict:
     return actions
 
 
+def answers_for_doctor(request, proposal) -> dict:
+    """{action: (state, label)}: the doctor's answers the coordinator may enter for them now."""
+    if not is_coordinator(request):
+        return {}
+    next_states = TRANSITIONS.get(ProposalStatus(proposal.status), set())
+    return {name: row for name, row in FOR_DOCTOR_ACTIONS.items() if row[0] in next_states}
+
+
+def take_action(request, proposal, actions: dict, for_doctor: dict) -> None:
+    name = request.POST.get("action", "")
+    note = request.POST.get("note", "")[:200]
+    try:
+        if name in for_doctor:
+            to = for_doctor[name][0]
+            services.answer_for_doctor(proposal, to, by=request.user, note=note)
+        elif name in actions:
+            to = actions[name][0]
+            services.transition(proposal, to, by=request.user, note=note)
+        else:
+            messages.error(request, "Action : elle n'est pas possible pour cette proposition.")
+            return
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Proposition n° {proposal.pk} : {ProposalStatus(to).label}.")
+
+
 def mt_proposal(request, cpts_slug, pk):
     require_member(request)
     if request.method not in ("GET", "POST"):
@@ -143,17 +175,9 @@ def mt_proposal(request, cpts_slug, pk):
     cpts = request.cpts
     proposal = proposal_or_404(request, pk)
     actions = available_actions(request, proposal)
+    for_doctor = answers_for_doctor(request, proposal)
     if request.method == "POST":
-        action = actions.get(request.POST.get("action", ""))
-        if action is None:
-            messages.error(request, "Action : elle n'est pas possible pour cette proposition.")
-        else:
-            try:
-                services.transition(proposal, action[0], by=request.user, note=request.POST.get("note", "")[:200])
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, f"Proposition n° {proposal.pk} : {ProposalStatus(action[0]).label}.")
+        take_action(request, proposal, actions, for_doctor)
         return redirect("mt_proposal", cpts.slug, proposal.pk)
     coordinator = is_coordinator(request)
     shows_patient = coordinator or proposal.status in DOCTOR_SEES_PATIENT
@@ -169,6 +193,13 @@ def mt_proposal(request, cpts_slug, pk):
         # The reasons (the priority score) hint at the patient's health: not once the proposal is closed.
         "reasons": proposal.reasons if shows_patient else [],
         "actions": actions,
+        "for_doctor": for_doctor,
+        "today": timezone.localdate(),
+        "events": (
+            [(event, PatientStatus(event.to_status).label) for event in proposal.events.select_related("by")]
+            if coordinator
+            else []
+        ),
         "coordinator": coordinator,
         "section": "proposals",
         "title": f"{proposal} — {cpts.name}",

@@ -25,7 +25,7 @@ from .common import (
     space_breadcrumb,
     visible_patient_or_404,
 )
-from .forms import WeightsForm
+from .forms import ScheduleForm, WeightsForm
 
 PAGE_SIZE = 50
 QUEUE_FIELDS = ["first_name", "last_name", "commune", "criteria", "channel"]
@@ -107,12 +107,19 @@ def mt_patient(request, cpts_slug, pk):
 
 
 def mt_weights(request, cpts_slug):
+    """The priority weights and, in a second form, the schedule of the engine."""
     require_coordinator(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    form = WeightsForm(request.POST or None, weights=PriorityWeight.weights_of(cpts))
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST.get("form", "weights") if request.method == "POST" else None
+    form = WeightsForm(request.POST if posted == "weights" else None, weights=PriorityWeight.weights_of(cpts))
+    schedule = services.schedule_of(cpts)
+    schedule_form = ScheduleForm(
+        request.POST if posted == "schedule" else None,
+        initial={"automatic": schedule.automatic, "weekdays": schedule.weekdays},
+    )
+    if posted == "weights" and form.is_valid():
         try:
             services.set_weights(cpts, form.cleaned_data)
         except ValidationError as error:
@@ -120,9 +127,19 @@ def mt_weights(request, cpts_slug):
         else:
             messages.success(request, "Les points des critères de priorité sont enregistrés.")
             return redirect("mt_queue", cpts.slug)
+    if posted == "schedule" and schedule_form.is_valid():
+        try:
+            services.save_schedule(cpts, **schedule_form.cleaned_data)
+        except ValidationError as error:
+            add_errors(schedule_form, error)
+        else:
+            messages.success(request, "La planification des propositions est enregistrée.")
+            return redirect("mt_weights", cpts.slug)
     context = {
         "cpts": cpts,
         "form": form,
+        "schedule_form": schedule_form,
+        "schedule": schedule,
         "section": "weights",
         "coordinator": True,
         "title": f"Critères de priorité — {cpts.name}",

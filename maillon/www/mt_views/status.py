@@ -76,6 +76,8 @@ def mt_patient_status(request, token):
             "doctor": accepted.offer.doctor if accepted else None,
             "confirming": request.GET.get("desinscription") == "1" and patient.is_open,
             "page_url": page_url,
+            "export_pdf_url": reverse("mt_patient_status_export", args=[token, "pdf"]),
+            "export_json_url": reverse("mt_patient_status_export", args=[token, "json"]),
         }
     )
     return render(request, "mt/status.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cpam_import, offer, proposals, queue, register
+from . import cpam_import, export, offer, proposals, queue, register
 
 # Included under "cpts/<slug:cpts_slug>/" by maillon/www/urls.py: the desk of the CPTS space.
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("medecin-traitant/inscrire/", register.mt_patient_new, name="mt_patient_new"),
     path("medecin-traitant/import-cpam/", cpam_import.mt_import, name="mt_import"),
     path("medecin-traitant/patients/<int:pk>/", queue.mt_patient, name="mt_patient"),
+    path("medecin-traitant/patients/<int:pk>/donnees.<str:fmt>", export.mt_patient_export, name="mt_patient_export"),
     path("medecin-traitant/priorites/", queue.mt_weights, name="mt_weights"),
     path("medecin-traitant/propositions/", proposals.mt_proposals, name="mt_proposals"),
     path("medecin-traitant/propositions/calculer/", proposals.mt_propose, name="mt_propose"),

@@ -1,30 +1,27 @@
 from django.core.management.base import BaseCommand
 
-from maillon.mt import services
+from maillon.mt import tasks
 
 
 class Command(BaseCommand):
     help = (
         "Guichet médecin traitant, à planifier chaque jour : expire les propositions sans réponse, "
         "supprime les inscriptions closes au-delà de la durée de conservation et, avec --propose, "
-        "calcule des propositions dans chaque CPTS qui a une offre ouverte."
+        "met en file un calcul de propositions par CPTS dont la planification prévoit aujourd'hui "
+        "(une fois par jour au plus)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--propose",
             action="store_true",
-            help="Calculer aussi des propositions (chaque CPTS avec une offre ouverte).",
+            help="Mettre aussi en file les calculs planifiés du jour (une tâche par CPTS).",
         )
 
     def handle(self, *args, **options):
-        result = services.daily(run_engine=options["propose"])
+        result = tasks.daily(run_engine=options["propose"])
         self.stdout.write(
             f"{result['expired']} proposition(s) expirée(s), {result['purged']} inscription(s) supprimée(s)"
-            + (
-                f", {result['runs']} calcul(s), {result['proposals']} proposition(s) faite(s)"
-                if options["propose"]
-                else ""
-            )
+            + (f", {result['runs_enqueued']} calcul(s) mis en file" if options["propose"] else "")
             + "."
         )

@@ -1,0 +1,146 @@
+"""Export on request of what the desk holds on a person (JSON and PDF): the coordinator from the
+patient's page, the patient from their private link (the signed link is their proof of identity).
+Each export is journaled; the file is named by the registration's number, never the name."""
+
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+
+from maillon.mt import export, services
+
+from .. import pdf
+from ..public_views.common import breadcrumb
+from .common import require_coordinator, visible_patient_or_404
+
+FORMATS = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
+DASH = "—"
+
+
+def _date(value: str | None) -> str:
+    """An ISO date or date-time of the export as « 23/11/2026 » or « 23/11/2026 09:30 »."""
+    if not value:
+        return DASH
+    day = f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+    return f"{day} {value[11:16]}" if len(value) > 10 else day
+
+
+def _yes_no(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+def export_pdf(data: dict) -> bytes:
+    registration, priority = data["registration"], data["priority"]
+    declared = registration["declared"]
+    blocks = [
+        pdf.Paragraph(
+            f"Données détenues par le guichet médecin traitant sur l'inscription n° {registration['id']},"
+            f" à la date du {_date(data['generated_at'])}. {data['retention']}"
+        ),
+        pdf.Heading("Identité et contact"),
+        pdf.KeyValues(
+            [
+                ("Nom", registration["last_name"]),
+                ("Prénom", registration["first_name"]),
+                ("Date de naissance", _date(registration["birth_date"])),
+                ("Commune", f"{registration['commune']['name']} ({registration['commune']['code']})"),
+                ("Courriel", registration["email"] or DASH),
+                ("Téléphone", registration["phone"] or DASH),
+                ("NIR", registration["nir"] or "non renseigné"),
+            ]
+        ),
+        pdf.Heading("Inscription et critères"),
+        pdf.KeyValues(
+            [
+                ("Inscription", registration["channel"]["label"]),
+                ("Inscrit(e) par", registration["registered_by"] or DASH),
+                ("Inscrit(e) le", _date(registration["registered_at"])),
+                ("Consentement", _date(registration["consent_at"])),
+                ("État", registration["status"]["label"]),
+                ("Clos le", _date(registration["closed_at"])),
+                ("Affection de longue durée (ALD)", _yes_no(declared["ald"])),
+                ("Complémentaire santé solidaire (C2S)", _yes_no(declared["c2s"])),
+                ("Grossesse", _yes_no(declared["pregnancy"])),
+                ("Situation de handicap", _yes_no(declared["disability"])),
+                ("Sans médecin depuis le départ de son médecin", _yes_no(declared["mt_retired"])),
+                ("Score de priorité", str(priority["score"])),
+            ]
+        ),
+        pdf.Heading("Étapes"),
+        _table(
+            ["Date", "De", "Vers", "Par", "Note"],
+            [
+                [
+                    _date(event["at"]),
+                    event["from"],
+                    event["to"],
+                    event["by"] + (" (pour le médecin)" if event["for_doctor"] else ""),
+                    event["note"],
+                ]
+                for event in data["events"]
+            ],
+            "Aucune étape après l'inscription.",
+        ),
+        pdf.Heading("Propositions de médecin"),
+        _table(
+            ["N°", "Médecin", "État", "Proposée le", "Décidée le", "Pourquoi"],
+            [
+                [
+                    str(proposal["id"]),
+                    proposal["doctor"],
+                    proposal["status"]["label"],
+                    _date(proposal["created_at"]),
+                    _date(proposal["decided_at"]),
+                    " ; ".join(proposal["reasons"]),
+                ]
+                for proposal in data["proposals"]
+            ],
+            "Aucune proposition.",
+        ),
+        pdf.Heading("Journal : qui a consulté ou modifié ces données"),
+        _table(
+            ["Date", "Action", "Objet", "Par", "Champs", "Note"],
+            [
+                [_date(row["at"]), row["action"], row["object"], row["by"], ", ".join(row["fields"]), row["note"]]
+                for row in data["journal"]
+            ],
+            "Aucune entrée.",
+        ),
+    ]
+    return pdf.render_pdf(title="Mes données — demande de médecin traitant", subtitle=data["cpts"], blocks=blocks)
+
+
+def _table(header, rows, empty: str):
+    return pdf.Table(header, rows) if rows else pdf.Paragraph(empty)
+
+
+def export_response(patient, fmt: str, *, audience: str, actor=None) -> HttpResponse:
+    data = export.person_data(patient, audience=audience)
+    export.record_export(patient, fmt=fmt, audience=audience, actor=actor)
+    body = export.as_json(data).encode() if fmt == "json" else export_pdf(data)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(patient, fmt)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def mt_patient_export(request, cpts_slug, pk, fmt):
+    """The coordinator downloads everything held on a registration."""
+    require_coordinator(request)
+    if fmt not in FORMATS:
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    patient = visible_patient_or_404(request, pk)
+    return export_response(patient, fmt, audience=export.COORDINATION, actor=request.user)
+
+
+def mt_patient_status_export(request, token, fmt):
+    """The patient downloads their own data from their private link."""
+    if fmt not in FORMATS:
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    patient = services.patient_of_token(token)
+    if patient is None:
+        context = {"title": "Suivi de ma demande de médecin traitant", "breadcrumb_data": breadcrumb("Mes données")}
+        return render(request, "mt/link_invalid.html", context, status=404)
+    return export_response(patient, fmt, audience=export.PATIENT)
