@@ -1,3 +1,600 @@
-from ninja import Router
+"""Same-day care requests: create and read requests, search slots, book, cancel, the duty
+list and the outcome — the same domain calls as the CPTS space's pages.
 
-router = Router()
+Who, as on the pages (maillon/www/snp_views/requests.py): the coordinators see every
+request of the CPTS; the requester, the member booked and the SAS regulation (over the
+CPTS's territory, for the SAS's requests) see theirs. No role in the CPTS and no SAS
+regulation over it: 404, as for a CPTS that does not exist; a request, booking or call the
+caller may not see: 404, as a missing one. Every request shown is journaled.
+Two operators booking the same slot: one gets 201, the other 409 with the reason.
+"""
+
+import datetime
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field, StringConstraints
+
+from maillon.core import journal
+from maillon.core.access import role_in
+from maillon.members.models import PracticePlace
+from maillon.members.professions import Profession, Specialty
+from maillon.snp import booking as booking_service
+from maillon.snp import duty, search
+from maillon.snp.booking import SlotTaken
+from maillon.snp.models import (
+    Booking,
+    CareRequest,
+    DutyAnswer,
+    DutyCall,
+    RequesterKind,
+    RequestStatus,
+    Slot,
+)
+from maillon.snp.outcomes import record_outcome
+from maillon.snp.requests import (
+    PATIENT_FIELDS,
+    can_place,
+    can_see,
+    cancel_request,
+    create_request,
+    viewer_for,
+    visible_requests,
+)
+from maillon.territories.models import Commune
+
+from .auth import PRIVATE
+from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .presenters import code_label
+from .schemas import CodeLabelOut, CommuneRefOut, MessageOut, ValidationErrorOut
+
+router = Router(tags=["Soins non programmés : demandes"])
+
+REQUEST_NOT_FOUND = "Demande introuvable."
+BOOKING_NOT_FOUND = "Rendez-vous introuvable."
+CALL_NOT_FOUND = "Appel introuvable."
+SLOT_NOT_FOUND = "Créneau introuvable."
+READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
+LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
+MAX_LIST = 200
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+# --- Access ---------------------------------------------------------------------------
+
+
+def access(request, cpts_id):
+    """(cpts, viewer); 404 without a role in the CPTS nor the SAS regulation over it."""
+    cpts = get_cpts_or_404(cpts_id)
+    viewer = viewer_for(request.auth, cpts, role_in(request.auth, cpts))
+    if viewer is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    return cpts, viewer
+
+
+def visible_request(cpts, viewer, request_id) -> CareRequest:
+    care_request = CareRequest.objects.for_cpts(cpts).select_related("commune").filter(pk=request_id).first()
+    if care_request is None or not can_see(viewer, care_request):
+        raise HttpError(404, REQUEST_NOT_FOUND)
+    return care_request
+
+
+def placeable_request(cpts, viewer, request_id) -> CareRequest:
+    care_request = visible_request(cpts, viewer, request_id)
+    if not can_place(viewer, care_request):
+        raise HttpError(403, "Seuls le demandeur, la coordination ou la régulation SAS placent cette demande.")
+    return care_request
+
+
+def visible_booking(cpts, viewer, booking_id) -> Booking:
+    booking = Booking.objects.for_cpts(cpts).select_related("request", "professional").filter(pk=booking_id).first()
+    if booking is None:
+        raise HttpError(404, BOOKING_NOT_FOUND)
+    if not can_see(viewer, booking.request):
+        raise HttpError(404, BOOKING_NOT_FOUND)
+    return booking
+
+
+def my_call(cpts, viewer, call_id) -> DutyCall:
+    professional = getattr(viewer.user, "professional", None)
+    call = (
+        DutyCall.objects.filter(pk=call_id, request__cpts=cpts, professional=professional).first()
+        if professional
+        else None
+    )
+    if call is None:
+        raise HttpError(404, CALL_NOT_FOUND)
+    return call
+
+
+def conflict(error: DjangoValidationError):
+    return HttpError(409, " ".join(error.messages))
+
+
+# --- Schemas --------------------------------------------------------------------------
+
+
+class RequestIn(Schema):
+    first_name: Short
+    last_name: Short
+    birth_date: datetime.date
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=20)]
+    commune: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5)] = Field(
+        description="Code INSEE de la commune où se trouve le patient."
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    urgency: Literal["24h", "48h"] = "24h"
+    profession: Profession = Profession.MEDECIN
+    specialty: Specialty = Specialty.NONE
+
+
+class EventOut(Schema):
+    from_status: str
+    to_status: str
+    at: datetime.datetime
+    note: str
+
+
+class ProfessionalRefOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    profession: CodeLabelOut
+
+
+class BookingOut(Schema):
+    id: int
+    request_id: int
+    slot_id: int | None
+    professional: ProfessionalRefOut
+    place: str
+    commune: CommuneRefOut
+    appointment_at: datetime.datetime
+    via_sas: bool
+    cancelled_at: datetime.datetime | None
+    outcome: CodeLabelOut
+    sas_count_this_week: int = Field(
+        description="Consultations SAS du professionnel dans la semaine ISO du rendez-vous."
+    )
+    warning: str = Field(description="Avertissement (plafond SAS atteint), vide sinon.")
+
+
+class RequestListItemOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    commune: CommuneRefOut
+    urgency: CodeLabelOut
+    profession: CodeLabelOut
+    status: CodeLabelOut
+    requester_kind: CodeLabelOut
+    created_at: datetime.datetime
+    deadline: datetime.datetime
+
+
+class RequestOut(RequestListItemOut):
+    birth_date: datetime.date
+    phone: str
+    reason: str
+    specialty: str
+    answered_at: datetime.datetime | None
+    escalated_at: datetime.datetime | None
+    events: list[EventOut]
+    bookings: list[BookingOut]
+
+
+class RequestListOut(Schema):
+    items: list[RequestListItemOut]
+    count: int
+
+
+class SlotHitOut(Schema):
+    id: int
+    start: datetime.datetime
+    end: datetime.datetime
+    distance_km: float | None
+    professional: ProfessionalRefOut
+    place: str
+    commune: CommuneRefOut
+    sas_count_this_week: int | None = Field(description="Pour une demande du SAS : consultations SAS de la semaine.")
+
+
+class SearchOut(Schema):
+    radius_km: int
+    default_radius_km: int
+    step_km: int
+    slots: list[SlotHitOut]
+
+
+class BookIn(Schema):
+    slot_id: int
+
+
+class AcceptIn(Schema):
+    appointment_at: datetime.datetime
+    practice_place_id: int | None = Field(default=None, description="Votre lieu d'exercice ; le principal sinon.")
+
+
+class OutcomeIn(Schema):
+    outcome: Literal["honoured", "no_show", "redirected_ed", "redirected_specialist"]
+
+
+class DutyCallOut(Schema):
+    id: int
+    request_id: int
+    profession: CodeLabelOut
+    commune: CommuneRefOut
+    urgency: CodeLabelOut
+    deadline: datetime.datetime
+    answer: CodeLabelOut
+
+
+class SentOut(Schema):
+    status: CodeLabelOut
+    volunteers_asked: int
+
+
+# --- Presenters -----------------------------------------------------------------------
+
+
+def commune_ref(commune):
+    return {"code": commune.code, "name": commune.name}
+
+
+def professional_ref(professional):
+    return {
+        "id": professional.pk,
+        "first_name": professional.first_name,
+        "last_name": professional.last_name,
+        "profession": code_label(professional.profession, professional.get_profession_display()),
+    }
+
+
+def status_of(care_request):
+    return code_label(care_request.status, RequestStatus(care_request.status).label)
+
+
+def list_item(care_request):
+    return {
+        "id": care_request.pk,
+        "first_name": care_request.first_name,
+        "last_name": care_request.last_name,
+        "commune": commune_ref(care_request.commune),
+        "urgency": code_label(care_request.urgency, care_request.get_urgency_display()),
+        "profession": code_label(care_request.profession, care_request.get_profession_display()),
+        "status": status_of(care_request),
+        "requester_kind": code_label(care_request.requester_kind, care_request.get_requester_kind_display()),
+        "created_at": care_request.created_at,
+        "deadline": care_request.deadline,
+    }
+
+
+def booking_dict(booking, *, warning=""):
+    return {
+        "id": booking.pk,
+        "request_id": booking.request_id,
+        "slot_id": booking.slot_id,
+        "professional": professional_ref(booking.professional),
+        "place": booking.practice_place.address,
+        "commune": commune_ref(booking.practice_place.commune),
+        "appointment_at": booking.appointment_at,
+        "via_sas": booking.via_sas,
+        "cancelled_at": booking.cancelled_at,
+        "outcome": code_label(booking.outcome, booking.get_outcome_display()),
+        "sas_count_this_week": booking_service.sas_count(booking.professional_id, booking.appointment_at),
+        "warning": warning,
+    }
+
+
+def request_dict(care_request):
+    bookings = care_request.bookings.select_related("professional", "practice_place__commune")
+    return {
+        **list_item(care_request),
+        "birth_date": care_request.birth_date,
+        "phone": care_request.phone,
+        "reason": care_request.reason,
+        "specialty": care_request.specialty,
+        "answered_at": care_request.answered_at,
+        "escalated_at": care_request.escalated_at,
+        "events": [
+            {"from_status": event.from_status, "to_status": event.to_status, "at": event.at, "note": event.note}
+            for event in care_request.events.all()
+        ],
+        "bookings": [booking_dict(booking) for booking in bookings],
+    }
+
+
+def read_request(cpts, care_request):
+    journal.record(journal.Action.READ, care_request, fields=PATIENT_FIELDS, cpts_id=cpts.pk)
+    return request_dict(care_request)
+
+
+# --- Requests -------------------------------------------------------------------------
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/requests",
+    response={201: RequestOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Créer une demande de soins non programmés",
+)
+def post_request(request, cpts_id: int, payload: RequestIn):
+    """Le minimum pour que le patient soit reçu ; l'échéance suit l'urgence (24 h ou 48 h).
+
+    Une personne de la régulation SAS (sans rôle dans la CPTS) crée une demande « SAS »."""
+    cpts, viewer = access(request, cpts_id)
+    commune = Commune.objects.filter(code=payload.commune.upper()).first()
+    if commune is None:
+        raise HttpError(422, f"Commune : le code INSEE « {payload.commune} » n'existe pas.")
+    data = payload.dict()
+    data["commune"] = commune
+    try:
+        care_request = create_request(cpts, by=request.auth, requester_kind=viewer.requester_kind, **data)
+    except DjangoValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from error
+    return Status(201, read_request(cpts, CareRequest.objects.select_related("commune").get(pk=care_request.pk)))
+
+
+@router.get(
+    "/cpts/{cpts_id}/snp/requests",
+    response={200: RequestListOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Lister les demandes de soins non programmés",
+)
+def list_requests(
+    request,
+    cpts_id: int,
+    status: Annotated[RequestStatus | None, Query(description="État de la demande")] = None,
+):
+    """Les demandes que vous voyez : toutes pour la coordination (remontées d'abord, puis par
+    échéance) ; les vôtres, celles où vous recevez le patient, celles du SAS pour la régulation."""
+    cpts, viewer = access(request, cpts_id)
+    requests = visible_requests(viewer, cpts)
+    if status:
+        requests = requests.filter(status=status)
+    requests = requests.annotate(
+        escalated_first=Case(
+            When(status=RequestStatus.ESCALATED, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("escalated_first", "-created_at", "-pk")
+    count = requests.count()
+    shown = list(requests[:MAX_LIST])
+    if shown:
+        journal.record_reads(CareRequest, [item.pk for item in shown], LIST_FIELDS, cpts_id=cpts.pk, note="SNP (API)")
+    return {"items": [list_item(item) for item in shown], "count": count}
+
+
+@router.get(
+    "/cpts/{cpts_id}/snp/requests/{request_id}",
+    response={200: RequestOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Détail d'une demande de soins non programmés",
+)
+def get_request(request, cpts_id: int, request_id: int):
+    """Le patient, le besoin, l'état et ses étapes, les rendez-vous et leur issue."""
+    cpts, viewer = access(request, cpts_id)
+    return read_request(cpts, visible_request(cpts, viewer, request_id))
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/requests/{request_id}/cancel",
+    response={200: RequestOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Annuler une demande",
+)
+def post_cancel_request(request, cpts_id: int, request_id: int):
+    """Une demande pas encore placée ; sinon annulez d'abord le rendez-vous (409)."""
+    cpts, viewer = access(request, cpts_id)
+    care_request = placeable_request(cpts, viewer, request_id)
+    try:
+        cancel_request(care_request, by=request.auth)
+    except DjangoValidationError as error:
+        raise conflict(error) from error
+    return read_request(cpts, care_request)
+
+
+@router.get(
+    "/cpts/{cpts_id}/snp/requests/{request_id}/slots",
+    response={200: SearchOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Chercher des créneaux pour une demande",
+)
+def get_slots(request, cpts_id: int, request_id: int):
+    """Les créneaux libres avant l'échéance, du plus proche au plus lointain puis du plus tôt,
+    dans le rayon SAS du département, élargi de son pas tant qu'il y en a moins de 5."""
+    cpts, viewer = access(request, cpts_id)
+    care_request = placeable_request(cpts, viewer, request_id)
+    if care_request.status not in (RequestStatus.OPEN, RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED):
+        raise HttpError(409, booking_service.NOT_WAITING)
+    journal.record(journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=cpts.pk)
+    result = search.search(care_request)
+    sas = care_request.requester_kind == RequesterKind.SAS
+    counts = (
+        booking_service.sas_counts([hit.slot.professional_id for hit in result.hits], timezone.now()) if sas else {}
+    )
+    return {
+        "radius_km": result.radius_km,
+        "default_radius_km": result.default_km,
+        "step_km": result.step_km,
+        "slots": [
+            {
+                "id": hit.slot.pk,
+                "start": hit.slot.start,
+                "end": hit.slot.end,
+                "distance_km": round(hit.distance_km, 2) if hit.distance_km is not None else None,
+                "professional": professional_ref(hit.slot.professional),
+                "place": hit.slot.agenda.practice_place.address,
+                "commune": commune_ref(hit.slot.commune),
+                "sas_count_this_week": counts.get(hit.slot.professional_id, 0) if sas else None,
+            }
+            for hit in result.hits
+        ],
+    }
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/requests/{request_id}/bookings",
+    response={201: BookingOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Réserver un créneau pour une demande",
+)
+def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
+    """Atomique : de deux réservations simultanées du même créneau, l'une réussit (201), l'autre
+    reçoit 409 « Ce créneau vient d'être réservé par un autre opérateur : choisissez-en un autre. »"""
+    cpts, viewer = access(request, cpts_id)
+    care_request = placeable_request(cpts, viewer, request_id)
+    slot = Slot.objects.for_cpts(cpts).select_related("agenda", "professional").filter(pk=payload.slot_id).first()
+    if slot is None:
+        raise HttpError(404, SLOT_NOT_FOUND)
+    try:
+        booking = booking_service.book(care_request, slot, by=request.auth)
+    except (SlotTaken, DjangoValidationError) as error:
+        raise conflict(error) from error
+    warning = booking_service.cap_warning(slot.professional, booking.appointment_at) if booking.via_sas else ""
+    booking = Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk)
+    return Status(201, booking_dict(booking, warning=warning))
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/requests/{request_id}/duty",
+    response={200: SentOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Envoyer une demande aux volontaires de garde",
+)
+def post_duty(request, cpts_id: int, request_id: int):
+    """Chaque volontaire de la profession reçoit un courriel ; sans volontaire, la demande remonte à la coordination."""
+    cpts, viewer = access(request, cpts_id)
+    care_request = placeable_request(cpts, viewer, request_id)
+    try:
+        asked = duty.send_to_duty_list(care_request, by=request.auth)
+    except DjangoValidationError as error:
+        raise conflict(error) from error
+    return {"status": status_of(care_request), "volunteers_asked": asked}
+
+
+# --- Bookings -------------------------------------------------------------------------
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/bookings/{booking_id}/cancel",
+    response={200: BookingOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Annuler un rendez-vous",
+)
+def post_cancel_booking(request, cpts_id: int, booking_id: int):
+    """Le créneau redevient libre et la demande est de nouveau à placer."""
+    cpts, viewer = access(request, cpts_id)
+    booking = visible_booking(cpts, viewer, booking_id)
+    try:
+        booking_service.cancel_booking(booking, by=request.auth)
+    except DjangoValidationError as error:
+        raise conflict(error) from error
+    return booking_dict(Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk))
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/bookings/{booking_id}/outcome",
+    response={200: BookingOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Renseigner l'issue d'un rendez-vous",
+)
+def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
+    """Le professionnel qui reçoit le patient (ou la coordination), après l'heure du rendez-vous :
+    honoré, non honoré, réorienté aux urgences ou vers un spécialiste. La demande est close."""
+    cpts, viewer = access(request, cpts_id)
+    booking = visible_booking(cpts, viewer, booking_id)
+    if not (viewer.coordinator or booking.professional.user_id == viewer.user.pk):
+        raise HttpError(403, "Seul le professionnel du rendez-vous, ou la coordination, en renseigne l'issue.")
+    try:
+        record_outcome(booking, payload.outcome, by=request.auth)
+    except DjangoValidationError as error:
+        raise conflict(error) from error
+    return booking_dict(Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk))
+
+
+# --- Duty list ------------------------------------------------------------------------
+
+
+@router.get(
+    "/cpts/{cpts_id}/snp/duty-calls",
+    response={200: list[DutyCallOut], **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Mes appels de la liste de garde",
+)
+def list_duty_calls(request, cpts_id: int):
+    """Les demandes sans créneau qui vous sont proposées, sans rien de personnel avant d'accepter."""
+    cpts, viewer = access(request, cpts_id)
+    professional = getattr(viewer.user, "professional", None)
+    calls = (
+        DutyCall.objects.filter(request__cpts=cpts, professional=professional, answer=DutyAnswer.PENDING)
+        .select_related("request__commune")
+        .order_by("request__deadline", "pk")
+        if professional
+        else []
+    )
+    return [
+        {
+            "id": call.pk,
+            "request_id": call.request_id,
+            "profession": code_label(call.request.profession, call.request.get_profession_display()),
+            "commune": commune_ref(call.request.commune),
+            "urgency": code_label(call.request.urgency, call.request.get_urgency_display()),
+            "deadline": call.request.deadline,
+            "answer": code_label(call.answer, call.get_answer_display()),
+        }
+        for call in calls
+    ]
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/duty-calls/{call_id}/accept",
+    response={201: BookingOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Accepter un appel de la liste de garde",
+)
+def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
+    """Le premier volontaire qui accepte prend la demande ; les suivants reçoivent 409."""
+    cpts, viewer = access(request, cpts_id)
+    call = my_call(cpts, viewer, call_id)
+    place = None
+    if payload.practice_place_id is not None:
+        place = PracticePlace.objects.filter(pk=payload.practice_place_id, professional_id=call.professional_id).first()
+        if place is None:
+            raise HttpError(422, "Lieu : choisissez l'un de vos lieux d'exercice.")
+    try:
+        booking = duty.accept(call, by=request.auth, appointment_at=payload.appointment_at, practice_place=place)
+    except DjangoValidationError as error:
+        raise conflict(error) from error
+    booking = Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk)
+    return Status(201, booking_dict(booking))
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/duty-calls/{call_id}/decline",
+    response={200: DutyCallOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Décliner un appel de la liste de garde",
+)
+def post_decline(request, cpts_id: int, call_id: int):
+    cpts, viewer = access(request, cpts_id)
+    call = my_call(cpts, viewer, call_id)
+    try:
+        duty.decline(call, by=request.auth)
+    except DjangoValidationError as error:
+        raise conflict(error) from error
+    call = DutyCall.objects.select_related("request__commune").get(pk=call.pk)
+    return {
+        "id": call.pk,
+        "request_id": call.request_id,
+        "profession": code_label(call.request.profession, call.request.get_profession_display()),
+        "commune": commune_ref(call.request.commune),
+        "urgency": code_label(call.request.urgency, call.request.get_urgency_display()),
+        "deadline": call.request.deadline,
+        "answer": code_label(call.answer, call.get_answer_display()),
+    }

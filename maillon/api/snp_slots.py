@@ -1,3 +1,510 @@
-from ninja import Router
+"""Members' SNP slots: list, publish one, a weekly series, an .ics import, cancel, and the
+SAS sharing of a slot or of an agenda (with its bookings feed address).
 
-router = Router()
+Who, as on the pages (maillon/www/snp_views/slots.py): an active member of a profession
+the CPTS opens to SNP publishes and manages their own slots; the coordinator lists every
+slot of the CPTS (`scope=cpts`) and may cancel one, but only the member changes what is
+shared with the SAS. No role in the CPTS answers 404, as for a CPTS that does not exist;
+a slot or agenda the caller may not see answers 404 as a missing one. Slots hold no
+patient data; cancelling a booked slot cancels its booking and e-mails the requester.
+"""
+
+import datetime
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from maillon.core.access import role_in
+from maillon.core.models import CptsRoleKind
+from maillon.snp import slots as services
+from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
+
+from .auth import PRIVATE
+from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .errors import validation_error_response
+from .presenters import code_label
+from .schemas import CodeLabelOut, CommuneRefOut, MessageOut, ValidationErrorOut
+
+router = Router(tags=["Soins non programmés : créneaux"])
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+NOT_PUBLISHER = (
+    "Seuls les membres adhérents d'une profession ouverte aux soins non programmés dans cette CPTS "
+    "publient des créneaux."
+)
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS voient les créneaux de tous les membres."
+MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
+SLOT_NOT_FOUND = "Créneau introuvable."
+AGENDA_NOT_FOUND = "Agenda introuvable."
+PLACE_NOT_FOUND = "Lieu d'exercice : choisissez l'un de vos lieux d'exercice."
+DISSOLVED = "CPTS dissoute : aucun créneau ne peut être publié ni modifié."
+READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
+
+AudienceCode = Literal["PUBLIC", "SNP", "PRO", "CPTS"]
+AUDIENCE_HELP = (
+    "PUBLIC : tout public ; SNP : régulation SAS seulement ; PRO : professionnels de santé ; CPTS : membres."
+)
+SAS_HELP = (
+    "Partagé avec le SAS : null pour suivre le choix par défaut de l'agenda "
+    "(non partagé tant que le membre ne l'a pas changé)."
+)
+
+
+# --- Access ---------------------------------------------------------------------------
+
+
+def access(request, cpts_id):
+    """(cpts, is_coordinator); 404 without a role in the CPTS."""
+    cpts = get_cpts_or_404(cpts_id)
+    if request.auth.is_superuser:
+        return cpts, True
+    role = role_in(request.auth, cpts)
+    if role is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    return cpts, role == CptsRoleKind.COORDINATOR
+
+
+def writable(cpts):
+    if cpts.is_dissolved:
+        raise HttpError(409, DISSOLVED)
+
+
+def publisher_or_403(request, cpts):
+    professional = services.publisher(request.auth, cpts)
+    if professional is None:
+        raise HttpError(403, NOT_PUBLISHER)
+    return professional
+
+
+def agenda_at(cpts, professional, place_id):
+    place = professional.practice_places.filter(pk=place_id).first()
+    if place is None:
+        raise HttpError(404, PLACE_NOT_FOUND)
+    return services.ensure_agenda(cpts, professional, place)
+
+
+def visible_slot(request, cpts, slot_id, is_coordinator) -> Slot:
+    slot = Slot.objects.for_cpts(cpts).select_related("professional", "commune").filter(pk=slot_id).first()
+    if slot is None or not (is_coordinator or slot.professional.user_id == request.auth.pk):
+        raise HttpError(404, SLOT_NOT_FOUND)
+    return slot
+
+
+def own_agenda(request, cpts, agenda_id) -> Agenda:
+    agenda = (
+        Agenda.objects.for_cpts(cpts)
+        .select_related("professional", "practice_place__commune")
+        .filter(pk=agenda_id, professional__user=request.auth)
+        .first()
+    )
+    if agenda is None:
+        raise HttpError(404, AGENDA_NOT_FOUND)
+    return agenda
+
+
+def as_422(error: DjangoValidationError, where="payload"):
+    field = next(iter(getattr(error, "error_dict", {"__all__": None})))
+    return validation_error_response(["body", where, field], error.messages)
+
+
+def paris(moment: datetime.datetime) -> datetime.datetime:
+    """A time without offset is a wall-clock time in Europe/Paris."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+# --- Schemas --------------------------------------------------------------------------
+
+
+class ProfessionalRefOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+
+
+class SlotOut(Schema):
+    id: int
+    agenda_id: int
+    series_id: int | None
+    professional: ProfessionalRefOut
+    profession: CodeLabelOut
+    commune: CommuneRefOut
+    start: datetime.datetime
+    end: datetime.datetime
+    audience: CodeLabelOut = Field(description=AUDIENCE_HELP)
+    shared_with_sas: bool
+    status: CodeLabelOut
+    ics_uid: str = Field(description="UID de l'événement .ics importé, vide sinon.")
+
+
+class SlotPageOut(Schema):
+    items: list[SlotOut]
+    count: int
+
+
+class SlotIn(Schema):
+    practice_place_id: int = Field(description="Un de vos lieux d'exercice (votre agenda SNP y est créé au besoin).")
+    start: datetime.datetime = Field(description="Sans décalage horaire : heure de Paris.")
+    end: datetime.datetime
+    audience: AudienceCode = Field("PUBLIC", description=AUDIENCE_HELP)
+    shared_with_sas: bool | None = Field(None, description=SAS_HELP)
+
+
+class SeriesIn(Schema):
+    practice_place_id: int
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(min_length=1, description="0 = lundi … 6 = dimanche.")
+    start_time: datetime.time = Field(description="Heure de Paris du premier créneau de la journée.")
+    duration_minutes: int = Field(ge=5, le=720)
+    count_per_day: int = Field(1, ge=1, le=48, description="Créneaux à la suite chaque jour.")
+    first_date: datetime.date
+    last_date: datetime.date = Field(description="12 mois au plus après aujourd'hui.")
+    exceptions: list[datetime.date] = Field([], max_length=400, description="Dates sans créneau.")
+    audience: AudienceCode = Field("PUBLIC", description=AUDIENCE_HELP)
+    shared_with_sas: bool | None = Field(None, description=SAS_HELP)
+
+
+class SeriesOut(Schema):
+    id: int
+    agenda_id: int
+    weekdays: list[int]
+    start_time: datetime.time
+    duration_minutes: int
+    count_per_day: int
+    first_date: datetime.date
+    last_date: datetime.date
+    exceptions: list[datetime.date]
+    audience: CodeLabelOut
+    shared_with_sas: bool
+    slots_created: int
+
+
+class ImportOut(Schema):
+    agenda_id: int
+    events: int = Field(description="Événements (UID) lus dans le fichier.")
+    created: int
+    updated: int
+    unchanged: int
+    cancelled: int = Field(description="Créneaux libres à venir d'un UID du fichier dont l'occurrence en a disparu.")
+
+
+class SlotPatchIn(Schema):
+    shared_with_sas: bool
+
+
+class PlaceOut(Schema):
+    id: int
+    address: str
+    commune: CommuneRefOut
+
+
+class AgendaOut(Schema):
+    id: int
+    practice_place: PlaceOut
+    shares_with_sas: bool = Field(description="Le choix par défaut des nouveaux créneaux.")
+    feed_url: str = Field(description="Adresse secrète du flux .ics des rendez-vous (sans nom de patient).")
+
+
+class AgendaPatchIn(Schema):
+    shares_with_sas: bool | None = None
+    apply_to_free_slots: bool = Field(False, description="Appliquer aussi le choix aux créneaux libres à venir.")
+    regenerate_feed_token: bool = Field(False, description="Changer l'adresse du flux ; l'ancienne cesse de marcher.")
+
+
+# --- Presenters -----------------------------------------------------------------------
+
+
+def slot_dict(slot):
+    return {
+        "id": slot.pk,
+        "agenda_id": slot.agenda_id,
+        "series_id": slot.series_id,
+        "professional": {
+            "id": slot.professional_id,
+            "first_name": slot.professional.first_name,
+            "last_name": slot.professional.last_name,
+        },
+        "profession": code_label(slot.profession, slot.get_profession_display()),
+        "commune": {"code": slot.commune.code, "name": slot.commune.name},
+        "start": slot.start,
+        "end": slot.end,
+        "audience": code_label(slot.audience, slot.get_audience_display()),
+        "shared_with_sas": slot.shared_with_sas,
+        "status": code_label(slot.status, slot.get_status_display()),
+        "ics_uid": slot.ics_uid,
+    }
+
+
+def agenda_dict(request, agenda):
+    path = reverse("snp_slots_feed", args=[agenda.cpts.slug, agenda.feed_token])
+    place = agenda.practice_place
+    return {
+        "id": agenda.pk,
+        "practice_place": {
+            "id": place.pk,
+            "address": place.address,
+            "commune": {"code": place.commune.code, "name": place.commune.name},
+        },
+        "shares_with_sas": agenda.shares_with_sas,
+        "feed_url": request.build_absolute_uri(path),
+    }
+
+
+# --- Slots ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/cpts/{cpts_id}/snp/slots",
+    response={200: SlotPageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Créneaux SNP",
+)
+def list_slots(
+    request,
+    cpts_id: int,
+    from_: Annotated[datetime.datetime | None, Query(alias="from", description="Début au plus tôt")] = None,
+    to: Annotated[datetime.datetime | None, Query(description="Début au plus tard (exclu)")] = None,
+    scope: Annotated[Literal["mine", "cpts"], Query(description="cpts : tous les membres (coordination)")] = "mine",
+    status: Annotated[Literal["free", "booked", "cancelled"] | None, Query(description="État")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
+):
+    """Vos créneaux (par défaut à partir de maintenant), du plus proche au plus lointain ; paginé.
+
+    La coordination voit ceux de tous les membres avec `scope=cpts`."""
+    cpts, is_coordinator = access(request, cpts_id)
+    rows = Slot.objects.for_cpts(cpts)
+    if scope == "cpts":
+        if not is_coordinator:
+            raise HttpError(403, COORDINATOR_ONLY)
+    else:
+        rows = rows.filter(professional__user=request.auth)
+    rows = rows.filter(start__gte=paris(from_) if from_ else timezone.now())
+    if to:
+        rows = rows.filter(start__lt=paris(to))
+    if status:
+        rows = rows.filter(status=status)
+    rows = rows.select_related("professional", "commune").order_by("start", "pk")
+    count = rows.count()
+    start = (page - 1) * page_size
+    return {"items": [slot_dict(slot) for slot in rows[start : start + page_size]], "count": count}
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/slots",
+    response={201: SlotOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Publier un créneau SNP",
+)
+def create_slot(request, cpts_id: int, payload: SlotIn):
+    """Un créneau à l'un de vos lieux d'exercice ; refusé s'il chevauche un de vos créneaux."""
+    cpts, _ = access(request, cpts_id)
+    writable(cpts)
+    professional = publisher_or_403(request, cpts)
+    try:
+        agenda = agenda_at(cpts, professional, payload.practice_place_id)
+        slot = services.publish_slot(
+            agenda,
+            start=paris(payload.start),
+            end=paris(payload.end),
+            audience=payload.audience,
+            shared_with_sas=payload.shared_with_sas,
+        )
+    except DjangoValidationError as error:
+        return as_422(error)
+    return Status(201, slot_dict(slot))
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/slot-series",
+    response={201: SeriesOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Publier une récurrence de créneaux SNP",
+)
+def create_series(request, cpts_id: int, payload: SeriesIn):
+    """Les mêmes créneaux chaque semaine (12 mois au plus), sauf les exceptions ; tous créés d'un coup,
+    ou aucun si l'un chevauche un de vos créneaux."""
+    cpts, _ = access(request, cpts_id)
+    writable(cpts)
+    professional = publisher_or_403(request, cpts)
+    try:
+        agenda = agenda_at(cpts, professional, payload.practice_place_id)
+        series = services.create_series(
+            agenda,
+            weekdays=payload.weekdays,
+            start_time=payload.start_time,
+            duration_minutes=payload.duration_minutes,
+            count_per_day=payload.count_per_day,
+            first_date=payload.first_date,
+            last_date=payload.last_date,
+            exceptions=payload.exceptions,
+            audience=payload.audience,
+            shared_with_sas=payload.shared_with_sas,
+        )
+    except DjangoValidationError as error:
+        return as_422(error)
+    return Status(
+        201,
+        {
+            "id": series.pk,
+            "agenda_id": series.agenda_id,
+            "weekdays": series.weekdays,
+            "start_time": series.start_time,
+            "duration_minutes": series.duration_minutes,
+            "count_per_day": series.count_per_day,
+            "first_date": series.first_date,
+            "last_date": series.last_date,
+            "exceptions": [datetime.date.fromisoformat(day) for day in series.exceptions],
+            "audience": code_label(series.audience, series.get_audience_display()),
+            "shared_with_sas": series.shared_with_sas,
+            "slots_created": series.slots.count(),
+        },
+    )
+
+
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "practice_place_id"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "Fichier .ics, 1 Mo au plus."},
+                        "practice_place_id": {"type": "integer"},
+                        "audience": {"type": "string", "enum": list(Audience.values), "default": "PUBLIC"},
+                        "shared_with_sas": {"type": "boolean", "description": SAS_HELP},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def form_int(request, name):
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/slots/import",
+    response={201: ImportOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Importer des créneaux SNP d'un fichier .ics",
+    openapi_extra=IMPORT_BODY,
+)
+def import_slots(request, cpts_id: int):
+    """Un fichier iCalendar (multipart, champ `file`) : chaque occurrence d'événement devient un créneau
+    (RRULE et EXDATE sur 12 mois). Tout ou rien ; un nouvel import du même fichier met à jour sans doubler."""
+    cpts, _ = access(request, cpts_id)
+    writable(cpts)
+    professional = publisher_or_403(request, cpts)
+    upload = request.FILES.get("file")
+    place_id = form_int(request, "practice_place_id")
+    if upload is None:
+        return validation_error_response(["body", "file"], ["Fichier : joignez un fichier .ics (champ « file »)."])
+    if place_id is None:
+        return validation_error_response(
+            ["body", "practice_place_id"], ["Lieu d'exercice : un identifiant est attendu."]
+        )
+    audience = request.POST.get("audience") or Audience.PUBLIC
+    if audience not in Audience.values:
+        return validation_error_response(["body", "audience"], [f"Pour qui : {', '.join(Audience.values)}."])
+    shared = request.POST.get("shared_with_sas")
+    shared_with_sas = None if shared in (None, "") else shared.lower() in ("true", "1", "on")
+    if upload.size > services.MAX_ICS_BYTES:
+        return validation_error_response(["body", "file"], ["Fichier : 1024 Ko au plus."])
+    try:
+        agenda = agenda_at(cpts, professional, place_id)
+        summary = services.import_ics(agenda, upload.read(), audience=audience, shared_with_sas=shared_with_sas)
+    except DjangoValidationError as error:
+        return validation_error_response(["body", "file"], error.messages)
+    return Status(201, {"agenda_id": agenda.pk, **summary.__dict__})
+
+
+@router.post(
+    "/cpts/{cpts_id}/snp/slots/{slot_id}/cancel",
+    response={200: SlotOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Annuler un créneau SNP",
+)
+def cancel_slot(request, cpts_id: int, slot_id: int):
+    """Le membre annule son créneau (la coordination peut annuler celui d'un membre). Un créneau réservé :
+    son rendez-vous est annulé, la demande remise à placer et son demandeur prévenu par courriel."""
+    cpts, is_coordinator = access(request, cpts_id)
+    slot = visible_slot(request, cpts, slot_id, is_coordinator)
+    writable(cpts)
+    if slot.status == SlotStatus.CANCELLED:
+        raise HttpError(409, "Ce créneau est déjà annulé.")
+    try:
+        services.cancel_slot(slot, by=request.auth)
+    except DjangoValidationError as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+    return slot_dict(visible_slot(request, cpts, slot_id, True))
+
+
+@router.patch(
+    "/cpts/{cpts_id}/snp/slots/{slot_id}",
+    response={200: SlotOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Partager un créneau avec le SAS, ou non",
+)
+def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
+    """Le choix du membre pour ce créneau ; la coordination ne le change pas (403)."""
+    cpts, is_coordinator = access(request, cpts_id)
+    slot = visible_slot(request, cpts, slot_id, is_coordinator)
+    if slot.professional.user_id != request.auth.pk:
+        raise HttpError(403, MEMBER_CHOICE)
+    writable(cpts)
+    try:
+        services.set_slot_sharing(slot, payload.shared_with_sas)
+    except DjangoValidationError as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+    return slot_dict(slot)
+
+
+# --- Agendas --------------------------------------------------------------------------
+
+
+@router.get(
+    "/cpts/{cpts_id}/snp/agendas",
+    response={200: list[AgendaOut], **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Mes agendas SNP",
+)
+def list_agendas(request, cpts_id: int):
+    """Un agenda par lieu d'exercice : le partage avec le SAS par défaut et l'adresse du flux .ics."""
+    cpts, _ = access(request, cpts_id)
+    agendas = (
+        Agenda.objects.for_cpts(cpts)
+        .filter(professional__user=request.auth)
+        .select_related("cpts", "practice_place__commune")
+        .order_by("pk")
+    )
+    return [agenda_dict(request, agenda) for agenda in agendas]
+
+
+@router.patch(
+    "/cpts/{cpts_id}/snp/agendas/{agenda_id}",
+    response={200: AgendaOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Partage SAS par défaut d'un agenda, adresse du flux",
+)
+def patch_agenda(request, cpts_id: int, agenda_id: int, payload: AgendaPatchIn):
+    """Le choix par défaut des nouveaux créneaux (et, si demandé, des créneaux libres à venir) ;
+    `regenerate_feed_token` change l'adresse secrète du flux."""
+    cpts, _ = access(request, cpts_id)
+    agenda = own_agenda(request, cpts, agenda_id)
+    writable(cpts)
+    if payload.shares_with_sas is not None:
+        services.set_agenda_sharing(agenda, payload.shares_with_sas, apply_to_free_slots=payload.apply_to_free_slots)
+    if payload.regenerate_feed_token:
+        services.regenerate_feed_token(agenda)
+    return agenda_dict(request, agenda)

@@ -17,6 +17,7 @@ from .models import (
     SasClient,
     Slot,
     SlotSeries,
+    SnpSetup,
 )
 
 
@@ -123,3 +124,13 @@ class SasClientFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Plateforme SAS {n}")
     user = factory.SubFactory(UserFactory)
+
+
+class SnpSetupFactory(factory.django.DjangoModelFactory):
+    """Médecins and infirmiers open to SNP."""
+
+    class Meta:
+        model = SnpSetup
+
+    cpts = factory.SubFactory(CptsFactory)
+    professions = ["10", "60"]

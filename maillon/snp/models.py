@@ -376,3 +376,31 @@ class SasClient(JournaledModel):
 
 def duty_escalation_delay() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.MAILLON_SNP_DUTY_ESCALATION_MINUTES)
+
+
+# --- The coordinator's setup of SNP in the CPTS ---------------------------------------------
+
+
+def default_snp_professions() -> list[str]:
+    return [Profession.MEDECIN.value]
+
+
+class SnpSetup(JournaledModel):
+    """What the coordinator opens to SNP in the CPTS: the professions whose members publish
+    slots (médecins only until the coordinator opens others)."""
+
+    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="snp_setup")
+    professions = models.JSONField("professions ouvertes aux SNP", default=default_snp_professions)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "organisation des SNP"
+        verbose_name_plural = "organisations des SNP"
+
+    def __str__(self):
+        return f"SNP de la CPTS n° {self.cpts_id}"
+
+    @classmethod
+    def professions_of(cls, cpts) -> set[str]:
+        setup = cls.objects.filter(cpts=cpts).first()
+        return set(setup.professions) if setup else set(default_snp_professions())

@@ -1,0 +1,227 @@
+"""Benchmark of atomic SNP booking (issue 6, « Performance »): 50 concurrent clients hammering
+1 000 slots on PostgreSQL, against pgbench running a one-row UPDATE transaction on the same
+server in the same run.
+
+    [DATABASE_URL=postgres://user@host:5432/any] .venv/bin/python bench/booking.py \
+        [--database-url postgres://…] [--clients 50] [--slots 1000] [--attempts 3000] [--seconds 10]
+
+The bench creates its own scratch database `maillon_bench_booking` (dropped and re-created,
+never the `test` database), migrates it and writes 1 000 free slots and --attempts requests.
+Each client (a thread with its own connection) takes the next request and books a random
+slot through `maillon.snp.booking.book` (a transaction: conditional UPDATE of the slot, the
+request's transition, the Booking row); a refusal is a normal answer. Printed: bookings/s,
+attempts/s, p50/p99 latency, pgbench's transactions/s (-c clients, a one-row update) and the
+ratio, then `double bookings: N` — the exit status is 1 if N > 0. Tests never assert times.
+"""
+
+import argparse
+import os
+import queue
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SCRATCH = "maillon_bench_booking"
+PGBENCH = "/usr/bin/pgbench"
+
+
+def scratch_url(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("bench/booking.py needs PostgreSQL: --database-url postgres://user@host:5432/db")
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def recreate_database(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(scratch_url(url, "postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillon.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_data(slots: int, attempts: int, rng: random.Random):
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from maillon.core.factories import CptsFactory, UserFactory
+    from maillon.members.factories import PracticePlaceFactory
+    from maillon.snp.factories import AgendaFactory
+    from maillon.territories.factories import CommuneFactory
+
+    cpts = CptsFactory(name="CPTS du banc d'essai", slug="banc-essai")
+    commune = CommuneFactory(code="78646", latitude=48.80, longitude=2.13)
+    agendas = []
+    for _ in range(20):
+        place = PracticePlaceFactory(commune=commune)
+        agendas.append(AgendaFactory(cpts=cpts, practice_place=place, professional=place.professional))
+    operator = UserFactory()
+    start = timezone.now() + datetime.timedelta(hours=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO snp_slot (agenda_id, cpts_id, professional_id, profession, specialty, commune_id,
+                latitude, longitude, start, "end", audience, shared_with_sas, status, ics_uid, created_at, updated_at)
+            SELECT a.id, a.cpts_id, a.professional_id, '10', '', %s, 48.80, 2.13,
+                %s + ((n / 20) * 20 || ' minutes')::interval, %s + ((n / 20) * 20 + 20 || ' minutes')::interval,
+                'PUBLIC', false, 'free', '', now(), now()
+            FROM generate_series(0, %s - 1) AS n
+            JOIN snp_agenda a ON a.id = (SELECT id FROM snp_agenda ORDER BY id OFFSET (n %% 20) LIMIT 1)
+            """,
+            [commune.code, start, start, slots],
+        )
+        cursor.execute(
+            """
+            INSERT INTO snp_carerequest (cpts_id, requested_by_id, requester_kind, first_name, last_name, birth_date,
+                phone, commune_id, reason, urgency, profession, specialty, status, created_at, deadline, updated_at)
+            SELECT %s, %s, 'member', 'Banc', 'Essai ' || n, '1970-01-01', '0600000000', %s, 'Banc d''essai',
+                '48h', '10', '', 'open', now(), now() + interval '48 hours', now()
+            FROM generate_series(1, %s) AS n
+            """,
+            [cpts.pk, operator.pk, commune.code, attempts],
+        )
+        cursor.execute("CREATE TABLE bench_row (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)")
+        cursor.execute("INSERT INTO bench_row (id) SELECT generate_series(1, 1000)")
+        cursor.execute("ANALYZE")
+    return operator
+
+
+def hammer(clients: int, operator) -> tuple[float, list[float], int, int]:
+    from django.db import connections
+
+    from maillon.snp.booking import SlotTaken, book
+    from maillon.snp.models import CareRequest, Slot
+
+    work = queue.Queue()
+    for pk in CareRequest.objects.order_by("pk").values_list("pk", flat=True):
+        work.put(pk)
+    slot_ids = list(Slot.objects.values_list("pk", flat=True))
+    latencies, counts, lock = [], {"booked": 0, "refused": 0}, threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def client(seed):
+        rng = random.Random(seed)
+        barrier.wait()
+        try:
+            while True:
+                try:
+                    pk = work.get_nowait()
+                except queue.Empty:
+                    return
+                begin = time.perf_counter()
+                care_request = CareRequest.objects.get(pk=pk)
+                slot = Slot.objects.select_related("agenda").get(pk=rng.choice(slot_ids))
+                try:
+                    book(care_request, slot, by=operator)
+                    outcome = "booked"
+                except SlotTaken:
+                    outcome = "refused"
+                elapsed = time.perf_counter() - begin
+                with lock:
+                    latencies.append(elapsed * 1000)
+                    counts[outcome] += 1
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    begin = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - begin, latencies, counts["booked"], counts["refused"]
+
+
+def double_bookings() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT slot_id FROM snp_booking WHERE cancelled_at IS NULL AND slot_id IS NOT NULL "
+            "GROUP BY slot_id HAVING count(*) > 1) AS doubled"
+        )
+        doubled = cursor.fetchone()[0]
+        # A slot marked booked without its booking, or the other way round, is as bad.
+        cursor.execute(
+            "SELECT count(*) FROM snp_slot s WHERE (s.status = 'booked') <> EXISTS "
+            "(SELECT 1 FROM snp_booking b WHERE b.slot_id = s.id AND b.cancelled_at IS NULL)"
+        )
+        return doubled + cursor.fetchone()[0]
+
+
+def pgbench_tps(url: str, clients: int, seconds: int) -> float:
+    script = "\\set id random(1, 1000)\nBEGIN;\nUPDATE bench_row SET n = n + 1 WHERE id = :id;\nEND;\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
+        handle.write(script)
+    parts = urlsplit(url)
+    command = [PGBENCH, "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", handle.name]
+    command += ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
+    command.append(parts.path.lstrip("/"))
+    env = {**os.environ, "PGPASSWORD": parts.password or ""}
+    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout  # noqa: S603 (fixed binary)
+    os.unlink(handle.name)
+    match = re.search(r"tps = ([0-9.]+)", output)
+    return float(match.group(1)) if match else 0.0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--slots", type=int, default=1000)
+    parser.add_argument("--attempts", type=int, default=3000)
+    parser.add_argument("--seconds", type=int, default=10, help="pgbench's duration")
+    options = parser.parse_args()
+    url = scratch_url(options.database_url, SCRATCH)
+    recreate_database(options.database_url, SCRATCH)
+    setup_django(url)
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    operator = make_data(options.slots, options.attempts, random.Random(2026))
+    print(f"Maillon bench — atomic SNP booking (PostgreSQL, scratch database {SCRATCH})")
+    print(f"    {options.clients} clients, {options.slots} slots, {options.attempts} booking attempts")
+    elapsed, latencies, booked, refused = hammer(options.clients, operator)
+    rate = booked / elapsed
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+    print(
+        f"    booked {booked}, refused {refused} in {elapsed:.1f} s: {rate:8.1f} bookings/s,"
+        f" {len(latencies) / elapsed:8.1f} attempts/s"
+    )
+    print(f"    latency per attempt: p50 {statistics.median(latencies):6.1f} ms  p99 {p99:6.1f} ms")
+    tps = pgbench_tps(url, options.clients, options.seconds)
+    print(f"    pgbench, one-row UPDATE, {options.clients} clients: {tps:8.1f} tps")
+    print(f"    ratio (bookings/s / pgbench tps): {rate / tps if tps else float('nan'):6.3f}")
+    doubled = double_bookings()
+    print(f"double bookings: {doubled}")
+    sys.exit(1 if doubled else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""Escalate to the coordinators the same-day care requests left unanswered on the duty list
+longer than MAILLON_SNP_DUTY_ESCALATION_MINUTES. Run it every few minutes (cron, systemd timer)."""
+
+from django.core.management.base import BaseCommand
+
+from maillon.snp.duty import escalate_overdue
+
+
+class Command(BaseCommand):
+    help = __doc__.splitlines()[0]
+
+    def handle(self, *args, **options):
+        count = escalate_overdue()
+        self.stdout.write(f"{count} demande(s) remontée(s) à la coordination.")

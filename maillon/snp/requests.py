@@ -1,0 +1,153 @@
+"""A request's life: creation and its transitions, each logged (RequestEvent) and journaled.
+
+A transition is one conditional UPDATE on the request's current status, so two people acting
+at the same moment (two volunteers accepting, an operator booking while the escalation runs)
+never both succeed: the loser gets False, or a ValidationError from the callers here.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from maillon.core import journal
+from maillon.core.models import CptsRoleKind
+from maillon.territories.models import TerritoryRole, TerritoryRoleKind
+
+from .models import OPEN_REQUEST_STATUSES, Booking, CareRequest, RequesterKind, RequestEvent, RequestStatus, Urgency
+
+S = RequestStatus
+TRANSITIONS = {
+    S.OPEN: {S.ON_DUTY_LIST, S.ESCALATED, S.BOOKED, S.CANCELLED},
+    S.ON_DUTY_LIST: {S.ESCALATED, S.BOOKED, S.CANCELLED},
+    S.ESCALATED: {S.ON_DUTY_LIST, S.BOOKED, S.CANCELLED},
+    # A cancelled appointment puts the request back to be placed; an outcome closes it.
+    S.BOOKED: {S.OPEN, S.CLOSED},
+    S.CLOSED: set(),
+    S.CANCELLED: set(),
+}
+# The personal fields of a request (names only go to the journal).
+PATIENT_FIELDS = ["first_name", "last_name", "birth_date", "phone", "commune", "reason"]
+CREATE_FIELDS = ("first_name", "last_name", "birth_date", "phone", "commune", "reason", "urgency", "profession")
+
+
+def create_request(cpts, *, by, requester_kind: str, **data) -> CareRequest:
+    """A new request (OPEN), its deadline from its urgency, and the first line of its log."""
+    missing = [name for name in CREATE_FIELDS if not data.get(name)]
+    if missing:
+        raise ValidationError(
+            {name: f"{CareRequest._meta.get_field(name).verbose_name.capitalize()} : obligatoire." for name in missing}
+        )
+    if data["urgency"] not in Urgency.values:
+        raise ValidationError({"urgency": "Urgence : dans les 24 heures (24h) ou les 48 heures (48h)."})
+    if requester_kind not in RequesterKind.values:
+        raise ValidationError({"requester_kind": "Demandeur inconnu."})
+    care_request = CareRequest(cpts=cpts, requested_by=by, requester_kind=requester_kind, **data)
+    care_request.full_clean(exclude=["deadline"])
+    with transaction.atomic():
+        care_request.save()
+        RequestEvent.objects.create(
+            request=care_request, from_status="", to_status=S.OPEN, by=by, at=care_request.created_at
+        )
+    return care_request
+
+
+def move(care_request: CareRequest, to: str, *, by=None, note: str = "", now=None, **fields) -> bool:
+    """Move the request to `to` if it is still in the status we read; False if someone else moved it first."""
+    now = now or timezone.now()
+    current = S(care_request.status)
+    if to not in TRANSITIONS[current]:
+        raise ValidationError(f"Cette demande est « {current.label} » : elle ne peut pas passer à « {S(to).label} ».")
+    with transaction.atomic():
+        moved = CareRequest.objects.filter(pk=care_request.pk, status=current).update(
+            status=to, updated_at=now, **fields
+        )
+        if not moved:
+            return False
+        RequestEvent.objects.create(
+            request=care_request, from_status=current, to_status=to, at=now, by=by, note=note[:200]
+        )
+        journal.record(
+            journal.Action.TRANSITION, care_request, fields=["status", *fields], actor=by, note=f"{current} → {to}"
+        )
+    care_request.status = to
+    for name, value in fields.items():
+        setattr(care_request, name, value)
+    return True
+
+
+def cancel_request(care_request: CareRequest, *, by, note: str = "") -> None:
+    if care_request.status not in OPEN_REQUEST_STATUSES:
+        raise ValidationError("Seule une demande pas encore placée peut être annulée ; annulez d'abord le rendez-vous.")
+    if not move(care_request, S.CANCELLED, by=by, note=note or "annulée"):
+        raise ValidationError("Cette demande vient de changer d'état : rechargez la page.")
+
+
+def answer_delay(care_request: CareRequest) -> datetime.timedelta | None:
+    if care_request.answered_at is None:
+        return None
+    return care_request.answered_at - care_request.created_at
+
+
+# --- Who sees which request ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Someone looking at the CPTS's requests: its coordinator, a member, the SAS regulation."""
+
+    user: object
+    coordinator: bool
+    member: bool
+    sas: bool
+
+    @property
+    def requester_kind(self) -> str:
+        if self.coordinator:
+            return RequesterKind.COORDINATOR
+        return RequesterKind.MEMBER if self.member else RequesterKind.SAS
+
+
+def viewer_for(user, cpts, cpts_role) -> Viewer | None:
+    """None without a role in the CPTS nor the SAS regulation over its territory."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Viewer(user, True, True, False)
+    sas = TerritoryRole.objects.over_cpts(user, cpts).filter(role=TerritoryRoleKind.SAS_REGULATOR).exists()
+    if cpts_role is None and not sas:
+        return None
+    return Viewer(user, cpts_role == CptsRoleKind.COORDINATOR, cpts_role is not None, sas)
+
+
+def is_booked_member(viewer: Viewer, care_request: CareRequest) -> bool:
+    return Booking.objects.live().filter(request=care_request, professional__user_id=viewer.user.pk).exists()
+
+
+def can_place(viewer: Viewer, care_request: CareRequest) -> bool:
+    """Search, book, send to the duty list, cancel: the requester, the coordination, the SAS for its own."""
+    return (
+        viewer.coordinator
+        or care_request.requested_by_id == viewer.user.pk
+        or (viewer.sas and care_request.requester_kind == RequesterKind.SAS)
+    )
+
+
+def can_see(viewer: Viewer, care_request: CareRequest) -> bool:
+    return can_place(viewer, care_request) or is_booked_member(viewer, care_request)
+
+
+def visible_requests(viewer: Viewer, cpts):
+    """The requests of `cpts` the viewer may see."""
+    requests = CareRequest.objects.for_cpts(cpts).select_related("commune")
+    if viewer.coordinator:
+        return requests
+    mine = Q(requested_by=viewer.user) | Q(
+        pk__in=Booking.objects.live().filter(professional__user_id=viewer.user.pk).values("request_id")
+    )
+    if viewer.sas:
+        mine |= Q(requester_kind=RequesterKind.SAS)
+    return requests.filter(mine)

@@ -1,0 +1,441 @@
+"""Same-day care requests in the CPTS space: create, search and book, the duty list, the
+outcome, the coordinators' queue and a member's appointments.
+
+Who sees a request (health data), else 404 as for a request that does not exist:
+- the coordinators of the CPTS, every request;
+- the person who made it;
+- the member booked for it (by a slot, or who took it from the duty list);
+- a SAS regulator (TerritoryRole over the CPTS's département or région), the requests the
+  SAS made for this CPTS.
+Every request shown is journaled (one entry per row of a list); no name in a URL.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.core import journal
+from maillon.members.models import Professional
+from maillon.snp import booking as booking_service
+from maillon.snp import duty, search
+from maillon.snp.models import (
+    OPEN_REQUEST_STATUSES,
+    Booking,
+    CareRequest,
+    DutyAnswer,
+    DutyCall,
+    Outcome,
+    RequesterKind,
+    RequestStatus,
+    Slot,
+)
+from maillon.snp.outcomes import record_outcome
+from maillon.snp.requests import (
+    PATIENT_FIELDS,
+    Viewer,
+    can_place,
+    can_see,
+    cancel_request,
+    create_request,
+    viewer_for,
+    visible_requests,
+)
+
+from ..members_views.adhesion.communes import commune_suggestions
+from ..space import add_errors, posted_id, require_member, space_breadcrumb
+from .request_forms import AcceptForm, CareRequestForm, OutcomeForm
+
+LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
+RECENT_LIMIT = 50
+
+
+def viewer_or_404(request) -> Viewer:
+    """A role in the CPTS, or the SAS regulation over its territory; 404 otherwise."""
+    viewer = viewer_for(request.user, request.cpts, request.cpts_role) if request.cpts else None
+    if viewer is None:
+        raise Http404
+    return viewer
+
+
+def visible_request_or_404(request, viewer: Viewer, pk) -> CareRequest:
+    care_request = (
+        CareRequest.objects.for_cpts(request.cpts).select_related("commune", "requested_by").filter(pk=pk).first()
+    )
+    if care_request is None:
+        raise Http404
+    if can_see(viewer, care_request):
+        return care_request
+    raise Http404
+
+
+def desk_breadcrumb(cpts, current: str) -> dict:
+    return space_breadcrumb(cpts, current, ("Soins non programmés", reverse("snp_requests", args=[cpts.slug])))
+
+
+def journal_list(cpts, care_requests, note: str) -> None:
+    if care_requests:
+        journal.record_reads(CareRequest, [item.pk for item in care_requests], LIST_FIELDS, cpts_id=cpts.pk, note=note)
+
+
+def methods(request, allowed):
+    return None if request.method in allowed else HttpResponseNotAllowed(allowed)
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def snp_requests(request, cpts_slug):
+    """The coordinators' queue (escalated first, then the nearest deadline); others, their requests."""
+    viewer = viewer_or_404(request)
+    if refused := methods(request, ["GET"]):
+        return refused
+    cpts = request.cpts
+    visible = visible_requests(viewer, request.cpts)
+    waiting = list(
+        visible.filter(status__in=OPEN_REQUEST_STATUSES)
+        .annotate(
+            escalated_first=Case(
+                When(status=RequestStatus.ESCALATED, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("escalated_first", "deadline", "pk")
+    )
+    recent = list(visible.exclude(status__in=OPEN_REQUEST_STATUSES).order_by("-created_at", "-pk")[:RECENT_LIMIT])
+    journal_list(cpts, waiting + recent, "demandes de SNP")
+    context = {
+        "cpts": cpts,
+        "viewer": viewer,
+        "waiting": waiting,
+        "recent": recent,
+        "section": "requests",
+        "title": f"Soins non programmés — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, "Soins non programmés"),
+    }
+    return render(request, "snp/requests_list.html", context)
+
+
+def snp_request_new(request, cpts_slug):
+    viewer = viewer_or_404(request)
+    if refused := methods(request, ["GET", "POST"]):
+        return refused
+    cpts = request.cpts
+    page_url = reverse("snp_request_new", args=[cpts.slug])
+    suggestions = commune_suggestions(request, search_url=page_url)
+    if suggestions is not None:
+        return suggestions
+    form = CareRequestForm(request.POST or None, search_url=page_url)
+    if request.method == "POST" and form.is_valid():
+        try:
+            care_request = create_request(
+                cpts, by=request.user, requester_kind=viewer.requester_kind, **form.request_data()
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Demande n° {care_request.pk} enregistrée : choisissez un créneau.")
+            return redirect("snp_request_search", cpts.slug, care_request.pk)
+    context = {
+        "cpts": cpts,
+        "form": form,
+        "page_url": page_url,
+        "section": "new",
+        "viewer": viewer,
+        "title": f"Nouvelle demande de soins non programmés — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, "Nouvelle demande"),
+    }
+    return render(request, "snp/requests_new.html", context)
+
+
+def snp_request_detail(request, cpts_slug, pk):
+    viewer = viewer_or_404(request)
+    care_request = visible_request_or_404(request, viewer, pk)
+    if refused := methods(request, ["GET"]):
+        return refused
+    cpts = request.cpts
+    journal.record(journal.Action.READ, care_request, fields=PATIENT_FIELDS, cpts_id=cpts.pk)
+    bookings = list(care_request.bookings.select_related("professional", "practice_place__commune", "slot"))
+    live = next((item for item in bookings if item.cancelled_at is None), None)
+    now = timezone.now()
+    booked_member = live is not None and live.professional.user_id == viewer.user.pk
+    context = {
+        "cpts": cpts,
+        "viewer": viewer,
+        "care_request": care_request,
+        "events": care_request.events.all(),
+        "bookings": bookings,
+        "live": live,
+        "can_place": can_place(viewer, care_request),
+        "is_waiting": care_request.status in OPEN_REQUEST_STATUSES,
+        "can_send_to_duty": care_request.status in (RequestStatus.OPEN, RequestStatus.ESCALATED),
+        "outcome_form": OutcomeForm()
+        if live and (booked_member or viewer.coordinator) and live.appointment_at <= now
+        else None,
+        "can_cancel_booking": live is not None
+        and live.outcome == Outcome.PENDING
+        and (can_place(viewer, care_request) or booked_member),
+        "duty_calls": care_request.duty_calls.select_related("professional") if viewer.coordinator else [],
+        "title": f"Demande n° {care_request.pk} — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, f"Demande n° {care_request.pk}"),
+    }
+    return render(request, "snp/requests_detail.html", context)
+
+
+def snp_request_search(request, cpts_slug, pk):
+    """The free slots, nearest first, with the distance; one « Réserver » button each."""
+    viewer = viewer_or_404(request)
+    care_request = visible_request_or_404(request, viewer, pk)
+    if not can_place(viewer, care_request):
+        raise Http404
+    if refused := methods(request, ["GET"]):
+        return refused
+    cpts = request.cpts
+    journal.record(journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=cpts.pk)
+    result = search.search(care_request) if care_request.status in OPEN_REQUEST_STATUSES else None
+    counts = {}
+    if result and care_request.requester_kind == RequesterKind.SAS:
+        counts = booking_service.sas_counts([hit.slot.professional_id for hit in result.hits], timezone.now())
+    rows = [
+        {
+            "hit": hit,
+            "sas_count": counts.get(hit.slot.professional_id, 0),
+            "at_cap": counts.get(hit.slot.professional_id, 0) >= booking_service.SAS_WEEKLY_CAP,
+        }
+        for hit in (result.hits if result else [])
+    ]
+    context = {
+        "cpts": cpts,
+        "viewer": viewer,
+        "care_request": care_request,
+        "result": result,
+        "rows": rows,
+        "sas": care_request.requester_kind == RequesterKind.SAS,
+        "cap": booking_service.SAS_WEEKLY_CAP,
+        "title": f"Créneaux pour la demande n° {care_request.pk} — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, f"Créneaux, demande n° {care_request.pk}"),
+    }
+    return render(request, "snp/requests_search.html", context)
+
+
+def snp_request_book(request, cpts_slug, pk):
+    viewer = viewer_or_404(request)
+    care_request = visible_request_or_404(request, viewer, pk)
+    if not can_place(viewer, care_request):
+        raise Http404
+    if refused := methods(request, ["POST"]):
+        return refused
+    cpts = request.cpts
+    slot = (
+        Slot.objects.for_cpts(cpts)
+        .select_related("agenda", "professional")
+        .filter(pk=posted_id(request.POST.get("slot")))
+        .first()
+    )
+    if slot is None:
+        raise Http404
+    try:
+        booking = booking_service.book(care_request, slot, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("snp_request_search", cpts.slug, care_request.pk)
+    messages.success(request, f"Rendez-vous réservé le {timezone.localtime(booking.appointment_at):%d/%m/%Y à %H:%M}.")
+    if booking.via_sas and (warning := booking_service.cap_warning(slot.professional, booking.appointment_at)):
+        messages.warning(request, warning)
+    return redirect("snp_request_detail", cpts.slug, care_request.pk)
+
+
+def snp_request_send_to_duty(request, cpts_slug, pk):
+    viewer = viewer_or_404(request)
+    care_request = visible_request_or_404(request, viewer, pk)
+    if not can_place(viewer, care_request):
+        raise Http404
+    if refused := methods(request, ["POST"]):
+        return refused
+    try:
+        asked = duty.send_to_duty_list(care_request, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if asked:
+            messages.success(request, f"Demande envoyée à {asked} volontaire{'s' if asked > 1 else ''} de garde.")
+        else:
+            messages.warning(
+                request, "Aucun volontaire de cette profession : la demande est remontée à la coordination."
+            )
+    return redirect("snp_request_detail", request.cpts.slug, care_request.pk)
+
+
+def snp_request_cancel(request, cpts_slug, pk):
+    viewer = viewer_or_404(request)
+    care_request = visible_request_or_404(request, viewer, pk)
+    if not can_place(viewer, care_request):
+        raise Http404
+    if refused := methods(request, ["POST"]):
+        return refused
+    try:
+        cancel_request(care_request, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Demande n° {care_request.pk} annulée.")
+    return redirect("snp_request_detail", request.cpts.slug, care_request.pk)
+
+
+def booking_or_404(request, viewer: Viewer, pk) -> Booking:
+    booking = Booking.objects.for_cpts(request.cpts).select_related("request", "professional").filter(pk=pk).first()
+    if booking is None:
+        raise Http404
+    visible_request_or_404(request, viewer, booking.request_id)
+    return booking
+
+
+def snp_request_booking_cancel(request, cpts_slug, pk):
+    viewer = viewer_or_404(request)
+    booking = booking_or_404(request, viewer, pk)
+    if refused := methods(request, ["POST"]):
+        return refused
+    try:
+        booking_service.cancel_booking(booking, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Rendez-vous annulé : la demande est de nouveau à placer.")
+    return redirect("snp_request_detail", request.cpts.slug, booking.request_id)
+
+
+def snp_request_outcome(request, cpts_slug, pk):
+    """The booked member (or the coordination) tells how the appointment went."""
+    viewer = viewer_or_404(request)
+    booking = booking_or_404(request, viewer, pk)
+    if not (viewer.coordinator or booking.professional.user_id == viewer.user.pk):
+        raise Http404
+    if refused := methods(request, ["POST"]):
+        return refused
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            record_outcome(booking, form.cleaned_data["outcome"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Issue enregistrée : {booking.get_outcome_display()}.")
+    else:
+        messages.error(request, "Issue du rendez-vous : choisissez l'une des réponses.")
+    return redirect("snp_request_detail", request.cpts.slug, booking.request_id)
+
+
+def my_professional(request) -> Professional | None:
+    return getattr(request.user, "professional", None)
+
+
+def snp_request_duty(request, cpts_slug):
+    """A volunteer's calls: accept (with the time and place) or decline. Nothing personal is
+    shown before accepting: the profession, the commune, the urgency and the deadline."""
+    require_member(request)
+    if refused := methods(request, ["GET", "POST"]):
+        return refused
+    cpts = request.cpts
+    professional = my_professional(request)
+    calls = (
+        DutyCall.objects.filter(request__cpts=cpts, professional=professional, answer=DutyAnswer.PENDING)
+        .select_related("request__commune")
+        .order_by("request__deadline", "pk")
+        if professional
+        else DutyCall.objects.none()
+    )
+    places = list(professional.practice_places.select_related("commune")) if professional else []
+    if request.method == "POST":
+        call = calls.filter(pk=posted_id(request.POST.get("call"))).first()
+        if call is None:
+            raise Http404
+        if request.POST.get("action") == "decline":
+            try:
+                duty.decline(call, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.info(request, f"Vous avez décliné la demande n° {call.request_id}.")
+            return redirect("snp_request_duty", cpts.slug)
+        form = AcceptForm(request.POST, places=places, prefix=f"call{call.pk}")
+        if form.is_valid():
+            try:
+                booking = duty.accept(
+                    call,
+                    by=request.user,
+                    appointment_at=form.cleaned_data["appointment_at"],
+                    practice_place=form.place(),
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("snp_request_duty", cpts.slug)
+            messages.success(request, f"Vous prenez la demande n° {call.request_id}.")
+            return redirect("snp_request_detail", cpts.slug, booking.request_id)
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return redirect("snp_request_duty", cpts.slug)
+    rows = [{"call": call, "form": AcceptForm(places=places, prefix=f"call{call.pk}")} for call in calls]
+    context = {
+        "cpts": cpts,
+        "professional": professional,
+        "rows": rows,
+        "section": "duty",
+        "title": f"Liste de garde SNP — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, "Liste de garde"),
+    }
+    return render(request, "snp/requests_duty.html", context)
+
+
+def snp_request_appointments(request, cpts_slug):
+    """« Mes rendez-vous SNP » with the week's SAS count; the coordinators see every doctor's count."""
+    viewer = viewer_or_404(request)
+    if not viewer.member:
+        raise Http404
+    if refused := methods(request, ["GET"]):
+        return refused
+    cpts = request.cpts
+    now = timezone.now()
+    professional = my_professional(request)
+    bookings = []
+    history = []
+    if professional:
+        bookings = list(
+            Booking.objects.for_cpts(cpts)
+            .live()
+            .filter(professional=professional)
+            .filter(Q(appointment_at__gte=now - datetime.timedelta(days=30)) | Q(outcome=Outcome.PENDING))
+            .select_related("request__commune", "practice_place__commune")
+            .order_by("appointment_at")
+        )
+        journal_list(cpts, [item.request for item in bookings], "mes rendez-vous SNP")
+        history = booking_service.sas_weekly_history(professional.pk, now=now)
+    doctors = []
+    if viewer.coordinator:
+        start, end = booking_service.iso_week_bounds(now)
+        ids = (
+            Booking.objects.for_cpts(cpts)
+            .live()
+            .filter(via_sas=True, appointment_at__gte=start, appointment_at__lt=end)
+            .values_list("professional_id", flat=True)
+        )
+        counts = booking_service.sas_counts(ids, now)
+        people = Professional.objects.filter(pk__in=counts).order_by("last_name", "first_name")
+        doctors = [{"professional": person, "count": counts[person.pk]} for person in people]
+    context = {
+        "cpts": cpts,
+        "viewer": viewer,
+        "professional": professional,
+        "bookings": bookings,
+        "history": history,
+        "this_week": history[0][1] if history else 0,
+        "doctors": doctors,
+        "cap": booking_service.SAS_WEEKLY_CAP,
+        "now": now,
+        "section": "appointments",
+        "title": f"Mes rendez-vous SNP — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, "Mes rendez-vous SNP"),
+    }
+    return render(request, "snp/requests_appointments.html", context)

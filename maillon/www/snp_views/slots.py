@@ -1,0 +1,368 @@
+"""« Mes créneaux SNP »: a member publishes slots (one, a weekly series, an .ics file),
+sees and cancels them, chooses what is shared with the SAS, and gets the .ics feed of
+their bookings; the coordinator sees every slot of the CPTS and opens professions to SNP.
+
+Who: a member of an open profession with an active adhesion publishes (maillon.snp.slots);
+the coordinator reads every slot and may cancel one (a member who left, an absence), but
+never changes what a member shares with the SAS. Others in the CPTS get the page saying
+who it is for; no role in the CPTS gets 404.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.core.models import Cpts
+from maillon.snp import slots as services
+from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
+
+from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
+from .slot_forms import AgendaSharingForm, ExceptionsForm, IcsImportForm, SeriesForm, SlotForm, SnpSetupForm
+
+WINDOW_DAYS = 14
+LIST_LIMIT = 600
+
+
+def slots_link(cpts) -> tuple[str, str]:
+    return ("Mes créneaux SNP", reverse("snp_slots", args=[cpts.slug]))
+
+
+def base_context(request, section: str, title: str, *, nested=True) -> dict:
+    cpts = request.cpts
+    links = (slots_link(cpts),) if nested else ()
+    return {
+        "cpts": cpts,
+        "section": section,
+        "coordinator": is_coordinator(request),
+        "publisher": services.publisher(request.user, cpts),
+        "open_professions": sorted(services.open_professions(cpts)),
+        "title": f"{title} — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, title, *links),
+    }
+
+
+def places_of(professional):
+    return list(professional.practice_places.select_related("commune")) if professional else []
+
+
+def agenda_for(request, professional, place) -> Agenda:
+    return services.ensure_agenda(request.cpts, professional, place)
+
+
+def visible_slot_or_404(request, pk) -> Slot:
+    """A slot of this CPTS: its member's, or any for the coordinator."""
+    require_member(request)
+    slot = Slot.objects.for_cpts(request.cpts).select_related("professional", "commune").filter(pk=pk).first()
+    if slot is None or not (is_coordinator(request) or slot.professional.user_id == request.user.pk):
+        raise Http404
+    return slot
+
+
+# --- The list ----------------------------------------------------------------------------
+
+
+def window_start(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("du", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def grouped_by_day(rows):
+    days = {}
+    for slot in rows:
+        days.setdefault(timezone.localdate(slot.start), []).append(slot)
+    return list(days.items())
+
+
+def snp_slots(request, cpts_slug):
+    """The member's slots (or, for the coordinator with ?tous=1, the CPTS's) two weeks at a time."""
+    require_member(request)
+    context = base_context(request, "list", "Mes créneaux SNP", nested=False)
+    everyone = context["coordinator"] and request.GET.get("tous") == "1"
+    professional = context["publisher"] or getattr(request.user, "professional", None)
+    first = window_start(request)
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time(0)))
+    end = start + datetime.timedelta(days=WINDOW_DAYS)
+    rows = Slot.objects.for_cpts(request.cpts).filter(start__gte=start, start__lt=end)
+    if not everyone:
+        rows = rows.filter(professional=professional) if professional else rows.none()
+    rows = rows.select_related("professional", "commune", "series").order_by("start", "pk")[:LIST_LIMIT]
+    context.update(
+        {
+            "everyone": everyone,
+            "days": grouped_by_day(rows),
+            "first": first,
+            "last": first + datetime.timedelta(days=WINDOW_DAYS - 1),
+            "previous": (first - datetime.timedelta(days=WINDOW_DAYS)).isoformat(),
+            "next": (first + datetime.timedelta(days=WINDOW_DAYS)).isoformat(),
+            "series": SlotSeries.objects.filter(agenda__cpts=request.cpts, agenda__professional=professional)
+            .select_related("agenda__practice_place__commune")
+            .order_by("-pk")[:20]
+            if professional
+            else [],
+        }
+    )
+    return render(request, "snp/slots_list.html", context)
+
+
+# --- Publishing --------------------------------------------------------------------------
+
+
+def publishing_page(request, form_class, section, title, template, write):
+    """GET/POST of a publishing form: `write(agenda, data)` saves and returns the success message."""
+    require_member(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = base_context(request, section, title)
+    professional = context["publisher"]
+    if professional is None:
+        return render(request, template, context)
+    form = form_class(request.POST or None, request.FILES or None, places=places_of(professional))
+    if request.method == "POST" and not request.cpts.is_dissolved and form.is_valid():
+        try:
+            agenda = agenda_for(request, professional, form.cleaned_data["practice_place"])
+            message = write(agenda, form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("snp_slots", request.cpts.slug)
+    context["form"] = form
+    return render(request, template, context)
+
+
+def aware(date, time):
+    return timezone.make_aware(datetime.datetime.combine(date, time))
+
+
+def snp_slot_new(request, cpts_slug):
+    def write(agenda, data):
+        start = aware(data["date"], data["start_time"])
+        slot = services.publish_slot(
+            agenda,
+            start=start,
+            end=start + datetime.timedelta(minutes=data["duration_minutes"]),
+            audience=data["audience"],
+            shared_with_sas=data["shared_with_sas"],
+        )
+        shared = "partagé avec le SAS" if slot.shared_with_sas else "non partagé avec le SAS"
+        return f"Créneau publié le {services.fr_datetime(slot.start)} ({shared})."
+
+    return publishing_page(request, SlotForm, "new", "Publier un créneau", "snp/slots_new.html", write)
+
+
+def snp_slot_series_new(request, cpts_slug):
+    def write(agenda, data):
+        series = services.create_series(
+            agenda,
+            weekdays=data["weekdays"],
+            start_time=data["start_time"],
+            duration_minutes=data["duration_minutes"],
+            count_per_day=data["count_per_day"],
+            first_date=data["first_date"],
+            last_date=data["last_date"],
+            exceptions=data["exceptions"],
+            audience=data["audience"],
+            shared_with_sas=data["shared_with_sas"],
+        )
+        count = series.slots.count()
+        return f"Récurrence enregistrée : {count} créneau{'x' if count > 1 else ''} publié{'s' if count > 1 else ''}."
+
+    return publishing_page(request, SeriesForm, "series", "Publier une récurrence", "snp/slots_series_new.html", write)
+
+
+def snp_slot_import(request, cpts_slug):
+    def write(agenda, data):
+        summary = services.import_ics(
+            agenda, data["file"].read(), audience=data["audience"], shared_with_sas=data["shared_with_sas"]
+        )
+        return (
+            f"Import terminé : {summary.created} créneau(x) créé(s), {summary.updated} mis à jour, "
+            f"{summary.unchanged} inchangé(s), {summary.cancelled} annulé(s) car retiré(s) du fichier."
+        )
+
+    return publishing_page(
+        request, IcsImportForm, "import", "Importer un agenda (.ics)", "snp/slots_import.html", write
+    )
+
+
+def snp_slot_series(request, cpts_slug, pk):
+    """A series and its exception dates (the member edits them; the coordinator reads)."""
+    require_member(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    series = (
+        SlotSeries.objects.filter(agenda__cpts=request.cpts, pk=pk)
+        .select_related("agenda__professional", "agenda__practice_place__commune")
+        .first()
+    )
+    if series is None:
+        raise Http404
+    owner = series.agenda.professional.user_id == request.user.pk
+    if not (owner or is_coordinator(request)):
+        raise Http404
+    context = base_context(request, "list", str(series))
+    initial = {
+        "exceptions": ", ".join(datetime.date.fromisoformat(day).strftime("%d/%m/%Y") for day in series.exceptions)
+    }
+    form = ExceptionsForm(request.POST or None, initial=initial) if owner else None
+    if form is not None and request.method == "POST" and not request.cpts.is_dissolved and form.is_valid():
+        try:
+            change = services.set_exceptions(series, form.cleaned_data["exceptions"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Exceptions enregistrées : {change.cancelled} créneau(x) annulé(s), {change.restored} remis ; "
+                f"{change.kept_booked} créneau(x) réservé(s) restent à annuler un par un s'il le faut.",
+            )
+            return redirect("snp_slot_series", request.cpts.slug, series.pk)
+    context.update(
+        {
+            "series_obj": series,
+            "form": form,
+            "weekday_names": [services.WEEKDAY_NAMES[day] for day in series.weekdays],
+            "counts": {status.label: series.slots.filter(status=status).count() for status in SlotStatus},
+        }
+    )
+    return render(request, "snp/slots_series.html", context)
+
+
+# --- Cancelling and sharing one slot -----------------------------------------------------
+
+
+def snp_slot_cancel(request, cpts_slug, pk):
+    """GET: the confirmation; POST: the cancellation (and its booking's, with an e-mail)."""
+    slot = visible_slot_or_404(request, pk)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = base_context(request, "list", f"Annuler le créneau n° {slot.pk}")
+    context["slot"] = slot
+    if request.method == "POST" and not request.cpts.is_dissolved:
+        try:
+            booking = services.cancel_slot(slot, by=request.user)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+        else:
+            text = f"Créneau du {services.fr_datetime(slot.start)} annulé."
+            if booking is not None:
+                text += f" Le rendez-vous n° {booking.pk} est annulé et son demandeur prévenu par courriel."
+            messages.success(request, text)
+            return redirect("snp_slots", request.cpts.slug)
+    return render(request, "snp/slots_cancel.html", context)
+
+
+def snp_slot_sharing(request, cpts_slug, pk):
+    """The member shares one slot with the SAS, or stops: only they decide (not the coordinator)."""
+    slot = visible_slot_or_404(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if slot.professional.user_id != request.user.pk:
+        raise Http404
+    if not request.cpts.is_dissolved:
+        try:
+            services.set_slot_sharing(slot, request.POST.get("shared") == "1")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            state = "partagé avec le SAS" if slot.shared_with_sas else "n'est plus partagé avec le SAS"
+            messages.success(request, f"Le créneau du {services.fr_datetime(slot.start)} {state}.")
+    return redirect(f"{reverse('snp_slots', args=[request.cpts.slug])}?du={timezone.localdate(slot.start).isoformat()}")
+
+
+# --- Agendas: SAS sharing default and the bookings feed -------------------------------
+
+
+def feed_url(request, agenda) -> str:
+    return request.build_absolute_uri(reverse("snp_slots_feed", args=[request.cpts.slug, agenda.feed_token]))
+
+
+def snp_slot_agendas(request, cpts_slug):
+    """The member's agendas: the SAS sharing default, the feed address and its renewal."""
+    require_member(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = base_context(request, "agendas", "Mes agendas SNP")
+    professional = context["publisher"] or getattr(request.user, "professional", None)
+    agendas = (
+        list(
+            Agenda.objects.for_cpts(request.cpts)
+            .filter(professional=professional)
+            .select_related("practice_place__commune")
+        )
+        if professional
+        else []
+    )
+    if request.method == "POST" and not request.cpts.is_dissolved:
+        agenda = next((agenda for agenda in agendas if agenda.pk == posted_id(request.POST.get("agenda"))), None)
+        if agenda is None:
+            raise Http404
+        if request.POST.get("action") == "regenerate":
+            services.regenerate_feed_token(agenda)
+            messages.success(request, "Nouvelle adresse du flux : l'ancienne ne fonctionne plus.")
+            return redirect("snp_slot_agendas", request.cpts.slug)
+        form = AgendaSharingForm(request.POST)
+        if form.is_valid():
+            changed = services.set_agenda_sharing(
+                agenda,
+                form.cleaned_data["shares_with_sas"],
+                apply_to_free_slots=form.cleaned_data["apply_to_free_slots"],
+            )
+            state = "partagés" if agenda.shares_with_sas else "non partagés"
+            messages.success(
+                request,
+                f"Vos nouveaux créneaux à {agenda.practice_place.commune.name} seront {state} avec le SAS"
+                f"{f' ; {changed} créneau(x) libre(s) modifié(s)' if changed else ''}.",
+            )
+            return redirect("snp_slot_agendas", request.cpts.slug)
+    context["agendas"] = [
+        (
+            agenda,
+            AgendaSharingForm(initial={"shares_with_sas": agenda.shares_with_sas}),
+            feed_url(request, agenda),
+        )
+        for agenda in agendas
+    ]
+    return render(request, "snp/slots_agendas.html", context)
+
+
+def snp_slots_feed(request, cpts_slug, token):
+    """The .ics feed of a member's bookings, reached by its secret address (no login)."""
+    cpts = Cpts.objects.filter(slug=cpts_slug).first()
+    agenda = (
+        Agenda.objects.filter(cpts=cpts, feed_token=token).select_related("cpts").first()
+        if cpts and len(token) <= 64
+        else None
+    )
+    if agenda is None:
+        raise Http404
+    response = HttpResponse(services.bookings_feed(agenda), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="rendez-vous-snp.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- The coordinator's setup -----------------------------------------------------------------
+
+
+def snp_slot_setup(request, cpts_slug):
+    """The professions whose members publish SNP slots (médecins always)."""
+    require_coordinator(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = base_context(request, "setup", "Professions ouvertes aux SNP")
+    form = SnpSetupForm(request.POST or None, initial={"professions": sorted(services.open_professions(request.cpts))})
+    if request.method == "POST" and not request.cpts.is_dissolved and form.is_valid():
+        setup = services.set_open_professions(request.cpts, form.cleaned_data["professions"], by=request.user)
+        messages.success(request, f"{len(setup.professions)} profession(s) ouverte(s) aux soins non programmés.")
+        return redirect("snp_slot_setup", request.cpts.slug)
+    context["form"] = form
+    return render(request, "snp/slots_setup.html", context)
