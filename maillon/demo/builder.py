@@ -46,7 +46,7 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import contracts, governance, members, mt
+from . import contracts, crisis, crisis_response, governance, members, mt, snp
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -331,6 +331,13 @@ def step_dates(spec: CptsSpec, today: datetime.date, rng: random.Random) -> list
     return [today - datetime.timedelta(days=round(age * DAYS_PER_MONTH) + rng.randint(-5, 5)) for age in spec.step_ages]
 
 
+def demo_cpts_finess(spec: CptsSpec) -> str:
+    """A FINESS for each demo CPTS (the SAS's FHIR search names the CPTS by it), outside the
+    members' range (7899…); not drawn from `rng`, so the rest of the demo stays the same."""
+    body = f"78980{CPTS_SPECS.index(spec)}00"
+    return body + luhn.calc_check_digit(body)
+
+
 def ensure_cpts(spec: CptsSpec, rng: random.Random) -> Cpts:
     siren = demo_siren(rng)
     cpts, _ = Cpts.objects.update_or_create(
@@ -339,6 +346,7 @@ def ensure_cpts(spec: CptsSpec, rng: random.Random) -> Cpts:
             "name": spec.name,
             "siren": siren,
             "siret": demo_siret(siren),
+            "finess": demo_cpts_finess(spec),
             "email": f"contact@{spec.slug}.{EMAIL_DOMAIN}",
             # 01 99 00 xx xx: the range ARCEP keeps for fiction.
             "phone": f"01 99 00 {rng.randrange(100):02d} {rng.randrange(100):02d}",
@@ -525,9 +533,15 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         cpts = cpts_by_slug[spec.slug]
         coordinator = User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}")
         taille = taille_for_population(services.current_population(cpts))
+        # The crisis plan first: the contract's M4 facts come from its validated versions.
+        crisis.ensure_plan(cpts, coordinator, seed=seed, today=today)
         contracts.ensure_contract(cpts, coordinator, taille=taille, seed=seed, today=today)
         # The médecin traitant desk: waiting list, volunteers, one run (maillon/demo/mt.py).
         mt.ensure_desk(cpts, coordinator, seed=seed, today=today)
+        # Same-day care: agendas, the coming week of slots, past requests (maillon/demo/snp.py).
+        snp.ensure_snp(cpts, coordinator, seed=seed, today=today)
+        # The alert chain, a past exercise, an ended crisis with its RETEX (crisis_response.py).
+        crisis_response.ensure_response(cpts, coordinator, seed=seed, today=today)
 
 
 # --- Entry point. ---
@@ -548,6 +562,8 @@ class DemoResult:
     accounts: list[Credentials]
     uncovered_communes: int
     warnings: list[str] = field(default_factory=list)
+    # The SAS platform's client of GET /fhir/Slot: its token and RPPS to search for.
+    sas_client: dict = field(default_factory=dict)
 
 
 def build(*, seed: int | None = None, today: datetime.date | None = None) -> DemoResult:
@@ -572,11 +588,13 @@ def build(*, seed: int | None = None, today: datetime.date | None = None) -> Dem
         ensure_members(cpts_by_slug, territories, starts, seed=seed, today=today)
         ensure_governance(cpts_by_slug, seed=seed, today=today)
         ensure_contracts(cpts_by_slug, seed=seed, today=today)
+        sas_client = snp.ensure_sas_client(seed)
     return DemoResult(
         cpts=[summary(cpts_by_slug[spec.slug]) for spec in CPTS_SPECS],
         accounts=accounts,
         uncovered_communes=uncovered_communes(),
         warnings=warnings,
+        sas_client=sas_client,
     )
 
 
@@ -600,7 +618,7 @@ def default_credentials_path() -> Path:
     return Path(getattr(settings, "MAILLON_DEMO_CREDENTIALS", settings.VAR_DIR / "demo-credentials.json"))
 
 
-def write_credentials(accounts: list[Credentials], path: Path) -> None:
+def write_credentials(accounts: list[Credentials], path: Path, *, sas_client: dict | None = None) -> None:
     """Readable by the owner only: the file holds passwords and tokens."""
     path.parent.mkdir(parents=True, exist_ok=True)
     content = {
@@ -608,6 +626,8 @@ def write_credentials(accounts: list[Credentials], path: Path) -> None:
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "site": settings.SITE_URL,
     }
+    if sas_client:
+        content["sas_client"] = sas_client
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump(content, handle, ensure_ascii=False, indent=2)

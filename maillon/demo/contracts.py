@@ -15,7 +15,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from maillon.contracts import report, services
+from maillon.contracts import registry, report, services
 from maillon.contracts.models import Contract, FactCode, SpendingCategory
 from maillon.contracts.selectors import funding_for_year, payment_schedule
 from maillon.core.models import Cpts, CptsStatus, User
@@ -148,6 +148,8 @@ def _dec(value):
 
 def add_facts(contract: Contract, number: int, coordinator: User) -> None:
     code = FactCode.CRISIS_PLAN_FIRST_DRAFTED if number == 1 else FactCode.CRISIS_PLAN_UPDATED
+    if registry.has_fact(code):
+        return  # the crisis plan app establishes it from the plan's validated versions
     services.state_fact(contract=contract, contract_year=number, code=code, value=True, by=coordinator)
 
 

@@ -40,9 +40,13 @@ class Command(BaseCommand):
         path = credentials or builder.default_credentials_path()
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
-        builder.write_credentials(result.accounts, path)
+        builder.write_credentials(result.accounts, path, sas_client=result.sas_client)
         self.print_cpts(result)
         self.print_accounts(result.accounts)
+        if result.sas_client:
+            self.stdout.write(
+                f"Client SAS (GET /fhir/Slot) : jeton et {len(result.sas_client['rpps'])} RPPS à chercher dans {path}."
+            )
         self.stdout.write(self.style.SUCCESS(f"Identifiants (avec les jetons d'API) écrits dans {path}."))
 
     def print_cpts(self, result):

@@ -1,0 +1,512 @@
+"""Same-day care (SNP) of each demo CPTS at « ACI signé »: agendas, a coming week of slots,
+four past weeks of requests with their appointments and outcomes; and the SAS client account
+that reads the shared slots through `GET /fhir/Slot`.
+
+Deterministic (a generator seeded by the demo seed and the CPTS) and dated relative to `today`:
+the slots cover the seven days after it, the past requests the 28 days before it. Idempotent:
+a CPTS that has agendas keeps them and its requests; it only gets a new week of slots once the
+last one is over. Slots, requests, events, calls and bookings are written with `bulk_create`
+(the demo load stays fast); statuses, events and outcomes follow the rules of
+`maillon/snp/requests.py`, `booking.py`, `duty.py` and `outcomes.py`.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from maillon.core.models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, User, token_digest
+from maillon.members.models import PracticePlace, Professional
+from maillon.members.professions import Profession, Specialty
+from maillon.snp.models import (
+    Agenda,
+    Audience,
+    Booking,
+    CareRequest,
+    DutyAnswer,
+    DutyCall,
+    Outcome,
+    RequesterKind,
+    RequestEvent,
+    RequestStatus,
+    SasClient,
+    Slot,
+    SlotStatus,
+    SnpSetup,
+    Urgency,
+)
+from maillon.territories.models import TerritoryCommune, TerritoryRole, TerritoryRoleKind
+
+from .mt import FIRST_NAMES, LAST_NAMES, birth_date, demo_phone
+
+COMING_DAYS = 7
+PAST_DAYS = 28
+# Share of the members who publish SNP slots (besides the doctors who said they take part).
+NURSES, PHYSIOS = 3, 2
+MIN_DOCTORS = 4
+AUDIENCE_WEIGHTS = {Audience.PUBLIC: 45, Audience.SNP: 30, Audience.PRO: 10, Audience.CPTS: 15}
+# Past requests per week, and how they ended.
+REQUESTS_PER_WEEK = (6, 11)
+OUTCOME_WEIGHTS = {
+    Outcome.HONOURED: 78,
+    Outcome.NO_SHOW: 9,
+    Outcome.REDIRECTED_ED: 6,
+    Outcome.REDIRECTED_SPECIALIST: 7,
+}
+DOCTOR_REASONS = [
+    "Fièvre depuis deux jours",
+    "Angine, douleur à la déglutition",
+    "Otite probable",
+    "Brûlures urinaires",
+    "Lombalgie aiguë",
+    "Entorse de cheville",
+    "Conjonctivite",
+    "Toux et gêne respiratoire légère",
+    "Éruption cutanée",
+    "Douleur abdominale sans signe de gravité",
+    "Renouvellement urgent de traitement",
+    "Plaie superficielle à examiner",
+]
+NURSE_REASONS = ["Pansement à refaire", "Injection prescrite", "Retrait de fils", "Surveillance après sortie d'hôpital"]
+PHYSIO_REASONS = ["Torticolis bloquant", "Lumbago, kinésithérapie prescrite", "Entorse, rééducation à débuter"]
+REASONS = {Profession.MEDECIN: DOCTOR_REASONS, Profession.INFIRMIER: NURSE_REASONS}
+SNP_PROFESSIONS = [Profession.MEDECIN.value, Profession.INFIRMIER.value, Profession.MASSEUR_KINESITHERAPEUTE.value]
+MAX_SEARCHED_PRACTITIONERS = 25  # the guide's limit per search
+SAS_CLIENT_NAME = "Plateforme numérique SAS (démonstration)"
+SAS_CLIENT_LOCAL_PART = "plateforme.sas"
+
+
+def load_time(today: datetime.date) -> datetime.datetime:
+    """8 a.m. of the load day (or now, if earlier); the past requests end before it."""
+    moment = at(today, 8)
+    return min(timezone.now(), moment) if today <= timezone.localdate() else moment
+
+
+def has_aci(cpts: Cpts) -> bool:
+    return cpts.status == CptsStatus.ACI_SIGNED and not cpts.is_dissolved
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+# --- Agendas ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """When a member opens SNP slots: on some weekdays, `count` slots from `start`."""
+
+    weekdays: tuple[int, ...]
+    start: tuple[int, int]
+    count: int
+    minutes: int
+
+
+def pattern_for(profession: str, rng: random.Random) -> Pattern:
+    days = tuple(sorted(rng.sample(range(5), rng.randint(2, 3))))
+    if profession == Profession.MEDECIN:
+        start = rng.choice([(8, 0), (12, 20), (18, 0), (18, 40)])
+        saturday = (5,) if rng.random() < 0.3 else ()
+        return Pattern(days + saturday, start, rng.randint(2, 3), 20)
+    if profession == Profession.INFIRMIER:
+        return Pattern(days, rng.choice([(7, 30), (12, 30), (17, 30)]), 2, 30)
+    return Pattern(days[:2], rng.choice([(12, 0), (19, 0)]), 2, 30)
+
+
+def publishers(cpts: Cpts, rng: random.Random) -> list[Professional]:
+    """The doctors who said they take part in SNP (a few more if too few), some nurses and
+    physiotherapists: active members with a practice place."""
+    members = list(
+        Professional.objects.filter(memberships__cpts=cpts, memberships__status="active", practice_places__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
+    doctors = [p for p in members if p.profession == Profession.MEDECIN and p.specialty == Specialty.GENERAL_PRACTICE]
+    volunteers = [p for p in doctors if p.takes_part_in_snp]
+    others = [p for p in doctors if not p.takes_part_in_snp]
+    volunteers += rng.sample(others, min(len(others), max(0, MIN_DOCTORS - len(volunteers))))
+    nurses = [p for p in members if p.profession == Profession.INFIRMIER]
+    physios = [p for p in members if p.profession == Profession.MASSEUR_KINESITHERAPEUTE]
+    chosen = volunteers + rng.sample(nurses, min(NURSES, len(nurses))) + rng.sample(physios, min(PHYSIOS, len(physios)))
+    return sorted(chosen, key=lambda professional: professional.pk)
+
+
+def make_agendas(cpts: Cpts, rng: random.Random) -> list[Agenda]:
+    agendas = []
+    for professional in publishers(cpts, rng):
+        place = PracticePlace.objects.filter(professional=professional).order_by("-is_main", "pk").first()
+        shares = rng.random() < (0.75 if professional.profession == Profession.MEDECIN else 0.35)
+        agendas.append(
+            Agenda.objects.create(cpts=cpts, professional=professional, practice_place=place, shares_with_sas=shares)
+        )
+    return agendas
+
+
+# --- Slots -----------------------------------------------------------------------------------
+
+
+def new_slot(agenda: Agenda, start: datetime.datetime, minutes: int, rng: random.Random, **fields) -> Slot:
+    place = agenda.practice_place
+    shared = agenda.shares_with_sas if rng.random() < 0.9 else not agenda.shares_with_sas  # the member's choice
+    values = {
+        "audience": rng.choices(list(AUDIENCE_WEIGHTS), weights=list(AUDIENCE_WEIGHTS.values()))[0],
+        "shared_with_sas": shared,
+        **fields,
+    }
+    return Slot(
+        agenda=agenda,
+        cpts_id=agenda.cpts_id,
+        professional=agenda.professional,
+        profession=agenda.professional.profession,
+        specialty=agenda.professional.specialty,
+        commune=place.commune,
+        latitude=place.commune.latitude,
+        longitude=place.commune.longitude,
+        start=start,
+        end=start + datetime.timedelta(minutes=minutes),
+        **values,
+    )
+
+
+def week_of_slots(agendas, patterns, first_day: datetime.date, rng: random.Random) -> list[Slot]:
+    slots = []
+    for agenda in agendas:
+        pattern = patterns[agenda.pk]
+        for offset in range(COMING_DAYS):
+            day = first_day + datetime.timedelta(days=offset)
+            if day.weekday() not in pattern.weekdays:
+                continue
+            first = at(day, *pattern.start)
+            for index in range(pattern.count):
+                start = first + datetime.timedelta(minutes=index * pattern.minutes)
+                slots.append(new_slot(agenda, start, pattern.minutes, rng))
+    return Slot.objects.bulk_create(slots, batch_size=500)
+
+
+# --- Requests --------------------------------------------------------------------------------
+
+
+@dataclass
+class Story:
+    """One request and what happened to it, written in bulk later (foreign keys in order)."""
+
+    request: CareRequest
+    events: list = field(default_factory=list)  # (from, to, at, by, note)
+    calls: list = field(default_factory=list)
+    slot: Slot | None = None
+    booking: dict | None = None
+
+    def move(self, from_status, to_status, when, by, note=""):
+        self.events.append((from_status, to_status, when, by, note))
+        self.request.status = to_status
+
+
+@dataclass
+class Context:
+    cpts: Cpts
+    coordinator: User
+    communes: list
+    rng: random.Random
+    now: datetime.datetime
+    requesters: list
+    doctors: list
+    nurses: list
+
+
+def new_request(context: Context, created_at, *, by, kind, profession, urgency=None) -> Story:
+    rng = context.rng
+    urgency = urgency or (Urgency.WITHIN_24H if rng.random() < 0.6 else Urgency.WITHIN_48H)
+    care_request = CareRequest(
+        cpts=context.cpts,
+        requested_by=by,
+        requester_kind=kind,
+        first_name=rng.choice(FIRST_NAMES),
+        last_name=rng.choice(LAST_NAMES),
+        birth_date=birth_date(rng, created_at.date()),
+        phone=demo_phone(rng.randint(1, 99_999), rng),
+        commune=rng.choice(context.communes),
+        reason=rng.choice(REASONS.get(profession, PHYSIO_REASONS)),
+        urgency=urgency,
+        profession=profession,
+        specialty=Specialty.GENERAL_PRACTICE if profession == Profession.MEDECIN else "",
+        status=RequestStatus.OPEN,
+        created_at=created_at,
+        deadline=created_at + Urgency(urgency).delay,  # as CareRequest.save does
+    )
+    return Story(care_request, events=[("", RequestStatus.OPEN, created_at, by, "")])
+
+
+def requesters(cpts: Cpts, coordinator: User) -> list[tuple[User, str]]:
+    """Who asks: the SAS regulation (its demo account when it covers the CPTS, else the
+    coordination on its behalf), the coordination, and a member account if the CPTS has one."""
+    regulator = next(
+        (
+            role.user
+            for role in TerritoryRole.objects.filter(role=TerritoryRoleKind.SAS_REGULATOR)
+            .select_related("user")
+            .order_by("pk")
+            if TerritoryRole.objects.over_cpts(role.user, cpts).filter(pk=role.pk).exists()
+        ),
+        None,
+    )
+    found = [(regulator or coordinator, RequesterKind.SAS), (coordinator, RequesterKind.COORDINATOR)]
+    member = CptsRole.objects.for_cpts(cpts).filter(role=CptsRoleKind.MEMBER).select_related("user").order_by("pk")
+    if member.exists():
+        found.append((member.first().user, RequesterKind.MEMBER))
+    return found
+
+
+def pick_requester(context: Context) -> tuple[User, str]:
+    weights = {RequesterKind.SAS: 45, RequesterKind.COORDINATOR: 40, RequesterKind.MEMBER: 15}
+    return context.rng.choices(context.requesters, weights=[weights[kind] for _, kind in context.requesters])[0]
+
+
+def next_slot_time(pattern: Pattern, after: datetime.datetime) -> datetime.datetime:
+    """The member's next slot time at least half an hour after `after`."""
+    for offset in range(8):
+        start = at(after.date() + datetime.timedelta(days=offset), *pattern.start)
+        if start > after + datetime.timedelta(minutes=30):
+            return start
+    return after + datetime.timedelta(hours=2)
+
+
+def deal_outcomes(stories: list[Story], rng: random.Random) -> None:
+    """Outcomes in the proportions of OUTCOME_WEIGHTS, each at least once, in a shuffled order."""
+    closed = [story for story in stories if story.request.status == RequestStatus.CLOSED]
+    total = sum(OUTCOME_WEIGHTS.values())
+    deck = []
+    for outcome, weight in list(OUTCOME_WEIGHTS.items())[1:]:
+        deck += [outcome] * max(1, round(len(closed) * weight / total))
+    deck += [Outcome.HONOURED] * max(0, len(closed) - len(deck))
+    rng.shuffle(deck)
+    for story, outcome in zip(closed, deck, strict=False):
+        story.booking["outcome"] = outcome
+        old, new, when, by, _ = story.events[-1]
+        story.events[-1] = (old, new, when, by, Outcome(outcome).label)
+
+
+def past_requests(context: Context, patterns, today: datetime.date) -> list[Story]:
+    """Requests of the 28 days before `today`, each with its story."""
+    rng = context.rng
+    stories = []
+    for week in range(PAST_DAYS // 7):
+        for _ in range(rng.randint(*REQUESTS_PER_WEEK)):
+            # Two days back at least: the appointment (next day at the latest) is over by `today`.
+            day = today - datetime.timedelta(days=7 * week + rng.randint(2, 8))
+            created_at = at(day, rng.randint(8, 18), rng.choice([0, 10, 20, 30, 40, 50]))
+            agenda = rng.choice(context.nurses if context.nurses and rng.random() < 0.12 else context.doctors)
+            stories.append(past_story(context, agenda, patterns[agenda.pk], created_at))
+    deal_outcomes(stories, rng)
+    return stories
+
+
+def past_story(context: Context, agenda: Agenda, pattern: Pattern, created_at) -> Story:
+    rng = context.rng
+    by, kind = pick_requester(context)
+    story = new_request(context, created_at, by=by, kind=kind, profession=agenda.professional.profession)
+    care_request = story.request
+    draw = rng.random()
+    if draw < 0.07:
+        story.move(
+            RequestStatus.OPEN,
+            RequestStatus.CANCELLED,
+            created_at + datetime.timedelta(hours=2),
+            by,
+            "le patient a trouvé un rendez-vous",
+        )
+        return story
+    answered_at = created_at + datetime.timedelta(minutes=rng.randint(8, 150))
+    if draw < 0.22 and agenda.professional.profession == Profession.MEDECIN:
+        agenda, answered_at = from_duty_list(context, story, answered_at)
+        appointment_at = answered_at + datetime.timedelta(hours=rng.randint(1, 5))
+    else:
+        story.move(RequestStatus.OPEN, RequestStatus.BOOKED, answered_at, by, "créneau réservé")
+        shared = {"shared_with_sas": True, "audience": rng.choice([Audience.PUBLIC, Audience.SNP])}
+        extra = shared if kind == RequesterKind.SAS else {}
+        story.slot = new_slot(
+            agenda, next_slot_time(pattern, answered_at), pattern.minutes, rng, status=SlotStatus.BOOKED, **extra
+        )
+        appointment_at = story.slot.start
+    care_request.answered_at = answered_at
+    outcome_at = min(appointment_at + datetime.timedelta(hours=rng.randint(1, 20)), context.now)
+    # The outcome (and the closing event's note) is dealt later: see deal_outcomes.
+    story.move(RequestStatus.BOOKED, RequestStatus.CLOSED, outcome_at, context.coordinator)
+    story.booking = {
+        "agenda": agenda,
+        "appointment_at": appointment_at,
+        "booked_at": answered_at,
+        "booked_by": by if story.slot is not None else (agenda.professional.user or context.coordinator),
+        "outcome_at": outcome_at,
+        "outcome_by": context.coordinator,
+    }
+    return story
+
+
+def from_duty_list(context: Context, story: Story, answered_at):
+    """No slot fitted: the duty list, sometimes escalated, and a volunteer took it."""
+    rng, care_request = context.rng, story.request
+    by = care_request.requested_by
+    sent = care_request.created_at + datetime.timedelta(minutes=rng.randint(5, 20))
+    care_request.sent_to_duty_at = sent
+    story.move(RequestStatus.OPEN, RequestStatus.ON_DUTY_LIST, sent, by, "aucun créneau disponible")
+    if rng.random() < 0.3:
+        escalated = sent + datetime.timedelta(minutes=30)
+        care_request.escalated_at = escalated
+        story.move(RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED, escalated, None, "sans réponse des volontaires")
+        answered_at = max(answered_at, escalated + datetime.timedelta(minutes=10))
+    volunteers = rng.sample(context.doctors, min(3, len(context.doctors)))
+    for index, volunteer in enumerate(volunteers):
+        answer = DutyAnswer.ACCEPTED if index == 0 else DutyAnswer.TOO_LATE
+        story.calls.append(
+            DutyCall(professional=volunteer.professional, notified_at=sent, answer=answer, answered_at=answered_at)
+        )
+    taker = volunteers[0]
+    story.move(
+        care_request.status, RequestStatus.BOOKED, answered_at, taker.professional.user, "pris par un volontaire"
+    )
+    return taker, answered_at
+
+
+def coming_bookings(context: Context, slots: list[Slot]) -> list[Story]:
+    """About a fifth of the slots of the next two days are booked already (outcome to come)."""
+    rng, now = context.rng, context.now
+    stories = []
+    for slot in slots:
+        if slot.start > now + datetime.timedelta(hours=44) or rng.random() >= 0.2:
+            continue
+        by, kind = pick_requester(context)
+        if kind == RequesterKind.SAS and (not slot.shared_with_sas or slot.audience == Audience.CPTS):
+            by, kind = context.requesters[1]  # a slot the SAS does not see: the coordination placed it
+        created_at = now - datetime.timedelta(minutes=rng.randint(20, 600))
+        story = new_request(
+            context, created_at, by=by, kind=kind, profession=slot.profession, urgency=Urgency.WITHIN_48H
+        )
+        answered_at = created_at + datetime.timedelta(minutes=rng.randint(5, 15))
+        story.request.answered_at = answered_at
+        story.move(RequestStatus.OPEN, RequestStatus.BOOKED, answered_at, by, "créneau réservé")
+        slot.status = SlotStatus.BOOKED
+        story.slot = slot
+        story.booking = {"agenda": slot.agenda, "appointment_at": slot.start, "booked_at": answered_at, "booked_by": by}
+        stories.append(story)
+    return stories
+
+
+def write_stories(context: Context, stories: list[Story]) -> list[Booking]:
+    CareRequest.objects.bulk_create([story.request for story in stories], batch_size=500)
+    Slot.objects.bulk_create([s.slot for s in stories if s.slot is not None and s.slot.pk is None], batch_size=500)
+    Slot.objects.filter(pk__in=[s.slot.pk for s in stories if s.slot is not None]).update(status=SlotStatus.BOOKED)
+    events, calls, bookings = [], [], []
+    for story in stories:
+        events += [
+            RequestEvent(request=story.request, from_status=old, to_status=new, at=when, by=by, note=note)
+            for old, new, when, by, note in story.events
+        ]
+        for call in story.calls:
+            call.request = story.request
+        calls += story.calls
+        if story.booking is not None:
+            fields = dict(story.booking)
+            agenda = fields.pop("agenda")
+            bookings.append(
+                Booking(
+                    cpts=context.cpts,
+                    request=story.request,
+                    slot=story.slot,
+                    professional=agenda.professional,
+                    practice_place=agenda.practice_place,
+                    via_sas=story.request.requester_kind == RequesterKind.SAS,
+                    **fields,
+                )
+            )
+    RequestEvent.objects.bulk_create(events, batch_size=500)
+    DutyCall.objects.bulk_create(calls, batch_size=500)
+    return Booking.objects.bulk_create(bookings, batch_size=500)
+
+
+# --- Entry points ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_snp(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date) -> dict | None:
+    """Agendas, the coming week of slots and past requests; None when left alone."""
+    if not has_aci(cpts):
+        return None
+    rng = random.Random(f"{seed}:snp:{cpts.slug}")
+    first_day = today + datetime.timedelta(days=1)
+    existing = list(Agenda.objects.for_cpts(cpts).select_related("professional", "practice_place__commune"))
+    if existing:
+        # Loaded before: only a new week of slots once the last one is over.
+        if Slot.objects.for_cpts(cpts).filter(start__gte=at(first_day, 0)).exists():
+            return None
+        patterns = {agenda.pk: pattern_for(agenda.professional.profession, rng) for agenda in existing}
+        slots = week_of_slots(existing, patterns, first_day, rng)
+        return {"agendas": len(existing), "slots": len(slots), "requests": 0}
+    communes = [
+        row.commune
+        for row in TerritoryCommune.objects.current().for_cpts(cpts).select_related("commune").order_by("commune__code")
+    ]
+    created = make_agendas(cpts, rng)
+    if not communes or not created:
+        return None
+    SnpSetup.objects.get_or_create(cpts=cpts, defaults={"professions": SNP_PROFESSIONS})
+    agendas = list(
+        Agenda.objects.filter(pk__in=[a.pk for a in created]).select_related("professional", "practice_place__commune")
+    )
+    patterns = {agenda.pk: pattern_for(agenda.professional.profession, rng) for agenda in agendas}
+    slots = week_of_slots(agendas, patterns, first_day, rng)
+    context = Context(
+        cpts=cpts,
+        coordinator=coordinator,
+        communes=communes,
+        rng=rng,
+        now=load_time(today),
+        requesters=requesters(cpts, coordinator),
+        doctors=[a for a in agendas if a.professional.profession == Profession.MEDECIN],
+        nurses=[a for a in agendas if a.professional.profession == Profession.INFIRMIER],
+    )
+    stories = past_requests(context, patterns, today) if context.doctors else []
+    stories += coming_bookings(context, slots)
+    bookings = write_stories(context, stories)
+    return {"agendas": len(agendas), "slots": len(slots), "requests": len(stories), "bookings": len(bookings)}
+
+
+def sas_client_email() -> str:
+    from .builder import EMAIL_DOMAIN  # the builder imports this module
+
+    return f"{SAS_CLIENT_LOCAL_PART}@{EMAIL_DOMAIN}"
+
+
+def ensure_sas_client(seed: int) -> dict:
+    """The SAS platform's client account (no password: it only has its API token), and the
+    RPPS of members whose shared free slots it can find (25 at most, the guide's limit)."""
+    from .builder import demo_token
+
+    email = sas_client_email()
+    user, created = User.objects.get_or_create(email=email, defaults={"first_name": "Plateforme", "last_name": "SAS"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    SasClient.objects.get_or_create(user=user, defaults={"name": SAS_CLIENT_NAME})
+    token = demo_token(seed, email)
+    if not ApiToken.objects.filter(digest=token_digest(token)).exists():
+        ApiToken.issue(user, "SAS", plain=token)
+    return {"token": token, "rpps": shared_rpps()}
+
+
+def shared_rpps() -> list[str]:
+    """RPPS of members with shared free slots ahead, in a CPTS the FHIR search answers for."""
+    rpps = (
+        Slot.objects.free()
+        .shared_with_sas()
+        .filter(start__gte=timezone.now(), professional__rpps__isnull=False, cpts__status=CptsStatus.ACI_SIGNED)
+        .exclude(cpts__finess="")
+        .filter(professional__memberships__cpts=F("cpts"), professional__memberships__status="active")
+        .values_list("professional__rpps", flat=True)
+        .distinct()
+        .order_by("professional__rpps")
+    )
+    return list(rpps[:MAX_SEARCHED_PRACTITIONERS])
