@@ -1,3 +1,413 @@
-from ninja import Router
+"""The crisis plan of a CPTS (mission 4): its yearly versions, the editor's writes, the
+review by the authority and the diff between versions.
 
-router = Router()
+Same rights as the pages (`maillon.crisis.access`): the CPTS's coordinators write drafts
+and submit them; the authorities (ARS, CPAM) of its territory validate or send back a
+submitted version; its members and the observers of its territory read. Anyone else gets
+404, as for a CPTS that does not exist; a reader who writes gets 403. A frozen version
+(submitted, validated) or a refused transition answers 409. Every write is journaled.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from maillon.core.access import role_in
+from maillon.crisis import document, facts, selectors, services, template
+from maillon.crisis.access import AUTHORITY, COORDINATOR, plan_role
+from maillon.crisis.models import PlanProfessional, PlanVersion
+from maillon.members.models import Professional
+
+from .auth import PRIVATE
+from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .schemas import MessageOut
+
+router = Router(tags=["Crise : plan"])
+
+VERSION_NOT_FOUND = "Version du plan introuvable."
+SECTION_NOT_FOUND = "Section inconnue du modèle national."
+ROW_NOT_FOUND = "Professionnel introuvable dans cette version."
+PROFESSIONAL_NOT_FOUND = "Professionnel : choisissez un adhérent actif de la CPTS."
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS rédigent et soumettent le plan de crise."
+AUTHORITY_ONLY = "Seules l'ARS et la CPAM du territoire valident ou renvoient le plan de crise."
+
+READ_ERRORS = {401: MessageOut, 404: MessageOut}
+WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
+
+
+# --- Shapes ---------------------------------------------------------------------------
+
+
+class VersionSummaryOut(Schema):
+    year: int
+    status: str = Field(description="draft (brouillon), submitted (soumise) ou validated (validée).")
+    status_label: str
+    validated_at: datetime.datetime | None
+
+
+class ProfessionalOut(Schema):
+    id: int = Field(description="Identifiant de la ligne du plan (pour la retirer).")
+    professional_id: int
+    name: str
+    profession: str
+    role: str
+    skills: str
+    typologies: list[int]
+
+
+class MissingOut(Schema):
+    section: str
+    section_title: str
+    label: str
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    from_status: str
+    to_status: str
+    by: str | None
+    comment: str
+
+
+class VersionOut(VersionSummaryOut):
+    content: dict[str, dict[str, str]] = Field(description="{section: {champ: texte}} selon le modèle national.")
+    professionals: list[ProfessionalOut]
+    missing: list[MissingOut] = Field(description="Ce que le modèle national attend encore (vide : complet).")
+    events: list[EventOut]
+    based_on_year: int | None
+
+
+class DeadlineOut(Schema):
+    contract_year: int
+    first_drafting: bool
+    due_on: datetime.date
+    done_on: datetime.date | None
+    state: str = Field(description="done, on_time, upcoming (échéance proche) ou overdue (en retard).")
+
+
+class ImprovementOut(Schema):
+    id: int
+    text: str
+    source: str
+    created_at: datetime.datetime
+
+
+class PlanOut(Schema):
+    current_year: int | None = Field(description="Le plan en vigueur (dernière version validée).")
+    versions: list[VersionSummaryOut]
+    deadlines: list[DeadlineOut]
+    open_improvements: list[ImprovementOut]
+
+
+class NewVersionIn(Schema):
+    year: int | None = Field(None, description="Par défaut : l'année qui suit la dernière version.")
+
+
+class SectionIn(Schema):
+    fields: dict[str, str] = Field(description="{champ: texte} ; les champs absents sont vidés.")
+
+
+class ProfessionalIn(Schema):
+    professional_id: int
+    role: str = Field(max_length=200)
+    skills: str | None = Field(None, max_length=2000, description="Par défaut : les compétences de l'annuaire.")
+    typologies: list[int] = Field(default_factory=list, description="Typologies 1 à 5.")
+
+
+class DecisionIn(Schema):
+    validate_plan: bool = Field(description="true : valider la version ; false : la renvoyer avec des remarques.")
+    comment: str = Field("", max_length=5000, description="Remarques (obligatoires pour un renvoi).")
+
+
+class DiffLineOut(Schema):
+    kind: str = Field(description="same, removed ou added.")
+    text: str
+
+
+class DiffSectionOut(Schema):
+    key: str
+    title: str
+    changed: bool
+    lines: list[DiffLineOut]
+
+
+class DiffOut(Schema):
+    year: int
+    since_year: int | None
+    sections: list[DiffSectionOut]
+    text: str = Field(description="Les sections modifiées en texte brut (lignes « − » retirées, « + » ajoutées).")
+
+
+# --- Access and presenters --------------------------------------------------------------
+
+
+def access(request, cpts_id, *, need=None):
+    """(cpts, role); 404 without a role, 403 when the operation needs another one."""
+    cpts = get_cpts_or_404(cpts_id)
+    role = plan_role(request.auth, cpts, role_in(request.auth, cpts))
+    if role is None:
+        raise HttpError(404, CPTS_NOT_FOUND)
+    if need == COORDINATOR and role != COORDINATOR:
+        raise HttpError(403, COORDINATOR_ONLY)
+    if need == AUTHORITY and role != AUTHORITY:
+        raise HttpError(403, AUTHORITY_ONLY)
+    return cpts, role
+
+
+def version_or_404(cpts, year) -> PlanVersion:
+    version = PlanVersion.objects.for_cpts(cpts).filter(year=year).select_related("plan", "based_on").first()
+    if version is None:
+        raise HttpError(404, VERSION_NOT_FOUND)
+    return version
+
+
+def refused(error) -> HttpError:
+    messages = error.messages if isinstance(error, DjangoValidationError) else [str(error)]
+    return HttpError(409, " ".join(messages))
+
+
+def summary_dict(version) -> dict:
+    return {
+        "year": version.year,
+        "status": version.status,
+        "status_label": version.get_status_display(),
+        "validated_at": version.validated_at,
+    }
+
+
+def professional_dict(row) -> dict:
+    professional = row.professional
+    return {
+        "id": row.pk,
+        "professional_id": professional.pk,
+        "name": f"{professional.first_name} {professional.last_name}",
+        "profession": professional.get_profession_display(),
+        "role": row.role,
+        "skills": row.skills,
+        "typologies": list(row.typologies),
+    }
+
+
+def version_dict(version) -> dict:
+    version = PlanVersion.objects.select_related("plan", "based_on").get(pk=version.pk)
+    return {
+        **summary_dict(version),
+        "content": template.clean_content(version.content),
+        "professionals": [professional_dict(row) for row in version.professionals.select_related("professional")],
+        "missing": [
+            {"section": item.section_key, "section_title": item.section_title, "label": item.label}
+            for item in version.missing_items()
+        ],
+        "events": [
+            {
+                "at": event.at,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "by": str(event.by) if event.by else None,
+                "comment": event.comment,
+            }
+            for event in version.events.select_related("by")
+        ],
+        "based_on_year": version.based_on.year if version.based_on else None,
+    }
+
+
+# --- Reads ---------------------------------------------------------------------------------
+
+
+@router.get("/cpts/{cpts_id}/crisis/plan", response={200: PlanOut, **READ_ERRORS}, auth=PRIVATE, summary="Le plan")
+def plan(request, cpts_id: int):
+    """Les versions du plan (une par an), le plan en vigueur, les échéances de l'ACI
+    (première rédaction puis mise à jour annuelle) et les actions d'amélioration à intégrer."""
+    cpts, _ = access(request, cpts_id)
+    current = selectors.current_plan(cpts)
+    return {
+        "current_year": current.year if current else None,
+        "versions": [summary_dict(version) for version in selectors.versions(cpts)],
+        "deadlines": [
+            {
+                "contract_year": item.contract_year,
+                "first_drafting": item.first,
+                "due_on": item.deadline.due_on,
+                "done_on": item.deadline.done_on,
+                "state": item.deadline.state,
+            }
+            for item in facts.plan_deadlines(cpts)
+        ],
+        "open_improvements": [
+            {"id": item.pk, "text": item.text, "source": item.source, "created_at": item.created_at}
+            for item in services.open_improvements(cpts)
+        ],
+    }
+
+
+@router.get(
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}",
+    response={200: VersionOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Une version du plan",
+)
+def version(request, cpts_id: int, year: int):
+    """Le contenu (sections du modèle national), les professionnels mobilisables, ce qui manque
+    encore et l'historique des étapes."""
+    cpts, _ = access(request, cpts_id)
+    return version_dict(version_or_404(cpts, year))
+
+
+@router.get(
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}/diff",
+    response={200: DiffOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Écarts avec une autre version",
+)
+def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
+    """Section par section, les lignes retirées et ajoutées depuis la version `since` (par
+    défaut : la version de l'année précédente ; aucune pour la première)."""
+    cpts, _ = access(request, cpts_id)
+    newer = version_or_404(cpts, year)
+    older = version_or_404(cpts, since) if since is not None else selectors.previous_version(newer)
+    sections = document.diff(older, newer) if older else []
+    return {
+        "year": newer.year,
+        "since_year": older.year if older else None,
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "changed": section.changed,
+                "lines": [{"kind": line.kind, "text": line.text} for line in section.lines],
+            }
+            for section in sections
+        ],
+        "text": document.unified(older, newer) if older else "",
+    }
+
+
+# --- Writes --------------------------------------------------------------------------------
+
+
+@router.post(
+    "/cpts/{cpts_id}/crisis/plan/versions",
+    response={201: VersionOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Ouvrir le brouillon de l'année",
+)
+def start(request, cpts_id: int, payload: NewVersionIn):
+    """Un nouveau brouillon, copie de la dernière version validée (contenu et professionnels) ;
+    409 si une version est déjà en brouillon ou soumise, ou si l'année existe."""
+    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    try:
+        created = services.start_version(cpts, by=request.auth, year=payload.year)
+    except DjangoValidationError as error:
+        raise refused(error) from error
+    return Status(201, version_dict(created))
+
+
+@router.put(
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}/sections/{section}",
+    response={200: VersionOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Écrire une section du brouillon",
+)
+def write_section(request, cpts_id: int, year: int, section: str, payload: SectionIn):
+    """Remplace les champs d'une section (`general`, `typology_1` … `typology_5`,
+    `communication`, `reporting`, `training`) ; les champs inconnus sont ignorés."""
+    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    target = version_or_404(cpts, year)
+    if template.section(section) is None:
+        raise HttpError(404, SECTION_NOT_FOUND)
+    try:
+        services.save_section(target, section, payload.fields, by=request.auth)
+    except DjangoValidationError as error:
+        raise refused(error) from error
+    return version_dict(target)
+
+
+@router.post(
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals",
+    response={201: ProfessionalOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Ajouter un professionnel mobilisable",
+)
+def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
+    """Un adhérent actif de la CPTS, son rôle dans le plan, ses compétences et les typologies."""
+    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    target = version_or_404(cpts, year)
+    professional = Professional.objects.filter(pk=payload.professional_id).first()
+    if professional is None:
+        raise HttpError(404, PROFESSIONAL_NOT_FOUND)
+    try:
+        row = services.add_professional(
+            target,
+            professional=professional,
+            role=payload.role,
+            skills=payload.skills,
+            typologies=payload.typologies,
+            by=request.auth,
+        )
+    except DjangoValidationError as error:
+        raise refused(error) from error
+    return Status(201, professional_dict(row))
+
+
+@router.delete(
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals/{row_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Retirer un professionnel du brouillon",
+)
+def remove_professional(request, cpts_id: int, year: int, row_id: int):
+    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    target = version_or_404(cpts, year)
+    row = PlanProfessional.objects.filter(version=target, pk=row_id).first()
+    if row is None:
+        raise HttpError(404, ROW_NOT_FOUND)
+    try:
+        services.remove_professional(row, by=request.auth)
+    except DjangoValidationError as error:
+        raise refused(error) from error
+    return Status(204, None)
+
+
+@router.post(
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}/submit",
+    response={200: VersionOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Soumettre le brouillon à l'ARS et à la CPAM",
+)
+def submit(request, cpts_id: int, year: int):
+    """Fige la version ; 409 si elle n'est pas un brouillon complet (le message dit ce qui manque)."""
+    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    target = version_or_404(cpts, year)
+    try:
+        services.submit_version(target, by=request.auth)
+    except DjangoValidationError as error:
+        raise refused(error) from error
+    return version_dict(target)
+
+
+@router.post(
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}/decision",
+    response={200: VersionOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Valider ou renvoyer une version soumise (ARS, CPAM)",
+)
+def decision(request, cpts_id: int, year: int, payload: DecisionIn):
+    """L'acte de l'autorité du territoire : valider la version soumise (elle devient le plan en
+    vigueur et compte pour le financement de l'ACI), ou la renvoyer en brouillon avec des remarques."""
+    cpts, _ = access(request, cpts_id, need=AUTHORITY)
+    target = version_or_404(cpts, year)
+    try:
+        if payload.validate_plan:
+            services.validate_version(target, by=request.auth, comment=payload.comment.strip())
+        else:
+            services.send_back_version(target, by=request.auth, comment=payload.comment)
+    except PermissionDenied as error:
+        raise HttpError(403, AUTHORITY_ONLY) from error
+    except DjangoValidationError as error:
+        raise refused(error) from error
+    return version_dict(target)

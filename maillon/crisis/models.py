@@ -1,1 +1,323 @@
-"""The crisis plan, crises, alerts — mission 4."""
+"""The crisis plan of a CPTS (mission 4): its yearly versions, their review by the
+authorities, the mobilisable professionals and the improvement actions to carry into it.
+
+- One `CrisisPlan` per CPTS; one `PlanVersion` per plan and year (a millésime).
+- A version is a draft, submitted to the ARS and the CPAM, then validated by an authority
+  (or sent back to draft with comments). Each transition is logged (`PlanEvent`).
+- A submitted or validated version is frozen: its content, its professionals cannot change.
+- The content follows the national template (`template.py`): `{section: {field: text}}`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.members.models import Professional
+
+from . import template
+
+YEAR_MIN = 2019  # the first ACI
+YEAR_MAX = 2100
+ROLE_MAX = 200
+COMMENT_MAX = 5000
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Soumise à l'ARS et à la CPAM"
+    VALIDATED = "validated", "Validée"
+
+
+FROZEN_STATUSES = (PlanStatus.SUBMITTED, PlanStatus.VALIDATED)
+
+
+class CrisisPlan(JournaledModel):
+    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="crisis_plan")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "plan de crise"
+        verbose_name_plural = "plans de crise"
+
+    def __str__(self):
+        return f"Plan de crise — {self.cpts}"
+
+
+class PlanVersionQuerySet(models.QuerySet):
+    def for_cpts(self, cpts):
+        return self.filter(plan__cpts=cpts)
+
+    def validated(self):
+        return self.filter(status=PlanStatus.VALIDATED)
+
+
+def frozen_error():
+    return ValidationError("Version figée : une version soumise ou validée ne se modifie plus.")
+
+
+class PlanVersion(JournaledModel):
+    """The plan of one year. Frozen once submitted (see `save`)."""
+
+    # Fields that make the plan's text; refused on a frozen version.
+    CONTENT_FIELDS = ("plan_id", "year", "content", "based_on_id")
+
+    plan = models.ForeignKey(CrisisPlan, on_delete=models.CASCADE, related_name="versions")
+    year = models.PositiveSmallIntegerField("année")
+    status = models.CharField("état", max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    content = models.JSONField("contenu", default=template.empty_content)
+    # The validated version this draft was copied from (kept when that version goes).
+    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Keep the version when the accounts that wrote or reviewed it are erased.
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField("soumise le", null=True, blank=True)
+    submitted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+    validated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = PlanVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "version du plan de crise"
+        verbose_name_plural = "versions du plan de crise"
+        ordering = ["plan", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="one_crisis_plan_version_per_year"),
+            models.CheckConstraint(condition=Q(status__in=PlanStatus.values), name="crisis_plan_version_status_valid"),
+            models.CheckConstraint(
+                condition=Q(year__gte=YEAR_MIN) & Q(year__lte=YEAR_MAX), name="crisis_plan_version_year_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.VALIDATED) | Q(validated_at__isnull=False),
+                name="crisis_plan_validated_version_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Plan de crise {self.year}"
+
+    @property
+    def cpts(self):
+        return self.plan.cpts
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    def _loaded_status(self):
+        return getattr(self, "_journal_loaded", {}).get("status", self.status)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self._loaded_status() in FROZEN_STATUSES:
+            loaded = getattr(self, "_journal_loaded", {})
+            changed = [name for name in self.CONTENT_FIELDS if name in loaded and getattr(self, name) != loaded[name]]
+            if changed:
+                raise frozen_error()
+        self.content = template.clean_content(self.content)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._loaded_status() in FROZEN_STATUSES:
+            raise frozen_error()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        if not YEAR_MIN <= (self.year or 0) <= YEAR_MAX:
+            raise ValidationError({"year": f"Année : entre {YEAR_MIN} et {YEAR_MAX}."})
+
+    # --- the template --------------------------------------------------------------------
+
+    def missing_items(self) -> list[template.Missing]:
+        return template.missing_items(self.content, self.professionals.count())
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing_items()
+
+    def set_section(self, key: str, values: dict) -> None:
+        """Replace one section's fields (unknown fields are dropped by the template)."""
+        if self.is_frozen:
+            raise frozen_error()
+        if template.section(key) is None:
+            raise ValidationError({"section": "Section : elle n'existe pas dans le modèle national."})
+        content = template.clean_content(self.content)
+        content[key] = template.clean_content({key: values})[key]
+        self.content = content
+        self.save()
+
+    # --- transitions -------------------------------------------------------------------
+
+    def _check_status(self, expected, message):
+        if self.status != expected:
+            raise ValidationError(message)
+
+    def _transition(self, to, *, by, comment=""):
+        event = PlanEvent(version=self, from_status=self.status, to_status=to, by=by, comment=comment)
+        self.status = to
+        with transaction.atomic():
+            self.save()
+            event.save()
+        return event
+
+    def submit(self, *, by):
+        """Draft → submitted to the ARS and the CPAM, once the template is complete."""
+        self._check_status(PlanStatus.DRAFT, "Soumission : seule une version en brouillon peut être soumise.")
+        missing = self.missing_items()
+        if missing:
+            raise ValidationError(
+                "Plan incomplet : il manque "
+                + " ; ".join(str(item) for item in missing[:10])
+                + (" …" if len(missing) > 10 else "")
+                + "."
+            )
+        self.submitted_at = timezone.now()
+        self.submitted_by = by
+        return self._transition(PlanStatus.SUBMITTED, by=by)
+
+    def validate(self, *, by, comment=""):
+        """Submitted → validated (the authority's act; `services.validate_version` checks the role)."""
+        self._check_status(PlanStatus.SUBMITTED, "Validation : seule une version soumise peut être validée.")
+        self.validated_at = timezone.now()
+        self.validated_by = by
+        return self._transition(PlanStatus.VALIDATED, by=by, comment=comment[:COMMENT_MAX])
+
+    def send_back(self, *, by, comment):
+        """Submitted → draft again, with the authority's comments."""
+        self._check_status(PlanStatus.SUBMITTED, "Renvoi : seule une version soumise peut être renvoyée.")
+        comment = (comment or "").strip()[:COMMENT_MAX]
+        if not comment:
+            raise ValidationError({"comment": "Remarques : dites à la CPTS ce qu'il faut reprendre."})
+        self.submitted_at = None
+        self.submitted_by = None
+        return self._transition(PlanStatus.DRAFT, by=by, comment=comment)
+
+
+class PlanEvent(JournaledModel):
+    """One transition of a version: who, when, from → to, and the authority's comments."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=PlanStatus.choices)
+    to_status = models.CharField(max_length=12, choices=PlanStatus.choices)
+    # Keep the log when the account is erased.
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField("remarques", blank=True)
+
+    class Meta:
+        verbose_name = "étape d'une version du plan"
+        verbose_name_plural = "étapes des versions du plan"
+        ordering = ["version", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def is_send_back(self) -> bool:
+        return self.from_status == PlanStatus.SUBMITTED and self.to_status == PlanStatus.DRAFT
+
+
+def typologies_valid(value) -> bool:
+    numbers = {typology.number for typology in template.TYPOLOGIES}
+    return isinstance(value, list) and all(isinstance(item, int) and item in numbers for item in value)
+
+
+class PlanProfessional(JournaledModel):
+    """A member the plan counts on: the role given and the skills useful in a crisis."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="professionals")
+    # A validated plan is an official document: the professional's record cannot go under it.
+    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="crisis_roles")
+    role = models.CharField("rôle dans le plan", max_length=ROLE_MAX)
+    skills = models.TextField("compétences utiles en crise", blank=True)
+    typologies = models.JSONField("typologies concernées", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "professionnel mobilisable"
+        verbose_name_plural = "professionnels mobilisables"
+        ordering = ["version", "professional__last_name", "professional__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "professional"], name="one_plan_role_per_professional"),
+        ]
+
+    def __str__(self):
+        return f"{self.professional} — {self.role}"
+
+    def clean(self):
+        if not self.role.strip():
+            raise ValidationError({"role": "Rôle : précisez le rôle dans le plan."})
+        if not typologies_valid(self.typologies):
+            raise ValidationError({"typologies": "Typologies : choisissez parmi les typologies 1 à 5."})
+
+    def save(self, *args, **kwargs):
+        if PlanVersion.objects.filter(pk=self.version_id, status__in=FROZEN_STATUSES).exists():
+            raise frozen_error()
+        self.typologies = sorted(set(self.typologies or []))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if PlanVersion.objects.filter(pk=self.version_id, status__in=FROZEN_STATUSES).exists():
+            raise frozen_error()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [skill.strip() for skill in self.skills.split(",") if skill.strip()]
+
+    @property
+    def typology_labels(self) -> str:
+        return ", ".join(str(number) for number in self.typologies)
+
+
+class ImprovementStatus(models.TextChoices):
+    OPEN = "open", "À intégrer"
+    INTEGRATED = "integrated", "Intégrée"
+
+
+class PlanImprovement(JournaledModel):
+    """An improvement action (from a RETEX, an exercise…) to take into the next version."""
+
+    plan = models.ForeignKey(CrisisPlan, on_delete=models.CASCADE, related_name="improvements")
+    text = models.TextField("action d'amélioration")
+    source = models.CharField("origine", max_length=200)
+    status = models.CharField(max_length=12, choices=ImprovementStatus.choices, default=ImprovementStatus.OPEN)
+    # Keep the action when the version or the accounts go.
+    integrated_in = models.ForeignKey(
+        PlanVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="integrated_improvements"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    integrated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    integrated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "action d'amélioration du plan"
+        verbose_name_plural = "actions d'amélioration du plan"
+        ordering = ["plan", "status", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImprovementStatus.values), name="crisis_improvement_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Action d'amélioration ({self.get_status_display()})"
+
+    def integrate(self, *, version, by):
+        """Mark the action as taken into `version`, a draft of the same plan."""
+        if self.status != ImprovementStatus.OPEN:
+            raise ValidationError("Action d'amélioration : elle est déjà intégrée.")
+        if version.plan_id != self.plan_id or not version.is_draft:
+            raise ValidationError("Action d'amélioration : elle s'intègre dans la version en brouillon du plan.")
+        self.status = ImprovementStatus.INTEGRATED
+        self.integrated_in = version
+        self.integrated_by = by
+        self.integrated_at = timezone.now()
+        self.save()

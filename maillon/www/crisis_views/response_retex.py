@@ -1,0 +1,44 @@
+"""The RETEX of an ended crisis or exercise (coordination): what went well, what did not,
+and the improvement actions, carried into the next version of the crisis plan."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from maillon.crisis_response import services
+
+from ..space import add_errors
+from .response_common import COORDINATOR, crises_breadcrumb, crisis_or_404, require_role
+from .response_forms import RetexForm
+
+
+def crisis_response_retex(request, cpts_slug, pk):
+    role = require_role(request)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    crisis = crisis_or_404(request, pk)
+    retex = getattr(crisis, "retex", None)
+    can_write = role == COORDINATOR and retex is None and not crisis.is_active
+    form = RetexForm(request.POST or None) if can_write else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.write_retex(crisis, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "RETEX enregistré ; ses actions sont reportées dans le plan de crise.")
+            return redirect("crisis_response_retex", crisis.cpts.slug, crisis.pk)
+    board = (str(crisis), reverse("crisis_response_board", args=[crisis.cpts.slug, crisis.pk]))
+    context = {
+        "cpts": crisis.cpts,
+        "crisis": crisis,
+        "retex": retex,
+        "role": role,
+        "form": form,
+        "figures": services.level_figures(crisis),
+        "title": f"RETEX — {crisis}",
+        "breadcrumb_data": crises_breadcrumb(crisis.cpts, role, "RETEX", board),
+    }
+    return render(request, "crisis/response_retex.html", context)
