@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint format setup venv assets db demo bench clean
+.PHONY: run test e2e lint format setup venv assets db demo bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,14 +35,23 @@ demo: db
 
 setup: venv assets demo
 
-# The site and one background worker (e-mails, scheduled jobs); Ctrl-C stops both.
+# The site, one background worker (e-mails, scheduled jobs) and the scheduler that enqueues the
+# daily jobs (maillon/core/scheduler.py); Ctrl-C stops all three.
 run: setup
 	$(MANAGE) db_worker --queue-name "*" & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv var
 	$(BIN)/pytest -n auto
+
+# The end-to-end journeys in headless Chromium (the Debian package; Playwright never downloads one).
+e2e: venv var
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (or set MAILLON_E2E_CHROMIUM to a Chromium binary)."; fi; }
+	$(BIN)/pytest tests/e2e -m e2e
 
 lint: venv
 	$(BIN)/ruff check .
@@ -58,7 +67,10 @@ bench: db
 	$(PY) bench/territories.py
 	$(PY) bench/directory.py --professionals 5000 --runs 3
 	$(PY) bench/report.py --runs 3
+	$(PY) bench/alerts.py --alerts 2000
 	$(PY) bench/matching.py --sample 4
+	$(PY) bench/slots.py --slots 1000000
+	$(PY) bench/booking.py --clients 50 --slots 1000
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3

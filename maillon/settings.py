@@ -212,6 +212,8 @@ MAILLON_DUE_WARNING_DAYS = env.int("MAILLON_DUE_WARNING_DAYS", default=60)
 MAILLON_MT_PROPOSAL_EXPIRY_DAYS = env.int("MAILLON_MT_PROPOSAL_EXPIRY_DAYS", default=15)
 MAILLON_MT_LINK_MAX_AGE_DAYS = env.int("MAILLON_MT_LINK_MAX_AGE_DAYS", default=180)
 MAILLON_MT_RETENTION_DAYS = env.int("MAILLON_MT_RETENTION_DAYS", default=365)
+# Hour (Europe/Paris) at which the scheduler enqueues the desk's daily work (core.scheduler).
+MAILLON_MT_DAILY_HOUR = env.int("MAILLON_MT_DAILY_HOUR", default=6)
 # Same-day care (SNP): minutes before an unanswered duty-list request goes to the coordinator;
 # the search radius where the SAS's table has none (Mayotte, Guyane); how long requests are
 # kept after their appointment; FHIR slot search calls allowed per SAS client and minute.
@@ -220,6 +222,9 @@ MAILLON_SNP_DEFAULT_SEARCH_RADIUS_KM = env.int("MAILLON_SNP_DEFAULT_SEARCH_RADIU
 MAILLON_SNP_DEFAULT_SEARCH_STEP_KM = env.int("MAILLON_SNP_DEFAULT_SEARCH_STEP_KM", default=15)
 MAILLON_SNP_RETENTION_DAYS = env.int("MAILLON_SNP_RETENTION_DAYS", default=90)
 MAILLON_SNP_FHIR_RATE_PER_MINUTE = env.int("MAILLON_SNP_FHIR_RATE_PER_MINUTE", default=120)
+# Crisis alerts (mission 4): the SMS provider (console in development), hours an acknowledgement link lives.
+MAILLON_SMS_BACKEND = env.str("MAILLON_SMS_BACKEND", default="maillon.crisis_response.sms.ConsoleSmsBackend")
+MAILLON_CRISIS_ACK_LINK_HOURS = env.int("MAILLON_CRISIS_ACK_LINK_HOURS", default=72)
 
 # Background tasks (Django's tasks API, backport): e-mails and scheduled jobs run in
 # `manage.py db_worker` processes, as many as wanted, sharing the database queue. Tests

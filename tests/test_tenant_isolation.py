@@ -27,6 +27,8 @@ PUBLIC_CPTS_ROUTES = {
     "members_unsubscribe",
     "mt_register",
     # >>> snp-slots: Same-day care slots (issue 6)
+    # The bookings feed: a secret token per agenda (tests/snp/test_slots_feed.py).
+    "snp_slots_feed",
     # <<< snp-slots
     # >>> snp-requests: Same-day care requests (issue 6)
     # <<< snp-requests
@@ -175,16 +177,169 @@ ROUTE_OBJECTS = {
         )
     },
     # >>> snp-slots: Same-day care slots (issue 6)
+    "snp_slot_series": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.SlotSeriesFactory(agenda__cpts=cpts).pk
+    },
+    "snp_slot_cancel": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.SlotFactory(agenda__cpts=cpts).pk
+    },
+    "snp_slot_sharing": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.SlotFactory(agenda__cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/slots/{slot_id}/cancel": {
+        "slot_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.SlotFactory(agenda__cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/slots/{slot_id}": {
+        "slot_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.SlotFactory(agenda__cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/agendas/{agenda_id}": {
+        "agenda_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.AgendaFactory(cpts=cpts).pk
+    },
     # <<< snp-slots
     # >>> snp-requests: Same-day care requests (issue 6)
+    "snp_request_detail": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "snp_request_search": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "snp_request_book": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "snp_request_send_to_duty": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "snp_request_cancel": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "snp_request_booking_cancel": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.BookingFactory(slot__agenda__cpts=cpts).pk
+    },
+    "snp_request_outcome": {
+        "pk": lambda cpts: __import__("maillon.snp.factories").snp.factories.BookingFactory(slot__agenda__cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/requests/{request_id}": {
+        "request_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/requests/{request_id}/cancel": {
+        "request_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/requests/{request_id}/slots": {
+        "request_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/requests/{request_id}/bookings": {
+        "request_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/requests/{request_id}/duty": {
+        "request_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.CareRequestFactory(cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/bookings/{booking_id}/cancel": {
+        "booking_id": lambda cpts: (
+            __import__("maillon.snp.factories").snp.factories.BookingFactory(slot__agenda__cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/snp/bookings/{booking_id}/outcome": {
+        "booking_id": lambda cpts: (
+            __import__("maillon.snp.factories").snp.factories.BookingFactory(slot__agenda__cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/snp/duty-calls/{call_id}/accept": {
+        "call_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.DutyCallFactory(request__cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/snp/duty-calls/{call_id}/decline": {
+        "call_id": lambda cpts: __import__("maillon.snp.factories").snp.factories.DutyCallFactory(request__cpts=cpts).pk
+    },
     # <<< snp-requests
     # >>> fhir: FHIR for the SAS (issue 6)
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
+    # A draft of the victim's plan (named by its year), a section, a professional of it.
+    **{
+        name: {"year": lambda cpts: __import__("maillon.crisis.factories").crisis.factories.draft_of(cpts).year}
+        for name in (
+            "crisis_plan_version",
+            "crisis_plan_professionals",
+            "crisis_plan_diff",
+            "crisis_plan_pdf",
+            "/cpts/{cpts_id}/crisis/plan/versions/{year}",
+            "/cpts/{cpts_id}/crisis/plan/versions/{year}/diff",
+            "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals",
+            "/cpts/{cpts_id}/crisis/plan/versions/{year}/submit",
+            "/cpts/{cpts_id}/crisis/plan/versions/{year}/decision",
+        )
+    },
+    **{
+        name: {
+            "year": lambda cpts: __import__("maillon.crisis.factories").crisis.factories.draft_of(cpts).year,
+            parameter: lambda cpts: "general",
+        }
+        for name, parameter in (
+            ("crisis_plan_section", "code"),
+            ("/cpts/{cpts_id}/crisis/plan/versions/{year}/sections/{section}", "section"),
+        )
+    },
+    "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals/{row_id}": {
+        "year": lambda cpts: (
+            __import__("maillon.crisis.factories").crisis.factories.professional_row_of(cpts).version.year
+        ),
+        "row_id": lambda cpts: __import__("maillon.crisis.factories").crisis.factories.professional_row_of(cpts).pk,
+    },
     # <<< crisis
     # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    "crisis_response_board": {
+        "pk": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "crisis_response_board_live": {
+        "pk": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "crisis_response_retex": {
+        "pk": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/crises/{crisis_id}": {
+        "crisis_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/crises/{crisis_id}/log": {
+        "crisis_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/crises/{crisis_id}/end": {
+        "crisis_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/crises/{crisis_id}/recognition": {
+        "crisis_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/crises/{crisis_id}/retex": {
+        "crisis_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
+    "mt_patient_export": {
+        "pk": lambda cpts: __import__("maillon.mt.factories").mt.factories.PatientFactory(cpts=cpts).pk,
+        "fmt": lambda cpts: "json",
+    },
+    "/cpts/{cpts_id}/mt/patients/{patient_id}/export": {
+        "patient_id": lambda cpts: __import__("maillon.mt.factories").mt.factories.PatientFactory(cpts=cpts).pk
+    },
+    "/cpts/{cpts_id}/mt/proposals/{proposal_id}/doctor-answer": {
+        "proposal_id": lambda cpts: (
+            __import__("maillon.mt.factories").mt.factories.ProposalFactory(patient__cpts=cpts).pk
+        )
+    },
     # <<< mt
 }
 
@@ -220,16 +375,59 @@ SAMPLE_BODIES = {
         "spent_on": "2025-01-02",
     },
     # >>> snp-slots: Same-day care slots (issue 6)
+    ("POST", "/cpts/{cpts_id}/snp/slots"): {
+        "practice_place_id": 1,
+        "start": "2030-01-07T17:00:00",
+        "end": "2030-01-07T17:20:00",
+    },
+    ("POST", "/cpts/{cpts_id}/snp/slot-series"): {
+        "practice_place_id": 1,
+        "weekdays": [0],
+        "start_time": "17:00",
+        "duration_minutes": 20,
+        "first_date": "2030-01-07",
+        "last_date": "2030-01-14",
+    },
+    ("PATCH", "/cpts/{cpts_id}/snp/slots/{slot_id}"): {"shared_with_sas": True},
+    ("PATCH", "/cpts/{cpts_id}/snp/agendas/{agenda_id}"): {"shares_with_sas": True},
     # <<< snp-slots
     # >>> snp-requests: Same-day care requests (issue 6)
+    ("POST", "/cpts/{cpts_id}/snp/requests"): {
+        "first_name": "Jeanne",
+        "last_name": "Durand",
+        "birth_date": "1970-01-02",
+        "phone": "0612345678",
+        "commune": "78646",
+        "reason": "Fièvre",
+        "urgency": "24h",
+        "profession": "10",
+    },
+    ("POST", "/cpts/{cpts_id}/snp/requests/{request_id}/bookings"): {"slot_id": 1},
+    ("POST", "/cpts/{cpts_id}/snp/bookings/{booking_id}/outcome"): {"outcome": "honoured"},
+    ("POST", "/cpts/{cpts_id}/snp/duty-calls/{call_id}/accept"): {"appointment_at": "2030-01-07T10:00:00+01:00"},
     # <<< snp-requests
     # >>> fhir: FHIR for the SAS (issue 6)
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
+    ("POST", "/cpts/{cpts_id}/crisis/plan/versions"): {"year": 2031},
+    ("PUT", "/cpts/{cpts_id}/crisis/plan/versions/{year}/sections/{section}"): {"fields": {"referent": "Dr Morel"}},
+    ("POST", "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals"): {
+        "professional_id": 1,
+        "role": "Renfort",
+        "typologies": [1],
+    },
+    ("POST", "/cpts/{cpts_id}/crisis/plan/versions/{year}/decision"): {"validate_plan": True, "comment": ""},
     # <<< crisis
     # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    ("POST", "/cpts/{cpts_id}/crises"): {"typology": "sick", "zone": "Tout le territoire"},
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/log"): {"kind": "action", "text": "Point de situation"},
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/retex"): {"improvement_actions": ["Vérifier les numéros"]},
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
+    ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/doctor-answer"): {
+        "status": "accepted",
+        "note": "Réponse reçue par téléphone",
+    },
     # <<< mt
 }
 

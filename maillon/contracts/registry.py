@@ -11,7 +11,8 @@ where an indicator's `compute(cpts, start, end)` returns a `Decimal` for the per
 [start, end) and a fact's `compute(cpts, contract_year)` (a `models.ContractYear`) a bool.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -51,6 +52,23 @@ def unregister(code: str) -> None:
     """For tests: forget an indicator or a fact."""
     _indicators.pop(code, None)
     _facts.pop(code, None)
+
+
+@contextmanager
+def isolated(*, without_facts: tuple[str, ...] = ()) -> Iterator[None]:
+    """For tests: registrations made inside are forgotten on exit and those removed come
+    back; `without_facts` are left out meanwhile (to state them by hand, as a contract
+    whose mission app computes nothing)."""
+    saved_indicators, saved_facts = dict(_indicators), dict(_facts)
+    for code in without_facts:
+        _facts.pop(code, None)
+    try:
+        yield
+    finally:
+        _indicators.clear()
+        _indicators.update(saved_indicators)
+        _facts.clear()
+        _facts.update(saved_facts)
 
 
 def indicators() -> list[RegisteredIndicator]:

@@ -42,16 +42,23 @@ PUBLIC_ROUTES = {
     # Static assets served by Django in development.
     "static",
     # >>> snp-slots: Same-day care slots (issue 6)
+    # The bookings feed of a member's agenda: its secret token is the credential.
+    "snp_slots_feed",
     # <<< snp-slots
     # >>> snp-requests: Same-day care requests (issue 6)
     # <<< snp-requests
     # >>> fhir: FHIR for the SAS (issue 6)
+    # The SAS's slot search: checks its own Bearer token of a SAS client (maillon/fhir/auth.py).
+    "fhir_slot",
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
     # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    # The acknowledgement link of an alert (a signed, single-use, expiring token).
+    "crisis_response_ack",
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
+    "mt_patient_status_export",  # the patient's signed link is the credential
     # <<< mt
 }
 
@@ -126,16 +133,51 @@ PROTECTED_ROUTES = {
     "mt_run",
     "mt_offer",
     # >>> snp-slots: Same-day care slots (issue 6)
+    "snp_slots",
+    "snp_slot_new",
+    "snp_slot_series_new",
+    "snp_slot_series",
+    "snp_slot_import",
+    "snp_slot_cancel",
+    "snp_slot_sharing",
+    "snp_slot_agendas",
+    "snp_slot_setup",
     # <<< snp-slots
     # >>> snp-requests: Same-day care requests (issue 6)
+    # Requests, search and booking, duty list, outcomes, a member's appointments.
+    "snp_requests",
+    "snp_request_new",
+    "snp_request_duty",
+    "snp_request_appointments",
+    "snp_request_detail",
+    "snp_request_search",
+    "snp_request_book",
+    "snp_request_send_to_duty",
+    "snp_request_cancel",
+    "snp_request_booking_cancel",
+    "snp_request_outcome",
     # <<< snp-requests
     # >>> fhir: FHIR for the SAS (issue 6)
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
+    # The crisis plan (mission 4): versions, editor, review by the authority, PDF, diff.
+    "crisis_plan",
+    "crisis_plan_version",
+    "crisis_plan_section",
+    "crisis_plan_professionals",
+    "crisis_plan_diff",
+    "crisis_plan_pdf",
     # <<< crisis
     # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    "crisis_response_list",
+    "crisis_response_activate",
+    "crisis_response_chain",
+    "crisis_response_board",
+    "crisis_response_board_live",
+    "crisis_response_retex",
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
+    "mt_patient_export",
     # <<< mt
 }
 

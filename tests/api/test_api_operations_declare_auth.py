@@ -1,5 +1,7 @@
 """Every API operation says who may call it: public (auth=None) or private (token or session)."""
 
+import re
+
 import pytest
 from ninja.constants import NOT_SET
 
@@ -22,6 +24,8 @@ PUBLIC_OPERATIONS = {
     # >>> crisis: Crisis plan and alerts (issue 7)
     # <<< crisis
     # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    ("GET", "/crises/acknowledgements/{token}"),
+    ("POST", "/crises/acknowledgements/{token}"),
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
@@ -65,16 +69,54 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/mt/proposals/run"),
     ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/transition"),
     # >>> snp-slots: Same-day care slots (issue 6)
+    ("GET", "/cpts/{cpts_id}/snp/slots"),
+    ("POST", "/cpts/{cpts_id}/snp/slots"),
+    ("POST", "/cpts/{cpts_id}/snp/slot-series"),
+    ("POST", "/cpts/{cpts_id}/snp/slots/import"),
+    ("POST", "/cpts/{cpts_id}/snp/slots/{slot_id}/cancel"),
+    ("PATCH", "/cpts/{cpts_id}/snp/slots/{slot_id}"),
+    ("GET", "/cpts/{cpts_id}/snp/agendas"),
+    ("PATCH", "/cpts/{cpts_id}/snp/agendas/{agenda_id}"),
     # <<< snp-slots
     # >>> snp-requests: Same-day care requests (issue 6)
+    ("POST", "/cpts/{cpts_id}/snp/requests"),
+    ("GET", "/cpts/{cpts_id}/snp/requests"),
+    ("GET", "/cpts/{cpts_id}/snp/requests/{request_id}"),
+    ("POST", "/cpts/{cpts_id}/snp/requests/{request_id}/cancel"),
+    ("GET", "/cpts/{cpts_id}/snp/requests/{request_id}/slots"),
+    ("POST", "/cpts/{cpts_id}/snp/requests/{request_id}/bookings"),
+    ("POST", "/cpts/{cpts_id}/snp/requests/{request_id}/duty"),
+    ("POST", "/cpts/{cpts_id}/snp/bookings/{booking_id}/cancel"),
+    ("POST", "/cpts/{cpts_id}/snp/bookings/{booking_id}/outcome"),
+    ("GET", "/cpts/{cpts_id}/snp/duty-calls"),
+    ("POST", "/cpts/{cpts_id}/snp/duty-calls/{call_id}/accept"),
+    ("POST", "/cpts/{cpts_id}/snp/duty-calls/{call_id}/decline"),
     # <<< snp-requests
     # >>> fhir: FHIR for the SAS (issue 6)
     # <<< fhir
     # >>> crisis: Crisis plan and alerts (issue 7)
+    ("GET", "/cpts/{cpts_id}/crisis/plan"),
+    ("POST", "/cpts/{cpts_id}/crisis/plan/versions"),
+    ("GET", "/cpts/{cpts_id}/crisis/plan/versions/{year}"),
+    ("GET", "/cpts/{cpts_id}/crisis/plan/versions/{year}/diff"),
+    ("PUT", "/cpts/{cpts_id}/crisis/plan/versions/{year}/sections/{section}"),
+    ("POST", "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals"),
+    ("DELETE", "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals/{row_id}"),
+    ("POST", "/cpts/{cpts_id}/crisis/plan/versions/{year}/submit"),
+    ("POST", "/cpts/{cpts_id}/crisis/plan/versions/{year}/decision"),
     # <<< crisis
     # >>> crisis-response: Crises, alerts, RETEX (issue 7)
+    ("GET", "/cpts/{cpts_id}/crises"),
+    ("POST", "/cpts/{cpts_id}/crises"),
+    ("GET", "/cpts/{cpts_id}/crises/{crisis_id}"),
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/log"),
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/end"),
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/recognition"),
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/retex"),
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
+    ("GET", "/cpts/{cpts_id}/mt/patients/{patient_id}/export"),
+    ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/doctor-answer"),
     # <<< mt
 }
 
@@ -102,21 +144,9 @@ def test_private_operations_accept_exactly_a_token_or_a_strong_session():
 
 
 def example_url(path):
-    for name, value in (
-        ("{code}", "78646"),
-        ("{cpts_id}", "1"),
-        ("{membership_id}", "1"),
-        ("{structure_id}", "1"),
-        ("{year}", "1"),
-        ("{report_id}", "1"),
-        ("{meeting_id}", "1"),
-        ("{entry_id}", "1"),
-        ("{indicator_id}", "1"),
-        ("{patient_id}", "1"),
-        ("{proposal_id}", "1"),
-    ):
-        path = path.replace(name, value)
-    return "/api/v1" + path
+    """The path with a commune code for `{code}` and 1 for every other parameter (ids, years)."""
+    path = path.replace("{code}", "78646")
+    return "/api/v1" + re.sub(r"\{[a-z_]+\}", "1", path)
 
 
 @pytest.mark.django_db

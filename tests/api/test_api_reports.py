@@ -9,6 +9,7 @@ from maillon.contracts.models import Indicator, ManagementReport, ReportStatus
 from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import JournalEntry
 from maillon.territories.factories import TerritoryRoleFactory
+from tests.contracts.conftest import _facts_stated_by_hand  # noqa: F401 (autouse: the report states its crisis fact)
 from tests.contracts.test_report import small_contract
 
 pytestmark = pytest.mark.django_db
