@@ -11,10 +11,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from maillon.contracts.funding import add_years
 from maillon.core.models import Cpts, User
 from maillon.crisis import services
 from maillon.crisis.models import PlanVersion
 from maillon.members.models import Membership, MembershipStatus
+
+from .contracts import aci_signed_on
 
 ROLES = [
     ("Référent SSE de la cellule de crise", [1, 2, 3, 4, 5]),
@@ -122,30 +125,68 @@ def fill(version: PlanVersion, cpts: Cpts, coordinator: User, professionals: lis
         services.add_professional(version, professional=professional, role=role, typologies=typologies, by=coordinator)
 
 
+def validation_days(cpts: Cpts, today: datetime.date, rng: random.Random) -> list[datetime.date]:
+    """One validation in each elapsed year of the ACI (about 5 to 7 months into it), so the
+    funding's M4 line reads first drafting then updates; a CPTS without ACI: last year's."""
+    signed_on = aci_signed_on(cpts)
+    if signed_on is None:
+        return [today - datetime.timedelta(days=300 + rng.randint(0, 30))]
+    days = []
+    for number in range(5):
+        day = add_years(signed_on, number) + datetime.timedelta(days=150 + rng.randint(0, 60))
+        if day > today - datetime.timedelta(days=30):
+            break
+        if days and day.year == days[-1].year:  # one version per calendar year
+            day = datetime.date(day.year + 1, 1, 15)
+        days.append(day)
+    return days or [today - datetime.timedelta(days=30)]
+
+
+def validate_on(version: PlanVersion, day: datetime.date) -> None:
+    version.submit(by=None)
+    version.validate(by=None, comment="Plan conforme au modèle national.")
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(11)))
+    PlanVersion.objects.filter(pk=version.pk).update(validated_at=moment, submitted_at=moment)
+
+
 def ensure_plan(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date) -> dict | None:
-    """Last year's validated plan and this year's draft; None when the CPTS already has a plan."""
+    """A plan validated in each elapsed ACI year and this year's draft; None when the CPTS
+    already has a plan or no professional member."""
     if PlanVersion.objects.for_cpts(cpts).exists():
         return None
     rng = random.Random(f"{seed}-crisis-plan-{cpts.slug}")
     professionals = member_professionals(cpts, rng)
     if not professionals:
         return None
+    days = validation_days(cpts, today, rng)
     with transaction.atomic():
-        last = services.start_version(cpts, by=coordinator, year=today.year - 1)
-        fill(last, cpts, coordinator, professionals)
-        last.submit(by=coordinator)
-        last.validate(by=None, comment="Plan conforme au modèle national.")
-        validated_on = today - datetime.timedelta(days=300 + rng.randint(0, 30))
-        moment = timezone.make_aware(datetime.datetime.combine(validated_on, datetime.time(11)))
-        PlanVersion.objects.filter(pk=last.pk).update(validated_at=moment, submitted_at=moment)
+        first = services.start_version(cpts, by=coordinator, year=days[0].year)
+        fill(first, cpts, coordinator, professionals)
+        validate_on(first, days[0])
+        last = first
+        for day in days[1:]:
+            last = services.start_version(cpts, by=coordinator, year=day.year)
+            revise(last, coordinator, day.year)
+            validate_on(last, day)
         services.carry_improvements(
             cpts,
             items=["Tenir à jour chaque trimestre les numéros d'astreinte de la cellule de crise"],
             source="RETEX de l'exercice d'alerte",
             by=coordinator,
         )
-        draft = services.start_version(cpts, by=coordinator, year=today.year)
-        typology_2 = dict(last.content["typology_2"])
-        typology_2["risks"] += "\nÉpisodes de chaleur plus précoces (dès juin) observés l'été dernier."
-        services.save_section(draft, "typology_2", typology_2, by=coordinator)
-    return {"validated": last.year, "draft": draft.year, "professionals": len(professionals)}
+        draft = None
+        if today.year > last.year:
+            draft = services.start_version(cpts, by=coordinator, year=today.year)
+            revise(draft, coordinator, today.year)
+    return {
+        "validated": [day.year for day in days],
+        "draft": draft.year if draft else None,
+        "professionals": len(professionals),
+    }
+
+
+def revise(version: PlanVersion, coordinator: User, year: int) -> None:
+    """A yearly update: what the last summer taught about heat waves."""
+    typology_2 = dict(version.content["typology_2"])
+    typology_2["risks"] += f"\nBilan {year - 1} : épisodes de chaleur plus précoces (dès juin) observés."
+    services.save_section(version, "typology_2", typology_2, by=coordinator)
