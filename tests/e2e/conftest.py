@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 E2E_DIR = os.path.dirname(__file__)
 # Generous for a loaded CI machine, short enough that a wrong locator fails fast.
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 30_000  # generous: CI machines run the suite on every core at once
 
 
 def chromium_path() -> str | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import JournalEntry
 from maillon.territories.factories import CommuneFactory
-from maillon.territories.models import TerritoryCommune
+from maillon.territories.models import Commune, TerritoryCommune
 from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,15 @@ def test_the_editor_lists_the_current_communes_with_remove_buttons(editor, cpts)
 
 def test_the_map_shows_the_territory_and_neighbours_with_their_owner(editor, cpts, other_cpts):
     far = CommuneFactory(code="13055", name="Marseille", longitude=5.3, latitude=43.3)
+    # Le Pecq just east of Versailles: the factory's grid position depends on how many
+    # communes the worker made before.
+    versailles = Commune.objects.get(pk="78646")
+    Commune.objects.filter(pk="78498").update(
+        min_longitude=versailles.max_longitude,
+        max_longitude=versailles.max_longitude + 0.05,
+        min_latitude=versailles.min_latitude,
+        max_latitude=versailles.max_latitude,
+    )
 
     html = editor.get(edit_url(cpts)).content.decode()
     start = html.index('id="editor-geojson">') + len('id="editor-geojson">')
