@@ -43,7 +43,7 @@ run: setup
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: venv var
+test: venv var assets
 	$(BIN)/pytest -n auto
 
 # The end-to-end journeys in headless Chromium (the Debian package; Playwright never downloads one).
