@@ -26,3 +26,10 @@ def contract_role(user, cpts, cpts_role) -> str | None:
     if TerritoryRoleKind.OBSERVER in kinds:
         return OBSERVER
     return None
+
+
+def is_authority(user, cpts) -> bool:
+    """An authority (ARS, CPAM agent) over the CPTS's département or région."""
+    if not user.is_authenticated:
+        return False
+    return TerritoryRole.objects.over_cpts(user, cpts).filter(role=TerritoryRoleKind.AUTHORITY).exists()

@@ -107,6 +107,19 @@ def indicator_results(
     return answer
 
 
+def crisis_plan_drafted_under_earlier_contract(contract) -> bool:
+    """A crisis plan was drafted or updated under an earlier ACI of the CPTS: a renewed ACI
+    never pays the first drafting again."""
+    codes = (FactCode.CRISIS_PLAN_FIRST_DRAFTED, FactCode.CRISIS_PLAN_UPDATED)
+    earlier = Contract.objects.filter(cpts_id=contract.cpts_id, signed_on__lt=contract.signed_on)
+    return any(
+        facts_of_year(other, number)[code]
+        for other in earlier
+        for number in range(1, other.duration_years + 1)
+        for code in codes
+    )
+
+
 def year_facts(contract, number: int, *, carry_from: int | None = None) -> funding.YearFacts:
     """The facts of year `number` for the engine: the one code path of the funding page, the
     payment schedule, the report and its forecast (`carry_from`: see `indicator_results`)."""
@@ -114,7 +127,7 @@ def year_facts(contract, number: int, *, carry_from: int | None = None) -> fundi
     facts = facts_of_year(contract, number)
     drafted_before = any(
         facts_of_year(contract, earlier)[FactCode.CRISIS_PLAN_FIRST_DRAFTED] for earlier in range(1, number)
-    )
+    ) or crisis_plan_drafted_under_earlier_contract(contract)
     periods = contract.taille_periods()
     # The engine wants the first period to hold the year's start.
     in_year = [(start, taille) for start, taille in periods if year.starts_on < start < year.ends_on]

@@ -8,11 +8,13 @@ hour, or every N minutes.
 Register in the app's `AppConfig.ready()`. `manage.py run_scheduler` checks every minute (or
 once with `--once`, for cron) and enqueues every task whose hour has come today (Europe/Paris)
 and that was not enqueued today yet, and every interval task whose current slot of N minutes
-was not enqueued yet. The claim is a `ScheduledRun(name, day)` row (an interval task's name
-carries its slot, « snp_escalate@10:35 ») with a unique
-constraint, written in the same transaction as the enqueue (the task queue is in the same
-database): a restart, or two schedulers on two machines, never enqueue a task twice a day, and
-a scheduler started late still enqueues the day's tasks. The tasks do the work in the workers
+was not enqueued yet. The claim is a `ScheduledRun(name, day)` row with a unique constraint,
+written in the same transaction as the enqueue (the task queue is in the same database): a
+restart, or two schedulers on two machines, never enqueue a task twice a day, and a scheduler
+started late still enqueues the day's tasks. A daily task claims its local day; an interval
+task claims its slot counted from the epoch in UTC (« snp_escalate@5929451 », day: the UTC
+date), so the hour repeated when clocks go back is two slots, not one. A task whose enqueue
+fails is logged and keeps its claim: the loop goes on with the other tasks. The tasks do the work in the workers
 (`db_worker`); keep their arguments free of anything personal (they are stored in the queue).
 """
 
@@ -34,12 +36,14 @@ class Periodic:
     kwargs: dict = field(default_factory=dict)
     every_minutes: int | None = None
 
-    def claim_name(self, local: datetime.datetime) -> str:
-        """The name claimed for `local` time: the task's, or its slot's for an interval task."""
+    def claim(self, now: datetime.datetime) -> tuple[str, datetime.date]:
+        """(name, day) claimed at `now`: the task's name and the local day for a daily task;
+        for an interval task, its slot numbered from the epoch and the UTC day (local wall
+        time repeats an hour when clocks go back)."""
         if self.every_minutes is None:
-            return self.name
-        minutes = (local.hour * 60 + local.minute) // self.every_minutes * self.every_minutes
-        return f"{self.name}@{minutes // 60:02d}:{minutes % 60:02d}"
+            return self.name, timezone.localtime(now).date()
+        slot = int(now.timestamp()) // (60 * self.every_minutes)
+        return f"{self.name}@{slot}", now.astimezone(datetime.UTC).date()
 
 
 _registry: dict[str, Periodic] = {}
@@ -78,17 +82,25 @@ def run_pending(now: datetime.datetime | None = None) -> list[str]:
     from .models import ScheduledRun  # models are not ready when apps register
 
     now = now or timezone.now()
-    local = timezone.localtime(now)
-    day = local.date()
+    day = timezone.localtime(now).date()
     enqueued = []
     for periodic in due(now):
-        try:
-            with transaction.atomic():
-                ScheduledRun.objects.create(name=periodic.claim_name(local), day=day, enqueued_at=now)
-                periodic.task.enqueue(**periodic.kwargs)
-        except IntegrityError:  # already enqueued today (here or by another scheduler)
-            continue
-        logger.info("scheduled task %s enqueued for %s", periodic.name, day)
+        name, claim_day = periodic.claim(now)
+        with transaction.atomic():  # the claim and the enqueue commit together
+            try:
+                with transaction.atomic():
+                    ScheduledRun.objects.create(name=name, day=claim_day, enqueued_at=now)
+            except IntegrityError:  # already claimed (here or by another scheduler)
+                continue
+            try:
+                # Its own savepoint: an inline backend runs the task here, and its failure
+                # must neither stop the loop nor undo the claim (no retry every minute).
+                with transaction.atomic():
+                    periodic.task.enqueue(**periodic.kwargs)
+            except Exception:
+                logger.exception("scheduled task %s failed to enqueue", periodic.name)
+                continue
+        logger.info("scheduled task %s enqueued for %s", periodic.name, claim_day)
         enqueued.append(periodic.name)
     # The claims of interval tasks pile up (288 a day at 5 minutes): keep a week.
     ScheduledRun.objects.filter(day__lt=day - datetime.timedelta(days=CLAIMS_KEPT_DAYS)).delete()

@@ -248,3 +248,8 @@ def active_memberships(cpts):
         .select_related("professional", "structure", "college")
         .order_by("professional__last_name", "structure__name")
     )
+
+
+def active_professionals(cpts):
+    """The professionals with an active adhesion to the CPTS (each once)."""
+    return Professional.objects.filter(memberships__in=Membership.objects.for_cpts(cpts).active()).distinct()

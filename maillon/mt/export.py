@@ -8,10 +8,16 @@ returns plain JSON-ready values; the pages make a JSON file and a PDF of it, the
 Who did it, in the journal: the coordination's export names each user; the patient's own export
 (from their private link) names roles instead — « Coordination de la CPTS », « Médecin
 proposé »… — as the CJEU allows for access logs (C-579/21, 22 June 2023: the dates and purposes
-of the consultations are due, not the employees' identity). Doctors of the proposals are named
-in both: they are part of the patient's own file.
+of the consultations are due, not the employees' identity). The coordination's export names the
+doctor of every proposal; the patient's names the doctor only once they accepted
+(`models.DOCTOR_NAMED`, as the status page), the others are « Médecin du territoire ».
 
 The caller journals the export itself (`record_export`).
+
+The patient's export is a POST from their status page that also asks their birth date: the
+e-mailed link alone (which link scanners open) never gives the file. A wrong date is journaled
+(the field's name, never the value) and `EXPORT_ATTEMPTS_PER_DAY` wrong dates in 24 hours
+refuse any further try until the oldest is a day old (`confirm_birth_date`).
 """
 
 import datetime
@@ -25,7 +31,7 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.core.models import CptsRole, CptsRoleKind, JournalEntry, User
 
-from .models import Criterion, Patient, PatientStatus, PriorityWeight, Proposal, ProposalStatus
+from .models import DOCTOR_NAMED, Criterion, Patient, PatientStatus, PriorityWeight, Proposal, ProposalStatus
 
 COORDINATION = "coordination"
 PATIENT = "patient"
@@ -47,7 +53,40 @@ EXPORTED_FIELDS = sorted(
 )
 ACTION_LABELS = dict(journal.Action.CHOICES)
 FIELD_LABELS = {"criteria": "critères", "events": "étapes", "proposals": "propositions", "journal": "journal"}
+UNNAMED_DOCTOR = "Médecin du territoire"
 NO_ACCOUNT = "Sans compte : vous-même par votre lien personnel, ou un traitement automatique"
+
+
+EXPORT_ATTEMPTS_PER_DAY = 5
+WRONG_BIRTH_DATE = "Date de naissance : elle ne correspond pas à votre demande. Aucune donnée n'a été exportée."
+TOO_MANY_ATTEMPTS = (
+    "Date de naissance : trop d'essais erronés depuis 24 heures. Réessayez demain, ou contactez la coordination."
+)
+REFUSED_NOTE = "export refusé : date de naissance non confirmée (lien personnel)"
+
+
+def failed_attempts(patient: Patient, now: datetime.datetime | None = None) -> int:
+    """Wrong birth dates given for this registration's export in the last 24 hours."""
+    since = (now or timezone.now()) - datetime.timedelta(days=1)
+    return JournalEntry.objects.filter(
+        action=journal.Action.LOGIN_FAILED,
+        object_type=Patient._meta.label,
+        object_id=str(patient.pk),
+        note=REFUSED_NOTE,
+        at__gte=since,
+    ).count()
+
+
+def confirm_birth_date(patient: Patient, birth_date: datetime.date, *, now=None) -> str | None:
+    """None when the patient may export; else the French message (a wrong date is journaled)."""
+    if failed_attempts(patient, now) >= EXPORT_ATTEMPTS_PER_DAY:
+        return TOO_MANY_ATTEMPTS
+    if birth_date != patient.birth_date:
+        journal.record(
+            journal.Action.LOGIN_FAILED, patient, fields=["birth_date"], cpts_id=patient.cpts_id, note=REFUSED_NOTE
+        )
+        return WRONG_BIRTH_DATE
+    return None
 
 
 def filename(patient: Patient, fmt: str) -> str:
@@ -103,6 +142,12 @@ class _Who:
         if actor_id == self.registered_by:
             return "Professionnel qui vous a inscrit(e)"
         return "Autre personne habilitée de la plateforme"
+
+
+def _doctor_label(proposal: Proposal, audience: str) -> str:
+    if audience == COORDINATION or proposal.status in DOCTOR_NAMED:
+        return str(proposal.offer.doctor)
+    return UNNAMED_DOCTOR
 
 
 def journal_entries(patient: Patient, proposals: list[Proposal]):
@@ -171,7 +216,7 @@ def person_data(patient: Patient, *, audience: str) -> dict:
         "proposals": [
             {
                 "id": proposal.pk,
-                "doctor": str(proposal.offer.doctor),
+                "doctor": _doctor_label(proposal, audience),
                 "status": {"code": proposal.status, "label": ProposalStatus(proposal.status).label},
                 "created_at": _iso(proposal.created_at),
                 "expires_at": _iso(proposal.expires_at),

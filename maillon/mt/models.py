@@ -387,6 +387,8 @@ class ProposalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Patient désinscrit"
 
 
+# The doctor is named to the patient once they have accepted, not before (nor after a refusal).
+DOCTOR_NAMED = [ProposalStatus.ACCEPTED, ProposalStatus.INFORMED, ProposalStatus.DECLARED]
 OPEN_PROPOSAL_STATUSES = [ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED, ProposalStatus.INFORMED]
 USING_A_PLACE = [*OPEN_PROPOSAL_STATUSES, ProposalStatus.DECLARED]
 # Pairs never proposed again.
@@ -436,6 +438,9 @@ class MatchingRun(JournaledModel):
     objective = models.JSONField(default=dict, blank=True)
     # Started by the CPTS's schedule (`EngineSchedule`), not by a click: at most one a day.
     scheduled = models.BooleanField("calcul planifié", default=False)
+    # The day of the schedule it runs for (None for a click): a task held in the queue past
+    # midnight still counts for its own day, never for the next one.
+    scheduled_for = models.DateField("calcul planifié du", null=True, blank=True)
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -443,6 +448,9 @@ class MatchingRun(JournaledModel):
         verbose_name = "calcul de propositions"
         verbose_name_plural = "calculs de propositions"
         ordering = ["cpts", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cpts", "scheduled_for"], name="one_scheduled_mt_run_per_cpts_and_day"),
+        ]
 
     def __str__(self):
         return f"Calcul du {timezone.localtime(self.started_at):%d/%m/%Y %H:%M}"

@@ -177,7 +177,7 @@ def offers_to_consider(cpts):
 
 
 @transaction.atomic
-def propose(cpts, *, by=None, now=None, scheduled=False) -> MatchingRun:
+def propose(cpts, *, by=None, now=None, scheduled_for: datetime.date | None = None) -> MatchingRun:
     """Run the engine over the waiting queue and record its proposals.
 
     The CPTS row is locked: two runs at once (a click and the schedule) wait for each
@@ -185,6 +185,7 @@ def propose(cpts, *, by=None, now=None, scheduled=False) -> MatchingRun:
     rows are locked too (a withdrawal waits for the run), and each patient moves by a
     conditional update: one who left the queue meanwhile is skipped, never brought back.
     An offer without a practice place nor a commune served is skipped and counted.
+    `scheduled_for`: the day of the CPTS's schedule this run is for (None: a click).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -237,7 +238,8 @@ def propose(cpts, *, by=None, now=None, scheduled=False) -> MatchingRun:
         doctors_considered=len(engine_doctors),
         proposals_made=0,
         objective={**_objective_json(solution), "skipped_offers": skipped_offers},
-        scheduled=scheduled,
+        scheduled=scheduled_for is not None,
+        scheduled_for=scheduled_for,
     )
     by_id = {patient.pk: patient for patient in waiting}
     made = 0
@@ -384,7 +386,7 @@ def save_schedule(cpts, *, automatic: bool, weekdays) -> EngineSchedule:
 def cpts_due_for_engine(day: datetime.date) -> list[int]:
     """Ids of the CPTS (not dissolved, with an open offer) whose schedule says `day` and
     where the scheduled run of that day has not happened yet."""
-    ran = MatchingRun.objects.filter(scheduled=True, started_at__date=day).values("cpts_id")
+    ran = MatchingRun.objects.filter(scheduled_for=day).values("cpts_id")
     with_offers = DoctorOffer.objects.filter(status=OfferStatus.OPEN).values("cpts_id")
     schedules = (
         EngineSchedule.objects.filter(automatic=True, cpts__in=with_offers)
@@ -398,14 +400,16 @@ def cpts_due_for_engine(day: datetime.date) -> list[int]:
 @transaction.atomic
 def propose_on_schedule(cpts_id: int, day: datetime.date, *, now=None) -> MatchingRun | None:
     """The scheduled run of `day` in one CPTS (one partition of the national problem: CPTS
-    territories never overlap), at most once: a second call the same day, from a retried task
-    or a second scheduler, finds the first run under the CPTS's row lock and does nothing."""
+    territories never overlap), at most once per `day` whenever the task runs (a task held in
+    the queue past midnight is still `day`'s run): a second call for that day, from a retried
+    task or a second scheduler, finds the first run under the CPTS's row lock and does nothing
+    (and the unique (cpts, scheduled_for) constraint backs it)."""
     cpts = Cpts.objects.select_for_update().filter(pk=cpts_id).first()
     if cpts is None or cpts.is_dissolved:
         return None
-    if MatchingRun.objects.filter(cpts=cpts, scheduled=True, started_at__date=day).exists():
+    if MatchingRun.objects.filter(cpts=cpts, scheduled_for=day).exists():
         return None
-    return propose(cpts, now=now, scheduled=True)
+    return propose(cpts, now=now, scheduled_for=day)
 
 
 def daily(*, now=None) -> dict:

@@ -2,10 +2,12 @@
 whatever the restarts or the number of schedulers (the ScheduledRun row is the claim)."""
 
 import datetime
+import zoneinfo
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.utils import timezone
 
 from maillon.core import scheduler
@@ -87,7 +89,51 @@ def test_an_interval_task_is_enqueued_once_per_slot_of_its_minutes(registry):
     assert registry.run_pending(minute(23, 10, 34)) == []  # same slot, 10:30–10:35
     assert registry.run_pending(minute(23, 10, 35)) == ["escalate"]
     assert len(task.calls) == 2
-    assert set(ScheduledRun.objects.values_list("name", flat=True)) == {"escalate@10:30", "escalate@10:35"}
+    assert ScheduledRun.objects.count() == 2
+
+
+def paris(hour: int, minute: int, *, fold: int) -> datetime.datetime:
+    """25 October 2026, Europe/Paris: 02:00–03:00 happens twice (fold=0 summer, 1 winter)."""
+    return datetime.datetime(2026, 10, 25, hour, minute, fold=fold, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+
+
+def test_an_interval_task_runs_in_both_hours_when_clocks_go_back(registry):
+    task = FakeTask()
+    registry.register_periodic("escalate", task=task, every_minutes=5)
+    assert registry.run_pending(paris(2, 30, fold=0)) == ["escalate"]
+    assert registry.run_pending(paris(2, 30, fold=1)) == ["escalate"]  # an hour later, same wall time
+    assert registry.run_pending(paris(2, 34, fold=1)) == []
+    assert len(task.calls) == 2
+
+
+def test_a_daily_task_runs_once_on_the_day_clocks_go_back(registry):
+    task = FakeTask()
+    registry.register_periodic("sweep", task=task, hour=2)
+    assert registry.run_pending(paris(2, 30, fold=0)) == ["sweep"]
+    assert registry.run_pending(paris(2, 30, fold=1)) == []
+    assert ScheduledRun.objects.get().day == datetime.date(2026, 10, 25)
+
+
+class FailingTask:
+    def __init__(self, error):
+        self.error, self.calls = error, 0
+
+    def enqueue(self, **kwargs):
+        self.calls += 1
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [RuntimeError("broken"), IntegrityError("inside the task")])
+def test_a_failing_task_is_logged_and_the_others_still_run(registry, caplog, error):
+    failing, other = FailingTask(error), FakeTask()
+    registry.register_periodic("broken", task=failing, hour=1)
+    registry.register_periodic("other", task=other, hour=2)
+    assert registry.run_pending(at(23, 6)) == ["other"]
+    assert failing.calls == 1 and other.calls == [{}]
+    assert "scheduled task broken failed to enqueue" in caplog.text
+    # Claimed all the same: not retried every minute.
+    assert registry.run_pending(at(23, 7)) == []
+    assert failing.calls == 1
 
 
 def test_old_claims_are_purged_after_a_week(registry):

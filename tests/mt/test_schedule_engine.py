@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,8 +59,36 @@ def test_schedule_a_cpts_is_due_on_its_weekdays_with_an_open_offer_and_no_run_ye
     # A manual run does not count; the day's scheduled run does.
     MatchingRunFactory(cpts=cpts, started_at=timezone.make_aware(datetime.datetime(2026, 11, 23, 9)))
     assert services.cpts_due_for_engine(MONDAY) == [cpts.pk]
-    MatchingRunFactory(cpts=cpts, scheduled=True, started_at=timezone.make_aware(datetime.datetime(2026, 11, 23, 6)))
+    MatchingRunFactory(
+        cpts=cpts,
+        scheduled=True,
+        scheduled_for=MONDAY,
+        started_at=timezone.make_aware(datetime.datetime(2026, 11, 23, 6)),
+    )
     assert services.cpts_due_for_engine(MONDAY) == []
+
+
+def test_schedule_a_run_held_in_the_queue_past_midnight_does_not_block_the_next_day(cpts, versailles, offer):
+    EngineScheduleFactory(cpts=cpts, weekdays=list(range(7)))
+    PatientFactory(cpts=cpts, commune=versailles)
+    tuesday = MONDAY + datetime.timedelta(days=1)
+    # Monday's task only runs at 00:30 on Tuesday.
+    late = timezone.make_aware(datetime.datetime(2026, 11, 24, 0, 30))
+    with transaction.atomic():
+        monday_run = services.propose_on_schedule(cpts.pk, MONDAY, now=late)
+    assert monday_run.scheduled_for == MONDAY and monday_run.scheduled
+    assert services.cpts_due_for_engine(MONDAY) == []
+    assert services.cpts_due_for_engine(tuesday) == [cpts.pk]
+    assert services.propose_on_schedule(cpts.pk, tuesday, now=late).scheduled_for == tuesday
+    assert services.propose_on_schedule(cpts.pk, tuesday, now=late) is None  # once per day
+
+
+def test_schedule_two_runs_for_the_same_day_are_refused_by_the_database(cpts):
+    MatchingRunFactory(cpts=cpts, scheduled=True, scheduled_for=MONDAY)
+    MatchingRunFactory(cpts=cpts)  # clicks have no day: as many as wanted
+    MatchingRunFactory(cpts=cpts)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MatchingRunFactory(cpts=cpts, scheduled=True, scheduled_for=MONDAY)
 
 
 def test_schedule_a_manual_schedule_or_no_open_offer_is_never_due(cpts, other_cpts):
@@ -81,6 +110,7 @@ def test_schedule_mt_daily_runs_the_engine_once_a_day(cpts, versailles, offer):
     assert "0 calcul(s) mis en file" in out.getvalue()
     run = MatchingRun.objects.get(cpts=cpts)
     assert run.scheduled and run.by is None and run.proposals_made == 1
+    assert run.scheduled_for == timezone.localdate()
 
 
 def test_schedule_mt_daily_without_propose_runs_no_engine(cpts, versailles, offer):

@@ -1,6 +1,9 @@
 """Export on request of what the desk holds on a person (JSON and PDF): the coordinator from the
-patient's page, the patient from their private link (the signed link is their proof of identity).
+patient's page, the patient from the status page of their private link, by a POST that also asks
+their birth date (the link alone is not enough: link scanners open e-mailed links).
 Each export is journaled; the file is named by the registration's number, never the name."""
+
+import datetime
 
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
@@ -10,9 +13,22 @@ from maillon.mt import export, services
 from .. import pdf
 from ..public_views.common import breadcrumb
 from .common import require_coordinator, visible_patient_or_404
+from .status import render_status
 
 FORMATS = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
 DASH = "—"
+BIRTH_DATE_FORMAT = "Date de naissance : saisissez-la au format JJ/MM/AAAA."
+
+
+def posted_date(value: str) -> datetime.date | None:
+    """A date from the date field (ISO) or typed by hand (« 23/11/1950 »); None if neither."""
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _date(value: str | None) -> str:
@@ -134,13 +150,18 @@ def mt_patient_export(request, cpts_slug, pk, fmt):
 
 
 def mt_patient_status_export(request, token, fmt):
-    """The patient downloads their own data from their private link."""
+    """The patient downloads their own data: a POST (CSRF) from their status page with their
+    birth date; a wrong one exports nothing and shows the page again with the message."""
     if fmt not in FORMATS:
         raise Http404
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     patient = services.patient_of_token(token)
     if patient is None:
         context = {"title": "Suivi de ma demande de médecin traitant", "breadcrumb_data": breadcrumb("Mes données")}
         return render(request, "mt/link_invalid.html", context, status=404)
+    birth_date = posted_date(request.POST.get("birth_date", ""))
+    error = BIRTH_DATE_FORMAT if birth_date is None else export.confirm_birth_date(patient, birth_date)
+    if error:
+        return render_status(request, patient, token, export_error=error, status=422)
     return export_response(patient, fmt, audience=export.PATIENT)

@@ -2,7 +2,8 @@
 
 The token (signed, expiring, revocable by the registration's nonce) is the only proof:
 no login. A bad or expired token gets one plain page with a 404, whatever went wrong.
-A GET changes nothing; the withdrawal asks for a confirmation, then a POST.
+A GET changes nothing; the withdrawal asks for a confirmation, then a POST. The export of
+the patient's data is a form of this page (birth date asked: see `export.py`).
 """
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from maillon.core import journal
 from maillon.mt import services
-from maillon.mt.models import PatientStatus, ProposalStatus
+from maillon.mt.models import DOCTOR_NAMED, PatientStatus
 
 from ..public_views.common import breadcrumb
 
@@ -38,8 +39,6 @@ STEP_LABELS = {
     PatientStatus.WITHDRAWN: "Désinscription",
     PatientStatus.WAITING: "Retour sur la liste d'attente",
 }
-# The doctor is named to the patient once they have accepted, not before.
-DOCTOR_NAMED = [ProposalStatus.ACCEPTED, ProposalStatus.INFORMED, ProposalStatus.DECLARED]
 SHOWN_FIELDS = ["status", "events"]
 
 
@@ -60,9 +59,15 @@ def mt_patient_status(request, token):
             else:
                 messages.success(request, "Vous êtes désinscrit(e) de la liste d'attente.")
         return redirect(page_url)
+    return render_status(request, patient, token)
+
+
+def render_status(request, patient, token, *, export_error: str = "", status: int = 200):
+    """The status page (a read of the status and steps, journaled)."""
     journal.record(
         journal.Action.READ, patient, fields=SHOWN_FIELDS, cpts_id=patient.cpts_id, note="lien personnel du patient"
     )
+    context = {"title": "Suivi de ma demande de médecin traitant", "breadcrumb_data": breadcrumb("Suivi de ma demande")}
     accepted = patient.proposals.filter(status__in=DOCTOR_NAMED).select_related("offer__doctor").first()
     context.update(
         {
@@ -75,9 +80,10 @@ def mt_patient_status(request, token):
             ],
             "doctor": accepted.offer.doctor if accepted else None,
             "confirming": request.GET.get("desinscription") == "1" and patient.is_open,
-            "page_url": page_url,
+            "page_url": reverse("mt_patient_status", args=[token]),
+            "export_error": export_error,
             "export_pdf_url": reverse("mt_patient_status_export", args=[token, "pdf"]),
             "export_json_url": reverse("mt_patient_status_export", args=[token, "json"]),
         }
     )
-    return render(request, "mt/status.html", context)
+    return render(request, "mt/status.html", context, status=status)
