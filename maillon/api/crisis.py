@@ -104,7 +104,11 @@ class PlanOut(Schema):
 
 
 class NewVersionIn(Schema):
-    year: int | None = Field(None, description="Par défaut : l'année qui suit la dernière version.")
+    year: int | None = Field(
+        None,
+        description="Par défaut : l'année qui suit la dernière version. L'année en cours, ou la suivante"
+        " de la dernière version si elle ne dépasse pas l'an prochain.",
+    )
 
 
 class SectionIn(Schema):
@@ -298,10 +302,11 @@ def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
 )
 def start(request, cpts_id: int, payload: NewVersionIn):
     """Un nouveau brouillon, copie de la dernière version validée (contenu et professionnels) ;
-    409 si une version est déjà en brouillon ou soumise, ou si l'année existe."""
+    409 si une version est déjà en brouillon ou soumise, si l'année existe, ou si ce n'est ni
+    l'année en cours ni la suivante de la dernière version (au plus l'an prochain)."""
     cpts, _ = access(request, cpts_id, need=COORDINATOR)
     try:
-        created = services.start_version(cpts, by=request.auth, year=payload.year)
+        created = services.open_draft(cpts, by=request.auth, year=payload.year)
     except DjangoValidationError as error:
         raise refused(error) from error
     return Status(201, version_dict(created))

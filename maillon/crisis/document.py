@@ -9,12 +9,22 @@ from . import template
 EMPTY = "(non renseigné)"
 
 
-def professional_line(row) -> str:
+PROFESSIONAL_COLUMNS = ["Nom", "Profession", "Rôle", "Compétences", "Typologies"]
+
+
+def professional_cells(row) -> list[str]:
+    """A mobilisable professional of the plan, one value per `PROFESSIONAL_COLUMNS`."""
     professional = row.professional
     profession = professional.get_profession_display() if hasattr(professional, "get_profession_display") else ""
-    typologies = f" — typologies {row.typology_labels}" if row.typologies else ""
-    skills = f" — compétences : {row.skills}" if row.skills else ""
-    return f"{professional.first_name} {professional.last_name} ({profession}) — {row.role}{skills}{typologies}"
+    name = f"{professional.first_name} {professional.last_name}"
+    return [name, profession, row.role, row.skills, row.typology_labels if row.typologies else ""]
+
+
+def professional_line(row) -> str:
+    name, profession, role, skills, typologies = professional_cells(row)
+    typologies = f" — typologies {typologies}" if typologies else ""
+    skills = f" — compétences : {skills}" if skills else ""
+    return f"{name} ({profession}) — {role}{skills}{typologies}"
 
 
 def section_fields(version, key: str) -> list[tuple[str, str]]:

@@ -2,7 +2,9 @@
 
 Facts (registered in `CrisisConfig.ready()`; the contract reads them through its registry):
 - `crisis_plan_first_drafted` of contract year n: the first version ever validated was
-  validated during year n (a plan validated before the signature counts in year 1);
+  validated during year n (a plan validated before the signature counts in year 1 of the
+  CPTS's first ACI only: under a renewed ACI it was drafted already, and year 1 pays the
+  update if a version is validated during that year);
 - `crisis_plan_updated` of year n: another (later) version was validated during year n.
 
 Due dates: the first plan by the end of the contract year in which mission 4 enters the
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from maillon.contracts.models import Deadline, DueState, due_state
+from maillon.contracts.models import Contract, Deadline, DueState, due_state
 from maillon.contracts.registry import register_fact
 from maillon.contracts.selectors import current_contract
 from maillon.core.missions import Mission
@@ -35,19 +37,26 @@ def validation_days(cpts) -> list[tuple[datetime.date, int]]:
     return [(timezone.localdate(moment), year) for moment, year in rows]
 
 
-def _in_year(day, contract_year) -> bool:
-    # Year 1 also takes what came before the signature.
-    starts = contract_year.starts_on if contract_year.number > 1 else datetime.date.min
+def _has_earlier_contract(contract) -> bool:
+    return Contract.objects.filter(cpts_id=contract.cpts_id, signed_on__lt=contract.signed_on).exists()
+
+
+def _in_year(day, contract_year, *, renewed: bool = False) -> bool:
+    # Year 1 of the first ACI also takes what came before the signature; a renewed ACI's
+    # does not (the plan was drafted under the earlier one).
+    starts = contract_year.starts_on if contract_year.number > 1 or renewed else datetime.date.min
     return starts <= day < contract_year.ends_on
 
 
 def plan_first_drafted(cpts, contract_year) -> bool:
     days = validation_days(cpts)
-    return bool(days) and _in_year(days[0][0], contract_year)
+    renewed = contract_year.number == 1 and _has_earlier_contract(contract_year.contract)
+    return bool(days) and _in_year(days[0][0], contract_year, renewed=renewed)
 
 
 def plan_updated(cpts, contract_year) -> bool:
-    return any(_in_year(day, contract_year) for day, _ in validation_days(cpts)[1:])
+    renewed = contract_year.number == 1 and _has_earlier_contract(contract_year.contract)
+    return any(_in_year(day, contract_year, renewed=renewed) for day, _ in validation_days(cpts)[1:])
 
 
 def register():
@@ -85,14 +94,16 @@ def plan_deadlines(cpts, today: datetime.date | None = None) -> list[PlanDeadlin
         return []
     first_year = contract.year_number_on(commitment.included_on) or 1
     days = [day for day, _ in validation_days(cpts)]
+    renewed = _has_earlier_contract(contract)
     items = []
     for contract_year in contract.years()[first_year - 1 :]:
         if commitment.removed_on and commitment.removed_on <= contract_year.starts_on:
             break
-        done_on = next((day for day in days if _in_year(day, contract_year)), None)
+        done_on = next((day for day in days if _in_year(day, contract_year, renewed=renewed)), None)
         due_on = contract_year.ends_on - datetime.timedelta(days=1)
         # Until a plan is validated, each due date is still the first drafting.
-        first = contract_year.number == first_year or not any(day < contract_year.starts_on for day in days)
+        drafted_earlier = any(day < contract_year.starts_on for day in days)
+        first = not drafted_earlier if renewed else contract_year.number == first_year or not drafted_earlier
         state = due_state(due_on, done_on, today)
         items.append(PlanDeadline(contract_year.number, Deadline("Plan de crise", due_on, done_on, state), first))
     return items

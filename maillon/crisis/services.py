@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from maillon.members.models import MembershipStatus, Professional
-from maillon.territories.models import TerritoryRole, TerritoryRoleKind
+from maillon.contracts.access import is_authority
+from maillon.members.models import Professional
+from maillon.members.selectors import active_professionals
 
 from . import selectors, template
 from .models import (
@@ -30,20 +31,36 @@ def plan_of(cpts) -> CrisisPlan:
     return plan
 
 
-def is_authority(user, cpts) -> bool:
-    """An authority (ARS, CPAM agent) over the CPTS's département or région."""
-    return TerritoryRole.objects.over_cpts(user, cpts).filter(role=TerritoryRoleKind.AUTHORITY).exists()
-
-
 def next_year(cpts) -> int:
     latest = selectors.versions(cpts).first()
     return latest.year + 1 if latest else timezone.localdate().year
 
 
+def allowed_years(cpts, today=None) -> list[int]:
+    """The years a coordinator may open: the current calendar year, or the one after the last
+    version (`next_year`) when it is no later than next calendar year — a far year, once
+    validated, would stay the plan in force for good."""
+    this_year = (today or timezone.localdate()).year
+    return sorted({this_year, next_year(cpts)} & set(range(this_year, this_year + 2)))
+
+
+def open_draft(cpts, *, by, year: int | None = None, today=None) -> PlanVersion:
+    """The coordinator's « open the draft » (pages and API): `start_version` for one of the
+    `allowed_years` (default: `next_year`)."""
+    year = year or next_year(cpts)
+    allowed = allowed_years(cpts, today)
+    if year not in allowed:
+        choices = " ou ".join(str(number) for number in allowed)
+        raise ValidationError({"year": f"Année : le plan {year} ne peut pas être ouvert, choisissez {choices}."})
+    return start_version(cpts, by=by, year=year)
+
+
 @transaction.atomic
 def start_version(cpts, *, by, year: int | None = None) -> PlanVersion:
     """A new draft: a copy of the last validated version (content and professionals), or an
-    empty plan for the first one. One version at a time is written or reviewed."""
+    empty plan for the first one. One version at a time is written or reviewed.
+    Any year of the range (the demo writes past plans): the pages and the API go through
+    `open_draft`, which holds the coordinator to the current or next year."""
     plan = plan_of(cpts)
     CrisisPlan.objects.select_for_update().filter(pk=plan.pk).first()
     if selectors.working_version(cpts) is not None:
@@ -74,7 +91,7 @@ def save_section(version: PlanVersion, key: str, values: dict, *, by) -> PlanVer
 
 
 def is_active_member(professional, cpts) -> bool:
-    return professional.memberships.filter(cpts=cpts, status=MembershipStatus.ACTIVE).exists()
+    return active_professionals(cpts).filter(pk=professional.pk).exists()
 
 
 def add_professional(version: PlanVersion, *, professional: Professional, role: str, skills=None, typologies=(), by):

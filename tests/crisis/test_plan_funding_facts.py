@@ -93,3 +93,46 @@ def test_a_submitted_plan_is_not_a_fact_yet(cpts, coordinator):
     facts = selectors.year_facts(contract, 1)
     assert not facts.crisis_plan_first_drafted and not facts.crisis_plan_updated
     assert FactCode.CRISIS_PLAN_FIRST_DRAFTED == "crisis_plan_first_drafted"
+
+
+def two_successive_contracts(cpts, coordinator):
+    """A one-year ACI signed two years ago, then a renewed one signed a month ago."""
+    from maillon.contracts import services as contract_services
+
+    first = contract_services.create_contract(
+        cpts=cpts,
+        signed_on=timezone.localdate() - relativedelta(years=2, months=1),
+        taille=2,
+        missions=[1, 2, 3, 4],
+        by=coordinator,
+        duration_years=1,
+    )
+    return first, signed_contract(cpts, coordinator)
+
+
+def test_a_renewed_aci_does_not_pay_the_first_drafting_again_and_pays_the_update(cpts, coordinator, authority):
+    old, renewed = two_successive_contracts(cpts, coordinator)
+    first = validated_version(cpts, coordinator, authority, year=2024)
+    validated_on(first, old.signed_on + relativedelta(months=3))
+
+    assert selectors.year_facts(old, 1).crisis_plan_first_drafted is True
+    facts = selectors.year_facts(renewed, 1)
+    assert (facts.crisis_plan_first_drafted, facts.crisis_plan_updated) == (False, False)
+    assert facts.crisis_plan_drafted_before is True
+    unpaid = crisis_fixed_line(renewed, 1)
+    assert unpaid.part == FIXED_UPDATE and unpaid.amount == 0
+
+    validated_version(cpts, coordinator, authority, year=2026)  # validated now, in year 1 of the renewed ACI
+
+    facts = selectors.year_facts(renewed, 1)
+    assert (facts.crisis_plan_first_drafted, facts.crisis_plan_updated) == (False, True)
+    line = crisis_fixed_line(renewed, 1)
+    assert line.part == FIXED_UPDATE and line.amount == line.envelope > 0
+
+
+def test_a_renewed_aci_without_any_earlier_plan_pays_its_first_drafting(cpts, coordinator, authority):
+    _, renewed = two_successive_contracts(cpts, coordinator)
+    validated_version(cpts, coordinator, authority)
+
+    line = crisis_fixed_line(renewed, 1)
+    assert line.part == FIXED_FIRST_DRAFTING and line.amount == line.envelope > 0

@@ -46,7 +46,7 @@ def crisis_plan(request, cpts_slug):
         if role != COORDINATOR or request.POST.get("action") != "start":
             raise Http404
         try:
-            version = services.start_version(cpts, by=request.user)
+            version = services.open_draft(cpts, by=request.user)
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect("crisis_plan", cpts_slug=cpts.slug)

@@ -29,18 +29,9 @@ def pdf_blocks(version) -> list:
     for key in template.ORDER:
         blocks.append(pdf.Heading(template.title_of(key)))
         if key == template.PROFESSIONALS_KEY:
-            rows = [
-                [
-                    f"{row.professional.first_name} {row.professional.last_name}",
-                    row.professional.get_profession_display(),
-                    row.role,
-                    row.skills,
-                    row.typology_labels,
-                ]
-                for row in professionals
-            ]
+            rows = [document.professional_cells(row) for row in professionals]
             if rows:
-                blocks.append(pdf.Table(["Nom", "Profession", "Rôle", "Compétences", "Typologies"], rows))
+                blocks.append(pdf.Table(document.PROFESSIONAL_COLUMNS, rows))
             else:
                 blocks.append(pdf.Paragraph(document.EMPTY))
             continue
