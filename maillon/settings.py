@@ -221,6 +221,9 @@ MAILLON_SNP_DUTY_ESCALATION_MINUTES = env.int("MAILLON_SNP_DUTY_ESCALATION_MINUT
 MAILLON_SNP_DEFAULT_SEARCH_RADIUS_KM = env.int("MAILLON_SNP_DEFAULT_SEARCH_RADIUS_KM", default=30)
 MAILLON_SNP_DEFAULT_SEARCH_STEP_KM = env.int("MAILLON_SNP_DEFAULT_SEARCH_STEP_KM", default=15)
 MAILLON_SNP_RETENTION_DAYS = env.int("MAILLON_SNP_RETENTION_DAYS", default=90)
+# The search widens until it has this many slots, at most this many steps.
+MAILLON_SNP_SEARCH_ENOUGH = env.int("MAILLON_SNP_SEARCH_ENOUGH", default=5)
+MAILLON_SNP_SEARCH_MAX_STEPS = env.int("MAILLON_SNP_SEARCH_MAX_STEPS", default=4)
 MAILLON_SNP_FHIR_RATE_PER_MINUTE = env.int("MAILLON_SNP_FHIR_RATE_PER_MINUTE", default=120)
 # Crisis alerts (mission 4): the SMS provider (console in development), hours an acknowledgement link lives.
 MAILLON_SMS_BACKEND = env.str("MAILLON_SMS_BACKEND", default="maillon.crisis_response.sms.ConsoleSmsBackend")

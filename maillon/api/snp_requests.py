@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
@@ -415,9 +414,7 @@ def get_slots(request, cpts_id: int, request_id: int):
     journal.record(journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=cpts.pk)
     result = search.search(care_request)
     sas = care_request.requester_kind == RequesterKind.SAS
-    counts = (
-        booking_service.sas_counts([hit.slot.professional_id for hit in result.hits], timezone.now()) if sas else {}
-    )
+    counts = booking_service.sas_counts_by_slot([hit.slot for hit in result.hits]) if sas else {}
     return {
         "radius_km": result.radius_km,
         "default_radius_km": result.default_km,
@@ -431,7 +428,7 @@ def get_slots(request, cpts_id: int, request_id: int):
                 "professional": professional_ref(hit.slot.professional),
                 "place": hit.slot.agenda.practice_place.address,
                 "commune": commune_ref(hit.slot.commune),
-                "sas_count_this_week": counts.get(hit.slot.professional_id, 0) if sas else None,
+                "sas_count_this_week": counts.get(hit.slot.pk, 0) if sas else None,
             }
             for hit in result.hits
         ],
@@ -520,6 +517,9 @@ def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
 
 # --- Duty list ------------------------------------------------------------------------
 
+# What a volunteer sees of a request before accepting it (the patient's commune is personal).
+DUTY_FIELDS = ["commune", "deadline", "profession", "urgency"]
+
 
 @router.get(
     "/cpts/{cpts_id}/snp/duty-calls",
@@ -538,6 +538,11 @@ def list_duty_calls(request, cpts_id: int):
         if professional
         else []
     )
+    calls = list(calls)
+    if calls:
+        journal.record_reads(
+            CareRequest, [call.request_id for call in calls], DUTY_FIELDS, cpts_id=cpts.pk, note="liste de garde (API)"
+        )
     return [
         {
             "id": call.pk,

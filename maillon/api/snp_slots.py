@@ -21,6 +21,7 @@ from pydantic import Field
 
 from maillon.core.access import role_in
 from maillon.core.models import CptsRoleKind
+from maillon.core.time import paris
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
 
@@ -112,11 +113,6 @@ def own_agenda(request, cpts, agenda_id) -> Agenda:
 def as_422(error: DjangoValidationError, where="payload"):
     field = next(iter(getattr(error, "error_dict", {"__all__": None})))
     return validation_error_response(["body", where, field], error.messages)
-
-
-def paris(moment: datetime.datetime) -> datetime.datetime:
-    """A time without offset is a wall-clock time in Europe/Paris."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 # --- Schemas --------------------------------------------------------------------------

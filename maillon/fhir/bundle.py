@@ -112,9 +112,9 @@ def phone(value: str) -> list[ContactPoint] | None:
 
 
 def slot_types(audience: str) -> list[Coding]:
-    """TRE_R314 codes in `meta.security`: the audience the member chose, plus CPTS — every
-    slot here is published through the CPTS (docs/fhir.md)."""
-    codes = [audience] if audience == Audience.CPTS else [audience, Audience.CPTS]
+    """TRE_R314 codes in `meta.security`: the audience the member chose, plus CPTS when that
+    audience includes the CPTS (PUBLIC, PRO); an SNP slot is for the regulation only (docs/fhir.md)."""
+    codes = [audience, Audience.CPTS] if audience in (Audience.PUBLIC, Audience.PRO) else [audience]
     return [Coding(system=SLOT_TYPE_SYSTEM, code=str(code)) for code in codes]
 
 
@@ -211,7 +211,8 @@ def build_practitioner_role(place, ids: dict[str, str]) -> PractitionerRole:
         practitioner=reference("Practitioner", ids["Practitioner"]),
         organization=practice_organization(place),
         location=[Reference(reference=f"#{ids['Location']}")],
-        telecom=phone(place.phone or place.professional.phone),
+        # The practice's phone only: the professional's own number is private.
+        telecom=phone(place.phone),
     )
 
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from django.http import QueryDict
-from django.utils import timezone
+
+from maillon.core.time import paris
 
 # The national identifier of health professionals (IDNPS): RPPS with the « 8 » prefix,
 # ADELI with the « 0 » prefix.
@@ -104,7 +105,7 @@ def parse_instant(value: str, *, upper: bool) -> datetime.datetime:
     if DATE_PATTERN.match(value):
         day = _date(value)
         moment = datetime.datetime.combine(day, datetime.time.max if upper else datetime.time.min)
-        return timezone.make_aware(moment)
+        return paris(moment)
     match = DATETIME_PATTERN.match(value)
     if match is None:
         raise _bad_instant(value)
@@ -114,7 +115,7 @@ def parse_instant(value: str, *, upper: bool) -> datetime.datetime:
         raise _bad_instant(value) from error
     zone = match["zone"]
     if zone is None:
-        return timezone.make_aware(moment)
+        return paris(moment)
     offset = datetime.UTC if zone == "Z" else _offset(zone, value)
     return moment.replace(tzinfo=offset)
 

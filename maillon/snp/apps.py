@@ -14,3 +14,5 @@ class SnpConfig(AppConfig):
         indicators.register()
         # Duty-list requests nobody took in time go to the coordinators.
         register_periodic("snp_escalate", task=tasks.escalate_overdue, every_minutes=5)
+        # Patients of requests closed longer than MAILLON_SNP_RETENTION_DAYS ago are blanked.
+        register_periodic("snp_purge", task=tasks.purge_expired, hour=3)

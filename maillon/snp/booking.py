@@ -7,6 +7,7 @@ back, so a slot is never booked without its Booking nor twice.
 """
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,8 +16,17 @@ from django.utils import timezone
 
 from maillon.core import journal
 
-from .models import Booking, CareRequest, DutyAnswer, RequesterKind, RequestStatus, Slot, SlotStatus
-from .requests import move
+from .models import (
+    OPEN_REQUEST_STATUSES,
+    Booking,
+    CareRequest,
+    DutyAnswer,
+    RequesterKind,
+    RequestStatus,
+    Slot,
+    SlotStatus,
+)
+from .requests import move, move_from_waiting
 from .search import slot_fits
 
 SLOT_TAKEN = "Ce créneau vient d'être réservé par un autre opérateur : choisissez-en un autre."
@@ -34,7 +44,7 @@ class SlotTaken(ValidationError):
 def book(care_request: CareRequest, slot: Slot, *, by, now=None) -> Booking:
     """Book `slot` for `care_request`; SlotTaken for the loser of a race."""
     now = now or timezone.now()
-    if care_request.status not in (RequestStatus.OPEN, RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED):
+    if care_request.status not in OPEN_REQUEST_STATUSES:
         raise ValidationError(NOT_WAITING)
     if slot.status == SlotStatus.BOOKED:
         raise SlotTaken(SLOT_TAKEN)
@@ -44,7 +54,9 @@ def book(care_request: CareRequest, slot: Slot, *, by, now=None) -> Booking:
         with transaction.atomic():
             if not slot.book():
                 raise SlotTaken(SLOT_TAKEN)
-            if not move(care_request, RequestStatus.BOOKED, by=by, now=now, note="créneau réservé", answered_at=now):
+            if not move_from_waiting(
+                care_request, RequestStatus.BOOKED, by=by, now=now, note="créneau réservé", answered_at=now
+            ):
                 raise ValidationError(REQUEST_TAKEN)
             booking = Booking.objects.create(
                 cpts_id=care_request.cpts_id,
@@ -79,7 +91,8 @@ def close_duty_calls(care_request: CareRequest, *, now) -> None:
 
 
 def cancel_booking(booking: Booking, *, by, now=None) -> None:
-    """The appointment is cancelled: its slot is free again (if still ahead), the request back to be placed."""
+    """The appointment is cancelled: its slot is free again if still ahead, CANCELLED if already
+    started (a BOOKED slot always has its live booking); the request goes back to be placed."""
     now = now or timezone.now()
     if booking.cancelled_at is not None:
         raise ValidationError("Ce rendez-vous est déjà annulé.")
@@ -91,9 +104,9 @@ def cancel_booking(booking: Booking, *, by, now=None) -> None:
             raise ValidationError("Ce rendez-vous est déjà annulé.")
         booking.cancelled_at = now
         if booking.slot_id:
-            Slot.objects.filter(pk=booking.slot_id, status=SlotStatus.BOOKED, start__gt=now).update(
-                status=SlotStatus.FREE, updated_at=now
-            )
+            booked = Slot.objects.filter(pk=booking.slot_id, status=SlotStatus.BOOKED)
+            booked.filter(start__gt=now).update(status=SlotStatus.FREE, updated_at=now)
+            booked.filter(start__lte=now).update(status=SlotStatus.CANCELLED, updated_at=now)
         care_request = booking.request
         if care_request.status == RequestStatus.BOOKED:
             move(care_request, RequestStatus.OPEN, by=by, now=now, note="rendez-vous annulé", answered_at=None)
@@ -135,6 +148,19 @@ def sas_counts(professional_ids, moment: datetime.datetime) -> dict[int, int]:
         .annotate(count=Count("pk"))
     )
     return {row["professional_id"]: row["count"] for row in rows}
+
+
+def sas_counts_by_slot(slots) -> dict[int, int]:
+    """{slot id: its professional's SAS count in the ISO week of that slot} — the cap that
+    matters is the one of the week the consultation falls in; one query per week."""
+    by_week = defaultdict(list)
+    for slot in slots:
+        by_week[iso_week_bounds(slot.start)[0]].append(slot)
+    result = {}
+    for week_start, week_slots in by_week.items():
+        counts = sas_counts([slot.professional_id for slot in week_slots], week_start)
+        result.update({slot.pk: counts.get(slot.professional_id, 0) for slot in week_slots})
+    return result
 
 
 def sas_weekly_history(professional_id: int, *, weeks: int = 8, now=None) -> list[tuple[str, int]]:

@@ -19,15 +19,29 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from maillon.core import journal
+from maillon.core.time import paris
 from maillon.members.models import Membership, PracticePlace, Professional
 
 from . import notifications
 from .booking import close_duty_calls
-from .models import Booking, CareRequest, DutyAnswer, DutyCall, RequesterKind, RequestStatus, duty_escalation_delay
-from .requests import move
+from .models import (
+    OPEN_REQUEST_STATUSES,
+    Booking,
+    CareRequest,
+    DutyAnswer,
+    DutyCall,
+    RequesterKind,
+    RequestStatus,
+    Slot,
+    SlotStatus,
+    duty_escalation_delay,
+)
+from .requests import move, move_from_waiting
 
 logger = logging.getLogger(__name__)
 
+# How long a duty appointment (given as a time, without a slot) holds the professional.
+DUTY_APPOINTMENT = datetime.timedelta(minutes=20)
 TOO_LATE = "Un autre volontaire a déjà pris cette demande : merci quand même."
 ALREADY_ANSWERED = "Vous avez déjà répondu à cet appel."
 
@@ -108,6 +122,23 @@ def escalate_overdue(*, now=None) -> int:
     return sum(escalate(care_request, now=now) for care_request in overdue)
 
 
+EXPIRED_NOTE = "Échéance dépassée sans rendez-vous"
+
+
+def close_expired(*, now=None) -> int:
+    """Close the waiting requests whose deadline has passed; they stay unanswered (no
+    `answered_at`), so the indicators count them as not placed. Returns the count."""
+    now = now or timezone.now()
+    expired = CareRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES, deadline__lt=now)
+    closed = 0
+    for care_request in expired:
+        with transaction.atomic():
+            if move(care_request, RequestStatus.CLOSED, by=None, now=now, note=EXPIRED_NOTE):
+                close_duty_calls(care_request, now=now)
+                closed += 1
+    return closed
+
+
 def accept(
     call: DutyCall, *, by, appointment_at: datetime.datetime, practice_place: PracticePlace | None = None, now=None
 ) -> Booking:
@@ -118,17 +149,17 @@ def accept(
     place = practice_place or call.professional.practice_places.order_by("-is_main", "pk").first()
     if place is None or place.professional_id != call.professional_id:
         raise ValidationError({"practice_place": "Lieu : choisissez l'un de vos lieux d'exercice."})
-    if appointment_at < now - datetime.timedelta(minutes=5):
-        raise ValidationError({"appointment_at": "Rendez-vous : l'heure doit être à venir."})
+    appointment_at = paris(appointment_at)
     care_request = CareRequest.objects.get(pk=call.request_id)
-    if care_request.status not in (RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED):
+    if care_request.status not in OPEN_REQUEST_STATUSES:
         _mark(call, DutyAnswer.TOO_LATE, now)
         raise ValidationError(TOO_LATE)
+    check_appointment_time(care_request, call.professional_id, appointment_at, now=now)
     with transaction.atomic():
         taken = DutyCall.objects.filter(pk=call.pk, answer=DutyAnswer.PENDING).update(
             answer=DutyAnswer.ACCEPTED, answered_at=now
         )
-        if not taken or not move(
+        if not taken or not move_from_waiting(
             care_request, RequestStatus.BOOKED, by=by, now=now, note="pris par un volontaire", answered_at=now
         ):
             transaction.set_rollback(True)
@@ -155,6 +186,30 @@ def accept(
     return booking
 
 
+def check_appointment_time(care_request: CareRequest, professional_id: int, appointment_at, *, now) -> None:
+    """Between now and the request's deadline, and not over the professional's own booked
+    slots or appointments (a duty appointment counts DUTY_APPOINTMENT long, docs/snp.md)."""
+    if appointment_at < now:
+        raise ValidationError({"appointment_at": "Rendez-vous le : l'heure doit être à venir."})
+    if appointment_at > care_request.deadline:
+        deadline = timezone.localtime(care_request.deadline)
+        raise ValidationError(
+            {"appointment_at": f"Rendez-vous le : au plus tard le {deadline:%d/%m/%Y à %H:%M}, échéance de la demande."}
+        )
+    end = appointment_at + DUTY_APPOINTMENT
+    booked_slots = Slot.objects.filter(
+        professional_id=professional_id, status=SlotStatus.BOOKED, start__lt=end, end__gt=appointment_at
+    )
+    other_appointments = Booking.objects.live().filter(
+        professional_id=professional_id,
+        slot__isnull=True,
+        appointment_at__gt=appointment_at - DUTY_APPOINTMENT,
+        appointment_at__lt=end,
+    )
+    if booked_slots.exists() or other_appointments.exists():
+        raise ValidationError({"appointment_at": "Rendez-vous le : vous avez déjà un rendez-vous à cette heure-là."})
+
+
 def decline(call: DutyCall, *, by, now=None) -> None:
     """The volunteer cannot; when nobody is left to answer, the coordinators take over at once."""
     now = now or timezone.now()
@@ -165,7 +220,8 @@ def decline(call: DutyCall, *, by, now=None) -> None:
             raise ValidationError(ALREADY_ANSWERED)
         journal.record(journal.Action.UPDATE, call, fields=["answer"], actor=by)
         call.answer, call.answered_at = DutyAnswer.DECLINED, now
-        care_request = CareRequest.objects.get(pk=call.request_id)
+        # Locked: of two last declines at the same moment, the second sees the first and escalates.
+        care_request = CareRequest.objects.select_for_update().get(pk=call.request_id)
         nobody_left = not care_request.duty_calls.filter(answer=DutyAnswer.PENDING).exists()
         if nobody_left and care_request.status == RequestStatus.ON_DUTY_LIST:
             escalate(care_request, now=now, note="tous les volontaires ont décliné")

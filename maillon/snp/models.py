@@ -115,6 +115,19 @@ class SlotQuerySet(CptsOwnedQuerySet):
     def shared_with_sas(self):
         return self.filter(shared_with_sas=True)
 
+    def of_active_members(self):
+        """Slots whose professional is still an active member of the slot's CPTS."""
+        from maillon.members.models import Membership
+
+        still_member = Membership.objects.active().filter(
+            cpts=models.OuterRef("cpts"), professional=models.OuterRef("professional")
+        )
+        return self.filter(models.Exists(still_member))
+
+    def bookable(self, now=None):
+        """Free, ahead, of a professional still an active member: what may be offered."""
+        return self.free().filter(start__gte=now or timezone.now()).of_active_members()
+
 
 class Slot(JournaledModel):
     """One SNP slot. The place, profession and point are copied from the agenda so the

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from maillon.core.models import CptsRole, CptsRoleKind
@@ -47,10 +48,11 @@ def send_duty_call(call_id: int) -> bool:
         return False
     cpts = call.request.cpts
     url = _absolute(reverse("snp_request_duty", args=[cpts.slug]))
+    deadline = timezone.localtime(call.request.deadline)
     return _mail(
         f"{cpts.name} — une demande de soins non programmés attend un volontaire",
         "Bonjour,\n\nAucun créneau ne convient pour une demande de soins non programmés "
-        f"(demande n° {call.request_id}, à placer avant le {call.request.deadline:%d/%m/%Y %H:%M}). "
+        f"(demande n° {call.request_id}, à placer avant le {deadline:%d/%m/%Y %H:%M}). "
         "Connectez-vous pour l'accepter ou la décliner ; le premier qui accepte la prend :\n"
         f"{url}\n\n{cpts.name}\n",
         [call.professional.email],

@@ -8,6 +8,7 @@ never both succeed: the loser gets False, or a ValidationError from the callers 
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,15 +16,16 @@ from django.utils import timezone
 
 from maillon.core import journal
 from maillon.core.models import CptsRoleKind
-from maillon.territories.models import TerritoryRole, TerritoryRoleKind
+from maillon.territories.models import TerritoryCommune, TerritoryRole, TerritoryRoleKind
 
 from .models import OPEN_REQUEST_STATUSES, Booking, CareRequest, RequesterKind, RequestEvent, RequestStatus, Urgency
 
 S = RequestStatus
 TRANSITIONS = {
-    S.OPEN: {S.ON_DUTY_LIST, S.ESCALATED, S.BOOKED, S.CANCELLED},
-    S.ON_DUTY_LIST: {S.ESCALATED, S.BOOKED, S.CANCELLED},
-    S.ESCALATED: {S.ON_DUTY_LIST, S.BOOKED, S.CANCELLED},
+    # CLOSED from a waiting status: its deadline passed without an appointment (`duty.close_expired`).
+    S.OPEN: {S.ON_DUTY_LIST, S.ESCALATED, S.BOOKED, S.CANCELLED, S.CLOSED},
+    S.ON_DUTY_LIST: {S.ESCALATED, S.BOOKED, S.CANCELLED, S.CLOSED},
+    S.ESCALATED: {S.ON_DUTY_LIST, S.BOOKED, S.CANCELLED, S.CLOSED},
     # A cancelled appointment puts the request back to be placed; an outcome closes it.
     S.BOOKED: {S.OPEN, S.CLOSED},
     S.CLOSED: set(),
@@ -79,6 +81,19 @@ def move(care_request: CareRequest, to: str, *, by=None, note: str = "", now=Non
     return True
 
 
+def move_from_waiting(care_request: CareRequest, to: str, **kwargs) -> bool:
+    """`move` from whichever waiting status (OPEN, ON_DUTY_LIST, ESCALATED) the request is in
+    now: an escalation landing between our read and our write must not make a booking or an
+    accept fail. False once the request has left the waiting statuses."""
+    for _ in range(len(OPEN_REQUEST_STATUSES) + 1):
+        if care_request.status in OPEN_REQUEST_STATUSES and move(care_request, to, **kwargs):
+            return True
+        care_request.refresh_from_db(fields=["status"])
+        if care_request.status not in OPEN_REQUEST_STATUSES:
+            return False
+    return False
+
+
 def cancel_request(care_request: CareRequest, *, by, note: str = "") -> None:
     if care_request.status not in OPEN_REQUEST_STATUSES:
         raise ValidationError("Seule une demande pas encore placée peut être annulée ; annulez d'abord le rendez-vous.")
@@ -117,10 +132,19 @@ def viewer_for(user, cpts, cpts_role) -> Viewer | None:
         return None
     if user.is_superuser:
         return Viewer(user, True, True, False)
-    sas = TerritoryRole.objects.over_cpts(user, cpts).filter(role=TerritoryRoleKind.SAS_REGULATOR).exists()
+    sas = is_sas_regulator_of(user, cpts)
     if cpts_role is None and not sas:
         return None
     return Viewer(user, cpts_role == CptsRoleKind.COORDINATOR, cpts_role is not None, sas)
+
+
+def is_sas_regulator_of(user, cpts) -> bool:
+    """A SAS regulator of a département where the CPTS has communes today: patient data goes no
+    wider, so neither a région-level role nor a département the territory has left counts."""
+    departements = TerritoryCommune.objects.filter(cpts=cpts).current().values("commune__departement_id")
+    return TerritoryRole.objects.filter(
+        user=user, role=TerritoryRoleKind.SAS_REGULATOR, departement__in=departements
+    ).exists()
 
 
 def is_booked_member(viewer: Viewer, care_request: CareRequest) -> bool:
@@ -151,3 +175,42 @@ def visible_requests(viewer: Viewer, cpts):
     if viewer.sas:
         mine |= Q(requester_kind=RequesterKind.SAS)
     return requests.filter(mine)
+
+
+# --- Retention -----------------------------------------------------------------------------
+
+# What is left of a purged request: its history and figures, not the patient.
+PURGED = {"first_name": "", "last_name": "", "phone": "", "reason": ""}
+
+
+def purge_expired(now=None) -> int:
+    """Blank the patient of CLOSED/CANCELLED requests closed more than
+    MAILLON_SNP_RETENTION_DAYS ago (birth date kept as 1 January of its year, for age-band
+    statistics); rows, bookings and events stay so the indicators do not change. Journaled as
+    one count per CPTS, never an id nor a name. Returns how many were purged."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.MAILLON_SNP_RETENTION_DAYS)
+    closed_long_ago = RequestEvent.objects.filter(to_status__in=[S.CLOSED, S.CANCELLED], at__lte=limit).values(
+        "request_id"
+    )
+    expired = CareRequest.objects.filter(status__in=[S.CLOSED, S.CANCELLED], pk__in=closed_long_ago).exclude(
+        last_name="", first_name="", phone="", reason=""
+    )
+    total = 0
+    for cpts_id in sorted(set(expired.values_list("cpts_id", flat=True))):
+        with transaction.atomic():
+            rows = list(expired.filter(cpts_id=cpts_id).select_for_update().values_list("pk", "birth_date"))
+            for pk, birth_date in rows:
+                CareRequest.objects.filter(pk=pk).update(
+                    **PURGED, birth_date=birth_date.replace(month=1, day=1), updated_at=now
+                )
+            journal.record(
+                journal.Action.DELETE,
+                cpts_id=cpts_id,
+                object_type=CareRequest._meta.label,
+                object_id="",
+                fields=[*PURGED, "birth_date"],
+                note=f"purge SNP : {len(rows)} demande(s)",
+            )
+        total += len(rows)
+    return total

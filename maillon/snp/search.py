@@ -18,11 +18,13 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
-from .models import Audience, CareRequest, RequesterKind, Slot, SlotStatus
+from .models import Audience, CareRequest, RequesterKind, Slot
 from .radius import radius_for
 
+# Defaults of MAILLON_SNP_SEARCH_ENOUGH / MAILLON_SNP_SEARCH_MAX_STEPS (docs/snp.md).
 ENOUGH = 5
 MAX_STEPS = 4
 MAX_RESULTS = 50
@@ -68,15 +70,13 @@ def audiences_for(request: CareRequest) -> tuple[str, ...]:
 def visible_slots(request: CareRequest, *, now: datetime.datetime | None = None, free_only: bool = True):
     """The (free) slots of the request's CPTS that its requester may book, inside its window."""
     now = now or timezone.now()
-    slots = Slot.objects.filter(
+    slots = (Slot.objects.bookable(now) if free_only else Slot.objects.of_active_members()).filter(
         profession=request.profession,
         start__gte=now,
         start__lte=request.deadline,
         cpts_id=request.cpts_id,
         audience__in=audiences_for(request),
     )
-    if free_only:
-        slots = slots.filter(status=SlotStatus.FREE)
     if request.specialty:
         slots = slots.filter(specialty=request.specialty)
     if request.requester_kind == RequesterKind.SAS:
@@ -99,7 +99,8 @@ def search(request: CareRequest, *, now: datetime.datetime | None = None) -> Sea
         # No point for the patient's commune: the CPTS's slots by time, without distance.
         hits = [SlotHit(slot, None) for slot in slots.order_by("start", "pk")[:MAX_RESULTS]]
         return SearchResult(hits, radius.default_km, radius.default_km, radius.step_km)
-    max_km = radius.default_km + MAX_STEPS * radius.step_km
+    enough = getattr(settings, "MAILLON_SNP_SEARCH_ENOUGH", ENOUGH)
+    max_km = radius.default_km + getattr(settings, "MAILLON_SNP_SEARCH_MAX_STEPS", MAX_STEPS) * radius.step_km
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, max_km)
     # Only the point and the time of each candidate: whole rows are read for the hits alone.
     candidates = (
@@ -113,7 +114,7 @@ def search(request: CareRequest, *, now: datetime.datetime | None = None) -> Sea
     km = radius.default_km
     while True:
         inside = [row for row in measured if row[0] <= km]
-        if len(inside) >= ENOUGH or km >= max_km:
+        if len(inside) >= enough or km >= max_km:
             break
         km += radius.step_km
     shown = inside[:MAX_RESULTS]

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from maillon.core import journal
+from maillon.core.time import paris
 from maillon.members.models import Membership, Professional
 from maillon.members.professions import Profession
 
@@ -94,7 +95,7 @@ def ensure_agenda(cpts, professional, practice_place) -> Agenda:
 
 def local(date: datetime.date, time: datetime.time) -> datetime.datetime:
     """The aware instant of a wall-clock time in Europe/Paris (right on both sides of a DST change)."""
-    return timezone.make_aware(datetime.datetime.combine(date, time))
+    return paris(datetime.datetime.combine(date, time))
 
 
 def horizon_end(now=None) -> datetime.datetime:
@@ -117,18 +118,22 @@ def check_window(start, end, *, now=None, field="start"):
 
 
 def overlapping(agenda, start, end, *, exclude_ids=()):
-    """The agenda's live slots that overlap [start, end)."""
+    """The professional's live slots, in any of their agendas (places, CPTS), that overlap
+    [start, end): one cannot be in two places at once."""
     return (
-        Slot.objects.filter(agenda=agenda, status__in=LIVE, start__lt=end, end__gt=start)
+        Slot.objects.filter(professional_id=agenda.professional_id, status__in=LIVE, start__lt=end, end__gt=start)
         .exclude(pk__in=list(exclude_ids))
         .order_by("start")
     )
 
 
 def refuse_overlaps(agenda, spans, *, exclude_ids=()):
-    """`spans`: [(start, end)], sorted. One query for the whole window, then a sweep."""
+    """`spans`: [(start, end)], sorted. One query for the whole window, then a sweep. Runs in
+    the caller's transaction with the professional's row locked, so two writes for the same
+    professional (two agendas, two tabs) are checked one after the other."""
     if not spans:
         return
+    list(Professional.objects.select_for_update().filter(pk=agenda.professional_id).values_list("pk", flat=True))
     for (_, end), (next_start, _) in itertools.pairwise(spans):
         if next_start < end:
             raise ValidationError(f"Chevauchement : deux créneaux se recouvrent le {fr_datetime(next_start)}.")
@@ -211,7 +216,9 @@ def series_spans(series, dates=None) -> list[tuple[datetime.datetime, datetime.d
             continue
         if not series.first_date <= day <= series.last_date:
             continue
-        first = local(day, series.start_time)
+        # Consecutive slots are consecutive instants: added in UTC, not on the wall clock,
+        # so the night of the autumn change neither skips nor overlaps an hour.
+        first = local(day, series.start_time).astimezone(datetime.UTC)
         for index in range(series.count_per_day):
             start = first + index * length
             if start > now:
@@ -454,9 +461,8 @@ def vevent_lines(text: str) -> list[int]:
     return [number for number, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VEVENT"]
 
 
-def aware(moment):
-    """A floating time (no TZID) is a wall-clock time in Europe/Paris."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+# A floating time (no TZID) is a wall-clock time in Europe/Paris.
+aware = paris
 
 
 def parse_ics(data: bytes) -> list[Occurrence]:

@@ -14,5 +14,16 @@ def escalate_if_unanswered(request_id: int) -> bool:
 
 @task()
 def escalate_overdue() -> int:
-    """The same as `manage.py snp_escalate`, for deployments that schedule tasks: a count only."""
-    return duty.escalate_overdue(now=timezone.now())
+    """The same as `manage.py snp_escalate`, for deployments that schedule tasks: a count only.
+    Requests past their deadline are closed first (nobody is asked about them any more)."""
+    now = timezone.now()
+    duty.close_expired(now=now)
+    return duty.escalate_overdue(now=now)
+
+
+@task()
+def purge_expired() -> int:
+    """Nightly: blank the patients of requests closed longer than MAILLON_SNP_RETENTION_DAYS ago."""
+    from .requests import purge_expired as purge
+
+    return purge(now=timezone.now())

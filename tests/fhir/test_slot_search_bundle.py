@@ -139,7 +139,7 @@ def test_identifiers_follow_the_profiles_patterns(sas, shared_slot):
     ("audience", "codes"),
     [
         (Audience.PUBLIC, ["PUBLIC", "CPTS"]),
-        (Audience.SNP, ["SNP", "CPTS"]),
+        (Audience.SNP, ["SNP"]),
         (Audience.PRO, ["PRO", "CPTS"]),
         (Audience.CPTS, ["CPTS"]),
     ],

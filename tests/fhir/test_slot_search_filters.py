@@ -20,6 +20,11 @@ def found(response):
     return {resource["id"] for resource in resources(response.json(), "Slot")}
 
 
+def postal_commune(cpts):
+    """The CPTS's commune, which has a postal code (the feed leaves out places without one)."""
+    return cpts.territory_rows.first().commune
+
+
 def ids(*slots):
     return {f"slot-{slot.pk}" for slot in slots}
 
@@ -31,7 +36,10 @@ def test_only_shared_free_slots_of_the_requested_practitioners_appear(sas, agend
     make_slot(agenda, paris(12, 12), status=SlotStatus.CANCELLED)
     colleague = ProfessionalFactory()
     MembershipFactory(cpts=signed_cpts, professional=colleague)
-    other_agenda = AgendaFactory(cpts=signed_cpts, practice_place=PracticePlaceFactory(professional=colleague))
+    other_agenda = AgendaFactory(
+        cpts=signed_cpts,
+        practice_place=PracticePlaceFactory(professional=colleague, commune=postal_commune(signed_cpts)),
+    )
     not_asked = make_slot(other_agenda, paris(12, 9))
     assert found(search(sas, agenda.professional.rpps)) == ids(shared)
     assert found(search(sas, agenda.professional.rpps, colleague.rpps)) == ids(shared, not_asked)
@@ -93,7 +101,9 @@ def test_the_rpps_is_found_with_or_without_its_prefix(sas, agenda, form):
 def test_a_practitioner_known_by_adeli_is_found_and_answered_with_the_0_prefix(sas, signed_cpts):
     physio = ProfessionalFactory(profession="70", specialty="", rpps=None, adeli="781234567")
     MembershipFactory(cpts=signed_cpts, professional=physio)
-    agenda = AgendaFactory(cpts=signed_cpts, practice_place=PracticePlaceFactory(professional=physio))
+    agenda = AgendaFactory(
+        cpts=signed_cpts, practice_place=PracticePlaceFactory(professional=physio, commune=postal_commune(signed_cpts))
+    )
     slot = make_slot(agenda, paris(12, 9))
     url = (
         "/fhir/Slot?start=ge2030-06-12&start=le2030-06-12&status=free"

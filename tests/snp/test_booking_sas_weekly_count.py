@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core.factories import UserFactory
-from maillon.snp.booking import SAS_WEEKLY_CAP, iso_week_bounds, sas_count
+from maillon.snp.booking import SAS_WEEKLY_CAP, iso_week_bounds, sas_count, sas_counts_by_slot
 from maillon.snp.factories import BookingFactory
 from maillon.snp.models import RequesterKind
 from maillon.territories.factories import DepartementFactory, TerritoryRoleFactory
@@ -63,3 +63,15 @@ def test_the_doctor_and_the_coordinator_see_the_weekly_count(cpts, coordinator):
     assert "<strong>3</strong> sur 20" in own
     page = verified_client(coordinator).get(reverse("snp_request_appointments", args=[cpts.slug])).content.decode()
     assert doctor.last_name in page
+
+
+@pytest.mark.django_db
+def test_a_slot_next_week_shows_the_count_of_its_own_week(cpts):
+    doctor = member_professional(cpts, commune=origin_commune())
+    _, next_monday = iso_week_bounds(timezone.now())
+    sas_bookings(doctor, cpts, 3, at=timezone.now() + datetime.timedelta(hours=1))
+    sas_bookings(doctor, cpts, 1, at=next_monday + datetime.timedelta(hours=9))
+    this_week = slot_for(doctor, cpts, hours_ahead=1)
+    next_week = slot_for(doctor, cpts, hours_ahead=1)
+    next_week.start = next_monday + datetime.timedelta(hours=10)
+    assert sas_counts_by_slot([this_week, next_week]) == {this_week.pk: 3, next_week.pk: 1}

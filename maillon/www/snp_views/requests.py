@@ -199,12 +199,12 @@ def snp_request_search(request, cpts_slug, pk):
     result = search.search(care_request) if care_request.status in OPEN_REQUEST_STATUSES else None
     counts = {}
     if result and care_request.requester_kind == RequesterKind.SAS:
-        counts = booking_service.sas_counts([hit.slot.professional_id for hit in result.hits], timezone.now())
+        counts = booking_service.sas_counts_by_slot([hit.slot for hit in result.hits])
     rows = [
         {
             "hit": hit,
-            "sas_count": counts.get(hit.slot.professional_id, 0),
-            "at_cap": counts.get(hit.slot.professional_id, 0) >= booking_service.SAS_WEEKLY_CAP,
+            "sas_count": counts.get(hit.slot.pk, 0),
+            "at_cap": counts.get(hit.slot.pk, 0) >= booking_service.SAS_WEEKLY_CAP,
         }
         for hit in (result.hits if result else [])
     ]
@@ -329,6 +329,10 @@ def snp_request_outcome(request, cpts_slug, pk):
     return redirect("snp_request_detail", request.cpts.slug, booking.request_id)
 
 
+# What a volunteer sees of a request before accepting it (the patient's commune is personal).
+DUTY_FIELDS = ["commune", "deadline", "profession", "urgency"]
+
+
 def my_professional(request) -> Professional | None:
     return getattr(request.user, "professional", None)
 
@@ -378,6 +382,10 @@ def snp_request_duty(request, cpts_slug):
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
         return redirect("snp_request_duty", cpts.slug)
     rows = [{"call": call, "form": AcceptForm(places=places, prefix=f"call{call.pk}")} for call in calls]
+    if rows:
+        journal.record_reads(
+            CareRequest, [row["call"].request_id for row in rows], DUTY_FIELDS, cpts_id=cpts.pk, note="liste de garde"
+        )
     context = {
         "cpts": cpts,
         "professional": professional,

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core.models import Cpts
+from maillon.core.time import paris
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
 
@@ -138,7 +139,8 @@ def publishing_page(request, form_class, section, title, template, write):
 
 
 def aware(date, time):
-    return timezone.make_aware(datetime.datetime.combine(date, time))
+    """In UTC, so adding the duration counts real minutes across a DST change."""
+    return paris(datetime.datetime.combine(date, time)).astimezone(datetime.UTC)
 
 
 def snp_slot_new(request, cpts_slug):
