@@ -326,6 +326,29 @@ ROUTE_OBJECTS = {
             __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
         )
     },
+    "/cpts/{cpts_id}/crises/{crisis_id}/recipients/{recipient_id}/assignment": {
+        "crisis_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        ),
+        "recipient_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories")
+            .crisis_response.factories.CrisisRecipientFactory(crisis__cpts=cpts)
+            .pk
+        ),
+    },
+    "/cpts/{cpts_id}/crises/{crisis_id}/escalation": {
+        "crisis_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.CrisisFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/alert-chain/levels/{level_id}/members": {
+        "level_id": lambda cpts: (
+            __import__("maillon.crisis_response.factories").crisis_response.factories.AlertLevelFactory(cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/alert-chain/preferences/{professional_id}": {
+        "professional_id": lambda cpts: _member_of(cpts).professional_id
+    },
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     "mt_patient_export": {
@@ -422,6 +445,10 @@ SAMPLE_BODIES = {
     ("POST", "/cpts/{cpts_id}/crises"): {"typology": "sick", "zone": "Tout le territoire"},
     ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/log"): {"kind": "action", "text": "Point de situation"},
     ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/retex"): {"improvement_actions": ["Vérifier les numéros"]},
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/recipients/{recipient_id}/assignment"): {"assignment": "PMA"},
+    ("POST", "/cpts/{cpts_id}/alert-chain/levels"): {"name": "Référents", "wait_minutes": 15},
+    ("POST", "/cpts/{cpts_id}/alert-chain/levels/{level_id}/members"): {"professional_id": 1},
+    ("PUT", "/cpts/{cpts_id}/alert-chain/preferences/{professional_id}"): {"by_email": True, "by_sms": False},
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/doctor-answer"): {

@@ -21,8 +21,9 @@ from maillon.core import journal
 from maillon.core.access import role_in
 from maillon.crisis_response import services
 from maillon.crisis_response.access import AUTHORITY, COORDINATOR, can_write_log, response_role
-from maillon.crisis_response.models import Crisis, CrisisRecipient, DeclaredAs, LogKind
+from maillon.crisis_response.models import AlertLevel, ContactPreference, Crisis, CrisisRecipient, DeclaredAs, LogKind
 from maillon.crisis_response.tokens import LinkError, recipient_of
+from maillon.members.models import Professional
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
@@ -34,7 +35,6 @@ router = Router(tags=["Crise : alertes"])
 CRISIS_NOT_FOUND = "Crise introuvable."
 READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
-RECIPIENT_FIELDS = ["first_name", "last_name", "answer", "available_from", "skills", "assignment"]
 
 Zone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LogText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -146,6 +146,14 @@ class LogIn(Schema):
     text: LogText
 
 
+class AssignIn(Schema):
+    assignment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class EscalationOut(Schema):
+    alerted: int
+
+
 class RetexIn(Schema):
     went_well: LongText = ""
     went_wrong: LongText = ""
@@ -225,16 +233,8 @@ def recipient_out(row) -> dict:
     }
 
 
-def board_out(crisis: Crisis) -> dict:
-    rows = services.board_rows(crisis)
-    if rows:
-        journal.record_reads(
-            CrisisRecipient,
-            [row["recipient"].pk for row in rows],
-            RECIPIENT_FIELDS,
-            cpts_id=crisis.cpts_id,
-            note="API tableau de crise",
-        )
+def board_out(crisis: Crisis, *, by) -> dict:
+    rows = services.board(crisis, by=by, note="API tableau de crise")
     return {
         "crisis": crisis_out(crisis),
         "levels": [
@@ -298,7 +298,7 @@ def activate(request, cpts_id: int, payload: ActivateIn):
         )
     except DjangoValidationError as error:
         refused(error)
-    return Status(201, board_out(crisis))
+    return Status(201, board_out(crisis, by=request.auth))
 
 
 @router.get(
@@ -311,7 +311,7 @@ def get_board(request, cpts_id: int, crisis_id: int):
     """Qui a été alerté, joint (état de chaque envoi), qui a répondu, qui est mobilisé où ;
     les chiffres par niveau (taux de joignabilité, temps de réponse) ; la main courante."""
     cpts, _ = access(request, cpts_id)
-    return board_out(crisis_of(cpts, crisis_id))
+    return board_out(crisis_of(cpts, crisis_id), by=request.auth)
 
 
 @router.post(
@@ -358,6 +358,43 @@ def end_crisis(request, cpts_id: int, crisis_id: int):
     except DjangoValidationError as error:
         refused(error)
     return crisis_out(crisis)
+
+
+@router.post(
+    "/cpts/{cpts_id}/crises/{crisis_id}/recipients/{recipient_id}/assignment",
+    response={200: BoardOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Mobiliser un membre disponible",
+)
+def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: AssignIn):
+    """Où un membre qui a répondu « disponible » est mobilisé (vide : mobilisation levée) ;
+    écrit dans la main courante. Coordination seule, crise en cours."""
+    cpts, _ = access(request, cpts_id, COORDINATOR)
+    crisis = crisis_of(cpts, crisis_id)
+    recipient = crisis.recipients.filter(pk=recipient_id).first()
+    if recipient is None:
+        raise HttpError(404, "Membre alerté introuvable.")
+    if not crisis.is_active:
+        raise HttpError(409, "La crise est terminée : plus de mobilisation.")
+    try:
+        services.assign(recipient, assignment=payload.assignment, by=request.auth)
+    except DjangoValidationError as error:
+        refused(error)
+    return board_out(crisis, by=request.auth)
+
+
+@router.post(
+    "/cpts/{cpts_id}/crises/{crisis_id}/escalation",
+    response={200: EscalationOut, **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Vérifier la cascade maintenant",
+)
+def escalate(request, cpts_id: int, crisis_id: int):
+    """Alerte le niveau suivant si le délai du niveau en cours est écoulé et qu'un de ses
+    membres n'a pas répondu « disponible » ; `alerted` : combien (0 : rien à faire)."""
+    cpts, _ = access(request, cpts_id, COORDINATOR)
+    crisis = crisis_of(cpts, crisis_id)
+    return {"alerted": services.escalate_due(crisis)}
 
 
 @router.post(
@@ -455,3 +492,140 @@ def answer_alert(request, token: str, payload: AnswerIn):
             "answered_at": recipient.answered_at,
         },
     )
+
+
+# --- The alert chain and the members' channels (coordination) ------------------------------
+
+CHAIN_FIELDS = ["first_name", "last_name"]
+
+
+class ChainMemberOut(Schema):
+    professional_id: int
+    first_name: str
+    last_name: str
+    by_email: bool
+    by_sms: bool
+
+
+class ChainLevelOut(Schema):
+    id: int
+    rank: int
+    name: str
+    wait_minutes: int
+    members: list[ChainMemberOut]
+
+
+class LevelIn(Schema):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    wait_minutes: int = Field(15, ge=1, le=1440)
+
+
+class LevelMemberIn(Schema):
+    professional_id: int
+
+
+class PreferenceIn(Schema):
+    by_email: bool
+    by_sms: bool
+
+
+def chain_out(cpts) -> list[dict]:
+    """The levels in order with their members and channels; each member shown is journaled."""
+    preferences = {row.professional_id: row for row in ContactPreference.objects.for_cpts(cpts)}
+    chain = services.chain(cpts)
+    shown = {row.professional_id for _, rows in chain for row in rows}
+    if shown:
+        journal.record_reads(Professional, shown, CHAIN_FIELDS, cpts_id=cpts.pk, note="API chaîne d'alerte")
+
+    def member(row):
+        preference = preferences.get(row.professional_id)
+        return {
+            "professional_id": row.professional_id,
+            "first_name": row.professional.first_name,
+            "last_name": row.professional.last_name,
+            "by_email": preference.by_email if preference else True,
+            "by_sms": preference.by_sms if preference else True,
+        }
+
+    return [
+        {
+            "id": level.pk,
+            "rank": level.rank,
+            "name": level.name,
+            "wait_minutes": level.wait_minutes,
+            "members": [member(row) for row in rows],
+        }
+        for level, rows in chain
+    ]
+
+
+def active_member_or_404(cpts, professional_id):
+    professional = services.active_professionals(cpts).filter(pk=professional_id).first()
+    if professional is None:
+        raise HttpError(404, "Adhérent actif introuvable.")
+    return professional
+
+
+@router.get(
+    "/cpts/{cpts_id}/alert-chain",
+    response={200: list[ChainLevelOut], **READ_ERRORS},
+    auth=PRIVATE,
+    summary="La chaîne d'alerte",
+)
+def get_chain(request, cpts_id: int):
+    """Les niveaux de la cascade dans l'ordre, leurs membres et leurs canaux (coordination)."""
+    cpts, _ = access(request, cpts_id, COORDINATOR)
+    return chain_out(cpts)
+
+
+@router.post(
+    "/cpts/{cpts_id}/alert-chain/levels",
+    response={201: list[ChainLevelOut], **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Ajouter un niveau à la chaîne d'alerte",
+)
+def add_level(request, cpts_id: int, payload: LevelIn):
+    """Le niveau prend le rang suivant le dernier."""
+    cpts, _ = access(request, cpts_id, COORDINATOR)
+    try:
+        services.add_level(cpts, name=payload.name, wait_minutes=payload.wait_minutes)
+    except DjangoValidationError as error:
+        refused(error)
+    return Status(201, chain_out(cpts))
+
+
+@router.post(
+    "/cpts/{cpts_id}/alert-chain/levels/{level_id}/members",
+    response={201: list[ChainLevelOut], **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Placer un adhérent dans un niveau",
+)
+def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberIn):
+    """Un adhérent actif, dans un seul niveau de la chaîne."""
+    cpts, _ = access(request, cpts_id, COORDINATOR)
+    level = AlertLevel.objects.for_cpts(cpts).filter(pk=level_id).first()
+    if level is None:
+        raise HttpError(404, "Niveau introuvable.")
+    professional = active_member_or_404(cpts, payload.professional_id)
+    try:
+        services.add_to_level(level, professional)
+    except DjangoValidationError as error:
+        refused(error)
+    return Status(201, chain_out(cpts))
+
+
+@router.put(
+    "/cpts/{cpts_id}/alert-chain/preferences/{professional_id}",
+    response={200: list[ChainLevelOut], **WRITE_ERRORS},
+    auth=PRIVATE,
+    summary="Canaux d'alerte d'un adhérent",
+)
+def set_preference(request, cpts_id: int, professional_id: int, payload: PreferenceIn):
+    """Courriel, SMS ou les deux (au moins un)."""
+    cpts, _ = access(request, cpts_id, COORDINATOR)
+    professional = active_member_or_404(cpts, professional_id)
+    try:
+        services.set_preference(cpts, professional, by_email=payload.by_email, by_sms=payload.by_sms)
+    except DjangoValidationError as error:
+        refused(error)
+    return chain_out(cpts)

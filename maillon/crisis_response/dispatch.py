@@ -6,11 +6,15 @@ to survive.
    dispatch task is enqueued when that transaction commits.
 2. `work` claims a batch of due rows (`select_for_update(skip_locked=True)` on
    PostgreSQL; a single conditional UPDATE under SQLite's write lock), marks them
-   `sending` with a lease, calls the provider with each row's key, then records the
-   outcome of the whole batch in one transaction — only for rows it still holds.
-3. A worker killed mid-batch leaves its rows `sending`: once their lease expires, any
-   worker claims them again and calls the provider with the same keys; the provider
-   sends a key once (sms.py), so nothing goes out twice and nothing is lost.
+   `sending` with a lease, calls the provider with each row's key and records each
+   outcome right after its send (a conditional UPDATE on the claim, in its own short
+   transaction) — only for rows it still holds. It starts no send with less than
+   `SEND_MARGIN_SECONDS` of lease left (the e-mail timeout is below that margin) and
+   hands such rows back at once.
+3. A worker killed mid-batch leaves its unsent rows `sending`: once their lease expires,
+   any worker claims them again. Its sent rows are already `sent`, so no e-mail (SMTP
+   has no idempotency) goes out twice; only a kill between a send and its record repeats
+   that one key, which an SMS provider sends once (sms.py).
 4. A failed send goes back to `pending` with a growing delay, same key, up to
    `MAX_ATTEMPTS`; then `failed`, shown on the board.
 
@@ -25,7 +29,7 @@ from collections.abc import Callable
 
 import phonenumbers
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -51,6 +55,9 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
 LEASE_SECONDS = 120
 MAX_ATTEMPTS = 6
+# No send starts with less than this left of its lease; the e-mail timeout stays below it.
+SEND_MARGIN_SECONDS = 30
+EMAIL_TIMEOUT_SECONDS = 20
 # Seconds before retry n (1-based): 30 s, 2 min, 5 min, 15 min, 30 min.
 BACKOFF_SECONDS = [30, 120, 300, 900, 1800]
 
@@ -143,9 +150,12 @@ def _journal_created(recipients, cpts_id):
 
 
 def _due(now, crisis_id=None):
+    """Rows to send now; none of an ended crisis (`Crisis.end` cancels its pending rows, and a
+    row still `sending` then is never taken over)."""
     due = AlertDelivery.objects.filter(
         Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        | Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
+        | Q(status=DeliveryStatus.SENDING, lease_until__lt=now),
+        recipient__crisis__ended_at__isnull=True,
     )
     return due.filter(recipient__crisis_id=crisis_id) if crisis_id else due
 
@@ -185,9 +195,13 @@ def work(
     max_batches: int | None = None,
 ) -> dict:
     """Claim and send batches until none is due; {"sent": n, "retry": n, "failed": n}.
-    `after_send(count)` is called after each provider call (the benchmark kills a worker there)."""
+    Each outcome is recorded right after its send (SMTP has no idempotency: a killed worker
+    must not leave a sent e-mail to be sent again). `after_send(count)` is called after each
+    send is recorded (the benchmark kills a worker there)."""
     totals = {"sent": 0, "retry": 0, "failed": 0}
     backend = sms.get_backend()
+    mail = get_connection(timeout=email_timeout())
+    margin = datetime.timedelta(seconds=send_margin_seconds(lease_seconds))
     calls = 0
     batches = 0
     while max_batches is None or batches < max_batches:
@@ -195,54 +209,71 @@ def work(
         if not rows:
             break
         batches += 1
-        outcomes = []
         for row in rows:
-            if timezone.now() >= row.lease_until:
-                break  # stalled past the lease: another worker may hold the rest now
-            outcomes.append((row, *_send(row, backend)))
+            if row.lease_until - timezone.now() < margin:
+                break  # too close to the lease's end: another worker could take the row meanwhile
+            message_id, error = _send(row, backend, mail)
+            outcome = _record(claim_id, row, message_id, error)
+            if outcome:
+                totals[outcome] += 1
             calls += 1
             if after_send is not None:
                 after_send(calls)
-        for key, value in _record(claim_id, outcomes).items():
-            totals[key] += value
+        _release(claim_id)
     return totals
 
 
-def _send(row, backend) -> tuple[str, str]:
+def send_margin_seconds(lease_seconds) -> float:
+    """No send starts with less than this left of the lease (half of very short leases): the
+    send and its record must land before the lease ends, database lock waits included."""
+    return min(SEND_MARGIN_SECONDS, lease_seconds / 2)
+
+
+def email_timeout() -> float:
+    """The SMTP timeout, below the margin: a send never outlives its row's lease."""
+    configured = getattr(settings, "EMAIL_TIMEOUT", None)
+    return min(configured or EMAIL_TIMEOUT_SECONDS, EMAIL_TIMEOUT_SECONDS)
+
+
+def _send(row, backend, mail=None) -> tuple[str, str]:
     """(provider message id, "") or ("", error class name)."""
     try:
         if row.channel == Channel.SMS:
             return _send_sms(row, backend), ""
-        return _send_email(row), ""
+        return _send_email(row, mail), ""
     except Exception as error:  # never logged with its message: it may quote the address
         logger.warning("Alert delivery n° %s failed (%s)", row.pk, type(error).__name__)
         return "", type(error).__name__
 
 
-def _record(claim_id, outcomes) -> dict:
-    """The batch's outcome, in one transaction, for the rows this worker still holds."""
+def _record(claim_id, row, message_id, error) -> str:
+    """One send's outcome, at once, if this worker still holds the row: "sent", "retry",
+    "failed" (or "" when the row was taken over meanwhile)."""
     now = timezone.now()
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    with transaction.atomic():
-        for row, message_id, error in outcomes:
-            mine = AlertDelivery.objects.filter(pk=row.pk, claim=claim_id, status=DeliveryStatus.SENDING)
-            if message_id:
-                changes = {"status": DeliveryStatus.SENT, "provider_message_id": message_id, "sent_at": now}
-                outcome = "sent"
-            elif error == NoAddress.__name__ or row.attempts >= MAX_ATTEMPTS:
-                changes = {"status": DeliveryStatus.FAILED, "last_error": error}
-                outcome = "failed"
-            else:
-                delay = BACKOFF_SECONDS[min(row.attempts, len(BACKOFF_SECONDS)) - 1]
-                changes = {
-                    "status": DeliveryStatus.PENDING,
-                    "last_error": error,
-                    "next_attempt_at": now + datetime.timedelta(seconds=delay),
-                }
-                outcome = "retry"
-            if mine.update(lease_until=None, **changes):
-                counts[outcome] += 1
-    return counts
+    if message_id:
+        changes = {"status": DeliveryStatus.SENT, "provider_message_id": message_id, "sent_at": now}
+        outcome = "sent"
+    elif error == NoAddress.__name__ or row.attempts >= MAX_ATTEMPTS:
+        changes = {"status": DeliveryStatus.FAILED, "last_error": error}
+        outcome = "failed"
+    else:
+        delay = BACKOFF_SECONDS[min(row.attempts, len(BACKOFF_SECONDS)) - 1]
+        changes = {
+            "status": DeliveryStatus.PENDING,
+            "last_error": error,
+            "next_attempt_at": now + datetime.timedelta(seconds=delay),
+        }
+        outcome = "retry"
+    mine = AlertDelivery.objects.filter(pk=row.pk, claim=claim_id, status=DeliveryStatus.SENDING)
+    return outcome if mine.update(lease_until=None, **changes) else ""
+
+
+def _release(claim_id) -> None:
+    """The claim's rows left unsent (lease too short): due again now, not after the lease,
+    and that claim was not an attempt."""
+    AlertDelivery.objects.filter(claim=claim_id, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, lease_until=None, attempts=F("attempts") - 1
+    )
 
 
 # --- The messages ---------------------------------------------------------------------------
@@ -274,7 +305,7 @@ def _send_sms(row, backend) -> str:
     return backend.send(to=phone, body=text, idempotency_key=row.idempotency_key)
 
 
-def _send_email(row) -> str:
+def _send_email(row, mail=None) -> str:
     """Django mail. SMTP knows no idempotency: the Message-ID comes from the key, so a
     repeat after a crash carries the same id and mail clients show it once."""
     email = row.recipient.professional.email
@@ -282,5 +313,5 @@ def _send_email(row) -> str:
         raise NoAddress
     subject, text = alert_text(row.recipient)
     message_id = f"<alert-{row.idempotency_key}@maillon>"
-    EmailMessage(subject, text, None, [email], headers={"Message-ID": message_id}).send()
+    EmailMessage(subject, text, None, [email], headers={"Message-ID": message_id}, connection=mail).send()
     return message_id

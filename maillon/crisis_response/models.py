@@ -9,13 +9,14 @@ and channel, with an idempotency key): see `dispatch.py` and docs/crisis.md.
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.members.models import Professional
+from maillon.territories.models import TerritoryRole, TerritoryRoleKind
 
 
 def new_nonce() -> str:
@@ -163,6 +164,13 @@ class Crisis(JournaledModel):
     def kind_label(self) -> str:
         return "Exercice" if self.is_exercise else "Crise"
 
+    def is_authority(self, user) -> bool:
+        """An authority (ARS, préfecture) over the CPTS's département or région."""
+        return (
+            user is not None
+            and TerritoryRole.objects.over_cpts(user, self.cpts).filter(role=TerritoryRoleKind.AUTHORITY).exists()
+        )
+
     def end(self, *, by, at=None):
         at = at or timezone.now()
         if not self.is_active:
@@ -172,11 +180,19 @@ class Crisis(JournaledModel):
         with transaction.atomic():
             self.ended_at = at
             self.save(update_fields=["ended_at"])
-            LogEntry.objects.create(crisis=self, at=at, author=by, kind=LogKind.SYSTEM, text="Fin de la crise.")
+            cancelled = AlertDelivery.objects.filter(recipient__crisis=self, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.CANCELLED, lease_until=None
+            )
+            text = f"Fin de la crise.{f' {cancelled} envoi(s) en attente annulé(s).' if cancelled else ''}"
+            LogEntry.objects.create(crisis=self, at=at, author=by, kind=LogKind.SYSTEM, text=text)
 
     def recognise(self, *, by, at=None):
         """The authority recognises a serious crisis: the fact `serious_crisis_recognised`
-        of the contract year that holds `at` becomes true (contract funding, mission 4)."""
+        of the contract year in which the crisis started becomes true (contract funding,
+        mission 4), whenever the recognition comes. Only an authority over the CPTS's
+        territory may: the callers' checks are not trusted with the funding fact."""
+        if not self.is_authority(by):
+            raise PermissionDenied("Seule l'autorité du territoire reconnaît une crise sanitaire grave.")
         if self.is_exercise:
             raise ValidationError(
                 {"recognised_at": "Un exercice ne peut pas être reconnu comme crise sanitaire grave."}
@@ -239,10 +255,15 @@ class CrisisRecipient(JournaledModel):
         return self.alerted_at + timezone.timedelta(hours=settings.MAILLON_CRISIS_ACK_LINK_HOURS)
 
     def record_answer(self, *, answer, available_from=None, skills="", at=None):
-        """Once only (the link is single-use); the row is locked so two clicks record one answer."""
+        """Once only (the link is single-use); the row is locked so two clicks record one answer.
+        The crisis row is locked and read again too: no answer once it ended (`Crisis.end`
+        writes that row, so the two wait on each other)."""
         at = at or timezone.now()
         with transaction.atomic():
             current = type(self).objects.select_for_update().get(pk=self.pk)
+            ended_at = Crisis.objects.select_for_update().values_list("ended_at", flat=True).get(pk=current.crisis_id)
+            if ended_at is not None:
+                raise ValidationError("Cette crise est terminée : il n'est plus possible de répondre à l'alerte.")
             if current.has_answered:
                 raise ValidationError("Vous avez déjà répondu à cette alerte.")
             if answer not in Answer.values:
@@ -266,6 +287,8 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "En cours d'envoi"
     SENT = "sent", "Envoyé"
     FAILED = "failed", "Échec"
+    # The crisis ended before the send (or its retry): nobody is alerted for an ended crisis.
+    CANCELLED = "cancelled", "Annulé (crise terminée)"
 
 
 class AlertDelivery(models.Model):
@@ -307,16 +330,30 @@ class LogKind(models.TextChoices):
     SYSTEM = "system", "Événement"
 
 
-class LogEntry(JournaledModel):
-    """A line of the main courante: timestamped, append-only (never changed nor deleted)."""
+class LogEntryQuerySet(models.QuerySet):
+    """No bulk change nor deletion either (on PostgreSQL a trigger refuses them too)."""
 
-    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="log")
+    def update(self, **kwargs):
+        raise ValidationError("La main courante ne se modifie pas : ajoutez une ligne.")
+
+    def delete(self):
+        raise ValidationError("La main courante ne se supprime pas.")
+
+
+class LogEntry(JournaledModel):
+    """A line of the main courante: timestamped, append-only (never changed nor deleted):
+    refused by the model, its QuerySet, the crisis FK (PROTECT) and, on PostgreSQL, a
+    trigger (migration 0003)."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField("heure", default=timezone.now)
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kind = models.CharField("nature", max_length=20, choices=LogKind.choices, default=LogKind.ACTION)
     text = models.TextField("texte", max_length=2000)
     # The member a line is about (an answer, a mobilisation), shown by name on the board.
     professional = models.ForeignKey(Professional, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = LogEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ligne de main courante"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from maillon.core import journal
 from maillon.members.models import MembershipStatus, Professional
 
 from . import dispatch
@@ -53,7 +54,13 @@ def add_level(cpts, *, name: str, wait_minutes: int) -> AlertLevel:
 
 
 def remove_level(level: AlertLevel) -> None:
-    """The levels after it move up one rank."""
+    """The levels after it move up one rank — so never while a crisis or an exercise is
+    active: its cascade knows its levels by rank (`alerted_rank`), and would skip or repeat one."""
+    if Crisis.objects.for_cpts(level.cpts).active().exists():
+        raise ValidationError(
+            "Niveau : impossible de supprimer un niveau pendant une crise ou un exercice en cours "
+            "(la cascade en dépend) ; terminez-le d'abord."
+        )
     with transaction.atomic():
         cpts, rank = level.cpts, level.rank
         level.delete()
@@ -122,6 +129,16 @@ def level_professionals(cpts, rank: int) -> tuple[str, list[Professional]]:
     return level.name, list(members)
 
 
+def next_level(cpts, *, after_rank: int = 0) -> tuple[int, str, list[Professional]] | None:
+    """The first level after `after_rank` with an active member: (rank, name, members). An
+    empty level is skipped, else the cascade would wait on it forever (nobody to answer)."""
+    for level in AlertLevel.objects.for_cpts(cpts).filter(rank__gt=after_rank).order_by("rank"):
+        name, professionals = level_professionals(cpts, level.rank)
+        if professionals:
+            return level.rank, name, professionals
+    return None
+
+
 def activate(
     cpts,
     *,
@@ -165,16 +182,18 @@ def activate(
         LogEntry.objects.create(crisis=crisis, at=now, author=by, kind=LogKind.DECISION, text=what)
         if recognised:
             crisis.recognise(by=by, at=now)
-        name, professionals = level_professionals(cpts, 1)
-        if not name:
-            name, professionals = FALLBACK_LEVEL_NAME, _plan_professionals(cpts)
-        dispatch.alert_level(crisis, 1, professionals, now=now, label=name)
+        first = next_level(cpts)
+        if first is None:  # no chain, or nobody active in it
+            first = (1, FALLBACK_LEVEL_NAME, _plan_professionals(cpts))
+        rank, name, professionals = first
+        dispatch.alert_level(crisis, rank, professionals, now=now, label=name)
     return crisis
 
 
 def escalate_due(crisis: Crisis, *, now=None) -> int:
-    """Alert the next level when the current one's delay has passed and one of its members
-    has not answered « disponible »; how many were alerted (0: nothing due)."""
+    """Alert the next level with someone in it when the current one's delay has passed and
+    one of its members has not answered « disponible » (or it alerted nobody); how many were
+    alerted (0: nothing due)."""
     now = now or timezone.now()
     with transaction.atomic():
         crisis = Crisis.objects.select_for_update().get(pk=crisis.pk)
@@ -183,14 +202,14 @@ def escalate_due(crisis: Crisis, *, now=None) -> int:
         level = AlertLevel.objects.for_cpts(crisis.cpts).filter(rank=crisis.alerted_rank).first()
         if level is None or now < crisis.level_alerted_at + datetime.timedelta(minutes=level.wait_minutes):
             return 0
-        missing = crisis.recipients.filter(level_rank=crisis.alerted_rank).exclude(answer=Answer.AVAILABLE)
-        if not missing.exists():
-            return 0
-        following = AlertLevel.objects.for_cpts(crisis.cpts).filter(rank__gt=level.rank).order_by("rank").first()
+        alerted = crisis.recipients.filter(level_rank=crisis.alerted_rank)
+        if alerted.exists() and not alerted.exclude(answer=Answer.AVAILABLE).exists():
+            return 0  # everyone of the level is available
+        following = next_level(crisis.cpts, after_rank=level.rank)
         if following is None:
             return 0
-        name, professionals = level_professionals(crisis.cpts, following.rank)
-        return dispatch.alert_level(crisis, following.rank, professionals, now=now, label=name)
+        rank, name, professionals = following
+        return dispatch.alert_level(crisis, rank, professionals, now=now, label=name)
 
 
 def sweep(now=None) -> dict:
@@ -346,15 +365,37 @@ def board_rows(crisis: Crisis) -> list[dict]:
     ]
 
 
+# What the board shows of each member alerted (names only go to the journal, never values).
+BOARD_FIELDS = ["first_name", "last_name", "answer", "available_from", "skills", "assignment"]
+
+
+def board(crisis: Crisis, *, by, note: str) -> list[dict]:
+    """The board's rows (`board_rows`), each member shown journaled as read by `by` — the one
+    way the page and the API read it, so neither forgets the journal."""
+    rows = board_rows(crisis)
+    if rows:
+        with journal.acting_as(by):
+            journal.record_reads(
+                CrisisRecipient,
+                [row["recipient"].pk for row in rows],
+                BOARD_FIELDS,
+                cpts_id=crisis.cpts_id,
+                note=note,
+            )
+    return rows
+
+
 def serious_crisis_recognised(cpts, contract_year) -> bool:
-    """The funding fact: the authority recognised a serious crisis (never an exercise)
-    during the contract year [starts_on, ends_on)."""
+    """The funding fact: a serious crisis (never an exercise) STARTED during the contract
+    year [starts_on, ends_on) (day in the site's time zone), and the authority recognised
+    it — at any time, even after the year ended: the crisis belongs to the year it hit."""
     return (
         Crisis.objects.for_cpts(cpts)
         .real()
         .filter(
-            recognised_at__date__gte=contract_year.starts_on,
-            recognised_at__date__lt=contract_year.ends_on,
+            recognised_at__isnull=False,
+            started_at__date__gte=contract_year.starts_on,
+            started_at__date__lt=contract_year.ends_on,
         )
         .exists()
     )

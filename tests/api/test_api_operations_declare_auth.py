@@ -113,6 +113,12 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/end"),
     ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/recognition"),
     ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/retex"),
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/recipients/{recipient_id}/assignment"),
+    ("POST", "/cpts/{cpts_id}/crises/{crisis_id}/escalation"),
+    ("GET", "/cpts/{cpts_id}/alert-chain"),
+    ("POST", "/cpts/{cpts_id}/alert-chain/levels"),
+    ("POST", "/cpts/{cpts_id}/alert-chain/levels/{level_id}/members"),
+    ("PUT", "/cpts/{cpts_id}/alert-chain/preferences/{professional_id}"),
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     ("GET", "/cpts/{cpts_id}/mt/patients/{patient_id}/export"),

@@ -4,8 +4,9 @@ from maillon.members.factories import rpps_number
 from maillon.members.models import Membership, MembershipStatus, Professional
 
 
-def sms_only_members(cpts, count, *, start=500_000):
-    """`count` active members with a mobile number and no e-mail: one SMS each."""
+def sms_only_members(cpts, count, *, start=500_000, with_email=False):
+    """`count` active members with a mobile number and no e-mail: one SMS each (and one
+    e-mail each `with_email`)."""
     professionals = Professional.objects.bulk_create(
         [
             Professional(
@@ -14,6 +15,7 @@ def sms_only_members(cpts, count, *, start=500_000):
                 profession="60",
                 rpps=rpps_number(start + n),
                 phone=f"06 {n // 10000 % 100:02d} {n // 100 % 100:02d} {n % 100:02d} 00",
+                email=f"membre.{start + n}@example.org" if with_email else "",
             )
             for n in range(count)
         ]

@@ -21,3 +21,15 @@ class RecordingSms:
     @classmethod
     def reset(cls, failures=0):
         cls.calls, cls.sent, cls.failures_left = [], {}, failures
+
+
+class TimeoutRecordingEmailBackend:
+    """Remembers the timeout each connection was opened with; sends nothing."""
+
+    timeouts: list = []
+
+    def __init__(self, *args, timeout=None, **kwargs):
+        type(self).timeouts.append(timeout)
+
+    def send_messages(self, messages):
+        return len(messages)

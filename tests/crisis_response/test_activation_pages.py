@@ -76,9 +76,17 @@ def test_the_authority_declares_a_serious_crisis_of_its_territory(cpts, authorit
     assert (crisis.declared_as, crisis.recognised_by) == (DeclaredAs.AUTHORITY, authority)
 
 
-def test_a_recognition_outside_the_contract_year_does_not_count(cpts):
-    CrisisFactory(cpts=cpts, recognised_at=timezone.now() - datetime.timedelta(days=400))
+def test_a_crisis_started_before_the_contract_year_does_not_count_even_recognised_in_it(cpts):
+    started = timezone.now() - datetime.timedelta(days=400)
+    CrisisFactory(cpts=cpts, started_at=started, recognised_at=timezone.now())
     assert registry.compute_fact("serious_crisis_recognised", cpts, this_year()) is False
+
+
+def test_a_crisis_started_in_the_contract_year_counts_even_recognised_after_it(cpts):
+    year = this_year()
+    started = timezone.now() - datetime.timedelta(days=10)
+    CrisisFactory(cpts=cpts, started_at=started, recognised_at=started + datetime.timedelta(days=300))
+    assert registry.compute_fact("serious_crisis_recognised", cpts, year) is True
 
 
 def test_an_exercise_is_never_recognised_nor_counted(cpts, authority):

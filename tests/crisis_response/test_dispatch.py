@@ -119,7 +119,7 @@ def test_a_stalled_worker_does_not_overwrite_the_row_another_took_over(cpts, coo
     old_claim, rows = dispatch.claim(size=10)
     AlertDelivery.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
     new_claim, _ = dispatch.claim(size=10)
-    assert dispatch._record(old_claim, [(rows[0], "", "ConnectionError")]) == {"sent": 0, "retry": 0, "failed": 0}
+    assert dispatch._record(old_claim, rows[0], "", "ConnectionError") == ""
     assert AlertDelivery.objects.get().claim == new_claim
 
 

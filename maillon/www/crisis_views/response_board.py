@@ -9,30 +9,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
-from maillon.core import journal
 from maillon.crisis_response import services
 from maillon.crisis_response.access import can_write_log
-from maillon.crisis_response.models import CrisisRecipient
 
 from ..public_views.common import vary_on_htmx
 from .response_common import AUTHORITY, COORDINATOR, crises_breadcrumb, crisis_or_404, require_role
 from .response_forms import AssignForm, LogForm
 
-# What the board shows of each member alerted (names only go to the journal, never values).
-SHOWN_FIELDS = ["first_name", "last_name", "answer", "available_from", "skills", "assignment"]
 POLL_SECONDS = 15
 
 
 def _board_context(request, crisis, role):
-    rows = services.board_rows(crisis)
-    if rows:
-        journal.record_reads(
-            CrisisRecipient,
-            [row["recipient"].pk for row in rows],
-            SHOWN_FIELDS,
-            cpts_id=crisis.cpts_id,
-            note="tableau de crise",
-        )
+    rows = services.board(crisis, by=request.user, note="tableau de crise")
     return {
         "cpts": crisis.cpts,
         "crisis": crisis,

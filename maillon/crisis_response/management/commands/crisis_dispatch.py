@@ -2,8 +2,8 @@
 
     manage.py crisis_dispatch [--batch 100] [--lease-seconds 120] [--die-after N] [--wait]
 
-`--die-after N` ends the process abruptly (os._exit, no cleanup) after N provider calls,
-before the batch's outcome is recorded: the benchmark and the reliability test use it to
+`--die-after N` ends the process abruptly (os._exit, no cleanup) after N provider calls
+(each recorded), its batch's other rows still claimed: the benchmark and the reliability test use it to
 play a worker killed mid-dispatch. `--wait` keeps working until no alert is left to send
 or in another worker's hands (so it takes over a dead worker's rows when their lease ends),
 at most `--timeout` seconds.
@@ -40,7 +40,9 @@ class Command(BaseCommand):
                 batch_size=batch, lease_seconds=lease_seconds, after_send=after_send
             ).items():
                 totals[key] += value
-            unfinished = AlertDelivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+            unfinished = AlertDelivery.objects.filter(
+                status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING], recipient__crisis__ended_at__isnull=True
+            )
             if not wait or not unfinished.exists() or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
