@@ -69,9 +69,12 @@ def test_the_doctor_and_the_coordinator_see_the_weekly_count(cpts, coordinator):
 def test_a_slot_next_week_shows_the_count_of_its_own_week(cpts):
     doctor = member_professional(cpts, commune=origin_commune())
     _, next_monday = iso_week_bounds(timezone.now())
-    sas_bookings(doctor, cpts, 3, at=timezone.now() + datetime.timedelta(hours=1))
+    # Still this week when the test runs late on a Sunday.
+    this_moment = min(timezone.now() + datetime.timedelta(hours=1), next_monday - datetime.timedelta(minutes=5))
+    sas_bookings(doctor, cpts, 3, at=this_moment)
     sas_bookings(doctor, cpts, 1, at=next_monday + datetime.timedelta(hours=9))
     this_week = slot_for(doctor, cpts, hours_ahead=1)
+    this_week.start = this_moment
     next_week = slot_for(doctor, cpts, hours_ahead=1)
     next_week.start = next_monday + datetime.timedelta(hours=10)
     assert sas_counts_by_slot([this_week, next_week]) == {this_week.pk: 3, next_week.pk: 1}
