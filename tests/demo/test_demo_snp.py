@@ -28,7 +28,13 @@ from maillon.snp.models import (
     Slot,
     SlotStatus,
 )
-from maillon.territories.factories import CommuneFactory, TerritoryCommuneFactory, TerritoryRoleFactory
+from maillon.territories.factories import (
+    CommuneFactory,
+    PostalCodeFactory,
+    TerritoryCommuneFactory,
+    TerritoryRoleFactory,
+)
+from maillon.territories.models import Commune
 
 pytestmark = pytest.mark.django_db
 SEED = 7
@@ -67,6 +73,9 @@ def regulator(demo_cpts):
 def loaded(demo_cpts, regulator):
     coordinator = UserFactory()
     today = timezone.localdate()
+    # Imported communes have postal codes, which the SAS's Location needs; these are made here.
+    for commune in Commune.objects.filter(postal_codes__isnull=True):
+        PostalCodeFactory(commune=commune, code=f"{commune.code[:2]}000")
     result = snp.ensure_snp(demo_cpts, coordinator, seed=SEED, today=today)
     return demo_cpts, coordinator, today, result
 
