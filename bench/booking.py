@@ -26,38 +26,15 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scratch_pg import recreate_database, scratch_url, setup_django
+
 SCRATCH = "maillon_bench_booking"
+BENCH = "bench/booking.py"
 PGBENCH = "/usr/bin/pgbench"
-
-
-def scratch_url(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/booking.py needs PostgreSQL: --database-url postgres://user@host:5432/db")
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def recreate_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(scratch_url(url, "postgres"), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillon.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def make_data(slots: int, attempts: int, rng: random.Random):
@@ -67,7 +44,7 @@ def make_data(slots: int, attempts: int, rng: random.Random):
     from django.utils import timezone
 
     from maillon.core.factories import CptsFactory, UserFactory
-    from maillon.members.factories import PracticePlaceFactory
+    from maillon.members.factories import MembershipFactory, PracticePlaceFactory
     from maillon.snp.factories import AgendaFactory
     from maillon.territories.factories import CommuneFactory
 
@@ -76,6 +53,7 @@ def make_data(slots: int, attempts: int, rng: random.Random):
     agendas = []
     for _ in range(20):
         place = PracticePlaceFactory(commune=commune)
+        MembershipFactory(cpts=cpts, professional=place.professional)  # only active members' slots are offered
         agendas.append(AgendaFactory(cpts=cpts, practice_place=place, professional=place.professional))
     operator = UserFactory()
     start = timezone.now() + datetime.timedelta(hours=1)
@@ -197,8 +175,8 @@ def main():
     parser.add_argument("--attempts", type=int, default=3000)
     parser.add_argument("--seconds", type=int, default=10, help="pgbench's duration")
     options = parser.parse_args()
-    url = scratch_url(options.database_url, SCRATCH)
-    recreate_database(options.database_url, SCRATCH)
+    url = scratch_url(options.database_url, SCRATCH, bench=BENCH)
+    recreate_database(options.database_url, SCRATCH, bench=BENCH)
     setup_django(url)
     from django.conf import settings
 

@@ -20,38 +20,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scratch_pg import recreate_database, scratch_url, setup_django
+
 SCRATCH = "maillon_bench_slots"
+BENCH = "bench/slots.py"
 TARGET_MS = 50
-
-
-def scratch_url(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/slots.py needs PostgreSQL: --database-url postgres://user@host:5432/db")
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def recreate_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(scratch_url(url, "postgres"), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillon.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def make_data(slots: int, agendas: int, rng: random.Random):
@@ -59,7 +35,7 @@ def make_data(slots: int, agendas: int, rng: random.Random):
     from django.utils import timezone
 
     from maillon.core.factories import CptsFactory
-    from maillon.members.factories import PracticePlaceFactory
+    from maillon.members.factories import MembershipFactory, PracticePlaceFactory
     from maillon.snp.factories import AgendaFactory
     from maillon.territories.factories import CommuneFactory, DepartementFactory
 
@@ -81,6 +57,7 @@ def make_data(slots: int, agendas: int, rng: random.Random):
             professional__profession=profession,
             professional__specialty="" if profession == "60" else "01",
         )
+        MembershipFactory(cpts=cpts, professional=place.professional)  # only active members' slots are offered
         AgendaFactory(cpts=cpts, practice_place=place, professional=place.professional)
     start = timezone.now().replace(minute=0, second=0, microsecond=0)
     per_agenda = max(1, slots // agendas)
@@ -160,8 +137,8 @@ def main():
     parser.add_argument("--agendas", type=int, default=500)
     parser.add_argument("--searches", type=int, default=200)
     options = parser.parse_args()
-    recreate_database(options.database_url, SCRATCH)
-    setup_django(scratch_url(options.database_url, SCRATCH))
+    recreate_database(options.database_url, SCRATCH, bench=BENCH)
+    setup_django(scratch_url(options.database_url, SCRATCH, bench=BENCH))
     from django.utils import timezone
 
     from maillon.snp.search import search

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
-from maillon.core.models import JournalEntry, JournalPurgePermit
+from maillon.core.models import ApiToken, JournalEntry, JournalPurgePermit
 from maillon.territories.factories import CommuneFactory, TerritoryCommuneFactory
 
 
@@ -82,3 +82,19 @@ def coordinator(cpts):
 @pytest.fixture
 def member(cpts):
     return CptsRoleFactory(cpts=cpts, user=UserFactory(with_totp=True)).user
+
+
+@pytest.fixture
+def api_client():
+    return Client()
+
+
+@pytest.fixture
+def token_headers(db):
+    """`token_headers(user)`: the Authorization header of a fresh real token of `user`."""
+
+    def make(user):
+        _, plain = ApiToken.issue(user, "Tests")
+        return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+
+    return make

@@ -543,18 +543,20 @@ def list_duty_calls(request, cpts_id: int):
         journal.record_reads(
             CareRequest, [call.request_id for call in calls], DUTY_FIELDS, cpts_id=cpts.pk, note="liste de garde (API)"
         )
-    return [
-        {
-            "id": call.pk,
-            "request_id": call.request_id,
-            "profession": code_label(call.request.profession, call.request.get_profession_display()),
-            "commune": commune_ref(call.request.commune),
-            "urgency": code_label(call.request.urgency, call.request.get_urgency_display()),
-            "deadline": call.request.deadline,
-            "answer": code_label(call.answer, call.get_answer_display()),
-        }
-        for call in calls
-    ]
+    return [duty_call_dict(call) for call in calls]
+
+
+def duty_call_dict(call) -> dict:
+    """What a volunteer sees of a request before taking it: no name, no reason."""
+    return {
+        "id": call.pk,
+        "request_id": call.request_id,
+        "profession": code_label(call.request.profession, call.request.get_profession_display()),
+        "commune": commune_ref(call.request.commune),
+        "urgency": code_label(call.request.urgency, call.request.get_urgency_display()),
+        "deadline": call.request.deadline,
+        "answer": code_label(call.answer, call.get_answer_display()),
+    }
 
 
 @router.post(
@@ -593,13 +595,4 @@ def post_decline(request, cpts_id: int, call_id: int):
         duty.decline(call, by=request.auth)
     except DjangoValidationError as error:
         raise conflict(error) from error
-    call = DutyCall.objects.select_related("request__commune").get(pk=call.pk)
-    return {
-        "id": call.pk,
-        "request_id": call.request_id,
-        "profession": code_label(call.request.profession, call.request.get_profession_display()),
-        "commune": commune_ref(call.request.commune),
-        "urgency": code_label(call.request.urgency, call.request.get_urgency_display()),
-        "deadline": call.request.deadline,
-        "answer": code_label(call.answer, call.get_answer_display()),
-    }
+    return duty_call_dict(DutyCall.objects.select_related("request__commune").get(pk=call.pk))

@@ -3,23 +3,6 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from maillon.core.factories import TOTPDeviceFactory
-from maillon.core.models import ApiToken
-
-
-@pytest.fixture
-def api_client():
-    return Client()
-
-
-@pytest.fixture
-def token_headers(db):
-    """`token_headers(user)`: the Authorization header of a fresh real token of `user`."""
-
-    def make(user):
-        _, plain = ApiToken.issue(user, "Tests")
-        return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
-
-    return make
 
 
 @pytest.fixture

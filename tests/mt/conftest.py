@@ -1,10 +1,8 @@
 """Fixtures shared by the desk's newer test modules (older modules define theirs locally)."""
 
 import pytest
-from django.test import Client
 
 from maillon.core.factories import CptsRoleFactory, UserFactory
-from maillon.core.models import ApiToken
 from maillon.members.factories import MembershipFactory, PracticePlaceFactory, ProfessionalFactory
 from maillon.mt.factories import DoctorOfferFactory, PatientFactory, ProposalFactory
 from maillon.mt.models import PatientStatus
@@ -38,19 +36,3 @@ def proposal(cpts, versailles, offer):
         cpts=cpts, commune=versailles, status=PatientStatus.PROPOSED, last_name="Durand", first_name="Odile"
     )
     return ProposalFactory(patient=patient, offer=offer)
-
-
-@pytest.fixture
-def api_client():
-    return Client()
-
-
-@pytest.fixture
-def token_headers(db):
-    """`token_headers(user)`: the Authorization header of a fresh real token of `user`."""
-
-    def make(user):
-        _, plain = ApiToken.issue(user, "Tests")
-        return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
-
-    return make

@@ -63,6 +63,15 @@ def viewer_or_404(request) -> Viewer:
     return viewer
 
 
+def placeable_request_or_404(request, pk) -> tuple[Viewer, CareRequest]:
+    """The viewer and a request they may place (search, book, send to the duty list)."""
+    viewer = viewer_or_404(request)
+    care_request = visible_request_or_404(request, viewer, pk)
+    if not can_place(viewer, care_request):
+        raise Http404
+    return viewer, care_request
+
+
 def visible_request_or_404(request, viewer: Viewer, pk) -> CareRequest:
     care_request = (
         CareRequest.objects.for_cpts(request.cpts).select_related("commune", "requested_by").filter(pk=pk).first()
@@ -188,10 +197,7 @@ def snp_request_detail(request, cpts_slug, pk):
 
 def snp_request_search(request, cpts_slug, pk):
     """The free slots, nearest first, with the distance; one « Réserver » button each."""
-    viewer = viewer_or_404(request)
-    care_request = visible_request_or_404(request, viewer, pk)
-    if not can_place(viewer, care_request):
-        raise Http404
+    viewer, care_request = placeable_request_or_404(request, pk)
     if refused := methods(request, ["GET"]):
         return refused
     cpts = request.cpts
@@ -223,10 +229,7 @@ def snp_request_search(request, cpts_slug, pk):
 
 
 def snp_request_book(request, cpts_slug, pk):
-    viewer = viewer_or_404(request)
-    care_request = visible_request_or_404(request, viewer, pk)
-    if not can_place(viewer, care_request):
-        raise Http404
+    _, care_request = placeable_request_or_404(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
     cpts = request.cpts
@@ -250,10 +253,7 @@ def snp_request_book(request, cpts_slug, pk):
 
 
 def snp_request_send_to_duty(request, cpts_slug, pk):
-    viewer = viewer_or_404(request)
-    care_request = visible_request_or_404(request, viewer, pk)
-    if not can_place(viewer, care_request):
-        raise Http404
+    _, care_request = placeable_request_or_404(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
     try:
@@ -271,10 +271,7 @@ def snp_request_send_to_duty(request, cpts_slug, pk):
 
 
 def snp_request_cancel(request, cpts_slug, pk):
-    viewer = viewer_or_404(request)
-    care_request = visible_request_or_404(request, viewer, pk)
-    if not can_place(viewer, care_request):
-        raise Http404
+    _, care_request = placeable_request_or_404(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
     try:
