@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "maillon.core.middleware.ActorMiddleware",
     "maillon.core.middleware.LoginRequiredMiddleware",
     "maillon.core.middleware.CurrentCptsMiddleware",
+    "maillon.www.errors.TransitionConflictMiddleware",
 ]
 
 ROOT_URLCONF = "maillon.urls"

@@ -8,6 +8,8 @@ from django.http import Http404
 from ninja import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from maillon.core.workflows import TransitionNotAllowed
+
 NOT_FOUND = "Ressource introuvable."
 UNAUTHORIZED = (
     "Authentification requise : envoyez un jeton d'API (en-tête « Authorization: Bearer … ») "
@@ -78,7 +80,11 @@ def install(api):
         message = UNREADABLE_BODY if exc.message.startswith("Cannot parse request body") else exc.message
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
+    def on_transition_not_allowed(request, exc: TransitionNotAllowed):
+        return api.create_response(request, conflict_body(exc), status=409)
+
     api.add_exception_handler(ValidationError, on_validation_error)
+    api.add_exception_handler(TransitionNotAllowed, on_transition_not_allowed)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(AuthenticationError, on_unauthorized)
     api.add_exception_handler(HttpError, on_http_error)
@@ -87,3 +93,12 @@ def install(api):
 def validation_error_response(loc, messages):
     """A 422 answer in the same shape as the request validation errors."""
     return Status(422, {"detail": [{"loc": list(loc), "msg": message} for message in messages]})
+
+
+def conflict_body(exc: TransitionNotAllowed) -> dict:
+    return {"detail": exc.detail, "status": exc.status, "status_label": exc.status_label}
+
+
+def conflict_response(exc: TransitionNotAllowed):
+    """A 409 answer for an illegal transition caught inside an operation."""
+    return Status(409, conflict_body(exc))

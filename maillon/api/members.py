@@ -19,6 +19,7 @@ from maillon.core import journal
 from maillon.core.access import role_in
 from maillon.core.identifiers import compact, is_valid_finess, validate_siret
 from maillon.core.models import CptsRoleKind
+from maillon.core.workflows import TransitionNotAllowed
 from maillon.members import imports, services
 from maillon.members.models import (
     College,
@@ -36,6 +37,7 @@ from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
 from .errors import validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
 from .schemas import (
+    ConflictOut,
     MemberDetailOut,
     MemberIn,
     MemberPageOut,
@@ -317,6 +319,8 @@ def apply_changes(membership, payload, cpts, *, by):
             membership.refuse(by=by, reason=payload.reason)
         elif payload.action == "leave":
             membership.leave(by=by, on=payload.on, reason=payload.reason)
+    except TransitionNotAllowed:
+        raise  # 409, and the block above rolls back
     except DjangoValidationError as error:
         field = "on" if "left_on" in getattr(error, "message_dict", {}) else "action"
         raise Invalid(field, error.messages) from error
@@ -324,7 +328,7 @@ def apply_changes(membership, payload, cpts, *, by):
 
 @router.patch(
     "/cpts/{cpts_id}/members/{membership_id}",
-    response={200: MemberDetailOut, **ERRORS},
+    response={200: MemberDetailOut, **ERRORS, 409: ConflictOut},
     auth=PRIVATE,
     summary="Modifier une adhésion",
 )

@@ -151,6 +151,14 @@ class MessageOut(Schema):
     detail: str
 
 
+class ConflictOut(Schema):
+    """An illegal transition (409): the phrase, and the state the object is in."""
+
+    detail: str
+    status: str
+    status_label: str
+
+
 class ValidationItemOut(Schema):
     loc: list[str | int]
     msg: str

@@ -41,6 +41,18 @@ class JournaledModel(models.Model):
         instance._journal_loaded = dict(zip(field_names, values, strict=True))
         return instance
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """The loaded copy follows the refreshed values: the next save journals (and the
+        workflow guard judges) only what changes after this read."""
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        loaded = getattr(self, "_journal_loaded", {})
+        for field in self._meta.concrete_fields:
+            if fields is not None and field.name not in fields and field.attname not in fields:
+                continue
+            if field.attname in self.__dict__:
+                loaded[field.attname] = self.__dict__[field.attname]
+        self._journal_loaded = loaded
+
     def _journal_changed_fields(self):
         loaded = getattr(self, "_journal_loaded", {})
         return [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from maillon.core.identifiers import compact, validate_adeli, validate_finess, validate_rpps, validate_siret
 from maillon.core.missions import Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.workflows import Transition, TransitionLog, Workflow
 from maillon.territories.models import Commune, normalize_name
 
 from .professions import (
@@ -315,6 +316,16 @@ class Membership(JournaledModel):
 
     objects = MembershipQuerySet.as_manager()
 
+    workflow = Workflow(
+        log="members.MembershipEvent",
+        subject="Cette adhésion",
+        transitions=[
+            Transition("accept", source=MembershipStatus.REQUESTED, target=MembershipStatus.ACTIVE),
+            Transition("refuse", source=MembershipStatus.REQUESTED, target=MembershipStatus.REFUSED),
+            Transition("leave", source=MembershipStatus.ACTIVE, target=MembershipStatus.LEFT),
+        ],
+    )
+
     class Meta:
         verbose_name = "adhésion"
         ordering = ["cpts", "-requested_at"]
@@ -348,58 +359,36 @@ class Membership(JournaledModel):
     def national_category(self):
         return self.member.national_category
 
-    def _check_status(self, *expected):
-        if self.status not in expected:
-            raise ValidationError(
-                {"status": f"Cette adhésion est « {self.get_status_display()} » : l'action n'est pas possible."}
-            )
-
-    def _transition(self, to, *, by, note=""):
-        MembershipEvent.objects.create(membership=self, from_status=self.status, to_status=to, by=by, note=note)
-        self.status = to
-
     @transaction.atomic
     def accept(self, *, by, on=None):
-        self._check_status(MembershipStatus.REQUESTED)
-        self._transition(MembershipStatus.ACTIVE, by=by)
-        self.decided_at, self.decided_by = timezone.now(), by
-        self.joined_on = on or timezone.localdate()
-        self.save()
+        self.workflow.run(
+            self,
+            "accept",
+            by=by,
+            changes={"decided_at": timezone.now(), "decided_by": by, "joined_on": on or timezone.localdate()},
+        )
 
     @transaction.atomic
     def refuse(self, *, by, reason=""):
-        self._check_status(MembershipStatus.REQUESTED)
-        self._transition(MembershipStatus.REFUSED, by=by, note=reason)
-        self.decided_at, self.decided_by = timezone.now(), by
-        self.save()
+        self.workflow.run(self, "refuse", by=by, note=reason, changes={"decided_at": timezone.now(), "decided_by": by})
 
     @transaction.atomic
     def leave(self, *, by, on=None, reason=""):
-        self._check_status(MembershipStatus.ACTIVE)
+        self.workflow.check(self, "leave")
         on = on or timezone.localdate()
         if self.joined_on and on < self.joined_on:
             raise ValidationError({"left_on": "La date de départ ne peut pas précéder la date d'adhésion."})
-        self._transition(MembershipStatus.LEFT, by=by, note=reason)
-        self.left_on, self.leave_reason = on, reason
-        self.save()
+        self.workflow.run(self, "leave", by=by, note=reason, changes={"left_on": on, "leave_reason": reason})
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(TransitionLog):
     """The transition log of an adhesion."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=MembershipStatus.choices)
-    to_status = models.CharField(max_length=20, choices=MembershipStatus.choices)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    note = models.CharField(max_length=200, blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "changement d'état d'une adhésion"
         ordering = ["membership", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class MissionParticipation(JournaledModel):

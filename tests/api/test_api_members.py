@@ -304,12 +304,14 @@ def test_refuse_a_request(api_client, cpts, headers):
     assert response.json()["status"] == "refused"
 
 
-def test_an_impossible_transition_is_a_422_and_changes_nothing(api_client, cpts, headers, nurse):
+def test_an_impossible_transition_is_a_409_with_the_state_and_changes_nothing(api_client, cpts, headers, nurse):
     response = patch(api_client, cpts, nurse, {"involvement": "mission", "action": "accept"}, headers)
-    assert response.status_code == 422
-    assert response.json()["detail"] == [
-        {"loc": ["body", "payload", "action"], "msg": "Cette adhésion est « Adhérent » : l'action n'est pas possible."}
-    ]
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Cette adhésion est « Adhérent » : l'action n'est pas possible.",
+        "status": "active",
+        "status_label": "Adhérent",
+    }
     nurse.refresh_from_db()
     assert nurse.involvement == "mailing_list", "rolled back"
 

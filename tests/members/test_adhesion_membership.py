@@ -291,7 +291,7 @@ def test_viewing_and_deciding_are_journaled_without_names(coordinator_client, co
 
     read = JournalEntry.objects.get(action="read", object_type="members.Membership", object_id=str(request_.pk))
     assert read.actor_id == coordinator.pk and "last_name" in read.fields
-    update = JournalEntry.objects.filter(action="update", object_type="members.Membership").first()
-    assert update is not None and "status" in update.fields
+    moved = JournalEntry.objects.filter(action="transition", object_type="members.Membership").first()
+    assert moved is not None and "status" in moved.fields and moved.actor_id == coordinator.pk
     for entry in JournalEntry.objects.all():
         assert "Alice" not in entry.note and "Martin" not in entry.note
