@@ -8,6 +8,9 @@ from maillon.www.accounts_views.admin_login import admin_login, admin_logout
 admin.site.login = admin_login
 admin.site.logout = admin_logout
 
+# Under /api/, a path no route matches (an id that is not a number) answers the API's JSON 404.
+handler404 = "maillon.api.errors.route_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

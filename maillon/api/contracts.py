@@ -306,7 +306,7 @@ def spending_dict(spending):
 
 
 @router.get(
-    "/cpts/{cpts_id}/aci",
+    "/cpts/{int:cpts_id}/aci",
     response={200: ContractOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Le contrat ACI, ses missions et leurs échéances, ses avenants",
@@ -359,7 +359,7 @@ def get_contract(
 
 
 @router.get(
-    "/cpts/{cpts_id}/aci/years/{year}/funding",
+    "/cpts/{int:cpts_id}/aci/years/{int:year}/funding",
     response={200: YearFundingOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Le financement d'une année du contrat",
@@ -396,7 +396,7 @@ def get_year_funding(request, cpts_id: int, year: int):
 
 
 @router.get(
-    "/cpts/{cpts_id}/aci/indicators",
+    "/cpts/{int:cpts_id}/aci/indicators",
     response={200: list[IndicatorOut], **READ_ERRORS},
     auth=PRIVATE,
     summary="Les indicateurs du contrat et leurs valeurs",
@@ -413,7 +413,7 @@ def list_indicators(
 
 
 @router.post(
-    "/cpts/{cpts_id}/aci/indicators/{indicator_id}/values",
+    "/cpts/{int:cpts_id}/aci/indicators/{int:indicator_id}/values",
     response={201: ValueOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Saisir la valeur d'un indicateur pour une année",
@@ -441,7 +441,7 @@ def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
 
 
 @router.get(
-    "/cpts/{cpts_id}/aci/spending",
+    "/cpts/{int:cpts_id}/aci/spending",
     response={200: SpendingPageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Les dépenses du contrat",
@@ -464,7 +464,7 @@ def list_spending(
 
 
 @router.post(
-    "/cpts/{cpts_id}/aci/spending",
+    "/cpts/{int:cpts_id}/aci/spending",
     response={201: SpendingOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Enregistrer une dépense",

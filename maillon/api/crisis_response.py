@@ -259,7 +259,7 @@ def board_out(crisis: Crisis, *, by) -> dict:
 
 
 @router.get(
-    "/cpts/{cpts_id}/crises",
+    "/cpts/{int:cpts_id}/crises",
     response={200: list[CrisisOut], **READ_ERRORS},
     auth=PRIVATE,
     summary="Crises et exercices",
@@ -271,7 +271,7 @@ def list_crises(request, cpts_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crises",
+    "/cpts/{int:cpts_id}/crises",
     response={201: BoardOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Activer le plan, lancer un exercice ou déclarer une crise",
@@ -302,7 +302,7 @@ def activate(request, cpts_id: int, payload: ActivateIn):
 
 
 @router.get(
-    "/cpts/{cpts_id}/crises/{crisis_id}",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}",
     response={200: BoardOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Tableau de la crise",
@@ -315,7 +315,7 @@ def get_board(request, cpts_id: int, crisis_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crises/{crisis_id}/log",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/log",
     response={201: LogEntryOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Ajouter à la main courante",
@@ -344,7 +344,7 @@ def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crises/{crisis_id}/end",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/end",
     response={200: CrisisOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Terminer la crise ou l'exercice",
@@ -361,7 +361,7 @@ def end_crisis(request, cpts_id: int, crisis_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crises/{crisis_id}/recipients/{recipient_id}/assignment",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/recipients/{int:recipient_id}/assignment",
     response={200: BoardOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Mobiliser un membre disponible",
@@ -384,7 +384,7 @@ def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: As
 
 
 @router.post(
-    "/cpts/{cpts_id}/crises/{crisis_id}/escalation",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/escalation",
     response={200: EscalationOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Vérifier la cascade maintenant",
@@ -398,7 +398,7 @@ def escalate(request, cpts_id: int, crisis_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crises/{crisis_id}/recognition",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/recognition",
     response={200: CrisisOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Reconnaître une crise sanitaire grave (autorité)",
@@ -416,7 +416,7 @@ def recognise(request, cpts_id: int, crisis_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crises/{crisis_id}/retex",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/retex",
     response={201: RetexOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Rédiger le RETEX",
@@ -567,7 +567,7 @@ def active_member_or_404(cpts, professional_id):
 
 
 @router.get(
-    "/cpts/{cpts_id}/alert-chain",
+    "/cpts/{int:cpts_id}/alert-chain",
     response={200: list[ChainLevelOut], **READ_ERRORS},
     auth=PRIVATE,
     summary="La chaîne d'alerte",
@@ -579,7 +579,7 @@ def get_chain(request, cpts_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/alert-chain/levels",
+    "/cpts/{int:cpts_id}/alert-chain/levels",
     response={201: list[ChainLevelOut], **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Ajouter un niveau à la chaîne d'alerte",
@@ -595,7 +595,7 @@ def add_level(request, cpts_id: int, payload: LevelIn):
 
 
 @router.post(
-    "/cpts/{cpts_id}/alert-chain/levels/{level_id}/members",
+    "/cpts/{int:cpts_id}/alert-chain/levels/{int:level_id}/members",
     response={201: list[ChainLevelOut], **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Placer un adhérent dans un niveau",
@@ -615,7 +615,7 @@ def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberI
 
 
 @router.put(
-    "/cpts/{cpts_id}/alert-chain/preferences/{professional_id}",
+    "/cpts/{int:cpts_id}/alert-chain/preferences/{int:professional_id}",
     response={200: list[ChainLevelOut], **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Canaux d'alerte d'un adhérent",

@@ -4,7 +4,8 @@ Validation errors (422) give a list of `{"loc": [...], "msg": "…"}`; other
 errors a single French sentence.
 """
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from ninja import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -102,3 +103,11 @@ def conflict_body(exc: TransitionNotAllowed) -> dict:
 def conflict_response(exc: TransitionNotAllowed):
     """A 409 answer for an illegal transition caught inside an operation."""
     return Status(409, conflict_body(exc))
+
+
+def route_not_found(request, exception):
+    """Django's 404 for a path no route matches (an id that is not a number included):
+    the API's JSON shape under /api/, the site's French page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": NOT_FOUND}, status=404)
+    return page_not_found(request, exception)

@@ -167,7 +167,7 @@ def journal_read(cpts, member=None, *, object_type="members.Professional", note=
 
 
 @router.get(
-    "/cpts/{cpts_id}/members", response={200: MemberPageOut, **READ_ERRORS}, auth=PRIVATE, summary="Lister les membres"
+    "/cpts/{int:cpts_id}/members", response={200: MemberPageOut, **READ_ERRORS}, auth=PRIVATE, summary="Lister les membres"
 )
 def list_members(
     request,
@@ -222,7 +222,7 @@ def get_membership(cpts, membership_id, is_coordinator):
 
 
 @router.get(
-    "/cpts/{cpts_id}/members/{membership_id}",
+    "/cpts/{int:cpts_id}/members/{int:membership_id}",
     response={200: MemberDetailOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Détail d'un membre",
@@ -269,7 +269,7 @@ def record_of(payload: MemberIn, college) -> dict[str, str]:
 
 
 @router.post(
-    "/cpts/{cpts_id}/members",
+    "/cpts/{int:cpts_id}/members",
     response={201: MemberDetailOut, 409: MessageOut, **ERRORS},
     auth=PRIVATE,
     summary="Ajouter un membre",
@@ -327,7 +327,7 @@ def apply_changes(membership, payload, cpts, *, by):
 
 
 @router.patch(
-    "/cpts/{cpts_id}/members/{membership_id}",
+    "/cpts/{int:cpts_id}/members/{int:membership_id}",
     response={200: MemberDetailOut, **ERRORS, 409: ConflictOut},
     auth=PRIVATE,
     summary="Modifier une adhésion",
@@ -366,7 +366,7 @@ def structure_memberships(cpts, is_coordinator):
 
 
 @router.get(
-    "/cpts/{cpts_id}/structures",
+    "/cpts/{int:cpts_id}/structures",
     response={200: StructurePageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Lister les structures membres",
@@ -415,7 +415,7 @@ def get_structure_membership(cpts, structure_id, is_coordinator):
 
 
 @router.get(
-    "/cpts/{cpts_id}/structures/{structure_id}",
+    "/cpts/{int:cpts_id}/structures/{int:structure_id}",
     response={200: StructureOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Détail d'une structure membre",
@@ -484,7 +484,7 @@ def involvement_of(payload):
 
 
 @router.post(
-    "/cpts/{cpts_id}/structures",
+    "/cpts/{int:cpts_id}/structures",
     response={201: StructureOut, 409: MessageOut, **ERRORS},
     auth=PRIVATE,
     summary="Ajouter une structure membre",
@@ -517,7 +517,7 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
 
 
 @router.patch(
-    "/cpts/{cpts_id}/structures/{structure_id}",
+    "/cpts/{int:cpts_id}/structures/{int:structure_id}",
     response={200: StructureOut, **ERRORS},
     auth=PRIVATE,
     summary="Modifier l'adhésion d'une structure",

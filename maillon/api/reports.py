@@ -107,7 +107,7 @@ def reports_of(contract):
 
 
 @router.get(
-    "/cpts/{cpts_id}/aci/years/{year}/report",
+    "/cpts/{int:cpts_id}/aci/years/{int:year}/report",
     response={200: dict[str, Any], **READ_ERRORS},
     auth=PRIVATE,
     summary="Rapport du dialogue de gestion d'une année (à jour)",
@@ -120,7 +120,7 @@ def live_report(request, cpts_id: int, year: int):
 
 
 @router.get(
-    "/cpts/{cpts_id}/aci/years/{year}/report/versions",
+    "/cpts/{int:cpts_id}/aci/years/{int:year}/report/versions",
     response={200: list[ReportVersionOut], **READ_ERRORS},
     auth=PRIVATE,
     summary="Versions envoyées du rapport d'une année",
@@ -133,7 +133,7 @@ def list_versions(request, cpts_id: int, year: int):
 
 
 @router.get(
-    "/cpts/{cpts_id}/aci/reports/{report_id}",
+    "/cpts/{int:cpts_id}/aci/reports/{int:report_id}",
     response={200: ReportOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Une version envoyée du rapport (figée)",
@@ -167,7 +167,7 @@ class DecisionIn(Schema):
 
 
 @router.post(
-    "/cpts/{cpts_id}/aci/reports/{report_id}/decision",
+    "/cpts/{int:cpts_id}/aci/reports/{int:report_id}/decision",
     response={200: ReportVersionOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Valider ou renvoyer une version envoyée (ARS, CPAM)",
@@ -194,7 +194,7 @@ def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
 
 
 @router.post(
-    "/cpts/{cpts_id}/aci/years/{year}/report/send",
+    "/cpts/{int:cpts_id}/aci/years/{int:year}/report/send",
     response={201: ReportOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Envoyer le rapport de l'année à l'ARS et à la CPAM",
