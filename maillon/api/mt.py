@@ -1,12 +1,14 @@
 """The médecin traitant desk: the waiting queue, a patient, the doctors' offers, the
 proposals, a run of the engine and the workflow's steps.
 
-Who, as on the desk's pages (maillon/www/mt_views/common.py): the coordinators of the
-CPTS read everything and run the engine; a member reads the patients they registered
-themselves; the doctor of an offer accepts or refuses its proposals, the coordinator
-takes the other steps. No role in the CPTS answers 404, as for a CPTS that does not
-exist; a patient or proposal the caller may not see answers 404, as a missing one; a
-member on a coordinator's operation gets 403. Every patient shown is journaled: one
+Who: the rules of maillon/mt/policies.py, the ones the desk's pages ask too. The
+coordinators of the CPTS read everything and run the engine; a member reads the patients
+they registered themselves; the doctor of an offer accepts or refuses its proposals, the
+coordinator takes the other steps. No role in the CPTS answers 404, as for a CPTS that
+does not exist — a platform admin without a role there too; a patient or proposal the
+caller may not see answers 404, as a missing one; a member on a coordinator's operation,
+or a step the caller may not take on a proposal they see, gets 403. A step the proposal's
+state does not allow answers 409 with the state (`ConflictOut`). Every patient shown is journaled: one
 entry per patient of a list (its id and the field names, never values), one per detail.
 """
 
@@ -21,12 +23,9 @@ from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from maillon.core import journal
-from maillon.core.access import role_in
-from maillon.core.models import CptsRoleKind
-from maillon.mt import export, services
+from maillon.core.workflows import TransitionNotAllowed
+from maillon.mt import export, policies, services
 from maillon.mt.models import (
-    TRANSITIONS,
-    Channel,
     Criterion,
     DoctorOffer,
     OfferStatus,
@@ -42,7 +41,7 @@ from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
 from .errors import validation_error_response
 from .presenters import code_label
-from .schemas import CodeLabelOut, CommuneRefOut, MessageOut, Text200, ValidationErrorOut
+from .schemas import CodeLabelOut, CommuneRefOut, ConflictOut, MessageOut, Text200, ValidationErrorOut
 
 router = Router(tags=["Médecin traitant"])
 
@@ -56,27 +55,14 @@ DOCTOR_ONLY = "État : seul le médecin de l'offre accepte ou refuse une proposi
 COORDINATOR_STEP = "État : seule la coordination enregistre cette étape."
 READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
+# The operations that run a transition: an impossible one answers the state.
+TRANSITION_ERRORS = {**READ_ERRORS, 409: ConflictOut}
 
 # The personal fields each answer shows, for the journal (names only, never values).
 QUEUE_FIELDS = ["first_name", "last_name", "commune", "criteria", "channel"]
 PATIENT_FIELDS = ["first_name", "last_name", "birth_date", "commune", "email", "phone", "criteria", "nir"]
 PROPOSAL_FIELDS = ["first_name", "last_name", "commune"]
 DOCTOR_FIELDS = ["first_name", "last_name"]
-
-DOCTOR_STEPS = {ProposalStatus.ACCEPTED, ProposalStatus.REFUSED_BY_DOCTOR}
-COORDINATOR_STEPS = {
-    ProposalStatus.INFORMED,
-    ProposalStatus.DECLARED,
-    ProposalStatus.REFUSED_BY_PATIENT,
-    ProposalStatus.WITHDRAWN,
-}
-# Once a proposal is refused, expired or withdrawn, its doctor no longer sees the patient.
-DOCTOR_SEES_PATIENT = {
-    ProposalStatus.PROPOSED,
-    ProposalStatus.ACCEPTED,
-    ProposalStatus.INFORMED,
-    ProposalStatus.DECLARED,
-}
 
 PageNumber = Annotated[int, Query(ge=1, description="À partir de 1")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"{MAX_PAGE_SIZE} au plus")]
@@ -86,44 +72,34 @@ PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"{MAX_PAGE_
 
 
 def access(request, cpts_id, *, coordinator_only=False):
-    """(cpts, is_coordinator); 404 without a role in the CPTS, 403 for a member on a coordinator's operation."""
+    """(cpts, is_coordinator); 404 without a role in the CPTS (a platform admin included),
+    403 for a member on a coordinator's operation."""
     user = request.auth
     cpts = get_cpts_or_404(cpts_id)
-    if user.is_superuser:
-        return cpts, True
-    role = role_in(user, cpts)
-    if role is None:
+    if not policies.can_use_desk(user, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    is_coordinator = role == CptsRoleKind.COORDINATOR
+    is_coordinator = policies.can_coordinate(user, cpts)
     if coordinator_only and not is_coordinator:
         raise HttpError(403, COORDINATOR_ONLY)
     return cpts, is_coordinator
 
 
-def visible_patient(request, cpts, patient_id, is_coordinator) -> Patient:
-    """The coordinator's, or the registering member's (`visible_patient_or_404`)."""
+def visible_patient(request, cpts, patient_id) -> Patient:
+    """A patient the caller may see (`policies.can_see_patient`), else 404 as a missing one."""
     patient = Patient.objects.for_cpts(cpts).select_related("commune").filter(pk=patient_id).first()
-    if patient is None:
+    if patient is None or not policies.can_see_patient(request.auth, patient):
         raise HttpError(404, PATIENT_NOT_FOUND)
-    if is_coordinator:
-        return patient
-    if patient.channel == Channel.MEMBER and patient.registered_by_id and patient.registered_by_id == request.auth.pk:
-        return patient
-    raise HttpError(404, PATIENT_NOT_FOUND)
+    return patient
 
 
-def is_doctor_of(user, proposal) -> bool:
-    return proposal.offer.doctor.user_id is not None and proposal.offer.doctor.user_id == user.pk
-
-
-def visible_proposal(request, cpts, proposal_id, is_coordinator) -> Proposal:
-    """The coordinator's, or the doctor's of its offer (`proposal_or_404`)."""
+def visible_proposal(request, cpts, proposal_id) -> Proposal:
+    """A proposal the caller may see (`policies.can_see_proposal`), else 404 as a missing one."""
     proposal = (
         Proposal.objects.filter(patient__cpts=cpts, pk=proposal_id)
         .select_related("patient__commune", "offer__doctor")
         .first()
     )
-    if proposal is None or not (is_coordinator or is_doctor_of(request.auth, proposal)):
+    if proposal is None or not policies.can_see_proposal(request.auth, proposal):
         raise HttpError(404, PROPOSAL_NOT_FOUND)
     return proposal
 
@@ -308,7 +284,7 @@ def proposal_dict(proposal, *, shows_patient=True):
 
 
 @router.get(
-    "/cpts/{cpts_id}/mt/queue",
+    "/cpts/{int:cpts_id}/mt/queue",
     response={200: QueuePageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="File d'attente des patients sans médecin traitant",
@@ -336,7 +312,7 @@ def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize =
 
 
 @router.get(
-    "/cpts/{cpts_id}/mt/patients/{patient_id}",
+    "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}",
     response={200: PatientOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Détail d'un patient inscrit",
@@ -347,7 +323,7 @@ def get_patient(request, cpts_id: int, patient_id: int):
     La coordination voit tous les patients ; un membre, ceux qu'il a inscrits lui-même.
     """
     cpts, is_coordinator = access(request, cpts_id)
-    patient = visible_patient(request, cpts, patient_id, is_coordinator)
+    patient = visible_patient(request, cpts, patient_id)
     journal.record(journal.Action.READ, patient, fields=PATIENT_FIELDS, cpts_id=cpts.pk)
     today = timezone.localdate()
     score, reasons = patient.score(PriorityWeight.weights_of(cpts), today)
@@ -389,7 +365,7 @@ def get_patient(request, cpts_id: int, patient_id: int):
 
 
 @router.get(
-    "/cpts/{cpts_id}/mt/offers",
+    "/cpts/{int:cpts_id}/mt/offers",
     response={200: OfferPageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Offres des médecins volontaires",
@@ -436,7 +412,7 @@ def list_offers(
 
 
 @router.get(
-    "/cpts/{cpts_id}/mt/proposals",
+    "/cpts/{int:cpts_id}/mt/proposals",
     response={200: ProposalPageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Propositions de médecin traitant",
@@ -464,7 +440,7 @@ def list_proposals(
 
 
 @router.post(
-    "/cpts/{cpts_id}/mt/proposals/run",
+    "/cpts/{int:cpts_id}/mt/proposals/run",
     response={201: RunOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Calculer des propositions",
@@ -498,8 +474,8 @@ def run_proposals(request, cpts_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/mt/proposals/{proposal_id}/transition",
-    response={200: ProposalOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/mt/proposals/{int:proposal_id}/transition",
+    response={200: ProposalOut, **TRANSITION_ERRORS},
     auth=PRIVATE,
     summary="Faire avancer une proposition",
 )
@@ -507,65 +483,63 @@ def transition_proposal(request, cpts_id: int, proposal_id: int, payload: Transi
     """Une étape : le médecin de l'offre accepte (`accepted`) ou refuse (`refused_by_doctor`) ;
     la coordination enregistre `informed`, `declared`, `refused_by_patient` ou `withdrawn`.
 
-    Une étape impossible depuis l'état de la proposition répond 409.
+    Une étape impossible depuis l'état de la proposition répond 409 avec cet état.
     """
-    cpts, is_coordinator = access(request, cpts_id)
-    proposal = visible_proposal(request, cpts, proposal_id, is_coordinator)
+    cpts, _ = access(request, cpts_id)
+    proposal = visible_proposal(request, cpts, proposal_id)
     to = ProposalStatus(payload.status)
-    doctor = is_doctor_of(request.auth, proposal)
-    if to in DOCTOR_STEPS and not doctor:
-        raise HttpError(403, DOCTOR_ONLY)
-    if to in COORDINATOR_STEPS and not is_coordinator:
-        raise HttpError(403, COORDINATOR_STEP)
-    if to not in TRANSITIONS.get(ProposalStatus(proposal.status), set()):
-        raise HttpError(
-            409, f"Cette proposition est « {proposal.get_status_display()} » : l'action n'est pas possible."
-        )
+    if not policies.can_take_step(request.auth, proposal, to):
+        raise HttpError(403, DOCTOR_ONLY if to in policies.DOCTOR_STEPS else COORDINATOR_STEP)
     try:
         proposal = services.transition(proposal, to, by=request.auth, note=payload.note)
+    except TransitionNotAllowed:
+        raise  # 409 with the state, from the API's handler
     except DjangoValidationError as error:
         raise HttpError(409, " ".join(error.messages)) from error
-    proposal = visible_proposal(request, cpts, proposal.pk, True)
-    shows_patient = is_coordinator or proposal.status in DOCTOR_SEES_PATIENT
-    if shows_patient:
-        journal.record(journal.Action.READ, proposal.patient, fields=PROPOSAL_FIELDS, cpts_id=cpts.pk)
-    return proposal_dict(proposal, shows_patient=shows_patient)
+    return proposal_answer(request, cpts, proposal)
 
 
 @router.post(
-    "/cpts/{cpts_id}/mt/proposals/{proposal_id}/doctor-answer",
-    response={200: ProposalOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/mt/proposals/{int:proposal_id}/doctor-answer",
+    response={200: ProposalOut, **TRANSITION_ERRORS},
     auth=PRIVATE,
     summary="Saisir la réponse du médecin pour lui",
 )
 def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAnswerIn):
     """La coordination enregistre l'acceptation (`accepted`) ou le refus (`refused_by_doctor`) que le
     médecin a donné par téléphone ou autrement, avec une note obligatoire ; l'historique garde qui l'a
-    saisi, pour le médecin. Une étape impossible depuis l'état de la proposition répond 409.
+    saisi, pour le médecin. Une étape impossible depuis l'état de la proposition répond 409 avec cet état.
     """
     cpts, _ = access(request, cpts_id, coordinator_only=True)
-    proposal = visible_proposal(request, cpts, proposal_id, True)
+    proposal = visible_proposal(request, cpts, proposal_id)
     to = ProposalStatus(payload.status)
-    if to not in TRANSITIONS.get(ProposalStatus(proposal.status), set()):
-        raise HttpError(
-            409, f"Cette proposition est « {proposal.get_status_display()} » : l'action n'est pas possible."
-        )
+    if not policies.can_take_step(request.auth, proposal, to, for_doctor=True):
+        raise HttpError(403, COORDINATOR_STEP)
     try:
         proposal = services.answer_for_doctor(proposal, to, by=request.auth, note=payload.note)
+    except TransitionNotAllowed:
+        raise  # 409 with the state, from the API's handler
     except DjangoValidationError as error:
         if "note" in getattr(error, "error_dict", {}):
             return validation_error_response(["body", "payload", "note"], error.messages)
         raise HttpError(409, " ".join(error.messages)) from error
-    proposal = visible_proposal(request, cpts, proposal.pk, True)
-    journal.record(journal.Action.READ, proposal.patient, fields=PROPOSAL_FIELDS, cpts_id=cpts.pk)
-    return proposal_dict(proposal)
+    return proposal_answer(request, cpts, proposal)
+
+
+def proposal_answer(request, cpts, proposal):
+    """The proposal after a step, as this caller sees it (its patient journaled when shown)."""
+    proposal = Proposal.objects.filter(pk=proposal.pk).select_related("patient__commune", "offer__doctor").get()
+    shows_patient = policies.shows_patient(request.auth, proposal)
+    if shows_patient:
+        journal.record(journal.Action.READ, proposal.patient, fields=PROPOSAL_FIELDS, cpts_id=cpts.pk)
+    return proposal_dict(proposal, shows_patient=shows_patient)
 
 
 # --- Export on request ------------------------------------------------------------------
 
 
 @router.get(
-    "/cpts/{cpts_id}/mt/patients/{patient_id}/export",
+    "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}/export",
     response={200: dict[str, Any], **READ_ERRORS},
     auth=PRIVATE,
     summary="Export des données détenues sur un patient",
@@ -578,7 +552,7 @@ def export_patient(request, cpts_id: int, patient_id: int):
     du patient.
     """
     cpts, _ = access(request, cpts_id, coordinator_only=True)
-    patient = visible_patient(request, cpts, patient_id, True)
+    patient = visible_patient(request, cpts, patient_id)
     data = export.person_data(patient, audience=export.COORDINATION)
     export.record_export(patient, fmt="json (API)", audience=export.COORDINATION, actor=request.auth)
     return data

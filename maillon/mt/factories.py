@@ -12,10 +12,13 @@ from .models import (
     DoctorOffer,
     EngineSchedule,
     MatchingRun,
+    OfferEvent,
     Patient,
     PatientEvent,
+    PatientStatus,
     PriorityWeight,
     Proposal,
+    ProposalEvent,
 )
 
 
@@ -73,12 +76,33 @@ class MatchingRunFactory(factory.django.DjangoModelFactory):
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):
+    """A proposal just made: its patient is « proposed » (pass a patient in the status that
+    matches the proposal's, as the workflows check it)."""
+
     class Meta:
         model = Proposal
 
-    patient = factory.SubFactory(PatientFactory)
+    patient = factory.SubFactory(PatientFactory, status=PatientStatus.PROPOSED)
     offer = factory.SubFactory(DoctorOfferFactory, cpts=factory.SelfAttribute("..patient.cpts"))
     expires_at = factory.LazyFunction(Proposal.default_expiry)
+
+
+class ProposalEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProposalEvent
+
+    proposal = factory.SubFactory(ProposalFactory)
+    from_status = "proposed"
+    to_status = "accepted"
+
+
+class OfferEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfferEvent
+
+    offer = factory.SubFactory(DoctorOfferFactory)
+    from_status = "open"
+    to_status = "paused"
 
 
 class EngineScheduleFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,10 @@
 Patients without a médecin traitant (MT) register (themselves, through the coordinator, a
 partner member, or the CPAM's list); each gets a priority score from the criteria the CPTS
 weights; volunteer doctors open places (`DoctorOffer`); the matching engine
-(`matching.py`) proposes doctors; each `Proposal` follows a state machine with its
-transition log (`PatientEvent`):
+(`matching.py`) proposes doctors; each `Proposal` follows a state machine
+(`Proposal.workflow`, logged in `ProposalEvent`) that the patient's own one follows
+(`Patient.workflow`, logged in `PatientEvent`); an offer opens, pauses and closes
+(`DoctorOffer.workflow`, logged in `OfferEvent`). All three run on maillon/core/workflows.py:
 
     proposed → accepted (by the doctor) → informed (the patient) → declared (MT declared: closed)
     proposed → refused_by_doctor | refused_by_patient | expired | withdrawn
@@ -26,8 +28,8 @@ from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
-from maillon.core import journal
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.workflows import ANY, Transition, TransitionLog, TransitionNotAllowed, Workflow
 from maillon.members.models import Professional
 from maillon.territories.models import Commune, normalize_name
 
@@ -164,6 +166,27 @@ class Patient(JournaledModel):
 
     objects = PatientQuerySet.as_manager()
 
+    # The patient's status follows their proposal's (`PATIENT_STEP_AFTER`); a withdrawal
+    # closes the registration from any open status.
+    workflow = Workflow(
+        log="mt.PatientEvent",
+        subject="Cette inscription",
+        final=CLOSED_PATIENT_STATUSES,
+        transitions=[
+            Transition("propose", source=PatientStatus.WAITING, target=PatientStatus.PROPOSED),
+            Transition("accept", source=PatientStatus.PROPOSED, target=PatientStatus.ACCEPTED),
+            Transition("inform", source=PatientStatus.ACCEPTED, target=PatientStatus.INFORMED),
+            Transition("declare", source=PatientStatus.INFORMED, target=PatientStatus.DECLARED),
+            # A refusal (by the doctor or the patient) or an expiry: back to the queue.
+            Transition(
+                "requeue",
+                source=[PatientStatus.PROPOSED, PatientStatus.ACCEPTED, PatientStatus.INFORMED],
+                target=PatientStatus.WAITING,
+            ),
+            Transition("withdraw", source=ANY, target=PatientStatus.WITHDRAWN),
+        ],
+    )
+
     class Meta:
         verbose_name = "patient sans médecin traitant"
         verbose_name_plural = "patients sans médecin traitant"
@@ -245,31 +268,23 @@ class Patient(JournaledModel):
         on = on or timezone.localdate()
         return max(0, (on - timezone.localtime(self.registered_at).date()).days)
 
-    def _move(self, to, *, by, proposal=None, note="", for_doctor=False):
-        """Move the status with a conditional update: only from the status this copy holds,
-        and never out of a closed status. A stale copy (the patient withdrew meanwhile)
-        raises instead of writing itself back over the row."""
-        closed_at = timezone.now() if to in CLOSED_PATIENT_STATUSES else None
-        moved = (
-            Patient.objects.filter(pk=self.pk, status=self.status)
-            .exclude(status__in=CLOSED_PATIENT_STATUSES)
-            .update(status=to, closed_at=closed_at)
+    def step(self, name, *, by, proposal=None, note="", for_doctor=False):
+        """Take the transition `name` of the patient's workflow (conditional update: a stale
+        copy, e.g. the patient withdrew meanwhile, raises instead of writing itself back).
+
+        `proposal`: the proposal whose move this follows; `for_doctor`: the coordinator `by`
+        entered the doctor's answer for them."""
+        changes = (
+            {"closed_at": timezone.now()} if self.workflow.transitions[name].target in CLOSED_PATIENT_STATUSES else {}
         )
-        if not moved:
-            raise ValidationError({"status": "Cette inscription a changé entre-temps : l'action n'est pas possible."})
-        PatientEvent.objects.create(
-            patient=self,
-            proposal=proposal,
-            from_status=self.status,
-            to_status=to,
-            by=by,
-            note=note,
-            for_doctor=for_doctor,
+        return self.workflow.run(
+            self, name, by=by, note=note, changes=changes, log={"proposal": proposal, "for_doctor": for_doctor}
         )
-        self.status, self.closed_at = to, closed_at
-        if hasattr(self, "_journal_loaded"):
-            self._journal_loaded.update(status=to, closed_at=closed_at)
-        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"→ {to}")
+
+    @transaction.atomic
+    def propose(self, *, proposal, by=None, note=""):
+        """The engine proposed `proposal` to this waiting patient."""
+        return self.step("propose", by=by, proposal=proposal, note=note)
 
     @transaction.atomic
     def withdraw(self, *, by=None, note=""):
@@ -277,34 +292,32 @@ class Patient(JournaledModel):
 
         Lock order, everywhere: the patient's row, then their proposals' rows."""
         patient = Patient.objects.select_for_update().get(pk=self.pk)
-        if not patient.is_open:
-            raise ValidationError({"status": "Cette inscription est déjà close."})
+        if not patient.workflow.can(patient, "withdraw"):
+            refusal = patient.workflow.refusal(patient)
+            raise TransitionNotAllowed(
+                "Cette inscription est déjà close.",
+                field="status",
+                status=refusal.status,
+                status_label=refusal.status_label,
+            )
         for proposal in patient.proposals.open().select_for_update().order_by("pk"):
-            proposal._close(ProposalStatus.WITHDRAWN, by=by)
-        patient._move(PatientStatus.WITHDRAWN, by=by, note=note)
+            proposal.workflow.run(proposal, "withdraw", by=by, changes={"decided_at": timezone.now()})
+        patient.step("withdraw", by=by, note=note)
         self.refresh_from_db()
 
 
-class PatientEvent(models.Model):
-    """The transition log of a registration (and of its proposals)."""
+class PatientEvent(TransitionLog):
+    """The transition log of a registration (with the proposal whose move it follows)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="events")
     proposal = models.ForeignKey("Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    note = models.CharField(max_length=200, blank=True)
     # The coordinator entered the doctor's answer (received by phone, mail…) for them: `by` is the coordinator.
     for_doctor = models.BooleanField("saisi pour le médecin", default=False)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape d'une inscription"
         verbose_name_plural = "étapes des inscriptions"
         ordering = ["patient", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 # --- Volunteer doctors -----------------------------------------------------------------------
@@ -340,6 +353,19 @@ class DoctorOffer(JournaledModel):
 
     objects = CptsOwnedQuerySet.as_manager()
 
+    # A closed offer stays in the history; the doctor may open a new one.
+    workflow = Workflow(
+        log="mt.OfferEvent",
+        log_fk="offer",
+        subject="Cette offre",
+        final=[OfferStatus.CLOSED],
+        transitions=[
+            Transition("pause", source=OfferStatus.OPEN, target=OfferStatus.PAUSED),
+            Transition("resume", source=OfferStatus.PAUSED, target=OfferStatus.OPEN),
+            Transition("close", source=[OfferStatus.OPEN, OfferStatus.PAUSED], target=OfferStatus.CLOSED),
+        ],
+    )
+
     class Meta:
         verbose_name = "offre d'un médecin volontaire"
         verbose_name_plural = "offres des médecins volontaires"
@@ -372,6 +398,38 @@ class DoctorOffer(JournaledModel):
         ).count()
         return max(0, self.places_per_month - used)
 
+    def transition_to(self, status) -> str | None:
+        """The name of the transition that leads to `status` from here (None: no move)."""
+        if status == self.status:
+            return None
+        for name, transition in self.workflow.transitions.items():
+            if transition.target == status and self.workflow.leaves(transition, self.status):
+                return name
+        raise self.workflow.refusal(self)
+
+    @transaction.atomic
+    def pause(self, *, by, note=""):
+        return self.workflow.run(self, "pause", by=by, note=note)
+
+    @transaction.atomic
+    def resume(self, *, by, note=""):
+        return self.workflow.run(self, "resume", by=by, note=note)
+
+    @transaction.atomic
+    def close(self, *, by, note=""):
+        return self.workflow.run(self, "close", by=by, note=note)
+
+
+class OfferEvent(TransitionLog):
+    """The transition log of a doctor's offer (opened, paused, closed)."""
+
+    offer = models.ForeignKey(DoctorOffer, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une offre"
+        verbose_name_plural = "changements d'état des offres"
+        ordering = ["offer", "at", "pk"]
+
 
 # --- Proposals -------------------------------------------------------------------------------
 
@@ -393,29 +451,19 @@ OPEN_PROPOSAL_STATUSES = [ProposalStatus.PROPOSED, ProposalStatus.ACCEPTED, Prop
 USING_A_PLACE = [*OPEN_PROPOSAL_STATUSES, ProposalStatus.DECLARED]
 # Pairs never proposed again.
 REFUSED_STATUSES = [ProposalStatus.REFUSED_BY_DOCTOR, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.EXPIRED]
-TRANSITIONS = {
-    ProposalStatus.PROPOSED: {
-        ProposalStatus.ACCEPTED,
-        ProposalStatus.REFUSED_BY_DOCTOR,
-        ProposalStatus.REFUSED_BY_PATIENT,
-        ProposalStatus.EXPIRED,
-        ProposalStatus.WITHDRAWN,
-    },
-    ProposalStatus.ACCEPTED: {ProposalStatus.INFORMED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN},
-    ProposalStatus.INFORMED: {ProposalStatus.DECLARED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN},
-}
 # The doctor's own answers (the coordinator may enter them on the doctor's behalf).
 DOCTOR_ANSWERS = [ProposalStatus.ACCEPTED, ProposalStatus.REFUSED_BY_DOCTOR]
-# What the patient's own status becomes when a proposal moves.
-PATIENT_STATUS_AFTER = {
-    ProposalStatus.ACCEPTED: PatientStatus.ACCEPTED,
-    ProposalStatus.INFORMED: PatientStatus.INFORMED,
-    ProposalStatus.DECLARED: PatientStatus.DECLARED,
-    ProposalStatus.REFUSED_BY_DOCTOR: PatientStatus.WAITING,
-    ProposalStatus.REFUSED_BY_PATIENT: PatientStatus.WAITING,
-    ProposalStatus.EXPIRED: PatientStatus.WAITING,
-    ProposalStatus.WITHDRAWN: PatientStatus.WITHDRAWN,
+# The patient's transition that follows each of a proposal's (`Patient.workflow`).
+PATIENT_STEP_AFTER = {
+    "accept": "accept",
+    "inform": "inform",
+    "declare": "declare",
+    "refuse_by_doctor": "requeue",
+    "refuse_by_patient": "requeue",
+    "expire": "requeue",
+    "withdraw": "withdraw",
 }
+FOR_DOCTOR_SUFFIX = " (pour le médecin)"
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -469,6 +517,28 @@ class Proposal(JournaledModel):
 
     objects = ProposalQuerySet.as_manager()
 
+    # Each transition is named; `move(to)` takes the one that leads to `to`.
+    workflow = Workflow(
+        log="mt.ProposalEvent",
+        subject="Cette proposition",
+        final=[
+            ProposalStatus.DECLARED,
+            ProposalStatus.REFUSED_BY_DOCTOR,
+            ProposalStatus.REFUSED_BY_PATIENT,
+            ProposalStatus.EXPIRED,
+            ProposalStatus.WITHDRAWN,
+        ],
+        transitions=[
+            Transition("accept", source=ProposalStatus.PROPOSED, target=ProposalStatus.ACCEPTED),
+            Transition("refuse_by_doctor", source=ProposalStatus.PROPOSED, target=ProposalStatus.REFUSED_BY_DOCTOR),
+            Transition("expire", source=ProposalStatus.PROPOSED, target=ProposalStatus.EXPIRED),
+            Transition("inform", source=ProposalStatus.ACCEPTED, target=ProposalStatus.INFORMED),
+            Transition("declare", source=ProposalStatus.INFORMED, target=ProposalStatus.DECLARED),
+            Transition("refuse_by_patient", source=OPEN_PROPOSAL_STATUSES, target=ProposalStatus.REFUSED_BY_PATIENT),
+            Transition("withdraw", source=OPEN_PROPOSAL_STATUSES, target=ProposalStatus.WITHDRAWN),
+        ],
+    )
+
     class Meta:
         verbose_name = "proposition de médecin traitant"
         verbose_name_plural = "propositions de médecin traitant"
@@ -488,32 +558,48 @@ class Proposal(JournaledModel):
     def default_expiry(now=None):
         return (now or timezone.now()) + datetime.timedelta(days=settings.MAILLON_MT_PROPOSAL_EXPIRY_DAYS)
 
-    def _close(self, to, *, by, note="", for_doctor=False):
-        if to not in TRANSITIONS.get(self.status, set()):
-            raise ValidationError(
-                {"status": f"Cette proposition est « {self.get_status_display()} » : l'action n'est pas possible."}
-            )
-        before = self.status
-        self.status, self.decided_at = to, timezone.now()
-        self.save()
-        suffix = " (pour le médecin)" if for_doctor else ""
-        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"{before} → {to}{suffix}")
+    def transition_to(self, to) -> str:
+        """The name of the (one) transition whose target is `to` (refused if none leads there)."""
+        name = next((name for name, t in self.workflow.transitions.items() if t.target == to), None)
+        if name is None:
+            raise self.workflow.refusal(self)
+        return name
+
+    def next_statuses(self) -> set[str]:
+        """The statuses this proposal may move to now (for buttons)."""
+        return self.workflow.targets_from(self.status)
 
     @transaction.atomic
     def move(self, to, *, by=None, note="", for_doctor=False):
-        """One step of the workflow, with the patient's status and the log, under row locks
+        """One step of the workflow, with the patient's status and both logs, under row locks
         taken in the one order used everywhere: the patient first, then the proposal.
 
         `for_doctor`: the coordinator `by` enters the doctor's own answer (accept or refuse)."""
         if for_doctor and to not in DOCTOR_ANSWERS:
             raise ValidationError({"status": "Seules l'acceptation ou le refus du médecin se saisissent pour lui."})
+        name = self.transition_to(to)
         patient_id = Proposal.objects.filter(pk=self.pk).values_list("patient_id", flat=True).get()
         patient = Patient.objects.select_for_update().get(pk=patient_id)
         proposal = Proposal.objects.select_for_update().get(pk=self.pk)
-        proposal._close(to, by=by, note=note, for_doctor=for_doctor)
-        patient._move(PATIENT_STATUS_AFTER[to], by=by, proposal=proposal, note=note, for_doctor=for_doctor)
+        # The locked row's state decides (checked before anything is written).
+        proposal.workflow.check(proposal, name)
+        suffix = FOR_DOCTOR_SUFFIX if for_doctor else ""
+        logged_note = (note or "")[: 200 - len(suffix)] + suffix
+        proposal.workflow.run(proposal, name, by=by, note=logged_note, changes={"decided_at": timezone.now()})
+        patient.step(PATIENT_STEP_AFTER[name], by=by, proposal=proposal, note=note, for_doctor=for_doctor)
         self.refresh_from_db()
         return proposal
+
+
+class ProposalEvent(TransitionLog):
+    """The transition log of a proposal (the patient's own follows in `PatientEvent`)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une proposition"
+        verbose_name_plural = "changements d'état des propositions"
+        ordering = ["proposal", "at", "pk"]
 
 
 # --- Schedule of the engine -------------------------------------------------------------------

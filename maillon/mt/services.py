@@ -20,6 +20,7 @@ from maillon.territories.models import Commune, TerritoryCommune
 
 from . import matching, notifications
 from .models import (
+    DOCTOR_ANSWERS,
     REFUSED_STATUSES,
     Channel,
     DoctorOffer,
@@ -258,7 +259,7 @@ def propose(cpts, *, by=None, now=None, scheduled_for: datetime.date | None = No
                     created_at=now,
                     expires_at=Proposal.default_expiry(now),
                 )
-                patient._move(PatientStatus.PROPOSED, by=by, proposal=proposal, note=f"calcul n° {run.pk}")
+                patient.propose(proposal=proposal, by=by, note=f"calcul n° {run.pk}")
         except ValidationError:  # no longer waiting: left out of this run
             continue
         made += 1
@@ -298,6 +299,8 @@ def answer_for_doctor(proposal: Proposal, to: str, *, by, note: str) -> Proposal
     """The coordinator `by` enters the doctor's acceptance or refusal, received by phone or
     otherwise: a note saying how is required, and the log keeps who entered it, for the doctor.
     The doctor gets the usual e-mail, which confirms what was entered in their name."""
+    if to in DOCTOR_ANSWERS:
+        proposal.workflow.check(proposal, proposal.transition_to(to))  # a late answer changes nothing
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": FOR_DOCTOR_NOTE_NEEDED})
@@ -359,11 +362,24 @@ def withdraw(patient: Patient, *, by=None, note="") -> Patient:
 
 
 @transaction.atomic
-def save_offer(offer: DoctorOffer, *, communes=(), by=None) -> DoctorOffer:
-    """Create or update a doctor's offer and its communes served, in one transaction."""
+def save_offer(offer: DoctorOffer, *, communes=(), status=None, by=None) -> DoctorOffer:
+    """Create or update a doctor's offer and its communes served, in one transaction.
+
+    `status`: the state the doctor chose. A new offer is created in it; an existing one
+    moves there through its workflow (pause, resume, close), checked before any write."""
+    if offer._state.adding:
+        if status is not None:
+            offer.status = status
+        offer.full_clean(exclude=["cpts", "doctor", "communes"])
+        offer.save()
+        offer.communes.set(communes)
+        return offer
+    name = offer.transition_to(status) if status is not None else None
     offer.full_clean(exclude=["cpts", "doctor", "communes"])
     offer.save()
     offer.communes.set(communes)
+    if name is not None:
+        offer.workflow.run(offer, name, by=by)
     return offer
 
 

@@ -163,7 +163,11 @@ def test_an_illegal_transition_answers_409_in_french(api_client, cpts, coordinat
         **token_headers(coordinator),
     )
     assert response.status_code == 409
-    assert response.json() == {"detail": "Cette proposition est « Proposé au médecin » : l'action n'est pas possible."}
+    assert response.json() == {
+        "detail": "Cette proposition est « Proposé au médecin » : l'action n'est pas possible.",
+        "status": "proposed",
+        "status_label": "Proposé au médecin",
+    }
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillon.core.models import JournalEntry
-from maillon.mt.models import PatientEvent, PatientStatus, Proposal, ProposalStatus
+from maillon.mt.models import PatientEvent, PatientStatus, Proposal, ProposalEvent, ProposalStatus
 
 from ..conftest import verified_client
 
@@ -37,7 +37,10 @@ def test_answer_for_doctor_the_coordinator_records_an_acceptance_and_the_log_say
     event = PatientEvent.objects.get(proposal=proposal)
     assert (event.by, event.for_doctor, event.note) == (coordinator, True, note)
     entry = JournalEntry.objects.get(action="transition", object_type="mt.Proposal", object_id=str(proposal.pk))
-    assert entry.actor_id == coordinator.pk and entry.note.endswith("(pour le médecin)")
+    assert entry.actor_id == coordinator.pk and entry.note == "proposed → accepted"
+    # The proposal's own log says it was entered for the doctor (the journal's note is the move).
+    step = ProposalEvent.objects.get(proposal=proposal)
+    assert (step.by, step.note) == (coordinator, f"{note} (pour le médecin)")
     # The doctor hears what was entered in their name.
     to_doctor = [message for message in mail.outbox if proposal.offer.doctor.email in message.to]
     assert [message.subject for message in to_doctor] == [

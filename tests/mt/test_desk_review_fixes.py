@@ -10,7 +10,6 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import CptsRole, JournalEntry
+from maillon.core.workflows import TransitionNotAllowed
 from maillon.members.factories import MembershipFactory, PracticePlaceFactory, ProfessionalFactory
 from maillon.members.models import MembershipStatus
 from maillon.mt import notifications, services, tasks
@@ -73,8 +73,8 @@ def test_a_patient_who_withdraws_during_a_run_stays_withdrawn(cpts, versailles, 
 def test_a_stale_copy_cannot_move_a_closed_patient(cpts, versailles):
     stale = PatientFactory(cpts=cpts, commune=versailles)
     Patient.objects.get(pk=stale.pk).withdraw()
-    with pytest.raises(ValidationError):
-        stale._move(PatientStatus.PROPOSED, by=None)
+    with pytest.raises(TransitionNotAllowed, match="a changé entre-temps"):
+        stale.step("propose", by=None)
     stale.refresh_from_db()
     assert stale.status == PatientStatus.WITHDRAWN and stale.closed_at is not None
 
@@ -109,8 +109,7 @@ def test_a_doctor_who_reopens_an_offer_does_not_get_the_patient_they_refused(cpt
     patient = PatientFactory(cpts=cpts, commune=versailles)
     services.propose(cpts)
     services.transition(Proposal.objects.get(), ProposalStatus.REFUSED_BY_DOCTOR)
-    first.status = "closed"
-    first.save()
+    first.close(by=None)
     DoctorOfferFactory(cpts=cpts, doctor=doctor, radius_km=None)
     assert services.propose(cpts).proposals_made == 0
     patient.refresh_from_db()

@@ -12,7 +12,16 @@ from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import JournalEntry
 from maillon.members.factories import MembershipFactory, PracticePlaceFactory, ProfessionalFactory
 from maillon.mt.factories import DoctorOfferFactory, PatientFactory, ProposalFactory
-from maillon.mt.models import Channel, DoctorOffer, MatchingRun, Patient, PriorityWeight, Proposal, ProposalStatus
+from maillon.mt.models import (
+    Channel,
+    DoctorOffer,
+    MatchingRun,
+    Patient,
+    PatientStatus,
+    PriorityWeight,
+    Proposal,
+    ProposalStatus,
+)
 from maillon.territories.models import Commune
 
 from ..conftest import verified_client
@@ -39,7 +48,9 @@ def doctor(cpts, versailles):
 @pytest.fixture
 def proposal(cpts, versailles, doctor):
     offer = DoctorOfferFactory(cpts=cpts, doctor=doctor, radius_km=None)
-    patient = PatientFactory(cpts=cpts, commune=versailles, last_name="Durand", first_name="Odile")
+    patient = PatientFactory(
+        cpts=cpts, commune=versailles, status=PatientStatus.PROPOSED, last_name="Durand", first_name="Odile"
+    )
     return ProposalFactory(patient=patient, offer=offer)
 
 
@@ -203,8 +214,7 @@ def test_the_coordinator_sets_the_weights(cpts, coordinator):
 
 
 def test_a_member_doctor_opens_pauses_and_closes_their_offer(cpts, doctor, proposal, versailles):
-    proposal.offer.status = "closed"
-    proposal.offer.save()
+    proposal.offer.close(by=None)
     client = verified_client(doctor.user)
     url = reverse("mt_offer", args=[cpts.slug])
     data = {"places_per_month": "4", "communes": "78646", "radius_km": "", "refuses": ["child"], "status": "open"}

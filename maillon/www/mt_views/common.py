@@ -1,9 +1,11 @@
-"""Who sees what on the médecin traitant desk (least access), shared by its pages.
+"""Who sees what on the médecin traitant desk (least access), shared by its pages: the
+rules live in maillon/mt/policies.py (the API asks the same functions).
 
 - the coordinator sees every registration and proposal of the CPTS;
 - a member sees the patients they registered, and nobody else;
 - the proposed doctor sees the patient of their proposal, through the proposal page.
-Everyone else gets a 404, the same as for a CPTS that does not exist.
+Everyone else gets a 404, the same as for a CPTS that does not exist — a platform admin
+without a role in the CPTS too (unlike the other spaces' pages, the desk holds health data).
 """
 
 from django.http import Http404
@@ -12,11 +14,38 @@ from django.urls import reverse
 from maillon.core import journal
 from maillon.members.models import Membership
 from maillon.members.professions import Profession
-from maillon.mt.models import Channel, Patient, Proposal
+from maillon.mt import policies
+from maillon.mt.models import Patient, Proposal
 
-from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
+from ..space import add_errors, posted_id, space_breadcrumb
 
 __all__ = ["add_errors", "is_coordinator", "posted_id", "require_coordinator", "require_member"]
+
+
+def _role(request):
+    cpts = getattr(request, "cpts", None)
+    if cpts is None:
+        raise Http404
+    # The middleware read the role already: the policies reuse it.
+    policies.remember_role(request.user, cpts, getattr(request, "cpts_role", None))
+    return cpts
+
+
+def require_member(request):
+    """404, as for a CPTS that does not exist, unless the user has a role in this CPTS."""
+    if not policies.can_use_desk(request.user, _role(request)):
+        raise Http404
+
+
+def require_coordinator(request):
+    """404, as for a CPTS that does not exist, unless the user coordinates this CPTS."""
+    if not policies.can_coordinate(request.user, _role(request)):
+        raise Http404
+
+
+def is_coordinator(request) -> bool:
+    return policies.is_coordinator(request.user, _role(request))
+
 
 # The personal fields a page shows, for the journal (names only, never values).
 PATIENT_FIELDS_SHOWN = ["first_name", "last_name", "birth_date", "commune", "email", "phone", "criteria"]
@@ -49,18 +78,9 @@ def visible_patient_or_404(request, pk) -> Patient:
     registered it (still holding a role in the CPTS), may see."""
     require_member(request)
     patient = Patient.objects.for_cpts(request.cpts).select_related("commune").filter(pk=pk).first()
-    if patient is None:
+    if patient is None or not policies.can_see_patient(request.user, patient):
         raise Http404
-    if is_coordinator(request):
-        return patient
-    if (
-        patient.channel == Channel.MEMBER
-        and patient.registered_by_id
-        and patient.registered_by_id == request.user.pk
-        and request.cpts_role
-    ):
-        return patient
-    raise Http404
+    return patient
 
 
 def proposal_or_404(request, pk) -> Proposal:
@@ -70,12 +90,6 @@ def proposal_or_404(request, pk) -> Proposal:
         .select_related("patient__commune", "offer__doctor", "run")
         .first()
     )
-    if proposal is None:
+    if proposal is None or not policies.can_see_proposal(request.user, proposal):
         raise Http404
-    if is_coordinator(request) or is_doctor_of(request, proposal):
-        return proposal
-    raise Http404
-
-
-def is_doctor_of(request, proposal) -> bool:
-    return request.user.is_authenticated and proposal.offer.doctor.user_id == request.user.pk
+    return proposal

@@ -66,9 +66,9 @@ def mt_offer(request, cpts_slug):
         target.places_per_month = data["places_per_month"]
         target.radius_km = data["radius_km"]
         target.refuses = list(data["refuses"])
-        target.status = data["status"]
         try:
-            services.save_offer(target, communes=data["communes"], by=request.user)
+            # A new offer starts in the chosen state; a live one moves there through its workflow.
+            services.save_offer(target, communes=data["communes"], status=data["status"], by=request.user)
         except ValidationError as error:
             add_errors(form, error)
         else:

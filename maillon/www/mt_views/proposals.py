@@ -2,7 +2,7 @@
 doctor accepts or refuses; the coordinator records the patient's side."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core import journal
-from maillon.mt import services
-from maillon.mt.models import TRANSITIONS, MatchingRun, PatientStatus, Proposal, ProposalStatus
+from maillon.mt import policies, services
+from maillon.mt.models import MatchingRun, PatientStatus, Proposal, ProposalStatus
 
 from .common import (
     PATIENT_FIELDS_SHOWN,
     desk_breadcrumb,
     desk_link,
     is_coordinator,
-    is_doctor_of,
     proposal_or_404,
     record_list_read,
     require_coordinator,
@@ -43,13 +42,6 @@ FOR_DOCTOR_ACTIONS = {
     "accept_for_doctor": (ProposalStatus.ACCEPTED, "Le médecin accepte"),
     "refuse_for_doctor": (ProposalStatus.REFUSED_BY_DOCTOR, "Le médecin refuse"),
 }
-# Once a proposal is refused, expired or withdrawn, its doctor no longer sees the patient.
-DOCTOR_SEES_PATIENT = [
-    ProposalStatus.PROPOSED,
-    ProposalStatus.ACCEPTED,
-    ProposalStatus.INFORMED,
-    ProposalStatus.DECLARED,
-]
 
 
 def mt_propose(request, cpts_slug):
@@ -132,36 +124,45 @@ def mt_proposals(request, cpts_slug):
 
 def available_actions(request, proposal) -> dict:
     """{action: (state, label)} this user may take on this proposal now."""
-    next_states = TRANSITIONS.get(ProposalStatus(proposal.status), set())
-    actions = {}
-    if is_doctor_of(request, proposal):
-        actions.update({name: row for name, row in DOCTOR_ACTIONS.items() if row[0] in next_states})
-    if is_coordinator(request):
-        actions.update({name: row for name, row in COORDINATOR_ACTIONS.items() if row[0] in next_states})
-    return actions
+    next_states = proposal.next_statuses()
+    return {
+        name: row
+        for name, row in (DOCTOR_ACTIONS | COORDINATOR_ACTIONS).items()
+        if row[0] in next_states and policies.can_take_step(request.user, proposal, row[0])
+    }
 
 
 def answers_for_doctor(request, proposal) -> dict:
     """{action: (state, label)}: the doctor's answers the coordinator may enter for them now."""
-    if not is_coordinator(request):
-        return {}
-    next_states = TRANSITIONS.get(ProposalStatus(proposal.status), set())
-    return {name: row for name, row in FOR_DOCTOR_ACTIONS.items() if row[0] in next_states}
+    next_states = proposal.next_statuses()
+    return {
+        name: row
+        for name, row in FOR_DOCTOR_ACTIONS.items()
+        if row[0] in next_states and policies.can_take_step(request.user, proposal, row[0], for_doctor=True)
+    }
 
 
 def take_action(request, proposal, actions: dict, for_doctor: dict) -> None:
+    """Take the posted action. One this user may not take answers 403, as the API does; one
+    the proposal's state does not allow (any more) is shown as an error."""
     name = request.POST.get("action", "")
     note = request.POST.get("note", "")[:200]
+    if name in FOR_DOCTOR_ACTIONS:
+        to = FOR_DOCTOR_ACTIONS[name][0]
+        if not policies.can_take_step(request.user, proposal, to, for_doctor=True):
+            raise PermissionDenied
+    elif name in DOCTOR_ACTIONS or name in COORDINATOR_ACTIONS:
+        to = (DOCTOR_ACTIONS | COORDINATOR_ACTIONS)[name][0]
+        if not policies.can_take_step(request.user, proposal, to):
+            raise PermissionDenied
+    else:
+        messages.error(request, "Action : elle n'est pas possible pour cette proposition.")
+        return
     try:
-        if name in for_doctor:
-            to = for_doctor[name][0]
+        if name in FOR_DOCTOR_ACTIONS:
             services.answer_for_doctor(proposal, to, by=request.user, note=note)
-        elif name in actions:
-            to = actions[name][0]
-            services.transition(proposal, to, by=request.user, note=note)
         else:
-            messages.error(request, "Action : elle n'est pas possible pour cette proposition.")
-            return
+            services.transition(proposal, to, by=request.user, note=note)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -180,7 +181,7 @@ def mt_proposal(request, cpts_slug, pk):
         take_action(request, proposal, actions, for_doctor)
         return redirect("mt_proposal", cpts.slug, proposal.pk)
     coordinator = is_coordinator(request)
-    shows_patient = coordinator or proposal.status in DOCTOR_SEES_PATIENT
+    shows_patient = policies.shows_patient(request.user, proposal)
     if shows_patient:
         journal.record(journal.Action.READ, proposal.patient, fields=PATIENT_FIELDS_SHOWN, cpts_id=cpts.pk)
     patient = proposal.patient
