@@ -1,5 +1,8 @@
-"""Project-wide rules: every model has a factory, every template is used."""
+"""Project-wide rules: every model has a factory, every template is used, every foreign key's
+on_delete is deliberate, tenancy reads through for_cpts, the web layer sits on top, and every
+state field moves through the one workflow mechanism."""
 
+import ast
 import importlib
 import re
 from pathlib import Path
@@ -7,6 +10,9 @@ from pathlib import Path
 import factory
 from django.apps import apps
 from django.conf import settings
+from django.db.models.signals import pre_save
+
+from maillon.core import workflows
 
 # Internal rows that only exist inside one function (see JournalEntry.purge_older_than).
 NO_FACTORY_NEEDED = {"core.JournalPurgePermit"}
@@ -53,3 +59,168 @@ def test_every_template_of_the_project_is_used():
             if not re.search(re.escape(name), sources) and not re.search(re.escape(Path(name).name), sources):
                 unused.append(name)
     assert not unused, f"Templates used nowhere: {sorted(unused)}"
+
+
+# --- Foreign keys ---------------------------------------------------------------------------
+
+FOREIGN_KEYS_FILE = Path(__file__).with_name("foreign_keys.txt")
+# Rows that belong to the account itself go with it; everything else keeps its history.
+USER_OWNED = {"core.CptsRole.user", "core.ApiToken.user", "territories.TerritoryRole.user", "snp.SasClient.user"}
+REFERENCE_DATA = {"territories.Region", "territories.Departement", "territories.Epci", "territories.Commune"}
+# A postal code is part of its commune.
+PART_OF_REFERENCE_DATA = {"territories.PostalCode.commune"}
+
+
+def foreign_keys():
+    for model in project_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and (field.many_to_one or field.one_to_one):
+                yield f"{model._meta.label}.{field.name}", field
+
+
+def foreign_key_inventory() -> str:
+    lines = sorted(
+        f"{name} -> {field.related_model._meta.label}: {field.remote_field.on_delete.__name__}"
+        for name, field in foreign_keys()
+    )
+    return "\n".join(lines) + "\n"
+
+
+def test_every_foreign_key_has_a_deliberate_on_delete():
+    """Each key's on_delete is reviewed: the inventory (tests/foreign_keys.txt) lists them all, so
+    adding or changing one shows in the review; and two rules hold whatever the inventory says."""
+    wrong = []
+    for name, field in foreign_keys():
+        on_delete = field.remote_field.on_delete.__name__
+        target = field.related_model._meta.label
+        if target == settings.AUTH_USER_MODEL and name not in USER_OWNED and on_delete == "CASCADE":
+            wrong.append(f"{name}: erasing an account must not erase this history (SET_NULL or PROTECT)")
+        if target in REFERENCE_DATA and name not in PART_OF_REFERENCE_DATA and on_delete == "CASCADE":
+            wrong.append(f"{name}: reference data must not take this row with it (PROTECT or SET_NULL)")
+    assert not wrong, "\n".join(wrong)
+    assert FOREIGN_KEYS_FILE.read_text(encoding="utf-8") == foreign_key_inventory(), (
+        "A foreign key was added or its on_delete changed: review it, then write the inventory with "
+        "`python -c 'from tests.test_consistency import write_inventory; write_inventory()'` (under Django)."
+    )
+
+
+def write_inventory():
+    FOREIGN_KEYS_FILE.write_text(foreign_key_inventory(), encoding="utf-8")
+
+
+# --- Tenancy --------------------------------------------------------------------------------
+
+
+def test_every_model_with_a_cpts_key_reads_through_for_cpts():
+    missing = []
+    for model in project_models():
+        field = next((f for f in model._meta.concrete_fields if f.name == "cpts"), None)
+        if field is not None and field.is_relation and not hasattr(model._default_manager, "for_cpts"):
+            missing.append(model._meta.label)
+    assert not missing, f"Models with a cpts key whose default manager has no for_cpts(cpts): {missing}"
+
+
+# --- Layers ---------------------------------------------------------------------------------
+
+PACKAGE = Path(settings.BASE_DIR) / "maillon"
+# The URL configuration and the settings name the web layer; nothing else below it may.
+MAY_IMPORT_WWW = {PACKAGE / "urls.py", PACKAGE / "settings.py"}
+
+
+def project_modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def imported_modules(tree) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_module_outside_the_web_layer_imports_it():
+    offenders = []
+    for path, tree in project_modules():
+        if (PACKAGE / "www") in path.parents or path in MAY_IMPORT_WWW:
+            continue
+        if any(name == "maillon.www" or name.startswith("maillon.www.") for name in imported_modules(tree)):
+            offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert not offenders, f"The domain, the API and FHIR never import the web layer: {offenders}"
+
+
+# --- Workflows ------------------------------------------------------------------------------
+
+# State fields that are not workflows, and why.
+NOT_WORKFLOWS = {
+    # Delivery ledgers: claimed and settled in batches by the senders (one row per message
+    # and recipient), never moved by a person.
+    "members.MailingRecipient.status": "delivery ledger of a mailing",
+    "crisis_response.AlertDelivery.status": "delivery ledger of the alert outbox (leases, SKIP LOCKED)",
+}
+
+
+def state_fields():
+    for model in project_models():
+        if issubclass(model, workflows.TransitionLog):
+            continue  # the logs record states, they have none
+        for field in model._meta.concrete_fields:
+            if field.choices and (field.name in {"status", "state"} or field.name.endswith(("_status", "_state"))):
+                yield f"{model._meta.label}.{field.name}", model, field
+
+
+def test_every_state_field_is_moved_by_a_workflow():
+    declared = {f"{w.model._meta.label}.{w.field}" for w in workflows.REGISTRY}
+    loose = [name for name, _, _ in state_fields() if name not in declared and name not in NOT_WORKFLOWS]
+    assert not loose, f"State fields without a workflow (core/workflows.py): {loose}"
+    stale = set(NOT_WORKFLOWS) - {name for name, _, _ in state_fields()}
+    assert not stale, f"NOT_WORKFLOWS names fields that no longer exist: {stale}"
+
+
+def test_every_workflow_model_guards_its_state_and_logs_its_transitions():
+    for workflow in workflows.REGISTRY:
+        assert issubclass(workflow.log_model, workflows.TransitionLog), workflow
+        receivers = pre_save._live_receivers(workflow.model)
+        flat = [receiver for group in receivers for receiver in (group if isinstance(group, list) else [group])]
+        assert workflows.refuse_state_change_outside_workflow in flat, f"{workflow}: no guard on save()"
+
+
+def direct_state_updates():
+    """`<Model>.objects….update(status=…)` calls on a workflow model, outside core/workflows.py."""
+    fields = {workflow.field for workflow in workflows.REGISTRY}
+    model_names = {workflow.model.__name__ for workflow in workflows.REGISTRY}
+    found = []
+    for path, tree in project_modules():
+        if path == PACKAGE / "core" / "workflows.py":
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in {"update", "bulk_update"}:
+                continue
+            touched = {keyword.arg for keyword in node.keywords} | {
+                element.value
+                for argument in node.args
+                if isinstance(argument, ast.List | ast.Tuple)
+                for element in argument.elts
+                if isinstance(element, ast.Constant)
+            }
+            if touched & fields and root_name(node.func.value) in model_names:
+                found.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}")
+    return found
+
+
+def root_name(node):
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def test_no_code_moves_a_workflow_state_with_a_queryset_update():
+    found = direct_state_updates()
+    assert not found, f"A workflow state changes only through its transitions (Workflow.run): {found}"

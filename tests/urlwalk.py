@@ -1,5 +1,6 @@
 """Walk the URL configuration: every named route with its full pattern."""
 
+import re
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -37,7 +38,8 @@ def site_routes():
 
 
 def api_operations():
-    """(method, path, operation) of every django-ninja operation of /api/v1/."""
+    """(method, path, operation) of every django-ninja operation of /api/v1/, paths as the
+    schema writes them (`{int:cpts_id}` in a route is `{cpts_id}` here)."""
     from maillon.api.urls import api
 
     api.urls
@@ -45,4 +47,5 @@ def api_operations():
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 for method in operation.methods:
-                    yield method, f"/{prefix.strip('/')}/{path.strip('/')}".replace("//", "/"), operation
+                    full = f"/{prefix.strip('/')}/{path.strip('/')}".replace("//", "/")
+                    yield method, re.sub(r"\{\w+:(\w+)\}", r"{\1}", full), operation

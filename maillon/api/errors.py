@@ -4,11 +4,13 @@ Validation errors (422) give a list of `{"loc": [...], "msg": "…"}`; other
 errors a single French sentence.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
 from ninja import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from maillon.core.policies import FORBIDDEN
 from maillon.core.workflows import TransitionNotAllowed
 
 NOT_FOUND = "Ressource introuvable."
@@ -81,11 +83,15 @@ def install(api):
         message = UNREADABLE_BODY if exc.message.startswith("Cannot parse request body") else exc.message
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
+    def on_forbidden(request, exc: PermissionDenied):
+        return api.create_response(request, {"detail": str(exc) or FORBIDDEN}, status=403)
+
     def on_transition_not_allowed(request, exc: TransitionNotAllowed):
         return api.create_response(request, conflict_body(exc), status=409)
 
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(TransitionNotAllowed, on_transition_not_allowed)
+    api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(AuthenticationError, on_unauthorized)
     api.add_exception_handler(HttpError, on_http_error)

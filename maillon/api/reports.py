@@ -25,10 +25,11 @@ from maillon.contracts.selectors import current_contract
 from maillon.contracts.services import decide_report
 from maillon.core import journal
 from maillon.core.access import role_in
+from maillon.core.workflows import TransitionNotAllowed
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .schemas import MessageOut
+from .schemas import ConflictOut, MessageOut
 
 router = Router(tags=["ACI — dialogue de gestion"])
 
@@ -168,7 +169,7 @@ class DecisionIn(Schema):
 
 @router.post(
     "/cpts/{int:cpts_id}/aci/reports/{int:report_id}/decision",
-    response={200: ReportVersionOut, **WRITE_ERRORS},
+    response={200: ReportVersionOut, **WRITE_ERRORS, 409: ConflictOut},
     auth=PRIVATE,
     summary="Valider ou renvoyer une version envoyée (ARS, CPAM)",
 )
@@ -187,6 +188,8 @@ def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
         raise HttpError(404, REPORT_NOT_FOUND)
     try:
         report = decide_report(report, by=request.auth, sign_off=payload.sign_off, comments=payload.comments.strip())
+    except TransitionNotAllowed:
+        raise  # 409 with the report's state
     except DjangoValidationError as refusal:
         raise HttpError(409, " ".join(refusal.messages)) from refusal
     report = ManagementReport.objects.select_related("sent_by", "decided_by").get(pk=report.pk)

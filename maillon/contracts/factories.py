@@ -15,6 +15,7 @@ from .models import (
     IndicatorTier,
     IndicatorValue,
     ManagementReport,
+    ManagementReportEvent,
     MissionCommitment,
     Spending,
     SpendingCategory,
@@ -128,3 +129,12 @@ class ManagementReportFactory(factory.django.DjangoModelFactory):
     version = factory.Sequence(lambda n: n + 1)
     # A real report, as frozen when sent: the downloads render it.
     data = factory.LazyAttribute(lambda o: build_report(o.contract, o.contract_year))
+
+
+class ManagementReportEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManagementReportEvent
+
+    report = factory.SubFactory(ManagementReportFactory)
+    from_status = "sent"
+    to_status = "signed_off"

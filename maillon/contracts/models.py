@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from maillon.core.missions import RULES, Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.workflows import Transition, TransitionLog, Workflow
 
 TAILLE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 CONTRACT_YEAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -552,6 +553,17 @@ class ManagementReport(JournaledModel):
             )
         ]
 
+    workflow = Workflow(
+        log="contracts.ManagementReportEvent",
+        log_fk="report",
+        subject="Ce rapport",
+        refusal="{subject} est « {label} » : il a déjà été traité.",
+        transitions=[
+            Transition("sign_off", source=ReportStatus.SENT, target=ReportStatus.SIGNED_OFF),
+            Transition("send_back", source=ReportStatus.SENT, target=ReportStatus.RETURNED),
+        ],
+    )
+
     # What was sent never changes; only the authority's decision is written afterwards.
     FROZEN_FIELDS = ("contract_id", "contract_year", "version", "data", "sent_at", "sent_by_id")
     DECISION_FIELDS = ("status", "decided_at", "decided_by", "comments")
@@ -574,16 +586,30 @@ class ManagementReport(JournaledModel):
                 )
         super().save(*args, **kwargs)
 
-    def _decide(self, status, *, by, comments=""):
-        if self.status != ReportStatus.SENT:
-            raise ValidationError({"status": f"Ce rapport est « {self.get_status_display()} » : il a déjà été traité."})
-        self.status, self.decided_by, self.decided_at, self.comments = status, by, timezone.now(), comments
-        self.save(update_fields=list(self.DECISION_FIELDS))
+    def _decide(self, name, *, by, comments=""):
+        self.workflow.run(
+            self,
+            name,
+            by=by,
+            note=comments,
+            changes={"decided_by": by, "decided_at": timezone.now(), "comments": comments},
+        )
 
     def sign_off(self, *, by, comments=""):
-        self._decide(ReportStatus.SIGNED_OFF, by=by, comments=comments)
+        self._decide("sign_off", by=by, comments=comments)
 
     def send_back(self, *, by, comments):
+        self.workflow.check(self, "send_back")
         if not comments.strip():
             raise ValidationError({"comments": "Remarques : dites ce qui doit être revu."})
-        self._decide(ReportStatus.RETURNED, by=by, comments=comments)
+        self._decide("send_back", by=by, comments=comments)
+
+
+class ManagementReportEvent(TransitionLog):
+    """The transition log of a management report (the authority's decision)."""
+
+    report = models.ForeignKey(ManagementReport, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "décision sur un rapport du dialogue de gestion"
+        verbose_name_plural = "décisions sur les rapports du dialogue de gestion"

@@ -2,7 +2,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 
-from . import journal
+from . import journal, policies
 from .access import is_strongly_authenticated, resolve_cpts, role_in
 from .routes import is_public_route
 
@@ -84,4 +84,5 @@ class CurrentCptsMiddleware:
         else:
             return None
         request.cpts_role = role_in(request.user, request.cpts)
+        policies.remember_cpts_role(request.user, request.cpts, request.cpts_role)
         return None

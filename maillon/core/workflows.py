@@ -118,7 +118,8 @@ class Workflow:
     - `log`: "app_label.ModelName" of the model's `TransitionLog` subclass;
     - `log_fk`: the name of that log's foreign key to the object (default: the model's name);
     - `subject`: how messages name the object (« Cette adhésion »);
-    - `final`: states no transition leaves (`ANY` sources never leave them either).
+    - `final`: states no transition leaves (`ANY` sources never leave them either);
+    - `refusal`: the phrase of an illegal move, with `{subject}` and `{label}` (the current state).
     """
 
     def __init__(
@@ -130,6 +131,7 @@ class Workflow:
         field: str = "status",
         log_fk: str | None = None,
         final: Iterable[str] = (),
+        refusal: str = "{subject} est « {label} » : l'action n'est pas possible.",
     ):
         self.transitions = {transition.name: transition for transition in transitions}
         self.log_label = log
@@ -137,6 +139,7 @@ class Workflow:
         self.field = field
         self._log_fk = log_fk
         self.final = frozenset(final)
+        self.refusal_phrase = refusal
         self.model = None
 
     # Django calls this for class attributes that have it: it binds the workflow to its model.
@@ -194,7 +197,7 @@ class Workflow:
         state = self.state_of(instance) if state is None else state
         label = self.label_of(state)
         return TransitionNotAllowed(
-            f"{self.subject} est « {label} » : l'action n'est pas possible.",
+            self.refusal_phrase.format(subject=self.subject, label=label),
             field=self.field,
             status=state,
             status_label=label,

@@ -1,0 +1,81 @@
+"""Who a user is in a CPTS, read once per request — the ground every app's `policies.py` stands on.
+
+Rights live in the domain: each app has one `policies.py` whose functions take the user and
+the CPTS or the object (`visible_…(user, cpts)` querysets, `can_…(user, obj)` booleans). The
+pages, the API and FHIR call them and answer alike:
+- `ensure_visible(allowed)`: **404**, the same answer as for a missing object, when the user may
+  not see the object or the list (nothing tells them it exists);
+- `ensure_allowed(allowed)`: **403** when they may see it but not take this action.
+
+A platform admin (superuser) is no role in a CPTS: policies that open non-personal data to
+admins say so with `is_platform_admin`; patient data never does.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import CptsRole, CptsRoleKind
+
+COORDINATOR = CptsRoleKind.COORDINATOR
+MEMBER = CptsRoleKind.MEMBER
+
+FORBIDDEN = "Vous n'avez pas le droit de faire cette action."
+
+_CACHE = "_maillon_cpts_roles"
+
+
+def _cpts_id(cpts) -> int | None:
+    return getattr(cpts, "pk", cpts)
+
+
+def _cache(user) -> dict:
+    cache = getattr(user, _CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE, cache)
+    return cache
+
+
+def is_authenticated(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def is_platform_admin(user) -> bool:
+    return is_authenticated(user) and user.is_superuser
+
+
+def remember_cpts_role(user, cpts, role) -> None:
+    """The middleware read the role already: later policies of the same request reuse it."""
+    if is_authenticated(user) and cpts is not None:
+        _cache(user)[_cpts_id(cpts)] = role
+
+
+def cpts_role(user, cpts) -> str | None:
+    """coordinator, member or None (anonymous, another CPTS's user, an admin without a role)."""
+    if not is_authenticated(user) or cpts is None:
+        return None
+    cache, key = _cache(user), _cpts_id(cpts)
+    if key not in cache:
+        cache[key] = CptsRole.objects.filter(user=user, cpts_id=key).values_list("role", flat=True).first()
+    return cache[key]
+
+
+def is_coordinator(user, cpts) -> bool:
+    return cpts_role(user, cpts) == COORDINATOR
+
+
+def has_cpts_role(user, cpts) -> bool:
+    """Any role in the CPTS (coordinator or member)."""
+    return cpts_role(user, cpts) is not None
+
+
+def ensure_visible(allowed: bool) -> None:
+    """404, as for a missing object: the user may not know it exists."""
+    if not allowed:
+        raise Http404
+
+
+def ensure_allowed(allowed: bool, message: str = FORBIDDEN) -> None:
+    """403: the user sees the object but may not take this action."""
+    if not allowed:
+        raise PermissionDenied(message)
