@@ -16,8 +16,8 @@ object is visible but `can_…` refuses the action.
 
 from django.db.models import Q
 
-from maillon.core.access import role_in
 from maillon.core.models import CptsRoleKind
+from maillon.core.policies import cpts_role
 
 from .models import DOCTOR_ANSWERS, Channel, Patient, Proposal, ProposalStatus
 
@@ -27,38 +27,10 @@ COORDINATOR_STEPS = frozenset(
     {ProposalStatus.INFORMED, ProposalStatus.DECLARED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN}
 )
 
-_CACHE = "_maillon_mt_roles"
-
-
-def _id(cpts) -> int | None:
-    return getattr(cpts, "pk", cpts)
-
-
-def _roles(user) -> dict:
-    """The roles already read for this user object (one request, one API call)."""
-    roles = getattr(user, _CACHE, None)
-    if roles is None:
-        roles = {}
-        setattr(user, _CACHE, roles)
-    return roles
-
-
-def remember_role(user, cpts, role) -> None:
-    """A caller that already read the user's role in `cpts` (the middleware) hands it over."""
-    if user is not None and user.is_authenticated and cpts is not None:
-        _roles(user)[_id(cpts)] = role
-
-
 def role_of(user, cpts) -> str | None:
     """The user's role in the CPTS (an instance or its id), None without one (anonymous,
     another CPTS's user, a platform admin without a role there)."""
-    if user is None or not user.is_authenticated or cpts is None:
-        return None
-    roles = _roles(user)
-    cpts_id = _id(cpts)
-    if cpts_id not in roles:
-        roles[cpts_id] = role_in(user, cpts_id)
-    return roles[cpts_id]
+    return cpts_role(user, cpts)
 
 
 # --- The desk ---------------------------------------------------------------------------

@@ -26,9 +26,7 @@ def _role(request):
     cpts = getattr(request, "cpts", None)
     if cpts is None:
         raise Http404
-    # The middleware read the role already: the policies reuse it.
-    policies.remember_role(request.user, cpts, getattr(request, "cpts_role", None))
-    return cpts
+    return cpts  # the middleware handed the user's role over to the policies already
 
 
 def require_member(request):
