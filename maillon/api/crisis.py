@@ -5,7 +5,9 @@ Same rights as the pages (`maillon.crisis.access`): the CPTS's coordinators writ
 and submit them; the authorities (ARS, CPAM) of its territory validate or send back a
 submitted version; its members and the observers of its territory read. Anyone else gets
 404, as for a CPTS that does not exist; a reader who writes gets 403. A frozen version
-(submitted, validated) or a refused transition answers 409. Every write is journaled.
+(submitted, validated) or a refused transition answers 409 (a transition the version's state
+does not allow also gives that state: `{"detail", "status", "status_label"}`). Every write is
+journaled.
 """
 
 import datetime
@@ -17,6 +19,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from maillon.core.access import role_in
+from maillon.core.workflows import TransitionNotAllowed
 from maillon.crisis import document, facts, selectors, services, template
 from maillon.crisis.access import AUTHORITY, COORDINATOR, plan_role
 from maillon.crisis.models import PlanProfessional, PlanVersion
@@ -24,7 +27,7 @@ from maillon.members.models import Professional
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .schemas import MessageOut
+from .schemas import ConflictOut, MessageOut
 
 router = Router(tags=["Crise : plan"])
 
@@ -37,6 +40,8 @@ AUTHORITY_ONLY = "Seules l'ARS et la CPAM du territoire valident ou renvoient le
 
 READ_ERRORS = {401: MessageOut, 404: MessageOut}
 WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
+# Submit and decide: a move the version's state refuses answers 409 with that state too.
+TRANSITION_ERRORS = {**WRITE_ERRORS, 409: ConflictOut | MessageOut}
 
 
 # --- Shapes ---------------------------------------------------------------------------
@@ -170,6 +175,10 @@ def version_or_404(cpts, year) -> PlanVersion:
 
 
 def refused(error) -> HttpError:
+    """409 with the rule's French message; a refused transition goes to the API's handler,
+    whose 409 also gives the version's state."""
+    if isinstance(error, TransitionNotAllowed):
+        raise error
     messages = error.messages if isinstance(error, DjangoValidationError) else [str(error)]
     return HttpError(409, " ".join(messages))
 
@@ -223,7 +232,7 @@ def version_dict(version) -> dict:
 # --- Reads ---------------------------------------------------------------------------------
 
 
-@router.get("/cpts/{cpts_id}/crisis/plan", response={200: PlanOut, **READ_ERRORS}, auth=PRIVATE, summary="Le plan")
+@router.get("/cpts/{int:cpts_id}/crisis/plan", response={200: PlanOut, **READ_ERRORS}, auth=PRIVATE, summary="Le plan")
 def plan(request, cpts_id: int):
     """Les versions du plan (une par an), le plan en vigueur, les échéances de l'ACI
     (première rédaction puis mise à jour annuelle) et les actions d'amélioration à intégrer."""
@@ -250,7 +259,7 @@ def plan(request, cpts_id: int):
 
 
 @router.get(
-    "/cpts/{cpts_id}/crisis/plan/versions/{year}",
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}",
     response={200: VersionOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Une version du plan",
@@ -263,7 +272,7 @@ def version(request, cpts_id: int, year: int):
 
 
 @router.get(
-    "/cpts/{cpts_id}/crisis/plan/versions/{year}/diff",
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/diff",
     response={200: DiffOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Écarts avec une autre version",
@@ -295,7 +304,7 @@ def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crisis/plan/versions",
+    "/cpts/{int:cpts_id}/crisis/plan/versions",
     response={201: VersionOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Ouvrir le brouillon de l'année",
@@ -313,7 +322,7 @@ def start(request, cpts_id: int, payload: NewVersionIn):
 
 
 @router.put(
-    "/cpts/{cpts_id}/crisis/plan/versions/{year}/sections/{section}",
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/sections/{section}",
     response={200: VersionOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Écrire une section du brouillon",
@@ -333,7 +342,7 @@ def write_section(request, cpts_id: int, year: int, section: str, payload: Secti
 
 
 @router.post(
-    "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals",
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/professionals",
     response={201: ProfessionalOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Ajouter un professionnel mobilisable",
@@ -360,7 +369,7 @@ def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
 
 
 @router.delete(
-    "/cpts/{cpts_id}/crisis/plan/versions/{year}/professionals/{row_id}",
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/professionals/{int:row_id}",
     response={204: None, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Retirer un professionnel du brouillon",
@@ -379,8 +388,8 @@ def remove_professional(request, cpts_id: int, year: int, row_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crisis/plan/versions/{year}/submit",
-    response={200: VersionOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/submit",
+    response={200: VersionOut, **TRANSITION_ERRORS},
     auth=PRIVATE,
     summary="Soumettre le brouillon à l'ARS et à la CPAM",
 )
@@ -396,8 +405,8 @@ def submit(request, cpts_id: int, year: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/crisis/plan/versions/{year}/decision",
-    response={200: VersionOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/decision",
+    response={200: VersionOut, **TRANSITION_ERRORS},
     auth=PRIVATE,
     summary="Valider ou renvoyer une version soumise (ARS, CPAM)",
 )

@@ -6,7 +6,9 @@ request of the CPTS; the requester, the member booked and the SAS regulation (ov
 CPTS's territory, for the SAS's requests) see theirs. No role in the CPTS and no SAS
 regulation over it: 404, as for a CPTS that does not exist; a request, booking or call the
 caller may not see: 404, as a missing one. Every request shown is journaled.
-Two operators booking the same slot: one gets 201, the other 409 with the reason.
+Two operators booking the same slot: one gets 201, the other 409 with the reason. A move the
+request's state does not allow (cancelling a booked request, sending a placed one to the duty
+list…) answers 409 with that state: `{"detail", "status", "status_label"}`.
 """
 
 import datetime
@@ -20,12 +22,14 @@ from pydantic import Field, StringConstraints
 
 from maillon.core import journal
 from maillon.core.access import role_in
+from maillon.core.workflows import TransitionNotAllowed
 from maillon.members.models import PracticePlace
 from maillon.members.professions import Profession, Specialty
 from maillon.snp import booking as booking_service
 from maillon.snp import duty, search
 from maillon.snp.booking import SlotTaken
 from maillon.snp.models import (
+    NOT_WAITING,
     Booking,
     CareRequest,
     DutyAnswer,
@@ -49,7 +53,7 @@ from maillon.territories.models import Commune
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
 from .presenters import code_label
-from .schemas import CodeLabelOut, CommuneRefOut, MessageOut, ValidationErrorOut
+from .schemas import CodeLabelOut, CommuneRefOut, ConflictOut, MessageOut, ValidationErrorOut
 
 router = Router(tags=["Soins non programmés : demandes"])
 
@@ -59,6 +63,9 @@ CALL_NOT_FOUND = "Appel introuvable."
 SLOT_NOT_FOUND = "Créneau introuvable."
 READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
+# Operations that move the request: a refused transition's 409 also gives the state it is in.
+TRANSITION_ERRORS = {**READ_ERRORS, 409: ConflictOut}
+MOVING_ERRORS = {**READ_ERRORS, 409: ConflictOut | MessageOut}
 LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
 MAX_LIST = 200
 
@@ -113,6 +120,10 @@ def my_call(cpts, viewer, call_id) -> DutyCall:
 
 
 def conflict(error: DjangoValidationError):
+    """A rule of the domain refused the write: 409 with its French message. A refused
+    transition is re-raised for the API's handler, whose 409 also gives the current state."""
+    if isinstance(error, TransitionNotAllowed):
+        raise error
     return HttpError(409, " ".join(error.messages))
 
 
@@ -318,7 +329,7 @@ def read_request(cpts, care_request):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/requests",
+    "/cpts/{int:cpts_id}/snp/requests",
     response={201: RequestOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Créer une demande de soins non programmés",
@@ -341,7 +352,7 @@ def post_request(request, cpts_id: int, payload: RequestIn):
 
 
 @router.get(
-    "/cpts/{cpts_id}/snp/requests",
+    "/cpts/{int:cpts_id}/snp/requests",
     response={200: RequestListOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Lister les demandes de soins non programmés",
@@ -370,7 +381,7 @@ def list_requests(
 
 
 @router.get(
-    "/cpts/{cpts_id}/snp/requests/{request_id}",
+    "/cpts/{int:cpts_id}/snp/requests/{int:request_id}",
     response={200: RequestOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Détail d'une demande de soins non programmés",
@@ -382,8 +393,8 @@ def get_request(request, cpts_id: int, request_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/requests/{request_id}/cancel",
-    response={200: RequestOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/cancel",
+    response={200: RequestOut, **TRANSITION_ERRORS},
     auth=PRIVATE,
     summary="Annuler une demande",
 )
@@ -399,7 +410,7 @@ def post_cancel_request(request, cpts_id: int, request_id: int):
 
 
 @router.get(
-    "/cpts/{cpts_id}/snp/requests/{request_id}/slots",
+    "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/slots",
     response={200: SearchOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Chercher des créneaux pour une demande",
@@ -410,7 +421,7 @@ def get_slots(request, cpts_id: int, request_id: int):
     cpts, viewer = access(request, cpts_id)
     care_request = placeable_request(cpts, viewer, request_id)
     if care_request.status not in (RequestStatus.OPEN, RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED):
-        raise HttpError(409, booking_service.NOT_WAITING)
+        raise HttpError(409, NOT_WAITING)
     journal.record(journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=cpts.pk)
     result = search.search(care_request)
     sas = care_request.requester_kind == RequesterKind.SAS
@@ -436,8 +447,8 @@ def get_slots(request, cpts_id: int, request_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/requests/{request_id}/bookings",
-    response={201: BookingOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/bookings",
+    response={201: BookingOut, **MOVING_ERRORS},
     auth=PRIVATE,
     summary="Réserver un créneau pour une demande",
 )
@@ -459,8 +470,8 @@ def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/requests/{request_id}/duty",
-    response={200: SentOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/duty",
+    response={200: SentOut, **TRANSITION_ERRORS},
     auth=PRIVATE,
     summary="Envoyer une demande aux volontaires de garde",
 )
@@ -479,8 +490,8 @@ def post_duty(request, cpts_id: int, request_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/bookings/{booking_id}/cancel",
-    response={200: BookingOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/snp/bookings/{int:booking_id}/cancel",
+    response={200: BookingOut, **MOVING_ERRORS},
     auth=PRIVATE,
     summary="Annuler un rendez-vous",
 )
@@ -496,8 +507,8 @@ def post_cancel_booking(request, cpts_id: int, booking_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/bookings/{booking_id}/outcome",
-    response={200: BookingOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/snp/bookings/{int:booking_id}/outcome",
+    response={200: BookingOut, **MOVING_ERRORS},
     auth=PRIVATE,
     summary="Renseigner l'issue d'un rendez-vous",
 )
@@ -522,7 +533,7 @@ DUTY_FIELDS = ["commune", "deadline", "profession", "urgency"]
 
 
 @router.get(
-    "/cpts/{cpts_id}/snp/duty-calls",
+    "/cpts/{int:cpts_id}/snp/duty-calls",
     response={200: list[DutyCallOut], **READ_ERRORS},
     auth=PRIVATE,
     summary="Mes appels de la liste de garde",
@@ -560,7 +571,7 @@ def duty_call_dict(call) -> dict:
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/duty-calls/{call_id}/accept",
+    "/cpts/{int:cpts_id}/snp/duty-calls/{int:call_id}/accept",
     response={201: BookingOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Accepter un appel de la liste de garde",
@@ -583,7 +594,7 @@ def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/duty-calls/{call_id}/decline",
+    "/cpts/{int:cpts_id}/snp/duty-calls/{int:call_id}/decline",
     response={200: DutyCallOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Décliner un appel de la liste de garde",

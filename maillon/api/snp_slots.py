@@ -255,7 +255,7 @@ def agenda_dict(request, agenda):
 
 
 @router.get(
-    "/cpts/{cpts_id}/snp/slots",
+    "/cpts/{int:cpts_id}/snp/slots",
     response={200: SlotPageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Créneaux SNP",
@@ -292,7 +292,7 @@ def list_slots(
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/slots",
+    "/cpts/{int:cpts_id}/snp/slots",
     response={201: SlotOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Publier un créneau SNP",
@@ -317,7 +317,7 @@ def create_slot(request, cpts_id: int, payload: SlotIn):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/slot-series",
+    "/cpts/{int:cpts_id}/snp/slot-series",
     response={201: SeriesOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Publier une récurrence de créneaux SNP",
@@ -390,7 +390,7 @@ def form_int(request, name):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/slots/import",
+    "/cpts/{int:cpts_id}/snp/slots/import",
     response={201: ImportOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Importer des créneaux SNP d'un fichier .ics",
@@ -426,7 +426,7 @@ def import_slots(request, cpts_id: int):
 
 
 @router.post(
-    "/cpts/{cpts_id}/snp/slots/{slot_id}/cancel",
+    "/cpts/{int:cpts_id}/snp/slots/{int:slot_id}/cancel",
     response={200: SlotOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Annuler un créneau SNP",
@@ -447,7 +447,7 @@ def cancel_slot(request, cpts_id: int, slot_id: int):
 
 
 @router.patch(
-    "/cpts/{cpts_id}/snp/slots/{slot_id}",
+    "/cpts/{int:cpts_id}/snp/slots/{int:slot_id}",
     response={200: SlotOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Partager un créneau avec le SAS, ou non",
@@ -470,7 +470,7 @@ def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
 
 
 @router.get(
-    "/cpts/{cpts_id}/snp/agendas",
+    "/cpts/{int:cpts_id}/snp/agendas",
     response={200: list[AgendaOut], **READ_ERRORS},
     auth=PRIVATE,
     summary="Mes agendas SNP",
@@ -488,7 +488,7 @@ def list_agendas(request, cpts_id: int):
 
 
 @router.patch(
-    "/cpts/{cpts_id}/snp/agendas/{agenda_id}",
+    "/cpts/{int:cpts_id}/snp/agendas/{int:agenda_id}",
     response={200: AgendaOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Partage SAS par défaut d'un agenda, adresse du flux",

@@ -83,6 +83,27 @@ def record(action, obj=None, *, fields=(), actor=None, cpts_id=None, object_type
     )
 
 
+def record_many(action, model, rows, *, fields=(), actor=None):
+    """One entry per row of `model` in one query: `rows` are (pk, cpts_id, note)."""
+    from .models import JournalEntry  # models import this module
+
+    actor = actor if actor is not None else current_actor()
+    JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                action=action,
+                actor_id=getattr(actor, "pk", None),
+                object_type=model._meta.label,
+                object_id=str(pk),
+                fields=sorted(fields),
+                cpts_id=cpts_id,
+                note=note[:200],
+            )
+            for pk, cpts_id, note in rows
+        ]
+    )
+
+
 def record_reads(model, pks, fields, *, cpts_id, note=""):
     """A list shows rows of `model`: one READ entry per row shown (its id and the field
     names, never values), written in one query."""

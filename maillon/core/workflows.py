@@ -241,6 +241,56 @@ class Workflow:
             )
         return entry
 
+    def run_many(self, queryset, name: str, *, by, note: str = "", changes: dict | None = None) -> int:
+        """Take transition `name` for every row of `queryset` that is in a state it leaves from
+        (the others are left alone): one locked read, one UPDATE, one insert of log rows and
+        one of journal entries, whatever the number of rows. Returns the number moved."""
+        transition = self.transitions[name]
+        sources = [state for state, _ in self.states if self.leaves(transition, state)]
+        model = self.model
+        has_cpts = any(field.attname == "cpts_id" for field in model._meta.concrete_fields)
+        columns = ["pk", self.field, *(["cpts_id"] if has_cpts else [])]
+        with transaction.atomic():
+            rows = list(
+                queryset.filter(**{f"{self.field}__in": sources})
+                .select_for_update()
+                .order_by("pk")
+                .values_list(*columns)
+            )
+            if not rows:
+                return 0
+            values = {self.field: transition.target, **(changes or {})}
+            moved = model._base_manager.filter(
+                pk__in=[row[0] for row in rows], **{f"{self.field}__in": sources}
+            ).update(**values)
+            if moved != len(rows):
+                raise TransitionNotAllowed(
+                    f"{self.subject} : certains ont changé entre-temps, rien n'a été fait.",
+                    field=self.field,
+                    status="",
+                    status_label="",
+                )
+            at = timezone.now()
+            self.log_model.objects.bulk_create(
+                self.log_model(
+                    **{f"{self.log_fk}_id": row[0]},
+                    from_status=row[1],
+                    to_status=transition.target,
+                    at=at,
+                    by=by,
+                    note=(note or "")[:200],
+                )
+                for row in rows
+            )
+            journal.record_many(
+                journal.Action.TRANSITION,
+                model,
+                [(row[0], row[2] if has_cpts else None, f"{row[1]} → {transition.target}") for row in rows],
+                fields=list(values),
+                actor=by,
+            )
+        return moved
+
     def start(self, instance, *, by, note: str = "", log: dict | None = None):
         """Log the state a new object was created in (the first row of its log)."""
         return self.log_model.objects.create(
@@ -268,8 +318,9 @@ class Workflow:
         loaded = getattr(instance, "_journal_loaded", None)
         if loaded is None:
             instance._journal_loaded = loaded = {}
-        for name, value in values.items():
-            loaded[instance._meta.get_field(name).attname] = value
+        for name in values:
+            attname = instance._meta.get_field(name).attname
+            loaded[attname] = getattr(instance, attname)  # `decided_by=user` is stored as its id
 
 
 def workflow_of(model) -> Workflow | None:

@@ -2,7 +2,37 @@ from django.contrib import admin
 
 from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin
 
-from .models import CrisisPlan, PlanEvent, PlanImprovement, PlanProfessional, PlanVersion
+from .models import (
+    CrisisPlan,
+    PlanEvent,
+    PlanImprovement,
+    PlanImprovementEvent,
+    PlanProfessional,
+    PlanVersion,
+)
+
+
+class TransitionLogInline(admin.TabularInline):
+    """A workflow's log, read only: it is written by the transitions alone."""
+
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlanEventInline(TransitionLogInline):
+    model = PlanEvent
+    readonly_fields = [*TransitionLogInline.readonly_fields, "comment"]
+
+
+class PlanImprovementEventInline(TransitionLogInline):
+    model = PlanImprovementEvent
 
 
 @admin.register(CrisisPlan)
@@ -19,6 +49,8 @@ class PlanVersionAdmin(ReadOnlyAdmin, JournaledReadsAdmin):
     list_filter = ("status",)
     search_fields = ("plan__cpts__name",)
     journaled_fields = ("content",)
+    readonly_fields = ("status",)
+    inlines = [PlanEventInline]
 
 
 @admin.register(PlanEvent)
@@ -37,3 +69,5 @@ class PlanProfessionalAdmin(ReadOnlyAdmin, JournaledReadsAdmin):
 class PlanImprovementAdmin(ReadOnlyAdmin):
     list_display = ("plan", "source", "status", "created_at")
     list_filter = ("status",)
+    readonly_fields = ("status",)
+    inlines = [PlanImprovementEventInline]

@@ -9,6 +9,7 @@ from .models import (
     ImprovementStatus,
     PlanEvent,
     PlanImprovement,
+    PlanImprovementEvent,
     PlanProfessional,
     PlanStatus,
     PlanVersion,
@@ -75,6 +76,16 @@ class PlanImprovementFactory(factory.django.DjangoModelFactory):
     text = "Mettre à jour la liste des pharmacies de garde"
     source = "RETEX de l'exercice"
     status = ImprovementStatus.OPEN
+
+
+class PlanImprovementEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanImprovementEvent
+
+    improvement = factory.SubFactory(PlanImprovementFactory)
+    from_status = ImprovementStatus.OPEN
+    to_status = ImprovementStatus.INTEGRATED
+    by = factory.SubFactory(UserFactory)
 
 
 def draft_of(cpts) -> PlanVersion:

@@ -3,17 +3,19 @@ authorities, the mobilisable professionals and the improvement actions to carry 
 
 - One `CrisisPlan` per CPTS; one `PlanVersion` per plan and year (a millésime).
 - A version is a draft, submitted to the ARS and the CPAM, then validated by an authority
-  (or sent back to draft with comments). Each transition is logged (`PlanEvent`).
+  (or sent back to draft with comments): `PlanVersion.workflow`. Each transition is logged
+  (`PlanEvent`, with the authority's comments) and journaled.
 - A submitted or validated version is frozen: its content, its professionals cannot change.
 - The content follows the national template (`template.py`): `{section: {field: text}}`.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.workflows import Transition, TransitionLog, TransitionNotAllowed, Workflow
 from maillon.members.models import Professional
 
 from . import template
@@ -59,6 +61,19 @@ def frozen_error():
     return ValidationError("Version figée : une version soumise ou validée ne se modifie plus.")
 
 
+def by_id(user):
+    """Foreign keys go into a transition's UPDATE by id (the journal's copy compares ids)."""
+    return getattr(user, "pk", None)
+
+
+def refused(instance, message: str) -> TransitionNotAllowed:
+    """The workflow's refusal of `instance` (409 in the API, with its state), in our own words."""
+    refusal = instance.workflow.refusal(instance)
+    return TransitionNotAllowed(
+        message, field=instance.workflow.field, status=refusal.status, status_label=refusal.status_label
+    )
+
+
 class PlanVersion(JournaledModel):
     """The plan of one year. Frozen once submitted (see `save`)."""
 
@@ -80,6 +95,17 @@ class PlanVersion(JournaledModel):
     validated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = PlanVersionQuerySet.as_manager()
+
+    workflow = Workflow(
+        log="crisis.PlanEvent",
+        log_fk="version",
+        subject="Cette version du plan",
+        transitions=[
+            Transition("submit", source=PlanStatus.DRAFT, target=PlanStatus.SUBMITTED),
+            Transition("validate", source=PlanStatus.SUBMITTED, target=PlanStatus.VALIDATED),
+            Transition("send_back", source=PlanStatus.SUBMITTED, target=PlanStatus.DRAFT),
+        ],
+    )
 
     class Meta:
         verbose_name = "version du plan de crise"
@@ -155,21 +181,14 @@ class PlanVersion(JournaledModel):
 
     # --- transitions -------------------------------------------------------------------
 
-    def _check_status(self, expected, message):
-        if self.status != expected:
-            raise ValidationError(message)
-
-    def _transition(self, to, *, by, comment=""):
-        event = PlanEvent(version=self, from_status=self.status, to_status=to, by=by, comment=comment)
-        self.status = to
-        with transaction.atomic():
-            self.save()
-            event.save()
-        return event
+    def _check(self, name: str, message: str) -> None:
+        """Refuse a move the version's state does not allow, before any other check or write."""
+        if not self.workflow.can(self, name):
+            raise refused(self, message)
 
     def submit(self, *, by):
         """Draft → submitted to the ARS and the CPAM, once the template is complete."""
-        self._check_status(PlanStatus.DRAFT, "Soumission : seule une version en brouillon peut être soumise.")
+        self._check("submit", "Soumission : seule une version en brouillon peut être soumise.")
         missing = self.missing_items()
         if missing:
             raise ValidationError(
@@ -178,40 +197,47 @@ class PlanVersion(JournaledModel):
                 + (" …" if len(missing) > 10 else "")
                 + "."
             )
-        self.submitted_at = timezone.now()
-        self.submitted_by = by
-        return self._transition(PlanStatus.SUBMITTED, by=by)
+        return self.workflow.run(
+            self,
+            "submit",
+            by=by,
+            changes={"submitted_at": timezone.now(), "submitted_by_id": by_id(by)},
+            log={"comment": ""},
+        )
 
     def validate(self, *, by, comment=""):
         """Submitted → validated (the authority's act; `services.validate_version` checks the role)."""
-        self._check_status(PlanStatus.SUBMITTED, "Validation : seule une version soumise peut être validée.")
-        self.validated_at = timezone.now()
-        self.validated_by = by
-        return self._transition(PlanStatus.VALIDATED, by=by, comment=comment[:COMMENT_MAX])
+        self._check("validate", "Validation : seule une version soumise peut être validée.")
+        return self.workflow.run(
+            self,
+            "validate",
+            by=by,
+            changes={"validated_at": timezone.now(), "validated_by_id": by_id(by)},
+            log={"comment": (comment or "")[:COMMENT_MAX]},
+        )
 
     def send_back(self, *, by, comment):
         """Submitted → draft again, with the authority's comments."""
-        self._check_status(PlanStatus.SUBMITTED, "Renvoi : seule une version soumise peut être renvoyée.")
+        self._check("send_back", "Renvoi : seule une version soumise peut être renvoyée.")
         comment = (comment or "").strip()[:COMMENT_MAX]
         if not comment:
             raise ValidationError({"comment": "Remarques : dites à la CPTS ce qu'il faut reprendre."})
-        self.submitted_at = None
-        self.submitted_by = None
-        return self._transition(PlanStatus.DRAFT, by=by, comment=comment)
+        return self.workflow.run(
+            self,
+            "send_back",
+            by=by,
+            changes={"submitted_at": None, "submitted_by_id": None},
+            log={"comment": comment},
+        )
 
 
-class PlanEvent(JournaledModel):
+class PlanEvent(TransitionLog):
     """One transition of a version: who, when, from → to, and the authority's comments."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=12, choices=PlanStatus.choices)
-    to_status = models.CharField(max_length=12, choices=PlanStatus.choices)
-    # Keep the log when the account is erased.
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField("remarques", blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape d'une version du plan"
         verbose_name_plural = "étapes des versions du plan"
         ordering = ["version", "at", "pk"]
@@ -282,7 +308,8 @@ class ImprovementStatus(models.TextChoices):
 
 
 class PlanImprovement(JournaledModel):
-    """An improvement action (from a RETEX, an exercise…) to take into the next version."""
+    """An improvement action (from a RETEX, an exercise…) to take into the next version:
+    open → integrated into a draft (`workflow`, logged in `PlanImprovementEvent`)."""
 
     plan = models.ForeignKey(CrisisPlan, on_delete=models.CASCADE, related_name="improvements")
     text = models.TextField("action d'amélioration")
@@ -296,6 +323,13 @@ class PlanImprovement(JournaledModel):
     created_at = models.DateTimeField(auto_now_add=True)
     integrated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     integrated_at = models.DateTimeField(null=True, blank=True)
+
+    workflow = Workflow(
+        log="crisis.PlanImprovementEvent",
+        log_fk="improvement",
+        subject="Cette action d'amélioration",
+        transitions=[Transition("integrate", source=ImprovementStatus.OPEN, target=ImprovementStatus.INTEGRATED)],
+    )
 
     class Meta:
         verbose_name = "action d'amélioration du plan"
@@ -312,12 +346,25 @@ class PlanImprovement(JournaledModel):
 
     def integrate(self, *, version, by):
         """Mark the action as taken into `version`, a draft of the same plan."""
-        if self.status != ImprovementStatus.OPEN:
-            raise ValidationError("Action d'amélioration : elle est déjà intégrée.")
+        if not self.workflow.can(self, "integrate"):
+            raise refused(self, "Action d'amélioration : elle est déjà intégrée.")
         if version.plan_id != self.plan_id or not version.is_draft:
             raise ValidationError("Action d'amélioration : elle s'intègre dans la version en brouillon du plan.")
-        self.status = ImprovementStatus.INTEGRATED
-        self.integrated_in = version
-        self.integrated_by = by
-        self.integrated_at = timezone.now()
-        self.save()
+        return self.workflow.run(
+            self,
+            "integrate",
+            by=by,
+            note=f"version {version.year}",
+            changes={"integrated_in_id": version.pk, "integrated_by_id": by_id(by), "integrated_at": timezone.now()},
+        )
+
+
+class PlanImprovementEvent(TransitionLog):
+    """The transition log of an improvement action."""
+
+    improvement = models.ForeignKey(PlanImprovement, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "étape d'une action d'amélioration"
+        verbose_name_plural = "étapes des actions d'amélioration"
+        ordering = ["improvement", "at", "pk"]

@@ -147,6 +147,7 @@ def validate_on(version: PlanVersion, day: datetime.date) -> None:
     version.validate(by=None, comment="Plan conforme au modèle national.")
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(11)))
     PlanVersion.objects.filter(pk=version.pk).update(validated_at=moment, submitted_at=moment)
+    version.events.update(at=moment)
 
 
 def ensure_plan(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date) -> dict | None:

@@ -398,7 +398,9 @@ def coming_bookings(context: Context, slots: list[Slot]) -> list[Story]:
 def write_stories(context: Context, stories: list[Story]) -> list[Booking]:
     CareRequest.objects.bulk_create([story.request for story in stories], batch_size=500)
     Slot.objects.bulk_create([s.slot for s in stories if s.slot is not None and s.slot.pk is None], batch_size=500)
-    Slot.objects.filter(pk__in=[s.slot.pk for s in stories if s.slot is not None]).update(status=SlotStatus.BOOKED)
+    Slot.workflow.run_many(
+        Slot.objects.filter(pk__in=[s.slot.pk for s in stories if s.slot is not None]), "book", by=None
+    )
     events, calls, bookings = [], [], []
     for story in stories:
         events += [

@@ -17,7 +17,6 @@ from django.utils import timezone
 from maillon.core import journal
 
 from .models import (
-    OPEN_REQUEST_STATUSES,
     Booking,
     CareRequest,
     DutyAnswer,
@@ -26,13 +25,11 @@ from .models import (
     Slot,
     SlotStatus,
 )
-from .requests import move, move_from_waiting
 from .search import slot_fits
 
 SLOT_TAKEN = "Ce créneau vient d'être réservé par un autre opérateur : choisissez-en un autre."
 REQUEST_TAKEN = "Cette demande vient d'être placée par quelqu'un d'autre : rechargez la page."
 SLOT_UNFIT = "Ce créneau ne convient pas à cette demande (profession, délai ou public) : choisissez-en un autre."
-NOT_WAITING = "Cette demande n'est plus à placer."
 # The SAS supplement (15 €) is paid for 20 SAS consultations a week at most (DOMAIN.md §3).
 SAS_WEEKLY_CAP = 20
 
@@ -44,20 +41,17 @@ class SlotTaken(ValidationError):
 def book(care_request: CareRequest, slot: Slot, *, by, now=None) -> Booking:
     """Book `slot` for `care_request`; SlotTaken for the loser of a race."""
     now = now or timezone.now()
-    if care_request.status not in OPEN_REQUEST_STATUSES:
-        raise ValidationError(NOT_WAITING)
+    care_request.check_placeable()
     if slot.status == SlotStatus.BOOKED:
         raise SlotTaken(SLOT_TAKEN)
     if not slot_fits(care_request, slot, now=now):
         raise ValidationError(SLOT_UNFIT)
     try:
         with transaction.atomic():
-            if not slot.book():
+            if not slot.book(by=by):
                 raise SlotTaken(SLOT_TAKEN)
-            if not move_from_waiting(
-                care_request, RequestStatus.BOOKED, by=by, now=now, note="créneau réservé", answered_at=now
-            ):
-                raise ValidationError(REQUEST_TAKEN)
+            if not care_request.book_from_waiting(by=by, now=now, note="créneau réservé"):
+                raise care_request.refused(REQUEST_TAKEN)
             booking = Booking.objects.create(
                 cpts_id=care_request.cpts_id,
                 request=care_request,
@@ -105,11 +99,16 @@ def cancel_booking(booking: Booking, *, by, now=None) -> None:
         booking.cancelled_at = now
         if booking.slot_id:
             booked = Slot.objects.filter(pk=booking.slot_id, status=SlotStatus.BOOKED)
-            booked.filter(start__gt=now).update(status=SlotStatus.FREE, updated_at=now)
-            booked.filter(start__lte=now).update(status=SlotStatus.CANCELLED, updated_at=now)
+            note = "rendez-vous annulé"
+            Slot.workflow.run_many(
+                booked.filter(start__gt=now), "release", by=by, note=note, changes={"updated_at": now}
+            )
+            Slot.workflow.run_many(
+                booked.filter(start__lte=now), "cancel", by=by, note=note, changes={"updated_at": now}
+            )
         care_request = booking.request
         if care_request.status == RequestStatus.BOOKED:
-            move(care_request, RequestStatus.OPEN, by=by, now=now, note="rendez-vous annulé", answered_at=None)
+            care_request.reopen(by=by, now=now)
         journal.record(journal.Action.UPDATE, booking, fields=["cancelled_at"], actor=by)
 
 

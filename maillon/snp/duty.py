@@ -20,6 +20,7 @@ from django_tasks import default_task_backend
 
 from maillon.core import journal
 from maillon.core.time import paris
+from maillon.core.workflows import TransitionNotAllowed
 from maillon.members.models import Membership, PracticePlace, Professional
 
 from . import notifications
@@ -36,7 +37,6 @@ from .models import (
     SlotStatus,
     duty_escalation_delay,
 )
-from .requests import move, move_from_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +60,7 @@ def send_to_duty_list(care_request: CareRequest, *, by, now=None) -> int:
     now = now or timezone.now()
     people = list(volunteers(care_request))
     with transaction.atomic():
-        if not move(
-            care_request, RequestStatus.ON_DUTY_LIST, by=by, now=now, note="aucun créneau", sent_to_duty_at=now
-        ):
-            raise ValidationError("Cette demande vient de changer d'état : rechargez la page.")
+        care_request.send_to_duty(by=by, now=now)
         if not people:
             escalate(care_request, now=now, note="aucun volontaire de cette profession")
             return 0
@@ -92,11 +89,13 @@ def schedule_escalation(care_request: CareRequest, *, now) -> None:
 
 
 def escalate(care_request: CareRequest, *, now=None, note: str = "sans réponse des volontaires") -> bool:
-    now = now or timezone.now()
-    escalated = move(care_request, RequestStatus.ESCALATED, by=None, now=now, note=note, escalated_at=now)
-    if escalated:
-        notifications.on_commit(notifications.send_escalation, care_request.pk)
-    return escalated
+    """Hand the request to the coordinators; False if it has left the duty list meanwhile."""
+    try:
+        care_request.escalate(by=None, now=now, note=note)
+    except TransitionNotAllowed:
+        return False
+    notifications.on_commit(notifications.send_escalation, care_request.pk)
+    return True
 
 
 def is_overdue(care_request: CareRequest, now) -> bool:
@@ -122,9 +121,6 @@ def escalate_overdue(*, now=None) -> int:
     return sum(escalate(care_request, now=now) for care_request in overdue)
 
 
-EXPIRED_NOTE = "Échéance dépassée sans rendez-vous"
-
-
 def close_expired(*, now=None) -> int:
     """Close the waiting requests whose deadline has passed; they stay unanswered (no
     `answered_at`), so the indicators count them as not placed. Returns the count."""
@@ -133,9 +129,12 @@ def close_expired(*, now=None) -> int:
     closed = 0
     for care_request in expired:
         with transaction.atomic():
-            if move(care_request, RequestStatus.CLOSED, by=None, now=now, note=EXPIRED_NOTE):
-                close_duty_calls(care_request, now=now)
-                closed += 1
+            try:
+                care_request.expire(now=now)
+            except TransitionNotAllowed:  # placed or cancelled meanwhile
+                continue
+            close_duty_calls(care_request, now=now)
+            closed += 1
     return closed
 
 
@@ -159,9 +158,7 @@ def accept(
         taken = DutyCall.objects.filter(pk=call.pk, answer=DutyAnswer.PENDING).update(
             answer=DutyAnswer.ACCEPTED, answered_at=now
         )
-        if not taken or not move_from_waiting(
-            care_request, RequestStatus.BOOKED, by=by, now=now, note="pris par un volontaire", answered_at=now
-        ):
+        if not taken or not care_request.book_from_waiting(by=by, now=now, note="pris par un volontaire"):
             transaction.set_rollback(True)
             lost = True
         else:

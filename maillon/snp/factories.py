@@ -16,6 +16,7 @@ from .models import (
     RequestEvent,
     SasClient,
     Slot,
+    SlotEvent,
     SlotSeries,
     SnpSetup,
 )
@@ -134,3 +135,12 @@ class SnpSetupFactory(factory.django.DjangoModelFactory):
 
     cpts = factory.SubFactory(CptsFactory)
     professions = ["10", "60"]
+
+
+class SlotEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SlotEvent
+
+    slot = factory.SubFactory(SlotFactory)
+    from_status = "free"
+    to_status = "booked"

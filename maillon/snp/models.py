@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.workflows import Transition, TransitionLog, TransitionNotAllowed, Workflow
 from maillon.members.models import PracticePlace, Professional
 from maillon.members.professions import Profession, Specialty
 from maillon.territories.models import Commune
@@ -154,6 +155,18 @@ class Slot(JournaledModel):
 
     objects = SlotQuerySet.as_manager()
 
+    # Series edits and .ics re-imports cancel their free slots in bulk: `workflow.run_many`.
+    workflow = Workflow(
+        log="snp.SlotEvent",
+        subject="Ce créneau",
+        final=[SlotStatus.CANCELLED],
+        transitions=[
+            Transition("book", source=SlotStatus.FREE, target=SlotStatus.BOOKED),
+            Transition("release", source=SlotStatus.BOOKED, target=SlotStatus.FREE),
+            Transition("cancel", source=[SlotStatus.FREE, SlotStatus.BOOKED], target=SlotStatus.CANCELLED),
+        ],
+    )
+
     class Meta:
         verbose_name = "créneau SNP"
         verbose_name_plural = "créneaux SNP"
@@ -178,17 +191,24 @@ class Slot(JournaledModel):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": "Fin : elle doit suivre le début du créneau."})
 
-    def book(self) -> bool:
-        """Take the slot if it is still free: one conditional UPDATE, so of two operators
-        booking at the same moment exactly one wins, on PostgreSQL and on SQLite alike."""
-        taken = (
-            type(self)
-            .objects.filter(pk=self.pk, status=SlotStatus.FREE)
-            .update(status=SlotStatus.BOOKED, updated_at=timezone.now())
-        )
-        if taken:
-            self.status = SlotStatus.BOOKED
-        return bool(taken)
+    def book(self, *, by=None) -> bool:
+        """Take the slot if it is still free: one conditional UPDATE (the workflow's), so of two
+        operators booking at the same moment exactly one wins, on PostgreSQL and on SQLite alike."""
+        try:
+            self.workflow.run(self, "book", by=by, changes={"updated_at": timezone.now()})
+        except TransitionNotAllowed:
+            return False
+        return True
+
+
+class SlotEvent(TransitionLog):
+    """The transition log of a slot (booked, released, cancelled)."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'un créneau"
+        verbose_name_plural = "changements d'état des créneaux"
 
 
 # --- Requests ---------------------------------------------------------------------------------
@@ -226,8 +246,20 @@ class CareRequestQuerySet(CptsOwnedQuerySet):
         return self.filter(status__in=OPEN_REQUEST_STATUSES)
 
 
+S = RequestStatus
+# The note of a request closed by `duty.close_expired`.
+EXPIRED_NOTE = "Échéance dépassée sans rendez-vous"
+CANCEL_REFUSED = "Seule une demande pas encore placée peut être annulée ; annulez d'abord le rendez-vous."
+NOT_WAITING = "Cette demande n'est plus à placer."
+
+
 class CareRequest(JournaledModel):
-    """A request for a same-day appointment for a patient (demande de SNP)."""
+    """A request for a same-day appointment for a patient (demande de SNP).
+
+    Its life (`workflow`): open → on the duty list ⇄ escalated to the coordination; from any of
+    these three waiting states booked (a slot or a volunteer), cancelled, or closed at its
+    deadline; booked → open again when the appointment is cancelled, → closed by its outcome.
+    Each transition is one conditional UPDATE, logged (`RequestEvent`) and journaled."""
 
     cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_requests")
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="snp_requests")
@@ -252,6 +284,25 @@ class CareRequest(JournaledModel):
 
     objects = CareRequestQuerySet.as_manager()
 
+    workflow = Workflow(
+        log="snp.RequestEvent",
+        log_fk="request",
+        subject="Cette demande",
+        final=[S.CLOSED, S.CANCELLED],
+        transitions=[
+            Transition("send_to_duty", source=[S.OPEN, S.ESCALATED], target=S.ON_DUTY_LIST),
+            Transition("escalate", source=[S.OPEN, S.ON_DUTY_LIST], target=S.ESCALATED),
+            Transition("book", source=OPEN_REQUEST_STATUSES, target=S.BOOKED),
+            Transition("cancel", source=OPEN_REQUEST_STATUSES, target=S.CANCELLED),
+            # Its deadline passed without an appointment (`duty.close_expired`).
+            Transition("expire", source=OPEN_REQUEST_STATUSES, target=S.CLOSED),
+            # The appointment was cancelled: to be placed again.
+            Transition("reopen", source=S.BOOKED, target=S.OPEN),
+            # The appointment's outcome is known.
+            Transition("close", source=S.BOOKED, target=S.CLOSED),
+        ],
+    )
+
     class Meta:
         verbose_name = "demande de soins non programmés"
         verbose_name_plural = "demandes de soins non programmés"
@@ -266,23 +317,79 @@ class CareRequest(JournaledModel):
             self.deadline = self.created_at + Urgency(self.urgency).delay
         super().save(*args, **kwargs)
 
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
 
-class RequestEvent(models.Model):
+    # --- transitions (each raises TransitionNotAllowed from a wrong or stale state) ------------
+
+    def refused(self, message: str) -> TransitionNotAllowed:
+        """The workflow's refusal (409 in the API, with the state), in this request's own words."""
+        refusal = self.workflow.refusal(self)
+        return TransitionNotAllowed(
+            message, field=self.workflow.field, status=refusal.status, status_label=refusal.status_label
+        )
+
+    def _take(self, name: str, *, by, note: str, now, **changes):
+        now = now or timezone.now()
+        return self.workflow.run(self, name, by=by, note=note, changes={"updated_at": now, **changes}, log={"at": now})
+
+    def send_to_duty(self, *, by, now=None, note: str = "aucun créneau"):
+        now = now or timezone.now()
+        return self._take("send_to_duty", by=by, note=note, now=now, sent_to_duty_at=now)
+
+    def escalate(self, *, by=None, now=None, note: str = "sans réponse des volontaires"):
+        now = now or timezone.now()
+        return self._take("escalate", by=by, note=note, now=now, escalated_at=now)
+
+    def check_placeable(self) -> None:
+        """Refuse a request no longer waiting to be placed (before any other write)."""
+        if not self.workflow.can(self, "book"):
+            raise self.refused(NOT_WAITING)
+
+    def book(self, *, by, now=None, note: str = "créneau réservé"):
+        self.check_placeable()
+        now = now or timezone.now()
+        return self._take("book", by=by, note=note, now=now, answered_at=now)
+
+    def cancel(self, *, by, now=None, note: str = ""):
+        if not self.workflow.can(self, "cancel"):
+            raise self.refused(CANCEL_REFUSED)
+        return self._take("cancel", by=by, note=note or "annulée", now=now)
+
+    def expire(self, *, now=None, note: str = EXPIRED_NOTE):
+        return self._take("expire", by=None, note=note, now=now)
+
+    def reopen(self, *, by, now=None, note: str = "rendez-vous annulé"):
+        return self._take("reopen", by=by, note=note, now=now, answered_at=None)
+
+    def close(self, *, by, now=None, note: str = ""):
+        return self._take("close", by=by, note=note, now=now)
+
+    def book_from_waiting(self, *, by, now=None, note: str = "créneau réservé") -> bool:
+        """`book` from whichever waiting state the request is in now: an escalation landing
+        between our read and our write must not make a booking or an accept fail. False once
+        the request has left the waiting states (someone else placed, cancelled or closed it)."""
+        for _ in range(len(OPEN_REQUEST_STATUSES) + 1):
+            if self.is_waiting:
+                try:
+                    self.book(by=by, now=now, note=note)
+                    return True
+                except TransitionNotAllowed:  # moved meanwhile: read its state again
+                    pass
+            self.refresh_from_db(fields=["status"])
+            if not self.is_waiting:
+                return False
+        return False
+
+
+class RequestEvent(TransitionLog):
     """The transition log of a request (append only)."""
 
     request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=14, choices=RequestStatus.choices, blank=True)
-    to_status = models.CharField(max_length=14, choices=RequestStatus.choices)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    note = models.CharField(max_length=200, blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape d'une demande de SNP"
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
 
 
 class DutyAnswer(models.TextChoices):
@@ -405,6 +512,8 @@ class SnpSetup(JournaledModel):
     cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="snp_setup")
     professions = models.JSONField("professions ouvertes aux SNP", default=default_snp_professions)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CptsOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisation des SNP"

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Booking, Outcome, RequestStatus
-from .requests import move
 
 FINAL_OUTCOMES = (Outcome.HONOURED, Outcome.NO_SHOW, Outcome.REDIRECTED_ED, Outcome.REDIRECTED_SPECIALIST)
 
@@ -24,5 +23,5 @@ def record_outcome(booking: Booking, outcome: str, *, by, now=None) -> Booking:
         booking.save(update_fields=["outcome", "outcome_at", "outcome_by"])
         care_request = booking.request
         if care_request.status == RequestStatus.BOOKED:
-            move(care_request, RequestStatus.CLOSED, by=by, now=now, note=Outcome(outcome).label)
+            care_request.close(by=by, now=now, note=Outcome(outcome).label)
     return booking

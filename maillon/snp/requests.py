@@ -1,8 +1,9 @@
-"""A request's life: creation and its transitions, each logged (RequestEvent) and journaled.
+"""A request's creation, who sees it, and the retention of its patient data.
 
-A transition is one conditional UPDATE on the request's current status, so two people acting
-at the same moment (two volunteers accepting, an operator booking while the escalation runs)
-never both succeed: the loser gets False, or a ValidationError from the callers here.
+Its transitions are declared on the model (`CareRequest.workflow`): each is one conditional
+UPDATE on the request's current status, so two people acting at the same moment (two
+volunteers accepting, an operator booking while the escalation runs) never both succeed: the
+loser gets TransitionNotAllowed (or False from `CareRequest.book_from_waiting`).
 """
 
 import datetime
@@ -18,19 +19,9 @@ from maillon.core import journal
 from maillon.core.models import CptsRoleKind
 from maillon.territories.models import TerritoryCommune, TerritoryRole, TerritoryRoleKind
 
-from .models import OPEN_REQUEST_STATUSES, Booking, CareRequest, RequesterKind, RequestEvent, RequestStatus, Urgency
+from .models import Booking, CareRequest, RequesterKind, RequestEvent, RequestStatus, Urgency
 
 S = RequestStatus
-TRANSITIONS = {
-    # CLOSED from a waiting status: its deadline passed without an appointment (`duty.close_expired`).
-    S.OPEN: {S.ON_DUTY_LIST, S.ESCALATED, S.BOOKED, S.CANCELLED, S.CLOSED},
-    S.ON_DUTY_LIST: {S.ESCALATED, S.BOOKED, S.CANCELLED, S.CLOSED},
-    S.ESCALATED: {S.ON_DUTY_LIST, S.BOOKED, S.CANCELLED, S.CLOSED},
-    # A cancelled appointment puts the request back to be placed; an outcome closes it.
-    S.BOOKED: {S.OPEN, S.CLOSED},
-    S.CLOSED: set(),
-    S.CANCELLED: set(),
-}
 # The personal fields of a request (names only go to the journal).
 PATIENT_FIELDS = ["first_name", "last_name", "birth_date", "phone", "commune", "reason"]
 CREATE_FIELDS = ("first_name", "last_name", "birth_date", "phone", "commune", "reason", "urgency", "profession")
@@ -51,54 +42,13 @@ def create_request(cpts, *, by, requester_kind: str, **data) -> CareRequest:
     care_request.full_clean(exclude=["deadline"])
     with transaction.atomic():
         care_request.save()
-        RequestEvent.objects.create(
-            request=care_request, from_status="", to_status=S.OPEN, by=by, at=care_request.created_at
-        )
+        CareRequest.workflow.start(care_request, by=by, log={"at": care_request.created_at})
     return care_request
 
 
-def move(care_request: CareRequest, to: str, *, by=None, note: str = "", now=None, **fields) -> bool:
-    """Move the request to `to` if it is still in the status we read; False if someone else moved it first."""
-    now = now or timezone.now()
-    current = S(care_request.status)
-    if to not in TRANSITIONS[current]:
-        raise ValidationError(f"Cette demande est « {current.label} » : elle ne peut pas passer à « {S(to).label} ».")
-    with transaction.atomic():
-        moved = CareRequest.objects.filter(pk=care_request.pk, status=current).update(
-            status=to, updated_at=now, **fields
-        )
-        if not moved:
-            return False
-        RequestEvent.objects.create(
-            request=care_request, from_status=current, to_status=to, at=now, by=by, note=note[:200]
-        )
-        journal.record(
-            journal.Action.TRANSITION, care_request, fields=["status", *fields], actor=by, note=f"{current} → {to}"
-        )
-    care_request.status = to
-    for name, value in fields.items():
-        setattr(care_request, name, value)
-    return True
-
-
-def move_from_waiting(care_request: CareRequest, to: str, **kwargs) -> bool:
-    """`move` from whichever waiting status (OPEN, ON_DUTY_LIST, ESCALATED) the request is in
-    now: an escalation landing between our read and our write must not make a booking or an
-    accept fail. False once the request has left the waiting statuses."""
-    for _ in range(len(OPEN_REQUEST_STATUSES) + 1):
-        if care_request.status in OPEN_REQUEST_STATUSES and move(care_request, to, **kwargs):
-            return True
-        care_request.refresh_from_db(fields=["status"])
-        if care_request.status not in OPEN_REQUEST_STATUSES:
-            return False
-    return False
-
-
 def cancel_request(care_request: CareRequest, *, by, note: str = "") -> None:
-    if care_request.status not in OPEN_REQUEST_STATUSES:
-        raise ValidationError("Seule une demande pas encore placée peut être annulée ; annulez d'abord le rendez-vous.")
-    if not move(care_request, S.CANCELLED, by=by, note=note or "annulée"):
-        raise ValidationError("Cette demande vient de changer d'état : rechargez la page.")
+    """Only a request not placed yet (TransitionNotAllowed otherwise: cancel the appointment first)."""
+    care_request.cancel(by=by, note=note)
 
 
 def answer_delay(care_request: CareRequest) -> datetime.timedelta | None:

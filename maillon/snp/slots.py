@@ -330,8 +330,12 @@ def set_exceptions(series, dates) -> ExceptionsChange:
         for day in added:
             day_filter |= Q(start__date=datetime.date.fromisoformat(day))
         if added:
-            change.cancelled = on_added.filter(day_filter).update(
-                status=SlotStatus.CANCELLED, updated_at=timezone.now()
+            change.cancelled = Slot.workflow.run_many(
+                on_added.filter(day_filter),
+                "cancel",
+                by=journal.current_actor(),
+                note="exception de la récurrence",
+                changes={"updated_at": timezone.now()},
             )
             change.kept_booked = Slot.objects.filter(series=series, status=SlotStatus.BOOKED).filter(day_filter).count()
         if removed:
@@ -358,8 +362,8 @@ def cancel_slot(slot, *, by) -> Booking | None:
         if booking is not None:
             cancel_booking(booking, by=by)
             slot.refresh_from_db()
-        slot.status = SlotStatus.CANCELLED
-        slot.save()
+        if slot.status != SlotStatus.CANCELLED:  # a past slot is cancelled with its booking already
+            Slot.workflow.run(slot, "cancel", by=by, changes={"updated_at": timezone.now()})
         if booking is not None:
             transaction.on_commit(partial(send_slot_cancelled.enqueue, booking.pk), robust=True)
     return booking
@@ -629,8 +633,12 @@ def import_ics(agenda, data: bytes, *, audience=Audience.PUBLIC, shared_with_sas
             for key, slot in existing.items()
             if key not in seen and slot.status == SlotStatus.FREE and slot.start > timezone.now()
         ]
-        summary.cancelled = Slot.objects.filter(pk__in=gone).update(
-            status=SlotStatus.CANCELLED, updated_at=timezone.now()
+        summary.cancelled = Slot.workflow.run_many(
+            Slot.objects.filter(pk__in=gone),
+            "cancel",
+            by=journal.current_actor(),
+            note="absent du nouvel import",
+            changes={"updated_at": timezone.now()},
         )
     return summary
 

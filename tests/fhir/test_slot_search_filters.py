@@ -3,10 +3,10 @@
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 
 from maillon.core.models import CptsStatus
 from maillon.members.factories import MembershipFactory, PracticePlaceFactory, ProfessionalFactory
-from maillon.members.models import MembershipStatus
 from maillon.snp.factories import AgendaFactory
 from maillon.snp.models import SlotStatus
 
@@ -122,13 +122,13 @@ def test_a_cpts_without_finess_is_left_out(sas, shared_slot, signed_cpts):
 
 
 def test_a_dissolved_cpts_is_left_out(sas, shared_slot, signed_cpts):
-    signed_cpts.status = CptsStatus.DISSOLVED
-    signed_cpts.save()
+    signed_cpts.record_step(status=CptsStatus.DISSOLVED, on=timezone.localdate(), by=None)
     assert found(search(sas, shared_slot.professional.rpps)) == set()
 
 
 def test_a_professional_who_left_the_cpts_is_left_out(sas, shared_slot):
-    shared_slot.professional.memberships.update(status=MembershipStatus.LEFT)
+    for membership in shared_slot.professional.memberships.all():
+        membership.leave(by=None)
     assert found(search(sas, shared_slot.professional.rpps)) == set()
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from maillon.core.factories import UserFactory
 from maillon.core.models import ApiToken
-from maillon.snp import duty, requests
+from maillon.snp import duty
 from maillon.snp.models import Booking, CareRequest, RequestStatus, SlotStatus
 
 from .requests_support import member_professional, new_request, origin_commune, slot_for
@@ -77,14 +77,14 @@ def test_an_appointment_over_another_duty_appointment_is_refused(cpts, call):
 
 @pytest.mark.django_db
 def test_an_escalation_landing_between_read_and_write_does_not_lose_the_accept(call, monkeypatch):
-    real_move = requests.move
+    real_book = CareRequest.book
 
-    def escalated_meanwhile(care_request, to, **kwargs):
-        if to == RequestStatus.BOOKED and care_request.status == RequestStatus.ON_DUTY_LIST:
+    def escalated_meanwhile(care_request, **kwargs):
+        if care_request.status == RequestStatus.ON_DUTY_LIST:
             CareRequest.objects.filter(pk=care_request.pk).update(status=RequestStatus.ESCALATED)
-        return real_move(care_request, to, **kwargs)
+        return real_book(care_request, **kwargs)
 
-    monkeypatch.setattr(requests, "move", escalated_meanwhile)
+    monkeypatch.setattr(CareRequest, "book", escalated_meanwhile)
     duty.accept(call, by=call.professional.user, appointment_at=in_hours(2))
     assert CareRequest.objects.get().status == RequestStatus.BOOKED
     assert list(CareRequest.objects.get().events.values_list("from_status", "to_status"))[-1] == (

@@ -140,7 +140,7 @@ def test_the_coordinators_queue_shows_escalated_requests_first(cpts, coordinator
     commune = origin_commune()
     older = new_request(cpts, by=member, commune=commune, last_name="Ancienne")
     escalated = new_request(cpts, by=member, commune=commune, last_name="Remontee")
-    CareRequest.objects.filter(pk=escalated.pk).update(status=RequestStatus.ESCALATED)
+    escalated.escalate(note="sans volontaire")
     page = verified_client(coordinator).get(reverse("snp_requests", args=[cpts.slug])).content.decode()
     assert page.index("Remontee") < page.index("Ancienne")
     assert older.pk != escalated.pk

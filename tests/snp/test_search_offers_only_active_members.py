@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from maillon.core.factories import UserFactory
-from maillon.members.models import Membership, MembershipStatus
+from maillon.members.models import Membership
 from maillon.snp.booking import book
 from maillon.snp.models import Slot
 from maillon.snp.search import search
@@ -18,7 +18,7 @@ def test_the_slots_of_a_member_who_left_are_neither_offered_nor_bookable(cpts):
     leaving = member_professional(cpts, commune=commune_north(3, "78003"))
     kept = slot_for(staying, cpts, hours_ahead=3)
     orphan = slot_for(leaving, cpts, hours_ahead=2)
-    Membership.objects.filter(professional=leaving).update(status=MembershipStatus.LEFT)
+    Membership.objects.get(professional=leaving).leave(by=None)
     care_request = new_request(cpts, by=UserFactory(), commune=origin_commune())
 
     assert [hit.slot for hit in search(care_request).hits] == [kept]

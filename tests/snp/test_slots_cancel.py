@@ -34,8 +34,7 @@ def test_cancelling_a_booked_slot_cancels_the_booking_reopens_the_request_and_ma
 ):
     slot = slots.publish_slot(agenda, start=tomorrow_at(17), end=tomorrow_at(17, 20))
     request = CareRequestFactory(cpts=agenda.cpts, status=RequestStatus.BOOKED, last_name="Durandal", reason="Otite")
-    slot.status = SlotStatus.BOOKED
-    slot.save()
+    assert slot.book(by=None)
     booking = BookingFactory(slot=slot, cpts=agenda.cpts, request=request)
     with django_capture_on_commit_callbacks(execute=True):
         cancelled = slots.cancel_slot(slot, by=agenda.professional.user)

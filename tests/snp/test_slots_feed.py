@@ -18,8 +18,7 @@ def booked_agenda(cpts):
     agenda = slots.ensure_agenda(cpts, doctor, doctor.practice_places.first())
     slot = slots.publish_slot(agenda, start=tomorrow_at(17), end=tomorrow_at(17, 20))
     request = CareRequestFactory(cpts=cpts, status="booked", last_name="Durandal", first_name="Odile", reason="Otite")
-    slot.status = "booked"
-    slot.save()
+    assert slot.book(by=None)
     BookingFactory(slot=slot, cpts=cpts, request=request)
     return agenda
 

@@ -80,7 +80,7 @@ def test_a_nurse_publishes_only_once_the_coordinator_opens_nurses_to_snp(cpts):
 
 def test_a_former_member_cannot_publish(cpts):
     doctor = member_professional(cpts)
-    Membership.objects.filter(professional=doctor).update(status="left")
+    Membership.objects.get(professional=doctor).leave(by=None)
     assert slots.publisher(doctor.user, cpts) is None
     with pytest.raises(ValidationError, match="adhérents"):
         agenda_of(cpts, doctor)

@@ -180,8 +180,8 @@ def snp_request_detail(request, cpts_slug, pk):
         "bookings": bookings,
         "live": live,
         "can_place": can_place(viewer, care_request),
-        "is_waiting": care_request.status in OPEN_REQUEST_STATUSES,
-        "can_send_to_duty": care_request.status in (RequestStatus.OPEN, RequestStatus.ESCALATED),
+        "is_waiting": care_request.workflow.can(care_request, "cancel"),
+        "can_send_to_duty": care_request.workflow.can(care_request, "send_to_duty"),
         "outcome_form": OutcomeForm()
         if live and (booked_member or viewer.coordinator) and live.appointment_at <= now
         else None,
