@@ -379,7 +379,14 @@ def list_offers(
 ):
     """Les offres des médecins de la CPTS : places par mois et restantes, communes, patients non acceptés."""
     cpts, _ = access(request, cpts_id, coordinator_only=True)
-    offers = DoctorOffer.objects.for_cpts(cpts).select_related("doctor").prefetch_related("communes").order_by("pk")
+    today = timezone.localdate()
+    offers = (
+        DoctorOffer.objects.for_cpts(cpts)
+        .with_places_used(today)
+        .select_related("doctor")
+        .prefetch_related("communes")
+        .order_by("pk")
+    )
     if status:
         offers = offers.filter(status=status)
     count = offers.count()
@@ -391,7 +398,6 @@ def list_offers(
         fields=DOCTOR_FIELDS,
         note=f"offres médecin traitant : {len(shown)} (page {page}, {count} en tout)",
     )
-    today = timezone.localdate()
     items = [
         {
             "id": offer.pk,

@@ -337,6 +337,14 @@ class Trait(models.TextChoices):
     DISABILITY = "disability", "Personnes en situation de handicap"
 
 
+class DoctorOfferQuerySet(CptsOwnedQuerySet):
+    def with_places_used(self, on: datetime.date):
+        """Each offer with `places_used` this month, counted in the list's own query."""
+        return self.annotate(
+            places_used=models.Count("proposals", filter=DoctorOffer.places_in_use(on, prefix="proposals__"))
+        )
+
+
 class DoctorOffer(JournaledModel):
     """The new patients a member doctor takes as médecin traitant: how many per month,
     from where, and which patients they decline."""
@@ -351,7 +359,7 @@ class DoctorOffer(JournaledModel):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CptsOwnedQuerySet.as_manager()
+    objects = DoctorOfferQuerySet.as_manager()
 
     # A closed offer stays in the history; the doctor may open a new one.
     workflow = Workflow(
@@ -388,14 +396,22 @@ class DoctorOffer(JournaledModel):
         if unknown:
             raise ValidationError({"refuses": "Patients non acceptés : choisissez dans la liste."})
 
-    def places_left(self, on: datetime.date | None = None) -> int:
-        """This month's places minus the places in use: a proposal still open (whatever
-        the month it was made) or declared this month."""
-        on = on or timezone.localdate()
+    @staticmethod
+    def places_in_use(on: datetime.date, prefix: str = "") -> Q:
+        """The proposals using a place this month: still open (whatever the month they were
+        made) or declared this month (`prefix`: the path to the proposal, e.g. "proposals__")."""
         first = on.replace(day=1)
-        used = self.proposals.filter(
-            Q(status__in=OPEN_PROPOSAL_STATUSES) | Q(status=ProposalStatus.DECLARED, decided_at__date__gte=first)
-        ).count()
+        return Q(**{f"{prefix}status__in": OPEN_PROPOSAL_STATUSES}) | Q(
+            **{f"{prefix}status": ProposalStatus.DECLARED, f"{prefix}decided_at__date__gte": first}
+        )
+
+    def places_left(self, on: datetime.date | None = None) -> int:
+        """This month's places minus the places in use (`DoctorOfferQuerySet.with_places_used`
+        counts them for a whole list in its one query)."""
+        on = on or timezone.localdate()
+        used = getattr(self, "places_used", None)
+        if used is None:
+            used = self.proposals.filter(self.places_in_use(on)).count()
         return max(0, self.places_per_month - used)
 
     def transition_to(self, status) -> str | None:

@@ -27,6 +27,7 @@ COORDINATOR_STEPS = frozenset(
     {ProposalStatus.INFORMED, ProposalStatus.DECLARED, ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN}
 )
 
+
 def role_of(user, cpts) -> str | None:
     """The user's role in the CPTS (an instance or its id), None without one (anonymous,
     another CPTS's user, a platform admin without a role there)."""

@@ -1,0 +1,933 @@
+"""A query budget on every list page and every list of the API: each is read with 3 rows, then
+with 30, and must run the same number of SQL queries (no query per row: an N+1 fails here).
+
+The table `CASES` names, for each list, how to reach it (URL, user) and how to add rows; a list
+already measured elsewhere with 3 rows against 30 is in `COVERED_ELSEWHERE`, every other page
+route and GET operation is in `NOT_LISTS` — both with their reason. `test_every_list_has_a_case`
+fails on a list page (a route named `…_list` or in `LIST_PAGES`) or a list operation of the API
+(a GET whose answer is an array or has an `items` array) without a case, and on a page or an
+operation classified nowhere.
+"""
+
+import datetime
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.contracts import services as contract_services
+from maillon.contracts.factories import (
+    IndicatorFactory,
+    IndicatorValueFactory,
+    ManagementReportFactory,
+    SpendingFactory,
+)
+from maillon.core.factories import ApiTokenFactory, CptsFactory, JournalEntryFactory, UserFactory
+from maillon.crisis.factories import CrisisPlanFactory, PlanProfessionalFactory, PlanVersionFactory
+from maillon.crisis_response.factories import (
+    AlertLevelFactory,
+    AlertLevelMemberFactory,
+    CrisisFactory,
+    CrisisRecipientFactory,
+)
+from maillon.governance.factories import (
+    CandidateFactory,
+    DocumentVersionFactory,
+    ElectionFactory,
+    FoundingDocumentFactory,
+    GeneralAssemblyFactory,
+    MandateFactory,
+)
+from maillon.meetings.factories import (
+    InvitationFactory,
+    MeetingFactory,
+    MeetingSlotFactory,
+    PollAnswerFactory,
+    TimeEntryFactory,
+)
+from maillon.members.factories import (
+    CollegeFactory,
+    FeeFactory,
+    MailingFactory,
+    MailingRecipientFactory,
+    MembershipFactory,
+    PracticePlaceFactory,
+    ProfessionalFactory,
+    StructureFactory,
+)
+from maillon.mt.factories import DoctorOfferFactory, MatchingRunFactory, PatientFactory, ProposalFactory
+from maillon.mt.models import PatientStatus
+from maillon.snp.factories import AgendaFactory, BookingFactory, CareRequestFactory, DutyCallFactory, SlotFactory
+from maillon.territories.factories import (
+    CommuneFactory,
+    DepartementFactory,
+    PostalCodeFactory,
+    RegionFactory,
+    TerritoryCommuneFactory,
+    TerritoryRoleFactory,
+)
+from maillon.territories.models import Commune
+from tests.conftest import verified_client
+from tests.urlwalk import api_operations, site_routes
+
+FEW, MANY = 3, 30
+
+
+# --- The world of a case ------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The CPTS of the `cpts` fixture (Versailles), its coordinator and member, and what a case
+    builds once before counting (`made`)."""
+
+    cpts: object
+    users: dict
+    made: dict = field(default_factory=dict)
+    numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def versailles(self):
+        return Commune.objects.get(code="78646")
+
+    def number(self) -> int:
+        return next(self.numbers)
+
+
+def professional_of(world, role="member"):
+    """The professional card of the user of `role`, with an active adhesion and a practice place
+    in Versailles (made once)."""
+    key = f"professional:{role}"
+    if key not in world.made:
+        professional = ProfessionalFactory(user=world.users[role])
+        MembershipFactory(cpts=world.cpts, professional=professional)
+        PracticePlaceFactory(professional=professional, commune=world.versailles)
+        world.made[key] = professional
+    return world.made[key]
+
+
+def contract_of(world):
+    """An ACI signed two years and a month ago (made once)."""
+    if "contract" not in world.made:
+        world.made["contract"] = contract_services.create_contract(
+            cpts=world.cpts,
+            signed_on=timezone.localdate() - relativedelta(years=2, months=1),
+            taille=2,
+            missions=[1, 2, 3, 4, 6],
+            by=world.users["coordinator"],
+        )
+    return world.made["contract"]
+
+
+def new_communes(world, count, name="Bourg"):
+    """`count` communes of the Yvelines, each with its postal code."""
+    made = []
+    for _ in range(count):
+        number = world.number()
+        commune = CommuneFactory(code=f"79{number:03d}", name=f"{name} {number}")
+        PostalCodeFactory(code=f"79{number:03d}", commune=commune)
+        made.append(commune)
+    return made
+
+
+# --- Rows of each list --------------------------------------------------------------------
+
+
+def cpts_with_territory(world, count):
+    for commune in new_communes(world, count):
+        TerritoryCommuneFactory(cpts=CptsFactory(), commune=commune)
+
+
+def communes(world, count):
+    new_communes(world, count)
+
+
+def regions(world, count):
+    for _ in range(count):
+        number = world.number()
+        region = RegionFactory(code=f"R{number}", name=f"Région {number}")
+        departement = DepartementFactory(code=f"D{number}", name=f"Département {number}", region=region)
+        commune = CommuneFactory(code=f"8{number:04d}", name=f"Commune {number}", departement=departement)
+        TerritoryCommuneFactory(cpts=CptsFactory(), commune=commune)
+
+
+def departements_of_ile_de_france(world, count):
+    region = RegionFactory()
+    for _ in range(count):
+        number = world.number()
+        departement = DepartementFactory(code=f"D{number}", name=f"Département {number}", region=region)
+        commune = CommuneFactory(code=f"8{number:04d}", name=f"Commune {number}", departement=departement)
+        TerritoryCommuneFactory(cpts=CptsFactory(), commune=commune)
+
+
+def observed_memberships(world, count):
+    """Adhesions in CPTS of the observed département (each in a new CPTS, two by two)."""
+    for commune in new_communes(world, count):
+        cpts = CptsFactory()
+        TerritoryCommuneFactory(cpts=cpts, commune=commune)
+        MembershipFactory.create_batch(2, cpts=cpts)
+
+
+def observer(world):
+    user = UserFactory(with_totp=True)
+    TerritoryRoleFactory(user=user, role="observer", departement=world.versailles.departement)
+    world.users["observer"] = user
+
+
+def memberships(world, count):
+    for _ in range(count):
+        MembershipFactory(
+            cpts=world.cpts,
+            professional=PracticePlaceFactory(commune=world.versailles).professional,
+            college=CollegeFactory(cpts=world.cpts),
+        )
+
+
+def structure_memberships(world, count):
+    for _ in range(count):
+        MembershipFactory(cpts=world.cpts, professional=None, structure=StructureFactory(commune=world.versailles))
+
+
+def colleges(world, count):
+    for _ in range(count):
+        college = CollegeFactory(cpts=world.cpts, name=f"Collège {world.number()}")
+        MembershipFactory(cpts=world.cpts, college=college)
+
+
+def fees(world, count):
+    for _ in range(count):
+        FeeFactory(membership=MembershipFactory(cpts=world.cpts), year=timezone.localdate().year)
+
+
+def mailings(world, count):
+    MailingFactory.create_batch(count, cpts=world.cpts)
+
+
+def governance_voter(world):
+    college = CollegeFactory(cpts=world.cpts, name="Médecins")
+    world.made["college"] = college
+    professional = professional_of(world)
+    membership = professional.memberships.get()
+    membership.college = college
+    membership.save()
+
+
+def elections(world, count):
+    for _ in range(count):
+        CandidateFactory(election=ElectionFactory(cpts=world.cpts, college=world.made["college"]))
+
+
+def mandates(world, count):
+    for _ in range(count):
+        MandateFactory(cpts=world.cpts)
+        MandateFactory(cpts=world.cpts, starts_on="2020-01-01", ends_on="2021-01-01")
+
+
+def assemblies(world, count):
+    for _ in range(count):
+        GeneralAssemblyFactory(cpts=world.cpts).attendance.add(MembershipFactory(cpts=world.cpts))
+
+
+def documents(world, count):
+    for _ in range(count):
+        document = FoundingDocumentFactory(cpts=world.cpts, title=f"Document {world.number()}")
+        DocumentVersionFactory.create_batch(2, document=document)
+
+
+def meetings(world, count):
+    for _ in range(count):
+        meeting = MeetingFactory(cpts=world.cpts)
+        MeetingSlotFactory(meeting=meeting)
+        InvitationFactory(meeting=meeting)
+
+
+def time_entries(world, count):
+    for _ in range(count):
+        membership = MembershipFactory(cpts=world.cpts)
+        TimeEntryFactory(cpts=world.cpts, membership=membership)
+        TimeEntryFactory(cpts=world.cpts, membership=membership, validated=True)
+
+
+def my_time_entries(world, count):
+    membership = professional_of(world).memberships.get()
+    for _ in range(count):
+        TimeEntryFactory(cpts=world.cpts, membership=membership)
+
+
+def indicators(world, count):
+    contract = contract_of(world)
+    for _ in range(count):
+        IndicatorValueFactory(indicator=IndicatorFactory(contract=contract, mission=1))
+
+
+def spendings(world, count):
+    SpendingFactory.create_batch(count, contract=contract_of(world))
+
+
+def report_versions(world, count):
+    contract = contract_of(world)
+    for _ in range(count):
+        ManagementReportFactory(contract=contract, contract_year=1, sent_by=world.users["coordinator"])
+
+
+def patients(world, count):
+    PatientFactory.create_batch(count, cpts=world.cpts, commune=world.versailles)
+
+
+def doctor_offer(world):
+    world.made["offer"] = DoctorOfferFactory(cpts=world.cpts, doctor=professional_of(world), radius_km=None)
+
+
+def proposals(world, count, run=None):
+    for _ in range(count):
+        ProposalFactory(
+            patient=PatientFactory(cpts=world.cpts, commune=world.versailles, status=PatientStatus.PROPOSED),
+            offer=world.made["offer"],
+            run=run,
+        )
+
+
+def matching_run(world):
+    doctor_offer(world)
+    world.made["run"] = MatchingRunFactory(cpts=world.cpts)
+
+
+def run_proposals(world, count):
+    proposals(world, count, world.made["run"])
+
+
+def offers(world, count):
+    for _ in range(count):
+        doctor = PracticePlaceFactory(commune=world.versailles).professional
+        MembershipFactory(cpts=world.cpts, professional=doctor)
+        DoctorOfferFactory(cpts=world.cpts, doctor=doctor)
+
+
+def tomorrow_at(hour, minute=0):
+    return timezone.localtime().replace(hour=hour, minute=minute, second=0, microsecond=0) + datetime.timedelta(days=1)
+
+
+def my_agenda(world):
+    professional = professional_of(world)
+    world.made["agenda"] = AgendaFactory(
+        cpts=world.cpts, practice_place=professional.practice_places.get(), professional=professional
+    )
+
+
+def my_slots(world, count):
+    for _ in range(count):
+        start = tomorrow_at(8) + datetime.timedelta(minutes=10 * world.number())
+        SlotFactory(agenda=world.made["agenda"], start=start, end=start + datetime.timedelta(minutes=10))
+
+
+def agendas(world, count):
+    professional = professional_of(world)
+    for _ in range(count):
+        place = PracticePlaceFactory(professional=professional, commune=world.versailles)
+        AgendaFactory(cpts=world.cpts, professional=professional, practice_place=place)
+
+
+def care_requests(world, count):
+    CareRequestFactory.create_batch(count, cpts=world.cpts, commune=world.versailles)
+
+
+def duty_calls(world, count):
+    professional = professional_of(world)
+    for _ in range(count):
+        DutyCallFactory(
+            request=CareRequestFactory(cpts=world.cpts, commune=world.versailles, status="duty"),
+            professional=professional,
+        )
+
+
+def my_bookings(world, count):
+    for _ in range(count):
+        start = tomorrow_at(8) + datetime.timedelta(minutes=10 * world.number())
+        slot = SlotFactory(
+            agenda=world.made["agenda"], start=start, end=start + datetime.timedelta(minutes=10), status="booked"
+        )
+        BookingFactory(slot=slot, request__commune=world.versailles)
+
+
+def plan_versions(world, count):
+    plan = CrisisPlanFactory(cpts=world.cpts)
+    for _ in range(count):
+        PlanVersionFactory(plan=plan, year=2019 + world.number(), status="validated", validated_at=timezone.now())
+
+
+def plan_draft(world):
+    world.made["version"] = PlanVersionFactory(plan=CrisisPlanFactory(cpts=world.cpts), year=timezone.localdate().year)
+
+
+def plan_professionals(world, count):
+    PlanProfessionalFactory.create_batch(count, version=world.made["version"])
+
+
+def crises(world, count):
+    CrisisFactory.create_batch(count, cpts=world.cpts, ended=True)
+
+
+def alert_levels(world, count):
+    for _ in range(count):
+        level = AlertLevelFactory(cpts=world.cpts, rank=world.number())
+        member = MembershipFactory(cpts=world.cpts)
+        AlertLevelMemberFactory(level=level, professional=member.professional)
+
+
+def run_page(world):
+    return reverse("mt_run", args=[world.cpts.slug, world.made["run"].pk])
+
+
+def api_tokens(world, count):
+    ApiTokenFactory.create_batch(count, user=world.users["member"])
+
+
+def a_mailing(world):
+    world.made["mailing"] = MailingFactory(cpts=world.cpts)
+
+
+def mailing_recipients(world, count):
+    MailingRecipientFactory.create_batch(count, mailing=world.made["mailing"])
+
+
+def a_structure(world):
+    structure = StructureFactory(commune=world.versailles)
+    MembershipFactory(cpts=world.cpts, professional=None, structure=structure)
+    world.made["structure"] = structure
+
+
+def structure_professionals(world, count):
+    for _ in range(count):
+        place = PracticePlaceFactory(structure=world.made["structure"], commune=world.versailles)
+        MembershipFactory(cpts=world.cpts, professional=place.professional)
+
+
+def a_meeting(world):
+    world.made["meeting"] = MeetingFactory(cpts=world.cpts)
+    MeetingSlotFactory(meeting=world.made["meeting"])
+
+
+def invitations(world, count):
+    for _ in range(count):
+        PollAnswerFactory(invitation=InvitationFactory(meeting=world.made["meeting"]))
+
+
+def a_crisis(world):
+    world.made["crisis"] = CrisisFactory(cpts=world.cpts)
+
+
+def crisis_recipients(world, count):
+    for _ in range(count):
+        member = MembershipFactory(cpts=world.cpts)
+        CrisisRecipientFactory(crisis=world.made["crisis"], professional=member.professional)
+
+
+def a_care_request(world):
+    world.made["request"] = CareRequestFactory(
+        cpts=world.cpts, commune=world.versailles, requested_by=world.users["coordinator"]
+    )
+
+
+def bookable_slots(world, count):
+    """Free public slots of member doctors in Versailles, within the request's deadline."""
+    for _ in range(count):
+        place = PracticePlaceFactory(commune=world.versailles, professional__profession="10")
+        MembershipFactory(cpts=world.cpts, professional=place.professional)
+        agenda = AgendaFactory(cpts=world.cpts, practice_place=place)
+        start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=60 + world.number())
+        SlotFactory(agenda=agenda, start=start, end=start + datetime.timedelta(minutes=10))
+
+
+def a_statement(world):
+    world.made["membership"] = MembershipFactory(cpts=world.cpts)
+
+
+def statement_entries(world, count):
+    for _ in range(count):
+        meeting = MeetingFactory(cpts=world.cpts)
+        TimeEntryFactory(cpts=world.cpts, membership=world.made["membership"], meeting=meeting, validated=True)
+
+
+def territory_communes(world, count):
+    for commune in new_communes(world, count):
+        TerritoryCommuneFactory(cpts=world.cpts, commune=commune)
+
+
+def journal_entries(world, count):
+    JournalEntryFactory.create_batch(count, cpts_id=world.cpts.pk, actor_id=world.users["coordinator"].pk)
+
+
+def admin_user(world):
+    world.users["admin"] = UserFactory(admin=True, with_totp=True)
+
+
+# --- The table ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """`name`: the route's name, or the API operation as « GET /path » of the schema (with an
+    optional « [variant] »); `url(world)`; `user`: the role of the caller (None: anonymous);
+    `rows(world, count)` adds rows; `setup(world)` runs once before; `key`: the array of an API
+    answer that holds the rows (an answer that is an array: itself)."""
+
+    name: str
+    url: Callable
+    user: str | None
+    rows: Callable
+    setup: Callable | None = None
+    marks: tuple = ()
+    key: str = "items"  # the array of an API answer that holds the rows
+    grows: bool = True  # False: the page sums its rows (it does not get longer with them)
+
+    @property
+    def api(self) -> bool:
+        return self.name.startswith("GET ")
+
+    @property
+    def listed(self) -> str:
+        """The route or operation, without its variant."""
+        return self.name.split(" [")[0]
+
+
+def page(name, *args, query=""):
+    return lambda world: reverse(name, args=[world.cpts.slug, *args]) + query
+
+
+def public(name, *args, query=""):
+    return lambda world: reverse(name, args=args) + query
+
+
+def api(path, query=""):
+    return lambda world: "/api/v1" + path.replace("{cpts_id}", str(world.cpts.pk)) + query
+
+
+CASES = [
+    # Public pages.
+    Case("cpts_list", public("cpts_list"), None, cpts_with_territory),
+    Case("commune_search", public("commune_search", query="?q=bourg"), None, communes),
+    Case("region_overview", public("region_overview"), None, regions),
+    Case(
+        "region_overview [one région]",
+        public("region_overview", query="?region=11"),
+        None,
+        departements_of_ile_de_france,
+    ),
+    Case("departement_overview", public("departement_overview", "78"), None, cpts_with_territory),
+    Case("observatory_members", public("observatory_members"), "observer", observed_memberships, observer),
+    Case(
+        "admin:core_journalentry_changelist",
+        public("admin:core_journalentry_changelist"),
+        "admin",
+        journal_entries,
+        admin_user,
+    ),
+    Case("account", public("account"), "member", api_tokens),
+    # Members.
+    Case("cpts_detail", page("cpts_detail"), None, territory_communes),
+    Case("members_directory", page("members_directory"), "member", memberships),
+    Case("members_directory [structures]", page("members_directory"), "member", structure_memberships),
+    Case("members_colleges", page("members_colleges"), "coordinator", colleges),
+    Case("members_fees", page("members_fees"), "coordinator", fees),
+    Case("members_mailings", page("members_mailings"), "coordinator", mailings),
+    Case(
+        "members_mailing",
+        lambda world: reverse("members_mailing", args=[world.cpts.slug, world.made["mailing"].pk]),
+        "coordinator",
+        mailing_recipients,
+        a_mailing,
+    ),
+    Case(
+        "members_structure_card",
+        lambda world: reverse("members_structure_card", args=[world.cpts.slug, world.made["structure"].pk]),
+        "member",
+        structure_professionals,
+        a_structure,
+    ),
+    # Governance.
+    Case("governance_elections", page("governance_elections"), "member", elections, governance_voter),
+    Case("governance_mandates", page("governance_mandates"), "member", mandates, governance_voter),
+    Case("governance_assemblies", page("governance_assemblies"), "member", assemblies, governance_voter),
+    Case("governance_documents", page("governance_documents"), "member", documents, governance_voter),
+    # Meetings and time.
+    Case("meetings_list", page("meetings_list"), "coordinator", meetings),
+    Case(
+        "meetings_meeting",
+        lambda world: reverse("meetings_meeting", args=[world.cpts.slug, world.made["meeting"].pk]),
+        "coordinator",
+        invitations,
+        a_meeting,
+    ),
+    Case("meetings_time", page("meetings_time"), "coordinator", time_entries),
+    Case(
+        "meetings_statement",
+        lambda world: reverse("meetings_statement", args=[world.cpts.slug, world.made["membership"].pk]),
+        "coordinator",
+        statement_entries,
+        a_statement,
+    ),
+    Case("meetings_payments", page("meetings_payments"), "coordinator", time_entries),
+    # ACI.
+    Case("contracts_indicators", page("contracts_indicators"), "coordinator", indicators),
+    Case("contracts_funding", page("contracts_funding"), "coordinator", spendings, grows=False),
+    Case("contracts_report", page("contracts_report", 1), "coordinator", report_versions),
+    # Médecin traitant.
+    Case("mt_queue", page("mt_queue"), "coordinator", patients),
+    Case("mt_proposals", page("mt_proposals"), "coordinator", proposals, doctor_offer),
+    Case("mt_offer", page("mt_offer"), "member", proposals, doctor_offer),
+    Case("mt_run", run_page, "coordinator", run_proposals, matching_run),
+    # SNP.
+    Case("snp_slots", page("snp_slots"), "member", my_slots, my_agenda),
+    Case("snp_slots [everyone]", page("snp_slots", query="?tous=1"), "coordinator", my_slots, my_agenda),
+    Case("snp_slot_agendas", page("snp_slot_agendas"), "member", agendas),
+    Case("snp_requests", page("snp_requests"), "coordinator", care_requests),
+    Case(
+        "snp_request_search",
+        lambda world: reverse("snp_request_search", args=[world.cpts.slug, world.made["request"].pk]),
+        "coordinator",
+        bookable_slots,
+        a_care_request,
+    ),
+    Case("snp_request_duty", page("snp_request_duty"), "member", duty_calls),
+    Case("snp_request_appointments", page("snp_request_appointments"), "member", my_bookings, my_agenda),
+    # Crisis plan and crisis response.
+    Case("crisis_plan", page("crisis_plan"), "coordinator", plan_versions),
+    Case(
+        "crisis_plan_professionals",
+        lambda world: reverse("crisis_plan_professionals", args=[world.cpts.slug, world.made["version"].year]),
+        "coordinator",
+        plan_professionals,
+        plan_draft,
+    ),
+    Case(
+        "crisis_plan_version",
+        lambda world: reverse("crisis_plan_version", args=[world.cpts.slug, world.made["version"].year]),
+        "coordinator",
+        plan_professionals,
+        plan_draft,
+    ),
+    Case("crisis_response_list", page("crisis_response_list"), "coordinator", crises),
+    Case("crisis_response_chain", page("crisis_response_chain"), "coordinator", alert_levels),
+    Case(
+        "crisis_response_board_live",
+        lambda world: reverse("crisis_response_board_live", args=[world.cpts.slug, world.made["crisis"].pk]),
+        "coordinator",
+        crisis_recipients,
+        a_crisis,
+    ),
+    Case(
+        "crisis_response_board",
+        lambda world: reverse("crisis_response_board", args=[world.cpts.slug, world.made["crisis"].pk]),
+        "coordinator",
+        crisis_recipients,
+        a_crisis,
+    ),
+    # The API.
+    Case("GET /api/v1/communes", api("/communes", "?q=bourg"), None, communes),
+    Case("GET /api/v1/cpts", api("/cpts"), None, cpts_with_territory),
+    Case("GET /api/v1/cpts/{cpts_id}/members", api("/cpts/{cpts_id}/members"), "coordinator", memberships),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/structures", api("/cpts/{cpts_id}/structures"), "coordinator", structure_memberships
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/meetings", api("/cpts/{cpts_id}/meetings"), "coordinator", meetings),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/meetings/{meeting_id}",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/meetings/{world.made['meeting'].pk}",
+        "coordinator",
+        invitations,
+        a_meeting,
+        key="invitees",
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/time-entries",
+        api("/cpts/{cpts_id}/time-entries", "?scope=all"),
+        "coordinator",
+        time_entries,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/time-entries [mine]", api("/cpts/{cpts_id}/time-entries"), "member", my_time_entries
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/aci/indicators", api("/cpts/{cpts_id}/aci/indicators"), "coordinator", indicators),
+    Case("GET /api/v1/cpts/{cpts_id}/aci/spending", api("/cpts/{cpts_id}/aci/spending"), "coordinator", spendings),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/aci/years/{year}/report/versions",
+        api("/cpts/{cpts_id}/aci/years/1/report/versions"),
+        "coordinator",
+        report_versions,
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/mt/queue", api("/cpts/{cpts_id}/mt/queue"), "coordinator", patients),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/mt/offers",
+        api("/cpts/{cpts_id}/mt/offers"),
+        "coordinator",
+        offers,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/mt/proposals",
+        api("/cpts/{cpts_id}/mt/proposals"),
+        "coordinator",
+        proposals,
+        doctor_offer,
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/snp/slots", api("/cpts/{cpts_id}/snp/slots"), "member", my_slots, my_agenda),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/snp/slots [cpts]",
+        api("/cpts/{cpts_id}/snp/slots", "?scope=cpts"),
+        "coordinator",
+        my_slots,
+        my_agenda,
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/snp/agendas", api("/cpts/{cpts_id}/snp/agendas"), "member", agendas),
+    Case("GET /api/v1/cpts/{cpts_id}/snp/requests", api("/cpts/{cpts_id}/snp/requests"), "coordinator", care_requests),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/snp/requests/{request_id}/slots",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/snp/requests/{world.made['request'].pk}/slots",
+        "coordinator",
+        bookable_slots,
+        a_care_request,
+        key="slots",
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/snp/duty-calls", api("/cpts/{cpts_id}/snp/duty-calls"), "member", duty_calls),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/crisis/plan",
+        api("/cpts/{cpts_id}/crisis/plan"),
+        "coordinator",
+        plan_versions,
+        key="versions",
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/crisis/plan/versions/{year}",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/crisis/plan/versions/{world.made['version'].year}",
+        "coordinator",
+        plan_professionals,
+        plan_draft,
+        key="professionals",
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/crises", api("/cpts/{cpts_id}/crises"), "coordinator", crises),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/crises/{crisis_id}",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/crises/{world.made['crisis'].pk}",
+        "coordinator",
+        crisis_recipients,
+        a_crisis,
+        key="recipients",
+    ),
+    Case("GET /api/v1/cpts/{cpts_id}/alert-chain", api("/cpts/{cpts_id}/alert-chain"), "coordinator", alert_levels),
+]
+
+# Lists already read with 3 rows, then 30 (or 27), and their counts compared.
+COVERED_ELSEWHERE = {
+    "members_list": "tests/members/test_adhesion_list.py::test_the_list_runs_a_fixed_number_of_queries",
+    "members_figures": "tests/members/test_figures.py (counts by category, 3 then 30 adhesions)",
+}
+
+
+def reason(why, *names):
+    return dict.fromkeys(names, why)
+
+
+# Every other page and GET operation, with why it is no list of rows (or a bounded one): a new
+# route must be classified here or get a case above.
+NOT_LISTS = {
+    **reason(
+        "a page of text or a form, no rows of the database",
+        "home",
+        "legal_notice",
+        "privacy",
+        "accessibility",
+        "aci_simulator",
+        "login",
+        "login_second_factor",
+        "login_totp_setup",
+        "login_totp_enrolment_link",
+        "logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "invitation_accept",
+        "cpts_invite",
+        "cpts_territory_edit",
+        "cpts_territory_preview",
+        "members_join",
+        "members_my_card",
+        "members_structure_edit",
+        "members_import",
+        "members_mailing_new",
+        "members_unsubscribe",
+        "meetings_meeting_edit",
+        "meetings_time_edit",
+        "meetings_bank_details",
+        "mt_patient_new",
+        "mt_import",
+        "mt_weights",
+        "mt_find",
+        "mt_register",
+        "snp_slot_new",
+        "snp_slot_series_new",
+        "snp_slot_import",
+        "snp_slot_setup",
+        "snp_request_new",
+        "crisis_plan_section",
+        "crisis_response_activate",
+        "crisis_response_retex",
+        "crisis_response_ack",
+    ),
+    **reason(
+        "an action (POST) or its confirmation page",
+        "account_token_create",
+        "account_token_revoke",
+        "meetings_meeting_delete",
+        "mt_propose",
+        "snp_slot_cancel",
+        "snp_slot_sharing",
+        "snp_request_book",
+        "snp_request_send_to_duty",
+        "snp_request_cancel",
+        "snp_request_booking_cancel",
+        "snp_request_outcome",
+    ),
+    **reason(
+        "a file (export, download, vCard, PDF, feed)",
+        "members_directory_export",
+        "members_vcard",
+        "members_structure_vcard",
+        "governance_document_download",
+        "meetings_payments_export",
+        "meetings_statement_export",
+        "contracts_indicator_document",
+        "contracts_report_download",
+        "mt_patient_export",
+        "mt_patient_status_export",
+        "snp_slots_feed",
+        "crisis_plan_pdf",
+        "GET /api/v1/cpts/{cpts_id}/mt/patients/{patient_id}/export",
+    ),
+    **reason(
+        "one object; its inner lists are bounded (missions 1-6, the lifecycle steps, a plan's sections, "
+        "one election's candidates, one request's few bookings)",
+        "cpts_dashboard",
+        "cpts_lifecycle",
+        "members_card",
+        "members_membership",
+        "governance_election",
+        "governance_assembly",
+        "contracts_overview",
+        "mt_proposal",
+        "mt_patient_status",
+        "snp_slot_series",
+        "snp_request_detail",
+        "crisis_plan_diff",
+        "GET /api/v1/communes/{code}",
+        "GET /api/v1/me",
+        "GET /api/v1/cpts/{cpts_id}/members/{membership_id}",
+        "GET /api/v1/cpts/{cpts_id}/structures/{structure_id}",
+        "GET /api/v1/cpts/{cpts_id}/aci",
+        "GET /api/v1/cpts/{cpts_id}/aci/years/{year}/funding",
+        "GET /api/v1/cpts/{cpts_id}/aci/years/{year}/report",
+        "GET /api/v1/cpts/{cpts_id}/aci/reports/{report_id}",
+        "GET /api/v1/cpts/{cpts_id}/snp/requests/{request_id}",
+        "GET /api/v1/cpts/{cpts_id}/crisis/plan/versions/{year}/diff",
+        "GET /api/v1/crises/acknowledgements/{token}",
+    ),
+    **reason(
+        "one object with a growing history, measured by its own app (1 row, then several)",
+        "mt_patient",  # tests/mt/test_pages_query_budget.py
+        "GET /api/v1/cpts/{cpts_id}",  # tests/api/test_api_query_budget.py::test_cpts_detail
+        "GET /api/v1/cpts/{cpts_id}/mt/patients/{patient_id}",
+        "fhir_slot",  # tests/fhir/test_slot_search_bundle.py (FHIR, SAS client certificate)
+    ),
+}
+
+# Page routes that are lists though their name does not end with `_list`.
+LIST_PAGES = {case.listed for case in CASES if not case.api} | set(COVERED_ELSEWHERE)
+
+
+# --- The tests ----------------------------------------------------------------------------
+
+
+def queries_of(client, url, headers) -> tuple[CaptureQueriesContext, object]:
+    """The queries of one GET, and its answer (200 expected)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.status_code, response.content[:500])
+    return captured, response
+
+
+def size_of(case, response) -> int:
+    """The number of items of an API answer; the length of a page."""
+    if case.api:
+        body = response.json()
+        return len(body[case.key] if isinstance(body, dict) else body)
+    return len(response.content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.name, marks=case.marks) for case in CASES])
+def test_a_list_runs_as_many_queries_with_30_rows_as_with_3(case, cpts, coordinator, member, token_headers):
+    world = World(cpts=cpts, users={"coordinator": coordinator, "member": member})
+    if case.setup:
+        case.setup(world)
+    case.rows(world, FEW)
+    user = world.users[case.user] if case.user else None
+    if case.api:
+        client, headers = Client(), token_headers(user) if user else {}
+    else:
+        client, headers = (verified_client(user) if user else Client()), {}
+    url = case.url(world)
+    client.get(url, **headers)  # caches filled once (content types, sessions…)
+    few, few_response = queries_of(client, url, headers)
+    case.rows(world, MANY - FEW)
+    many, many_response = queries_of(client, url, headers)
+    if case.grows:
+        assert size_of(case, many_response) > size_of(case, few_response), "the rows added are not in the list"
+    assert len(many) == len(few), (
+        f"{case.name}: {len(few)} queries with {FEW} rows, {len(many)} with {MANY}\n"
+        + "\n".join(query["sql"][:300] for query in many.captured_queries)
+    )
+
+
+def schema_list_operations() -> set[str]:
+    """« GET /api/v1/path » of every GET whose answer is an array or has an `items` array."""
+    from maillon.api.urls import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+
+    def resolved(node):
+        return components[node["$ref"].split("/")[-1]] if "$ref" in node else node
+
+    found = set()
+    for path, operations in schema["paths"].items():
+        answer = operations.get("get", {}).get("responses", {}).get("200")
+        if not answer:
+            continue
+        for content in answer.get("content", {}).values():
+            body = resolved(content["schema"])
+            items = body.get("properties", {}).get("items")
+            if body.get("type") == "array" or (items and resolved(items).get("type") == "array"):
+                found.add(f"GET {path}")
+    return found
+
+
+def test_every_list_has_a_case():
+    """Every list page (a route named `…_list` or in `LIST_PAGES`) and every list operation of the
+    API has a case; every other page route and GET operation is classified in `NOT_LISTS` (so a
+    new page is classified by whoever adds it); the table names nothing that is gone."""
+    routes = {route.qualified_name for route in site_routes()}
+    gets = {f"GET /api/v1{path}" for method, path, _ in api_operations() if method == "GET"}
+    budgeted = {case.listed for case in CASES} | set(COVERED_ELSEWHERE)
+    lists = {name for name in routes if name.endswith("_list")} | LIST_PAGES | schema_list_operations()
+    assert not lists - budgeted, f"lists without a query budget: {sorted(lists - budgeted)}"
+    unclassified = (routes | gets) - budgeted - set(NOT_LISTS)
+    assert not unclassified, f"pages or operations neither in CASES nor in NOT_LISTS: {sorted(unclassified)}"
+    assert not budgeted & set(NOT_LISTS), f"both budgeted and « not a list »: {sorted(budgeted & set(NOT_LISTS))}"
+    gone = (budgeted | set(NOT_LISTS)) - routes - gets - {"admin:core_journalentry_changelist"}
+    assert not gone, f"in the table but gone: {sorted(gone)}"
