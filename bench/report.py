@@ -46,7 +46,7 @@ from maillon.contracts.catalogue import CATALOGUE  # noqa: E402
 from maillon.contracts.models import FactCode, FundingReceipt, Spending, SpendingCategory  # noqa: E402
 from maillon.contracts.report import build_report  # noqa: E402
 from maillon.core.models import Cpts, User  # noqa: E402
-from maillon.meetings.models import HourlyRate, TimeEntry  # noqa: E402
+from maillon.meetings.models import HourlyRate, TimeEntry, TimeState  # noqa: E402
 from maillon.members.models import Membership, MembershipStatus, Professional  # noqa: E402
 from maillon.members.professions import Profession  # noqa: E402
 from maillon.www import pdf  # noqa: E402
@@ -181,6 +181,7 @@ def make_time(cpts, user, signed_on, rng):
             hours=Decimal(rng.randint(1, 12)) / 4,
             validated_by=user,
             validated_at=now,
+            state=TimeState.VALIDATED,  # bulk_create skips save(), which sets it from the timestamps
         )
         for _ in range(300)
     )

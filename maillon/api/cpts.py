@@ -80,7 +80,7 @@ def get_cpts_or_404(cpts_id):
         raise HttpError(404, CPTS_NOT_FOUND) from error
 
 
-@router.get("/cpts/{cpts_id}", response={200: CptsOut, 404: MessageOut}, auth=PUBLIC, summary="Détail d'une CPTS")
+@router.get("/cpts/{int:cpts_id}", response={200: CptsOut, 404: MessageOut}, auth=PUBLIC, summary="Détail d'une CPTS")
 def get_cpts(
     request,
     cpts_id: int,
@@ -92,8 +92,8 @@ def get_cpts(
     communes = list(services.communes_on(cpts, on).order_by("code"))
     population = sum(commune.population for commune in communes)
     steps = [
-        {"date": step.date, "status": step.status, "status_label": step.get_status_display()}
-        for step in cpts.steps.order_by("date", "recorded_at")
+        {"date": step.date, "status": step.to_status, "status_label": step.get_to_status_display()}
+        for step in cpts.steps.order_by("date", "at", "pk")
     ]
     return {
         **list_item(cpts, population),
@@ -119,7 +119,7 @@ def check_coordinator(user, cpts):
 
 
 @router.put(
-    "/cpts/{cpts_id}/territory",
+    "/cpts/{int:cpts_id}/territory",
     response={
         200: TerritoryOut,
         401: MessageOut,

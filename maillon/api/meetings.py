@@ -19,6 +19,7 @@ from pydantic import Field
 
 from maillon.core import journal
 from maillon.core.missions import Mission
+from maillon.core.workflows import TransitionNotAllowed
 from maillon.meetings import services
 from maillon.meetings.models import Invitation, Meeting, MeetingStatus, TimeEntry, TimeState
 from maillon.members.models import Membership
@@ -26,7 +27,7 @@ from maillon.members.models import Membership
 from .auth import PRIVATE
 from .errors import validation_error_response
 from .members import PageNumber, PageSize, access, page_of
-from .schemas import MessageOut, ValidationErrorOut
+from .schemas import ConflictOut, MessageOut, ValidationErrorOut
 
 router = Router(tags=["Réunions et temps indemnisé"])
 
@@ -35,6 +36,8 @@ ENTRY_NOT_FOUND = "Temps introuvable."
 NOT_A_MEMBER = "Votre compte n'est lié à aucune adhésion active de cette CPTS : vous ne déclarez pas de temps."
 READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut}
+# A review the entry's state refuses answers its state (ConflictOut); one over the cap, a phrase.
+DECISION_ERRORS = {**WRITE_ERRORS, 409: ConflictOut | MessageOut}
 
 
 # --- Schemas -----------------------------------------------------------------------------
@@ -153,7 +156,7 @@ def visible_meetings(request, cpts, is_coordinator):
 
 
 @router.get(
-    "/cpts/{cpts_id}/meetings",
+    "/cpts/{int:cpts_id}/meetings",
     response={200: MeetingPageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Lister les réunions",
@@ -175,7 +178,7 @@ def list_meetings(
 
 
 @router.get(
-    "/cpts/{cpts_id}/meetings/{meeting_id}",
+    "/cpts/{int:cpts_id}/meetings/{int:meeting_id}",
     response={200: MeetingDetailOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Détail d'une réunion",
@@ -246,7 +249,7 @@ STATE_FILTERS = {
 
 
 @router.get(
-    "/cpts/{cpts_id}/time-entries",
+    "/cpts/{int:cpts_id}/time-entries",
     response={200: TimeEntryPageOut, **READ_ERRORS},
     auth=PRIVATE,
     summary="Lister le temps déclaré",
@@ -291,7 +294,7 @@ def as_422(error: DjangoValidationError):
 
 
 @router.post(
-    "/cpts/{cpts_id}/time-entries",
+    "/cpts/{int:cpts_id}/time-entries",
     response={201: TimeEntryOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Déclarer du temps de projet",
@@ -326,8 +329,8 @@ def entry_for_decision(request, cpts_id, entry_id):
 
 
 @router.post(
-    "/cpts/{cpts_id}/time-entries/{entry_id}/validate",
-    response={200: TimeEntryOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/time-entries/{int:entry_id}/validate",
+    response={200: TimeEntryOut, **DECISION_ERRORS},
     auth=PRIVATE,
     summary="Valider du temps déclaré",
 )
@@ -337,6 +340,8 @@ def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateI
     cpts, entry = entry_for_decision(request, cpts_id, entry_id)
     try:
         outcome = services.validate_time(entry=entry, by=request.auth, confirm_over_cap=payload.confirm_over_cap)
+    except TransitionNotAllowed:
+        raise
     except DjangoValidationError as error:
         raise HttpError(409, " ".join(error.messages)) from error
     if not outcome.validated:
@@ -345,8 +350,8 @@ def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateI
 
 
 @router.post(
-    "/cpts/{cpts_id}/time-entries/{entry_id}/reject",
-    response={200: TimeEntryOut, **WRITE_ERRORS},
+    "/cpts/{int:cpts_id}/time-entries/{int:entry_id}/reject",
+    response={200: TimeEntryOut, **DECISION_ERRORS},
     auth=PRIVATE,
     summary="Refuser du temps déclaré",
 )
@@ -355,6 +360,8 @@ def reject_time_entry(request, cpts_id: int, entry_id: int, payload: RejectIn):
     cpts, entry = entry_for_decision(request, cpts_id, entry_id)
     try:
         services.reject_time(entry=entry, by=request.auth, reason=payload.reason)
+    except TransitionNotAllowed:
+        raise
     except DjangoValidationError as error:
         if "reason" in getattr(error, "error_dict", {}):
             return as_422(error)

@@ -108,7 +108,9 @@ class CptsOut(CptsListItemOut):
     territory: FeatureCollectionOut
 
 
-class ConflictOut(Schema):
+class TerritoryConflictOut(Schema):
+    """A commune already in another CPTS's territory."""
+
     commune: CommuneRefOut
     cpts: CptsRefOut
     message: str
@@ -125,7 +127,7 @@ class SimulationOut(Schema):
     population: int
     taille: int
     communes: list[TerritoryCommuneOut]
-    conflicts: list[ConflictOut]
+    conflicts: list[TerritoryConflictOut]
 
 
 class TerritoryIn(Schema):
@@ -144,7 +146,7 @@ class TerritoryOut(Schema):
 
 class ConflictErrorOut(Schema):
     detail: str
-    conflicts: list[ConflictOut]
+    conflicts: list[TerritoryConflictOut]
 
 
 class MessageOut(Schema):

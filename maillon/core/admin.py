@@ -64,7 +64,7 @@ class UserAdmin(JournaledReadsAdmin, DjangoUserAdmin):
 class LifecycleStepInline(admin.TabularInline):
     model = LifecycleStep
     extra = 0
-    readonly_fields = ["status", "date", "recorded_by", "recorded_at"]
+    readonly_fields = ["from_status", "to_status", "date", "at", "by", "note"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -49,6 +49,8 @@ class CptsFactory(factory.django.DjangoModelFactory):
 class LifecycleStepFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LifecycleStep
+        # Callers name the step's status as before the log became a `TransitionLog`.
+        rename = {"status": "to_status"}
 
     cpts = factory.SubFactory(CptsFactory)
     status = CptsStatus.LETTER_OF_INTENT

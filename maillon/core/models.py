@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from . import journal
 from .identifiers import validate_finess, validate_siren, validate_siret
+from .workflows import ANY, Transition, TransitionLog, TransitionNotAllowed, Workflow
 
 
 class JournaledModel(models.Model):
@@ -137,6 +138,17 @@ LIFECYCLE_ORDER = [
 ]
 
 
+def lifecycle_transitions() -> list[Transition]:
+    """One transition per step, named by its code: forward from any earlier step (steps may
+    be skipped), and dissolution from any step. The lettre d'intention has no source: a CPTS
+    starts there, and its first step is logged by `Workflow.start` (see `Cpts.record_step`)."""
+    forward = [
+        Transition(status.value, source=LIFECYCLE_ORDER[:index], target=status)
+        for index, status in enumerate(LIFECYCLE_ORDER)
+    ]
+    return [*forward, Transition(CptsStatus.DISSOLVED.value, source=ANY, target=CptsStatus.DISSOLVED)]
+
+
 class LegalForm(models.TextChoices):
     ASSOCIATION_1901 = "association_1901", "Association loi 1901"
     ASSOCIATION_1908 = "association_1908", "Association de droit local (Alsace-Moselle)"
@@ -169,6 +181,13 @@ class Cpts(JournaledModel):
 
     objects = CptsQuerySet.as_manager()
 
+    workflow = Workflow(
+        log="core.LifecycleStep",
+        subject="Cette CPTS",
+        final=[CptsStatus.DISSOLVED],
+        transitions=lifecycle_transitions(),
+    )
+
     class Meta:
         verbose_name = "CPTS"
         verbose_name_plural = "CPTS"
@@ -186,19 +205,24 @@ class Cpts(JournaledModel):
     def is_dissolved(self):
         return self.status == CptsStatus.DISSOLVED
 
+    def is_first_step(self, status) -> bool:
+        """The lettre d'intention of a new CPTS, whose status starts there: logged, not moved."""
+        return status == self.status == CptsStatus.LETTER_OF_INTENT and not self.steps.exists()
+
     def check_next_step(self, status):
         """A CPTS moves forward through the lifecycle, or is dissolved; never back."""
-        if self.is_dissolved:
-            raise ValidationError({"status": "Une CPTS dissoute ne change plus d'étape."})
-        if status == CptsStatus.DISSOLVED:
+        if self.is_first_step(status):
             return
-        if status == self.status == CptsStatus.LETTER_OF_INTENT and not self.steps.exists():
-            return  # the first step of a new CPTS, whose status starts there
-        if LIFECYCLE_ORDER.index(status) <= LIFECYCLE_ORDER.index(self.status):
+        if status in self.workflow.transitions and self.workflow.can(self, status):
+            return
+        if self.is_dissolved:
+            message = "Une CPTS dissoute ne change plus d'étape."
+        else:
             new, current = CptsStatus(status).label, self.get_status_display()
-            raise ValidationError({"status": f"L'étape « {new} » ne suit pas l'étape actuelle « {current} »."})
+            message = f"L'étape « {new} » ne suit pas l'étape actuelle « {current} »."
+        raise TransitionNotAllowed(message, field="status", status=self.status, status_label=self.get_status_display())
 
-    def record_step(self, *, status, on, by):
+    def record_step(self, *, status, on, by, note=""):
         """Move the CPTS to `status` on date `on`, logged with who recorded it.
 
         Dissolution also frees the territory: use territories.services.dissolve.
@@ -208,10 +232,14 @@ class Cpts(JournaledModel):
             current = type(self).objects.select_for_update().get(pk=self.pk)
             current.check_next_step(status)
             current.check_step_date(on)
-            current.status = status
-            current.save(update_fields=["status", "updated_at"])
-            step = LifecycleStep.objects.create(cpts=current, status=status, date=on, recorded_by=by)
-        self.status = status
+            if current.is_first_step(status):
+                step = self.workflow.start(current, by=by, note=note, log={"date": on})
+                journal.record(journal.Action.TRANSITION, current, fields=["status"], actor=by, note=f"∅ → {status}")
+            else:
+                step = self.workflow.run(
+                    current, status, by=by, note=note, changes={"updated_at": timezone.now()}, log={"date": on}
+                )
+        self.refresh_from_db(fields=["status", "updated_at"])
         return step
 
     def check_step_date(self, on):
@@ -229,24 +257,21 @@ class CptsOwnedQuerySet(models.QuerySet):
         return self.filter(cpts=cpts)
 
 
-class LifecycleStep(JournaledModel):
-    """One step of the national lifecycle, with its date and who recorded it."""
+class LifecycleStep(TransitionLog):
+    """One step of the national lifecycle (the transition log of a CPTS): the date the step
+    happened (`date`), and when (`at`) and by whom (`by`) it was recorded."""
 
     cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="steps")
-    status = models.CharField("étape", max_length=30, choices=CptsStatus.choices)
     date = models.DateField("date")
-    # Keep the step when the account that recorded it is erased.
-    recorded_by = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = CptsOwnedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape du cycle de vie"
-        ordering = ["cpts", "date", "recorded_at"]
+        ordering = ["cpts", "date", "at", "pk"]
 
     def __str__(self):
-        return f"{self.get_status_display()} — {self.date:%d/%m/%Y}"
+        return f"{self.get_to_status_display()} — {self.date:%d/%m/%Y}"
 
 
 class CptsRoleKind(models.TextChoices):

@@ -360,14 +360,14 @@ def ensure_cpts(spec: CptsSpec, rng: random.Random) -> Cpts:
 def ensure_steps(cpts: Cpts, dates: list[datetime.date]) -> None:
     """Record the missing steps in order; existing ones keep their place, re-dated."""
     for status, date in zip(LIFECYCLE_ORDER, dates, strict=False):
-        step = cpts.steps.filter(status=status).first()
+        step = cpts.steps.filter(to_status=status).first()
         if step is not None:
             if step.date != date:
                 step.date = date
                 step.save(update_fields=["date"])
         elif status == CptsStatus.LETTER_OF_INTENT:
             # The first step is the status a CPTS starts with: no transition to check.
-            LifecycleStep.objects.create(cpts=cpts, status=status, date=date)
+            LifecycleStep.objects.create(cpts=cpts, to_status=status, date=date)
         elif LIFECYCLE_ORDER.index(status) > LIFECYCLE_ORDER.index(cpts.status):
             services.record_step(cpts, status=status, on=date, by=None)
 

@@ -51,7 +51,7 @@ SPENDING = (
 
 
 def aci_signed_on(cpts: Cpts) -> datetime.date | None:
-    step = cpts.steps.filter(status=CptsStatus.ACI_SIGNED).order_by("date").first()
+    step = cpts.steps.filter(to_status=CptsStatus.ACI_SIGNED).order_by("date").first()
     return step.date if step else None
 
 

@@ -1,12 +1,22 @@
 from django.contrib import admin
 
-from .models import Candidate, DocumentVersion, Election, FoundingDocument, GeneralAssembly, Mandate
+from .models import Candidate, DocumentVersion, Election, ElectionEvent, FoundingDocument, GeneralAssembly, Mandate
 
 
 class CandidateInline(admin.TabularInline):
     model = Candidate
     extra = 0
     raw_id_fields = ["membership"]
+
+
+class ElectionEventInline(admin.TabularInline):
+    model = ElectionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Election)
@@ -16,7 +26,7 @@ class ElectionAdmin(admin.ModelAdmin):
     list_display = ["title", "cpts", "college", "status", "opens_at", "closes_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "electorate_size"]
-    inlines = [CandidateInline]
+    inlines = [CandidateInline, ElectionEventInline]
 
 
 @admin.register(Mandate)

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsFactory
+from maillon.core.factories import CptsFactory, UserFactory
 from maillon.members.factories import CollegeFactory, MembershipFactory
 
 from .models import (
@@ -14,6 +14,7 @@ from .models import (
     DocumentKind,
     DocumentVersion,
     Election,
+    ElectionEvent,
     ElectionStatus,
     FoundingDocument,
     GeneralAssembly,
@@ -38,6 +39,16 @@ class ElectionFactory(factory.django.DjangoModelFactory):
 
     class Params:
         opened = factory.Trait(status=ElectionStatus.OPEN, electorate_size=0)
+
+
+class ElectionEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ElectionEvent
+
+    election = factory.SubFactory(ElectionFactory, opened=True)
+    from_status = ElectionStatus.DRAFT
+    to_status = ElectionStatus.OPEN
+    by = factory.SubFactory(UserFactory)
 
 
 class CandidateFactory(factory.django.DjangoModelFactory):

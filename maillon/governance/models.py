@@ -45,6 +45,7 @@ from django.utils.functional import cached_property
 
 from maillon.core import journal
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.workflows import Transition, TransitionLog, Workflow
 from maillon.members.models import College, Membership, MembershipStatus
 
 # --- Elections ---------------------------------------------------------------------------
@@ -76,6 +77,16 @@ class Election(JournaledModel):
 
     objects = CptsOwnedQuerySet.as_manager()
 
+    workflow = Workflow(
+        log="governance.ElectionEvent",
+        subject="Cette élection",
+        final=[ElectionStatus.CLOSED],
+        transitions=[
+            Transition("open", source=ElectionStatus.DRAFT, target=ElectionStatus.OPEN),
+            Transition("close", source=ElectionStatus.OPEN, target=ElectionStatus.CLOSED),
+        ],
+    )
+
     class Meta:
         verbose_name = "élection"
         ordering = ["cpts", "-opens_at", "-pk"]
@@ -98,39 +109,33 @@ class Election(JournaledModel):
 
     # --- State machine
 
-    def _check_status(self, *expected):
-        if self.status not in expected:
-            raise ValidationError(
-                {"status": f"Cette élection est « {self.get_status_display()} » : l'action n'est pas possible."}
-            )
-
-    def _transition(self, to, *, by):
-        before = self.status
-        self.status = to
-        self.save()
-        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"{before} → {to}")
-
     def eligible_memberships(self):
         """Who may vote: the active adhesions of the election's collège."""
         return Membership.objects.for_cpts(self.cpts_id).active().filter(college=self.college_id)
 
     @transaction.atomic
-    def open(self, *, by):
-        self._check_status(ElectionStatus.DRAFT)
+    def open(self, *, by, note=""):
+        self.workflow.check(self, "open")
         if not self.candidates.exists():
             raise ValidationError({"status": "Ajoutez au moins un candidat avant d'ouvrir le scrutin."})
         if self.closes_at <= timezone.now():
             raise ValidationError({"closes_at": "La date de clôture est passée : reportez-la avant d'ouvrir."})
-        self.electorate_size = self.eligible_memberships().count()
-        self._transition(ElectionStatus.OPEN, by=by)
+        self.workflow.run(
+            self, "open", by=by, note=note, changes={"electorate_size": self.eligible_memberships().count()}
+        )
 
     @transaction.atomic
-    def close(self, *, by):
-        self._check_status(ElectionStatus.OPEN)
+    def close(self, *, by, note=""):
+        self.workflow.check(self, "close")
         if timezone.now() < self.closes_at:
             closes = timezone.localtime(self.closes_at)
             raise ValidationError({"status": f"Le scrutin ne peut être clos qu'après {closes:%d/%m/%Y à %H:%M}."})
-        self._transition(ElectionStatus.CLOSED, by=by)
+        self.workflow.run(self, "close", by=by, note=note)
+
+    def check_draft(self):
+        """Candidates are added while the election is in preparation (before `open`)."""
+        if self.status != ElectionStatus.DRAFT:
+            raise self.workflow.refusal(self)
 
     @property
     def is_open(self):
@@ -146,7 +151,7 @@ class Election(JournaledModel):
     # --- Candidates and votes
 
     def add_candidate(self, membership, *, statement=""):
-        self._check_status(ElectionStatus.DRAFT)
+        self.check_draft()
         if membership.cpts_id != self.cpts_id or membership.college_id != self.college_id:
             raise ValidationError({"membership": "Le candidat doit être adhérent du collège de l'élection."})
         if membership.status != MembershipStatus.ACTIVE:
@@ -229,6 +234,16 @@ class Election(JournaledModel):
             elected=elected,
             tied=tied,
         )
+
+
+class ElectionEvent(TransitionLog):
+    """The transition log of an election."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une élection"
+        ordering = ["election", "at", "pk"]
 
 
 def elect(candidates, seats):

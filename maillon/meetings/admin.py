@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import HourlyRate, Invitation, Meeting, MeetingSlot, PaymentDetails, TimeEntry
+from .models import (
+    HourlyRate,
+    Invitation,
+    Meeting,
+    MeetingEvent,
+    MeetingSlot,
+    PaymentDetails,
+    TimeEntry,
+    TimeEntryEvent,
+)
 
 
 class MeetingSlotInline(admin.TabularInline):
@@ -14,12 +23,22 @@ class InvitationInline(admin.TabularInline):
     raw_id_fields = ["membership"]
 
 
+class MeetingEventInline(admin.TabularInline):
+    model = MeetingEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "cpts", "status", "starts_at", "mission"]
     list_filter = ["status", "mission"]
     readonly_fields = ["status"]
-    inlines = [MeetingSlotInline, InvitationInline]
+    inlines = [MeetingSlotInline, InvitationInline, MeetingEventInline]
 
 
 @admin.register(HourlyRate)
@@ -27,12 +46,24 @@ class HourlyRateAdmin(admin.ModelAdmin):
     list_display = ["cpts", "year", "amount"]
 
 
+class TimeEntryEventInline(admin.TabularInline):
+    model = TimeEntryEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(TimeEntry)
 class TimeEntryAdmin(admin.ModelAdmin):
-    list_display = ["date", "cpts", "membership", "kind", "hours", "validated_at"]
-    list_filter = ["kind", "mission"]
+    list_display = ["date", "cpts", "membership", "kind", "hours", "state", "validated_at"]
+    list_filter = ["state", "kind", "mission"]
     raw_id_fields = ["membership", "meeting"]
-    readonly_fields = ["validated_by", "validated_at"]
+    # The review moves through the workflow (validate, reject…), with its timestamps.
+    readonly_fields = ["state", "validated_by", "validated_at", "rejected_by", "rejected_at", "rejection_reason"]
+    inlines = [TimeEntryEventInline]
 
 
 @admin.register(PaymentDetails)

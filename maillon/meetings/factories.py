@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsFactory
+from maillon.core.factories import CptsFactory, UserFactory
 from maillon.members.factories import MembershipFactory
 
 from .models import (
@@ -12,12 +12,15 @@ from .models import (
     HourlyRate,
     Invitation,
     Meeting,
+    MeetingEvent,
     MeetingSlot,
     MeetingStatus,
     PaymentDetails,
     PollAnswer,
     TimeEntry,
+    TimeEntryEvent,
     TimeKind,
+    TimeState,
 )
 
 
@@ -43,6 +46,16 @@ class MeetingFactory(factory.django.DjangoModelFactory):
             ),
             ends_at=factory.LazyAttribute(lambda meeting: meeting.starts_at + datetime.timedelta(hours=2)),
         )
+
+
+class MeetingEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingEvent
+
+    meeting = factory.SubFactory(MeetingFactory, scheduled=True)
+    from_status = MeetingStatus.POLL
+    to_status = MeetingStatus.SCHEDULED
+    by = factory.SubFactory(UserFactory)
 
 
 class MeetingSlotFactory(factory.django.DjangoModelFactory):
@@ -99,6 +112,16 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
 
     class Params:
         validated = factory.Trait(validated_at=factory.LazyFunction(timezone.now))
+
+
+class TimeEntryEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeEntryEvent
+
+    entry = factory.SubFactory(TimeEntryFactory, validated=True)
+    from_status = TimeState.DECLARED
+    to_status = TimeState.VALIDATED
+    by = factory.SubFactory(UserFactory)
 
 
 class PaymentDetailsFactory(factory.django.DjangoModelFactory):

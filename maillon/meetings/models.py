@@ -35,9 +35,9 @@ from django.utils import timezone
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
-from maillon.core import journal
 from maillon.core.missions import Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.workflows import Transition, TransitionLog, TransitionNotAllowed, Workflow
 from maillon.members.models import Membership
 
 QUARTER = Decimal("0.25")
@@ -101,6 +101,20 @@ class Meeting(JournaledModel):
 
     objects = CptsOwnedQuerySet.as_manager()
 
+    workflow = Workflow(
+        log="meetings.MeetingEvent",
+        subject="Cette réunion",
+        final=[MeetingStatus.HELD, MeetingStatus.CANCELLED],
+        transitions=[
+            # Choosing a slot again while scheduled moves the date: scheduled → scheduled.
+            Transition(
+                "schedule", source=[MeetingStatus.POLL, MeetingStatus.SCHEDULED], target=MeetingStatus.SCHEDULED
+            ),
+            Transition("cancel", source=[MeetingStatus.POLL, MeetingStatus.SCHEDULED], target=MeetingStatus.CANCELLED),
+            Transition("hold", source=MeetingStatus.SCHEDULED, target=MeetingStatus.HELD),
+        ],
+    )
+
     class Meta:
         verbose_name = "réunion"
         ordering = ["cpts", "-created_at", "-pk"]
@@ -114,17 +128,10 @@ class Meeting(JournaledModel):
     def __str__(self):
         return self.title
 
-    def _check_status(self, *expected):
-        if self.status not in expected:
-            raise ValidationError(
-                {"status": f"Cette réunion est « {self.get_status_display()} » : l'action n'est pas possible."}
-            )
-
-    def _transition(self, to, *, by):
-        before = self.status
-        self.status = to
-        self.save()
-        journal.record(journal.Action.TRANSITION, self, fields=["status"], actor=by, note=f"{before} → {to}")
+    def check_open(self):
+        """Still open (in poll or scheduled state, the states a meeting is cancelled from):
+        its details and invitations can change."""
+        self.workflow.check(self, "cancel")
 
     @property
     def duration_hours(self) -> Decimal:
@@ -136,23 +143,31 @@ class Meeting(JournaledModel):
         return max(quarters, Decimal(1)) * QUARTER
 
     @transaction.atomic
-    def choose_slot(self, slot, *, by):
-        self._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+    def choose_slot(self, slot, *, by, note=""):
+        self.workflow.check(self, "schedule")
         if slot.meeting_id != self.pk:
             raise ValidationError({"slot": "Ce créneau n'est pas proposé pour cette réunion."})
-        self.starts_at, self.ends_at = slot.starts_at, slot.ends_at
-        self._transition(MeetingStatus.SCHEDULED, by=by)
+        self.workflow.run(
+            self, "schedule", by=by, note=note, changes={"starts_at": slot.starts_at, "ends_at": slot.ends_at}
+        )
         from . import notifications  # it imports this module
 
         notifications.send_on_commit(self, notifications.SCHEDULED, by=by)
 
     @transaction.atomic
-    def cancel(self, *, by):
-        self._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
-        self._transition(MeetingStatus.CANCELLED, by=by)
+    def cancel(self, *, by, note=""):
+        self.workflow.run(self, "cancel", by=by, note=note)
         from . import notifications  # it imports this module
 
         notifications.send_on_commit(self, notifications.CANCELLED, by=by)
+
+    @transaction.atomic
+    def hold(self, *, by, note=""):
+        """The meeting took place (its attendance is recorded: `services.record_attendance`)."""
+        self.workflow.check(self, "hold")
+        if self.starts_at > timezone.now():
+            raise ValidationError({"status": "La réunion n'a pas encore eu lieu : les présences se notent après."})
+        self.workflow.run(self, "hold", by=by, note=note)
 
     def poll_table(self):
         """(slots, rows): rows are (invitation, [answer value or "" per slot]), and per slot its yes count."""
@@ -170,6 +185,16 @@ class Meeting(JournaledModel):
             slot.yes_count = sum(1 for _, answers in rows if answers[index] == Answer.YES)
             slot.if_needed_count = sum(1 for _, answers in rows if answers[index] == Answer.IF_NEEDED)
         return slots, rows
+
+
+class MeetingEvent(TransitionLog):
+    """The transition log of a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une réunion"
+        ordering = ["meeting", "at", "pk"]
 
 
 class MeetingSlot(JournaledModel):
@@ -306,9 +331,27 @@ class TimeEntry(JournaledModel):
     rejected_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     rejected_at = models.DateTimeField("refusé le", null=True, blank=True)
     rejection_reason = models.CharField("motif du refus", max_length=300, blank=True)
+    # Follows the timestamps above (set from them when the entry is created, then moved by
+    # the workflow together with them).
+    state = models.CharField("état", max_length=10, choices=TimeState.choices, default=TimeState.DECLARED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TimeEntryQuerySet.as_manager()
+
+    workflow = Workflow(
+        log="meetings.TimeEntryEvent",
+        log_fk="entry",
+        subject="Ce temps",
+        field="state",
+        transitions=[
+            Transition("validate", source=TimeState.DECLARED, target=TimeState.VALIDATED),
+            # A validated entry is rejected (or unvalidated) only while its year is open.
+            Transition("reject", source=[TimeState.DECLARED, TimeState.VALIDATED], target=TimeState.REJECTED),
+            Transition("unvalidate", source=TimeState.VALIDATED, target=TimeState.DECLARED),
+            # The member edits a rejected entry: it is declared again.
+            Transition("redeclare", source=TimeState.REJECTED, target=TimeState.DECLARED),
+        ],
+    )
 
     class Meta:
         verbose_name = "temps déclaré"
@@ -339,19 +382,35 @@ class TimeEntry(JournaledModel):
     def is_rejected(self):
         return self.rejected_at is not None
 
-    @property
-    def state(self) -> str:
-        if self.is_validated:
-            return TimeState.VALIDATED
-        return TimeState.REJECTED if self.is_rejected else TimeState.DECLARED
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.state = (
+                TimeState.VALIDATED
+                if self.validated_at
+                else TimeState.REJECTED
+                if self.rejected_at
+                else TimeState.DECLARED
+            )
+        super().save(*args, **kwargs)
 
-    def get_state_display(self) -> str:
-        return TimeState(self.state).label
+    def refusal(self, message) -> TransitionNotAllowed:
+        """A refused review with its own phrase (« Ce temps est déjà validé. »)."""
+        return TransitionNotAllowed(message, field="entry", status=self.state, status_label=self.get_state_display())
 
     @property
     def editable_by_member(self) -> bool:
         """Declared project time, not validated (a rejected one included: editing re-declares it)."""
         return self.kind == TimeKind.PROJECT and not self.is_validated
+
+
+class TimeEntryEvent(TransitionLog):
+    """The transition log of a time entry (validations, rejections, re-declarations)."""
+
+    entry = models.ForeignKey(TimeEntry, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'un temps déclaré"
+        ordering = ["entry", "at", "pk"]
 
 
 class PaymentDetails(JournaledModel):

@@ -194,7 +194,7 @@ def invite_more(*, meeting, by, criteria=None, membership_ids=None) -> list[Invi
     """Invite more adhesions to a meeting in poll or scheduled state, by criteria or by
     picking them (`membership_ids`, checked against the CPTS's invitable adhesions). Only
     the newly invited get an e-mail: the poll, or the fixed date with its .ics."""
-    meeting._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+    meeting.check_open()
     memberships = invitable_memberships(meeting.cpts_id, **(criteria or {}))
     if membership_ids is not None:
         if not membership_ids:
@@ -215,7 +215,7 @@ def update_meeting(*, meeting, by, **fields) -> list[str]:
     """Change the title, description, place, visio link or mission of a meeting in poll or
     scheduled state (journaled by the model, field names only). The invitees are written to
     only when the place or the visio link of a scheduled meeting changes. The changed names."""
-    meeting._check_status(MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+    meeting.check_open()
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -297,12 +297,9 @@ def record_attendance(*, meeting, present_ids, by) -> AttendanceResult:
     """Mark the scheduled (or held) meeting held, set each invitation's attendance and make
     one validated time entry per present member (its duration). Idempotent: an entry is made
     once; a member marked absent again loses the entry of this meeting."""
-    meeting._check_status(MeetingStatus.SCHEDULED, MeetingStatus.HELD)
-    if meeting.starts_at > timezone.now():
-        raise ValidationError({"status": "La réunion n'a pas encore eu lieu : les présences se notent après."})
+    if meeting.status != MeetingStatus.HELD:
+        meeting.hold(by=by)  # from scheduled only, once it has taken place
     present_ids = set(present_ids)
-    if meeting.status == MeetingStatus.SCHEDULED:
-        meeting._transition(MeetingStatus.HELD, by=by)
     created = removed = 0
     present = []
     date = timezone.localtime(meeting.starts_at).date()
@@ -401,18 +398,16 @@ def validate_time(*, entry, by, confirm_over_cap=False) -> ValidationOutcome:
     rejected entry is validated only once its member has re-declared (edited) it."""
     lock_entry(entry)
     if entry.is_validated:
-        raise ValidationError({"entry": "Ce temps est déjà validé."})
+        raise entry.refusal("Ce temps est déjà validé.")
     if entry.is_rejected:
-        raise ValidationError(
-            {"entry": "Ce temps a été refusé : le membre doit le modifier pour le déclarer à nouveau."}
-        )
+        raise entry.refusal("Ce temps a été refusé : le membre doit le modifier pour le déclarer à nouveau.")
+    entry.workflow.check(entry, "validate")
     before = indemnity(entry.membership, entry.date.year)
     after = money((before.hours + entry.hours) * (before.rate or 0))
     outcome = ValidationOutcome(entry, False, before, after)
     if outcome.over_cap and not confirm_over_cap:
         return outcome
-    entry.validated_by, entry.validated_at = by, timezone.now()
-    entry.save()
+    entry.workflow.run(entry, "validate", by=by, changes={"validated_by": by, "validated_at": timezone.now()})
     outcome.validated = True
     return outcome
 
@@ -427,16 +422,20 @@ def check_own_entry(entry, membership):
 
 
 @transaction.atomic
-def edit_time(*, entry, membership, date, hours, mission=None, note="") -> TimeEntry:
-    """The member changes their own declared project time while it is not validated. A
-    rejected entry edited this way is declared again (its rejection is cleared)."""
+def edit_time(*, entry, membership, date, hours, mission=None, note="", by=None) -> TimeEntry:
+    """The member (`by`, their account) changes their own declared project time while it is
+    not validated. A rejected entry edited this way is declared again (its rejection is
+    cleared, through the workflow's `redeclare`)."""
     lock_entry(entry)
     check_own_entry(entry, membership)
     if date > timezone.localdate():
         raise ValidationError({"date": "Date : le temps se déclare une fois passé."})
     entry.date, entry.hours, entry.mission, entry.note = date, Decimal(hours), mission, note
-    entry.rejected_at, entry.rejected_by, entry.rejection_reason = None, None, ""
     entry.full_clean(exclude=["cpts", "membership", "meeting", "validated_by", "rejected_by"])
+    if entry.is_rejected:
+        entry.workflow.run(
+            entry, "redeclare", by=by, changes={"rejected_at": None, "rejected_by": None, "rejection_reason": ""}
+        )
     entry.save()
     return entry
 
@@ -467,12 +466,23 @@ def reject_time(*, entry, by, reason) -> TimeEntry:
         raise ValidationError({"reason": "Motif : indiquez pourquoi ce temps est refusé."})
     lock_entry(entry)
     if entry.is_rejected:
-        raise ValidationError({"entry": "Ce temps est déjà refusé."})
+        raise entry.refusal("Ce temps est déjà refusé.")
+    entry.workflow.check(entry, "reject")
     if entry.is_validated:
         check_reopenable(entry)
-    entry.validated_at = entry.validated_by = None
-    entry.rejected_at, entry.rejected_by, entry.rejection_reason = timezone.now(), by, reason[:300]
-    entry.save()
+    entry.workflow.run(
+        entry,
+        "reject",
+        by=by,
+        note=reason,
+        changes={
+            "validated_at": None,
+            "validated_by": None,
+            "rejected_at": timezone.now(),
+            "rejected_by": by,
+            "rejection_reason": reason[:300],
+        },
+    )
     return entry
 
 
@@ -481,11 +491,10 @@ def unvalidate_time(*, entry, by) -> TimeEntry:
     """The coordinator withdraws a validation: the entry is « à valider » again."""
     lock_entry(entry)
     if not entry.is_validated:
-        raise ValidationError({"entry": "Ce temps n'est pas validé."})
+        raise entry.refusal("Ce temps n'est pas validé.")
+    entry.workflow.check(entry, "unvalidate")
     check_reopenable(entry)
-    entry.validated_at = entry.validated_by = None
-    entry.save()
-    journal.record(journal.Action.TRANSITION, entry, fields=["validated_at"], actor=by, note="validated → declared")
+    entry.workflow.run(entry, "unvalidate", by=by, changes={"validated_at": None, "validated_by": None})
     return entry
 
 

@@ -192,7 +192,7 @@ def dissolve(cpts, *, on=None, by=None):
     """Record the dissolution and free the CPTS's communes from that date."""
     on = on or today()
     check_not_in_future(on)
-    lock(cpts)
+    lock(cpts).check_next_step(CptsStatus.DISSOLVED)  # a refused transition changes nothing
     rows = list(TerritoryCommune.objects.for_cpts(cpts).current().select_for_update())
     latest = max((row.valid_from for row in rows), default=None)
     if latest is not None and on < latest:

@@ -37,8 +37,7 @@ def test_list_gives_status_population_and_taille(api_client, cpts, other_cpts):
 
 
 def test_list_filters_by_status(api_client, cpts, other_cpts):
-    other_cpts.status = CptsStatus.ACI_SIGNED
-    other_cpts.save()
+    other_cpts.record_step(status=CptsStatus.ACI_SIGNED, on=datetime.date.today(), by=None)
     body = api_client.get("/api/v1/cpts", {"status": "aci_signed"}).json()
     assert [item["slug"] for item in body] == ["boucle-de-seine"]
 

@@ -101,8 +101,7 @@ def test_a_malformed_date_is_refused_in_french(api_client, cpts, coordinator, to
 
 
 def test_a_dissolved_cpts_has_no_territory_to_change(api_client, coordinator, token_headers, cpts):
-    cpts.status = CptsStatus.DISSOLVED
-    cpts.save()
+    cpts.record_step(status=CptsStatus.DISSOLVED, on=datetime.date.today(), by=None)
     response = put(api_client, cpts.pk, {"communes": ["78646"]}, token_headers(coordinator))
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"] == "Une CPTS dissoute n'a plus de territoire."

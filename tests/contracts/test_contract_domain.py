@@ -256,8 +256,7 @@ def test_contract_writes_are_journaled_with_field_names_only(contract, coordinat
 
 def test_the_demo_contract_is_complete_and_idempotent(cpts, coordinator):
     today = datetime.date.today()
-    cpts.status = CptsStatus.ACI_SIGNED
-    cpts.save()
+    cpts.record_step(status=CptsStatus.ACI_SIGNED, on=today, by=None)
     LifecycleStepFactory(cpts=cpts, status=CptsStatus.ACI_SIGNED, date=today - datetime.timedelta(days=900))
     contract = demo_contracts.ensure_contract(cpts, coordinator, taille=3, seed=7, today=today)
     assert contract.signed_on == today - datetime.timedelta(days=900)
@@ -284,8 +283,7 @@ def test_the_demo_contract_is_complete_and_idempotent(cpts, coordinator):
 
 def test_the_demo_contract_is_deterministic(cpts, coordinator):
     today = datetime.date.today()
-    cpts.status = CptsStatus.ACI_SIGNED
-    cpts.save()
+    cpts.record_step(status=CptsStatus.ACI_SIGNED, on=today, by=None)
     LifecycleStepFactory(cpts=cpts, status=CptsStatus.ACI_SIGNED, date=today - datetime.timedelta(days=500))
 
     def snapshot():

@@ -110,12 +110,12 @@ def check_cpts_and_territories():
         assert siren.is_valid(cpts.siren)
         assert cpts.email.endswith("example.org")
         steps = list(cpts.steps.order_by("date"))
-        assert [step.status for step in steps] == LIFECYCLE_ORDER[: len(steps)]
-        assert steps[-1].status == cpts.status
+        assert [step.to_status for step in steps] == LIFECYCLE_ORDER[: len(steps)]
+        assert steps[-1].to_status == cpts.status
         assert all(step.date < today for step in steps)
     assert {1, 2, 3, 4} <= tailles
     assert set(LIFECYCLE_ORDER) <= {cpts.status for cpts in cpts_list}
-    signatures = LifecycleStep.objects.filter(status="aci_signed").values_list("date", flat=True)
+    signatures = LifecycleStep.objects.filter(to_status="aci_signed").values_list("date", flat=True)
     assert any(395 <= (today - signed).days <= 460 for signed in signatures), "une CPTS signée il y a ~14 mois"
 
     shared = TerritoryCommune.objects.current().values("commune").annotate(n=Count("cpts")).filter(n__gt=1)
@@ -265,7 +265,7 @@ def check_contracts():
     assert len(signed) >= 2
     for cpts in signed:
         contract = Contract.objects.for_cpts(cpts).get()
-        assert contract.signed_on == cpts.steps.get(status="aci_signed").date < today
+        assert contract.signed_on == cpts.steps.get(to_status="aci_signed").date < today
         assert contract.indicators.exists() and contract.spendings.exists() and contract.receipts.exists()
         assert contract.reports.get().data["contract"], "one frozen dialogue de gestion report"
         funding = funding_for_year(contract, 1)

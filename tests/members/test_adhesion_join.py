@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from maillon.core.models import CptsStatus, JournalEntry
 from maillon.members.factories import CollegeFactory, MembershipFactory, ProfessionalFactory, StructureFactory
@@ -268,8 +269,7 @@ def test_a_structure_needs_finess_or_siret(client, cpts):
 
 
 def test_a_dissolved_cpts_takes_no_request(client, cpts):
-    cpts.status = CptsStatus.DISSOLVED
-    cpts.save()
+    cpts.record_step(status=CptsStatus.DISSOLVED, on=timezone.localdate(), by=None)
 
     response = client.post(join_url(cpts), professional_data())
 

@@ -98,8 +98,8 @@ def test_dissolution_frees_the_communes_and_keeps_the_history(communes):
     assert cpts.status == CptsStatus.DISSOLVED
     assert services.current_population(cpts) == 0
     assert services.population_on(cpts, datetime.date(2026, 1, 1)) == 83_000
-    step = cpts.steps.get(status=CptsStatus.DISSOLVED)
-    assert step.recorded_by == recorder and step.date == datetime.date(2026, 6, 1)
+    step = cpts.steps.get(to_status=CptsStatus.DISSOLVED)
+    assert step.by == recorder and step.date == datetime.date(2026, 6, 1)
     services.set_territory(CptsFactory(), ["78646"], on=datetime.date(2026, 6, 1))
 
 
@@ -110,7 +110,7 @@ def test_lifecycle_moves_forward_only_and_logs_each_step():
     services.record_step(cpts, status=CptsStatus.NEGOTIATION, on=datetime.date(2025, 9, 1), by=recorder)
     with pytest.raises(ValidationError, match="ne suit pas"):
         services.record_step(cpts, status=CptsStatus.PROJECT_VALIDATED, on=datetime.date(2025, 10, 1), by=recorder)
-    assert list(cpts.steps.values_list("status", flat=True)) == [
+    assert list(cpts.steps.values_list("to_status", flat=True)) == [
         CptsStatus.PROJECT_SUBMITTED,
         CptsStatus.NEGOTIATION,
     ]

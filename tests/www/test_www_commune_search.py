@@ -1,6 +1,7 @@
 import pytest
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import timezone
 
 from maillon.core.models import CptsStatus
 from maillon.territories.factories import CommuneFactory, PostalCodeFactory
@@ -15,8 +16,7 @@ def search(client, query, **headers):
 
 
 def test_a_commune_shows_its_departement_population_and_covering_cpts(client, cpts):
-    cpts.status = CptsStatus.ACI_SIGNED
-    cpts.save()
+    cpts.record_step(status=CptsStatus.ACI_SIGNED, on=timezone.localdate(), by=None)
 
     response = search(client, "versailles")
 

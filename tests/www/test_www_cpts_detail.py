@@ -6,7 +6,6 @@ import pytest
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
-from maillon.core.factories import LifecycleStepFactory
 from maillon.core.models import CptsStatus
 from maillon.territories.factories import CommuneFactory, TerritoryCommuneFactory
 from tests.conftest import verified_client
@@ -40,10 +39,8 @@ def test_public_page_shows_identity_contact_and_numbers(client, cpts):
 
 
 def test_lifecycle_shows_each_step_with_its_date(client, cpts):
-    LifecycleStepFactory(cpts=cpts, status=CptsStatus.LETTER_OF_INTENT, date=datetime.date(2024, 3, 1))
-    LifecycleStepFactory(cpts=cpts, status=CptsStatus.PROJECT_SUBMITTED, date=datetime.date(2024, 9, 15))
-    cpts.status = CptsStatus.PROJECT_SUBMITTED
-    cpts.save()
+    cpts.record_step(status=CptsStatus.LETTER_OF_INTENT, on=datetime.date(2024, 3, 1), by=None)
+    cpts.record_step(status=CptsStatus.PROJECT_SUBMITTED, on=datetime.date(2024, 9, 15), by=None)
 
     html = detail(client, cpts).content.decode()
 

@@ -29,7 +29,7 @@ def test_the_coordinator_records_the_next_step_with_its_date(editor, cpts, coord
     cpts.refresh_from_db()
     assert cpts.status == CptsStatus.PROJECT_SUBMITTED
     step = LifecycleStep.objects.get(cpts=cpts)
-    assert (step.status, step.date, step.recorded_by) == (
+    assert (step.to_status, step.date, step.by) == (
         CptsStatus.PROJECT_SUBMITTED,
         datetime.date(2026, 2, 10),
         coordinator,
@@ -39,8 +39,7 @@ def test_the_coordinator_records_the_next_step_with_its_date(editor, cpts, coord
 
 
 def test_only_later_steps_and_dissolution_are_offered(editor, cpts):
-    cpts.status = CptsStatus.NEGOTIATION
-    cpts.save()
+    cpts.record_step(status=CptsStatus.NEGOTIATION, on=datetime.date(2025, 1, 6), by=None)
 
     html = editor.get(lifecycle_url(cpts)).content.decode()
 
@@ -49,14 +48,13 @@ def test_only_later_steps_and_dissolution_are_offered(editor, cpts):
 
 
 def test_going_back_is_refused_in_french_naming_the_field(editor, cpts):
-    cpts.status = CptsStatus.NEGOTIATION
-    cpts.save()
+    cpts.record_step(status=CptsStatus.NEGOTIATION, on=datetime.date(2025, 1, 6), by=None)
 
     response = editor.post(lifecycle_url(cpts), {"status": CptsStatus.PROJECT_SUBMITTED, "date": "2026-02-10"})
 
     assert response.status_code == 200
     assert "Nouvelle étape : cette étape ne peut pas suivre l&#x27;étape actuelle." in response.content.decode()
-    assert not LifecycleStep.objects.filter(cpts=cpts).exists()
+    assert list(LifecycleStep.objects.filter(cpts=cpts).values_list("to_status", flat=True)) == ["negotiation"]
 
 
 def test_a_date_in_the_future_or_before_the_previous_step_is_refused(editor, cpts):

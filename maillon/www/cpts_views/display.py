@@ -15,7 +15,7 @@ class LifecycleRow:
 
 def lifecycle_rows(cpts, steps) -> list[LifecycleRow]:
     """Each step of the national lifecycle with the date it was reached (the latest recorded)."""
-    dates = {step.status: step.date for step in sorted(steps, key=lambda step: (step.date, step.recorded_at))}
+    dates = {step.to_status: step.date for step in sorted(steps, key=lambda step: (step.date, step.at, step.pk))}
     dissolved = cpts.status == CptsStatus.DISSOLVED
     current = None if dissolved else LIFECYCLE_ORDER.index(cpts.status)
     rows = []

@@ -84,13 +84,12 @@ class TerritoryForm(MaillonForm):
 
 def next_statuses(cpts) -> list[CptsStatus]:
     """The later lifecycle steps (steps may be skipped), then dissolution."""
-    if cpts.is_dissolved:
-        return []
-    if cpts.status == CptsStatus.LETTER_OF_INTENT and not cpts.steps.exists():
+    every = [*LIFECYCLE_ORDER, CptsStatus.DISSOLVED]
+    if cpts.is_first_step(CptsStatus.LETTER_OF_INTENT):
         # A new CPTS starts at the lettre d'intention: its date is recorded first.
-        return [*LIFECYCLE_ORDER, CptsStatus.DISSOLVED]
-    index = LIFECYCLE_ORDER.index(cpts.status)
-    return [*LIFECYCLE_ORDER[index + 1 :], CptsStatus.DISSOLVED]
+        return every
+    targets = cpts.workflow.targets_from(cpts.status)
+    return [status for status in every if status in targets]
 
 
 class LifecycleStepForm(MaillonForm):

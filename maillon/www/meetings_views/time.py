@@ -160,7 +160,7 @@ def meetings_time_edit(request, cpts_slug, pk):
             return back
         if action == "save" and form.is_valid():
             was_rejected = entry.is_rejected
-            services.edit_time(entry=entry, membership=membership, **form.cleaned_data)
+            services.edit_time(entry=entry, membership=membership, by=request.user, **form.cleaned_data)
             messages.success(
                 request, "Temps déclaré à nouveau : la coordination le validera." if was_rejected else "Temps modifié."
             )
