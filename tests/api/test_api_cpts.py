@@ -92,7 +92,7 @@ def test_an_unknown_cpts_answers_404_in_french(api_client):
     assert response.json() == {"detail": "CPTS introuvable."}
 
 
-def test_a_malformed_cpts_id_is_refused_in_french(api_client):
+def test_a_cpts_id_that_is_not_a_number_matches_no_route_and_is_the_french_404(api_client):
     response = api_client.get("/api/v1/cpts/abc")
-    assert response.status_code == 422
-    assert response.json() == {"detail": [{"loc": ["path", "cpts_id"], "msg": "Un nombre entier est attendu."}]}
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Ressource introuvable."}
