@@ -100,7 +100,8 @@ def test_every_foreign_key_has_a_deliberate_on_delete():
     assert not wrong, "\n".join(wrong)
     assert FOREIGN_KEYS_FILE.read_text(encoding="utf-8") == foreign_key_inventory(), (
         "A foreign key was added or its on_delete changed: review it, then write the inventory with "
-        "`python -c 'from tests.test_consistency import write_inventory; write_inventory()'` (under Django)."
+        "`DJANGO_SETTINGS_MODULE=maillon.settings .venv/bin/python -c 'import django; django.setup(); "
+        "from tests.test_consistency import write_inventory; write_inventory()'` and review its diff."
     )
 
 
