@@ -1,11 +1,11 @@
 """The ACI contract of a CPTS: the contract and its calendar, a year's funding, the
 indicators with their values, spending.
 
-Who: the coordinators of the CPTS read and write; the observers and authorities (ARS,
-CPAM) of its territory — a `TerritoryRole` over a département or région where the CPTS has
-communes — read, with their personal token as on the web pages (a token carries its
-user's rights, maillon/api/auth.py). Anyone else gets 404, as for a CPTS that does not
-exist; a reader who writes gets 403.
+Who (`maillon.contracts.policies`, as on the pages): the coordinators of the CPTS read and
+write; the observers and authorities (ARS, CPAM) of its territory — a `TerritoryRole` over a
+département or région where the CPTS has communes — and the platform admins read, with their
+personal token (a token carries its user's rights, maillon/api/auth.py). Anyone else gets 404,
+as for a CPTS that does not exist; a reader who writes gets 403.
 """
 
 import datetime
@@ -18,11 +18,9 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from maillon.contracts import selectors, services
-from maillon.contracts.access import contract_role
+from maillon.contracts import policies, selectors, services
 from maillon.contracts.models import SpendingCategory
 from maillon.contracts.tariffs import mission_title
-from maillon.core.access import role_in
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
@@ -31,7 +29,6 @@ from .schemas import MessageOut, ValidationErrorOut
 
 router = Router(tags=["Contrat ACI"])
 
-COORDINATOR, AUTHORITY, OBSERVER = "coordinator", "authority", "observer"
 NO_CONTRACT = "Aucun contrat ACI n'est enregistré pour cette CPTS."
 YEAR_NOT_FOUND = "Année du contrat introuvable."
 INDICATOR_NOT_FOUND = "Indicateur introuvable dans le contrat de cette CPTS."
@@ -45,18 +42,12 @@ Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 # --- Access ---------------------------------------------------------------------------
 
 
-def reader_role(user, cpts) -> str | None:
-    """coordinator, authority, observer or None: the pages' rule (`contracts.access`)."""
-    return contract_role(user, cpts, role_in(user, cpts))
-
-
 def access(request, cpts_id, *, write=False):
     """(cpts, contract); 404 without a reading role or a contract, 403 for a reader who writes."""
     cpts = get_cpts_or_404(cpts_id)
-    role = reader_role(request.auth, cpts)
-    if role is None:
+    if not policies.can_read_contract(request.auth, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    if write and role != COORDINATOR:
+    if write and not policies.can_edit_contract(request.auth, cpts):
         raise HttpError(403, COORDINATOR_ONLY)
     contract = selectors.current_contract(cpts)
     if contract is None:

@@ -1,10 +1,11 @@
 """The crisis plan of a CPTS (mission 4): its yearly versions, the editor's writes, the
 review by the authority and the diff between versions.
 
-Same rights as the pages (`maillon.crisis.access`): the CPTS's coordinators write drafts
+Same rights as the pages (`maillon.crisis.policies`): the CPTS's coordinators write drafts
 and submit them; the authorities (ARS, CPAM) of its territory validate or send back a
-submitted version; its members and the observers of its territory read. Anyone else gets
-404, as for a CPTS that does not exist; a reader who writes gets 403. A frozen version
+submitted version; its members and the observers of its territory read. Anyone else (a
+platform admin without a role included) gets 404, as for a CPTS that does not exist; a
+reader who writes gets 403. A frozen version
 (submitted, validated) or a refused transition answers 409 (a transition the version's state
 does not allow also gives that state: `{"detail", "status", "status_label"}`). Every write is
 journaled.
@@ -18,10 +19,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from maillon.core.access import role_in
 from maillon.core.workflows import TransitionNotAllowed
-from maillon.crisis import document, facts, selectors, services, template
-from maillon.crisis.access import AUTHORITY, COORDINATOR, plan_role
+from maillon.crisis import document, facts, policies, selectors, services, template
 from maillon.crisis.models import PlanProfessional, PlanVersion
 from maillon.members.models import Professional
 
@@ -154,17 +153,22 @@ class DiffOut(Schema):
 # --- Access and presenters --------------------------------------------------------------
 
 
+# The step an operation takes → (its policy, the 403 message for a reader who may not).
+EDIT = (policies.can_edit_plan, COORDINATOR_ONLY)
+REVIEW = (policies.can_review_plan, AUTHORITY_ONLY)
+
+
 def access(request, cpts_id, *, need=None):
-    """(cpts, role); 404 without a role, 403 when the operation needs another one."""
+    """The CPTS; 404 (as a missing CPTS) unless the user reads its plan, 403 when `need` (EDIT
+    or REVIEW) refuses the operation."""
     cpts = get_cpts_or_404(cpts_id)
-    role = plan_role(request.auth, cpts, role_in(request.auth, cpts))
-    if role is None:
+    if not policies.can_read_plan(request.auth, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    if need == COORDINATOR and role != COORDINATOR:
-        raise HttpError(403, COORDINATOR_ONLY)
-    if need == AUTHORITY and role != AUTHORITY:
-        raise HttpError(403, AUTHORITY_ONLY)
-    return cpts, role
+    if need is not None:
+        allowed, message = need
+        if not allowed(request.auth, cpts):
+            raise HttpError(403, message)
+    return cpts
 
 
 def version_or_404(cpts, year) -> PlanVersion:
@@ -236,7 +240,7 @@ def version_dict(version) -> dict:
 def plan(request, cpts_id: int):
     """Les versions du plan (une par an), le plan en vigueur, les échéances de l'ACI
     (première rédaction puis mise à jour annuelle) et les actions d'amélioration à intégrer."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     current = selectors.current_plan(cpts)
     return {
         "current_year": current.year if current else None,
@@ -267,7 +271,7 @@ def plan(request, cpts_id: int):
 def version(request, cpts_id: int, year: int):
     """Le contenu (sections du modèle national), les professionnels mobilisables, ce qui manque
     encore et l'historique des étapes."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     return version_dict(version_or_404(cpts, year))
 
 
@@ -280,7 +284,7 @@ def version(request, cpts_id: int, year: int):
 def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
     """Section par section, les lignes retirées et ajoutées depuis la version `since` (par
     défaut : la version de l'année précédente ; aucune pour la première)."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     newer = version_or_404(cpts, year)
     older = version_or_404(cpts, since) if since is not None else selectors.previous_version(newer)
     sections = document.diff(older, newer) if older else []
@@ -313,7 +317,7 @@ def start(request, cpts_id: int, payload: NewVersionIn):
     """Un nouveau brouillon, copie de la dernière version validée (contenu et professionnels) ;
     409 si une version est déjà en brouillon ou soumise, si l'année existe, ou si ce n'est ni
     l'année en cours ni la suivante de la dernière version (au plus l'an prochain)."""
-    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    cpts = access(request, cpts_id, need=EDIT)
     try:
         created = services.open_draft(cpts, by=request.auth, year=payload.year)
     except DjangoValidationError as error:
@@ -330,7 +334,7 @@ def start(request, cpts_id: int, payload: NewVersionIn):
 def write_section(request, cpts_id: int, year: int, section: str, payload: SectionIn):
     """Remplace les champs d'une section (`general`, `typology_1` … `typology_5`,
     `communication`, `reporting`, `training`) ; les champs inconnus sont ignorés."""
-    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    cpts = access(request, cpts_id, need=EDIT)
     target = version_or_404(cpts, year)
     if template.section(section) is None:
         raise HttpError(404, SECTION_NOT_FOUND)
@@ -349,7 +353,7 @@ def write_section(request, cpts_id: int, year: int, section: str, payload: Secti
 )
 def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
     """Un adhérent actif de la CPTS, son rôle dans le plan, ses compétences et les typologies."""
-    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    cpts = access(request, cpts_id, need=EDIT)
     target = version_or_404(cpts, year)
     professional = Professional.objects.filter(pk=payload.professional_id).first()
     if professional is None:
@@ -375,7 +379,7 @@ def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
     summary="Retirer un professionnel du brouillon",
 )
 def remove_professional(request, cpts_id: int, year: int, row_id: int):
-    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    cpts = access(request, cpts_id, need=EDIT)
     target = version_or_404(cpts, year)
     row = PlanProfessional.objects.filter(version=target, pk=row_id).first()
     if row is None:
@@ -395,7 +399,7 @@ def remove_professional(request, cpts_id: int, year: int, row_id: int):
 )
 def submit(request, cpts_id: int, year: int):
     """Fige la version ; 409 si elle n'est pas un brouillon complet (le message dit ce qui manque)."""
-    cpts, _ = access(request, cpts_id, need=COORDINATOR)
+    cpts = access(request, cpts_id, need=EDIT)
     target = version_or_404(cpts, year)
     try:
         services.submit_version(target, by=request.auth)
@@ -413,7 +417,7 @@ def submit(request, cpts_id: int, year: int):
 def decision(request, cpts_id: int, year: int, payload: DecisionIn):
     """L'acte de l'autorité du territoire : valider la version soumise (elle devient le plan en
     vigueur et compte pour le financement de l'ACI), ou la renvoyer en brouillon avec des remarques."""
-    cpts, _ = access(request, cpts_id, need=AUTHORITY)
+    cpts = access(request, cpts_id, need=REVIEW)
     target = version_or_404(cpts, year)
     try:
         if payload.validate_plan:

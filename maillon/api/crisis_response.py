@@ -1,11 +1,12 @@
 """Crises and acknowledgements: activate the plan or declare a crisis, the live board, the
 main courante, recognition, end, RETEX; and the member's answer through their link.
 
-Who, as on the pages (maillon/crisis_response/access.py): the coordinators of the CPTS
-activate, run exercises, end, mobilise and write the RETEX; the authorities of its
-territory declare, recognise a serious crisis and write in the main courante; its
-observers read. No role answers 404, as for a CPTS that does not exist; a role without the
-right answers 403. Every member shown is journaled (ids and field names, never values);
+Who, as on the pages (`maillon.crisis_response.policies`): the coordinators of the CPTS
+activate, run exercises, end, mobilise, write the RETEX and keep the alert chain; the
+authorities of its territory declare, recognise a serious crisis and write in the main
+courante; its observers read. No role (a platform admin without one included) answers 404,
+as for a CPTS that does not exist, and so does the alert chain for anyone but the
+coordination; a role without the right answers 403. Every member shown is journaled (ids and field names, never values);
 every write goes through the journaled models.
 """
 
@@ -18,9 +19,7 @@ from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from maillon.core import journal
-from maillon.core.access import role_in
-from maillon.crisis_response import services
-from maillon.crisis_response.access import AUTHORITY, COORDINATOR, can_write_log, response_role
+from maillon.crisis_response import policies, services
 from maillon.crisis_response.models import AlertLevel, ContactPreference, Crisis, CrisisRecipient, DeclaredAs, LogKind
 from maillon.crisis_response.tokens import LinkError, recipient_of
 from maillon.members.models import Professional
@@ -45,15 +44,22 @@ Skills = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)
 # --- Access ---------------------------------------------------------------------------
 
 
-def access(request, cpts_id, *roles):
-    """(cpts, role); 404 without a role over the CPTS, 403 without one of `roles`."""
+ROLE_REFUSED = "Votre rôle ne permet pas cette opération sur les crises de cette CPTS."
+
+
+def access(request, cpts_id, visible=policies.can_see_crises):
+    """The CPTS; 404 (as a missing CPTS) unless `visible(user, cpts)` — by default, the user
+    sees its crises."""
     cpts = get_cpts_or_404(cpts_id)
-    role = response_role(request.auth, cpts, role_in(request.auth, cpts))
-    if role is None:
+    if not visible(request.auth, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    if roles and role not in roles:
-        raise HttpError(403, "Votre rôle ne permet pas cette opération sur les crises de cette CPTS.")
-    return cpts, role
+    return cpts
+
+
+def ensure(request, cpts, allowed, message=ROLE_REFUSED) -> None:
+    """403 when the user, who sees the crises, may not take this action."""
+    if not allowed(request.auth, cpts):
+        raise HttpError(403, message)
 
 
 def crisis_of(cpts, crisis_id) -> Crisis:
@@ -266,7 +272,7 @@ def board_out(crisis: Crisis, *, by) -> dict:
 )
 def list_crises(request, cpts_id: int):
     """Les crises et les exercices de la CPTS, les plus récents d'abord."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     return [crisis_out(crisis) for crisis in Crisis.objects.for_cpts(cpts).order_by("-started_at", "-pk")]
 
 
@@ -280,11 +286,13 @@ def activate(request, cpts_id: int, payload: ActivateIn):
     """La coordination active le plan (ou lance un exercice, `is_exercise`) ; l'autorité du
     territoire déclare une crise et peut la reconnaître crise sanitaire grave (`recognised`).
     L'alerte part aussitôt vers le niveau 1 de la chaîne."""
-    cpts, role = access(request, cpts_id, COORDINATOR, AUTHORITY)
-    if payload.is_exercise and role != COORDINATOR:
-        raise HttpError(403, "Seule la coordination lance un exercice.")
-    if payload.recognised and role != AUTHORITY:
-        raise HttpError(403, "Seule l'autorité reconnaît une crise sanitaire grave.")
+    cpts = access(request, cpts_id)
+    ensure(request, cpts, policies.can_declare_crisis)
+    if payload.is_exercise:
+        ensure(request, cpts, policies.can_run_exercise, "Seule la coordination lance un exercice.")
+    if payload.recognised:
+        ensure(request, cpts, policies.can_recognise_crisis, "Seule l'autorité reconnaît une crise sanitaire grave.")
+    role = policies.response_role(request.auth, cpts)
     try:
         crisis = services.activate(
             cpts,
@@ -292,7 +300,7 @@ def activate(request, cpts_id: int, payload: ActivateIn):
             zone=payload.zone,
             started_at=payload.started_at,
             by=request.auth,
-            declared_as=DeclaredAs.AUTHORITY if role == AUTHORITY else DeclaredAs.COORDINATOR,
+            declared_as=DeclaredAs.AUTHORITY if role == policies.AUTHORITY else DeclaredAs.COORDINATOR,
             is_exercise=payload.is_exercise,
             recognised=payload.recognised,
         )
@@ -310,7 +318,7 @@ def activate(request, cpts_id: int, payload: ActivateIn):
 def get_board(request, cpts_id: int, crisis_id: int):
     """Qui a été alerté, joint (état de chaque envoi), qui a répondu, qui est mobilisé où ;
     les chiffres par niveau (taux de joignabilité, temps de réponse) ; la main courante."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     return board_out(crisis_of(cpts, crisis_id), by=request.auth)
 
 
@@ -322,10 +330,9 @@ def get_board(request, cpts_id: int, crisis_id: int):
 )
 def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
     """Une ligne horodatée, en ajout seul (jamais modifiée ni supprimée)."""
-    cpts, role = access(request, cpts_id, COORDINATOR, AUTHORITY)
+    cpts = access(request, cpts_id)
     crisis = crisis_of(cpts, crisis_id)
-    if not can_write_log(role):
-        raise HttpError(403, "Votre rôle ne permet pas d'écrire dans la main courante.")
+    ensure(request, cpts, policies.can_write_log, "Votre rôle ne permet pas d'écrire dans la main courante.")
     try:
         entry = services.add_log(crisis, text=payload.text, kind=payload.kind, by=request.auth)
     except DjangoValidationError as error:
@@ -351,8 +358,9 @@ def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
 )
 def end_crisis(request, cpts_id: int, crisis_id: int):
     """Plus aucune alerte ni réponse ; le RETEX peut être rédigé."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id)
     crisis = crisis_of(cpts, crisis_id)
+    ensure(request, cpts, policies.can_end_crisis)
     try:
         services.end(crisis, by=request.auth)
     except DjangoValidationError as error:
@@ -369,8 +377,9 @@ def end_crisis(request, cpts_id: int, crisis_id: int):
 def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: AssignIn):
     """Où un membre qui a répondu « disponible » est mobilisé (vide : mobilisation levée) ;
     écrit dans la main courante. Coordination seule, crise en cours."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id)
     crisis = crisis_of(cpts, crisis_id)
+    ensure(request, cpts, policies.can_mobilise)
     recipient = crisis.recipients.filter(pk=recipient_id).first()
     if recipient is None:
         raise HttpError(404, "Membre alerté introuvable.")
@@ -392,8 +401,9 @@ def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: As
 def escalate(request, cpts_id: int, crisis_id: int):
     """Alerte le niveau suivant si le délai du niveau en cours est écoulé et qu'un de ses
     membres n'a pas répondu « disponible » ; `alerted` : combien (0 : rien à faire)."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id)
     crisis = crisis_of(cpts, crisis_id)
+    ensure(request, cpts, policies.can_mobilise)
     return {"alerted": services.escalate_due(crisis)}
 
 
@@ -406,8 +416,9 @@ def escalate(request, cpts_id: int, crisis_id: int):
 def recognise(request, cpts_id: int, crisis_id: int):
     """Seule l'autorité du territoire reconnaît une crise sanitaire grave (jamais un exercice) :
     le fait `serious_crisis_recognised` de l'année du contrat devient vrai."""
-    cpts, _ = access(request, cpts_id, AUTHORITY)
+    cpts = access(request, cpts_id)
     crisis = crisis_of(cpts, crisis_id)
+    ensure(request, cpts, policies.can_recognise_crisis, "Seule l'autorité reconnaît une crise sanitaire grave.")
     try:
         crisis.recognise(by=request.auth)
     except DjangoValidationError as error:
@@ -424,8 +435,9 @@ def recognise(request, cpts_id: int, crisis_id: int):
 def write_retex(request, cpts_id: int, crisis_id: int, payload: RetexIn):
     """Une fois la crise terminée ; les actions d'amélioration sont reportées dans la prochaine
     version du plan de crise."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id)
     crisis = crisis_of(cpts, crisis_id)
+    ensure(request, cpts, policies.can_write_retex)
     try:
         retex = services.write_retex(
             crisis,
@@ -574,7 +586,7 @@ def active_member_or_404(cpts, professional_id):
 )
 def get_chain(request, cpts_id: int):
     """Les niveaux de la cascade dans l'ordre, leurs membres et leurs canaux (coordination)."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id, policies.can_manage_chain)
     return chain_out(cpts)
 
 
@@ -586,7 +598,7 @@ def get_chain(request, cpts_id: int):
 )
 def add_level(request, cpts_id: int, payload: LevelIn):
     """Le niveau prend le rang suivant le dernier."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id, policies.can_manage_chain)
     try:
         services.add_level(cpts, name=payload.name, wait_minutes=payload.wait_minutes)
     except DjangoValidationError as error:
@@ -602,7 +614,7 @@ def add_level(request, cpts_id: int, payload: LevelIn):
 )
 def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberIn):
     """Un adhérent actif, dans un seul niveau de la chaîne."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id, policies.can_manage_chain)
     level = AlertLevel.objects.for_cpts(cpts).filter(pk=level_id).first()
     if level is None:
         raise HttpError(404, "Niveau introuvable.")
@@ -622,7 +634,7 @@ def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberI
 )
 def set_preference(request, cpts_id: int, professional_id: int, payload: PreferenceIn):
     """Courriel, SMS ou les deux (au moins un)."""
-    cpts, _ = access(request, cpts_id, COORDINATOR)
+    cpts = access(request, cpts_id, policies.can_manage_chain)
     professional = active_member_or_404(cpts, professional_id)
     try:
         services.set_preference(cpts, professional, by_email=payload.by_email, by_sms=payload.by_sms)

@@ -4,6 +4,7 @@ from ninja import Router
 
 from maillon.core import journal
 from maillon.core.models import CptsRole
+from maillon.core.policies import is_platform_admin
 from maillon.territories.models import TerritoryRole
 
 from .auth import PRIVATE
@@ -37,7 +38,7 @@ def me(request):
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
-        "is_platform_admin": user.is_superuser,
+        "is_platform_admin": is_platform_admin(user),
         "cpts_roles": [
             {"cpts": cpts_ref(role.cpts), "role": role.role, "role_label": role.get_role_display()}
             for role in cpts_roles

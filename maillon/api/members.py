@@ -1,9 +1,11 @@
 """Members of a CPTS: professionals and structures, with their adhesion.
 
-Any role in the CPTS reads (members see active adhesions only, coordinators every
-state); coordinators write. No role in the CPTS answers 404, as for a CPTS that
-does not exist; an object of another CPTS answers 404, as a missing one. Each read
-of professionals' personal data is journaled (one entry per list, one per detail).
+Who (`maillon.members.policies`, as on the pages): any role in the CPTS reads (members see
+active adhesions only, coordinators every state); coordinators write. No role in the CPTS
+(a platform admin included: these are personal data) answers 404, as for a CPTS that does
+not exist; an adhesion the user may not see answers 404, as a missing one; a member who
+writes gets 403. Each read of professionals' personal data is journaled (one entry per list,
+one per detail).
 """
 
 from contextlib import contextmanager
@@ -16,11 +18,9 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from maillon.core import journal
-from maillon.core.access import role_in
 from maillon.core.identifiers import compact, is_valid_finess, validate_siret
-from maillon.core.models import CptsRoleKind
 from maillon.core.workflows import TransitionNotAllowed
-from maillon.members import imports, services
+from maillon.members import imports, policies, services
 from maillon.members.models import (
     College,
     Involvement,
@@ -75,21 +75,20 @@ READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 
 
 def access(request, cpts_id, *, write=False):
-    """(cpts, is_coordinator); 404 without a role in the CPTS, 403 for a member who writes."""
+    """The CPTS; 404 unless the user sees its members, 403 for a member who adds one."""
     user = request.auth
     cpts = get_cpts_or_404(cpts_id)
-    if user.is_superuser:
-        return cpts, True
-    role = role_in(user, cpts)
-    if role is None:
+    if not policies.can_see_directory(user, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    if write and role != CptsRoleKind.COORDINATOR:
+    if write and not policies.can_manage_members(user, cpts):
         raise HttpError(403, COORDINATOR_ONLY)
-    return cpts, role == CptsRoleKind.COORDINATOR
+    return cpts
 
 
-def visible(memberships, is_coordinator):
-    return memberships if is_coordinator else memberships.active()
+def ensure_may_decide(request, membership):
+    """403 for a user who sees the adhesion (404 before, otherwise) but may not change it."""
+    if not policies.can_decide_membership(request.auth, membership):
+        raise HttpError(403, COORDINATOR_ONLY)
 
 
 class Invalid(Exception):
@@ -167,7 +166,10 @@ def journal_read(cpts, member=None, *, object_type="members.Professional", note=
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/members", response={200: MemberPageOut, **READ_ERRORS}, auth=PRIVATE, summary="Lister les membres"
+    "/cpts/{int:cpts_id}/members",
+    response={200: MemberPageOut, **READ_ERRORS},
+    auth=PRIVATE,
+    summary="Lister les membres",
 )
 def list_members(
     request,
@@ -187,8 +189,8 @@ def list_members(
 
     Un membre voit les adhérents actifs ; un coordinateur voit aussi les demandes, refus et départs.
     """
-    cpts, is_coordinator = access(request, cpts_id)
-    memberships = visible(member_queryset(cpts), is_coordinator)
+    cpts = access(request, cpts_id)
+    memberships = policies.visible_memberships(request.auth, cpts, member_queryset(cpts))
     if profession:
         memberships = memberships.filter(professional__profession=profession)
     if commune:
@@ -213,8 +215,9 @@ def list_members(
     return {"items": [member_dict(membership) for membership in items], "count": count}
 
 
-def get_membership(cpts, membership_id, is_coordinator):
-    memberships = visible(member_queryset(cpts), is_coordinator).prefetch_related("fees", "events")
+def get_membership(user, cpts, membership_id):
+    """The adhesion if the user may see it; 404, as a missing one, otherwise."""
+    memberships = policies.visible_memberships(user, cpts, member_queryset(cpts)).prefetch_related("fees", "events")
     membership = memberships.filter(pk=membership_id).first()
     if membership is None:
         raise HttpError(404, MEMBER_NOT_FOUND)
@@ -229,8 +232,8 @@ def get_membership(cpts, membership_id, is_coordinator):
 )
 def get_member(request, cpts_id: int, membership_id: int):
     """L'adhésion, la fiche du professionnel, ses cotisations et l'historique des états."""
-    cpts, is_coordinator = access(request, cpts_id)
-    membership = get_membership(cpts, membership_id, is_coordinator)
+    cpts = access(request, cpts_id)
+    membership = get_membership(request.auth, cpts, membership_id)
     journal_read(cpts, membership.professional)
     return detail_of(membership)
 
@@ -281,7 +284,7 @@ def create_member(request, cpts_id: int, payload: MemberIn):
     connue, commune par son code INSEE. Un professionnel déjà inscrit est repris sans
     changer sa fiche ; une adhésion déjà en cours ou en attente répond 409.
     """
-    cpts, _ = access(request, cpts_id, write=True)
+    cpts = access(request, cpts_id, write=True)
     result = {}
     with invalid_as_422(result):
         row = imports.check_record(cpts, record_of(payload, college_of(cpts, payload.college_id)))
@@ -294,7 +297,7 @@ def create_member(request, cpts_id: int, payload: MemberIn):
             raise HttpError(409, " ".join(error.messages)) from error
     if "error" in result:
         return result["error"]
-    return Status(201, detail_of(get_membership(cpts, membership.pk, True)))
+    return Status(201, detail_of(get_membership(request.auth, cpts, membership.pk)))
 
 
 def apply_changes(membership, payload, cpts, *, by):
@@ -337,21 +340,22 @@ def update_member(request, cpts_id: int, membership_id: int, payload: Membership
 
     La fiche du professionnel lui appartient : elle ne se modifie pas ici.
     """
-    cpts, _ = access(request, cpts_id, write=True)
-    membership = get_membership(cpts, membership_id, True)
+    cpts = access(request, cpts_id)
+    membership = get_membership(request.auth, cpts, membership_id)
+    ensure_may_decide(request, membership)
     result = {}
     with invalid_as_422(result):
         apply_changes(membership, payload, cpts, by=request.auth)
     if "error" in result:
         return result["error"]
-    return detail_of(get_membership(cpts, membership_id, True))
+    return detail_of(get_membership(request.auth, cpts, membership_id))
 
 
 # --- Structures ---------------------------------------------------------------------
 
 
-def structure_memberships(cpts, is_coordinator):
-    """The latest adhesion of each structure in the CPTS (one item per structure)."""
+def structure_memberships(user, cpts):
+    """The latest adhesion of each structure in the CPTS (one item per structure) the user may see."""
     newer = Membership.objects.filter(
         cpts=cpts, structure=OuterRef("structure"), requested_at__gt=OuterRef("requested_at")
     )
@@ -362,7 +366,7 @@ def structure_memberships(cpts, is_coordinator):
         .select_related("structure__commune", "college")
         .prefetch_related("missions")
     )
-    return visible(memberships, is_coordinator)
+    return policies.visible_memberships(user, cpts, memberships)
 
 
 @router.get(
@@ -382,8 +386,8 @@ def list_structures(
     page_size: PageSize = PAGE_SIZE,
 ):
     """Les structures (MSP, pharmacies, EHPAD…) adhérentes de la CPTS, avec leur dernière adhésion ; paginé."""
-    cpts, is_coordinator = access(request, cpts_id)
-    memberships = structure_memberships(cpts, is_coordinator)
+    cpts = access(request, cpts_id)
+    memberships = structure_memberships(request.auth, cpts)
     if kind:
         memberships = memberships.filter(structure__kind=kind)
     if commune:
@@ -407,8 +411,8 @@ def structure_out(membership):
     return {**structure_dict(membership), "missions": services.missions_of(membership)}
 
 
-def get_structure_membership(cpts, structure_id, is_coordinator):
-    membership = structure_memberships(cpts, is_coordinator).filter(structure_id=structure_id).first()
+def get_structure_membership(user, cpts, structure_id):
+    membership = structure_memberships(user, cpts).filter(structure_id=structure_id).first()
     if membership is None:
         raise HttpError(404, STRUCTURE_NOT_FOUND)
     return membership
@@ -422,8 +426,8 @@ def get_structure_membership(cpts, structure_id, is_coordinator):
 )
 def get_structure(request, cpts_id: int, structure_id: int):
     """La structure et sa dernière adhésion dans la CPTS."""
-    cpts, is_coordinator = access(request, cpts_id)
-    membership = get_structure_membership(cpts, structure_id, is_coordinator)
+    cpts = access(request, cpts_id)
+    membership = get_structure_membership(request.auth, cpts, structure_id)
     journal_read(cpts, membership.structure, object_type="members.Structure")
     return structure_out(membership)
 
@@ -495,7 +499,7 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
     Une structure déjà inscrite est reprise sans changer sa fiche ; une adhésion déjà en
     cours ou en attente répond 409.
     """
-    cpts, _ = access(request, cpts_id, write=True)
+    cpts = access(request, cpts_id, write=True)
     result = {}
     with invalid_as_422(result):
         college = college_of(cpts, payload.college_id)
@@ -513,7 +517,7 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
             raise Invalid("missions", error.messages) from error
     if "error" in result:
         return result["error"]
-    return Status(201, structure_out(get_structure_membership(cpts, structure.pk, True)))
+    return Status(201, structure_out(get_structure_membership(request.auth, cpts, structure.pk)))
 
 
 @router.patch(
@@ -524,11 +528,12 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
 )
 def update_structure(request, cpts_id: int, structure_id: int, payload: MembershipPatchIn):
     """Sur la dernière adhésion de la structure : collège, implication, `action` (accept, refuse, leave)."""
-    cpts, _ = access(request, cpts_id, write=True)
-    membership = get_structure_membership(cpts, structure_id, True)
+    cpts = access(request, cpts_id)
+    membership = get_structure_membership(request.auth, cpts, structure_id)
+    ensure_may_decide(request, membership)
     result = {}
     with invalid_as_422(result):
         apply_changes(membership, payload, cpts, by=request.auth)
     if "error" in result:
         return result["error"]
-    return structure_out(get_structure_membership(cpts, structure_id, True))
+    return structure_out(get_structure_membership(request.auth, cpts, structure_id))

@@ -1,10 +1,11 @@
 """The dialogue de gestion of a CPTS's ACI: the live report of a contract year, its sent
 (frozen) versions, and sending a new version.
 
-Same rights as the pages (`maillon.contracts.access`, shared with them): the CPTS's coordinators
-read and send; the authorities and observers of its territory read; anyone else gets 404,
-as for a CPTS that does not exist. A reader who tries to send gets 403. The territory's
-authority signs a sent version off or sends it back (`…/decision`); anyone else gets 403.
+Same rights as the pages (`maillon.contracts.policies`, shared with them): the CPTS's
+coordinators read and send; the authorities and observers of its territory and the platform
+admins read; anyone else gets 404, as for a CPTS that does not exist. A reader who tries to
+send gets 403. The territory's authority — only it, not a platform admin — signs a sent
+version off or sends it back (`…/decision`); the other readers get 403.
 
 The report is the dict of `maillon.contracts.report.build_report` (amounts as strings
 « 1234.56 », dates ISO); a version's `data` is that dict as it was sent, with its version.
@@ -18,13 +19,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from maillon.contracts import access as contract_access
+from maillon.contracts import policies
 from maillon.contracts.models import ManagementReport
 from maillon.contracts.report import build_report, send_report, with_version
 from maillon.contracts.selectors import current_contract
 from maillon.contracts.services import decide_report
 from maillon.core import journal
-from maillon.core.access import role_in
 from maillon.core.workflows import TransitionNotAllowed
 
 from .auth import PRIVATE
@@ -33,9 +33,6 @@ from .schemas import ConflictOut, MessageOut
 
 router = Router(tags=["ACI — dialogue de gestion"])
 
-COORDINATOR = contract_access.COORDINATOR
-AUTHORITY = contract_access.AUTHORITY
-OBSERVER = contract_access.OBSERVER
 NO_CONTRACT = "Aucun ACI enregistré pour cette CPTS."
 NO_YEAR = "Cette année ne fait pas partie du contrat."
 REPORT_NOT_FOUND = "Rapport introuvable."
@@ -64,18 +61,18 @@ class ReportOut(ReportVersionOut):
     data: dict[str, Any] = Field(description="Le rapport tel qu'il a été envoyé (figé).")
 
 
-def contract_role(user, cpts) -> str | None:
-    """The pages' rule (`maillon.contracts.access.contract_role`)."""
-    return contract_access.contract_role(user, cpts, role_in(user, cpts))
+def readable_cpts(request, cpts_id):
+    """The CPTS whose ACI the user reads; 404 (as a missing CPTS) otherwise."""
+    cpts = get_cpts_or_404(cpts_id)
+    if not policies.can_read_contract(request.auth, cpts):
+        raise HttpError(404, CPTS_NOT_FOUND)
+    return cpts
 
 
 def access(request, cpts_id, *, write=False):
     """(cpts, contract); 404 without a role, 403 for a reader who writes, 404 without a contract."""
-    cpts = get_cpts_or_404(cpts_id)
-    role = contract_role(request.auth, cpts)
-    if role is None:
-        raise HttpError(404, CPTS_NOT_FOUND)
-    if write and role != COORDINATOR:
+    cpts = readable_cpts(request, cpts_id)
+    if write and not policies.can_send_report(request.auth, cpts):
         raise HttpError(403, COORDINATOR_ONLY)
     contract = current_contract(cpts)
     if contract is None:
@@ -141,15 +138,13 @@ def list_versions(request, cpts_id: int, year: int):
 )
 def get_report(request, cpts_id: int, report_id: int):
     """Une version envoyée et son contenu figé : il ne change plus."""
-    cpts = get_cpts_or_404(cpts_id)
-    if contract_role(request.auth, cpts) is None:
-        raise HttpError(404, CPTS_NOT_FOUND)
+    cpts = readable_cpts(request, cpts_id)
     report = (
         ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id)
         .select_related("sent_by", "decided_by")
         .first()
     )
-    if report is None:
+    if report is None or not policies.can_see_report(request.auth, report):
         raise HttpError(404, REPORT_NOT_FOUND)
     # Read like the pages' download: the sent content left the platform.
     journal.record(
@@ -176,16 +171,13 @@ class DecisionIn(Schema):
 def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
     """La décision de l'autorité du territoire sur une version envoyée : la valider, ou la
     renvoyer à la CPTS avec des remarques. Une seule décision par version (sinon 409) ;
-    403 pour les autres lecteurs (coordinateurs, observateurs)."""
-    cpts = get_cpts_or_404(cpts_id)
-    role = contract_role(request.auth, cpts)
-    if role is None:
-        raise HttpError(404, CPTS_NOT_FOUND)
-    if role != AUTHORITY and not request.auth.is_superuser:
-        raise HttpError(403, AUTHORITY_ONLY)
-    report = ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id).first()
-    if report is None:
+    403 pour les autres lecteurs (coordinateurs, observateurs, administrateurs de la plateforme)."""
+    cpts = readable_cpts(request, cpts_id)
+    report = ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id).select_related("contract").first()
+    if report is None or not policies.can_see_report(request.auth, report):
         raise HttpError(404, REPORT_NOT_FOUND)
+    if not policies.can_decide_report(request.auth, report):
+        raise HttpError(403, AUTHORITY_ONLY)
     try:
         report = decide_report(report, by=request.auth, sign_off=payload.sign_off, comments=payload.comments.strip())
     except TransitionNotAllowed:

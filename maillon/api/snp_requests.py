@@ -1,11 +1,13 @@
 """Same-day care requests: create and read requests, search slots, book, cancel, the duty
 list and the outcome — the same domain calls as the CPTS space's pages.
 
-Who, as on the pages (maillon/www/snp_views/requests.py): the coordinators see every
-request of the CPTS; the requester, the member booked and the SAS regulation (over the
-CPTS's territory, for the SAS's requests) see theirs. No role in the CPTS and no SAS
-regulation over it: 404, as for a CPTS that does not exist; a request, booking or call the
-caller may not see: 404, as a missing one. Every request shown is journaled.
+Who, as on the pages: `maillon.snp.policies` — the coordinators see every request of the
+CPTS; the requester, the member booked and the SAS regulation (over the CPTS's territory,
+for the SAS's requests) see theirs; a platform admin without a role sees none. No role in
+the CPTS and no SAS regulation over it: 404, as for a CPTS that does not exist (the duty
+list needs a role in the CPTS); a request, booking or call the caller may not see: 404, as
+a missing one; a visible one whose action the caller may not take: 403. Every request shown
+is journaled.
 Two operators booking the same slot: one gets 201, the other 409 with the reason. A move the
 request's state does not allow (cancelling a booked request, sending a placed one to the duty
 list…) answers 409 with that state: `{"detail", "status", "status_label"}`.
@@ -21,33 +23,23 @@ from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from maillon.core import journal
-from maillon.core.access import role_in
 from maillon.core.workflows import TransitionNotAllowed
 from maillon.members.models import PracticePlace
 from maillon.members.professions import Profession, Specialty
 from maillon.snp import booking as booking_service
-from maillon.snp import duty, search
+from maillon.snp import duty, policies, search
 from maillon.snp.booking import SlotTaken
 from maillon.snp.models import (
     NOT_WAITING,
     Booking,
     CareRequest,
-    DutyAnswer,
     DutyCall,
     RequesterKind,
     RequestStatus,
     Slot,
 )
 from maillon.snp.outcomes import record_outcome
-from maillon.snp.requests import (
-    PATIENT_FIELDS,
-    can_place,
-    can_see,
-    cancel_request,
-    create_request,
-    viewer_for,
-    visible_requests,
-)
+from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 from maillon.territories.models import Commune
 
 from .auth import PRIVATE
@@ -75,46 +67,39 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 # --- Access ---------------------------------------------------------------------------
 
 
-def access(request, cpts_id):
-    """(cpts, viewer); 404 without a role in the CPTS nor the SAS regulation over it."""
+def access(request, cpts_id, allowed=policies.can_use_requests):
+    """The CPTS; 404 (as a missing CPTS) unless `allowed(user, cpts)`: by default a role in the
+    CPTS or the SAS regulation over it."""
     cpts = get_cpts_or_404(cpts_id)
-    viewer = viewer_for(request.auth, cpts, role_in(request.auth, cpts))
-    if viewer is None:
+    if not allowed(request.auth, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    return cpts, viewer
+    return cpts
 
 
-def visible_request(cpts, viewer, request_id) -> CareRequest:
+def visible_request(request, cpts, request_id) -> CareRequest:
     care_request = CareRequest.objects.for_cpts(cpts).select_related("commune").filter(pk=request_id).first()
-    if care_request is None or not can_see(viewer, care_request):
+    if care_request is None or not policies.can_see_request(request.auth, care_request):
         raise HttpError(404, REQUEST_NOT_FOUND)
     return care_request
 
 
-def placeable_request(cpts, viewer, request_id) -> CareRequest:
-    care_request = visible_request(cpts, viewer, request_id)
-    if not can_place(viewer, care_request):
+def placeable_request(request, cpts, request_id) -> CareRequest:
+    care_request = visible_request(request, cpts, request_id)
+    if not policies.can_place_request(request.auth, care_request):
         raise HttpError(403, "Seuls le demandeur, la coordination ou la régulation SAS placent cette demande.")
     return care_request
 
 
-def visible_booking(cpts, viewer, booking_id) -> Booking:
+def visible_booking(request, cpts, booking_id) -> Booking:
     booking = Booking.objects.for_cpts(cpts).select_related("request", "professional").filter(pk=booking_id).first()
-    if booking is None:
-        raise HttpError(404, BOOKING_NOT_FOUND)
-    if not can_see(viewer, booking.request):
+    if booking is None or not policies.can_see_booking(request.auth, booking):
         raise HttpError(404, BOOKING_NOT_FOUND)
     return booking
 
 
-def my_call(cpts, viewer, call_id) -> DutyCall:
-    professional = getattr(viewer.user, "professional", None)
-    call = (
-        DutyCall.objects.filter(pk=call_id, request__cpts=cpts, professional=professional).first()
-        if professional
-        else None
-    )
-    if call is None:
+def my_call(request, cpts, call_id) -> DutyCall:
+    call = DutyCall.objects.filter(pk=call_id, request__cpts=cpts).select_related("request").first()
+    if call is None or not policies.can_answer_call(request.auth, call):
         raise HttpError(404, CALL_NOT_FOUND)
     return call
 
@@ -338,14 +323,16 @@ def post_request(request, cpts_id: int, payload: RequestIn):
     """Le minimum pour que le patient soit reçu ; l'échéance suit l'urgence (24 h ou 48 h).
 
     Une personne de la régulation SAS (sans rôle dans la CPTS) crée une demande « SAS »."""
-    cpts, viewer = access(request, cpts_id)
+    cpts = access(request, cpts_id, policies.can_create_request)
     commune = Commune.objects.filter(code=payload.commune.upper()).first()
     if commune is None:
         raise HttpError(422, f"Commune : le code INSEE « {payload.commune} » n'existe pas.")
     data = payload.dict()
     data["commune"] = commune
     try:
-        care_request = create_request(cpts, by=request.auth, requester_kind=viewer.requester_kind, **data)
+        care_request = create_request(
+            cpts, by=request.auth, requester_kind=policies.requester_kind(request.auth, cpts), **data
+        )
     except DjangoValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from error
     return Status(201, read_request(cpts, CareRequest.objects.select_related("commune").get(pk=care_request.pk)))
@@ -364,8 +351,8 @@ def list_requests(
 ):
     """Les demandes que vous voyez : toutes pour la coordination (remontées d'abord, puis par
     échéance) ; les vôtres, celles où vous recevez le patient, celles du SAS pour la régulation."""
-    cpts, viewer = access(request, cpts_id)
-    requests = visible_requests(viewer, cpts)
+    cpts = access(request, cpts_id)
+    requests = policies.visible_requests(request.auth, cpts)
     if status:
         requests = requests.filter(status=status)
     requests = requests.annotate(
@@ -388,8 +375,8 @@ def list_requests(
 )
 def get_request(request, cpts_id: int, request_id: int):
     """Le patient, le besoin, l'état et ses étapes, les rendez-vous et leur issue."""
-    cpts, viewer = access(request, cpts_id)
-    return read_request(cpts, visible_request(cpts, viewer, request_id))
+    cpts = access(request, cpts_id)
+    return read_request(cpts, visible_request(request, cpts, request_id))
 
 
 @router.post(
@@ -400,8 +387,8 @@ def get_request(request, cpts_id: int, request_id: int):
 )
 def post_cancel_request(request, cpts_id: int, request_id: int):
     """Une demande pas encore placée ; sinon annulez d'abord le rendez-vous (409)."""
-    cpts, viewer = access(request, cpts_id)
-    care_request = placeable_request(cpts, viewer, request_id)
+    cpts = access(request, cpts_id)
+    care_request = placeable_request(request, cpts, request_id)
     try:
         cancel_request(care_request, by=request.auth)
     except DjangoValidationError as error:
@@ -418,8 +405,8 @@ def post_cancel_request(request, cpts_id: int, request_id: int):
 def get_slots(request, cpts_id: int, request_id: int):
     """Les créneaux libres avant l'échéance, du plus proche au plus lointain puis du plus tôt,
     dans le rayon SAS du département, élargi de son pas tant qu'il y en a moins de 5."""
-    cpts, viewer = access(request, cpts_id)
-    care_request = placeable_request(cpts, viewer, request_id)
+    cpts = access(request, cpts_id)
+    care_request = placeable_request(request, cpts, request_id)
     if care_request.status not in (RequestStatus.OPEN, RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED):
         raise HttpError(409, NOT_WAITING)
     journal.record(journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=cpts.pk)
@@ -455,8 +442,8 @@ def get_slots(request, cpts_id: int, request_id: int):
 def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
     """Atomique : de deux réservations simultanées du même créneau, l'une réussit (201), l'autre
     reçoit 409 « Ce créneau vient d'être réservé par un autre opérateur : choisissez-en un autre. »"""
-    cpts, viewer = access(request, cpts_id)
-    care_request = placeable_request(cpts, viewer, request_id)
+    cpts = access(request, cpts_id)
+    care_request = placeable_request(request, cpts, request_id)
     slot = Slot.objects.for_cpts(cpts).select_related("agenda", "professional").filter(pk=payload.slot_id).first()
     if slot is None:
         raise HttpError(404, SLOT_NOT_FOUND)
@@ -477,8 +464,8 @@ def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
 )
 def post_duty(request, cpts_id: int, request_id: int):
     """Chaque volontaire de la profession reçoit un courriel ; sans volontaire, la demande remonte à la coordination."""
-    cpts, viewer = access(request, cpts_id)
-    care_request = placeable_request(cpts, viewer, request_id)
+    cpts = access(request, cpts_id)
+    care_request = placeable_request(request, cpts, request_id)
     try:
         asked = duty.send_to_duty_list(care_request, by=request.auth)
     except DjangoValidationError as error:
@@ -497,8 +484,10 @@ def post_duty(request, cpts_id: int, request_id: int):
 )
 def post_cancel_booking(request, cpts_id: int, booking_id: int):
     """Le créneau redevient libre et la demande est de nouveau à placer."""
-    cpts, viewer = access(request, cpts_id)
-    booking = visible_booking(cpts, viewer, booking_id)
+    cpts = access(request, cpts_id)
+    booking = visible_booking(request, cpts, booking_id)
+    if not policies.can_cancel_booking(request.auth, booking):
+        raise HttpError(403, "Seuls le demandeur, la coordination, la régulation SAS ou le professionnel l'annulent.")
     try:
         booking_service.cancel_booking(booking, by=request.auth)
     except DjangoValidationError as error:
@@ -515,9 +504,9 @@ def post_cancel_booking(request, cpts_id: int, booking_id: int):
 def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
     """Le professionnel qui reçoit le patient (ou la coordination), après l'heure du rendez-vous :
     honoré, non honoré, réorienté aux urgences ou vers un spécialiste. La demande est close."""
-    cpts, viewer = access(request, cpts_id)
-    booking = visible_booking(cpts, viewer, booking_id)
-    if not (viewer.coordinator or booking.professional.user_id == viewer.user.pk):
+    cpts = access(request, cpts_id)
+    booking = visible_booking(request, cpts, booking_id)
+    if not policies.can_record_outcome(request.auth, booking):
         raise HttpError(403, "Seul le professionnel du rendez-vous, ou la coordination, en renseigne l'issue.")
     try:
         record_outcome(booking, payload.outcome, by=request.auth)
@@ -540,16 +529,12 @@ DUTY_FIELDS = ["commune", "deadline", "profession", "urgency"]
 )
 def list_duty_calls(request, cpts_id: int):
     """Les demandes sans créneau qui vous sont proposées, sans rien de personnel avant d'accepter."""
-    cpts, viewer = access(request, cpts_id)
-    professional = getattr(viewer.user, "professional", None)
-    calls = (
-        DutyCall.objects.filter(request__cpts=cpts, professional=professional, answer=DutyAnswer.PENDING)
+    cpts = access(request, cpts_id, policies.can_use_duty_list)
+    calls = list(
+        policies.visible_duty_calls(request.auth, cpts)
         .select_related("request__commune")
         .order_by("request__deadline", "pk")
-        if professional
-        else []
     )
-    calls = list(calls)
     if calls:
         journal.record_reads(
             CareRequest, [call.request_id for call in calls], DUTY_FIELDS, cpts_id=cpts.pk, note="liste de garde (API)"
@@ -578,8 +563,8 @@ def duty_call_dict(call) -> dict:
 )
 def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
     """Le premier volontaire qui accepte prend la demande ; les suivants reçoivent 409."""
-    cpts, viewer = access(request, cpts_id)
-    call = my_call(cpts, viewer, call_id)
+    cpts = access(request, cpts_id, policies.can_use_duty_list)
+    call = my_call(request, cpts, call_id)
     place = None
     if payload.practice_place_id is not None:
         place = PracticePlace.objects.filter(pk=payload.practice_place_id, professional_id=call.professional_id).first()
@@ -600,8 +585,8 @@ def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
     summary="Décliner un appel de la liste de garde",
 )
 def post_decline(request, cpts_id: int, call_id: int):
-    cpts, viewer = access(request, cpts_id)
-    call = my_call(cpts, viewer, call_id)
+    cpts = access(request, cpts_id, policies.can_use_duty_list)
+    call = my_call(request, cpts, call_id)
     try:
         duty.decline(call, by=request.auth)
     except DjangoValidationError as error:

@@ -1,11 +1,12 @@
 """Members' SNP slots: list, publish one, a weekly series, an .ics import, cancel, and the
 SAS sharing of a slot or of an agenda (with its bookings feed address).
 
-Who, as on the pages (maillon/www/snp_views/slots.py): an active member of a profession
-the CPTS opens to SNP publishes and manages their own slots; the coordinator lists every
-slot of the CPTS (`scope=cpts`) and may cancel one, but only the member changes what is
-shared with the SAS. No role in the CPTS answers 404, as for a CPTS that does not exist;
-a slot or agenda the caller may not see answers 404 as a missing one. Slots hold no
+Who, as on the pages: `maillon.snp.policies` — an active member of a profession the CPTS
+opens to SNP publishes and manages their own slots; the coordinator lists every slot of the
+CPTS (`scope=cpts`) and may cancel one, but only the member changes what is shared with the
+SAS (403). No role in the CPTS (a platform admin included) answers 404, as for a CPTS that
+does not exist, and so does `scope=cpts` for a member (that list is the coordination's); a
+slot or agenda the caller may not see answers 404 as a missing one. Slots hold no
 patient data; cancelling a booked slot cancels its booking and e-mails the requester.
 """
 
@@ -19,9 +20,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from maillon.core.access import role_in
-from maillon.core.models import CptsRoleKind
 from maillon.core.time import paris
+from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
 
@@ -39,7 +39,6 @@ NOT_PUBLISHER = (
     "Seuls les membres adhérents d'une profession ouverte aux soins non programmés dans cette CPTS "
     "publient des créneaux."
 )
-COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS voient les créneaux de tous les membres."
 MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
 SLOT_NOT_FOUND = "Créneau introuvable."
 AGENDA_NOT_FOUND = "Agenda introuvable."
@@ -62,14 +61,11 @@ SAS_HELP = (
 
 
 def access(request, cpts_id):
-    """(cpts, is_coordinator); 404 without a role in the CPTS."""
+    """The CPTS; 404 (as a missing CPTS) without a role in it."""
     cpts = get_cpts_or_404(cpts_id)
-    if request.auth.is_superuser:
-        return cpts, True
-    role = role_in(request.auth, cpts)
-    if role is None:
+    if not policies.can_use_slots(request.auth, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    return cpts, role == CptsRoleKind.COORDINATOR
+    return cpts
 
 
 def writable(cpts):
@@ -78,10 +74,9 @@ def writable(cpts):
 
 
 def publisher_or_403(request, cpts):
-    professional = services.publisher(request.auth, cpts)
-    if professional is None:
+    if not policies.can_publish_slots(request.auth, cpts):
         raise HttpError(403, NOT_PUBLISHER)
-    return professional
+    return services.publisher(request.auth, cpts)
 
 
 def agenda_at(cpts, professional, place_id):
@@ -91,9 +86,9 @@ def agenda_at(cpts, professional, place_id):
     return services.ensure_agenda(cpts, professional, place)
 
 
-def visible_slot(request, cpts, slot_id, is_coordinator) -> Slot:
+def visible_slot(request, cpts, slot_id) -> Slot:
     slot = Slot.objects.for_cpts(cpts).select_related("professional", "commune").filter(pk=slot_id).first()
-    if slot is None or not (is_coordinator or slot.professional.user_id == request.auth.pk):
+    if slot is None or not policies.can_see_slot(request.auth, slot):
         raise HttpError(404, SLOT_NOT_FOUND)
     return slot
 
@@ -102,10 +97,10 @@ def own_agenda(request, cpts, agenda_id) -> Agenda:
     agenda = (
         Agenda.objects.for_cpts(cpts)
         .select_related("professional", "practice_place__commune")
-        .filter(pk=agenda_id, professional__user=request.auth)
+        .filter(pk=agenda_id)
         .first()
     )
-    if agenda is None:
+    if agenda is None or not policies.can_manage_agenda(request.auth, agenda):
         raise HttpError(404, AGENDA_NOT_FOUND)
     return agenda
 
@@ -273,11 +268,11 @@ def list_slots(
     """Vos créneaux (par défaut à partir de maintenant), du plus proche au plus lointain ; paginé.
 
     La coordination voit ceux de tous les membres avec `scope=cpts`."""
-    cpts, is_coordinator = access(request, cpts_id)
-    rows = Slot.objects.for_cpts(cpts)
+    cpts = access(request, cpts_id)
+    rows = policies.visible_slots(request.auth, cpts)
     if scope == "cpts":
-        if not is_coordinator:
-            raise HttpError(403, COORDINATOR_ONLY)
+        if not policies.can_see_all_slots(request.auth, cpts):
+            raise HttpError(404, CPTS_NOT_FOUND)
     else:
         rows = rows.filter(professional__user=request.auth)
     rows = rows.filter(start__gte=paris(from_) if from_ else timezone.now())
@@ -299,7 +294,7 @@ def list_slots(
 )
 def create_slot(request, cpts_id: int, payload: SlotIn):
     """Un créneau à l'un de vos lieux d'exercice ; refusé s'il chevauche un de vos créneaux."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     writable(cpts)
     professional = publisher_or_403(request, cpts)
     try:
@@ -325,7 +320,7 @@ def create_slot(request, cpts_id: int, payload: SlotIn):
 def create_series(request, cpts_id: int, payload: SeriesIn):
     """Les mêmes créneaux chaque semaine (12 mois au plus), sauf les exceptions ; tous créés d'un coup,
     ou aucun si l'un chevauche un de vos créneaux."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     writable(cpts)
     professional = publisher_or_403(request, cpts)
     try:
@@ -399,7 +394,7 @@ def form_int(request, name):
 def import_slots(request, cpts_id: int):
     """Un fichier iCalendar (multipart, champ `file`) : chaque occurrence d'événement devient un créneau
     (RRULE et EXDATE sur 12 mois). Tout ou rien ; un nouvel import du même fichier met à jour sans doubler."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     writable(cpts)
     professional = publisher_or_403(request, cpts)
     upload = request.FILES.get("file")
@@ -434,8 +429,10 @@ def import_slots(request, cpts_id: int):
 def cancel_slot(request, cpts_id: int, slot_id: int):
     """Le membre annule son créneau (la coordination peut annuler celui d'un membre). Un créneau réservé :
     son rendez-vous est annulé, la demande remise à placer et son demandeur prévenu par courriel."""
-    cpts, is_coordinator = access(request, cpts_id)
-    slot = visible_slot(request, cpts, slot_id, is_coordinator)
+    cpts = access(request, cpts_id)
+    slot = visible_slot(request, cpts, slot_id)
+    if not policies.can_cancel_slot(request.auth, slot):
+        raise HttpError(403, "Seuls le membre et la coordination annulent ce créneau.")
     writable(cpts)
     if slot.status == SlotStatus.CANCELLED:
         raise HttpError(409, "Ce créneau est déjà annulé.")
@@ -443,7 +440,7 @@ def cancel_slot(request, cpts_id: int, slot_id: int):
         services.cancel_slot(slot, by=request.auth)
     except DjangoValidationError as error:
         raise HttpError(409, " ".join(error.messages)) from error
-    return slot_dict(visible_slot(request, cpts, slot_id, True))
+    return slot_dict(Slot.objects.select_related("professional", "commune").get(pk=slot.pk))
 
 
 @router.patch(
@@ -454,9 +451,9 @@ def cancel_slot(request, cpts_id: int, slot_id: int):
 )
 def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
     """Le choix du membre pour ce créneau ; la coordination ne le change pas (403)."""
-    cpts, is_coordinator = access(request, cpts_id)
-    slot = visible_slot(request, cpts, slot_id, is_coordinator)
-    if slot.professional.user_id != request.auth.pk:
+    cpts = access(request, cpts_id)
+    slot = visible_slot(request, cpts, slot_id)
+    if not policies.can_share_slot(request.auth, slot):
         raise HttpError(403, MEMBER_CHOICE)
     writable(cpts)
     try:
@@ -477,12 +474,9 @@ def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
 )
 def list_agendas(request, cpts_id: int):
     """Un agenda par lieu d'exercice : le partage avec le SAS par défaut et l'adresse du flux .ics."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     agendas = (
-        Agenda.objects.for_cpts(cpts)
-        .filter(professional__user=request.auth)
-        .select_related("cpts", "practice_place__commune")
-        .order_by("pk")
+        policies.visible_agendas(request.auth, cpts).select_related("cpts", "practice_place__commune").order_by("pk")
     )
     return [agenda_dict(request, agenda) for agenda in agendas]
 
@@ -496,7 +490,7 @@ def list_agendas(request, cpts_id: int):
 def patch_agenda(request, cpts_id: int, agenda_id: int, payload: AgendaPatchIn):
     """Le choix par défaut des nouveaux créneaux (et, si demandé, des créneaux libres à venir) ;
     `regenerate_feed_token` change l'adresse secrète du flux."""
-    cpts, _ = access(request, cpts_id)
+    cpts = access(request, cpts_id)
     agenda = own_agenda(request, cpts, agenda_id)
     writable(cpts)
     if payload.shares_with_sas is not None:

@@ -1,35 +1,22 @@
-"""Who may see the ACI of a CPTS — one rule for the pages and the API.
+"""Former home of the ACI's access rule, now `maillon.contracts.policies`: kept as a thin
+re-export for the apps that still import it (crisis, crisis_response).
 
-Its coordinators (and admins) write; the observers and authorities (ARS, CPAM) of its
-territory read, and the authority decides on the dialogue de gestion reports. Anyone
-else has no role: the pages and the API answer 404, as for a CPTS that does not exist.
+`contract_role` here keeps its former answer for those callers — a platform admin counts as a
+coordinator — until their own policies decide; the ACI itself asks `policies.contract_role`,
+where a platform admin has no role (see the policies' docstring).
 """
 
-from maillon.core.models import CptsRoleKind
-from maillon.territories.models import TerritoryRole, TerritoryRoleKind
+from maillon.core.policies import is_platform_admin
 
-COORDINATOR = "coordinator"
-AUTHORITY = "authority"
-OBSERVER = "observer"
+from . import policies
+from .policies import ADMIN, AUTHORITY, COORDINATOR, OBSERVER, is_authority, reader_role
+
+__all__ = ["ADMIN", "AUTHORITY", "COORDINATOR", "OBSERVER", "contract_role", "is_authority", "reader_role"]
 
 
-def contract_role(user, cpts, cpts_role) -> str | None:
-    """coordinator, authority, observer or None; `cpts_role` is the user's role in the CPTS
-    (`request.cpts_role` for a page, `core.access.role_in` for the API)."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser or cpts_role == CptsRoleKind.COORDINATOR:
+def contract_role(user, cpts, cpts_role=None) -> str | None:
+    """coordinator, authority, observer or None — a platform admin counting as a coordinator
+    (the former rule, for the crisis apps only)."""
+    if is_platform_admin(user):
         return COORDINATOR
-    kinds = set(TerritoryRole.objects.over_cpts(user, cpts).values_list("role", flat=True))
-    if TerritoryRoleKind.AUTHORITY in kinds:
-        return AUTHORITY
-    if TerritoryRoleKind.OBSERVER in kinds:
-        return OBSERVER
-    return None
-
-
-def is_authority(user, cpts) -> bool:
-    """An authority (ARS, CPAM agent) over the CPTS's département or région."""
-    if not user.is_authenticated:
-        return False
-    return TerritoryRole.objects.over_cpts(user, cpts).filter(role=TerritoryRoleKind.AUTHORITY).exists()
+    return policies.contract_role(user, cpts, cpts_role)

@@ -7,11 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from maillon.contracts.access import is_authority
 from maillon.members.models import Professional
 from maillon.members.selectors import active_professionals
 
-from . import selectors, template
+from . import policies, selectors, template
 from .models import (
     ROLE_MAX,
     CrisisPlan,
@@ -128,13 +127,13 @@ def submit_version(version: PlanVersion, *, by):
 
 def validate_version(version: PlanVersion, *, by, comment=""):
     """The authority's validation; anyone else is refused."""
-    if not is_authority(by, version.cpts):
+    if not policies.can_review_plan(by, version.cpts):
         raise PermissionDenied("Validation : elle revient à l'ARS ou à la CPAM du territoire.")
     return version.validate(by=by, comment=comment)
 
 
 def send_back_version(version: PlanVersion, *, by, comment):
-    if not is_authority(by, version.cpts):
+    if not policies.can_review_plan(by, version.cpts):
         raise PermissionDenied("Renvoi : il revient à l'ARS ou à la CPAM du territoire.")
     return version.send_back(by=by, comment=comment)
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.members.models import Professional
-from maillon.territories.models import TerritoryRole, TerritoryRoleKind
+
+from . import policies
 
 
 def new_nonce() -> str:
@@ -165,11 +166,9 @@ class Crisis(JournaledModel):
         return "Exercice" if self.is_exercise else "Crise"
 
     def is_authority(self, user) -> bool:
-        """An authority (ARS, préfecture) over the CPTS's département or région."""
-        return (
-            user is not None
-            and TerritoryRole.objects.over_cpts(user, self.cpts).filter(role=TerritoryRoleKind.AUTHORITY).exists()
-        )
+        """An authority (ARS, préfecture) over the CPTS's département or région
+        (`policies.can_recognise_crisis`)."""
+        return user is not None and policies.can_recognise_crisis(user, self.cpts_id)
 
     def end(self, *, by, at=None):
         at = at or timezone.now()

@@ -8,6 +8,7 @@ an active `SasClient`. Anything else is a 401 with an OperationOutcome and
 from django.http import HttpRequest, HttpResponse
 
 from maillon.core.models import ApiToken
+from maillon.snp import policies
 from maillon.snp.models import SasClient
 
 from .responses import outcome
@@ -31,9 +32,7 @@ def sas_client_for(request: HttpRequest) -> SasClient:
     if not token:
         raise NotAuthenticated(token_given=False)
     user = ApiToken.user_for(token)
-    client = None
-    if user is not None:
-        client = SasClient.objects.filter(user=user, is_active=True).select_related("user").first()
+    client = policies.sas_client_of(user) if user is not None else None
     if client is None:
         raise NotAuthenticated(token_given=True)
     return client

@@ -1,13 +1,11 @@
-"""The slots the SAS may see: free, shared with the SAS by the member's choice, of the
-requested practitioners, ahead, in the window, of active members, in a living CPTS that has a
-FINESS number, at a place whose commune has a postal code."""
+"""The slots a SAS client may see (`maillon.snp.policies.visible_sas_slots`: free, shared with
+the SAS by the member's choice, ahead, of active members, in a living CPTS that has a FINESS
+number, at a place whose commune has a postal code), narrowed to the requested practitioners
+and the window."""
 
-from django.db.models import Exists, OuterRef
-
-from maillon.core.models import CptsStatus
 from maillon.members.models import Professional
+from maillon.snp import policies
 from maillon.snp.models import Slot
-from maillon.territories.models import PostalCode
 
 from .params import SlotSearch
 
@@ -18,22 +16,15 @@ def requested_professionals(search: SlotSearch) -> list[int]:
     return sorted({*by_rpps, *by_adeli})
 
 
-def shared_slots(search: SlotSearch, now=None):
+def shared_slots(user, search: SlotSearch, now=None):
+    """What the SAS client's `user` may read of the search (none for anyone else)."""
     professionals = requested_professionals(search)
     if not professionals:
         return Slot.objects.none()
-    # Location.address.postalCode is 1..1 in the profile: a place whose commune has no postal
-    # code is left out of the feed rather than sent invalid (docs/fhir.md).
-    has_postal_code = PostalCode.objects.filter(commune=OuterRef("agenda__practice_place__commune"))
     return (
-        Slot.objects.bookable(now)
-        .shared_with_sas()
-        .filter(Exists(has_postal_code))
+        policies.visible_sas_slots(user, Slot.objects.all(), now)
         # (professional, start) is indexed for this search.
         .filter(professional_id__in=professionals, start__gte=search.start_from, start__lte=search.start_until)
-        # The CPTS Organization needs its FINESS (profile: identifier 1..1): without one, nothing to send.
-        .exclude(cpts__finess="")
-        .exclude(cpts__status=CptsStatus.DISSOLVED)
         .select_related(
             "cpts",
             "professional",

@@ -56,7 +56,7 @@ def slot_search(request: HttpRequest) -> HttpResponse:
     except params.SearchError as error:
         note(client, "refusé, paramètres invalides")
         return outcome(error.diagnostics, code=error.code, status=error.status)
-    slots = list(shared_slots(search))
+    slots = list(shared_slots(client.user, search))
     base = request.build_absolute_uri(reverse("fhir_slot")).removesuffix("/Slot")
     bundle = build_bundle(slots, base=base, self_url=request.build_absolute_uri())
     note(client, f"{len(slots)} créneau(x) envoyé(s)")

@@ -1,4 +1,4 @@
-"""A request's creation, who sees it, and the retention of its patient data.
+"""A request's creation and the retention of its patient data (who sees it: `policies`).
 
 Its transitions are declared on the model (`CareRequest.workflow`): each is one conditional
 UPDATE on the request's current status, so two people acting at the same moment (two
@@ -7,19 +7,15 @@ loser gets TransitionNotAllowed (or False from `CareRequest.book_from_waiting`).
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core import journal
-from maillon.core.models import CptsRoleKind
-from maillon.territories.models import TerritoryCommune, TerritoryRole, TerritoryRoleKind
 
-from .models import Booking, CareRequest, RequesterKind, RequestEvent, RequestStatus, Urgency
+from .models import CareRequest, RequesterKind, RequestEvent, RequestStatus, Urgency
 
 S = RequestStatus
 # The personal fields of a request (names only go to the journal).
@@ -55,76 +51,6 @@ def answer_delay(care_request: CareRequest) -> datetime.timedelta | None:
     if care_request.answered_at is None:
         return None
     return care_request.answered_at - care_request.created_at
-
-
-# --- Who sees which request ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Someone looking at the CPTS's requests: its coordinator, a member, the SAS regulation."""
-
-    user: object
-    coordinator: bool
-    member: bool
-    sas: bool
-
-    @property
-    def requester_kind(self) -> str:
-        if self.coordinator:
-            return RequesterKind.COORDINATOR
-        return RequesterKind.MEMBER if self.member else RequesterKind.SAS
-
-
-def viewer_for(user, cpts, cpts_role) -> Viewer | None:
-    """None without a role in the CPTS nor the SAS regulation over its territory."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return Viewer(user, True, True, False)
-    sas = is_sas_regulator_of(user, cpts)
-    if cpts_role is None and not sas:
-        return None
-    return Viewer(user, cpts_role == CptsRoleKind.COORDINATOR, cpts_role is not None, sas)
-
-
-def is_sas_regulator_of(user, cpts) -> bool:
-    """A SAS regulator of a département where the CPTS has communes today: patient data goes no
-    wider, so neither a région-level role nor a département the territory has left counts."""
-    departements = TerritoryCommune.objects.filter(cpts=cpts).current().values("commune__departement_id")
-    return TerritoryRole.objects.filter(
-        user=user, role=TerritoryRoleKind.SAS_REGULATOR, departement__in=departements
-    ).exists()
-
-
-def is_booked_member(viewer: Viewer, care_request: CareRequest) -> bool:
-    return Booking.objects.live().filter(request=care_request, professional__user_id=viewer.user.pk).exists()
-
-
-def can_place(viewer: Viewer, care_request: CareRequest) -> bool:
-    """Search, book, send to the duty list, cancel: the requester, the coordination, the SAS for its own."""
-    return (
-        viewer.coordinator
-        or care_request.requested_by_id == viewer.user.pk
-        or (viewer.sas and care_request.requester_kind == RequesterKind.SAS)
-    )
-
-
-def can_see(viewer: Viewer, care_request: CareRequest) -> bool:
-    return can_place(viewer, care_request) or is_booked_member(viewer, care_request)
-
-
-def visible_requests(viewer: Viewer, cpts):
-    """The requests of `cpts` the viewer may see."""
-    requests = CareRequest.objects.for_cpts(cpts).select_related("commune")
-    if viewer.coordinator:
-        return requests
-    mine = Q(requested_by=viewer.user) | Q(
-        pk__in=Booking.objects.live().filter(professional__user_id=viewer.user.pk).values("request_id")
-    )
-    if viewer.sas:
-        mine |= Q(requester_kind=RequesterKind.SAS)
-    return requests.filter(mine)
 
 
 # --- Retention -----------------------------------------------------------------------------

@@ -2,24 +2,25 @@
 
 from django.urls import reverse
 
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind
+from maillon.core import policies
 
 from .public_views.common import breadcrumb
 
 
 def require_member(request):
-    """404, as for a CPTS that does not exist, unless the user has a role in this CPTS."""
-    require_cpts_role(request)
+    """404, as for a CPTS that does not exist, unless the user has a role in this CPTS
+    (`core.policies.has_cpts_role`: a platform admin without a role there has none)."""
+    policies.ensure_visible(policies.has_cpts_role(request.user, getattr(request, "cpts", None)))
 
 
 def require_coordinator(request):
     """404, as for a CPTS that does not exist, unless the user coordinates this CPTS."""
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    policies.ensure_visible(policies.is_coordinator(request.user, getattr(request, "cpts", None)))
 
 
 def is_coordinator(request) -> bool:
-    return request.cpts_role == CptsRoleKind.COORDINATOR or request.user.is_superuser
+    """The user coordinates this CPTS (`core.policies.is_coordinator`; a platform admin does not)."""
+    return policies.is_coordinator(request.user, getattr(request, "cpts", None))
 
 
 def space_breadcrumb(cpts, current: str, *links: tuple[str, str]) -> dict:

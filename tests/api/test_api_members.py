@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from maillon.core.factories import UserFactory
 from maillon.core.models import JournalEntry
 from maillon.members.factories import (
     CollegeFactory,
@@ -263,6 +264,32 @@ def test_a_member_who_is_not_coordinator_gets_403(api_client, cpts, member, toke
     patched = api_client.patch(url(cpts, nurse.pk), {"action": "leave"}, content_type="application/json", **headers)
     assert patched.status_code == 403
     assert not Professional.objects.filter(rpps="10002909371").exists()
+
+
+def test_a_member_who_changes_a_request_they_cannot_see_gets_404_like_a_missing_one(
+    api_client, cpts, member, token_headers
+):
+    pending = MembershipFactory(cpts=cpts, requested=True)
+    headers = token_headers(member)
+    hidden = api_client.patch(url(cpts, pending.pk), {"action": "accept"}, content_type="application/json", **headers)
+    missing = api_client.patch(url(cpts, 999999), {"action": "accept"}, content_type="application/json", **headers)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json() == {"detail": "Adhésion introuvable."}
+    pending.refresh_from_db()
+    assert pending.status == MembershipStatus.REQUESTED
+
+
+def test_a_platform_admin_without_a_role_sees_no_member(api_client, cpts, token_headers, nurse):
+    """The adhesions are personal data: a superuser without a role answers as for a missing CPTS."""
+    headers = token_headers(UserFactory(is_superuser=True, is_staff=True))
+    for response in (
+        api_client.get(url(cpts), **headers),
+        api_client.get(url(cpts, nurse.pk), **headers),
+        post(api_client, cpts, NEW, headers),
+        patch(api_client, cpts, nurse, {"action": "leave"}, headers),
+    ):
+        assert response.status_code == 404
+        assert response.json() == {"detail": "CPTS introuvable."}
 
 
 # --- Update ---

@@ -159,10 +159,16 @@ def test_the_authority_signs_off_or_sends_back_through_the_api(api_client, cpts,
     assert "déjà été traité" in again.json()["detail"]
 
 
-@pytest.mark.parametrize("role", ["coordinator", "observer"])
+@pytest.mark.parametrize("role", ["coordinator", "observer", "admin"])
 def test_only_the_authority_decides(api_client, cpts, contract, headers, token_headers, role):
+    """A platform admin reads the report but is not the ARS: 403, as the pages answer."""
     report = services.freeze_report(contract=contract, contract_year=1, data={}, by=None)
-    who = headers if role == "coordinator" else token_headers(territorial(cpts, role))
+    if role == "coordinator":
+        who = headers
+    elif role == "admin":
+        who = token_headers(UserFactory(is_superuser=True, is_staff=True))
+    else:
+        who = token_headers(territorial(cpts, role))
     response = api_client.post(
         f"{base(cpts)}/reports/{report.pk}/decision",
         {"sign_off": True, "comments": ""},
@@ -174,6 +180,25 @@ def test_only_the_authority_decides(api_client, cpts, contract, headers, token_h
     assert report.status == ReportStatus.SENT
 
 
+def test_a_platform_admin_reads_the_reports_but_sends_none(api_client, cpts, contract, token_headers):
+    report = services.freeze_report(contract=contract, contract_year=1, data={}, by=None)
+    admin = token_headers(UserFactory(is_superuser=True, is_staff=True))
+    assert api_client.get(f"{base(cpts)}/reports/{report.pk}", **admin).status_code == 200
+    assert api_client.get(f"{base(cpts)}/years/1/report/versions", **admin).status_code == 200
+    response = api_client.post(f"{base(cpts)}/years/1/report/send", **admin)
+    assert response.status_code == 403
+    assert ManagementReport.objects.count() == 1
+
+
+def test_a_decision_on_a_missing_report_is_404_whoever_asks(api_client, cpts, contract, headers):
+    """The report is looked up first: a missing one answers 404 even to a reader who may not decide."""
+    response = api_client.post(
+        f"{base(cpts)}/reports/999999/decision", {"sign_off": True}, content_type="application/json", **headers
+    )
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Rapport introuvable."}
+
+
 def test_the_api_shares_the_pages_role_rule_without_importing_the_web_layer():
     import inspect
 
@@ -182,4 +207,4 @@ def test_the_api_shares_the_pages_role_rule_without_importing_the_web_layer():
 
     for module in (api_contracts, api_reports):
         assert "maillon.www" not in inspect.getsource(module)
-        assert "contracts.access" in inspect.getsource(module)
+        assert "contracts import policies" in inspect.getsource(module)

@@ -1,5 +1,6 @@
 """Who reaches the ACI pages: the coordinator writes; the observers and authorities of the
-CPTS's territory read only; a member, a reader of another territory or a stranger gets 404."""
+CPTS's territory and the platform admins read only (403 on a write); a member, a reader of
+another territory or a stranger gets 404."""
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -117,7 +118,8 @@ def test_a_territorial_reader_cannot_write(cpts, coordinator, role):
     contract = signed_contract(cpts, coordinator)
     client = verified_client(territorial_user(role))
     for name, data in valid_posts(contract):
-        assert client.post(reverse(name, args=[cpts.slug]), data).status_code == 404
+        # They read the page: 403 (not 404) on a write.
+        assert client.post(reverse(name, args=[cpts.slug]), data).status_code == 403
     assert written(contract) == [False, False, False, False]
     assert not FundingReceipt.objects.exists()
 
@@ -128,7 +130,7 @@ def test_without_a_contract_a_reader_cannot_record_one(cpts):
         reverse("contracts_overview", args=[cpts.slug]),
         {"action": "contract", "signed_on": "2024-01-01", "taille": "2"},
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not Contract.objects.exists()
 
 
@@ -155,3 +157,21 @@ def test_the_ways_in_the_dashboard_for_coordinators_the_public_page_for_territor
     assert overview in dashboard
     assert overview in public_for_reader.content.decode()
     assert overview not in public_for_visitor.content.decode()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_platform_admin_reads_without_the_forms(cpts, coordinator, name):
+    """The ACI names nobody: a platform admin reads it, but is not the coordination."""
+    signed_contract(cpts, coordinator)
+    admin = UserFactory(is_superuser=True, is_staff=True, with_totp=True)
+    response = page(verified_client(admin), name, cpts)
+    assert response.status_code == 200
+    assert "Administration de la plateforme — lecture" in response.content.decode()
+
+
+def test_a_platform_admin_cannot_write(cpts, coordinator):
+    contract = signed_contract(cpts, coordinator)
+    client = verified_client(UserFactory(is_superuser=True, is_staff=True, with_totp=True))
+    for name, data in valid_posts(contract):
+        assert client.post(reverse(name, args=[cpts.slug]), data).status_code == 403
+    assert written(contract) == [False, False, False, False]

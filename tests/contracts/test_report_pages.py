@@ -151,9 +151,10 @@ def test_sending_back_needs_comments_which_the_coordinator_then_reads(cpts, coor
 def test_the_coordinator_cannot_decide_and_the_authority_cannot_send(cpts, coordinator, authority, contract):
     send(verified_client(coordinator), cpts)
     report = ManagementReport.objects.get()
+    # Both read the report: 403 (not 404) on the other's step.
     response = verified_client(coordinator).post(page(cpts), {"action": "sign_off", "report": report.pk})
-    assert response.status_code == 404
-    assert send(verified_client(authority), cpts).status_code == 404
+    assert response.status_code == 403
+    assert send(verified_client(authority), cpts).status_code == 403
     report.refresh_from_db()
     assert report.status == ReportStatus.SENT
     assert ManagementReport.objects.count() == 1
@@ -167,8 +168,8 @@ def test_observers_read_and_download_but_write_nothing(cpts, coordinator, observ
     assert "Version 1" in html
     assert "Envoyer à l" not in html and "Valider la version" not in html
     assert client.get(download(cpts, report, "pdf")).status_code == 200
-    assert send(client, cpts).status_code == 404
-    assert client.post(page(cpts), {"action": "sign_off", "report": report.pk}).status_code == 404
+    assert send(client, cpts).status_code == 403
+    assert client.post(page(cpts), {"action": "sign_off", "report": report.pk}).status_code == 403
     report.refresh_from_db()
     assert report.status == ReportStatus.SENT
 

@@ -1,5 +1,6 @@
 """Only an authority (ARS, CPAM) of the CPTS's territory validates or sends back a plan;
-the coordinator submits; members and observers read; anyone else gets 404."""
+the coordinator submits; members and observers read (an action that is not theirs: 403, as
+the API answers); anyone else gets 404."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -39,7 +40,7 @@ def test_the_coordinator_submits_through_the_page(cpts, coordinator):
 def test_the_coordinator_cannot_validate(submitted, coordinator):
     response = verified_client(coordinator).post(version_url(submitted), {"action": "validate"})
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     with pytest.raises(PermissionDenied):
         services.validate_version(submitted, by=coordinator)
     submitted.refresh_from_db()
@@ -95,7 +96,7 @@ def test_members_and_observers_read_without_forms(cpts, submitted, member, who):
 
     assert response.status_code == 200
     assert 'name="action"' not in response.content.decode()
-    assert client.post(version_url(submitted), {"action": "validate"}).status_code == 404
+    assert client.post(version_url(submitted), {"action": "validate"}).status_code == 403
     assert client.get(version_url(submitted, "crisis_plan_pdf")).status_code == 200
 
 
@@ -104,9 +105,9 @@ def test_a_member_cannot_edit_a_draft(cpts, coordinator, member):
     client = verified_client(member)
 
     edit = reverse("crisis_plan_section", args=[cpts.slug, version.year, "general"])
-    assert client.get(edit).status_code == 404
-    assert client.post(edit, {"referent": "Moi"}).status_code == 404
-    assert client.post(reverse("crisis_plan", args=[cpts.slug]), {"action": "start"}).status_code == 404
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"referent": "Moi"}).status_code == 403
+    assert client.post(reverse("crisis_plan", args=[cpts.slug]), {"action": "start"}).status_code == 403
 
 
 def test_a_stranger_and_a_member_elsewhere_get_404(cpts, other_cpts, coordinator):

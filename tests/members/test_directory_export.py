@@ -175,11 +175,12 @@ def test_formulas_are_neutralised(cpts, coordinator, fmt):
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_a_member_who_is_not_coordinator_gets_404(cpts, member, anne):
+def test_a_member_who_is_not_coordinator_gets_403(cpts, member, anne):
+    """The member sees the directory, but may not export it."""
     client = verified_client(member)
 
-    assert export(client, cpts, "csv").status_code == 404
-    assert export(client, cpts, "xlsx").status_code == 404
+    assert export(client, cpts, "csv").status_code == 403
+    assert export(client, cpts, "xlsx").status_code == 403
 
 
 def test_an_unknown_format_is_404(cpts, coordinator):

@@ -210,8 +210,9 @@ def test_the_representative_edits_the_structure_card(cpts, member, msp, versaill
 def test_a_member_who_does_not_represent_the_structure_cannot_edit_it(cpts, member, msp):
     client = verified_client(member)
     assert "Modifier la fiche de la structure" not in structure_card(client, cpts, msp).content.decode()
-    assert client.get(edit_url(cpts, msp)).status_code == 404
-    assert client.post(edit_url(cpts, msp), {"name": "Pris"}).status_code == 404
+    # The structure is in the directory they see: 403, not 404.
+    assert client.get(edit_url(cpts, msp)).status_code == 403
+    assert client.post(edit_url(cpts, msp), {"name": "Pris"}).status_code == 403
     msp.refresh_from_db()
     assert msp.name == "MSP des Tilleuls"
 

@@ -59,7 +59,8 @@ def test_the_requester_cannot_mark_the_outcome(cpts, member, booked):
     response = verified_client(member).post(
         reverse("snp_request_outcome", args=[cpts.slug, booking.pk]), {"outcome": "honoured"}
     )
-    assert response.status_code == 404
+    # The requester sees the request and its appointment, but the outcome is not theirs: 403.
+    assert response.status_code == 403
     booking.refresh_from_db()
     assert booking.outcome == Outcome.PENDING
 

@@ -119,7 +119,10 @@ def test_the_list_shows_own_slots_and_the_coordinator_sees_all_with_scope_cpts(c
     assert [item["id"] for item in listed["items"]] == [mine["id"]]
     everyone = Client().get(url(cpts, "/slots?scope=cpts"), **headers(coordinator)).json()
     assert everyone["count"] == 2
-    assert Client().get(url(cpts, "/slots?scope=cpts"), **headers(member)).status_code == 403
+    # Every member's slots are the coordination's list: a member may not see it (404, as a missing CPTS).
+    refused = Client().get(url(cpts, "/slots?scope=cpts"), **headers(member))
+    assert refused.status_code == 404
+    assert refused.json() == {"detail": "CPTS introuvable."}
     later = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
     assert Client().get(url(cpts, f"/slots?from={later}T00:00:00"), **headers(doctor.user)).json()["count"] == 0
 

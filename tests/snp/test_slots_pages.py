@@ -110,7 +110,8 @@ def test_cancelling_asks_for_confirmation_then_cancels(cpts, doctor, agenda):
 def test_only_the_member_toggles_a_slot_s_sas_sharing(cpts, doctor, agenda, coordinator):
     slot = slots.publish_slot(agenda, start=tomorrow_at(17), end=tomorrow_at(17, 20))
     url = page("snp_slot_sharing", cpts, slot.pk)
-    assert verified_client(coordinator).post(url, {"shared": "1"}).status_code == 404
+    # The coordinator sees the slot but the SAS sharing is the member's choice: 403.
+    assert verified_client(coordinator).post(url, {"shared": "1"}).status_code == 403
     assert verified_client(doctor.user).post(url, {"shared": "1"}).status_code == 302
     slot.refresh_from_db()
     assert slot.shared_with_sas is True

@@ -1,7 +1,8 @@
 """The ACI overview of a CPTS: record the contract; then its term, taille, warnings, the
 mission calendar (start and full-deployment dates), the avenants and « le contrat au … ».
 
-Coordinators write; the observers and authorities of the territory read (access.py)."""
+Coordinators write; the observers and authorities of the territory and the platform admins
+read (`maillon.contracts.policies`): 404 for anyone else, 403 when a reader writes."""
 
 import datetime
 
@@ -12,26 +13,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from maillon.contracts import selectors, services
+from maillon.contracts import policies, selectors, services
 from maillon.core.missions import SOCLE, Mission
+from maillon.core.policies import ensure_allowed
 from maillon.territories.services import population_on
 from maillon.territories.taille import taille_for_population
 
 from ..public_views.common import breadcrumb
 from ..space import add_errors, posted_id, space_breadcrumb
-from .access import AUTHORITY, COORDINATOR, OBSERVER, require_reader
+from .access import ADMIN, AUTHORITY, COORDINATOR, OBSERVER, require_reader
 from .forms import AmendmentForm, ContractForm, MissionDatesForm, StateDateForm
 
 ROLE_LABELS = {
     COORDINATOR: "Coordination (lecture et saisie)",
     AUTHORITY: "Autorité du territoire (ARS, CPAM) — lecture",
     OBSERVER: "Observateur du territoire — lecture",
+    ADMIN: "Administration de la plateforme — lecture",
 }
 
 
 def aci_breadcrumb(request, cpts, current, *links):
-    """Coordinators come from the CPTS space; territorial readers from the CPTS's public page."""
-    if request.cpts_role or request.user.is_superuser:
+    """Coordinators come from the CPTS space; the other readers from the CPTS's public page."""
+    if request.cpts_role:
         return space_breadcrumb(cpts, current, *links)
     return breadcrumb(current, (cpts.name, reverse("cpts_detail", args=[cpts.slug])), *links)
 
@@ -40,6 +43,7 @@ def aci_link(cpts):
     return ("Contrat ACI", reverse("contracts_overview", args=[cpts.slug]))
 
 
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier son contrat ACI."
 ACTIONS_WITHOUT_CONTRACT = {"contract"}
 ACTIONS_WITH_CONTRACT = {"mission_dates", "amendment"}
 
@@ -49,12 +53,13 @@ def contracts_overview(request, cpts_slug):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    coordinator = role == COORDINATOR
+    coordinator = policies.can_edit_contract(request.user, cpts)
     contract = selectors.current_contract(cpts)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    allowed = (ACTIONS_WITH_CONTRACT if contract else ACTIONS_WITHOUT_CONTRACT) if coordinator else set()
-    if request.method == "POST" and action not in allowed:
-        raise Http404
+    if request.method == "POST":
+        ensure_allowed(coordinator, COORDINATOR_ONLY)
+        if action not in (ACTIONS_WITH_CONTRACT if contract else ACTIONS_WITHOUT_CONTRACT):
+            raise Http404
     context = {
         "cpts": cpts,
         "coordinator": coordinator,

@@ -14,15 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from maillon.contracts import registry, selectors, services
+from maillon.contracts import policies, registry, selectors, services
 from maillon.contracts.funding import euros
 from maillon.contracts.models import FactCode, SpendingCategory
 from maillon.contracts.tariffs import TARIFFS, mission_title
 from maillon.core.missions import Mission
+from maillon.core.policies import ensure_allowed
 
 from ..space import add_errors, posted_id
-from .access import COORDINATOR, require_reader
-from .contract import ROLE_LABELS, aci_breadcrumb, aci_link
+from .access import require_reader
+from .contract import COORDINATOR_ONLY, ROLE_LABELS, aci_breadcrumb, aci_link
 from .forms import ReceiptForm, SpendingForm
 
 ACTIONS = {"facts", "receipt", "spending", "delete_spending"}
@@ -124,11 +125,13 @@ def contracts_funding(request, cpts_slug):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    coordinator = role == COORDINATOR
+    coordinator = policies.can_edit_contract(request.user, cpts)
     contract = selectors.current_contract(cpts)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and (not coordinator or contract is None or action not in ACTIONS):
-        raise Http404
+    if request.method == "POST":
+        ensure_allowed(coordinator, COORDINATOR_ONLY)
+        if contract is None or action not in ACTIONS:
+            raise Http404
     context = {
         "cpts": cpts,
         "contract": contract,

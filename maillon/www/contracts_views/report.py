@@ -6,8 +6,9 @@ authority's decision, and each version's PDF and XLSX.
   no version yet or the last one was sent back.
 - Authority (ARS, CPAM agent) of the CPTS's territory: signs a sent version off, or sends it
   back with comments.
-- Observers of the territory: read.
-- Anyone else: 404, as for a CPTS that does not exist.
+- Observers of the territory and platform admins: read.
+- Anyone else: 404, as for a CPTS that does not exist; a reader who takes a step not theirs: 403.
+The rules: `maillon.contracts.policies`.
 
 A version's files are rendered from its frozen data, never from the live figures.
 Downloads are journaled.
@@ -18,21 +19,24 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
-from maillon.contracts import services
+from maillon.contracts import policies, services
 from maillon.contracts.models import ManagementReport, ReportStatus
 from maillon.contracts.report import build_report, can_send, send_report, with_version
 from maillon.contracts.selectors import current_contract
 from maillon.core import journal
+from maillon.core.policies import ensure_allowed, ensure_visible
 
 from .. import pdf
 from ..space import posted_id
 from ..spreadsheets import XLSX_TYPE
-from .access import AUTHORITY, COORDINATOR, require_reader
+from .access import require_reader
 from .contract import ROLE_LABELS, aci_breadcrumb, aci_link
 from .report_files import PDF_TYPE, pdf_blocks, report_pdf, report_xlsx
 
 FILE_FORMATS = {"pdf": PDF_TYPE, "xlsx": XLSX_TYPE}
-ACTIONS = {COORDINATOR: {"send"}, AUTHORITY: {"sign_off", "send_back"}}
+DECISIONS = {"sign_off", "send_back"}
+SEND_ONLY = "Seuls les coordinateurs de cette CPTS envoient le rapport du dialogue de gestion."
+AUTHORITY_ONLY = "Seules l'ARS et la CPAM du territoire valident ou renvoient le rapport du dialogue de gestion."
 COMMENTS_MAX = 5000
 
 
@@ -86,6 +90,7 @@ def decide(request, contract, contract_year, action) -> str | None:
         ManagementReport.objects.filter(contract=contract, contract_year=contract_year),
         pk=posted_id(request.POST.get("report")),
     )
+    ensure_allowed(policies.can_decide_report(request.user, report), AUTHORITY_ONLY)
     comments = request.POST.get("comments", "").strip()[:COMMENTS_MAX]
     try:
         services.decide_report(report, by=request.user, sign_off=action == "sign_off", comments=comments)
@@ -107,7 +112,9 @@ def contracts_report(request, cpts_slug, year):
     if not 1 <= year <= contract.duration_years:
         raise Http404
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and action not in ACTIONS.get(role, set()):
+    if action == "send":
+        ensure_allowed(policies.can_send_report(request.user, cpts), SEND_ONLY)
+    elif request.method == "POST" and action not in DECISIONS:
         raise Http404
     error = None
     if action == "send":
@@ -136,8 +143,8 @@ def contracts_report(request, cpts_slug, year):
         "years": contract.years(),
         "role": role,
         "role_label": ROLE_LABELS[role],
-        "is_coordinator": role == COORDINATOR,
-        "is_authority": role == AUTHORITY,
+        "is_coordinator": policies.can_send_report(request.user, cpts),
+        "is_authority": policies.is_authority(request.user, cpts),
         "can_send": can_send(reports[0] if reports else None),
         "versions": version_rows(reports),
         "blocks": html_blocks(pdf_blocks(data)),
@@ -158,6 +165,7 @@ def contracts_report_download(request, cpts_slug, pk, fmt):
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     report = get_object_or_404(ManagementReport.objects.filter(contract__cpts=cpts), pk=pk)
+    ensure_visible(policies.can_see_report(request.user, report))
     data = with_version(report.data, report)
     content = report_pdf(data) if fmt == "pdf" else report_xlsx(data)
     journal.record(

@@ -6,7 +6,8 @@ completeness check and review.
 - Authority (ARS, CPAM agent) of the CPTS's territory: validates a submitted version, or
   sends it back to draft with comments.
 - Members of the CPTS and observers of its territory: read.
-- Anyone else: 404, as for a CPTS that does not exist.
+- Anyone else (a platform admin without a role included): 404, as for a CPTS that does not
+  exist; a reader who posts an action that is not theirs: 403 (`maillon.crisis.policies`).
 """
 
 from django.contrib import messages
@@ -15,12 +16,14 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from maillon.crisis import document, facts, selectors, services, template
+from maillon.core.policies import ensure_allowed
+from maillon.crisis import document, facts, policies, selectors, services, template
 from maillon.crisis.models import PlanImprovement
 
 from ..space import posted_id
 from .plan_common import (
-    COORDINATOR,
+    AUTHORITY_ONLY,
+    COORDINATOR_ONLY,
     PLAN_TITLE,
     plan_breadcrumb,
     plan_link,
@@ -29,7 +32,13 @@ from .plan_common import (
     version_or_404,
 )
 
-ACTIONS = {COORDINATOR: {"submit", "integrate"}, "authority": {"validate", "send_back"}}
+# The posted actions of a version → (the policy that allows them, the 403 message).
+ACTIONS = {
+    "submit": (policies.can_edit_plan, COORDINATOR_ONLY),
+    "integrate": (policies.can_edit_plan, COORDINATOR_ONLY),
+    "validate": (policies.can_review_plan, AUTHORITY_ONLY),
+    "send_back": (policies.can_review_plan, AUTHORITY_ONLY),
+}
 COMMENT_MAX = 5000
 
 
@@ -43,7 +52,8 @@ def crisis_plan(request, cpts_slug):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     if request.method == "POST":
-        if role != COORDINATOR or request.POST.get("action") != "start":
+        ensure_allowed(policies.can_edit_plan(request.user, cpts), COORDINATOR_ONLY)
+        if request.POST.get("action") != "start":
             raise Http404
         try:
             version = services.open_draft(cpts, by=request.user)
@@ -126,15 +136,17 @@ def crisis_plan_version(request, cpts_slug, year):
     error = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in ACTIONS.get(role, set()):
+        if action not in ACTIONS:
             raise Http404
+        allowed, message = ACTIONS[action]
+        ensure_allowed(allowed(request.user, cpts), message)
         try:
             messages.success(request, act(request, version, action))
         except (ValidationError, PermissionDenied) as refusal:
             error = error_text(refusal)
         else:
             return redirect("crisis_plan_version", cpts_slug=cpts.slug, year=version.year)
-    is_editable = role == COORDINATOR and version.is_draft
+    is_editable = policies.can_edit_plan(request.user, cpts) and version.is_draft
     previous = selectors.previous_version(version)
     context = {
         "cpts": cpts,

@@ -1,11 +1,12 @@
 """Shared by the crisis plan's pages: access, the version of the URL, the breadcrumb."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from maillon.crisis.access import AUTHORITY, COORDINATOR, ROLE_LABELS, plan_role
+from maillon.core.policies import ensure_allowed, ensure_visible, has_cpts_role
+from maillon.crisis import policies
 from maillon.crisis.models import PlanVersion
+from maillon.crisis.policies import AUTHORITY, COORDINATOR, ROLE_LABELS
 
 from ..public_views.common import breadcrumb
 from ..space import space_breadcrumb
@@ -13,18 +14,20 @@ from ..space import space_breadcrumb
 PLAN_TITLE = "Plan de crise sanitaire"
 
 
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS rédigent et soumettent le plan de crise."
+AUTHORITY_ONLY = "Seules l'ARS et la CPAM du territoire valident ou renvoient le plan de crise."
+
+
 def require_reader(request) -> str:
-    """The reader's role (coordinator, authority, observer, member), or 404."""
-    role = plan_role(request.user, request.cpts, request.cpts_role)
-    if role is None:
-        raise Http404
-    return role
+    """The reader's role (coordinator, authority, observer, member); 404 unless they read the plan."""
+    ensure_visible(policies.can_read_plan(request.user, request.cpts))
+    return policies.plan_role(request.user, request.cpts)
 
 
 def require_plan_coordinator(request) -> str:
+    """404 unless the user reads the plan; 403 unless they write it."""
     role = require_reader(request)
-    if role != COORDINATOR:
-        raise Http404
+    ensure_allowed(policies.can_edit_plan(request.user, request.cpts), COORDINATOR_ONLY)
     return role
 
 
@@ -41,7 +44,7 @@ def version_link(version) -> tuple[str, str]:
 
 
 def plan_breadcrumb(request, cpts, current, *links):
-    if request.cpts_role or request.user.is_superuser:
+    if has_cpts_role(request.user, cpts):
         return space_breadcrumb(cpts, current, *links)
     # Authorities and observers have no members' space: CPTS › … › page.
     return breadcrumb(current, (cpts.name, reverse("cpts_detail", args=[cpts.slug])), *links)

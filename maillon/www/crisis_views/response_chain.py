@@ -12,7 +12,7 @@ from maillon.crisis_response.models import AlertLevel, AlertLevelMember, Channel
 from maillon.members.models import Professional
 
 from ..space import add_errors, posted_id
-from .response_common import crises_breadcrumb, require_coordinator
+from .response_common import crises_breadcrumb, may, require_coordinator
 from .response_forms import LevelForm, LevelMemberForm, PreferenceForm
 
 SHOWN_FIELDS = ["first_name", "last_name", "email", "phone"]
@@ -44,6 +44,7 @@ def crisis_response_chain(request, cpts_slug):
     context = {
         "cpts": cpts,
         "role": role,
+        "may": may(request),
         "chain": [
             (
                 level,

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from maillon.crisis_response import services
+from maillon.crisis_response import policies, services
 from maillon.crisis_response.models import Crisis, DeclaredAs
 
 from ..space import add_errors
-from .response_common import AUTHORITY, COORDINATOR, crises_breadcrumb, require_role
+from .response_common import AUTHORITY, crises_breadcrumb, may, require_allowed, require_role
 from .response_forms import ActivateForm
 
 
@@ -23,6 +23,7 @@ def crisis_response_list(request, cpts_slug):
     context = {
         "cpts": cpts,
         "role": role,
+        "may": may(request),
         "crises": [crisis for crisis in crises if not crisis.is_exercise],
         "exercises": [crisis for crisis in crises if crisis.is_exercise],
         "section": "list",
@@ -33,11 +34,16 @@ def crisis_response_list(request, cpts_slug):
 
 
 def crisis_response_activate(request, cpts_slug):
-    role = require_role(request, COORDINATOR, AUTHORITY)
+    role = require_allowed(request, policies.can_declare_crisis)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    form = ActivateForm(request.POST or None, role=role, initial={"is_exercise": request.GET.get("exercice") == "1"})
+    form = ActivateForm(
+        request.POST or None,
+        may_recognise=policies.can_recognise_crisis(request.user, cpts),
+        may_run_exercise=policies.can_run_exercise(request.user, cpts),
+        initial={"is_exercise": request.GET.get("exercice") == "1"},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -60,6 +66,7 @@ def crisis_response_activate(request, cpts_slug):
     context = {
         "cpts": cpts,
         "role": role,
+        "may": may(request),
         "form": form,
         "chain_levels": services.chain(cpts),
         "title": f"Déclencher l'alerte — {cpts.name}",

@@ -78,13 +78,13 @@ class ActivateForm(MaillonForm):
     zone = forms.CharField(label="Zone concernée", max_length=200, error_messages=required("Zone concernée"))
     started_at = datetime_field("Début", required=False, help_text="Maintenant si vide.")
 
-    def __init__(self, *args, role, **kwargs):
+    def __init__(self, *args, may_recognise, may_run_exercise, **kwargs):
         super().__init__(*args, **kwargs)
-        if role == "authority":
+        if may_recognise:
             self.fields["recognised"] = forms.BooleanField(
                 label="Je reconnais une crise sanitaire grave (au titre de l'ACI, mission 4)", required=False
             )
-        else:
+        if may_run_exercise:
             self.fields["is_exercise"] = forms.BooleanField(
                 label="C'est un exercice (les messages le disent ; jamais confondu avec une crise)", required=False
             )

@@ -7,10 +7,11 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maillon.crisis_response import services
+from maillon.core.policies import ensure_allowed
+from maillon.crisis_response import policies, services
 
 from ..space import add_errors
-from .response_common import COORDINATOR, crises_breadcrumb, crisis_or_404, require_role
+from .response_common import crises_breadcrumb, crisis_or_404, may, require_role
 from .response_forms import RetexForm
 
 
@@ -20,7 +21,10 @@ def crisis_response_retex(request, cpts_slug, pk):
         return HttpResponseNotAllowed(["GET", "POST"])
     crisis = crisis_or_404(request, pk)
     retex = getattr(crisis, "retex", None)
-    can_write = role == COORDINATOR and retex is None and not crisis.is_active
+    may_write = policies.can_write_retex(request.user, crisis.cpts)
+    if request.method == "POST":
+        ensure_allowed(may_write, "Seule la coordination rédige le RETEX.")
+    can_write = may_write and retex is None and not crisis.is_active
     form = RetexForm(request.POST or None) if can_write else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -36,6 +40,7 @@ def crisis_response_retex(request, cpts_slug, pk):
         "crisis": crisis,
         "retex": retex,
         "role": role,
+        "may": may(request),
         "form": form,
         "figures": services.level_figures(crisis),
         "title": f"RETEX — {crisis}",

@@ -1,41 +1,32 @@
-"""Adherents of the CPTS of a territory, for regional observers: counts only, no names."""
+"""Adherents of the CPTS of a territory, for regional observers: counts only, no names.
 
-from django.http import Http404
+Who sees which area: `maillon.members.policies` (`can_see_observatory`, `visible_areas`):
+the territorial roles their départements and régions; a platform admin any région they
+choose; anyone else 404.
+"""
+
 from django.shortcuts import render
 
+from maillon.core.policies import ensure_visible, is_platform_admin
+from maillon.members import policies
 from maillon.members.figures import area_table
-from maillon.territories.models import Region, TerritoryRole
+from maillon.territories.models import Region
 
 from ..public_views.common import breadcrumb
 
 
-def scopes_of(request):
-    """The départements and régions the user observes; admins choose any région."""
-    if request.user.is_superuser:
-        code = request.GET.get("region", "")
-        regions = Region.objects.filter(pk=code) if code else Region.objects.none()
-        return [("region", region.code, region.name) for region in regions]
-    roles = TerritoryRole.objects.filter(user=request.user).select_related("departement", "region")
-    scopes = []
-    for role in roles:
-        if role.departement_id:
-            scopes.append(("departement", role.departement_id, str(role.departement)))
-        else:
-            scopes.append(("region", role.region_id, role.region.name))
-    return sorted(set(scopes))
-
-
 def observatory_members(request):
-    if not request.user.is_superuser and not TerritoryRole.objects.filter(user=request.user).exists():
-        raise Http404
+    chosen_region = request.GET.get("region", "")
+    ensure_visible(policies.can_see_observatory(request.user, chosen_region))
     sections = []
-    for level, code, name in scopes_of(request):
+    for level, code, name in policies.visible_areas(request.user, chosen_region):
         rows, cpts_count = area_table(**{f"{level}_code": code})
         sections.append({"name": name, "rows": rows, "total": sum(row.count for row in rows), "cpts_count": cpts_count})
     context = {
         "sections": sections,
-        "regions": Region.objects.order_by("name") if request.user.is_superuser else [],
-        "selected_region": request.GET.get("region", ""),
+        # A platform admin picks the région (the others see their own areas).
+        "regions": Region.objects.order_by("name") if is_platform_admin(request.user) else [],
+        "selected_region": chosen_region,
         "title": "Adhérents des CPTS du territoire",
         "breadcrumb_data": breadcrumb("Adhérents des CPTS"),
     }

@@ -1,13 +1,11 @@
 """Same-day care requests in the CPTS space: create, search and book, the duty list, the
 outcome, the coordinators' queue and a member's appointments.
 
-Who sees a request (health data), else 404 as for a request that does not exist:
-- the coordinators of the CPTS, every request;
-- the person who made it;
-- the member booked for it (by a slot, or who took it from the duty list);
-- a SAS regulator (TerritoryRole over the CPTS's département or région), the requests the
-  SAS made for this CPTS.
-Every request shown is journaled (one entry per row of a list); no name in a URL.
+Who sees and does what is `maillon.snp.policies` (the coordinators, the requester, the member
+booked, the SAS regulation over the CPTS's territory for the SAS's requests): a request the
+user may not see answers 404 as one that does not exist; a visible request whose action the
+user may not take answers 403. Every request shown is journaled (one entry per row of a
+list); no name in a URL.
 """
 
 import datetime
@@ -21,66 +19,63 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core import journal
+from maillon.core.policies import ensure_allowed, ensure_visible, has_cpts_role
 from maillon.members.models import Professional
 from maillon.snp import booking as booking_service
-from maillon.snp import duty, search
+from maillon.snp import duty, policies, search
 from maillon.snp.models import (
     OPEN_REQUEST_STATUSES,
     Booking,
     CareRequest,
-    DutyAnswer,
-    DutyCall,
     Outcome,
     RequesterKind,
     RequestStatus,
     Slot,
 )
 from maillon.snp.outcomes import record_outcome
-from maillon.snp.requests import (
-    PATIENT_FIELDS,
-    Viewer,
-    can_place,
-    can_see,
-    cancel_request,
-    create_request,
-    viewer_for,
-    visible_requests,
-)
+from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 
 from ..members_views.adhesion.communes import commune_suggestions
-from ..space import add_errors, posted_id, require_member, space_breadcrumb
+from ..space import add_errors, posted_id, space_breadcrumb
 from .request_forms import AcceptForm, CareRequestForm, OutcomeForm
 
 LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
 RECENT_LIMIT = 50
+PLACE_REFUSED = "Seuls le demandeur, la coordination ou la régulation SAS placent cette demande."
+OUTCOME_REFUSED = "Seul le professionnel du rendez-vous, ou la coordination, en renseigne l'issue."
+CANCEL_REFUSED = "Seuls le demandeur, la coordination, la régulation SAS ou le professionnel du rendez-vous l'annulent."
 
 
-def viewer_or_404(request) -> Viewer:
+def require_desk(request):
     """A role in the CPTS, or the SAS regulation over its territory; 404 otherwise."""
-    viewer = viewer_for(request.user, request.cpts, request.cpts_role) if request.cpts else None
-    if viewer is None:
-        raise Http404
-    return viewer
+    ensure_visible(request.cpts is not None and policies.can_use_requests(request.user, request.cpts))
 
 
-def placeable_request_or_404(request, pk) -> tuple[Viewer, CareRequest]:
-    """The viewer and a request they may place (search, book, send to the duty list)."""
-    viewer = viewer_or_404(request)
-    care_request = visible_request_or_404(request, viewer, pk)
-    if not can_place(viewer, care_request):
-        raise Http404
-    return viewer, care_request
+def viewer_context(request) -> dict:
+    """What the templates show of the user's place at the desk."""
+    user, cpts = request.user, request.cpts
+    return {
+        "coordinator": policies.can_see_all_requests(user, cpts),
+        "member": has_cpts_role(user, cpts),
+        "sas": policies.is_sas_regulator_of(user, cpts),
+    }
 
 
-def visible_request_or_404(request, viewer: Viewer, pk) -> CareRequest:
+def visible_request_or_404(request, pk) -> CareRequest:
+    require_desk(request)
     care_request = (
         CareRequest.objects.for_cpts(request.cpts).select_related("commune", "requested_by").filter(pk=pk).first()
     )
-    if care_request is None:
-        raise Http404
-    if can_see(viewer, care_request):
-        return care_request
-    raise Http404
+    ensure_visible(care_request is not None and policies.can_see_request(request.user, care_request))
+    return care_request
+
+
+def placeable_request(request, pk) -> CareRequest:
+    """A request the user may place (search, book, send to the duty list, cancel): 404 if they
+    may not see it, 403 if they see it (the member booked) but may not place it."""
+    care_request = visible_request_or_404(request, pk)
+    ensure_allowed(policies.can_place_request(request.user, care_request), PLACE_REFUSED)
+    return care_request
 
 
 def desk_breadcrumb(cpts, current: str) -> dict:
@@ -101,11 +96,11 @@ def methods(request, allowed):
 
 def snp_requests(request, cpts_slug):
     """The coordinators' queue (escalated first, then the nearest deadline); others, their requests."""
-    viewer = viewer_or_404(request)
+    require_desk(request)
     if refused := methods(request, ["GET"]):
         return refused
     cpts = request.cpts
-    visible = visible_requests(viewer, request.cpts)
+    visible = policies.visible_requests(request.user, cpts)
     waiting = list(
         visible.filter(status__in=OPEN_REQUEST_STATUSES)
         .annotate(
@@ -119,7 +114,7 @@ def snp_requests(request, cpts_slug):
     journal_list(cpts, waiting + recent, "demandes de SNP")
     context = {
         "cpts": cpts,
-        "viewer": viewer,
+        "viewer": viewer_context(request),
         "waiting": waiting,
         "recent": recent,
         "section": "requests",
@@ -130,7 +125,8 @@ def snp_requests(request, cpts_slug):
 
 
 def snp_request_new(request, cpts_slug):
-    viewer = viewer_or_404(request)
+    require_desk(request)
+    ensure_allowed(policies.can_create_request(request.user, request.cpts))
     if refused := methods(request, ["GET", "POST"]):
         return refused
     cpts = request.cpts
@@ -142,7 +138,10 @@ def snp_request_new(request, cpts_slug):
     if request.method == "POST" and form.is_valid():
         try:
             care_request = create_request(
-                cpts, by=request.user, requester_kind=viewer.requester_kind, **form.request_data()
+                cpts,
+                by=request.user,
+                requester_kind=policies.requester_kind(request.user, cpts),
+                **form.request_data(),
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -154,7 +153,7 @@ def snp_request_new(request, cpts_slug):
         "form": form,
         "page_url": page_url,
         "section": "new",
-        "viewer": viewer,
+        "viewer": viewer_context(request),
         "title": f"Nouvelle demande de soins non programmés — {cpts.name}",
         "breadcrumb_data": desk_breadcrumb(cpts, "Nouvelle demande"),
     }
@@ -162,8 +161,8 @@ def snp_request_new(request, cpts_slug):
 
 
 def snp_request_detail(request, cpts_slug, pk):
-    viewer = viewer_or_404(request)
-    care_request = visible_request_or_404(request, viewer, pk)
+    care_request = visible_request_or_404(request, pk)
+    user = request.user
     if refused := methods(request, ["GET"]):
         return refused
     cpts = request.cpts
@@ -171,24 +170,25 @@ def snp_request_detail(request, cpts_slug, pk):
     bookings = list(care_request.bookings.select_related("professional", "practice_place__commune", "slot"))
     live = next((item for item in bookings if item.cancelled_at is None), None)
     now = timezone.now()
-    booked_member = live is not None and live.professional.user_id == viewer.user.pk
     context = {
         "cpts": cpts,
-        "viewer": viewer,
+        "viewer": viewer_context(request),
         "care_request": care_request,
         "events": care_request.events.all(),
         "bookings": bookings,
         "live": live,
-        "can_place": can_place(viewer, care_request),
+        "can_place": policies.can_place_request(user, care_request),
         "is_waiting": care_request.workflow.can(care_request, "cancel"),
         "can_send_to_duty": care_request.workflow.can(care_request, "send_to_duty"),
         "outcome_form": OutcomeForm()
-        if live and (booked_member or viewer.coordinator) and live.appointment_at <= now
+        if live and policies.can_record_outcome(user, live) and live.appointment_at <= now
         else None,
         "can_cancel_booking": live is not None
         and live.outcome == Outcome.PENDING
-        and (can_place(viewer, care_request) or booked_member),
-        "duty_calls": care_request.duty_calls.select_related("professional") if viewer.coordinator else [],
+        and policies.can_cancel_booking(user, live),
+        "duty_calls": care_request.duty_calls.select_related("professional")
+        if policies.can_see_duty_calls_of(user, care_request)
+        else [],
         "title": f"Demande n° {care_request.pk} — {cpts.name}",
         "breadcrumb_data": desk_breadcrumb(cpts, f"Demande n° {care_request.pk}"),
     }
@@ -197,7 +197,7 @@ def snp_request_detail(request, cpts_slug, pk):
 
 def snp_request_search(request, cpts_slug, pk):
     """The free slots, nearest first, with the distance; one « Réserver » button each."""
-    viewer, care_request = placeable_request_or_404(request, pk)
+    care_request = placeable_request(request, pk)
     if refused := methods(request, ["GET"]):
         return refused
     cpts = request.cpts
@@ -216,7 +216,7 @@ def snp_request_search(request, cpts_slug, pk):
     ]
     context = {
         "cpts": cpts,
-        "viewer": viewer,
+        "viewer": viewer_context(request),
         "care_request": care_request,
         "result": result,
         "rows": rows,
@@ -229,7 +229,7 @@ def snp_request_search(request, cpts_slug, pk):
 
 
 def snp_request_book(request, cpts_slug, pk):
-    _, care_request = placeable_request_or_404(request, pk)
+    care_request = placeable_request(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
     cpts = request.cpts
@@ -253,7 +253,7 @@ def snp_request_book(request, cpts_slug, pk):
 
 
 def snp_request_send_to_duty(request, cpts_slug, pk):
-    _, care_request = placeable_request_or_404(request, pk)
+    care_request = placeable_request(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
     try:
@@ -271,7 +271,7 @@ def snp_request_send_to_duty(request, cpts_slug, pk):
 
 
 def snp_request_cancel(request, cpts_slug, pk):
-    _, care_request = placeable_request_or_404(request, pk)
+    care_request = placeable_request(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
     try:
@@ -283,19 +283,19 @@ def snp_request_cancel(request, cpts_slug, pk):
     return redirect("snp_request_detail", request.cpts.slug, care_request.pk)
 
 
-def booking_or_404(request, viewer: Viewer, pk) -> Booking:
+def booking_or_404(request, pk) -> Booking:
+    """A booking of a request the user sees; 404 otherwise, as a missing one."""
+    require_desk(request)
     booking = Booking.objects.for_cpts(request.cpts).select_related("request", "professional").filter(pk=pk).first()
-    if booking is None:
-        raise Http404
-    visible_request_or_404(request, viewer, booking.request_id)
+    ensure_visible(booking is not None and policies.can_see_booking(request.user, booking))
     return booking
 
 
 def snp_request_booking_cancel(request, cpts_slug, pk):
-    viewer = viewer_or_404(request)
-    booking = booking_or_404(request, viewer, pk)
+    booking = booking_or_404(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
+    ensure_allowed(policies.can_cancel_booking(request.user, booking), CANCEL_REFUSED)
     try:
         booking_service.cancel_booking(booking, by=request.user)
     except ValidationError as error:
@@ -307,12 +307,10 @@ def snp_request_booking_cancel(request, cpts_slug, pk):
 
 def snp_request_outcome(request, cpts_slug, pk):
     """The booked member (or the coordination) tells how the appointment went."""
-    viewer = viewer_or_404(request)
-    booking = booking_or_404(request, viewer, pk)
-    if not (viewer.coordinator or booking.professional.user_id == viewer.user.pk):
-        raise Http404
+    booking = booking_or_404(request, pk)
     if refused := methods(request, ["POST"]):
         return refused
+    ensure_allowed(policies.can_record_outcome(request.user, booking), OUTCOME_REFUSED)
     form = OutcomeForm(request.POST)
     if form.is_valid():
         try:
@@ -337,17 +335,15 @@ def my_professional(request) -> Professional | None:
 def snp_request_duty(request, cpts_slug):
     """A volunteer's calls: accept (with the time and place) or decline. Nothing personal is
     shown before accepting: the profession, the commune, the urgency and the deadline."""
-    require_member(request)
+    ensure_visible(policies.can_use_duty_list(request.user, request.cpts))
     if refused := methods(request, ["GET", "POST"]):
         return refused
     cpts = request.cpts
     professional = my_professional(request)
     calls = (
-        DutyCall.objects.filter(request__cpts=cpts, professional=professional, answer=DutyAnswer.PENDING)
+        policies.visible_duty_calls(request.user, cpts)
         .select_related("request__commune")
         .order_by("request__deadline", "pk")
-        if professional
-        else DutyCall.objects.none()
     )
     places = list(professional.practice_places.select_related("commune")) if professional else []
     if request.method == "POST":
@@ -396,9 +392,7 @@ def snp_request_duty(request, cpts_slug):
 
 def snp_request_appointments(request, cpts_slug):
     """« Mes rendez-vous SNP » with the week's SAS count; the coordinators see every doctor's count."""
-    viewer = viewer_or_404(request)
-    if not viewer.member:
-        raise Http404
+    ensure_visible(policies.can_see_appointments(request.user, request.cpts))
     if refused := methods(request, ["GET"]):
         return refused
     cpts = request.cpts
@@ -418,7 +412,7 @@ def snp_request_appointments(request, cpts_slug):
         journal_list(cpts, [item.request for item in bookings], "mes rendez-vous SNP")
         history = booking_service.sas_weekly_history(professional.pk, now=now)
     doctors = []
-    if viewer.coordinator:
+    if policies.can_see_all_requests(request.user, cpts):
         start, end = booking_service.iso_week_bounds(now)
         ids = (
             Booking.objects.for_cpts(cpts)
@@ -431,7 +425,7 @@ def snp_request_appointments(request, cpts_slug):
         doctors = [{"professional": person, "count": counts[person.pk]} for person in people]
     context = {
         "cpts": cpts,
-        "viewer": viewer,
+        "viewer": viewer_context(request),
         "professional": professional,
         "bookings": bookings,
         "history": history,

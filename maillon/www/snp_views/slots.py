@@ -2,10 +2,11 @@
 sees and cancels them, chooses what is shared with the SAS, and gets the .ics feed of
 their bookings; the coordinator sees every slot of the CPTS and opens professions to SNP.
 
-Who: a member of an open profession with an active adhesion publishes (maillon.snp.slots);
-the coordinator reads every slot and may cancel one (a member who left, an absence), but
-never changes what a member shares with the SAS. Others in the CPTS get the page saying
-who it is for; no role in the CPTS gets 404.
+Who (`maillon.snp.policies`): a member of an open profession with an active adhesion
+publishes; the coordinator reads every slot and may cancel one (a member who left, an
+absence), but never changes what a member shares with the SAS (403). Others in the CPTS get
+the page saying who it is for; no role in the CPTS gets 404, and so does a slot or series the
+user may not see.
 """
 
 import datetime
@@ -18,13 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core.models import Cpts
+from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.core.time import paris
+from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
 
-from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
+from ..space import add_errors, posted_id, space_breadcrumb
 from .slot_forms import AgendaSharingForm, ExceptionsForm, IcsImportForm, SeriesForm, SlotForm, SnpSetupForm
 
+MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
 WINDOW_DAYS = 14
 LIST_LIMIT = 600
 
@@ -39,7 +43,7 @@ def base_context(request, section: str, title: str, *, nested=True) -> dict:
     return {
         "cpts": cpts,
         "section": section,
-        "coordinator": is_coordinator(request),
+        "coordinator": policies.can_see_all_slots(request.user, cpts),
         "publisher": services.publisher(request.user, cpts),
         "open_professions": sorted(services.open_professions(cpts)),
         "title": f"{title} — {cpts.name}",
@@ -55,12 +59,16 @@ def agenda_for(request, professional, place) -> Agenda:
     return services.ensure_agenda(request.cpts, professional, place)
 
 
+def require_slots(request):
+    """« Mes créneaux SNP »: a role in the CPTS, else 404 as for a missing CPTS."""
+    ensure_visible(policies.can_use_slots(request.user, request.cpts))
+
+
 def visible_slot_or_404(request, pk) -> Slot:
     """A slot of this CPTS: its member's, or any for the coordinator."""
-    require_member(request)
+    require_slots(request)
     slot = Slot.objects.for_cpts(request.cpts).select_related("professional", "commune").filter(pk=pk).first()
-    if slot is None or not (is_coordinator(request) or slot.professional.user_id == request.user.pk):
-        raise Http404
+    ensure_visible(slot is not None and policies.can_see_slot(request.user, slot))
     return slot
 
 
@@ -83,14 +91,14 @@ def grouped_by_day(rows):
 
 def snp_slots(request, cpts_slug):
     """The member's slots (or, for the coordinator with ?tous=1, the CPTS's) two weeks at a time."""
-    require_member(request)
+    require_slots(request)
     context = base_context(request, "list", "Mes créneaux SNP", nested=False)
     everyone = context["coordinator"] and request.GET.get("tous") == "1"
     professional = context["publisher"] or getattr(request.user, "professional", None)
     first = window_start(request)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time(0)))
     end = start + datetime.timedelta(days=WINDOW_DAYS)
-    rows = Slot.objects.for_cpts(request.cpts).filter(start__gte=start, start__lt=end)
+    rows = policies.visible_slots(request.user, request.cpts).filter(start__gte=start, start__lt=end)
     if not everyone:
         rows = rows.filter(professional=professional) if professional else rows.none()
     rows = rows.select_related("professional", "commune", "series").order_by("start", "pk")[:LIST_LIMIT]
@@ -117,7 +125,7 @@ def snp_slots(request, cpts_slug):
 
 def publishing_page(request, form_class, section, title, template, write):
     """GET/POST of a publishing form: `write(agenda, data)` saves and returns the success message."""
-    require_member(request)
+    require_slots(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     context = base_context(request, section, title)
@@ -196,7 +204,7 @@ def snp_slot_import(request, cpts_slug):
 
 def snp_slot_series(request, cpts_slug, pk):
     """A series and its exception dates (the member edits them; the coordinator reads)."""
-    require_member(request)
+    require_slots(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     series = (
@@ -204,11 +212,10 @@ def snp_slot_series(request, cpts_slug, pk):
         .select_related("agenda__professional", "agenda__practice_place__commune")
         .first()
     )
-    if series is None:
-        raise Http404
-    owner = series.agenda.professional.user_id == request.user.pk
-    if not (owner or is_coordinator(request)):
-        raise Http404
+    ensure_visible(series is not None and policies.can_see_series(request.user, series))
+    owner = policies.can_edit_series(request.user, series)
+    if request.method == "POST":
+        ensure_allowed(owner, "Seul le membre change les exceptions de sa récurrence.")
     context = base_context(request, "list", str(series))
     initial = {
         "exceptions": ", ".join(datetime.date.fromisoformat(day).strftime("%d/%m/%Y") for day in series.exceptions)
@@ -266,8 +273,7 @@ def snp_slot_sharing(request, cpts_slug, pk):
     slot = visible_slot_or_404(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if slot.professional.user_id != request.user.pk:
-        raise Http404
+    ensure_allowed(policies.can_share_slot(request.user, slot), MEMBER_CHOICE)
     if not request.cpts.is_dissolved:
         try:
             services.set_slot_sharing(slot, request.POST.get("shared") == "1")
@@ -288,14 +294,14 @@ def feed_url(request, agenda) -> str:
 
 def snp_slot_agendas(request, cpts_slug):
     """The member's agendas: the SAS sharing default, the feed address and its renewal."""
-    require_member(request)
+    require_slots(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     context = base_context(request, "agendas", "Mes agendas SNP")
     professional = context["publisher"] or getattr(request.user, "professional", None)
     agendas = (
         list(
-            Agenda.objects.for_cpts(request.cpts)
+            policies.visible_agendas(request.user, request.cpts)
             .filter(professional=professional)
             .select_related("practice_place__commune")
         )
@@ -357,7 +363,7 @@ def snp_slots_feed(request, cpts_slug, token):
 
 def snp_slot_setup(request, cpts_slug):
     """The professions whose members publish SNP slots (médecins always)."""
-    require_coordinator(request)
+    ensure_visible(policies.can_set_up_snp(request.user, request.cpts))
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     context = base_context(request, "setup", "Professions ouvertes aux SNP")

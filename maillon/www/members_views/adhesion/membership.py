@@ -1,5 +1,9 @@
 """One adhesion, for the coordinator: the member, the history, and the decisions.
 
+A member of the CPTS who may see the adhesion (an active one: `members.policies`) gets 403
+here, as in the API; an adhesion they may not see (a request, a refusal, a departure)
+answers 404, as a missing one.
+
 Every action is a POST with `action`, runs in one transaction and redirects on
 success; a refused transition comes back with the model's French message.
 """
@@ -11,10 +15,12 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
+from maillon.core.policies import ensure_allowed, ensure_visible
+from maillon.members import policies
 from maillon.members.models import Membership, MembershipStatus, PracticePlace
 from maillon.members.services import missions_of, set_place_structures, set_representative
 
-from .common import add_errors, members_link, require_coordinator, space_breadcrumb
+from .common import add_errors, members_link, require_member, space_breadcrumb
 from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, PlaceStructuresForm, RefuseForm, RepresentativeForm
 from .my_card import place_structures
 from .writes import can_invite, invite_professional, set_fee, set_placement
@@ -123,11 +129,16 @@ def run_action(request, membership, action, form) -> str:
     return f"Cotisation {data['year']} enregistrée."
 
 
+COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS gèrent ses adhésions."
+
+
 def members_membership(request, cpts_slug, pk):
-    require_coordinator(request)
+    require_member(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     membership = get_membership(request.cpts, pk)
+    ensure_visible(policies.can_see_membership(request.user, membership))
+    ensure_allowed(policies.can_decide_membership(request.user, membership), COORDINATOR_ONLY)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = build_forms(request.cpts, membership, request.POST, action)
     if action == "invite":

@@ -11,7 +11,8 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maillon.core.access import require_cpts_role
+from maillon.core.policies import ensure_visible
+from maillon.members import policies
 from maillon.members.models import Involvement, Membership, PracticePlace, Professional, Structure
 from maillon.members.services import member_structures, missions_of
 
@@ -71,7 +72,7 @@ def card_initial(professional, membership=None) -> dict:
 
 
 def members_my_card(request, cpts_slug):
-    require_cpts_role(request)
+    ensure_visible(policies.can_edit_own_card(request.user, request.cpts))
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts

@@ -1,21 +1,22 @@
 """The representative of a member structure edits its card: name, address, commune, contact.
 
-Type and FINESS/SIRET come from the registers and stay. Reachable only by the account
-set as the structure's representative (and by the coordination, which keeps every card),
-while the structure is an active adherent here (anybody else: 404, as for a structure
-that does not exist).
+Type and FINESS/SIRET come from the registers and stay. Only the account set as the
+structure's representative (and the coordination, which keeps every card) edits it, while
+the structure is an active adherent here (`members.policies.can_edit_structure_card`): the
+other members, who see the card in the directory, get 403; anybody else 404, as for a
+structure that does not exist.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maillon.core.access import require_cpts_role
+from maillon.core.policies import ensure_allowed
+from maillon.members import policies
 
-from ...cpts_views.dashboard import is_coordinator
 from ..directory.display import structure_or_404
-from .common import space_breadcrumb
+from .common import require_member, space_breadcrumb
 from .communes import commune_suggestions
 from .forms import StructureCardForm
 from .writes import save_structure_card
@@ -23,20 +24,20 @@ from .writes import save_structure_card
 
 def can_edit_structure(request, structure) -> bool:
     """The structure's representative, or the coordination of the CPTS."""
-    if not request.user.is_authenticated:
-        return False
-    return structure.representative_id == request.user.pk or is_coordinator(request)
+    return policies.can_edit_structure_card(request.user, structure, request.cpts)
 
 
 def own_structure(request, cpts, pk):
     structure = structure_or_404(cpts, pk)
-    if not can_edit_structure(request, structure):
-        raise Http404
+    ensure_allowed(
+        can_edit_structure(request, structure),
+        "Seul le représentant de la structure ou la coordination modifie sa fiche.",
+    )
     return structure
 
 
 def members_structure_edit(request, cpts_slug, pk):
-    require_cpts_role(request)
+    require_member(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts

@@ -5,14 +5,15 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from maillon.core import journal
-from maillon.core.access import require_cpts_role
+from maillon.core.policies import ensure_visible
+from maillon.members import policies
 
 from ...space import space_breadcrumb
 from .display import CARD_FIELDS, involvement_label, language_names, profession_label, professional_or_404
 
 
 def members_card(request, cpts_slug, pk):
-    require_cpts_role(request)
+    ensure_visible(policies.can_see_directory(request.user, request.cpts))
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts

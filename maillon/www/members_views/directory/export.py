@@ -1,5 +1,6 @@
 """The directory as a CSV or XLSX file, with the page's criteria (coordinators only):
-the professionals, then the structures; the formats are those of maillon/www/spreadsheets.py."""
+the professionals, then the structures; the formats are those of maillon/www/spreadsheets.py.
+The members, who see the directory, get 403 (`members.policies.can_export_directory`)."""
 
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -7,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core import journal
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind
+from maillon.core.policies import ensure_allowed, ensure_visible
+from maillon.members import policies
 from maillon.members.selectors import directory_professionals, directory_structures
 
 from ...spreadsheets import FORMATS, csv_response, xlsx_response
@@ -16,6 +17,7 @@ from .display import EXPORT_FIELDS, STRUCTURE_EXPORT_FIELDS, involvement_label, 
 from .forms import DirectoryForm
 
 CHUNK_SIZE = 500
+EXPORT_FORBIDDEN = "Seuls les coordinateurs de cette CPTS exportent son annuaire."
 
 # (header, XLSX column width in characters)
 COLUMNS = [
@@ -119,9 +121,10 @@ def rows(professionals, structures):
 
 
 def members_directory_export(request, cpts_slug, fmt):
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    ensure_visible(policies.can_see_directory(request.user, request.cpts))
     if fmt not in FORMATS:
         raise Http404
+    ensure_allowed(policies.can_export_directory(request.user, request.cpts), EXPORT_FORBIDDEN)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts

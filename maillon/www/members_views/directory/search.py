@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from maillon.core import journal
-from maillon.core.access import require_cpts_role
+from maillon.core.policies import ensure_visible
+from maillon.members import policies
 from maillon.members.selectors import directory_professionals, directory_structures, distance_of
 from maillon.territories.selectors import cpts_territory
 
-from ...cpts_views.dashboard import is_coordinator
 from ...public_views.common import is_htmx, vary_on_htmx
 from ...space import space_breadcrumb
 from .display import LIST_FIELDS, STRUCTURE_LIST_FIELDS, map_points
@@ -114,7 +114,7 @@ def export_query(request) -> str:
 
 
 def members_directory(request, cpts_slug):
-    require_cpts_role(request)
+    ensure_visible(policies.can_see_directory(request.user, request.cpts))
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
@@ -136,7 +136,7 @@ def members_directory(request, cpts_slug):
         "commune_choices": commune_choices(request, form, url),
         "directory_url": url,
         "export_query": export_query(request),
-        "is_coordinator": is_coordinator(request),
+        "is_coordinator": policies.can_export_directory(request.user, cpts),
     }
     if target == RESULTS_TARGET:
         return vary_on_htmx(render(request, "members/directory/_results_htmx.html", context))

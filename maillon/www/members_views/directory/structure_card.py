@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from maillon.core import journal
-from maillon.core.access import require_cpts_role
+from maillon.core.policies import ensure_visible
+from maillon.members import policies
 from maillon.members.models import Membership
 from maillon.members.selectors import structure_professionals
 
@@ -16,7 +17,7 @@ from .display import STRUCTURE_CARD_FIELDS, involvement_label, profession_label,
 
 
 def members_structure_card(request, cpts_slug, pk):
-    require_cpts_role(request)
+    ensure_visible(policies.can_see_directory(request.user, request.cpts))
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts

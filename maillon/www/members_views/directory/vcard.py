@@ -13,7 +13,8 @@ import uuid
 from django.http import HttpResponse, HttpResponseNotAllowed
 
 from maillon.core import journal
-from maillon.core.access import require_cpts_role
+from maillon.core.policies import ensure_visible
+from maillon.members import policies
 
 from .display import (
     STRUCTURE_VCARD_FIELDS,
@@ -149,7 +150,7 @@ def vcard_response(lines, filename):
 
 
 def members_vcard(request, cpts_slug, pk):
-    require_cpts_role(request)
+    ensure_visible(policies.can_see_directory(request.user, request.cpts))
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
@@ -159,7 +160,7 @@ def members_vcard(request, cpts_slug, pk):
 
 
 def members_structure_vcard(request, cpts_slug, pk):
-    require_cpts_role(request)
+    ensure_visible(policies.can_see_directory(request.user, request.cpts))
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts

@@ -3,7 +3,8 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from maillon.core.access import require_cpts_role
+from maillon.core.policies import ensure_visible
+from maillon.members import policies
 from maillon.members.figures import cpts_table, quarter_ends, trend
 from maillon.members.models import Membership
 
@@ -11,7 +12,7 @@ from ...space import space_breadcrumb
 
 
 def members_figures(request, cpts_slug):
-    require_cpts_role(request)
+    ensure_visible(policies.can_see_figures(request.user, request.cpts))
     cpts = request.cpts
     rows = cpts_table(cpts)
     points = trend(Membership.objects.for_cpts(cpts), quarter_ends(timezone.localdate()))

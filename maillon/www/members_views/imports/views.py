@@ -9,11 +9,10 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind
 from maillon.members import imports
 
 from ...space import space_breadcrumb
+from ..adhesion.common import require_coordinator
 from . import pending
 from .forms import MAX_UPLOAD_BYTES, ImportUploadForm
 
@@ -23,7 +22,7 @@ TEMPLATE_FILENAME = "modele-import-membres.csv"
 
 
 def members_import(request, cpts_slug):
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    require_coordinator(request)
     if request.method == "GET":
         if request.GET.get("modele") == "csv":
             return template_download()
