@@ -225,3 +225,41 @@ def root_name(node):
 def test_no_code_moves_a_workflow_state_with_a_queryset_update():
     found = direct_state_updates()
     assert not found, f"A workflow state changes only through its transitions (Workflow.run): {found}"
+
+
+# --- Rights ---------------------------------------------------------------------------------
+
+TESTS = Path(__file__).parent
+# Access rules are asked of the domain's policies; the faces never write one themselves.
+FACES = [PACKAGE / "www", PACKAGE / "api", PACKAGE / "fhir"]
+RULE_MARKERS = re.compile(r"\.is_superuser\b|\brole_in\(|\brequire_cpts_role\(|\bcpts_role\s*(==|!=|\bin\b)")
+
+
+def policy_modules():
+    for path in sorted(PACKAGE.rglob("*policies.py")):
+        module = ".".join(path.relative_to(settings.BASE_DIR).with_suffix("").parts)
+        yield module, importlib.import_module(module)
+
+
+def test_every_policy_module_has_its_rights_matrix():
+    from tests.policy_matrix import policies_of
+
+    matrices = "\n".join(path.read_text(encoding="utf-8") for path in TESTS.rglob("test_*policy_matrix*.py"))
+    missing = []
+    for module, loaded in policy_modules():
+        if not policies_of(loaded):
+            continue  # only helpers (core.policies: who the user is), no policy of its own
+        app, name = module.rsplit(".", 1)
+        if f"from {app} import {name}" not in matrices and f"import {module}" not in matrices:
+            missing.append(module)
+    assert not missing, f"Policy modules without a matrix test (tests/policy_matrix.py): {missing}"
+
+
+def test_no_page_api_or_fhir_module_writes_an_access_rule():
+    found = []
+    for face in FACES:
+        for path in sorted(face.rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if RULE_MARKERS.search(line) and not line.lstrip().startswith("#"):
+                    found.append(f"{path.relative_to(settings.BASE_DIR)}:{number}: {line.strip()}")
+    assert not found, "Ask the app's policies.py instead:\n" + "\n".join(found)

@@ -1,4 +1,10 @@
-"""CPTS: public directory and detail; the coordinator's territory change."""
+"""CPTS: public directory and detail; the coordinator's territory change.
+
+Who (`maillon.core.cpts_policies`, as on the pages): anyone reads the directory and the
+detail (public data); the coordinators of the CPTS and the platform admins replace its
+territory. Anyone else without a role in the CPTS gets 404, as for a CPTS that does not
+exist; a member gets 403.
+"""
 
 import datetime
 from typing import Annotated
@@ -9,8 +15,9 @@ from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
-from maillon.core.access import resolve_cpts, role_in
-from maillon.core.models import Cpts, CptsRoleKind, CptsStatus
+from maillon.core import cpts_policies
+from maillon.core.access import resolve_cpts
+from maillon.core.models import Cpts, CptsStatus
 from maillon.territories import services
 from maillon.territories.models import TerritoryCommune
 from maillon.territories.services import TerritoryConflictError, UnknownCommuneError
@@ -107,14 +114,11 @@ def get_cpts(
     }
 
 
-def check_coordinator(user, cpts):
-    """404 without any role (as for a CPTS that does not exist), 403 for a member."""
-    if user.is_superuser:
-        return
-    role = role_in(user, cpts)
-    if role is None:
+def check_territory_editor(user, cpts):
+    """404 outside the members' space (as for a CPTS that does not exist), 403 for a member."""
+    if not cpts_policies.can_see_dashboard(user, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
-    if role != CptsRoleKind.COORDINATOR:
+    if not cpts_policies.can_edit_territory(user, cpts):
         raise HttpError(403, COORDINATOR_ONLY)
 
 
@@ -139,7 +143,7 @@ def put_territory(request, cpts_id: int, payload: TerritoryIn):
     """
     user = request.auth
     cpts = get_cpts_or_404(cpts_id)
-    check_coordinator(user, cpts)
+    check_territory_editor(user, cpts)
     valid_from = payload.valid_from or services.today()
     try:
         change = services.set_territory(cpts, payload.communes, on=valid_from, by=user)

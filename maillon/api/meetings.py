@@ -1,10 +1,13 @@
 """Meetings and time entries of a CPTS (the same calls as the pages, see docs/meetings.md).
 
-Meetings: a coordinator reads every meeting and, in the detail, every invitee with their
-answers and attendance (journaled); a member reads the meetings they are invited to, with
-their own answers. Time entries: a member lists and declares their own time; a
-coordinator lists everyone's (journaled) and validates or rejects. No role in the CPTS
-answers 404, as for a CPTS that does not exist; an object of another CPTS answers 404.
+Who (`maillon.meetings.policies`, as on the pages): a coordinator reads every meeting and,
+in the detail, every invitee with their answers and attendance (journaled); a member reads
+the meetings they are invited to, with their own answers. Time entries: a member lists and
+declares their own time; a coordinator lists everyone's (journaled) and validates or
+rejects. No role in the CPTS (a platform admin included: invitees and time are personal
+data) answers 404, as for a CPTS that does not exist; an object the user may not see (of
+another CPTS, another member's) answers 404, as a missing one; a visible object the user
+may not act on answers 403.
 """
 
 import datetime
@@ -20,19 +23,20 @@ from pydantic import Field
 from maillon.core import journal
 from maillon.core.missions import Mission
 from maillon.core.workflows import TransitionNotAllowed
-from maillon.meetings import services
-from maillon.meetings.models import Invitation, Meeting, MeetingStatus, TimeEntry, TimeState
-from maillon.members.models import Membership
+from maillon.meetings import policies, services
+from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 
 from .auth import PRIVATE
+from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
 from .errors import validation_error_response
-from .members import PageNumber, PageSize, access, page_of
+from .members import PageNumber, PageSize, page_of
 from .schemas import ConflictOut, MessageOut, ValidationErrorOut
 
 router = Router(tags=["Réunions et temps indemnisé"])
 
 MEETING_NOT_FOUND = "Réunion introuvable."
 ENTRY_NOT_FOUND = "Temps introuvable."
+REVIEWERS_ONLY = "Seuls les coordinateurs de cette CPTS valident ou refusent le temps déclaré."
 NOT_A_MEMBER = "Votre compte n'est lié à aucune adhésion active de cette CPTS : vous ne déclarez pas de temps."
 READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut}
@@ -138,21 +142,17 @@ def meeting_dict(meeting) -> dict:
     }
 
 
-def own_membership(request, cpts):
-    professional = getattr(request.auth, "professional", None)
-    if professional is None:
-        return None
-    return Membership.objects.for_cpts(cpts).active().filter(professional=professional).first()
+def access(request, cpts_id):
+    """The CPTS; 404, as for a CPTS that does not exist, without a role there."""
+    cpts = get_cpts_or_404(cpts_id)
+    if not policies.can_use_meetings(request.auth, cpts):
+        raise HttpError(404, CPTS_NOT_FOUND)
+    return cpts
 
 
-def visible_meetings(request, cpts, is_coordinator):
+def visible_meetings(request, cpts):
     meetings = Meeting.objects.for_cpts(cpts).annotate(invited=Count("invitations", distinct=True))
-    if is_coordinator:
-        return meetings
-    membership = own_membership(request, cpts)
-    if membership is None:
-        return meetings.none()
-    return meetings.filter(pk__in=Invitation.objects.filter(membership=membership).values("meeting_id"))
+    return policies.visible_meetings(request.auth, cpts, meetings)
 
 
 @router.get(
@@ -169,8 +169,8 @@ def list_meetings(
     page_size: PageSize = 20,
 ):
     """Les réunions de la CPTS, les plus récentes d'abord ; un membre voit celles où il est invité."""
-    cpts, is_coordinator = access(request, cpts_id)
-    meetings = visible_meetings(request, cpts, is_coordinator)
+    cpts = access(request, cpts_id)
+    meetings = visible_meetings(request, cpts)
     if status:
         meetings = meetings.filter(status=status)
     items, count = page_of(meetings.order_by("-created_at", "-pk"), page, page_size)
@@ -185,15 +185,16 @@ def list_meetings(
 )
 def get_meeting(request, cpts_id: int, meeting_id: int):
     """La réunion, ses créneaux proposés et ses invités (réponses au sondage, présence)."""
-    cpts, is_coordinator = access(request, cpts_id)
-    meeting = visible_meetings(request, cpts, is_coordinator).filter(pk=meeting_id).first()
+    cpts = access(request, cpts_id)
+    meeting = visible_meetings(request, cpts).filter(pk=meeting_id).first()
     if meeting is None:
         raise HttpError(404, MEETING_NOT_FOUND)
+    all_invitees = policies.can_see_invitees(request.auth, meeting)
     invitations = meeting.invitations.select_related("membership__professional", "membership__structure")
-    if not is_coordinator:
-        invitations = invitations.filter(membership=own_membership(request, cpts))
+    if not all_invitees:
+        invitations = invitations.filter(membership=policies.own_membership(request.auth, cpts))
     invitations = list(invitations.prefetch_related("answers"))
-    if is_coordinator:
+    if all_invitees:
         journal.record(
             journal.Action.READ, meeting, fields=["invitations.name"], note=f"API : {len(invitations)} invité(s)"
         )
@@ -263,14 +264,15 @@ def list_time_entries(
     page: PageNumber = 1,
     page_size: PageSize = 20,
 ):
-    """Son propre temps (`scope=mine`), ou celui de tous les membres pour un coordinateur (`scope=all`)."""
-    cpts, is_coordinator = access(request, cpts_id)
+    """Son propre temps (`scope=mine`), ou celui de tous les membres pour un coordinateur (`scope=all`) ;
+    `scope=all` répond 404 à qui ne peut pas lire le temps de tous, comme une CPTS inexistante."""
+    cpts = access(request, cpts_id)
     entries = entries_of(cpts)
     if scope == "all":
-        if not is_coordinator:
-            raise HttpError(403, "Seuls les coordinateurs de cette CPTS lisent le temps de tous les membres.")
+        if not policies.can_see_all_time(request.auth, cpts):
+            raise HttpError(404, CPTS_NOT_FOUND)
     else:
-        membership = own_membership(request, cpts)
+        membership = policies.own_membership(request.auth, cpts)
         entries = entries.filter(membership=membership) if membership else entries.none()
     if state:
         entries = STATE_FILTERS[state](entries)
@@ -301,10 +303,10 @@ def as_422(error: DjangoValidationError):
 )
 def declare_time_entry(request, cpts_id: int, payload: TimeEntryIn):
     """Du temps de projet passé, par quarts d'heure, sur l'adhésion de l'appelant ; à valider par la coordination."""
-    cpts, _ = access(request, cpts_id)
-    membership = own_membership(request, cpts)
-    if membership is None:
+    cpts = access(request, cpts_id)
+    if not policies.can_declare_time(request.auth, cpts):
         raise HttpError(403, NOT_A_MEMBER)
+    membership = policies.own_membership(request.auth, cpts)
     try:
         entry = services.declare_time(
             membership=membership,
@@ -319,12 +321,14 @@ def declare_time_entry(request, cpts_id: int, payload: TimeEntryIn):
 
 
 def entry_for_decision(request, cpts_id, entry_id):
-    cpts, is_coordinator = access(request, cpts_id)
-    if not is_coordinator:
-        raise HttpError(403, "Seuls les coordinateurs de cette CPTS valident ou refusent le temps déclaré.")
-    entry = entries_of(cpts).filter(pk=entry_id).first()
+    """(cpts, entry); 404 for an entry the user may not see (another member's, as a missing
+    one), 403 for one they see (their own) but may not review."""
+    cpts = access(request, cpts_id)
+    entry = policies.visible_time_entries(request.auth, cpts, entries_of(cpts)).filter(pk=entry_id).first()
     if entry is None:
         raise HttpError(404, ENTRY_NOT_FOUND)
+    if not policies.can_review_time_entry(request.auth, entry):
+        raise HttpError(403, REVIEWERS_ONLY)
     return cpts, entry
 
 

@@ -181,7 +181,8 @@ def test_a_person_with_an_account_is_told_of_the_new_role_without_a_password_lin
 
 
 def test_a_member_cannot_invite(cpts, member):
-    assert invite(verified_client(member), cpts).status_code == 404
+    # The member sees the members' space, but may not invite: 403.
+    assert invite(verified_client(member), cpts).status_code == 403
     assert not mail.outbox
 
 

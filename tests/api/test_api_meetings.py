@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from maillon.core.factories import UserFactory
 from maillon.core.models import JournalEntry
 from maillon.meetings import services
 from maillon.meetings.factories import HourlyRateFactory, MeetingFactory, MeetingSlotFactory, TimeEntryFactory
@@ -80,7 +81,9 @@ def test_a_member_declares_and_lists_their_own_time(api_client, cpts, adherent, 
     TimeEntryFactory(cpts=cpts)  # someone else's
     body = api_client.get(f"{base(cpts)}/time-entries", **headers).json()
     assert body["count"] == 1 and body["items"][0]["note"] == "Atelier"
-    assert api_client.get(f"{base(cpts)}/time-entries?scope=all", **headers).status_code == 403
+    # Everyone's time is not theirs to see: 404, as for a CPTS that does not exist.
+    everyone = api_client.get(f"{base(cpts)}/time-entries?scope=all", **headers)
+    assert everyone.status_code == 404 and everyone.json() == {"detail": "CPTS introuvable."}
 
 
 def test_bad_declarations_answer_422_in_french(api_client, cpts, adherent, token_headers):
@@ -154,3 +157,25 @@ def test_another_cpts_entry_is_404_even_for_a_coordinator(api_client, cpts, othe
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert not foreign.is_validated
+
+
+def test_a_member_reviewing_time_gets_403_on_their_own_and_404_on_another(api_client, cpts, adherent, token_headers):
+    own = TimeEntryFactory(cpts=cpts, membership=membership_of(adherent))
+    others = TimeEntryFactory(cpts=cpts)
+    headers = token_headers(adherent)
+    mine = api_client.post(
+        f"{base(cpts)}/time-entries/{own.pk}/validate", {}, content_type="application/json", **headers
+    )
+    assert mine.status_code == 403
+    hidden = api_client.post(
+        f"{base(cpts)}/time-entries/{others.pk}/validate", {}, content_type="application/json", **headers
+    )
+    missing = api_client.post(f"{base(cpts)}/time-entries/0/validate", {}, content_type="application/json", **headers)
+    assert hidden.status_code == missing.status_code == 404 and hidden.json() == missing.json()
+
+
+def test_a_platform_admin_without_a_role_reads_no_meeting_and_no_time(api_client, cpts, meetings, token_headers):
+    headers = token_headers(UserFactory(is_superuser=True, is_staff=True))
+    for path in ("meetings", f"meetings/{meetings[0].pk}", "time-entries", "time-entries?scope=all"):
+        response = api_client.get(f"{base(cpts)}/{path}", **headers)
+        assert response.status_code == 404 and response.json() == {"detail": "CPTS introuvable."}

@@ -43,8 +43,9 @@ def test_management_forms_are_for_the_coordinator_only(cpts, member, coordinator
 
 
 @pytest.mark.parametrize("name", LIST_ROUTES)
-def test_a_member_posting_a_management_form_gets_404(cpts, member, name):
-    assert verified_client(member).post(reverse(name, args=[cpts.slug]), {"action": "create"}).status_code == 404
+def test_a_member_posting_a_management_form_gets_403(cpts, member, name):
+    # The member sees the page, but may not take the coordination's action.
+    assert verified_client(member).post(reverse(name, args=[cpts.slug]), {"action": "create"}).status_code == 403
 
 
 @pytest.mark.parametrize("action", ["open", "close", "candidate", "mandate"])
@@ -52,7 +53,7 @@ def test_a_member_cannot_run_the_election(cpts, member, action):
     election = ElectionFactory(cpts=cpts)
     CandidateFactory(election=election)
     url = reverse("governance_election", args=[cpts.slug, election.pk])
-    assert verified_client(member).post(url, {"action": action}).status_code == 404
+    assert verified_client(member).post(url, {"action": action}).status_code == 403
     election.refresh_from_db()
     assert election.status == ElectionStatus.DRAFT
 
@@ -113,3 +114,11 @@ def test_a_member_outside_the_college_is_told_the_vote_is_not_theirs(cpts, colle
     assert response.status_code == 200
     assert "Vous ne votez pas à cette élection" in response.content.decode()
     assert not Ballot.objects.exists()
+
+
+def test_a_platform_admin_without_a_role_reaches_no_governance_page(cpts):
+    """Candidates, mandates and attendance name members: 404, as for a CPTS that does not exist."""
+    admin = UserFactory(is_superuser=True, is_staff=True, with_totp=True)
+    client = verified_client(admin)
+    for url in [reverse(name, args=[cpts.slug]) for name in LIST_ROUTES] + detail_urls(cpts):
+        assert client.get(url).status_code == 404, url

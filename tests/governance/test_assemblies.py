@@ -67,4 +67,4 @@ def test_a_member_reads_the_minutes_but_cannot_tick(cpts, member):
     page = client.get(url)
     assert page.status_code == 200 and "Le rapport moral est adopté." in page.content.decode()
     assert "Cocher les présents" not in page.content.decode()
-    assert client.post(url, {"action": "attendance", "present": []}).status_code == 404
+    assert client.post(url, {"action": "attendance", "present": []}).status_code == 403

@@ -93,7 +93,7 @@ def test_a_member_downloads_a_version_and_the_download_is_journaled(cpts, member
 def test_a_member_cannot_upload(cpts, member):
     document = FoundingDocumentFactory(cpts=cpts)
     response = post_version(verified_client(member), cpts, document, upload("statuts.pdf"))
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not DocumentVersion.objects.exists()
 
 

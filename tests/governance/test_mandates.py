@@ -73,7 +73,7 @@ def test_a_member_cannot_record_a_mandate(cpts, member):
             "starts_on": "2026-01-10",
         },
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not Mandate.objects.exists()
 
 

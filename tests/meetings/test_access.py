@@ -4,6 +4,7 @@ list pages have a fixed query budget."""
 import pytest
 from django.urls import reverse
 
+from maillon.core.factories import UserFactory
 from maillon.meetings import services
 from maillon.meetings.factories import MeetingFactory, MeetingSlotFactory, TimeEntryFactory
 from maillon.members.factories import MembershipFactory
@@ -30,11 +31,12 @@ def test_members_and_coordinators_read_the_member_pages(cpts, name, role, reques
     assert verified_client(request.getfixturevalue(role)).get(reverse(name, args=[cpts.slug])).status_code == 200
 
 
-def test_a_member_posting_the_meeting_form_gets_404(cpts, member):
+def test_a_member_posting_the_meeting_form_gets_403(cpts, member):
+    # The member sees the list of meetings, but may not create one.
     url = reverse("meetings_list", args=[cpts.slug])
     assert (
         verified_client(member).post(url, {"title": "x", "slots": "12/01/2027 18:00", "duration": 60}).status_code
-        == 404
+        == 403
     )
     assert not cpts.meetings.exists()
 
@@ -96,3 +98,31 @@ def test_list_pages_have_a_fixed_query_budget(cpts, coordinator, name, count, dj
     url = reverse(name, args=[cpts.slug])
     with django_assert_num_queries(BUDGETS[name]):
         assert client.get(url).status_code == 200
+
+
+def test_a_platform_admin_without_a_role_reaches_no_meetings_page(cpts):
+    """Invitees, time, indemnities and IBANs are personal data: 404, as for a CPTS that does not exist."""
+    admin = UserFactory(is_superuser=True, is_staff=True, with_totp=True)
+    membership = MembershipFactory(cpts=cpts)
+    meeting = MeetingFactory(cpts=cpts)
+    urls = [reverse(name, args=[cpts.slug]) for name in MEMBER_PAGES] + [
+        reverse(name, kwargs={"cpts_slug": cpts.slug, **kwargs}) for name, kwargs in COORDINATOR_ONLY
+    ]
+    urls += [
+        reverse("meetings_meeting", args=[cpts.slug, meeting.pk]),
+        reverse("meetings_statement", args=[cpts.slug, membership.pk]),
+    ]
+    client = verified_client(admin)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_invited_member_sees_the_meeting_but_may_not_edit_it(cpts):
+    user = member_user(cpts)
+    meeting = MeetingFactory(cpts=cpts)
+    services.invite(meeting)
+    client = verified_client(user)
+    assert client.get(reverse("meetings_meeting", args=[cpts.slug, meeting.pk])).status_code == 200
+    assert client.get(reverse("meetings_meeting_edit", args=[cpts.slug, meeting.pk])).status_code == 403
+    assert client.post(reverse("meetings_meeting_delete", args=[cpts.slug, meeting.pk])).status_code == 403
+    assert cpts.meetings.filter(pk=meeting.pk).exists()

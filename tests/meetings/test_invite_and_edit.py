@@ -115,7 +115,8 @@ def test_a_member_cannot_invite(cpts, poll):
 
     user = member_user(cpts)
     services.invite(poll)
-    assert post(verified_client(user), poll, {"action": "invite"}).status_code == 404
+    # Invited, the member sees the meeting but may not invite: 403.
+    assert post(verified_client(user), poll, {"action": "invite"}).status_code == 403
 
 
 # --- Edit ------------------------------------------------------------------------------------

@@ -123,6 +123,6 @@ def test_a_member_cannot_pick_the_slot(cpts, invitee):
     slot = MeetingSlotFactory(meeting=meeting)
     services.invite(meeting)
     url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
-    assert verified_client(invitee).post(url, {"action": "choose", "slot": slot.pk}).status_code == 404
+    assert verified_client(invitee).post(url, {"action": "choose", "slot": slot.pk}).status_code == 403
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.POLL

@@ -116,8 +116,8 @@ def test_a_member_declares_time_and_the_coordinator_validates_it(cpts, coordinat
     assert response.status_code == 302
     entry = TimeEntry.objects.get()
     assert entry.membership == membership_of(user) and not entry.is_validated
-    # A member cannot validate.
-    assert verified_client(user).post(url, {"action": "validate", "entry": entry.pk}).status_code == 404
+    # A member cannot validate, even their own time (they see it: 403).
+    assert verified_client(user).post(url, {"action": "validate", "entry": entry.pk}).status_code == 403
     assert verified_client(coordinator).post(url, {"action": "validate", "entry": entry.pk}).status_code == 302
     entry.refresh_from_db()
     assert entry.is_validated and entry.validated_by == coordinator

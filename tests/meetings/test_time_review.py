@@ -102,7 +102,7 @@ def test_the_coordinator_rejects_with_a_reason_the_member_sees_it(cpts, coordina
     assert entry not in TimeEntry.objects.pending()
     assert (
         verified_client(owner).post(time_url(cpts), {"action": "reject", "entry": entry.pk, "reason": "x"}).status_code
-        == 404
+        == 403
     )
 
 

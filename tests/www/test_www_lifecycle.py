@@ -92,8 +92,9 @@ def test_dissolution_needs_a_confirmation_then_frees_the_territory(editor, cpts)
 def test_a_member_cannot_record_a_step(cpts, member):
     client = verified_client(member)
 
-    assert client.get(lifecycle_url(cpts)).status_code == 404
-    assert client.post(lifecycle_url(cpts), {"status": "project_submitted", "date": "2026-02-10"}).status_code == 404
+    # The member sees the members' space, but may not record a step: 403, as the API answers.
+    assert client.get(lifecycle_url(cpts)).status_code == 403
+    assert client.post(lifecycle_url(cpts), {"status": "project_submitted", "date": "2026-02-10"}).status_code == 403
     cpts.refresh_from_db()
     assert cpts.status == CptsStatus.LETTER_OF_INTENT
 

@@ -49,12 +49,13 @@ def test_visitors_are_sent_to_the_login(client, cpts):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_a_member_who_is_not_coordinator_gets_404(cpts, member):
+def test_a_member_who_is_not_coordinator_gets_403(cpts, member):
+    # The member sees the members' space, but may not draw the territory: 403, as the API answers.
     client = verified_client(member)
 
-    assert client.get(edit_url(cpts)).status_code == 404
-    assert client.post(preview_url(cpts), {"communes": ["78646"]}).status_code == 404
-    assert client.post(edit_url(cpts), {"communes": [], "save": "1"}).status_code == 404
+    assert client.get(edit_url(cpts)).status_code == 403
+    assert client.post(preview_url(cpts), {"communes": ["78646"]}).status_code == 403
+    assert client.post(edit_url(cpts), {"communes": [], "save": "1"}).status_code == 403
     assert current_codes(cpts) == {"78646"}
 
 

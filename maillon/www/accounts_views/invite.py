@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from maillon.core import services
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind
+from maillon.core import cpts_policies, services
+from maillon.core.policies import ensure_allowed, ensure_visible
 
 from ..space import add_errors
 from .forms import InviteForm
 
 
 def invite(request, cpts_slug):
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    # 404 outside the members' space (as for a CPTS that does not exist), 403 for a member.
+    ensure_visible(cpts_policies.can_see_dashboard(request.user, request.cpts))
+    ensure_allowed(cpts_policies.can_invite(request.user, request.cpts))
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

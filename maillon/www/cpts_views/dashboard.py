@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from django.shortcuts import render
 from django.urls import reverse
 
-from maillon.core.access import require_cpts_role
+from maillon.core import cpts_policies
 from maillon.core.models import CptsRoleKind
+from maillon.core.policies import ensure_visible
 from maillon.territories.models import TerritoryCommune
 from maillon.territories.selectors import cpts_territory
 
 from ..public_views.common import breadcrumb
-from ..space import is_coordinator
 from .display import lifecycle_rows, stepper
 
 RECENT_CHANGES = 10
@@ -38,15 +38,20 @@ def recent_territory_events(cpts, limit=RECENT_CHANGES) -> list[TerritoryEvent]:
 
 
 def cpts_dashboard(request, cpts_slug):
-    require_cpts_role(request)
     cpts = request.cpts
+    user = request.user
+    ensure_visible(cpts_policies.can_see_dashboard(user, cpts))
     context = {
         "cpts": cpts,
         "territory": cpts_territory(cpts),
         "lifecycle": lifecycle_rows(cpts, cpts.steps.all()),
         "stepper": stepper(cpts),
         "events": recent_territory_events(cpts),
-        "is_coordinator": is_coordinator(request),
+        "is_coordinator": cpts_policies.can_coordinate(user, cpts),
+        "can_edit_territory": cpts_policies.can_edit_territory(user, cpts),
+        "can_record_step": cpts_policies.can_record_step(user, cpts),
+        "can_invite": cpts_policies.can_invite(user, cpts),
+        "has_role": request.cpts_role is not None,
         "role_label": CptsRoleKind(request.cpts_role).label if request.cpts_role else "Administration de la plateforme",
         "title": f"Espace de la {cpts.name}",
         "breadcrumb_data": breadcrumb("Espace membres", (cpts.name, reverse("cpts_detail", args=[cpts.slug]))),

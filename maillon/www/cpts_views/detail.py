@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 
+from maillon.core import cpts_policies
 from maillon.territories.selectors import cpts_territory
 
 from ..contracts_views.access import contract_role
@@ -17,7 +18,7 @@ def cpts_detail(request, cpts_slug):
         "territory": cpts_territory(cpts),
         "lifecycle": lifecycle_rows(cpts, cpts.steps.all()),
         "stepper": stepper(cpts),
-        "is_member": bool(request.cpts_role) or request.user.is_superuser,
+        "is_member": cpts_policies.can_see_dashboard(request.user, cpts),
         # The ACI pages: coordinators, and the observers and authorities of the territory.
         "reads_contract": contract_role(request) is not None,
         "title": cpts.name,

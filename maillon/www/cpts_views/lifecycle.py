@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind, CptsStatus
+from maillon.core import cpts_policies
+from maillon.core.models import CptsStatus
+from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.territories.services import record_step
 
 from ..space import space_breadcrumb
@@ -15,7 +16,8 @@ from .forms import LifecycleStepForm
 
 
 def cpts_lifecycle(request, cpts_slug):
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    ensure_visible(cpts_policies.can_see_dashboard(request.user, request.cpts))
+    ensure_allowed(cpts_policies.can_record_step(request.user, request.cpts))
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts

@@ -14,8 +14,8 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maillon.core.access import require_cpts_role
-from maillon.core.models import CptsRoleKind
+from maillon.core import cpts_policies
+from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.territories.models import Commune, Departement, TerritoryCommune
 from maillon.territories.selectors import commune_results, neighbourhood_geojson
 from maillon.territories.services import (
@@ -211,8 +211,14 @@ def save(request, form, draft):
     return True
 
 
+def require_territory_editor(request):
+    """404 (as for a CPTS that does not exist) outside the members' space, 403 for a member."""
+    ensure_visible(cpts_policies.can_see_dashboard(request.user, request.cpts))
+    ensure_allowed(cpts_policies.can_edit_territory(request.user, request.cpts))
+
+
 def cpts_territory_edit(request, cpts_slug):
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    require_territory_editor(request)
     cpts = request.cpts
     if cpts.is_dissolved:
         return render(
@@ -248,7 +254,7 @@ def cpts_territory_edit(request, cpts_slug):
 
 def cpts_territory_preview(request, cpts_slug):
     """htmx partial of the draft: list, population, taille and conflicts. Writes nothing."""
-    require_cpts_role(request, CptsRoleKind.COORDINATOR)
+    require_territory_editor(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     cpts = request.cpts

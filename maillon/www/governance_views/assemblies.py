@@ -2,23 +2,23 @@
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.governance.models import GeneralAssembly
 
-from .common import governance_breadcrumb, is_coordinator, require_member
+from .common import ensure_allowed, governance_breadcrumb, is_coordinator, require_governance
 from .forms import AssemblyForm
 
 
 def governance_assemblies(request, cpts_slug):
-    require_member(request)
+    require_governance(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
-    if request.method == "POST" and not coordinator:
-        raise Http404
+    if request.method == "POST":
+        ensure_allowed(coordinator)
     form = AssemblyForm(request.POST or None) if coordinator else None
     if request.method == "POST" and form.is_valid():
         assembly = GeneralAssembly.objects.create(cpts=cpts, **form.cleaned_data)

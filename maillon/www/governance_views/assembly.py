@@ -9,20 +9,31 @@ from django.shortcuts import get_object_or_404, redirect, render
 from maillon.core import journal
 from maillon.governance.models import GeneralAssembly
 
-from .common import add_errors, assemblies_link, governance_breadcrumb, is_coordinator, require_member
+from .common import (
+    add_errors,
+    assemblies_link,
+    ensure_allowed,
+    ensure_visible,
+    governance_breadcrumb,
+    policies,
+    require_governance,
+)
 from .forms import AssemblyForm, AttendanceForm
 
 
 def governance_assembly(request, cpts_slug, pk):
-    require_member(request)
+    require_governance(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     assembly = get_object_or_404(GeneralAssembly.objects.for_cpts(cpts), pk=pk)
-    coordinator = is_coordinator(request)
+    ensure_visible(policies.can_see_assembly(request.user, assembly))
+    coordinator = policies.can_manage_assembly(request.user, assembly)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and (not coordinator or action not in ("attendance", "edit")):
-        raise Http404
+    if request.method == "POST":
+        ensure_allowed(coordinator)
+        if action not in ("attendance", "edit"):
+            raise Http404
     back = redirect("governance_assembly", cpts_slug=cpts.slug, pk=assembly.pk)
     present = list(assembly.attendance.select_related("professional", "structure").order_by("pk"))
     attendance_form = edit_form = None

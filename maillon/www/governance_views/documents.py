@@ -9,19 +9,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.governance.models import DocumentVersion, FoundingDocument
 
-from .common import add_errors, governance_breadcrumb, is_coordinator, posted_id, require_member
+from .common import add_errors, ensure_allowed, governance_breadcrumb, is_coordinator, posted_id, require_governance
 from .forms import DocumentForm, VersionForm
 
 
 def governance_documents(request, cpts_slug):
-    require_member(request)
+    require_governance(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and (not coordinator or action not in ("document", "version")):
-        raise Http404
+    if request.method == "POST":
+        ensure_allowed(coordinator)
+        if action not in ("document", "version"):
+            raise Http404
     back = redirect("governance_documents", cpts_slug=cpts.slug)
     document_form = DocumentForm(request.POST if action == "document" else None, prefix="doc") if coordinator else None
     posted_version_form = None

@@ -8,16 +8,17 @@ from django.utils.http import content_disposition_header
 from maillon.core import journal
 from maillon.governance.models import DOCUMENT_CONTENT_TYPES, DocumentVersion
 
-from .common import require_member
+from .common import ensure_visible, policies, require_governance
 
 
 def governance_document_download(request, cpts_slug, pk):
-    require_member(request)
+    require_governance(request)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     version = get_object_or_404(
         DocumentVersion.objects.select_related("document").filter(document__cpts=request.cpts), pk=pk
     )
+    ensure_visible(policies.can_download_version(request.user, version))
     # Read whole (10 Mo at most, checked on upload): no file handle left open by the response.
     try:
         with version.file.open("rb") as handle:

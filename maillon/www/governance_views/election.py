@@ -9,26 +9,40 @@ from django.utils import timezone
 
 from maillon.core import journal
 from maillon.governance import services
-from maillon.governance.models import Election, ElectionStatus, Mandate
+from maillon.governance.models import Election, Mandate
 
-from .common import add_errors, elections_link, governance_breadcrumb, is_coordinator, posted_id, require_member
+from .common import (
+    add_errors,
+    elections_link,
+    ensure_allowed,
+    governance_breadcrumb,
+    policies,
+    posted_id,
+    require_governance,
+)
 from .forms import CandidateForm, StartDateForm, VoteForm
 
 COORDINATOR_ACTIONS = {"candidate", "open", "close", "mandate"}
 
 
 def governance_election(request, cpts_slug, pk):
-    require_member(request)
+    require_governance(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    election = get_object_or_404(Election.objects.for_cpts(cpts).select_related("college"), pk=pk)
-    coordinator = is_coordinator(request)
+    election = get_object_or_404(
+        policies.visible_elections(request.user, cpts, Election.objects.for_cpts(cpts).select_related("college")),
+        pk=pk,
+    )
+    coordinator = policies.can_run_election(request.user, election)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action in COORDINATOR_ACTIONS and not coordinator:
-        raise Http404
-    if request.method == "POST" and action not in COORDINATOR_ACTIONS | {"vote"}:
-        raise Http404
+    if request.method == "POST":
+        if action in COORDINATOR_ACTIONS:
+            ensure_allowed(coordinator)
+        elif action != "vote":
+            raise Http404
+        # A vote the user may not cast (`policies.can_vote`): `services.vote` refuses it and
+        # the form says why (the ballot is reserved to the collège's active adherents).
     back = redirect("governance_election", cpts_slug=cpts.slug, pk=election.pk)
 
     membership = election.voter_membership(request.user)
@@ -93,12 +107,18 @@ def governance_election(request, cpts_slug, pk):
         "coordinator": coordinator,
         "membership": membership,
         "has_voted": has_voted,
-        "can_vote": membership is not None and not has_voted and election.accepts_votes_now(),
+        "can_vote": membership is not None
+        and policies.can_vote(request.user, election)
+        and not has_voted
+        and election.accepts_votes_now(),
         "vote_form": vote_form,
         "candidate_form": candidate_form,
         "start_form": start_form,
         "mandated": mandated,
-        "is_draft": election.status == ElectionStatus.DRAFT,
+        # The coordination's buttons: its right and the election's state (`Election.workflow`).
+        "can_add_candidates": coordinator and Election.workflow.can(election, "open"),
+        "can_open": coordinator and Election.workflow.can(election, "open"),
+        "can_close": coordinator and Election.workflow.can(election, "close"),
         "title": f"{election.title} — {cpts.name}",
         "breadcrumb_data": governance_breadcrumb(cpts, election.title, elections_link(cpts)),
     }

@@ -3,13 +3,13 @@ the coordinator creates them."""
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.governance.models import Election, VoterRecord
 from maillon.members.models import Membership
 
-from .common import governance_breadcrumb, is_coordinator, require_member
+from .common import ensure_allowed, governance_breadcrumb, is_coordinator, policies, require_governance
 from .forms import ElectionForm
 
 
@@ -25,23 +25,24 @@ def my_voting_state(user, cpts):
 
 
 def governance_elections(request, cpts_slug):
-    require_member(request)
+    require_governance(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
+    if request.method == "POST":
+        ensure_allowed(coordinator)
     form = None
     if coordinator:
         form = ElectionForm(request.POST or None, cpts=cpts)
-    if request.method == "POST":
-        if not coordinator:
-            raise Http404
-        if form.is_valid():
-            election = Election.objects.create(cpts=cpts, **form.cleaned_data)
-            messages.success(request, f"Élection « {election.title} » créée : ajoutez les candidats.")
-            return redirect("governance_election", cpts_slug=cpts.slug, pk=election.pk)
+    if request.method == "POST" and form.is_valid():
+        election = Election.objects.create(cpts=cpts, **form.cleaned_data)
+        messages.success(request, f"Élection « {election.title} » créée : ajoutez les candidats.")
+        return redirect("governance_election", cpts_slug=cpts.slug, pk=election.pk)
     elections = list(
-        Election.objects.for_cpts(cpts).select_related("college").annotate(candidate_count=Count("candidates"))
+        policies.visible_elections(request.user, cpts)
+        .select_related("college")
+        .annotate(candidate_count=Count("candidates"))
     )
     colleges, voted = my_voting_state(request.user, cpts)
     for election in elections:

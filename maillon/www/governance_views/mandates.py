@@ -9,19 +9,21 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.governance.models import Mandate
 
-from .common import governance_breadcrumb, is_coordinator, posted_id, require_member
+from .common import ensure_allowed, governance_breadcrumb, is_coordinator, policies, posted_id, require_governance
 from .forms import MandateForm
 
 
 def governance_mandates(request, cpts_slug):
-    require_member(request)
+    require_governance(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and (not coordinator or action not in ("create", "end")):
-        raise Http404
+    if request.method == "POST":
+        ensure_allowed(policies.can_manage_mandates(request.user, cpts))
+        if action not in ("create", "end"):
+            raise Http404
     form = MandateForm(request.POST if action == "create" else None, cpts=cpts) if coordinator else None
     if action == "create" and form.is_valid():
         Mandate.objects.create(cpts=cpts, **form.cleaned_data)

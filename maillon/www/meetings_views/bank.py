@@ -6,16 +6,18 @@ from django.shortcuts import redirect, render
 
 from maillon.meetings.models import PaymentDetails
 
-from .common import is_coordinator, meetings_breadcrumb, my_membership, require_member
+from .common import ensure_allowed, is_coordinator, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import BankDetailsForm
 
 
 def meetings_bank_details(request, cpts_slug):
-    require_member(request)
+    require_meetings(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     membership = my_membership(request)
+    if request.method == "POST":
+        ensure_allowed(membership is not None and policies.can_edit_bank_details(request.user, membership))
     details = PaymentDetails.objects.filter(membership=membership).first() if membership else None
     form = BankDetailsForm(request.POST or None) if membership else None
     if request.method == "POST" and form is not None and form.is_valid():

@@ -1,26 +1,28 @@
-"""Helpers shared by the meetings pages."""
+"""Helpers shared by the meetings pages; who may do what is `maillon.meetings.policies`."""
 
 from django.urls import reverse
 
-from maillon.members.models import Membership
+from maillon.core.policies import ensure_allowed, ensure_visible
+from maillon.meetings import policies
 
-from ..space import add_errors, is_coordinator, posted_id, require_coordinator, require_member, space_breadcrumb
+from ..space import add_errors, posted_id, space_breadcrumb
 
-__all__ = ["add_errors", "is_coordinator", "posted_id", "require_coordinator", "require_member"]
+__all__ = ["add_errors", "ensure_allowed", "ensure_visible", "policies", "posted_id"]
+
+
+def require_meetings(request):
+    """404, as for a CPTS that does not exist, unless the user may open the meetings pages."""
+    ensure_visible(policies.can_use_meetings(request.user, getattr(request, "cpts", None)))
+
+
+def is_coordinator(request) -> bool:
+    """The coordination's view of the pages (every meeting, everyone's time, the indemnities)."""
+    return policies.can_manage_meetings(request.user, request.cpts)
 
 
 def my_membership(request):
     """The user's active adhesion to this CPTS, through their professional card, or None."""
-    professional = getattr(request.user, "professional", None)
-    if professional is None:
-        return None
-    return (
-        Membership.objects.for_cpts(request.cpts)
-        .active()
-        .filter(professional=professional)
-        .select_related("professional")
-        .first()
-    )
+    return policies.own_membership(request.user, request.cpts)
 
 
 meetings_breadcrumb = space_breadcrumb

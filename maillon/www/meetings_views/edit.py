@@ -10,10 +10,22 @@ from django.urls import reverse
 from maillon.meetings import services
 from maillon.meetings.models import Meeting, MeetingStatus
 
-from .common import add_errors, meetings_breadcrumb, meetings_link, require_coordinator
+from .common import add_errors, ensure_allowed, meetings_breadcrumb, meetings_link, policies, require_meetings
 from .forms import MeetingDetailsForm
 
-OPEN = (MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+
+def meeting_to_run(request, pk):
+    """The meeting: 404 unless the user sees it (as a missing one), 403 unless they run it."""
+    require_meetings(request)
+    meeting = get_object_or_404(policies.visible_meetings(request.user, request.cpts).select_related("cpts"), pk=pk)
+    ensure_allowed(policies.can_run_meeting(request.user, meeting))
+    return meeting
+
+
+def is_open(meeting) -> bool:
+    """Still a poll or scheduled: the states a meeting is cancelled from (its details and
+    invitations can change)."""
+    return Meeting.workflow.can(meeting, "cancel")
 
 
 def context_for(request, meeting, current, **extra):
@@ -39,11 +51,10 @@ def meeting_url(meeting):
 
 
 def meetings_meeting_edit(request, cpts_slug, pk):
-    require_coordinator(request)
+    meeting = meeting_to_run(request, pk)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    meeting = get_object_or_404(Meeting.objects.for_cpts(request.cpts).select_related("cpts"), pk=pk)
-    editable = meeting.status in OPEN
+    editable = is_open(meeting)
     initial = {name: getattr(meeting, name) for name in services.EDITABLE_FIELDS}
     form = MeetingDetailsForm(request.POST if request.method == "POST" and editable else None, initial=initial)
     if request.method == "POST" and editable and form.is_valid():
@@ -67,10 +78,9 @@ def meetings_meeting_edit(request, cpts_slug, pk):
 
 
 def meetings_meeting_delete(request, cpts_slug, pk):
-    require_coordinator(request)
+    meeting = meeting_to_run(request, pk)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    meeting = get_object_or_404(Meeting.objects.for_cpts(request.cpts).select_related("cpts"), pk=pk)
     refusal = services.deletion_refusal(meeting)
     if request.method == "POST" and not refusal:
         try:
@@ -85,7 +95,7 @@ def meetings_meeting_delete(request, cpts_slug, pk):
         meeting,
         "Supprimer la réunion",
         refusal=refusal,
-        can_cancel=meeting.status in OPEN,
+        can_cancel=is_open(meeting),
         invited=meeting.invitations.count(),
     )
     return render(request, "meetings/meeting_delete.html", context)

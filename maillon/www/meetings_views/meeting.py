@@ -12,11 +12,34 @@ from maillon.core import journal
 from maillon.meetings import services
 from maillon.meetings.models import Answer, Meeting, MeetingStatus
 
-from .common import add_errors, is_coordinator, meetings_breadcrumb, meetings_link, posted_id, require_member
+from .common import (
+    add_errors,
+    ensure_allowed,
+    meetings_breadcrumb,
+    meetings_link,
+    policies,
+    posted_id,
+    require_meetings,
+)
+from .edit import is_open
 from .forms import SelectionForm
 
 COORDINATOR_ACTIONS = {"choose", "cancel", "attendance", "invite", "invite_picked", "search"}
-OPEN = (MeetingStatus.POLL, MeetingStatus.SCHEDULED)
+
+
+def buttons(user, meeting) -> dict:
+    """What this user may do on the meeting now: their right (`meetings.policies`) and the
+    meeting's state (`Meeting.workflow`)."""
+    runs = policies.can_run_meeting(user, meeting)
+    return {
+        "can_answer": policies.can_answer_poll(user, meeting) and meeting.status == MeetingStatus.POLL,
+        "can_edit": runs and is_open(meeting),
+        "can_choose": runs and Meeting.workflow.can(meeting, "schedule"),
+        "can_cancel": runs and Meeting.workflow.can(meeting, "cancel"),
+        "can_invite": runs and is_open(meeting),
+        "can_record_attendance": runs
+        and (Meeting.workflow.can(meeting, "hold") or meeting.status == MeetingStatus.HELD),
+    }
 
 
 def invited_message(request, count):
@@ -28,24 +51,26 @@ def invited_message(request, count):
 
 
 def meetings_meeting(request, cpts_slug, pk):
-    require_member(request)
+    require_meetings(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    meeting = get_object_or_404(Meeting.objects.for_cpts(cpts), pk=pk)
-    coordinator = is_coordinator(request)
+    meeting = get_object_or_404(policies.visible_meetings(request.user, cpts), pk=pk)
+    coordinator = policies.can_see_invitees(request.user, meeting)
     invitation = services.invitation_of(meeting, request.user)
-    if not coordinator and invitation is None:
-        raise Http404
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and not (
-        (coordinator and action in COORDINATOR_ACTIONS) or (invitation is not None and action == "answer")
-    ):
-        raise Http404
+    if request.method == "POST":
+        if action == "answer":
+            ensure_allowed(policies.can_answer_poll(request.user, meeting))
+        elif action in COORDINATOR_ACTIONS:
+            ensure_allowed(policies.can_run_meeting(request.user, meeting))
+        else:
+            raise Http404
+    can = buttons(request.user, meeting)
     back = redirect("meetings_meeting", cpts_slug=cpts.slug, pk=meeting.pk)
     errors = []
     invite_form = None
-    if coordinator and meeting.status in OPEN:
+    if can["can_invite"]:
         invite_form = SelectionForm(request.POST if action == "invite" else None, cpts=cpts)
     try:
         if action == "invite" and invite_form is not None and invite_form.is_valid():
@@ -119,8 +144,7 @@ def meetings_meeting(request, cpts_slug, pk):
         "answers": Answer.choices,
         "coordinator": coordinator,
         "poll_open": meeting.status == MeetingStatus.POLL,
-        "can_record_attendance": meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.HELD),
-        "is_open": meeting.status in OPEN,
+        **can,
         "invite_form": invite_form,
         "q": q,
         "found": found,

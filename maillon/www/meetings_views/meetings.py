@@ -4,24 +4,32 @@ and, for the coordinator, a new meeting with its date poll and its invitees."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.meetings import services
 from maillon.meetings.models import Meeting
 
-from .common import add_errors, is_coordinator, meetings_breadcrumb, my_membership, require_member
+from .common import (
+    add_errors,
+    ensure_allowed,
+    is_coordinator,
+    meetings_breadcrumb,
+    my_membership,
+    policies,
+    require_meetings,
+)
 from .forms import MeetingForm
 
 
 def meetings_list(request, cpts_slug):
-    require_member(request)
+    require_meetings(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
-    if request.method == "POST" and not coordinator:
-        raise Http404
+    if request.method == "POST":
+        ensure_allowed(policies.can_manage_meetings(request.user, cpts))
     form = MeetingForm(request.POST or None, cpts=cpts) if coordinator else None
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,10 +45,10 @@ def meetings_list(request, cpts_slug):
                 f"Réunion créée, {count} membre{'s' if count > 1 else ''} invité{'s' if count > 1 else ''} au sondage.",
             )
             return redirect("meetings_meeting", cpts_slug=cpts.slug, pk=meeting.pk)
-    meetings = Meeting.objects.for_cpts(cpts).annotate(invited=Count("invitations", distinct=True))
+    meetings = policies.visible_meetings(
+        request.user, cpts, Meeting.objects.for_cpts(cpts).annotate(invited=Count("invitations", distinct=True))
+    )
     membership = my_membership(request)
-    if not coordinator:
-        meetings = meetings.filter(invitations__membership=membership) if membership else meetings.none()
     context = {
         "cpts": cpts,
         "meetings": list(meetings),

@@ -10,7 +10,7 @@ from maillon.meetings import services
 
 from .. import pdf
 from ..spreadsheets import FORMATS, csv_response, xlsx_response
-from .common import meetings_breadcrumb, require_coordinator
+from .common import ensure_visible, meetings_breadcrumb, policies
 
 HEADERS = [
     "Membre",
@@ -37,8 +37,13 @@ def row_values(row) -> list:
     ]
 
 
+def require_payments(request):
+    """404, as for a CPTS that does not exist, unless the user reads the payment list."""
+    ensure_visible(policies.can_see_payments(request.user, getattr(request, "cpts", None)))
+
+
 def meetings_payments(request, cpts_slug):
-    require_coordinator(request)
+    require_payments(request)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
@@ -103,7 +108,7 @@ def payments_pdf(cpts, year, rows) -> bytes:
 
 
 def meetings_payments_export(request, cpts_slug, fmt):
-    require_coordinator(request)
+    require_payments(request)
     if fmt not in FORMATS | {"pdf"}:
         raise Http404
     if request.method != "GET":

@@ -12,7 +12,7 @@ from maillon.members.models import Membership
 
 from .. import pdf
 from ..spreadsheets import csv_response
-from .common import is_coordinator, meetings_breadcrumb, my_membership, payments_link, require_member
+from .common import ensure_visible, meetings_breadcrumb, payments_link, policies, require_meetings
 
 EXPORT_FORMATS = {"csv", "pdf"}
 HEADERS = ["Date", "Nature", "Réunion ou note", "Mission", "Heures"]
@@ -21,16 +21,13 @@ EXPORTED_FIELDS = ["member.name", "time_entries", "payment_details.iban_masked"]
 
 def load(request, pk):
     """(membership, year, entries, indemnity, masked IBAN, coordinator); 404 for another member's."""
-    require_member(request)
+    require_meetings(request)
     cpts = request.cpts
     membership = get_object_or_404(
         Membership.objects.for_cpts(cpts).select_related("professional", "structure", "payment_details"), pk=pk
     )
-    coordinator = is_coordinator(request)
-    if not coordinator:
-        mine = my_membership(request)
-        if mine is None or mine.pk != membership.pk:
-            raise Http404
+    ensure_visible(policies.can_see_statement(request.user, membership))
+    coordinator = policies.can_see_payments(request.user, cpts)
     year = services.year_or_current(request.GET.get("annee"))
     entries = list(
         TimeEntry.objects.for_cpts(cpts)
@@ -46,7 +43,7 @@ def load(request, pk):
 
 
 def meetings_statement(request, cpts_slug, pk):
-    require_member(request)
+    require_meetings(request)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
@@ -117,7 +114,7 @@ def statement_pdf(cpts, membership, year, entries, indemnity, masked_iban) -> by
 
 
 def meetings_statement_export(request, cpts_slug, pk, fmt):
-    require_member(request)
+    require_meetings(request)
     if fmt not in EXPORT_FORMATS:
         raise Http404
     if request.method != "GET":

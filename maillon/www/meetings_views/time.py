@@ -13,10 +13,19 @@ from maillon.core import journal
 from maillon.meetings import services
 from maillon.meetings.models import HourlyRate, TimeEntry, TimeKind
 
-from .common import add_errors, is_coordinator, meetings_breadcrumb, my_membership, posted_id, require_member
+from .common import (
+    add_errors,
+    ensure_allowed,
+    meetings_breadcrumb,
+    my_membership,
+    policies,
+    posted_id,
+    require_meetings,
+)
 from .forms import RateForm, RejectForm, TimeForm
 
 REVIEWED_SHOWN = 50
+REVIEW_ACTIONS = {"validate", "reject", "unvalidate"}
 
 
 def validate(request, entry):
@@ -32,22 +41,24 @@ def validate(request, entry):
 
 
 def meetings_time(request, cpts_slug):
-    require_member(request)
+    require_meetings(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    coordinator = is_coordinator(request)
+    coordinator = policies.can_see_all_time(request.user, cpts)
     membership = my_membership(request)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    allowed = {"declare"} if membership else set()
-    if coordinator:
-        allowed |= {"validate", "reject", "unvalidate", "rate"}
-    if request.method == "POST" and action not in allowed:
+    if action == "declare":
+        ensure_allowed(policies.can_declare_time(request.user, cpts))
+    elif action == "rate":
+        ensure_allowed(policies.can_set_hourly_rate(request.user, cpts))
+    elif request.method == "POST" and action not in REVIEW_ACTIONS:
         raise Http404
     back = redirect("meetings_time", cpts_slug=cpts.slug)
     year = services.current_year()
     time_form = TimeForm(request.POST if action == "declare" else None) if membership else None
-    rate_form = RateForm(request.POST if action == "rate" else None, initial={"year": year}) if coordinator else None
+    can_set_rate = policies.can_set_hourly_rate(request.user, cpts)
+    rate_form = RateForm(request.POST if action == "rate" else None, initial={"year": year}) if can_set_rate else None
     over_cap = None
     errors = []
     if action == "declare" and time_form.is_valid():
@@ -66,11 +77,13 @@ def meetings_time(request, cpts_slug):
         else:
             messages.success(request, "Taux horaire enregistré.")
             return back
-    if action in {"validate", "reject", "unvalidate"}:
-        entries = TimeEntry.objects.for_cpts(cpts).select_related("membership")
+    if action in REVIEW_ACTIONS:
+        # 404 for an entry the user may not see (as a missing one), 403 for their own.
+        entries = policies.visible_time_entries(request.user, cpts).select_related("membership__professional")
         entry = get_object_or_404(
             entries.pending() if action == "validate" else entries, pk=posted_id(request.POST.get("entry"))
         )
+        ensure_allowed(policies.can_review_time_entry(request.user, entry))
         try:
             if action == "validate":
                 over_cap = validate(request, entry)
@@ -113,7 +126,7 @@ def meetings_time(request, cpts_slug):
         "membership": membership,
         "time_form": time_form,
         "rate_form": rate_form,
-        "rates": list(HourlyRate.objects.for_cpts(cpts)) if coordinator else [],
+        "rates": list(HourlyRate.objects.for_cpts(cpts)) if can_set_rate else [],
         "pending": pending,
         "reviewed": reviewed,
         "reviewed_shown": REVIEWED_SHOWN,
@@ -131,22 +144,24 @@ def meetings_time(request, cpts_slug):
 def meetings_time_edit(request, cpts_slug, pk):
     """One time entry: its member edits (re-declares) or deletes it while it is not
     validated; the coordinator reads it and validates, rejects or withdraws from here."""
-    require_member(request)
+    require_meetings(request)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     membership = my_membership(request)
-    coordinator = is_coordinator(request)
     entry = get_object_or_404(
-        TimeEntry.objects.for_cpts(cpts).select_related("membership__professional", "membership__structure", "meeting"),
+        policies.visible_time_entries(request.user, cpts).select_related(
+            "membership__professional", "membership__structure", "meeting"
+        ),
         pk=pk,
     )
-    owner = membership is not None and entry.membership_id == membership.pk
-    if not owner and not coordinator:
-        raise Http404
+    owner = policies.can_edit_time_entry(request.user, entry)
+    coordinator = policies.can_review_time_entry(request.user, entry)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and (not owner or action not in {"save", "delete"}):
-        raise Http404
+    if request.method == "POST":
+        if action not in {"save", "delete"}:
+            raise Http404
+        ensure_allowed(owner)
     if not owner:  # the coordinator reads someone else's entry, and may decide on it from here
         journal.record(journal.Action.READ, entry, fields=["membership.name", "note"])
     back = redirect("meetings_time", cpts_slug=cpts.slug)
@@ -176,7 +191,11 @@ def meetings_time_edit(request, cpts_slug, pk):
         "coordinator": coordinator,
         "owner": owner,
         "reopenable": reopenable,
-        "can_reject": not entry.is_rejected
+        # The coordination's buttons: its right and the entry's state (`TimeEntry.workflow`).
+        "can_validate": coordinator and TimeEntry.workflow.can(entry, "validate"),
+        "can_unvalidate": coordinator and reopenable and TimeEntry.workflow.can(entry, "unvalidate"),
+        "can_reject": coordinator
+        and TimeEntry.workflow.can(entry, "reject")
         and entry.kind == TimeKind.PROJECT
         and (not entry.is_validated or reopenable),
         "membership": membership,
