@@ -71,14 +71,15 @@ PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"{MAX_PAGE_
 # --- Access -------------------------------------------------------------------------
 
 
-def access(request, cpts_id, *, coordinator_only=False):
-    """(cpts, is_coordinator); 404 without a role in the CPTS (a platform admin included),
-    403 for a member on a coordinator's operation."""
+def access(request, cpts_id, *, coordinator_only=False, coordination_list=False):
+    """(cpts, is_coordinator); 404 without a role in the CPTS (a platform admin included) and for
+    a member on the coordination's lists (`coordination_list`: they may not see them), 403 for a
+    member on a coordination's action (`coordinator_only`)."""
     user = request.auth
     cpts = get_cpts_or_404(cpts_id)
-    if not policies.can_use_desk(user, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
     is_coordinator = policies.can_coordinate(user, cpts)
+    if not policies.can_use_desk(user, cpts) or (coordination_list and not is_coordinator):
+        raise HttpError(404, CPTS_NOT_FOUND)
     if coordinator_only and not is_coordinator:
         raise HttpError(403, COORDINATOR_ONLY)
     return cpts, is_coordinator
@@ -291,7 +292,7 @@ def proposal_dict(proposal, *, shows_patient=True):
 )
 def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize = PAGE_SIZE):
     """Les patients en attente, du score de priorité le plus haut au plus bas, puis par ancienneté ; paginé."""
-    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    cpts, _ = access(request, cpts_id, coordination_list=True)
     today = timezone.localdate()
     rows = services.queue(cpts, on=today)
     shown = page_of(rows, page, page_size)
@@ -378,7 +379,7 @@ def list_offers(
     page_size: PageSize = PAGE_SIZE,
 ):
     """Les offres des médecins de la CPTS : places par mois et restantes, communes, patients non acceptés."""
-    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    cpts, _ = access(request, cpts_id, coordination_list=True)
     today = timezone.localdate()
     offers = (
         DoctorOffer.objects.for_cpts(cpts)
@@ -431,7 +432,7 @@ def list_proposals(
     page_size: PageSize = PAGE_SIZE,
 ):
     """Les propositions, des plus récentes aux plus anciennes ; paginé."""
-    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    cpts, _ = access(request, cpts_id, coordination_list=True)
     proposals = Proposal.objects.filter(patient__cpts=cpts).select_related("patient__commune", "offer__doctor")
     if status:
         proposals = proposals.filter(status=status)
@@ -516,8 +517,10 @@ def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAn
     médecin a donné par téléphone ou autrement, avec une note obligatoire ; l'historique garde qui l'a
     saisi, pour le médecin. Une étape impossible depuis l'état de la proposition répond 409 avec cet état.
     """
-    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    cpts, _ = access(request, cpts_id)
     proposal = visible_proposal(request, cpts, proposal_id)
+    if not policies.can_answer_for_doctor(request.auth, proposal):
+        raise HttpError(403, COORDINATOR_ONLY)
     to = ProposalStatus(payload.status)
     if not policies.can_take_step(request.auth, proposal, to, for_doctor=True):
         raise HttpError(403, COORDINATOR_STEP)
@@ -557,8 +560,10 @@ def export_patient(request, cpts_id: int, patient_id: int):
     Coordination seulement ; l'export est journalisé. Le même contenu que le fichier JSON de la page
     du patient.
     """
-    cpts, _ = access(request, cpts_id, coordinator_only=True)
+    cpts, _ = access(request, cpts_id)
     patient = visible_patient(request, cpts, patient_id)
+    if not policies.can_export_patient(request.auth, patient):
+        raise HttpError(403, COORDINATOR_ONLY)
     data = export.person_data(patient, audience=export.COORDINATION)
     export.record_export(patient, fmt="json (API)", audience=export.COORDINATION, actor=request.auth)
     return data

@@ -3,7 +3,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 
 from . import journal, policies
-from .access import is_strongly_authenticated, resolve_cpts, role_in
+from .access import is_strongly_authenticated, resolve_cpts
 from .routes import is_public_route
 
 
@@ -83,6 +83,6 @@ class CurrentCptsMiddleware:
             request.cpts = resolve_cpts(slug=view_kwargs["cpts_slug"])
         else:
             return None
-        request.cpts_role = role_in(request.user, request.cpts)
-        policies.remember_cpts_role(request.user, request.cpts, request.cpts_role)
+        # Read once here; every policy asked during the request reuses it.
+        request.cpts_role = policies.cpts_role(request.user, request.cpts)
         return None

@@ -44,12 +44,6 @@ def is_platform_admin(user) -> bool:
     return is_authenticated(user) and user.is_superuser
 
 
-def remember_cpts_role(user, cpts, role) -> None:
-    """The middleware read the role already: later policies of the same request reuse it."""
-    if is_authenticated(user) and cpts is not None:
-        _cache(user)[_cpts_id(cpts)] = role
-
-
 def cpts_role(user, cpts) -> str | None:
     """coordinator, member or None (anonymous, another CPTS's user, an admin without a role)."""
     if not is_authenticated(user) or cpts is None:

@@ -76,7 +76,7 @@ def test_the_coordinator_reads_the_queue_by_score_and_each_patient_shown_is_jour
     assert patient_reads(coordinator).filter(cpts_id=cpts.pk).count() == 2
 
 
-def test_a_user_without_a_role_gets_404_and_a_member_403_on_the_queue(
+def test_a_user_without_a_role_and_a_member_get_404_on_the_coordination_s_lists(
     api_client, cpts, member, versailles, token_headers
 ):
     PatientFactory(cpts=cpts, commune=versailles)
@@ -85,8 +85,10 @@ def test_a_user_without_a_role_gets_404_and_a_member_403_on_the_queue(
         response = api_client.get(url(cpts, path), **token_headers(stranger))
         assert response.status_code == 404
         assert response.json() == {"detail": "CPTS introuvable."}
-    response = api_client.get(url(cpts, "/queue"), **token_headers(member))
-    assert response.status_code == 403
+    for path in ("/queue", "/offers", "/proposals"):
+        response = api_client.get(url(cpts, path), **token_headers(member))
+        assert response.status_code == 404, "a member may not see the coordination's lists"
+        assert response.json() == {"detail": "CPTS introuvable."}
     assert not JournalEntry.objects.filter(action="read", object_type="mt.Patient").exists()
 
 

@@ -187,5 +187,6 @@ def test_export_api_is_for_the_coordinator_and_journaled(api_client, cpts, coord
         data["registration"]["last_name"] == "Durand" and data["proposals"][0]["status"]["code"] == "refused_by_doctor"
     )
     assert exports_of(file_of).get().actor_id == coordinator.pk
-    assert api_client.get(url, **token_headers(member)).status_code == 403
+    # A patient the member did not register is invisible to them: the same 404 as for a stranger.
+    assert api_client.get(url, **token_headers(member)).status_code == 404
     assert api_client.get(url, **token_headers(UserFactory())).status_code == 404
