@@ -7,29 +7,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0001_initial'),
+        ("contracts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ManagementReportEvent',
+            name="ManagementReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=30, verbose_name='état de départ')),
-                ('to_status', models.CharField(max_length=30, verbose_name='nouvel état')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='contracts.managementreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_status", models.CharField(blank=True, max_length=30, verbose_name="état de départ")),
+                ("to_status", models.CharField(max_length=30, verbose_name="nouvel état")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="le")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="contracts.managementreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'décision sur un rapport du dialogue de gestion',
-                'verbose_name_plural': 'décisions sur les rapports du dialogue de gestion',
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "verbose_name": "décision sur un rapport du dialogue de gestion",
+                "verbose_name_plural": "décisions sur les rapports du dialogue de gestion",
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
     ]

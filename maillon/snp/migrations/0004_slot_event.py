@@ -7,29 +7,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('snp', '0003_request_event_is_a_transition_log'),
+        ("snp", "0003_request_event_is_a_transition_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SlotEvent',
+            name="SlotEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=30, verbose_name='état de départ')),
-                ('to_status', models.CharField(max_length=30, verbose_name='nouvel état')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='snp.slot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_status", models.CharField(blank=True, max_length=30, verbose_name="état de départ")),
+                ("to_status", models.CharField(max_length=30, verbose_name="nouvel état")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="le")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="snp.slot"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "changement d'état d'un créneau",
-                'verbose_name_plural': "changements d'état des créneaux",
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "verbose_name": "changement d'état d'un créneau",
+                "verbose_name_plural": "changements d'état des créneaux",
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
     ]
