@@ -21,6 +21,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from maillon.core.time import paris
+from maillon.core.workflows import TransitionNotAllowed
 from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
@@ -415,6 +416,8 @@ def import_slots(request, cpts_id: int):
     try:
         agenda = agenda_at(cpts, professional, place_id)
         summary = services.import_ics(agenda, upload.read(), audience=audience, shared_with_sas=shared_with_sas)
+    except TransitionNotAllowed:
+        raise  # 409: a slot it cancels moved meanwhile
     except DjangoValidationError as error:
         return validation_error_response(["body", "file"], error.messages)
     return Status(201, {"agenda_id": agenda.pk, **summary.__dict__})
@@ -435,9 +438,11 @@ def cancel_slot(request, cpts_id: int, slot_id: int):
         raise HttpError(403, "Seuls le membre et la coordination annulent ce créneau.")
     writable(cpts)
     if slot.status == SlotStatus.CANCELLED:
-        raise HttpError(409, "Ce créneau est déjà annulé.")
+        raise Slot.workflow.refusal(slot)  # 409 with the slot's state
     try:
         services.cancel_slot(slot, by=request.auth)
+    except TransitionNotAllowed:
+        raise
     except DjangoValidationError as error:
         raise HttpError(409, " ".join(error.messages)) from error
     return slot_dict(Slot.objects.select_related("professional", "commune").get(pk=slot.pk))

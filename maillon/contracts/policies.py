@@ -85,5 +85,7 @@ def can_see_report(user, report) -> bool:
 
 def can_decide_report(user, report) -> bool:
     """Sign a sent version off or send it back: the authorities over its CPTS's territory only
-    (not the coordinators, not the observers, not a platform admin)."""
-    return territory.is_authority(user, report.contract.cpts_id)
+    (not the coordinators, not the observers, not a platform admin). A coordinator of the CPTS who
+    also holds an authority role counts as its coordination: nobody decides on their own report."""
+    cpts_id = report.contract.cpts_id
+    return territory.is_authority(user, cpts_id) and not is_coordinator(user, cpts_id)

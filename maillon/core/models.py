@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import journal
+from . import journal, workflows
 from .identifiers import validate_finess, validate_siren, validate_siret
 from .workflows import ANY, Transition, TransitionLog, TransitionNotAllowed, Workflow
 
@@ -30,6 +30,14 @@ class JournaledModel(models.Model):
         else:
             fields = self._journal_changed_fields()
         fields = [name for name in fields if name not in self.journal_ignored_fields]
+        if not creating and kwargs.get("update_fields") is None:
+            # A copy read before a transition must not write the old state back: an update writes
+            # every field but the workflow's state, which only `Workflow.run` writes.
+            state_fields = workflows.state_fields_of(type(self))
+            if state_fields:
+                kwargs["update_fields"] = [
+                    f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in state_fields
+                ]
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating or fields:

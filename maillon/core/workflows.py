@@ -323,18 +323,22 @@ class Workflow:
             loaded[attname] = getattr(instance, attname)  # `decided_by=user` is stored as its id
 
 
+def state_fields_of(model) -> set[str]:
+    """The state fields of `model` that a workflow moves (none for most models)."""
+    return {workflow.field for workflow in REGISTRY if issubclass(model, workflow.model)}
+
+
 def workflow_of(model) -> Workflow | None:
     return next((workflow for workflow in REGISTRY if workflow.model is model), None)
 
 
 def refuse_state_change_outside_workflow(sender, instance, raw=False, update_fields=None, **kwargs):
-    """pre_save guard: an existing row's state changes only through `Workflow.run`."""
+    """pre_save guard: an existing row's state changes only through `Workflow.run` (a state
+    assigned on the object is refused even when the save would not write it: it is a mistake)."""
     if raw or instance._state.adding or instance.pk is None:
         return
     for workflow in REGISTRY:
         if not isinstance(instance, workflow.model):
-            continue
-        if update_fields is not None and workflow.field not in update_fields:
             continue
         known = _known_state(instance, workflow)
         if known is not None and getattr(instance, workflow.field) != known:

@@ -142,10 +142,14 @@ class PlanVersion(JournaledModel):
         return getattr(self, "_journal_loaded", {}).get("status", self.status)
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and self._loaded_status() in FROZEN_STATUSES:
+        if not self._state.adding:
             loaded = getattr(self, "_journal_loaded", {})
             changed = [name for name in self.CONTENT_FIELDS if name in loaded and getattr(self, name) != loaded[name]]
-            if changed:
+            # The stored state decides, not this copy's: the version may have been submitted since it was read.
+            if changed and (
+                self._loaded_status() in FROZEN_STATUSES
+                or PlanVersion.objects.filter(pk=self.pk, status__in=FROZEN_STATUSES).exists()
+            ):
                 raise frozen_error()
         self.content = template.clean_content(self.content)
         super().save(*args, **kwargs)

@@ -6,7 +6,6 @@ from .models import (
     Meeting,
     MeetingEvent,
     MeetingSlot,
-    PaymentDetails,
     TimeEntry,
     TimeEntryEvent,
 )
@@ -66,9 +65,6 @@ class TimeEntryAdmin(admin.ModelAdmin):
     inlines = [TimeEntryEventInline]
 
 
-@admin.register(PaymentDetails)
-class PaymentDetailsAdmin(admin.ModelAdmin):
-    """The IBAN is not listed: it shows masked, and only on the record itself."""
-
-    list_display = ["membership", "masked_iban"]
-    raw_id_fields = ["membership"]
+# No admin page for PaymentDetails: a member's IBAN is entered by the member and read by the
+# coordination of their CPTS only (meetings/policies.py); a platform admin neither reads nor
+# changes it (changing it would redirect an indemnity).

@@ -5,6 +5,7 @@ import pytest
 
 from maillon.contracts import policies, services
 from maillon.contracts.factories import ContractFactory
+from maillon.territories.factories import TerritoryRoleFactory
 from tests.policy_matrix import TERRITORY_ROLES, assert_matrix, build_world
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,15 @@ def test_the_territorial_roles_are_read_once_per_user_object(django_assert_num_q
         assert not policies.can_edit_contract(authority, world.cpts)
         assert policies.is_authority(authority, world.cpts)
         assert policies.reader_role(authority, world.cpts) == "authority"
+
+
+def test_a_coordinator_who_is_also_an_authority_never_decides_on_their_own_report():
+    world = build_world()
+    report = sent_report(world)
+    both = world["coordinator"]
+    TerritoryRoleFactory(user=both, role="authority", departement=world.cpts.territory_rows.first().commune.departement)
+    both = type(both).objects.get(pk=both.pk)  # a fresh user object: no cached roles
+
+    assert policies.can_send_report(both, world.cpts)
+    assert not policies.can_decide_report(both, report)
+    assert policies.can_decide_report(world["authority"], report)

@@ -118,3 +118,16 @@ def test_a_transition_no_view_caught_answers_a_french_409_page(coordinator, pend
     assert response.status_code == 409
     body = response.content.decode()
     assert "Action impossible" in body and "Demande en attente" in body and 'href="http://testserver/cpts/"' in body
+
+
+def test_a_copy_read_before_a_transition_never_writes_the_old_state_back(pending, coordinator):
+    stale = Membership.objects.get(pk=pending.pk)
+    pending.accept(by=coordinator)
+
+    stale.leave_reason = "modifié sur une copie ancienne"
+    stale.save()
+
+    stored = Membership.objects.get(pk=pending.pk)
+    assert stored.status == MembershipStatus.ACTIVE, "the state stays the one the transition wrote"
+    assert stored.leave_reason == "modifié sur une copie ancienne"
+    assert MembershipEvent.objects.filter(membership=pending).last().to_status == stored.status
