@@ -35,8 +35,11 @@ class JournaledModel(models.Model):
             # every field but the workflow's state, which only `Workflow.run` writes.
             state_fields = workflows.state_fields_of(type(self))
             if state_fields:
+                deferred = self.get_deferred_fields()  # as Django does: only what was loaded is written
                 kwargs["update_fields"] = [
-                    f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in state_fields
+                    f.name
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name not in state_fields and f.attname not in deferred
                 ]
         with transaction.atomic():
             super().save(*args, **kwargs)
