@@ -6,8 +6,9 @@ from typing import Annotated
 from ninja import Router, Schema
 from pydantic import Field
 
+from maillon.contracts import funding_table
 from maillon.contracts.funding import missing_socle, simulate_year
-from maillon.contracts.tariffs import SOCLE_MISSIONS, mission_title
+from maillon.contracts.tariffs import SOCLE_MISSIONS
 from maillon.territories.services import UnknownCommuneError, communes_by_code, today
 from maillon.territories.taille import taille_for_population
 
@@ -116,18 +117,7 @@ def simulate(request, payload: AciSimulationIn):
         "population": population,
         "contract_year": payload.contract_year,
         "tariff": funding.tariff_version,
-        "lines": [
-            {
-                "mission": line.mission,
-                "mission_label": mission_title(line.mission),
-                "part": line.part,
-                "label": line.label_fr,
-                "envelope": line.envelope,
-                "amount": line.amount,
-                "detail": line.detail,
-            }
-            for line in funding.lines
-        ],
+        "lines": funding_table.api_lines(funding_table.build(funding)),
         "total": funding.total,
         "maximum": funding.maximum,
         "warnings": missing_socle(missions),

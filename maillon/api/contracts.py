@@ -19,8 +19,8 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from maillon.contracts import policies, selectors, services
+from maillon.contracts.funding_table import api_lines
 from maillon.contracts.models import SpendingCategory
-from maillon.contracts.tariffs import mission_title
 
 from .auth import PRIVATE
 from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
@@ -362,27 +362,16 @@ def get_year_funding(request, cpts_id: int, year: int):
     if not 1 <= year <= contract.duration_years:
         raise HttpError(404, YEAR_NOT_FOUND)
     contract_year = contract.year(year)
-    funding = selectors.funding_for_year(contract, year)
+    table = selectors.funding_table_for_year(contract, year)
     return {
         "contract_year": year,
         "starts_on": contract_year.starts_on,
         "ends_on": contract_year.ends_on,
-        "tariff": funding.tariff_version,
+        "tariff": table.tariff_version,
         "facts": {str(code): value for code, value in services.facts_of_year(contract, year).items()},
-        "lines": [
-            {
-                "mission": line.mission,
-                "mission_label": mission_title(line.mission),
-                "part": line.part,
-                "label": line.label_fr,
-                "envelope": line.envelope,
-                "amount": line.amount,
-                "detail": line.detail,
-            }
-            for line in funding.lines
-        ],
-        "total": funding.total,
-        "maximum": funding.maximum,
+        "lines": api_lines(table),
+        "total": table.total,
+        "maximum": table.maximum,
     }
 
 

@@ -204,6 +204,30 @@ class YearFacts:
         return self.indicator_results.get(mission, ())
 
 
+# --- Cutting a year by taille ------------------------------------------------------------
+
+
+def periods_for_year(
+    periods: TaillePeriods | list[tuple[datetime.date, int]],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    known_on: datetime.date | None = None,
+) -> TaillePeriods:
+    """The contract's taille periods cut to [start, end) — the one cut of a year by taille.
+
+    The first period holds `start` (the taille then in force), then each change inside the
+    year; with `known_on`, only the avenants dated on or before that day (the taille then in
+    force runs to the year's end)."""
+    ordered = sorted(periods)
+    if known_on is not None:
+        ordered = [period for period in ordered if period[0] <= known_on]
+    in_force = [taille for since, taille in ordered if since <= start]
+    if not in_force:
+        raise ValueError("Taille : aucune période ne couvre le début de l'année.")
+    return ((start, in_force[-1]), *((since, taille) for since, taille in ordered if start < since < end))
+
+
 # --- The year's funding ------------------------------------------------------------------
 
 

@@ -20,15 +20,13 @@ at that year's cap (`meetings.services.annual_cap`).
 
 Funding of the next year (« prévisionnel »)
 ===========================================
-The engine for year n + 1 with what is known today: the taille in force (avenants included),
-the missions and their start dates, the facts already recorded for year n + 1, else the
-crisis plan updated as due; each indicator's year n + 1 value, else its year n value carried
-forward. No crisis is assumed. None after the last contract year. It is
-`selectors.year_facts(…, carry_from=n)` — the facts of `funding_for_year` (indicators of
-the year, removed missions, flat crisis amount) — with those assumptions on top.
+Year n + 1 as the funding page and the API show it: `selectors.funding_for_year(n + 1)`,
+the engine on what is recorded today (taille and avenants, missions and their start dates,
+the facts and the indicator values entered for year n + 1). Nothing is assumed: a variable
+part earns nothing until a value is entered, the crisis plan's update is paid once it is
+recorded (docs/funding.md). None after the last contract year.
 """
 
-import dataclasses
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -38,14 +36,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from maillon.core.missions import Mission, short_label
+from maillon.core import missions as mission_names
+from maillon.core.missions import short_label
 from maillon.meetings import services as meetings_services
 from maillon.meetings.models import TimeEntry
 
-from . import funding
+from . import funding, funding_table
 from .models import Contract, DueState, FactCode, IndicatorSource, ReportStatus, SpendingCategory
 from .selectors import (
-    carried_values,
     funding_for_year,
     indicator_terms,
     indicators_of_year,
@@ -53,17 +51,14 @@ from .selectors import (
     year_facts,
 )
 from .services import freeze_report
-from .tariffs import VARIABLE_PARTS, mission_title, tariff_on
+from .tariffs import VARIABLE_PARTS, mission_title
 
 SCHEMA_VERSION = 1
-FONCTIONNEMENT_LABEL = "Fonctionnement"
-NO_MISSION_LABEL = "Hors mission (fonctionnement)"
+FONCTIONNEMENT_LABEL = mission_names.FONCTIONNEMENT_LABEL
 FORECAST_LABEL = "prévisionnel"
 
 
-def amount(value) -> str:
-    """« 1234.56 »: a Decimal as a string, two decimals, never a float."""
-    return str(funding.to_cents(Decimal(value)))
+amount = funding_table.amount_text
 
 
 def day(value: datetime.date | None) -> str | None:
@@ -81,10 +76,6 @@ def number(value: Decimal | None) -> str | None:
         return None
     text = format(Decimal(value).normalize(), "f")
     return text
-
-
-def mission_label(mission: int | None) -> str:
-    return FONCTIONNEMENT_LABEL if mission is None else Mission(mission).label
 
 
 # --- Parts of the report ----------------------------------------------------------------------
@@ -260,26 +251,8 @@ def _empty_time() -> dict:
     return {"entries": 0, "hours": "0", "indemnities": amount(0)}
 
 
-def _line(line: funding.FundingLine) -> dict:
-    return {
-        "mission": line.mission,
-        "mission_label": mission_label(line.mission),
-        "part": line.part,
-        "label": line.label_fr,
-        "envelope": amount(line.envelope),
-        "amount": amount(line.amount),
-        "detail": line.detail,
-    }
-
-
 def _funding(year_funding: funding.YearFunding) -> dict:
-    return {
-        "contract_year": year_funding.contract_year,
-        "tariff_version": year_funding.tariff_version,
-        "lines": [_line(line) for line in year_funding.lines],
-        "total": amount(year_funding.total),
-        "maximum": amount(year_funding.maximum),
-    }
+    return funding_table.to_data(funding_table.build(year_funding))
 
 
 def _variable(year_funding: funding.YearFunding, mission: int, indicators: list[dict]) -> dict:
@@ -299,44 +272,22 @@ def _variable(year_funding: funding.YearFunding, mission: int, indicators: list[
 
 
 def _next_year(contract, contract_year) -> dict | None:
-    """The engine for year n + 1 with today's facts (see the module's docstring)."""
+    """Year n + 1 on what is recorded today (see the module's docstring)."""
     if contract_year >= contract.duration_years:
         return None
     following = contract_year + 1
-    facts = year_facts(contract, following, carry_from=contract_year)
-    assumptions = []
-    recorded = set(contract.facts.filter(contract_year=following).values_list("code", flat=True))
-    plan_recorded = {FactCode.CRISIS_PLAN_FIRST_DRAFTED, FactCode.CRISIS_PLAN_UPDATED} & recorded
-    if (
-        Mission.CRISIS in facts.mission_starts
-        and not plan_recorded
-        and not facts.crisis_plan_first_drafted
-        and not facts.crisis_plan_updated
-    ):
-        if facts.crisis_plan_exists:
-            facts = dataclasses.replace(facts, crisis_plan_updated=True)
-            assumptions.append("Plan de crise mis à jour dans l'année, comme prévu.")
-        else:
-            facts = dataclasses.replace(facts, crisis_plan_first_drafted=True)
-            assumptions.append("Plan de crise rédigé dans l'année.")
-    if not facts.serious_crisis_recognised:
-        assumptions.append("Aucune crise sanitaire grave supposée.")
-    # The same facts as `funding_for_year`, each indicator without a value of its own
-    # taking this year's (`selectors.indicator_results`, flat crisis amount included).
-    carried = carried_values(contract, contract.year(following), contract_year)
-    if carried:
-        assumptions.append(
-            f"Valeur de l'année {contract_year} reprise pour {carried} indicateur{'s' if carried > 1 else ''} "
-            f"sans valeur de l'année {following}."
-        )
     year = contract.year(following)
     return {
         "number": following,
         "starts_on": day(year.starts_on),
         "ends_on": last_day(year.ends_on),
         "status": FORECAST_LABEL,
-        "assumptions": assumptions,
-        **_funding(funding.compute_year(facts, tariff_on(facts.year_start))),
+        "assumptions": [
+            f"Ce que l'année {following} rapporte d'après ce qui est enregistré à ce jour (faits, valeurs des "
+            "indicateurs, avenants), comme la page du financement : une part variable ne compte qu'une fois ses "
+            "valeurs saisies, la mise à jour du plan de crise qu'une fois enregistrée."
+        ],
+        **_funding(funding_for_year(contract, following)),
     }
 
 
@@ -358,6 +309,7 @@ def build_report(contract, contract_year: int, *, by=None, today: datetime.date 
     year = contract.year(contract_year)  # a clear error out of range
     today = today or timezone.localdate()
     year_funding = funding_for_year(contract, contract_year)
+    table = funding_table.build(year_funding)
     indicators = indicators_of_year(contract, year)
     spending = _spending_part(contract, contract_year)
     time_by_mission, time_totals = _members_time(contract, year)
@@ -373,7 +325,7 @@ def build_report(contract, contract_year: int, *, by=None, today: datetime.date 
         missions.append(
             {
                 "number": mission,
-                "label": Mission(mission).label,
+                "label": mission_names.label(mission),
                 "short_label": short_label(mission),
                 "title": mission_title(mission),
                 "socle": commitment.is_socle,
@@ -385,7 +337,7 @@ def build_report(contract, contract_year: int, *, by=None, today: datetime.date 
                 "deadlines": _deadlines(commitment, today),
                 "indicators": mission_indicators,
                 "variable": _variable(year_funding, mission, mission_indicators),
-                "funding_lines": [_line(line) for line in year_funding.lines_of(mission)],
+                "funding_lines": [funding_table.row_data(row) for row in table.rows_of(mission)],
                 "spending": spending.get(mission, _empty_spending()),
                 "members_time": time_by_mission.get(mission, _empty_time()),
             }
@@ -414,7 +366,7 @@ def build_report(contract, contract_year: int, *, by=None, today: datetime.date 
         "missions": missions,
         "fonctionnement": {
             "label": FONCTIONNEMENT_LABEL,
-            "funding_lines": [_line(line) for line in year_funding.lines_of(None)],
+            "funding_lines": [funding_table.row_data(row) for row in table.rows_of(None)],
             "spending": spending.get(None, _empty_spending()),
             "members_time": time_by_mission.get(None, _empty_time()),
         },
@@ -427,7 +379,7 @@ def build_report(contract, contract_year: int, *, by=None, today: datetime.date 
             "total": amount(spent),
         },
         "members_time": time_totals,
-        "funding": _funding(year_funding),
+        "funding": funding_table.to_data(table),
         "variable_claimed": amount(sum((Decimal(item["variable"]["claimed"]) for item in missions), Decimal(0))),
         "received": receipts,
         "balance": {

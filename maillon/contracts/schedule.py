@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from maillon.core.missions import short_label
+from maillon.core.missions import numbered_label
 
 from .funding import (
     CONTRACT_YEARS,
@@ -34,6 +34,7 @@ from .funding import (
     add_years,
     compute_year,
     declared_earned,
+    periods_for_year,
     to_cents,
 )
 from .tariffs import Tariff, tariff_on
@@ -66,20 +67,6 @@ class PaymentSchedule:
 def year_bounds(signature: datetime.date, contract_year: int) -> tuple[datetime.date, datetime.date]:
     """[start, end) of a contract year: from one anniversary of the signature to the next."""
     return add_years(signature, contract_year - 1), add_years(signature, contract_year)
-
-
-def periods_for_year(
-    periods: TaillePeriods, start: datetime.date, end: datetime.date, *, known_on: datetime.date | None = None
-) -> TaillePeriods:
-    """The contract's taille periods cut to [start, end); with `known_on`, only the
-    avenants dated on or before that day (the taille then in force runs to the year's end)."""
-    ordered = sorted(periods)
-    if known_on is not None:
-        ordered = [period for period in ordered if period[0] <= known_on]
-    in_force = [taille for since, taille in ordered if since <= start]
-    if not in_force:
-        raise ValueError("Taille : aucune période ne couvre le début de l'année.")
-    return ((start, in_force[-1]), *((since, taille) for since, taille in ordered if start < since < end))
 
 
 def contract_year_facts(
@@ -117,10 +104,6 @@ def contract_year_facts(
         indicator_results=results,
         crisis_plan_drafted_before=drafted and contract_year > first_drafting_year,
     )
-
-
-def _mission_label(mission: int | None) -> str:
-    return "Fonctionnement" if mission is None else f"Mission {mission} — {short_label(mission)}"
 
 
 def _fixed_amount(funding: YearFunding, mission: int | None) -> Decimal:
@@ -200,7 +183,7 @@ def schedule_of_years(years: Sequence[tuple[YearFacts, Tariff]]) -> PaymentSched
                     Payment(
                         day,
                         year,
-                        f"{_mission_label(mission)} : avance de 75 %{base} de l'année {year}{prorata}",
+                        f"{numbered_label(mission)} : avance de 75 %{base} de l'année {year}{prorata}",
                         mission,
                         "advance",
                         advance,
@@ -214,7 +197,7 @@ def schedule_of_years(years: Sequence[tuple[YearFacts, Tariff]]) -> PaymentSched
                     Payment(
                         year_facts.year_end,
                         year,
-                        f"{_mission_label(mission)} : solde de l'année {year}{rest}",
+                        f"{numbered_label(mission)} : solde de l'année {year}{rest}",
                         mission,
                         "balance",
                         balance,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from maillon.core.missions import Mission
 
-from . import funding, schedule
+from . import funding, funding_table, schedule
 from .models import Contract, DueState, FactCode, Indicator, IndicatorTier, IndicatorValue
 from .services import facts_of_year
 from .tariffs import tariff_on
@@ -72,31 +72,11 @@ def indicators_of_year(contract, year):
     return indicators_with_values(contract, year.starts_on, year.ends_on)
 
 
-def yearly_value(indicator: Indicator, contract_year: int, carry_from: int | None = None) -> IndicatorValue | None:
-    """The value of the year, else (a forecast) the value of year `carry_from`."""
-    row = value_of(indicator, contract_year)
-    if row is None and carry_from is not None:
-        row = value_of(indicator, carry_from)
-    return row
-
-
-def carried_values(contract, year, carry_from: int) -> int:
-    """How many indicators of `year` have no value of their own and take year `carry_from`'s."""
-    return sum(
-        1
-        for indicator in indicators_of_year(contract, year)
-        if value_of(indicator, year.number) is None and value_of(indicator, carry_from) is not None
-    )
-
-
-def indicator_results(
-    contract, year, *, carry_from: int | None = None
-) -> dict[int, tuple[funding.IndicatorResult, ...] | None]:
-    """Each mission's indicator results of `year`; with `carry_from` (a forecast), an
-    indicator without a value for the year takes the value of that year."""
+def indicator_results(contract, year) -> dict[int, tuple[funding.IndicatorResult, ...] | None]:
+    """Each mission's indicator results of `year`, from the values entered for it."""
     results: dict[int, list] = {}
     for indicator in indicators_of_year(contract, year):
-        row = yearly_value(indicator, year.number, carry_from)
+        row = value_of(indicator, year.number)
         result = funding.IndicatorResult(indicator_terms(indicator), row.value if row else None)
         results.setdefault(indicator.mission, []).append(result)
     answer = {mission: tuple(items) for mission, items in results.items()}
@@ -120,29 +100,31 @@ def crisis_plan_drafted_under_earlier_contract(contract) -> bool:
     )
 
 
-def year_facts(contract, number: int, *, carry_from: int | None = None) -> funding.YearFacts:
+def taille_periods_of_year(contract, number: int) -> funding.TaillePeriods:
+    """The contract's taille periods cut to year `number` (`funding.periods_for_year`)."""
+    year = contract.year(number)
+    return funding.periods_for_year(contract.taille_periods(), year.starts_on, year.ends_on)
+
+
+def year_facts(contract, number: int) -> funding.YearFacts:
     """The facts of year `number` for the engine: the one code path of the funding page, the
-    payment schedule, the report and its forecast (`carry_from`: see `indicator_results`)."""
+    API, the payment schedule, the report and its next-year forecast."""
     year = contract.year(number)
     facts = facts_of_year(contract, number)
     drafted_before = any(
         facts_of_year(contract, earlier)[FactCode.CRISIS_PLAN_FIRST_DRAFTED] for earlier in range(1, number)
     ) or crisis_plan_drafted_under_earlier_contract(contract)
-    periods = contract.taille_periods()
-    # The engine wants the first period to hold the year's start.
-    in_year = [(start, taille) for start, taille in periods if year.starts_on < start < year.ends_on]
-    taille_at_start = contract.taille_on(year.starts_on)
     return funding.YearFacts(
         contract_year=number,
         year_start=year.starts_on,
         year_end=year.ends_on,
-        taille_periods=((year.starts_on, taille_at_start), *in_year),
+        taille_periods=taille_periods_of_year(contract, number),
         mission_starts=mission_starts(contract, year),
         mission_ends=mission_ends(contract, year),
         crisis_plan_first_drafted=facts[FactCode.CRISIS_PLAN_FIRST_DRAFTED],
         crisis_plan_updated=facts[FactCode.CRISIS_PLAN_UPDATED],
         serious_crisis_recognised=facts[FactCode.SERIOUS_CRISIS_RECOGNISED],
-        indicator_results=indicator_results(contract, year, carry_from=carry_from),
+        indicator_results=indicator_results(contract, year),
         crisis_plan_drafted_before=drafted_before,
     )
 
@@ -249,3 +231,8 @@ def money_by_year(contract, plan: schedule.PaymentSchedule | None = None) -> lis
             )
         )
     return rows
+
+
+def funding_table_for_year(contract, number: int) -> funding_table.FundingTable:
+    """The table of year `number` the page, the API and the report show (`funding_table`)."""
+    return funding_table.build(funding_for_year(contract, number))

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from maillon.core.missions import SOCLE, Mission
+from maillon.core.missions import SOCLE, parse_many
 
 from . import catalogue, registry
 from .models import (
@@ -28,11 +28,10 @@ from .tariffs import NoTariffError, tariff_on
 
 
 def _check_missions(missions) -> list[int]:
-    values = sorted({int(mission) for mission in missions})
-    unknown = [value for value in values if value not in Mission.values]
-    if unknown:
-        raise ValidationError({"missions": "Missions : choisissez parmi les missions 1 à 6."})
-    return values
+    try:
+        return parse_many(missions)
+    except ValueError:
+        raise ValidationError({"missions": "Missions : choisissez parmi les missions 1 à 6."}) from None
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from maillon.core.missions import SOCLE, Mission
+from maillon.core.missions import SOCLE, Mission, contract_title
 
 FONCTIONNEMENT = "fonctionnement"
 
@@ -40,21 +40,11 @@ PART_LABELS = {
     FIXED_UPDATE: "Volet fixe / moyens — mise à jour du plan",
     VARIABLE_CRISIS: "Volet variable — survenue d'une crise sanitaire grave (CPTS ayant rédigé un plan)",
 }
-MISSION_TITLES = {
-    Mission.ACCESS: "Missions en faveur de l'amélioration de l'accès aux soins (socle)",
-    Mission.PATHWAYS: "Missions en faveur de l'organisation de parcours pluriprofessionnels autour du patient (socle)",
-    Mission.PREVENTION: "Missions en faveur du développement des actions territoriales de prévention (socle)",
-    Mission.CRISIS: "Mission dédiée à la réponse aux crises sanitaires graves (socle)",
-    Mission.QUALITY: "Actions en faveur du développement de la qualité et de la pertinence des soins (optionnel)",
-    Mission.SUPPORT: "Actions en faveur de l'accompagnement des professionnels de santé sur le territoire (optionnel)",
-}
-
-FONCTIONNEMENT_TITLE = "Financement du fonctionnement de la communauté professionnelle"
 
 
 def mission_title(mission: int | None) -> str:
-    """The heading of a block of the seeds' table; None is fonctionnement."""
-    return FONCTIONNEMENT_TITLE if mission is None else MISSION_TITLES[Mission(mission)]
+    """The heading of a block of the seeds' table; None is fonctionnement (`core.missions`)."""
+    return contract_title(mission)
 
 
 def mission_lines(mission: int) -> tuple[str, ...]:

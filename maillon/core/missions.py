@@ -41,3 +41,53 @@ OPTIONAL = [mission for mission, rules in RULES.items() if not rules.socle]
 def short_label(mission: int) -> str:
     """« Accès aux soins » without its number."""
     return Mission(mission).label.split(" — ", 1)[1]
+
+
+FONCTIONNEMENT_LABEL = "Fonctionnement"
+
+# Headings of the ACI's funding table (seeds 002 and 003, « Dispositif de financement par taille »).
+CONTRACT_TITLES = {
+    Mission.ACCESS: "Missions en faveur de l'amélioration de l'accès aux soins (socle)",
+    Mission.PATHWAYS: "Missions en faveur de l'organisation de parcours pluriprofessionnels autour du patient (socle)",
+    Mission.PREVENTION: "Missions en faveur du développement des actions territoriales de prévention (socle)",
+    Mission.CRISIS: "Mission dédiée à la réponse aux crises sanitaires graves (socle)",
+    Mission.QUALITY: "Actions en faveur du développement de la qualité et de la pertinence des soins (optionnel)",
+    Mission.SUPPORT: "Actions en faveur de l'accompagnement des professionnels de santé sur le territoire (optionnel)",
+}
+FONCTIONNEMENT_TITLE = "Financement du fonctionnement de la communauté professionnelle"
+
+
+def parse(value) -> Mission:
+    """A mission number from an int, a Mission or text (« 3 », « M3 », « m3-depistage… »).
+
+    The one parser of mission numbers; anything else raises a ValueError in French."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text[:1] == "m":
+            text = text[1:].split("-", 1)[0]
+        if not (text.isascii() and text.isdigit()):
+            raise ValueError(f"Mission : « {value} » n'est pas un numéro de mission (1 à 6).")
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in Mission.values:
+        raise ValueError(f"Mission : {value} n'est pas un numéro de mission (1 à 6).")
+    return Mission(value)
+
+
+def parse_many(values) -> list[int]:
+    """Mission numbers, each parsed once, in order, without repeats."""
+    return sorted({int(parse(value)) for value in values})
+
+
+def label(mission: int | None, *, none: str = FONCTIONNEMENT_LABEL) -> str:
+    """« 1 — Accès aux soins »; None (the contract's fonctionnement) → `none`."""
+    return none if mission is None else Mission(mission).label
+
+
+def numbered_label(mission: int | None) -> str:
+    """« Mission 1 — Accès aux soins »; None → « Fonctionnement »."""
+    return FONCTIONNEMENT_LABEL if mission is None else f"Mission {int(mission)} — {short_label(mission)}"
+
+
+def contract_title(mission: int | None) -> str:
+    """The heading of a block of the funding table; None is fonctionnement."""
+    return FONCTIONNEMENT_TITLE if mission is None else CONTRACT_TITLES[Mission(mission)]

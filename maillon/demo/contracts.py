@@ -18,6 +18,7 @@ from decimal import Decimal
 from maillon.contracts import registry, report, services
 from maillon.contracts.models import Contract, FactCode, SpendingCategory
 from maillon.contracts.selectors import funding_for_year, payment_schedule
+from maillon.core.missions import parse as parse_mission
 from maillon.core.models import Cpts, CptsStatus, User
 
 # (catalogue code, baseline, tiers [(low, high, amount)], yearly drift of the value)
@@ -106,7 +107,7 @@ def start_missions(contract: Contract, rng: random.Random, today: datetime.date)
 def add_indicators(contract: Contract, rng: random.Random, finished, coordinator: User) -> None:
     missions = {commitment.mission for commitment in contract.missions.all()}
     for code, baseline, tiers, drift in INDICATORS:
-        mission = int(code[1])
+        mission = int(parse_mission(code))  # « m1-ald-sans-mt » → 1
         if mission not in missions:
             continue
         indicator = services.add_indicator(

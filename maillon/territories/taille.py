@@ -11,3 +11,20 @@ def taille_for_population(population: int) -> int:
         if population >= minimum:
             taille = index
     return taille
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+def taille_labels() -> list[tuple[int, str]]:
+    """(taille, « Taille 2 — de 40 000 à 79 999 habitants »…), from the setting's thresholds."""
+    minimums = list(settings.MAILLON_TAILLE_MINIMUMS)
+    labels = [(1, f"Taille 1 — moins de {_number(minimums[0])} habitants")]
+    for index, minimum in enumerate(minimums, start=2):
+        if index - 1 < len(minimums):
+            upper = minimums[index - 1] - 1
+            labels.append((index, f"Taille {index} — de {_number(minimum)} à {_number(upper)} habitants"))
+        else:
+            labels.append((index, f"Taille {index} — {_number(minimum)} habitants et plus"))
+    return labels

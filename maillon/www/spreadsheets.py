@@ -15,20 +15,12 @@ from decimal import Decimal
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from maillon.core.spreadsheets import FORMULA_PREFIXES, XLSX_TYPE, neutralise, xlsx_cell  # noqa: F401
+
 FORMATS = {"csv", "xlsx"}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value):
-    """Text a spreadsheet would read as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def csv_text(value) -> str:
@@ -59,18 +51,6 @@ def csv_response(headers, rows, filename) -> StreamingHttpResponse:
     response = StreamingHttpResponse((line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
-
-
-def xlsx_cell(sheet, value):
-    if isinstance(value, str):
-        # openpyxl refuses control characters (and would log the value): drop them.
-        value = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, datetime.date):
-        cell.number_format = "DD/MM/YYYY"
-    elif isinstance(value, Decimal):
-        cell.number_format = "0.00"
-    return cell
 
 
 def xlsx_response(headers, rows, filename, *, sheet_title, widths=None) -> HttpResponse:

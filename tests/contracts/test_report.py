@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from maillon.contracts import services
+from maillon.contracts import funding_table, selectors, services
 from maillon.contracts.factories import FundingReceiptFactory, SpendingFactory
 from maillon.contracts.models import FactCode, SpendingCategory
 from maillon.contracts.report import build_report
@@ -247,17 +247,20 @@ def test_a_members_indemnities_are_capped_per_calendar_year(contract, settings):
 
 
 @pytest.mark.django_db
-def test_the_next_year_is_a_forecast_with_this_years_values_carried_forward(contract):
+def test_the_next_year_is_the_funding_page_of_that_year_on_what_is_recorded(contract):
+    """Issue 13: the forecast is `funding_for_year(n + 1)`, what the funding page and the API show;
+    no value of year 1 is carried forward and no crisis-plan update is assumed."""
     data = build_report(contract, 1)
     forecast = data["next_year"]
     assert forecast["number"] == 2
     assert forecast["status"] == "prévisionnel"
-    # The avenant of year 2 raises the taille from its date: year 2 pays more than year 1's rate.
+    year_2 = funding_table.to_data(selectors.funding_table_for_year(contract, 2))
+    assert {key: forecast[key] for key in year_2} == year_2
     variable = next(line for line in forecast["lines"] if line["mission"] == 1 and line["part"] == "variable")
-    assert variable["amount"] == variable["envelope"]  # year 1's values carried forward
+    assert variable["amount"] == "0.00"  # no value entered for year 2
     crisis = next(line for line in forecast["lines"] if line["mission"] == 4 and line["part"] == "fixed_update")
-    assert Decimal(crisis["amount"]) > 0
-    assert any("reprise" in text for text in forecast["assumptions"])
+    assert crisis["amount"] == "0.00"  # the update is not recorded yet
+    assert any("enregistré à ce jour" in text for text in forecast["assumptions"])
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from maillon.contracts.report import build_report
-from maillon.www.contracts_views.report_files import EURO_FORMAT, report_pdf, report_xlsx
+from maillon.contracts.report_files import EURO_FORMAT, report_pdf, report_xlsx
 
 from .test_report import small_contract
 

@@ -136,3 +136,18 @@ def test_errors_are_in_french_naming_the_field(client, query, message):
     assert "Le formulaire n'a pas pu être validé" in html
     assert message in html
     assert "Montant simulé" not in html
+
+
+def test_the_taille_choices_read_the_thresholds_from_the_setting(client, settings):
+    """Issue 13: no threshold is written in the simulator; `MAILLON_TAILLE_MINIMUMS` says them."""
+    html = page(client)
+    assert f"Taille 2 — de 40{NBSP}000 à 79{NBSP}999 habitants" in html
+    assert f"Taille 3 — de 80{NBSP}000 à 175{NBSP}000 habitants" in html
+    settings.MAILLON_TAILLE_MINIMUMS = [30_000, 80_001, 200_000]
+    html = page(client)
+    assert f"Taille 1 — moins de 30{NBSP}000 habitants" in html
+    assert f"Taille 3 — de 80{NBSP}001 à 199{NBSP}999 habitants" in html
+    assert f"Taille 4 — 200{NBSP}000 habitants et plus" in html
+    assert "175" not in html.split('name="taille"', 1)[1].split("</select>", 1)[0]
+    # The taille computed from a population follows the same setting.
+    assert "<strong>taille 3</strong>" in page(client, "?population=199999&missions=1&contract_year=1")

@@ -44,6 +44,39 @@ def aci_link(cpts):
 
 
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier son contrat ACI."
+
+
+def aci_context(request, role, title, current, *links) -> dict:
+    """What every ACI page shows around its content: the CPTS, its current contract (or None),
+    whether the user edits it, the role, title and breadcrumb."""
+    cpts = request.cpts
+    return {
+        "cpts": cpts,
+        "contract": selectors.current_contract(cpts),
+        "coordinator": policies.can_edit_contract(request.user, cpts),
+        "role_label": ROLE_LABELS[role],
+        "title": f"{title} — {cpts.name}",
+        "breadcrumb_data": aci_breadcrumb(request, cpts, current, *links),
+    }
+
+
+def route_action(request, page, post_views):
+    """One address, one view per action: GET renders `page(request, role)`; a POST goes to the
+    view its `action` names, `view(request, role, contract)` — coordinators only (403), on the
+    current contract (404 without one, or for an unknown action)."""
+    role = require_reader(request)
+    if request.method == "GET":
+        return page(request, role)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    ensure_allowed(policies.can_edit_contract(request.user, request.cpts), COORDINATOR_ONLY)
+    contract = selectors.current_contract(request.cpts)
+    view = post_views.get(request.POST.get("action", ""))
+    if contract is None or view is None:
+        raise Http404
+    return view(request, role, contract)
+
+
 ACTIONS_WITHOUT_CONTRACT = {"contract"}
 ACTIONS_WITH_CONTRACT = {"mission_dates", "amendment"}
 

@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 
 from maillon.contracts import catalogue
 from maillon.contracts.models import SpendingCategory
-from maillon.core.missions import OPTIONAL, Mission
+from maillon.core.missions import OPTIONAL
+from maillon.core.missions import label as mission_label
 
 from ..public_views.forms import MaillonForm
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 TAILLE_CHOICES = [(taille, f"Taille {taille}") for taille in range(1, 5)]
-OPTIONAL_CHOICES = [(int(mission), Mission(mission).label) for mission in OPTIONAL]
+OPTIONAL_CHOICES = [(int(mission), mission_label(mission)) for mission in OPTIONAL]
 MAX_TIERS = 5
 
 # Justificatifs of an indicator value: PDF or image, by extension and first bytes.
@@ -244,7 +245,7 @@ class SpendingForm(MaillonForm):
         super().__init__(*args, **kwargs)
         self.fields = {"contract_year": year_field(contract), **self.fields}
         self.fields["mission"].choices = [("", "Fonctionnement (toutes missions)")] + [
-            (mission, Mission(mission).label) for mission in missions
+            (mission, mission_label(mission)) for mission in missions
         ]
 
 
@@ -295,7 +296,7 @@ class IndicatorForm(MaillonForm):
             (f"Mission {mission}", [(e.code, e.name) for e in catalogue.entries() if e.mission == mission])
             for mission in missions
         ]
-        self.fields["mission"].choices = [("", "Choisir")] + [(m, Mission(m).label) for m in missions]
+        self.fields["mission"].choices = [("", "Choisir")] + [(m, mission_label(m)) for m in missions]
 
     def clean(self):
         data = super().clean()

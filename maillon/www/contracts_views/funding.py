@@ -9,24 +9,19 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from maillon.contracts import policies, registry, selectors, services
+from maillon.contracts import funding_table, registry, selectors, services
 from maillon.contracts.funding import euros
 from maillon.contracts.models import FactCode, SpendingCategory
-from maillon.contracts.tariffs import TARIFFS, mission_title
-from maillon.core.missions import Mission
-from maillon.core.policies import ensure_allowed
+from maillon.core.missions import label as mission_label
 
 from ..space import add_errors, posted_id
-from .access import require_reader
-from .contract import COORDINATOR_ONLY, ROLE_LABELS, aci_breadcrumb, aci_link
+from .contract import aci_context, aci_link, route_action
 from .forms import ReceiptForm, SpendingForm
 
-ACTIONS = {"facts", "receipt", "spending", "delete_spending"}
 FONCTIONNEMENT_LABEL = "Fonctionnement (toutes missions)"
 
 
@@ -51,25 +46,7 @@ def report_url(cpts, number) -> str | None:
 
 
 def mission_name(mission) -> str:
-    return FONCTIONNEMENT_LABEL if mission is None else Mission(mission).label
-
-
-def funding_blocks(year_funding):
-    """The year's lines grouped as the seeds' table: fonctionnement, then each mission."""
-    blocks = []
-    for line in year_funding.lines:
-        if not blocks or blocks[-1]["mission"] != line.mission:
-            blocks.append({"mission": line.mission, "title": mission_title(line.mission), "lines": []})
-        blocks[-1]["lines"].append(
-            {
-                "label": line.label_fr,
-                "envelope": euros(line.envelope),
-                "amount": euros(line.amount),
-                "detail": line.detail,
-                "fixed": line.is_fixed,
-            }
-        )
-    return blocks
+    return mission_label(mission, none=FONCTIONNEMENT_LABEL)
 
 
 def facts_rows(contract, number):
@@ -121,113 +98,104 @@ def save_facts(request, contract, number) -> int:
 
 
 def contracts_funding(request, cpts_slug):
-    role = require_reader(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    cpts = request.cpts
-    coordinator = policies.can_edit_contract(request.user, cpts)
-    contract = selectors.current_contract(cpts)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST":
-        ensure_allowed(coordinator, COORDINATOR_ONLY)
-        if contract is None or action not in ACTIONS:
-            raise Http404
-    context = {
-        "cpts": cpts,
-        "contract": contract,
-        "coordinator": coordinator,
-        "role_label": ROLE_LABELS[role],
-        "title": f"Financement ACI — {cpts.name}",
-        "breadcrumb_data": aci_breadcrumb(request, cpts, "Financement", aci_link(cpts)),
-    }
-    if contract is None:
-        return render(request, "contracts/funding.html", context)
+    """One address, one view per action: the page (GET) or the POST its `action` names."""
+    return route_action(request, funding_page, POST_VIEWS)
 
-    number = selected_year(request, contract)
-    back = redirect(f"{reverse('contracts_funding', args=[cpts.slug])}?annee={number}")
+
+def year_url(request, number):
+    return redirect(f"{reverse('contracts_funding', args=[request.cpts.slug])}?annee={number}")
+
+
+def receipt_form(request, contract, number, *, posted=False):
+    data = request.POST if posted else None
+    return ReceiptForm(data, contract=contract, prefix="recu", initial={"contract_year": number})
+
+
+def spending_form(request, contract, number, *, posted=False):
+    data = request.POST if posted else None
     missions = sorted({commitment.mission for commitment in contract.missions.all()})
-    receipt_form = spending_form = None
-    if coordinator:
-        receipt_form = ReceiptForm(
-            request.POST if action == "receipt" else None,
-            contract=contract,
-            prefix="recu",
-            initial={"contract_year": number},
-        )
-        spending_form = SpendingForm(
-            request.POST if action == "spending" else None,
-            contract=contract,
-            missions=missions,
-            prefix="depense",
-            initial={"contract_year": number},
-        )
-    if action == "facts":
-        changed = save_facts(request, contract, number)
-        messages.success(
-            request, f"Faits de l'année {number} enregistrés ({changed} modifié{'s' if changed > 1 else ''})."
-        )
-        return back
-    if action == "delete_spending":
-        spending = get_object_or_404(contract.spendings.all(), pk=posted_id(request.POST.get("spending")))
-        services.delete_spending(spending)
-        messages.success(request, f"Dépense « {spending.label} » supprimée.")
-        return back
-    if action == "receipt" and receipt_form.is_valid():
+    return SpendingForm(data, contract=contract, missions=missions, prefix="depense", initial={"contract_year": number})
+
+
+def post_facts(request, role, contract):
+    number = selected_year(request, contract)
+    changed = save_facts(request, contract, number)
+    messages.success(request, f"Faits de l'année {number} enregistrés ({changed} modifié{'s' if changed > 1 else ''}).")
+    return year_url(request, number)
+
+
+def post_delete_spending(request, role, contract):
+    number = selected_year(request, contract)
+    spending = get_object_or_404(contract.spendings.all(), pk=posted_id(request.POST.get("spending")))
+    services.delete_spending(spending)
+    messages.success(request, f"Dépense « {spending.label} » supprimée.")
+    return year_url(request, number)
+
+
+def post_receipt(request, role, contract):
+    number = selected_year(request, contract)
+    form = receipt_form(request, contract, number, posted=True)
+    if form.is_valid():
         try:
-            services.add_receipt(contract=contract, by=request.user, **receipt_form.cleaned_data)
+            services.add_receipt(contract=contract, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(receipt_form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Versement enregistré.")
-            return back
-    if action == "spending" and spending_form.is_valid():
+            return year_url(request, number)
+    return funding_page(request, role, receipt=form)
+
+
+def post_spending(request, role, contract):
+    number = selected_year(request, contract)
+    form = spending_form(request, contract, number, posted=True)
+    if form.is_valid():
         try:
-            services.add_spending(contract=contract, by=request.user, **spending_form.cleaned_data)
+            services.add_spending(contract=contract, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(spending_form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Dépense enregistrée.")
-            return back
+            return year_url(request, number)
+    return funding_page(request, role, spending=form)
 
-    year = contract.year(number)
-    year_funding = selectors.funding_for_year(contract, number)
-    plan = selectors.payment_schedule(contract)
-    money = selectors.money_by_year(contract, plan)
+
+POST_VIEWS = {
+    "facts": post_facts,
+    "receipt": post_receipt,
+    "spending": post_spending,
+    "delete_spending": post_delete_spending,
+}
+
+
+def year_rows(cpts, money, number) -> tuple[list[dict], dict]:
+    """The « reçu, dépensé, prévu » table: one row per year, and the contract's totals."""
+    rows = [
+        {
+            "number": row.year.number,
+            "label": str(row.year),
+            "current": row.year.number == number,
+            "due": euros(row.due),
+            "maximum": euros(row.maximum),
+            "scheduled": euros(row.scheduled),
+            "received": euros(row.received),
+            "spent": euros(row.spent),
+            "balance": euros(row.balance),
+            "overspent": row.balance < 0,
+            "report_url": report_url(cpts, row.year.number),
+        }
+        for row in money
+    ]
+    totals = {
+        name: euros(sum((getattr(row, name) for row in money), Decimal(0)))
+        for name in ("due", "maximum", "scheduled", "received", "spent", "balance")
+    }
+    return rows, totals
+
+
+def money_lists(contract, plan, spendings) -> dict:
     today = timezone.localdate()
-    spendings = list(contract.spendings.filter(contract_year=number).order_by("mission", "category", "spent_on", "pk"))
-    periods = contract.taille_periods()
-    context |= {
-        "year": year,
-        "taille_at_start": contract.taille_on(year.starts_on),
-        "taille_changes": [(start, taille) for start, taille in periods if year.starts_on < start < year.ends_on],
-        "years": [
-            {
-                "number": row.year.number,
-                "label": str(row.year),
-                "current": row.year.number == number,
-                "due": euros(row.due),
-                "maximum": euros(row.maximum),
-                "scheduled": euros(row.scheduled),
-                "received": euros(row.received),
-                "spent": euros(row.spent),
-                "balance": euros(row.balance),
-                "overspent": row.balance < 0,
-                "report_url": report_url(cpts, row.year.number),
-            }
-            for row in money
-        ],
-        "totals": {
-            name: euros(sum((getattr(row, name) for row in money), Decimal(0)))
-            for name in ("due", "maximum", "scheduled", "received", "spent", "balance")
-        },
-        "blocks": funding_blocks(year_funding),
-        "total": euros(year_funding.total),
-        "maximum": euros(year_funding.maximum),
-        "tariff_label": next(
-            (tariff.label for tariff in TARIFFS if tariff.version == year_funding.tariff_version),
-            year_funding.tariff_version,
-        ),
-        "facts": facts_rows(contract, number),
+    return {
         "payments": [
             {
                 "on": payment.on,
@@ -261,7 +229,31 @@ def contracts_funding(request, cpts_slug):
             for spending in spendings
         ],
         "spending_table": spending_table(spendings),
-        "receipt_form": receipt_form,
-        "spending_form": spending_form,
     }
+
+
+def funding_page(request, role, *, receipt=None, spending=None):
+    """The page: the years side by side, the selected year's table, facts, schedule and money."""
+    cpts = request.cpts
+    context = aci_context(request, role, "Financement ACI", "Financement", aci_link(cpts))
+    contract, coordinator = context["contract"], context["coordinator"]
+    if contract is None:
+        return render(request, "contracts/funding.html", context)
+    number = selected_year(request, contract)
+    plan = selectors.payment_schedule(contract)
+    spendings = list(contract.spendings.filter(contract_year=number).order_by("mission", "category", "spent_on", "pk"))
+    periods = selectors.taille_periods_of_year(contract, number)
+    years, totals = year_rows(cpts, selectors.money_by_year(contract, plan), number)
+    context |= {
+        "year": contract.year(number),
+        "taille_at_start": periods[0][1],
+        "taille_changes": list(periods[1:]),
+        "years": years,
+        "totals": totals,
+        "facts": facts_rows(contract, number),
+        "receipt_form": (receipt or receipt_form(request, contract, number)) if coordinator else None,
+        "spending_form": (spending or spending_form(request, contract, number)) if coordinator else None,
+    }
+    context |= funding_table.page_context(selectors.funding_table_for_year(contract, number))
+    context |= money_lists(contract, plan, spendings)
     return render(request, "contracts/funding.html", context)

@@ -9,22 +9,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from maillon.contracts import policies, selectors, services
+from maillon.contracts import selectors, services
 from maillon.contracts.funding import euros
-from maillon.core.missions import Mission
-from maillon.core.policies import ensure_allowed
+from maillon.core.missions import label as mission_label
 
 from ..space import add_errors, posted_id
-from .access import require_reader
-from .contract import COORDINATOR_ONLY, ROLE_LABELS, aci_breadcrumb, aci_link
+from .contract import aci_context, aci_link, route_action
 from .forms import IndicatorForm, RefreshForm, RetireForm, TiersForm, ValueForm
-
-ACTIONS = {"indicator", "tiers", "retire", "value", "refresh"}
-PER_INDICATOR = {"tiers", "retire", "value"}
 
 
 def display_on(contract):
@@ -129,54 +123,45 @@ def indicator_rows(contract, indicators, coordinator, posted_pk, posted_forms):
 
 
 def contracts_indicators(request, cpts_slug):
-    role = require_reader(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    cpts = request.cpts
-    coordinator = policies.can_edit_contract(request.user, cpts)
-    contract = selectors.current_contract(cpts)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST":
-        ensure_allowed(coordinator, COORDINATOR_ONLY)
-        if contract is None or action not in ACTIONS:
-            raise Http404
-    context = {
-        "cpts": cpts,
-        "contract": contract,
-        "coordinator": coordinator,
-        "role_label": ROLE_LABELS[role],
-        "title": f"Indicateurs ACI — {cpts.name}",
-        "breadcrumb_data": aci_breadcrumb(request, cpts, "Indicateurs", aci_link(cpts)),
-    }
-    if contract is None:
-        return render(request, "contracts/indicators.html", context)
+    """One address, one view per action: the page (GET) or the POST its `action` names."""
+    return route_action(request, indicators_page, POST_VIEWS)
 
-    back = redirect("contracts_indicators", cpts_slug=cpts.slug)
-    on = display_on(contract)
-    missions = list(contract.state_on(on).mission_numbers) if coordinator else []
-    indicator_form = refresh_form = None
-    posted_forms: dict = {}
-    posted_pk = None
-    if action in PER_INDICATOR:
+
+def back_to_indicators(request):
+    return redirect("contracts_indicators", cpts_slug=request.cpts.slug)
+
+
+def per_indicator(action):
+    """The POST view of an action on one indicator in force (tiers, retire, value)."""
+
+    def view(request, role, contract):
+        on = display_on(contract)
         indicator = get_object_or_404(contract.indicators.in_force_on(on), pk=posted_id(request.POST.get("indicator")))
-        posted_pk = indicator.pk
+        posted_forms: dict = {}
         if handle_indicator_action(request, contract, action, indicator, posted_forms):
-            return back
-    if coordinator:
-        indicator_form = IndicatorForm(
-            request.POST if action == "indicator" else None,
-            missions=missions,
-            prefix="ind",
-            initial={"added_on": contract.signed_on},
-        )
-        refresh_form = RefreshForm(
-            request.POST if action == "refresh" else None,
-            contract=contract,
-            prefix="calc",
-            initial={"contract_year": contract.year_number_on(timezone.localdate()) or 1},
-        )
-    if action == "indicator" and indicator_form.is_valid():
-        data = dict(indicator_form.cleaned_data)
+            return back_to_indicators(request)
+        return indicators_page(request, role, posted_pk=indicator.pk, posted_forms=posted_forms)
+
+    view.__name__ = f"post_{action}"
+    return view
+
+
+def indicator_form(request, contract, *, posted=False):
+    missions = list(contract.state_on(display_on(contract)).mission_numbers)
+    data = request.POST if posted else None
+    return IndicatorForm(data, missions=missions, prefix="ind", initial={"added_on": contract.signed_on})
+
+
+def refresh_form(request, contract, *, posted=False):
+    data = request.POST if posted else None
+    initial = {"contract_year": contract.year_number_on(timezone.localdate()) or 1}
+    return RefreshForm(data, contract=contract, prefix="calc", initial=initial)
+
+
+def post_indicator(request, role, contract):
+    form = indicator_form(request, contract, posted=True)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
         fields = {key: data[key] for key in ("definition", "unit", "baseline_source", "target") if data[key]}
         fields |= {key: data[key] for key in ("baseline_value", "baseline_on") if data[key] is not None}
         try:
@@ -189,34 +174,55 @@ def contracts_indicators(request, cpts_slug):
                 **fields,
             )
         except ValidationError as error:
-            add_errors(indicator_form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Indicateur « {indicator.name} » ajouté : indiquez ses paliers.")
-            return back
-    if action == "refresh" and refresh_form.is_valid():
-        number = refresh_form.cleaned_data["contract_year"]
-        count = services.refresh_computed_values(contract, number)
-        messages.success(
-            request,
-            f"Année {number} : {count} indicateur{'s' if count > 1 else ''} recalculé{'s' if count > 1 else ''}.",
-        )
-        return back
+            return back_to_indicators(request)
+    return indicators_page(request, role, indicator=form)
 
+
+def post_refresh(request, role, contract):
+    form = refresh_form(request, contract, posted=True)
+    if not form.is_valid():
+        return indicators_page(request, role, refresh=form)
+    number = form.cleaned_data["contract_year"]
+    count = services.refresh_computed_values(contract, number)
+    plural = "s" if count > 1 else ""
+    messages.success(request, f"Année {number} : {count} indicateur{plural} recalculé{plural}.")
+    return back_to_indicators(request)
+
+
+POST_VIEWS = {
+    "indicator": post_indicator,
+    "refresh": post_refresh,
+    **{action: per_indicator(action) for action in ("tiers", "retire", "value")},
+}
+
+
+def indicators_page(request, role, *, posted_pk=None, posted_forms=None, indicator=None, refresh=None):
+    """The indicators by mission, their tiers and yearly values, and the coordinator's forms."""
+    cpts = request.cpts
+    context = aci_context(request, role, "Indicateurs ACI", "Indicateurs", aci_link(cpts))
+    contract, coordinator = context["contract"], context["coordinator"]
+    if contract is None:
+        return render(request, "contracts/indicators.html", context)
+    on = display_on(contract)
+    posted_forms = posted_forms or {}
     indicators = selectors.indicators_with_values(contract, on)
     rows = indicator_rows(contract, indicators, coordinator, posted_pk, posted_forms)
     by_mission = []
     for row in rows:
         mission = row["indicator"].mission
         if not by_mission or by_mission[-1]["mission"] != mission:
-            by_mission.append({"mission": mission, "label": Mission(mission).label, "rows": []})
+            by_mission.append({"mission": mission, "label": mission_label(mission), "rows": []})
         by_mission[-1]["rows"].append(row)
     context |= {
         "on": on,
         "years": contract.years(),
         "by_mission": by_mission,
         "has_computed": any(row["indicator"].is_computed for row in rows),
-        "indicator_form": indicator_form,
-        "refresh_form": refresh_form,
+        "indicator_form": (indicator or indicator_form(request, contract)) if coordinator else None,
+        "refresh_form": (refresh or refresh_form(request, contract)) if coordinator else None,
         "posted_form": next(iter(posted_forms.values()), None),
     }
     return render(request, "contracts/indicators.html", context)

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from maillon.contracts import policies, services
 from maillon.contracts.models import ManagementReport, ReportStatus
 from maillon.contracts.report import build_report, can_send, send_report, with_version
+from maillon.contracts.report_files import PDF_TYPE, pdf_blocks, report_pdf, report_xlsx
 from maillon.contracts.selectors import current_contract
 from maillon.core import journal
 from maillon.core.policies import ensure_allowed, ensure_visible
@@ -31,7 +32,6 @@ from ..space import posted_id
 from ..spreadsheets import XLSX_TYPE
 from .access import require_reader
 from .contract import ROLE_LABELS, aci_breadcrumb, aci_link
-from .report_files import PDF_TYPE, pdf_blocks, report_pdf, report_xlsx
 
 FILE_FORMATS = {"pdf": PDF_TYPE, "xlsx": XLSX_TYPE}
 DECISIONS = {"sign_off", "send_back"}

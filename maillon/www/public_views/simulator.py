@@ -7,23 +7,27 @@ the same engine as `POST /api/v1/aci/simulate`.
 from django import forms
 from django.shortcuts import render
 
-from maillon.contracts.funding import euros, missing_socle, simulate_year
-from maillon.contracts.tariffs import SOCLE_MISSIONS, mission_title, tariff_on
+from maillon.contracts import funding_table
+from maillon.contracts.funding import missing_socle, simulate_year
+from maillon.contracts.tariffs import SOCLE_MISSIONS, tariff_on
 from maillon.core.missions import Mission
 from maillon.territories.services import UnknownCommuneError, communes_by_code, today
-from maillon.territories.taille import taille_for_population
+from maillon.territories.taille import taille_for_population, taille_labels
 
 from .common import breadcrumb
 from .forms import MaillonForm
 
 MAX_COMMUNES = 2000
-TAILLE_CHOICES = [
-    ("", "Calculer à partir de la population ou des communes"),
-    ("1", "Taille 1 — moins de 40 000 habitants"),
-    ("2", "Taille 2 — entre 40 000 et 80 000 habitants"),
-    ("3", "Taille 3 — entre 80 000 et 175 000 habitants"),
-    ("4", "Taille 4 — plus de 175 000 habitants"),
-]
+
+
+def taille_choices() -> list[tuple[str, str]]:
+    """The tailles and their populations, from the setting's thresholds (`MAILLON_TAILLE_MINIMUMS`)."""
+    return [
+        ("", "Calculer à partir de la population ou des communes"),
+        *((str(taille), label) for taille, label in taille_labels()),
+    ]
+
+
 YEAR_CHOICES = [
     ("1", "Année 1 — première rédaction du plan de crise"),
     *[(str(year), f"Année {year} — mise à jour du plan de crise") for year in range(2, 6)],
@@ -33,7 +37,7 @@ YEAR_CHOICES = [
 class SimulatorForm(MaillonForm):
     taille = forms.TypedChoiceField(
         label="Taille de la CPTS",
-        choices=TAILLE_CHOICES,
+        choices=taille_choices,
         coerce=int,
         empty_value=None,
         required=False,
@@ -125,32 +129,6 @@ class SimulatorForm(MaillonForm):
         return taille if taille is not None else taille_for_population(self.population)
 
 
-def blocks_of(funding) -> list[dict]:
-    """The lines grouped as in the seeds' table: fonctionnement, then each mission with its total."""
-    blocks = []
-    for mission in [None, *sorted({line.mission for line in funding.lines if line.mission is not None})]:
-        lines = funding.lines_of(mission)
-        blocks.append(
-            {
-                "mission": mission,
-                "title": mission_title(mission),
-                "lines": [
-                    {
-                        "label": line.label_fr,
-                        "envelope": euros(line.envelope),
-                        "amount": euros(line.amount),
-                        "detail": line.detail,
-                    }
-                    for line in lines
-                ],
-                "envelope": euros(sum(line.envelope for line in lines)),
-                "amount": euros(sum(line.amount for line in lines)),
-                "has_total": mission is not None,
-            }
-        )
-    return blocks
-
-
 def aci_simulator(request):
     submitted = bool(request.GET)
     form = SimulatorForm(request.GET) if submitted else SimulatorForm()
@@ -170,14 +148,11 @@ def aci_simulator(request):
             serious_crisis=form.cleaned_data["serious_crisis"],
             on=today(),
         )
-        context |= {
+        context |= funding_table.page_context(funding_table.build(funding)) | {
             "funding": funding,
-            "blocks": blocks_of(funding),
             "taille": form.taille_used(),
             "population": form.population,
             "commune_count": form.commune_count,
-            "total": euros(funding.total),
-            "maximum": euros(funding.maximum),
             "warnings": missing_socle(missions),
             "contract_year": form.cleaned_data["contract_year"],
             "serious_crisis": form.cleaned_data["serious_crisis"],

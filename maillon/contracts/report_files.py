@@ -1,4 +1,6 @@
-"""The dialogue de gestion report as files: a PDF (`maillon.www.pdf`) and an XLSX workbook.
+"""The dialogue de gestion report as files: a PDF (`maillon.core.pdf`) and an XLSX workbook.
+
+In the domain, not the web layer: the pages, the API and `bench/report.py` render it alike.
 
 Both render the dict of `maillon.contracts.report.build_report` — a sent version's frozen
 data — and nothing else: a sent version's files never change. PDF: a cover summary, the
@@ -18,8 +20,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .. import pdf
-from ..spreadsheets import xlsx_cell
+from maillon.core import pdf
+from maillon.core.spreadsheets import xlsx_cell
+
+from . import funding_table
 
 EURO_FORMAT = '#,##0.00 "€"'
 PDF_TYPE = "application/pdf"
@@ -122,16 +126,9 @@ def mission_state(mission: dict) -> str:
 
 def _funding_table(funding: dict) -> pdf.Table:
     rows = [
-        [
-            line["mission_label"],
-            line["label"],
-            line["detail"],
-            pdf.euros(money(line["envelope"])),
-            pdf.euros(money(line["amount"])),
-        ]
-        for line in funding["lines"]
+        [mission, label, detail, pdf.euros(envelope), pdf.euros(amount)]
+        for mission, label, detail, envelope, amount in funding_table.from_data(funding).with_total()
     ]
-    rows.append(["Total", "", "", pdf.euros(money(funding["maximum"])), pdf.euros(money(funding["total"]))])
     return pdf.Table(["Mission", "Ligne", "Détail", "Enveloppe", "Montant"], rows, align_right=frozenset({3, 4}))
 
 
@@ -377,9 +374,11 @@ def iso_date(value: str | None):
 
 def _funding_rows(writer: SheetWriter, funding: dict):
     writer.row("Mission", "Ligne", "Détail", "Enveloppe", "Montant", bold=True)
-    for line in funding["lines"]:
-        writer.row(line["mission_label"], line["label"], line["detail"], Money(line["envelope"]), Money(line["amount"]))
-    writer.row("Total", "", "", Money(funding["maximum"]), Money(funding["total"]), bold=True)
+    rows = funding_table.from_data(funding).with_total()
+    for mission, label, detail, envelope, amount in rows[:-1]:
+        writer.row(mission, label, detail, Money(envelope), Money(amount))
+    _, _, _, maximum, total = rows[-1]
+    writer.row("Total", "", "", Money(maximum), Money(total), bold=True)
 
 
 def _spending_rows(writer: SheetWriter, spending: dict):
