@@ -178,6 +178,12 @@ LOGGING = {
 # Minimum population of tailles 2, 3 and 4. The owner of exactly 80 000 is not
 # stated by the texts: taille 3 by default (set the second value to 80 001 for 2).
 MAILLON_TAILLE_MINIMUMS = env.list("MAILLON_TAILLE_MINIMUMS", cast=int, default=[40_000, 80_000, 175_001])
+# Imports (maillon/core/imports): limits checked while a file is read, before any large allocation.
+MAILLON_IMPORT_MAX_BYTES = env.int("MAILLON_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+MAILLON_IMPORT_MAX_ROWS = env.int("MAILLON_IMPORT_MAX_ROWS", default=20_000)
+MAILLON_IMPORT_MAX_COLUMNS = env.int("MAILLON_IMPORT_MAX_COLUMNS", default=100)
+MAILLON_IMPORT_MAX_CELLS = env.int("MAILLON_IMPORT_MAX_CELLS", default=1_000_000)
+MAILLON_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("MAILLON_IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 # Audit journal retention, in months, before the scheduled purge removes entries.
 MAILLON_JOURNAL_RETENTION_MONTHS = env.int("MAILLON_JOURNAL_RETENTION_MONTHS", default=12)
 # Contour simplification tolerance (degrees) at commune import.

@@ -11,14 +11,16 @@ one per detail).
 from contextlib import contextmanager
 from typing import Annotated
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from maillon.core import journal
 from maillon.core.identifiers import compact, is_valid_finess, validate_siret
+from maillon.core.imports import ImportRejected, Limits, api_errors
 from maillon.core.workflows import TransitionNotAllowed
 from maillon.members import imports, policies, services
 from maillon.members.models import (
@@ -74,13 +76,15 @@ READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 # --- Access -------------------------------------------------------------------------
 
 
-def access(request, cpts_id, *, write=False):
+def access(request, cpts_id, *, write=False, importing=False):
     """The CPTS; 404 unless the user sees its members, 403 for a member who adds one."""
     user = request.auth
     cpts = get_cpts_or_404(cpts_id)
     if not policies.can_see_directory(user, cpts):
         raise HttpError(404, CPTS_NOT_FOUND)
     if write and not policies.can_manage_members(user, cpts):
+        raise HttpError(403, COORDINATOR_ONLY)
+    if importing and not policies.can_import_members(user, cpts):
         raise HttpError(403, COORDINATOR_ONLY)
     return cpts
 
@@ -298,6 +302,129 @@ def create_member(request, cpts_id: int, payload: MemberIn):
     if "error" in result:
         return result["error"]
     return Status(201, detail_of(get_membership(request.auth, cpts, membership.pk)))
+
+
+# --- Import ----------------------------------------------------------------------------
+
+
+class ImportErrorOut(Schema):
+    line: int | None  # the line in the file (header = 1); None for the whole file
+    field: str  # the column as the file names it, or "file"
+    message: str
+
+
+class ImportCheckOut(Schema):
+    rows_read: int
+    rows_valid: int
+    errors: list[ImportErrorOut]
+
+
+class ImportDoneOut(Schema):
+    created: int
+    reused: int
+    skipped: int
+    memberships: int
+    structures: int
+    missions_updated: int
+
+
+class ImportRefusedOut(Schema):
+    detail: str
+    errors: list[ImportErrorOut]
+
+
+IMPORT_REFUSED = "Le fichier contient des erreurs : rien n'a été importé."
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "description": "CSV ou XLSX"}},
+                }
+            }
+        },
+    }
+}
+
+
+def uploaded_file(request):
+    """(content, filename) of the multipart field `file`: 413 above the limit, before the body is read."""
+    limits = Limits.from_settings()
+    if limits.body_too_large(request.META):
+        raise HttpError(413, limits.too_large(int(request.META["CONTENT_LENGTH"])))
+    try:
+        upload = request.FILES.get("file")
+    except RequestDataTooBig as error:
+        raise HttpError(413, limits.too_large(int(request.META.get("CONTENT_LENGTH") or 0))) from error
+    if upload is None:
+        return None, ""
+    if upload.size > limits.max_bytes:
+        raise HttpError(413, limits.too_large(upload.size))
+    return upload.read(), upload.name
+
+
+@router.post(
+    "/cpts/{int:cpts_id}/members/import",
+    response={
+        200: ImportCheckOut,
+        201: ImportDoneOut,
+        413: MessageOut,
+        401: MessageOut,
+        403: MessageOut,
+        404: MessageOut,
+        422: ImportRefusedOut,
+    },
+    auth=PRIVATE,
+    summary="Importer des membres (CSV ou XLSX)",
+    openapi_extra=IMPORT_BODY,
+)
+def import_members(
+    request,
+    cpts_id: int,
+    dry_run: Annotated[bool, Query(description="Vérifier le fichier sans rien écrire")] = False,
+):
+    """Le fichier des membres (champ `file`, mêmes colonnes que la page d'import), en entier ou pas du tout.
+
+    Avec `?dry_run=true` : 200 avec les lignes lues, les lignes valides et les erreurs (`line` : la
+    ligne dans le fichier, titres = 1 ; `null` et `field` = `file` pour une erreur du fichier).
+    Sinon : 201 avec les nombres de l'import, ou 422 avec les erreurs et rien d'écrit ; 413 au-delà
+    de la taille permise.
+    """
+    cpts = access(request, cpts_id, importing=True)
+    content, filename = uploaded_file(request)
+    if content is None:
+        errors = [{"line": None, "field": "file", "message": "Fichier : choisissez le fichier à importer."}]
+        if dry_run:
+            return Status(200, {"rows_read": 0, "rows_valid": 0, "errors": errors})
+        return Status(422, {"detail": IMPORT_REFUSED, "errors": errors})
+    if dry_run:
+        preview = imports.analyse(cpts, content, filename)
+        return Status(
+            200,
+            {
+                "rows_read": len(preview.rows),
+                "rows_valid": len(preview.rows) - len(preview.error_rows),
+                "errors": api_errors(preview, imports.COLUMN_SET),
+            },
+        )
+    try:
+        result = imports.commit(cpts, content, filename, by=request.auth)
+    except ImportRejected as error:
+        return Status(422, {"detail": IMPORT_REFUSED, "errors": api_errors(error.preview, imports.COLUMN_SET)})
+    return Status(
+        201,
+        {
+            "created": result.created,
+            "reused": result.reused,
+            "skipped": result.skipped,
+            "memberships": result.memberships,
+            "structures": result.structures,
+            "missions_updated": result.missions_updated,
+        },
+    )
 
 
 def apply_changes(membership, payload, cpts, *, by):

@@ -83,6 +83,11 @@ def can_manage_members(user, cpts) -> bool:
     return is_coordinator(user, cpts)
 
 
+def can_import_members(user, cpts) -> bool:
+    """Import a file of members (the page and `POST …/members/import`): the coordination."""
+    return is_coordinator(user, cpts)
+
+
 def can_decide_membership(user, membership) -> bool:
     """Accept, refuse, record a departure; collège, involvement, missions, fees, invitation."""
     return is_coordinator(user, membership.cpts_id)

@@ -1,7 +1,8 @@
 """The CPAM's list of patients without a médecin traitant, imported by the coordinator (CSV).
 
-`analyse` reads the file (`;` or `,`, UTF-8 with or without BOM, French headers in any
-order, accents and case ignored) and checks every row: a `Preview` lists each row, its
+Built on the import kit (`maillon.core.imports`). `analyse` reads the file (`;` or `,`,
+UTF-8 with or without BOM or Windows-1252, French headers in any order, accents and case
+ignored, a column mapped by hand) and checks every row: a `Preview` lists each row, its
 errors (in French, naming the column) and what will happen to it — « nouveau », or
 « fusionné » when the same person (`models.identity_key`) is already on an earlier line
 of the file or has an open registration in the CPTS. `commit` analyses again inside one
@@ -12,35 +13,25 @@ into the registration kept. The CPAM's list is a legal transmission to the CPTS:
 registrations carry the import time as `consent_at` (docs/operations.md).
 """
 
-import csv
 import datetime
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from maillon.core import imports as kit
 from maillon.core import journal
-from maillon.core.models import Cpts
+from maillon.core.imports import BaseRow, Column, ColumnSet, ImportRejected  # noqa: F401 — raised by commit
 from maillon.core.phones import normalize_phone
-from maillon.members.imports import UnreadableFile, decode, normalize_header, sniff_delimiter
 from maillon.territories.models import Commune, TerritoryCommune, normalize_name
 
 from . import notifications
 from .models import Channel, Patient, compact_nir, identity_key, validate_nir
 
-MAX_ROWS = 20_000
 NEW = "nouveau"
 MERGED = "fusionné"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    aliases: str
 
 
 COLUMNS = [
@@ -55,30 +46,17 @@ COLUMNS = [
     Column("ald", "ALD", "affection de longue durée, en ALD"),
     Column("c2s", "C2S", "complémentaire santé solidaire, CSS, bénéficiaire C2S"),
 ]
-LABELS = {column.key: column.label for column in COLUMNS}
 REQUIRED_KEYS = ("last_name", "first_name", "birth_date")
-_ALIASES = {
-    normalize_header(alias): column.key for column in COLUMNS for alias in [column.label, *column.aliases.split(",")]
-}
 # A header that holds one of these words names that column, whatever the words around it.
-HEADER_KEYWORDS = {"insee": "commune_code", "nir": "nir", "ald": "ald", "c2s": "c2s"}
+COLUMN_SET = ColumnSet(COLUMNS, keywords={"insee": "commune_code", "nir": "nir", "ald": "ald", "c2s": "c2s"})
 YES = {"oui", "o", "yes", "y", "1", "vrai", "x"}
 NO = {"non", "n", "no", "0", "faux", ""}
 
 
-def column_key(header: str) -> str | None:
-    normalized = normalize_header(header)
-    if normalized in _ALIASES:
-        return _ALIASES[normalized]
-    words = set(normalized.split())
-    return next((key for word, key in HEADER_KEYWORDS.items() if word in words), None)
-
-
 @dataclass
-class Row:
-    line: int
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
+class Row(BaseRow):
+    COLUMNS: ClassVar[ColumnSet] = COLUMN_SET
+
     outcome: str = NEW
     # Clean values, set by the checks.
     birth_date: datetime.date | None = None
@@ -92,28 +70,13 @@ class Row:
     existing_id: int | None = None  # the open registration merged into
     first_line: int | None = None  # the earlier line of the file merged into
 
-    def fail(self, key, message):
-        self.errors.append(f"{LABELS.get(key, key)} : {message}")
-
     @property
     def name(self):
         return f"{self.values.get('last_name', '')} {self.values.get('first_name', '')}".strip()
 
 
 @dataclass
-class Preview:
-    rows: list[Row] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-
-    @property
-    def error_rows(self):
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def is_valid(self):
-        return not self.file_errors and bool(self.rows) and not self.error_rows
-
+class Preview(kit.Preview):
     @property
     def summary(self):
         ok = [row for row in self.rows if not row.errors]
@@ -138,60 +101,6 @@ class ImportResult:
         )
 
 
-class ImportRejected(Exception):
-    """Nothing was written; `preview` says why."""
-
-    def __init__(self, preview):
-        super().__init__("Import refusé : le fichier contient des erreurs.")
-        self.preview = preview
-
-
-# --- Reading ----------------------------------------------------------------------------
-
-
-def read_lines(content: bytes) -> list[tuple[int, list[str]]]:
-    text = decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    lines = []
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                lines.append((reader.line_num, [cell.strip() for cell in cells]))
-            if len(lines) > MAX_ROWS + 1:
-                raise UnreadableFile(f"Le fichier compte plus de {MAX_ROWS} lignes : découpez-le.")
-    except csv.Error as error:
-        raise UnreadableFile(f"Le fichier CSV est mal formé vers la ligne {reader.line_num}.") from error
-    return lines
-
-
-def records_of(lines, preview: Preview) -> list[tuple[int, dict[str, str]]]:
-    if not lines:
-        preview.file_errors.append("Le fichier est vide.")
-        return []
-    _, header = lines[0]
-    keys = [column_key(cell) for cell in header]
-    found = [key for key in dict.fromkeys(keys) if key]
-    missing = [LABELS[key] for key in REQUIRED_KEYS if key not in found]
-    if "commune_code" not in found and "commune" not in found:
-        missing.append(f"{LABELS['commune_code']} (ou {LABELS['commune']})")
-    if missing:
-        preview.file_errors.append(
-            "Colonnes manquantes : " + ", ".join(f"« {label} »" for label in missing) + " (première ligne du fichier)."
-        )
-        return []
-    preview.columns = found
-    records = []
-    for number, cells in lines[1:]:
-        values = {}
-        for key, cell in zip(keys, cells, strict=False):
-            if key and cell and not values.get(key):
-                values[key] = cell
-        records.append((number, values))
-    if not records:
-        preview.file_errors.append("Le fichier ne contient aucune ligne de patient.")
-    return records
-
-
 # --- Checks -----------------------------------------------------------------------------
 
 
@@ -205,12 +114,7 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def check_identity(row: Row, today: datetime.date):
-    for key in ("last_name", "first_name"):
-        value = row.values.get(key, "")
-        if not value:
-            row.fail(key, "obligatoire.")
-        elif len(value) > 100:
-            row.fail(key, "100 caractères au plus.")
+    row.check_texts(("last_name", "first_name"), max_length=100)
     text = row.values.get("birth_date", "")
     if not text:
         row.fail("birth_date", "obligatoire.")
@@ -233,9 +137,9 @@ def check_contact(row: Row):
         except ValidationError:
             row.fail("email", "adresse invalide.")
     try:
-        row.phone = normalize_phone(row.values.get("phone", ""), LABELS["phone"])
+        row.phone = normalize_phone(row.values.get("phone", ""), COLUMN_SET.label("phone"))
     except ValidationError as error:
-        row.errors.extend(error.messages)
+        row.errors.extend(kit.RowError("phone", message) for message in error.messages)
     if not email and not row.values.get("phone"):
         row.fail("email", "indiquez un courriel ou un téléphone pour recontacter le patient.")
 
@@ -344,33 +248,7 @@ def mark_duplicates(cpts, rows):
 # --- Analyse and commit ------------------------------------------------------------------
 
 
-def analyse(cpts, content: bytes) -> Preview:
-    """Read and check the whole file; writes nothing."""
-    preview = Preview()
-    try:
-        lines = read_lines(content)
-    except UnreadableFile as error:
-        preview.file_errors.append(str(error))
-        return preview
-    records = records_of(lines, preview)
-    if not preview.file_errors:
-        preview.rows = check_rows(cpts, records)
-    return preview
-
-
-def commit(cpts, content: bytes, *, by) -> ImportResult:
-    """All or nothing: analyse again (the list may have changed since the preview), then write."""
-    try:
-        with transaction.atomic():
-            # One import at a time per CPTS: the second waits, then merges into the first's rows.
-            Cpts.objects.select_for_update().filter(pk=cpts.pk).first()
-            preview = analyse(cpts, content)
-            if not preview.is_valid:
-                raise ImportRejected(preview)
-            return write(cpts, preview, by=by)
-    except IntegrityError as error:
-        preview = Preview(file_errors=["Des patients ont été inscrits pendant l'import : relancez l'aperçu."])
-        raise ImportRejected(preview) from error
+PATIENT_FIELDS = ("birth_date", "commune", "email", "phone", "nir", "ald", "c2s")
 
 
 def write(cpts, preview: Preview, *, by) -> ImportResult:
@@ -390,15 +268,7 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
     for row in new_rows.values():
         patient = Patient(
             cpts=cpts,
-            first_name=row.values["first_name"],
-            last_name=row.values["last_name"],
-            birth_date=row.birth_date,
-            commune=row.commune,
-            email=row.email,
-            phone=row.phone,
-            nir=row.nir,
-            ald=row.ald,
-            c2s=row.c2s,
+            **row.as_fields(texts=("first_name", "last_name"), cleaned=PATIENT_FIELDS),
             # A legal transmission from the CPAM: recorded at the import time.
             consent_at=now,
             channel=Channel.CPAM,
@@ -428,7 +298,26 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
     return result
 
 
-def template_csv() -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([column.label for column in COLUMNS])
-    return buffer.getvalue()
+class CpamListImport(kit.Importer):
+    columns = COLUMN_SET
+    required = REQUIRED_KEYS
+    preview_class = Preview
+    empty_message = "Le fichier ne contient aucune ligne de patient."
+    # One import at a time per CPTS: the second waits, then merges into the first's rows.
+    race_message = "Des patients ont été inscrits pendant l'import : relancez l'aperçu."
+
+    def missing(self, found) -> list[str]:
+        missing = super().missing(found)
+        if "commune_code" not in found and "commune" not in found:
+            missing.append(f"{COLUMN_SET.label('commune_code')} (ou {COLUMN_SET.label('commune')})")
+        return missing
+
+    template_filename = "modele-liste-cpam.csv"
+    check = staticmethod(check_rows)
+    write = staticmethod(write)
+
+
+IMPORTER = CpamListImport()
+analyse = IMPORTER.analyse
+commit = IMPORTER.commit
+template_csv = IMPORTER.template_csv

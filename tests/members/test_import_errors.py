@@ -110,11 +110,11 @@ def test_unreadable_files_say_why(cpts, content, filename, message):
     assert preview.file_errors[0].startswith(message)
 
 
-def test_too_many_rows_is_a_file_error(cpts, settings, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+def test_too_many_rows_is_a_file_error(cpts, settings):
+    settings.MAILLON_IMPORT_MAX_ROWS = 2
     rows = [["A", "B", "IDE", "", f"78900000{n}"] for n in range(3)]
     preview = imports.analyse(cpts, csv_bytes(HEADERS, rows), "a.csv")
-    assert preview.file_errors == ["Le fichier compte 3 lignes : 2 au plus par import."]
+    assert preview.file_errors == ["Le fichier compte plus de 2 lignes : 2 au plus par import, découpez-le."]
 
 
 def test_a_known_professional_with_another_name_is_a_warning_not_an_error(cpts):

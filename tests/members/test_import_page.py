@@ -99,7 +99,6 @@ def test_cancel_forgets_the_file(cpts, coordinator):
     [
         ("adherents.pdf", b"%PDF-1.4", "seuls les fichiers CSV (.csv) ou XLSX (.xlsx) sont acceptés"),
         ("adherents.csv", b"", "Fichier : le fichier est vide."),
-        ("adherents.csv", b"x" * (5 * 1024 * 1024 + 1), "Fichier : 5 Mo au plus (ce fichier fait 5,0 Mo)."),
     ],
 )
 def test_the_upload_form_refuses_other_files_in_french(cpts, coordinator, name, content, message):
@@ -136,3 +135,48 @@ def test_an_xlsx_file_goes_through_the_same_preview_and_confirmation(cpts, coord
     assert "Le fichier peut être importé" in preview.content.decode()
     client.post(url(cpts), {"action": "confirm", "token": token_of(preview)})
     assert Membership.objects.filter(cpts=cpts, professional__rpps="10100901734", status="active").exists()
+
+
+def test_a_column_left_unrecognised_is_mapped_on_the_preview(cpts, coordinator):
+    client = verified_client(coordinator)
+    content = "Nom;Prénom;Profession;Identifiant national;Code INSEE\nMartin;Claire;IDE;10100901734;78646\n".encode()
+    preview = upload(client, cpts, content)
+    html = preview.content.decode()
+    assert "Colonnes non reconnues" in html
+    assert 'name="map_3"' in html
+    assert "Colonne(s) obligatoire(s) absente(s)" in html
+    assert 'value="confirm"' not in html
+    mapping_token = preview.context["mapping_token"]
+    mapped = client.post(url(cpts), {"action": "map", "token": mapping_token, "map_3": "rpps"})
+    assert "Le fichier peut être importé" in mapped.content.decode()
+    done = client.post(url(cpts), {"action": "confirm", "token": token_of(mapped)}, follow=True)
+    assert "Import terminé : 1 adhésion(s) créée(s)" in done.content.decode()
+    assert Membership.objects.filter(cpts=cpts, professional__rpps="10100901734").exists()
+
+
+def test_an_invalid_preview_kept_for_mapping_cannot_be_confirmed(cpts, coordinator):
+    client = verified_client(coordinator)
+    content = "Nom;Prénom;Profession;Identifiant national;Code INSEE\nMartin;Claire;IDE;10100901734;78646\n".encode()
+    preview = upload(client, cpts, content)
+    forged = client.post(url(cpts), {"action": "confirm", "token": preview.context["mapping_token"]}, follow=True)
+    assert "déposez le fichier à nouveau" in forged.content.decode()
+    assert Professional.objects.count() == 0
+
+
+def test_a_file_over_the_byte_limit_answers_413_on_the_page(cpts, coordinator, settings):
+    settings.MAILLON_IMPORT_MAX_BYTES = 1000
+    response = upload(verified_client(coordinator), cpts, CONTENT * 15)
+    assert response.status_code == 413
+    assert "Le fichier dépasse la taille permise" in response.content.decode()
+    big = upload(verified_client(coordinator), cpts, b"x" * 200_000)
+    assert big.status_code == 413
+    assert Professional.objects.count() == 0
+
+
+def test_a_body_over_djangos_limit_answers_413_on_the_page(cpts, coordinator, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = verified_client(coordinator).post(
+        url(cpts), {"note": "x" * 500, "file": SimpleUploadedFile("a.csv", CONTENT)}
+    )
+    assert response.status_code == 413
+    assert "taille permise" in response.content.decode()

@@ -23,6 +23,7 @@ EXPECTED = {
     # An active adhesion (the member's own): any role in the CPTS sees it; only the coordination decides.
     "can_see_membership": CPTS_ROLES,
     "can_manage_members": COORDINATOR,
+    "can_import_members": COORDINATOR,
     "can_decide_membership": COORDINATOR,
     # Counts only: the platform admins keep them.
     "can_see_figures": CPTS_ROLES | {"admin"},

@@ -62,7 +62,7 @@ def test_a_bad_last_row_writes_nothing(cpts, coordinator):
     content = csv_bytes(*GOOD, "Jean;Martin;31/02/1970;78646;jean@example.org;;;non;non")
     preview = imports.analyse(cpts, content)
     assert not preview.is_valid
-    assert preview.rows[-1].errors == [
+    assert preview.rows[-1].error_messages == [
         "Date de naissance : date invalide (attendue au format JJ/MM/AAAA ou AAAA-MM-JJ)."
     ]
 
@@ -80,7 +80,7 @@ def test_errors_are_in_french_and_name_the_column(cpts, other_cpts):
         "C;Trois;01/01/1980;78646;;;;non;non",
         "D;Quatre;01/01/1980;78646;d@example.org;;1 95 10 99 126 111 00;peut-être;non",
     )
-    errors = [row.errors for row in imports.analyse(cpts, content).rows]
+    errors = [row.error_messages for row in imports.analyse(cpts, content).rows]
     assert errors == [
         ["Code commune INSEE : commune inconnue (code INSEE à 5 caractères)."],
         ["Code commune INSEE : cette commune n'est pas dans le territoire de la CPTS."],
@@ -91,7 +91,10 @@ def test_errors_are_in_french_and_name_the_column(cpts, other_cpts):
 
 def test_a_missing_column_is_named(cpts):
     preview = imports.analyse(cpts, "Nom;Prénom;Commune\r\nA;B;Versailles\r\n".encode())
-    assert preview.file_errors == ["Colonnes manquantes : « Date de naissance » (première ligne du fichier)."]
+    assert preview.file_errors == [
+        "Colonne(s) obligatoire(s) absente(s) : « Date de naissance ». "
+        "La première ligne du fichier doit porter les noms des colonnes (voir le modèle)."
+    ]
 
 
 def test_a_reimport_creates_no_duplicate(cpts, coordinator):
@@ -169,3 +172,30 @@ def test_the_page_shows_row_errors_and_keeps_nothing(cpts, coordinator):
 
 def test_only_the_coordinator_sees_the_page(cpts, member):
     assert verified_client(member).get(reverse("mt_import", args=[cpts.slug])).status_code == 404
+
+
+def test_the_cpam_list_goes_through_the_import_kit_and_the_generic_page(cpts, coordinator):
+    """Same reading (cp1252, `,`, CRLF), same column mapping, same page as the members import."""
+    from maillon.core import imports as kit
+
+    assert issubclass(imports.Preview, kit.Preview) and issubclass(imports.Row, kit.BaseRow)
+    assert imports.ImportRejected is kit.ImportRejected
+    text = "Prénom,NOM,Venue au monde,Code commune INSEE,courriel\r\nHélène,Durand,04/03/1950,78646,h@example.org\r\n"
+    client = verified_client(coordinator)
+    url = reverse("mt_import", args=[cpts.slug])
+    response = client.post(url, {"action": "preview", "file": SimpleUploadedFile("liste.csv", text.encode("cp1252"))})
+    assert response.templates[0].name == "www/import_preview.html"
+    assert 'name="map_2"' in response.content.decode()
+    mapped = client.post(url, {"action": "map", "token": response.context["mapping_token"], "map_2": "birth_date"})
+    assert "Confirmer l'import (1 inscription)" in mapped.content.decode()
+    client.post(url, {"action": "confirm", "token": mapped.context["token"]})
+    patient = Patient.objects.for_cpts(cpts).get()
+    assert (patient.first_name, patient.birth_date) == ("Hélène", datetime.date(1950, 3, 4))
+
+
+def test_a_cpam_list_over_the_byte_limit_answers_413(cpts, coordinator, settings):
+    settings.MAILLON_IMPORT_MAX_BYTES = 500
+    upload = SimpleUploadedFile("liste.csv", csv_bytes(*GOOD * 10))
+    response = verified_client(coordinator).post(reverse("mt_import", args=[cpts.slug]), {"file": upload})
+    assert response.status_code == 413
+    assert not Patient.objects.exists()

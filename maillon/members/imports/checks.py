@@ -1,0 +1,179 @@
+"""Checks on one value of a row (no query): names, profession, numbers, contacts, missions."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from maillon.core.identifiers import compact, is_valid_adeli, is_valid_rpps
+from maillon.core.imports import RowError
+from maillon.core.missions import Mission
+from maillon.core.phones import normalize_phone
+
+from ..models import (
+    Involvement,
+)
+from ..professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty
+from .columns import COLUMNS_BY_KEY, normalize_header
+from .rows import Row
+from .synonyms import INVOLVEMENT_SYNONYMS, NO, PROFESSION_SYNONYMS, SPECIALTY_SYNONYMS, YES
+
+# --- Checks on one value --------------------------------------------------------------
+
+
+def check_names(row: Row):
+    row.check_texts(("last_name", "first_name"), max_length=100)
+
+
+def check_profession(row: Row):
+    text = row.values.get("profession", "")
+    if not text:
+        row.fail("profession", "obligatoire.")
+        return
+    found = PROFESSION_SYNONYMS.get(normalize_header(text))
+    if found is None:
+        row.fail(
+            "profession",
+            f"« {text} » n'est pas une profession connue (par exemple : Infirmière, Médecin généraliste, Kiné, "
+            "Pharmacien, Sage-femme, IPA, ou un code G15 comme 60).",
+        )
+        return
+    row.profession, implied = found
+    row.specialty = check_specialty(row, implied)
+
+
+def check_specialty(row: Row, implied: str) -> str:
+    """The specialty column wins over the one a label implies ("Médecin généraliste")."""
+    text = row.values.get("specialty", "")
+    if not text:
+        return implied
+    specialty = SPECIALTY_SYNONYMS.get(normalize_header(text))
+    allowed = SPECIALTIES_BY_PROFESSION.get(row.profession, set())
+    if specialty is None:
+        # A named specialty ("Cardiologie") is kept as a skill, so the directory finds it.
+        row.skills = join_skills([text, row.skills])
+        return Specialty.OTHER_MEDICAL if row.profession == Profession.MEDECIN else implied
+    if specialty not in allowed:
+        row.fail("specialty", f"« {text} » ne va pas avec la profession « {Profession(row.profession).label} ».")
+        return implied
+    return specialty
+
+
+def scientific_notation(value: str) -> bool:
+    return bool(re.fullmatch(r"\d+([.,]\d+)?[eE]\+?\d+", value))
+
+
+def check_rpps(row: Row):
+    text = row.values.get("rpps", "")
+    if not text:
+        return
+    if scientific_notation(text):
+        row.fail("rpps", f"« {text} » a été abrégé par le tableur : mettez la colonne au format Texte.")
+        return
+    value = compact(text)
+    if len(value) == 12 and value.startswith("8"):
+        value = value[1:]  # the national identifier "8" + RPPS
+    if not is_valid_rpps(value):
+        row.fail("rpps", f"« {text} » : 11 chiffres attendus, avec une clé de contrôle juste.")
+        return
+    row.rpps = value
+
+
+def check_adeli(row: Row):
+    text = row.values.get("adeli", "")
+    if not text:
+        return
+    value = compact(text)
+    if len(value) == 8 and value.isascii() and value.isdigit():
+        value = "0" + value  # the spreadsheet dropped the leading zero of départements 01 to 09
+    if not is_valid_adeli(value):
+        row.fail("adeli", f"« {text} » : 9 caractères attendus (2A/2B en Corse).")
+        return
+    row.adeli = value
+
+
+def check_identifiers(row: Row):
+    check_rpps(row)
+    check_adeli(row)
+    if not row.values.get("rpps") and not row.values.get("adeli"):
+        row.fail("rpps", "indiquez le numéro RPPS ou, à défaut, le numéro ADELI.")
+
+
+def check_email(row: Row):
+    value = row.values.get("email", "").strip().lower()
+    if not value:
+        return
+    try:
+        validate_email(value)
+    except ValidationError:
+        row.fail("email", f"« {value} » n'est pas une adresse électronique valide.")
+        return
+    row.email = value
+
+
+def check_phone(row: Row):
+    """French numbering plan, written « 01 23 45 67 89 » (a lost leading zero comes back)."""
+    value = row.values.get("phone", "")
+    if not value:
+        return
+    try:
+        row.phone = normalize_phone(value, label=COLUMNS_BY_KEY["phone"].label)
+    except ValidationError as error:
+        row.errors.append(RowError("phone", f"{error.messages[0]} (« {value[:30]} »)"))
+
+
+def parse_bool(row: Row, key: str) -> bool:
+    value = normalize_header(row.values.get(key, ""))
+    if value in YES:
+        return True
+    if value not in NO:
+        row.fail(key, f"« {row.values[key]} » : répondez oui ou non.")
+    return False
+
+
+def check_involvement(row: Row):
+    text = row.values.get("involvement", "")
+    if not text:
+        return
+    found = INVOLVEMENT_SYNONYMS.get(normalize_header(text))
+    if found is None:
+        choices = ", ".join(f"« {label} »" for label in Involvement.labels)
+        row.fail("involvement", f"« {text} » n'est pas un niveau connu ; niveaux possibles : {choices}.")
+        return
+    row.involvement = found
+
+
+MISSION_TOKEN = re.compile(r"^(?:mission\s*(?:n\s*)?)?([0-9]+)$")
+
+
+def check_missions(row: Row):
+    """« 1, 3 », « 1;3 », « mission 2 »: numbers 1 to 6. Missions imply taking part in a mission."""
+    text = row.values.get("missions", "")
+    if not text:
+        return
+    numbers = set()
+    for part in re.split(r"[,;/+\n]|\bet\b", text):
+        token = normalize_header(part)
+        if not token:
+            continue
+        match = MISSION_TOKEN.match(token)
+        if match is None or int(match.group(1)) not in Mission.values:
+            row.fail(
+                "missions", f"« {part.strip()[:30]} » n'est pas une mission : numéros de 1 à 6, par exemple « 1, 3 »."
+            )
+            return
+        numbers.add(int(match.group(1)))
+    row.missions = sorted(numbers)
+    if not row.values.get("involvement"):
+        row.involvement = Involvement.MISSION
+    elif row.involvement == Involvement.MAILING_LIST and not any(error.key == "involvement" for error in row.errors):
+        row.fail(
+            "missions",
+            "un adhérent de la liste de diffusion ne participe à aucune mission : "
+            "videz la case ou choisissez « Participe à une mission » ou « Pilote un projet ».",
+        )
+
+
+def join_skills(parts) -> str:
+    skills = [skill.strip() for part in parts for skill in re.split(r"[,;\n]", part or "") if skill.strip()]
+    return ", ".join(dict.fromkeys(skills))
