@@ -35,8 +35,10 @@ demo: db
 
 setup: venv assets demo
 
-# The site, one background worker (e-mails, scheduled jobs) and the scheduler that enqueues the
-# daily jobs (maillon/core/scheduler.py); Ctrl-C stops all three.
+# The site, one background worker (every message: e-mail, SMS, in-app; scheduled jobs) and the
+# scheduler that enqueues the daily jobs (maillon/core/scheduler.py); Ctrl-C stops all three.
+# The links in messages and the `site` of var/demo-credentials.json follow PORT.
+run: export MAILLON_SITE_URL := http://127.0.0.1:$(PORT)
 run: setup
 	$(MANAGE) db_worker --queue-name "*" & worker=$$!; \
 	$(MANAGE) run_scheduler & scheduler=$$!; \

@@ -24,6 +24,8 @@ if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "maillon.www.errors.csrf_failure"
+# The one source of the links in messages (core.notifications.sending.absolute) and of the demo
+# credentials' `site`; `make run PORT=…` sets it to that port.
 SITE_URL = env.str("MAILLON_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "maillon.core",
+    "maillon.core.notifications",
     "maillon.territories",
     "maillon.members",
     "maillon.governance",
@@ -178,13 +181,13 @@ LOGGING = {
 # Minimum population of tailles 2, 3 and 4. The owner of exactly 80 000 is not
 # stated by the texts: taille 3 by default (set the second value to 80 001 for 2).
 MAILLON_TAILLE_MINIMUMS = env.list("MAILLON_TAILLE_MINIMUMS", cast=int, default=[40_000, 80_000, 175_001])
+# Audit journal retention, in months, before the scheduled purge removes entries.
 # Imports (maillon/core/imports): limits checked while a file is read, before any large allocation.
 MAILLON_IMPORT_MAX_BYTES = env.int("MAILLON_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 MAILLON_IMPORT_MAX_ROWS = env.int("MAILLON_IMPORT_MAX_ROWS", default=20_000)
 MAILLON_IMPORT_MAX_COLUMNS = env.int("MAILLON_IMPORT_MAX_COLUMNS", default=100)
 MAILLON_IMPORT_MAX_CELLS = env.int("MAILLON_IMPORT_MAX_CELLS", default=1_000_000)
 MAILLON_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("MAILLON_IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
-# Audit journal retention, in months, before the scheduled purge removes entries.
 MAILLON_JOURNAL_RETENTION_MONTHS = env.int("MAILLON_JOURNAL_RETENTION_MONTHS", default=12)
 # Contour simplification tolerance (degrees) at commune import.
 MAILLON_CONTOUR_TOLERANCE = env.float("MAILLON_CONTOUR_TOLERANCE", default=0.0008)
@@ -232,8 +235,8 @@ MAILLON_SNP_RETENTION_DAYS = env.int("MAILLON_SNP_RETENTION_DAYS", default=90)
 MAILLON_SNP_SEARCH_ENOUGH = env.int("MAILLON_SNP_SEARCH_ENOUGH", default=5)
 MAILLON_SNP_SEARCH_MAX_STEPS = env.int("MAILLON_SNP_SEARCH_MAX_STEPS", default=4)
 MAILLON_SNP_FHIR_RATE_PER_MINUTE = env.int("MAILLON_SNP_FHIR_RATE_PER_MINUTE", default=120)
-# Crisis alerts (mission 4): the SMS provider (console in development), hours an acknowledgement link lives.
-MAILLON_SMS_BACKEND = env.str("MAILLON_SMS_BACKEND", default="maillon.crisis_response.sms.ConsoleSmsBackend")
+# The SMS provider of every message (console in development); hours a crisis acknowledgement link lives.
+MAILLON_SMS_BACKEND = env.str("MAILLON_SMS_BACKEND", default="maillon.core.notifications.sms.ConsoleSmsBackend")
 MAILLON_CRISIS_ACK_LINK_HOURS = env.int("MAILLON_CRISIS_ACK_LINK_HOURS", default=72)
 
 # Background tasks (Django's tasks API, backport): e-mails and scheduled jobs run in

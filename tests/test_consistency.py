@@ -65,7 +65,15 @@ def test_every_template_of_the_project_is_used():
 
 FOREIGN_KEYS_FILE = Path(__file__).with_name("foreign_keys.txt")
 # Rows that belong to the account itself go with it; everything else keeps its history.
-USER_OWNED = {"core.CptsRole.user", "core.ApiToken.user", "territories.TerritoryRole.user", "snp.SasClient.user"}
+USER_OWNED = {
+    "core.CptsRole.user",
+    "core.ApiToken.user",
+    "territories.TerritoryRole.user",
+    "snp.SasClient.user",
+    # A person's notifications and choices are theirs alone.
+    "notifications.Notification.user",
+    "notifications.NotificationPreference.user",
+}
 REFERENCE_DATA = {"territories.Region", "territories.Departement", "territories.Epci", "territories.Commune"}
 # A postal code is part of its commune.
 PART_OF_REFERENCE_DATA = {"territories.PostalCode.commune"}
@@ -163,6 +171,7 @@ NOT_WORKFLOWS = {
     # and recipient), never moved by a person.
     "members.MailingRecipient.status": "delivery ledger of a mailing",
     "crisis_response.AlertDelivery.status": "delivery ledger of the alert outbox (leases, SKIP LOCKED)",
+    "notifications.Delivery.status": "delivery ledger of every message (one claimed row per recipient and channel)",
 }
 
 

@@ -30,6 +30,7 @@ from maillon.contracts.factories import (
     SpendingFactory,
 )
 from maillon.core.factories import ApiTokenFactory, CptsFactory, JournalEntryFactory, UserFactory
+from maillon.core.notifications.factories import NotificationFactory
 from maillon.crisis.factories import CrisisPlanFactory, PlanProfessionalFactory, PlanVersionFactory
 from maillon.crisis_response.factories import (
     AlertLevelFactory,
@@ -389,6 +390,10 @@ def api_tokens(world, count):
     ApiTokenFactory.create_batch(count, user=world.users["member"])
 
 
+def notifications(world, count):
+    NotificationFactory.create_batch(count, user=world.users["member"])
+
+
 def a_mailing(world):
     world.made["mailing"] = MailingFactory(cpts=world.cpts)
 
@@ -530,6 +535,7 @@ CASES = [
         admin_user,
     ),
     Case("account", public("account"), "member", api_tokens),
+    Case("account_notifications", public("account_notifications"), "member", notifications),
     # Members.
     Case("cpts_detail", page("cpts_detail"), None, territory_communes),
     Case("members_directory", page("members_directory"), "member", memberships),
@@ -784,6 +790,8 @@ NOT_LISTS = {
         "an action (POST) or its confirmation page",
         "account_token_create",
         "account_token_revoke",
+        "account_notifications_read",
+        "account_notification_preferences",
         "meetings_meeting_delete",
         "mt_propose",
         "snp_slot_cancel",

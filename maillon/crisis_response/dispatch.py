@@ -14,12 +14,16 @@ to survive.
 3. A worker killed mid-batch leaves its unsent rows `sending`: once their lease expires,
    any worker claims them again. Its sent rows are already `sent`, so no e-mail (SMTP
    has no idempotency) goes out twice; only a kill between a send and its record repeats
-   that one key, which an SMS provider sends once (sms.py).
+   that one key, which an SMS provider sends once (`core/notifications/sms.py`).
 4. A failed send goes back to `pending` with a growing delay, same key, up to
    `MAX_ATTEMPTS`; then `failed`, shown on the board.
 
 Correctness does not depend on the task queue: `manage.py crisis_sweep` (cron, every
 minute) and `crisis_dispatch` work the same rows.
+
+The outbox stays specialised (levels, leases, batches) but shares the notification mechanism's
+channels, SMS provider, address rules and preferences (`maillon.core.notifications`): the kind
+`crisis.alert` is safety-critical, so a member may choose e-mail or SMS, never neither.
 """
 
 import datetime
@@ -27,7 +31,6 @@ import logging
 import uuid
 from collections.abc import Callable
 
-import phonenumbers
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
@@ -37,11 +40,12 @@ from django.utils import timezone
 
 from maillon.core import journal
 from maillon.core.models import JournalEntry
+from maillon.core.notifications import kinds, sms
+from maillon.core.notifications.models import Channel
+from maillon.core.notifications.sending import absolute, e164, preferences
 
-from . import sms
 from .models import (
     AlertDelivery,
-    Channel,
     ContactPreference,
     CrisisRecipient,
     DeliveryStatus,
@@ -66,22 +70,17 @@ class NoAddress(Exception):
     """The member has no address left on this channel: nothing to retry."""
 
 
-def e164(phone: str) -> str:
-    """The number in E.164 for an SMS provider, "" when it is not a valid number."""
-    try:
-        number = phonenumbers.parse(phone or "", "FR")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def channels_for(professional, preference: ContactPreference | None) -> list[str]:
+def channels_for(professional, preference: ContactPreference | None, personal=None) -> list[str]:
     """The member's chosen channels they have an address for; no phone → e-mail only. A
-    member whose only address is on a channel they did not choose is still alerted on it."""
+    member whose only address is on a channel they did not choose is still alerted on it.
+    `personal`: the member's own notification preference for crisis alerts (their account's
+    page), which narrows the CPTS's choice — never to nothing."""
     by_email = preference.by_email if preference else True
     by_sms = preference.by_sms if preference else True
+    if personal is not None and (personal.email or personal.sms):
+        by_email, by_sms = by_email and personal.email, by_sms and personal.sms
+        if not (by_email or by_sms):  # the two choices disagree: the member's own wins
+            by_email, by_sms = personal.email, personal.sms
     has_email, has_phone = bool(professional.email), bool(e164(professional.phone))
     chosen = [
         c for c, on, has in ((Channel.SMS, by_sms, has_phone), (Channel.EMAIL, by_email, has_email)) if on and has
@@ -101,14 +100,19 @@ def alert_level(crisis, rank: int, professionals, *, now=None, label: str = "") 
         recipients = CrisisRecipient.objects.bulk_create(
             [CrisisRecipient(crisis=crisis, professional=p, level_rank=rank, alerted_at=now) for p in chosen]
         )
-        preferences = {
+        contact_preferences = {
             row.professional_id: row
             for row in ContactPreference.objects.filter(cpts_id=crisis.cpts_id, professional__in=[p.pk for p in chosen])
         }
+        personal = preferences(kinds.CRISIS_ALERT, (p.user_id for p in chosen))
         deliveries = [
             AlertDelivery(recipient=recipient, channel=channel, idempotency_key=uuid.uuid4().hex, next_attempt_at=now)
             for recipient in recipients
-            for channel in channels_for(recipient.professional, preferences.get(recipient.professional_id))
+            for channel in channels_for(
+                recipient.professional,
+                contact_preferences.get(recipient.professional_id),
+                personal.get(recipient.professional.user_id),
+            )
         ]
         AlertDelivery.objects.bulk_create(deliveries, batch_size=500)
         _journal_created(recipients, crisis.cpts_id)
@@ -280,7 +284,7 @@ def _release(claim_id) -> None:
 
 
 def answer_link(recipient) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("crisis_response_ack", args=[token_for(recipient)])
+    return absolute(reverse("crisis_response_ack", args=[token_for(recipient)]))
 
 
 def alert_text(recipient) -> tuple[str, str]:

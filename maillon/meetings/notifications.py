@@ -1,33 +1,40 @@
-"""E-mails to the invitees of a meeting: the date poll opens, the date is fixed (with an
+"""Messages to the invitees of a meeting: the date poll opens, the date is fixed (with an
 .ics attachment), the place or visio link of a scheduled meeting changes (with the .ics
-again), the meeting is cancelled. Invitees added later get only their own e-mail
+again), the meeting is cancelled. Invitees added later get only their own message
 (`invitation_ids`).
 
-Sent once the transaction commits (`transaction.on_commit`), one e-mail per invitee over a
-single connection. Invitees without an e-mail on their professional card, or who
-unsubscribed from the CPTS's messages (`Membership.unsubscribed_at`), are skipped. The
-link points at the meeting page (no personal data in it: the invitee logs in to answer).
-Logs hold ids and exception types only, never addresses; each sending is journaled with
-its counts only.
+Through the one notification mechanism (`maillon.core.notifications.sending`): queued once
+the transaction commits, sent by the worker, by e-mail and on the site (each invitee's
+preferences applied), once per (message, invitee, channel). Invitees without an e-mail on
+their professional card, or who unsubscribed from the CPTS's messages
+(`Membership.unsubscribed_at`), are skipped. The link points at the meeting page (no personal
+data in it: the invitee logs in to answer). Logs hold ids and exception types only, never
+addresses; each sending is journaled with its counts only.
 """
 
 import datetime
-import logging
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from maillon.core import journal
+from maillon.core.models import User
+from maillon.core.notifications import kinds, sending
+from maillon.core.notifications.models import Channel
+from maillon.core.notifications.sending import (
+    Content,
+    Recipient,
+    absolute,
+    message_key,
+    notification_task,
+    notify_many,
+    on_commit,
+)
 from maillon.members.mailing import unsubscribe_url
 
 from .models import Invitation, Meeting
-
-logger = logging.getLogger(__name__)
 
 POLL = "poll"
 SCHEDULED = "scheduled"
@@ -51,7 +58,7 @@ def french_range(starts_at, ends_at) -> str:
 
 
 def meeting_url(meeting) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk])
+    return absolute(reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk]))
 
 
 def place_lines(meeting) -> list[str]:
@@ -196,25 +203,21 @@ def recipients(meeting):
     )
 
 
-def build_message(meeting, invitation, subject, body, ics, connection) -> EmailMessage:
+def content_for(meeting, invitation, subject, body, ics) -> Content:
     unsubscribe = unsubscribe_url(invitation.membership)  # a signed, opaque token, as for mailings
-    message = EmailMessage(
+    return Content(
         subject=subject,
         body=body + footer(meeting, unsubscribe),
+        url=reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk]),
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.membership.professional.email],
         reply_to=[meeting.cpts.email] if meeting.cpts.email else None,
-        connection=connection,
+        attachments=[("reunion.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")] if ics else [],
     )
-    if ics:
-        message.attach("reunion.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
-    return message
 
 
-def send(meeting_id, kind, actor=None, invitation_ids=None) -> tuple[int, int]:
-    """Send the `kind` e-mail to the meeting's invitees (or only to `invitation_ids`);
-    (sent, failed). Never raises."""
+def send(meeting_id, kind, actor=None, invitation_ids=None, message_id="") -> tuple[int, int]:
+    """Send the `kind` message to the meeting's invitees (or only to `invitation_ids`);
+    (e-mails sent, e-mails failed). Never raises on a failed send."""
     meeting = Meeting.objects.select_related("cpts").filter(pk=meeting_id).first()
     if meeting is None:
         return 0, 0
@@ -226,42 +229,21 @@ def send(meeting_id, kind, actor=None, invitation_ids=None) -> tuple[int, int]:
         return 0, 0
     subject, body = subject_and_body(meeting, kind)
     ics = meeting_ics(meeting) if kind in WITH_ICS and meeting.starts_at and meeting.ends_at else None
-    sent = failed = 0
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as error:
-        # No traceback: SMTP errors may quote addresses, and logs hold no personal data.
-        logger.error(
-            "Meeting %s (%s): the e-mail connection could not be opened (%s)", meeting.pk, kind, type(error).__name__
+    items = [
+        (
+            Recipient(
+                key=f"membership:{invitation.membership_id}",
+                user_id=invitation.membership.professional.user_id,
+                email=invitation.membership.professional.email,
+            ),
+            content_for(meeting, invitation, subject, body, ics),
         )
-        failed, invitations = len(invitations), []
-    try:
-        for invitation in invitations:
-            try:
-                delivered = connection.send_messages(
-                    [build_message(meeting, invitation, subject, body, ics, connection)]
-                )
-            except Exception as error:
-                logger.error(
-                    "Meeting %s (%s): sending to invitation %s failed (%s)",
-                    meeting.pk,
-                    kind,
-                    invitation.pk,
-                    type(error).__name__,
-                )
-                delivered = 0
-            if delivered:
-                sent += 1
-            else:
-                failed += 1
-    finally:
-        try:
-            connection.close()
-        except Exception as error:
-            logger.error(
-                "Meeting %s (%s): closing the e-mail connection failed (%s)", meeting.pk, kind, type(error).__name__
-            )
+        for invitation in invitations
+    ]
+    message = message_key(f"meetings.{kind}", meeting.pk, message_id=message_id)
+    outcomes = notify_many(kinds.MEETINGS_INVITATION, message, items)
+    by_email = [channels.get(Channel.EMAIL) for channels in outcomes.values()]
+    sent, failed = by_email.count(sending.SENT), by_email.count(sending.FAILED)
     journal.record(
         journal.Action.READ,
         meeting,
@@ -272,6 +254,13 @@ def send(meeting_id, kind, actor=None, invitation_ids=None) -> tuple[int, int]:
     return sent, failed
 
 
+@notification_task()
+def send_notice(meeting_id: int, kind: str, actor_id=None, invitation_ids=None, message_id: str = "") -> int:
+    """The queued sending: ids only in its arguments."""
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return send(meeting_id, kind, actor, invitation_ids, message_id)[0]
+
+
 def send_on_commit(meeting, kind, *, by=None, invitation_ids=None) -> None:
-    """Send once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(partial(send, meeting.pk, kind, by, invitation_ids), robust=True)
+    """Queue the sending once the current transaction commits (at once outside a transaction)."""
+    on_commit(send_notice, meeting.pk, kind, getattr(by, "pk", None), invitation_ids)

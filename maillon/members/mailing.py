@@ -1,16 +1,18 @@
 """Messages from the coordination to a selection of members, with an unsubscribe link.
 
 Unsubscribing applies to every message of that CPTS (the mailing-list level): it sets
-`Membership.unsubscribed_at`. The link carries a signed, opaque token naming the
-adhesion, never an address. Sent messages and their recipients are kept.
+`Membership.unsubscribed_at`. A member whose account switched the coordination's messages off
+(notification preferences) is not selected. The link carries a signed, opaque token naming
+the adhesion, never an address. Sent messages and their recipients are kept.
+
+Sending is queued: the request writes the message and its recipients, and the task
+`send_mailing_task` (the persistent queue, `db_worker`) sends them through the one
+notification mechanism, once per recipient even if the task runs twice.
 """
 
-import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
@@ -19,11 +21,20 @@ from django.utils import timezone
 
 from maillon.core import journal
 from maillon.core.missions import Mission
+from maillon.core.notifications import kinds, sending
+from maillon.core.notifications.models import Channel
+from maillon.core.notifications.sending import (
+    Content,
+    Recipient,
+    absolute,
+    message_key,
+    notification_task,
+    notify_many,
+    on_commit,
+)
 
 from .models import Involvement, Mailing, MailingRecipient, Membership, MembershipStatus, RecipientStatus
 from .professions import Profession
-
-logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "maillon.members.mailing.unsubscribe"
 # Only people still in (or joining) the CPTS may be written to; active members by default.
@@ -69,8 +80,13 @@ def select_recipients(cpts, criteria):
             involvements=criteria["involvements"],
         )
     )
+    switched_off = {
+        "professional__user__notification_preferences__kind": kinds.MEMBERS_MAILING,
+        "professional__user__notification_preferences__email": False,
+    }
     return (
-        queryset.annotate(
+        queryset.exclude(**switched_off)
+        .annotate(
             recipient_email=Coalesce(NullIf("professional__email", Value("")), NullIf("structure__email", Value("")))
         )
         .filter(recipient_email__isnull=False)
@@ -101,7 +117,7 @@ def membership_of_token(cpts, token):
 
 def unsubscribe_url(membership) -> str:
     path = reverse("members_unsubscribe", args=[membership.cpts.slug, unsubscribe_token(membership)])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute(path)
 
 
 def unsubscribe(membership) -> bool:
@@ -131,17 +147,13 @@ def footer(cpts, url) -> str:
     )
 
 
-def build_message(mailing, recipient, connection) -> EmailMessage:
+def content_for(mailing, recipient) -> Content:
     url = unsubscribe_url(recipient.membership)
-    headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    return EmailMessage(
+    return Content(
         subject=mailing.subject,
         body=mailing.body.rstrip() + footer(mailing.cpts, url),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
+        headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         reply_to=[mailing.cpts.email] if mailing.cpts.email else None,
-        headers=headers,
-        connection=connection,
     )
 
 
@@ -183,36 +195,48 @@ def create_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> Maili
         actor=by,
         note=f"{len(memberships)} destinataire(s)",
     )
+    on_commit(send_mailing_task, mailing.pk)
     return mailing
 
 
 def send_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> SendResult:
-    """Create the message and its recipients (one transaction), then send one e-mail each
-    over a single connection. A failure is recorded on its recipient and the others go on."""
+    """Create the message and its recipients (one transaction); the sending is queued when it
+    commits. `sent` counts the recipients handed to the sending, `failed` those already failed
+    (when the queue runs inline, as in tests)."""
     mailing = create_mailing(cpts, subject=subject, body=body, criteria=criteria, by=by, send_key=send_key)
-    recipients = list(mailing.recipients.select_related("membership__cpts").order_by("pk"))
-    sent_ids, failed_ids = [], []
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception:
-        # No traceback: SMTP errors may quote addresses, and logs hold no personal data.
-        logger.error("Mailing %s: the e-mail connection could not be opened", mailing.pk)
-        failed_ids = [recipient.pk for recipient in recipients]
-        recipients = []
-    try:
-        for recipient in recipients:
-            try:
-                delivered = connection.send_messages([build_message(mailing, recipient, connection)])
-            except Exception as error:
-                # Never log the address (nor the SMTP message, which may quote it): ids are enough.
-                logger.error(
-                    "Mailing %s: sending to recipient %s failed (%s)", mailing.pk, recipient.pk, type(error).__name__
-                )
-                delivered = 0
-            (sent_ids if delivered else failed_ids).append(recipient.pk)
-    finally:
-        connection.close()
+    statuses = list(mailing.recipients.values_list("status", flat=True))
+    failed = statuses.count(RecipientStatus.FAILED)
+    return SendResult(mailing=mailing, sent=len(statuses) - failed, failed=failed)
+
+
+@notification_task()
+def send_mailing_task(mailing_id: int, message_id: str = "") -> int:
+    """Send one e-mail per recipient still pending, over one connection; a failure is recorded
+    on its recipient and the others go on. Returns how many were sent."""
+    mailing = Mailing.objects.select_related("cpts", "sent_by").filter(pk=mailing_id).first()
+    if mailing is None:
+        return 0
+    recipients = list(
+        mailing.recipients.filter(status=RecipientStatus.PENDING)
+        .select_related("membership__cpts", "membership__professional")
+        .order_by("pk")
+    )
+    items = [
+        (
+            Recipient(
+                key=f"mailing_recipient:{recipient.pk}",
+                user_id=getattr(recipient.membership.professional, "user_id", None),
+                email=recipient.email,
+            ),
+            content_for(mailing, recipient),
+        )
+        for recipient in recipients
+    ]
+    # The mailing is the message: a second run of the task sends nobody twice.
+    outcomes = notify_many(kinds.MEMBERS_MAILING, message_key("members.mailing", mailing.pk), items)
+    by_email = {key: channels.get(Channel.EMAIL) for key, channels in outcomes.items()}
+    sent_ids = [r.pk for r in recipients if by_email[f"mailing_recipient:{r.pk}"] in (sending.SENT, sending.ALREADY)]
+    failed_ids = [r.pk for r in recipients if by_email[f"mailing_recipient:{r.pk}"] == sending.FAILED]
     with transaction.atomic():
         MailingRecipient.objects.filter(pk__in=sent_ids).update(status=RecipientStatus.SENT)
         MailingRecipient.objects.filter(pk__in=failed_ids).update(status=RecipientStatus.FAILED)
@@ -220,9 +244,9 @@ def send_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> SendRes
             journal.Action.UPDATE,
             object_type="members.MailingRecipient",
             object_id=f"mailing:{mailing.pk}",
-            cpts_id=cpts.pk,
+            cpts_id=mailing.cpts_id,
             fields=["status"],
-            actor=by,
+            actor=mailing.sent_by,
             note=f"{len(sent_ids)} envoyé(s), {len(failed_ids)} échec(s)",
         )
-    return SendResult(mailing=mailing, sent=len(sent_ids), failed=len(failed_ids))
+    return len(sent_ids)

@@ -1,104 +1,102 @@
-"""E-mails of the médecin traitant desk, sent by background tasks once the write commits.
+"""Messages of the médecin traitant desk, through the one notification mechanism
+(`maillon.core.notifications.sending`): queued on commit, sent by the worker, once per
+(message, recipient, channel), the doctor's preferences applied.
 
-Nothing medical and no name in an e-mail: the patient gets their private link, the doctor
-a link to the proposal behind the login. Tasks take ids only (a task's arguments are stored
-in the queue). A failed sending (SMTP, connection) is logged with ids and the exception's
-class only, and the task returns False: an SMTP error may quote addresses, and neither the
-logs nor the task result store hold any.
+Nothing medical and no name in a message: the patient gets their private link, the doctor a
+link to the proposal behind the login. Tasks take ids only; each returns whether something
+was sent.
 """
 
-import logging
-from functools import partial
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
-from django_tasks import task
+
+from maillon.core.notifications import kinds
+from maillon.core.notifications.sending import (
+    Content,
+    Recipient,
+    absolute,
+    letter,
+    message_key,
+    notification_task,
+    notify,
+    on_commit,
+)
+from maillon.core.notifications.sending import sent_any as _sent_any
 
 from .models import Patient, Proposal, ProposalStatus
 
-logger = logging.getLogger(__name__)
-
-
-def on_commit(task_function, *args) -> None:
-    """Enqueue the task once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(task_function.enqueue, *args), robust=True)
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+__all__ = ["on_commit"]
 
 
 def patient_link(patient: Patient) -> str:
     from .services import private_link_token  # services import this module
 
-    return _absolute(reverse("mt_patient_status", args=[private_link_token(patient)]))
+    return absolute(reverse("mt_patient_status", args=[private_link_token(patient)]))
 
 
-def _mail(subject: str, body: str, to: str, *, what: str, object_id) -> bool:
-    """Send one e-mail; on failure log only what was sent, the object's id and the error's class."""
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception as error:  # never re-raised: its message may carry the address
-        logger.error("MT e-mail %s for n° %s failed (%s)", what, object_id, type(error).__name__)
-        return False
-    return True
-
-
-def _send_to_patient(patient: Patient, subject: str, body: str) -> bool:
+def _to_patient(patient: Patient, subject: str, body: str, message: str) -> bool:
     if not patient.email:
         return False  # reached by phone by the coordination
-    text = (
-        "Bonjour,\n\n"
-        f"{body}\n\n"
-        "Suivre votre demande ou vous désinscrire (lien personnel, ne le transmettez pas) :\n"
-        f"{patient_link(patient)}\n\n"
-        f"{patient.cpts.name}\n"
+    text = letter(
+        body,
+        patient.cpts.name,
+        link=patient_link(patient),
+        link_label="Suivre votre demande ou vous désinscrire (lien personnel, ne le transmettez pas) :",
     )
-    return _mail(f"{patient.cpts.name} — {subject}", text, patient.email, what="to patient", object_id=patient.pk)
+    recipient = Recipient(key=f"patient:{patient.pk}", email=patient.email)
+    return _sent_any(notify(kinds.MT_PATIENT, message, recipient, Content(f"{patient.cpts.name} — {subject}", text)))
 
 
-@task()
-def send_registration_acknowledgement(patient_id: int) -> bool:
+def _to_doctor(proposal: Proposal, subject: str, body: str, message: str) -> bool:
+    doctor, cpts = proposal.offer.doctor, proposal.patient.cpts
+    url = reverse("mt_proposal", args=[cpts.slug, proposal.pk])
+    recipient = Recipient(key=f"professional:{doctor.pk}", user_id=doctor.user_id, email=doctor.email)
+    content = Content(f"{cpts.name} — {subject}", letter(body.format(url=absolute(url)), cpts.name), url=url)
+    return _sent_any(notify(kinds.MT_DOCTOR, message, recipient, content))
+
+
+def _proposal(proposal_id):
+    return Proposal.objects.select_related("offer__doctor", "patient__cpts").filter(pk=proposal_id).first()
+
+
+@notification_task()
+def send_registration_acknowledgement(patient_id: int, message_id: str = "") -> bool:
     patient = Patient.objects.select_related("cpts").filter(pk=patient_id).first()
     if patient is None:
         return False
-    return _send_to_patient(
+    return _to_patient(
         patient,
         "votre inscription pour trouver un médecin traitant",
         "Votre inscription sur la liste d'attente pour trouver un médecin traitant est enregistrée. "
         "La coordination vous recontactera dès qu'un médecin du territoire pourra vous accueillir.",
+        message_key("mt.registration", patient_id, message_id=message_id),
     )
 
 
-@task()
-def send_registration_reminder(patient_id: int) -> bool:
+@notification_task()
+def send_registration_reminder(patient_id: int, message_id: str = "") -> bool:
     patient = Patient.objects.select_related("cpts").filter(pk=patient_id).first()
     if patient is None or not patient.is_open:
         return False
-    return _send_to_patient(
+    return _to_patient(
         patient,
         "votre inscription est déjà enregistrée",
         "Une nouvelle demande d'inscription a été faite à votre nom : vous étiez déjà inscrit(e), "
         "rien n'a changé. Votre place dans la liste d'attente est conservée.",
+        message_key("mt.reminder", patient_id, message_id=message_id),
     )
 
 
-@task()
-def send_proposal_to_doctor(proposal_id: int) -> bool:
-    proposal = Proposal.objects.select_related("offer__doctor", "patient__cpts").filter(pk=proposal_id).first()
-    if proposal is None or not proposal.offer.doctor.email:
+@notification_task()
+def send_proposal_to_doctor(proposal_id: int, message_id: str = "") -> bool:
+    proposal = _proposal(proposal_id)
+    if proposal is None:
         return False
-    cpts = proposal.patient.cpts
-    url = _absolute(reverse("mt_proposal", args=[cpts.slug, proposal.pk]))
-    return _mail(
-        f"{cpts.name} — un patient vous est proposé comme médecin traitant",
-        "Bonjour,\n\nLa coordination vous propose un nouveau patient, selon l'offre que vous avez ouverte. "
-        f"Merci de répondre avant le {proposal.expires_at:%d/%m/%Y} :\n{url}\n\n{cpts.name}\n",
-        proposal.offer.doctor.email,
-        what="proposal to doctor",
-        object_id=proposal.pk,
+    return _to_doctor(
+        proposal,
+        "un patient vous est proposé comme médecin traitant",
+        "La coordination vous propose un nouveau patient, selon l'offre que vous avez ouverte. "
+        f"Merci de répondre avant le {proposal.expires_at:%d/%m/%Y} :\n{{url}}",
+        message_key("mt.proposal", proposal_id, message_id=message_id),
     )
 
 
@@ -129,47 +127,40 @@ PATIENT_MESSAGES = {
 }
 
 
-@task()
-def send_transition(proposal_id: int, status: str) -> bool:
+@notification_task()
+def send_transition(proposal_id: int, status: str, message_id: str = "") -> bool:
     """Tell the patient what changed for them; the doctor hears of a patient's refusal."""
-    proposal = Proposal.objects.select_related("offer__doctor", "patient__cpts").filter(pk=proposal_id).first()
+    proposal = _proposal(proposal_id)
     if proposal is None:
         return False
+    message = message_key("mt.transition", proposal_id, status, message_id=message_id)
     sent = False
     if status in PATIENT_MESSAGES:
         subject, body = PATIENT_MESSAGES[status]
-        sent = _send_to_patient(proposal.patient, subject, body)
-    if status in (ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN) and proposal.offer.doctor.email:
-        cpts = proposal.patient.cpts
-        sent = (
-            _mail(
-                f"{cpts.name} — une proposition de patient est close",
-                "Bonjour,\n\nUn patient qui vous avait été proposé ne donnera pas suite. "
-                f"La place reste ouverte dans votre offre.\n\n{cpts.name}\n",
-                proposal.offer.doctor.email,
-                what="closed proposal to doctor",
-                object_id=proposal.pk,
-            )
-            or sent
+        sent = _to_patient(proposal.patient, subject, body, message)
+    if status in (ProposalStatus.REFUSED_BY_PATIENT, ProposalStatus.WITHDRAWN):
+        closed = _to_doctor(
+            proposal,
+            "une proposition de patient est close",
+            "Un patient qui vous avait été proposé ne donnera pas suite. La place reste ouverte dans votre offre.",
+            message,
         )
+        sent = closed or sent
     return sent
 
 
-@task()
-def send_answer_entered_for_doctor(proposal_id: int, status: str) -> bool:
+@notification_task()
+def send_answer_entered_for_doctor(proposal_id: int, status: str, message_id: str = "") -> bool:
     """The doctor's answer was entered by the coordination: the doctor gets a confirmation
     (and can object if it is not what they said)."""
-    proposal = Proposal.objects.select_related("offer__doctor", "patient__cpts").filter(pk=proposal_id).first()
-    if proposal is None or not proposal.offer.doctor.email:
+    proposal = _proposal(proposal_id)
+    if proposal is None:
         return False
-    cpts = proposal.patient.cpts
     answer = "votre acceptation" if status == ProposalStatus.ACCEPTED else "votre refus"
-    url = _absolute(reverse("mt_proposal", args=[cpts.slug, proposal.pk]))
-    return _mail(
-        f"{cpts.name} — votre réponse à une proposition est enregistrée",
-        f"Bonjour,\n\nLa coordination a enregistré pour vous {answer} du patient proposé "
-        f"(proposition n° {proposal.pk}). Si ce n'est pas votre réponse, prévenez-la :\n{url}\n\n{cpts.name}\n",
-        proposal.offer.doctor.email,
-        what="answer entered for doctor",
-        object_id=proposal.pk,
+    return _to_doctor(
+        proposal,
+        "votre réponse à une proposition est enregistrée",
+        f"La coordination a enregistré pour vous {answer} du patient proposé "
+        f"(proposition n° {proposal.pk}). Si ce n'est pas votre réponse, prévenez-la :\n{{url}}",
+        message_key("mt.answer_entered", proposal_id, status, message_id=message_id),
     )

@@ -4,6 +4,7 @@ import html
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from maillon.members.factories import MembershipFactory, MissionParticipationFactory, StructureFactory
@@ -54,7 +55,8 @@ def test_the_coordinator_writes_to_a_mission_and_the_sent_page_shows_it(cpts, co
 
     form = html.unescape(client.get(url).content.decode())
     preview = html.unescape(client.post(url, {**data, "action": "preview"}).content.decode())
-    sent = client.post(url, {**data, "action": "send", "previewed": "1"}, follow=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the sending is queued on commit
+        sent = client.post(url, {**data, "action": "send", "previewed": "1"}, follow=True)
 
     assert 'name="missions" value="2"' in form
     assert "Missions : 2 — Parcours pluriprofessionnels" in preview

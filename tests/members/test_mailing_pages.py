@@ -4,6 +4,7 @@ import html
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from maillon.core.models import JournalEntry
@@ -94,7 +95,8 @@ def test_sending_after_the_preview_sends_and_shows_the_message(cpts, coordinator
     membership = MembershipFactory(cpts=cpts)
     client = verified_client(coordinator)
 
-    response = client.post(new_url(cpts), form_data("send", previewed="1"), follow=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the sending is queued on commit
+        response = client.post(new_url(cpts), form_data("send", previewed="1"), follow=True)
 
     mailing = Mailing.objects.get()
     assert response.redirect_chain[-1][0] == reverse("members_mailing", args=[cpts.slug, mailing.pk])
@@ -155,8 +157,9 @@ def test_sending_the_same_preview_twice_sends_once(cpts, coordinator):
     form = preview.context["form"]
     data = {"action": "send", "subject": "AG", "body": "Bonjour"}
     data.update({"previewed": form["previewed"].value(), "send_key": form["send_key"].value()})
-    client.post(url, data)
-    client.post(url, data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(url, data)
+        client.post(url, data)
     assert Mailing.objects.count() == 1
     assert len(mail.outbox) == 1
 

@@ -1,21 +1,27 @@
-"""Sending a message: one e-mail each with an unsubscribe link, failures recorded, all kept."""
+"""Sending a message: one e-mail each with an unsubscribe link, failures recorded, all kept.
+
+The sending is queued on commit (the queue runs inline in tests): `send` runs it."""
 
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.test import TestCase
 
 from maillon.core.models import JournalEntry
 from maillon.members.factories import MembershipFactory
-from maillon.members.mailing import send_mailing
+from maillon.members.mailing import SendResult, send_mailing
 from maillon.members.models import Mailing, MailingRecipient, RecipientStatus
 
 pytestmark = pytest.mark.django_db
 
 
 def send(cpts, by, **criteria):
-    return send_mailing(cpts, subject="Réunion plénière", body="Bonjour,\nà jeudi.", criteria=criteria, by=by)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = send_mailing(cpts, subject="Réunion plénière", body="Bonjour,\nà jeudi.", criteria=criteria, by=by)
+    statuses = list(result.mailing.recipients.values_list("status", flat=True))
+    return SendResult(result.mailing, statuses.count(RecipientStatus.SENT), statuses.count(RecipientStatus.FAILED))
 
 
 def test_each_recipient_gets_one_email_with_the_unsubscribe_header_and_footer(cpts, coordinator, settings):
@@ -44,7 +50,7 @@ def test_the_connection_is_opened_once_for_all_recipients(cpts, coordinator):
     for _ in range(3):
         MembershipFactory(cpts=cpts)
 
-    with mock.patch("maillon.members.mailing.get_connection", wraps=mail.get_connection) as get_connection:
+    with mock.patch("maillon.core.notifications.sending.get_connection", wraps=mail.get_connection) as get_connection:
         send(cpts, coordinator)
 
     assert get_connection.call_count == 1

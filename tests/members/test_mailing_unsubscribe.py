@@ -4,6 +4,7 @@ import html
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from maillon.members.factories import MembershipFactory
@@ -23,7 +24,8 @@ def url_of(membership, token=None):
 def test_the_link_of_a_sent_message_unsubscribes_after_confirmation(client, cpts, coordinator, settings):
     settings.SITE_URL = "http://testserver"
     membership = MembershipFactory(cpts=cpts)
-    send_mailing(cpts, subject="Infos", body="Bonjour", criteria={}, by=coordinator)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the sending is queued on commit
+        send_mailing(cpts, subject="Infos", body="Bonjour", criteria={}, by=coordinator)
     link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
 
     page = client.get(link)
@@ -64,7 +66,8 @@ def test_an_unsubscribed_member_gets_no_further_message(client, cpts, coordinato
     leaving, staying = MembershipFactory(cpts=cpts), MembershipFactory(cpts=cpts)
     client.post(url_of(leaving))
 
-    send_mailing(cpts, subject="Infos", body="Bonjour", criteria={}, by=coordinator)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the sending is queued on commit
+        send_mailing(cpts, subject="Infos", body="Bonjour", criteria={}, by=coordinator)
 
     assert [message.to for message in mail.outbox] == [[staying.professional.email]]
 

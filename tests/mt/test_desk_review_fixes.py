@@ -198,7 +198,10 @@ def test_an_offer_without_place_nor_commune_is_skipped_and_shown(cpts, versaille
 def test_a_failed_email_returns_false_and_logs_no_address(cpts, versailles, caplog):
     patient = PatientFactory(cpts=cpts, commune=versailles, email="jeanne.secret@example.org")
     refused = smtplib.SMTPRecipientsRefused({"jeanne.secret@example.org": (550, b"unknown")})
-    with mock.patch("maillon.mt.notifications.send_mail", side_effect=refused), caplog.at_level(logging.ERROR):
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused),
+        caplog.at_level(logging.ERROR),
+    ):
         result = notifications.send_registration_acknowledgement.enqueue(patient.pk)
     assert result.return_value is False
     assert "SMTPRecipientsRefused" in caplog.text and "jeanne.secret" not in caplog.text

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from . import account, invitation, login, logout, password, tokens, totp
+from . import account, invitation, login, logout, notifications, password, tokens, totp
 
 urlpatterns = [
     path("", account.account, name="account"),
@@ -21,6 +21,9 @@ urlpatterns = [
     path("invitation/<uidb64>/<token>/", invitation.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("jetons/", tokens.create, name="account_token_create"),
     path("jetons/<int:pk>/revocation/", tokens.revoke, name="account_token_revoke"),
+    path("notifications/", notifications.notifications, name="account_notifications"),
+    path("notifications/lues/", notifications.read, name="account_notifications_read"),
+    path("notifications/preferences/", notifications.preferences, name="account_notification_preferences"),
 ]
 
 if settings.OIDC_ENABLED:

@@ -1,0 +1,50 @@
+"""The kinds of messages a person can receive, their channels, and the preference page's labels.
+
+A kind is declared here once (its name is a plain string: `core` imports no app); the apps
+send with `sending.notify(kind=…)`. `critical` kinds cannot be switched off: a person may
+choose among their channels, never none.
+"""
+
+from dataclasses import dataclass
+
+from .models import Channel
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    channels: tuple[str, ...]
+    critical: bool = False
+    # Shown on the preferences page (messages to people with an account).
+    listed: bool = True
+
+
+MT_PATIENT = "mt.patient"
+MT_DOCTOR = "mt.doctor"
+SNP_DUTY_CALL = "snp.duty_call"
+SNP_ESCALATION = "snp.escalation"
+MEETINGS_INVITATION = "meetings.invitation"
+MEMBERS_MAILING = "members.mailing"
+CRISIS_ALERT = "crisis.alert"
+
+ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
+SITE_AND_EMAIL = (Channel.IN_APP, Channel.EMAIL)
+
+KINDS = {
+    kind.name: kind
+    for kind in [
+        # Patients have no account: their messages carry their own private link (unsubscribe).
+        Kind(MT_PATIENT, "Guichet médecin traitant : messages aux patients", (Channel.EMAIL,), listed=False),
+        Kind(MT_DOCTOR, "Guichet médecin traitant : patients proposés et réponses", SITE_AND_EMAIL),
+        Kind(SNP_DUTY_CALL, "Soins non programmés : demandes qui attendent un volontaire", SITE_AND_EMAIL),
+        Kind(SNP_ESCALATION, "Soins non programmés : demandes sans volontaire (coordination)", SITE_AND_EMAIL),
+        Kind(MEETINGS_INVITATION, "Réunions : invitations, dates, changements, annulations", SITE_AND_EMAIL),
+        Kind(MEMBERS_MAILING, "Messages de la coordination aux adhérents", (Channel.EMAIL,)),
+        Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
+    ]
+}
+
+
+def listed() -> list[Kind]:
+    return [kind for kind in KINDS.values() if kind.listed]
