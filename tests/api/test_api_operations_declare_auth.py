@@ -35,6 +35,7 @@ PRIVATE_OPERATIONS = {
     ("PUT", "/cpts/{cpts_id}/territory"),
     ("GET", "/cpts/{cpts_id}/members"),
     ("POST", "/cpts/{cpts_id}/members"),
+    ("POST", "/cpts/{cpts_id}/members/import"),
     ("GET", "/cpts/{cpts_id}/members/{membership_id}"),
     ("PATCH", "/cpts/{cpts_id}/members/{membership_id}"),
     ("GET", "/cpts/{cpts_id}/structures"),
