@@ -180,3 +180,13 @@ def test_a_body_over_djangos_limit_answers_413_on_the_page(cpts, coordinator, se
     )
     assert response.status_code == 413
     assert "taille permise" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("route", "label"), [("members_import", "Fichier des membres"), ("mt_import", "Liste de la CPAM")]
+)
+def test_the_file_field_is_labelled_in_french_with_its_formats_and_limit(cpts, coordinator, route, label):
+    body = verified_client(coordinator).get(reverse(route, args=[cpts.slug])).content.decode()
+    assert re.search(rf">\s*{label}<span class=\"fr-required-marker\"", body)
+    assert "5 Mo au plus" in body
+    assert not re.search(r">\s*File<", body)

@@ -29,6 +29,8 @@ class ImportUploadForm(MaillonForm):
         )
         field.help_text = f"Format {formats}, {limits.megabytes} Mo au plus."
         field.widget = forms.ClearableFileInput(attrs={"accept": ",".join(page.extensions), "class": "fr-upload"})
+        # The DSFR base form drew its bound fields at init: draw this one again with its label and help.
+        self._bound_fields_cache.pop("file", None)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
