@@ -5,7 +5,7 @@ for the PDF and the diff (crisis.document)."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maillon.contracts.access import is_authority
+from maillon.contracts.policies import is_authority
 from maillon.crisis import document, services
 from maillon.crisis.models import PlanProfessional
 from maillon.members.factories import MembershipFactory
