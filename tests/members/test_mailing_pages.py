@@ -102,7 +102,7 @@ def test_sending_after_the_preview_sends_and_shows_the_message(cpts, coordinator
     assert response.redirect_chain[-1][0] == reverse("members_mailing", args=[cpts.slug, mailing.pk])
     assert [message.to for message in mail.outbox] == [[membership.professional.email]]
     content = text(response)
-    assert "Message envoyé à 1 destinataire(s)." in content
+    assert "Message en cours d'envoi à 1 destinataire(s)." in content
     assert "Envoyé" in content
     listing = text(client.get(reverse("members_mailings", args=[cpts.slug])))
     assert "Soirée de la CPTS" in listing

@@ -98,8 +98,9 @@ def sent_message(request, result):
     if result.failed:
         messages.warning(
             request,
-            f"Message envoyé à {result.sent} destinataire(s) ; {result.failed} envoi(s) en échec "
+            f"Message en cours d'envoi à {result.sent} destinataire(s) ; {result.failed} envoi(s) en échec "
             "(voir la liste ci-dessous).",
         )
     else:
-        messages.success(request, f"Message envoyé à {result.sent} destinataire(s).")
+        # The worker sends it (core/notifications): each recipient's state shows on the mailing's page.
+        messages.success(request, f"Message en cours d'envoi à {result.sent} destinataire(s).")
