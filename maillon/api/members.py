@@ -239,11 +239,15 @@ def get_member(request, cpts_id: int, membership_id: int):
     cpts = access(request, cpts_id)
     membership = get_membership(request.auth, cpts, membership_id)
     journal_read(cpts, membership.professional)
-    return detail_of(membership)
+    return detail_of(membership, request.auth)
 
 
-def detail_of(membership):
-    return {**member_detail_dict(membership), "missions": services.missions_of(membership)}
+def detail_of(membership, user):
+    """The adhesion; its fees, leave reason and history only to whom `can_see_adhesion_history` allows."""
+    detail = {**member_detail_dict(membership), "missions": services.missions_of(membership)}
+    if not policies.can_see_adhesion_history(user, membership):
+        detail.update(fees=[], events=[], leave_reason="")
+    return detail
 
 
 # Column keys of the import → fields of MemberIn, to place errors.
@@ -301,7 +305,7 @@ def create_member(request, cpts_id: int, payload: MemberIn):
             raise HttpError(409, " ".join(error.messages)) from error
     if "error" in result:
         return result["error"]
-    return Status(201, detail_of(get_membership(request.auth, cpts, membership.pk)))
+    return Status(201, detail_of(get_membership(request.auth, cpts, membership.pk), request.auth))
 
 
 # --- Import ----------------------------------------------------------------------------
@@ -475,7 +479,7 @@ def update_member(request, cpts_id: int, membership_id: int, payload: Membership
         apply_changes(membership, payload, cpts, by=request.auth)
     if "error" in result:
         return result["error"]
-    return detail_of(get_membership(request.auth, cpts, membership_id))
+    return detail_of(get_membership(request.auth, cpts, membership_id), request.auth)
 
 
 # --- Structures ---------------------------------------------------------------------

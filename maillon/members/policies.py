@@ -77,6 +77,15 @@ def can_see_membership(user, membership) -> bool:
     return has_cpts_role(user, membership.cpts_id) and membership.status == MembershipStatus.ACTIVE
 
 
+def can_see_adhesion_history(user, membership) -> bool:
+    """Fees, the leave reason and the history of states: the coordination and the member
+    themself; the other members see the adhesion, not this."""
+    if is_coordinator(user, membership.cpts_id):
+        return True
+    professional_user = getattr(membership.professional, "user_id", None)
+    return has_cpts_role(user, membership.cpts_id) and professional_user is not None and professional_user == user.pk
+
+
 def can_manage_members(user, cpts) -> bool:
     """The coordination of the members: the list of every adhesion, adding members and
     structures, collèges, fees, imports, messages."""

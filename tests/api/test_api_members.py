@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from maillon.core.factories import UserFactory
+from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import JournalEntry
 from maillon.members.factories import (
     CollegeFactory,
@@ -132,6 +132,19 @@ def test_the_detail_gives_fees_and_history(api_client, cpts, headers, nurse):
     assert body["fees"] == [{"year": 2026, "amount": "20.00", "paid_on": "2026-02-01"}]
     assert body["leave_reason"] == ""
     assert body["professional"]["last_name"] == "Martin"
+
+
+def test_fees_and_history_are_the_coordination_s_and_the_member_s_own(api_client, cpts, token_headers, member, nurse):
+    FeeFactory(membership=nurse, year=2026, amount="20.00", paid_on=datetime.date(2026, 2, 1))
+    other = api_client.get(url(cpts, nurse.pk), **token_headers(member)).json()
+    assert (other["fees"], other["events"], other["leave_reason"]) == ([], [], "")
+    assert other["professional"]["last_name"] == "Martin", "the adhesion itself stays readable"
+
+    nurse.professional.user = UserFactory()
+    nurse.professional.save()
+    CptsRoleFactory(cpts=cpts, user=nurse.professional.user)
+    own = api_client.get(url(cpts, nurse.pk), **token_headers(nurse.professional.user)).json()
+    assert own["fees"] == [{"year": 2026, "amount": "20.00", "paid_on": "2026-02-01"}]
 
 
 def test_a_membership_of_another_cpts_is_404_like_a_missing_one(api_client, cpts, other_cpts, headers):

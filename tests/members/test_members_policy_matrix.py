@@ -22,6 +22,8 @@ EXPECTED = {
     "visible_memberships": CPTS_ROLES,
     # An active adhesion (the member's own): any role in the CPTS sees it; only the coordination decides.
     "can_see_membership": CPTS_ROLES,
+    # Fees, leave reason, history: the coordination and the member themself (the target is `member`'s).
+    "can_see_adhesion_history": COORDINATOR | {"member"},
     "can_manage_members": COORDINATOR,
     "can_import_members": COORDINATOR,
     "can_decide_membership": COORDINATOR,
