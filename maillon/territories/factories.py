@@ -48,6 +48,16 @@ class EpciFactory(factory.django.DjangoModelFactory):
     kind = "CA"
 
 
+# The codes tests write literally (Versailles 78646 in the `cpts` fixture, Le Pecq 78498…): a
+# generated commune never takes one, or `get_or_create` would hand back the fixture's commune
+# (already in a territory) once the sequence reaches it.
+LITERAL_CODES = {
+    *("78000", "78001", "78002", "78003", "78009", "78100", "78101", "78123", "78158"),
+    *("78310", "78372", "78498", "78517", "78545", "78551", "78646", "78686", "78999"),
+}
+SYNTHETIC_CODES = [code for code in (f"78{number:03d}" for number in range(1000)) if code not in LITERAL_CODES]
+
+
 class CommuneFactory(factory.django.DjangoModelFactory):
     """A small synthetic commune: a 0.05° square east of Versailles."""
 
@@ -55,7 +65,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
         model = Commune
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"78{n % 1000:03d}")
+    code = factory.Sequence(lambda n: SYNTHETIC_CODES[n % len(SYNTHETIC_CODES)])
     name = factory.Sequence(lambda n: f"Commune {n}")
     search_name = factory.LazyAttribute(lambda o: normalize_name(o.name))
     departement = factory.SubFactory(DepartementFactory)
