@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from . import journal, workflows
 from .identifiers import validate_finess, validate_siren, validate_siret
-from .workflows import ANY, Transition, TransitionLog, TransitionNotAllowed, Workflow
+from .workflows import ANY, Transition, TransitionLog, Workflow
 
 
 class JournaledModel(models.Model):
@@ -231,7 +231,7 @@ class Cpts(JournaledModel):
         else:
             new, current = CptsStatus(status).label, self.get_status_display()
             message = f"L'étape « {new} » ne suit pas l'étape actuelle « {current} »."
-        raise TransitionNotAllowed(message, field="status", status=self.status, status_label=self.get_status_display())
+        raise self.workflow.refusal(self, message=message)
 
     def record_step(self, *, status, on, by, note=""):
         """Move the CPTS to `status` on date `on`, logged with who recorded it.

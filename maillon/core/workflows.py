@@ -193,20 +193,22 @@ class Workflow:
 
     # --- Moving ------------------------------------------------------------------------------
 
-    def refusal(self, instance, state: str | None = None) -> TransitionNotAllowed:
+    def refusal(self, instance, state: str | None = None, *, message: str = "") -> TransitionNotAllowed:
+        """The refusal of a move from the current state: the workflow's phrase, or `message` when the
+        transition has words of its own (« Soumission : seule une version en brouillon… »)."""
         state = self.state_of(instance) if state is None else state
         label = self.label_of(state)
         return TransitionNotAllowed(
-            self.refusal_phrase.format(subject=self.subject, label=label),
+            message or self.refusal_phrase.format(subject=self.subject, label=label),
             field=self.field,
             status=state,
             status_label=label,
         )
 
-    def check(self, instance, name: str) -> Transition:
+    def check(self, instance, name: str, *, message: str = "") -> Transition:
         transition = self.transitions[name]
         if not self.leaves(transition, self.state_of(instance)):
-            raise self.refusal(instance)
+            raise self.refusal(instance, message=message)
         return transition
 
     def run(self, instance, name: str, *, by, note: str = "", changes: dict | None = None, log: dict | None = None):

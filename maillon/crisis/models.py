@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import Transition, TransitionLog, TransitionNotAllowed, Workflow
+from maillon.core.workflows import Transition, TransitionLog, Workflow
 from maillon.members.models import Professional
 
 from . import template
@@ -64,14 +64,6 @@ def frozen_error():
 def by_id(user):
     """Foreign keys go into a transition's UPDATE by id (the journal's copy compares ids)."""
     return getattr(user, "pk", None)
-
-
-def refused(instance, message: str) -> TransitionNotAllowed:
-    """The workflow's refusal of `instance` (409 in the API, with its state), in our own words."""
-    refusal = instance.workflow.refusal(instance)
-    return TransitionNotAllowed(
-        message, field=instance.workflow.field, status=refusal.status, status_label=refusal.status_label
-    )
 
 
 class PlanVersion(JournaledModel):
@@ -187,8 +179,7 @@ class PlanVersion(JournaledModel):
 
     def _check(self, name: str, message: str) -> None:
         """Refuse a move the version's state does not allow, before any other check or write."""
-        if not self.workflow.can(self, name):
-            raise refused(self, message)
+        self.workflow.check(self, name, message=message)
 
     def submit(self, *, by):
         """Draft → submitted to the ARS and the CPAM, once the template is complete."""
@@ -350,8 +341,7 @@ class PlanImprovement(JournaledModel):
 
     def integrate(self, *, version, by):
         """Mark the action as taken into `version`, a draft of the same plan."""
-        if not self.workflow.can(self, "integrate"):
-            raise refused(self, "Action d'amélioration : elle est déjà intégrée.")
+        self.workflow.check(self, "integrate", message="Action d'amélioration : elle est déjà intégrée.")
         if version.plan_id != self.plan_id or not version.is_draft:
             raise ValidationError("Action d'amélioration : elle s'intègre dans la version en brouillon du plan.")
         return self.workflow.run(

@@ -29,7 +29,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import ANY, Transition, TransitionLog, TransitionNotAllowed, Workflow
+from maillon.core.workflows import ANY, Transition, TransitionLog, Workflow
 from maillon.members.models import Professional
 from maillon.territories.models import Commune, normalize_name
 
@@ -292,14 +292,7 @@ class Patient(JournaledModel):
 
         Lock order, everywhere: the patient's row, then their proposals' rows."""
         patient = Patient.objects.select_for_update().get(pk=self.pk)
-        if not patient.workflow.can(patient, "withdraw"):
-            refusal = patient.workflow.refusal(patient)
-            raise TransitionNotAllowed(
-                "Cette inscription est déjà close.",
-                field="status",
-                status=refusal.status,
-                status_label=refusal.status_label,
-            )
+        patient.workflow.check(patient, "withdraw", message="Cette inscription est déjà close.")
         for proposal in patient.proposals.open().select_for_update().order_by("pk"):
             proposal.workflow.run(proposal, "withdraw", by=by, changes={"decided_at": timezone.now()})
         patient.step("withdraw", by=by, note=note)

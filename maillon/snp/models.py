@@ -325,10 +325,7 @@ class CareRequest(JournaledModel):
 
     def refused(self, message: str) -> TransitionNotAllowed:
         """The workflow's refusal (409 in the API, with the state), in this request's own words."""
-        refusal = self.workflow.refusal(self)
-        return TransitionNotAllowed(
-            message, field=self.workflow.field, status=refusal.status, status_label=refusal.status_label
-        )
+        return self.workflow.refusal(self, message=message)
 
     def _take(self, name: str, *, by, note: str, now, **changes):
         now = now or timezone.now()
