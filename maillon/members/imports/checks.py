@@ -25,18 +25,29 @@ def check_names(row: Row):
     row.check_texts(("last_name", "first_name"), max_length=100)
 
 
-def check_profession(row: Row):
-    text = row.values.get("profession", "")
+def required_synonym(row: Row, key: str, synonyms: dict, *, missing: str, unknown: str):
+    """The value a required column's text stands for in `synonyms`, or None with the row's error
+    (`unknown` is completed by « « text » n'est pas … »)."""
+    text = row.values.get(key, "")
     if not text:
-        row.fail("profession", "obligatoire.")
-        return
-    found = PROFESSION_SYNONYMS.get(normalize_header(text))
+        row.fail(key, missing)
+        return None
+    found = synonyms.get(normalize_header(text))
     if found is None:
-        row.fail(
-            "profession",
-            f"« {text} » n'est pas une profession connue (par exemple : Infirmière, Médecin généraliste, Kiné, "
-            "Pharmacien, Sage-femme, IPA, ou un code G15 comme 60).",
-        )
+        row.fail(key, f"« {text} » {unknown}")
+    return found
+
+
+def check_profession(row: Row):
+    found = required_synonym(
+        row,
+        "profession",
+        PROFESSION_SYNONYMS,
+        missing="obligatoire.",
+        unknown="n'est pas une profession connue (par exemple : Infirmière, Médecin généraliste, Kiné, "
+        "Pharmacien, Sage-femme, IPA, ou un code G15 comme 60).",
+    )
+    if found is None:
         return
     row.profession, implied = found
     row.specialty = check_specialty(row, implied)

@@ -25,6 +25,7 @@ from .checks import (
     check_profession,
     join_skills,
     parse_bool,
+    required_synonym,
     scientific_notation,
 )
 from .columns import PROFESSIONAL_NUMBERS, STRUCTURE_NUMBERS, normalize_header
@@ -185,19 +186,16 @@ def check_structure_name(row: Row):
 
 
 def check_structure_kind(row: Row):
-    text = row.values.get("structure_kind", "")
-    if not text:
-        row.fail("structure_kind", "obligatoire pour une structure (MSP, Pharmacie, Laboratoire, EHPAD…).")
-        return
-    found = STRUCTURE_KIND_SYNONYMS.get(normalize_header(text))
-    if found is None:
-        row.fail(
-            "structure_kind",
-            f"« {text} » n'est pas un type connu (par exemple : MSP, Centre de santé, Pharmacie, Laboratoire, "
-            "Hôpital, EHPAD, HAD, Médico-social, Association, Transporteur, Autre).",
-        )
-        return
-    row.structure_kind = found
+    found = required_synonym(
+        row,
+        "structure_kind",
+        STRUCTURE_KIND_SYNONYMS,
+        missing="obligatoire pour une structure (MSP, Pharmacie, Laboratoire, EHPAD…).",
+        unknown="n'est pas un type connu (par exemple : MSP, Centre de santé, Pharmacie, Laboratoire, "
+        "Hôpital, EHPAD, HAD, Médico-social, Association, Transporteur, Autre).",
+    )
+    if found is not None:
+        row.structure_kind = found
 
 
 def check_finess(row: Row):
