@@ -1,7 +1,7 @@
 """One upload → preview → confirm page for every import.
 
-An import declares an `ImportPage` (its kit columns, its analyse and commit, its texts
-and templates); its URL calls `import_view(request, page)`. One route per import: GET
+An import declares an `ImportPage` (its kit columns, its analyse and commit, its texts,
+templates and who may use it); its route is the page's `view`. One route per import: GET
 shows the form (or, with `?modele=csv`, the template file); POST previews the uploaded
 file, maps a column left unrecognised (`action=map`), confirms (`action=confirm`) or
 cancels the pending one. All or nothing: the kit (maillon/core/imports).
@@ -31,6 +31,7 @@ class ImportPage:
     file_label: str
     importer: Importer  # its columns, template, analyse and commit (the kit)
     breadcrumb: Callable  # (cpts, label) → breadcrumb data
+    guard: Callable  # (request) → raises 404 unless the user may import in this CPTS
     # _intro.html (what the import does), _summary.html (its counts), _confirm.html (the confirm
     # button's text), _head.html, _cells.html and _outcome.html (its columns, cells and outcome in
     # the preview's table).
@@ -40,6 +41,10 @@ class ImportPage:
     nav_template: str = ""
     refusal: Callable | None = None  # (cpts) → why nothing may be imported now, or ""
     extra_context: dict = field(default_factory=dict)
+
+    def view(self, request, cpts_slug):
+        self.guard(request)
+        return import_view(request, self)
 
 
 def import_view(request, page: ImportPage):

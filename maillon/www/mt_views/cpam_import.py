@@ -3,7 +3,7 @@ import page (maillon/www/imports) with the CPAM list's import (maillon/mt/import
 
 from maillon.mt import imports
 
-from ..imports.views import ImportPage, import_view
+from ..imports.views import ImportPage
 from .common import desk_breadcrumb, require_coordinator
 
 
@@ -17,6 +17,7 @@ PAGE = ImportPage(
     file_label="Liste de la CPAM",
     importer=imports.IMPORTER,
     breadcrumb=desk_breadcrumb,
+    guard=require_coordinator,
     template_dir="mt/import/",
     extensions=(".csv",),
     done_url_name="mt_queue",
@@ -24,8 +25,3 @@ PAGE = ImportPage(
     refusal=refusal,
     extra_context={"coordinator": True},
 )
-
-
-def mt_import(request, cpts_slug):
-    require_coordinator(request)
-    return import_view(request, PAGE)

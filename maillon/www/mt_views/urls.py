@@ -6,7 +6,7 @@ from . import cpam_import, export, offer, proposals, queue, register
 urlpatterns = [
     path("medecin-traitant/", queue.mt_queue, name="mt_queue"),
     path("medecin-traitant/inscrire/", register.mt_patient_new, name="mt_patient_new"),
-    path("medecin-traitant/import-cpam/", cpam_import.mt_import, name="mt_import"),
+    path("medecin-traitant/import-cpam/", cpam_import.PAGE.view, name="mt_import"),
     path("medecin-traitant/patients/<int:pk>/", queue.mt_patient, name="mt_patient"),
     path("medecin-traitant/patients/<int:pk>/donnees.<str:fmt>", export.mt_patient_export, name="mt_patient_export"),
     path("medecin-traitant/priorites/", queue.mt_weights, name="mt_weights"),

@@ -4,5 +4,5 @@ from . import views
 
 # Included under "cpts/<slug:cpts_slug>/" (members_views/urls.py).
 urlpatterns = [
-    path("membres/import/", views.members_import, name="members_import"),
+    path("membres/import/", views.PAGE.view, name="members_import"),
 ]

@@ -3,7 +3,7 @@
 
 from maillon.members import imports
 
-from ...imports.views import ImportPage, import_view
+from ...imports.views import ImportPage
 from ...space import space_breadcrumb
 from ..adhesion.common import require_coordinator
 
@@ -13,10 +13,6 @@ PAGE = ImportPage(
     file_label="Fichier des membres",
     importer=imports.IMPORTER,
     breadcrumb=space_breadcrumb,
+    guard=require_coordinator,
     template_dir="members/imports/",
 )
-
-
-def members_import(request, cpts_slug):
-    require_coordinator(request)
-    return import_view(request, PAGE)
