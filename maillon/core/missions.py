@@ -4,6 +4,7 @@ Every app that speaks of a mission (meetings, members, the ACI contract, the mis
 apps) uses these numbers; the deadlines count in months from the ACI signature date.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db import models
@@ -57,20 +58,36 @@ CONTRACT_TITLES = {
 FONCTIONNEMENT_TITLE = "Financement du fonctionnement de la communauté professionnelle"
 
 
+# « 3 », « M3 », « m3-depistage » (a mission's code), « mission 3 », « Mission n° 3 ».
+MISSION_TEXT = re.compile(
+    r"m(?P<code>[0-9]+)(?:-.*)?|(?:mission\s*(?:n\s*°?\s*)?)?(?P<number>[0-9]+)", re.IGNORECASE | re.DOTALL
+)
+
+
 def parse(value) -> Mission:
-    """A mission number from an int, a Mission or text (« 3 », « M3 », « m3-depistage… »).
+    """A mission from an int, a Mission or text (« 3 », « M3 », « m3-depistage… », « mission n° 3 »).
 
     The one parser of mission numbers; anything else raises a ValueError in French."""
     if isinstance(value, str):
-        text = value.strip().lower()
-        if text[:1] == "m":
-            text = text[1:].split("-", 1)[0]
-        if not (text.isascii() and text.isdigit()):
+        match = MISSION_TEXT.fullmatch(value.strip())
+        if match is None:
             raise ValueError(f"Mission : « {value} » n'est pas un numéro de mission (1 à 6).")
-        value = int(text)
+        value = int(match["code"] or match["number"])
     if isinstance(value, bool) or not isinstance(value, int) or value not in Mission.values:
         raise ValueError(f"Mission : {value} n'est pas un numéro de mission (1 à 6).")
     return Mission(value)
+
+
+def known(values) -> list[int]:
+    """The mission numbers among `values`, sorted, without repeats; what is not one is dropped
+    (saved selection criteria written by an older form)."""
+    numbers = set()
+    for value in values or ():
+        try:
+            numbers.add(int(parse(value)))
+        except ValueError:
+            continue
+    return sorted(numbers)
 
 
 def parse_many(values) -> list[int]:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core import journal
-from maillon.core.missions import Mission
+from maillon.core.missions import known as known_missions
 from maillon.core.notifications import kinds, sending
 from maillon.core.notifications.models import Channel
 from maillon.core.notifications.sending import (
@@ -53,7 +53,7 @@ def normalize_criteria(criteria) -> dict:
     colleges = sorted(
         {int(value) for value in criteria.get("colleges") or [] if str(value).isascii() and str(value).isdigit()}
     )
-    missions = sorted({int(value) for value in values("missions", {str(number) for number in Mission.values})})
+    missions = known_missions(criteria.get("missions"))
     return {
         "colleges": colleges,
         "professions": values("professions", set(Profession.values)),

@@ -5,7 +5,7 @@ takes part in."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from maillon.core.missions import Mission
+from maillon.core.missions import parse as parse_mission
 
 from .models import Involvement, Membership, MembershipStatus, MissionParticipation, PracticePlace, Structure
 
@@ -71,12 +71,13 @@ def clean_missions(values, *, label=MISSIONS_LABEL) -> list[int]:
     """Mission numbers (1 to 6), sorted, without repeats; a ValidationError naming `label` otherwise."""
     numbers = set()
     for value in values or ():
-        text = str(value).strip()
-        if not (text.isascii() and text.isdigit()) or int(text) not in Mission.values:
+        try:
+            numbers.add(int(parse_mission(value)))
+        except ValueError:
             raise ValidationError(
-                f"{label} : « {text[:20]} » n'est pas une mission ; numéros possibles : 1 à 6.", code="invalid_mission"
-            )
-        numbers.add(int(text))
+                f"{label} : « {str(value).strip()[:20]} » n'est pas une mission ; numéros possibles : 1 à 6.",
+                code="invalid_mission",
+            ) from None
     return sorted(numbers)
 
 

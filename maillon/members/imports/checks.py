@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 
 from maillon.core.identifiers import compact, is_valid_adeli, is_valid_rpps
 from maillon.core.imports import RowError
-from maillon.core.missions import Mission
+from maillon.core.missions import parse as parse_mission
 from maillon.core.phones import normalize_phone
 
 from ..models import (
@@ -154,9 +154,6 @@ def check_involvement(row: Row):
     row.involvement = found
 
 
-MISSION_TOKEN = re.compile(r"^(?:mission\s*(?:n\s*)?)?([0-9]+)$")
-
-
 def check_missions(row: Row):
     """« 1, 3 », « 1;3 », « mission 2 »: numbers 1 to 6. Missions imply taking part in a mission."""
     text = row.values.get("missions", "")
@@ -167,13 +164,13 @@ def check_missions(row: Row):
         token = normalize_header(part)
         if not token:
             continue
-        match = MISSION_TOKEN.match(token)
-        if match is None or int(match.group(1)) not in Mission.values:
+        try:
+            numbers.add(int(parse_mission(token)))
+        except ValueError:
             row.fail(
                 "missions", f"« {part.strip()[:30]} » n'est pas une mission : numéros de 1 à 6, par exemple « 1, 3 »."
             )
             return
-        numbers.add(int(match.group(1)))
     row.missions = sorted(numbers)
     if not row.values.get("involvement"):
         row.involvement = Involvement.MISSION
