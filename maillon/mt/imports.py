@@ -48,7 +48,12 @@ COLUMNS = [
 ]
 REQUIRED_KEYS = ("last_name", "first_name", "birth_date")
 # A header that holds one of these words names that column, whatever the words around it.
-COLUMN_SET = ColumnSet(COLUMNS, keywords={"insee": "commune_code", "nir": "nir", "ald": "ald", "c2s": "c2s"})
+COLUMN_SET = ColumnSet(
+    COLUMNS,
+    keywords={"insee": "commune_code", "nir": "nir", "ald": "ald", "c2s": "c2s"},
+    required=REQUIRED_KEYS,
+    one_of=[("commune_code", "commune")],
+)
 YES = {"oui", "o", "yes", "y", "1", "vrai", "x"}
 NO = {"non", "n", "no", "0", "faux", ""}
 
@@ -300,18 +305,10 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
 
 class CpamListImport(kit.Importer):
     columns = COLUMN_SET
-    required = REQUIRED_KEYS
     preview_class = Preview
     empty_message = "Le fichier ne contient aucune ligne de patient."
     # One import at a time per CPTS: the second waits, then merges into the first's rows.
     race_message = "Des patients ont été inscrits pendant l'import : relancez l'aperçu."
-
-    def missing(self, found) -> list[str]:
-        missing = super().missing(found)
-        if "commune_code" not in found and "commune" not in found:
-            missing.append(f"{COLUMN_SET.label('commune_code')} (ou {COLUMN_SET.label('commune')})")
-        return missing
-
     template_filename = "modele-liste-cpam.csv"
     check = staticmethod(check_rows)
     write = staticmethod(write)

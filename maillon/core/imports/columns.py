@@ -24,12 +24,15 @@ def normalize_header(value: str) -> str:
 
 
 class ColumnSet:
-    """The columns one import accepts. `keywords`: a word that names a column whatever the words around it."""
+    """The columns one import accepts. `keywords`: a word that names a column whatever the words around it;
+    `required`: the keys a file must have; `one_of`: groups of keys of which a file must have one."""
 
-    def __init__(self, columns, *, keywords=None):
+    def __init__(self, columns, *, keywords=None, required=(), one_of=()):
         self.columns = list(columns)
         self.by_key = {column.key: column for column in self.columns}
         self.keywords = dict(keywords or {})
+        self.required = tuple(required)
+        self.one_of = [tuple(group) for group in one_of]
         self.aliases = {
             normalize_header(alias): column.key
             for column in self.columns
@@ -50,6 +53,15 @@ class ColumnSet:
             return self.aliases[normalized]
         words = set(normalized.split())
         return next((key for word, key in self.keywords.items() if word in words), None)
+
+    def missing(self, found) -> list[str]:
+        """Labels of the required columns the header lacks, then « A (ou B) » for each group it lacks."""
+        missing = [self.label(key) for key in self.required if key not in found]
+        for group in self.one_of:
+            if not any(key in found for key in group):
+                first, *others = (self.label(key) for key in group)
+                missing.append(f"{first} (ou {', '.join(others)})")
+        return missing
 
     def choices(self):
         """(key, label) for the page's mapping of an unrecognised column."""

@@ -8,15 +8,18 @@ class Importer:
     """Subclass per import: set the class attributes, write `check` and `write` (and `missing`)."""
 
     columns: ColumnSet
-    required: tuple[str, ...] = ()
     preview_class: type[Preview] = Preview
     empty_message = ""  # a header without data lines
     template_filename = "modele.csv"
     race_message = "Les données ont changé pendant l'import : relancez l'aperçu."
 
+    @property
+    def required(self) -> tuple[str, ...]:
+        return self.columns.required
+
     def missing(self, found) -> list[str]:
-        """Labels of the required columns the header lacks."""
-        return [self.columns.label(key) for key in self.required if key not in found]
+        """Labels of the required columns the header lacks (the column set's rule)."""
+        return self.columns.missing(found)
 
     def check(self, cpts, records) -> list[BaseRow]:
         raise NotImplementedError

@@ -117,7 +117,7 @@ PROFESSIONAL_NUMBERS = ("rpps", "adeli")
 STRUCTURE_NUMBERS = ("finess", "siret")
 
 
-COLUMN_SET = ColumnSet(COLUMNS, keywords=HEADER_KEYWORDS)
+COLUMN_SET = ColumnSet(COLUMNS, keywords=HEADER_KEYWORDS, required=REQUIRED_KEYS)
 
 
 def column_key(header: str) -> str | None:

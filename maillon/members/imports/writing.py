@@ -185,7 +185,6 @@ def template_csv() -> str:
 
 class MembersImport(kit.Importer):
     columns = COLUMN_SET
-    required = REQUIRED_KEYS
     preview_class = Preview
     empty_message = "Le fichier ne contient aucune ligne de membre sous la ligne des titres."
     race_message = "Des membres ont été ajoutés pendant l'import : relancez l'aperçu."
