@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from maillon.core import policies
 
-from .public_views.common import breadcrumb
+from .toolkit.navigation import breadcrumb
 
 
 def require_member(request):

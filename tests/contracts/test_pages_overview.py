@@ -61,7 +61,7 @@ def test_the_coordinator_records_the_contract_with_the_socle_missions_and_an_opt
     ("data", "message"),
     [
         ({"taille": "3"}, "Date de signature : indiquez la date."),
-        ({"signed_on": "31/02/2024", "taille": "3"}, "Date de signature : date invalide."),
+        ({"signed_on": "31/02/2024", "taille": "3"}, "Date de signature : saisissez une date valide"),
         ({"signed_on": "2099-01-01", "taille": "3"}, "Date de signature : elle ne peut être dans le futur."),
         ({"signed_on": "2018-01-01", "taille": "3"}, "Date de signature : aucun barème ACI"),
         ({"signed_on": "2024-01-01", "taille": "7"}, "Taille : choisissez entre 1 et 4."),
@@ -243,7 +243,7 @@ def test_the_contract_as_it_stood_on_a_date(cpts, coordinator):
     assert "Médecins volontaires" in text(before)
     assert "Taille 4 ; missions :" in text(after) and "6 — Accompagnement des professionnels." in text(after)
     assert "n'était pas en vigueur à cette date" in text(outside)
-    assert invalid.status_code == 200 and "Le contrat au : date invalide." in text(invalid)
+    assert invalid.status_code == 200 and "Le contrat au : saisissez une date valide" in text(invalid)
 
 
 def test_an_observer_reads_the_calendar_and_the_avenants(cpts, coordinator):

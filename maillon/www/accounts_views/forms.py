@@ -2,20 +2,13 @@
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from dsfr.forms import DsfrBaseForm
 
 from maillon.core.models import ApiToken, CptsRoleKind
 
-
-class DsfrForm(DsfrBaseForm):
-    """DsfrBaseForm without its transitional warning (an error under `filterwarnings = error`)."""
-
-    def get_context(self):
-        # Skip DsfrBaseForm.get_context: it only adds a deprecation warning.
-        return forms.Form.get_context(self)
+from ..toolkit.forms import MaillonForm
 
 
-class LoginForm(DsfrForm):
+class LoginForm(MaillonForm):
     email = forms.EmailField(
         label="Adresse électronique",
         help_text="Format attendu : nom@domaine.fr",
@@ -31,7 +24,7 @@ class LoginForm(DsfrForm):
 CODE_FORMAT = "Le code se compose de 6 chiffres."
 
 
-class OneTimeCodeForm(DsfrForm):
+class OneTimeCodeForm(MaillonForm):
     code = forms.CharField(
         label="Code à usage unique",
         error_messages={"required": "Saisissez le code.", "min_length": CODE_FORMAT, "max_length": CODE_FORMAT},
@@ -55,11 +48,11 @@ class OneTimeCodeForm(DsfrForm):
         return code
 
 
-class PasswordResetForm(DsfrForm, auth_forms.PasswordResetForm):
+class PasswordResetForm(MaillonForm, auth_forms.PasswordResetForm):
     pass
 
 
-class SetPasswordForm(DsfrForm, auth_forms.SetPasswordForm):
+class SetPasswordForm(MaillonForm, auth_forms.SetPasswordForm):
     pass
 
 
@@ -67,7 +60,7 @@ class DsfrRadioSelect(forms.RadioSelect):
     option_template_name = "accounts/widgets/radio_option.html"
 
 
-class InviteForm(DsfrForm):
+class InviteForm(MaillonForm):
     email = forms.EmailField(
         label="Adresse électronique de la personne invitée",
         help_text="Format attendu : nom@domaine.fr",
@@ -84,7 +77,7 @@ class InviteForm(DsfrForm):
     )
 
 
-class ApiTokenForm(DsfrForm):
+class ApiTokenForm(MaillonForm):
     name = forms.CharField(
         label="Nom du jeton",
         help_text="Pour le reconnaître plus tard, par exemple « Tableur de suivi ».",

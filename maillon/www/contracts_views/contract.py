@@ -19,8 +19,8 @@ from maillon.core.policies import ensure_allowed
 from maillon.territories.services import population_on
 from maillon.territories.taille import taille_for_population
 
-from ..public_views.common import breadcrumb
 from ..space import add_errors, posted_id, space_breadcrumb
+from ..toolkit.navigation import breadcrumb
 from .access import ADMIN, AUTHORITY, COORDINATOR, OBSERVER, require_reader
 from .forms import AmendmentForm, ContractForm, MissionDatesForm, StateDateForm
 

@@ -11,9 +11,8 @@ from maillon.contracts.models import SpendingCategory
 from maillon.core.missions import OPTIONAL
 from maillon.core.missions import label as mission_label
 
-from ..public_views.forms import MaillonForm
+from ..toolkit.forms import MaillonForm, date_field
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 TAILLE_CHOICES = [(taille, f"Taille {taille}") for taille in range(1, 5)]
 OPTIONAL_CHOICES = [(int(mission), mission_label(mission)) for mission in OPTIONAL]
 MAX_TIERS = 5
@@ -27,17 +26,6 @@ VALUE_DOCUMENT_CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
 }
 MAX_VALUE_DOCUMENT_BYTES = 10 * 1024 * 1024
-
-
-def date_field(label, *, required=True, **kwargs):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        input_formats=DATE_FORMATS,
-        error_messages={"required": f"{label} : indiquez la date.", "invalid": f"{label} : date invalide."},
-        **kwargs,
-    )
 
 
 def amount_field(label, *, required=True, min_value=Decimal("0.01")):

@@ -11,7 +11,7 @@ from maillon.core.policies import ensure_visible
 from maillon.territories.models import TerritoryCommune
 from maillon.territories.selectors import cpts_territory
 
-from ..public_views.common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 from .display import lifecycle_rows, stepper
 
 RECENT_CHANGES = 10

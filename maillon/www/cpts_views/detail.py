@@ -7,7 +7,7 @@ from maillon.core import cpts_policies
 from maillon.territories.selectors import cpts_territory
 
 from ..contracts_views.access import contract_role
-from ..public_views.common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 from .display import lifecycle_rows, stepper
 
 

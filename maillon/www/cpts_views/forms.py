@@ -1,23 +1,13 @@
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from maillon.core.models import LIFECYCLE_ORDER, CptsStatus
 
-from ..public_views.forms import MaillonForm
+from ..toolkit.communes import clean_commune_code
+from ..toolkit.forms import MaillonForm, date_field, not_in_future
 
-# INSEE commune code: 5 digits, or 2A/2B + 3 digits in Corsica.
-COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 MAX_COMMUNES = 2000
-
-
-def clean_commune_code(value: str) -> str:
-    code = (value or "").strip().upper()
-    if not COMMUNE_CODE.match(code):
-        raise ValidationError(f"Commune : « {value[:20]} » n'est pas un code INSEE de commune valide.")
-    return code
 
 
 class CommuneCodesField(forms.Field):
@@ -41,10 +31,6 @@ class OptionalCommuneCodeField(forms.CharField):
         return clean_commune_code(value) if value else ""
 
 
-def date_widget():
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
 class TerritoryForm(MaillonForm):
     """The whole draft: its communes, the pending add or remove, and the date of the change."""
 
@@ -52,11 +38,9 @@ class TerritoryForm(MaillonForm):
     add = OptionalCommuneCodeField(required=False)
     remove = OptionalCommuneCodeField(required=False)
     q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)  # rendered by hand
-    effective_date = forms.DateField(
-        label="Date d'effet du changement",
+    effective_date = date_field(
+        "Date d'effet du changement",
         help_text="Les communes ajoutées entrent dans le territoire à cette date, les communes retirées en sortent.",
-        widget=date_widget(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
             "required": "Date d'effet : indiquez la date du changement de territoire.",
             "invalid": "Date d'effet : saisissez une date valide, au format jj/mm/aaaa.",
@@ -70,10 +54,7 @@ class TerritoryForm(MaillonForm):
         self.fields["effective_date"].required = False
 
     def clean_effective_date(self):
-        date = self.cleaned_data.get("effective_date")
-        if date and date > timezone.localdate():
-            raise ValidationError("Date d'effet : la date ne peut pas être dans le futur.")
-        return date
+        return not_in_future(self.cleaned_data.get("effective_date"), "Date d'effet")
 
     def require_date(self):
         """Saving needs the date; call after is_valid()."""
@@ -101,15 +82,8 @@ class LifecycleStepForm(MaillonForm):
             "invalid_choice": "Nouvelle étape : cette étape ne peut pas suivre l'étape actuelle.",
         },
     )
-    date = forms.DateField(
-        label="Date de l'étape",
-        help_text="Par exemple la date de dépôt du projet de santé ou de signature de l'ACI.",
-        widget=date_widget(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "required": "Date de l'étape : indiquez la date.",
-            "invalid": "Date de l'étape : saisissez une date valide, au format jj/mm/aaaa.",
-        },
+    date = date_field(
+        "Date de l'étape", help_text="Par exemple la date de dépôt du projet de santé ou de signature de l'ACI."
     )
     confirm_dissolution = forms.BooleanField(
         label="Je confirme la dissolution : les communes du territoire seront libérées à cette date.",
@@ -123,9 +97,7 @@ class LifecycleStepForm(MaillonForm):
         self.fields["status"].choices = [(status.value, status.label) for status in next_statuses(cpts)]
 
     def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise ValidationError("Date de l'étape : la date ne peut pas être dans le futur.")
+        date = not_in_future(self.cleaned_data["date"], "Date de l'étape")
         if self.last_date and date < self.last_date:
             previous = f"{self.last_date:%d/%m/%Y}"
             raise ValidationError(f"Date de l'étape : la date ne peut pas précéder l'étape précédente ({previous}).")

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from maillon.core import cpts_policies
+from maillon.core.identifiers import INSEE_COMMUNE_PATTERN
 from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.territories.models import Commune, Departement, TerritoryCommune
 from maillon.territories.selectors import commune_results, neighbourhood_geojson
@@ -27,9 +28,9 @@ from maillon.territories.services import (
 )
 from maillon.territories.taille import taille_for_population
 
-from ..public_views.common import is_htmx, vary_on_htmx
 from ..space import space_breadcrumb
-from .forms import COMMUNE_CODE, TerritoryForm
+from ..toolkit.htmx import is_htmx, vary_on_htmx
+from .forms import TerritoryForm
 
 PICKER_LIMIT = 10
 MAX_NEIGHBOUR_CODES = 50
@@ -165,7 +166,7 @@ def picker_results(query: str):
 def neighbours_response(request):
     """GeoJSON of communes around the given ones, for the map after a search-and-add."""
     codes = [code.strip().upper() for code in request.GET.get("voisines", "").split(",")]
-    codes = [code for code in codes if COMMUNE_CODE.match(code)][:MAX_NEIGHBOUR_CODES]
+    codes = [code for code in codes if INSEE_COMMUNE_PATTERN.match(code)][:MAX_NEIGHBOUR_CODES]
     return HttpResponse(neighbourhood_geojson(codes), content_type="application/geo+json")
 
 

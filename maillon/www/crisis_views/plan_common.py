@@ -8,8 +8,8 @@ from maillon.crisis import policies
 from maillon.crisis.models import PlanVersion
 from maillon.crisis.policies import AUTHORITY, COORDINATOR, ROLE_LABELS
 
-from ..public_views.common import breadcrumb
 from ..space import space_breadcrumb
+from ..toolkit.navigation import breadcrumb
 
 PLAN_TITLE = "Plan de crise sanitaire"
 

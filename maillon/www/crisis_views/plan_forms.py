@@ -5,7 +5,7 @@ from django import forms
 from maillon.crisis import template
 from maillon.crisis.models import ROLE_MAX
 
-from ..accounts_views.forms import DsfrForm
+from ..toolkit.forms import MaillonForm
 
 TYPOLOGY_CHOICES = [(str(typology.number), f"{typology.number} — {typology.title}") for typology in template.TYPOLOGIES]
 
@@ -23,15 +23,15 @@ def section_form_class(section: template.Section):
             max_length=template.FIELD_MAX_LENGTH,
             widget=widget,
         )
-    return type(f"{section.key.title()}Form", (DsfrForm,), fields)
+    return type(f"{section.key.title()}Form", (MaillonForm,), fields)
 
 
-class ProfessionalSearchForm(DsfrForm):
+class ProfessionalSearchForm(MaillonForm):
     q = forms.CharField(label="Nom, profession ou commune", required=False, max_length=100)
     skill = forms.CharField(label="Compétence", required=False, max_length=100)
 
 
-class PlanProfessionalForm(DsfrForm):
+class PlanProfessionalForm(MaillonForm):
     professional = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.CharField(
         label="Rôle dans le plan",

@@ -13,7 +13,7 @@ from maillon.core import journal
 from maillon.crisis_response import services
 from maillon.crisis_response.tokens import LinkError, recipient_of
 
-from ..public_views.common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 from .response_forms import AckForm
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from maillon.core.policies import ensure_allowed
 from maillon.crisis_response import policies, services
 
-from ..public_views.common import vary_on_htmx
+from ..toolkit.htmx import vary_on_htmx
 from .response_common import crises_breadcrumb, crisis_or_404, may, require_role
 from .response_forms import AssignForm, LogForm
 

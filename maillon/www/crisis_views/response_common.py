@@ -9,8 +9,8 @@ from maillon.crisis_response import policies
 from maillon.crisis_response.models import Crisis
 from maillon.crisis_response.policies import AUTHORITY, COORDINATOR
 
-from ..public_views.common import breadcrumb
 from ..space import space_breadcrumb
+from ..toolkit.navigation import breadcrumb
 
 ROLE_REFUSED = "Votre rôle ne permet pas cette opération sur les crises de cette CPTS."
 

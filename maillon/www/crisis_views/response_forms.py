@@ -5,27 +5,11 @@ from django import forms
 
 from maillon.crisis_response.models import Answer, LogKind, Typology
 
-from ..public_views.forms import MaillonForm
-
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
-
-
-def datetime_field(label, **kwargs):
-    return forms.DateTimeField(
-        label=label,
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
-        input_formats=DATETIME_FORMATS,
-        error_messages={"invalid": f"{label} : saisissez une date et une heure (JJ/MM/AAAA HH:MM)."},
-        **kwargs,
-    )
-
-
-def required(label):
-    return {"required": f"{label} : ce champ est obligatoire."}
+from ..toolkit.forms import MaillonForm, datetime_field
 
 
 class LevelForm(MaillonForm):
-    name = forms.CharField(label="Nom du niveau", max_length=100, error_messages=required("Nom du niveau"))
+    name = forms.CharField(label="Nom du niveau", max_length=100)
     wait_minutes = forms.IntegerField(
         label="Délai avant le niveau suivant (minutes)",
         help_text="Le niveau suivant est alerté si un membre de ce niveau n'a pas répondu « disponible » à temps.",
@@ -33,7 +17,7 @@ class LevelForm(MaillonForm):
         max_value=1440,
         initial=15,
         error_messages={
-            **required("Délai"),
+            "required": "Délai : ce champ est obligatoire.",
             "min_value": "Délai : au moins 1 minute.",
             "max_value": "Délai : au plus 1 440 minutes (24 heures).",
             "invalid": "Délai : un nombre entier de minutes.",
@@ -42,8 +26,8 @@ class LevelForm(MaillonForm):
 
 
 class LevelMemberForm(MaillonForm):
-    level = forms.TypedChoiceField(label="Niveau", coerce=int, error_messages=required("Niveau"))
-    professional = forms.TypedChoiceField(label="Membre", coerce=int, error_messages=required("Membre"))
+    level = forms.TypedChoiceField(label="Niveau", coerce=int)
+    professional = forms.TypedChoiceField(label="Membre", coerce=int)
 
     def __init__(self, *args, levels, professionals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +38,7 @@ class LevelMemberForm(MaillonForm):
 
 
 class PreferenceForm(MaillonForm):
-    professional = forms.TypedChoiceField(label="Membre", coerce=int, error_messages=required("Membre"))
+    professional = forms.TypedChoiceField(label="Membre", coerce=int)
     by_email = forms.BooleanField(label="Par courriel", required=False, initial=True)
     by_sms = forms.BooleanField(label="Par SMS (si le numéro est un portable valide)", required=False, initial=True)
 
@@ -72,10 +56,8 @@ class PreferenceForm(MaillonForm):
 
 
 class ActivateForm(MaillonForm):
-    typology = forms.ChoiceField(
-        label="Typologie", choices=Typology.choices, widget=forms.RadioSelect, error_messages=required("Typologie")
-    )
-    zone = forms.CharField(label="Zone concernée", max_length=200, error_messages=required("Zone concernée"))
+    typology = forms.ChoiceField(label="Typologie", choices=Typology.choices, widget=forms.RadioSelect)
+    zone = forms.CharField(label="Zone concernée", max_length=200)
     started_at = datetime_field("Début", required=False, help_text="Maintenant si vide.")
 
     def __init__(self, *args, may_recognise, may_run_exercise, **kwargs):
@@ -95,11 +77,8 @@ class LogForm(MaillonForm):
         label="Nature",
         choices=[(LogKind.DECISION, "Décision"), (LogKind.ACTION, "Action"), (LogKind.INFORMATION, "Information")],
         initial=LogKind.ACTION,
-        error_messages=required("Nature"),
     )
-    text = forms.CharField(
-        label="Texte", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("Texte")
-    )
+    text = forms.CharField(label="Texte", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AssignForm(MaillonForm):
@@ -116,7 +95,6 @@ class RetexForm(MaillonForm):
         label="Actions d'amélioration",
         help_text="Une action par ligne : elles sont reportées dans la prochaine version du plan de crise.",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=required("Actions d'amélioration"),
     )
 
 
@@ -125,7 +103,7 @@ class AckForm(MaillonForm):
         label="Êtes-vous disponible ?",
         choices=Answer.choices,
         widget=forms.RadioSelect,
-        error_messages=required("Réponse"),
+        error_messages={"required": "Réponse : ce champ est obligatoire."},
     )
     available_from = datetime_field("Disponible à partir de", required=False, help_text="Maintenant si vide.")
     skills = forms.CharField(

@@ -6,30 +6,8 @@ from django.core.exceptions import ValidationError
 from maillon.governance.models import AssemblyKind, Body, DocumentKind, MandateRole, validate_document_file
 from maillon.members.models import College, Membership
 
-from ..public_views.forms import MaillonForm
+from ..toolkit.forms import MaillonForm, date_field, datetime_field
 from .common import member_label
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        input_formats=DATE_FORMATS,
-        error_messages={"required": f"{label} : indiquez la date.", "invalid": f"{label} : date invalide."},
-        **kwargs,
-    )
-
-
-def datetime_field(label):
-    return forms.DateTimeField(
-        label=label,
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
-        input_formats=DATETIME_FORMATS,
-        error_messages={"required": f"{label} : indiquez la date et l'heure.", "invalid": f"{label} : date invalide."},
-    )
 
 
 class MembershipChoiceField(forms.ModelChoiceField):

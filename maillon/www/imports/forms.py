@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from maillon.www.public_views.forms import MaillonForm
+from maillon.www.toolkit.forms import MaillonForm
 
 FORMAT_NAMES = {".csv": "CSV (.csv)", ".xlsx": "XLSX (.xlsx)"}
 

@@ -12,8 +12,7 @@ from maillon.meetings.models import compact_iban, validate_iban, validate_quarte
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
 
-from ..governance_views.forms import date_field
-from ..public_views.forms import MaillonForm
+from ..toolkit.forms import MaillonForm, date_field
 
 SLOT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 MISSION_CHOICES = [("", "Aucune mission en particulier"), *[(str(v), label) for v, label in Mission.choices]]

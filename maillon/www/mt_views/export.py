@@ -11,7 +11,7 @@ from django.shortcuts import render
 from maillon.mt import export, services
 
 from .. import pdf
-from ..public_views.common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 from .common import require_coordinator, visible_patient_or_404
 from .status import render_status
 

@@ -11,7 +11,8 @@ from maillon.core.phones import normalize_phone
 from maillon.mt.models import Criterion, OfferStatus, Trait, Weekday, compact_nir, validate_nir
 from maillon.territories.models import Commune
 
-from ..members_views.adhesion.fields import AdhesionForm, CommunePickForm, date_field
+from ..toolkit.communes import CommunePickForm
+from ..toolkit.forms import MaillonForm, date_field
 
 # What the patient declares, in plain words: the public form speaks to the patient,
 # the coordinator's and the partners' form about them.
@@ -132,7 +133,7 @@ class PatientForm(CommunePickForm):
         return data
 
 
-class WeightsForm(AdhesionForm):
+class WeightsForm(MaillonForm):
     """The points of each priority criterion."""
 
     def __init__(self, *args, weights: dict[str, int], **kwargs):
@@ -146,7 +147,7 @@ class WeightsForm(AdhesionForm):
             )
 
 
-class OfferForm(AdhesionForm):
+class OfferForm(MaillonForm):
     """A doctor's offer: places per month, where from, which patients not, and its state."""
 
     places_per_month = forms.IntegerField(label="Nouveaux patients par mois", min_value=1, max_value=200)
@@ -192,7 +193,7 @@ class OfferForm(AdhesionForm):
         return cleaned
 
 
-class ScheduleForm(AdhesionForm):
+class ScheduleForm(MaillonForm):
     """Whether the engine proposes doctors by itself, and on which weekdays."""
 
     automatic = forms.BooleanField(label="Calculer les propositions automatiquement", required=False)

@@ -17,8 +17,8 @@ from maillon.mt import services
 from maillon.mt.models import Channel
 from maillon.territories.models import Commune
 
-from ..members_views.adhesion.communes import commune_suggestions
-from ..public_views.common import breadcrumb
+from ..toolkit.communes import commune_suggestions
+from ..toolkit.navigation import breadcrumb
 from .common import add_errors, desk_breadcrumb, is_coordinator, require_member
 from .forms import PatientForm
 

@@ -16,7 +16,7 @@ from maillon.core import journal
 from maillon.mt import services
 from maillon.mt.models import DOCTOR_NAMED, PatientStatus
 
-from ..public_views.common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 
 # What the patient reads of each state of their registration.
 EXPLANATIONS = {

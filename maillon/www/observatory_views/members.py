@@ -12,7 +12,7 @@ from maillon.members import policies
 from maillon.members.figures import area_table
 from maillon.territories.models import Region
 
-from ..public_views.common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 
 
 def observatory_members(request):

@@ -6,7 +6,8 @@ from django.urls import reverse
 from maillon.territories.models import Commune
 from maillon.territories.selectors import commune_results
 
-from .common import breadcrumb, is_htmx, vary_on_htmx
+from ..toolkit.htmx import is_htmx, vary_on_htmx
+from ..toolkit.navigation import breadcrumb
 from .forms import CommuneSearchForm
 
 RESULTS_LIMIT = 20
@@ -20,20 +21,24 @@ def search_results(query: str) -> tuple[list, bool]:
     return results[:RESULTS_LIMIT], len(results) > RESULTS_LIMIT
 
 
-def commune_search(request):
+def search_context(request, title: str) -> dict:
+    """The search form, what was asked and the communes found, on a page named `title`
+    (« Trouver ma CPTS », « Trouver un médecin traitant »)."""
     form = CommuneSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results, has_more = search_results(query)
-    context = {
+    return {
         "form": form,
         "query": query,
         "results": results,
         "has_more": has_more,
         "results_limit": RESULTS_LIMIT,
-        "title": f"« {query} » — Trouver ma CPTS" if query else "Trouver ma CPTS",
-        "nav": "search",
-        "breadcrumb_data": breadcrumb("Trouver ma CPTS"),
-        "search_url": reverse("commune_search"),
+        "title": f"« {query} » — {title}" if query else title,
+        "breadcrumb_data": breadcrumb(title),
     }
+
+
+def commune_search(request):
+    context = search_context(request, "Trouver ma CPTS") | {"nav": "search", "search_url": reverse("commune_search")}
     template = "www/communes/_results_htmx.html" if is_htmx(request) else "www/communes/search.html"
     return vary_on_htmx(render(request, template, context))

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from maillon.territories.selectors import cpts_summaries
 
-from .common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 from .forms import CptsFilterForm
 
 

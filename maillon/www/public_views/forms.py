@@ -1,19 +1,13 @@
+"""Forms of the public pages: the commune search, the CPTS filters, the region picked."""
+
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from maillon.core.models import CptsStatus
 from maillon.territories.models import Departement
 
+from ..toolkit.forms import MaillonForm
+
 ALL_STATUSES = "all"
-
-
-class MaillonForm(DsfrBaseForm):
-    """DSFR markup, without DsfrBaseForm's transitional warning (an error under `filterwarnings = error`)."""
-
-    def get_context(self):
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
 
 
 class CommuneSearchForm(MaillonForm):

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.shortcuts import render
 
-from .common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 
 
 def publisher():

@@ -8,7 +8,7 @@ from maillon.core.models import LIFECYCLE_ORDER
 from maillon.territories.models import Region
 from maillon.territories.selectors import Coverage, coverage_by_region, departement_overview, region_overview
 
-from .common import breadcrumb
+from ..toolkit.navigation import breadcrumb
 from .forms import RegionChoiceForm
 
 

@@ -14,8 +14,8 @@ from maillon.core.missions import Mission
 from maillon.territories.services import UnknownCommuneError, communes_by_code, today
 from maillon.territories.taille import taille_for_population, taille_labels
 
-from .common import breadcrumb
-from .forms import MaillonForm
+from ..toolkit.forms import MaillonForm
+from ..toolkit.navigation import breadcrumb
 
 MAX_COMMUNES = 2000
 

@@ -8,7 +8,8 @@ from maillon.members.professions import Profession, Specialty
 from maillon.snp.models import Outcome, Urgency
 from maillon.snp.outcomes import FINAL_OUTCOMES
 
-from ..members_views.adhesion.fields import AdhesionForm, CommunePickForm, date_field, not_in_future
+from ..toolkit.communes import CommunePickForm
+from ..toolkit.forms import MaillonForm, date_field, datetime_field, not_in_future
 
 
 class CareRequestForm(CommunePickForm):
@@ -56,14 +57,10 @@ class CareRequestForm(CommunePickForm):
         }
 
 
-class AcceptForm(AdhesionForm):
+class AcceptForm(MaillonForm):
     """The volunteer who takes a request gives the time and the place of the appointment."""
 
-    appointment_at = forms.DateTimeField(
-        label="Rendez-vous le",
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-    )
+    appointment_at = datetime_field("Rendez-vous le")
     practice_place = forms.ChoiceField(label="Lieu")
 
     def __init__(self, *args, places=(), **kwargs):
@@ -81,7 +78,7 @@ class AcceptForm(AdhesionForm):
         return self.places.get(self.cleaned_data.get("practice_place", ""))
 
 
-class OutcomeForm(AdhesionForm):
+class OutcomeForm(MaillonForm):
     outcome = forms.ChoiceField(
         label="Issue du rendez-vous",
         choices=[(value, Outcome(value).label) for value in FINAL_OUTCOMES],

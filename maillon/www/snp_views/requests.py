@@ -35,8 +35,8 @@ from maillon.snp.models import (
 from maillon.snp.outcomes import record_outcome
 from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 
-from ..members_views.adhesion.communes import commune_suggestions
 from ..space import add_errors, posted_id, space_breadcrumb
+from ..toolkit.communes import commune_suggestions
 from .request_forms import AcceptForm, CareRequestForm, OutcomeForm
 
 LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]

@@ -11,7 +11,7 @@ from maillon.members.professions import Profession
 from maillon.snp.models import Audience
 from maillon.snp.slots import MAX_ICS_BYTES, WEEKDAY_NAMES
 
-from ..members_views.adhesion.fields import DATE_FORMATS, AdhesionForm, date_field
+from ..toolkit.forms import DATE_FORMATS, MaillonForm, date_field
 
 SAS_HELP = (
     "Votre choix : un créneau partagé est visible par la régulation du SAS (plateforme nationale). "
@@ -58,7 +58,7 @@ def parse_dates(text: str, label: str) -> list[datetime.date]:
     return sorted(set(dates))
 
 
-class PlaceForm(AdhesionForm):
+class PlaceForm(MaillonForm):
     """A form with the member's practice place (their agenda there)."""
 
     def __init__(self, *args, places, **kwargs):
@@ -110,7 +110,7 @@ class SeriesForm(PlaceForm):
         return parse_dates(self.cleaned_data.get("exceptions", ""), "Sauf les")
 
 
-class ExceptionsForm(AdhesionForm):
+class ExceptionsForm(MaillonForm):
     exceptions = forms.CharField(
         label="Sauf les",
         required=False,
@@ -140,7 +140,7 @@ class IcsImportForm(PlaceForm):
         return upload
 
 
-class AgendaSharingForm(AdhesionForm):
+class AgendaSharingForm(MaillonForm):
     shares_with_sas = forms.BooleanField(
         label="Partager par défaut mes nouveaux créneaux avec le SAS", required=False, help_text=SAS_HELP
     )
@@ -149,7 +149,7 @@ class AgendaSharingForm(AdhesionForm):
     )
 
 
-class SnpSetupForm(AdhesionForm):
+class SnpSetupForm(MaillonForm):
     professions = forms.MultipleChoiceField(
         label="Professions ouvertes aux soins non programmés",
         choices=Profession.choices,

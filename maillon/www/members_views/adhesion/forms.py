@@ -14,17 +14,9 @@ from maillon.members.models import College, Involvement, Language
 from maillon.members.professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
 from maillon.members.services import MISSIONS_NEED_INVOLVEMENT
 
-from .fields import (
-    AdhesionForm,
-    CommunePickForm,
-    clean_adeli,
-    clean_finess,
-    clean_rpps,
-    clean_siret,
-    clean_skills,
-    date_field,
-    not_in_future,
-)
+from ...toolkit.communes import CommunePickForm
+from ...toolkit.forms import MaillonForm, date_field, not_in_future
+from .fields import clean_adeli, clean_finess, clean_rpps, clean_siret, clean_skills
 
 FIRST_FEE_YEAR = 2000
 
@@ -271,7 +263,7 @@ class StructureJoinForm(JoinBaseForm):
 # --- The coordinator's decisions on one adhesion -------------------------------------
 
 
-class AcceptForm(AdhesionForm):
+class AcceptForm(MaillonForm):
     joined_on = date_field("Date d'adhésion", help_text="Par exemple la date de la décision du bureau.")
 
     def __init__(self, *args, **kwargs):
@@ -282,13 +274,13 @@ class AcceptForm(AdhesionForm):
         return not_in_future(self.cleaned_data["joined_on"], "Date d'adhésion")
 
 
-class RefuseForm(AdhesionForm):
+class RefuseForm(MaillonForm):
     reason = forms.CharField(
         label="Motif du refus", max_length=200, help_text="Il reste dans l'historique de l'adhésion."
     )
 
 
-class LeaveForm(AdhesionForm):
+class LeaveForm(MaillonForm):
     left_on = date_field("Date de départ")
     reason = forms.CharField(
         label="Motif du départ",
@@ -305,7 +297,7 @@ class LeaveForm(AdhesionForm):
         return not_in_future(self.cleaned_data["left_on"], "Date de départ")
 
 
-class PlacementForm(AdhesionForm):
+class PlacementForm(MaillonForm):
     """The collège, the level of involvement and the missions of an adhesion."""
 
     involvement = involvement_field()
@@ -323,7 +315,7 @@ class PlacementForm(AdhesionForm):
         return cleaned
 
 
-class PlaceStructuresForm(AdhesionForm):
+class PlaceStructuresForm(MaillonForm):
     """The member structure of each practice place of a professional (one field per place)."""
 
     def __init__(self, *args, places=(), structures=None, **kwargs):
@@ -341,7 +333,7 @@ class PlaceStructuresForm(AdhesionForm):
         return {place.pk: self.cleaned_data.get(f"place_{place.pk}") for place in self.places}
 
 
-class RepresentativeForm(AdhesionForm):
+class RepresentativeForm(MaillonForm):
     """The account that speaks for a structure, among the people who have access to the CPTS."""
 
     def __init__(self, *args, cpts, **kwargs):
@@ -381,7 +373,7 @@ def year_choices(*extra_years) -> list[tuple[int, str]]:
     return [(year, str(year)) for year in sorted(years, reverse=True)]
 
 
-class FeeForm(AdhesionForm):
+class FeeForm(MaillonForm):
     """The cotisation of one adhesion for one year (created or replaced)."""
 
     year = forms.TypedChoiceField(label="Année", coerce=int)
@@ -400,7 +392,7 @@ class FeeForm(AdhesionForm):
 # --- Collèges ------------------------------------------------------------------------
 
 
-class CollegeForm(AdhesionForm):
+class CollegeForm(MaillonForm):
     name = forms.CharField(label="Nom du collège", max_length=100)
     seats = forms.IntegerField(label="Sièges au conseil d'administration", min_value=0, max_value=100, initial=1)
     position = forms.IntegerField(
@@ -426,7 +418,7 @@ class CollegeForm(AdhesionForm):
 # --- Cotisations of a year -----------------------------------------------------------
 
 
-class YearForm(AdhesionForm):
+class YearForm(MaillonForm):
     annee = forms.TypedChoiceField(label="Année", coerce=int)
 
     def __init__(self, *args, years=(), **kwargs):
@@ -437,14 +429,14 @@ class YearForm(AdhesionForm):
         return self.cleaned_data["annee"] if self.is_valid() else timezone.localdate().year
 
 
-class FeeAmountForm(AdhesionForm):
+class FeeAmountForm(MaillonForm):
     amount = amount_field("Montant de la cotisation (€)")
     update_unpaid = forms.BooleanField(
         label="Appliquer aussi ce montant aux cotisations déjà saisies et non payées", required=False
     )
 
 
-class FeePaymentForm(AdhesionForm):
+class FeePaymentForm(MaillonForm):
     """Several cotisations of the year marked paid on a date, or unpaid."""
 
     # Rendered by hand as one checkbox per row of the table.
@@ -468,7 +460,7 @@ class FeePaymentForm(AdhesionForm):
 # --- The member's own card -----------------------------------------------------------
 
 
-class CardForm(AdhesionForm, PracticeFieldsMixin):
+class CardForm(MaillonForm, PracticeFieldsMixin):
     """The member's card; with `with_missions` (an adherent who takes part in a mission or
     leads a project), the missions of the CPTS they take part in too."""
 

@@ -11,9 +11,9 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ...public_views.common import breadcrumb
+from ...toolkit.communes import commune_suggestions
+from ...toolkit.navigation import breadcrumb
 from .common import add_errors
-from .communes import commune_suggestions
 from .forms import ProfessionalJoinForm, StructureJoinForm
 from .writes import request_for_professional, request_for_structure
 

@@ -16,8 +16,8 @@ from django.shortcuts import render
 from maillon.core import journal
 from maillon.members.models import College, Fee, Membership, MembershipStatus
 
+from ...toolkit.forms import MaillonForm
 from .common import current_year, require_coordinator, space_breadcrumb
-from .fields import AdhesionForm
 
 PAGE_SIZE = 50
 
@@ -56,7 +56,7 @@ LIST_FIELDS = [
 ]
 
 
-class ListFilterForm(AdhesionForm):
+class ListFilterForm(MaillonForm):
     etat = forms.ChoiceField(required=False, choices=[(tab.key, tab.label) for tab in TABS], widget=forms.HiddenInput)
     college = forms.ChoiceField(label="Collège", required=False)
     type = forms.ChoiceField(

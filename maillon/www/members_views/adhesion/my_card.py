@@ -16,8 +16,8 @@ from maillon.members import policies
 from maillon.members.models import Involvement, Membership, PracticePlace, Professional, Structure
 from maillon.members.services import member_structures, missions_of
 
+from ...toolkit.communes import commune_suggestions
 from .common import space_breadcrumb
-from .communes import commune_suggestions
 from .forms import CardForm, PlaceFormSet
 from .writes import save_card
 

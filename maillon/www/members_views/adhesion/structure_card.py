@@ -15,9 +15,9 @@ from django.urls import reverse
 from maillon.core.policies import ensure_allowed
 from maillon.members import policies
 
+from ...toolkit.communes import commune_suggestions
 from ..directory.display import structure_or_404
 from .common import require_member, space_breadcrumb
-from .communes import commune_suggestions
 from .forms import StructureCardForm
 from .writes import save_structure_card
 

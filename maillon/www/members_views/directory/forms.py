@@ -10,7 +10,8 @@ from maillon.members.professions import Profession, StructureKind
 from maillon.members.selectors import STRUCTURES_ALL, STRUCTURES_NONE, DirectoryFilters
 from maillon.territories.models import Commune, TerritoryCommune, normalize_name
 
-from ...public_views.forms import MaillonForm
+from ...toolkit.communes import commune_label
+from ...toolkit.forms import MaillonForm
 
 RADIUS_CHOICES = [
     ("", "Dans la commune même"),
@@ -23,10 +24,6 @@ RADIUS_CHOICES = [
 # "Versailles (78646)": the label the suggestions offer, which names the commune exactly.
 COMMUNE_LABEL = re.compile(r"\((\d{5}|2[AB]\d{3})\)\s*$", re.IGNORECASE)
 COMMUNE_CANDIDATES = 10
-
-
-def commune_label(commune) -> str:
-    return f"{commune.name} ({commune.code})"
 
 
 def commune_suggestions(text: str, cpts=None, limit: int = COMMUNE_CANDIDATES) -> list[Commune]:

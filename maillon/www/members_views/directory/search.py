@@ -19,10 +19,11 @@ from maillon.members import policies
 from maillon.members.selectors import directory_professionals, directory_structures, distance_of
 from maillon.territories.selectors import cpts_territory
 
-from ...public_views.common import is_htmx, vary_on_htmx
 from ...space import space_breadcrumb
+from ...toolkit.communes import commune_label
+from ...toolkit.htmx import is_htmx, vary_on_htmx
 from .display import LIST_FIELDS, STRUCTURE_LIST_FIELDS, map_points
-from .forms import DirectoryForm, commune_label, commune_suggestions
+from .forms import DirectoryForm, commune_suggestions
 
 PAGE_SIZE = 20
 # Structures are few in a CPTS: listed in full beside the page of professionals, up to this.

@@ -7,7 +7,7 @@ from maillon.members.mailing import normalize_criteria
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
 
-from ..adhesion.fields import AdhesionForm
+from ...toolkit.forms import MaillonForm
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
@@ -17,7 +17,7 @@ def checkboxes():
     return forms.CheckboxSelectMultiple()
 
 
-class MailingForm(AdhesionForm):
+class MailingForm(MaillonForm):
     subject = forms.CharField(label="Objet", max_length=SUBJECT_MAX)
     body = forms.CharField(
         label="Message",

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from maillon.members.mailing import membership_of_token, unsubscribe
 
-from ...public_views.common import breadcrumb
+from ...toolkit.navigation import breadcrumb
 
 
 @csrf_exempt

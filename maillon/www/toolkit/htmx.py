@@ -1,4 +1,4 @@
-"""Helpers shared by the page views of the www layer."""
+"""htmx: one URL answers the full page or the part htmx asks for."""
 
 from django.utils.cache import patch_vary_headers
 
@@ -12,8 +12,3 @@ def vary_on_htmx(response):
     """The same URL answers a full page or a partial: caches must tell them apart."""
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def breadcrumb(current: str, *links: tuple[str, str]) -> dict:
-    """Data for `{% dsfr_breadcrumb %}`: (title, url) links, then the current page."""
-    return {"links": [{"title": title, "url": url} for title, url in links], "current": current}

@@ -1,0 +1,119 @@
+"""The one base form of the pages and its date fields.
+
+`MaillonForm`: DSFR markup and French errors that name their field (the error summary sits at
+the top of the page). `date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+# Django's anonymous default messages, replaced by messages that say their field.
+NAMED_ERRORS = {
+    "required": "{label} : ce champ est obligatoire.",
+    "invalid_choice": "{label} : choisissez une des valeurs proposées.",
+    "invalid_list": "{label} : choisissez parmi les valeurs proposées.",
+    "invalid_pk_value": "{label} : choisissez parmi les valeurs proposées.",
+    "max_length": "{label} : %(limit_value)d caractères au plus.",
+    "min_value": "{label} : la valeur doit être au moins %(limit_value)s.",
+    "max_value": "{label} : la valeur doit être au plus %(limit_value)s.",
+    "max_digits": "{label} : %(max)s chiffres au plus.",
+    "max_decimal_places": "{label} : %(max)s chiffres au plus après la virgule.",
+    "max_whole_digits": "{label} : %(max)s chiffres au plus avant la virgule.",
+    "invalid": "{label} : la valeur saisie n'est pas valide.",
+}
+INVALID_BY_TYPE = [
+    (forms.DateField, "{label} : saisissez une date valide, au format jj/mm/aaaa."),
+    (forms.EmailField, "{label} : saisissez une adresse électronique valide, par exemple nom@exemple.fr."),
+    (forms.DecimalField, "{label} : saisissez un montant en euros, par exemple 20 ou 20,50."),
+    (forms.IntegerField, "{label} : saisissez un nombre entier."),
+]
+
+
+def default_messages(field) -> dict:
+    messages = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+def name_errors(field):
+    """Replace Django's anonymous default messages; keep those a field declares itself."""
+    if not field.label:
+        return  # a hidden field: nothing to name
+    label = str(field.label).replace("%", "%%")
+    defaults = default_messages(field)
+    templates = dict(NAMED_ERRORS)
+    for field_type, message in INVALID_BY_TYPE:
+        if isinstance(field, field_type):
+            templates["invalid"] = message
+            break
+    for code, template in templates.items():
+        if field.error_messages.get(code, defaults.get(code)) == defaults.get(code):
+            field.error_messages[code] = template.format(label=label)
+
+
+class MaillonForm(DsfrBaseForm):
+    """The base of every form of the pages: DSFR markup and French errors that name their field.
+
+    Required fields are marked as django-dsfr marks them (an asterisk, the setting
+    DSFR_MARK_OPTIONAL_FIELDS being unset), the same on every page.
+    """
+
+    def get_context(self):
+        # Skip DsfrBaseForm.get_context: it only adds a transitional warning (an error under
+        # `filterwarnings = error`); the markers come from the setting, not from this context.
+        return forms.Form.get_context(self)
+
+    def add_field(self, name, field):
+        """A field known only at run time, with the DSFR classes DsfrBaseForm gives the others in __init__."""
+        self.fields[name] = field
+        dsfr_input_class_attr(self[name])
+
+    def full_clean(self):
+        # Here rather than in __init__: subclasses add fields and change labels there.
+        for field in self.fields.values():
+            name_errors(field)
+        super().full_clean()
+
+
+def date_field(label, *, required=True, error_messages=None, **kwargs):
+    """A date, picked in the browser's calendar or typed jj/mm/aaaa; errors name the field."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": f"{label} : indiquez la date.",
+            "invalid": f"{label} : saisissez une date valide, au format jj/mm/aaaa.",
+            **(error_messages or {}),
+        },
+        **kwargs,
+    )
+
+
+def datetime_field(label, *, required=True, **kwargs):
+    """A date and a time, picked in the browser or typed jj/mm/aaaa hh:mm; errors name the field."""
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+        input_formats=DATETIME_FORMATS,
+        error_messages={
+            "required": f"{label} : indiquez la date et l'heure.",
+            "invalid": f"{label} : saisissez une date et une heure, au format jj/mm/aaaa hh:mm.",
+        },
+        **kwargs,
+    )
+
+
+def not_in_future(value, label):
+    """For a form's clean_<date>(): a date that has not come yet is refused."""
+    if value and value > timezone.localdate():
+        raise ValidationError(f"{label} : la date ne peut pas être dans le futur.")
+    return value
