@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from maillon.core.missions import RULES, Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import Transition, TransitionLog, Workflow
+from maillon.core.workflows import Transition, Workflow, transition_log
 
 TAILLE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 CONTRACT_YEAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -605,11 +605,10 @@ class ManagementReport(JournaledModel):
         self._decide("send_back", by=by, comments=comments)
 
 
-class ManagementReportEvent(TransitionLog):
-    """The transition log of a management report (the authority's decision)."""
-
-    report = models.ForeignKey(ManagementReport, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "décision sur un rapport du dialogue de gestion"
-        verbose_name_plural = "décisions sur les rapports du dialogue de gestion"
+# The authority's decisions.
+ManagementReportEvent = transition_log(
+    ManagementReport,
+    "décision sur un rapport du dialogue de gestion",
+    "décisions sur les rapports du dialogue de gestion",
+    ordering=["at", "pk"],
+)

@@ -359,19 +359,17 @@ def add_spending(*, contract, contract_year, category, label, amount, spent_on, 
     _check_year_and_date(contract, contract_year, spent_on, "spent_on", within_year=True)
     if mission is not None and mission not in {commitment.mission for commitment in contract.missions.all()}:
         raise ValidationError({"mission": "Mission : elle ne fait pas partie du contrat."})
-    spending = Spending(
-        contract=contract,
+    return _enter(
+        Spending,
+        contract,
+        by,
         contract_year=contract_year,
         mission=mission,
         category=category,
         label=label,
         amount=amount,
         spent_on=spent_on,
-        entered_by=by,
     )
-    spending.full_clean(exclude=["contract", "entered_by"])
-    spending.save()
-    return spending
 
 
 def delete_spending(spending) -> None:
@@ -381,14 +379,14 @@ def delete_spending(spending) -> None:
 def add_receipt(*, contract, contract_year, received_on, amount, by, label="") -> FundingReceipt:
     """A payment received from the Assurance Maladie for a contract year."""
     _check_year_and_date(contract, contract_year, received_on, "received_on")
-    receipt = FundingReceipt(
-        contract=contract,
-        contract_year=contract_year,
-        received_on=received_on,
-        amount=amount,
-        label=label,
-        entered_by=by,
+    return _enter(
+        FundingReceipt, contract, by, contract_year=contract_year, received_on=received_on, amount=amount, label=label
     )
-    receipt.full_clean(exclude=["contract", "entered_by"])
-    receipt.save()
-    return receipt
+
+
+def _enter(model, contract, by, **fields):
+    """A spending or a receipt entered by `by`: checked, then saved."""
+    entry = model(contract=contract, entered_by=by, **fields)
+    entry.full_clean(exclude=["contract", "entered_by"])
+    entry.save()
+    return entry

@@ -61,6 +61,10 @@ def validate_siret(value: str) -> None:
         raise ValidationError("Le numéro SIRET doit compter 14 chiffres et sa clé doit être juste.") from error
 
 
+def is_valid_siret(value: str) -> bool:
+    return siret.is_valid(value)
+
+
 def validate_insee_commune_code(value: str) -> None:
     if not INSEE_COMMUNE_PATTERN.match(value or ""):
         raise ValidationError("Le code commune INSEE compte 5 caractères (2A/2B en Corse).")

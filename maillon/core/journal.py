@@ -107,23 +107,7 @@ def record_many(action, model, rows, *, fields=(), actor=None):
 def record_reads(model, pks, fields, *, cpts_id, note=""):
     """A list shows rows of `model`: one READ entry per row shown (its id and the field
     names, never values), written in one query."""
-    from .models import JournalEntry  # models import this module
-
-    actor = current_actor()
-    JournalEntry.objects.bulk_create(
-        [
-            JournalEntry(
-                action=Action.READ,
-                actor_id=getattr(actor, "pk", None),
-                object_type=model._meta.label,
-                object_id=str(pk),
-                fields=sorted(fields),
-                cpts_id=cpts_id,
-                note=note[:200],
-            )
-            for pk in dict.fromkeys(pks)
-        ]
-    )
+    record_many(Action.READ, model, [(pk, cpts_id, note) for pk in dict.fromkeys(pks)], fields=fields)
 
 
 def record_read(obj, fields, *, actor=None, cpts_id=None):

@@ -91,6 +91,32 @@ class TransitionLog(models.Model):
         return self._workflow().label_of(self.to_status)
 
 
+def transition_log(model, verbose_name: str, verbose_name_plural: str = "", *, related_name="events", ordering=None):
+    """The concrete transition log of `model`, named and keyed as its workflow says
+    (`log="mt.OfferEvent"`, `log_fk="offer"`): a `TransitionLog` with a foreign key to the object,
+    deleted with it, ordered by object then time unless `ordering` says otherwise. Declared in the
+    model's module, after the model::
+
+        OfferEvent = transition_log(DoctorOffer, "changement d'état d'une offre", "changements d'état des offres")
+
+    A log with fields or methods of its own is a subclass written out (`PatientEvent`, `PlanEvent`)."""
+    workflow = workflow_of(model)
+    app_label, name = workflow.log_label.split(".")
+    if app_label != model._meta.app_label:
+        raise TypeError(f"{workflow.log_label}: a transition log lives in the app of {model._meta.label}.")
+    meta = {"verbose_name": verbose_name, "ordering": ordering or [workflow.log_fk, "at", "pk"]}
+    if verbose_name_plural:
+        meta["verbose_name_plural"] = verbose_name_plural
+    attrs = {
+        "__module__": model.__module__,
+        "__qualname__": name,
+        "__doc__": f"The transition log of a {model.__name__}.",
+        workflow.log_fk: models.ForeignKey(model, on_delete=models.CASCADE, related_name=related_name),
+        "Meta": type("Meta", (TransitionLog.Meta,), meta),
+    }
+    return type(name, (TransitionLog,), attrs)
+
+
 class Transition:
     """A named move from one or several states (or `ANY` open state) to one target."""
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import Transition, TransitionLog, Workflow
+from maillon.core.workflows import Transition, TransitionLog, Workflow, transition_log
 from maillon.members.models import Professional
 
 from . import template
@@ -353,12 +353,6 @@ class PlanImprovement(JournaledModel):
         )
 
 
-class PlanImprovementEvent(TransitionLog):
-    """The transition log of an improvement action."""
-
-    improvement = models.ForeignKey(PlanImprovement, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "étape d'une action d'amélioration"
-        verbose_name_plural = "étapes des actions d'amélioration"
-        ordering = ["improvement", "at", "pk"]
+PlanImprovementEvent = transition_log(
+    PlanImprovement, "étape d'une action d'amélioration", "étapes des actions d'amélioration"
+)

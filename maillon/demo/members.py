@@ -270,25 +270,24 @@ class Planner:
         profession, specialty = PROFESSIONAL_OF_CATEGORY[category]
         n = self.next_number()
         number = demo_rpps(self.cpts_index, n) if profession in RPPS_PROFESSIONS else demo_adeli(self.cpts_index, n)
-        status, joined, left = self.adhesion()
-        return MemberSpec(
-            number=number,
-            category=category,
-            commune=self.commune(),
-            status=status,
-            joined_on=joined,
-            left_on=left,
+        return self.member(
+            number,
+            category,
             profession=profession,
             specialty=specialty,
             first_name=self.rng.choice(FIRST_NAMES),
             last_name=self.rng.choice(LAST_NAMES),
             involvement=self.rng.choices(list(Involvement), weights=[6, 3, 1])[0],
-            fee_paid_on=self.fee_paid_on(status, joined),
         )
 
-    def structure(self, category, kind, name) -> MemberSpec:
+    def structure(self, category, kind) -> MemberSpec:
+        """A structure of `kind`, named by the caller."""
         n = self.next_number()
         number = demo_siret(self.cpts_index, n) if kind in SIRET_KINDS else demo_finess(self.cpts_index, n)
+        return self.member(number, category, kind=kind, involvement=Involvement.MISSION)
+
+    def member(self, number, category, **own) -> MemberSpec:
+        """A member numbered `number`, with its commune, adhesion and fee drawn; `own`: the rest."""
         status, joined, left = self.adhesion()
         return MemberSpec(
             number=number,
@@ -297,10 +296,8 @@ class Planner:
             status=status,
             joined_on=joined,
             left_on=left,
-            kind=kind,
-            name=name,
-            involvement=Involvement.MISSION,
             fee_paid_on=self.fee_paid_on(status, joined),
+            **own,
         )
 
 
@@ -321,7 +318,7 @@ def plan_members(planner: Planner, total: int, names: dict[str, str], before: in
     """The members of one CPTS: the MSP, the EHPAD and the users' association, then the national mix."""
     specs = []
     for kind, pattern in FIXED_STRUCTURES:
-        spec = planner.structure(NationalCategory.AUTRES, kind, "")
+        spec = planner.structure(NationalCategory.AUTRES, kind)
         spec.name = pattern.format(commune=names[spec.commune])
         specs.append(settled(spec, planner.start))
     mixed_before = before - len(FIXED_STRUCTURES) * planner.cpts_index
@@ -345,7 +342,7 @@ def plan_one(planner, category, index, names) -> MemberSpec:
         kind = StructureKind.PHARMACY
     if kind is None:
         return planner.professional(category)
-    spec = planner.structure(category, kind, "")
+    spec = planner.structure(category, kind)
     spec.name = STRUCTURE_NAMES[kind].format(
         commune=names[spec.commune], street=planner.rng.choice(STREETS), last_name=planner.rng.choice(LAST_NAMES)
     )

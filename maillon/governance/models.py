@@ -45,7 +45,7 @@ from django.utils.functional import cached_property
 
 from maillon.core import journal
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import Transition, TransitionLog, Workflow
+from maillon.core.workflows import Transition, Workflow, transition_log
 from maillon.members.models import College, Membership, MembershipStatus
 
 # --- Elections ---------------------------------------------------------------------------
@@ -236,14 +236,7 @@ class Election(JournaledModel):
         )
 
 
-class ElectionEvent(TransitionLog):
-    """The transition log of an election."""
-
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "changement d'état d'une élection"
-        ordering = ["election", "at", "pk"]
+ElectionEvent = transition_log(Election, "changement d'état d'une élection")
 
 
 def elect(candidates, seats):

@@ -37,7 +37,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from maillon.core.missions import Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import Transition, TransitionLog, TransitionNotAllowed, Workflow
+from maillon.core.workflows import Transition, TransitionNotAllowed, Workflow, transition_log
 from maillon.members.models import Membership
 
 QUARTER = Decimal("0.25")
@@ -187,14 +187,7 @@ class Meeting(JournaledModel):
         return slots, rows
 
 
-class MeetingEvent(TransitionLog):
-    """The transition log of a meeting."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "changement d'état d'une réunion"
-        ordering = ["meeting", "at", "pk"]
+MeetingEvent = transition_log(Meeting, "changement d'état d'une réunion")
 
 
 class MeetingSlot(JournaledModel):
@@ -403,14 +396,8 @@ class TimeEntry(JournaledModel):
         return self.kind == TimeKind.PROJECT and not self.is_validated
 
 
-class TimeEntryEvent(TransitionLog):
-    """The transition log of a time entry (validations, rejections, re-declarations)."""
-
-    entry = models.ForeignKey(TimeEntry, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "changement d'état d'un temps déclaré"
-        ordering = ["entry", "at", "pk"]
+# Validations, rejections, re-declarations.
+TimeEntryEvent = transition_log(TimeEntry, "changement d'état d'un temps déclaré")
 
 
 class PaymentDetails(JournaledModel):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from maillon.core.identifiers import compact, validate_adeli, validate_finess, validate_rpps, validate_siret
 from maillon.core.missions import Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import Transition, TransitionLog, Workflow
+from maillon.core.workflows import Transition, Workflow, transition_log
 from maillon.territories.models import Commune, normalize_name
 
 from .professions import (
@@ -381,14 +381,7 @@ class Membership(JournaledModel):
         self.workflow.run(self, "leave", by=by, note=reason, changes={"left_on": on, "leave_reason": reason})
 
 
-class MembershipEvent(TransitionLog):
-    """The transition log of an adhesion."""
-
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "changement d'état d'une adhésion"
-        ordering = ["membership", "at", "pk"]
+MembershipEvent = transition_log(Membership, "changement d'état d'une adhésion")
 
 
 class MissionParticipation(JournaledModel):

@@ -97,6 +97,21 @@ def directory_places():
     return PracticePlace.objects.select_related("commune", "structure").defer("commune__contour")
 
 
+def _with_active_adhesion(model, cpts):
+    """Professionals or structures with an active adhesion to `cpts` (a join that cannot
+    multiply rows: one adhesion per CPTS), each with `joined_on`, `involvement`, `college_name`."""
+    active = Q(memberships__cpts=cpts, memberships__status=MembershipStatus.ACTIVE)
+    return (
+        model.objects.annotate(membership=FilteredRelation("memberships", condition=active))
+        .filter(membership__isnull=False)
+        .annotate(
+            joined_on=F("membership__joined_on"),
+            involvement=F("membership__involvement"),
+            college_name=F("membership__college__name"),
+        )
+    )
+
+
 def directory_professionals(cpts, filters: DirectoryFilters = DirectoryFilters()):
     """Professionals with an active adhesion to `cpts`, filtered, by name (or
     nearest first with a radius); their practice places (with communes) and
@@ -105,20 +120,8 @@ def directory_professionals(cpts, filters: DirectoryFilters = DirectoryFilters()
     Each row carries its adhesion: `joined_on`, `involvement`, `college_name`;
     and `distance_sq` (km², flat-earth) when filtered by radius.
     """
-    queryset = (
-        Professional.objects.annotate(
-            membership=FilteredRelation(
-                "memberships",
-                condition=Q(memberships__cpts=cpts, memberships__status=MembershipStatus.ACTIVE),
-            )
-        )
-        .filter(membership__isnull=False)
-        .annotate(
-            joined_on=F("membership__joined_on"),
-            involvement=F("membership__involvement"),
-            college_name=F("membership__college__name"),
-        )
-        .prefetch_related(Prefetch("practice_places", queryset=directory_places()), "languages")
+    queryset = _with_active_adhesion(Professional, cpts).prefetch_related(
+        Prefetch("practice_places", queryset=directory_places()), "languages"
     )
     if filters.structure_kind and filters.structure_kind != STRUCTURES_NONE:
         return queryset.none()
@@ -156,22 +159,7 @@ def directory_structures(cpts, filters: DirectoryFilters = DirectoryFilters()):
     with a radius), with their commune; none when a criterion only a professional can meet
     is given. Each row carries `joined_on`, `involvement`, `college_name` (and `distance_sq`).
     """
-    queryset = (
-        Structure.objects.annotate(
-            membership=FilteredRelation(
-                "memberships",
-                condition=Q(memberships__cpts=cpts, memberships__status=MembershipStatus.ACTIVE),
-            )
-        )
-        .filter(membership__isnull=False)
-        .annotate(
-            joined_on=F("membership__joined_on"),
-            involvement=F("membership__involvement"),
-            college_name=F("membership__college__name"),
-        )
-        .select_related("commune")
-        .defer("commune__contour")
-    )
+    queryset = _with_active_adhesion(Structure, cpts).select_related("commune").defer("commune__contour")
     if filters.professional_only:
         return queryset.none()
     if filters.structure_kind and filters.structure_kind != STRUCTURES_ALL:

@@ -31,26 +31,21 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.core.models import CptsRole, CptsRoleKind, JournalEntry, User
 
-from .models import DOCTOR_NAMED, Criterion, Patient, PatientStatus, PriorityWeight, Proposal, ProposalStatus
+from .models import (
+    DECLARED_FIELDS,
+    DOCTOR_NAMED,
+    IDENTITY_FIELDS,
+    Criterion,
+    Patient,
+    PatientStatus,
+    PriorityWeight,
+    Proposal,
+    ProposalStatus,
+)
 
 COORDINATION = "coordination"
 PATIENT = "patient"
-EXPORTED_FIELDS = sorted(
-    [
-        "first_name",
-        "last_name",
-        "birth_date",
-        "commune",
-        "email",
-        "phone",
-        "nir",
-        "criteria",
-        "status",
-        "events",
-        "proposals",
-        "journal",
-    ]
-)
+EXPORTED_FIELDS = sorted([*IDENTITY_FIELDS, "criteria", "status", "events", "proposals", "journal"])
 ACTION_LABELS = dict(journal.Action.CHOICES)
 FIELD_LABELS = {"criteria": "critères", "events": "étapes", "proposals": "propositions", "journal": "journal"}
 UNNAMED_DOCTOR = "Médecin du territoire"
@@ -182,13 +177,7 @@ def person_data(patient: Patient, *, audience: str) -> dict:
             "email": patient.email,
             "phone": patient.phone,
             "nir": patient.nir,
-            "declared": {
-                "ald": patient.ald,
-                "c2s": patient.c2s,
-                "pregnancy": patient.pregnancy,
-                "disability": patient.disability,
-                "mt_retired": patient.mt_retired,
-            },
+            "declared": {name: getattr(patient, name) for name in DECLARED_FIELDS},
             "channel": {"code": patient.channel, "label": patient.get_channel_display()},
             "registered_by": who(patient.registered_by_id) if patient.registered_by_id else None,
             "registered_at": _iso(patient.registered_at),

@@ -29,7 +29,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import ANY, Transition, TransitionLog, Workflow
+from maillon.core.workflows import ANY, Transition, TransitionLog, Workflow, transition_log
 from maillon.members.models import Professional
 from maillon.territories.models import Commune, normalize_name
 
@@ -137,6 +137,11 @@ class PatientQuerySet(CptsOwnedQuerySet):
 
     def open(self):
         return self.exclude(status__in=CLOSED_PATIENT_STATUSES)
+
+
+# What a registration holds on the person: who they are and how to reach them, then what they declare.
+IDENTITY_FIELDS = ("first_name", "last_name", "birth_date", "commune", "email", "phone", "nir")
+DECLARED_FIELDS = ("ald", "c2s", "pregnancy", "disability", "mt_retired")
 
 
 class Patient(JournaledModel):
@@ -429,15 +434,7 @@ class DoctorOffer(JournaledModel):
         return self.workflow.run(self, "close", by=by, note=note)
 
 
-class OfferEvent(TransitionLog):
-    """The transition log of a doctor's offer (opened, paused, closed)."""
-
-    offer = models.ForeignKey(DoctorOffer, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "changement d'état d'une offre"
-        verbose_name_plural = "changements d'état des offres"
-        ordering = ["offer", "at", "pk"]
+OfferEvent = transition_log(DoctorOffer, "changement d'état d'une offre", "changements d'état des offres")
 
 
 # --- Proposals -------------------------------------------------------------------------------
@@ -600,15 +597,10 @@ class Proposal(JournaledModel):
         return proposal
 
 
-class ProposalEvent(TransitionLog):
-    """The transition log of a proposal (the patient's own follows in `PatientEvent`)."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "changement d'état d'une proposition"
-        verbose_name_plural = "changements d'état des propositions"
-        ordering = ["proposal", "at", "pk"]
+# The patient's own log follows in `PatientEvent` (whose `proposal` takes the name `events`).
+ProposalEvent = transition_log(
+    Proposal, "changement d'état d'une proposition", "changements d'état des propositions", related_name="transitions"
+)
 
 
 # --- Schedule of the engine -------------------------------------------------------------------

@@ -20,7 +20,9 @@ from maillon.territories.models import Commune, TerritoryCommune
 
 from . import matching, notifications
 from .models import (
+    DECLARED_FIELDS,
     DOCTOR_ANSWERS,
+    IDENTITY_FIELDS,
     REFUSED_STATUSES,
     Channel,
     DoctorOffer,
@@ -36,20 +38,7 @@ from .models import (
     identity_key,
 )
 
-PATIENT_FIELDS = (
-    "first_name",
-    "last_name",
-    "birth_date",
-    "commune",
-    "email",
-    "phone",
-    "nir",
-    "ald",
-    "c2s",
-    "pregnancy",
-    "disability",
-    "mt_retired",
-)
+PATIENT_FIELDS = IDENTITY_FIELDS + DECLARED_FIELDS
 LINK_SALT = "maillon.mt.patient-link"
 
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
-from maillon.core.workflows import Transition, TransitionLog, TransitionNotAllowed, Workflow
+from maillon.core.workflows import Transition, TransitionNotAllowed, Workflow, transition_log
 from maillon.members.models import PracticePlace, Professional
 from maillon.members.professions import Profession, Specialty
 from maillon.territories.models import Commune
@@ -201,14 +201,9 @@ class Slot(JournaledModel):
         return True
 
 
-class SlotEvent(TransitionLog):
-    """The transition log of a slot (booked, released, cancelled)."""
-
-    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "changement d'état d'un créneau"
-        verbose_name_plural = "changements d'état des créneaux"
+SlotEvent = transition_log(
+    Slot, "changement d'état d'un créneau", "changements d'état des créneaux", ordering=["at", "pk"]
+)
 
 
 # --- Requests ---------------------------------------------------------------------------------
@@ -380,13 +375,7 @@ class CareRequest(JournaledModel):
         return False
 
 
-class RequestEvent(TransitionLog):
-    """The transition log of a request (append only)."""
-
-    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(TransitionLog.Meta):
-        verbose_name = "étape d'une demande de SNP"
+RequestEvent = transition_log(CareRequest, "étape d'une demande de SNP", ordering=["at", "pk"])
 
 
 class DutyAnswer(models.TextChoices):

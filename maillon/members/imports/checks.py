@@ -74,38 +74,49 @@ def scientific_notation(value: str) -> bool:
     return bool(re.fullmatch(r"\d+([.,]\d+)?[eE]\+?\d+", value))
 
 
-def check_rpps(row: Row):
-    text = row.values.get("rpps", "")
+def check_number(row: Row, key: str, *, is_valid, expected: str, normalize=compact):
+    """An identifier column (RPPS, ADELI, FINESS, SIRET): empty is fine; a number the spreadsheet
+    abbreviated (« 1,23E+10 ») is refused; else its `normalize`d value must be valid, or the row
+    fails with « « text » : `expected` »."""
+    text = row.values.get(key, "")
     if not text:
         return
     if scientific_notation(text):
-        row.fail("rpps", f"« {text} » a été abrégé par le tableur : mettez la colonne au format Texte.")
+        row.fail(key, f"« {text} » a été abrégé par le tableur : mettez la colonne au format Texte.")
         return
-    value = compact(text)
-    if len(value) == 12 and value.startswith("8"):
-        value = value[1:]  # the national identifier "8" + RPPS
-    if not is_valid_rpps(value):
-        row.fail("rpps", f"« {text} » : 11 chiffres attendus, avec une clé de contrôle juste.")
-        return
-    row.rpps = value
+    value = normalize(text)
+    if is_valid(value):
+        setattr(row, key, value)
+    else:
+        row.fail(key, f"« {text} » : {expected}")
 
 
-def check_adeli(row: Row):
-    text = row.values.get("adeli", "")
-    if not text:
-        return
+def without_national_prefix(text: str) -> str:
     value = compact(text)
-    if len(value) == 8 and value.isascii() and value.isdigit():
-        value = "0" + value  # the spreadsheet dropped the leading zero of départements 01 to 09
-    if not is_valid_adeli(value):
-        row.fail("adeli", f"« {text} » : 9 caractères attendus (2A/2B en Corse).")
-        return
-    row.adeli = value
+    return value[1:] if len(value) == 12 and value.startswith("8") else value  # "8" + RPPS, the national identifier
+
+
+def with_departement_zero(text: str) -> str:
+    value = compact(text)
+    # The spreadsheet dropped the leading zero of départements 01 to 09.
+    return "0" + value if len(value) == 8 and value.isascii() and value.isdigit() else value
 
 
 def check_identifiers(row: Row):
-    check_rpps(row)
-    check_adeli(row)
+    check_number(
+        row,
+        "rpps",
+        is_valid=is_valid_rpps,
+        normalize=without_national_prefix,
+        expected="11 chiffres attendus, avec une clé de contrôle juste.",
+    )
+    check_number(
+        row,
+        "adeli",
+        is_valid=is_valid_adeli,
+        normalize=with_departement_zero,
+        expected="9 caractères attendus (2A/2B en Corse).",
+    )
     if not row.values.get("rpps") and not row.values.get("adeli"):
         row.fail("rpps", "indiquez le numéro RPPS ou, à défaut, le numéro ADELI.")
 

@@ -2,9 +2,7 @@
 
 import re
 
-from django.core.exceptions import ValidationError
-
-from maillon.core.identifiers import compact, is_valid_finess, validate_siret
+from maillon.core.identifiers import compact, is_valid_finess, is_valid_siret
 from maillon.territories.models import normalize_name
 
 from .. import services
@@ -21,12 +19,13 @@ from .checks import (
     check_involvement,
     check_missions,
     check_names,
+    check_number,
     check_phone,
     check_profession,
     join_skills,
     parse_bool,
     required_synonym,
-    scientific_notation,
+    with_departement_zero,
 )
 from .columns import PROFESSIONAL_NUMBERS, STRUCTURE_NUMBERS, normalize_header
 from .lookups import Lookups, chunks, commune_name_key, load_lookups
@@ -198,43 +197,19 @@ def check_structure_kind(row: Row):
         row.structure_kind = found
 
 
-def check_finess(row: Row):
-    text = row.values.get("finess", "")
-    if not text:
-        return
-    if scientific_notation(text):
-        row.fail("finess", f"« {text} » a été abrégé par le tableur : mettez la colonne au format Texte.")
-        return
-    value = compact(text).upper()
-    if len(value) == 8 and value.isascii() and value.isdigit():
-        value = "0" + value  # the spreadsheet dropped the leading zero of départements 01 to 09
-    if not is_valid_finess(value):
-        row.fail("finess", f"« {text} » : 9 caractères attendus (2A/2B en Corse), avec une clé de contrôle juste.")
-        return
-    row.finess = value
-
-
-def check_siret(row: Row):
-    text = row.values.get("siret", "")
-    if not text:
-        return
-    if scientific_notation(text):
-        row.fail("siret", f"« {text} » a été abrégé par le tableur : mettez la colonne au format Texte.")
-        return
-    value = compact(text)
-    try:
-        validate_siret(value)
-    except ValidationError:
-        row.fail("siret", f"« {text} » : 14 chiffres attendus, avec une clé de contrôle juste.")
-        return
-    row.siret = value
-
-
 def check_structure_values(row: Row):
     check_structure_name(row)
     check_structure_kind(row)
-    check_finess(row)
-    check_siret(row)
+    check_number(
+        row,
+        "finess",
+        is_valid=is_valid_finess,
+        normalize=with_departement_zero,
+        expected="9 caractères attendus (2A/2B en Corse), avec une clé de contrôle juste.",
+    )
+    check_number(
+        row, "siret", is_valid=is_valid_siret, expected="14 chiffres attendus, avec une clé de contrôle juste."
+    )
 
 
 def check_professional_values(row: Row):
