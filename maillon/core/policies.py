@@ -21,19 +21,18 @@ MEMBER = CptsRoleKind.MEMBER
 
 FORBIDDEN = "Vous n'avez pas le droit de faire cette action."
 
-_CACHE = "_maillon_cpts_roles"
 
-
-def _cpts_id(cpts) -> int | None:
-    return getattr(cpts, "pk", cpts)
-
-
-def _cache(user) -> dict:
-    cache = getattr(user, _CACHE, None)
+def read_once(user, name: str, cpts, read):
+    """`read(cpts_id)` once per user object and CPTS (an instance or its id), kept on the user
+    under `name`: a request asks its policies many times, the database once."""
+    cache = getattr(user, name, None)
     if cache is None:
         cache = {}
-        setattr(user, _CACHE, cache)
-    return cache
+        setattr(user, name, cache)
+    key = getattr(cpts, "pk", cpts)
+    if key not in cache:
+        cache[key] = read(key)
+    return cache[key]
 
 
 def is_authenticated(user) -> bool:
@@ -48,10 +47,12 @@ def cpts_role(user, cpts) -> str | None:
     """coordinator, member or None (anonymous, another CPTS's user, an admin without a role)."""
     if not is_authenticated(user) or cpts is None:
         return None
-    cache, key = _cache(user), _cpts_id(cpts)
-    if key not in cache:
-        cache[key] = CptsRole.objects.filter(user=user, cpts_id=key).values_list("role", flat=True).first()
-    return cache[key]
+    return read_once(
+        user,
+        "_maillon_cpts_roles",
+        cpts,
+        lambda key: CptsRole.objects.filter(user=user, cpts_id=key).values_list("role", flat=True).first(),
+    )
 
 
 def is_coordinator(user, cpts) -> bool:

@@ -37,18 +37,13 @@ no, and 403 when the object is visible but the `can_…` of the action refuses.
 from django.db.models import Exists, OuterRef, Q
 
 from maillon.core.models import CptsRoleKind, CptsStatus
-from maillon.core.policies import cpts_role, has_cpts_role, is_authenticated, is_coordinator
+from maillon.core.policies import cpts_role, has_cpts_role, is_authenticated, is_coordinator, read_once
 from maillon.territories.models import PostalCode, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 
 from .models import Agenda, Booking, CareRequest, DutyAnswer, DutyCall, RequesterKind, SasClient, Slot
 from .slots import publisher
 
-_SAS_CACHE = "_maillon_snp_sas_regulator"
 _SAS_CLIENT_CACHE = "_maillon_snp_sas_client"
-
-
-def _cpts_id(cpts):
-    return getattr(cpts, "pk", cpts)
 
 
 def _user_id(user):
@@ -64,17 +59,14 @@ def is_sas_regulator_of(user, cpts) -> bool:
     Cached on the user object, like `core.policies.cpts_role`."""
     if not is_authenticated(user) or cpts is None:
         return False
-    cache = getattr(user, _SAS_CACHE, None)
-    if cache is None:
-        cache = {}
-        setattr(user, _SAS_CACHE, cache)
-    key = _cpts_id(cpts)
-    if key not in cache:
-        departements = TerritoryCommune.objects.filter(cpts_id=key).current().values("commune__departement_id")
-        cache[key] = TerritoryRole.objects.filter(
+
+    def read(cpts_id) -> bool:
+        departements = TerritoryCommune.objects.filter(cpts_id=cpts_id).current().values("commune__departement_id")
+        return TerritoryRole.objects.filter(
             user=user, role=TerritoryRoleKind.SAS_REGULATOR, departement__in=departements
         ).exists()
-    return cache[key]
+
+    return read_once(user, "_maillon_snp_sas_regulator", cpts, read)
 
 
 # --- The requests' desk ---------------------------------------------------------------------

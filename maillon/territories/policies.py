@@ -9,7 +9,7 @@ of role may see or do is said by the apps' policies (e.g. `contracts.policies`).
 A platform admin (superuser) has no territorial role unless a `TerritoryRole` row gives them one.
 """
 
-from maillon.core.policies import is_authenticated
+from maillon.core.policies import is_authenticated, read_once
 
 from .models import TerritoryRole, TerritoryRoleKind
 
@@ -17,12 +17,7 @@ AUTHORITY = TerritoryRoleKind.AUTHORITY
 OBSERVER = TerritoryRoleKind.OBSERVER
 SAS_REGULATOR = TerritoryRoleKind.SAS_REGULATOR
 
-_CACHE = "_maillon_territory_roles"
 _AREAS = "_maillon_observed_areas"
-
-
-def _cpts_id(cpts) -> int | None:
-    return getattr(cpts, "pk", cpts)
 
 
 def territory_roles(user, cpts) -> frozenset:
@@ -31,14 +26,12 @@ def territory_roles(user, cpts) -> frozenset:
     Cached on the user object, like `core.policies.cpts_role`."""
     if not is_authenticated(user) or cpts is None:
         return frozenset()
-    cache = getattr(user, _CACHE, None)
-    if cache is None:
-        cache = {}
-        setattr(user, _CACHE, cache)
-    key = _cpts_id(cpts)
-    if key not in cache:
-        cache[key] = frozenset(TerritoryRole.objects.over_cpts(user, key).values_list("role", flat=True))
-    return cache[key]
+    return read_once(
+        user,
+        "_maillon_territory_roles",
+        cpts,
+        lambda key: frozenset(TerritoryRole.objects.over_cpts(user, key).values_list("role", flat=True)),
+    )
 
 
 def has_territory_role(user, cpts, *kinds) -> bool:
