@@ -45,6 +45,7 @@ from django.utils.functional import cached_property
 
 from maillon.core import journal
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.uploads import check_document
 from maillon.core.workflows import Transition, Workflow, transition_log
 from maillon.members.models import College, Membership, MembershipStatus
 
@@ -486,18 +487,13 @@ DOCUMENT_CONTENT_TYPES = {
 
 def validate_document_file(upload):
     """PDF, ODT or DOCX (by extension and first bytes), 10 Mo at most; errors in French."""
-    extension = Path(upload.name or "").suffix.lower()
-    if extension not in DOCUMENT_SIGNATURES:
-        raise ValidationError("Fichier : seuls les formats PDF (.pdf), ODT (.odt) et DOCX (.docx) sont acceptés.")
-    if upload.size > MAX_DOCUMENT_BYTES:
-        size = f"{upload.size / (1024 * 1024):.1f}".replace(".", ",")
-        raise ValidationError(f"Fichier : 10 Mo au plus (ce fichier fait {size} Mo).")
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(len(DOCUMENT_SIGNATURES[extension]))
-    upload.seek(position)
-    if head != DOCUMENT_SIGNATURES[extension]:
-        raise ValidationError(f"Fichier : le contenu ne correspond pas à un fichier {extension[1:].upper()}.")
+    check_document(
+        upload,
+        label="Fichier",
+        signatures=DOCUMENT_SIGNATURES,
+        formats="seuls les formats PDF (.pdf), ODT (.odt) et DOCX (.docx) sont acceptés.",
+        max_bytes=MAX_DOCUMENT_BYTES,
+    )
 
 
 class DocumentStorage(FileSystemStorage):
