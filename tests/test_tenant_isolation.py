@@ -100,8 +100,20 @@ ROUTE_OBJECTS = {
     "members_mailing": {"pk": lambda cpts: _mailing_of(cpts).pk},
     "members_directory_export": {"fmt": lambda cpts: "csv"},
     # Governance (imported here: this dict is the only part of the module its author edits).
-    "governance_election": {
-        "pk": lambda cpts: __import__("maillon.governance.factories").governance.factories.ElectionFactory(cpts=cpts).pk
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.governance.factories").governance.factories.ElectionFactory(cpts=cpts).pk
+            )
+        }
+        for name in (
+            "governance_election",
+            "governance_election_vote",
+            "governance_election_candidate",
+            "governance_election_open",
+            "governance_election_close",
+            "governance_election_mandate",
+        )
     },
     "governance_assembly": {
         "pk": lambda cpts: (
@@ -116,17 +128,30 @@ ROUTE_OBJECTS = {
         )
     },
     # Meetings and indemnities.
-    "meetings_meeting": {
-        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
+    **{
+        name: {
+            "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
+        }
+        for name in (
+            "meetings_meeting",
+            "meetings_meeting_answer",
+            "meetings_meeting_choose",
+            "meetings_meeting_cancel",
+            "meetings_meeting_invite",
+            "meetings_meeting_search",
+            "meetings_meeting_invite_picked",
+            "meetings_meeting_attendance",
+            "meetings_meeting_edit",
+            "meetings_meeting_delete",
+        )
     },
-    "meetings_meeting_edit": {
-        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
-    },
-    "meetings_meeting_delete": {
-        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.MeetingFactory(cpts=cpts).pk
-    },
-    "meetings_time_edit": {
-        "pk": lambda cpts: __import__("maillon.meetings.factories").meetings.factories.TimeEntryFactory(cpts=cpts).pk
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.meetings.factories").meetings.factories.TimeEntryFactory(cpts=cpts).pk
+            )
+        }
+        for name in ("meetings_time_edit", "meetings_time_validate", "meetings_time_reject", "meetings_time_unvalidate")
     },
     "meetings_payments_export": {"fmt": lambda cpts: "csv"},
     "meetings_statement": {"pk": lambda cpts: _member_of(cpts).pk},

@@ -1,8 +1,13 @@
 """Helpers of the CPTS members' space (/cpts/<slug>/…), shared by its page modules."""
 
+import functools
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.urls import reverse
 
-from maillon.core import policies
+from maillon.core import journal, policies
 
 from .toolkit.navigation import breadcrumb
 
@@ -23,6 +28,45 @@ def is_coordinator(request) -> bool:
     return policies.is_coordinator(request.user, getattr(request, "cpts", None))
 
 
+def allow(*methods: str, check):
+    """A view's door: `check(request)` first (404 for a user who may not see these pages, as for
+    a CPTS that does not exist), then 405 for a method other than `methods`."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            check(request)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def action_view(*, check, find, page, back):
+    """Decorate `act(request, obj)`, one action of a page posted to its own address: `check` and
+    405 as `allow`; `find(request, **url)` the object (404 if unseen, 403 if the action is not the
+    user's). `act` returns nothing once done, then `back(request, obj)` (a redirect to the page), or
+    a response to show; a refusal of the domain shows `page(request, obj, errors=its messages)`."""
+
+    def decorator(act):
+        @allow("POST", check=check)
+        @functools.wraps(act)
+        def view(request, **url):
+            obj = find(request, **url)
+            try:
+                shown = act(request, obj)
+            except ValidationError as error:
+                return page(request, obj, errors=error.messages)
+            return shown or back(request, obj)
+
+        return view
+
+    return decorator
+
+
 def space_breadcrumb(cpts, current: str, *links: tuple[str, str]) -> dict:
     """CPTS › Espace membres › … › current page."""
     return breadcrumb(
@@ -33,10 +77,31 @@ def space_breadcrumb(cpts, current: str, *links: tuple[str, str]) -> dict:
     )
 
 
+def journal_summary(cpts, object_type, fields, note, *, object_id="list", action=journal.Action.READ):
+    """ONE journal entry for a list of the CPTS shown or exported: the field names and a
+    count in `note`, never a name (`journal.record_reads` writes one entry per row instead)."""
+    journal.record(action, object_type=object_type, object_id=object_id, cpts_id=cpts.pk, fields=fields, note=note)
+
+
 def posted_id(value) -> int:
     """A posted primary key; 0 (found nowhere, so 404) when it is not an ASCII number."""
     value = str(value or "")
     return int(value) if value.isascii() and value.isdigit() else 0
+
+
+def save_form(request, form, write, done) -> bool:
+    """Write a valid `form` by calling `write()` (a service call that reads form.cleaned_data):
+    True once written, with `done` — or `done(what write returned)` — said as a success; False
+    when the form is invalid or the service refused (its ValidationError put on the form)."""
+    if not form.is_valid():
+        return False
+    try:
+        written = write()
+    except ValidationError as error:
+        add_errors(form, error)
+        return False
+    messages.success(request, done(written) if callable(done) else done)
+    return True
 
 
 def add_errors(form, error):

@@ -52,8 +52,8 @@ def test_a_member_posting_a_management_form_gets_403(cpts, member, name):
 def test_a_member_cannot_run_the_election(cpts, member, action):
     election = ElectionFactory(cpts=cpts)
     CandidateFactory(election=election)
-    url = reverse("governance_election", args=[cpts.slug, election.pk])
-    assert verified_client(member).post(url, {"action": action}).status_code == 403
+    url = reverse(f"governance_election_{action}", args=[cpts.slug, election.pk])
+    assert verified_client(member).post(url).status_code == 403
     election.refresh_from_db()
     assert election.status == ElectionStatus.DRAFT
 
@@ -87,14 +87,16 @@ def test_the_coordinator_runs_an_election_through_the_pages_and_a_member_votes(c
     url = reverse("governance_election", args=[cpts.slug, election.pk])
     user = voter(cpts, college)
     candidate_membership = user.professional.memberships.get()
-    assert client.post(url, {"action": "candidate", "membership": candidate_membership.pk}).status_code == 302
-    assert client.post(url, {"action": "open"}).status_code == 302
+    add = reverse("governance_election_candidate", args=[cpts.slug, election.pk])
+    assert client.post(add, {"membership": candidate_membership.pk})["Location"] == url
+    assert client.post(reverse("governance_election_open", args=[cpts.slug, election.pk]))["Location"] == url
     candidate = election.candidates.get()
 
     member_client = verified_client(user)
     page = member_client.get(url).content.decode()
     assert "Déposer mon bulletin" in page
-    assert member_client.post(url, {"action": "vote", "candidates": [candidate.pk]}).status_code == 302
+    vote = reverse("governance_election_vote", args=[cpts.slug, election.pk])
+    assert member_client.post(vote, {"candidates": [candidate.pk]})["Location"] == url
     assert VoterRecord.objects.count() == 1 and Ballot.objects.count() == 1
     page = member_client.get(url).content.decode()
     assert "Vous avez voté" in page and "Déposer mon bulletin" not in page
@@ -110,7 +112,9 @@ def test_a_member_outside_the_college_is_told_the_vote_is_not_theirs(cpts, colle
     client = verified_client(member)
 
     assert "réservé aux adhérents actifs" in client.get(url).content.decode()
-    response = client.post(url, {"action": "vote", "candidates": [candidate.pk]})
+    response = client.post(
+        reverse("governance_election_vote", args=[cpts.slug, election.pk]), {"candidates": [candidate.pk]}
+    )
     assert response.status_code == 200
     assert "Vous ne votez pas à cette élection" in response.content.decode()
     assert not Ballot.objects.exists()

@@ -86,9 +86,9 @@ def test_an_elected_candidate_becomes_a_college_representative(cpts, college, el
     past_closing(election)
     election.close(by=coordinator)
     client = verified_client(coordinator)
-    url = reverse("governance_election", args=[cpts.slug, election.pk])
+    url = reverse("governance_election_mandate", args=[cpts.slug, election.pk])
 
-    response = client.post(url, {"action": "mandate", "candidate": first.pk, "starts_on": "2026-07-01"})
+    response = client.post(url, {"candidate": first.pk, "starts_on": "2026-07-01"})
 
     assert response.status_code == 302
     mandate = Mandate.objects.get()

@@ -56,14 +56,10 @@ def test_objects_of_another_cpts_answer_404_even_to_its_coordinator(cpts, other_
     entry = TimeEntryFactory(cpts=other_cpts, membership=foreign)
     client = verified_client(coordinator)
     assert client.get(reverse("meetings_meeting", args=[cpts.slug, meeting.pk])).status_code == 404
-    assert (
-        client.post(
-            reverse("meetings_meeting", args=[cpts.slug, meeting.pk]), {"action": "choose", "slot": slot.pk}
-        ).status_code
-        == 404
-    )
+    choose = reverse("meetings_meeting_choose", args=[cpts.slug, meeting.pk])
+    assert client.post(choose, {"slot": slot.pk}).status_code == 404
     assert client.get(reverse("meetings_statement", args=[cpts.slug, foreign.pk])).status_code == 404
-    response = client.post(reverse("meetings_time", args=[cpts.slug]), {"action": "validate", "entry": entry.pk})
+    response = client.post(reverse("meetings_time_validate", args=[cpts.slug, entry.pk]))
     assert response.status_code == 404
     entry.refresh_from_db()
     assert not entry.is_validated

@@ -57,8 +57,9 @@ def poll(cpts):
     return meeting
 
 
-def post(client, meeting, data):
-    return client.post(reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk]), data)
+def post(client, meeting, action, data=None):
+    """Post to one action of the meeting page (`meetings_meeting_<action>`)."""
+    return client.post(reverse(f"meetings_meeting_{action}", args=[meeting.cpts.slug, meeting.pk]), data or {})
 
 
 def test_more_invitees_by_criteria_get_the_poll_and_only_they(
@@ -67,7 +68,7 @@ def test_more_invitees_by_criteria_get_the_poll_and_only_they(
     nurse = MembershipFactory(cpts=cpts, professional=ProfessionalFactory(nurse=True))
     MembershipFactory(cpts=cpts)  # a doctor, not chosen
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(verified_client(coordinator), poll, {"action": "invite", "professions": ["60"]})
+        response = post(verified_client(coordinator), poll, "invite", {"professions": ["60"]})
     assert response.status_code == 302
     assert nurse.pk in invited(poll) and len(invited(poll)) == 2
     assert [message.to for message in mail.outbox] == [[nurse.professional.email]]
@@ -81,11 +82,10 @@ def test_invitees_picked_by_name_on_a_scheduled_meeting_get_the_date_and_its_ics
     wanted = MembershipFactory(cpts=cpts, professional=ProfessionalFactory(last_name="Lefèvre", first_name="Inès"))
     MembershipFactory(cpts=cpts, professional=ProfessionalFactory(last_name="Zwiebelmann"))
     client = verified_client(coordinator)
-    url = reverse("meetings_meeting", args=[cpts.slug, poll.pk])
-    page = client.post(url, {"action": "search", "q": "lefevre"}).content.decode()
+    page = post(client, poll, "search", {"q": "lefevre"}).content.decode()
     assert "Inès Lefèvre" in page and "Zwiebelmann" not in page
     with django_capture_on_commit_callbacks(execute=True):
-        assert post(client, poll, {"action": "invite_picked", "membership": [wanted.pk]}).status_code == 302
+        assert post(client, poll, "invite_picked", {"membership": [wanted.pk]}).status_code == 302
     assert wanted.pk in invited(poll)
     [message] = mail.outbox
     assert message.to == [wanted.professional.email] and message.subject.startswith("Date fixée")
@@ -98,14 +98,14 @@ def test_invitees_picked_by_name_on_a_scheduled_meeting_get_the_date_and_its_ics
 def test_a_picked_adherent_of_another_cpts_or_inactive_is_not_invited(cpts, other_cpts, coordinator, poll):
     foreign = MembershipFactory(cpts=other_cpts)
     pending = MembershipFactory(cpts=cpts, requested=True)
-    post(verified_client(coordinator), poll, {"action": "invite_picked", "membership": [foreign.pk, pending.pk]})
+    post(verified_client(coordinator), poll, "invite_picked", {"membership": [foreign.pk, pending.pk]})
     assert len(invited(poll)) == 1
 
 
 def test_no_more_invitees_once_held_or_cancelled(cpts, coordinator, poll):
     poll.cancel(by=coordinator)
     MembershipFactory(cpts=cpts)
-    response = post(verified_client(coordinator), poll, {"action": "invite"})
+    response = post(verified_client(coordinator), poll, "invite")
     assert response.status_code == 200 and "Cette réunion est « Annulée »" in response.content.decode()
     assert len(invited(poll)) == 1
 
@@ -116,7 +116,7 @@ def test_a_member_cannot_invite(cpts, poll):
     user = member_user(cpts)
     services.invite(poll)
     # Invited, the member sees the meeting but may not invite: 403.
-    assert post(verified_client(user), poll, {"action": "invite"}).status_code == 403
+    assert post(verified_client(user), poll, "invite").status_code == 403
 
 
 # --- Edit ------------------------------------------------------------------------------------
@@ -199,7 +199,8 @@ def test_a_scheduled_meeting_is_not_deleted_the_page_offers_to_cancel_it(cpts, c
     client = verified_client(coordinator)
     url = reverse("meetings_meeting_delete", args=[cpts.slug, poll.pk])
     page = client.get(url).content.decode()
-    assert "Suppression impossible" in page and 'value="cancel"' in page
+    cancel = reverse("meetings_meeting_cancel", args=[cpts.slug, poll.pk])
+    assert "Suppression impossible" in page and f'action="{cancel}"' in page
     assert client.post(url).status_code == 200
     assert Meeting.objects.filter(pk=poll.pk).exists()
 

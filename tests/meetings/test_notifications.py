@@ -96,9 +96,9 @@ def test_the_chosen_date_is_sent_with_an_ics(cpts, coordinator, people, django_c
     meeting = MeetingFactory(cpts=cpts, title="Parcours; diabète, suivi", place="Mairie, salle 2")
     slot = MeetingSlotFactory(meeting=meeting, starts_at=at(2027, 1, 12, 18, 30), ends_at=at(2027, 1, 12, 20))
     services.invite(meeting)
-    url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
+    url = reverse("meetings_meeting_choose", args=[cpts.slug, meeting.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        assert verified_client(coordinator).post(url, {"action": "choose", "slot": slot.pk}).status_code == 302
+        assert verified_client(coordinator).post(url, {"slot": slot.pk}).status_code == 302
     assert addresses(mail.outbox) == sorted(m.professional.email for m in people)
     message = mail.outbox[0]
     assert message.subject == "Date fixée : Parcours; diabète, suivi"
@@ -126,9 +126,9 @@ def test_a_cancellation_is_sent(cpts, coordinator, people, django_capture_on_com
     meeting = MeetingFactory(cpts=cpts, title="Groupe prévention")
     MeetingSlotFactory(meeting=meeting)
     services.invite(meeting)
-    url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
+    url = reverse("meetings_meeting_cancel", args=[cpts.slug, meeting.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        assert verified_client(coordinator).post(url, {"action": "cancel"}).status_code == 302
+        assert verified_client(coordinator).post(url).status_code == 302
     assert addresses(mail.outbox) == sorted(m.professional.email for m in people)
     assert mail.outbox[0].subject == "Réunion annulée : Groupe prévention"
     assert "« Groupe prévention » est annulée" in mail.outbox[0].body

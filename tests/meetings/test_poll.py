@@ -75,9 +75,9 @@ def test_an_invitee_answers_through_the_site_and_can_change_the_answer(cpts, inv
     first, second = MeetingSlotFactory(meeting=meeting), MeetingSlotFactory(meeting=meeting)
     services.invite(meeting)
     client = verified_client(invitee)
-    url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
-    client.post(url, {"action": "answer", f"slot_{first.pk}": "yes", f"slot_{second.pk}": "no"})
-    client.post(url, {"action": "answer", f"slot_{first.pk}": "if_needed", f"slot_{second.pk}": "no"})
+    url = reverse("meetings_meeting_answer", args=[cpts.slug, meeting.pk])
+    client.post(url, {f"slot_{first.pk}": "yes", f"slot_{second.pk}": "no"})
+    client.post(url, {f"slot_{first.pk}": "if_needed", f"slot_{second.pk}": "no"})
     answers = dict(PollAnswer.objects.values_list("slot", "answer"))
     assert answers == {first.pk: Answer.IF_NEEDED, second.pk: Answer.NO}
 
@@ -88,7 +88,8 @@ def test_someone_not_invited_cannot_answer_nor_see_the_meeting(cpts, member):
     outsider = member_user(cpts)
     url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
     assert verified_client(outsider).get(url).status_code == 404
-    assert verified_client(outsider).post(url, {"action": "answer", f"slot_{slot.pk}": "yes"}).status_code == 404
+    answer = reverse("meetings_meeting_answer", args=[cpts.slug, meeting.pk])
+    assert verified_client(outsider).post(answer, {f"slot_{slot.pk}": "yes"}).status_code == 404
     with pytest.raises(ValidationError):
         services.answer_poll(meeting=meeting, user=outsider, answers={slot.pk: "yes"})
     assert not PollAnswer.objects.exists()
@@ -103,7 +104,8 @@ def test_the_coordinator_sees_the_table_and_picks_a_slot(cpts, coordinator, invi
     url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
     page = client.get(url).content.decode()
     assert str(invitee.professional) in page and "1 (0)" in page
-    assert client.post(url, {"action": "choose", "slot": second.pk}).status_code == 302
+    choose = reverse("meetings_meeting_choose", args=[cpts.slug, meeting.pk])
+    assert client.post(choose, {"slot": second.pk})["Location"] == url
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.SCHEDULED
     assert (meeting.starts_at, meeting.ends_at) == (second.starts_at, second.ends_at)
@@ -122,7 +124,7 @@ def test_a_member_cannot_pick_the_slot(cpts, invitee):
     meeting = MeetingFactory(cpts=cpts)
     slot = MeetingSlotFactory(meeting=meeting)
     services.invite(meeting)
-    url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
-    assert verified_client(invitee).post(url, {"action": "choose", "slot": slot.pk}).status_code == 403
+    url = reverse("meetings_meeting_choose", args=[cpts.slug, meeting.pk])
+    assert verified_client(invitee).post(url, {"slot": slot.pk}).status_code == 403
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.POLL

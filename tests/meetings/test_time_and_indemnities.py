@@ -53,10 +53,10 @@ def test_correcting_the_attendance_moves_the_time(cpts, coordinator):
 def test_attendance_through_the_page(cpts, coordinator):
     membership = MembershipFactory(cpts=cpts)
     meeting = held_meeting(cpts, membership)
-    url = reverse("meetings_meeting", args=[cpts.slug, meeting.pk])
+    url = reverse("meetings_meeting_attendance", args=[cpts.slug, meeting.pk])
     client = verified_client(coordinator)
     for _ in range(2):
-        assert client.post(url, {"action": "attendance", "present": [membership.pk]}).status_code == 302
+        assert client.post(url, {"present": [membership.pk]}).status_code == 302
     assert TimeEntry.objects.count() == 1
 
 
@@ -110,15 +110,16 @@ def test_declared_time_is_in_quarter_hours_and_in_the_past(cpts):
 
 def test_a_member_declares_time_and_the_coordinator_validates_it(cpts, coordinator):
     user = member_user(cpts)
-    url = reverse("meetings_time", args=[cpts.slug])
+    url = reverse("meetings_time_declare", args=[cpts.slug])
     day = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
-    response = verified_client(user).post(url, {"action": "declare", "date": day, "hours": "1,5", "mission": "3"})
-    assert response.status_code == 302
+    response = verified_client(user).post(url, {"date": day, "hours": "1,5", "mission": "3"})
+    assert response["Location"] == reverse("meetings_time", args=[cpts.slug])
     entry = TimeEntry.objects.get()
     assert entry.membership == membership_of(user) and not entry.is_validated
     # A member cannot validate, even their own time (they see it: 403).
-    assert verified_client(user).post(url, {"action": "validate", "entry": entry.pk}).status_code == 403
-    assert verified_client(coordinator).post(url, {"action": "validate", "entry": entry.pk}).status_code == 302
+    validate = reverse("meetings_time_validate", args=[cpts.slug, entry.pk])
+    assert verified_client(user).post(validate).status_code == 403
+    assert verified_client(coordinator).post(validate).status_code == 302
     entry.refresh_from_db()
     assert entry.is_validated and entry.validated_by == coordinator
 
@@ -131,14 +132,14 @@ def test_validation_past_the_cap_is_refused_unless_confirmed(cpts, coordinator, 
     day = datetime.date(year, 1, 1)
     TimeEntryFactory(cpts=cpts, membership=membership, date=day, hours="9", validated=True)
     entry = TimeEntryFactory(cpts=cpts, membership=membership, date=day, hours="2")
-    url = reverse("meetings_time", args=[cpts.slug])
+    url = reverse("meetings_time_validate", args=[cpts.slug, entry.pk])
     client = verified_client(coordinator)
-    page = client.post(url, {"action": "validate", "entry": entry.pk})
+    page = client.post(url)
     assert page.status_code == 200
     assert "atteindrait 1100.00 €, au-delà du plafond annuel de 1000.00 €" in page.content.decode()
     entry.refresh_from_db()
     assert not entry.is_validated
-    assert client.post(url, {"action": "validate", "entry": entry.pk, "confirm": "1"}).status_code == 302
+    assert client.post(url, {"confirm": "1"}).status_code == 302
     entry.refresh_from_db()
     assert entry.is_validated
     row = services.indemnity(membership, year)
@@ -157,7 +158,7 @@ def test_attendance_past_the_cap_warns(cpts, coordinator, settings):
 
 
 def test_the_coordinator_sets_the_hourly_rate(cpts, coordinator):
-    url = reverse("meetings_time", args=[cpts.slug])
-    verified_client(coordinator).post(url, {"action": "rate", "year": "2026", "amount": "42,50"})
-    verified_client(coordinator).post(url, {"action": "rate", "year": "2026", "amount": "45"})
+    url = reverse("meetings_time_rate", args=[cpts.slug])
+    verified_client(coordinator).post(url, {"year": "2026", "amount": "42,50"})
+    verified_client(coordinator).post(url, {"year": "2026", "amount": "45"})
     assert services.hourly_rate(cpts, 2026) == Decimal("45.00")

@@ -39,6 +39,11 @@ def time_url(cpts):
     return reverse("meetings_time", args=[cpts.slug])
 
 
+def review_url(entry, decision):
+    """The coordination's decision on an entry: `validate`, `reject` or `unvalidate`."""
+    return reverse(f"meetings_time_{decision}", args=[entry.cpts.slug, entry.pk])
+
+
 def day(days_ago=3):
     return (timezone.localdate() - datetime.timedelta(days=days_ago)).isoformat()
 
@@ -87,12 +92,9 @@ def test_another_members_entry_is_out_of_reach(cpts, entry):
 
 def test_the_coordinator_rejects_with_a_reason_the_member_sees_it(cpts, coordinator, owner, entry):
     client = verified_client(coordinator)
-    page = client.post(time_url(cpts), {"action": "reject", "entry": entry.pk, "reason": ""})
+    page = client.post(review_url(entry, "reject"), {"reason": ""})
     assert page.status_code == 200 and "Motif : indiquez pourquoi ce temps est refusé." in page.content.decode()
-    assert (
-        client.post(time_url(cpts), {"action": "reject", "entry": entry.pk, "reason": "Hors mission"}).status_code
-        == 302
-    )
+    assert client.post(review_url(entry, "reject"), {"reason": "Hors mission"})["Location"] == time_url(cpts)
     entry.refresh_from_db()
     assert entry.state == TimeState.REJECTED and entry.rejected_by == coordinator
     assert entry.rejection_reason == "Hors mission"
@@ -100,10 +102,7 @@ def test_the_coordinator_rejects_with_a_reason_the_member_sees_it(cpts, coordina
     assert "Refusé" in mine and "Motif du refus : Hors mission" in mine
     # No longer pending for the coordinator, and a member cannot reject.
     assert entry not in TimeEntry.objects.pending()
-    assert (
-        verified_client(owner).post(time_url(cpts), {"action": "reject", "entry": entry.pk, "reason": "x"}).status_code
-        == 403
-    )
+    assert verified_client(owner).post(review_url(entry, "reject"), {"reason": "x"}).status_code == 403
 
 
 def test_a_rejected_entry_never_counts_and_is_validated_only_once_re_declared(cpts, coordinator, owner, entry):
@@ -114,7 +113,7 @@ def test_a_rejected_entry_never_counts_and_is_validated_only_once_re_declared(cp
     with pytest.raises(ValidationError, match="refusé"):
         services.validate_time(entry=entry, by=coordinator)
     # The page does not offer it to validate either.
-    response = verified_client(coordinator).post(time_url(cpts), {"action": "validate", "entry": entry.pk})
+    response = verified_client(coordinator).post(review_url(entry, "validate"))
     assert response.status_code == 404
     # Re-declared by its member: pending again, then validated and counted.
     verified_client(owner).post(edit_url(entry), {"action": "save", "date": entry.date.isoformat(), "hours": "2"})
@@ -127,7 +126,7 @@ def test_a_rejected_entry_never_counts_and_is_validated_only_once_re_declared(cp
 def test_the_coordinator_withdraws_or_rejects_a_validation_of_the_open_year(cpts, coordinator, entry):
     services.validate_time(entry=entry, by=coordinator)
     client = verified_client(coordinator)
-    assert client.post(time_url(cpts), {"action": "unvalidate", "entry": entry.pk}).status_code == 302
+    assert client.post(review_url(entry, "unvalidate")).status_code == 302
     entry.refresh_from_db()
     assert entry.state == TimeState.DECLARED and entry.validated_by is None
     services.validate_time(entry=entry, by=coordinator)
@@ -149,7 +148,7 @@ def test_a_validation_of_a_past_year_stays(cpts, coordinator, owner):
     ):
         with pytest.raises(ValidationError, match="est close"):
             action()
-    page = verified_client(coordinator).post(time_url(cpts), {"action": "unvalidate", "entry": past.pk})
+    page = verified_client(coordinator).post(review_url(past, "unvalidate"))
     assert page.status_code == 200 and "est close" in page.content.decode()
     past.refresh_from_db()
     assert past.is_validated

@@ -1,9 +1,9 @@
 """One election: candidates, the vote (members of the collège), the transitions and
-the results (coordinator), the mandates of the elected."""
+the results (coordinator), the mandates of the elected. The page, then one view per action
+that posts back to it (a refused form shows the page again with its errors)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -11,81 +11,36 @@ from maillon.core import journal
 from maillon.governance import services
 from maillon.governance.models import Election, Mandate
 
-from .common import (
-    add_errors,
-    elections_link,
-    ensure_allowed,
-    governance_breadcrumb,
-    policies,
-    posted_id,
-    require_governance,
-)
+from ..space import allow, save_form
+from .common import elections_link, ensure_allowed, governance_breadcrumb, policies, posted_id, require_governance
 from .forms import CandidateForm, StartDateForm, VoteForm
 
-COORDINATOR_ACTIONS = {"candidate", "open", "close", "mandate"}
+VOTED = "Votre vote est enregistré. Il est secret : personne ne peut savoir ce que vous avez voté."
 
 
-def governance_election(request, cpts_slug, pk):
-    require_governance(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+def visible_election(request, pk) -> Election:
+    """The election; 404 if the user may not see it, as a missing one."""
+    elections = Election.objects.for_cpts(request.cpts).select_related("college")
+    return get_object_or_404(policies.visible_elections(request.user, request.cpts, elections), pk=pk)
+
+
+def run_election(request, pk) -> Election:
+    """The election, for the coordination's actions: 404 if unseen, 403 if seen but not run by the user."""
+    election = visible_election(request, pk)
+    ensure_allowed(policies.can_run_election(request.user, election))
+    return election
+
+
+def back(request, election):
+    return redirect("governance_election", cpts_slug=request.cpts.slug, pk=election.pk)
+
+
+def election_page(request, election, *, vote_form=None, candidate_form=None, start_form=None):
+    """The page; after a refused action, with the posted form and its errors."""
     cpts = request.cpts
-    election = get_object_or_404(
-        policies.visible_elections(request.user, cpts, Election.objects.for_cpts(cpts).select_related("college")),
-        pk=pk,
-    )
     coordinator = policies.can_run_election(request.user, election)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST":
-        if action in COORDINATOR_ACTIONS:
-            ensure_allowed(coordinator)
-        elif action != "vote":
-            raise Http404
-        # A vote the user may not cast (`policies.can_vote`): `services.vote` refuses it and
-        # the form says why (the ballot is reserved to the collège's active adherents).
-    back = redirect("governance_election", cpts_slug=cpts.slug, pk=election.pk)
-
     membership = election.voter_membership(request.user)
     has_voted = election.has_voted(membership)
-    vote_form = VoteForm(request.POST if action == "vote" else None, election=election)
-    candidate_form = CandidateForm(request.POST if action == "candidate" else None, election=election)
-    start_form = StartDateForm(
-        request.POST if action == "mandate" else None, initial={"starts_on": timezone.localdate()}
-    )
-
-    try:
-        if action == "vote" and vote_form.is_valid():
-            ids = [candidate.pk for candidate in vote_form.cleaned_data["candidates"]]
-            services.vote(election=election, user=request.user, candidate_ids=ids)
-            messages.success(
-                request, "Votre vote est enregistré. Il est secret : personne ne peut savoir ce que vous avez voté."
-            )
-            return back
-        if action == "candidate" and candidate_form.is_valid():
-            data = candidate_form.cleaned_data
-            election.add_candidate(data["membership"], statement=data["statement"])
-            messages.success(request, "Candidat ajouté.")
-            return back
-        if action == "open":
-            election.open(by=request.user)
-            messages.success(request, "Le scrutin est ouvert.")
-            return back
-        if action == "close":
-            election.close(by=request.user)
-            messages.success(request, "Le scrutin est clos : les résultats sont publiés.")
-            return back
-        if action == "mandate" and start_form.is_valid():
-            candidate = get_object_or_404(election.candidates, pk=posted_id(request.POST.get("candidate")))
-            Mandate.from_elected(candidate, starts_on=start_form.cleaned_data["starts_on"])
-            messages.success(request, "Mandat de représentant de collège créé.")
-            return back
-    except ValidationError as error:
-        form = {"vote": vote_form, "candidate": candidate_form, "mandate": start_form}.get(action)
-        if form is None:
-            messages.error(request, " ".join(error.messages))
-            return back
-        add_errors(form, error)
-
     candidates = list(
         election.candidates.select_related("membership__professional", "membership__structure").order_by("pk")
     )
@@ -111,9 +66,9 @@ def governance_election(request, cpts_slug, pk):
         and policies.can_vote(request.user, election)
         and not has_voted
         and election.accepts_votes_now(),
-        "vote_form": vote_form,
-        "candidate_form": candidate_form,
-        "start_form": start_form,
+        "vote_form": vote_form or VoteForm(election=election),
+        "candidate_form": candidate_form or CandidateForm(election=election),
+        "start_form": start_form or StartDateForm(initial={"starts_on": timezone.localdate()}),
         "mandated": mandated,
         # The coordination's buttons: its right and the election's state (`Election.workflow`).
         "can_add_candidates": coordinator and Election.workflow.can(election, "open"),
@@ -123,3 +78,74 @@ def governance_election(request, cpts_slug, pk):
         "breadcrumb_data": governance_breadcrumb(cpts, election.title, elections_link(cpts)),
     }
     return render(request, "governance/election.html", context)
+
+
+@allow("GET", check=require_governance)
+def governance_election(request, cpts_slug, pk):
+    return election_page(request, visible_election(request, pk))
+
+
+@allow("POST", check=require_governance)
+def governance_election_vote(request, cpts_slug, pk):
+    """A vote the user may not cast (`policies.can_vote`): `services.vote` refuses it and the
+    form says why (the ballot is reserved to the collège's active adherents)."""
+    election = visible_election(request, pk)
+    form = VoteForm(request.POST, election=election)
+
+    def vote():
+        ids = [candidate.pk for candidate in form.cleaned_data["candidates"]]
+        services.vote(election=election, user=request.user, candidate_ids=ids)
+
+    if save_form(request, form, vote, VOTED):
+        return back(request, election)
+    return election_page(request, election, vote_form=form)
+
+
+@allow("POST", check=require_governance)
+def governance_election_candidate(request, cpts_slug, pk):
+    election = run_election(request, pk)
+    form = CandidateForm(request.POST, election=election)
+
+    def add():
+        election.add_candidate(form.cleaned_data["membership"], statement=form.cleaned_data["statement"])
+
+    if save_form(request, form, add, "Candidat ajouté."):
+        return back(request, election)
+    return election_page(request, election, candidate_form=form)
+
+
+def transition(request, pk, name: str, done: str):
+    """Open or close the ballot (`Election.workflow`); a refusal is said on the page."""
+    election = run_election(request, pk)
+    try:
+        getattr(election, name)(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return back(request, election)
+
+
+@allow("POST", check=require_governance)
+def governance_election_open(request, cpts_slug, pk):
+    return transition(request, pk, "open", "Le scrutin est ouvert.")
+
+
+@allow("POST", check=require_governance)
+def governance_election_close(request, cpts_slug, pk):
+    return transition(request, pk, "close", "Le scrutin est clos : les résultats sont publiés.")
+
+
+@allow("POST", check=require_governance)
+def governance_election_mandate(request, cpts_slug, pk):
+    """The mandate of an elected candidate (the candidate is posted)."""
+    election = run_election(request, pk)
+    form = StartDateForm(request.POST)
+
+    def create():
+        candidate = get_object_or_404(election.candidates, pk=posted_id(request.POST.get("candidate")))
+        Mandate.from_elected(candidate, starts_on=form.cleaned_data["starts_on"])
+
+    if save_form(request, form, create, "Mandat de représentant de collège créé."):
+        return back(request, election)
+    return election_page(request, election, start_form=form)

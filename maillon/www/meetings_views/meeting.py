@@ -1,17 +1,17 @@
 """One meeting: the date poll (invitees answer, the coordinator sees the table and picks
 a slot), more invitees while it is a poll or scheduled (by criteria, or picked by name:
 the name is posted, never put in the address), then the attendance, which becomes time
-entries."""
+entries. The page, then one view per action that posts back to it."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
 from maillon.meetings import services
 from maillon.meetings.models import Answer, Meeting, MeetingStatus
 
+from ..space import action_view, allow
 from .common import (
     add_errors,
     ensure_allowed,
@@ -23,8 +23,6 @@ from .common import (
 )
 from .edit import is_open
 from .forms import SelectionForm
-
-COORDINATOR_ACTIONS = {"choose", "cancel", "attendance", "invite", "invite_picked", "search"}
 
 
 def buttons(user, meeting) -> dict:
@@ -50,87 +48,22 @@ def invited_message(request, count):
         messages.info(request, "Aucun nouvel invité : les adhérents choisis sont déjà invités.")
 
 
-def meetings_meeting(request, cpts_slug, pk):
-    require_meetings(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+def visible_meeting(request, pk) -> Meeting:
+    """The meeting; 404 if the user may not see it, as a missing one."""
+    return get_object_or_404(policies.visible_meetings(request.user, request.cpts), pk=pk)
+
+
+def meeting_page(request, meeting, *, invite_form=None, q="", found=(), errors=()):
+    """The page; after an action, with the posted form, the names found or the refusal."""
     cpts = request.cpts
-    meeting = get_object_or_404(policies.visible_meetings(request.user, cpts), pk=pk)
     coordinator = policies.can_see_invitees(request.user, meeting)
     invitation = services.invitation_of(meeting, request.user)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST":
-        if action == "answer":
-            ensure_allowed(policies.can_answer_poll(request.user, meeting))
-        elif action in COORDINATOR_ACTIONS:
-            ensure_allowed(policies.can_run_meeting(request.user, meeting))
-        else:
-            raise Http404
     can = buttons(request.user, meeting)
-    back = redirect("meetings_meeting", cpts_slug=cpts.slug, pk=meeting.pk)
-    errors = []
-    invite_form = None
-    if can["can_invite"]:
-        invite_form = SelectionForm(request.POST if action == "invite" else None, cpts=cpts)
-    try:
-        if action == "invite" and invite_form is not None and invite_form.is_valid():
-            try:
-                new = services.invite_more(meeting=meeting, by=request.user, criteria=invite_form.criteria())
-            except ValidationError as error:
-                add_errors(invite_form, error)
-            else:
-                invited_message(request, len(new))
-                return back
-        if action == "invite_picked":
-            picked = [posted_id(value) for value in request.POST.getlist("membership")]
-            new = services.invite_more(meeting=meeting, by=request.user, membership_ids=picked)
-            invited_message(request, len(new))
-            return back
-        if action == "answer":
-            answers = {
-                slot.pk: request.POST.get(f"slot_{slot.pk}", "")
-                for slot in meeting.slots.all()
-                if request.POST.get(f"slot_{slot.pk}", "") in Answer.values
-            }
-            services.answer_poll(meeting=meeting, user=request.user, answers=answers)
-            messages.success(request, "Vos disponibilités sont enregistrées.")
-            return back
-        if action == "choose":
-            slot = get_object_or_404(meeting.slots, pk=posted_id(request.POST.get("slot")))
-            meeting.choose_slot(slot, by=request.user)
-            messages.success(request, f"Date fixée : {slot}.")
-            return back
-        if action == "cancel":
-            meeting.cancel(by=request.user)
-            messages.success(request, "Réunion annulée.")
-            return back
-        if action == "attendance":
-            present = [posted_id(value) for value in request.POST.getlist("present")]
-            result = services.record_attendance(meeting=meeting, present_ids=present, by=request.user)
-            messages.success(
-                request, f"Présences enregistrées : {result.created} temps ajouté(s), {result.removed} retiré(s)."
-            )
-            for row in result.over_cap:
-                to_confirm = "" if row.cap.confirmed else ", plafond à confirmer"
-                messages.warning(
-                    request,
-                    f"{row.membership.member} dépasse le plafond annuel {row.year} "
-                    f"({row.amount} € pour {row.cap.amount} €{to_confirm}) : seul le plafond sera versé.",
-                )
-            return back
-    except ValidationError as error:
-        errors = error.messages
-    if action == "invite" and invite_form is None:
-        errors.append(f"Cette réunion est « {meeting.get_status_display()} » : l'action n'est pas possible.")
+    if can["can_invite"] and invite_form is None:
+        invite_form = SelectionForm(cpts=cpts)
     slots, rows = meeting.poll_table()
-    q = request.POST.get("q", "")[:100] if action == "search" and invite_form is not None else ""
-    found = services.search_invitable(meeting, q) if q.strip() else []
     if coordinator:
         journal.record(journal.Action.READ, meeting, fields=["invitations.name"], note=f"{len(rows)} invité(s)")
-        if q.strip():  # the words searched may be a name: not journaled
-            journal.record(
-                journal.Action.READ, meeting, fields=["invitable.name"], note=f"recherche : {len(found)} résultat(s)"
-            )
     mine = {}
     if invitation is not None:
         mine = {answer.slot_id: answer.answer for answer in invitation.answers.all()}
@@ -154,3 +87,96 @@ def meetings_meeting(request, cpts_slug, pk):
         "breadcrumb_data": meetings_breadcrumb(cpts, str(meeting), meetings_link(cpts)),
     }
     return render(request, "meetings/meeting.html", context)
+
+
+@allow("GET", check=require_meetings)
+def meetings_meeting(request, cpts_slug, pk):
+    return meeting_page(request, visible_meeting(request, pk))
+
+
+def back_to_meeting(request, meeting):
+    return redirect("meetings_meeting", cpts_slug=request.cpts.slug, pk=meeting.pk)
+
+
+def meeting_action(policy):
+    """One action on a meeting (`space.action_view`): 404 for a meeting the user does not see,
+    403 unless `policy(user, meeting)`; a refusal shows the page with its message."""
+
+    def find(request, cpts_slug, pk):
+        meeting = visible_meeting(request, pk)
+        ensure_allowed(policy(request.user, meeting))
+        return meeting
+
+    return action_view(check=require_meetings, find=find, page=meeting_page, back=back_to_meeting)
+
+
+@meeting_action(policies.can_answer_poll)
+def meetings_meeting_answer(request, meeting):
+    posted = {slot.pk: request.POST.get(f"slot_{slot.pk}", "") for slot in meeting.slots.all()}
+    answers = {slot: answer for slot, answer in posted.items() if answer in Answer.values}
+    services.answer_poll(meeting=meeting, user=request.user, answers=answers)
+    messages.success(request, "Vos disponibilités sont enregistrées.")
+
+
+@meeting_action(policies.can_run_meeting)
+def meetings_meeting_choose(request, meeting):
+    slot = get_object_or_404(meeting.slots, pk=posted_id(request.POST.get("slot")))
+    meeting.choose_slot(slot, by=request.user)
+    messages.success(request, f"Date fixée : {slot}.")
+
+
+@meeting_action(policies.can_run_meeting)
+def meetings_meeting_cancel(request, meeting):
+    meeting.cancel(by=request.user)
+    messages.success(request, "Réunion annulée.")
+
+
+@meeting_action(policies.can_run_meeting)
+def meetings_meeting_invite(request, meeting):
+    """More invitees, by criteria."""
+    if not is_open(meeting):
+        raise ValidationError(f"Cette réunion est « {meeting.get_status_display()} » : l'action n'est pas possible.")
+    form = SelectionForm(request.POST, cpts=request.cpts)
+    if form.is_valid():
+        try:
+            new = services.invite_more(meeting=meeting, by=request.user, criteria=form.criteria())
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            invited_message(request, len(new))
+            return None
+    return meeting_page(request, meeting, invite_form=form)
+
+
+@meeting_action(policies.can_run_meeting)
+def meetings_meeting_search(request, meeting):
+    """Whom to invite by name: the words are posted, never put in the address nor journaled."""
+    q = request.POST.get("q", "")[:100] if is_open(meeting) else ""
+    found = services.search_invitable(meeting, q) if q.strip() else []
+    if q.strip():
+        note = f"recherche : {len(found)} résultat(s)"
+        journal.record(journal.Action.READ, meeting, fields=["invitable.name"], note=note)
+    return meeting_page(request, meeting, q=q, found=found)
+
+
+@meeting_action(policies.can_run_meeting)
+def meetings_meeting_invite_picked(request, meeting):
+    """More invitees, picked among the names the search found."""
+    picked = [posted_id(value) for value in request.POST.getlist("membership")]
+    new = services.invite_more(meeting=meeting, by=request.user, membership_ids=picked)
+    invited_message(request, len(new))
+
+
+@meeting_action(policies.can_run_meeting)
+def meetings_meeting_attendance(request, meeting):
+    """Who was present: the meeting is held, each present member gets its time."""
+    present = [posted_id(value) for value in request.POST.getlist("present")]
+    result = services.record_attendance(meeting=meeting, present_ids=present, by=request.user)
+    messages.success(request, f"Présences enregistrées : {result.created} temps ajouté(s), {result.removed} retiré(s).")
+    for row in result.over_cap:
+        to_confirm = "" if row.cap.confirmed else ", plafond à confirmer"
+        messages.warning(
+            request,
+            f"{row.membership.member} dépasse le plafond annuel {row.year} "
+            f"({row.amount} € pour {row.cap.amount} €{to_confirm}) : seul le plafond sera versé.",
+        )

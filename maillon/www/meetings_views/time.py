@@ -2,106 +2,40 @@
 (à valider, validé, refusé with the reason) and edits or deletes it while it is not
 validated; the coordinator validates declared time (with the yearly cap, see
 maillon.meetings.services), rejects it with a reason, withdraws a validation of the
-current year, and sets the hourly rate of each year."""
+current year, and sets the hourly rate of each year. The page, then one view per action
+that posts back to it."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
 from maillon.meetings import services
 from maillon.meetings.models import HourlyRate, TimeEntry, TimeKind
 
-from .common import (
-    add_errors,
-    ensure_allowed,
-    meetings_breadcrumb,
-    my_membership,
-    policies,
-    posted_id,
-    require_meetings,
-)
+from ..space import action_view, allow, save_form
+from .common import add_errors, ensure_allowed, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import RateForm, RejectForm, TimeForm
 
 REVIEWED_SHOWN = 50
-REVIEW_ACTIONS = {"validate", "reject", "unvalidate"}
 
 
-def validate(request, entry):
-    """Validate; None when done (messages set), else the over-cap outcome to confirm."""
-    outcome = services.validate_time(entry=entry, by=request.user, confirm_over_cap=request.POST.get("confirm") == "1")
-    if not outcome.validated:
-        return outcome
-    if outcome.over_cap:
-        messages.warning(request, outcome.message + " Validé à votre demande : seul le plafond sera versé.")
-    else:
-        messages.success(request, "Temps validé.")
-    return None
+def back_to_time(request, entry=None):
+    return redirect("meetings_time", cpts_slug=request.cpts.slug)
 
 
-def meetings_time(request, cpts_slug):
-    require_meetings(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+def time_page(request, *, time_form=None, rate_form=None, over_cap=None, errors=()):
+    """The page; after an action, with the posted form, the over-cap outcome to confirm or the refusal."""
     cpts = request.cpts
     coordinator = policies.can_see_all_time(request.user, cpts)
     membership = my_membership(request)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action == "declare":
-        ensure_allowed(policies.can_declare_time(request.user, cpts))
-    elif action == "rate":
-        ensure_allowed(policies.can_set_hourly_rate(request.user, cpts))
-    elif request.method == "POST" and action not in REVIEW_ACTIONS:
-        raise Http404
-    back = redirect("meetings_time", cpts_slug=cpts.slug)
     year = services.current_year()
-    time_form = TimeForm(request.POST if action == "declare" else None) if membership else None
     can_set_rate = policies.can_set_hourly_rate(request.user, cpts)
-    rate_form = RateForm(request.POST if action == "rate" else None, initial={"year": year}) if can_set_rate else None
-    over_cap = None
-    errors = []
-    if action == "declare" and time_form.is_valid():
-        try:
-            services.declare_time(membership=membership, **time_form.cleaned_data)
-        except ValidationError as error:
-            add_errors(time_form, error)
-        else:
-            messages.success(request, "Temps déclaré : la coordination le validera.")
-            return back
-    if action == "rate" and rate_form.is_valid():
-        try:
-            services.set_hourly_rate(cpts=cpts, **rate_form.cleaned_data)
-        except ValidationError as error:
-            add_errors(rate_form, error)
-        else:
-            messages.success(request, "Taux horaire enregistré.")
-            return back
-    if action in REVIEW_ACTIONS:
-        # 404 for an entry the user may not see (as a missing one), 403 for their own.
-        entries = policies.visible_time_entries(request.user, cpts).select_related("membership__professional")
-        entry = get_object_or_404(
-            entries.pending() if action == "validate" else entries, pk=posted_id(request.POST.get("entry"))
-        )
-        ensure_allowed(policies.can_review_time_entry(request.user, entry))
-        try:
-            if action == "validate":
-                over_cap = validate(request, entry)
-                if over_cap is None:
-                    return back
-            elif action == "reject":
-                form = RejectForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError([error for errors in form.errors.values() for error in errors])
-                services.reject_time(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
-                messages.success(request, "Temps refusé : le membre voit le motif et peut le déclarer à nouveau.")
-                return back
-            else:
-                services.unvalidate_time(entry=entry, by=request.user)
-                messages.success(request, "Validation retirée : ce temps est de nouveau à valider.")
-                return back
-        except ValidationError as error:
-            errors = error.messages
+    if membership and time_form is None:
+        time_form = TimeForm()
+    if can_set_rate and rate_form is None:
+        rate_form = RateForm(initial={"year": year})
     pending, reviewed = [], []
     if coordinator:
         pending = list(
@@ -141,12 +75,87 @@ def meetings_time(request, cpts_slug):
     return render(request, "meetings/time.html", context)
 
 
+@allow("GET", check=require_meetings)
+def meetings_time(request, cpts_slug):
+    return time_page(request)
+
+
+@allow("POST", check=require_meetings)
+def meetings_time_declare(request, cpts_slug):
+    ensure_allowed(policies.can_declare_time(request.user, request.cpts))
+    form = TimeForm(request.POST)
+
+    def declare():
+        services.declare_time(membership=my_membership(request), **form.cleaned_data)
+
+    if save_form(request, form, declare, "Temps déclaré : la coordination le validera."):
+        return back_to_time(request)
+    return time_page(request, time_form=form)
+
+
+@allow("POST", check=require_meetings)
+def meetings_time_rate(request, cpts_slug):
+    cpts = request.cpts
+    ensure_allowed(policies.can_set_hourly_rate(request.user, cpts))
+    form = RateForm(request.POST)
+
+    def set_rate():
+        services.set_hourly_rate(cpts=cpts, **form.cleaned_data)
+
+    if save_form(request, form, set_rate, "Taux horaire enregistré."):
+        return back_to_time(request)
+    return time_page(request, rate_form=form)
+
+
+def time_review(*, pending=False):
+    """A coordination's decision on one time entry (`space.action_view`): 404 for an entry the
+    user may not see, as a missing one (or, with `pending`, one no longer to validate), 403 for
+    one they see but may not review (their own); a refusal shows the time page with it."""
+
+    def find(request, cpts_slug, pk):
+        entries = policies.visible_time_entries(request.user, request.cpts).select_related("membership__professional")
+        entry = get_object_or_404(entries.pending() if pending else entries, pk=pk)
+        ensure_allowed(policies.can_review_time_entry(request.user, entry))
+        return entry
+
+    def refused(request, entry, errors):
+        return time_page(request, errors=errors)
+
+    return action_view(check=require_meetings, find=find, page=refused, back=back_to_time)
+
+
+@time_review(pending=True)
+def meetings_time_validate(request, entry):
+    """Validate; over the yearly cap, the page asks to confirm (then only the cap is paid)."""
+    outcome = services.validate_time(entry=entry, by=request.user, confirm_over_cap=request.POST.get("confirm") == "1")
+    if not outcome.validated:
+        return time_page(request, over_cap=outcome)
+    if outcome.over_cap:
+        messages.warning(request, outcome.message + " Validé à votre demande : seul le plafond sera versé.")
+    else:
+        messages.success(request, "Temps validé.")
+    return None
+
+
+@time_review()
+def meetings_time_reject(request, entry):
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    services.reject_time(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, "Temps refusé : le membre voit le motif et peut le déclarer à nouveau.")
+
+
+@time_review()
+def meetings_time_unvalidate(request, entry):
+    services.unvalidate_time(entry=entry, by=request.user)
+    messages.success(request, "Validation retirée : ce temps est de nouveau à valider.")
+
+
+@allow("GET", "POST", check=require_meetings)
 def meetings_time_edit(request, cpts_slug, pk):
     """One time entry: its member edits (re-declares) or deletes it while it is not
     validated; the coordinator reads it and validates, rejects or withdraws from here."""
-    require_meetings(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     membership = my_membership(request)
     entry = get_object_or_404(
