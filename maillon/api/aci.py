@@ -14,7 +14,7 @@ from maillon.territories.taille import taille_for_population
 
 from .auth import PUBLIC
 from .errors import validation_error_response
-from .schemas import MAX_COMMUNES, CommuneCode, ValidationErrorOut
+from .schemas import MAX_COMMUNES, CommuneCode, FundingLineFields, ValidationErrorOut
 
 router = Router(tags=["ACI"])
 
@@ -48,16 +48,12 @@ class AciSimulationIn(Schema):
     )
 
 
-class AciLineOut(Schema):
-    mission: int | None = Field(description="Numéro de la mission ; null pour le fonctionnement.")
-    mission_label: str
+class AciLineOut(FundingLineFields):
     part: str = Field(
         description="fonctionnement, fixed, variable ; mission 4 : fixed_first_drafting, fixed_update, variable_crisis."
     )
-    label: str
     envelope: Decimal = Field(description="Le plus que la ligne peut verser, en euros.")
     amount: Decimal = Field(description="Montant simulé, en euros.")
-    detail: str
 
 
 class AciSimulationOut(Schema):

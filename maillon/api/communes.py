@@ -3,14 +3,14 @@
 from typing import Annotated
 
 from ninja import Query, Router
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from maillon.territories.models import Commune, TerritoryCommune
 from maillon.territories.services import today
 
 from .auth import PUBLIC
-from .presenters import cpts_ref, departement_dict
+from .common import first_or_404
+from .presenters import code_name, cpts_ref
 from .schemas import CommuneListItemOut, CommuneOut, MessageOut, postal_codes_of
 
 router = Router(tags=["Communes"])
@@ -19,15 +19,11 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 
 
-def not_found(code):
-    return HttpError(404, f"Commune inconnue : aucun code INSEE « {code} ».")
-
-
 def list_item(commune):
     return {
         "code": commune.code,
         "name": commune.name,
-        "departement": departement_dict(commune.departement),
+        "departement": code_name(commune.departement),
         "population": commune.population,
         "postal_codes": postal_codes_of(commune),
     }
@@ -56,18 +52,12 @@ def covering_cpts(commune):
 )
 def get_commune(request, code: str):
     """Code INSEE, département, région, EPCI, population, position et CPTS qui la couvre aujourd'hui."""
-    commune = (
-        Commune.objects.select_related("departement__region", "epci")
-        .prefetch_related("postal_codes")
-        .filter(pk=code.strip().upper())
-    ).first()
-    if commune is None:
-        raise not_found(code)
-    departement = commune.departement
+    communes = Commune.objects.select_related("departement__region", "epci").prefetch_related("postal_codes")
+    commune = first_or_404(communes.filter(pk=code.strip().upper()), f"Commune inconnue : aucun code INSEE « {code} ».")
     return {
         **list_item(commune),
-        "region": {"code": departement.region.code, "name": departement.region.name},
-        "epci": {"code": commune.epci.code, "name": commune.epci.name} if commune.epci else None,
+        "region": code_name(commune.departement.region),
+        "epci": code_name(commune.epci) if commune.epci else None,
         "latitude": commune.latitude,
         "longitude": commune.longitude,
         "cpts": covering_cpts(commune),

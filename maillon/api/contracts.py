@@ -23,9 +23,9 @@ from maillon.contracts.funding_table import api_lines
 from maillon.contracts.models import SpendingCategory
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .errors import validation_error_response
-from .schemas import MessageOut, ValidationErrorOut
+from .common import cpts_or_404, first_or_404
+from .errors import first_error, validation_error_response
+from .schemas import FundingLineFields, MessageOut, ValidationErrorOut
 
 router = Router(tags=["Contrat ACI"])
 
@@ -44,9 +44,7 @@ Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 def access(request, cpts_id, *, write=False):
     """(cpts, contract); 404 without a reading role or a contract, 403 for a reader who writes."""
-    cpts = get_cpts_or_404(cpts_id)
-    if not policies.can_read_contract(request.auth, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
+    cpts = cpts_or_404(request, cpts_id, policies.can_read_contract)
     if write and not policies.can_edit_contract(request.auth, cpts):
         raise HttpError(403, COORDINATOR_ONLY)
     contract = selectors.current_contract(cpts)
@@ -55,11 +53,10 @@ def access(request, cpts_id, *, write=False):
     return cpts, contract
 
 
-def first_error(error: DjangoValidationError) -> tuple[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        field, messages = next(iter(error.message_dict.items()))
-        return field, messages
-    return "__all__", error.messages
+def invalid(error: DjangoValidationError):
+    """422 at the first field the error names, with that field's messages."""
+    field, messages = first_error(error)
+    return validation_error_response(["body", "payload", field], messages)
 
 
 # --- Schemas --------------------------------------------------------------------------
@@ -127,14 +124,9 @@ class ContractOut(Schema):
     state: ContractStateOut = Field(description="Le contrat à la date demandée (aujourd'hui par défaut).")
 
 
-class FundingLineOut(Schema):
-    mission: int | None = Field(description="Numéro de la mission ; null pour le fonctionnement.")
-    mission_label: str
-    part: str
-    label: str
+class FundingLineOut(FundingLineFields):
     envelope: Decimal = Field(description="Le plus que la ligne peut verser cette année, en euros.")
     amount: Decimal = Field(description="Ce qu'elle verse, en euros.")
-    detail: str
 
 
 class YearFundingOut(Schema):
@@ -402,20 +394,11 @@ def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
     """Saisit (ou corrige) la valeur de l'année ; pas pour un indicateur calculé par la plateforme.
     Le justificatif se dépose sur la page des indicateurs."""
     _, contract = access(request, cpts_id, write=True)
-    indicator = contract.indicators.filter(pk=indicator_id).first()
-    if indicator is None:
-        raise HttpError(404, INDICATOR_NOT_FOUND)
+    indicator = first_or_404(contract.indicators.filter(pk=indicator_id), INDICATOR_NOT_FOUND)
     try:
-        row = services.record_value(
-            indicator=indicator,
-            contract_year=payload.contract_year,
-            value=payload.value,
-            note=payload.note,
-            by=request.auth,
-        )
+        row = services.record_value(indicator=indicator, by=request.auth, **payload.dict())
     except DjangoValidationError as error:
-        field, messages = first_error(error)
-        return validation_error_response(["body", "payload", field], messages)
+        return invalid(error)
     terms = selectors.indicator_terms(indicator)
     return Status(201, value_dict(row, terms))
 
@@ -453,17 +436,7 @@ def create_spending(request, cpts_id: int, payload: SpendingIn):
     """Une dépense d'une année du contrat, pour une mission (null : le fonctionnement)."""
     _, contract = access(request, cpts_id, write=True)
     try:
-        spending = services.add_spending(
-            contract=contract,
-            contract_year=payload.contract_year,
-            mission=payload.mission,
-            category=payload.category,
-            label=payload.label,
-            amount=payload.amount,
-            spent_on=payload.spent_on,
-            by=request.auth,
-        )
+        spending = services.add_spending(contract=contract, by=request.auth, **payload.dict())
     except DjangoValidationError as error:
-        field, messages = first_error(error)
-        return validation_error_response(["body", "payload", field], messages)
+        return invalid(error)
     return Status(201, spending_dict(spending))

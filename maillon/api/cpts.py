@@ -11,12 +11,10 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, Sum
-from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from maillon.core import cpts_policies
-from maillon.core.access import resolve_cpts
 from maillon.core.models import Cpts, CptsStatus
 from maillon.territories import services
 from maillon.territories.models import TerritoryCommune
@@ -24,21 +22,21 @@ from maillon.territories.services import TerritoryConflictError, UnknownCommuneE
 from maillon.territories.taille import taille_for_population
 
 from .auth import PRIVATE, PUBLIC
+from .common import cpts_or_404, get_cpts_or_404
 from .errors import validation_error_response
 from .presenters import conflict_dict, cpts_ref, feature_collection, territory_commune_dict
 from .schemas import (
+    ERRORS,
     ConflictErrorOut,
     CptsListItemOut,
     CptsOut,
     MessageOut,
     TerritoryIn,
     TerritoryOut,
-    ValidationErrorOut,
 )
 
 router = Router(tags=["CPTS"])
 
-CPTS_NOT_FOUND = "CPTS introuvable."
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier son territoire."
 CONFLICT = "Des communes sont déjà dans le territoire d'une autre CPTS : rien n'a été enregistré."
 
@@ -80,13 +78,6 @@ def list_cpts(
     return [list_item(cpts, cpts.population or 0) for cpts in cpts_list.order_by("name")]
 
 
-def get_cpts_or_404(cpts_id):
-    try:
-        return resolve_cpts(pk=cpts_id)
-    except Http404 as error:
-        raise HttpError(404, CPTS_NOT_FOUND) from error
-
-
 @router.get("/cpts/{int:cpts_id}", response={200: CptsOut, 404: MessageOut}, auth=PUBLIC, summary="Détail d'une CPTS")
 def get_cpts(
     request,
@@ -114,24 +105,9 @@ def get_cpts(
     }
 
 
-def check_territory_editor(user, cpts):
-    """404 outside the members' space (as for a CPTS that does not exist), 403 for a member."""
-    if not cpts_policies.can_see_dashboard(user, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
-    if not cpts_policies.can_edit_territory(user, cpts):
-        raise HttpError(403, COORDINATOR_ONLY)
-
-
 @router.put(
     "/cpts/{int:cpts_id}/territory",
-    response={
-        200: TerritoryOut,
-        401: MessageOut,
-        403: MessageOut,
-        404: MessageOut,
-        409: ConflictErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={200: TerritoryOut, **ERRORS, 409: ConflictErrorOut},
     auth=PRIVATE,
     summary="Remplacer le territoire d'une CPTS",
 )
@@ -142,8 +118,10 @@ def put_territory(request, cpts_id: int, payload: TerritoryIn):
     autre CPTS fait tout refuser (409), en nommant cette CPTS.
     """
     user = request.auth
-    cpts = get_cpts_or_404(cpts_id)
-    check_territory_editor(user, cpts)
+    # 404 outside the members' space (as for a CPTS that does not exist), 403 for a member.
+    cpts = cpts_or_404(request, cpts_id, cpts_policies.can_see_dashboard)
+    if not cpts_policies.can_edit_territory(user, cpts):
+        raise HttpError(403, COORDINATOR_ONLY)
     valid_from = payload.valid_from or services.today()
     try:
         change = services.set_territory(cpts, payload.communes, on=valid_from, by=user)

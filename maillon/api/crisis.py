@@ -19,13 +19,13 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from maillon.core.workflows import TransitionNotAllowed
 from maillon.crisis import document, facts, policies, selectors, services, template
 from maillon.crisis.models import PlanProfessional, PlanVersion
 from maillon.members.models import Professional
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .common import cpts_or_404, first_or_404
+from .errors import conflict, refusals_as_409
 from .schemas import ConflictOut, MessageOut
 
 router = Router(tags=["Crise : plan"])
@@ -161,9 +161,7 @@ REVIEW = (policies.can_review_plan, AUTHORITY_ONLY)
 def access(request, cpts_id, *, need=None):
     """The CPTS; 404 (as a missing CPTS) unless the user reads its plan, 403 when `need` (EDIT
     or REVIEW) refuses the operation."""
-    cpts = get_cpts_or_404(cpts_id)
-    if not policies.can_read_plan(request.auth, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
+    cpts = cpts_or_404(request, cpts_id, policies.can_read_plan)
     if need is not None:
         allowed, message = need
         if not allowed(request.auth, cpts):
@@ -172,19 +170,8 @@ def access(request, cpts_id, *, need=None):
 
 
 def version_or_404(cpts, year) -> PlanVersion:
-    version = PlanVersion.objects.for_cpts(cpts).filter(year=year).select_related("plan", "based_on").first()
-    if version is None:
-        raise HttpError(404, VERSION_NOT_FOUND)
-    return version
-
-
-def refused(error) -> HttpError:
-    """409 with the rule's French message; a refused transition goes to the API's handler,
-    whose 409 also gives the version's state."""
-    if isinstance(error, TransitionNotAllowed):
-        raise error
-    messages = error.messages if isinstance(error, DjangoValidationError) else [str(error)]
-    return HttpError(409, " ".join(messages))
+    versions = PlanVersion.objects.for_cpts(cpts).filter(year=year).select_related("plan", "based_on")
+    return first_or_404(versions, VERSION_NOT_FOUND)
 
 
 def summary_dict(version) -> dict:
@@ -271,8 +258,7 @@ def plan(request, cpts_id: int):
 def version(request, cpts_id: int, year: int):
     """Le contenu (sections du modèle national), les professionnels mobilisables, ce qui manque
     encore et l'historique des étapes."""
-    cpts = access(request, cpts_id)
-    return version_dict(version_or_404(cpts, year))
+    return version_dict(version_or_404(access(request, cpts_id), year))
 
 
 @router.get(
@@ -318,10 +304,8 @@ def start(request, cpts_id: int, payload: NewVersionIn):
     409 si une version est déjà en brouillon ou soumise, si l'année existe, ou si ce n'est ni
     l'année en cours ni la suivante de la dernière version (au plus l'an prochain)."""
     cpts = access(request, cpts_id, need=EDIT)
-    try:
+    with refusals_as_409():
         created = services.open_draft(cpts, by=request.auth, year=payload.year)
-    except DjangoValidationError as error:
-        raise refused(error) from error
     return Status(201, version_dict(created))
 
 
@@ -334,14 +318,11 @@ def start(request, cpts_id: int, payload: NewVersionIn):
 def write_section(request, cpts_id: int, year: int, section: str, payload: SectionIn):
     """Remplace les champs d'une section (`general`, `typology_1` … `typology_5`,
     `communication`, `reporting`, `training`) ; les champs inconnus sont ignorés."""
-    cpts = access(request, cpts_id, need=EDIT)
-    target = version_or_404(cpts, year)
+    target = version_or_404(access(request, cpts_id, need=EDIT), year)
     if template.section(section) is None:
         raise HttpError(404, SECTION_NOT_FOUND)
-    try:
+    with refusals_as_409():
         services.save_section(target, section, payload.fields, by=request.auth)
-    except DjangoValidationError as error:
-        raise refused(error) from error
     return version_dict(target)
 
 
@@ -353,22 +334,12 @@ def write_section(request, cpts_id: int, year: int, section: str, payload: Secti
 )
 def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
     """Un adhérent actif de la CPTS, son rôle dans le plan, ses compétences et les typologies."""
-    cpts = access(request, cpts_id, need=EDIT)
-    target = version_or_404(cpts, year)
-    professional = Professional.objects.filter(pk=payload.professional_id).first()
-    if professional is None:
-        raise HttpError(404, PROFESSIONAL_NOT_FOUND)
-    try:
+    target = version_or_404(access(request, cpts_id, need=EDIT), year)
+    professional = first_or_404(Professional.objects.filter(pk=payload.professional_id), PROFESSIONAL_NOT_FOUND)
+    with refusals_as_409():
         row = services.add_professional(
-            target,
-            professional=professional,
-            role=payload.role,
-            skills=payload.skills,
-            typologies=payload.typologies,
-            by=request.auth,
+            target, professional=professional, by=request.auth, **payload.dict(exclude={"professional_id"})
         )
-    except DjangoValidationError as error:
-        raise refused(error) from error
     return Status(201, professional_dict(row))
 
 
@@ -379,15 +350,10 @@ def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
     summary="Retirer un professionnel du brouillon",
 )
 def remove_professional(request, cpts_id: int, year: int, row_id: int):
-    cpts = access(request, cpts_id, need=EDIT)
-    target = version_or_404(cpts, year)
-    row = PlanProfessional.objects.filter(version=target, pk=row_id).first()
-    if row is None:
-        raise HttpError(404, ROW_NOT_FOUND)
-    try:
+    target = version_or_404(access(request, cpts_id, need=EDIT), year)
+    row = first_or_404(PlanProfessional.objects.filter(version=target, pk=row_id), ROW_NOT_FOUND)
+    with refusals_as_409():
         services.remove_professional(row, by=request.auth)
-    except DjangoValidationError as error:
-        raise refused(error) from error
     return Status(204, None)
 
 
@@ -399,12 +365,9 @@ def remove_professional(request, cpts_id: int, year: int, row_id: int):
 )
 def submit(request, cpts_id: int, year: int):
     """Fige la version ; 409 si elle n'est pas un brouillon complet (le message dit ce qui manque)."""
-    cpts = access(request, cpts_id, need=EDIT)
-    target = version_or_404(cpts, year)
-    try:
+    target = version_or_404(access(request, cpts_id, need=EDIT), year)
+    with refusals_as_409():
         services.submit_version(target, by=request.auth)
-    except DjangoValidationError as error:
-        raise refused(error) from error
     return version_dict(target)
 
 
@@ -417,8 +380,7 @@ def submit(request, cpts_id: int, year: int):
 def decision(request, cpts_id: int, year: int, payload: DecisionIn):
     """L'acte de l'autorité du territoire : valider la version soumise (elle devient le plan en
     vigueur et compte pour le financement de l'ACI), ou la renvoyer en brouillon avec des remarques."""
-    cpts = access(request, cpts_id, need=REVIEW)
-    target = version_or_404(cpts, year)
+    target = version_or_404(access(request, cpts_id, need=REVIEW), year)
     try:
         if payload.validate_plan:
             services.validate_version(target, by=request.auth, comment=payload.comment.strip())
@@ -427,5 +389,5 @@ def decision(request, cpts_id: int, year: int, payload: DecisionIn):
     except PermissionDenied as error:
         raise HttpError(403, AUTHORITY_ONLY) from error
     except DjangoValidationError as error:
-        raise refused(error) from error
+        raise conflict(error) from error
     return version_dict(target)

@@ -19,21 +19,21 @@ from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from maillon.core import journal
+from maillon.core.models import Cpts
 from maillon.crisis_response import policies, services
 from maillon.crisis_response.models import AlertLevel, ContactPreference, Crisis, CrisisRecipient, DeclaredAs, LogKind
 from maillon.crisis_response.tokens import LinkError, recipient_of
 from maillon.members.models import Professional
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .common import cpts_or_404, first_or_404
+from .errors import refusals_as_409
 from .presenters import code_label
-from .schemas import CodeLabelOut, MessageOut, ValidationErrorOut
+from .schemas import ERRORS, WRITE_ERRORS, CodeLabelOut, MessageOut, ValidationErrorOut
 
 router = Router(tags=["Crise : alertes"])
 
 CRISIS_NOT_FOUND = "Crise introuvable."
-READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
 
 Zone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LogText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -50,10 +50,7 @@ ROLE_REFUSED = "Votre rôle ne permet pas cette opération sur les crises de cet
 def access(request, cpts_id, visible=policies.can_see_crises):
     """The CPTS; 404 (as a missing CPTS) unless `visible(user, cpts)` — by default, the user
     sees its crises."""
-    cpts = get_cpts_or_404(cpts_id)
-    if not visible(request.auth, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
-    return cpts
+    return cpts_or_404(request, cpts_id, visible)
 
 
 def ensure(request, cpts, allowed, message=ROLE_REFUSED) -> None:
@@ -62,16 +59,10 @@ def ensure(request, cpts, allowed, message=ROLE_REFUSED) -> None:
         raise HttpError(403, message)
 
 
-def crisis_of(cpts, crisis_id) -> Crisis:
-    crisis = Crisis.objects.for_cpts(cpts).filter(pk=crisis_id).first()
-    if crisis is None:
-        raise HttpError(404, CRISIS_NOT_FOUND)
-    return crisis
-
-
-def refused(error: DjangoValidationError):
-    """A rule of the domain refused the write: 409 with its French message."""
-    raise HttpError(409, " ".join(error.messages))
+def crisis_of(request, cpts_id, crisis_id) -> tuple[Cpts, Crisis]:
+    """(cpts, crisis); 404 as `access`, or for a crisis not of this CPTS."""
+    cpts = access(request, cpts_id)
+    return cpts, first_or_404(Crisis.objects.for_cpts(cpts).filter(pk=crisis_id), CRISIS_NOT_FOUND)
 
 
 # --- Schemas --------------------------------------------------------------------------
@@ -266,7 +257,7 @@ def board_out(crisis: Crisis, *, by) -> dict:
 
 @router.get(
     "/cpts/{int:cpts_id}/crises",
-    response={200: list[CrisisOut], **READ_ERRORS},
+    response={200: list[CrisisOut], **ERRORS},
     auth=PRIVATE,
     summary="Crises et exercices",
 )
@@ -293,7 +284,7 @@ def activate(request, cpts_id: int, payload: ActivateIn):
     if payload.recognised:
         ensure(request, cpts, policies.can_recognise_crisis, "Seule l'autorité reconnaît une crise sanitaire grave.")
     role = policies.response_role(request.auth, cpts)
-    try:
+    with refusals_as_409():
         crisis = services.activate(
             cpts,
             typology=payload.typology,
@@ -304,22 +295,20 @@ def activate(request, cpts_id: int, payload: ActivateIn):
             is_exercise=payload.is_exercise,
             recognised=payload.recognised,
         )
-    except DjangoValidationError as error:
-        refused(error)
     return Status(201, board_out(crisis, by=request.auth))
 
 
 @router.get(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}",
-    response={200: BoardOut, **READ_ERRORS},
+    response={200: BoardOut, **ERRORS},
     auth=PRIVATE,
     summary="Tableau de la crise",
 )
 def get_board(request, cpts_id: int, crisis_id: int):
     """Qui a été alerté, joint (état de chaque envoi), qui a répondu, qui est mobilisé où ;
     les chiffres par niveau (taux de joignabilité, temps de réponse) ; la main courante."""
-    cpts = access(request, cpts_id)
-    return board_out(crisis_of(cpts, crisis_id), by=request.auth)
+    _, crisis = crisis_of(request, cpts_id, crisis_id)
+    return board_out(crisis, by=request.auth)
 
 
 @router.post(
@@ -330,13 +319,10 @@ def get_board(request, cpts_id: int, crisis_id: int):
 )
 def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
     """Une ligne horodatée, en ajout seul (jamais modifiée ni supprimée)."""
-    cpts = access(request, cpts_id)
-    crisis = crisis_of(cpts, crisis_id)
+    cpts, crisis = crisis_of(request, cpts_id, crisis_id)
     ensure(request, cpts, policies.can_write_log, "Votre rôle ne permet pas d'écrire dans la main courante.")
-    try:
+    with refusals_as_409():
         entry = services.add_log(crisis, text=payload.text, kind=payload.kind, by=request.auth)
-    except DjangoValidationError as error:
-        refused(error)
     return Status(
         201,
         {
@@ -358,13 +344,10 @@ def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
 )
 def end_crisis(request, cpts_id: int, crisis_id: int):
     """Plus aucune alerte ni réponse ; le RETEX peut être rédigé."""
-    cpts = access(request, cpts_id)
-    crisis = crisis_of(cpts, crisis_id)
+    cpts, crisis = crisis_of(request, cpts_id, crisis_id)
     ensure(request, cpts, policies.can_end_crisis)
-    try:
+    with refusals_as_409():
         services.end(crisis, by=request.auth)
-    except DjangoValidationError as error:
-        refused(error)
     return crisis_out(crisis)
 
 
@@ -377,18 +360,13 @@ def end_crisis(request, cpts_id: int, crisis_id: int):
 def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: AssignIn):
     """Où un membre qui a répondu « disponible » est mobilisé (vide : mobilisation levée) ;
     écrit dans la main courante. Coordination seule, crise en cours."""
-    cpts = access(request, cpts_id)
-    crisis = crisis_of(cpts, crisis_id)
+    cpts, crisis = crisis_of(request, cpts_id, crisis_id)
     ensure(request, cpts, policies.can_mobilise)
-    recipient = crisis.recipients.filter(pk=recipient_id).first()
-    if recipient is None:
-        raise HttpError(404, "Membre alerté introuvable.")
+    recipient = first_or_404(crisis.recipients.filter(pk=recipient_id), "Membre alerté introuvable.")
     if not crisis.is_active:
         raise HttpError(409, "La crise est terminée : plus de mobilisation.")
-    try:
+    with refusals_as_409():
         services.assign(recipient, assignment=payload.assignment, by=request.auth)
-    except DjangoValidationError as error:
-        refused(error)
     return board_out(crisis, by=request.auth)
 
 
@@ -401,8 +379,7 @@ def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: As
 def escalate(request, cpts_id: int, crisis_id: int):
     """Alerte le niveau suivant si le délai du niveau en cours est écoulé et qu'un de ses
     membres n'a pas répondu « disponible » ; `alerted` : combien (0 : rien à faire)."""
-    cpts = access(request, cpts_id)
-    crisis = crisis_of(cpts, crisis_id)
+    cpts, crisis = crisis_of(request, cpts_id, crisis_id)
     ensure(request, cpts, policies.can_mobilise)
     return {"alerted": services.escalate_due(crisis)}
 
@@ -416,13 +393,10 @@ def escalate(request, cpts_id: int, crisis_id: int):
 def recognise(request, cpts_id: int, crisis_id: int):
     """Seule l'autorité du territoire reconnaît une crise sanitaire grave (jamais un exercice) :
     le fait `serious_crisis_recognised` de l'année du contrat devient vrai."""
-    cpts = access(request, cpts_id)
-    crisis = crisis_of(cpts, crisis_id)
+    cpts, crisis = crisis_of(request, cpts_id, crisis_id)
     ensure(request, cpts, policies.can_recognise_crisis, "Seule l'autorité reconnaît une crise sanitaire grave.")
-    try:
+    with refusals_as_409():
         crisis.recognise(by=request.auth)
-    except DjangoValidationError as error:
-        refused(error)
     return crisis_out(crisis)
 
 
@@ -435,10 +409,9 @@ def recognise(request, cpts_id: int, crisis_id: int):
 def write_retex(request, cpts_id: int, crisis_id: int, payload: RetexIn):
     """Une fois la crise terminée ; les actions d'amélioration sont reportées dans la prochaine
     version du plan de crise."""
-    cpts = access(request, cpts_id)
-    crisis = crisis_of(cpts, crisis_id)
+    cpts, crisis = crisis_of(request, cpts_id, crisis_id)
     ensure(request, cpts, policies.can_write_retex)
-    try:
+    with refusals_as_409():
         retex = services.write_retex(
             crisis,
             went_well=payload.went_well,
@@ -446,8 +419,6 @@ def write_retex(request, cpts_id: int, crisis_id: int, payload: RetexIn):
             improvement_actions="\n".join(payload.improvement_actions),
             by=request.auth,
         )
-    except DjangoValidationError as error:
-        refused(error)
     return Status(
         201, {"crisis_id": crisis.pk, "improvement_actions": retex.action_list, "carried_at": retex.carried_at}
     )
@@ -572,15 +543,12 @@ def chain_out(cpts) -> list[dict]:
 
 
 def active_member_or_404(cpts, professional_id):
-    professional = services.active_professionals(cpts).filter(pk=professional_id).first()
-    if professional is None:
-        raise HttpError(404, "Adhérent actif introuvable.")
-    return professional
+    return first_or_404(services.active_professionals(cpts).filter(pk=professional_id), "Adhérent actif introuvable.")
 
 
 @router.get(
     "/cpts/{int:cpts_id}/alert-chain",
-    response={200: list[ChainLevelOut], **READ_ERRORS},
+    response={200: list[ChainLevelOut], **ERRORS},
     auth=PRIVATE,
     summary="La chaîne d'alerte",
 )
@@ -599,10 +567,8 @@ def get_chain(request, cpts_id: int):
 def add_level(request, cpts_id: int, payload: LevelIn):
     """Le niveau prend le rang suivant le dernier."""
     cpts = access(request, cpts_id, policies.can_manage_chain)
-    try:
+    with refusals_as_409():
         services.add_level(cpts, name=payload.name, wait_minutes=payload.wait_minutes)
-    except DjangoValidationError as error:
-        refused(error)
     return Status(201, chain_out(cpts))
 
 
@@ -615,14 +581,10 @@ def add_level(request, cpts_id: int, payload: LevelIn):
 def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberIn):
     """Un adhérent actif, dans un seul niveau de la chaîne."""
     cpts = access(request, cpts_id, policies.can_manage_chain)
-    level = AlertLevel.objects.for_cpts(cpts).filter(pk=level_id).first()
-    if level is None:
-        raise HttpError(404, "Niveau introuvable.")
+    level = first_or_404(AlertLevel.objects.for_cpts(cpts).filter(pk=level_id), "Niveau introuvable.")
     professional = active_member_or_404(cpts, payload.professional_id)
-    try:
+    with refusals_as_409():
         services.add_to_level(level, professional)
-    except DjangoValidationError as error:
-        refused(error)
     return Status(201, chain_out(cpts))
 
 
@@ -636,8 +598,6 @@ def set_preference(request, cpts_id: int, professional_id: int, payload: Prefere
     """Courriel, SMS ou les deux (au moins un)."""
     cpts = access(request, cpts_id, policies.can_manage_chain)
     professional = active_member_or_404(cpts, professional_id)
-    try:
+    with refusals_as_409():
         services.set_preference(cpts, professional, by_email=payload.by_email, by_sms=payload.by_sms)
-    except DjangoValidationError as error:
-        refused(error)
     return chain_out(cpts)

@@ -4,7 +4,10 @@ Validation errors (422) give a list of `{"loc": [...], "msg": "…"}`; other
 errors a single French sentence.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
 from ninja import Status
@@ -100,6 +103,36 @@ def install(api):
 def validation_error_response(loc, messages):
     """A 422 answer in the same shape as the request validation errors."""
     return Status(422, {"detail": [{"loc": list(loc), "msg": message} for message in messages]})
+
+
+def first_error(error: DjangoValidationError) -> tuple[str, list[str]]:
+    """The first field a Django ValidationError names ("__all__" for none) and its messages."""
+    if hasattr(error, "error_dict"):
+        return next(iter(error.message_dict.items()))
+    return "__all__", error.messages
+
+
+def invalid_response(error: DjangoValidationError, where="payload", unnamed="__all__"):
+    """A 422 at the first field the error names (`unnamed` for none), with all its messages."""
+    field = next(iter(getattr(error, "error_dict", {unnamed: None})))
+    return validation_error_response(["body", where, field], error.messages)
+
+
+def conflict(error: DjangoValidationError) -> HttpError:
+    """A rule of the domain refused the write: 409 with its French message. A refused
+    transition is re-raised for the handler above, whose 409 also gives the current state."""
+    if isinstance(error, TransitionNotAllowed):
+        raise error
+    return HttpError(409, " ".join(error.messages))
+
+
+@contextmanager
+def refusals_as_409():
+    """The domain's refusal of a write made in the block answers 409 (see `conflict`)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise conflict(error) from error
 
 
 def conflict_body(exc: TransitionNotAllowed) -> dict:

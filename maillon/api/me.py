@@ -8,7 +8,7 @@ from maillon.core.policies import is_platform_admin
 from maillon.territories.models import TerritoryRole
 
 from .auth import PRIVATE
-from .presenters import cpts_ref, departement_dict
+from .presenters import code_name, cpts_ref
 from .schemas import MeOut, MessageOut
 
 router = Router(tags=["Compte"])
@@ -17,13 +17,12 @@ PERSONAL_FIELDS = ["email", "first_name", "last_name"]
 
 
 def territory_role_dict(role):
-    region = role.region
     return {
         "role": role.role,
         "role_label": role.get_role_display(),
         "organisation": role.organisation,
-        "departement": departement_dict(role.departement) if role.departement else None,
-        "region": {"code": region.code, "name": region.name} if region else None,
+        "departement": code_name(role.departement) if role.departement else None,
+        "region": code_name(role.region) if role.region else None,
     }
 
 

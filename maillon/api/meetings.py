@@ -27,9 +27,8 @@ from maillon.meetings import policies, services
 from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .errors import validation_error_response
-from .members import PageNumber, PageSize, page_of
+from .common import CPTS_NOT_FOUND, PageNumber, PageSize, cpts_or_404, first_or_404, page_of
+from .errors import conflict, invalid_response, refusals_as_409
 from .schemas import ConflictOut, MessageOut, ValidationErrorOut
 
 router = Router(tags=["Réunions et temps indemnisé"])
@@ -144,10 +143,7 @@ def meeting_dict(meeting) -> dict:
 
 def access(request, cpts_id):
     """The CPTS; 404, as for a CPTS that does not exist, without a role there."""
-    cpts = get_cpts_or_404(cpts_id)
-    if not policies.can_use_meetings(request.auth, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
-    return cpts
+    return cpts_or_404(request, cpts_id, policies.can_use_meetings)
 
 
 def visible_meetings(request, cpts):
@@ -186,9 +182,7 @@ def list_meetings(
 def get_meeting(request, cpts_id: int, meeting_id: int):
     """La réunion, ses créneaux proposés et ses invités (réponses au sondage, présence)."""
     cpts = access(request, cpts_id)
-    meeting = visible_meetings(request, cpts).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise HttpError(404, MEETING_NOT_FOUND)
+    meeting = first_or_404(visible_meetings(request, cpts).filter(pk=meeting_id), MEETING_NOT_FOUND)
     all_invitees = policies.can_see_invitees(request.auth, meeting)
     invitations = meeting.invitations.select_related("membership__professional", "membership__structure")
     if not all_invitees:
@@ -290,11 +284,6 @@ def list_time_entries(
     return {"items": [entry_dict(entry) for entry in items], "count": count}
 
 
-def as_422(error: DjangoValidationError):
-    field = next(iter(getattr(error, "error_dict", {"body": None})))
-    return validation_error_response(["body", "payload", field], error.messages)
-
-
 @router.post(
     "/cpts/{int:cpts_id}/time-entries",
     response={201: TimeEntryOut, **WRITE_ERRORS},
@@ -316,7 +305,7 @@ def declare_time_entry(request, cpts_id: int, payload: TimeEntryIn):
             note=payload.note,
         )
     except DjangoValidationError as error:
-        return as_422(error)
+        return invalid_response(error, unnamed="body")
     return Status(201, entry_dict(entries_of(cpts).get(pk=entry.pk)))
 
 
@@ -324,9 +313,9 @@ def entry_for_decision(request, cpts_id, entry_id):
     """(cpts, entry); 404 for an entry the user may not see (another member's, as a missing
     one), 403 for one they see (their own) but may not review."""
     cpts = access(request, cpts_id)
-    entry = policies.visible_time_entries(request.auth, cpts, entries_of(cpts)).filter(pk=entry_id).first()
-    if entry is None:
-        raise HttpError(404, ENTRY_NOT_FOUND)
+    entry = first_or_404(
+        policies.visible_time_entries(request.auth, cpts, entries_of(cpts)).filter(pk=entry_id), ENTRY_NOT_FOUND
+    )
     if not policies.can_review_time_entry(request.auth, entry):
         raise HttpError(403, REVIEWERS_ONLY)
     return cpts, entry
@@ -342,12 +331,8 @@ def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateI
     """Valide le temps ; 409 s'il ferait dépasser le plafond annuel du membre sans `confirm_over_cap`,
     ou s'il est déjà validé ou refusé (un temps refusé se valide une fois redéclaré par le membre)."""
     cpts, entry = entry_for_decision(request, cpts_id, entry_id)
-    try:
+    with refusals_as_409():
         outcome = services.validate_time(entry=entry, by=request.auth, confirm_over_cap=payload.confirm_over_cap)
-    except TransitionNotAllowed:
-        raise
-    except DjangoValidationError as error:
-        raise HttpError(409, " ".join(error.messages)) from error
     if not outcome.validated:
         raise HttpError(409, outcome.message + " Envoyez confirm_over_cap: true pour valider quand même.")
     return entry_dict(entries_of(cpts).get(pk=entry.pk))
@@ -368,6 +353,6 @@ def reject_time_entry(request, cpts_id: int, entry_id: int, payload: RejectIn):
         raise
     except DjangoValidationError as error:
         if "reason" in getattr(error, "error_dict", {}):
-            return as_422(error)
-        raise HttpError(409, " ".join(error.messages)) from error
+            return invalid_response(error, unnamed="body")
+        raise conflict(error) from error
     return entry_dict(entries_of(cpts).get(pk=entry.pk))

@@ -35,11 +35,13 @@ from maillon.members.professions import Profession, StructureKind
 from maillon.territories.models import Commune, normalize_name
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .errors import validation_error_response
+from .common import PageNumber, PageSize, cpts_or_404, first_or_404, multipart_body, page_of
+from .errors import first_error, validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
 from .schemas import (
-    ConflictOut,
+    ERRORS,
+    TRANSITION_ERRORS,
+    WRITE_ERRORS,
     MemberDetailOut,
     MemberIn,
     MemberPageOut,
@@ -54,7 +56,6 @@ from .schemas import (
 router = Router(tags=["Membres"])
 
 PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 MEMBER_NOT_FOUND = "Adhésion introuvable."
 STRUCTURE_NOT_FOUND = "Structure introuvable dans cette CPTS."
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier ses membres."
@@ -64,12 +65,6 @@ PERSONAL_FIELDS = {
     "members.Structure": ["name", "address", "phone", "email"],
 }
 
-ERRORS = {
-    401: MessageOut,
-    403: MessageOut,
-    404: MessageOut,
-    422: ValidationErrorOut,
-}
 READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 
 
@@ -79,9 +74,7 @@ READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 def access(request, cpts_id, *, write=False, importing=False):
     """The CPTS; 404 unless the user sees its members, 403 for a member who adds one."""
     user = request.auth
-    cpts = get_cpts_or_404(cpts_id)
-    if not policies.can_see_directory(user, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
+    cpts = cpts_or_404(request, cpts_id, policies.can_see_directory)
     if write and not policies.can_manage_members(user, cpts):
         raise HttpError(403, COORDINATOR_ONLY)
     if importing and not policies.can_import_members(user, cpts):
@@ -120,16 +113,6 @@ def college_of(cpts, college_id):
     if college is None:
         raise Invalid("college_id", ["Ce collège n'existe pas dans cette CPTS."])
     return college
-
-
-def page_of(queryset, page, page_size):
-    count = queryset.count()
-    start = (page - 1) * page_size
-    return list(queryset[start : start + page_size]), count
-
-
-PageNumber = Annotated[int, Query(ge=1, description="À partir de 1")]
-PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"{MAX_PAGE_SIZE} au plus")]
 
 
 # --- Professionals ------------------------------------------------------------------
@@ -222,10 +205,7 @@ def list_members(
 def get_membership(user, cpts, membership_id):
     """The adhesion if the user may see it; 404, as a missing one, otherwise."""
     memberships = policies.visible_memberships(user, cpts, member_queryset(cpts)).prefetch_related("fees", "events")
-    membership = memberships.filter(pk=membership_id).first()
-    if membership is None:
-        raise HttpError(404, MEMBER_NOT_FOUND)
-    return membership
+    return first_or_404(memberships.filter(pk=membership_id), MEMBER_NOT_FOUND)
 
 
 @router.get(
@@ -281,7 +261,7 @@ def record_of(payload: MemberIn, college) -> dict[str, str]:
 
 @router.post(
     "/cpts/{int:cpts_id}/members",
-    response={201: MemberDetailOut, 409: MessageOut, **ERRORS},
+    response={201: MemberDetailOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Ajouter un membre",
 )
@@ -338,20 +318,7 @@ class ImportRefusedOut(Schema):
 
 
 IMPORT_REFUSED = "Le fichier contient des erreurs : rien n'a été importé."
-IMPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary", "description": "CSV ou XLSX"}},
-                }
-            }
-        },
-    }
-}
+IMPORT_BODY = multipart_body({"file": {"type": "string", "format": "binary", "description": "CSV ou XLSX"}}, ["file"])
 
 
 def uploaded_file(request):
@@ -372,15 +339,7 @@ def uploaded_file(request):
 
 @router.post(
     "/cpts/{int:cpts_id}/members/import",
-    response={
-        200: ImportCheckOut,
-        201: ImportDoneOut,
-        413: MessageOut,
-        401: MessageOut,
-        403: MessageOut,
-        404: MessageOut,
-        422: ImportRefusedOut,
-    },
+    response={200: ImportCheckOut, 201: ImportDoneOut, 413: MessageOut, **ERRORS, 422: ImportRefusedOut},
     auth=PRIVATE,
     summary="Importer des membres (CSV ou XLSX)",
     openapi_extra=IMPORT_BODY,
@@ -462,7 +421,7 @@ def apply_changes(membership, payload, cpts, *, by):
 
 @router.patch(
     "/cpts/{int:cpts_id}/members/{int:membership_id}",
-    response={200: MemberDetailOut, **ERRORS, 409: ConflictOut},
+    response={200: MemberDetailOut, **TRANSITION_ERRORS},
     auth=PRIVATE,
     summary="Modifier une adhésion",
 )
@@ -543,10 +502,7 @@ def structure_out(membership):
 
 
 def get_structure_membership(user, cpts, structure_id):
-    membership = structure_memberships(user, cpts).filter(structure_id=structure_id).first()
-    if membership is None:
-        raise HttpError(404, STRUCTURE_NOT_FOUND)
-    return membership
+    return first_or_404(structure_memberships(user, cpts).filter(structure_id=structure_id), STRUCTURE_NOT_FOUND)
 
 
 @router.get(
@@ -605,8 +561,7 @@ def new_structure(payload, finess, siret):
     try:
         structure.full_clean(validate_unique=False, validate_constraints=False)
     except DjangoValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise Invalid(field, messages) from error
+        raise Invalid(*first_error(error)) from error
     structure.save()
     return structure
 
@@ -620,7 +575,7 @@ def involvement_of(payload):
 
 @router.post(
     "/cpts/{int:cpts_id}/structures",
-    response={201: StructureOut, 409: MessageOut, **ERRORS},
+    response={201: StructureOut, **WRITE_ERRORS},
     auth=PRIVATE,
     summary="Ajouter une structure membre",
 )

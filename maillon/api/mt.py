@@ -38,10 +38,10 @@ from maillon.mt.models import (
 )
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .errors import validation_error_response
-from .presenters import code_label
-from .schemas import CodeLabelOut, CommuneRefOut, ConflictOut, MessageOut, Text200, ValidationErrorOut
+from .common import CPTS_NOT_FOUND, PageNumber, first_or_404, get_cpts_or_404, page_of, page_size
+from .errors import conflict, refusals_as_409, validation_error_response
+from .presenters import code_label, code_name, person_ref
+from .schemas import ERRORS, TRANSITION_ERRORS, WRITE_ERRORS, CodeLabelOut, CommuneRefOut, Text200
 
 router = Router(tags=["Médecin traitant"])
 
@@ -53,10 +53,6 @@ PROPOSAL_NOT_FOUND = "Proposition introuvable."
 DISSOLVED = "CPTS dissoute : aucune proposition ne peut être calculée."
 DOCTOR_ONLY = "État : seul le médecin de l'offre accepte ou refuse une proposition."
 COORDINATOR_STEP = "État : seule la coordination enregistre cette étape."
-READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
-# The operations that run a transition: an impossible one answers the state.
-TRANSITION_ERRORS = {**READ_ERRORS, 409: ConflictOut}
 
 # The personal fields each answer shows, for the journal (names only, never values).
 QUEUE_FIELDS = ["first_name", "last_name", "commune", "criteria", "channel"]
@@ -64,8 +60,7 @@ PATIENT_FIELDS = ["first_name", "last_name", "birth_date", "commune", "email", "
 PROPOSAL_FIELDS = ["first_name", "last_name", "commune"]
 DOCTOR_FIELDS = ["first_name", "last_name"]
 
-PageNumber = Annotated[int, Query(ge=1, description="À partir de 1")]
-PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"{MAX_PAGE_SIZE} au plus")]
+PageSize = page_size(MAX_PAGE_SIZE)
 
 
 # --- Access -------------------------------------------------------------------------
@@ -87,32 +82,21 @@ def access(request, cpts_id, *, coordinator_only=False, coordination_list=False)
 
 def visible_patient(request, cpts, patient_id) -> Patient:
     """A patient the caller may see (`policies.can_see_patient`), else 404 as a missing one."""
-    patient = Patient.objects.for_cpts(cpts).select_related("commune").filter(pk=patient_id).first()
-    if patient is None or not policies.can_see_patient(request.auth, patient):
-        raise HttpError(404, PATIENT_NOT_FOUND)
-    return patient
+    patients = Patient.objects.for_cpts(cpts).select_related("commune").filter(pk=patient_id)
+    return first_or_404(patients, PATIENT_NOT_FOUND, request.auth, policies.can_see_patient)
 
 
 def visible_proposal(request, cpts, proposal_id) -> Proposal:
     """A proposal the caller may see (`policies.can_see_proposal`), else 404 as a missing one."""
-    proposal = (
-        Proposal.objects.filter(patient__cpts=cpts, pk=proposal_id)
-        .select_related("patient__commune", "offer__doctor")
-        .first()
+    proposals = Proposal.objects.filter(patient__cpts=cpts, pk=proposal_id).select_related(
+        "patient__commune", "offer__doctor"
     )
-    if proposal is None or not policies.can_see_proposal(request.auth, proposal):
-        raise HttpError(404, PROPOSAL_NOT_FOUND)
-    return proposal
+    return first_or_404(proposals, PROPOSAL_NOT_FOUND, request.auth, policies.can_see_proposal)
 
 
 def journal_patients(cpts, patient_ids, *, fields, note):
     """One journal entry per patient shown."""
     journal.record_reads(Patient, patient_ids, fields, cpts_id=cpts.pk, note=note)
-
-
-def page_of(rows, page, page_size):
-    start = (page - 1) * page_size
-    return rows[start : start + page_size]
 
 
 # --- Schemas --------------------------------------------------------------------------
@@ -243,21 +227,8 @@ class DoctorAnswerIn(Schema):
 # --- Presenters -----------------------------------------------------------------------
 
 
-def commune_ref(commune):
-    return {"code": commune.code, "name": commune.name}
-
-
 def patient_ref(patient):
-    return {
-        "id": patient.pk,
-        "first_name": patient.first_name,
-        "last_name": patient.last_name,
-        "commune": commune_ref(patient.commune),
-    }
-
-
-def doctor_ref(doctor):
-    return {"id": doctor.pk, "first_name": doctor.first_name, "last_name": doctor.last_name}
+    return {**person_ref(patient), "commune": code_name(patient.commune)}
 
 
 def reasons_out(reasons):
@@ -270,7 +241,7 @@ def proposal_dict(proposal, *, shows_patient=True):
         "status": code_label(proposal.status, ProposalStatus(proposal.status).label),
         "patient": patient_ref(proposal.patient) if shows_patient else None,
         "offer_id": proposal.offer_id,
-        "doctor": doctor_ref(proposal.offer.doctor),
+        "doctor": person_ref(proposal.offer.doctor),
         "run_id": proposal.run_id,
         "distance_km": proposal.distance_km,
         # The reasons hint at the patient's health: not once hidden from the doctor.
@@ -286,7 +257,7 @@ def proposal_dict(proposal, *, shows_patient=True):
 
 @router.get(
     "/cpts/{int:cpts_id}/mt/queue",
-    response={200: QueuePageOut, **READ_ERRORS},
+    response={200: QueuePageOut, **ERRORS},
     auth=PRIVATE,
     summary="File d'attente des patients sans médecin traitant",
 )
@@ -294,8 +265,7 @@ def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize =
     """Les patients en attente, du score de priorité le plus haut au plus bas, puis par ancienneté ; paginé."""
     cpts, _ = access(request, cpts_id, coordination_list=True)
     today = timezone.localdate()
-    rows = services.queue(cpts, on=today)
-    shown = page_of(rows, page, page_size)
+    shown, count = page_of(services.queue(cpts, on=today), page, page_size)
     if shown:
         patient_ids = [patient.pk for patient, _, _ in shown]
         journal_patients(cpts, patient_ids, fields=QUEUE_FIELDS, note="file d’attente (API)")
@@ -309,12 +279,12 @@ def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize =
         }
         for patient, score, reasons in shown
     ]
-    return {"items": items, "count": len(rows)}
+    return {"items": items, "count": count}
 
 
 @router.get(
     "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}",
-    response={200: PatientOut, **READ_ERRORS},
+    response={200: PatientOut, **ERRORS},
     auth=PRIVATE,
     summary="Détail d'un patient inscrit",
 )
@@ -335,7 +305,7 @@ def get_patient(request, cpts_id: int, patient_id: int):
         "last_name": patient.last_name,
         "birth_date": patient.birth_date,
         "age": patient.age_on(today),
-        "commune": commune_ref(patient.commune),
+        "commune": code_name(patient.commune),
         "email": patient.email,
         "phone": patient.phone,
         "nir": patient.nir,
@@ -367,7 +337,7 @@ def get_patient(request, cpts_id: int, patient_id: int):
 
 @router.get(
     "/cpts/{int:cpts_id}/mt/offers",
-    response={200: OfferPageOut, **READ_ERRORS},
+    response={200: OfferPageOut, **ERRORS},
     auth=PRIVATE,
     summary="Offres des médecins volontaires",
 )
@@ -390,8 +360,7 @@ def list_offers(
     )
     if status:
         offers = offers.filter(status=status)
-    count = offers.count()
-    shown = list(page_of(offers, page, page_size))
+    shown, count = page_of(offers, page, page_size)
     journal.record(
         journal.Action.READ,
         object_type="members.Professional",
@@ -402,12 +371,12 @@ def list_offers(
     items = [
         {
             "id": offer.pk,
-            "doctor": doctor_ref(offer.doctor),
+            "doctor": person_ref(offer.doctor),
             "status": code_label(offer.status, offer.get_status_display()),
             "places_per_month": offer.places_per_month,
             "places_left": offer.places_left(today),
             "radius_km": offer.radius_km,
-            "communes": [commune_ref(commune) for commune in offer.communes.all()],
+            "communes": [code_name(commune) for commune in offer.communes.all()],
             "refuses": [code_label(trait, label) for trait, label in Trait.choices if trait in (offer.refuses or [])],
         }
         for offer in shown
@@ -420,7 +389,7 @@ def list_offers(
 
 @router.get(
     "/cpts/{int:cpts_id}/mt/proposals",
-    response={200: ProposalPageOut, **READ_ERRORS},
+    response={200: ProposalPageOut, **ERRORS},
     auth=PRIVATE,
     summary="Propositions de médecin traitant",
 )
@@ -436,9 +405,7 @@ def list_proposals(
     proposals = Proposal.objects.filter(patient__cpts=cpts).select_related("patient__commune", "offer__doctor")
     if status:
         proposals = proposals.filter(status=status)
-    proposals = proposals.order_by("-created_at", "-pk")
-    count = proposals.count()
-    shown = list(page_of(proposals, page, page_size))
+    shown, count = page_of(proposals.order_by("-created_at", "-pk"), page, page_size)
     if shown:
         journal_patients(
             cpts, [proposal.patient_id for proposal in shown], fields=PROPOSAL_FIELDS, note="propositions (API)"
@@ -457,10 +424,8 @@ def run_proposals(request, cpts_id: int):
     cpts, _ = access(request, cpts_id, coordinator_only=True)
     if cpts.is_dissolved:
         raise HttpError(409, DISSOLVED)
-    try:
+    with refusals_as_409():
         run = services.propose(cpts, by=request.auth)
-    except DjangoValidationError as error:
-        raise HttpError(409, " ".join(error.messages)) from error
     proposals = list(run.proposals.select_related("patient__commune", "offer__doctor").order_by("pk"))
     if proposals:
         journal_patients(
@@ -497,12 +462,8 @@ def transition_proposal(request, cpts_id: int, proposal_id: int, payload: Transi
     to = ProposalStatus(payload.status)
     if not policies.can_take_step(request.auth, proposal, to):
         raise HttpError(403, DOCTOR_ONLY if to in policies.DOCTOR_STEPS else COORDINATOR_STEP)
-    try:
+    with refusals_as_409():
         proposal = services.transition(proposal, to, by=request.auth, note=payload.note)
-    except TransitionNotAllowed:
-        raise  # 409 with the state, from the API's handler
-    except DjangoValidationError as error:
-        raise HttpError(409, " ".join(error.messages)) from error
     return proposal_answer(request, cpts, proposal)
 
 
@@ -531,7 +492,7 @@ def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAn
     except DjangoValidationError as error:
         if "note" in getattr(error, "error_dict", {}):
             return validation_error_response(["body", "payload", "note"], error.messages)
-        raise HttpError(409, " ".join(error.messages)) from error
+        raise conflict(error) from error
     return proposal_answer(request, cpts, proposal)
 
 
@@ -549,7 +510,7 @@ def proposal_answer(request, cpts, proposal):
 
 @router.get(
     "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}/export",
-    response={200: dict[str, Any], **READ_ERRORS},
+    response={200: dict[str, Any], **ERRORS},
     auth=PRIVATE,
     summary="Export des données détenues sur un patient",
 )

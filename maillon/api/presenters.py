@@ -5,8 +5,14 @@ import json
 from maillon.core.models import Cpts
 
 
-def departement_dict(departement):
-    return {"code": departement.code, "name": departement.name}
+def code_name(place):
+    """A commune, département, région or EPCI as `{code, name}`."""
+    return {"code": place.code, "name": place.name}
+
+
+def person_ref(person):
+    """A professional (or a patient) as `{id, first_name, last_name}`."""
+    return {"id": person.pk, "first_name": person.first_name, "last_name": person.last_name}
 
 
 def cpts_ref(cpts: Cpts):
@@ -24,7 +30,7 @@ def territory_commune_dict(commune):
 
 def conflict_dict(conflict):
     return {
-        "commune": {"code": conflict.commune.code, "name": conflict.commune.name},
+        "commune": code_name(conflict.commune),
         "cpts": cpts_ref(conflict.cpts),
         "message": conflict.message,
     }
@@ -57,7 +63,7 @@ def practice_place_dict(place):
     structure = place.structure
     return {
         "address": place.address,
-        "commune": {"code": place.commune.code, "name": place.commune.name},
+        "commune": code_name(place.commune),
         "phone": place.phone,
         "mssante_email": place.mssante_email,
         "is_main": place.is_main,
@@ -65,13 +71,19 @@ def practice_place_dict(place):
     }
 
 
+def professional_ref(professional):
+    return {**person_ref(professional), "profession": profession_of(professional)}
+
+
+def profession_of(row):
+    """The `profession` of a professional, a slot or a request, as `{code, label}`."""
+    return code_label(row.profession, row.get_profession_display())
+
+
 def professional_dict(professional):
     """Expects practice_places (with commune and structure) and languages prefetched."""
     return {
-        "id": professional.pk,
-        "first_name": professional.first_name,
-        "last_name": professional.last_name,
-        "profession": code_label(professional.profession, professional.get_profession_display()),
+        **professional_ref(professional),
         "specialty": code_label(professional.specialty, professional.get_specialty_display()),
         "rpps": professional.rpps,
         "adeli": professional.adeli,
@@ -127,7 +139,7 @@ def structure_dict(membership):
         "finess": structure.finess,
         "siret": structure.siret,
         "address": structure.address,
-        "commune": {"code": structure.commune.code, "name": structure.commune.name},
+        "commune": code_name(structure.commune),
         "phone": structure.phone,
         "email": structure.email,
         "membership": membership_dict(membership),

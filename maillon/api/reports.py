@@ -14,7 +14,6 @@ The report is the dict of `maillon.contracts.report.build_report` (amounts as st
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -25,10 +24,10 @@ from maillon.contracts.report import build_report, send_report, with_version
 from maillon.contracts.selectors import current_contract
 from maillon.contracts.services import decide_report
 from maillon.core import journal
-from maillon.core.workflows import TransitionNotAllowed
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
+from .common import cpts_or_404, first_or_404
+from .errors import refusals_as_409
 from .schemas import ConflictOut, MessageOut
 
 router = Router(tags=["ACI — dialogue de gestion"])
@@ -63,10 +62,7 @@ class ReportOut(ReportVersionOut):
 
 def readable_cpts(request, cpts_id):
     """The CPTS whose ACI the user reads; 404 (as a missing CPTS) otherwise."""
-    cpts = get_cpts_or_404(cpts_id)
-    if not policies.can_read_contract(request.auth, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
-    return cpts
+    return cpts_or_404(request, cpts_id, policies.can_read_contract)
 
 
 def access(request, cpts_id, *, write=False):
@@ -104,6 +100,16 @@ def reports_of(contract):
     return ManagementReport.objects.filter(contract=contract).select_related("sent_by", "decided_by")
 
 
+def visible_report(request, cpts, report_id, *related):
+    """A sent version of the CPTS's report the user may see; 404, as a missing one, otherwise."""
+    reports = ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id).select_related(*related)
+    return first_or_404(reports, REPORT_NOT_FOUND, request.auth, policies.can_see_report)
+
+
+def sent_version(report) -> dict:
+    return {**version_dict(report), "data": with_version(report.data, report)}
+
+
 @router.get(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/report",
     response={200: dict[str, Any], **READ_ERRORS},
@@ -139,13 +145,7 @@ def list_versions(request, cpts_id: int, year: int):
 def get_report(request, cpts_id: int, report_id: int):
     """Une version envoyée et son contenu figé : il ne change plus."""
     cpts = readable_cpts(request, cpts_id)
-    report = (
-        ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id)
-        .select_related("sent_by", "decided_by")
-        .first()
-    )
-    if report is None or not policies.can_see_report(request.auth, report):
-        raise HttpError(404, REPORT_NOT_FOUND)
+    report = visible_report(request, cpts, report_id, "sent_by", "decided_by")
     # Read like the pages' download: the sent content left the platform.
     journal.record(
         journal.Action.EXPORT,
@@ -154,7 +154,7 @@ def get_report(request, cpts_id: int, report_id: int):
         fields=["data"],
         note=f"dialogue de gestion, année {report.contract_year}, version {report.version}, API",
     )
-    return {**version_dict(report), "data": with_version(report.data, report)}
+    return sent_version(report)
 
 
 class DecisionIn(Schema):
@@ -172,18 +172,11 @@ def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
     """La décision de l'autorité du territoire sur une version envoyée : la valider, ou la
     renvoyer à la CPTS avec des remarques. Une seule décision par version (sinon 409) ;
     403 pour les autres lecteurs (coordinateurs, observateurs, administrateurs de la plateforme)."""
-    cpts = readable_cpts(request, cpts_id)
-    report = ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id).select_related("contract").first()
-    if report is None or not policies.can_see_report(request.auth, report):
-        raise HttpError(404, REPORT_NOT_FOUND)
+    report = visible_report(request, readable_cpts(request, cpts_id), report_id, "contract")
     if not policies.can_decide_report(request.auth, report):
         raise HttpError(403, AUTHORITY_ONLY)
-    try:
+    with refusals_as_409():  # a refused transition: 409 with the report's state
         report = decide_report(report, by=request.auth, sign_off=payload.sign_off, comments=payload.comments.strip())
-    except TransitionNotAllowed:
-        raise  # 409 with the report's state
-    except DjangoValidationError as refusal:
-        raise HttpError(409, " ".join(refusal.messages)) from refusal
     report = ManagementReport.objects.select_related("sent_by", "decided_by").get(pk=report.pk)
     return version_dict(report)
 
@@ -202,8 +195,6 @@ def send(request, cpts_id: int, year: int):
     """
     _, contract = access(request, cpts_id, write=True)
     check_year(contract, year)
-    try:
+    with refusals_as_409():
         report = send_report(contract, year, by=request.auth)
-    except DjangoValidationError as refusal:
-        raise HttpError(409, " ".join(refusal.messages)) from refusal
-    return Status(201, {**version_dict(report), "data": with_version(report.data, report)})
+    return Status(201, sent_version(report))

@@ -1,6 +1,7 @@
 """Request and response shapes of the API (they make the OpenAPI schema)."""
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
@@ -149,6 +150,18 @@ class ConflictErrorOut(Schema):
     conflicts: list[TerritoryConflictOut]
 
 
+class FundingLineFields(Schema):
+    """A line of `contracts.funding_table.api_lines` (simulator and contract)."""
+
+    mission: int | None = Field(description="Numéro de la mission ; null pour le fonctionnement.")
+    mission_label: str
+    part: str
+    label: str
+    envelope: Decimal
+    amount: Decimal
+    detail: str
+
+
 class MessageOut(Schema):
     detail: str
 
@@ -168,6 +181,14 @@ class ValidationItemOut(Schema):
 
 class ValidationErrorOut(Schema):
     detail: list[ValidationItemOut]
+
+
+# The errors an operation on a CPTS's data answers (`response={200: …, **ERRORS}`): 401, 403
+# (a role without the right), 404, 422; a write adds 409 (a rule of the domain refused it), a
+# transition 409 with the object's state. A module whose operations answer fewer says its own.
+ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {**ERRORS, 409: MessageOut}
+TRANSITION_ERRORS = {**ERRORS, 409: ConflictOut}
 
 
 class CptsRoleOut(Schema):

@@ -23,12 +23,11 @@ from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from maillon.core import journal
-from maillon.core.workflows import TransitionNotAllowed
+from maillon.core.models import Cpts
 from maillon.members.models import PracticePlace
 from maillon.members.professions import Profession, Specialty
 from maillon.snp import booking as booking_service
 from maillon.snp import duty, policies, search
-from maillon.snp.booking import SlotTaken
 from maillon.snp.models import (
     NOT_WAITING,
     Booking,
@@ -43,9 +42,18 @@ from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 from maillon.territories.models import Commune
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .presenters import code_label
-from .schemas import CodeLabelOut, CommuneRefOut, ConflictOut, MessageOut, ValidationErrorOut
+from .common import cpts_or_404, first_or_404
+from .errors import refusals_as_409
+from .presenters import code_label, code_name, profession_of, professional_ref
+from .schemas import (
+    ERRORS,
+    TRANSITION_ERRORS,
+    WRITE_ERRORS,
+    CodeLabelOut,
+    CommuneRefOut,
+    ConflictOut,
+    MessageOut,
+)
 
 router = Router(tags=["Soins non programmés : demandes"])
 
@@ -53,11 +61,9 @@ REQUEST_NOT_FOUND = "Demande introuvable."
 BOOKING_NOT_FOUND = "Rendez-vous introuvable."
 CALL_NOT_FOUND = "Appel introuvable."
 SLOT_NOT_FOUND = "Créneau introuvable."
-READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
-# Operations that move the request: a refused transition's 409 also gives the state it is in.
-TRANSITION_ERRORS = {**READ_ERRORS, 409: ConflictOut}
-MOVING_ERRORS = {**READ_ERRORS, 409: ConflictOut | MessageOut}
+# Operations that move the request: a refused transition's 409 also gives the state it is in
+# (TRANSITION_ERRORS); those that may also meet another refusal answer either shape.
+MOVING_ERRORS = {**ERRORS, 409: ConflictOut | MessageOut}
 LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
 MAX_LIST = 200
 
@@ -70,46 +76,32 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 def access(request, cpts_id, allowed=policies.can_use_requests):
     """The CPTS; 404 (as a missing CPTS) unless `allowed(user, cpts)`: by default a role in the
     CPTS or the SAS regulation over it."""
-    cpts = get_cpts_or_404(cpts_id)
-    if not allowed(request.auth, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
-    return cpts
+    return cpts_or_404(request, cpts_id, allowed)
 
 
 def visible_request(request, cpts, request_id) -> CareRequest:
-    care_request = CareRequest.objects.for_cpts(cpts).select_related("commune").filter(pk=request_id).first()
-    if care_request is None or not policies.can_see_request(request.auth, care_request):
-        raise HttpError(404, REQUEST_NOT_FOUND)
-    return care_request
+    care_requests = CareRequest.objects.for_cpts(cpts).select_related("commune").filter(pk=request_id)
+    return first_or_404(care_requests, REQUEST_NOT_FOUND, request.auth, policies.can_see_request)
 
 
-def placeable_request(request, cpts, request_id) -> CareRequest:
+def placeable_request(request, cpts_id, request_id) -> tuple[Cpts, CareRequest]:
+    """(cpts, request) of a request the user places; 403 for one they only see."""
+    cpts = access(request, cpts_id)
     care_request = visible_request(request, cpts, request_id)
     if not policies.can_place_request(request.auth, care_request):
         raise HttpError(403, "Seuls le demandeur, la coordination ou la régulation SAS placent cette demande.")
-    return care_request
+    return cpts, care_request
 
 
-def visible_booking(request, cpts, booking_id) -> Booking:
-    booking = Booking.objects.for_cpts(cpts).select_related("request", "professional").filter(pk=booking_id).first()
-    if booking is None or not policies.can_see_booking(request.auth, booking):
-        raise HttpError(404, BOOKING_NOT_FOUND)
-    return booking
+def visible_booking(request, cpts_id, booking_id) -> Booking:
+    bookings = Booking.objects.for_cpts(access(request, cpts_id)).select_related("request", "professional")
+    return first_or_404(bookings.filter(pk=booking_id), BOOKING_NOT_FOUND, request.auth, policies.can_see_booking)
 
 
-def my_call(request, cpts, call_id) -> DutyCall:
-    call = DutyCall.objects.filter(pk=call_id, request__cpts=cpts).select_related("request").first()
-    if call is None or not policies.can_answer_call(request.auth, call):
-        raise HttpError(404, CALL_NOT_FOUND)
-    return call
-
-
-def conflict(error: DjangoValidationError):
-    """A rule of the domain refused the write: 409 with its French message. A refused
-    transition is re-raised for the API's handler, whose 409 also gives the current state."""
-    if isinstance(error, TransitionNotAllowed):
-        raise error
-    return HttpError(409, " ".join(error.messages))
+def my_call(request, cpts_id, call_id) -> DutyCall:
+    cpts = access(request, cpts_id, policies.can_use_duty_list)
+    calls = DutyCall.objects.filter(pk=call_id, request__cpts=cpts).select_related("request")
+    return first_or_404(calls, CALL_NOT_FOUND, request.auth, policies.can_answer_call)
 
 
 # --- Schemas --------------------------------------------------------------------------
@@ -238,19 +230,6 @@ class SentOut(Schema):
 # --- Presenters -----------------------------------------------------------------------
 
 
-def commune_ref(commune):
-    return {"code": commune.code, "name": commune.name}
-
-
-def professional_ref(professional):
-    return {
-        "id": professional.pk,
-        "first_name": professional.first_name,
-        "last_name": professional.last_name,
-        "profession": code_label(professional.profession, professional.get_profession_display()),
-    }
-
-
 def status_of(care_request):
     return code_label(care_request.status, RequestStatus(care_request.status).label)
 
@@ -260,9 +239,9 @@ def list_item(care_request):
         "id": care_request.pk,
         "first_name": care_request.first_name,
         "last_name": care_request.last_name,
-        "commune": commune_ref(care_request.commune),
+        "commune": code_name(care_request.commune),
         "urgency": code_label(care_request.urgency, care_request.get_urgency_display()),
-        "profession": code_label(care_request.profession, care_request.get_profession_display()),
+        "profession": profession_of(care_request),
         "status": status_of(care_request),
         "requester_kind": code_label(care_request.requester_kind, care_request.get_requester_kind_display()),
         "created_at": care_request.created_at,
@@ -277,7 +256,7 @@ def booking_dict(booking, *, warning=""):
         "slot_id": booking.slot_id,
         "professional": professional_ref(booking.professional),
         "place": booking.practice_place.address,
-        "commune": commune_ref(booking.practice_place.commune),
+        "commune": code_name(booking.practice_place.commune),
         "appointment_at": booking.appointment_at,
         "via_sas": booking.via_sas,
         "cancelled_at": booking.cancelled_at,
@@ -285,6 +264,12 @@ def booking_dict(booking, *, warning=""):
         "sas_count_this_week": booking_service.sas_count(booking.professional_id, booking.appointment_at),
         "warning": warning,
     }
+
+
+def booking_answer(booking, *, warning=""):
+    """The booking as it stands after a write."""
+    booking = Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk)
+    return booking_dict(booking, warning=warning)
 
 
 def request_dict(care_request):
@@ -340,7 +325,7 @@ def post_request(request, cpts_id: int, payload: RequestIn):
 
 @router.get(
     "/cpts/{int:cpts_id}/snp/requests",
-    response={200: RequestListOut, **READ_ERRORS},
+    response={200: RequestListOut, **ERRORS},
     auth=PRIVATE,
     summary="Lister les demandes de soins non programmés",
 )
@@ -369,7 +354,7 @@ def list_requests(
 
 @router.get(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}",
-    response={200: RequestOut, **READ_ERRORS},
+    response={200: RequestOut, **ERRORS},
     auth=PRIVATE,
     summary="Détail d'une demande de soins non programmés",
 )
@@ -387,12 +372,9 @@ def get_request(request, cpts_id: int, request_id: int):
 )
 def post_cancel_request(request, cpts_id: int, request_id: int):
     """Une demande pas encore placée ; sinon annulez d'abord le rendez-vous (409)."""
-    cpts = access(request, cpts_id)
-    care_request = placeable_request(request, cpts, request_id)
-    try:
+    cpts, care_request = placeable_request(request, cpts_id, request_id)
+    with refusals_as_409():
         cancel_request(care_request, by=request.auth)
-    except DjangoValidationError as error:
-        raise conflict(error) from error
     return read_request(cpts, care_request)
 
 
@@ -405,8 +387,7 @@ def post_cancel_request(request, cpts_id: int, request_id: int):
 def get_slots(request, cpts_id: int, request_id: int):
     """Les créneaux libres avant l'échéance, du plus proche au plus lointain puis du plus tôt,
     dans le rayon SAS du département, élargi de son pas tant qu'il y en a moins de 5."""
-    cpts = access(request, cpts_id)
-    care_request = placeable_request(request, cpts, request_id)
+    cpts, care_request = placeable_request(request, cpts_id, request_id)
     if care_request.status not in (RequestStatus.OPEN, RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED):
         raise HttpError(409, NOT_WAITING)
     journal.record(journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=cpts.pk)
@@ -425,7 +406,7 @@ def get_slots(request, cpts_id: int, request_id: int):
                 "distance_km": round(hit.distance_km, 2) if hit.distance_km is not None else None,
                 "professional": professional_ref(hit.slot.professional),
                 "place": hit.slot.agenda.practice_place.address,
-                "commune": commune_ref(hit.slot.commune),
+                "commune": code_name(hit.slot.commune),
                 "sas_count_this_week": counts.get(hit.slot.pk, 0) if sas else None,
             }
             for hit in result.hits
@@ -442,18 +423,13 @@ def get_slots(request, cpts_id: int, request_id: int):
 def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
     """Atomique : de deux réservations simultanées du même créneau, l'une réussit (201), l'autre
     reçoit 409 « Ce créneau vient d'être réservé par un autre opérateur : choisissez-en un autre. »"""
-    cpts = access(request, cpts_id)
-    care_request = placeable_request(request, cpts, request_id)
-    slot = Slot.objects.for_cpts(cpts).select_related("agenda", "professional").filter(pk=payload.slot_id).first()
-    if slot is None:
-        raise HttpError(404, SLOT_NOT_FOUND)
-    try:
+    cpts, care_request = placeable_request(request, cpts_id, request_id)
+    slots = Slot.objects.for_cpts(cpts).select_related("agenda", "professional")
+    slot = first_or_404(slots.filter(pk=payload.slot_id), SLOT_NOT_FOUND)
+    with refusals_as_409():  # SlotTaken too: the loser of a race
         booking = booking_service.book(care_request, slot, by=request.auth)
-    except (SlotTaken, DjangoValidationError) as error:
-        raise conflict(error) from error
     warning = booking_service.cap_warning(slot.professional, booking.appointment_at) if booking.via_sas else ""
-    booking = Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk)
-    return Status(201, booking_dict(booking, warning=warning))
+    return Status(201, booking_answer(booking, warning=warning))
 
 
 @router.post(
@@ -464,12 +440,9 @@ def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
 )
 def post_duty(request, cpts_id: int, request_id: int):
     """Chaque volontaire de la profession reçoit un courriel ; sans volontaire, la demande remonte à la coordination."""
-    cpts = access(request, cpts_id)
-    care_request = placeable_request(request, cpts, request_id)
-    try:
+    _, care_request = placeable_request(request, cpts_id, request_id)
+    with refusals_as_409():
         asked = duty.send_to_duty_list(care_request, by=request.auth)
-    except DjangoValidationError as error:
-        raise conflict(error) from error
     return {"status": status_of(care_request), "volunteers_asked": asked}
 
 
@@ -484,15 +457,12 @@ def post_duty(request, cpts_id: int, request_id: int):
 )
 def post_cancel_booking(request, cpts_id: int, booking_id: int):
     """Le créneau redevient libre et la demande est de nouveau à placer."""
-    cpts = access(request, cpts_id)
-    booking = visible_booking(request, cpts, booking_id)
+    booking = visible_booking(request, cpts_id, booking_id)
     if not policies.can_cancel_booking(request.auth, booking):
         raise HttpError(403, "Seuls le demandeur, la coordination, la régulation SAS ou le professionnel l'annulent.")
-    try:
+    with refusals_as_409():
         booking_service.cancel_booking(booking, by=request.auth)
-    except DjangoValidationError as error:
-        raise conflict(error) from error
-    return booking_dict(Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk))
+    return booking_answer(booking)
 
 
 @router.post(
@@ -504,15 +474,12 @@ def post_cancel_booking(request, cpts_id: int, booking_id: int):
 def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
     """Le professionnel qui reçoit le patient (ou la coordination), après l'heure du rendez-vous :
     honoré, non honoré, réorienté aux urgences ou vers un spécialiste. La demande est close."""
-    cpts = access(request, cpts_id)
-    booking = visible_booking(request, cpts, booking_id)
+    booking = visible_booking(request, cpts_id, booking_id)
     if not policies.can_record_outcome(request.auth, booking):
         raise HttpError(403, "Seul le professionnel du rendez-vous, ou la coordination, en renseigne l'issue.")
-    try:
+    with refusals_as_409():
         record_outcome(booking, payload.outcome, by=request.auth)
-    except DjangoValidationError as error:
-        raise conflict(error) from error
-    return booking_dict(Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk))
+    return booking_answer(booking)
 
 
 # --- Duty list ------------------------------------------------------------------------
@@ -523,7 +490,7 @@ DUTY_FIELDS = ["commune", "deadline", "profession", "urgency"]
 
 @router.get(
     "/cpts/{int:cpts_id}/snp/duty-calls",
-    response={200: list[DutyCallOut], **READ_ERRORS},
+    response={200: list[DutyCallOut], **ERRORS},
     auth=PRIVATE,
     summary="Mes appels de la liste de garde",
 )
@@ -547,8 +514,8 @@ def duty_call_dict(call) -> dict:
     return {
         "id": call.pk,
         "request_id": call.request_id,
-        "profession": code_label(call.request.profession, call.request.get_profession_display()),
-        "commune": commune_ref(call.request.commune),
+        "profession": profession_of(call.request),
+        "commune": code_name(call.request.commune),
         "urgency": code_label(call.request.urgency, call.request.get_urgency_display()),
         "deadline": call.request.deadline,
         "answer": code_label(call.answer, call.get_answer_display()),
@@ -563,19 +530,15 @@ def duty_call_dict(call) -> dict:
 )
 def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
     """Le premier volontaire qui accepte prend la demande ; les suivants reçoivent 409."""
-    cpts = access(request, cpts_id, policies.can_use_duty_list)
-    call = my_call(request, cpts, call_id)
+    call = my_call(request, cpts_id, call_id)
     place = None
     if payload.practice_place_id is not None:
         place = PracticePlace.objects.filter(pk=payload.practice_place_id, professional_id=call.professional_id).first()
         if place is None:
             raise HttpError(422, "Lieu : choisissez l'un de vos lieux d'exercice.")
-    try:
+    with refusals_as_409():
         booking = duty.accept(call, by=request.auth, appointment_at=payload.appointment_at, practice_place=place)
-    except DjangoValidationError as error:
-        raise conflict(error) from error
-    booking = Booking.objects.select_related("professional", "practice_place__commune").get(pk=booking.pk)
-    return Status(201, booking_dict(booking))
+    return Status(201, booking_answer(booking))
 
 
 @router.post(
@@ -585,10 +548,7 @@ def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
     summary="Décliner un appel de la liste de garde",
 )
 def post_decline(request, cpts_id: int, call_id: int):
-    cpts = access(request, cpts_id, policies.can_use_duty_list)
-    call = my_call(request, cpts, call_id)
-    try:
+    call = my_call(request, cpts_id, call_id)
+    with refusals_as_409():
         duty.decline(call, by=request.auth)
-    except DjangoValidationError as error:
-        raise conflict(error) from error
     return duty_call_dict(DutyCall.objects.select_related("request__commune").get(pk=call.pk))

@@ -27,10 +27,10 @@ from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
 
 from .auth import PRIVATE
-from .cpts import CPTS_NOT_FOUND, get_cpts_or_404
-from .errors import validation_error_response
-from .presenters import code_label
-from .schemas import CodeLabelOut, CommuneRefOut, MessageOut, ValidationErrorOut
+from .common import CPTS_NOT_FOUND, cpts_or_404, first_or_404, multipart_body, page_of
+from .errors import invalid_response, refusals_as_409, validation_error_response
+from .presenters import code_label, code_name, person_ref, profession_of
+from .schemas import ERRORS, WRITE_ERRORS, CodeLabelOut, CommuneRefOut
 
 router = Router(tags=["Soins non programmés : créneaux"])
 
@@ -45,8 +45,6 @@ SLOT_NOT_FOUND = "Créneau introuvable."
 AGENDA_NOT_FOUND = "Agenda introuvable."
 PLACE_NOT_FOUND = "Lieu d'exercice : choisissez l'un de vos lieux d'exercice."
 DISSOLVED = "CPTS dissoute : aucun créneau ne peut être publié ni modifié."
-READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
 
 AudienceCode = Literal["PUBLIC", "SNP", "PRO", "CPTS"]
 AUDIENCE_HELP = (
@@ -63,10 +61,7 @@ SAS_HELP = (
 
 def access(request, cpts_id):
     """The CPTS; 404 (as a missing CPTS) without a role in it."""
-    cpts = get_cpts_or_404(cpts_id)
-    if not policies.can_use_slots(request.auth, cpts):
-        raise HttpError(404, CPTS_NOT_FOUND)
-    return cpts
+    return cpts_or_404(request, cpts_id, policies.can_use_slots)
 
 
 def writable(cpts):
@@ -74,41 +69,29 @@ def writable(cpts):
         raise HttpError(409, DISSOLVED)
 
 
-def publisher_or_403(request, cpts):
+def publisher_of(request, cpts_id):
+    """(cpts, professional) of a member who publishes slots: 409 in a dissolved CPTS, 403 for a
+    user who may not publish."""
+    cpts = access(request, cpts_id)
+    writable(cpts)
     if not policies.can_publish_slots(request.auth, cpts):
         raise HttpError(403, NOT_PUBLISHER)
-    return services.publisher(request.auth, cpts)
+    return cpts, services.publisher(request.auth, cpts)
 
 
 def agenda_at(cpts, professional, place_id):
-    place = professional.practice_places.filter(pk=place_id).first()
-    if place is None:
-        raise HttpError(404, PLACE_NOT_FOUND)
+    place = first_or_404(professional.practice_places.filter(pk=place_id), PLACE_NOT_FOUND)
     return services.ensure_agenda(cpts, professional, place)
 
 
 def visible_slot(request, cpts, slot_id) -> Slot:
-    slot = Slot.objects.for_cpts(cpts).select_related("professional", "commune").filter(pk=slot_id).first()
-    if slot is None or not policies.can_see_slot(request.auth, slot):
-        raise HttpError(404, SLOT_NOT_FOUND)
-    return slot
+    slots = Slot.objects.for_cpts(cpts).select_related("professional", "commune").filter(pk=slot_id)
+    return first_or_404(slots, SLOT_NOT_FOUND, request.auth, policies.can_see_slot)
 
 
 def own_agenda(request, cpts, agenda_id) -> Agenda:
-    agenda = (
-        Agenda.objects.for_cpts(cpts)
-        .select_related("professional", "practice_place__commune")
-        .filter(pk=agenda_id)
-        .first()
-    )
-    if agenda is None or not policies.can_manage_agenda(request.auth, agenda):
-        raise HttpError(404, AGENDA_NOT_FOUND)
-    return agenda
-
-
-def as_422(error: DjangoValidationError, where="payload"):
-    field = next(iter(getattr(error, "error_dict", {"__all__": None})))
-    return validation_error_response(["body", where, field], error.messages)
+    agendas = Agenda.objects.for_cpts(cpts).select_related("professional", "practice_place__commune")
+    return first_or_404(agendas.filter(pk=agenda_id), AGENDA_NOT_FOUND, request.auth, policies.can_manage_agenda)
 
 
 # --- Schemas --------------------------------------------------------------------------
@@ -216,13 +199,9 @@ def slot_dict(slot):
         "id": slot.pk,
         "agenda_id": slot.agenda_id,
         "series_id": slot.series_id,
-        "professional": {
-            "id": slot.professional_id,
-            "first_name": slot.professional.first_name,
-            "last_name": slot.professional.last_name,
-        },
-        "profession": code_label(slot.profession, slot.get_profession_display()),
-        "commune": {"code": slot.commune.code, "name": slot.commune.name},
+        "professional": person_ref(slot.professional),
+        "profession": profession_of(slot),
+        "commune": code_name(slot.commune),
         "start": slot.start,
         "end": slot.end,
         "audience": code_label(slot.audience, slot.get_audience_display()),
@@ -240,7 +219,7 @@ def agenda_dict(request, agenda):
         "practice_place": {
             "id": place.pk,
             "address": place.address,
-            "commune": {"code": place.commune.code, "name": place.commune.name},
+            "commune": code_name(place.commune),
         },
         "shares_with_sas": agenda.shares_with_sas,
         "feed_url": request.build_absolute_uri(path),
@@ -252,7 +231,7 @@ def agenda_dict(request, agenda):
 
 @router.get(
     "/cpts/{int:cpts_id}/snp/slots",
-    response={200: SlotPageOut, **READ_ERRORS},
+    response={200: SlotPageOut, **ERRORS},
     auth=PRIVATE,
     summary="Créneaux SNP",
 )
@@ -281,10 +260,8 @@ def list_slots(
         rows = rows.filter(start__lt=paris(to))
     if status:
         rows = rows.filter(status=status)
-    rows = rows.select_related("professional", "commune").order_by("start", "pk")
-    count = rows.count()
-    start = (page - 1) * page_size
-    return {"items": [slot_dict(slot) for slot in rows[start : start + page_size]], "count": count}
+    items, count = page_of(rows.select_related("professional", "commune").order_by("start", "pk"), page, page_size)
+    return {"items": [slot_dict(slot) for slot in items], "count": count}
 
 
 @router.post(
@@ -295,9 +272,7 @@ def list_slots(
 )
 def create_slot(request, cpts_id: int, payload: SlotIn):
     """Un créneau à l'un de vos lieux d'exercice ; refusé s'il chevauche un de vos créneaux."""
-    cpts = access(request, cpts_id)
-    writable(cpts)
-    professional = publisher_or_403(request, cpts)
+    cpts, professional = publisher_of(request, cpts_id)
     try:
         agenda = agenda_at(cpts, professional, payload.practice_place_id)
         slot = services.publish_slot(
@@ -308,7 +283,7 @@ def create_slot(request, cpts_id: int, payload: SlotIn):
             shared_with_sas=payload.shared_with_sas,
         )
     except DjangoValidationError as error:
-        return as_422(error)
+        return invalid_response(error)
     return Status(201, slot_dict(slot))
 
 
@@ -321,25 +296,12 @@ def create_slot(request, cpts_id: int, payload: SlotIn):
 def create_series(request, cpts_id: int, payload: SeriesIn):
     """Les mêmes créneaux chaque semaine (12 mois au plus), sauf les exceptions ; tous créés d'un coup,
     ou aucun si l'un chevauche un de vos créneaux."""
-    cpts = access(request, cpts_id)
-    writable(cpts)
-    professional = publisher_or_403(request, cpts)
+    cpts, professional = publisher_of(request, cpts_id)
     try:
         agenda = agenda_at(cpts, professional, payload.practice_place_id)
-        series = services.create_series(
-            agenda,
-            weekdays=payload.weekdays,
-            start_time=payload.start_time,
-            duration_minutes=payload.duration_minutes,
-            count_per_day=payload.count_per_day,
-            first_date=payload.first_date,
-            last_date=payload.last_date,
-            exceptions=payload.exceptions,
-            audience=payload.audience,
-            shared_with_sas=payload.shared_with_sas,
-        )
+        series = services.create_series(agenda, **payload.dict(exclude={"practice_place_id"}))
     except DjangoValidationError as error:
-        return as_422(error)
+        return invalid_response(error)
     return Status(
         201,
         {
@@ -359,25 +321,15 @@ def create_series(request, cpts_id: int, payload: SeriesIn):
     )
 
 
-IMPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file", "practice_place_id"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "Fichier .ics, 1 Mo au plus."},
-                        "practice_place_id": {"type": "integer"},
-                        "audience": {"type": "string", "enum": list(Audience.values), "default": "PUBLIC"},
-                        "shared_with_sas": {"type": "boolean", "description": SAS_HELP},
-                    },
-                }
-            }
-        },
-    }
-}
+IMPORT_BODY = multipart_body(
+    {
+        "file": {"type": "string", "format": "binary", "description": "Fichier .ics, 1 Mo au plus."},
+        "practice_place_id": {"type": "integer"},
+        "audience": {"type": "string", "enum": list(Audience.values), "default": "PUBLIC"},
+        "shared_with_sas": {"type": "boolean", "description": SAS_HELP},
+    },
+    ["file", "practice_place_id"],
+)
 
 
 def form_int(request, name):
@@ -395,9 +347,7 @@ def form_int(request, name):
 def import_slots(request, cpts_id: int):
     """Un fichier iCalendar (multipart, champ `file`) : chaque occurrence d'événement devient un créneau
     (RRULE et EXDATE sur 12 mois). Tout ou rien ; un nouvel import du même fichier met à jour sans doubler."""
-    cpts = access(request, cpts_id)
-    writable(cpts)
-    professional = publisher_or_403(request, cpts)
+    cpts, professional = publisher_of(request, cpts_id)
     upload = request.FILES.get("file")
     place_id = form_int(request, "practice_place_id")
     if upload is None:
@@ -439,12 +389,8 @@ def cancel_slot(request, cpts_id: int, slot_id: int):
     writable(cpts)
     if slot.status == SlotStatus.CANCELLED:
         raise Slot.workflow.refusal(slot)  # 409 with the slot's state
-    try:
+    with refusals_as_409():
         services.cancel_slot(slot, by=request.auth)
-    except TransitionNotAllowed:
-        raise
-    except DjangoValidationError as error:
-        raise HttpError(409, " ".join(error.messages)) from error
     return slot_dict(Slot.objects.select_related("professional", "commune").get(pk=slot.pk))
 
 
@@ -461,10 +407,8 @@ def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
     if not policies.can_share_slot(request.auth, slot):
         raise HttpError(403, MEMBER_CHOICE)
     writable(cpts)
-    try:
+    with refusals_as_409():
         services.set_slot_sharing(slot, payload.shared_with_sas)
-    except DjangoValidationError as error:
-        raise HttpError(409, " ".join(error.messages)) from error
     return slot_dict(slot)
 
 
@@ -473,7 +417,7 @@ def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
 
 @router.get(
     "/cpts/{int:cpts_id}/snp/agendas",
-    response={200: list[AgendaOut], **READ_ERRORS},
+    response={200: list[AgendaOut], **ERRORS},
     auth=PRIVATE,
     summary="Mes agendas SNP",
 )
