@@ -163,6 +163,22 @@ def test_no_module_outside_the_web_layer_imports_it():
     assert not offenders, f"The domain, the API and FHIR never import the web layer: {offenders}"
 
 
+# Those that send: the one notification mechanism, and the crisis alerts' own outbox.
+MAY_SEND_MAIL = {PACKAGE / "crisis_response" / "dispatch.py"}
+
+
+def test_only_the_notification_mechanism_sends_mail():
+    senders = "send_mail send_mass_mail mail_admins mail_managers EmailMessage EmailMultiAlternatives get_connection"
+    forbidden = {f"django.core.mail.{name}" for name in senders.split()}
+    offenders = []
+    for path, tree in project_modules():
+        if (PACKAGE / "core" / "notifications") in path.parents or path in MAY_SEND_MAIL:
+            continue
+        if imported_modules(tree) & forbidden:
+            offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert not offenders, f"Messages go through maillon.core.notifications (queued on commit): {offenders}"
+
+
 # --- Workflows ------------------------------------------------------------------------------
 
 # State fields that are not workflows, and why.

@@ -3,17 +3,16 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import journal
 from .models import CptsRole, CptsRoleKind, User
+from .notifications.sending import absolute, account_email, notification_task, on_commit
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -45,7 +44,7 @@ def invite(cpts, *, email, role, by) -> Invitation:
     If the person already has a role in this CPTS but never accepted (no password yet),
     a fresh link is sent (their first one may have expired) and the role set to `role`;
     if they did accept, raises ValidationError (in French).
-    The e-mail is sent inside the transaction: if it cannot be sent, nothing is written.
+    The e-mail is queued when the transaction commits (sent by the worker; nothing on a rollback).
     """
     if role not in CptsRoleKind.values:
         raise ValidationError({"role": "Rôle inconnu."})
@@ -64,7 +63,7 @@ def invite(cpts, *, email, role, by) -> Invitation:
             cpts_role.role = role
             cpts_role.save()
             journal.record(journal.Action.UPDATE, cpts_role, note="invitation renvoyée")
-        _send_invitation(cpts_role, by=by, with_link=sent_link)
+        on_commit(send_invitation, cpts_role.pk, getattr(by, "pk", None), sent_link)
     return Invitation(role=cpts_role, created_user=created, sent_link=sent_link, resent=resent)
 
 
@@ -78,22 +77,39 @@ def _user_for(email):
     return user, False
 
 
-def invitation_path(user) -> str:
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse("invitation_accept", args=[uidb64, invitation_token_generator.make_token(user)])
+def uid_token_path(route: str, user, generator) -> str:
+    """The path of a one-time link for `user`: the id and a token that dies once the password changes."""
+    return reverse(route, args=[urlsafe_base64_encode(force_bytes(user.pk)), generator.make_token(user)])
 
 
-def _send_invitation(cpts_role, *, by, with_link):
+@notification_task()
+def send_invitation(role_id: int, inviter_id: int | None, with_link: bool, message_id: str = "") -> bool:
+    """The invitation e-mail, built by the worker: the link's token never sits in the queue."""
+    cpts_role = CptsRole.objects.select_related("user", "cpts").filter(pk=role_id).first()
+    if cpts_role is None:
+        return False
+    inviter = User.objects.filter(pk=inviter_id).first() if inviter_id else None
     user = cpts_role.user
     context = {
         "cpts": cpts_role.cpts,
         "role": cpts_role.get_role_display(),
-        "inviter": by.get_full_name() if by else "",
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "inviter": inviter.get_full_name() if inviter else "",
+        "site_url": absolute(""),
         "login_path": reverse("login"),
-        "accept_path": invitation_path(user) if with_link else "",
+        "accept_path": uid_token_path("invitation_accept", user, invitation_token_generator) if with_link else "",
         "expiry_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
     }
-    subject = render_to_string("accounts/emails/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/emails/invitation_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    return account_email("invitation", user, context, message_id=message_id)
+
+
+@notification_task()
+def send_password_reset(user_id: int, message_id: str = "") -> bool:
+    """The password reset link, built by the worker (`PasswordResetForm` queues it)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    context = {
+        "link": absolute(uid_token_path("password_reset_confirm", user, default_token_generator)),
+        "expiry_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
+    }
+    return account_email("password_reset", user, context, message_id=message_id)

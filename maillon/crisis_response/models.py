@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
+from maillon.core.notifications.models import Channel
 from maillon.members.models import Professional
 
 from . import policies
@@ -274,11 +275,6 @@ class CrisisRecipient(JournaledModel):
             current.save(update_fields=["answer", "available_from", "skills", "answered_at"])
         for field in ("answer", "available_from", "skills", "answered_at"):
             setattr(self, field, getattr(current, field))
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", "Courriel"
-    SMS = "sms", "SMS"
 
 
 class DeliveryStatus(models.TextChoices):

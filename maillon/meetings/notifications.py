@@ -23,16 +23,7 @@ from maillon.core import journal
 from maillon.core.models import User
 from maillon.core.notifications import kinds, sending
 from maillon.core.notifications.models import Channel
-from maillon.core.notifications.sending import (
-    Content,
-    Recipient,
-    absolute,
-    message_key,
-    notification_task,
-    notify_many,
-    on_commit,
-)
-from maillon.members.mailing import unsubscribe_url
+from maillon.members.mailing import list_message
 
 from .models import Invitation, Meeting
 
@@ -58,7 +49,7 @@ def french_range(starts_at, ends_at) -> str:
 
 
 def meeting_url(meeting) -> str:
-    return absolute(reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk]))
+    return sending.absolute(reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk]))
 
 
 def place_lines(meeting) -> list[str]:
@@ -68,14 +59,6 @@ def place_lines(meeting) -> list[str]:
     if meeting.visio_url:
         lines.append(f"Visioconférence : {meeting.visio_url}")
     return lines
-
-
-def footer(meeting, unsubscribe) -> str:
-    return (
-        "\n\n-- \n"
-        f"Vous recevez ce message en tant qu'invité(e) à une réunion de la {meeting.cpts.name}.\n"
-        f"Pour ne plus recevoir les messages de la CPTS : {unsubscribe}\n"
-    )
 
 
 def subject_and_body(meeting, kind) -> tuple[str, str]:
@@ -203,14 +186,13 @@ def recipients(meeting):
     )
 
 
-def content_for(meeting, invitation, subject, body, ics) -> Content:
-    unsubscribe = unsubscribe_url(invitation.membership)  # a signed, opaque token, as for mailings
-    return Content(
+def content_for(meeting, invitation, subject, body, ics) -> sending.Content:
+    return list_message(
+        invitation.membership,
         subject=subject,
-        body=body + footer(meeting, unsubscribe),
+        body=body,
+        why=f"en tant qu'invité(e) à une réunion de la {meeting.cpts.name}",
         url=reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk]),
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        reply_to=[meeting.cpts.email] if meeting.cpts.email else None,
         attachments=[("reunion.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")] if ics else [],
     )
 
@@ -231,7 +213,7 @@ def send(meeting_id, kind, actor=None, invitation_ids=None, message_id="") -> tu
     ics = meeting_ics(meeting) if kind in WITH_ICS and meeting.starts_at and meeting.ends_at else None
     items = [
         (
-            Recipient(
+            sending.Recipient(
                 key=f"membership:{invitation.membership_id}",
                 user_id=invitation.membership.professional.user_id,
                 email=invitation.membership.professional.email,
@@ -240,8 +222,8 @@ def send(meeting_id, kind, actor=None, invitation_ids=None, message_id="") -> tu
         )
         for invitation in invitations
     ]
-    message = message_key(f"meetings.{kind}", meeting.pk, message_id=message_id)
-    outcomes = notify_many(kinds.MEETINGS_INVITATION, message, items)
+    message = sending.message_key(f"meetings.{kind}", meeting.pk, message_id=message_id)
+    outcomes = sending.notify_many(kinds.MEETINGS_INVITATION, message, items)
     by_email = [channels.get(Channel.EMAIL) for channels in outcomes.values()]
     sent, failed = by_email.count(sending.SENT), by_email.count(sending.FAILED)
     journal.record(
@@ -254,7 +236,7 @@ def send(meeting_id, kind, actor=None, invitation_ids=None, message_id="") -> tu
     return sent, failed
 
 
-@notification_task()
+@sending.notification_task()
 def send_notice(meeting_id: int, kind: str, actor_id=None, invitation_ids=None, message_id: str = "") -> int:
     """The queued sending: ids only in its arguments."""
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
@@ -263,4 +245,4 @@ def send_notice(meeting_id: int, kind: str, actor_id=None, invitation_ids=None, 
 
 def send_on_commit(meeting, kind, *, by=None, invitation_ids=None) -> None:
     """Queue the sending once the current transaction commits (at once outside a transaction)."""
-    on_commit(send_notice, meeting.pk, kind, getattr(by, "pk", None), invitation_ids)
+    sending.on_commit(send_notice, meeting.pk, kind, getattr(by, "pk", None), invitation_ids)

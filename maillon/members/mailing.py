@@ -23,15 +23,6 @@ from maillon.core import journal
 from maillon.core.missions import known as known_missions
 from maillon.core.notifications import kinds, sending
 from maillon.core.notifications.models import Channel
-from maillon.core.notifications.sending import (
-    Content,
-    Recipient,
-    absolute,
-    message_key,
-    notification_task,
-    notify_many,
-    on_commit,
-)
 
 from .models import Involvement, Mailing, MailingRecipient, Membership, MembershipStatus, RecipientStatus
 from .professions import Profession
@@ -117,7 +108,21 @@ def membership_of_token(cpts, token):
 
 def unsubscribe_url(membership) -> str:
     path = reverse("members_unsubscribe", args=[membership.cpts.slug, unsubscribe_token(membership)])
-    return absolute(path)
+    return sending.absolute(path)
+
+
+def list_message(membership, *, subject: str, body: str, why: str, **content) -> sending.Content:
+    """A message of the CPTS's list to an adhesion (mailings, meeting invitations): the footer says
+    `why` it came and how to stop them all, the List-Unsubscribe headers (one click, RFC 8058)
+    carry the same link, and answers go to the CPTS."""
+    url = unsubscribe_url(membership)
+    return sending.Content(
+        subject=subject,
+        body=f"{body}\n\n-- \nVous recevez ce message {why}.\nPour ne plus recevoir les messages de la CPTS : {url}\n",
+        headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        reply_to=[membership.cpts.email] if membership.cpts.email else None,
+        **content,
+    )
 
 
 def unsubscribe(membership) -> bool:
@@ -137,24 +142,6 @@ class SendResult:
     mailing: Mailing
     sent: int
     failed: int
-
-
-def footer(cpts, url) -> str:
-    return (
-        "\n\n-- \n"
-        f"Vous recevez ce message en tant qu'adhérent de la {cpts.name}.\n"
-        f"Pour ne plus recevoir les messages de la CPTS : {url}\n"
-    )
-
-
-def content_for(mailing, recipient) -> Content:
-    url = unsubscribe_url(recipient.membership)
-    return Content(
-        subject=mailing.subject,
-        body=mailing.body.rstrip() + footer(mailing.cpts, url),
-        headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        reply_to=[mailing.cpts.email] if mailing.cpts.email else None,
-    )
 
 
 ALREADY_SENT = "Ce message est déjà parti (double envoi évité) : retrouvez-le dans la liste des messages."
@@ -195,7 +182,7 @@ def create_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> Maili
         actor=by,
         note=f"{len(memberships)} destinataire(s)",
     )
-    on_commit(send_mailing_task, mailing.pk)
+    sending.on_commit(send_mailing_task, mailing.pk)
     return mailing
 
 
@@ -209,7 +196,7 @@ def send_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> SendRes
     return SendResult(mailing=mailing, sent=len(statuses) - failed, failed=failed)
 
 
-@notification_task()
+@sending.notification_task()
 def send_mailing_task(mailing_id: int, message_id: str = "") -> int:
     """Send one e-mail per recipient still pending, over one connection; a failure is recorded
     on its recipient and the others go on. Returns how many were sent."""
@@ -223,17 +210,23 @@ def send_mailing_task(mailing_id: int, message_id: str = "") -> int:
     )
     items = [
         (
-            Recipient(
+            sending.Recipient(
                 key=f"mailing_recipient:{recipient.pk}",
                 user_id=getattr(recipient.membership.professional, "user_id", None),
                 email=recipient.email,
             ),
-            content_for(mailing, recipient),
+            list_message(
+                recipient.membership,
+                subject=mailing.subject,
+                body=mailing.body.rstrip(),
+                why=f"en tant qu'adhérent de la {mailing.cpts.name}",
+            ),
         )
         for recipient in recipients
     ]
     # The mailing is the message: a second run of the task sends nobody twice.
-    outcomes = notify_many(kinds.MEMBERS_MAILING, message_key("members.mailing", mailing.pk), items)
+    message = sending.message_key("members.mailing", mailing.pk)
+    outcomes = sending.notify_many(kinds.MEMBERS_MAILING, message, items)
     by_email = {key: channels.get(Channel.EMAIL) for key, channels in outcomes.items()}
     sent_ids = [r.pk for r in recipients if by_email[f"mailing_recipient:{r.pk}"] in (sending.SENT, sending.ALREADY)]
     failed_ids = [r.pk for r in recipients if by_email[f"mailing_recipient:{r.pk}"] == sending.FAILED]

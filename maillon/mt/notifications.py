@@ -9,18 +9,8 @@ was sent.
 
 from django.urls import reverse
 
-from maillon.core.notifications import kinds
-from maillon.core.notifications.sending import (
-    Content,
-    Recipient,
-    absolute,
-    letter,
-    message_key,
-    notification_task,
-    notify,
-    on_commit,
-)
-from maillon.core.notifications.sending import sent_any as _sent_any
+from maillon.core.notifications import kinds, sending
+from maillon.core.notifications.sending import on_commit
 
 from .models import Patient, Proposal, ProposalStatus
 
@@ -30,35 +20,36 @@ __all__ = ["on_commit"]
 def patient_link(patient: Patient) -> str:
     from .services import private_link_token  # services import this module
 
-    return absolute(reverse("mt_patient_status", args=[private_link_token(patient)]))
+    return sending.absolute(reverse("mt_patient_status", args=[private_link_token(patient)]))
 
 
 def _to_patient(patient: Patient, subject: str, body: str, message: str) -> bool:
     if not patient.email:
         return False  # reached by phone by the coordination
-    text = letter(
+    content = sending.from_cpts(
+        patient.cpts,
+        subject,
         body,
-        patient.cpts.name,
         link=patient_link(patient),
         link_label="Suivre votre demande ou vous désinscrire (lien personnel, ne le transmettez pas) :",
     )
-    recipient = Recipient(key=f"patient:{patient.pk}", email=patient.email)
-    return _sent_any(notify(kinds.MT_PATIENT, message, recipient, Content(f"{patient.cpts.name} — {subject}", text)))
+    recipient = sending.Recipient(key=f"patient:{patient.pk}", email=patient.email)
+    return sending.sent_any(sending.notify(kinds.MT_PATIENT, message, recipient, content))
 
 
 def _to_doctor(proposal: Proposal, subject: str, body: str, message: str) -> bool:
-    doctor, cpts = proposal.offer.doctor, proposal.patient.cpts
+    cpts = proposal.patient.cpts
     url = reverse("mt_proposal", args=[cpts.slug, proposal.pk])
-    recipient = Recipient(key=f"professional:{doctor.pk}", user_id=doctor.user_id, email=doctor.email)
-    content = Content(f"{cpts.name} — {subject}", letter(body.format(url=absolute(url)), cpts.name), url=url)
-    return _sent_any(notify(kinds.MT_DOCTOR, message, recipient, content))
+    content = sending.from_cpts(cpts, subject, body.format(url=sending.absolute(url)), url=url)
+    recipient = sending.Recipient.professional(proposal.offer.doctor)
+    return sending.sent_any(sending.notify(kinds.MT_DOCTOR, message, recipient, content))
 
 
 def _proposal(proposal_id):
     return Proposal.objects.select_related("offer__doctor", "patient__cpts").filter(pk=proposal_id).first()
 
 
-@notification_task()
+@sending.notification_task()
 def send_registration_acknowledgement(patient_id: int, message_id: str = "") -> bool:
     patient = Patient.objects.select_related("cpts").filter(pk=patient_id).first()
     if patient is None:
@@ -68,11 +59,11 @@ def send_registration_acknowledgement(patient_id: int, message_id: str = "") -> 
         "votre inscription pour trouver un médecin traitant",
         "Votre inscription sur la liste d'attente pour trouver un médecin traitant est enregistrée. "
         "La coordination vous recontactera dès qu'un médecin du territoire pourra vous accueillir.",
-        message_key("mt.registration", patient_id, message_id=message_id),
+        sending.message_key("mt.registration", patient_id, message_id=message_id),
     )
 
 
-@notification_task()
+@sending.notification_task()
 def send_registration_reminder(patient_id: int, message_id: str = "") -> bool:
     patient = Patient.objects.select_related("cpts").filter(pk=patient_id).first()
     if patient is None or not patient.is_open:
@@ -82,11 +73,11 @@ def send_registration_reminder(patient_id: int, message_id: str = "") -> bool:
         "votre inscription est déjà enregistrée",
         "Une nouvelle demande d'inscription a été faite à votre nom : vous étiez déjà inscrit(e), "
         "rien n'a changé. Votre place dans la liste d'attente est conservée.",
-        message_key("mt.reminder", patient_id, message_id=message_id),
+        sending.message_key("mt.reminder", patient_id, message_id=message_id),
     )
 
 
-@notification_task()
+@sending.notification_task()
 def send_proposal_to_doctor(proposal_id: int, message_id: str = "") -> bool:
     proposal = _proposal(proposal_id)
     if proposal is None:
@@ -96,7 +87,7 @@ def send_proposal_to_doctor(proposal_id: int, message_id: str = "") -> bool:
         "un patient vous est proposé comme médecin traitant",
         "La coordination vous propose un nouveau patient, selon l'offre que vous avez ouverte. "
         f"Merci de répondre avant le {proposal.expires_at:%d/%m/%Y} :\n{{url}}",
-        message_key("mt.proposal", proposal_id, message_id=message_id),
+        sending.message_key("mt.proposal", proposal_id, message_id=message_id),
     )
 
 
@@ -127,13 +118,13 @@ PATIENT_MESSAGES = {
 }
 
 
-@notification_task()
+@sending.notification_task()
 def send_transition(proposal_id: int, status: str, message_id: str = "") -> bool:
     """Tell the patient what changed for them; the doctor hears of a patient's refusal."""
     proposal = _proposal(proposal_id)
     if proposal is None:
         return False
-    message = message_key("mt.transition", proposal_id, status, message_id=message_id)
+    message = sending.message_key("mt.transition", proposal_id, status, message_id=message_id)
     sent = False
     if status in PATIENT_MESSAGES:
         subject, body = PATIENT_MESSAGES[status]
@@ -149,7 +140,7 @@ def send_transition(proposal_id: int, status: str, message_id: str = "") -> bool
     return sent
 
 
-@notification_task()
+@sending.notification_task()
 def send_answer_entered_for_doctor(proposal_id: int, status: str, message_id: str = "") -> bool:
     """The doctor's answer was entered by the coordination: the doctor gets a confirmation
     (and can object if it is not what they said)."""
@@ -162,5 +153,5 @@ def send_answer_entered_for_doctor(proposal_id: int, status: str, message_id: st
         "votre réponse à une proposition est enregistrée",
         f"La coordination a enregistré pour vous {answer} du patient proposé "
         f"(proposition n° {proposal.pk}). Si ce n'est pas votre réponse, prévenez-la :\n{{url}}",
-        message_key("mt.answer_entered", proposal_id, status, message_id=message_id),
+        sending.message_key("mt.answer_entered", proposal_id, status, message_id=message_id),
     )

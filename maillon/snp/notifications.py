@@ -10,50 +10,37 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.core.models import CptsRole, CptsRoleKind
-from maillon.core.notifications import kinds
-from maillon.core.notifications.sending import (
-    Content,
-    Recipient,
-    absolute,
-    letter,
-    message_key,
-    notification_task,
-    notify,
-    notify_many,
-    on_commit,
-    sent_any,
-)
+from maillon.core.notifications import kinds, sending
+from maillon.core.notifications.sending import on_commit
 
-from .models import CareRequest, DutyAnswer, DutyCall
+from .models import Booking, CareRequest, DutyAnswer, DutyCall
 
 __all__ = ["on_commit"]
 
 
-@notification_task()
+@sending.notification_task()
 def send_duty_call(call_id: int, message_id: str = "") -> bool:
     """Ask a volunteer to take a request: a link to the duty list, behind the login."""
     call = DutyCall.objects.select_related("professional", "request__cpts").filter(pk=call_id).first()
     if call is None or call.answer != DutyAnswer.PENDING:
         return False
-    cpts, professional = call.request.cpts, call.professional
+    cpts = call.request.cpts
     url = reverse("snp_request_duty", args=[cpts.slug])
     deadline = timezone.localtime(call.request.deadline)
     body = (
         "Aucun créneau ne convient pour une demande de soins non programmés "
         f"(demande n° {call.request_id}, à placer avant le {deadline:%d/%m/%Y %H:%M}). "
         "Connectez-vous pour l'accepter ou la décliner ; le premier qui accepte la prend :\n"
-        f"{absolute(url)}"
+        f"{sending.absolute(url)}"
     )
-    content = Content(
-        f"{cpts.name} — une demande de soins non programmés attend un volontaire", letter(body, cpts.name), url=url
-    )
-    recipient = Recipient(key=f"professional:{professional.pk}", user_id=professional.user_id, email=professional.email)
-    return sent_any(
-        notify(kinds.SNP_DUTY_CALL, message_key("snp.duty_call", call_id, message_id=message_id), recipient, content)
+    content = sending.from_cpts(cpts, "une demande de soins non programmés attend un volontaire", body, url=url)
+    message = sending.message_key("snp.duty_call", call_id, message_id=message_id)
+    return sending.sent_any(
+        sending.notify(kinds.SNP_DUTY_CALL, message, sending.Recipient.professional(call.professional), content)
     )
 
 
-@notification_task()
+@sending.notification_task()
 def send_escalation(request_id: int, message_id: str = "") -> bool:
     """Tell the coordinators that nobody took a request in time."""
     care_request = CareRequest.objects.select_related("cpts").filter(pk=request_id).first()
@@ -61,13 +48,11 @@ def send_escalation(request_id: int, message_id: str = "") -> bool:
         return False
     cpts = care_request.cpts
     url = reverse("snp_request_detail", args=[cpts.slug, care_request.pk])
-    content = Content(
-        f"{cpts.name} — demande de soins non programmés n° {care_request.pk} sans volontaire",
-        letter(
-            "Aucun volontaire n'a pris cette demande de soins non programmés à temps : "
-            f"elle vous est remontée.\n{absolute(url)}",
-            cpts.name,
-        ),
+    content = sending.from_cpts(
+        cpts,
+        f"demande de soins non programmés n° {care_request.pk} sans volontaire",
+        "Aucun volontaire n'a pris cette demande de soins non programmés à temps : "
+        f"elle vous est remontée.\n{sending.absolute(url)}",
         url=url,
     )
     coordinators = (
@@ -77,9 +62,34 @@ def send_escalation(request_id: int, message_id: str = "") -> bool:
         .distinct()
     )
     items = [
-        (Recipient(key=f"user:{user_id}", user_id=user_id, email=email), content) for user_id, email in coordinators
+        (sending.Recipient(key=f"user:{user_id}", user_id=user_id, email=email), content)
+        for user_id, email in coordinators
     ]
-    outcomes = notify_many(
-        kinds.SNP_ESCALATION, message_key("snp.escalation", request_id, message_id=message_id), items
+    message = sending.message_key("snp.escalation", request_id, message_id=message_id)
+    outcomes = sending.notify_many(kinds.SNP_ESCALATION, message, items)
+    return any(sending.sent_any(by_channel) for by_channel in outcomes.values())
+
+
+@sending.notification_task()
+def send_booking_cancelled(booking_id: int, message_id: str = "") -> bool:
+    """Tell the requester their booking's slot was cancelled: numbers and a link, no patient
+    name nor reason."""
+    booking = (
+        Booking.objects.select_related("cpts", "request__requested_by", "practice_place__commune")
+        .filter(pk=booking_id)
+        .first()
     )
-    return any(sent_any(by_channel) for by_channel in outcomes.values())
+    if booking is None:
+        return False
+    url = reverse("snp_request_detail", args=[booking.cpts.slug, booking.request_id])
+    content = sending.from_cpts(
+        booking.cpts,
+        f"rendez-vous SNP n° {booking.pk} annulé",
+        f"Le rendez-vous SNP n° {booking.pk} du {timezone.localtime(booking.appointment_at):%d/%m/%Y à %H:%M} "
+        f"({booking.practice_place.commune.name}) est annulé : le professionnel a annulé son créneau.\n"
+        f"La demande n° {booking.request_id} est de nouveau à placer.\n\n{sending.absolute(url)}",
+        url=url,
+    )
+    message = sending.message_key("snp.booking_cancelled", booking_id, message_id=message_id)
+    recipient = sending.Recipient.user(booking.request.requested_by)
+    return sending.sent_any(sending.notify(kinds.SNP_BOOKING_CANCELLED, message, recipient, content))

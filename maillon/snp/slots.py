@@ -9,7 +9,7 @@ Rules (docs/snp.md, « Créneaux »):
 - slots start in the future and no later than `HORIZON_DAYS` ahead; a member's live slots
   of one agenda never overlap;
 - cancelling a booked slot cancels its booking, puts the request back to be placed and
-  tells the requester by e-mail (a task that receives ids only).
+  tells the requester (`notifications.send_booking_cancelled`, queued on commit).
 """
 
 import bisect
@@ -17,22 +17,20 @@ import dataclasses
 import datetime
 import itertools
 import secrets
-from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
 from maillon.core import journal
+from maillon.core.notifications.sending import absolute
 from maillon.core.time import paris
 from maillon.members.models import Membership, Professional
 from maillon.members.professions import Profession
 
+from . import notifications
 from .booking import cancel_booking
 from .models import (
     Agenda,
@@ -365,44 +363,13 @@ def cancel_slot(slot, *, by) -> Booking | None:
         if slot.status != SlotStatus.CANCELLED:  # a past slot is cancelled with its booking already
             Slot.workflow.run(slot, "cancel", by=by, changes={"updated_at": timezone.now()})
         if booking is not None:
-            transaction.on_commit(partial(send_slot_cancelled.enqueue, booking.pk), robust=True)
+            notifications.on_commit(notifications.send_booking_cancelled, booking.pk)
     return booking
 
 
 def booking_link(booking) -> str:
     """The request's page, behind the login (its requester, the coordinator and the booked member see it)."""
-    path = reverse("snp_request_detail", args=[booking.cpts.slug, booking.request_id])
-    return settings.SITE_URL.rstrip("/") + path
-
-
-@task()
-def send_slot_cancelled(booking_id: int) -> bool:
-    """Tell the requester; no patient name nor reason in the e-mail, only numbers and a link."""
-    booking = (
-        Booking.objects.select_related("cpts", "request__requested_by", "professional", "practice_place__commune")
-        .filter(pk=booking_id)
-        .first()
-    )
-    if booking is None or not booking.request.requested_by.email:
-        return False
-    text = (
-        "Bonjour,\n\n"
-        f"Le rendez-vous SNP n° {booking.pk} du {fr_datetime(booking.appointment_at)} "
-        f"({booking.practice_place.commune.name}) est annulé : le professionnel a annulé son créneau.\n"
-        f"La demande n° {booking.request_id} est de nouveau à placer.\n\n"
-        f"{booking_link(booking)}\n\n"
-        f"{booking.cpts.name}\n"
-    )
-    try:
-        send_mail(
-            f"{booking.cpts.name} — rendez-vous SNP n° {booking.pk} annulé",
-            text,
-            None,
-            [booking.request.requested_by.email],
-        )
-    except Exception:  # never re-raised: an SMTP error may quote addresses
-        return False
-    return True
+    return absolute(reverse("snp_request_detail", args=[booking.cpts.slug, booking.request_id]))
 
 
 # --- Sharing with the SAS ----------------------------------------------------------------

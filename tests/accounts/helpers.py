@@ -3,7 +3,7 @@
 import re
 
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils.html import escape
 from django_otp.oath import TOTP
@@ -28,7 +28,8 @@ def give_password(client: Client, user, *, password=DEFAULT_PASSWORD, next_url=N
     data = {"email": user.email, "password": password}
     if next_url:
         data["next"] = next_url
-    return client.post(reverse("login"), data)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the worker sends the enrolment link
+        return client.post(reverse("login"), data)
 
 
 def give_code(client: Client, code, *, url_name="login_second_factor"):

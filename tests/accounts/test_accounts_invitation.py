@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -29,7 +29,8 @@ def invite_url(cpts):
 
 
 def invite(client, cpts, email="nouvelle@example.org", role=CptsRoleKind.MEMBER):
-    return client.post(invite_url(cpts), {"email": email, "role": role})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the worker sends the invitation
+        return client.post(invite_url(cpts), {"email": email, "role": role})
 
 
 def link_in(message) -> str:
@@ -161,8 +162,9 @@ def test_re_inviting_a_person_who_never_accepted_sends_a_fresh_working_link(cpts
 
 
 def test_re_inviting_applies_the_role_chosen_the_second_time(cpts, coordinator):
-    invitation = services.invite(cpts, email="api@example.org", role=CptsRoleKind.MEMBER, by=coordinator)
-    again = services.invite(cpts, email="api@example.org", role=CptsRoleKind.COORDINATOR, by=coordinator)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation = services.invite(cpts, email="api@example.org", role=CptsRoleKind.MEMBER, by=coordinator)
+        again = services.invite(cpts, email="api@example.org", role=CptsRoleKind.COORDINATOR, by=coordinator)
     assert again.resent and again.sent_link and not again.created_user
     assert again.role.pk == invitation.role.pk
     assert CptsRole.objects.get(pk=invitation.role.pk).role == CptsRoleKind.COORDINATOR

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from maillon.core.factories import UserFactory
@@ -16,7 +16,8 @@ NEW_PASSWORD = "une nouvelle phrase de passe"
 
 
 def ask_reset(client, email):
-    return client.post(reverse("password_reset"), {"email": email})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the worker sends the link
+        return client.post(reverse("password_reset"), {"email": email})
 
 
 def reset_link(message):

@@ -9,7 +9,7 @@ from base64 import b32encode
 
 import pytest
 from django.core import mail, signing
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -100,7 +100,8 @@ def test_codes_posted_without_the_link_enrol_nothing(client, user):
 def test_a_session_logged_in_without_second_factor_also_gets_a_link(user):
     client = Client()
     client.force_login(user)
-    assert client.get(reverse("account"), follow=True).redirect_chain[-1][0] == reverse(SETUP)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.get(reverse("account"), follow=True).redirect_chain[-1][0] == reverse(SETUP)
     assert len(mail.outbox) == 1
     assert not TOTPDevice.objects.filter(user=user).exists()
 

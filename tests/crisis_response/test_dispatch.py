@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from maillon.core.notifications.models import Channel
 from maillon.crisis_response import dispatch, services
 from maillon.crisis_response.factories import ContactPreferenceFactory
-from maillon.crisis_response.models import AlertDelivery, Channel, CrisisRecipient, DeliveryStatus, Typology
+from maillon.crisis_response.models import AlertDelivery, CrisisRecipient, DeliveryStatus, Typology
 
 from .conftest import make_member
 from .fakes import RecordingSms

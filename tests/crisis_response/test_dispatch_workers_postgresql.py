@@ -16,10 +16,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from maillon.core.notifications.models import Channel
 from maillon.crisis_response import dispatch
 from maillon.crisis_response.factories import CrisisFactory
 from maillon.crisis_response.mail_ledger import read_ledger as read_mail_ledger
-from maillon.crisis_response.models import AlertDelivery, Channel, DeliveryStatus
+from maillon.crisis_response.models import AlertDelivery, DeliveryStatus
 from maillon.crisis_response.sms import read_ledger
 
 from .bulk import sms_only_members

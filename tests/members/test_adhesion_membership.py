@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,7 +227,8 @@ def test_an_accepted_professional_is_invited_and_linked_to_the_card(coordinator_
     membership = MembershipFactory(cpts=cpts, professional=ProfessionalFactory(email="Nouvelle@Example.org"))
     assert "Inviter sur Maillon" in html(coordinator_client.get(url(membership)))
 
-    response = coordinator_client.post(url(membership), {"action": "invite"})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the worker sends the invitation
+        response = coordinator_client.post(url(membership), {"action": "invite"})
 
     assert response.status_code == 302
     membership.professional.refresh_from_db()

@@ -24,9 +24,11 @@ MT_PATIENT = "mt.patient"
 MT_DOCTOR = "mt.doctor"
 SNP_DUTY_CALL = "snp.duty_call"
 SNP_ESCALATION = "snp.escalation"
+SNP_BOOKING_CANCELLED = "snp.booking_cancelled"
 MEETINGS_INVITATION = "meetings.invitation"
 MEMBERS_MAILING = "members.mailing"
 CRISIS_ALERT = "crisis.alert"
+ACCOUNT = "account"
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
 SITE_AND_EMAIL = (Channel.IN_APP, Channel.EMAIL)
@@ -39,9 +41,13 @@ KINDS = {
         Kind(MT_DOCTOR, "Guichet médecin traitant : patients proposés et réponses", SITE_AND_EMAIL),
         Kind(SNP_DUTY_CALL, "Soins non programmés : demandes qui attendent un volontaire", SITE_AND_EMAIL),
         Kind(SNP_ESCALATION, "Soins non programmés : demandes sans volontaire (coordination)", SITE_AND_EMAIL),
+        Kind(SNP_BOOKING_CANCELLED, "Soins non programmés : rendez-vous annulés par le professionnel", SITE_AND_EMAIL),
         Kind(MEETINGS_INVITATION, "Réunions : invitations, dates, changements, annulations", SITE_AND_EMAIL),
         Kind(MEMBERS_MAILING, "Messages de la coordination aux adhérents", (Channel.EMAIL,)),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
+        # The invitation, the second factor's enrolment link, the password reset: to the account's
+        # address only, never switched off.
+        Kind(ACCOUNT, "Compte : invitation, connexion, mot de passe", (Channel.EMAIL,), critical=True, listed=False),
     ]
 }
 

@@ -30,11 +30,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
 from . import sms
-from .kinds import KINDS
+from .kinds import ACCOUNT, KINDS
 from .models import Channel, Delivery, DeliveryStatus, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -70,10 +71,12 @@ def notification_task(**options):
     return decorate
 
 
-def on_commit(task, *args) -> None:
+def on_commit(task, *args) -> str:
     """Enqueue `task(*args, message_id=…)` once the current transaction commits (at once
-    outside one). `args` are ids: a task's arguments are stored in the queue."""
-    transaction.on_commit(partial(task.enqueue, *args, message_id=uuid.uuid4().hex), robust=True)
+    outside one); the message id. `args` are ids: a task's arguments are stored in the queue."""
+    message_id = uuid.uuid4().hex
+    transaction.on_commit(partial(task.enqueue, *args, message_id=message_id), robust=True)
+    return message_id
 
 
 def absolute(path: str) -> str:
@@ -106,6 +109,15 @@ class Recipient:
     user_id: int | None = None
     email: str = ""
     phone: str = ""
+
+    @classmethod
+    def professional(cls, professional) -> "Recipient":
+        """A health professional: their card's e-mail, their account's in-app notifications."""
+        return cls(key=f"professional:{professional.pk}", user_id=professional.user_id, email=professional.email)
+
+    @classmethod
+    def user(cls, user) -> "Recipient":
+        return cls(key=f"user:{user.pk}", user_id=user.pk, email=user.email)
 
 
 @dataclass
@@ -265,3 +277,18 @@ def letter(body: str, signature: str, *, link: str = "", link_label: str = "") -
         lines += ["", f"{link_label}\n{link}" if link_label else link]
     lines += ["", signature]
     return "\n".join(lines) + "\n"
+
+
+def from_cpts(cpts, subject: str, body: str, *, url: str = "", **link) -> Content:
+    """A CPTS's message: its name before the subject and as the signature; `url` is the in-app
+    link, `link` and `link_label` a link written in the text (see `letter`)."""
+    return Content(f"{cpts.name} — {subject}", letter(body, cpts.name, **link), url=url)
+
+
+def account_email(template: str, user, context: dict, *, message_id: str) -> bool:
+    """A message about `user`'s account (kind `account`: e-mail only, never switched off),
+    written in `accounts/emails/<template>_subject.txt` and `…_body.txt`; whether it went out."""
+    subject = render_to_string(f"accounts/emails/{template}_subject.txt", context).strip()
+    content = Content(subject, render_to_string(f"accounts/emails/{template}_body.txt", context))
+    message = message_key(f"{ACCOUNT}.{template}", user.pk, message_id=message_id)
+    return sent_any(notify(ACCOUNT, message, Recipient.user(user), content))

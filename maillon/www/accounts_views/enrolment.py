@@ -7,16 +7,15 @@ user id; a new login drops it and a completed login consumes it (see pending.cle
 """
 
 import hmac
-import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillon.core import journal
+from maillon.core.models import User
+from maillon.core.notifications.sending import absolute, account_email, notification_task, on_commit
 
 ALLOWED_KEY = "maillon_totp_enrolment_allowed"
 LINK_KEY = "maillon_totp_enrolment_link"
@@ -64,26 +63,31 @@ def _salt(user) -> str:
 
 
 def send_link(request, user):
-    """E-mail `user` a one-time enrolment link for this session, once per login in progress.
+    """Queue the e-mail of a one-time enrolment link for this session, once per login in progress.
 
-    The URL holds only a signed random value (no address, no user id); the
-    session keeps who it is for and the value, so it works in this browser only.
+    The URL holds only a signed random value (no address, no user id): the message's id, which
+    the session keeps with who it is for, so the link works in this browser only. The worker
+    signs it (`send_link_email`): the queue holds the ids, never the link.
     """
     sent = request.session.get(LINK_KEY)
     if sent and sent.get("user_id") == user.pk:
         return
-    nonce = secrets.token_urlsafe(16)
+    nonce = on_commit(send_link_email, user.pk)
     request.session[LINK_KEY] = {"user_id": user.pk, "nonce": nonce}
-    token = signing.dumps(nonce, salt=_salt(user))
+    journal.record(journal.Action.LOGIN, user, note="lien d'activation envoyé")
+
+
+@notification_task()
+def send_link_email(user_id: int, message_id: str = "") -> bool:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    token = signing.dumps(message_id, salt=_salt(user))
     context = {
-        # The host of this request: the link must come back to the browser that holds the session.
-        "link": request.build_absolute_uri(reverse("login_totp_enrolment_link", args=[token])),
+        "link": absolute(reverse("login_totp_enrolment_link", args=[token])),
         "expiry": readable_duration(link_timeout()),
     }
-    subject = render_to_string("accounts/emails/totp_enrolment_link_subject.txt", context).strip()
-    body = render_to_string("accounts/emails/totp_enrolment_link_body.txt", context)
-    send_mail(subject, body, None, [user.email])
-    journal.record(journal.Action.LOGIN, user, note="lien d'activation envoyé")
+    return account_email("totp_enrolment_link", user, context, message_id=message_id)
 
 
 def use_link(request, user, token) -> bool:

@@ -49,7 +49,14 @@ class OneTimeCodeForm(MaillonForm):
 
 
 class PasswordResetForm(MaillonForm, auth_forms.PasswordResetForm):
-    pass
+    def save(self, **kwargs):
+        """Queue the link's e-mail for each active account of the address (the worker builds the
+        link); an unknown address gets nothing, and the page says the same either way."""
+        from maillon.core.notifications.sending import on_commit
+        from maillon.core.services import send_password_reset
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            on_commit(send_password_reset, user.pk)
 
 
 class SetPasswordForm(MaillonForm, auth_forms.SetPasswordForm):

@@ -1,10 +1,10 @@
-"""Password reset, with Django's views and French pages and e-mails.
+"""Password reset, with Django's views and French pages and e-mails (queued on commit, sent
+by the worker).
 
 The reset page says the same thing whether the address has an account or not,
 and a new password never logs in: the second factor is still asked at login.
 """
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
@@ -12,16 +12,11 @@ from .forms import PasswordResetForm, SetPasswordForm
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    # Its `save` queues the e-mail (`core.services.send_password_reset`): nothing is sent here.
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/emails/password_reset_body.txt"
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
     title = "Mot de passe oublié"
-
-    @property
-    def extra_email_context(self):
-        return {"expiry_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
