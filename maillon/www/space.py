@@ -4,7 +4,7 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.urls import reverse
 
 from maillon.core import journal, policies
@@ -65,6 +65,25 @@ def action_view(*, check, find, page, back):
         return view
 
     return decorator
+
+
+def posted_form(request, allowed: bool, form_class, **kwargs):
+    """The page's form for a user `allowed` to post it (None for others), bound to a POST,
+    which needs that right (403, `core.policies.ensure_allowed`)."""
+    if request.method == "POST":
+        policies.ensure_allowed(allowed)
+    return form_class(request.POST or None, **kwargs) if allowed else None
+
+
+def posted_action(request, allowed: bool, actions) -> str:
+    """The `action` a POST names, "" for a GET: 403 unless `allowed`, 404 for one not in `actions`."""
+    if request.method != "POST":
+        return ""
+    policies.ensure_allowed(allowed)
+    action = request.POST.get("action", "")
+    if action not in actions:
+        raise Http404
+    return action
 
 
 def space_breadcrumb(cpts, current: str, *links: tuple[str, str]) -> dict:

@@ -1,4 +1,5 @@
-"""CSV and XLSX downloads, the same way for every export of the site.
+"""CSV and XLSX downloads, the same way for every export of the site (`attachment` for
+any other file: a PDF…).
 
 CSV: UTF-8 with BOM and `;` separator, which French Excel opens as is; streamed.
 XLSX: openpyxl in write-only mode, bold frozen header, column widths. In both, a
@@ -53,6 +54,13 @@ def csv_response(headers, rows, filename) -> StreamingHttpResponse:
     return response
 
 
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A file to download, named `filename` (with its extension)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def xlsx_response(headers, rows, filename, *, sheet_title, widths=None) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
@@ -70,6 +78,4 @@ def xlsx_response(headers, rows, filename, *, sheet_title, widths=None) -> HttpR
         sheet.append([xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return attachment(buffer.getvalue(), f"{filename}.xlsx", XLSX_TYPE)

@@ -2,24 +2,20 @@
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.governance.models import GeneralAssembly
 
-from .common import ensure_allowed, governance_breadcrumb, is_coordinator, require_governance
+from ..space import allow, posted_form
+from .common import governance_breadcrumb, is_coordinator, require_governance
 from .forms import AssemblyForm
 
 
+@allow("GET", "POST", check=require_governance)
 def governance_assemblies(request, cpts_slug):
-    require_governance(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
-    if request.method == "POST":
-        ensure_allowed(coordinator)
-    form = AssemblyForm(request.POST or None) if coordinator else None
+    form = posted_form(request, coordinator, AssemblyForm)
     if request.method == "POST" and form.is_valid():
         assembly = GeneralAssembly.objects.create(cpts=cpts, **form.cleaned_data)
         messages.success(request, "Assemblée générale créée : cochez les présents le jour venu.")

@@ -3,37 +3,23 @@ and the share of members present."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
 from maillon.governance.models import GeneralAssembly
 
-from .common import (
-    add_errors,
-    assemblies_link,
-    ensure_allowed,
-    ensure_visible,
-    governance_breadcrumb,
-    policies,
-    require_governance,
-)
+from ..space import allow, posted_action
+from .common import add_errors, assemblies_link, ensure_visible, governance_breadcrumb, policies, require_governance
 from .forms import AssemblyForm, AttendanceForm
 
 
+@allow("GET", "POST", check=require_governance)
 def governance_assembly(request, cpts_slug, pk):
-    require_governance(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     assembly = get_object_or_404(GeneralAssembly.objects.for_cpts(cpts), pk=pk)
     ensure_visible(policies.can_see_assembly(request.user, assembly))
     coordinator = policies.can_manage_assembly(request.user, assembly)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST":
-        ensure_allowed(coordinator)
-        if action not in ("attendance", "edit"):
-            raise Http404
+    action = posted_action(request, coordinator, {"attendance", "edit"})
     back = redirect("governance_assembly", cpts_slug=cpts.slug, pk=assembly.pk)
     present = list(assembly.attendance.select_related("professional", "structure").order_by("pk"))
     attendance_form = edit_form = None

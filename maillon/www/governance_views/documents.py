@@ -4,26 +4,20 @@ versions: members read them, the coordinator adds documents and versions."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.governance.models import DocumentVersion, FoundingDocument
 
-from .common import add_errors, ensure_allowed, governance_breadcrumb, is_coordinator, posted_id, require_governance
+from ..space import allow, posted_action
+from .common import add_errors, governance_breadcrumb, is_coordinator, posted_id, require_governance
 from .forms import DocumentForm, VersionForm
 
 
+@allow("GET", "POST", check=require_governance)
 def governance_documents(request, cpts_slug):
-    require_governance(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST":
-        ensure_allowed(coordinator)
-        if action not in ("document", "version"):
-            raise Http404
+    action = posted_action(request, coordinator, {"document", "version"})
     back = redirect("governance_documents", cpts_slug=cpts.slug)
     document_form = DocumentForm(request.POST if action == "document" else None, prefix="doc") if coordinator else None
     posted_version_form = None

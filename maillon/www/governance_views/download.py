@@ -1,20 +1,19 @@
 """A version of a founding document, for the members of the CPTS only: served
 through this view (never a public MEDIA URL) and journaled as an export."""
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
 from maillon.core import journal
 from maillon.governance.models import DOCUMENT_CONTENT_TYPES, DocumentVersion
 
+from ..space import allow
 from .common import ensure_visible, policies, require_governance
 
 
+@allow("GET", check=require_governance)
 def governance_document_download(request, cpts_slug, pk):
-    require_governance(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     version = get_object_or_404(
         DocumentVersion.objects.select_related("document").filter(document__cpts=request.cpts), pk=pk
     )

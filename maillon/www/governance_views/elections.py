@@ -3,13 +3,13 @@ the coordinator creates them."""
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.governance.models import Election, VoterRecord
 from maillon.members.models import Membership
 
-from .common import ensure_allowed, governance_breadcrumb, is_coordinator, policies, require_governance
+from ..space import allow, posted_form
+from .common import governance_breadcrumb, is_coordinator, policies, require_governance
 from .forms import ElectionForm
 
 
@@ -24,17 +24,11 @@ def my_voting_state(user, cpts):
     return colleges, voted
 
 
+@allow("GET", "POST", check=require_governance)
 def governance_elections(request, cpts_slug):
-    require_governance(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
-    if request.method == "POST":
-        ensure_allowed(coordinator)
-    form = None
-    if coordinator:
-        form = ElectionForm(request.POST or None, cpts=cpts)
+    form = posted_form(request, coordinator, ElectionForm, cpts=cpts)
     if request.method == "POST" and form.is_valid():
         election = Election.objects.create(cpts=cpts, **form.cleaned_data)
         messages.success(request, f"Élection « {election.title} » créée : ajoutez les candidats.")

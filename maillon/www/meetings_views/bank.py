@@ -1,26 +1,23 @@
 """A member's bank details (IBAN), to be paid: entered by the member, shown masked."""
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.meetings.models import PaymentDetails
 
-from .common import ensure_allowed, is_coordinator, meetings_breadcrumb, my_membership, policies, require_meetings
+from ..space import allow, posted_form
+from .common import is_coordinator, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import BankDetailsForm
 
 
+@allow("GET", "POST", check=require_meetings)
 def meetings_bank_details(request, cpts_slug):
-    require_meetings(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     membership = my_membership(request)
-    if request.method == "POST":
-        ensure_allowed(membership is not None and policies.can_edit_bank_details(request.user, membership))
+    allowed = membership is not None and policies.can_edit_bank_details(request.user, membership)
+    form = posted_form(request, allowed, BankDetailsForm)
     details = PaymentDetails.objects.filter(membership=membership).first() if membership else None
-    form = BankDetailsForm(request.POST or None) if membership else None
-    if request.method == "POST" and form is not None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         details = details or PaymentDetails(membership=membership)
         details.iban, details.holder_name = form.cleaned_data["iban"], form.cleaned_data["holder_name"]
         details.save()

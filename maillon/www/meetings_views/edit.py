@@ -3,20 +3,19 @@ only, after a confirmation; otherwise the page offers to cancel it)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from maillon.meetings import services
 from maillon.meetings.models import Meeting, MeetingStatus
 
+from ..space import allow
 from .common import add_errors, ensure_allowed, meetings_breadcrumb, meetings_link, policies, require_meetings
 from .forms import MeetingDetailsForm
 
 
 def meeting_to_run(request, pk):
     """The meeting: 404 unless the user sees it (as a missing one), 403 unless they run it."""
-    require_meetings(request)
     meeting = get_object_or_404(policies.visible_meetings(request.user, request.cpts).select_related("cpts"), pk=pk)
     ensure_allowed(policies.can_run_meeting(request.user, meeting))
     return meeting
@@ -50,10 +49,9 @@ def meeting_url(meeting):
     return reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk])
 
 
+@allow("GET", "POST", check=require_meetings)
 def meetings_meeting_edit(request, cpts_slug, pk):
     meeting = meeting_to_run(request, pk)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     editable = is_open(meeting)
     initial = {name: getattr(meeting, name) for name in services.EDITABLE_FIELDS}
     form = MeetingDetailsForm(request.POST if request.method == "POST" and editable else None, initial=initial)
@@ -77,10 +75,9 @@ def meetings_meeting_edit(request, cpts_slug, pk):
     )
 
 
+@allow("GET", "POST", check=require_meetings)
 def meetings_meeting_delete(request, cpts_slug, pk):
     meeting = meeting_to_run(request, pk)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     refusal = services.deletion_refusal(meeting)
     if request.method == "POST" and not refusal:
         try:

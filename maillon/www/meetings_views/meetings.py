@@ -4,33 +4,21 @@ and, for the coordinator, a new meeting with its date poll and its invitees."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.meetings import services
 from maillon.meetings.models import Meeting
 
-from .common import (
-    add_errors,
-    ensure_allowed,
-    is_coordinator,
-    meetings_breadcrumb,
-    my_membership,
-    policies,
-    require_meetings,
-)
+from ..space import allow, posted_form
+from .common import add_errors, is_coordinator, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import MeetingForm
 
 
+@allow("GET", "POST", check=require_meetings)
 def meetings_list(request, cpts_slug):
-    require_meetings(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
-    if request.method == "POST":
-        ensure_allowed(policies.can_manage_meetings(request.user, cpts))
-    form = MeetingForm(request.POST or None, cpts=cpts) if coordinator else None
+    form = posted_form(request, coordinator, MeetingForm, cpts=cpts)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.create_meeting(

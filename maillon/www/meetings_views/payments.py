@@ -2,14 +2,14 @@
 the amount and the amount paid (capped), with the full IBAN — shown here only, journaled.
 Exports: CSV (UTF-8 with BOM, `;`), XLSX and PDF, journaled too."""
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import render
 
-from maillon.core import journal
 from maillon.meetings import services
 
 from .. import pdf
-from ..spreadsheets import FORMATS, csv_response, xlsx_response
+from ..space import allow, journal_summary
+from ..spreadsheets import FORMATS, attachment, csv_response, xlsx_response
 from .common import ensure_visible, meetings_breadcrumb, policies
 
 HEADERS = [
@@ -42,21 +42,13 @@ def require_payments(request):
     ensure_visible(policies.can_see_payments(request.user, getattr(request, "cpts", None)))
 
 
+@allow("GET", check=require_payments)
 def meetings_payments(request, cpts_slug):
-    require_payments(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     year = services.year_or_current(request.GET.get("annee"))
     rows = services.payment_list(cpts, year)
-    journal.record(
-        journal.Action.READ,
-        object_type="meetings.PaymentDetails",
-        object_id=f"payments-{year}",
-        cpts_id=cpts.pk,
-        fields=EXPORTED_FIELDS,
-        note=f"{len(rows)} ligne(s)",
-    )
+    note = f"{len(rows)} ligne(s)"
+    journal_summary(cpts, "meetings.PaymentDetails", EXPORTED_FIELDS, note, object_id=f"payments-{year}")
     context = {
         "cpts": cpts,
         "year": year,
@@ -107,21 +99,17 @@ def payments_pdf(cpts, year, rows) -> bytes:
     return pdf.render_pdf(title=f"Liste de paiement {year}", subtitle=cpts.name, blocks=blocks)
 
 
+@allow("GET", check=require_payments)
 def meetings_payments_export(request, cpts_slug, fmt):
-    require_payments(request)
     if fmt not in FORMATS | {"pdf"}:
         raise Http404
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     year = services.year_or_current(request.GET.get("annee"))
     rows = services.payment_list(cpts, year)
     services.journal_export(cpts=cpts, what=f"payments-{year}", fields=EXPORTED_FIELDS, count=len(rows), fmt=fmt)
     filename = f"indemnites-{cpts.slug}-{year}"
     if fmt == "pdf":
-        response = HttpResponse(payments_pdf(cpts, year, rows), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        return response
+        return attachment(payments_pdf(cpts, year, rows), f"{filename}.pdf", "application/pdf")
     values = [row_values(row) for row in rows]
     if fmt == "csv":
         return csv_response(HEADERS, values, filename)

@@ -2,7 +2,7 @@
 the cap, as a page and as CSV / PDF downloads (journaled like every export). The
 coordinator reads everyone's, a member only their own."""
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from maillon.core import journal
@@ -11,7 +11,8 @@ from maillon.meetings.models import TimeEntry
 from maillon.members.models import Membership
 
 from .. import pdf
-from ..spreadsheets import csv_response
+from ..space import allow
+from ..spreadsheets import attachment, csv_response
 from .common import ensure_visible, meetings_breadcrumb, payments_link, policies, require_meetings
 
 EXPORT_FORMATS = {"csv", "pdf"}
@@ -21,7 +22,6 @@ EXPORTED_FIELDS = ["member.name", "time_entries", "payment_details.iban_masked"]
 
 def load(request, pk):
     """(membership, year, entries, indemnity, masked IBAN, coordinator); 404 for another member's."""
-    require_meetings(request)
     cpts = request.cpts
     membership = get_object_or_404(
         Membership.objects.for_cpts(cpts).select_related("professional", "structure", "payment_details"), pk=pk
@@ -42,10 +42,8 @@ def load(request, pk):
     return membership, year, entries, services.indemnity(membership, year), masked, coordinator
 
 
+@allow("GET", check=require_meetings)
 def meetings_statement(request, cpts_slug, pk):
-    require_meetings(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     membership, year, entries, indemnity, masked_iban, coordinator = load(request, pk)
     journal.record(journal.Action.READ, membership, fields=["member.name", "time_entries"], note=f"relevé {year}")
@@ -113,12 +111,10 @@ def statement_pdf(cpts, membership, year, entries, indemnity, masked_iban) -> by
     return pdf.render_pdf(title=f"Relevé d'indemnités {year}", subtitle=cpts.name, blocks=blocks)
 
 
+@allow("GET", check=require_meetings)
 def meetings_statement_export(request, cpts_slug, pk, fmt):
-    require_meetings(request)
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     membership, year, entries, indemnity, masked_iban, _ = load(request, pk)
     services.journal_export(
@@ -126,11 +122,8 @@ def meetings_statement_export(request, cpts_slug, pk, fmt):
     )
     filename = f"releve-indemnites-{year}-{membership.pk}"
     if fmt == "pdf":
-        response = HttpResponse(
-            statement_pdf(cpts, membership, year, entries, indemnity, masked_iban), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        return response
+        content = statement_pdf(cpts, membership, year, entries, indemnity, masked_iban)
+        return attachment(content, f"{filename}.pdf", "application/pdf")
     rows = [
         [entry.date, entry.get_kind_display(), entry_label(entry), entry.get_mission_display() or "", entry.hours]
         for entry in entries

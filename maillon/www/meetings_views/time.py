@@ -7,14 +7,13 @@ that posts back to it."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
 from maillon.meetings import services
 from maillon.meetings.models import HourlyRate, TimeEntry, TimeKind
 
-from ..space import action_view, allow, save_form
+from ..space import action_view, allow, posted_action, save_form
 from .common import add_errors, ensure_allowed, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import RateForm, RejectForm, TimeForm
 
@@ -166,11 +165,7 @@ def meetings_time_edit(request, cpts_slug, pk):
     )
     owner = policies.can_edit_time_entry(request.user, entry)
     coordinator = policies.can_review_time_entry(request.user, entry)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST":
-        if action not in {"save", "delete"}:
-            raise Http404
-        ensure_allowed(owner)
+    action = posted_action(request, owner, {"save", "delete"})
     if not owner:  # the coordinator reads someone else's entry, and may decide on it from here
         journal.record(journal.Action.READ, entry, fields=["membership.name", "note"])
     back = redirect("meetings_time", cpts_slug=cpts.slug)

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from maillon.mt import export, services
 
 from .. import pdf
+from ..space import allow
+from ..spreadsheets import attachment
 from ..toolkit.navigation import breadcrumb
 from .common import require_coordinator, visible_patient_or_404
 from .status import render_status
@@ -43,108 +45,108 @@ def _yes_no(value: bool) -> str:
     return "oui" if value else "non"
 
 
-def export_pdf(data: dict) -> bytes:
-    registration, priority = data["registration"], data["priority"]
+def identity_rows(registration) -> list:
+    return [
+        ("Nom", registration["last_name"]),
+        ("Prénom", registration["first_name"]),
+        ("Date de naissance", _date(registration["birth_date"])),
+        ("Commune", f"{registration['commune']['name']} ({registration['commune']['code']})"),
+        ("Courriel", registration["email"] or DASH),
+        ("Téléphone", registration["phone"] or DASH),
+        ("NIR", registration["nir"] or "non renseigné"),
+    ]
+
+
+def criteria_rows(registration, priority) -> list:
     declared = registration["declared"]
+    return [
+        ("Inscription", registration["channel"]["label"]),
+        ("Inscrit(e) par", registration["registered_by"] or DASH),
+        ("Inscrit(e) le", _date(registration["registered_at"])),
+        ("Consentement", _date(registration["consent_at"])),
+        ("État", registration["status"]["label"]),
+        ("Clos le", _date(registration["closed_at"])),
+        ("Affection de longue durée (ALD)", _yes_no(declared["ald"])),
+        ("Complémentaire santé solidaire (C2S)", _yes_no(declared["c2s"])),
+        ("Grossesse", _yes_no(declared["pregnancy"])),
+        ("Situation de handicap", _yes_no(declared["disability"])),
+        ("Sans médecin depuis le départ de son médecin", _yes_no(declared["mt_retired"])),
+        ("Score de priorité", str(priority["score"])),
+    ]
+
+
+def event_row(event) -> list:
+    by = event["by"] + (" (pour le médecin)" if event["for_doctor"] else "")
+    return [_date(event["at"]), event["from"], event["to"], by, event["note"]]
+
+
+def proposal_row(proposal) -> list:
+    return [
+        str(proposal["id"]),
+        proposal["doctor"],
+        proposal["status"]["label"],
+        _date(proposal["created_at"]),
+        _date(proposal["decided_at"]),
+        " ; ".join(proposal["reasons"]),
+    ]
+
+
+def journal_row(row) -> list:
+    return [_date(row["at"]), row["action"], row["object"], row["by"], ", ".join(row["fields"]), row["note"]]
+
+
+# The histories of the export: (heading, key of the data, columns, row, when there is none).
+HISTORIES = [
+    ("Étapes", "events", ["Date", "De", "Vers", "Par", "Note"], event_row, "Aucune étape après l'inscription."),
+    (
+        "Propositions de médecin",
+        "proposals",
+        ["N°", "Médecin", "État", "Proposée le", "Décidée le", "Pourquoi"],
+        proposal_row,
+        "Aucune proposition.",
+    ),
+    (
+        "Journal : qui a consulté ou modifié ces données",
+        "journal",
+        ["Date", "Action", "Objet", "Par", "Champs", "Note"],
+        journal_row,
+        "Aucune entrée.",
+    ),
+]
+
+
+def export_pdf(data: dict) -> bytes:
+    registration = data["registration"]
     blocks = [
         pdf.Paragraph(
             f"Données détenues par le guichet médecin traitant sur l'inscription n° {registration['id']},"
             f" à la date du {_date(data['generated_at'])}. {data['retention']}"
         ),
         pdf.Heading("Identité et contact"),
-        pdf.KeyValues(
-            [
-                ("Nom", registration["last_name"]),
-                ("Prénom", registration["first_name"]),
-                ("Date de naissance", _date(registration["birth_date"])),
-                ("Commune", f"{registration['commune']['name']} ({registration['commune']['code']})"),
-                ("Courriel", registration["email"] or DASH),
-                ("Téléphone", registration["phone"] or DASH),
-                ("NIR", registration["nir"] or "non renseigné"),
-            ]
-        ),
+        pdf.KeyValues(identity_rows(registration)),
         pdf.Heading("Inscription et critères"),
-        pdf.KeyValues(
-            [
-                ("Inscription", registration["channel"]["label"]),
-                ("Inscrit(e) par", registration["registered_by"] or DASH),
-                ("Inscrit(e) le", _date(registration["registered_at"])),
-                ("Consentement", _date(registration["consent_at"])),
-                ("État", registration["status"]["label"]),
-                ("Clos le", _date(registration["closed_at"])),
-                ("Affection de longue durée (ALD)", _yes_no(declared["ald"])),
-                ("Complémentaire santé solidaire (C2S)", _yes_no(declared["c2s"])),
-                ("Grossesse", _yes_no(declared["pregnancy"])),
-                ("Situation de handicap", _yes_no(declared["disability"])),
-                ("Sans médecin depuis le départ de son médecin", _yes_no(declared["mt_retired"])),
-                ("Score de priorité", str(priority["score"])),
-            ]
-        ),
-        pdf.Heading("Étapes"),
-        _table(
-            ["Date", "De", "Vers", "Par", "Note"],
-            [
-                [
-                    _date(event["at"]),
-                    event["from"],
-                    event["to"],
-                    event["by"] + (" (pour le médecin)" if event["for_doctor"] else ""),
-                    event["note"],
-                ]
-                for event in data["events"]
-            ],
-            "Aucune étape après l'inscription.",
-        ),
-        pdf.Heading("Propositions de médecin"),
-        _table(
-            ["N°", "Médecin", "État", "Proposée le", "Décidée le", "Pourquoi"],
-            [
-                [
-                    str(proposal["id"]),
-                    proposal["doctor"],
-                    proposal["status"]["label"],
-                    _date(proposal["created_at"]),
-                    _date(proposal["decided_at"]),
-                    " ; ".join(proposal["reasons"]),
-                ]
-                for proposal in data["proposals"]
-            ],
-            "Aucune proposition.",
-        ),
-        pdf.Heading("Journal : qui a consulté ou modifié ces données"),
-        _table(
-            ["Date", "Action", "Objet", "Par", "Champs", "Note"],
-            [
-                [_date(row["at"]), row["action"], row["object"], row["by"], ", ".join(row["fields"]), row["note"]]
-                for row in data["journal"]
-            ],
-            "Aucune entrée.",
-        ),
+        pdf.KeyValues(criteria_rows(registration, data["priority"])),
     ]
+    for heading, key, columns, row, empty in HISTORIES:
+        rows = [row(item) for item in data[key]]
+        blocks += [pdf.Heading(heading), pdf.Table(columns, rows) if rows else pdf.Paragraph(empty)]
     return pdf.render_pdf(title="Mes données — demande de médecin traitant", subtitle=data["cpts"], blocks=blocks)
-
-
-def _table(header, rows, empty: str):
-    return pdf.Table(header, rows) if rows else pdf.Paragraph(empty)
 
 
 def export_response(patient, fmt: str, *, audience: str, actor=None) -> HttpResponse:
     data = export.person_data(patient, audience=audience)
     export.record_export(patient, fmt=fmt, audience=audience, actor=actor)
     body = export.as_json(data).encode() if fmt == "json" else export_pdf(data)
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(patient, fmt)}"'
+    response = attachment(body, export.filename(patient, fmt), FORMATS[fmt])
     response["Cache-Control"] = "no-store"
     return response
 
 
+@allow("GET", check=require_coordinator)
 def mt_patient_export(request, cpts_slug, pk, fmt):
     """The coordinator downloads everything held on a registration."""
-    require_coordinator(request)
     if fmt not in FORMATS:
         raise Http404
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     patient = visible_patient_or_404(request, pk)
     return export_response(patient, fmt, audience=export.COORDINATION, actor=request.user)
 
