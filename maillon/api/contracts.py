@@ -24,7 +24,7 @@ from maillon.contracts.models import SpendingCategory
 
 from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
-from .errors import first_error, validation_error_response
+from .errors import InvalidField, first_error
 from .schemas import FundingLineFields, MessageOut, ValidationErrorOut
 
 router = Router(tags=["Contrat ACI"])
@@ -51,12 +51,6 @@ def access(request, cpts_id, *, write=False):
     if contract is None:
         raise HttpError(404, NO_CONTRACT)
     return cpts, contract
-
-
-def invalid(error: DjangoValidationError):
-    """422 at the first field the error names, with that field's messages."""
-    field, messages = first_error(error)
-    return validation_error_response(["body", "payload", field], messages)
 
 
 # --- Schemas --------------------------------------------------------------------------
@@ -398,7 +392,7 @@ def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
     try:
         row = services.record_value(indicator=indicator, by=request.auth, **payload.dict())
     except DjangoValidationError as error:
-        return invalid(error)
+        raise InvalidField(*first_error(error)) from error
     terms = selectors.indicator_terms(indicator)
     return Status(201, value_dict(row, terms))
 
@@ -438,5 +432,5 @@ def create_spending(request, cpts_id: int, payload: SpendingIn):
     try:
         spending = services.add_spending(contract=contract, by=request.auth, **payload.dict())
     except DjangoValidationError as error:
-        return invalid(error)
+        raise InvalidField(*first_error(error)) from error
     return Status(201, spending_dict(spending))

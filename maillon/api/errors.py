@@ -68,6 +68,15 @@ def validation_detail(errors) -> list[dict]:
     return [{"loc": list(error.get("loc", ())), "msg": french_message(error)} for error in errors]
 
 
+class InvalidField(Exception):
+    """A field of the body the domain refuses: 422, in the shape of the request validation
+    errors. Raised inside `transaction.atomic()`, it rolls the write back."""
+
+    def __init__(self, field, messages):
+        super().__init__(messages)
+        self.field, self.messages = field, messages
+
+
 def install(api):
     """Replace ninja's English handlers on `api`."""
 
@@ -92,8 +101,12 @@ def install(api):
     def on_transition_not_allowed(request, exc: TransitionNotAllowed):
         return api.create_response(request, conflict_body(exc), status=409)
 
+    def on_invalid_field(request, exc: InvalidField):
+        return api.create_response(request, validation_body(["body", "payload", exc.field], exc.messages), status=422)
+
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(TransitionNotAllowed, on_transition_not_allowed)
+    api.add_exception_handler(InvalidField, on_invalid_field)
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(AuthenticationError, on_unauthorized)
@@ -102,7 +115,11 @@ def install(api):
 
 def validation_error_response(loc, messages):
     """A 422 answer in the same shape as the request validation errors."""
-    return Status(422, {"detail": [{"loc": list(loc), "msg": message} for message in messages]})
+    return Status(422, validation_body(loc, messages))
+
+
+def validation_body(loc, messages) -> dict:
+    return {"detail": [{"loc": list(loc), "msg": message} for message in messages]}
 
 
 def first_error(error: DjangoValidationError) -> tuple[str, list[str]]:

@@ -8,7 +8,6 @@ writes gets 403. Each read of professionals' personal data is journaled (one ent
 one per detail).
 """
 
-from contextlib import contextmanager
 from typing import Annotated
 
 from django.core.exceptions import RequestDataTooBig
@@ -36,7 +35,7 @@ from maillon.territories.models import Commune, normalize_name
 
 from .auth import PRIVATE
 from .common import PageNumber, PageSize, cpts_or_404, first_or_404, multipart_body, page_of
-from .errors import first_error, validation_error_response
+from .errors import InvalidField, first_error, validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
 from .schemas import (
     ERRORS,
@@ -66,6 +65,7 @@ PERSONAL_FIELDS = {
 }
 
 READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+MembershipState = Annotated[MembershipStatus | None, Query(description="État de l'adhésion")]
 
 
 # --- Access -------------------------------------------------------------------------
@@ -88,30 +88,12 @@ def ensure_may_decide(request, membership):
         raise HttpError(403, COORDINATOR_ONLY)
 
 
-class Invalid(Exception):
-    """A 422 to answer, raised inside a transaction so that it rolls back."""
-
-    def __init__(self, field, messages):
-        super().__init__(messages)
-        self.field, self.messages = field, messages
-
-
-@contextmanager
-def invalid_as_422(result):
-    """Run a write; on `Invalid`, roll it back and put the 422 answer in result["error"]."""
-    try:
-        with transaction.atomic():
-            yield
-    except Invalid as error:
-        result["error"] = validation_error_response(["body", "payload", error.field], error.messages)
-
-
 def college_of(cpts, college_id):
     if college_id is None:
         return None
     college = College.objects.for_cpts(cpts).filter(pk=college_id).first()
     if college is None:
-        raise Invalid("college_id", ["Ce collège n'existe pas dans cette CPTS."])
+        raise InvalidField("college_id", ["Ce collège n'existe pas dans cette CPTS."])
     return college
 
 
@@ -130,15 +112,20 @@ def member_queryset(cpts):
     )
 
 
+def words_in(search_text, q):
+    """Every word of `q`, accents and case aside, in the `search_text` field."""
+    condition = Q()
+    for word in normalize_name(q).split():
+        condition &= Q(**{f"{search_text}__contains": word})
+    return condition
+
+
 def search_filter(q):
     """Digits: an RPPS or ADELI number; words: in the names, profession and skills."""
     number = compact(q)
     if number.isascii() and number.isdigit() and len(number) >= 9:
         return Q(professional__rpps=number) | Q(professional__adeli=number)
-    condition = Q()
-    for word in normalize_name(q).split():
-        condition &= Q(professional__search_text__contains=word)
-    return condition
+    return words_in("professional__search_text", q)
 
 
 def journal_read(cpts, member=None, *, object_type="members.Professional", note=""):
@@ -163,7 +150,7 @@ def list_members(
     cpts_id: int,
     profession: Annotated[Profession | None, Query(description="Code G15 (ex. 60)")] = None,
     commune: Annotated[str | None, Query(max_length=5, description="Code INSEE d'un lieu d'exercice")] = None,
-    status: Annotated[MembershipStatus | None, Query(description="État de l'adhésion")] = None,
+    status: MembershipState = None,
     q: Annotated[str | None, Query(max_length=100, description="Nom, compétence, ou numéro RPPS / ADELI")] = None,
     college: Annotated[int | None, Query(description="Identifiant d'un collège")] = None,
     mission: Annotated[
@@ -273,18 +260,15 @@ def create_member(request, cpts_id: int, payload: MemberIn):
     changer sa fiche ; une adhésion déjà en cours ou en attente répond 409.
     """
     cpts = access(request, cpts_id, write=True)
-    result = {}
-    with invalid_as_422(result):
+    with transaction.atomic():
         row = imports.check_record(cpts, record_of(payload, college_of(cpts, payload.college_id)))
         if row.errors:
             error = row.errors[0]
-            raise Invalid(IMPORT_KEY_TO_FIELD.get(error.key, error.key), [e.message for e in row.errors])
+            raise InvalidField(IMPORT_KEY_TO_FIELD.get(error.key, error.key), [e.message for e in row.errors])
         try:
             membership = imports.enrol_record(cpts, row, by=request.auth)
         except DjangoValidationError as error:
             raise HttpError(409, " ".join(error.messages)) from error
-    if "error" in result:
-        return result["error"]
     return Status(201, detail_of(get_membership(request.auth, cpts, membership.pk), request.auth))
 
 
@@ -404,7 +388,7 @@ def apply_changes(membership, payload, cpts, *, by):
         try:
             services.set_missions(membership, missions)
         except DjangoValidationError as error:
-            raise Invalid("missions", error.messages) from error
+            raise InvalidField("missions", error.messages) from error
     try:
         if payload.action == "accept":
             membership.accept(by=by, on=payload.on)
@@ -416,7 +400,7 @@ def apply_changes(membership, payload, cpts, *, by):
         raise  # 409, and the block above rolls back
     except DjangoValidationError as error:
         field = "on" if "left_on" in getattr(error, "message_dict", {}) else "action"
-        raise Invalid(field, error.messages) from error
+        raise InvalidField(field, error.messages) from error
 
 
 @router.patch(
@@ -433,11 +417,8 @@ def update_member(request, cpts_id: int, membership_id: int, payload: Membership
     cpts = access(request, cpts_id)
     membership = get_membership(request.auth, cpts, membership_id)
     ensure_may_decide(request, membership)
-    result = {}
-    with invalid_as_422(result):
+    with transaction.atomic():
         apply_changes(membership, payload, cpts, by=request.auth)
-    if "error" in result:
-        return result["error"]
     return detail_of(get_membership(request.auth, cpts, membership_id), request.auth)
 
 
@@ -470,7 +451,7 @@ def list_structures(
     cpts_id: int,
     kind: Annotated[StructureKind | None, Query(description="Type de structure")] = None,
     commune: Annotated[str | None, Query(max_length=5, description="Code INSEE")] = None,
-    status: Annotated[MembershipStatus | None, Query(description="État de l'adhésion")] = None,
+    status: MembershipState = None,
     q: Annotated[str | None, Query(max_length=100, description="Nom, ou numéro FINESS / SIRET")] = None,
     page: PageNumber = 1,
     page_size: PageSize = PAGE_SIZE,
@@ -487,10 +468,7 @@ def list_structures(
     if q:
         number = compact(q)
         by_number = Q(structure__finess=number) | Q(structure__siret=number)
-        by_name = Q()
-        for word in normalize_name(q).split():
-            by_name &= Q(structure__search_text__contains=word)
-        memberships = memberships.filter(by_number | by_name)
+        memberships = memberships.filter(by_number | words_in("structure__search_text", q))
     items, count = page_of(memberships.order_by("structure__name", "pk"), page, page_size)
     # A structure's contacts may name a person (a pharmacist's pharmacy): journaled like the members.
     journal_read(cpts, object_type="members.Structure", note=f"liste de {len(items)} structures (page {page})")
@@ -523,16 +501,16 @@ def checked_numbers(payload):
     """(finess, siret), compact, with their keys checked; 422 naming the field."""
     finess, siret = compact(payload.finess), compact(payload.siret)
     if not finess and not siret:
-        raise Invalid("finess", ["Indiquez le numéro FINESS ou le numéro SIRET de la structure."])
+        raise InvalidField("finess", ["Indiquez le numéro FINESS ou le numéro SIRET de la structure."])
     if finess and not is_valid_finess(finess):
-        raise Invalid(
+        raise InvalidField(
             "finess", ["Le numéro FINESS doit compter 9 caractères (2A/2B en Corse) et sa clé de contrôle être juste."]
         )
     if siret:
         try:
             validate_siret(siret)
         except DjangoValidationError as error:
-            raise Invalid("siret", error.messages) from error
+            raise InvalidField("siret", error.messages) from error
     return finess or None, siret or None
 
 
@@ -540,14 +518,14 @@ def existing_structure(finess, siret):
     by_finess = Structure.objects.filter(finess=finess).first() if finess else None
     by_siret = Structure.objects.filter(siret=siret).first() if siret else None
     if by_finess and by_siret and by_finess.pk != by_siret.pk:
-        raise Invalid("siret", ["Ce SIRET est celui d'une autre structure que ce FINESS."])
+        raise InvalidField("siret", ["Ce SIRET est celui d'une autre structure que ce FINESS."])
     return by_finess or by_siret
 
 
 def new_structure(payload, finess, siret):
     commune = Commune.objects.filter(pk=payload.commune.upper()).first()
     if commune is None:
-        raise Invalid("commune", [f"« {payload.commune} » n'est pas le code INSEE d'une commune."])
+        raise InvalidField("commune", [f"« {payload.commune} » n'est pas le code INSEE d'une commune."])
     structure = Structure(
         name=payload.name,
         kind=payload.kind,
@@ -561,7 +539,7 @@ def new_structure(payload, finess, siret):
     try:
         structure.full_clean(validate_unique=False, validate_constraints=False)
     except DjangoValidationError as error:
-        raise Invalid(*first_error(error)) from error
+        raise InvalidField(*first_error(error)) from error
     structure.save()
     return structure
 
@@ -586,8 +564,7 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
     cours ou en attente répond 409.
     """
     cpts = access(request, cpts_id, write=True)
-    result = {}
-    with invalid_as_422(result):
+    with transaction.atomic():
         college = college_of(cpts, payload.college_id)
         finess, siret = checked_numbers(payload)
         structure = existing_structure(finess, siret) or new_structure(payload, finess, siret)
@@ -600,9 +577,7 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
         try:
             services.set_missions(membership, payload.missions)
         except DjangoValidationError as error:
-            raise Invalid("missions", error.messages) from error
-    if "error" in result:
-        return result["error"]
+            raise InvalidField("missions", error.messages) from error
     return Status(201, structure_out(get_structure_membership(request.auth, cpts, structure.pk)))
 
 
@@ -617,9 +592,6 @@ def update_structure(request, cpts_id: int, structure_id: int, payload: Membersh
     cpts = access(request, cpts_id)
     membership = get_structure_membership(request.auth, cpts, structure_id)
     ensure_may_decide(request, membership)
-    result = {}
-    with invalid_as_422(result):
+    with transaction.atomic():
         apply_changes(membership, payload, cpts, by=request.auth)
-    if "error" in result:
-        return result["error"]
     return structure_out(get_structure_membership(request.auth, cpts, structure_id))
