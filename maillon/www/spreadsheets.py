@@ -1,5 +1,5 @@
 """CSV and XLSX downloads, the same way for every export of the site (`attachment` for
-any other file: a PDF…).
+any other file: a PDF…; `stored_file` for an uploaded one).
 
 CSV: UTF-8 with BOM and `;` separator, which French Excel opens as is; streamed.
 XLSX: openpyxl in write-only mode, bold frozen header, column widths. In both, a
@@ -13,7 +13,8 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -58,6 +59,20 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
     """A file to download, named `filename` (with its extension)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def stored_file(field, name: str, content_type: str) -> HttpResponse:
+    """An uploaded file (a FileField's value) for who may read it, named `name`: read whole (10 Mo
+    at most, checked on upload), so no file handle stays open; 404 if it is gone from the disk."""
+    try:
+        with field.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
