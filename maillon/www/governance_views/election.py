@@ -3,7 +3,6 @@ the results (coordinator), the mandates of the elected. The page, then one view 
 that posts back to it (a refused form shows the page again with its errors)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -11,7 +10,7 @@ from maillon.core import journal
 from maillon.governance import services
 from maillon.governance.models import Election, Mandate
 
-from ..space import allow, save_form
+from ..space import action_view, allow, save_form
 from .common import elections_link, ensure_allowed, governance_breadcrumb, policies, posted_id, require_governance
 from .forms import CandidateForm, StartDateForm, VoteForm
 
@@ -22,13 +21,6 @@ def visible_election(request, pk) -> Election:
     """The election; 404 if the user may not see it, as a missing one."""
     elections = Election.objects.for_cpts(request.cpts).select_related("college")
     return get_object_or_404(policies.visible_elections(request.user, request.cpts, elections), pk=pk)
-
-
-def run_election(request, pk) -> Election:
-    """The election, for the coordination's actions: 404 if unseen, 403 if seen but not run by the user."""
-    election = visible_election(request, pk)
-    ensure_allowed(policies.can_run_election(request.user, election))
-    return election
 
 
 def back(request, election):
@@ -85,67 +77,70 @@ def governance_election(request, cpts_slug, pk):
     return election_page(request, visible_election(request, pk))
 
 
-@allow("POST", check=require_governance)
-def governance_election_vote(request, cpts_slug, pk):
+def refused(request, election, errors):
+    """A refusal of the ballot (a transition it is not ready for) is said on the page."""
+    messages.error(request, " ".join(errors))
+    return back(request, election)
+
+
+def election_action(*, coordination: bool):
+    """One action on the election (`space.action_view`): 404 if the user does not see it and,
+    for the `coordination`'s actions, 403 unless they run it."""
+
+    def find(request, cpts_slug, pk):
+        election = visible_election(request, pk)
+        if coordination:
+            ensure_allowed(policies.can_run_election(request.user, election))
+        return election
+
+    return action_view(check=require_governance, find=find, page=refused, back=back)
+
+
+@election_action(coordination=False)
+def governance_election_vote(request, election):
     """A vote the user may not cast (`policies.can_vote`): `services.vote` refuses it and the
     form says why (the ballot is reserved to the collège's active adherents)."""
-    election = visible_election(request, pk)
     form = VoteForm(request.POST, election=election)
 
     def vote():
         ids = [candidate.pk for candidate in form.cleaned_data["candidates"]]
         services.vote(election=election, user=request.user, candidate_ids=ids)
 
-    if save_form(request, form, vote, VOTED):
-        return back(request, election)
-    return election_page(request, election, vote_form=form)
+    if not save_form(request, form, vote, VOTED):
+        return election_page(request, election, vote_form=form)
 
 
-@allow("POST", check=require_governance)
-def governance_election_candidate(request, cpts_slug, pk):
-    election = run_election(request, pk)
+@election_action(coordination=True)
+def governance_election_candidate(request, election):
     form = CandidateForm(request.POST, election=election)
 
     def add():
         election.add_candidate(form.cleaned_data["membership"], statement=form.cleaned_data["statement"])
 
-    if save_form(request, form, add, "Candidat ajouté."):
-        return back(request, election)
-    return election_page(request, election, candidate_form=form)
+    if not save_form(request, form, add, "Candidat ajouté."):
+        return election_page(request, election, candidate_form=form)
 
 
-def transition(request, pk, name: str, done: str):
-    """Open or close the ballot (`Election.workflow`); a refusal is said on the page."""
-    election = run_election(request, pk)
-    try:
-        getattr(election, name)(by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return back(request, election)
+@election_action(coordination=True)
+def governance_election_open(request, election):
+    election.open(by=request.user)
+    messages.success(request, "Le scrutin est ouvert.")
 
 
-@allow("POST", check=require_governance)
-def governance_election_open(request, cpts_slug, pk):
-    return transition(request, pk, "open", "Le scrutin est ouvert.")
+@election_action(coordination=True)
+def governance_election_close(request, election):
+    election.close(by=request.user)
+    messages.success(request, "Le scrutin est clos : les résultats sont publiés.")
 
 
-@allow("POST", check=require_governance)
-def governance_election_close(request, cpts_slug, pk):
-    return transition(request, pk, "close", "Le scrutin est clos : les résultats sont publiés.")
-
-
-@allow("POST", check=require_governance)
-def governance_election_mandate(request, cpts_slug, pk):
+@election_action(coordination=True)
+def governance_election_mandate(request, election):
     """The mandate of an elected candidate (the candidate is posted)."""
-    election = run_election(request, pk)
     form = StartDateForm(request.POST)
 
     def create():
         candidate = get_object_or_404(election.candidates, pk=posted_id(request.POST.get("candidate")))
         Mandate.from_elected(candidate, starts_on=form.cleaned_data["starts_on"])
 
-    if save_form(request, form, create, "Mandat de représentant de collège créé."):
-        return back(request, election)
-    return election_page(request, election, start_form=form)
+    if not save_form(request, form, create, "Mandat de représentant de collège créé."):
+        return election_page(request, election, start_form=form)
