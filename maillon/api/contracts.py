@@ -25,7 +25,7 @@ from maillon.contracts.models import SpendingCategory
 from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
 from .errors import InvalidField, first_error
-from .schemas import FundingLineFields, MessageOut, ValidationErrorOut
+from .schemas import ERRORS, READ_ERRORS, FundingLineFields
 
 router = Router(tags=["Contrat ACI"])
 
@@ -33,8 +33,6 @@ NO_CONTRACT = "Aucun contrat ACI n'est enregistré pour cette CPTS."
 YEAR_NOT_FOUND = "Année du contrat introuvable."
 INDICATOR_NOT_FOUND = "Indicateur introuvable dans le contrat de cette CPTS."
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier son contrat ACI."
-READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 403: MessageOut}
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
@@ -380,7 +378,7 @@ def list_indicators(
 
 @router.post(
     "/cpts/{int:cpts_id}/aci/indicators/{int:indicator_id}/values",
-    response={201: ValueOut, **WRITE_ERRORS},
+    response={201: ValueOut, **ERRORS},
     auth=PRIVATE,
     summary="Saisir la valeur d'un indicateur pour une année",
 )
@@ -422,7 +420,7 @@ def list_spending(
 
 @router.post(
     "/cpts/{int:cpts_id}/aci/spending",
-    response={201: SpendingOut, **WRITE_ERRORS},
+    response={201: SpendingOut, **ERRORS},
     auth=PRIVATE,
     summary="Enregistrer une dépense",
 )

@@ -29,7 +29,7 @@ from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 from .auth import PRIVATE
 from .common import CPTS_NOT_FOUND, PageNumber, PageSize, cpts_or_404, first_or_404, page_of
 from .errors import conflict, invalid_response, refusals_as_409
-from .schemas import ConflictOut, MessageOut, ValidationErrorOut
+from .schemas import READ_ERRORS, WRITE_ERRORS, ConflictOut, MessageOut
 
 router = Router(tags=["Réunions et temps indemnisé"])
 
@@ -37,8 +37,6 @@ MEETING_NOT_FOUND = "Réunion introuvable."
 ENTRY_NOT_FOUND = "Temps introuvable."
 REVIEWERS_ONLY = "Seuls les coordinateurs de cette CPTS valident ou refusent le temps déclaré."
 NOT_A_MEMBER = "Votre compte n'est lié à aucune adhésion active de cette CPTS : vous ne déclarez pas de temps."
-READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
-WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut}
 # A review the entry's state refuses answers its state (ConflictOut); one over the cap, a phrase.
 DECISION_ERRORS = {**WRITE_ERRORS, 409: ConflictOut | MessageOut}
 

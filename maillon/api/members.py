@@ -39,6 +39,7 @@ from .errors import InvalidField, first_error, validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
 from .schemas import (
     ERRORS,
+    READ_ERRORS,
     TRANSITION_ERRORS,
     WRITE_ERRORS,
     MemberDetailOut,
@@ -49,7 +50,6 @@ from .schemas import (
     StructureIn,
     StructureOut,
     StructurePageOut,
-    ValidationErrorOut,
 )
 
 router = Router(tags=["Membres"])
@@ -64,7 +64,6 @@ PERSONAL_FIELDS = {
     "members.Structure": ["name", "address", "phone", "email"],
 }
 
-READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 MembershipState = Annotated[MembershipStatus | None, Query(description="État de l'adhésion")]
 
 

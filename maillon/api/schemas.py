@@ -189,6 +189,8 @@ class ValidationErrorOut(Schema):
 ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {**ERRORS, 409: MessageOut}
 TRANSITION_ERRORS = {**ERRORS, 409: ConflictOut}
+# A read that answers 404 for all the user may not see, never 403.
+READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 
 
 class CptsRoleOut(Schema):
