@@ -6,8 +6,6 @@ read (`maillon.contracts.policies`): 404 for anyone else, 403 when a reader writ
 
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +17,7 @@ from maillon.core.policies import ensure_allowed
 from maillon.territories.services import population_on
 from maillon.territories.taille import taille_for_population
 
-from ..space import add_errors, posted_id, space_breadcrumb
+from ..space import posted_id, save_form, space_breadcrumb
 from ..toolkit.navigation import breadcrumb
 from .access import ADMIN, AUTHORITY, COORDINATOR, OBSERVER, require_reader
 from .forms import AmendmentForm, ContractForm, MissionDatesForm, StateDateForm
@@ -113,24 +111,24 @@ def without_contract(request, cpts, coordinator, action, context):
         initial = {"taille": taille_for_population(population), "signed_on": timezone.localdate()}
         form = ContractForm(request.POST if action == "contract" else None, initial=initial)
         context["population"] = population
-        if action == "contract" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.create_contract(
-                    cpts=cpts,
-                    signed_on=data["signed_on"],
-                    taille=data["taille"],
-                    reference=data["reference"],
-                    missions=[*SOCLE, *data["optional_missions"]],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, "Contrat ACI enregistré, avec ses missions et leurs échéances.")
-                return redirect("contracts_overview", cpts_slug=cpts.slug)
+        created = "Contrat ACI enregistré, avec ses missions et leurs échéances."
+        if action == "contract" and save_form(
+            request, form, lambda: create_contract(request, form.cleaned_data), created
+        ):
+            return redirect("contracts_overview", cpts_slug=cpts.slug)
     context["contract_form"] = form
     return render(request, "contracts/overview.html", context)
+
+
+def create_contract(request, data):
+    return services.create_contract(
+        cpts=request.cpts,
+        signed_on=data["signed_on"],
+        taille=data["taille"],
+        reference=data["reference"],
+        missions=[*SOCLE, *data["optional_missions"]],
+        by=request.user,
+    )
 
 
 def state_date(request, contract):
@@ -155,26 +153,22 @@ def with_contract(request, cpts, contract, coordinator, action, context):
         )
         mission_form = MissionDatesForm(request.POST, prefix=f"m{commitment.pk}")
         posted_mission = commitment.pk
-        if mission_form.is_valid():
-            try:
-                services.record_mission_dates(commitment, **mission_form.cleaned_data)
-            except ValidationError as error:
-                add_errors(mission_form, error)
-            else:
-                messages.success(request, f"{commitment.get_mission_display()} : dates enregistrées.")
-                return back
+        dated = f"{commitment.get_mission_display()} : dates enregistrées."
+        if save_form(
+            request, mission_form, lambda: services.record_mission_dates(commitment, **mission_form.cleaned_data), dated
+        ):
+            return back
     if coordinator:
         amendment_form = AmendmentForm(
             request.POST if action == "amendment" else None, prefix="avenant", contract=contract
         )
-    if action == "amendment" and amendment_form.is_valid():
-        try:
-            amendment = services.sign_amendment(contract=contract, by=request.user, **amendment_form.cleaned_data)
-        except ValidationError as error:
-            add_errors(amendment_form, error)
-        else:
-            messages.success(request, f"{amendment} enregistré.")
-            return back
+    if action == "amendment" and save_form(
+        request,
+        amendment_form,
+        lambda: services.sign_amendment(contract=contract, by=request.user, **amendment_form.cleaned_data),
+        lambda amendment: f"{amendment} enregistré.",
+    ):
+        return back
 
     calendar = selectors.calendar(contract, today)
     rows = []

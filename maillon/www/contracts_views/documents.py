@@ -4,21 +4,20 @@ founding documents are (governance_views/download.py)."""
 
 from pathlib import Path
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
 from maillon.contracts.models import IndicatorValue
 from maillon.core import journal
 
+from ..space import allow
 from .access import require_reader
 from .forms import VALUE_DOCUMENT_CONTENT_TYPES
 
 
+@allow("GET", check=require_reader)
 def contracts_indicator_document(request, cpts_slug, pk):
-    require_reader(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     value = get_object_or_404(
         IndicatorValue.objects.select_related("indicator")
         .filter(indicator__contract__cpts=request.cpts)

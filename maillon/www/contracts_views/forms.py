@@ -66,6 +66,18 @@ def number_field(label, *, required=False):
     )
 
 
+def optional_missions_field(label, invalid_choice):
+    """Missions 5 and 6, as checkboxes (the socle missions 1 to 4 are in every contract)."""
+    return forms.TypedMultipleChoiceField(
+        label=label,
+        coerce=int,
+        required=False,
+        choices=OPTIONAL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": invalid_choice},
+    )
+
+
 def year_field(contract, label="Année du contrat"):
     return forms.TypedChoiceField(
         label=label,
@@ -98,13 +110,9 @@ class ContractForm(MaillonForm):
             "invalid_choice": "Taille : choisissez entre 1 et 4.",
         },
     )
-    optional_missions = forms.TypedMultipleChoiceField(
-        label="Missions optionnelles (les missions socle 1 à 4 sont toujours incluses)",
-        coerce=int,
-        required=False,
-        choices=OPTIONAL_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Missions optionnelles : choisissez la mission 5 ou 6."},
+    optional_missions = optional_missions_field(
+        "Missions optionnelles (les missions socle 1 à 4 sont toujours incluses)",
+        "Missions optionnelles : choisissez la mission 5 ou 6.",
     )
 
 
@@ -134,21 +142,9 @@ class AmendmentForm(MaillonForm):
         choices=[("", "Inchangée"), *TAILLE_CHOICES],
         error_messages={"invalid_choice": "Nouvelle taille : choisissez entre 1 et 4."},
     )
-    add_missions = forms.TypedMultipleChoiceField(
-        label="Missions ajoutées",
-        coerce=int,
-        required=False,
-        choices=OPTIONAL_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Missions ajoutées : choisissez la mission 5 ou 6."},
-    )
-    remove_missions = forms.TypedMultipleChoiceField(
-        label="Missions retirées",
-        coerce=int,
-        required=False,
-        choices=OPTIONAL_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Missions retirées : seules les missions 5 et 6 peuvent être retirées."},
+    add_missions = optional_missions_field("Missions ajoutées", "Missions ajoutées : choisissez la mission 5 ou 6.")
+    remove_missions = optional_missions_field(
+        "Missions retirées", "Missions retirées : seules les missions 5 et 6 peuvent être retirées."
     )
     add_indicators = forms.MultipleChoiceField(
         label="Indicateurs ajoutés (catalogue)",

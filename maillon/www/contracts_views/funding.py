@@ -8,7 +8,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from maillon.contracts.funding import euros
 from maillon.contracts.models import FactCode, SpendingCategory
 from maillon.core.missions import label as mission_label
 
-from ..space import add_errors, posted_id
+from ..space import posted_id, save_form
 from .contract import aci_context, aci_link, route_action
 from .forms import ReceiptForm, SpendingForm
 
@@ -132,38 +131,24 @@ def post_delete_spending(request, role, contract):
     return year_url(request, number)
 
 
-def post_receipt(request, role, contract):
-    number = selected_year(request, contract)
-    form = receipt_form(request, contract, number, posted=True)
-    if form.is_valid():
-        try:
-            services.add_receipt(contract=contract, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Versement enregistré.")
-            return year_url(request, number)
-    return funding_page(request, role, receipt=form)
+def post_money(form_of, write, done: str, name: str):
+    """The POST view that adds a receipt or a spending of the selected year (`name`: its form on the page)."""
 
-
-def post_spending(request, role, contract):
-    number = selected_year(request, contract)
-    form = spending_form(request, contract, number, posted=True)
-    if form.is_valid():
-        try:
-            services.add_spending(contract=contract, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Dépense enregistrée.")
+    def view(request, role, contract):
+        number = selected_year(request, contract)
+        form = form_of(request, contract, number, posted=True)
+        if save_form(request, form, lambda: write(contract=contract, by=request.user, **form.cleaned_data), done):
             return year_url(request, number)
-    return funding_page(request, role, spending=form)
+        return funding_page(request, role, **{name: form})
+
+    view.__name__ = f"post_{name}"
+    return view
 
 
 POST_VIEWS = {
     "facts": post_facts,
-    "receipt": post_receipt,
-    "spending": post_spending,
+    "receipt": post_money(receipt_form, services.add_receipt, "Versement enregistré.", "receipt"),
+    "spending": post_money(spending_form, services.add_spending, "Dépense enregistrée.", "spending"),
     "delete_spending": post_delete_spending,
 }
 

@@ -8,7 +8,6 @@ Coordinators write; the observers and authorities of the territory read (access.
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from maillon.contracts import selectors, services
 from maillon.contracts.funding import euros
 from maillon.core.missions import label as mission_label
 
-from ..space import add_errors, posted_id
+from ..space import posted_id, save_form
 from .contract import aci_context, aci_link, route_action
 from .forms import IndicatorForm, RefreshForm, RetireForm, TiersForm, ValueForm
 
@@ -41,48 +40,37 @@ def handle_indicator_action(request, contract, action, indicator, forms):
     """Run a per-indicator action; True when done (redirect), else the bound form shows its errors."""
     if action == "tiers":
         form = forms["tiers"] = TiersForm(request.POST, prefix=f"p{indicator.pk}")
-        if form.is_valid():
-            try:
-                services.set_tiers(indicator, form.cleaned_data["tiers"])
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, f"« {indicator.name} » : paliers enregistrés.")
-                return True
-    elif action == "retire":
+        written = f"« {indicator.name} » : paliers enregistrés."
+        return save_form(request, form, lambda: services.set_tiers(indicator, form.cleaned_data["tiers"]), written)
+    if action == "retire":
         form = forms["retire"] = RetireForm(request.POST, prefix=f"r{indicator.pk}")
-        if form.is_valid():
-            try:
-                services.retire_indicator(indicator, on=form.cleaned_data["retired_on"])
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, f"« {indicator.name} » : indicateur retiré.")
-                return True
-    elif action == "value":
-        form = forms["value"] = ValueForm(request.POST, request.FILES, contract=contract, prefix=f"v{indicator.pk}")
-        if form.is_valid():
-            data = form.cleaned_data
-            document = data["document"]
-            if document:
-                document.name = document_name(indicator, data["contract_year"], document)
-            try:
-                services.record_value(
-                    indicator=indicator,
-                    contract_year=data["contract_year"],
-                    value=data["value"],
-                    note=data["note"],
-                    document=document,
-                    by=request.user,
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(
-                    request, f"« {indicator.name} » : valeur de l'année {data['contract_year']} enregistrée."
-                )
-                return True
-    return False
+        retired = f"« {indicator.name} » : indicateur retiré."
+        return save_form(
+            request, form, lambda: services.retire_indicator(indicator, on=form.cleaned_data["retired_on"]), retired
+        )
+    form = forms["value"] = ValueForm(request.POST, request.FILES, contract=contract, prefix=f"v{indicator.pk}")
+    return save_form(
+        request,
+        form,
+        lambda: record_value(request, indicator, form.cleaned_data),
+        lambda year: f"« {indicator.name} » : valeur de l'année {year} enregistrée.",
+    )
+
+
+def record_value(request, indicator, data):
+    """A year's value of an indicator, its justificatif under a neutral name; returns the year."""
+    document = data["document"]
+    if document:
+        document.name = document_name(indicator, data["contract_year"], document)
+    services.record_value(
+        indicator=indicator,
+        contract_year=data["contract_year"],
+        value=data["value"],
+        note=data["note"],
+        document=document,
+        by=request.user,
+    )
+    return data["contract_year"]
 
 
 def indicator_rows(contract, indicators, coordinator, posted_pk, posted_forms):
@@ -160,25 +148,26 @@ def refresh_form(request, contract, *, posted=False):
 
 def post_indicator(request, role, contract):
     form = indicator_form(request, contract, posted=True)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        fields = {key: data[key] for key in ("definition", "unit", "baseline_source", "target") if data[key]}
-        fields |= {key: data[key] for key in ("baseline_value", "baseline_on") if data[key] is not None}
-        try:
-            indicator = services.add_indicator(
-                contract=contract,
-                mission=data["mission"],
-                name=data["name"],
-                added_on=data["added_on"],
-                catalogue_code=data["catalogue_code"],
-                **fields,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Indicateur « {indicator.name} » ajouté : indiquez ses paliers.")
-            return back_to_indicators(request)
+    if save_form(request, form, lambda: add_indicator(contract, form.cleaned_data), added_message):
+        return back_to_indicators(request)
     return indicators_page(request, role, indicator=form)
+
+
+def added_message(indicator) -> str:
+    return f"Indicateur « {indicator.name} » ajouté : indiquez ses paliers."
+
+
+def add_indicator(contract, data):
+    fields = {key: data[key] for key in ("definition", "unit", "baseline_source", "target") if data[key]}
+    fields |= {key: data[key] for key in ("baseline_value", "baseline_on") if data[key] is not None}
+    return services.add_indicator(
+        contract=contract,
+        mission=data["mission"],
+        name=data["name"],
+        added_on=data["added_on"],
+        catalogue_code=data["catalogue_code"],
+        **fields,
+    )
 
 
 def post_refresh(request, role, contract):

@@ -10,6 +10,7 @@ from maillon.crisis import document, selectors, template
 from maillon.crisis.models import PlanStatus, PlanVersion
 
 from .. import pdf
+from ..space import allow
 from .plan_common import plan_breadcrumb, plan_link, require_reader, role_context, version_link, version_or_404
 
 PDF_TYPE = "application/pdf"
@@ -49,10 +50,8 @@ def plan_pdf(version) -> bytes:
     )
 
 
+@allow("GET", check=require_reader)
 def crisis_plan_pdf(request, cpts_slug, year):
-    require_reader(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     version = version_or_404(cpts, year)
     content = plan_pdf(version)

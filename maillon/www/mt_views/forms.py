@@ -11,6 +11,7 @@ from maillon.core.phones import normalize_phone
 from maillon.mt.models import Criterion, OfferStatus, Trait, Weekday, compact_nir, validate_nir
 from maillon.territories.models import Commune
 
+from ..public_views.public_request import RobotTrap
 from ..toolkit.communes import CommunePickForm
 from ..toolkit.forms import MaillonForm, date_field
 
@@ -45,7 +46,7 @@ def consent_text(cpts, *, for_self: bool) -> str:
     )
 
 
-class PatientForm(CommunePickForm):
+class PatientForm(CommunePickForm, RobotTrap):
     """A registration: identity, commune, contact, NIR (optional), criteria and consent."""
 
     field_order = [
@@ -88,25 +89,18 @@ class PatientForm(CommunePickForm):
             "required": "Consentement : cochez la case ; sans elle, la demande ne peut pas être enregistrée."
         },
     )
-    # Hidden from people (and from screen readers): only robots fill it in.
-    website = forms.CharField(label="Ne remplissez pas ce champ", required=False, max_length=200)
 
     def __init__(self, *args, cpts, for_self=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.cpts = cpts
         self.for_self = for_self
         self.fields["consent"].label = consent_text(cpts, for_self=for_self)
-        if for_self:
-            self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        else:
+        if not for_self:
             del self.fields["website"]
             self.fields["criteria"].choices = CRITERIA_FOR_OTHER
             self.fields["email"].help_text = "Le patient y reçoit l'accusé de réception et son lien de suivi."
         # DsfrBaseForm's __init__ already built the bound fields, with the class's labels.
         self._bound_fields_cache.clear()
-
-    def is_spam(self) -> bool:
-        return self.for_self and bool(str(self.data.get(self.add_prefix("website"), "")).strip())
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))

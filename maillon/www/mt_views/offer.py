@@ -3,12 +3,12 @@ the patients proposed to them (a closed offer stays in the history; a new one ma
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.mt import services
 from maillon.mt.models import OPEN_PROPOSAL_STATUSES, DoctorOffer, OfferStatus, Proposal, ProposalStatus
 
+from ..space import allow
 from .common import add_errors, is_coordinator, my_doctor_card, require_member, space_breadcrumb
 from .forms import OfferForm
 
@@ -37,10 +37,8 @@ def offer_initial(offer) -> dict:
     }
 
 
+@allow("GET", "POST", check=require_member)
 def mt_offer(request, cpts_slug):
-    require_member(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     doctor = my_doctor_card(request)
     context = {

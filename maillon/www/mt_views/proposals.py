@@ -13,6 +13,7 @@ from maillon.core import journal
 from maillon.mt import policies, services
 from maillon.mt.models import MatchingRun, PatientStatus, Proposal, ProposalStatus
 
+from ..space import allow
 from .common import (
     PATIENT_FIELDS_SHOWN,
     desk_breadcrumb,
@@ -60,10 +61,8 @@ def mt_propose(request, cpts_slug):
     return redirect("mt_run", cpts.slug, run.pk)
 
 
+@allow("GET", check=require_coordinator)
 def mt_run(request, cpts_slug, pk):
-    require_coordinator(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     run = MatchingRun.objects.for_cpts(cpts).filter(pk=pk).first()
     if run is None:
@@ -89,10 +88,8 @@ def mt_run(request, cpts_slug, pk):
     return render(request, "mt/run.html", context)
 
 
+@allow("GET", check=require_coordinator)
 def mt_proposals(request, cpts_slug):
-    require_coordinator(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     status = request.GET.get("etat", "")
     proposals = Proposal.objects.filter(patient__cpts=cpts).select_related("patient__commune", "offer__doctor")
@@ -169,10 +166,8 @@ def take_action(request, proposal, actions: dict, for_doctor: dict) -> None:
         messages.success(request, f"Proposition n° {proposal.pk} : {ProposalStatus(to).label}.")
 
 
+@allow("GET", "POST", check=require_member)
 def mt_proposal(request, cpts_slug, pk):
-    require_member(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     proposal = proposal_or_404(request, pk)
     actions = available_actions(request, proposal)

@@ -4,7 +4,6 @@ partner member registered; one registration's page; the priority weights."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from maillon.core import journal
 from maillon.mt import services
 from maillon.mt.models import PatientStatus, PriorityWeight
 
+from ..space import allow
 from .common import (
     PATIENT_FIELDS_SHOWN,
     add_errors,
@@ -31,10 +31,8 @@ PAGE_SIZE = 50
 QUEUE_FIELDS = ["first_name", "last_name", "commune", "criteria", "channel"]
 
 
+@allow("GET", check=require_member)
 def mt_queue(request, cpts_slug):
-    require_member(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     coordinator = is_coordinator(request)
     today = timezone.localdate()
@@ -69,11 +67,9 @@ def mt_queue(request, cpts_slug):
     return render(request, "mt/queue.html", context)
 
 
+@allow("GET", "POST", check=require_member)
 def mt_patient(request, cpts_slug, pk):
     """One registration: the coordinator, or the member who registered it."""
-    require_member(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     patient = visible_patient_or_404(request, pk)
     coordinator = is_coordinator(request)
@@ -106,11 +102,9 @@ def mt_patient(request, cpts_slug, pk):
     return render(request, "mt/patient.html", context)
 
 
+@allow("GET", "POST", check=require_coordinator)
 def mt_weights(request, cpts_slug):
     """The priority weights and, in a second form, the schedule of the engine."""
-    require_coordinator(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     posted = request.POST.get("form", "weights") if request.method == "POST" else None
     form = WeightsForm(request.POST if posted == "weights" else None, weights=PriorityWeight.weights_of(cpts))

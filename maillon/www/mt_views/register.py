@@ -9,7 +9,6 @@ after the POST, the same page says « sent » with `?envoyee=1`.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -17,6 +16,8 @@ from maillon.mt import services
 from maillon.mt.models import Channel
 from maillon.territories.models import Commune
 
+from ..public_views.public_request import public_request_page
+from ..space import allow
 from ..toolkit.communes import commune_suggestions
 from ..toolkit.navigation import breadcrumb
 from .common import add_errors, desk_breadcrumb, is_coordinator, require_member
@@ -44,40 +45,29 @@ def initial_commune(request, cpts):
 
 
 def mt_register(request, cpts_slug):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    page_url = reverse("mt_register", args=[cpts.slug])
-    suggestions = commune_suggestions(request, search_url=page_url)
-    if suggestions is not None:
-        return suggestions
     context = {
-        "cpts": cpts,
         "title": f"Trouver un médecin traitant — {cpts.name}",
         "breadcrumb_data": breadcrumb(
             f"S'inscrire auprès de la {cpts.name}", ("Trouver un médecin traitant", reverse("mt_find"))
         ),
     }
-    if request.GET.get(SENT_PARAMETER) == "1":
-        return render(request, "mt/register_sent.html", context)
-    form = PatientForm(
-        request.POST or None, cpts=cpts, search_url=page_url, initial_commune=initial_commune(request, cpts)
+    return public_request_page(
+        request,
+        "mt_register",
+        SENT_PARAMETER,
+        context,
+        templates=("mt/register.html", "mt/register_sent.html"),
+        form_of=lambda page_url: PatientForm(
+            request.POST or None, cpts=cpts, search_url=page_url, initial_commune=initial_commune(request, cpts)
+        ),
+        submit=lambda form: register(form, cpts=cpts, channel=Channel.SELF) is not None,
     )
-    if request.method == "POST" and not cpts.is_dissolved:
-        if form.is_spam():
-            # Robots get the same answer as people, and nothing is written.
-            return redirect(f"{page_url}?{SENT_PARAMETER}=1")
-        if form.is_valid() and register(form, cpts=cpts, channel=Channel.SELF) is not None:
-            return redirect(f"{page_url}?{SENT_PARAMETER}=1")
-    context.update({"form": form, "page_url": page_url})
-    return render(request, "mt/register.html", context)
 
 
+@allow("GET", "POST", check=require_member)
 def mt_patient_new(request, cpts_slug):
     """The coordinator, or a partner member, registers a patient who gave their consent."""
-    require_member(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     page_url = reverse("mt_patient_new", args=[cpts.slug])
     suggestions = commune_suggestions(request, search_url=page_url)

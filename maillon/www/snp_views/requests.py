@@ -165,34 +165,44 @@ def snp_request_detail(request, cpts_slug, pk):
     user = request.user
     if refused := methods(request, ["GET"]):
         return refused
-    cpts = request.cpts
-    journal.record(journal.Action.READ, care_request, fields=PATIENT_FIELDS, cpts_id=cpts.pk)
+    journal.record(journal.Action.READ, care_request, fields=PATIENT_FIELDS, cpts_id=request.cpts.pk)
     bookings = list(care_request.bookings.select_related("professional", "practice_place__commune", "slot"))
     live = next((item for item in bookings if item.cancelled_at is None), None)
     now = timezone.now()
-    context = {
+    return render_request_page(
+        request,
+        care_request,
+        "snp/requests_detail.html",
+        f"Demande n° {care_request.pk}",
+        events=care_request.events.all(),
+        bookings=bookings,
+        live=live,
+        can_place=policies.can_place_request(user, care_request),
+        is_waiting=care_request.workflow.can(care_request, "cancel"),
+        can_send_to_duty=care_request.workflow.can(care_request, "send_to_duty"),
+        outcome_form=OutcomeForm()
+        if live and policies.can_record_outcome(user, live) and live.appointment_at <= now
+        else None,
+        can_cancel_booking=live is not None
+        and live.outcome == Outcome.PENDING
+        and policies.can_cancel_booking(user, live),
+        duty_calls=care_request.duty_calls.select_related("professional")
+        if policies.can_see_duty_calls_of(user, care_request)
+        else [],
+    )
+
+
+def render_request_page(request, care_request, template, title, *, crumb=None, **context):
+    """A page of one request: the user's place at the desk, the request, title and breadcrumb."""
+    cpts = request.cpts
+    context |= {
         "cpts": cpts,
         "viewer": viewer_context(request),
         "care_request": care_request,
-        "events": care_request.events.all(),
-        "bookings": bookings,
-        "live": live,
-        "can_place": policies.can_place_request(user, care_request),
-        "is_waiting": care_request.workflow.can(care_request, "cancel"),
-        "can_send_to_duty": care_request.workflow.can(care_request, "send_to_duty"),
-        "outcome_form": OutcomeForm()
-        if live and policies.can_record_outcome(user, live) and live.appointment_at <= now
-        else None,
-        "can_cancel_booking": live is not None
-        and live.outcome == Outcome.PENDING
-        and policies.can_cancel_booking(user, live),
-        "duty_calls": care_request.duty_calls.select_related("professional")
-        if policies.can_see_duty_calls_of(user, care_request)
-        else [],
-        "title": f"Demande n° {care_request.pk} — {cpts.name}",
-        "breadcrumb_data": desk_breadcrumb(cpts, f"Demande n° {care_request.pk}"),
+        "title": f"{title} — {cpts.name}",
+        "breadcrumb_data": desk_breadcrumb(cpts, crumb or title),
     }
-    return render(request, "snp/requests_detail.html", context)
+    return render(request, template, context)
 
 
 def snp_request_search(request, cpts_slug, pk):
@@ -200,8 +210,9 @@ def snp_request_search(request, cpts_slug, pk):
     care_request = placeable_request(request, pk)
     if refused := methods(request, ["GET"]):
         return refused
-    cpts = request.cpts
-    journal.record(journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=cpts.pk)
+    journal.record(
+        journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=request.cpts.pk
+    )
     result = search.search(care_request) if care_request.status in OPEN_REQUEST_STATUSES else None
     counts = {}
     if result and care_request.requester_kind == RequesterKind.SAS:
@@ -214,18 +225,17 @@ def snp_request_search(request, cpts_slug, pk):
         }
         for hit in (result.hits if result else [])
     ]
-    context = {
-        "cpts": cpts,
-        "viewer": viewer_context(request),
-        "care_request": care_request,
-        "result": result,
-        "rows": rows,
-        "sas": care_request.requester_kind == RequesterKind.SAS,
-        "cap": booking_service.SAS_WEEKLY_CAP,
-        "title": f"Créneaux pour la demande n° {care_request.pk} — {cpts.name}",
-        "breadcrumb_data": desk_breadcrumb(cpts, f"Créneaux, demande n° {care_request.pk}"),
-    }
-    return render(request, "snp/requests_search.html", context)
+    return render_request_page(
+        request,
+        care_request,
+        "snp/requests_search.html",
+        f"Créneaux pour la demande n° {care_request.pk}",
+        crumb=f"Créneaux, demande n° {care_request.pk}",
+        result=result,
+        rows=rows,
+        sas=care_request.requester_kind == RequesterKind.SAS,
+        cap=booking_service.SAS_WEEKLY_CAP,
+    )
 
 
 def snp_request_book(request, cpts_slug, pk):

@@ -25,7 +25,7 @@ from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
 
-from ..space import add_errors, posted_id, space_breadcrumb
+from ..space import add_errors, allow, posted_id, space_breadcrumb
 from .slot_forms import AgendaSharingForm, ExceptionsForm, IcsImportForm, SeriesForm, SlotForm, SnpSetupForm
 
 MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
@@ -123,11 +123,9 @@ def snp_slots(request, cpts_slug):
 # --- Publishing --------------------------------------------------------------------------
 
 
+@allow("GET", "POST", check=require_slots)
 def publishing_page(request, form_class, section, title, template, write):
     """GET/POST of a publishing form: `write(agenda, data)` saves and returns the success message."""
-    require_slots(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     context = base_context(request, section, title)
     professional = context["publisher"]
     if professional is None:
@@ -202,11 +200,9 @@ def snp_slot_import(request, cpts_slug):
     )
 
 
+@allow("GET", "POST", check=require_slots)
 def snp_slot_series(request, cpts_slug, pk):
     """A series and its exception dates (the member edits them; the coordinator reads)."""
-    require_slots(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     series = (
         SlotSeries.objects.filter(agenda__cpts=request.cpts, pk=pk)
         .select_related("agenda__professional", "agenda__practice_place__commune")
@@ -292,11 +288,9 @@ def feed_url(request, agenda) -> str:
     return request.build_absolute_uri(reverse("snp_slots_feed", args=[request.cpts.slug, agenda.feed_token]))
 
 
+@allow("GET", "POST", check=require_slots)
 def snp_slot_agendas(request, cpts_slug):
     """The member's agendas: the SAS sharing default, the feed address and its renewal."""
-    require_slots(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     context = base_context(request, "agendas", "Mes agendas SNP")
     professional = context["publisher"] or getattr(request.user, "professional", None)
     agendas = (

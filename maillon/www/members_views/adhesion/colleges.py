@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.members.models import OPEN_STATUSES, College
 
+from ...space import allow
 from .common import members_link, posted_id, require_coordinator, space_breadcrumb
 from .forms import CollegeForm
 
@@ -50,10 +50,8 @@ def delete_college(request, college) -> None:
         messages.success(request, f"Collège « {college.name} » supprimé.")
 
 
+@allow("GET", "POST", check=require_coordinator)
 def members_colleges(request, cpts_slug):
-    require_coordinator(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     action = request.POST.get("action", "") if request.method == "POST" else ""
     colleges = list(colleges_of(cpts))

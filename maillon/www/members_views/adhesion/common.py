@@ -6,9 +6,9 @@ from django.utils import timezone
 from maillon.core.policies import ensure_visible
 from maillon.members import policies
 
-from ...space import add_errors, posted_id, space_breadcrumb
+from ...space import add_errors, journal_summary, posted_id, space_breadcrumb
 
-__all__ = ["add_errors", "posted_id", "require_coordinator", "require_member", "space_breadcrumb"]
+__all__ = ["add_errors", "journal_summary", "posted_id", "require_coordinator", "require_member", "space_breadcrumb"]
 
 
 def require_member(request):

@@ -7,14 +7,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maillon.core import journal
 from maillon.members.models import Fee, Membership, MembershipStatus
 
-from .common import members_link, require_coordinator, space_breadcrumb
+from ...space import allow
+from .common import journal_summary, members_link, require_coordinator, space_breadcrumb
 from .forms import FeeAmountForm, FeePaymentForm, YearForm
 from .member_list import BY_NAME
 from .writes import mark_fees, set_fees_for_year
@@ -68,10 +67,8 @@ def fee_years(cpts) -> list[int]:
     return list(Fee.objects.filter(membership__cpts=cpts).values_list("year", flat=True).distinct().order_by())
 
 
+@allow("GET", "POST", check=require_coordinator)
 def members_fees(request, cpts_slug):
-    require_coordinator(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     years = fee_years(cpts)
     year = YearForm(request.POST or request.GET, years=years).year()
@@ -92,14 +89,7 @@ def members_fees(request, cpts_slug):
         state = "payée(s)" if paid_on else "non payée(s)"
         messages.success(request, f"{changed} cotisation(s) {year} marquée(s) {state}.")
         return redirect_to_year(cpts, year)
-    journal.record(
-        journal.Action.READ,
-        object_type="members.Fee",
-        object_id="list",
-        cpts_id=cpts.pk,
-        fields=SHOWN_FIELDS,
-        note=f"Cotisations {year} : {len(rows)} adhésion(s) affichée(s)",
-    )
+    journal_summary(cpts, "members.Fee", SHOWN_FIELDS, f"Cotisations {year} : {len(rows)} adhésion(s) affichée(s)")
     context = {
         "cpts": cpts,
         "year": year,

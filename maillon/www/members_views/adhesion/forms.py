@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from maillon.core.missions import Mission
 from maillon.core.models import User
 from maillon.core.phones import normalize_phone
 from maillon.members.models import College, Involvement, Language
 from maillon.members.professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
 from maillon.members.services import MISSIONS_NEED_INVOLVEMENT
 
+from ...public_views.public_request import RobotTrap
 from ...toolkit.communes import CommunePickForm
-from ...toolkit.forms import MaillonForm, date_field, not_in_future
+from ...toolkit.forms import MaillonForm, date_field, missions_field, not_in_future
 from .fields import clean_adeli, clean_finess, clean_rpps, clean_siret, clean_skills
 
 FIRST_FEE_YEAR = 2000
@@ -52,19 +52,6 @@ def involvement_field(**kwargs):
     )
 
 
-def missions_field(label="Missions", **kwargs):
-    """The missions of the CPTS (1 to 6) as checkboxes."""
-    return forms.TypedMultipleChoiceField(
-        label=label,
-        choices=Mission.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": f"{label} : choisissez parmi les missions 1 à 6."},
-        **kwargs,
-    )
-
-
 def college_field(cpts, empty_label):
     return forms.ModelChoiceField(
         label="Collège", queryset=College.objects.for_cpts(cpts), required=False, empty_label=empty_label
@@ -88,7 +75,7 @@ class PracticeFieldsMixin(forms.Form):
 # --- Public request ------------------------------------------------------------------
 
 
-class JoinBaseForm(CommunePickForm):
+class JoinBaseForm(CommunePickForm, RobotTrap):
     """What every request carries: the adhesion, the consent, and a trap for robots."""
 
     involvement = involvement_field(help_text="Vous pourrez en changer à tout moment auprès de la coordination.")
@@ -99,8 +86,6 @@ class JoinBaseForm(CommunePickForm):
             "sans elle, la demande ne peut pas être enregistrée."
         },
     )
-    # Hidden from people (and from screen readers): only robots fill it in.
-    website = forms.CharField(label="Ne remplissez pas ce champ", required=False, max_length=200)
 
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,16 +101,12 @@ class JoinBaseForm(CommunePickForm):
             'title="Données personnelles — nouvelle fenêtre">Données personnelles</a>.',
             reverse("privacy"),
         )
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         # DsfrBaseForm's __init__ already built the bound field, with the class's label.
         self._bound_fields_cache.pop("consent", None)
 
     def has_any(self, cleaned, *names) -> bool:
         """One of the register numbers is given (or one was given wrong, already said)."""
         return any(cleaned.get(name) or self.has_error(name) for name in names)
-
-    def is_spam(self) -> bool:
-        return bool(str(self.data.get(self.add_prefix("website"), "")).strip())
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))

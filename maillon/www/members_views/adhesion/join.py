@@ -7,11 +7,9 @@ into the URL: after the POST, the same page says « sent » with `?envoye=1`.
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ...toolkit.communes import commune_suggestions
+from ...public_views.public_request import public_request_page
 from ...toolkit.navigation import breadcrumb
 from .common import add_errors
 from .forms import ProfessionalJoinForm, StructureJoinForm
@@ -30,31 +28,23 @@ def chosen_kind(request) -> str:
 
 
 def members_join(request, cpts_slug):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
-    page_url = reverse("members_join", args=[cpts.slug])
-    suggestions = commune_suggestions(request, search_url=page_url)
-    if suggestions is not None:
-        return suggestions
+    kind = chosen_kind(request)
+    form_class, submit = KINDS[kind]
     context = {
-        "cpts": cpts,
+        "kind": kind,
         "title": f"Adhérer à la {cpts.name}",
         "breadcrumb_data": breadcrumb("Adhérer", (cpts.name, reverse("cpts_detail", args=[cpts.slug]))),
     }
-    if request.GET.get(SENT_PARAMETER) == "1":
-        return render(request, "members/adhesion/join_sent.html", context)
-    kind = chosen_kind(request)
-    form_class, submit = KINDS[kind]
-    form = form_class(request.POST or None, cpts=cpts, search_url=page_url)
-    if request.method == "POST" and not cpts.is_dissolved:
-        if form.is_spam():
-            # Robots get the same answer as people, and nothing is written.
-            return redirect(f"{page_url}?{SENT_PARAMETER}=1")
-        if form.is_valid() and send(form, submit, cpts):
-            return redirect(f"{page_url}?{SENT_PARAMETER}=1")
-    context.update({"form": form, "kind": kind, "page_url": page_url})
-    return render(request, "members/adhesion/join.html", context)
+    return public_request_page(
+        request,
+        "members_join",
+        SENT_PARAMETER,
+        context,
+        templates=("members/adhesion/join.html", "members/adhesion/join_sent.html"),
+        form_of=lambda page_url: form_class(request.POST or None, cpts=cpts, search_url=page_url),
+        submit=lambda form: send(form, submit, cpts),
+    )
 
 
 def send(form, submit, cpts) -> bool:

@@ -13,11 +13,10 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
-from maillon.core import journal
 from maillon.members.models import College, Fee, Membership, MembershipStatus
 
 from ...toolkit.forms import MaillonForm
-from .common import current_year, require_coordinator, space_breadcrumb
+from .common import current_year, journal_summary, require_coordinator, space_breadcrumb
 
 PAGE_SIZE = 50
 
@@ -140,14 +139,8 @@ def members_list(request, cpts_slug):
     paginator = Paginator(filtered(cpts, tab, filters, year), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number))
-    journal.record(
-        journal.Action.READ,
-        object_type="members.Membership",
-        object_id="list",
-        cpts_id=cpts.pk,
-        fields=LIST_FIELDS,
-        note=f"{tab.label} : {len(page.object_list)} adhésion(s) affichée(s) sur {paginator.count}",
-    )
+    shown = f"{tab.label} : {len(page.object_list)} adhésion(s) affichée(s) sur {paginator.count}"
+    journal_summary(cpts, "members.Membership", LIST_FIELDS, shown)
     context = {
         "cpts": cpts,
         "filters": filters,

@@ -11,7 +11,6 @@ success; a refused transition comes back with the model's French message.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
@@ -20,6 +19,8 @@ from maillon.members import policies
 from maillon.members.models import Membership, MembershipStatus, PracticePlace
 from maillon.members.services import missions_of, set_place_structures, set_representative
 
+from ...space import allow
+from ..directory.display import IDENTITY_FIELDS
 from .common import add_errors, members_link, require_member, space_breadcrumb
 from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, PlaceStructuresForm, RefuseForm, RepresentativeForm
 from .my_card import place_structures
@@ -28,14 +29,7 @@ from .writes import can_invite, invite_professional, set_fee, set_placement
 # What the page shows of the member, for the journal.
 SHOWN_FIELDS = {
     "professional": [
-        "first_name",
-        "last_name",
-        "profession",
-        "specialty",
-        "rpps",
-        "adeli",
-        "email",
-        "phone",
+        *IDENTITY_FIELDS,
         "skills",
         "languages",
         "accepts_new_patients",
@@ -132,10 +126,8 @@ def run_action(request, membership, action, form) -> str:
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS gèrent ses adhésions."
 
 
+@allow("GET", "POST", check=require_member)
 def members_membership(request, cpts_slug, pk):
-    require_member(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     membership = get_membership(request.cpts, pk)
     ensure_visible(policies.can_see_membership(request.user, membership))
     ensure_allowed(policies.can_decide_membership(request.user, membership), COORDINATOR_ONLY)

@@ -8,13 +8,13 @@ structure that does not exist.
 """
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from maillon.core.policies import ensure_allowed
 from maillon.members import policies
 
+from ...space import allow
 from ...toolkit.communes import commune_suggestions
 from ..directory.display import structure_or_404
 from .common import require_member, space_breadcrumb
@@ -36,10 +36,8 @@ def own_structure(request, cpts, pk):
     return structure
 
 
+@allow("GET", "POST", check=require_member)
 def members_structure_edit(request, cpts_slug, pk):
-    require_member(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     structure = own_structure(request, cpts, pk)
     page_url = reverse("members_structure_edit", args=[cpts.slug, structure.pk])

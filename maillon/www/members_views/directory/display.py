@@ -4,10 +4,15 @@ the vCard and the exports; and the field names the journal records for each."""
 from django.http import Http404
 from django.urls import reverse
 
+from maillon.core import journal
 from maillon.members.models import Involvement
 from maillon.members.selectors import directory_professionals, directory_structures
 
+from ...space import space_breadcrumb
+
 # Field names only: the journal never holds the values.
+# Who the professional is and how to reach them.
+IDENTITY_FIELDS = ("first_name", "last_name", "profession", "specialty", "rpps", "adeli", "email", "phone")
 LIST_FIELDS = (
     "first_name",
     "last_name",
@@ -42,14 +47,7 @@ CARD_FIELDS = (
     "membership.joined_on",
 )
 VCARD_FIELDS = (
-    "first_name",
-    "last_name",
-    "profession",
-    "specialty",
-    "rpps",
-    "adeli",
-    "email",
-    "phone",
+    *IDENTITY_FIELDS,
     "languages",
     "practice_places.address",
     "practice_places.commune",
@@ -85,6 +83,25 @@ def structure_or_404(cpts, pk):
     return structure
 
 
+def read_entry(request, find, pk, fields, *, action=journal.Action.READ, note=""):
+    """The professional or structure `pk` of the CPTS's directory (`find`: `professional_or_404`
+    or `structure_or_404`), its read (or export) journaled with the CPTS, so that the entry
+    shows in the CPTS's journal."""
+    entry = find(request.cpts, pk)
+    journal.record(action, entry, fields=fields, cpts_id=request.cpts.pk, note=note)
+    return entry
+
+
+def card_context(cpts, name: str) -> dict:
+    """The CPTS, title and breadcrumb of a directory card."""
+    directory = ("Annuaire", reverse("members_directory", args=[cpts.slug]))
+    return {
+        "cpts": cpts,
+        "title": f"{name} — Annuaire — {cpts.name}",
+        "breadcrumb_data": space_breadcrumb(cpts, name, directory),
+    }
+
+
 def profession_label(professional) -> str:
     label = professional.get_profession_display()
     if professional.specialty:
@@ -114,15 +131,22 @@ STRUCTURE_CARD_FIELDS = (
 def map_points(professionals, cpts, structures=()) -> list[dict]:
     """One point per commune where the listed professionals practise or the listed structures are, for the map."""
     points: dict[str, dict] = {}
-    for structure in structures:
-        commune = structure.commune
+
+    def people_at(commune) -> list | None:
+        """The people of the commune's point (created on first use); None for a commune without coordinates."""
         if commune.latitude is None or commune.longitude is None:
-            continue
+            return None
         point = points.setdefault(
             commune.code,
             {"code": commune.code, "name": commune.name, "lat": commune.latitude, "lon": commune.longitude},
         )
-        point.setdefault("people", []).append(
+        return point.setdefault("people", [])
+
+    for structure in structures:
+        people = people_at(structure.commune)
+        if people is None:
+            continue
+        people.append(
             {
                 "name": structure.name,
                 "profession": structure.get_kind_display(),
@@ -133,14 +157,7 @@ def map_points(professionals, cpts, structures=()) -> list[dict]:
     for professional in professionals:
         url = reverse("members_card", args=[cpts.slug, professional.pk])
         for place in professional.practice_places.all():
-            commune = place.commune
-            if commune.latitude is None or commune.longitude is None:
-                continue
-            point = points.setdefault(
-                commune.code,
-                {"code": commune.code, "name": commune.name, "lat": commune.latitude, "lon": commune.longitude},
-            )
-            people = point.setdefault("people", [])
-            if not any(person["url"] == url for person in people):
+            people = people_at(place.commune)
+            if people is not None and not any(person["url"] == url for person in people):
                 people.append({"name": str(professional), "profession": profession_label(professional), "url": url})
     return sorted(points.values(), key=lambda point: point["name"])

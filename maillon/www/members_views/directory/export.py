@@ -12,6 +12,7 @@ from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.members import policies
 from maillon.members.selectors import directory_professionals, directory_structures
 
+from ...space import journal_summary
 from ...spreadsheets import FORMATS, csv_response, xlsx_response
 from .display import EXPORT_FIELDS, STRUCTURE_EXPORT_FIELDS, involvement_label, language_names
 from .forms import DirectoryForm
@@ -140,14 +141,8 @@ def members_directory_export(request, cpts_slug, fmt):
     if structure_count:
         fields += [f"structures.{name}" for name in STRUCTURE_EXPORT_FIELDS]
     # Journaled before streaming: the request's actor is gone once the response streams.
-    journal.record(
-        journal.Action.EXPORT,
-        object_type="members.Professional",
-        object_id="directory",
-        cpts_id=cpts.pk,
-        fields=fields,
-        note=f"{count} ligne{'s' if count > 1 else ''}, {fmt.upper()}",
-    )
+    note = f"{count} ligne{'s' if count > 1 else ''}, {fmt.upper()}"
+    journal_summary(cpts, "members.Professional", fields, note, object_id="directory", action=journal.Action.EXPORT)
     filename = f"annuaire-{cpts.slug}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
         return csv_response(HEADERS, rows(professionals, structures), filename)

@@ -9,19 +9,17 @@ the field names shown and the count — never a name.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 
-from maillon.core import journal
-from maillon.core.policies import ensure_visible
 from maillon.members import policies
 from maillon.members.selectors import directory_professionals, directory_structures, distance_of
 from maillon.territories.selectors import cpts_territory
 
-from ...space import space_breadcrumb
+from ...space import allow, journal_summary, space_breadcrumb
 from ...toolkit.communes import commune_label
 from ...toolkit.htmx import is_htmx, vary_on_htmx
+from ..adhesion.common import require_member
 from .display import LIST_FIELDS, STRUCTURE_LIST_FIELDS, map_points
 from .forms import DirectoryForm, commune_suggestions
 
@@ -86,14 +84,7 @@ def journal_view(cpts, results):
     if results.structures:
         fields += [f"structures.{name}" for name in STRUCTURE_LIST_FIELDS]
         note += f", {results.structure_count} structure{'s' if results.structure_count > 1 else ''}"
-    journal.record(
-        journal.Action.READ,
-        object_type="members.Professional",
-        object_id="directory",
-        cpts_id=cpts.pk,
-        fields=fields,
-        note=note,
-    )
+    journal_summary(cpts, "members.Professional", fields, note, object_id="directory")
 
 
 def commune_choices(request, form, url) -> list[dict]:
@@ -114,10 +105,8 @@ def export_query(request) -> str:
     return query.urlencode()
 
 
+@allow("GET", check=require_member)
 def members_directory(request, cpts_slug):
-    ensure_visible(policies.can_see_directory(request.user, request.cpts))
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     url = reverse("members_directory", args=[cpts.slug])
     target = request.headers.get("HX-Target") if is_htmx(request) else None

@@ -10,18 +10,19 @@ import datetime
 import re
 import uuid
 
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 
 from maillon.core import journal
-from maillon.core.policies import ensure_visible
-from maillon.members import policies
 
+from ...space import allow
+from ..adhesion.common import require_member
 from .display import (
     STRUCTURE_VCARD_FIELDS,
     VCARD_FIELDS,
     language_names,
     profession_label,
     professional_or_404,
+    read_entry,
     structure_or_404,
 )
 
@@ -149,21 +150,17 @@ def vcard_response(lines, filename):
     return response
 
 
-def members_vcard(request, cpts_slug, pk):
-    ensure_visible(policies.can_see_directory(request.user, request.cpts))
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
-    cpts = request.cpts
-    professional = professional_or_404(cpts, pk)
-    journal.record(journal.Action.EXPORT, professional, fields=VCARD_FIELDS, cpts_id=cpts.pk, note="vCard")
-    return vcard_response(vcard_lines(professional), f"professionnel-{professional.pk}.vcf")
+def vcard_view(find, fields, lines_of, filename: str):
+    """The vCard of one entry of the directory (`find`: `professional_or_404` or
+    `structure_or_404`), journaled as an export."""
+
+    @allow("GET", check=require_member)
+    def view(request, cpts_slug, pk):
+        entry = read_entry(request, find, pk, fields, action=journal.Action.EXPORT, note="vCard")
+        return vcard_response(lines_of(entry), f"{filename}-{entry.pk}.vcf")
+
+    return view
 
 
-def members_structure_vcard(request, cpts_slug, pk):
-    ensure_visible(policies.can_see_directory(request.user, request.cpts))
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
-    cpts = request.cpts
-    structure = structure_or_404(cpts, pk)
-    journal.record(journal.Action.EXPORT, structure, fields=STRUCTURE_VCARD_FIELDS, cpts_id=cpts.pk, note="vCard")
-    return vcard_response(structure_vcard_lines(structure), f"structure-{structure.pk}.vcf")
+members_vcard = vcard_view(professional_or_404, VCARD_FIELDS, vcard_lines, "professionnel")
+members_structure_vcard = vcard_view(structure_or_404, STRUCTURE_VCARD_FIELDS, structure_vcard_lines, "structure")

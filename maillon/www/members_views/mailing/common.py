@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
-from ..adhesion.common import require_coordinator, space_breadcrumb
+from ..adhesion.common import journal_summary, require_coordinator, space_breadcrumb
 
-__all__ = ["mailings_link", "require_coordinator", "space_breadcrumb"]
+__all__ = ["journal_summary", "mailings_link", "require_coordinator", "space_breadcrumb"]
 
 
 def mailings_link(cpts) -> tuple[str, str]:

@@ -7,14 +7,13 @@ is journaled as a read. Sending needs a preview of the same selection just befor
 import secrets
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from maillon.core import journal
 from maillon.members.mailing import AlreadySent, select_recipients, send_mailing
 from maillon.members.models import College
 
-from .common import mailings_link, require_coordinator, space_breadcrumb
+from ...space import allow
+from .common import journal_summary, mailings_link, require_coordinator, space_breadcrumb
 from .forms import MailingForm, describe_criteria
 
 SHOWN_FIELDS = ["first_name", "last_name", "name", "profession", "college"]
@@ -23,10 +22,8 @@ NOBODY = "Aucun destinataire : aucun adhérent inscrit aux messages ne correspon
 DISSOLVED = "Cette CPTS est dissoute : elle n'envoie plus de messages."
 
 
+@allow("GET", "POST", check=require_coordinator)
 def members_mailing_new(request, cpts_slug):
-    require_coordinator(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = MailingForm(request.POST if action else None, cpts=cpts)
@@ -66,14 +63,8 @@ def members_mailing_new(request, cpts_slug):
     shown = None
     if action == "recipients":
         shown = list(recipients)
-        journal.record(
-            journal.Action.READ,
-            object_type="members.Membership",
-            object_id="mailing-preview",
-            cpts_id=cpts.pk,
-            fields=SHOWN_FIELDS,
-            note=f"Destinataires d'un message : {len(shown)} adhésion(s) affichée(s)",
-        )
+        note = f"Destinataires d'un message : {len(shown)} adhésion(s) affichée(s)"
+        journal_summary(cpts, "members.Membership", SHOWN_FIELDS, note, object_id="mailing-preview")
     # The preview counts what a send would reach now: the hidden field carries it.
     data = request.POST.copy()
     data["previewed"] = str(count)
