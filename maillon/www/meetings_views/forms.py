@@ -7,26 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from maillon.core.missions import Mission
 from maillon.meetings.models import compact_iban, validate_iban, validate_quarter_hours
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
 
-from ..toolkit.forms import MaillonForm, date_field
+from ..toolkit.forms import MaillonForm, date_field, mission_field, missions_field
 
 SLOT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-MISSION_CHOICES = [("", "Aucune mission en particulier"), *[(str(v), label) for v, label in Mission.choices]]
-
-
-def mission_field():
-    return forms.TypedChoiceField(
-        label="Mission",
-        choices=MISSION_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Mission : choisissez une des six missions."},
-    )
 
 
 def parse_slot(line: str):
@@ -52,7 +39,7 @@ class MeetingDetailsForm(MaillonForm):
         assume_scheme="https",
         error_messages={"invalid": "Lien de visioconférence : adresse invalide."},
     )
-    mission = mission_field()
+    mission = mission_field(empty_label="Aucune mission en particulier")
 
     def meeting_fields(self):
         return {name: self.cleaned_data[name] for name in ("title", "description", "place", "visio_url", "mission")}
@@ -73,14 +60,7 @@ class SelectionForm(MaillonForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    missions = forms.TypedMultipleChoiceField(
-        label="Participants aux missions (aucune : tous)",
-        choices=Mission.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Missions : choisissez parmi les six missions."},
-    )
+    missions = missions_field("Participants aux missions (aucune : tous)", name="Missions")
     involvements = forms.MultipleChoiceField(
         label="Niveaux d'implication invités (aucun : tous)",
         choices=Involvement.choices,
@@ -154,7 +134,7 @@ class TimeForm(MaillonForm):
         error_messages={"required": "Heures : indiquez la durée.", "invalid": "Heures : un nombre, par exemple 1,5."},
         validators=[validate_quarter_hours],
     )
-    mission = mission_field()
+    mission = mission_field(empty_label="Aucune mission en particulier")
     note = forms.CharField(label="Ce qui a été fait", max_length=300, required=False)
 
 

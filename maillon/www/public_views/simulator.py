@@ -10,11 +10,10 @@ from django.shortcuts import render
 from maillon.contracts import funding_table
 from maillon.contracts.funding import missing_socle, simulate_year
 from maillon.contracts.tariffs import SOCLE_MISSIONS, tariff_on
-from maillon.core.missions import Mission
 from maillon.territories.services import UnknownCommuneError, communes_by_code, today
 from maillon.territories.taille import taille_for_population, taille_labels
 
-from ..toolkit.forms import MaillonForm
+from ..toolkit.forms import MaillonForm, missions_field
 from ..toolkit.navigation import breadcrumb
 
 MAX_COMMUNES = 2000
@@ -63,14 +62,10 @@ class SimulatorForm(MaillonForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": f"Communes : au plus {MAX_COMMUNES} communes."},
     )
-    missions = forms.TypedMultipleChoiceField(
-        label="Missions choisies",
+    missions = missions_field(
+        "Missions choisies",
+        name="Missions",
         help_text="Les missions 1 à 4 sont les missions socle, obligatoires dans un ACI ; 5 et 6 sont optionnelles.",
-        choices=Mission.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Missions : choisissez parmi les missions 1 à 6."},
     )
     contract_year = forms.TypedChoiceField(
         label="Année du contrat",

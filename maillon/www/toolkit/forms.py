@@ -1,13 +1,16 @@
 """The one base form of the pages and its date fields.
 
 `MaillonForm`: DSFR markup and French errors that name their field (the error summary sits at
-the top of the page). `date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa."""
+the top of the page). `date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa.
+`mission_field`, `missions_field`: the six missions of a CPTS (labels from core.missions)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
+
+from maillon.core.missions import Mission
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -117,3 +120,29 @@ def not_in_future(value, label):
     if value and value > timezone.localdate():
         raise ValidationError(f"{label} : la date ne peut pas être dans le futur.")
     return value
+
+
+def mission_field(*, empty_label: str, label="Mission", **kwargs):
+    """One mission or none (`empty_label`), as a select; the cleaned value is an int or None."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", empty_label), *Mission.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Mission : choisissez une des missions proposées."},
+        **kwargs,
+    )
+
+
+def missions_field(label="Missions", *, name="", widget=forms.CheckboxSelectMultiple, **kwargs):
+    """Missions of the CPTS (1 to 6) as checkboxes; the error names `name` (default: the label)."""
+    return forms.TypedMultipleChoiceField(
+        label=label,
+        choices=Mission.choices,
+        coerce=int,
+        required=False,
+        widget=widget,
+        error_messages={"invalid_choice": f"{name or label} : choisissez parmi les missions 1 à 6."},
+        **kwargs,
+    )

@@ -4,14 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
-from maillon.core.missions import Mission
 from maillon.members.models import Language
 from maillon.members.professions import Profession, StructureKind
 from maillon.members.selectors import STRUCTURES_ALL, STRUCTURES_NONE, DirectoryFilters
 from maillon.territories.models import Commune, TerritoryCommune, normalize_name
 
 from ...toolkit.communes import commune_label
-from ...toolkit.forms import MaillonForm
+from ...toolkit.forms import MaillonForm, mission_field
 
 RADIUS_CHOICES = [
     ("", "Dans la commune même"),
@@ -109,14 +108,7 @@ class DirectoryForm(MaillonForm):
         required=False,
         error_messages={"invalid_choice": "Langue : choisissez une des langues proposées."},
     )
-    mission = forms.TypedChoiceField(
-        label="Mission de la CPTS",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "Toutes les missions"), *Mission.choices],
-        error_messages={"invalid_choice": "Mission : choisissez une des missions proposées."},
-    )
+    mission = mission_field(label="Mission de la CPTS", empty_label="Toutes les missions")
     new_patients = forms.BooleanField(label="Accepte de nouveaux patients (médecin traitant)", required=False)
     snp = forms.BooleanField(label="Participe aux soins non programmés (SNP)", required=False)
 

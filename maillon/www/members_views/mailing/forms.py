@@ -2,12 +2,12 @@
 
 from django import forms
 
-from maillon.core.missions import Mission
+from maillon.core.missions import label as mission_label
 from maillon.members.mailing import normalize_criteria
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
 
-from ...toolkit.forms import MaillonForm
+from ...toolkit.forms import MaillonForm, missions_field
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
@@ -34,9 +34,7 @@ class MailingForm(MaillonForm):
     involvements = forms.MultipleChoiceField(
         label="Niveaux d'implication", choices=Involvement.choices, required=False, widget=checkboxes()
     )
-    missions = forms.TypedMultipleChoiceField(
-        label="Missions", choices=Mission.choices, coerce=int, required=False, widget=checkboxes()
-    )
+    missions = missions_field(widget=checkboxes())
     # The count shown by the preview: sending needs a preview of the same selection.
     previewed = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # A key issued with the preview and used once (no double sending).
@@ -77,7 +75,7 @@ def describe_criteria(criteria, colleges) -> list[str]:
     if criteria["professions"]:
         lines.append("Professions : " + ", ".join(Profession(code).label for code in criteria["professions"]))
     if criteria["missions"]:
-        lines.append("Missions : " + ", ".join(Mission(number).label for number in criteria["missions"]))
+        lines.append("Missions : " + ", ".join(mission_label(number) for number in criteria["missions"]))
     if criteria["involvements"]:
         lines.append("Implication : " + ", ".join(Involvement(value).label for value in criteria["involvements"]))
     statuses = {"active": "adhérents", "requested": "demandes en attente"}
