@@ -1,8 +1,6 @@
 """The RETEX of an ended crisis or exercise (coordination): what went well, what did not,
 and the improvement actions, carried into the next version of the crisis plan."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +8,7 @@ from django.urls import reverse
 from maillon.core.policies import ensure_allowed
 from maillon.crisis_response import policies, services
 
-from ..space import add_errors
+from ..space import save_form
 from .response_common import crises_breadcrumb, crisis_or_404, may, require_role
 from .response_forms import RetexForm
 
@@ -26,14 +24,15 @@ def crisis_response_retex(request, cpts_slug, pk):
         ensure_allowed(may_write, "Seule la coordination rédige le RETEX.")
     can_write = may_write and retex is None and not crisis.is_active
     form = RetexForm(request.POST or None) if can_write else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.write_retex(crisis, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "RETEX enregistré ; ses actions sont reportées dans le plan de crise.")
-            return redirect("crisis_response_retex", crisis.cpts.slug, crisis.pk)
+    written = "RETEX enregistré ; ses actions sont reportées dans le plan de crise."
+    if (
+        request.method == "POST"
+        and form is not None
+        and save_form(
+            request, form, lambda: services.write_retex(crisis, by=request.user, **form.cleaned_data), written
+        )
+    ):
+        return redirect("crisis_response_retex", crisis.cpts.slug, crisis.pk)
     board = (str(crisis), reverse("crisis_response_board", args=[crisis.cpts.slug, crisis.pk]))
     context = {
         "cpts": crisis.cpts,

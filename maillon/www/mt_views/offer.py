@@ -1,15 +1,15 @@
 """« Mon offre »: a member doctor opens, edits, pauses or closes their places, and sees
 the patients proposed to them (a closed offer stays in the history; a new one may follow)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from functools import partial
+
 from django.shortcuts import redirect, render
 
 from maillon.mt import services
 from maillon.mt.models import OPEN_PROPOSAL_STATUSES, DoctorOffer, OfferStatus, Proposal, ProposalStatus
 
-from ..space import allow
-from .common import add_errors, is_coordinator, my_doctor_card, require_member, space_breadcrumb
+from ..space import allow, save_form
+from .common import is_coordinator, my_doctor_card, require_member, space_breadcrumb
 from .forms import OfferForm
 
 SHOWN_TO_DOCTOR = [*OPEN_PROPOSAL_STATUSES, ProposalStatus.DECLARED]
@@ -37,6 +37,20 @@ def offer_initial(offer) -> dict:
     }
 
 
+def save_offer(request, target, form):
+    data = form.cleaned_data
+    target.places_per_month = data["places_per_month"]
+    target.radius_km = data["radius_km"]
+    target.refuses = list(data["refuses"])
+    # A new offer starts in the chosen state; a live one moves there through its workflow.
+    services.save_offer(target, communes=data["communes"], status=data["status"], by=request.user)
+    return target
+
+
+def saved_message(offer) -> str:
+    return f"Votre offre est enregistrée : {offer.get_status_display().lower()}."
+
+
 @allow("GET", "POST", check=require_member)
 def mt_offer(request, cpts_slug):
     cpts = request.cpts
@@ -58,20 +72,10 @@ def mt_offer(request, cpts_slug):
         initial=offer_initial(offer),
         has_practice_place=doctor.practice_places.exists(),
     )
-    if request.method == "POST" and not cpts.is_dissolved and form.is_valid():
-        data = form.cleaned_data
-        target = offer or DoctorOffer(cpts=cpts, doctor=doctor)
-        target.places_per_month = data["places_per_month"]
-        target.radius_km = data["radius_km"]
-        target.refuses = list(data["refuses"])
-        try:
-            # A new offer starts in the chosen state; a live one moves there through its workflow.
-            services.save_offer(target, communes=data["communes"], status=data["status"], by=request.user)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Votre offre est enregistrée : {target.get_status_display().lower()}.")
-            return redirect("mt_offer", cpts.slug)
+    target = offer or DoctorOffer(cpts=cpts, doctor=doctor)
+    write = partial(save_offer, request, target, form)
+    if request.method == "POST" and not cpts.is_dissolved and save_form(request, form, write, saved_message):
+        return redirect("mt_offer", cpts.slug)
     # Details (the patient's commune) only while the proposal is open or once declared;
     # refused, expired or withdrawn ones are a bare count.
     mine = Proposal.objects.filter(offer__cpts=cpts, offer__doctor=doctor)

@@ -11,10 +11,9 @@ from maillon.core import journal
 from maillon.mt import services
 from maillon.mt.models import PatientStatus, PriorityWeight
 
-from ..space import allow
+from ..space import allow, save_form
 from .common import (
     PATIENT_FIELDS_SHOWN,
-    add_errors,
     desk_breadcrumb,
     desk_link,
     is_coordinator,
@@ -113,22 +112,16 @@ def mt_weights(request, cpts_slug):
         request.POST if posted == "schedule" else None,
         initial={"automatic": schedule.automatic, "weekdays": schedule.weekdays},
     )
-    if posted == "weights" and form.is_valid():
-        try:
-            services.set_weights(cpts, form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Les points des critères de priorité sont enregistrés.")
-            return redirect("mt_queue", cpts.slug)
-    if posted == "schedule" and schedule_form.is_valid():
-        try:
-            services.save_schedule(cpts, **schedule_form.cleaned_data)
-        except ValidationError as error:
-            add_errors(schedule_form, error)
-        else:
-            messages.success(request, "La planification des propositions est enregistrée.")
-            return redirect("mt_weights", cpts.slug)
+    weighted = "Les points des critères de priorité sont enregistrés."
+    if posted == "weights" and save_form(
+        request, form, lambda: services.set_weights(cpts, form.cleaned_data), weighted
+    ):
+        return redirect("mt_queue", cpts.slug)
+    scheduled = "La planification des propositions est enregistrée."
+    if posted == "schedule" and save_form(
+        request, schedule_form, lambda: services.save_schedule(cpts, **schedule_form.cleaned_data), scheduled
+    ):
+        return redirect("mt_weights", cpts.slug)
     context = {
         "cpts": cpts,
         "form": form,

@@ -10,6 +10,7 @@ user may not see.
 """
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
 
-from ..space import add_errors, allow, posted_id, space_breadcrumb
+from ..space import allow, posted_id, save_form, space_breadcrumb
 from .slot_forms import AgendaSharingForm, ExceptionsForm, IcsImportForm, SeriesForm, SlotForm, SnpSetupForm
 
 MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
@@ -123,6 +124,11 @@ def snp_slots(request, cpts_slug):
 # --- Publishing --------------------------------------------------------------------------
 
 
+def publish_form(request, professional, form, write) -> str:
+    """Publish a valid form in the agenda of its practice place; the success message."""
+    return write(agenda_for(request, professional, form.cleaned_data["practice_place"]), form.cleaned_data)
+
+
 @allow("GET", "POST", check=require_slots)
 def publishing_page(request, form_class, section, title, template, write):
     """GET/POST of a publishing form: `write(agenda, data)` saves and returns the success message."""
@@ -131,15 +137,9 @@ def publishing_page(request, form_class, section, title, template, write):
     if professional is None:
         return render(request, template, context)
     form = form_class(request.POST or None, request.FILES or None, places=places_of(professional))
-    if request.method == "POST" and not request.cpts.is_dissolved and form.is_valid():
-        try:
-            agenda = agenda_for(request, professional, form.cleaned_data["practice_place"])
-            message = write(agenda, form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("snp_slots", request.cpts.slug)
+    publish = partial(publish_form, request, professional, form, write)
+    if request.method == "POST" and not request.cpts.is_dissolved and save_form(request, form, publish, str):
+        return redirect("snp_slots", request.cpts.slug)
     context["form"] = form
     return render(request, template, context)
 
@@ -200,6 +200,13 @@ def snp_slot_import(request, cpts_slug):
     )
 
 
+def exceptions_message(change) -> str:
+    return (
+        f"Exceptions enregistrées : {change.cancelled} créneau(x) annulé(s), {change.restored} remis ; "
+        f"{change.kept_booked} créneau(x) réservé(s) restent à annuler un par un s'il le faut."
+    )
+
+
 @allow("GET", "POST", check=require_slots)
 def snp_slot_series(request, cpts_slug, pk):
     """A series and its exception dates (the member edits them; the coordinator reads)."""
@@ -217,18 +224,11 @@ def snp_slot_series(request, cpts_slug, pk):
         "exceptions": ", ".join(datetime.date.fromisoformat(day).strftime("%d/%m/%Y") for day in series.exceptions)
     }
     form = ExceptionsForm(request.POST or None, initial=initial) if owner else None
-    if form is not None and request.method == "POST" and not request.cpts.is_dissolved and form.is_valid():
-        try:
-            change = services.set_exceptions(series, form.cleaned_data["exceptions"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Exceptions enregistrées : {change.cancelled} créneau(x) annulé(s), {change.restored} remis ; "
-                f"{change.kept_booked} créneau(x) réservé(s) restent à annuler un par un s'il le faut.",
-            )
-            return redirect("snp_slot_series", request.cpts.slug, series.pk)
+    posted = form is not None and request.method == "POST" and not request.cpts.is_dissolved
+    if posted and save_form(
+        request, form, lambda: services.set_exceptions(series, form.cleaned_data["exceptions"]), exceptions_message
+    ):
+        return redirect("snp_slot_series", request.cpts.slug, series.pk)
     context.update(
         {
             "series_obj": series,
