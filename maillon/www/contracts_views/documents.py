@@ -4,14 +4,13 @@ founding documents are (governance_views/download.py)."""
 
 from pathlib import Path
 
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 
 from maillon.contracts.models import IndicatorValue
 from maillon.core import journal
 
 from ..space import allow
+from ..spreadsheets import stored_file
 from .access import require_reader
 from .forms import VALUE_DOCUMENT_CONTENT_TYPES
 
@@ -24,18 +23,9 @@ def contracts_indicator_document(request, cpts_slug, pk):
         .exclude(document=""),
         pk=pk,
     )
-    # Read whole (10 Mo at most, checked on upload): no file handle left open by the response.
-    try:
-        with value.document.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError as error:
-        raise Http404 from error
-    journal.record(journal.Action.EXPORT, value, cpts_id=request.cpts.pk, fields=["document"])
     extension = Path(value.document.name).suffix.lower()
-    response = HttpResponse(
-        content, content_type=VALUE_DOCUMENT_CONTENT_TYPES.get(extension, "application/octet-stream")
-    )
+    content_type = VALUE_DOCUMENT_CONTENT_TYPES.get(extension, "application/octet-stream")
     name = f"Justificatif - {value.indicator.code} - année {value.contract_year}{extension}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = stored_file(value.document, name, content_type)
+    journal.record(journal.Action.EXPORT, value, cpts_id=request.cpts.pk, fields=["document"])
     return response

@@ -1,15 +1,14 @@
 """Forms of the ACI pages. Every message names its field, in French."""
 
 from decimal import Decimal
-from pathlib import Path
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from maillon.contracts import catalogue
 from maillon.contracts.models import SpendingCategory
 from maillon.core.missions import OPTIONAL
 from maillon.core.missions import label as mission_label
+from maillon.core.uploads import MEGABYTE, check_document
 
 from ..toolkit.forms import MaillonForm, date_field
 
@@ -25,7 +24,7 @@ VALUE_DOCUMENT_CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
 }
-MAX_VALUE_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_VALUE_DOCUMENT_BYTES = 10 * MEGABYTE
 
 
 def amount_field(label, *, required=True, min_value=Decimal("0.01")):
@@ -356,17 +355,13 @@ class RetireForm(MaillonForm):
 
 
 def validate_value_document(upload):
-    extension = Path(upload.name or "").suffix.lower()
-    if extension not in VALUE_DOCUMENT_SIGNATURES:
-        raise ValidationError("Justificatif : seuls les fichiers PDF, PNG et JPEG sont acceptés.")
-    if upload.size > MAX_VALUE_DOCUMENT_BYTES:
-        raise ValidationError("Justificatif : 10 Mo au plus.")
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(len(VALUE_DOCUMENT_SIGNATURES[extension]))
-    upload.seek(position)
-    if head != VALUE_DOCUMENT_SIGNATURES[extension]:
-        raise ValidationError(f"Justificatif : le contenu ne correspond pas à un fichier {extension[1:].upper()}.")
+    check_document(
+        upload,
+        label="Justificatif",
+        signatures=VALUE_DOCUMENT_SIGNATURES,
+        formats="seuls les fichiers PDF, PNG et JPEG sont acceptés.",
+        max_bytes=MAX_VALUE_DOCUMENT_BYTES,
+    )
 
 
 class ValueForm(MaillonForm):

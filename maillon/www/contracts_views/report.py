@@ -16,7 +16,7 @@ Downloads are journaled.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.contracts import policies, services
@@ -28,8 +28,8 @@ from maillon.core import journal
 from maillon.core.policies import ensure_allowed, ensure_visible
 
 from .. import pdf
-from ..space import posted_id
-from ..spreadsheets import XLSX_TYPE
+from ..space import allow, posted_action, posted_id
+from ..spreadsheets import XLSX_TYPE, attachment
 from .access import require_reader
 from .contract import ROLE_LABELS, aci_breadcrumb, aci_link
 
@@ -111,11 +111,9 @@ def contracts_report(request, cpts_slug, year):
     contract = contract_or_404(cpts)
     if not 1 <= year <= contract.duration_years:
         raise Http404
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = posted_action(request, True, {"send", *DECISIONS})  # each action asks its own right
     if action == "send":
         ensure_allowed(policies.can_send_report(request.user, cpts), SEND_ONLY)
-    elif request.method == "POST" and action not in DECISIONS:
-        raise Http404
     error = None
     if action == "send":
         try:
@@ -125,7 +123,7 @@ def contracts_report(request, cpts_slug, year):
         else:
             messages.success(request, f"Rapport envoyé à l'ARS et à la CPAM : version {report.version}.")
             return redirect("contracts_report", cpts_slug=cpts.slug, year=year)
-    elif action in {"sign_off", "send_back"}:
+    elif action in DECISIONS:
         error = decide(request, contract, year, action)
         if error is None:
             return redirect("contracts_report", cpts_slug=cpts.slug, year=year)
@@ -157,12 +155,10 @@ def contracts_report(request, cpts_slug, year):
     return render(request, "contracts/report.html", context, status=422 if error else 200)
 
 
+@allow("GET", check=require_reader)
 def contracts_report_download(request, cpts_slug, pk, fmt):
-    require_reader(request)
     if fmt not in FILE_FORMATS:
         raise Http404
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     report = get_object_or_404(ManagementReport.objects.filter(contract__cpts=cpts), pk=pk)
     ensure_visible(policies.can_see_report(request.user, report))
@@ -175,7 +171,5 @@ def contracts_report_download(request, cpts_slug, pk, fmt):
         fields=["data"],
         note=f"dialogue de gestion, année {report.contract_year}, version {report.version}, {fmt.upper()}",
     )
-    response = HttpResponse(content, content_type=FILE_FORMATS[fmt])
     filename = f"dialogue-de-gestion-{cpts.slug}-annee-{report.contract_year}-v{report.version}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(content, filename, FILE_FORMATS[fmt])

@@ -1,7 +1,7 @@
 """A version of the crisis plan on paper (PDF, for a préfet's office) and the diff between
 two versions, section by section. Both read the same rendering (`crisis.document`)."""
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -11,6 +11,7 @@ from maillon.crisis.models import PlanStatus, PlanVersion
 
 from .. import pdf
 from ..space import allow
+from ..spreadsheets import attachment
 from .plan_common import plan_breadcrumb, plan_link, require_reader, role_context, version_link, version_or_404
 
 PDF_TYPE = "application/pdf"
@@ -58,9 +59,7 @@ def crisis_plan_pdf(request, cpts_slug, year):
     journal.record(
         journal.Action.EXPORT, version, cpts_id=cpts.pk, fields=["content", "professionals"], note="plan de crise, PDF"
     )
-    response = HttpResponse(content, content_type=PDF_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="plan-de-crise-{cpts.slug}-{version.year}.pdf"'
-    return response
+    return attachment(content, f"plan-de-crise-{cpts.slug}-{version.year}.pdf", PDF_TYPE)
 
 
 def compared_version(request, version) -> PlanVersion | None:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.members.models import OPEN_STATUSES, College
 
-from ...space import allow
+from ...space import allow, posted_action
 from .common import members_link, posted_id, require_coordinator, space_breadcrumb
 from .forms import CollegeForm
 
@@ -53,7 +53,7 @@ def delete_college(request, college) -> None:
 @allow("GET", "POST", check=require_coordinator)
 def members_colleges(request, cpts_slug):
     cpts = request.cpts
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = posted_action(request, True, {"create", "update", "delete"})
     colleges = list(colleges_of(cpts))
     create_form = CollegeForm(request.POST if action == "create" else None, cpts=cpts, prefix="new")
     edit_forms = {}

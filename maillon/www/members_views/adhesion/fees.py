@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from maillon.members.models import Fee, Membership, MembershipStatus
 
-from ...space import allow
+from ...space import allow, posted_action
 from .common import journal_summary, members_link, require_coordinator, space_breadcrumb
 from .forms import FeeAmountForm, FeePaymentForm, YearForm
 from .member_list import BY_NAME
@@ -72,11 +72,11 @@ def members_fees(request, cpts_slug):
     cpts = request.cpts
     years = fee_years(cpts)
     year = YearForm(request.POST or request.GET, years=years).year()
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = posted_action(request, True, {"amount", "mark_paid", "mark_unpaid"})
     amount_form = FeeAmountForm(request.POST if action == "amount" else None, prefix="amount")
     rows = list(memberships_of_year(cpts, year))
     fee_ids = [membership.fees_of_year[0].pk for membership in rows if membership.fees_of_year]
-    payment_data = request.POST if action in ("mark_paid", "mark_unpaid") else None
+    payment_data = request.POST if action in {"mark_paid", "mark_unpaid"} else None
     payment_form = FeePaymentForm(payment_data, prefix="pay", fee_ids=fee_ids, mark_paid=action != "mark_unpaid")
     if action == "amount" and amount_form.is_valid():
         data = amount_form.cleaned_data

@@ -19,7 +19,7 @@ from maillon.members import policies
 from maillon.members.models import Membership, MembershipStatus, PracticePlace
 from maillon.members.services import missions_of, set_place_structures, set_representative
 
-from ...space import allow
+from ...space import allow, posted_action
 from ..directory.display import IDENTITY_FIELDS
 from .common import add_errors, members_link, require_member, space_breadcrumb
 from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, PlaceStructuresForm, RefuseForm, RepresentativeForm
@@ -123,6 +123,7 @@ def run_action(request, membership, action, form) -> str:
     return f"Cotisation {data['year']} enregistrée."
 
 
+ACTIONS = {"accept", "refuse", "leave", "placement", "fee", "structures", "representative", "invite"}
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS gèrent ses adhésions."
 
 
@@ -131,7 +132,7 @@ def members_membership(request, cpts_slug, pk):
     membership = get_membership(request.cpts, pk)
     ensure_visible(policies.can_see_membership(request.user, membership))
     ensure_allowed(policies.can_decide_membership(request.user, membership), COORDINATOR_ONLY)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = posted_action(request, True, ACTIONS)
     forms = build_forms(request.cpts, membership, request.POST, action)
     if action == "invite":
         return invite(request, membership)

@@ -10,11 +10,10 @@ import datetime
 import re
 import uuid
 
-from django.http import HttpResponse
-
 from maillon.core import journal
 
 from ...space import allow
+from ...spreadsheets import attachment
 from ..adhesion.common import require_member
 from .display import (
     STRUCTURE_VCARD_FIELDS,
@@ -136,18 +135,8 @@ def structure_vcard_lines(structure) -> list[str]:
     return lines
 
 
-def vcard_text(professional) -> str:
-    return card_text(vcard_lines(professional))
-
-
 def card_text(lines) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)
-
-
-def vcard_response(lines, filename):
-    response = HttpResponse(card_text(lines).encode("utf-8"), content_type="text/vcard; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def vcard_view(find, fields, lines_of, filename: str):
@@ -157,7 +146,8 @@ def vcard_view(find, fields, lines_of, filename: str):
     @allow("GET", check=require_member)
     def view(request, cpts_slug, pk):
         entry = read_entry(request, find, pk, fields, action=journal.Action.EXPORT, note="vCard")
-        return vcard_response(lines_of(entry), f"{filename}-{entry.pk}.vcf")
+        content = card_text(lines_of(entry)).encode("utf-8")
+        return attachment(content, f"{filename}-{entry.pk}.vcf", "text/vcard; charset=utf-8")
 
     return view
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from maillon.members.mailing import AlreadySent, select_recipients, send_mailing
 from maillon.members.models import College
 
-from ...space import allow
+from ...space import allow, posted_action
 from .common import journal_summary, mailings_link, require_coordinator, space_breadcrumb
 from .forms import MailingForm, describe_criteria
 
@@ -25,7 +25,7 @@ DISSOLVED = "Cette CPTS est dissoute : elle n'envoie plus de messages."
 @allow("GET", "POST", check=require_coordinator)
 def members_mailing_new(request, cpts_slug):
     cpts = request.cpts
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = posted_action(request, True, {"preview", "recipients", "send"})
     form = MailingForm(request.POST if action else None, cpts=cpts)
     context = {
         "cpts": cpts,
