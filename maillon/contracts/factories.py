@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from maillon.core.factories import CptsFactory
+from maillon.core.factories import CptsOwnedFactory, transition_log_factory
 
 from .models import (
     Amendment,
@@ -15,7 +15,6 @@ from .models import (
     IndicatorTier,
     IndicatorValue,
     ManagementReport,
-    ManagementReportEvent,
     MissionCommitment,
     Spending,
     SpendingCategory,
@@ -23,13 +22,12 @@ from .models import (
 from .report import build_report
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
+class ContractFactory(CptsOwnedFactory):
     """An ACI signed two years ago (rows only: use `services.create_contract` for its missions)."""
 
     class Meta:
         model = Contract
 
-    cpts = factory.SubFactory(CptsFactory)
     signed_on = factory.LazyFunction(lambda: datetime.date.today().replace(day=1) - datetime.timedelta(days=730))
     taille = 2
 
@@ -131,10 +129,4 @@ class ManagementReportFactory(factory.django.DjangoModelFactory):
     data = factory.LazyAttribute(lambda o: build_report(o.contract, o.contract_year))
 
 
-class ManagementReportEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ManagementReportEvent
-
-    report = factory.SubFactory(ManagementReportFactory)
-    from_status = "sent"
-    to_status = "signed_off"
+ManagementReportEventFactory = transition_log_factory(ManagementReportFactory, "sent", "signed_off")

@@ -61,14 +61,23 @@ class UserAdmin(JournaledReadsAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
 
-class LifecycleStepInline(admin.TabularInline):
-    model = LifecycleStep
+class TransitionLogInline(admin.TabularInline):
+    """A workflow's log, read only: it is written by the transitions alone."""
+
     extra = 0
-    readonly_fields = ["from_status", "to_status", "date", "at", "by", "note"]
     can_delete = False
+    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class LifecycleStepInline(TransitionLogInline):
+    model = LifecycleStep
+    readonly_fields = ["from_status", "to_status", "date", "at", "by", "note"]
 
 
 class CptsRoleInline(admin.TabularInline):

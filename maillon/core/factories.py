@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, LifecycleStep, ScheduledRun, User
+from .workflows import workflow_of
 
 DEFAULT_PASSWORD = "mot-de-passe-de-test-1234"
 
@@ -46,23 +47,45 @@ class CptsFactory(factory.django.DjangoModelFactory):
         signed = factory.Trait(status=CptsStatus.ACI_SIGNED)
 
 
-class LifecycleStepFactory(factory.django.DjangoModelFactory):
+class CptsOwnedFactory(factory.django.DjangoModelFactory):
+    """The base of the factories of rows that belong to a CPTS: a new CPTS unless one is given."""
+
+    class Meta:
+        abstract = True
+
+    cpts = factory.SubFactory(CptsFactory)
+
+
+def transition_log_factory(subject_factory, from_status, to_status, *, by=False, subject=None):
+    """The factory of the transition log of `subject_factory`'s model (its `Workflow`): one row
+    `from_status → to_status` of a new subject (`subject`: what its factory is given), recorded
+    by a new account when `by`."""
+    workflow = workflow_of(subject_factory._meta.model)
+    declarations = {
+        workflow.log_fk: factory.SubFactory(subject_factory, **(subject or {})),
+        "from_status": from_status,
+        "to_status": to_status,
+    }
+    if by:
+        declarations["by"] = factory.SubFactory(UserFactory)
+    return factory.make_factory(workflow.log_model, FACTORY_CLASS=factory.django.DjangoModelFactory, **declarations)
+
+
+class LifecycleStepFactory(CptsOwnedFactory):
     class Meta:
         model = LifecycleStep
         # Callers name the step's status as before the log became a `TransitionLog`.
         rename = {"status": "to_status"}
 
-    cpts = factory.SubFactory(CptsFactory)
     status = CptsStatus.LETTER_OF_INTENT
     date = factory.LazyFunction(datetime.date.today)
 
 
-class CptsRoleFactory(factory.django.DjangoModelFactory):
+class CptsRoleFactory(CptsOwnedFactory):
     class Meta:
         model = CptsRole
 
     user = factory.SubFactory(UserFactory)
-    cpts = factory.SubFactory(CptsFactory)
     role = CptsRoleKind.MEMBER
 
     class Params:

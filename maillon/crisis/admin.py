@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin
+from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin, TransitionLogInline
 
 from .models import (
     CrisisPlan,
@@ -10,20 +10,6 @@ from .models import (
     PlanProfessional,
     PlanVersion,
 )
-
-
-class TransitionLogInline(admin.TabularInline):
-    """A workflow's log, read only: it is written by the transitions alone."""
-
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PlanEventInline(TransitionLogInline):

@@ -1,15 +1,13 @@
 import factory
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, transition_log_factory
 from maillon.members.factories import ProfessionalFactory
 
 from . import template
 from .models import (
     CrisisPlan,
     ImprovementStatus,
-    PlanEvent,
     PlanImprovement,
-    PlanImprovementEvent,
     PlanProfessional,
     PlanStatus,
     PlanVersion,
@@ -24,12 +22,10 @@ def complete_content() -> dict:
     }
 
 
-class CrisisPlanFactory(factory.django.DjangoModelFactory):
+class CrisisPlanFactory(CptsOwnedFactory):
     class Meta:
         model = CrisisPlan
         django_get_or_create = ("cpts",)
-
-    cpts = factory.SubFactory(CptsFactory)
 
 
 class PlanVersionFactory(factory.django.DjangoModelFactory):
@@ -47,14 +43,7 @@ class PlanVersionFactory(factory.django.DjangoModelFactory):
         complete = factory.Trait(content=factory.LazyFunction(complete_content))
 
 
-class PlanEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PlanEvent
-
-    version = factory.SubFactory(PlanVersionFactory)
-    from_status = PlanStatus.DRAFT
-    to_status = PlanStatus.SUBMITTED
-    by = factory.SubFactory(UserFactory)
+PlanEventFactory = transition_log_factory(PlanVersionFactory, PlanStatus.DRAFT, PlanStatus.SUBMITTED, by=True)
 
 
 class PlanProfessionalFactory(factory.django.DjangoModelFactory):
@@ -78,14 +67,9 @@ class PlanImprovementFactory(factory.django.DjangoModelFactory):
     status = ImprovementStatus.OPEN
 
 
-class PlanImprovementEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PlanImprovementEvent
-
-    improvement = factory.SubFactory(PlanImprovementFactory)
-    from_status = ImprovementStatus.OPEN
-    to_status = ImprovementStatus.INTEGRATED
-    by = factory.SubFactory(UserFactory)
+PlanImprovementEventFactory = transition_log_factory(
+    PlanImprovementFactory, ImprovementStatus.OPEN, ImprovementStatus.INTEGRATED, by=True
+)
 
 
 def draft_of(cpts) -> PlanVersion:

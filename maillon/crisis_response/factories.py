@@ -3,7 +3,7 @@ import uuid
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, UserFactory
 from maillon.members.factories import ProfessionalFactory
 
 from .models import (
@@ -21,19 +21,17 @@ from .models import (
 )
 
 
-class ContactPreferenceFactory(factory.django.DjangoModelFactory):
+class ContactPreferenceFactory(CptsOwnedFactory):
     class Meta:
         model = ContactPreference
 
-    cpts = factory.SubFactory(CptsFactory)
     professional = factory.SubFactory(ProfessionalFactory)
 
 
-class AlertLevelFactory(factory.django.DjangoModelFactory):
+class AlertLevelFactory(CptsOwnedFactory):
     class Meta:
         model = AlertLevel
 
-    cpts = factory.SubFactory(CptsFactory)
     rank = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"Niveau {n + 1}")
     wait_minutes = 15
@@ -47,11 +45,10 @@ class AlertLevelMemberFactory(factory.django.DjangoModelFactory):
     professional = factory.SubFactory(ProfessionalFactory)
 
 
-class CrisisFactory(factory.django.DjangoModelFactory):
+class CrisisFactory(CptsOwnedFactory):
     class Meta:
         model = Crisis
 
-    cpts = factory.SubFactory(CptsFactory)
     typology = Typology.SICK
     zone = "Tout le territoire"
     started_at = factory.LazyFunction(timezone.now)

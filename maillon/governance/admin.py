@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from maillon.core.admin import TransitionLogInline
+
 from .models import Candidate, DocumentVersion, Election, ElectionEvent, FoundingDocument, GeneralAssembly, Mandate
 
 
@@ -9,14 +11,8 @@ class CandidateInline(admin.TabularInline):
     raw_id_fields = ["membership"]
 
 
-class ElectionEventInline(admin.TabularInline):
+class ElectionEventInline(TransitionLogInline):
     model = ElectionEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Election)

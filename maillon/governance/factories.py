@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, transition_log_factory
 from maillon.members.factories import CollegeFactory, MembershipFactory
 
 from .models import (
@@ -14,7 +14,6 @@ from .models import (
     DocumentKind,
     DocumentVersion,
     Election,
-    ElectionEvent,
     ElectionStatus,
     FoundingDocument,
     GeneralAssembly,
@@ -23,13 +22,12 @@ from .models import (
 )
 
 
-class ElectionFactory(factory.django.DjangoModelFactory):
+class ElectionFactory(CptsOwnedFactory):
     """A draft election, open from now for a week."""
 
     class Meta:
         model = Election
 
-    cpts = factory.SubFactory(CptsFactory)
     college = factory.SubFactory(CollegeFactory, cpts=factory.SelfAttribute("..cpts"))
     title = factory.Sequence(lambda n: f"Élection des représentants {n}")
     seats = 2
@@ -41,39 +39,35 @@ class ElectionFactory(factory.django.DjangoModelFactory):
         opened = factory.Trait(status=ElectionStatus.OPEN, electorate_size=0)
 
 
-class ElectionEventFactory(factory.django.DjangoModelFactory):
+ElectionEventFactory = transition_log_factory(
+    ElectionFactory, ElectionStatus.DRAFT, ElectionStatus.OPEN, by=True, subject={"opened": True}
+)
+
+
+class ElectorFactory(factory.django.DjangoModelFactory):
+    """The base of the rows of one elector of an election: an adhesion in its CPTS and college."""
+
     class Meta:
-        model = ElectionEvent
+        abstract = True
 
-    election = factory.SubFactory(ElectionFactory, opened=True)
-    from_status = ElectionStatus.DRAFT
-    to_status = ElectionStatus.OPEN
-    by = factory.SubFactory(UserFactory)
+    election = factory.SubFactory(ElectionFactory)
+    membership = factory.SubFactory(
+        MembershipFactory,
+        cpts=factory.SelfAttribute("..election.cpts"),
+        college=factory.SelfAttribute("..election.college"),
+    )
 
 
-class CandidateFactory(factory.django.DjangoModelFactory):
+class CandidateFactory(ElectorFactory):
     class Meta:
         model = Candidate
 
-    election = factory.SubFactory(ElectionFactory)
-    membership = factory.SubFactory(
-        MembershipFactory,
-        cpts=factory.SelfAttribute("..election.cpts"),
-        college=factory.SelfAttribute("..election.college"),
-    )
     statement = "Je souhaite représenter mon collège."
 
 
-class VoterRecordFactory(factory.django.DjangoModelFactory):
+class VoterRecordFactory(ElectorFactory):
     class Meta:
         model = VoterRecord
-
-    election = factory.SubFactory(ElectionFactory)
-    membership = factory.SubFactory(
-        MembershipFactory,
-        cpts=factory.SelfAttribute("..election.cpts"),
-        college=factory.SelfAttribute("..election.college"),
-    )
 
 
 class BallotFactory(factory.django.DjangoModelFactory):
@@ -91,32 +85,29 @@ class BallotChoiceFactory(factory.django.DjangoModelFactory):
     candidate = factory.SubFactory(CandidateFactory, election=factory.SelfAttribute("..ballot.election"))
 
 
-class MandateFactory(factory.django.DjangoModelFactory):
+class MandateFactory(CptsOwnedFactory):
     class Meta:
         model = Mandate
 
-    cpts = factory.SubFactory(CptsFactory)
     membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..cpts"))
     body = Body.BOARD
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
 
 
-class GeneralAssemblyFactory(factory.django.DjangoModelFactory):
+class GeneralAssemblyFactory(CptsOwnedFactory):
     class Meta:
         model = GeneralAssembly
         skip_postgeneration_save = True
 
-    cpts = factory.SubFactory(CptsFactory)
     date = factory.LazyFunction(timezone.localdate)
     place = "Salle des fêtes"
     agenda = "1. Rapport moral\n2. Rapport financier"
 
 
-class FoundingDocumentFactory(factory.django.DjangoModelFactory):
+class FoundingDocumentFactory(CptsOwnedFactory):
     class Meta:
         model = FoundingDocument
 
-    cpts = factory.SubFactory(CptsFactory)
     kind = DocumentKind.STATUTES
     title = "Statuts de l'association"
 

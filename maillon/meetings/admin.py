@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from maillon.core.admin import TransitionLogInline
+
 from .models import (
     HourlyRate,
     Invitation,
@@ -22,14 +24,8 @@ class InvitationInline(admin.TabularInline):
     raw_id_fields = ["membership"]
 
 
-class MeetingEventInline(admin.TabularInline):
+class MeetingEventInline(TransitionLogInline):
     model = MeetingEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)
@@ -45,14 +41,8 @@ class HourlyRateAdmin(admin.ModelAdmin):
     list_display = ["cpts", "year", "amount"]
 
 
-class TimeEntryEventInline(admin.TabularInline):
+class TimeEntryEventInline(TransitionLogInline):
     model = TimeEntryEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TimeEntry)

@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, transition_log_factory
 from maillon.members.factories import MembershipFactory
 
 from .models import (
@@ -12,25 +12,22 @@ from .models import (
     HourlyRate,
     Invitation,
     Meeting,
-    MeetingEvent,
     MeetingSlot,
     MeetingStatus,
     PaymentDetails,
     PollAnswer,
     TimeEntry,
-    TimeEntryEvent,
     TimeKind,
     TimeState,
 )
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(CptsOwnedFactory):
     """A meeting in poll state."""
 
     class Meta:
         model = Meeting
 
-    cpts = factory.SubFactory(CptsFactory)
     title = factory.Sequence(lambda n: f"Réunion du groupe de travail {n}")
     place = "Salle du conseil, mairie"
     mission = 2
@@ -48,14 +45,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         )
 
 
-class MeetingEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MeetingEvent
-
-    meeting = factory.SubFactory(MeetingFactory, scheduled=True)
-    from_status = MeetingStatus.POLL
-    to_status = MeetingStatus.SCHEDULED
-    by = factory.SubFactory(UserFactory)
+MeetingEventFactory = transition_log_factory(
+    MeetingFactory, MeetingStatus.POLL, MeetingStatus.SCHEDULED, by=True, subject={"scheduled": True}
+)
 
 
 class MeetingSlotFactory(factory.django.DjangoModelFactory):
@@ -86,23 +78,21 @@ class PollAnswerFactory(factory.django.DjangoModelFactory):
     answer = Answer.YES
 
 
-class HourlyRateFactory(factory.django.DjangoModelFactory):
+class HourlyRateFactory(CptsOwnedFactory):
     class Meta:
         model = HourlyRate
         django_get_or_create = ("cpts", "year")
 
-    cpts = factory.SubFactory(CptsFactory)
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     amount = Decimal("50.00")
 
 
-class TimeEntryFactory(factory.django.DjangoModelFactory):
+class TimeEntryFactory(CptsOwnedFactory):
     """Declared project time, not validated yet."""
 
     class Meta:
         model = TimeEntry
 
-    cpts = factory.SubFactory(CptsFactory)
     membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..cpts"))
     date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
     mission = 3
@@ -114,14 +104,9 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
         validated = factory.Trait(validated_at=factory.LazyFunction(timezone.now))
 
 
-class TimeEntryEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TimeEntryEvent
-
-    entry = factory.SubFactory(TimeEntryFactory, validated=True)
-    from_status = TimeState.DECLARED
-    to_status = TimeState.VALIDATED
-    by = factory.SubFactory(UserFactory)
+TimeEntryEventFactory = transition_log_factory(
+    TimeEntryFactory, TimeState.DECLARED, TimeState.VALIDATED, by=True, subject={"validated": True}
+)
 
 
 class PaymentDetailsFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin
+from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin, TransitionLogInline
 
 from .models import (
     College,
@@ -43,14 +43,8 @@ class StructureAdmin(JournaledReadsAdmin):
     raw_id_fields = ["commune"]
 
 
-class MembershipEventInline(admin.TabularInline):
+class MembershipEventInline(TransitionLogInline):
     model = MembershipEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class FeeInline(admin.TabularInline):

@@ -3,7 +3,7 @@ import datetime
 import factory
 from stdnum import luhn
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, UserFactory, transition_log_factory
 from maillon.territories.factories import CommuneFactory
 
 from .models import (
@@ -13,7 +13,6 @@ from .models import (
     Mailing,
     MailingRecipient,
     Membership,
-    MembershipEvent,
     MembershipStatus,
     MissionParticipation,
     PracticePlace,
@@ -85,23 +84,21 @@ class PracticePlaceFactory(factory.django.DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
 
 
-class CollegeFactory(factory.django.DjangoModelFactory):
+class CollegeFactory(CptsOwnedFactory):
     class Meta:
         model = College
         django_get_or_create = ("cpts", "name")
 
-    cpts = factory.SubFactory(CptsFactory)
     name = "Médecins"
     seats = 3
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(CptsOwnedFactory):
     """An active adhesion by default."""
 
     class Meta:
         model = Membership
 
-    cpts = factory.SubFactory(CptsFactory)
     professional = factory.SubFactory(ProfessionalFactory)
     status = MembershipStatus.ACTIVE
     joined_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=200))
@@ -110,14 +107,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         requested = factory.Trait(status=MembershipStatus.REQUESTED, joined_on=None)
 
 
-class MembershipEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MembershipEvent
-
-    membership = factory.SubFactory(MembershipFactory)
-    from_status = MembershipStatus.REQUESTED
-    to_status = MembershipStatus.ACTIVE
-    by = factory.SubFactory(UserFactory)
+MembershipEventFactory = transition_log_factory(
+    MembershipFactory, MembershipStatus.REQUESTED, MembershipStatus.ACTIVE, by=True
+)
 
 
 class MissionParticipationFactory(factory.django.DjangoModelFactory):
@@ -137,11 +129,10 @@ class FeeFactory(factory.django.DjangoModelFactory):
     amount = "20.00"
 
 
-class MailingFactory(factory.django.DjangoModelFactory):
+class MailingFactory(CptsOwnedFactory):
     class Meta:
         model = Mailing
 
-    cpts = factory.SubFactory(CptsFactory)
     subject = factory.Sequence(lambda n: f"Lettre d'information n° {n}")
     body = "Bonjour,\n\nVoici les nouvelles de la CPTS.\n"
     criteria = factory.LazyFunction(

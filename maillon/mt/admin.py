@@ -6,19 +6,13 @@ works on them through the desk's pages and the API."""
 
 from django.contrib import admin
 
-from maillon.core.admin import JournaledReadsAdmin
+from maillon.core.admin import JournaledReadsAdmin, TransitionLogInline
 
 from .models import DoctorOffer, OfferEvent
 
 
-class OfferEventInline(admin.TabularInline):
+class OfferEventInline(TransitionLogInline):
     model = OfferEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "at", "by", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DoctorOffer)

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, UserFactory, transition_log_factory
 from maillon.members.factories import ProfessionalFactory
 from maillon.territories.factories import CommuneFactory
 
@@ -12,32 +12,27 @@ from .models import (
     DoctorOffer,
     EngineSchedule,
     MatchingRun,
-    OfferEvent,
     Patient,
-    PatientEvent,
     PatientStatus,
     PriorityWeight,
     Proposal,
-    ProposalEvent,
 )
 
 
-class PriorityWeightFactory(factory.django.DjangoModelFactory):
+class PriorityWeightFactory(CptsOwnedFactory):
     class Meta:
         model = PriorityWeight
 
-    cpts = factory.SubFactory(CptsFactory)
     criterion = "ald"
     weight = 50
 
 
-class PatientFactory(factory.django.DjangoModelFactory):
+class PatientFactory(CptsOwnedFactory):
     """A patient who registered himself 40 days ago."""
 
     class Meta:
         model = Patient
 
-    cpts = factory.SubFactory(CptsFactory)
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     birth_date = factory.Sequence(lambda n: datetime.date(1950 + n % 60, 1 + n % 12, 1 + n % 28))
@@ -48,30 +43,22 @@ class PatientFactory(factory.django.DjangoModelFactory):
     registered_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40))
 
 
-class PatientEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PatientEvent
-
-    patient = factory.SubFactory(PatientFactory)
-    from_status = "waiting"
-    to_status = "proposed"
+PatientEventFactory = transition_log_factory(PatientFactory, "waiting", "proposed")
 
 
-class DoctorOfferFactory(factory.django.DjangoModelFactory):
+class DoctorOfferFactory(CptsOwnedFactory):
     class Meta:
         model = DoctorOffer
 
-    cpts = factory.SubFactory(CptsFactory)
     doctor = factory.SubFactory(ProfessionalFactory)
     places_per_month = 3
     radius_km = 10
 
 
-class MatchingRunFactory(factory.django.DjangoModelFactory):
+class MatchingRunFactory(CptsOwnedFactory):
     class Meta:
         model = MatchingRun
 
-    cpts = factory.SubFactory(CptsFactory)
     by = factory.SubFactory(UserFactory)
 
 
@@ -87,30 +74,17 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(Proposal.default_expiry)
 
 
-class ProposalEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ProposalEvent
-
-    proposal = factory.SubFactory(ProposalFactory)
-    from_status = "proposed"
-    to_status = "accepted"
+ProposalEventFactory = transition_log_factory(ProposalFactory, "proposed", "accepted")
 
 
-class OfferEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = OfferEvent
-
-    offer = factory.SubFactory(DoctorOfferFactory)
-    from_status = "open"
-    to_status = "paused"
+OfferEventFactory = transition_log_factory(DoctorOfferFactory, "open", "paused")
 
 
-class EngineScheduleFactory(factory.django.DjangoModelFactory):
+class EngineScheduleFactory(CptsOwnedFactory):
     """Automatic runs every weekday."""
 
     class Meta:
         model = EngineSchedule
 
-    cpts = factory.SubFactory(CptsFactory)
     automatic = True
     weekdays = factory.LazyFunction(lambda: [0, 1, 2, 3, 4])

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, UserFactory, transition_log_factory
 from maillon.members.factories import PracticePlaceFactory
 
 from .models import (
@@ -13,22 +13,19 @@ from .models import (
     CareRequest,
     DutyCall,
     RequesterKind,
-    RequestEvent,
     SasClient,
     Slot,
-    SlotEvent,
     SlotSeries,
     SnpSetup,
 )
 
 
-class AgendaFactory(factory.django.DjangoModelFactory):
+class AgendaFactory(CptsOwnedFactory):
     """A doctor's agenda at their practice place; slots not shared with the SAS by default."""
 
     class Meta:
         model = Agenda
 
-    cpts = factory.SubFactory(CptsFactory)
     practice_place = factory.SubFactory(PracticePlaceFactory, professional__profession="10")
     professional = factory.SelfAttribute("practice_place.professional")
 
@@ -69,13 +66,12 @@ class SlotFactory(factory.django.DjangoModelFactory):
     shared_with_sas = False
 
 
-class CareRequestFactory(factory.django.DjangoModelFactory):
+class CareRequestFactory(CptsOwnedFactory):
     """A request for a GP within 24 h, made by a member."""
 
     class Meta:
         model = CareRequest
 
-    cpts = factory.SubFactory(CptsFactory)
     requested_by = factory.SubFactory(UserFactory)
     requester_kind = RequesterKind.MEMBER
     first_name = factory.Faker("first_name", locale="fr_FR")
@@ -87,13 +83,7 @@ class CareRequestFactory(factory.django.DjangoModelFactory):
     profession = "10"
 
 
-class RequestEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RequestEvent
-
-    request = factory.SubFactory(CareRequestFactory)
-    from_status = "open"
-    to_status = "booked"
+RequestEventFactory = transition_log_factory(CareRequestFactory, "open", "booked")
 
 
 class DutyCallFactory(factory.django.DjangoModelFactory):
@@ -127,20 +117,13 @@ class SasClientFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
 
-class SnpSetupFactory(factory.django.DjangoModelFactory):
+class SnpSetupFactory(CptsOwnedFactory):
     """Médecins and infirmiers open to SNP."""
 
     class Meta:
         model = SnpSetup
 
-    cpts = factory.SubFactory(CptsFactory)
     professions = ["10", "60"]
 
 
-class SlotEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = SlotEvent
-
-    slot = factory.SubFactory(SlotFactory)
-    from_status = "free"
-    to_status = "booked"
+SlotEventFactory = transition_log_factory(SlotFactory, "free", "booked")

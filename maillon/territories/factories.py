@@ -3,7 +3,7 @@ import json
 
 import factory
 
-from maillon.core.factories import CptsFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, UserFactory
 
 from .models import Commune, Departement, Epci, PostalCode, Region, TerritoryCommune, TerritoryRole, normalize_name
 
@@ -87,11 +87,10 @@ class PostalCodeFactory(factory.django.DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
 
 
-class TerritoryCommuneFactory(factory.django.DjangoModelFactory):
+class TerritoryCommuneFactory(CptsOwnedFactory):
     class Meta:
         model = TerritoryCommune
 
-    cpts = factory.SubFactory(CptsFactory)
     commune = factory.SubFactory(CommuneFactory)
     valid_from = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=365))
 
