@@ -20,10 +20,9 @@ from pydantic import Field
 
 from maillon.contracts import policies
 from maillon.contracts.models import ManagementReport
-from maillon.contracts.report import build_report, send_report, with_version
+from maillon.contracts.report import build_report, record_export, send_report, with_version
 from maillon.contracts.selectors import current_contract
 from maillon.contracts.services import decide_report
-from maillon.core import journal
 
 from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
@@ -147,13 +146,7 @@ def get_report(request, cpts_id: int, report_id: int):
     cpts = readable_cpts(request, cpts_id)
     report = visible_report(request, cpts, report_id, "sent_by", "decided_by")
     # Read like the pages' download: the sent content left the platform.
-    journal.record(
-        journal.Action.EXPORT,
-        report,
-        cpts_id=cpts.pk,
-        fields=["data"],
-        note=f"dialogue de gestion, année {report.contract_year}, version {report.version}, API",
-    )
+    record_export(report, cpts_id=cpts.pk, via="API")
     return sent_version(report)
 
 

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from maillon.core import journal
 from maillon.core import missions as mission_names
 from maillon.core.missions import short_label
 from maillon.meetings import services as meetings_services
@@ -405,6 +406,17 @@ def with_version(data: dict, report) -> dict:
     meta["version"] = report.version
     meta["sent_at"] = timezone.localtime(report.sent_at).isoformat(timespec="seconds")
     return {**data, "meta": meta}
+
+
+def record_export(report, *, cpts_id: int, via: str):
+    """A sent version's content left the platform (a download, an API read): journaled, with how."""
+    journal.record(
+        journal.Action.EXPORT,
+        report,
+        cpts_id=cpts_id,
+        fields=["data"],
+        note=f"dialogue de gestion, année {report.contract_year}, version {report.version}, {via}",
+    )
 
 
 # --- Sending ------------------------------------------------------------------------------------
