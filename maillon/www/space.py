@@ -28,16 +28,19 @@ def is_coordinator(request) -> bool:
     return policies.is_coordinator(request.user, getattr(request, "cpts", None))
 
 
-def allow(*methods: str, check):
+def allow(*methods: str, check, role: bool = False):
     """A view's door: `check(request)` first (404 for a user who may not see these pages, as for
-    a CPTS that does not exist), then 405 for a method other than `methods`."""
+    a CPTS that does not exist; None for a public page), then 405 for a method other than
+    `methods`. With `role=True` the view gets what `check` returned (the user's role) as `role`."""
 
     def decorator(view):
         @functools.wraps(view)
         def guarded(request, *args, **kwargs):
-            check(request)
+            found = check(request) if check else None
             if request.method not in methods:
                 return HttpResponseNotAllowed(methods)
+            if role:
+                kwargs["role"] = found
             return view(request, *args, **kwargs)
 
         return guarded

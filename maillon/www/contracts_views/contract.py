@@ -17,7 +17,7 @@ from maillon.core.policies import ensure_allowed
 from maillon.territories.services import population_on
 from maillon.territories.taille import taille_for_population
 
-from ..space import posted_id, save_form, space_breadcrumb
+from ..space import allow, posted_id, save_form, space_breadcrumb
 from ..toolkit.navigation import breadcrumb
 from .access import ADMIN, AUTHORITY, COORDINATOR, OBSERVER, require_reader
 from .forms import AmendmentForm, ContractForm, MissionDatesForm, StateDateForm
@@ -79,10 +79,8 @@ ACTIONS_WITHOUT_CONTRACT = {"contract"}
 ACTIONS_WITH_CONTRACT = {"mission_dates", "amendment"}
 
 
-def contracts_overview(request, cpts_slug):
-    role = require_reader(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+@allow("GET", "POST", check=require_reader, role=True)
+def contracts_overview(request, cpts_slug, role):
     cpts = request.cpts
     coordinator = policies.can_edit_contract(request.user, cpts)
     contract = selectors.current_contract(cpts)

@@ -16,7 +16,7 @@ Downloads are journaled.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.contracts import policies, services
@@ -103,10 +103,8 @@ def decide(request, contract, contract_year, action) -> str | None:
     return None
 
 
-def contracts_report(request, cpts_slug, year):
-    role = require_reader(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+@allow("GET", "POST", check=require_reader, role=True)
+def contracts_report(request, cpts_slug, year, role):
     cpts = request.cpts
     contract = contract_or_404(cpts)
     if not 1 <= year <= contract.duration_years:

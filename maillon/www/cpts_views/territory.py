@@ -28,7 +28,7 @@ from maillon.territories.services import (
 )
 from maillon.territories.taille import taille_for_population
 
-from ..space import space_breadcrumb
+from ..space import allow, space_breadcrumb
 from ..toolkit.htmx import is_htmx, vary_on_htmx
 from .forms import TerritoryForm
 
@@ -253,11 +253,9 @@ def cpts_territory_edit(request, cpts_slug):
     return render(request, "www/cpts/territory_edit.html", editor_context(request, form, draft, query))
 
 
+@allow("POST", check=require_territory_editor)
 def cpts_territory_preview(request, cpts_slug):
     """htmx partial of the draft: list, population, taille and conflicts. Writes nothing."""
-    require_territory_editor(request)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     cpts = request.cpts
     draft, errors = draft_from(cpts, TerritoryForm(request.POST))
     draft.errors += errors

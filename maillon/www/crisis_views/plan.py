@@ -12,7 +12,7 @@ completeness check and review.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -20,7 +20,7 @@ from maillon.core.policies import ensure_allowed
 from maillon.crisis import document, facts, policies, selectors, services, template
 from maillon.crisis.models import PlanImprovement
 
-from ..space import posted_id
+from ..space import allow, posted_id
 from .plan_common import (
     AUTHORITY_ONLY,
     COORDINATOR_ONLY,
@@ -46,10 +46,8 @@ def error_text(error) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
-def crisis_plan(request, cpts_slug):
-    role = require_reader(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+@allow("GET", "POST", check=require_reader, role=True)
+def crisis_plan(request, cpts_slug, role):
     cpts = request.cpts
     if request.method == "POST":
         ensure_allowed(policies.can_edit_plan(request.user, cpts), COORDINATOR_ONLY)
@@ -127,10 +125,8 @@ def section_blocks(version, is_editable):
     return blocks
 
 
-def crisis_plan_version(request, cpts_slug, year):
-    role = require_reader(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+@allow("GET", "POST", check=require_reader, role=True)
+def crisis_plan_version(request, cpts_slug, year, role):
     cpts = request.cpts
     version = version_or_404(cpts, year)
     error = None

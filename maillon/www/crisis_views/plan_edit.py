@@ -4,7 +4,7 @@ is frozen: its editor answers 404 (the version page says why)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.crisis import services, template
@@ -12,7 +12,7 @@ from maillon.crisis.models import PlanProfessional
 from maillon.members.models import Professional
 from maillon.members.selectors import DirectoryFilters, directory_professionals
 
-from ..space import add_errors, posted_id
+from ..space import add_errors, allow, posted_id
 from .plan_common import plan_breadcrumb, plan_link, require_plan_coordinator, version_link, version_or_404
 from .plan_forms import PlanProfessionalForm, ProfessionalSearchForm, section_form_class
 
@@ -20,16 +20,14 @@ SEARCH_LIMIT = 30
 
 
 def draft_or_404(request, year):
-    require_plan_coordinator(request)
     version = version_or_404(request.cpts, year)
     if not version.is_draft:
         raise Http404
     return version
 
 
+@allow("GET", "POST", check=require_plan_coordinator)
 def crisis_plan_section(request, cpts_slug, year, code):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     version = draft_or_404(request, year)
     declared = template.section(code)
     if declared is None:
@@ -77,9 +75,8 @@ def add_professional(request, version):
     return form, True
 
 
+@allow("GET", "POST", check=require_plan_coordinator)
 def crisis_plan_professionals(request, cpts_slug, year):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     version = draft_or_404(request, year)
     cpts = request.cpts
     form = None

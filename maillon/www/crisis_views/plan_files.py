@@ -1,7 +1,7 @@
 """A version of the crisis plan on paper (PDF, for a préfet's office) and the diff between
 two versions, section by section. Both read the same rendering (`crisis.document`)."""
 
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -72,10 +72,8 @@ def compared_version(request, version) -> PlanVersion | None:
     return version_or_404(version.cpts, int(since))
 
 
-def crisis_plan_diff(request, cpts_slug, year):
-    role = require_reader(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
+@allow("GET", check=require_reader, role=True)
+def crisis_plan_diff(request, cpts_slug, year, role):
     cpts = request.cpts
     version = version_or_404(cpts, year)
     older = compared_version(request, version)

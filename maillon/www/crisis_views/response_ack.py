@@ -5,7 +5,6 @@ link gets one plain French page and records nothing. A GET changes nothing.
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -13,14 +12,14 @@ from maillon.core import journal
 from maillon.crisis_response import services
 from maillon.crisis_response.tokens import LinkError, recipient_of
 
+from ..space import allow
 from ..toolkit.navigation import breadcrumb
 from .response_forms import AckForm
 
 
 @never_cache
+@allow("GET", "POST", check=None)
 def crisis_response_ack(request, token):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     context = {"title": "Répondre à une alerte", "breadcrumb_data": breadcrumb("Répondre à une alerte")}
     try:
         recipient = recipient_of(token)

@@ -7,12 +7,12 @@ the authority recognises a serious crisis. The board refreshes itself (htmx poll
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core.policies import ensure_allowed
 from maillon.crisis_response import policies, services
 
+from ..space import allow
 from ..toolkit.htmx import vary_on_htmx
 from .response_common import crises_breadcrumb, crisis_or_404, may, require_role
 from .response_forms import AssignForm, LogForm
@@ -44,10 +44,8 @@ def _board_context(request, crisis, role):
     }
 
 
-def crisis_response_board(request, cpts_slug, pk):
-    role = require_role(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+@allow("GET", "POST", check=require_role, role=True)
+def crisis_response_board(request, cpts_slug, pk, role):
     crisis = crisis_or_404(request, pk)
     log_form = LogForm(request.POST if request.POST.get("action") == "log" else None)
     if request.method == "POST" and _post(request, crisis, log_form):
@@ -67,11 +65,9 @@ def crisis_response_board(request, cpts_slug, pk):
     return render(request, "crisis/response_board.html", context)
 
 
-def crisis_response_board_live(request, cpts_slug, pk):
+@allow("GET", check=require_role, role=True)
+def crisis_response_board_live(request, cpts_slug, pk, role):
     """The board's live part alone, for the htmx poll."""
-    role = require_role(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     crisis = crisis_or_404(request, pk)
     return vary_on_htmx(render(request, "crisis/response_board_live.html", _board_context(request, crisis, role)))
 

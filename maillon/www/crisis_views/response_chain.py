@@ -3,7 +3,6 @@ and each member's contact channels."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.core import journal
@@ -11,17 +10,15 @@ from maillon.crisis_response import dispatch, services
 from maillon.crisis_response.models import AlertLevel, AlertLevelMember, Channel, ContactPreference
 from maillon.members.models import Professional
 
-from ..space import add_errors, posted_id
+from ..space import add_errors, allow, posted_id
 from .response_common import crises_breadcrumb, may, require_coordinator
 from .response_forms import LevelForm, LevelMemberForm, PreferenceForm
 
 SHOWN_FIELDS = ["first_name", "last_name", "email", "phone"]
 
 
-def crisis_response_chain(request, cpts_slug):
-    role = require_coordinator(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+@allow("GET", "POST", check=require_coordinator, role=True)
+def crisis_response_chain(request, cpts_slug, role):
     cpts = request.cpts
     action = request.POST.get("action")
     professionals = list(services.active_professionals(cpts).order_by("last_name", "first_name"))

@@ -9,15 +9,13 @@ from django.shortcuts import redirect, render
 from maillon.crisis_response import policies, services
 from maillon.crisis_response.models import Crisis, DeclaredAs
 
-from ..space import add_errors
+from ..space import add_errors, allow
 from .response_common import AUTHORITY, crises_breadcrumb, may, require_allowed, require_role
 from .response_forms import ActivateForm
 
 
-def crisis_response_list(request, cpts_slug):
-    role = require_role(request)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
+@allow("GET", check=require_role, role=True)
+def crisis_response_list(request, cpts_slug, role):
     cpts = request.cpts
     crises = Crisis.objects.for_cpts(cpts).select_related("retex").order_by("-started_at")
     context = {

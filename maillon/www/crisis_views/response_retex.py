@@ -1,22 +1,19 @@
 """The RETEX of an ended crisis or exercise (coordination): what went well, what did not,
 and the improvement actions, carried into the next version of the crisis plan."""
 
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from maillon.core.policies import ensure_allowed
 from maillon.crisis_response import policies, services
 
-from ..space import save_form
+from ..space import allow, save_form
 from .response_common import crises_breadcrumb, crisis_or_404, may, require_role
 from .response_forms import RetexForm
 
 
-def crisis_response_retex(request, cpts_slug, pk):
-    role = require_role(request)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+@allow("GET", "POST", check=require_role, role=True)
+def crisis_response_retex(request, cpts_slug, pk, role):
     crisis = crisis_or_404(request, pk)
     retex = getattr(crisis, "retex", None)
     may_write = policies.can_write_retex(request.user, crisis.cpts)

@@ -4,7 +4,7 @@ doctor accepts or refuses; the coordinator records the patient's side."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,11 +45,9 @@ FOR_DOCTOR_ACTIONS = {
 }
 
 
+@allow("POST", check=require_coordinator)
 def mt_propose(request, cpts_slug):
     """« Calculer des propositions »: run the engine over the queue, then show the run."""
-    require_coordinator(request)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     cpts = request.cpts
     if cpts.is_dissolved:
         raise Http404

@@ -8,7 +8,6 @@ the patient's data is a form of this page (birth date asked: see `export.py`).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -16,6 +15,7 @@ from maillon.core import journal
 from maillon.mt import services
 from maillon.mt.models import DOCTOR_NAMED, PatientStatus
 
+from ..space import allow
 from ..toolkit.navigation import breadcrumb
 
 # What the patient reads of each state of their registration.
@@ -42,9 +42,8 @@ STEP_LABELS = {
 SHOWN_FIELDS = ["status", "events"]
 
 
+@allow("GET", "POST", check=None)
 def mt_patient_status(request, token):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     patient = services.patient_of_token(token)
     context = {"title": "Suivi de ma demande de médecin traitant", "breadcrumb_data": breadcrumb("Suivi de ma demande")}
     if patient is None:

@@ -8,10 +8,10 @@ personal goes into the URL.
 """
 
 from django import forms
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from ..space import allow
 from ..toolkit.communes import commune_suggestions
 
 
@@ -30,12 +30,11 @@ class RobotTrap(forms.Form):
         return "website" in self.fields and bool(str(self.data.get(self.add_prefix("website"), "")).strip())
 
 
+@allow("GET", "POST", check=None)
 def public_request_page(request, url_name, sent_parameter, context, *, templates, form_of, submit):
     """The page `url_name` of request.cpts: `templates` = (form page, « sent » page);
     `form_of(page_url)` builds the form (bound to the POST if any); `submit(form)` writes a
     valid form, False with the errors put on it."""
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     page_url = reverse(url_name, args=[cpts.slug])
     suggestions = commune_suggestions(request, search_url=page_url)

@@ -10,11 +10,11 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
 from maillon.members.models import College, Fee, Membership, MembershipStatus
 
+from ...space import allow
 from ...toolkit.forms import MaillonForm
 from .common import current_year, journal_summary, require_coordinator, space_breadcrumb
 
@@ -126,10 +126,8 @@ def tab_links(tabs, counts, current, filters) -> list[dict]:
     return links
 
 
+@allow("GET", "HEAD", check=require_coordinator)
 def members_list(request, cpts_slug):
-    require_coordinator(request)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     year = current_year()
     counts = status_counts(cpts)

@@ -3,22 +3,20 @@
 Showing the recipients is a read of personal data: journaled (field names, never values).
 """
 
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 
 from maillon.core import journal
 from maillon.members.models import College, Mailing, RecipientStatus
 
+from ...space import allow
 from .common import mailings_link, require_coordinator, space_breadcrumb
 from .forms import describe_criteria
 
 SHOWN_FIELDS = ["first_name", "last_name", "name", "email", "status"]
 
 
+@allow("GET", "HEAD", check=require_coordinator)
 def members_mailing(request, cpts_slug, pk):
-    require_coordinator(request)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     mailing = get_object_or_404(Mailing.objects.for_cpts(cpts).select_related("sent_by"), pk=pk)
     recipients = list(

@@ -1,17 +1,15 @@
 """The messages sent by the coordination (coordinators): subject, date, count."""
 
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
 from maillon.members.models import Mailing
 
+from ...space import allow
 from .common import require_coordinator, space_breadcrumb
 
 
+@allow("GET", "HEAD", check=require_coordinator)
 def members_mailings(request, cpts_slug):
-    require_coordinator(request)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
     cpts = request.cpts
     mailings = Mailing.objects.for_cpts(cpts).select_related("sent_by")
     context = {

@@ -7,7 +7,6 @@ without one, and the signed token in the URL is the proof. The page never shows 
 address, nor the person's name.
 """
 
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -15,14 +14,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from maillon.members.mailing import membership_of_token, unsubscribe
 
+from ...space import allow
 from ...toolkit.navigation import breadcrumb
 
 
 @csrf_exempt
 @never_cache
+@allow("GET", "HEAD", "POST", check=None)
 def members_unsubscribe(request, cpts_slug, token):
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     cpts = request.cpts
     context = {
         "cpts": cpts,
