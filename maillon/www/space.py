@@ -48,6 +48,15 @@ def allow(*methods: str, check, role: bool = False):
     return decorator
 
 
+def visible_if(policy):
+    """A `check` for `allow`: 404 unless `policy(user, cpts)`, as for a CPTS that does not exist."""
+
+    def check(request):
+        policies.ensure_visible(policy(request.user, getattr(request, "cpts", None)))
+
+    return check
+
+
 def action_view(*, check, find, page, back):
     """Decorate `act(request, obj)`, one action of a page posted to its own address: `check` and
     405 as `allow`; `find(request, **url)` the object (404 if unseen, 403 if the action is not the

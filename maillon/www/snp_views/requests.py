@@ -13,7 +13,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from maillon.snp.models import (
 from maillon.snp.outcomes import record_outcome
 from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 
-from ..space import add_errors, posted_id, space_breadcrumb
+from ..space import add_errors, allow, posted_id, space_breadcrumb, visible_if
 from ..toolkit.communes import commune_suggestions
 from .request_forms import AcceptForm, CareRequestForm, OutcomeForm
 
@@ -62,7 +62,6 @@ def viewer_context(request) -> dict:
 
 
 def visible_request_or_404(request, pk) -> CareRequest:
-    require_desk(request)
     care_request = (
         CareRequest.objects.for_cpts(request.cpts).select_related("commune", "requested_by").filter(pk=pk).first()
     )
@@ -87,18 +86,12 @@ def journal_list(cpts, care_requests, note: str) -> None:
         journal.record_reads(CareRequest, [item.pk for item in care_requests], LIST_FIELDS, cpts_id=cpts.pk, note=note)
 
 
-def methods(request, allowed):
-    return None if request.method in allowed else HttpResponseNotAllowed(allowed)
-
-
 # --- Pages ------------------------------------------------------------------------------
 
 
+@allow("GET", check=require_desk)
 def snp_requests(request, cpts_slug):
     """The coordinators' queue (escalated first, then the nearest deadline); others, their requests."""
-    require_desk(request)
-    if refused := methods(request, ["GET"]):
-        return refused
     cpts = request.cpts
     visible = policies.visible_requests(request.user, cpts)
     waiting = list(
@@ -124,11 +117,9 @@ def snp_requests(request, cpts_slug):
     return render(request, "snp/requests_list.html", context)
 
 
+@allow("GET", "POST", check=require_desk)
 def snp_request_new(request, cpts_slug):
-    require_desk(request)
     ensure_allowed(policies.can_create_request(request.user, request.cpts))
-    if refused := methods(request, ["GET", "POST"]):
-        return refused
     cpts = request.cpts
     page_url = reverse("snp_request_new", args=[cpts.slug])
     suggestions = commune_suggestions(request, search_url=page_url)
@@ -160,11 +151,10 @@ def snp_request_new(request, cpts_slug):
     return render(request, "snp/requests_new.html", context)
 
 
+@allow("GET", check=require_desk)
 def snp_request_detail(request, cpts_slug, pk):
     care_request = visible_request_or_404(request, pk)
     user = request.user
-    if refused := methods(request, ["GET"]):
-        return refused
     journal.record(journal.Action.READ, care_request, fields=PATIENT_FIELDS, cpts_id=request.cpts.pk)
     bookings = list(care_request.bookings.select_related("professional", "practice_place__commune", "slot"))
     live = next((item for item in bookings if item.cancelled_at is None), None)
@@ -205,11 +195,10 @@ def render_request_page(request, care_request, template, title, *, crumb=None, *
     return render(request, template, context)
 
 
+@allow("GET", check=require_desk)
 def snp_request_search(request, cpts_slug, pk):
     """The free slots, nearest first, with the distance; one « Réserver » button each."""
     care_request = placeable_request(request, pk)
-    if refused := methods(request, ["GET"]):
-        return refused
     journal.record(
         journal.Action.READ, care_request, fields=["commune", "urgency", "profession"], cpts_id=request.cpts.pk
     )
@@ -238,10 +227,9 @@ def snp_request_search(request, cpts_slug, pk):
     )
 
 
+@allow("POST", check=require_desk)
 def snp_request_book(request, cpts_slug, pk):
     care_request = placeable_request(request, pk)
-    if refused := methods(request, ["POST"]):
-        return refused
     cpts = request.cpts
     slot = (
         Slot.objects.for_cpts(cpts)
@@ -262,10 +250,9 @@ def snp_request_book(request, cpts_slug, pk):
     return redirect("snp_request_detail", cpts.slug, care_request.pk)
 
 
+@allow("POST", check=require_desk)
 def snp_request_send_to_duty(request, cpts_slug, pk):
     care_request = placeable_request(request, pk)
-    if refused := methods(request, ["POST"]):
-        return refused
     try:
         asked = duty.send_to_duty_list(care_request, by=request.user)
     except ValidationError as error:
@@ -280,10 +267,9 @@ def snp_request_send_to_duty(request, cpts_slug, pk):
     return redirect("snp_request_detail", request.cpts.slug, care_request.pk)
 
 
+@allow("POST", check=require_desk)
 def snp_request_cancel(request, cpts_slug, pk):
     care_request = placeable_request(request, pk)
-    if refused := methods(request, ["POST"]):
-        return refused
     try:
         cancel_request(care_request, by=request.user)
     except ValidationError as error:
@@ -295,16 +281,14 @@ def snp_request_cancel(request, cpts_slug, pk):
 
 def booking_or_404(request, pk) -> Booking:
     """A booking of a request the user sees; 404 otherwise, as a missing one."""
-    require_desk(request)
     booking = Booking.objects.for_cpts(request.cpts).select_related("request", "professional").filter(pk=pk).first()
     ensure_visible(booking is not None and policies.can_see_booking(request.user, booking))
     return booking
 
 
+@allow("POST", check=require_desk)
 def snp_request_booking_cancel(request, cpts_slug, pk):
     booking = booking_or_404(request, pk)
-    if refused := methods(request, ["POST"]):
-        return refused
     ensure_allowed(policies.can_cancel_booking(request.user, booking), CANCEL_REFUSED)
     try:
         booking_service.cancel_booking(booking, by=request.user)
@@ -315,11 +299,10 @@ def snp_request_booking_cancel(request, cpts_slug, pk):
     return redirect("snp_request_detail", request.cpts.slug, booking.request_id)
 
 
+@allow("POST", check=require_desk)
 def snp_request_outcome(request, cpts_slug, pk):
     """The booked member (or the coordination) tells how the appointment went."""
     booking = booking_or_404(request, pk)
-    if refused := methods(request, ["POST"]):
-        return refused
     ensure_allowed(policies.can_record_outcome(request.user, booking), OUTCOME_REFUSED)
     form = OutcomeForm(request.POST)
     if form.is_valid():
@@ -342,12 +325,10 @@ def my_professional(request) -> Professional | None:
     return getattr(request.user, "professional", None)
 
 
+@allow("GET", "POST", check=visible_if(policies.can_use_duty_list))
 def snp_request_duty(request, cpts_slug):
     """A volunteer's calls: accept (with the time and place) or decline. Nothing personal is
     shown before accepting: the profession, the commune, the urgency and the deadline."""
-    ensure_visible(policies.can_use_duty_list(request.user, request.cpts))
-    if refused := methods(request, ["GET", "POST"]):
-        return refused
     cpts = request.cpts
     professional = my_professional(request)
     calls = (
@@ -400,11 +381,9 @@ def snp_request_duty(request, cpts_slug):
     return render(request, "snp/requests_duty.html", context)
 
 
+@allow("GET", check=visible_if(policies.can_see_appointments))
 def snp_request_appointments(request, cpts_slug):
     """« Mes rendez-vous SNP » with the week's SAS count; the coordinators see every doctor's count."""
-    ensure_visible(policies.can_see_appointments(request.user, request.cpts))
-    if refused := methods(request, ["GET"]):
-        return refused
     cpts = request.cpts
     now = timezone.now()
     professional = my_professional(request)

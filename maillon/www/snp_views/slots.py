@@ -26,7 +26,7 @@ from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
 
-from ..space import allow, posted_id, save_form, space_breadcrumb
+from ..space import allow, posted_id, save_form, space_breadcrumb, visible_if
 from .slot_forms import AgendaSharingForm, ExceptionsForm, IcsImportForm, SeriesForm, SlotForm, SnpSetupForm
 
 MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
@@ -355,11 +355,9 @@ def snp_slots_feed(request, cpts_slug, token):
 # --- The coordinator's setup -----------------------------------------------------------------
 
 
+@allow("GET", "POST", check=visible_if(policies.can_set_up_snp))
 def snp_slot_setup(request, cpts_slug):
     """The professions whose members publish SNP slots (médecins always)."""
-    ensure_visible(policies.can_set_up_snp(request.user, request.cpts))
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     context = base_context(request, "setup", "Professions ouvertes aux SNP")
     form = SnpSetupForm(request.POST or None, initial={"professions": sorted(services.open_professions(request.cpts))})
     if request.method == "POST" and not request.cpts.is_dissolved and form.is_valid():

@@ -7,15 +7,14 @@ while it has an active adhesion to this CPTS.
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maillon.core.policies import ensure_visible
 from maillon.members import policies
 from maillon.members.models import Involvement, Membership, PracticePlace, Professional, Structure
 from maillon.members.services import member_structures, missions_of
 
+from ...space import allow, visible_if
 from ...toolkit.communes import commune_suggestions
 from .common import space_breadcrumb
 from .forms import CardForm, PlaceFormSet
@@ -71,10 +70,8 @@ def card_initial(professional, membership=None) -> dict:
     }
 
 
+@allow("GET", "POST", check=visible_if(policies.can_edit_own_card))
 def members_my_card(request, cpts_slug):
-    ensure_visible(policies.can_edit_own_card(request.user, request.cpts))
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     cpts = request.cpts
     page_url = reverse("members_my_card", args=[cpts.slug])
     context = {"cpts": cpts, "title": f"Ma fiche — {cpts.name}", "breadcrumb_data": space_breadcrumb(cpts, "Ma fiche")}
