@@ -58,7 +58,7 @@ def csv_response(headers, rows, filename) -> StreamingHttpResponse:
 def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
     """A file to download, named `filename` (with its extension)."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -41,7 +41,13 @@ KINDS = {
         Kind(MT_DOCTOR, "Guichet médecin traitant : patients proposés et réponses", SITE_AND_EMAIL),
         Kind(SNP_DUTY_CALL, "Soins non programmés : demandes qui attendent un volontaire", SITE_AND_EMAIL),
         Kind(SNP_ESCALATION, "Soins non programmés : demandes sans volontaire (coordination)", SITE_AND_EMAIL),
-        Kind(SNP_BOOKING_CANCELLED, "Soins non programmés : rendez-vous annulés par le professionnel", SITE_AND_EMAIL),
+        # Critical: without it the requester would not know their appointment is gone.
+        Kind(
+            SNP_BOOKING_CANCELLED,
+            "Soins non programmés : rendez-vous annulés par le professionnel",
+            SITE_AND_EMAIL,
+            critical=True,
+        ),
         Kind(MEETINGS_INVITATION, "Réunions : invitations, dates, changements, annulations", SITE_AND_EMAIL),
         Kind(MEMBERS_MAILING, "Messages de la coordination aux adhérents", (Channel.EMAIL,)),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
