@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crisis_response', '0003_log_append_only'),
+        ("crisis_response", "0003_log_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alertdelivery',
-            name='channel',
-            field=models.CharField(choices=[('in_app', 'Sur le site'), ('email', 'Courriel'), ('sms', 'SMS')], max_length=10, verbose_name='canal'),
+            model_name="alertdelivery",
+            name="channel",
+            field=models.CharField(
+                choices=[("in_app", "Sur le site"), ("email", "Courriel"), ("sms", "SMS")],
+                max_length=10,
+                verbose_name="canal",
+            ),
         ),
     ]
