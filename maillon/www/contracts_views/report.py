@@ -21,10 +21,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from maillon.contracts import policies, services
 from maillon.contracts.models import ManagementReport, ReportStatus
-from maillon.contracts.report import build_report, can_send, send_report, with_version
+from maillon.contracts.report import build_report, can_send, record_export, send_report, with_version
 from maillon.contracts.report_files import PDF_TYPE, pdf_blocks, report_pdf, report_xlsx
 from maillon.contracts.selectors import current_contract
-from maillon.core import journal
 from maillon.core.policies import ensure_allowed, ensure_visible
 
 from .. import pdf
@@ -162,12 +161,6 @@ def contracts_report_download(request, cpts_slug, pk, fmt):
     ensure_visible(policies.can_see_report(request.user, report))
     data = with_version(report.data, report)
     content = report_pdf(data) if fmt == "pdf" else report_xlsx(data)
-    journal.record(
-        journal.Action.EXPORT,
-        report,
-        cpts_id=cpts.pk,
-        fields=["data"],
-        note=f"dialogue de gestion, année {report.contract_year}, version {report.version}, {fmt.upper()}",
-    )
+    record_export(report, cpts_id=cpts.pk, via=fmt.upper())
     filename = f"dialogue-de-gestion-{cpts.slug}-annee-{report.contract_year}-v{report.version}.{fmt}"
     return attachment(content, filename, FILE_FORMATS[fmt])
