@@ -164,7 +164,7 @@ def test_receipts_and_spending_are_recorded_and_summed_per_year(cpts, coordinato
     ("data", "message"),
     [
         ({"depense-amount": "-5"}, "Montant (€) : le montant doit être positif."),
-        ({"depense-amount": "abc"}, "Montant (€) : un nombre est attendu"),
+        ({"depense-amount": "abc"}, "Montant (€) : saisissez un montant en euros"),
         ({"depense-label": ""}, "Libellé : dites ce que la dépense a payé."),
         ({"depense-category": "yacht"}, "Nature de la dépense : choisissez une des natures proposées."),
         ({"depense-mission": "6"}, "Mission : choisissez une mission du contrat ou le fonctionnement."),

@@ -149,7 +149,7 @@ def test_tiers_are_replaced_by_the_rows_filled_in(cpts, coordinator, ald):
         ({"low_1": "100", "high_1": "50", "amount_1": "10"}, "Palier 1 — à : la borne haute est inférieure"),
         ({"high_1": "50"}, "Palier 1 — montant (€) : indiquez le montant."),
         ({"label_2": "Socle", "amount_2": "10"}, "Palier 2 — de : indiquez au moins une borne."),
-        ({"high_1": "50", "amount_1": "-1"}, "Palier 1 — montant (€) : le montant doit être positif."),
+        ({"high_1": "50", "amount_1": "-1"}, "Palier 1 — montant (€) : le montant ne peut pas être négatif."),
     ],
 )
 def test_bad_tiers_name_the_row_and_change_nothing(cpts, coordinator, ald, data, message):

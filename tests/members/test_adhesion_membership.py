@@ -189,7 +189,7 @@ def test_a_negative_cotisation_is_refused(coordinator_client, cpts):
 
     response = coordinator_client.post(url(membership), {"action": "fee", "fee-year": TODAY.year, "fee-amount": "-5"})
 
-    assert "Montant (€) : la valeur doit être au moins 0." in html(response)
+    assert "Montant (€) : le montant ne peut pas être négatif." in html(response)
     assert not Fee.objects.exists()
 
 

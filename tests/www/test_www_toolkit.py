@@ -126,3 +126,26 @@ def test_htmx_asks_for_a_part_but_a_history_restore_wants_the_full_page():
 
 def test_a_page_that_answers_htmx_varies_on_its_header():
     assert vary_on_htmx(HttpResponse())["Vary"] == "HX-Request"
+
+
+def test_amount_and_number_fields_read_french_decimals_and_name_their_field():
+    from decimal import Decimal
+
+    from maillon.www.toolkit.forms import MaillonForm, amount_field, number_field
+
+    class Form(MaillonForm):
+        amount = amount_field("Montant (€)")
+        value = number_field("Valeur", required=True)
+
+    form = Form(data={"amount": "1500,50", "value": "12,5"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"amount": Decimal("1500.50"), "value": Decimal("12.5")}
+
+    form = Form(data={"amount": "-3", "value": "douze"})
+    assert not form.is_valid()
+    assert form.errors["amount"] == ["Montant (€) : le montant doit être positif."]
+    assert form.errors["value"] == ["Valeur : un nombre est attendu."]
+    assert Form(data={"amount": "abc", "value": ""}).errors == {
+        "amount": ["Montant (€) : saisissez un montant en euros, par exemple 20 ou 20,50."],
+        "value": ["Valeur : indiquez une valeur."],
+    }

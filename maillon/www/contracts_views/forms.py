@@ -10,7 +10,7 @@ from maillon.core.missions import OPTIONAL
 from maillon.core.missions import label as mission_label
 from maillon.core.uploads import MEGABYTE, check_document
 
-from ..toolkit.forms import MaillonForm, date_field
+from ..toolkit.forms import MaillonForm, amount_field, date_field, number_field
 
 TAILLE_CHOICES = [(taille, f"Taille {taille}") for taille in range(1, 5)]
 OPTIONAL_CHOICES = [(int(mission), mission_label(mission)) for mission in OPTIONAL]
@@ -25,44 +25,6 @@ VALUE_DOCUMENT_CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
 }
 MAX_VALUE_DOCUMENT_BYTES = 10 * MEGABYTE
-
-
-def amount_field(label, *, required=True, min_value=Decimal("0.01")):
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=12,
-        decimal_places=2,
-        min_value=min_value,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "required": f"{label} : indiquez le montant.",
-            "invalid": f"{label} : un nombre est attendu (par exemple 1500,50).",
-            "min_value": f"{label} : le montant doit être positif.",
-            "max_digits": f"{label} : montant trop grand.",
-            "max_whole_digits": f"{label} : montant trop grand.",
-            "max_decimal_places": f"{label} : deux décimales au plus.",
-        },
-    )
-
-
-def number_field(label, *, required=False):
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=14,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "required": f"{label} : indiquez une valeur.",
-            "invalid": f"{label} : un nombre est attendu.",
-            "max_digits": f"{label} : nombre trop grand.",
-            "max_whole_digits": f"{label} : nombre trop grand.",
-            "max_decimal_places": f"{label} : deux décimales au plus.",
-        },
-    )
 
 
 def optional_missions_field(label, invalid_choice):

@@ -11,7 +11,7 @@ from maillon.meetings.models import compact_iban, validate_iban, validate_quarte
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
 
-from ..toolkit.forms import MaillonForm, date_field, mission_field, missions_field
+from ..toolkit.forms import MaillonForm, amount_field, date_field, mission_field, missions_field
 
 SLOT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 
@@ -149,14 +149,7 @@ class RateForm(MaillonForm):
             "max_value": "Année invalide.",
         },
     )
-    amount = forms.DecimalField(
-        label="Taux horaire (€)",
-        min_value=Decimal(0),
-        max_digits=7,
-        decimal_places=2,
-        localize=True,
-        error_messages={"required": "Taux horaire : indiquez le montant.", "invalid": "Taux horaire : un montant."},
-    )
+    amount = amount_field("Taux horaire (€)", min_value=Decimal(0), max_digits=7)
 
 
 class BankDetailsForm(MaillonForm):

@@ -2,7 +2,10 @@
 
 `MaillonForm`: DSFR markup and French errors that name their field (the error summary sits at
 the top of the page). `date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa.
-`mission_field`, `missions_field`: the six missions of a CPTS (labels from core.missions)."""
+`mission_field`, `missions_field`: the six missions of a CPTS (labels from core.missions).
+`amount_field`, `number_field`: euros and decimal numbers, typed the French way (« 20,50 »)."""
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -146,3 +149,45 @@ def missions_field(label="Missions", *, name="", widget=forms.CheckboxSelectMult
         error_messages={"invalid_choice": f"{name or label} : choisissez parmi les missions 1 à 6."},
         **kwargs,
     )
+
+
+AMOUNT_ERRORS = {
+    "required": "indiquez le montant.",
+    "invalid": "saisissez un montant en euros, par exemple 20 ou 20,50.",
+    "min_value": "le montant doit être positif.",
+    "max_digits": "montant trop grand.",
+    "max_whole_digits": "montant trop grand.",
+    "max_decimal_places": "deux décimales au plus.",
+}
+NUMBER_ERRORS = {
+    "required": "indiquez une valeur.",
+    "invalid": "un nombre est attendu.",
+    "max_digits": "nombre trop grand.",
+    "max_whole_digits": "nombre trop grand.",
+    "max_decimal_places": "deux décimales au plus.",
+}
+
+
+def decimal_field(label, *, errors: dict, required: bool, max_digits: int, **kwargs):
+    """A number with two decimals, « 1500,50 » as well as « 1500.50 »; errors name the field."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=max_digits,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={code: f"{label} : {message}" for code, message in errors.items()},
+        **kwargs,
+    )
+
+
+def amount_field(label, *, required=True, min_value=Decimal("0.01"), max_digits=12, **kwargs):
+    """Euros and cents (positive by default; `min_value=0` admits nothing owed)."""
+    errors = AMOUNT_ERRORS if min_value else {**AMOUNT_ERRORS, "min_value": "le montant ne peut pas être négatif."}
+    return decimal_field(label, errors=errors, required=required, max_digits=max_digits, min_value=min_value, **kwargs)
+
+
+def number_field(label, *, required=False, max_digits=14, **kwargs):
+    """A value with up to two decimals (an indicator's value, a tier's bound)."""
+    return decimal_field(label, errors=NUMBER_ERRORS, required=required, max_digits=max_digits, **kwargs)

@@ -15,7 +15,7 @@ from maillon.members.services import MISSIONS_NEED_INVOLVEMENT
 
 from ...public_views.public_request import RobotTrap
 from ...toolkit.communes import CommunePickForm
-from ...toolkit.forms import MaillonForm, date_field, missions_field, not_in_future
+from ...toolkit.forms import MaillonForm, amount_field, date_field, missions_field, not_in_future
 from .fields import clean_adeli, clean_finess, clean_rpps, clean_siret, clean_skills
 
 FIRST_FEE_YEAR = 2000
@@ -335,18 +335,6 @@ class RepresentativeForm(MaillonForm):
         )
 
 
-def amount_field(label):
-    """Euros and cents, typed the French way (« 20,50 ») as well as « 20.50 »."""
-    return forms.DecimalField(
-        label=label,
-        min_value=0,
-        max_digits=8,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-
-
 def year_choices(*extra_years) -> list[tuple[int, str]]:
     """From next year back to five years ago, plus the years that already have cotisations."""
     this_year = timezone.localdate().year
@@ -358,7 +346,7 @@ class FeeForm(MaillonForm):
     """The cotisation of one adhesion for one year (created or replaced)."""
 
     year = forms.TypedChoiceField(label="Année", coerce=int)
-    amount = amount_field("Montant (€)")
+    amount = amount_field("Montant (€)", min_value=0, max_digits=8)
     paid_on = date_field("Payée le", required=False, help_text="Laissez vide si elle n'est pas encore payée.")
 
     def __init__(self, *args, **kwargs):
@@ -411,7 +399,7 @@ class YearForm(MaillonForm):
 
 
 class FeeAmountForm(MaillonForm):
-    amount = amount_field("Montant de la cotisation (€)")
+    amount = amount_field("Montant de la cotisation (€)", min_value=0, max_digits=8)
     update_unpaid = forms.BooleanField(
         label="Appliquer aussi ce montant aux cotisations déjà saisies et non payées", required=False
     )
