@@ -22,7 +22,7 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.core.missions import known as known_missions
 from maillon.core.notifications import kinds, sending
-from maillon.core.notifications.models import Channel
+from maillon.core.notifications.models import Channel, NotificationPreference
 
 from .models import Involvement, Mailing, MailingRecipient, Membership, MembershipStatus, RecipientStatus
 from .professions import Profession
@@ -71,12 +71,10 @@ def select_recipients(cpts, criteria):
             involvements=criteria["involvements"],
         )
     )
-    switched_off = {
-        "professional__user__notification_preferences__kind": kinds.MEMBERS_MAILING,
-        "professional__user__notification_preferences__email": False,
-    }
+    # One subquery: exclude() over a multi-valued relation would not bind kind and email to one row.
+    switched_off = NotificationPreference.objects.filter(kind=kinds.MEMBERS_MAILING, email=False).values("user_id")
     return (
-        queryset.exclude(**switched_off)
+        queryset.exclude(professional__user__in=switched_off)
         .annotate(
             recipient_email=Coalesce(NullIf("professional__email", Value("")), NullIf("structure__email", Value("")))
         )

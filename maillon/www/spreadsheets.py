@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from maillon.core.spreadsheets import FORMULA_PREFIXES, XLSX_TYPE, neutralise, xlsx_cell  # noqa: F401
+from maillon.core.spreadsheets import XLSX_TYPE, neutralise, xlsx_cell
 
 FORMATS = {"csv", "xlsx"}
 
@@ -51,7 +51,7 @@ def csv_response(headers, rows, filename) -> StreamingHttpResponse:
             yield writer.writerow([csv_text(value) for value in row])
 
     response = StreamingHttpResponse((line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
     return response
 
 
@@ -70,8 +70,7 @@ def stored_file(field, name: str, content_type: str) -> HttpResponse:
             content = handle.read()
     except FileNotFoundError as error:
         raise Http404 from error
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response = attachment(content, name, content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -138,6 +138,17 @@ def test_a_member_who_switched_mailings_off_is_not_selected(cpts, coordinator):
     assert list(select_recipients(cpts, {})) == [kept]
 
 
+def test_email_switched_off_for_another_kind_does_not_drop_a_member_from_mailings(cpts, coordinator):
+    from maillon.members.factories import MembershipFactory
+    from maillon.members.mailing import select_recipients
+
+    member = MembershipFactory(cpts=cpts, professional=ProfessionalFactory(user=UserFactory()))
+    user = member.professional.user
+    NotificationPreferenceFactory(user=user, kind=kinds.MEETINGS_INVITATION, email=False)
+    NotificationPreferenceFactory(user=user, kind=kinds.MEMBERS_MAILING, email=True)
+    assert list(select_recipients(cpts, {})) == [member]
+
+
 def test_the_pages_need_a_login(client):
     response = client.get(reverse("account_notifications"))
     assert response.status_code == 302

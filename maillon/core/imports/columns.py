@@ -63,10 +63,6 @@ class ColumnSet:
                 missing.append(f"{first} (ou {', '.join(others)})")
         return missing
 
-    def choices(self):
-        """(key, label) for the page's mapping of an unrecognised column."""
-        return [(column.key, column.label) for column in self.columns]
-
     def template_csv(self) -> str:
         """The header line of the template file (`;`, as French spreadsheets expect)."""
         buffer = io.StringIO()

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .kinds import KINDS, listed
+from .kinds import listed
 from .models import Channel, Notification, NotificationPreference
 
 CRITICAL_NEEDS_A_CHANNEL = "« {label} » ne peuvent pas être désactivées : gardez au moins un canal."
@@ -56,8 +56,3 @@ def mark_read(user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
-
-
-def kind_label(name: str) -> str:
-    kind = KINDS.get(name)
-    return kind.label if kind else name

@@ -230,7 +230,10 @@ def notify_many(
     items = list(items)
     chosen = preferences(kind, (recipient.user_id for recipient, _ in items))
     outcomes: dict[str, dict[str, str]] = {}
-    connection = get_connection()
+    # Bounded well inside the lease: a hung SMTP call must not outlive its claimed rows.
+    connection = get_connection(
+        timeout=min(getattr(settings, "EMAIL_TIMEOUT", None) or LEASE_SECONDS, LEASE_SECONDS // 5)
+    )
     try:
         connection.open()
     except Exception as error:  # each e-mail then fails and is logged with its row

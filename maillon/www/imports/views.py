@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from maillon.core.imports import Importer, ImportRejected, Limits
 
+from ..spreadsheets import attachment
 from . import pending
 from .forms import ImportUploadForm
 
@@ -85,9 +86,8 @@ def upload_form(page, *args):
 
 def template_download(page):
     # The BOM makes spreadsheets open the accents right.
-    response = HttpResponse("\ufeff" + page.importer.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{page.importer.template_filename}"'
-    return response
+    content = ("\ufeff" + page.importer.template_csv()).encode()
+    return attachment(content, page.importer.template_filename, "text/csv; charset=utf-8")
 
 
 def page_context(request, page, **extra):

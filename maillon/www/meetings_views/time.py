@@ -168,7 +168,7 @@ def meetings_time_edit(request, cpts_slug, pk):
     action = posted_action(request, owner, {"save", "delete"})
     if not owner:  # the coordinator reads someone else's entry, and may decide on it from here
         journal.record(journal.Action.READ, entry, fields=["membership.name", "note"])
-    back = redirect("meetings_time", cpts_slug=cpts.slug)
+    back = back_to_time(request)
     initial = {"date": entry.date, "hours": entry.hours, "mission": entry.mission, "note": entry.note}
     form = TimeForm(request.POST if action == "save" else None, initial=initial)
     errors = []
