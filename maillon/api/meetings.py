@@ -22,7 +22,6 @@ from pydantic import Field
 
 from maillon.core import journal
 from maillon.core.missions import Mission
-from maillon.core.workflows import TransitionNotAllowed
 from maillon.meetings import policies, services
 from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 
@@ -347,9 +346,7 @@ def reject_time_entry(request, cpts_id: int, entry_id: int, payload: RejectIn):
     cpts, entry = entry_for_decision(request, cpts_id, entry_id)
     try:
         services.reject_time(entry=entry, by=request.auth, reason=payload.reason)
-    except TransitionNotAllowed:
-        raise
-    except DjangoValidationError as error:
+    except DjangoValidationError as error:  # a refused transition goes on to the 409 handler (conflict)
         if "reason" in getattr(error, "error_dict", {}):
             return invalid_response(error, unnamed="body")
         raise conflict(error) from error

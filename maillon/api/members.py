@@ -8,6 +8,7 @@ writes gets 403. Each read of professionals' personal data is journaled (one ent
 one per detail).
 """
 
+import dataclasses
 from typing import Annotated
 
 from django.core.exceptions import RequestDataTooBig
@@ -360,17 +361,7 @@ def import_members(
         result = imports.commit(cpts, content, filename, by=request.auth)
     except ImportRejected as error:
         return Status(422, {"detail": IMPORT_REFUSED, "errors": api_errors(error.preview, imports.COLUMN_SET)})
-    return Status(
-        201,
-        {
-            "created": result.created,
-            "reused": result.reused,
-            "skipped": result.skipped,
-            "memberships": result.memberships,
-            "structures": result.structures,
-            "missions_updated": result.missions_updated,
-        },
-    )
+    return Status(201, dataclasses.asdict(result))
 
 
 def apply_changes(membership, payload, cpts, *, by):

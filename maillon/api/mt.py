@@ -23,7 +23,6 @@ from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from maillon.core import journal
-from maillon.core.workflows import TransitionNotAllowed
 from maillon.mt import export, policies, services
 from maillon.mt.models import (
     Criterion,
@@ -487,9 +486,7 @@ def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAn
         raise HttpError(403, COORDINATOR_STEP)
     try:
         proposal = services.answer_for_doctor(proposal, to, by=request.auth, note=payload.note)
-    except TransitionNotAllowed:
-        raise  # 409 with the state, from the API's handler
-    except DjangoValidationError as error:
+    except DjangoValidationError as error:  # a refused transition goes on to the 409 handler (conflict)
         if "note" in getattr(error, "error_dict", {}):
             return validation_error_response(["body", "payload", "note"], error.messages)
         raise conflict(error) from error
