@@ -12,7 +12,6 @@ from maillon.contracts.tariffs import SOCLE_MISSIONS
 from maillon.territories.services import UnknownCommuneError, communes_by_code, today
 from maillon.territories.taille import taille_for_population
 
-from .auth import PUBLIC
 from .errors import validation_error_response
 from .schemas import MAX_COMMUNES, CommuneCode, FundingLineFields, ValidationErrorOut
 
@@ -70,7 +69,7 @@ class AciSimulationOut(Schema):
 @router.post(
     "/aci/simulate",
     response={200: AciSimulationOut, 422: ValidationErrorOut},
-    auth=PUBLIC,
+    auth=None,
     summary="Simuler le financement ACI d'une année",
 )
 def simulate(request, payload: AciSimulationIn):

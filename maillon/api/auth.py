@@ -56,6 +56,6 @@ class SessionAuth(APIKeyCookie):
 token_auth = TokenAuth()
 session_auth = SessionAuth()
 
-# The two ways to reach private operations; public ones say `auth=None`.
+# The two ways to reach private operations: the API's default (urls.py), so an operation
+# is private unless it says `auth=None`.
 PRIVATE = [token_auth, session_auth]
-PUBLIC = None

@@ -22,7 +22,6 @@ from maillon.contracts import policies, selectors, services
 from maillon.contracts.funding_table import api_lines
 from maillon.contracts.models import SpendingCategory
 
-from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
 from .errors import InvalidField, first_error
 from .schemas import ERRORS, READ_ERRORS, FundingLineFields
@@ -283,7 +282,6 @@ def spending_dict(spending):
 @router.get(
     "/cpts/{int:cpts_id}/aci",
     response={200: ContractOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Le contrat ACI, ses missions et leurs échéances, ses avenants",
 )
 def get_contract(
@@ -336,7 +334,6 @@ def get_contract(
 @router.get(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/funding",
     response={200: YearFundingOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Le financement d'une année du contrat",
 )
 def get_year_funding(request, cpts_id: int, year: int):
@@ -362,7 +359,6 @@ def get_year_funding(request, cpts_id: int, year: int):
 @router.get(
     "/cpts/{int:cpts_id}/aci/indicators",
     response={200: list[IndicatorOut], **READ_ERRORS},
-    auth=PRIVATE,
     summary="Les indicateurs du contrat et leurs valeurs",
 )
 def list_indicators(
@@ -379,7 +375,6 @@ def list_indicators(
 @router.post(
     "/cpts/{int:cpts_id}/aci/indicators/{int:indicator_id}/values",
     response={201: ValueOut, **ERRORS},
-    auth=PRIVATE,
     summary="Saisir la valeur d'un indicateur pour une année",
 )
 def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
@@ -398,7 +393,6 @@ def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
 @router.get(
     "/cpts/{int:cpts_id}/aci/spending",
     response={200: SpendingPageOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Les dépenses du contrat",
 )
 def list_spending(
@@ -419,10 +413,7 @@ def list_spending(
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/aci/spending",
-    response={201: SpendingOut, **ERRORS},
-    auth=PRIVATE,
-    summary="Enregistrer une dépense",
+    "/cpts/{int:cpts_id}/aci/spending", response={201: SpendingOut, **ERRORS}, summary="Enregistrer une dépense"
 )
 def create_spending(request, cpts_id: int, payload: SpendingIn):
     """Une dépense d'une année du contrat, pour une mission (null : le fonctionnement)."""

@@ -21,7 +21,6 @@ from maillon.territories.models import TerritoryCommune
 from maillon.territories.services import TerritoryConflictError, UnknownCommuneError
 from maillon.territories.taille import taille_for_population
 
-from .auth import PRIVATE, PUBLIC
 from .common import cpts_or_404, get_cpts_or_404
 from .errors import validation_error_response
 from .presenters import conflict_dict, cpts_ref, feature_collection, territory_commune_dict
@@ -61,7 +60,7 @@ def list_item(cpts, population):
     }
 
 
-@router.get("/cpts", response=list[CptsListItemOut], auth=PUBLIC, summary="Lister les CPTS")
+@router.get("/cpts", response=list[CptsListItemOut], auth=None, summary="Lister les CPTS")
 def list_cpts(
     request,
     status: Annotated[CptsStatus | None, Query(description="Étape du cycle de vie")] = None,
@@ -78,7 +77,7 @@ def list_cpts(
     return [list_item(cpts, cpts.population or 0) for cpts in cpts_list.order_by("name")]
 
 
-@router.get("/cpts/{int:cpts_id}", response={200: CptsOut, 404: MessageOut}, auth=PUBLIC, summary="Détail d'une CPTS")
+@router.get("/cpts/{int:cpts_id}", response={200: CptsOut, 404: MessageOut}, auth=None, summary="Détail d'une CPTS")
 def get_cpts(
     request,
     cpts_id: int,
@@ -108,7 +107,6 @@ def get_cpts(
 @router.put(
     "/cpts/{int:cpts_id}/territory",
     response={200: TerritoryOut, **ERRORS, 409: ConflictErrorOut},
-    auth=PRIVATE,
     summary="Remplacer le territoire d'une CPTS",
 )
 def put_territory(request, cpts_id: int, payload: TerritoryIn):

@@ -23,7 +23,6 @@ from maillon.crisis import document, facts, policies, selectors, services, templ
 from maillon.crisis.models import PlanProfessional, PlanVersion
 from maillon.members.models import Professional
 
-from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
 from .errors import conflict, refusals_as_409
 from .schemas import ConflictOut, MessageOut
@@ -223,7 +222,7 @@ def version_dict(version) -> dict:
 # --- Reads ---------------------------------------------------------------------------------
 
 
-@router.get("/cpts/{int:cpts_id}/crisis/plan", response={200: PlanOut, **READ_ERRORS}, auth=PRIVATE, summary="Le plan")
+@router.get("/cpts/{int:cpts_id}/crisis/plan", response={200: PlanOut, **READ_ERRORS}, summary="Le plan")
 def plan(request, cpts_id: int):
     """Les versions du plan (une par an), le plan en vigueur, les échéances de l'ACI
     (première rédaction puis mise à jour annuelle) et les actions d'amélioration à intégrer."""
@@ -252,7 +251,6 @@ def plan(request, cpts_id: int):
 @router.get(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}",
     response={200: VersionOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Une version du plan",
 )
 def version(request, cpts_id: int, year: int):
@@ -264,7 +262,6 @@ def version(request, cpts_id: int, year: int):
 @router.get(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/diff",
     response={200: DiffOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Écarts avec une autre version",
 )
 def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
@@ -296,7 +293,6 @@ def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions",
     response={201: VersionOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Ouvrir le brouillon de l'année",
 )
 def start(request, cpts_id: int, payload: NewVersionIn):
@@ -312,7 +308,6 @@ def start(request, cpts_id: int, payload: NewVersionIn):
 @router.put(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/sections/{section}",
     response={200: VersionOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Écrire une section du brouillon",
 )
 def write_section(request, cpts_id: int, year: int, section: str, payload: SectionIn):
@@ -329,7 +324,6 @@ def write_section(request, cpts_id: int, year: int, section: str, payload: Secti
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/professionals",
     response={201: ProfessionalOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Ajouter un professionnel mobilisable",
 )
 def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
@@ -346,7 +340,6 @@ def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
 @router.delete(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/professionals/{int:row_id}",
     response={204: None, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Retirer un professionnel du brouillon",
 )
 def remove_professional(request, cpts_id: int, year: int, row_id: int):
@@ -360,7 +353,6 @@ def remove_professional(request, cpts_id: int, year: int, row_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/submit",
     response={200: VersionOut, **TRANSITION_ERRORS},
-    auth=PRIVATE,
     summary="Soumettre le brouillon à l'ARS et à la CPAM",
 )
 def submit(request, cpts_id: int, year: int):
@@ -374,7 +366,6 @@ def submit(request, cpts_id: int, year: int):
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/decision",
     response={200: VersionOut, **TRANSITION_ERRORS},
-    auth=PRIVATE,
     summary="Valider ou renvoyer une version soumise (ARS, CPAM)",
 )
 def decision(request, cpts_id: int, year: int, payload: DecisionIn):

@@ -25,7 +25,6 @@ from maillon.crisis_response.models import AlertLevel, ContactPreference, Crisis
 from maillon.crisis_response.tokens import LinkError, recipient_of
 from maillon.members.models import Professional
 
-from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
 from .errors import refusals_as_409
 from .presenters import code_label
@@ -255,12 +254,7 @@ def board_out(crisis: Crisis, *, by) -> dict:
 # --- Operations -----------------------------------------------------------------------
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/crises",
-    response={200: list[CrisisOut], **ERRORS},
-    auth=PRIVATE,
-    summary="Crises et exercices",
-)
+@router.get("/cpts/{int:cpts_id}/crises", response={200: list[CrisisOut], **ERRORS}, summary="Crises et exercices")
 def list_crises(request, cpts_id: int):
     """Les crises et les exercices de la CPTS, les plus récents d'abord."""
     cpts = access(request, cpts_id)
@@ -270,7 +264,6 @@ def list_crises(request, cpts_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/crises",
     response={201: BoardOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Activer le plan, lancer un exercice ou déclarer une crise",
 )
 def activate(request, cpts_id: int, payload: ActivateIn):
@@ -299,10 +292,7 @@ def activate(request, cpts_id: int, payload: ActivateIn):
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/crises/{int:crisis_id}",
-    response={200: BoardOut, **ERRORS},
-    auth=PRIVATE,
-    summary="Tableau de la crise",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}", response={200: BoardOut, **ERRORS}, summary="Tableau de la crise"
 )
 def get_board(request, cpts_id: int, crisis_id: int):
     """Qui a été alerté, joint (état de chaque envoi), qui a répondu, qui est mobilisé où ;
@@ -314,7 +304,6 @@ def get_board(request, cpts_id: int, crisis_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/log",
     response={201: LogEntryOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Ajouter à la main courante",
 )
 def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
@@ -339,7 +328,6 @@ def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/end",
     response={200: CrisisOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Terminer la crise ou l'exercice",
 )
 def end_crisis(request, cpts_id: int, crisis_id: int):
@@ -354,7 +342,6 @@ def end_crisis(request, cpts_id: int, crisis_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/recipients/{int:recipient_id}/assignment",
     response={200: BoardOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Mobiliser un membre disponible",
 )
 def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: AssignIn):
@@ -373,7 +360,6 @@ def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: As
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/escalation",
     response={200: EscalationOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Vérifier la cascade maintenant",
 )
 def escalate(request, cpts_id: int, crisis_id: int):
@@ -387,7 +373,6 @@ def escalate(request, cpts_id: int, crisis_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/recognition",
     response={200: CrisisOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Reconnaître une crise sanitaire grave (autorité)",
 )
 def recognise(request, cpts_id: int, crisis_id: int):
@@ -403,7 +388,6 @@ def recognise(request, cpts_id: int, crisis_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/retex",
     response={201: RetexOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Rédiger le RETEX",
 )
 def write_retex(request, cpts_id: int, crisis_id: int, payload: RetexIn):
@@ -547,10 +531,7 @@ def active_member_or_404(cpts, professional_id):
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/alert-chain",
-    response={200: list[ChainLevelOut], **ERRORS},
-    auth=PRIVATE,
-    summary="La chaîne d'alerte",
+    "/cpts/{int:cpts_id}/alert-chain", response={200: list[ChainLevelOut], **ERRORS}, summary="La chaîne d'alerte"
 )
 def get_chain(request, cpts_id: int):
     """Les niveaux de la cascade dans l'ordre, leurs membres et leurs canaux (coordination)."""
@@ -561,7 +542,6 @@ def get_chain(request, cpts_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/alert-chain/levels",
     response={201: list[ChainLevelOut], **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Ajouter un niveau à la chaîne d'alerte",
 )
 def add_level(request, cpts_id: int, payload: LevelIn):
@@ -575,7 +555,6 @@ def add_level(request, cpts_id: int, payload: LevelIn):
 @router.post(
     "/cpts/{int:cpts_id}/alert-chain/levels/{int:level_id}/members",
     response={201: list[ChainLevelOut], **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Placer un adhérent dans un niveau",
 )
 def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberIn):
@@ -591,7 +570,6 @@ def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberI
 @router.put(
     "/cpts/{int:cpts_id}/alert-chain/preferences/{int:professional_id}",
     response={200: list[ChainLevelOut], **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Canaux d'alerte d'un adhérent",
 )
 def set_preference(request, cpts_id: int, professional_id: int, payload: PreferenceIn):

@@ -7,7 +7,6 @@ from maillon.core.models import CptsRole
 from maillon.core.policies import is_platform_admin
 from maillon.territories.models import TerritoryRole
 
-from .auth import PRIVATE
 from .presenters import code_name, cpts_ref
 from .schemas import MeOut, MessageOut
 
@@ -26,7 +25,7 @@ def territory_role_dict(role):
     }
 
 
-@router.get("/me", response={200: MeOut, 401: MessageOut}, auth=PRIVATE, summary="Mon compte")
+@router.get("/me", response={200: MeOut, 401: MessageOut}, summary="Mon compte")
 def me(request):
     """Adresse, nom, rôles dans les CPTS et rôles territoriaux de l'utilisateur authentifié."""
     user = request.auth

@@ -25,7 +25,6 @@ from maillon.core.missions import Mission
 from maillon.meetings import policies, services
 from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 
-from .auth import PRIVATE
 from .common import CPTS_NOT_FOUND, PageNumber, PageSize, cpts_or_404, first_or_404, page_of
 from .errors import conflict, invalid_response, refusals_as_409
 from .schemas import READ_ERRORS, WRITE_ERRORS, ConflictOut, MessageOut
@@ -149,10 +148,7 @@ def visible_meetings(request, cpts):
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/meetings",
-    response={200: MeetingPageOut, **READ_ERRORS},
-    auth=PRIVATE,
-    summary="Lister les réunions",
+    "/cpts/{int:cpts_id}/meetings", response={200: MeetingPageOut, **READ_ERRORS}, summary="Lister les réunions"
 )
 def list_meetings(
     request,
@@ -173,7 +169,6 @@ def list_meetings(
 @router.get(
     "/cpts/{int:cpts_id}/meetings/{int:meeting_id}",
     response={200: MeetingDetailOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Détail d'une réunion",
 )
 def get_meeting(request, cpts_id: int, meeting_id: int):
@@ -243,7 +238,6 @@ STATE_FILTERS = {
 @router.get(
     "/cpts/{int:cpts_id}/time-entries",
     response={200: TimeEntryPageOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Lister le temps déclaré",
 )
 def list_time_entries(
@@ -284,7 +278,6 @@ def list_time_entries(
 @router.post(
     "/cpts/{int:cpts_id}/time-entries",
     response={201: TimeEntryOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Déclarer du temps de projet",
 )
 def declare_time_entry(request, cpts_id: int, payload: TimeEntryIn):
@@ -321,7 +314,6 @@ def entry_for_decision(request, cpts_id, entry_id):
 @router.post(
     "/cpts/{int:cpts_id}/time-entries/{int:entry_id}/validate",
     response={200: TimeEntryOut, **DECISION_ERRORS},
-    auth=PRIVATE,
     summary="Valider du temps déclaré",
 )
 def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateIn):
@@ -338,7 +330,6 @@ def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateI
 @router.post(
     "/cpts/{int:cpts_id}/time-entries/{int:entry_id}/reject",
     response={200: TimeEntryOut, **DECISION_ERRORS},
-    auth=PRIVATE,
     summary="Refuser du temps déclaré",
 )
 def reject_time_entry(request, cpts_id: int, entry_id: int, payload: RejectIn):

@@ -34,7 +34,6 @@ from maillon.members.models import (
 from maillon.members.professions import Profession, StructureKind
 from maillon.territories.models import Commune, normalize_name
 
-from .auth import PRIVATE
 from .common import PageNumber, PageSize, cpts_or_404, first_or_404, multipart_body, page_of
 from .errors import InvalidField, first_error, validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
@@ -139,12 +138,7 @@ def journal_read(cpts, member=None, *, object_type="members.Professional", note=
     )
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/members",
-    response={200: MemberPageOut, **READ_ERRORS},
-    auth=PRIVATE,
-    summary="Lister les membres",
-)
+@router.get("/cpts/{int:cpts_id}/members", response={200: MemberPageOut, **READ_ERRORS}, summary="Lister les membres")
 def list_members(
     request,
     cpts_id: int,
@@ -198,7 +192,6 @@ def get_membership(user, cpts, membership_id):
 @router.get(
     "/cpts/{int:cpts_id}/members/{int:membership_id}",
     response={200: MemberDetailOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Détail d'un membre",
 )
 def get_member(request, cpts_id: int, membership_id: int):
@@ -247,10 +240,7 @@ def record_of(payload: MemberIn, college) -> dict[str, str]:
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/members",
-    response={201: MemberDetailOut, **WRITE_ERRORS},
-    auth=PRIVATE,
-    summary="Ajouter un membre",
+    "/cpts/{int:cpts_id}/members", response={201: MemberDetailOut, **WRITE_ERRORS}, summary="Ajouter un membre"
 )
 def create_member(request, cpts_id: int, payload: MemberIn):
     """Un professionnel (retrouvé par son RPPS ou ADELI, sinon créé) devient adhérent, à la date du jour.
@@ -324,7 +314,6 @@ def uploaded_file(request):
 @router.post(
     "/cpts/{int:cpts_id}/members/import",
     response={200: ImportCheckOut, 201: ImportDoneOut, 413: MessageOut, **ERRORS, 422: ImportRefusedOut},
-    auth=PRIVATE,
     summary="Importer des membres (CSV ou XLSX)",
     openapi_extra=IMPORT_BODY,
 )
@@ -396,7 +385,6 @@ def apply_changes(membership, payload, cpts, *, by):
 @router.patch(
     "/cpts/{int:cpts_id}/members/{int:membership_id}",
     response={200: MemberDetailOut, **TRANSITION_ERRORS},
-    auth=PRIVATE,
     summary="Modifier une adhésion",
 )
 def update_member(request, cpts_id: int, membership_id: int, payload: MembershipPatchIn):
@@ -433,7 +421,6 @@ def structure_memberships(user, cpts):
 @router.get(
     "/cpts/{int:cpts_id}/structures",
     response={200: StructurePageOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Lister les structures membres",
 )
 def list_structures(
@@ -476,7 +463,6 @@ def get_structure_membership(user, cpts, structure_id):
 @router.get(
     "/cpts/{int:cpts_id}/structures/{int:structure_id}",
     response={200: StructureOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Détail d'une structure membre",
 )
 def get_structure(request, cpts_id: int, structure_id: int):
@@ -544,7 +530,6 @@ def involvement_of(payload):
 @router.post(
     "/cpts/{int:cpts_id}/structures",
     response={201: StructureOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Ajouter une structure membre",
 )
 def create_structure(request, cpts_id: int, payload: StructureIn):
@@ -574,7 +559,6 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
 @router.patch(
     "/cpts/{int:cpts_id}/structures/{int:structure_id}",
     response={200: StructureOut, **ERRORS},
-    auth=PRIVATE,
     summary="Modifier l'adhésion d'une structure",
 )
 def update_structure(request, cpts_id: int, structure_id: int, payload: MembershipPatchIn):

@@ -36,7 +36,6 @@ from maillon.mt.models import (
     Trait,
 )
 
-from .auth import PRIVATE
 from .common import CPTS_NOT_FOUND, PageNumber, first_or_404, get_cpts_or_404, page_of, page_size
 from .errors import conflict, refusals_as_409, validation_error_response
 from .presenters import code_label, code_name, person_ref
@@ -257,7 +256,6 @@ def proposal_dict(proposal, *, shows_patient=True):
 @router.get(
     "/cpts/{int:cpts_id}/mt/queue",
     response={200: QueuePageOut, **ERRORS},
-    auth=PRIVATE,
     summary="File d'attente des patients sans médecin traitant",
 )
 def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize = PAGE_SIZE):
@@ -284,7 +282,6 @@ def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize =
 @router.get(
     "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}",
     response={200: PatientOut, **ERRORS},
-    auth=PRIVATE,
     summary="Détail d'un patient inscrit",
 )
 def get_patient(request, cpts_id: int, patient_id: int):
@@ -335,10 +332,7 @@ def get_patient(request, cpts_id: int, patient_id: int):
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/mt/offers",
-    response={200: OfferPageOut, **ERRORS},
-    auth=PRIVATE,
-    summary="Offres des médecins volontaires",
+    "/cpts/{int:cpts_id}/mt/offers", response={200: OfferPageOut, **ERRORS}, summary="Offres des médecins volontaires"
 )
 def list_offers(
     request,
@@ -389,7 +383,6 @@ def list_offers(
 @router.get(
     "/cpts/{int:cpts_id}/mt/proposals",
     response={200: ProposalPageOut, **ERRORS},
-    auth=PRIVATE,
     summary="Propositions de médecin traitant",
 )
 def list_proposals(
@@ -413,10 +406,7 @@ def list_proposals(
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/mt/proposals/run",
-    response={201: RunOut, **WRITE_ERRORS},
-    auth=PRIVATE,
-    summary="Calculer des propositions",
+    "/cpts/{int:cpts_id}/mt/proposals/run", response={201: RunOut, **WRITE_ERRORS}, summary="Calculer des propositions"
 )
 def run_proposals(request, cpts_id: int):
     """Le moteur propose des médecins aux patients en attente ; répond le calcul et ses propositions."""
@@ -447,7 +437,6 @@ def run_proposals(request, cpts_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/mt/proposals/{int:proposal_id}/transition",
     response={200: ProposalOut, **TRANSITION_ERRORS},
-    auth=PRIVATE,
     summary="Faire avancer une proposition",
 )
 def transition_proposal(request, cpts_id: int, proposal_id: int, payload: TransitionIn):
@@ -469,7 +458,6 @@ def transition_proposal(request, cpts_id: int, proposal_id: int, payload: Transi
 @router.post(
     "/cpts/{int:cpts_id}/mt/proposals/{int:proposal_id}/doctor-answer",
     response={200: ProposalOut, **TRANSITION_ERRORS},
-    auth=PRIVATE,
     summary="Saisir la réponse du médecin pour lui",
 )
 def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAnswerIn):
@@ -508,7 +496,6 @@ def proposal_answer(request, cpts, proposal):
 @router.get(
     "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}/export",
     response={200: dict[str, Any], **ERRORS},
-    auth=PRIVATE,
     summary="Export des données détenues sur un patient",
 )
 def export_patient(request, cpts_id: int, patient_id: int):

@@ -24,7 +24,6 @@ from maillon.contracts.report import build_report, record_export, send_report, w
 from maillon.contracts.selectors import current_contract
 from maillon.contracts.services import decide_report
 
-from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
 from .errors import refusals_as_409
 from .schemas import ConflictOut, MessageOut
@@ -112,7 +111,6 @@ def sent_version(report) -> dict:
 @router.get(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/report",
     response={200: dict[str, Any], **READ_ERRORS},
-    auth=PRIVATE,
     summary="Rapport du dialogue de gestion d'une année (à jour)",
 )
 def live_report(request, cpts_id: int, year: int):
@@ -125,7 +123,6 @@ def live_report(request, cpts_id: int, year: int):
 @router.get(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/report/versions",
     response={200: list[ReportVersionOut], **READ_ERRORS},
-    auth=PRIVATE,
     summary="Versions envoyées du rapport d'une année",
 )
 def list_versions(request, cpts_id: int, year: int):
@@ -138,7 +135,6 @@ def list_versions(request, cpts_id: int, year: int):
 @router.get(
     "/cpts/{int:cpts_id}/aci/reports/{int:report_id}",
     response={200: ReportOut, **READ_ERRORS},
-    auth=PRIVATE,
     summary="Une version envoyée du rapport (figée)",
 )
 def get_report(request, cpts_id: int, report_id: int):
@@ -158,7 +154,6 @@ class DecisionIn(Schema):
 @router.post(
     "/cpts/{int:cpts_id}/aci/reports/{int:report_id}/decision",
     response={200: ReportVersionOut, **WRITE_ERRORS, 409: ConflictOut},
-    auth=PRIVATE,
     summary="Valider ou renvoyer une version envoyée (ARS, CPAM)",
 )
 def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
@@ -177,7 +172,6 @@ def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
 @router.post(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/report/send",
     response={201: ReportOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Envoyer le rapport de l'année à l'ARS et à la CPAM",
 )
 def send(request, cpts_id: int, year: int):

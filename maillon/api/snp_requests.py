@@ -41,7 +41,6 @@ from maillon.snp.outcomes import record_outcome
 from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 from maillon.territories.models import Commune
 
-from .auth import PRIVATE
 from .common import cpts_or_404, first_or_404
 from .errors import refusals_as_409
 from .presenters import code_label, code_name, profession_of, professional_ref
@@ -301,7 +300,6 @@ def read_request(cpts, care_request):
 @router.post(
     "/cpts/{int:cpts_id}/snp/requests",
     response={201: RequestOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Créer une demande de soins non programmés",
 )
 def post_request(request, cpts_id: int, payload: RequestIn):
@@ -326,7 +324,6 @@ def post_request(request, cpts_id: int, payload: RequestIn):
 @router.get(
     "/cpts/{int:cpts_id}/snp/requests",
     response={200: RequestListOut, **ERRORS},
-    auth=PRIVATE,
     summary="Lister les demandes de soins non programmés",
 )
 def list_requests(
@@ -355,7 +352,6 @@ def list_requests(
 @router.get(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}",
     response={200: RequestOut, **ERRORS},
-    auth=PRIVATE,
     summary="Détail d'une demande de soins non programmés",
 )
 def get_request(request, cpts_id: int, request_id: int):
@@ -367,7 +363,6 @@ def get_request(request, cpts_id: int, request_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/cancel",
     response={200: RequestOut, **TRANSITION_ERRORS},
-    auth=PRIVATE,
     summary="Annuler une demande",
 )
 def post_cancel_request(request, cpts_id: int, request_id: int):
@@ -381,7 +376,6 @@ def post_cancel_request(request, cpts_id: int, request_id: int):
 @router.get(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/slots",
     response={200: SearchOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Chercher des créneaux pour une demande",
 )
 def get_slots(request, cpts_id: int, request_id: int):
@@ -417,7 +411,6 @@ def get_slots(request, cpts_id: int, request_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/bookings",
     response={201: BookingOut, **MOVING_ERRORS},
-    auth=PRIVATE,
     summary="Réserver un créneau pour une demande",
 )
 def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
@@ -435,7 +428,6 @@ def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
 @router.post(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/duty",
     response={200: SentOut, **TRANSITION_ERRORS},
-    auth=PRIVATE,
     summary="Envoyer une demande aux volontaires de garde",
 )
 def post_duty(request, cpts_id: int, request_id: int):
@@ -452,7 +444,6 @@ def post_duty(request, cpts_id: int, request_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/snp/bookings/{int:booking_id}/cancel",
     response={200: BookingOut, **MOVING_ERRORS},
-    auth=PRIVATE,
     summary="Annuler un rendez-vous",
 )
 def post_cancel_booking(request, cpts_id: int, booking_id: int):
@@ -468,7 +459,6 @@ def post_cancel_booking(request, cpts_id: int, booking_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/snp/bookings/{int:booking_id}/outcome",
     response={200: BookingOut, **MOVING_ERRORS},
-    auth=PRIVATE,
     summary="Renseigner l'issue d'un rendez-vous",
 )
 def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
@@ -491,7 +481,6 @@ DUTY_FIELDS = ["commune", "deadline", "profession", "urgency"]
 @router.get(
     "/cpts/{int:cpts_id}/snp/duty-calls",
     response={200: list[DutyCallOut], **ERRORS},
-    auth=PRIVATE,
     summary="Mes appels de la liste de garde",
 )
 def list_duty_calls(request, cpts_id: int):
@@ -525,7 +514,6 @@ def duty_call_dict(call) -> dict:
 @router.post(
     "/cpts/{int:cpts_id}/snp/duty-calls/{int:call_id}/accept",
     response={201: BookingOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Accepter un appel de la liste de garde",
 )
 def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
@@ -544,7 +532,6 @@ def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
 @router.post(
     "/cpts/{int:cpts_id}/snp/duty-calls/{int:call_id}/decline",
     response={200: DutyCallOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Décliner un appel de la liste de garde",
 )
 def post_decline(request, cpts_id: int, call_id: int):

@@ -26,7 +26,6 @@ from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
 
-from .auth import PRIVATE
 from .common import CPTS_NOT_FOUND, cpts_or_404, first_or_404, multipart_body, page_of
 from .errors import invalid_response, refusals_as_409, validation_error_response
 from .presenters import code_label, code_name, person_ref, profession_of
@@ -229,12 +228,7 @@ def agenda_dict(request, agenda):
 # --- Slots ----------------------------------------------------------------------------
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/snp/slots",
-    response={200: SlotPageOut, **ERRORS},
-    auth=PRIVATE,
-    summary="Créneaux SNP",
-)
+@router.get("/cpts/{int:cpts_id}/snp/slots", response={200: SlotPageOut, **ERRORS}, summary="Créneaux SNP")
 def list_slots(
     request,
     cpts_id: int,
@@ -264,12 +258,7 @@ def list_slots(
     return {"items": [slot_dict(slot) for slot in items], "count": count}
 
 
-@router.post(
-    "/cpts/{int:cpts_id}/snp/slots",
-    response={201: SlotOut, **WRITE_ERRORS},
-    auth=PRIVATE,
-    summary="Publier un créneau SNP",
-)
+@router.post("/cpts/{int:cpts_id}/snp/slots", response={201: SlotOut, **WRITE_ERRORS}, summary="Publier un créneau SNP")
 def create_slot(request, cpts_id: int, payload: SlotIn):
     """Un créneau à l'un de vos lieux d'exercice ; refusé s'il chevauche un de vos créneaux."""
     cpts, professional = publisher_of(request, cpts_id)
@@ -290,7 +279,6 @@ def create_slot(request, cpts_id: int, payload: SlotIn):
 @router.post(
     "/cpts/{int:cpts_id}/snp/slot-series",
     response={201: SeriesOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Publier une récurrence de créneaux SNP",
 )
 def create_series(request, cpts_id: int, payload: SeriesIn):
@@ -340,7 +328,6 @@ def form_int(request, name):
 @router.post(
     "/cpts/{int:cpts_id}/snp/slots/import",
     response={201: ImportOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Importer des créneaux SNP d'un fichier .ics",
     openapi_extra=IMPORT_BODY,
 )
@@ -376,7 +363,6 @@ def import_slots(request, cpts_id: int):
 @router.post(
     "/cpts/{int:cpts_id}/snp/slots/{int:slot_id}/cancel",
     response={200: SlotOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Annuler un créneau SNP",
 )
 def cancel_slot(request, cpts_id: int, slot_id: int):
@@ -397,7 +383,6 @@ def cancel_slot(request, cpts_id: int, slot_id: int):
 @router.patch(
     "/cpts/{int:cpts_id}/snp/slots/{int:slot_id}",
     response={200: SlotOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Partager un créneau avec le SAS, ou non",
 )
 def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
@@ -415,12 +400,7 @@ def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
 # --- Agendas --------------------------------------------------------------------------
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/snp/agendas",
-    response={200: list[AgendaOut], **ERRORS},
-    auth=PRIVATE,
-    summary="Mes agendas SNP",
-)
+@router.get("/cpts/{int:cpts_id}/snp/agendas", response={200: list[AgendaOut], **ERRORS}, summary="Mes agendas SNP")
 def list_agendas(request, cpts_id: int):
     """Un agenda par lieu d'exercice : le partage avec le SAS par défaut et l'adresse du flux .ics."""
     cpts = access(request, cpts_id)
@@ -433,7 +413,6 @@ def list_agendas(request, cpts_id: int):
 @router.patch(
     "/cpts/{int:cpts_id}/snp/agendas/{int:agenda_id}",
     response={200: AgendaOut, **WRITE_ERRORS},
-    auth=PRIVATE,
     summary="Partage SAS par défaut d'un agenda, adresse du flux",
 )
 def patch_agenda(request, cpts_id: int, agenda_id: int, payload: AgendaPatchIn):

@@ -6,7 +6,6 @@ from maillon.core.models import Cpts
 from maillon.territories import services
 from maillon.territories.services import UnknownCommuneError
 
-from .auth import PUBLIC
 from .errors import validation_error_response
 from .presenters import conflict_dict, territory_commune_dict
 from .schemas import SimulationIn, SimulationOut, ValidationErrorOut
@@ -17,7 +16,7 @@ router = Router(tags=["Territoires"])
 @router.post(
     "/territories/simulate",
     response={200: SimulationOut, 422: ValidationErrorOut},
-    auth=PUBLIC,
+    auth=None,
     summary="Simuler un territoire",
 )
 def simulate(request, payload: SimulationIn):

@@ -1,7 +1,7 @@
 """The REST API, version 1, mounted at /api/v1/ (see docs/api.md).
 
-Every operation states its `auth`: `PUBLIC` (None) or `PRIVATE` (token or
-session); tests/api/test_api_auth_declared.py fails on any other.
+Every operation is private (`PRIVATE`: a token or a strong session), set once below;
+a public one says `auth=None`. tests/api/test_api_operations_declare_auth.py lists both.
 """
 
 from ninja import NinjaAPI
@@ -32,7 +32,7 @@ api = NinjaAPI(
     urls_namespace="api-1",
     openapi_url="/openapi.json",
     docs_url="/docs",
-    # A forgotten `auth` fails closed.
+    # Private unless an operation says `auth=None`.
     auth=PRIVATE,
 )
 errors.install(api)

@@ -1,12 +1,15 @@
-"""Every API operation says who may call it: public (auth=None) or private (token or session)."""
+"""Every API operation is private (a token or a strong session, the API's default) unless it
+says `auth=None`; both lists are written down here, so that a new operation is a choice."""
 
 import re
 
 import pytest
-from ninja.constants import NOT_SET
 
 from maillon.api.auth import PRIVATE
-from tests.urlwalk import api_operations
+from maillon.api.urls import api
+
+# How the schema names the two ways in of a private operation (auth.PRIVATE).
+PRIVATE_SECURITY = [{"TokenAuth": []}, {"SessionAuth": []}]
 
 PUBLIC_OPERATIONS = {
     ("GET", "/communes"),
@@ -128,26 +131,26 @@ PRIVATE_OPERATIONS = {
 }
 
 
-def declared_operations():
-    return api_operations()
+def operations_security():
+    """{(method, path): the security the schema gives the operation (None for a public one)}."""
+    paths = api.get_openapi_schema(path_prefix="")["paths"]
+    return {
+        (method.upper(), path): operation.get("security")
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+    }
 
 
-def test_every_operation_declares_its_auth_explicitly():
-    undeclared = [(method, path) for method, path, op in declared_operations() if op.auth_param is NOT_SET]
-    assert undeclared == []
-
-
-def test_every_operation_is_on_the_public_or_the_private_list():
-    public = {(method, path) for method, path, op in declared_operations() if op.auth_param is None}
-    private = {(method, path) for method, path, op in declared_operations() if op.auth_param is not None}
-    assert public == PUBLIC_OPERATIONS
-    assert private == PRIVATE_OPERATIONS
+def test_operations_are_private_unless_they_say_auth_none():
+    assert api.auth == PRIVATE
+    security = operations_security()
+    assert {key for key, value in security.items() if value is None} == PUBLIC_OPERATIONS
+    assert {key for key, value in security.items() if value is not None} == PRIVATE_OPERATIONS
 
 
 def test_private_operations_accept_exactly_a_token_or_a_strong_session():
-    for method, path, operation in declared_operations():
-        if (method, path) in PRIVATE_OPERATIONS:
-            assert operation.auth_param == PRIVATE, (method, path)
+    security = operations_security()
+    assert {key: security[key] for key in PRIVATE_OPERATIONS} == dict.fromkeys(PRIVATE_OPERATIONS, PRIVATE_SECURITY)
 
 
 def example_url(path):
