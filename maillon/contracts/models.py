@@ -62,14 +62,16 @@ class ContractState:
 
 
 class Contract(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="contracts")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="contracts", verbose_name="CPTS")
     reference = models.CharField("référence du contrat", max_length=50, blank=True)
     signed_on = models.DateField("signé le")
     duration_years = models.PositiveSmallIntegerField("durée (années)", default=5, validators=CONTRACT_YEAR_VALIDATORS)
     taille = models.PositiveSmallIntegerField("taille à la signature", validators=TAILLE_VALIDATORS)
     # Keep the contract when the account that recorded it is erased.
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créé par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -145,18 +147,23 @@ class Amendment(JournaledModel):
     """An avenant: its date and what it changes (taille here; missions and indicators
     point to the avenant that included or removed them)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="amendments", verbose_name="contrat ACI"
+    )
     number = models.PositiveSmallIntegerField("numéro")
     signed_on = models.DateField("signé le")
     summary = models.TextField("objet de l'avenant")
     new_taille = models.PositiveSmallIntegerField(
         "nouvelle taille", null=True, blank=True, validators=TAILLE_VALIDATORS
     )
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créé par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     class Meta:
         verbose_name = "avenant"
+        verbose_name_plural = "avenants"
         ordering = ["contract", "signed_on", "number"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="one_amendment_number_per_contract"),
@@ -211,15 +218,27 @@ class Deadline:
 class MissionCommitment(JournaledModel):
     """A mission the contract includes: since when, its start and its full deployment."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="missions")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="missions", verbose_name="contrat ACI"
+    )
     mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices)
     included_on = models.DateField("incluse le")
     added_by = models.ForeignKey(
-        Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="missions_added"
+        Amendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missions_added",
+        verbose_name="ajout par",
     )
     removed_on = models.DateField("retirée le", null=True, blank=True)
     removed_by = models.ForeignKey(
-        Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="missions_removed"
+        Amendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missions_removed",
+        verbose_name="retrait par",
     )
     started_on = models.DateField("démarrée le", null=True, blank=True)
     deployed_on = models.DateField("pleinement déployée le", null=True, blank=True)
@@ -315,7 +334,9 @@ class IndicatorQuerySet(InForceQuerySet):
 class Indicator(JournaledModel):
     """An indicator of the contract: definition, baseline, target or tiers with amounts."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="indicators")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="indicators", verbose_name="contrat ACI"
+    )
     mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices)
     code = models.SlugField("code", max_length=60)
     name = models.CharField("intitulé", max_length=200)
@@ -331,17 +352,28 @@ class Indicator(JournaledModel):
     position = models.PositiveSmallIntegerField("ordre", default=0)
     added_on = models.DateField("ajouté le")
     added_by = models.ForeignKey(
-        Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators_added"
+        Amendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators_added",
+        verbose_name="ajout par",
     )
     retired_on = models.DateField("retiré le", null=True, blank=True)
     retired_by = models.ForeignKey(
-        Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators_retired"
+        Amendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators_retired",
+        verbose_name="retrait par",
     )
 
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "indicateur"
+        verbose_name_plural = "indicateurs"
         ordering = ["contract", "mission", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -368,7 +400,7 @@ class Indicator(JournaledModel):
 class IndicatorTier(JournaledModel):
     """A value range [low, high] (inclusive, open when empty) and the amount it earns."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="tiers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="tiers", verbose_name="indicateur")
     label = models.CharField("palier", max_length=100, blank=True)
     low = models.DecimalField("de", max_digits=14, decimal_places=2, null=True, blank=True)
     high = models.DecimalField("à", max_digits=14, decimal_places=2, null=True, blank=True)
@@ -405,13 +437,15 @@ def indicator_document_path(instance, filename):
 class IndicatorValue(JournaledModel):
     """The value of an indicator for a contract year, entered (who, when, a document) or computed."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", verbose_name="indicateur")
     contract_year = models.PositiveSmallIntegerField("année du contrat", validators=CONTRACT_YEAR_VALIDATORS)
     value = models.DecimalField("valeur", max_digits=14, decimal_places=2)
     source = models.CharField("source", max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.ENTERED)
     note = models.CharField("commentaire", max_length=300, blank=True)
     document = models.FileField("justificatif", upload_to=indicator_document_path, blank=True)
-    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    entered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="saisie par"
+    )
     entered_at = models.DateTimeField("saisi le", default=timezone.now)
 
     class Meta:
@@ -439,13 +473,15 @@ class FactStatement(JournaledModel):
     """A fact of a contract year entered by hand, used while no mission app computes it
     (`registry.register_fact`); a registered computation always wins."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="facts")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="facts", verbose_name="contrat ACI")
     contract_year = models.PositiveSmallIntegerField("année du contrat", validators=CONTRACT_YEAR_VALIDATORS)
     code = models.CharField("fait", max_length=40, choices=FactCode.choices)
     value = models.BooleanField("vrai")
     note = models.CharField("commentaire", max_length=300, blank=True)
-    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    entered_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="saisie par"
+    )
+    entered_at = models.DateTimeField(default=timezone.now, verbose_name="date de saisie")
 
     class Meta:
         verbose_name = "fait de l'année"
@@ -476,18 +512,23 @@ class SpendingCategory(models.TextChoices):
 class Spending(JournaledModel):
     """What the money paid for, by mission (none: fonctionnement) and contract year."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="spendings")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="spendings", verbose_name="contrat ACI"
+    )
     contract_year = models.PositiveSmallIntegerField("année du contrat", validators=CONTRACT_YEAR_VALIDATORS)
     mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices, null=True, blank=True)
     category = models.CharField("nature", max_length=20, choices=SpendingCategory.choices)
     label = models.CharField("libellé", max_length=200)
     amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
     spent_on = models.DateField("date")
-    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    entered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="saisie par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     class Meta:
         verbose_name = "dépense"
+        verbose_name_plural = "dépenses"
         ordering = ["contract", "contract_year", "spent_on", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="spending_amount_positive")]
         indexes = [models.Index(fields=["contract", "contract_year"])]
@@ -499,12 +540,16 @@ class Spending(JournaledModel):
 class FundingReceipt(JournaledModel):
     """A payment the CPTS received from the Assurance Maladie under the contract."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="receipts")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="receipts", verbose_name="contrat ACI"
+    )
     contract_year = models.PositiveSmallIntegerField("année du contrat", validators=CONTRACT_YEAR_VALIDATORS)
     received_on = models.DateField("reçu le")
     amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
     label = models.CharField("libellé", max_length=200, blank=True)
-    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    entered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="saisie par"
+    )
 
     class Meta:
         verbose_name = "versement reçu"
@@ -532,15 +577,19 @@ class ManagementReport(JournaledModel):
     API render it, never the live figures, so a sent version never changes.
     """
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reports")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reports", verbose_name="contrat ACI")
     contract_year = models.PositiveSmallIntegerField("année du contrat", validators=CONTRACT_YEAR_VALIDATORS)
     version = models.PositiveSmallIntegerField("version")
     data = models.JSONField("contenu figé")
     status = models.CharField("état", max_length=20, choices=ReportStatus.choices, default=ReportStatus.SENT)
     sent_at = models.DateTimeField("envoyé le", default=timezone.now)
-    sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="envoyé par"
+    )
     decided_at = models.DateTimeField("décidé le", null=True, blank=True)
-    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="décision par"
+    )
     comments = models.TextField("remarques de l'ARS et de la CPAM", blank=True)
 
     class Meta:

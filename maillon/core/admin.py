@@ -1,5 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.conf import settings as otp_settings
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from . import journal
 from .models import ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
@@ -124,3 +129,81 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+# The third-party admins, in French (their model and field names: core/third_party.py). Their help
+# texts are English model attributes, which a migration would follow: the forms get French ones here,
+# and the read-only dates are shown by methods that carry a French name and no help text.
+TOTP_HELP_TEXTS = {
+    "user": "Le compte à qui appartient cet appareil.",
+    "name": "Le nom de l'appareil, lisible par une personne.",
+    "confirmed": "L'appareil peut-il servir ?",
+    "key": "Clé secrète en hexadécimal, jusqu'à 40 octets.",
+    "step": "Durée d'un pas, en secondes.",
+    "t0": "Instant Unix à partir duquel les pas sont comptés.",
+    "digits": "Nombre de chiffres attendus dans un code.",
+    "tolerance": "Nombre de pas acceptés avant ou après l'heure exacte.",
+    "drift": "Décalage connu, en pas, entre l'appareil et notre horloge.",
+    "throttling_failure_timestamp": "Date du dernier échec de vérification.",
+    "throttling_failure_count": "Nombre d'échecs successifs.",
+}
+
+
+class FrenchTOTPDeviceAdmin(TOTPDeviceAdmin):
+    list_display = ["user", "name", "created", "last_used", "confirmed"]
+    readonly_fields = ["created", "last_used", "qrcode_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        configuration = ["step", "t0", "digits", "tolerance"]
+        if not (otp_settings.OTP_ADMIN_HIDE_SENSITIVE_DATA and obj):
+            configuration = ["key", *configuration]
+        fieldsets = [
+            ("Identité", {"fields": ["user", "name", "confirmed"]}),
+            ("Dates", {"fields": ["created", "last_used"]}),
+            ("Configuration", {"fields": configuration}),
+            ("État", {"fields": ["drift"]}),
+            ("Limitation des essais", {"fields": ["throttling_failure_timestamp", "throttling_failure_count"]}),
+        ]
+        if not otp_settings.OTP_ADMIN_HIDE_SENSITIVE_DATA and obj:
+            fieldsets.append((None, {"fields": ["qrcode_link"]}))
+        return fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in TOTP_HELP_TEXTS:
+            formfield.help_text = TOTP_HELP_TEXTS[db_field.name]
+        return formfield
+
+    @admin.display(description="date de création", ordering="created_at")
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description="dernière utilisation", ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at
+
+    @admin.display(description="QR code")
+    def qrcode_link(self, device):
+        return super().qrcode_link(device)
+
+
+class FrenchDBTaskResultAdmin(DBTaskResultAdmin):
+    list_display = ["id", "task", "status", "enqueued_at", "started_at", "finished_at", "priority", "queue_name"]
+
+    @admin.display(description="tâche")
+    def task(self, result):
+        return result.task_name
+
+    @admin.display(description="trace de l'erreur")
+    def formatted_traceback(self, result):
+        return super().formatted_traceback(result)
+
+    @admin.display(description="à lancer après")
+    def display_run_after(self, result):
+        return super().display_run_after(result)
+
+
+for model, model_admin in [(TOTPDevice, FrenchTOTPDeviceAdmin), (DBTaskResult, FrenchDBTaskResultAdmin)]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

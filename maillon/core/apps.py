@@ -11,7 +11,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from .models import JournaledModel, journal_deletion
+        from .third_party import apply_french_labels
 
         for model in apps.get_models():
             if issubclass(model, JournaledModel):
                 post_delete.connect(journal_deletion, sender=model, dispatch_uid=f"journal-{model._meta.label}")
+
+        apply_french_labels()

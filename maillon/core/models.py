@@ -108,7 +108,7 @@ class User(JournaledModel, AbstractUser):
     email = models.EmailField("adresse électronique", unique=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     # Subject of the OpenID Connect provider (Pro Santé Connect), when linked.
-    oidc_subject = models.CharField(max_length=255, blank=True, null=True, unique=True)
+    oidc_subject = models.CharField(max_length=255, blank=True, null=True, unique=True, verbose_name="identifiant OIDC")
     rpps = models.CharField("RPPS", max_length=11, blank=True)
 
     USERNAME_FIELD = "email"
@@ -119,6 +119,7 @@ class User(JournaledModel, AbstractUser):
 
     class Meta:
         verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
         ordering = ["email"]
 
     def __str__(self):
@@ -175,7 +176,7 @@ class Cpts(JournaledModel):
     """A CPTS: the tenant of the platform. Its territory lives in `territories`."""
 
     name = models.CharField("nom", max_length=200, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name="identifiant d'adresse")
     legal_form = models.CharField(
         "forme juridique", max_length=30, choices=LegalForm.choices, default=LegalForm.ASSOCIATION_1901
     )
@@ -187,8 +188,8 @@ class Cpts(JournaledModel):
     website = models.URLField("site internet", blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
     status = models.CharField("étape", max_length=30, choices=CptsStatus.choices, default=CptsStatus.LETTER_OF_INTENT)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = CptsQuerySet.as_manager()
 
@@ -272,13 +273,14 @@ class LifecycleStep(TransitionLog):
     """One step of the national lifecycle (the transition log of a CPTS): the date the step
     happened (`date`), and when (`at`) and by whom (`by`) it was recorded."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="steps")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="steps", verbose_name="CPTS")
     date = models.DateField("date")
 
     objects = CptsOwnedQuerySet.as_manager()
 
     class Meta(TransitionLog.Meta):
         verbose_name = "étape du cycle de vie"
+        verbose_name_plural = "étapes du cycle de vie"
         ordering = ["cpts", "date", "at", "pk"]
 
     def __str__(self):
@@ -293,15 +295,16 @@ class CptsRoleKind(models.TextChoices):
 class CptsRole(JournaledModel):
     """A user's role in one CPTS (the adhesion itself lives in `members`)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cpts_roles")
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cpts_roles", verbose_name="utilisateur")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="roles", verbose_name="CPTS")
     role = models.CharField("rôle", max_length=20, choices=CptsRoleKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = CptsOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rôle dans une CPTS"
+        verbose_name_plural = "rôles dans une CPTS"
         constraints = [models.UniqueConstraint(fields=["user", "cpts"], name="one_role_per_user_and_cpts")]
 
     def __str__(self):
@@ -367,7 +370,11 @@ class JournalEntry(models.Model):
 class JournalPurgePermit(models.Model):
     """Exists only inside the purge's transaction; the delete trigger checks for it."""
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+
+    class Meta:
+        verbose_name = "permis de purge du journal"
+        verbose_name_plural = "permis de purge du journal"
 
     def __str__(self):
         return "permis de purge"
@@ -387,19 +394,20 @@ class ApiToken(JournaledModel):
 
     PREFIX = "mln_"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="utilisateur")
     name = models.CharField("nom", max_length=100)
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64, unique=True, verbose_name="empreinte")
     hint = models.CharField("début du jeton", max_length=12)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name="dernière utilisation")
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name="révoqué le")
 
     journal_ignored_fields = ("last_used_at",)
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
         ordering = ["-created_at"]
 
     def __str__(self):

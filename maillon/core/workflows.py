@@ -111,7 +111,9 @@ def transition_log(model, verbose_name: str, verbose_name_plural: str = "", *, r
         "__module__": model.__module__,
         "__qualname__": name,
         "__doc__": f"The transition log of a {model.__name__}.",
-        workflow.log_fk: models.ForeignKey(model, on_delete=models.CASCADE, related_name=related_name),
+        workflow.log_fk: models.ForeignKey(
+            model, on_delete=models.CASCADE, related_name=related_name, verbose_name=model._meta.verbose_name
+        ),
         "Meta": type("Meta", (TransitionLog.Meta,), meta),
     }
     return type(name, (TransitionLog,), attrs)

@@ -36,8 +36,8 @@ FROZEN_STATUSES = (PlanStatus.SUBMITTED, PlanStatus.VALIDATED)
 
 
 class CrisisPlan(JournaledModel):
-    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="crisis_plan")
-    created_at = models.DateTimeField(auto_now_add=True)
+    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="crisis_plan", verbose_name="CPTS")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -72,19 +72,29 @@ class PlanVersion(JournaledModel):
     # Fields that make the plan's text; refused on a frozen version.
     CONTENT_FIELDS = ("plan_id", "year", "content", "based_on_id")
 
-    plan = models.ForeignKey(CrisisPlan, on_delete=models.CASCADE, related_name="versions")
+    plan = models.ForeignKey(
+        CrisisPlan, on_delete=models.CASCADE, related_name="versions", verbose_name="plan de crise"
+    )
     year = models.PositiveSmallIntegerField("année")
     status = models.CharField("état", max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     content = models.JSONField("contenu", default=template.empty_content)
     # The validated version this draft was copied from (kept when that version goes).
-    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="établie à partir de"
+    )
     # Keep the version when the accounts that wrote or reviewed it are erased.
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créée par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
     submitted_at = models.DateTimeField("soumise le", null=True, blank=True)
-    submitted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="soumise par"
+    )
     validated_at = models.DateTimeField("validée le", null=True, blank=True)
-    validated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    validated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="validée par"
+    )
 
     objects = PlanVersionQuerySet.as_manager()
 
@@ -229,7 +239,9 @@ class PlanVersion(JournaledModel):
 class PlanEvent(TransitionLog):
     """One transition of a version: who, when, from → to, and the authority's comments."""
 
-    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="events")
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, related_name="events", verbose_name="version du plan"
+    )
     comment = models.TextField("remarques", blank=True)
 
     class Meta(TransitionLog.Meta):
@@ -253,9 +265,13 @@ def typologies_valid(value) -> bool:
 class PlanProfessional(JournaledModel):
     """A member the plan counts on: the role given and the skills useful in a crisis."""
 
-    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="professionals")
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, related_name="professionals", verbose_name="version du plan"
+    )
     # A validated plan is an official document: the professional's record cannot go under it.
-    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="crisis_roles")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, related_name="crisis_roles", verbose_name="professionnel de santé"
+    )
     role = models.CharField("rôle dans le plan", max_length=ROLE_MAX)
     skills = models.TextField("compétences utiles en crise", blank=True)
     typologies = models.JSONField("typologies concernées", default=list, blank=True)
@@ -306,18 +322,31 @@ class PlanImprovement(JournaledModel):
     """An improvement action (from a RETEX, an exercise…) to take into the next version:
     open → integrated into a draft (`workflow`, logged in `PlanImprovementEvent`)."""
 
-    plan = models.ForeignKey(CrisisPlan, on_delete=models.CASCADE, related_name="improvements")
+    plan = models.ForeignKey(
+        CrisisPlan, on_delete=models.CASCADE, related_name="improvements", verbose_name="plan de crise"
+    )
     text = models.TextField("action d'amélioration")
     source = models.CharField("origine", max_length=200)
-    status = models.CharField(max_length=12, choices=ImprovementStatus.choices, default=ImprovementStatus.OPEN)
+    status = models.CharField(
+        max_length=12, choices=ImprovementStatus.choices, default=ImprovementStatus.OPEN, verbose_name="état"
+    )
     # Keep the action when the version or the accounts go.
     integrated_in = models.ForeignKey(
-        PlanVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="integrated_improvements"
+        PlanVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="integrated_improvements",
+        verbose_name="intégrée dans la version",
     )
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    integrated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    integrated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créée par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+    integrated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="intégrée par"
+    )
+    integrated_at = models.DateTimeField(null=True, blank=True, verbose_name="intégrée le")
 
     workflow = Workflow(
         log="crisis.PlanImprovementEvent",

@@ -39,11 +39,13 @@ class ContactPreference(JournaledModel):
     """How a member of the CPTS wants to be alerted. Without a row: e-mail and SMS (when
     the professional has a valid phone number)."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="+")
-    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="+")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="+", verbose_name="CPTS")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="+", verbose_name="professionnel de santé"
+    )
     by_email = models.BooleanField("par courriel", default=True)
     by_sms = models.BooleanField("par SMS", default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -64,7 +66,7 @@ class ContactPreference(JournaledModel):
 class AlertLevel(JournaledModel):
     """A level of the cascade: who is alerted, and how long it waits before the next level."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="+")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="+", verbose_name="CPTS")
     rank = models.PositiveSmallIntegerField("niveau")
     name = models.CharField("nom", max_length=100)
     wait_minutes = models.PositiveSmallIntegerField(
@@ -88,8 +90,10 @@ class AlertLevel(JournaledModel):
 
 
 class AlertLevelMember(JournaledModel):
-    level = models.ForeignKey(AlertLevel, on_delete=models.CASCADE, related_name="members")
-    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="+")
+    level = models.ForeignKey(AlertLevel, on_delete=models.CASCADE, related_name="members", verbose_name="niveau")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="+", verbose_name="professionnel de santé"
+    )
 
     class Meta:
         verbose_name = "membre d'un niveau d'alerte"
@@ -121,28 +125,33 @@ class Crisis(JournaledModel):
     """A crisis (or an exercise, never confused with one): activated by the coordination,
     or declared by the authority of the territory; only the authority recognises it serious."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="+")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="+", verbose_name="CPTS")
     typology = models.CharField("typologie", max_length=30, choices=Typology.choices)
     zone = models.CharField("zone concernée", max_length=200)
     started_at = models.DateTimeField("début")
     ended_at = models.DateTimeField("fin", null=True, blank=True)
     is_exercise = models.BooleanField("exercice", default=False)
     declared_as = models.CharField("déclarée par", max_length=20, choices=DeclaredAs.choices)
-    declared_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    declared_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="déclarée par"
+    )
     recognised_at = models.DateTimeField("reconnue crise sanitaire grave le", null=True, blank=True)
-    recognised_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recognised_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="reconnue par"
+    )
     # The version of the crisis plan (maillon.crisis) in force at activation; an id, since
     # plan versions are never deleted and the plan's app may change its tables.
     plan_version_id = models.PositiveIntegerField("version du plan", null=True, blank=True)
     # The highest level of the cascade alerted so far, and when.
-    alerted_rank = models.PositiveSmallIntegerField(default=0)
-    level_alerted_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    alerted_rank = models.PositiveSmallIntegerField(default=0, verbose_name="rang alerté")
+    level_alerted_at = models.DateTimeField(null=True, blank=True, verbose_name="niveau alerté le")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = CrisisQuerySet.as_manager()
 
     class Meta:
         verbose_name = "crise"
+        verbose_name_plural = "crises"
         ordering = ["cpts", "-started_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -220,13 +229,15 @@ class Answer(models.TextChoices):
 class CrisisRecipient(JournaledModel):
     """A member alerted for a crisis, and their acknowledgement (answered once, from their link)."""
 
-    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="recipients")
-    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+")
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="recipients", verbose_name="crise")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, related_name="+", verbose_name="professionnel de santé"
+    )
     level_rank = models.PositiveSmallIntegerField("niveau")
     alerted_at = models.DateTimeField("alerté le")
     # Random, signed into the link with the row's id (see tokens.py): a link names one
     # member of one crisis; the row's answer makes it single-use.
-    token_nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    token_nonce = models.CharField(max_length=32, default=new_nonce, editable=False, verbose_name="nonce du jeton")
     answer = models.CharField("réponse", max_length=20, choices=Answer.choices, blank=True)
     available_from = models.DateTimeField("disponible à partir de", null=True, blank=True)
     skills = models.CharField("compétences mobilisables", max_length=300, blank=True)
@@ -291,21 +302,23 @@ class AlertDelivery(models.Model):
     the text are read at sending time), so it is not journaled row by row: the alert of a
     level is, once (`dispatch.alert_level`)."""
 
-    recipient = models.ForeignKey(CrisisRecipient, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        CrisisRecipient, on_delete=models.CASCADE, related_name="deliveries", verbose_name="destinataire"
+    )
     channel = models.CharField("canal", max_length=10, choices=Channel.choices)
     # Handed to the provider, which sends a key once (see sms.py).
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name="clé d'unicité")
     status = models.CharField("état", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now, verbose_name="prochain essai le")
     # A claim: which worker holds the row, until when (then another worker takes it over).
-    claim = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    provider_message_id = models.CharField(max_length=100, blank=True)
+    claim = models.CharField(max_length=32, blank=True, verbose_name="réservation de l'envoi")
+    lease_until = models.DateTimeField(null=True, blank=True, verbose_name="réservé jusqu'à")
+    provider_message_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant chez le fournisseur")
     # The exception's class only: a provider's message may quote the address.
-    last_error = models.CharField(max_length=100, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    last_error = models.CharField(max_length=100, blank=True, verbose_name="dernière erreur")
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="date d'envoi")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     class Meta:
         verbose_name = "envoi d'alerte"
@@ -340,13 +353,22 @@ class LogEntry(JournaledModel):
     refused by the model, its QuerySet, the crisis FK (PROTECT) and, on PostgreSQL, a
     trigger (migration 0003)."""
 
-    crisis = models.ForeignKey(Crisis, on_delete=models.PROTECT, related_name="log")
+    crisis = models.ForeignKey(Crisis, on_delete=models.PROTECT, related_name="log", verbose_name="crise")
     at = models.DateTimeField("heure", default=timezone.now)
-    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="auteur"
+    )
     kind = models.CharField("nature", max_length=20, choices=LogKind.choices, default=LogKind.ACTION)
     text = models.TextField("texte", max_length=2000)
     # The member a line is about (an answer, a mobilisation), shown by name on the board.
-    professional = models.ForeignKey(Professional, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    professional = models.ForeignKey(
+        Professional,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="professionnel de santé",
+    )
 
     objects = LogEntryQuerySet.as_manager()
 
@@ -371,12 +393,14 @@ class Retex(JournaledModel):
     """The retour d'expérience of an ended crisis or exercise; its improvement actions go
     into the next version of the crisis plan (`maillon.crisis.services.carry_improvements`)."""
 
-    crisis = models.OneToOneField(Crisis, on_delete=models.CASCADE, related_name="retex")
+    crisis = models.OneToOneField(Crisis, on_delete=models.CASCADE, related_name="retex", verbose_name="crise")
     went_well = models.TextField("ce qui a fonctionné", blank=True)
     went_wrong = models.TextField("ce qui n'a pas fonctionné", blank=True)
     improvement_actions = models.TextField("actions d'amélioration", help_text="Une action par ligne.")
-    written_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    written_at = models.DateTimeField(default=timezone.now)
+    written_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="rédigé par"
+    )
+    written_at = models.DateTimeField(default=timezone.now, verbose_name="rédigé le")
     carried_at = models.DateTimeField("reportées dans le plan le", null=True, blank=True)
 
     class Meta:

@@ -61,7 +61,7 @@ class ElectionStatus(models.TextChoices):
 class Election(JournaledModel):
     """The election of a collège's representatives: draft → open → closed."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="elections")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="elections", verbose_name="CPTS")
     # An election keeps its collège: the collège cannot be deleted under it.
     college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="elections", verbose_name="collège")
     title = models.CharField("intitulé", max_length=200)
@@ -74,7 +74,7 @@ class Election(JournaledModel):
     status = models.CharField("état", max_length=10, choices=ElectionStatus.choices, default=ElectionStatus.DRAFT)
     # The number of active members of the collège when the vote opened: the base of the quorum.
     electorate_size = models.PositiveIntegerField("inscrits", null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -90,6 +90,7 @@ class Election(JournaledModel):
 
     class Meta:
         verbose_name = "élection"
+        verbose_name_plural = "élections"
         ordering = ["cpts", "-opens_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -237,7 +238,7 @@ class Election(JournaledModel):
         )
 
 
-ElectionEvent = transition_log(Election, "changement d'état d'une élection")
+ElectionEvent = transition_log(Election, "changement d'état d'une élection", "changements d'état des élections")
 
 
 def elect(candidates, seats):
@@ -276,13 +277,16 @@ class Results:
 
 
 class Candidate(JournaledModel):
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates", verbose_name="élection")
     # A candidacy is history: the adhesion it names is kept.
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="candidacies")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="candidacies", verbose_name="adhésion"
+    )
     statement = models.TextField("profession de foi", blank=True)
 
     class Meta:
         verbose_name = "candidat"
+        verbose_name_plural = "candidats"
         ordering = ["election", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["election", "membership"], name="one_candidacy_per_member_and_election")
@@ -295,12 +299,15 @@ class Candidate(JournaledModel):
 class VoterRecord(models.Model):
     """Who voted (the émargement); never what. Not journaled: see the module's docstring."""
 
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="voter_records")
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
-    voted_at = models.DateTimeField(default=timezone.now)
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="voter_records", verbose_name="élection"
+    )
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", verbose_name="adhésion")
+    voted_at = models.DateTimeField(default=timezone.now, verbose_name="date du vote")
 
     class Meta:
         verbose_name = "émargement"
+        verbose_name_plural = "émargements"
         ordering = ["election", "voted_at"]
         constraints = [models.UniqueConstraint(fields=["election", "membership"], name="one_vote_per_member")]
 
@@ -311,12 +318,15 @@ class VoterRecord(models.Model):
 class Ballot(models.Model):
     """What was voted, with no voter, no time and a random id. Not journaled."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="ballots")
-    choices = models.ManyToManyField(Candidate, through="BallotChoice", related_name="ballots", blank=True)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name="identifiant")
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="ballots", verbose_name="élection")
+    choices = models.ManyToManyField(
+        Candidate, through="BallotChoice", related_name="ballots", blank=True, verbose_name="choix"
+    )
 
     class Meta:
         verbose_name = "bulletin"
+        verbose_name_plural = "bulletins"
 
     def __str__(self):
         return "bulletin"
@@ -325,13 +335,16 @@ class Ballot(models.Model):
 class BallotChoice(models.Model):
     """A candidate chosen on a ballot; a random id, so no insertion order either."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+")
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name="identifiant")
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+", verbose_name="bulletin")
     # Counted votes keep their candidate.
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="ballot_choices")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, related_name="ballot_choices", verbose_name="candidat"
+    )
 
     class Meta:
         verbose_name = "choix d'un bulletin"
+        verbose_name_plural = "choix des bulletins"
         constraints = [models.UniqueConstraint(fields=["ballot", "candidate"], name="one_choice_per_candidate")]
 
     def __str__(self):
@@ -366,20 +379,25 @@ class MandateQuerySet(CptsOwnedQuerySet):
 
 
 class Mandate(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mandates")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mandates", verbose_name="CPTS")
     # A mandate is history: the adhesion it names is kept.
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="mandates")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="mandates", verbose_name="adhésion"
+    )
     body = models.CharField("instance", max_length=20, choices=Body.choices)
     role = models.CharField("fonction", max_length=20, choices=MandateRole.choices, default=MandateRole.MEMBER)
     starts_on = models.DateField("début du mandat")
     ends_on = models.DateField("fin du mandat", null=True, blank=True)
     # The election the mandate comes from, if any; the mandate outlives its deletion.
-    election = models.ForeignKey(Election, on_delete=models.SET_NULL, null=True, blank=True, related_name="mandates")
+    election = models.ForeignKey(
+        Election, on_delete=models.SET_NULL, null=True, blank=True, related_name="mandates", verbose_name="élection"
+    )
 
     objects = MandateQuerySet.as_manager()
 
     class Meta:
         verbose_name = "mandat"
+        verbose_name_plural = "mandats"
         ordering = ["cpts", "body", "role", "-starts_on", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -433,13 +451,15 @@ class AssemblyKind(models.TextChoices):
 
 
 class GeneralAssembly(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="general_assemblies")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="general_assemblies", verbose_name="CPTS")
     date = models.DateField("date")
     kind = models.CharField("type", max_length=20, choices=AssemblyKind.choices, default=AssemblyKind.ORDINARY)
     place = models.CharField("lieu", max_length=200, blank=True)
     agenda = models.TextField("ordre du jour", blank=True)
     minutes = models.TextField("procès-verbal", blank=True)
-    attendance = models.ManyToManyField(Membership, related_name="assemblies_attended", blank=True)
+    attendance = models.ManyToManyField(
+        Membership, related_name="assemblies_attended", blank=True, verbose_name="présents"
+    )
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -523,7 +543,7 @@ class DocumentKind(models.TextChoices):
 
 
 class FoundingDocument(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="founding_documents")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="founding_documents", verbose_name="CPTS")
     kind = models.CharField("type", max_length=20, choices=DocumentKind.choices)
     title = models.CharField("titre", max_length=200)
 
@@ -531,6 +551,7 @@ class FoundingDocument(JournaledModel):
 
     class Meta:
         verbose_name = "document fondateur"
+        verbose_name_plural = "documents fondateurs"
         ordering = ["cpts", "kind", "title"]
 
     def __str__(self):
@@ -549,7 +570,9 @@ class FoundingDocument(JournaledModel):
 
 
 class DocumentVersion(JournaledModel):
-    document = models.ForeignKey(FoundingDocument, on_delete=models.CASCADE, related_name="versions")
+    document = models.ForeignKey(
+        FoundingDocument, on_delete=models.CASCADE, related_name="versions", verbose_name="document"
+    )
     number = models.PositiveIntegerField("version")
     file = models.FileField(
         "fichier", upload_to="governance/%Y/", storage=document_storage, validators=[validate_document_file]
@@ -557,11 +580,14 @@ class DocumentVersion(JournaledModel):
     adopted_on = models.DateField("adoptée le")
     note = models.CharField("note", max_length=300, blank=True)
     # Keep the version when the uploading account is erased.
-    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="déposée par"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name="déposée le")
 
     class Meta:
         verbose_name = "version d'un document"
+        verbose_name_plural = "versions des documents"
         ordering = ["document", "-number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_number_per_version")]
 

@@ -86,7 +86,7 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="meetings")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="meetings", verbose_name="CPTS")
     title = models.CharField("intitulé", max_length=200)
     description = models.TextField("description", blank=True)
     place = models.CharField("lieu", max_length=300, blank=True)
@@ -96,8 +96,10 @@ class Meeting(JournaledModel):
     starts_at = models.DateTimeField("début", null=True, blank=True)
     ends_at = models.DateTimeField("fin", null=True, blank=True)
     # Keep the meeting when the account that created it is erased.
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créée par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -117,6 +119,7 @@ class Meeting(JournaledModel):
 
     class Meta:
         verbose_name = "réunion"
+        verbose_name_plural = "réunions"
         ordering = ["cpts", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -187,11 +190,11 @@ class Meeting(JournaledModel):
         return slots, rows
 
 
-MeetingEvent = transition_log(Meeting, "changement d'état d'une réunion")
+MeetingEvent = transition_log(Meeting, "changement d'état d'une réunion", "changements d'état des réunions")
 
 
 class MeetingSlot(JournaledModel):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots", verbose_name="réunion")
     starts_at = models.DateTimeField("début")
     ends_at = models.DateTimeField("fin")
 
@@ -215,12 +218,15 @@ class Attendance(models.TextChoices):
 
 
 class Invitation(JournaledModel):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="meeting_invitations")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name="réunion")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="meeting_invitations", verbose_name="adhésion"
+    )
     attendance = models.CharField("présence", max_length=10, choices=Attendance.choices, blank=True, default="")
 
     class Meta:
         verbose_name = "invitation"
+        verbose_name_plural = "invitations"
         ordering = ["meeting", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "membership"], name="one_invitation_per_meeting_and_membership")
@@ -237,8 +243,10 @@ class Answer(models.TextChoices):
 
 
 class PollAnswer(JournaledModel):
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="answers")
-    slot = models.ForeignKey(MeetingSlot, on_delete=models.CASCADE, related_name="answers")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="answers", verbose_name="invitation"
+    )
+    slot = models.ForeignKey(MeetingSlot, on_delete=models.CASCADE, related_name="answers", verbose_name="créneau")
     answer = models.CharField("réponse", max_length=10, choices=Answer.choices)
 
     class Meta:
@@ -259,7 +267,7 @@ class PollAnswer(JournaledModel):
 class HourlyRate(JournaledModel):
     """The hourly indemnity the CPTS pays its members in a year, in euros."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="hourly_rates")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="hourly_rates", verbose_name="CPTS")
     year = models.PositiveSmallIntegerField("année")
     amount = models.DecimalField(
         "taux horaire (€)", max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
@@ -307,8 +315,10 @@ class TimeEntryQuerySet(CptsOwnedQuerySet):
 
 
 class TimeEntry(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="time_entries")
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="time_entries")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="time_entries", verbose_name="CPTS")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="time_entries", verbose_name="adhésion"
+    )
     date = models.DateField("date")
     mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices, null=True, blank=True)
     hours = models.DecimalField("heures", max_digits=5, decimal_places=2, validators=[validate_quarter_hours])
@@ -318,16 +328,20 @@ class TimeEntry(JournaledModel):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries", verbose_name="réunion"
     )
     note = models.CharField("note", max_length=300, blank=True)
-    validated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    validated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="validé par"
+    )
     validated_at = models.DateTimeField("validé le", null=True, blank=True)
     # A rejected entry never counts; the member edits it (re-declares) to have it decided again.
-    rejected_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    rejected_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="refusé par"
+    )
     rejected_at = models.DateTimeField("refusé le", null=True, blank=True)
     rejection_reason = models.CharField("motif du refus", max_length=300, blank=True)
     # Follows the timestamps above (set from them when the entry is created, then moved by
     # the workflow together with them).
     state = models.CharField("état", max_length=10, choices=TimeState.choices, default=TimeState.DECLARED)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = TimeEntryQuerySet.as_manager()
 
@@ -397,16 +411,20 @@ class TimeEntry(JournaledModel):
 
 
 # Validations, rejections, re-declarations.
-TimeEntryEvent = transition_log(TimeEntry, "changement d'état d'un temps déclaré")
+TimeEntryEvent = transition_log(
+    TimeEntry, "changement d'état d'un temps déclaré", "changements d'état des temps déclarés"
+)
 
 
 class PaymentDetails(JournaledModel):
     """The bank details to pay a member's indemnities (one per adhesion)."""
 
-    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="payment_details")
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="payment_details", verbose_name="adhésion"
+    )
     iban = models.CharField("IBAN", max_length=34, validators=[validate_iban])
     holder_name = models.CharField("titulaire du compte", max_length=200)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     class Meta:
         verbose_name = "coordonnées bancaires"

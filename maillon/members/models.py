@@ -39,6 +39,7 @@ class Language(models.Model):
 
     class Meta:
         verbose_name = "langue"
+        verbose_name_plural = "langues"
         ordering = ["name"]
 
     def __str__(self):
@@ -73,11 +74,11 @@ class Professional(JournaledModel):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="professional", verbose_name="compte"
     )
     # Lower case, no accents: names, profession, skills — for the directory search.
-    search_text = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False, verbose_name="texte pour la recherche")
     # The skills alone, lower case and without accents — for the directory's skill filter.
-    skills_search = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    skills_search = models.TextField(blank=True, editable=False, verbose_name="compétences pour la recherche")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = ProfessionalQuerySet.as_manager()
 
@@ -155,12 +156,13 @@ class Structure(JournaledModel):
         related_name="represented_structures",
         verbose_name="représentant",
     )
-    search_text = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(blank=True, editable=False, verbose_name="texte pour la recherche")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     class Meta:
         verbose_name = "structure"
+        verbose_name_plural = "structures"
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -190,9 +192,16 @@ class Structure(JournaledModel):
 class PracticePlace(JournaledModel):
     """Where a professional practises: an address in a commune, maybe in a structure."""
 
-    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="practice_places")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="practice_places", verbose_name="professionnel de santé"
+    )
     structure = models.ForeignKey(
-        Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="practice_places"
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practice_places",
+        verbose_name="structure",
     )
     address = models.CharField("adresse", max_length=300)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune")
@@ -216,7 +225,7 @@ class PracticePlace(JournaledModel):
 class College(JournaledModel):
     """A collège of the CPTS's statutes (médecins, paramédicaux, usagers…), with its seats."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="colleges")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="colleges", verbose_name="CPTS")
     name = models.CharField("nom", max_length=100)
     seats = models.PositiveSmallIntegerField("sièges au conseil d'administration", default=1)
     position = models.PositiveSmallIntegerField("ordre", default=0)
@@ -225,6 +234,7 @@ class College(JournaledModel):
 
     class Meta:
         verbose_name = "collège"
+        verbose_name_plural = "collèges"
         ordering = ["cpts", "position", "name"]
         constraints = [models.UniqueConstraint(fields=["cpts", "name"], name="college_name_unique_in_cpts")]
 
@@ -286,12 +296,17 @@ class Membership(JournaledModel):
     """An adhesion of a professional or a structure to a CPTS, as a state machine:
     requested → active → left, or requested → refused. Each is a row; history stays."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="memberships")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="memberships", verbose_name="CPTS")
     professional = models.ForeignKey(
-        Professional, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+        Professional,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="professionnel de santé",
     )
     structure = models.ForeignKey(
-        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name="structure"
     )
     college = models.ForeignKey(
         College, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name="collège"
@@ -305,14 +320,16 @@ class Membership(JournaledModel):
     requested_at = models.DateTimeField("demandée le", default=timezone.now)
     decided_at = models.DateTimeField("décidée le", null=True, blank=True)
     # Keep the history when the deciding account is erased.
-    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="décision par"
+    )
     joined_on = models.DateField("adhérent depuis", null=True, blank=True)
     left_on = models.DateField("parti le", null=True, blank=True)
     leave_reason = models.CharField("motif du départ", max_length=200, blank=True)
     # The request reused a card already on the platform (never updated from a public form).
     card_existed = models.BooleanField("fiche déjà présente sur la plateforme", default=False)
     # Unsubscribed from the CPTS's mailings (the mailing-list level).
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True, verbose_name="date de désinscription")
 
     objects = MembershipQuerySet.as_manager()
 
@@ -328,6 +345,7 @@ class Membership(JournaledModel):
 
     class Meta:
         verbose_name = "adhésion"
+        verbose_name_plural = "adhésions"
         ordering = ["cpts", "-requested_at"]
         constraints = [
             models.CheckConstraint(
@@ -381,13 +399,15 @@ class Membership(JournaledModel):
         self.workflow.run(self, "leave", by=by, note=reason, changes={"left_on": on, "leave_reason": reason})
 
 
-MembershipEvent = transition_log(Membership, "changement d'état d'une adhésion")
+MembershipEvent = transition_log(Membership, "changement d'état d'une adhésion", "changements d'état des adhésions")
 
 
 class MissionParticipation(JournaledModel):
     """A mission of the CPTS an adherent takes part in (selections for meetings and mailings)."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="missions")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="missions", verbose_name="adhésion"
+    )
     mission = models.PositiveSmallIntegerField("mission", choices=Mission.choices)
 
     class Meta:
@@ -407,13 +427,14 @@ class MissionParticipation(JournaledModel):
 class Fee(JournaledModel):
     """The cotisation of a member for a year."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="fees")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="fees", verbose_name="adhésion")
     year = models.PositiveSmallIntegerField("année")
     amount = models.DecimalField("montant (€)", max_digits=8, decimal_places=2)
     paid_on = models.DateField("payée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "cotisation"
+        verbose_name_plural = "cotisations"
         ordering = ["membership", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["membership", "year"], name="one_fee_per_membership_and_year"),
@@ -436,7 +457,7 @@ class Mailing(JournaledModel):
     statuses default to active.
     """
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mailings")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mailings", verbose_name="CPTS")
     subject = models.CharField("objet", max_length=200)
     body = models.TextField("message")
     criteria = models.JSONField("critères de sélection", default=dict, blank=True)
@@ -446,7 +467,9 @@ class Mailing(JournaledModel):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="envoyé par"
     )
     # Issued with the preview and used once: a double click cannot send the message twice.
-    send_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    send_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False, verbose_name="clé d'envoi"
+    )
     recipient_count = models.PositiveIntegerField("nombre de destinataires", default=0)
 
     objects = CptsOwnedQuerySet.as_manager()
@@ -469,9 +492,11 @@ class RecipientStatus(models.TextChoices):
 class MailingRecipient(JournaledModel):
     """One addressee of a mailing, with the address used at sending time (kept with the message)."""
 
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="recipients")
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="recipients", verbose_name="message")
     # Erasing an adhesion erases its addresses; the message and its count stay.
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="mailing_recipients")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="mailing_recipients", verbose_name="adhésion"
+    )
     email = models.EmailField("courriel à l'envoi")
     status = models.CharField("état", max_length=20, choices=RecipientStatus.choices, default=RecipientStatus.PENDING)
 

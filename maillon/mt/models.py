@@ -78,7 +78,7 @@ BASE_SCORE = 10
 
 
 class PriorityWeight(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_priority_weights")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_priority_weights", verbose_name="CPTS")
     criterion = models.CharField("critère", max_length=20, choices=Criterion.choices)
     weight = models.PositiveSmallIntegerField("points")
 
@@ -145,7 +145,7 @@ DECLARED_FIELDS = ("ald", "c2s", "pregnancy", "disability", "mt_retired")
 
 
 class Patient(JournaledModel):
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_patients")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_patients", verbose_name="CPTS")
     first_name = models.CharField("prénom", max_length=100)
     last_name = models.CharField("nom", max_length=100)
     birth_date = models.DateField("date de naissance")
@@ -161,13 +161,15 @@ class Patient(JournaledModel):
     consent_at = models.DateTimeField("consentement donné le")
     channel = models.CharField("inscription", max_length=20, choices=Channel.choices)
     # Keep the registration when the registering account is erased.
-    registered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    registered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="inscrit par"
+    )
     registered_at = models.DateTimeField("inscrit le", default=timezone.now)
     status = models.CharField("état", max_length=20, choices=PatientStatus.choices, default=PatientStatus.WAITING)
     closed_at = models.DateTimeField("clos le", null=True, blank=True)
-    identity = models.CharField(max_length=250, editable=False, db_index=True)
+    identity = models.CharField(max_length=250, editable=False, db_index=True, verbose_name="identité")
     # Part of the patient's private link: changing it revokes every link sent before.
-    link_nonce = models.CharField(max_length=32, editable=False, default=new_link_nonce)
+    link_nonce = models.CharField(max_length=32, editable=False, default=new_link_nonce, verbose_name="nonce du lien")
 
     objects = PatientQuerySet.as_manager()
 
@@ -307,8 +309,10 @@ class Patient(JournaledModel):
 class PatientEvent(TransitionLog):
     """The transition log of a registration (with the proposal whose move it follows)."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="events")
-    proposal = models.ForeignKey("Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="events", verbose_name="patient")
+    proposal = models.ForeignKey(
+        "Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="events", verbose_name="proposition"
+    )
     # The coordinator entered the doctor's answer (received by phone, mail…) for them: `by` is the coordinator.
     for_doctor = models.BooleanField("saisi pour le médecin", default=False)
 
@@ -347,15 +351,15 @@ class DoctorOffer(JournaledModel):
     """The new patients a member doctor takes as médecin traitant: how many per month,
     from where, and which patients they decline."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_offers")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_offers", verbose_name="CPTS")
     doctor = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="mt_offers", verbose_name="médecin")
     places_per_month = models.PositiveSmallIntegerField("nouveaux patients par mois")
     communes = models.ManyToManyField(Commune, blank=True, related_name="+", verbose_name="communes desservies")
     radius_km = models.PositiveSmallIntegerField("rayon (km)", null=True, blank=True)
     refuses = models.JSONField("patients non acceptés", default=list, blank=True)
     status = models.CharField("état", max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name="date de création")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = DoctorOfferQuerySet.as_manager()
 
@@ -483,13 +487,15 @@ class ProposalQuerySet(models.QuerySet):
 class MatchingRun(JournaledModel):
     """One run of the engine over a CPTS's queue (on demand or on schedule)."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_runs")
-    started_at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    patients_considered = models.PositiveIntegerField(default=0)
-    doctors_considered = models.PositiveIntegerField(default=0)
-    proposals_made = models.PositiveIntegerField(default=0)
-    objective = models.JSONField(default=dict, blank=True)
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="mt_runs", verbose_name="CPTS")
+    started_at = models.DateTimeField(default=timezone.now, verbose_name="lancé le")
+    by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="lancé par"
+    )
+    patients_considered = models.PositiveIntegerField(default=0, verbose_name="patients considérés")
+    doctors_considered = models.PositiveIntegerField(default=0, verbose_name="médecins considérés")
+    proposals_made = models.PositiveIntegerField(default=0, verbose_name="propositions faites")
+    objective = models.JSONField(default=dict, blank=True, verbose_name="objectif")
     # Started by the CPTS's schedule (`EngineSchedule`), not by a click: at most one a day.
     scheduled = models.BooleanField("calcul planifié", default=False)
     # The day of the schedule it runs for (None for a click): a task held in the queue past
@@ -511,15 +517,17 @@ class MatchingRun(JournaledModel):
 
 
 class Proposal(JournaledModel):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="proposals")
-    offer = models.ForeignKey(DoctorOffer, on_delete=models.PROTECT, related_name="proposals")
-    run = models.ForeignKey(MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="proposals", verbose_name="patient")
+    offer = models.ForeignKey(DoctorOffer, on_delete=models.PROTECT, related_name="proposals", verbose_name="offre")
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals", verbose_name="calcul"
+    )
     status = models.CharField("état", max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
     distance_km = models.DecimalField("distance (km)", max_digits=6, decimal_places=1, null=True, blank=True)
     reasons = models.JSONField("pourquoi", default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name="date de création")
     expires_at = models.DateTimeField("sans réponse, expire le")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name="décidée le")
 
     objects = ProposalQuerySet.as_manager()
 
@@ -621,7 +629,7 @@ class EngineSchedule(JournaledModel):
 
     No row: no automatic run (the coordinator clicks « Calculer des propositions »)."""
 
-    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="mt_engine_schedule")
+    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="mt_engine_schedule", verbose_name="CPTS")
     automatic = models.BooleanField("calculer automatiquement", default=False)
     weekdays = models.JSONField("jours", default=list, blank=True)
 

@@ -44,17 +44,21 @@ class Audience(models.TextChoices):
 class Agenda(JournaledModel):
     """A member's SNP agenda at one practice place, for one CPTS (the SAS's Schedule)."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_agendas")
-    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="snp_agendas")
-    practice_place = models.ForeignKey(PracticePlace, on_delete=models.CASCADE, related_name="snp_agendas")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_agendas", verbose_name="CPTS")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="snp_agendas", verbose_name="professionnel de santé"
+    )
+    practice_place = models.ForeignKey(
+        PracticePlace, on_delete=models.CASCADE, related_name="snp_agendas", verbose_name="lieu d'exercice"
+    )
     shares_with_sas = models.BooleanField(
         "créneaux partagés avec le SAS par défaut",
         default=False,
         help_text="Votre choix : chaque créneau peut aussi le dire autrement.",
     )
     # A secret for the member's .ics feed of bookings (a calendar app cannot log in).
-    feed_token = models.CharField(max_length=43, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    feed_token = models.CharField(max_length=43, unique=True, editable=False, verbose_name="jeton du flux")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = CptsOwnedQuerySet.as_manager()
 
@@ -78,7 +82,7 @@ class Agenda(JournaledModel):
 class SlotSeries(JournaledModel):
     """A weekly recurrence of slots, with exception dates; its slots are materialised."""
 
-    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="series")
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="series", verbose_name="agenda")
     weekdays = models.JSONField("jours", help_text="0 = lundi … 6 = dimanche.")
     start_time = models.TimeField("heure de début")
     duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
@@ -88,7 +92,7 @@ class SlotSeries(JournaledModel):
     exceptions = models.JSONField("sauf les", default=list, blank=True, help_text="Dates ISO sans créneau.")
     audience = models.CharField("pour qui", max_length=6, choices=Audience.choices, default=Audience.PUBLIC)
     shared_with_sas = models.BooleanField("partagés avec le SAS")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     class Meta:
         verbose_name = "récurrence de créneaux"
@@ -134,24 +138,28 @@ class Slot(JournaledModel):
     """One SNP slot. The place, profession and point are copied from the agenda so the
     search reads one indexed table."""
 
-    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="slots")
-    series = models.ForeignKey(SlotSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots")
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_slots")
-    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="snp_slots")
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="slots", verbose_name="agenda")
+    series = models.ForeignKey(
+        SlotSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots", verbose_name="récurrence"
+    )
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_slots", verbose_name="CPTS")
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="snp_slots", verbose_name="professionnel de santé"
+    )
     profession = models.CharField("profession", max_length=10, choices=Profession.choices)
     specialty = models.CharField("spécialité", max_length=20, choices=Specialty.choices, blank=True)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune")
+    latitude = models.FloatField(null=True, blank=True, verbose_name="latitude")
+    longitude = models.FloatField(null=True, blank=True, verbose_name="longitude")
     start = models.DateTimeField("début")
     end = models.DateTimeField("fin")
     audience = models.CharField("pour qui", max_length=6, choices=Audience.choices, default=Audience.PUBLIC)
     shared_with_sas = models.BooleanField("partagé avec le SAS", default=False)
     status = models.CharField("état", max_length=10, choices=SlotStatus.choices, default=SlotStatus.FREE)
     # The UID of the event an .ics import made it from (a re-import updates, never doubles).
-    ics_uid = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    ics_uid = models.CharField(max_length=255, blank=True, verbose_name="identifiant iCalendar")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = SlotQuerySet.as_manager()
 
@@ -256,8 +264,10 @@ class CareRequest(JournaledModel):
     deadline; booked → open again when the appointment is cancelled, → closed by its outcome.
     Each transition is one conditional UPDATE, logged (`RequestEvent`) and journaled."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_requests")
-    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="snp_requests")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_requests", verbose_name="CPTS")
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="snp_requests", verbose_name="demandée par"
+    )
     requester_kind = models.CharField("demandeur", max_length=12, choices=RequesterKind.choices)
     # The patient: the minimum to be received.
     first_name = models.CharField("prénom", max_length=100)
@@ -272,10 +282,10 @@ class CareRequest(JournaledModel):
     status = models.CharField("état", max_length=14, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     created_at = models.DateTimeField("reçue le", default=timezone.now)
     deadline = models.DateTimeField("à placer avant")
-    sent_to_duty_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
+    sent_to_duty_at = models.DateTimeField(null=True, blank=True, verbose_name="envoyée aux volontaires le")
+    escalated_at = models.DateTimeField(null=True, blank=True, verbose_name="remontée le")
     answered_at = models.DateTimeField("répondue le", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = CareRequestQuerySet.as_manager()
 
@@ -375,7 +385,9 @@ class CareRequest(JournaledModel):
         return False
 
 
-RequestEvent = transition_log(CareRequest, "étape d'une demande de SNP", ordering=["at", "pk"])
+RequestEvent = transition_log(
+    CareRequest, "étape d'une demande de SNP", "étapes des demandes de SNP", ordering=["at", "pk"]
+)
 
 
 class DutyAnswer(models.TextChoices):
@@ -388,14 +400,21 @@ class DutyAnswer(models.TextChoices):
 class DutyCall(JournaledModel):
     """A volunteer of the duty list asked to take a request no slot fitted."""
 
-    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="duty_calls")
-    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="snp_duty_calls")
-    notified_at = models.DateTimeField(default=timezone.now)
-    answer = models.CharField(max_length=10, choices=DutyAnswer.choices, default=DutyAnswer.PENDING)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    request = models.ForeignKey(
+        CareRequest, on_delete=models.CASCADE, related_name="duty_calls", verbose_name="demande de SNP"
+    )
+    professional = models.ForeignKey(
+        Professional, on_delete=models.CASCADE, related_name="snp_duty_calls", verbose_name="professionnel de santé"
+    )
+    notified_at = models.DateTimeField(default=timezone.now, verbose_name="prévenu le")
+    answer = models.CharField(
+        max_length=10, choices=DutyAnswer.choices, default=DutyAnswer.PENDING, verbose_name="réponse"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name="date de réponse")
 
     class Meta:
         verbose_name = "appel aux volontaires"
+        verbose_name_plural = "appels aux volontaires"
         ordering = ["notified_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["request", "professional"], name="one_duty_call_per_member")]
 
@@ -423,20 +442,30 @@ class Booking(JournaledModel):
     """An appointment: a booked slot, or a time given by the volunteer who took the request
     from the duty list (no slot then)."""
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_bookings")
-    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="bookings")
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
-    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="snp_bookings")
-    practice_place = models.ForeignKey(PracticePlace, on_delete=models.PROTECT, related_name="+")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="snp_bookings", verbose_name="CPTS")
+    request = models.ForeignKey(
+        CareRequest, on_delete=models.CASCADE, related_name="bookings", verbose_name="demande de SNP"
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings", verbose_name="créneau"
+    )
+    professional = models.ForeignKey(
+        Professional, on_delete=models.PROTECT, related_name="snp_bookings", verbose_name="professionnel de santé"
+    )
+    practice_place = models.ForeignKey(
+        PracticePlace, on_delete=models.PROTECT, related_name="+", verbose_name="lieu d'exercice"
+    )
     appointment_at = models.DateTimeField("rendez-vous le")
-    booked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    booked_at = models.DateTimeField(default=timezone.now)
+    booked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="réservé par")
+    booked_at = models.DateTimeField(default=timezone.now, verbose_name="réservé le")
     # Sent by the SAS regulation: counts toward the doctor's weekly SAS supplement.
-    via_sas = models.BooleanField(default=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    via_sas = models.BooleanField(default=False, verbose_name="par le SAS")
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name="annulé le")
     outcome = models.CharField("issue", max_length=24, choices=Outcome.choices, default=Outcome.PENDING)
-    outcome_at = models.DateTimeField(null=True, blank=True)
-    outcome_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    outcome_at = models.DateTimeField(null=True, blank=True, verbose_name="issue saisie le")
+    outcome_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="issue saisie par"
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -468,9 +497,9 @@ class SasClient(JournaledModel):
     authenticates with an API token (`core.ApiToken`) of its `user`."""
 
     name = models.CharField("nom", max_length=100)
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sas_client")
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sas_client", verbose_name="utilisateur")
     is_active = models.BooleanField("actif", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     class Meta:
         verbose_name = "client SAS"
@@ -495,9 +524,9 @@ class SnpSetup(JournaledModel):
     """What the coordinator opens to SNP in the CPTS: the professions whose members publish
     slots (médecins only until the coordinator opens others)."""
 
-    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="snp_setup")
+    cpts = models.OneToOneField(Cpts, on_delete=models.CASCADE, related_name="snp_setup", verbose_name="CPTS")
     professions = models.JSONField("professions ouvertes aux SNP", default=default_snp_professions)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = CptsOwnedQuerySet.as_manager()
 

@@ -24,6 +24,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = "région"
+        verbose_name_plural = "régions"
         ordering = ["name"]
 
     def __str__(self):
@@ -33,10 +34,11 @@ class Region(models.Model):
 class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région")
 
     class Meta:
         verbose_name = "département"
+        verbose_name_plural = "départements"
         ordering = ["code"]
 
     def __str__(self):
@@ -94,20 +96,24 @@ class Commune(models.Model):
 
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=200)
-    search_name = models.CharField(max_length=200, db_index=True)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
-    epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
+    search_name = models.CharField(max_length=200, db_index=True, verbose_name="nom pour la recherche")
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="communes", verbose_name="département"
+    )
+    epci = models.ForeignKey(
+        Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes", verbose_name="EPCI"
+    )
     population = models.PositiveIntegerField("population municipale", default=0)
     # Town-hall point, or the contour's centroid for the few communes without one.
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    point_is_town_hall = models.BooleanField(default=True)
+    latitude = models.FloatField(null=True, blank=True, verbose_name="latitude")
+    longitude = models.FloatField(null=True, blank=True, verbose_name="longitude")
+    point_is_town_hall = models.BooleanField(default=True, verbose_name="point à la mairie")
     # Simplified contour, as a GeoJSON geometry (text, so the same on SQLite and PostgreSQL).
-    contour = models.TextField(blank=True)
-    min_longitude = models.FloatField(null=True, blank=True)
-    min_latitude = models.FloatField(null=True, blank=True)
-    max_longitude = models.FloatField(null=True, blank=True)
-    max_latitude = models.FloatField(null=True, blank=True)
+    contour = models.TextField(blank=True, verbose_name="contour")
+    min_longitude = models.FloatField(null=True, blank=True, verbose_name="longitude minimale")
+    min_latitude = models.FloatField(null=True, blank=True, verbose_name="latitude minimale")
+    max_longitude = models.FloatField(null=True, blank=True, verbose_name="longitude maximale")
+    max_latitude = models.FloatField(null=True, blank=True, verbose_name="latitude maximale")
     # False once a new import no longer lists it (merged into another commune).
     is_current = models.BooleanField("commune actuelle", default=True, db_index=True)
 
@@ -116,6 +122,7 @@ class Commune(models.Model):
 
     class Meta:
         verbose_name = "commune"
+        verbose_name_plural = "communes"
         ordering = ["name"]
 
     def __str__(self):
@@ -124,10 +131,11 @@ class Commune(models.Model):
 
 class PostalCode(models.Model):
     code = models.CharField("code postal", max_length=5, db_index=True)
-    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="postal_codes")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="postal_codes", verbose_name="commune")
 
     class Meta:
         verbose_name = "code postal"
+        verbose_name_plural = "codes postaux"
         constraints = [models.UniqueConstraint(fields=["code", "commune"], name="unique_postal_code_commune")]
 
     def __str__(self):
@@ -137,10 +145,14 @@ class PostalCode(models.Model):
 class DatasetImport(models.Model):
     """Which version of a reference data set was imported, so `make run` skips a current one."""
 
-    name = models.CharField(max_length=50, unique=True)
-    version = models.CharField(max_length=50)
-    rows = models.PositiveIntegerField(default=0)
-    imported_at = models.DateTimeField(auto_now=True)
+    name = models.CharField(max_length=50, unique=True, verbose_name="jeu de données")
+    version = models.CharField(max_length=50, verbose_name="version")
+    rows = models.PositiveIntegerField(default=0, verbose_name="lignes")
+    imported_at = models.DateTimeField(auto_now=True, verbose_name="importé le")
+
+    class Meta:
+        verbose_name = "import de données de référence"
+        verbose_name_plural = "imports de données de référence"
 
     def __str__(self):
         return f"{self.name} {self.version}"
@@ -162,8 +174,10 @@ class TerritoryCommune(JournaledModel):
     belong to at most one CPTS at a time, even under concurrent requests.
     """
 
-    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="territory_rows")
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="territory_rows")
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="territory_rows", verbose_name="CPTS")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="territory_rows", verbose_name="commune"
+    )
     valid_from = models.DateField("dans le territoire depuis")
     valid_to = models.DateField("hors du territoire depuis", null=True, blank=True)
 
@@ -207,12 +221,16 @@ class TerritoryRoleQuerySet(models.QuerySet):
 class TerritoryRole(JournaledModel):
     """A role over a département or a région (exactly one of the two)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="territory_roles")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="territory_roles", verbose_name="utilisateur")
     role = models.CharField("rôle", max_length=20, choices=TerritoryRoleKind.choices)
     organisation = models.CharField("organisme", max_length=100, blank=True)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="département"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="région"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
     objects = TerritoryRoleQuerySet.as_manager()
 

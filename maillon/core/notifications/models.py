@@ -22,12 +22,14 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     """What a person reads on the site (the header's bell). Written by the sending task only."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="utilisateur"
+    )
     kind = models.CharField("type", max_length=40)
     title = models.CharField("titre", max_length=200)
     body = models.TextField("texte", blank=True)
     url = models.CharField("lien", max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name="date de création")
     read_at = models.DateTimeField("lue le", null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -47,13 +49,16 @@ class NotificationPreference(models.Model):
     kind offers. A safety-critical kind is never switched off (see `kinds.py`)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name="utilisateur",
     )
     kind = models.CharField("type", max_length=40)
     in_app = models.BooleanField("sur le site", default=True)
     email = models.BooleanField("par courriel", default=True)
     sms = models.BooleanField("par SMS", default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     class Meta:
         verbose_name = "préférence de notification"
@@ -79,25 +84,25 @@ class Delivery(models.Model):
     """The ledger: one row per (message, recipient, channel), claimed before the send. Keys and
     states only — the address and the text are read at sending time."""
 
-    message = models.CharField(max_length=150)  # "<kind>:<object ids>:<message id>"
-    recipient = models.CharField(max_length=60)  # "user:5", "professional:3", "patient:9"…
+    message = models.CharField(max_length=150, verbose_name="message")  # "<kind>:<object ids>:<message id>"
+    recipient = models.CharField(max_length=60, verbose_name="destinataire")  # "user:5", "professional:3", "patient:9"…
     channel = models.CharField("canal", max_length=10, choices=Channel.choices)
     kind = models.CharField("type", max_length=40)
     # Handed to the SMS provider, which sends a key once (sms.py); the e-mail's Message-ID.
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name="clé d'unicité")
     status = models.CharField("état", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
-    claim = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    provider_message_id = models.CharField(max_length=200, blank=True)
+    claim = models.CharField(max_length=32, blank=True, verbose_name="réservation de l'envoi")
+    lease_until = models.DateTimeField(null=True, blank=True, verbose_name="réservé jusqu'à")
+    provider_message_id = models.CharField(max_length=200, blank=True, verbose_name="identifiant chez le fournisseur")
     # The exception's class only: a provider's message may quote the address.
-    last_error = models.CharField(max_length=100, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    last_error = models.CharField(max_length=100, blank=True, verbose_name="dernière erreur")
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="date d'envoi")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
     # The task that sends the message and its arguments (ids only): `tasks.retry_stale` runs it
     # again for a row a dead worker left behind, or a failed one.
-    task = models.CharField(max_length=200, blank=True)
-    arguments = models.JSONField(default=dict, blank=True)
+    task = models.CharField(max_length=200, blank=True, verbose_name="tâche")
+    arguments = models.JSONField(default=dict, blank=True, verbose_name="arguments")
 
     class Meta:
         verbose_name = "envoi"
