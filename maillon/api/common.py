@@ -1,5 +1,6 @@
-"""What the routers share: the CPTS and the objects they answer 404 for, pagination, and
-the request body of an operation that reads an uploaded file itself.
+"""What the routers share: the router of the operations on a CPTS's data and the errors
+they document, the CPTS and the objects they answer 404 for, pagination, and the request
+body of an operation that reads an uploaded file itself.
 
 The rules stay in the apps' policies: a lookup here is handed the policy to ask.
 """
@@ -7,12 +8,40 @@ The rules stay in the apps' policies: a lookup here is handed the policy to ask.
 from typing import Annotated
 
 from django.http import Http404
-from ninja import Query
+from ninja import Query, Router
+from ninja.constants import NOT_SET
 from ninja.errors import HttpError
 
 from maillon.core.access import resolve_cpts
 
+from .schemas import ERRORS, WRITE_ERRORS
+
 CPTS_NOT_FOUND = "CPTS introuvable."
+
+
+class CptsRouter(Router):
+    """A router of private operations on a CPTS's data. Each operation documents, besides the
+    answers it declares, the errors of its kind: `read_errors` for a GET, `write_errors` for
+    the others (see `schemas.ERRORS`). So an operation names its success answer
+    (`response=Out`, `response={201: Out}`) and only what differs from the defaults (a
+    transition's `409: ConflictOut`). A public operation (`auth=None`) declares all its answers.
+    """
+
+    def __init__(self, *, read_errors=ERRORS, write_errors=WRITE_ERRORS, **kwargs):
+        super().__init__(**kwargs)
+        self.read_errors, self.write_errors = read_errors, write_errors
+
+    def add_api_operation(self, path, methods, view_func, *, auth=NOT_SET, response=NOT_SET, **kwargs):
+        if auth is not None:
+            response = with_errors(response, self.read_errors if methods == ["GET"] else self.write_errors)
+        super().add_api_operation(path, methods, view_func, auth=auth, response=response, **kwargs)
+
+
+def with_errors(response, errors) -> dict:
+    """The answers of `response` (a schema is the 200 one) with the `errors` it does not name:
+    success answers first, then the errors, the operation's own answer for a code winning."""
+    answers = response if isinstance(response, dict) else {200: response}
+    return {**{code: out for code, out in answers.items() if code < 400}, **errors, **answers}
 
 
 def get_cpts_or_404(cpts_id):

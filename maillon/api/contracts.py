@@ -14,7 +14,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -22,11 +22,11 @@ from maillon.contracts import policies, selectors, services
 from maillon.contracts.funding_table import api_lines
 from maillon.contracts.models import SpendingCategory
 
-from .common import cpts_or_404, first_or_404
+from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import InvalidField, first_error
 from .schemas import ERRORS, READ_ERRORS, FundingLineFields
 
-router = Router(tags=["Contrat ACI"])
+router = CptsRouter(tags=["Contrat ACI"], read_errors=READ_ERRORS, write_errors=ERRORS)
 
 NO_CONTRACT = "Aucun contrat ACI n'est enregistré pour cette CPTS."
 YEAR_NOT_FOUND = "Année du contrat introuvable."
@@ -281,7 +281,7 @@ def spending_dict(spending):
 
 @router.get(
     "/cpts/{int:cpts_id}/aci",
-    response={200: ContractOut, **READ_ERRORS},
+    response=ContractOut,
     summary="Le contrat ACI, ses missions et leurs échéances, ses avenants",
 )
 def get_contract(
@@ -333,7 +333,7 @@ def get_contract(
 
 @router.get(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/funding",
-    response={200: YearFundingOut, **READ_ERRORS},
+    response=YearFundingOut,
     summary="Le financement d'une année du contrat",
 )
 def get_year_funding(request, cpts_id: int, year: int):
@@ -358,7 +358,7 @@ def get_year_funding(request, cpts_id: int, year: int):
 
 @router.get(
     "/cpts/{int:cpts_id}/aci/indicators",
-    response={200: list[IndicatorOut], **READ_ERRORS},
+    response=list[IndicatorOut],
     summary="Les indicateurs du contrat et leurs valeurs",
 )
 def list_indicators(
@@ -374,7 +374,7 @@ def list_indicators(
 
 @router.post(
     "/cpts/{int:cpts_id}/aci/indicators/{int:indicator_id}/values",
-    response={201: ValueOut, **ERRORS},
+    response={201: ValueOut},
     summary="Saisir la valeur d'un indicateur pour une année",
 )
 def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
@@ -390,11 +390,7 @@ def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
     return Status(201, value_dict(row, terms))
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/aci/spending",
-    response={200: SpendingPageOut, **READ_ERRORS},
-    summary="Les dépenses du contrat",
-)
+@router.get("/cpts/{int:cpts_id}/aci/spending", response=SpendingPageOut, summary="Les dépenses du contrat")
 def list_spending(
     request,
     cpts_id: int,
@@ -412,9 +408,7 @@ def list_spending(
     return {"items": [spending_dict(item) for item in items], "total": sum((s.amount for s in items), Decimal(0))}
 
 
-@router.post(
-    "/cpts/{int:cpts_id}/aci/spending", response={201: SpendingOut, **ERRORS}, summary="Enregistrer une dépense"
-)
+@router.post("/cpts/{int:cpts_id}/aci/spending", response={201: SpendingOut}, summary="Enregistrer une dépense")
 def create_spending(request, cpts_id: int, payload: SpendingIn):
     """Une dépense d'une année du contrat, pour une mission (null : le fonctionnement)."""
     _, contract = access(request, cpts_id, write=True)

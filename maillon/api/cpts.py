@@ -11,7 +11,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, Sum
-from ninja import Query, Router, Status
+from ninja import Query, Status
 from ninja.errors import HttpError
 
 from maillon.core import cpts_policies
@@ -21,11 +21,10 @@ from maillon.territories.models import TerritoryCommune
 from maillon.territories.services import TerritoryConflictError, UnknownCommuneError
 from maillon.territories.taille import taille_for_population
 
-from .common import cpts_or_404, get_cpts_or_404
+from .common import CptsRouter, cpts_or_404, get_cpts_or_404
 from .errors import validation_error_response
 from .presenters import conflict_dict, cpts_ref, feature_collection, territory_commune_dict
 from .schemas import (
-    ERRORS,
     ConflictErrorOut,
     CptsListItemOut,
     CptsOut,
@@ -34,7 +33,7 @@ from .schemas import (
     TerritoryOut,
 )
 
-router = Router(tags=["CPTS"])
+router = CptsRouter(tags=["CPTS"])
 
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS peuvent modifier son territoire."
 CONFLICT = "Des communes sont déjà dans le territoire d'une autre CPTS : rien n'a été enregistré."
@@ -106,7 +105,7 @@ def get_cpts(
 
 @router.put(
     "/cpts/{int:cpts_id}/territory",
-    response={200: TerritoryOut, **ERRORS, 409: ConflictErrorOut},
+    response={200: TerritoryOut, 409: ConflictErrorOut},
     summary="Remplacer le territoire d'une CPTS",
 )
 def put_territory(request, cpts_id: int, payload: TerritoryIn):

@@ -15,7 +15,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -23,11 +23,16 @@ from maillon.crisis import document, facts, policies, selectors, services, templ
 from maillon.crisis.models import PlanProfessional, PlanVersion
 from maillon.members.models import Professional
 
-from .common import cpts_or_404, first_or_404
+from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import conflict, refusals_as_409
 from .schemas import ConflictOut, MessageOut
 
-router = Router(tags=["Crise : plan"])
+# This module's operations document neither 422 nor, on reads, 403.
+router = CptsRouter(
+    tags=["Crise : plan"],
+    read_errors={401: MessageOut, 404: MessageOut},
+    write_errors={401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut},
+)
 
 VERSION_NOT_FOUND = "Version du plan introuvable."
 SECTION_NOT_FOUND = "Section inconnue du modèle national."
@@ -35,11 +40,6 @@ ROW_NOT_FOUND = "Professionnel introuvable dans cette version."
 PROFESSIONAL_NOT_FOUND = "Professionnel : choisissez un adhérent actif de la CPTS."
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS rédigent et soumettent le plan de crise."
 AUTHORITY_ONLY = "Seules l'ARS et la CPAM du territoire valident ou renvoient le plan de crise."
-
-READ_ERRORS = {401: MessageOut, 404: MessageOut}
-WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
-# Submit and decide: a move the version's state refuses answers 409 with that state too.
-TRANSITION_ERRORS = {**WRITE_ERRORS, 409: ConflictOut | MessageOut}
 
 
 # --- Shapes ---------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def version_dict(version) -> dict:
 # --- Reads ---------------------------------------------------------------------------------
 
 
-@router.get("/cpts/{int:cpts_id}/crisis/plan", response={200: PlanOut, **READ_ERRORS}, summary="Le plan")
+@router.get("/cpts/{int:cpts_id}/crisis/plan", response=PlanOut, summary="Le plan")
 def plan(request, cpts_id: int):
     """Les versions du plan (une par an), le plan en vigueur, les échéances de l'ACI
     (première rédaction puis mise à jour annuelle) et les actions d'amélioration à intégrer."""
@@ -248,11 +248,7 @@ def plan(request, cpts_id: int):
     }
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}",
-    response={200: VersionOut, **READ_ERRORS},
-    summary="Une version du plan",
-)
+@router.get("/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}", response=VersionOut, summary="Une version du plan")
 def version(request, cpts_id: int, year: int):
     """Le contenu (sections du modèle national), les professionnels mobilisables, ce qui manque
     encore et l'historique des étapes."""
@@ -261,7 +257,7 @@ def version(request, cpts_id: int, year: int):
 
 @router.get(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/diff",
-    response={200: DiffOut, **READ_ERRORS},
+    response=DiffOut,
     summary="Écarts avec une autre version",
 )
 def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
@@ -291,9 +287,7 @@ def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/crisis/plan/versions",
-    response={201: VersionOut, **WRITE_ERRORS},
-    summary="Ouvrir le brouillon de l'année",
+    "/cpts/{int:cpts_id}/crisis/plan/versions", response={201: VersionOut}, summary="Ouvrir le brouillon de l'année"
 )
 def start(request, cpts_id: int, payload: NewVersionIn):
     """Un nouveau brouillon, copie de la dernière version validée (contenu et professionnels) ;
@@ -307,7 +301,7 @@ def start(request, cpts_id: int, payload: NewVersionIn):
 
 @router.put(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/sections/{section}",
-    response={200: VersionOut, **WRITE_ERRORS},
+    response=VersionOut,
     summary="Écrire une section du brouillon",
 )
 def write_section(request, cpts_id: int, year: int, section: str, payload: SectionIn):
@@ -323,7 +317,7 @@ def write_section(request, cpts_id: int, year: int, section: str, payload: Secti
 
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/professionals",
-    response={201: ProfessionalOut, **WRITE_ERRORS},
+    response={201: ProfessionalOut},
     summary="Ajouter un professionnel mobilisable",
 )
 def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
@@ -339,7 +333,7 @@ def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
 
 @router.delete(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/professionals/{int:row_id}",
-    response={204: None, **WRITE_ERRORS},
+    response={204: None},
     summary="Retirer un professionnel du brouillon",
 )
 def remove_professional(request, cpts_id: int, year: int, row_id: int):
@@ -352,7 +346,7 @@ def remove_professional(request, cpts_id: int, year: int, row_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/submit",
-    response={200: VersionOut, **TRANSITION_ERRORS},
+    response={200: VersionOut, 409: ConflictOut | MessageOut},
     summary="Soumettre le brouillon à l'ARS et à la CPAM",
 )
 def submit(request, cpts_id: int, year: int):
@@ -365,7 +359,7 @@ def submit(request, cpts_id: int, year: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/decision",
-    response={200: VersionOut, **TRANSITION_ERRORS},
+    response={200: VersionOut, 409: ConflictOut | MessageOut},
     summary="Valider ou renvoyer une version soumise (ARS, CPAM)",
 )
 def decision(request, cpts_id: int, year: int, payload: DecisionIn):

@@ -14,7 +14,7 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
@@ -25,12 +25,12 @@ from maillon.crisis_response.models import AlertLevel, ContactPreference, Crisis
 from maillon.crisis_response.tokens import LinkError, recipient_of
 from maillon.members.models import Professional
 
-from .common import cpts_or_404, first_or_404
+from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import refusals_as_409
 from .presenters import code_label
-from .schemas import ERRORS, WRITE_ERRORS, CodeLabelOut, MessageOut, ValidationErrorOut
+from .schemas import CodeLabelOut, MessageOut, ValidationErrorOut
 
-router = Router(tags=["Crise : alertes"])
+router = CptsRouter(tags=["Crise : alertes"])
 
 CRISIS_NOT_FOUND = "Crise introuvable."
 
@@ -254,7 +254,7 @@ def board_out(crisis: Crisis, *, by) -> dict:
 # --- Operations -----------------------------------------------------------------------
 
 
-@router.get("/cpts/{int:cpts_id}/crises", response={200: list[CrisisOut], **ERRORS}, summary="Crises et exercices")
+@router.get("/cpts/{int:cpts_id}/crises", response=list[CrisisOut], summary="Crises et exercices")
 def list_crises(request, cpts_id: int):
     """Les crises et les exercices de la CPTS, les plus récents d'abord."""
     cpts = access(request, cpts_id)
@@ -263,7 +263,7 @@ def list_crises(request, cpts_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/crises",
-    response={201: BoardOut, **WRITE_ERRORS},
+    response={201: BoardOut},
     summary="Activer le plan, lancer un exercice ou déclarer une crise",
 )
 def activate(request, cpts_id: int, payload: ActivateIn):
@@ -291,9 +291,7 @@ def activate(request, cpts_id: int, payload: ActivateIn):
     return Status(201, board_out(crisis, by=request.auth))
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/crises/{int:crisis_id}", response={200: BoardOut, **ERRORS}, summary="Tableau de la crise"
-)
+@router.get("/cpts/{int:cpts_id}/crises/{int:crisis_id}", response=BoardOut, summary="Tableau de la crise")
 def get_board(request, cpts_id: int, crisis_id: int):
     """Qui a été alerté, joint (état de chaque envoi), qui a répondu, qui est mobilisé où ;
     les chiffres par niveau (taux de joignabilité, temps de réponse) ; la main courante."""
@@ -302,9 +300,7 @@ def get_board(request, cpts_id: int, crisis_id: int):
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/log",
-    response={201: LogEntryOut, **WRITE_ERRORS},
-    summary="Ajouter à la main courante",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/log", response={201: LogEntryOut}, summary="Ajouter à la main courante"
 )
 def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
     """Une ligne horodatée, en ajout seul (jamais modifiée ni supprimée)."""
@@ -326,9 +322,7 @@ def add_log(request, cpts_id: int, crisis_id: int, payload: LogIn):
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/end",
-    response={200: CrisisOut, **WRITE_ERRORS},
-    summary="Terminer la crise ou l'exercice",
+    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/end", response=CrisisOut, summary="Terminer la crise ou l'exercice"
 )
 def end_crisis(request, cpts_id: int, crisis_id: int):
     """Plus aucune alerte ni réponse ; le RETEX peut être rédigé."""
@@ -341,7 +335,7 @@ def end_crisis(request, cpts_id: int, crisis_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/recipients/{int:recipient_id}/assignment",
-    response={200: BoardOut, **WRITE_ERRORS},
+    response=BoardOut,
     summary="Mobiliser un membre disponible",
 )
 def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: AssignIn):
@@ -359,7 +353,7 @@ def assign(request, cpts_id: int, crisis_id: int, recipient_id: int, payload: As
 
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/escalation",
-    response={200: EscalationOut, **WRITE_ERRORS},
+    response=EscalationOut,
     summary="Vérifier la cascade maintenant",
 )
 def escalate(request, cpts_id: int, crisis_id: int):
@@ -372,7 +366,7 @@ def escalate(request, cpts_id: int, crisis_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/crises/{int:crisis_id}/recognition",
-    response={200: CrisisOut, **WRITE_ERRORS},
+    response=CrisisOut,
     summary="Reconnaître une crise sanitaire grave (autorité)",
 )
 def recognise(request, cpts_id: int, crisis_id: int):
@@ -385,11 +379,7 @@ def recognise(request, cpts_id: int, crisis_id: int):
     return crisis_out(crisis)
 
 
-@router.post(
-    "/cpts/{int:cpts_id}/crises/{int:crisis_id}/retex",
-    response={201: RetexOut, **WRITE_ERRORS},
-    summary="Rédiger le RETEX",
-)
+@router.post("/cpts/{int:cpts_id}/crises/{int:crisis_id}/retex", response={201: RetexOut}, summary="Rédiger le RETEX")
 def write_retex(request, cpts_id: int, crisis_id: int, payload: RetexIn):
     """Une fois la crise terminée ; les actions d'amélioration sont reportées dans la prochaine
     version du plan de crise."""
@@ -530,9 +520,7 @@ def active_member_or_404(cpts, professional_id):
     return first_or_404(services.active_professionals(cpts).filter(pk=professional_id), "Adhérent actif introuvable.")
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/alert-chain", response={200: list[ChainLevelOut], **ERRORS}, summary="La chaîne d'alerte"
-)
+@router.get("/cpts/{int:cpts_id}/alert-chain", response=list[ChainLevelOut], summary="La chaîne d'alerte")
 def get_chain(request, cpts_id: int):
     """Les niveaux de la cascade dans l'ordre, leurs membres et leurs canaux (coordination)."""
     cpts = access(request, cpts_id, policies.can_manage_chain)
@@ -541,7 +529,7 @@ def get_chain(request, cpts_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/alert-chain/levels",
-    response={201: list[ChainLevelOut], **WRITE_ERRORS},
+    response={201: list[ChainLevelOut]},
     summary="Ajouter un niveau à la chaîne d'alerte",
 )
 def add_level(request, cpts_id: int, payload: LevelIn):
@@ -554,7 +542,7 @@ def add_level(request, cpts_id: int, payload: LevelIn):
 
 @router.post(
     "/cpts/{int:cpts_id}/alert-chain/levels/{int:level_id}/members",
-    response={201: list[ChainLevelOut], **WRITE_ERRORS},
+    response={201: list[ChainLevelOut]},
     summary="Placer un adhérent dans un niveau",
 )
 def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberIn):
@@ -569,7 +557,7 @@ def add_level_member(request, cpts_id: int, level_id: int, payload: LevelMemberI
 
 @router.put(
     "/cpts/{int:cpts_id}/alert-chain/preferences/{int:professional_id}",
-    response={200: list[ChainLevelOut], **WRITE_ERRORS},
+    response=list[ChainLevelOut],
     summary="Canaux d'alerte d'un adhérent",
 )
 def set_preference(request, cpts_id: int, professional_id: int, payload: PreferenceIn):

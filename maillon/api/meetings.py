@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -25,18 +25,16 @@ from maillon.core.missions import Mission
 from maillon.meetings import policies, services
 from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 
-from .common import CPTS_NOT_FOUND, PageNumber, PageSize, cpts_or_404, first_or_404, page_of
+from .common import CPTS_NOT_FOUND, CptsRouter, PageNumber, PageSize, cpts_or_404, first_or_404, page_of
 from .errors import conflict, invalid_response, refusals_as_409
-from .schemas import READ_ERRORS, WRITE_ERRORS, ConflictOut, MessageOut
+from .schemas import READ_ERRORS, ConflictOut, MessageOut
 
-router = Router(tags=["Réunions et temps indemnisé"])
+router = CptsRouter(tags=["Réunions et temps indemnisé"], read_errors=READ_ERRORS)
 
 MEETING_NOT_FOUND = "Réunion introuvable."
 ENTRY_NOT_FOUND = "Temps introuvable."
 REVIEWERS_ONLY = "Seuls les coordinateurs de cette CPTS valident ou refusent le temps déclaré."
 NOT_A_MEMBER = "Votre compte n'est lié à aucune adhésion active de cette CPTS : vous ne déclarez pas de temps."
-# A review the entry's state refuses answers its state (ConflictOut); one over the cap, a phrase.
-DECISION_ERRORS = {**WRITE_ERRORS, 409: ConflictOut | MessageOut}
 
 
 # --- Schemas -----------------------------------------------------------------------------
@@ -147,9 +145,7 @@ def visible_meetings(request, cpts):
     return policies.visible_meetings(request.auth, cpts, meetings)
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/meetings", response={200: MeetingPageOut, **READ_ERRORS}, summary="Lister les réunions"
-)
+@router.get("/cpts/{int:cpts_id}/meetings", response=MeetingPageOut, summary="Lister les réunions")
 def list_meetings(
     request,
     cpts_id: int,
@@ -166,11 +162,7 @@ def list_meetings(
     return {"items": [meeting_dict(meeting) for meeting in items], "count": count}
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/meetings/{int:meeting_id}",
-    response={200: MeetingDetailOut, **READ_ERRORS},
-    summary="Détail d'une réunion",
-)
+@router.get("/cpts/{int:cpts_id}/meetings/{int:meeting_id}", response=MeetingDetailOut, summary="Détail d'une réunion")
 def get_meeting(request, cpts_id: int, meeting_id: int):
     """La réunion, ses créneaux proposés et ses invités (réponses au sondage, présence)."""
     cpts = access(request, cpts_id)
@@ -235,11 +227,7 @@ STATE_FILTERS = {
 }
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/time-entries",
-    response={200: TimeEntryPageOut, **READ_ERRORS},
-    summary="Lister le temps déclaré",
-)
+@router.get("/cpts/{int:cpts_id}/time-entries", response=TimeEntryPageOut, summary="Lister le temps déclaré")
 def list_time_entries(
     request,
     cpts_id: int,
@@ -275,11 +263,7 @@ def list_time_entries(
     return {"items": [entry_dict(entry) for entry in items], "count": count}
 
 
-@router.post(
-    "/cpts/{int:cpts_id}/time-entries",
-    response={201: TimeEntryOut, **WRITE_ERRORS},
-    summary="Déclarer du temps de projet",
-)
+@router.post("/cpts/{int:cpts_id}/time-entries", response={201: TimeEntryOut}, summary="Déclarer du temps de projet")
 def declare_time_entry(request, cpts_id: int, payload: TimeEntryIn):
     """Du temps de projet passé, par quarts d'heure, sur l'adhésion de l'appelant ; à valider par la coordination."""
     cpts = access(request, cpts_id)
@@ -313,7 +297,7 @@ def entry_for_decision(request, cpts_id, entry_id):
 
 @router.post(
     "/cpts/{int:cpts_id}/time-entries/{int:entry_id}/validate",
-    response={200: TimeEntryOut, **DECISION_ERRORS},
+    response={200: TimeEntryOut, 409: ConflictOut | MessageOut},
     summary="Valider du temps déclaré",
 )
 def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateIn):
@@ -329,7 +313,7 @@ def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateI
 
 @router.post(
     "/cpts/{int:cpts_id}/time-entries/{int:entry_id}/reject",
-    response={200: TimeEntryOut, **DECISION_ERRORS},
+    response={200: TimeEntryOut, 409: ConflictOut | MessageOut},
     summary="Refuser du temps déclaré",
 )
 def reject_time_entry(request, cpts_id: int, entry_id: int, payload: RejectIn):

@@ -15,7 +15,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 
 from maillon.core import journal
@@ -34,14 +34,13 @@ from maillon.members.models import (
 from maillon.members.professions import Profession, StructureKind
 from maillon.territories.models import Commune, normalize_name
 
-from .common import PageNumber, PageSize, cpts_or_404, first_or_404, multipart_body, page_of
+from .common import CptsRouter, PageNumber, PageSize, cpts_or_404, first_or_404, multipart_body, page_of
 from .errors import InvalidField, first_error, validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
 from .schemas import (
     ERRORS,
     READ_ERRORS,
-    TRANSITION_ERRORS,
-    WRITE_ERRORS,
+    ConflictOut,
     MemberDetailOut,
     MemberIn,
     MemberPageOut,
@@ -52,7 +51,7 @@ from .schemas import (
     StructurePageOut,
 )
 
-router = Router(tags=["Membres"])
+router = CptsRouter(tags=["Membres"], read_errors=READ_ERRORS, write_errors=ERRORS)
 
 PAGE_SIZE = 20
 MEMBER_NOT_FOUND = "Adhésion introuvable."
@@ -138,7 +137,7 @@ def journal_read(cpts, member=None, *, object_type="members.Professional", note=
     )
 
 
-@router.get("/cpts/{int:cpts_id}/members", response={200: MemberPageOut, **READ_ERRORS}, summary="Lister les membres")
+@router.get("/cpts/{int:cpts_id}/members", response=MemberPageOut, summary="Lister les membres")
 def list_members(
     request,
     cpts_id: int,
@@ -189,11 +188,7 @@ def get_membership(user, cpts, membership_id):
     return first_or_404(memberships.filter(pk=membership_id), MEMBER_NOT_FOUND)
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/members/{int:membership_id}",
-    response={200: MemberDetailOut, **READ_ERRORS},
-    summary="Détail d'un membre",
-)
+@router.get("/cpts/{int:cpts_id}/members/{int:membership_id}", response=MemberDetailOut, summary="Détail d'un membre")
 def get_member(request, cpts_id: int, membership_id: int):
     """L'adhésion, la fiche du professionnel, ses cotisations et l'historique des états."""
     cpts = access(request, cpts_id)
@@ -240,7 +235,7 @@ def record_of(payload: MemberIn, college) -> dict[str, str]:
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/members", response={201: MemberDetailOut, **WRITE_ERRORS}, summary="Ajouter un membre"
+    "/cpts/{int:cpts_id}/members", response={201: MemberDetailOut, 409: MessageOut}, summary="Ajouter un membre"
 )
 def create_member(request, cpts_id: int, payload: MemberIn):
     """Un professionnel (retrouvé par son RPPS ou ADELI, sinon créé) devient adhérent, à la date du jour.
@@ -313,7 +308,7 @@ def uploaded_file(request):
 
 @router.post(
     "/cpts/{int:cpts_id}/members/import",
-    response={200: ImportCheckOut, 201: ImportDoneOut, 413: MessageOut, **ERRORS, 422: ImportRefusedOut},
+    response={200: ImportCheckOut, 201: ImportDoneOut, 413: MessageOut, 422: ImportRefusedOut},
     summary="Importer des membres (CSV ou XLSX)",
     openapi_extra=IMPORT_BODY,
 )
@@ -384,7 +379,7 @@ def apply_changes(membership, payload, cpts, *, by):
 
 @router.patch(
     "/cpts/{int:cpts_id}/members/{int:membership_id}",
-    response={200: MemberDetailOut, **TRANSITION_ERRORS},
+    response={200: MemberDetailOut, 409: ConflictOut},
     summary="Modifier une adhésion",
 )
 def update_member(request, cpts_id: int, membership_id: int, payload: MembershipPatchIn):
@@ -418,11 +413,7 @@ def structure_memberships(user, cpts):
     return policies.visible_memberships(user, cpts, memberships)
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/structures",
-    response={200: StructurePageOut, **READ_ERRORS},
-    summary="Lister les structures membres",
-)
+@router.get("/cpts/{int:cpts_id}/structures", response=StructurePageOut, summary="Lister les structures membres")
 def list_structures(
     request,
     cpts_id: int,
@@ -461,9 +452,7 @@ def get_structure_membership(user, cpts, structure_id):
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/structures/{int:structure_id}",
-    response={200: StructureOut, **READ_ERRORS},
-    summary="Détail d'une structure membre",
+    "/cpts/{int:cpts_id}/structures/{int:structure_id}", response=StructureOut, summary="Détail d'une structure membre"
 )
 def get_structure(request, cpts_id: int, structure_id: int):
     """La structure et sa dernière adhésion dans la CPTS."""
@@ -529,7 +518,7 @@ def involvement_of(payload):
 
 @router.post(
     "/cpts/{int:cpts_id}/structures",
-    response={201: StructureOut, **WRITE_ERRORS},
+    response={201: StructureOut, 409: MessageOut},
     summary="Ajouter une structure membre",
 )
 def create_structure(request, cpts_id: int, payload: StructureIn):
@@ -558,7 +547,7 @@ def create_structure(request, cpts_id: int, payload: StructureIn):
 
 @router.patch(
     "/cpts/{int:cpts_id}/structures/{int:structure_id}",
-    response={200: StructureOut, **ERRORS},
+    response=StructureOut,
     summary="Modifier l'adhésion d'une structure",
 )
 def update_structure(request, cpts_id: int, structure_id: int, payload: MembershipPatchIn):

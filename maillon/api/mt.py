@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
@@ -36,12 +36,12 @@ from maillon.mt.models import (
     Trait,
 )
 
-from .common import CPTS_NOT_FOUND, PageNumber, first_or_404, get_cpts_or_404, page_of, page_size
+from .common import CPTS_NOT_FOUND, CptsRouter, PageNumber, first_or_404, get_cpts_or_404, page_of, page_size
 from .errors import conflict, refusals_as_409, validation_error_response
 from .presenters import code_label, code_name, person_ref
-from .schemas import ERRORS, TRANSITION_ERRORS, WRITE_ERRORS, CodeLabelOut, CommuneRefOut, Text200
+from .schemas import CodeLabelOut, CommuneRefOut, ConflictOut, Text200
 
-router = Router(tags=["Médecin traitant"])
+router = CptsRouter(tags=["Médecin traitant"])
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -254,9 +254,7 @@ def proposal_dict(proposal, *, shows_patient=True):
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/mt/queue",
-    response={200: QueuePageOut, **ERRORS},
-    summary="File d'attente des patients sans médecin traitant",
+    "/cpts/{int:cpts_id}/mt/queue", response=QueuePageOut, summary="File d'attente des patients sans médecin traitant"
 )
 def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize = PAGE_SIZE):
     """Les patients en attente, du score de priorité le plus haut au plus bas, puis par ancienneté ; paginé."""
@@ -280,9 +278,7 @@ def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize =
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}",
-    response={200: PatientOut, **ERRORS},
-    summary="Détail d'un patient inscrit",
+    "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}", response=PatientOut, summary="Détail d'un patient inscrit"
 )
 def get_patient(request, cpts_id: int, patient_id: int):
     """L'inscription, le score et ses raisons, l'historique ; la coordination voit aussi les propositions.
@@ -331,9 +327,7 @@ def get_patient(request, cpts_id: int, patient_id: int):
 # --- Offers ---------------------------------------------------------------------------
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/mt/offers", response={200: OfferPageOut, **ERRORS}, summary="Offres des médecins volontaires"
-)
+@router.get("/cpts/{int:cpts_id}/mt/offers", response=OfferPageOut, summary="Offres des médecins volontaires")
 def list_offers(
     request,
     cpts_id: int,
@@ -380,11 +374,7 @@ def list_offers(
 # --- Proposals ------------------------------------------------------------------------
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/mt/proposals",
-    response={200: ProposalPageOut, **ERRORS},
-    summary="Propositions de médecin traitant",
-)
+@router.get("/cpts/{int:cpts_id}/mt/proposals", response=ProposalPageOut, summary="Propositions de médecin traitant")
 def list_proposals(
     request,
     cpts_id: int,
@@ -405,9 +395,7 @@ def list_proposals(
     return {"items": [proposal_dict(proposal) for proposal in shown], "count": count}
 
 
-@router.post(
-    "/cpts/{int:cpts_id}/mt/proposals/run", response={201: RunOut, **WRITE_ERRORS}, summary="Calculer des propositions"
-)
+@router.post("/cpts/{int:cpts_id}/mt/proposals/run", response={201: RunOut}, summary="Calculer des propositions")
 def run_proposals(request, cpts_id: int):
     """Le moteur propose des médecins aux patients en attente ; répond le calcul et ses propositions."""
     cpts, _ = access(request, cpts_id, coordinator_only=True)
@@ -436,7 +424,7 @@ def run_proposals(request, cpts_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/mt/proposals/{int:proposal_id}/transition",
-    response={200: ProposalOut, **TRANSITION_ERRORS},
+    response={200: ProposalOut, 409: ConflictOut},
     summary="Faire avancer une proposition",
 )
 def transition_proposal(request, cpts_id: int, proposal_id: int, payload: TransitionIn):
@@ -457,7 +445,7 @@ def transition_proposal(request, cpts_id: int, proposal_id: int, payload: Transi
 
 @router.post(
     "/cpts/{int:cpts_id}/mt/proposals/{int:proposal_id}/doctor-answer",
-    response={200: ProposalOut, **TRANSITION_ERRORS},
+    response={200: ProposalOut, 409: ConflictOut},
     summary="Saisir la réponse du médecin pour lui",
 )
 def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAnswerIn):
@@ -495,7 +483,7 @@ def proposal_answer(request, cpts, proposal):
 
 @router.get(
     "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}/export",
-    response={200: dict[str, Any], **ERRORS},
+    response=dict[str, Any],
     summary="Export des données détenues sur un patient",
 )
 def export_patient(request, cpts_id: int, patient_id: int):

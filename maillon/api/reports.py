@@ -14,7 +14,7 @@ The report is the dict of `maillon.contracts.report.build_report` (amounts as st
 import datetime
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -24,11 +24,16 @@ from maillon.contracts.report import build_report, record_export, send_report, w
 from maillon.contracts.selectors import current_contract
 from maillon.contracts.services import decide_report
 
-from .common import cpts_or_404, first_or_404
+from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import refusals_as_409
 from .schemas import ConflictOut, MessageOut
 
-router = Router(tags=["ACI — dialogue de gestion"])
+# This module's operations document neither 422 nor, on reads, 403.
+router = CptsRouter(
+    tags=["ACI — dialogue de gestion"],
+    read_errors={401: MessageOut, 404: MessageOut},
+    write_errors={401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut},
+)
 
 NO_CONTRACT = "Aucun ACI enregistré pour cette CPTS."
 NO_YEAR = "Cette année ne fait pas partie du contrat."
@@ -36,9 +41,6 @@ REPORT_NOT_FOUND = "Rapport introuvable."
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS envoient le rapport du dialogue de gestion."
 AUTHORITY_ONLY = "Seules l'ARS et la CPAM du territoire valident ou renvoient le rapport du dialogue de gestion."
 COMMENTS_MAX = 5000
-
-READ_ERRORS = {401: MessageOut, 404: MessageOut}
-WRITE_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
 
 
 class ReportVersionOut(Schema):
@@ -110,7 +112,7 @@ def sent_version(report) -> dict:
 
 @router.get(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/report",
-    response={200: dict[str, Any], **READ_ERRORS},
+    response=dict[str, Any],
     summary="Rapport du dialogue de gestion d'une année (à jour)",
 )
 def live_report(request, cpts_id: int, year: int):
@@ -122,7 +124,7 @@ def live_report(request, cpts_id: int, year: int):
 
 @router.get(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/report/versions",
-    response={200: list[ReportVersionOut], **READ_ERRORS},
+    response=list[ReportVersionOut],
     summary="Versions envoyées du rapport d'une année",
 )
 def list_versions(request, cpts_id: int, year: int):
@@ -134,7 +136,7 @@ def list_versions(request, cpts_id: int, year: int):
 
 @router.get(
     "/cpts/{int:cpts_id}/aci/reports/{int:report_id}",
-    response={200: ReportOut, **READ_ERRORS},
+    response=ReportOut,
     summary="Une version envoyée du rapport (figée)",
 )
 def get_report(request, cpts_id: int, report_id: int):
@@ -153,7 +155,7 @@ class DecisionIn(Schema):
 
 @router.post(
     "/cpts/{int:cpts_id}/aci/reports/{int:report_id}/decision",
-    response={200: ReportVersionOut, **WRITE_ERRORS, 409: ConflictOut},
+    response={200: ReportVersionOut, 409: ConflictOut},
     summary="Valider ou renvoyer une version envoyée (ARS, CPAM)",
 )
 def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
@@ -171,7 +173,7 @@ def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
 
 @router.post(
     "/cpts/{int:cpts_id}/aci/years/{int:year}/report/send",
-    response={201: ReportOut, **WRITE_ERRORS},
+    response={201: ReportOut},
     summary="Envoyer le rapport de l'année à l'ARS et à la CPAM",
 )
 def send(request, cpts_id: int, year: int):

@@ -183,12 +183,12 @@ class ValidationErrorOut(Schema):
     detail: list[ValidationItemOut]
 
 
-# The errors an operation on a CPTS's data answers (`response={200: …, **ERRORS}`): 401, 403
-# (a role without the right), 404, 422; a write adds 409 (a rule of the domain refused it), a
-# transition 409 with the object's state. A module whose operations answer fewer says its own.
+# The errors an operation on a CPTS's data answers (the defaults of `common.CptsRouter`): 401,
+# 403 (a role without the right), 404, 422; a write adds 409 (a rule of the domain refused it);
+# a transition says `409: ConflictOut` (the object's state), or `409: ConflictOut | MessageOut`
+# when another rule may refuse it too. A module whose operations answer fewer says its own.
 ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {**ERRORS, 409: MessageOut}
-TRANSITION_ERRORS = {**ERRORS, 409: ConflictOut}
 # A read that answers 404 for all the user may not see, never 403.
 READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 

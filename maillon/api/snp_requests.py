@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, IntegerField, Value, When
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
@@ -41,28 +41,22 @@ from maillon.snp.outcomes import record_outcome
 from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 from maillon.territories.models import Commune
 
-from .common import cpts_or_404, first_or_404
+from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import refusals_as_409
 from .presenters import code_label, code_name, profession_of, professional_ref
 from .schemas import (
-    ERRORS,
-    TRANSITION_ERRORS,
-    WRITE_ERRORS,
     CodeLabelOut,
     CommuneRefOut,
     ConflictOut,
     MessageOut,
 )
 
-router = Router(tags=["Soins non programmés : demandes"])
+router = CptsRouter(tags=["Soins non programmés : demandes"])
 
 REQUEST_NOT_FOUND = "Demande introuvable."
 BOOKING_NOT_FOUND = "Rendez-vous introuvable."
 CALL_NOT_FOUND = "Appel introuvable."
 SLOT_NOT_FOUND = "Créneau introuvable."
-# Operations that move the request: a refused transition's 409 also gives the state it is in
-# (TRANSITION_ERRORS); those that may also meet another refusal answer either shape.
-MOVING_ERRORS = {**ERRORS, 409: ConflictOut | MessageOut}
 LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
 MAX_LIST = 200
 
@@ -298,9 +292,7 @@ def read_request(cpts, care_request):
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/snp/requests",
-    response={201: RequestOut, **WRITE_ERRORS},
-    summary="Créer une demande de soins non programmés",
+    "/cpts/{int:cpts_id}/snp/requests", response={201: RequestOut}, summary="Créer une demande de soins non programmés"
 )
 def post_request(request, cpts_id: int, payload: RequestIn):
     """Le minimum pour que le patient soit reçu ; l'échéance suit l'urgence (24 h ou 48 h).
@@ -322,9 +314,7 @@ def post_request(request, cpts_id: int, payload: RequestIn):
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/snp/requests",
-    response={200: RequestListOut, **ERRORS},
-    summary="Lister les demandes de soins non programmés",
+    "/cpts/{int:cpts_id}/snp/requests", response=RequestListOut, summary="Lister les demandes de soins non programmés"
 )
 def list_requests(
     request,
@@ -351,7 +341,7 @@ def list_requests(
 
 @router.get(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}",
-    response={200: RequestOut, **ERRORS},
+    response=RequestOut,
     summary="Détail d'une demande de soins non programmés",
 )
 def get_request(request, cpts_id: int, request_id: int):
@@ -362,7 +352,7 @@ def get_request(request, cpts_id: int, request_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/cancel",
-    response={200: RequestOut, **TRANSITION_ERRORS},
+    response={200: RequestOut, 409: ConflictOut},
     summary="Annuler une demande",
 )
 def post_cancel_request(request, cpts_id: int, request_id: int):
@@ -375,7 +365,7 @@ def post_cancel_request(request, cpts_id: int, request_id: int):
 
 @router.get(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/slots",
-    response={200: SearchOut, **WRITE_ERRORS},
+    response={200: SearchOut, 409: MessageOut},
     summary="Chercher des créneaux pour une demande",
 )
 def get_slots(request, cpts_id: int, request_id: int):
@@ -410,7 +400,7 @@ def get_slots(request, cpts_id: int, request_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/bookings",
-    response={201: BookingOut, **MOVING_ERRORS},
+    response={201: BookingOut, 409: ConflictOut | MessageOut},
     summary="Réserver un créneau pour une demande",
 )
 def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
@@ -427,7 +417,7 @@ def post_booking(request, cpts_id: int, request_id: int, payload: BookIn):
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/requests/{int:request_id}/duty",
-    response={200: SentOut, **TRANSITION_ERRORS},
+    response={200: SentOut, 409: ConflictOut},
     summary="Envoyer une demande aux volontaires de garde",
 )
 def post_duty(request, cpts_id: int, request_id: int):
@@ -443,7 +433,7 @@ def post_duty(request, cpts_id: int, request_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/bookings/{int:booking_id}/cancel",
-    response={200: BookingOut, **MOVING_ERRORS},
+    response={200: BookingOut, 409: ConflictOut | MessageOut},
     summary="Annuler un rendez-vous",
 )
 def post_cancel_booking(request, cpts_id: int, booking_id: int):
@@ -458,7 +448,7 @@ def post_cancel_booking(request, cpts_id: int, booking_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/bookings/{int:booking_id}/outcome",
-    response={200: BookingOut, **MOVING_ERRORS},
+    response={200: BookingOut, 409: ConflictOut | MessageOut},
     summary="Renseigner l'issue d'un rendez-vous",
 )
 def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
@@ -478,11 +468,7 @@ def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
 DUTY_FIELDS = ["commune", "deadline", "profession", "urgency"]
 
 
-@router.get(
-    "/cpts/{int:cpts_id}/snp/duty-calls",
-    response={200: list[DutyCallOut], **ERRORS},
-    summary="Mes appels de la liste de garde",
-)
+@router.get("/cpts/{int:cpts_id}/snp/duty-calls", response=list[DutyCallOut], summary="Mes appels de la liste de garde")
 def list_duty_calls(request, cpts_id: int):
     """Les demandes sans créneau qui vous sont proposées, sans rien de personnel avant d'accepter."""
     cpts = access(request, cpts_id, policies.can_use_duty_list)
@@ -513,7 +499,7 @@ def duty_call_dict(call) -> dict:
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/duty-calls/{int:call_id}/accept",
-    response={201: BookingOut, **WRITE_ERRORS},
+    response={201: BookingOut},
     summary="Accepter un appel de la liste de garde",
 )
 def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
@@ -531,7 +517,7 @@ def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/duty-calls/{int:call_id}/decline",
-    response={200: DutyCallOut, **WRITE_ERRORS},
+    response=DutyCallOut,
     summary="Décliner un appel de la liste de garde",
 )
 def post_decline(request, cpts_id: int, call_id: int):

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -26,12 +26,12 @@ from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
 
-from .common import CPTS_NOT_FOUND, cpts_or_404, first_or_404, multipart_body, page_of
+from .common import CPTS_NOT_FOUND, CptsRouter, cpts_or_404, first_or_404, multipart_body, page_of
 from .errors import invalid_response, refusals_as_409, validation_error_response
 from .presenters import code_label, code_name, person_ref, profession_of
-from .schemas import ERRORS, WRITE_ERRORS, CodeLabelOut, CommuneRefOut
+from .schemas import CodeLabelOut, CommuneRefOut
 
-router = Router(tags=["Soins non programmés : créneaux"])
+router = CptsRouter(tags=["Soins non programmés : créneaux"])
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -228,7 +228,7 @@ def agenda_dict(request, agenda):
 # --- Slots ----------------------------------------------------------------------------
 
 
-@router.get("/cpts/{int:cpts_id}/snp/slots", response={200: SlotPageOut, **ERRORS}, summary="Créneaux SNP")
+@router.get("/cpts/{int:cpts_id}/snp/slots", response=SlotPageOut, summary="Créneaux SNP")
 def list_slots(
     request,
     cpts_id: int,
@@ -258,7 +258,7 @@ def list_slots(
     return {"items": [slot_dict(slot) for slot in items], "count": count}
 
 
-@router.post("/cpts/{int:cpts_id}/snp/slots", response={201: SlotOut, **WRITE_ERRORS}, summary="Publier un créneau SNP")
+@router.post("/cpts/{int:cpts_id}/snp/slots", response={201: SlotOut}, summary="Publier un créneau SNP")
 def create_slot(request, cpts_id: int, payload: SlotIn):
     """Un créneau à l'un de vos lieux d'exercice ; refusé s'il chevauche un de vos créneaux."""
     cpts, professional = publisher_of(request, cpts_id)
@@ -277,9 +277,7 @@ def create_slot(request, cpts_id: int, payload: SlotIn):
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/snp/slot-series",
-    response={201: SeriesOut, **WRITE_ERRORS},
-    summary="Publier une récurrence de créneaux SNP",
+    "/cpts/{int:cpts_id}/snp/slot-series", response={201: SeriesOut}, summary="Publier une récurrence de créneaux SNP"
 )
 def create_series(request, cpts_id: int, payload: SeriesIn):
     """Les mêmes créneaux chaque semaine (12 mois au plus), sauf les exceptions ; tous créés d'un coup,
@@ -327,7 +325,7 @@ def form_int(request, name):
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/slots/import",
-    response={201: ImportOut, **WRITE_ERRORS},
+    response={201: ImportOut},
     summary="Importer des créneaux SNP d'un fichier .ics",
     openapi_extra=IMPORT_BODY,
 )
@@ -360,11 +358,7 @@ def import_slots(request, cpts_id: int):
     return Status(201, {"agenda_id": agenda.pk, **summary.__dict__})
 
 
-@router.post(
-    "/cpts/{int:cpts_id}/snp/slots/{int:slot_id}/cancel",
-    response={200: SlotOut, **WRITE_ERRORS},
-    summary="Annuler un créneau SNP",
-)
+@router.post("/cpts/{int:cpts_id}/snp/slots/{int:slot_id}/cancel", response=SlotOut, summary="Annuler un créneau SNP")
 def cancel_slot(request, cpts_id: int, slot_id: int):
     """Le membre annule son créneau (la coordination peut annuler celui d'un membre). Un créneau réservé :
     son rendez-vous est annulé, la demande remise à placer et son demandeur prévenu par courriel."""
@@ -381,9 +375,7 @@ def cancel_slot(request, cpts_id: int, slot_id: int):
 
 
 @router.patch(
-    "/cpts/{int:cpts_id}/snp/slots/{int:slot_id}",
-    response={200: SlotOut, **WRITE_ERRORS},
-    summary="Partager un créneau avec le SAS, ou non",
+    "/cpts/{int:cpts_id}/snp/slots/{int:slot_id}", response=SlotOut, summary="Partager un créneau avec le SAS, ou non"
 )
 def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
     """Le choix du membre pour ce créneau ; la coordination ne le change pas (403)."""
@@ -400,7 +392,7 @@ def patch_slot(request, cpts_id: int, slot_id: int, payload: SlotPatchIn):
 # --- Agendas --------------------------------------------------------------------------
 
 
-@router.get("/cpts/{int:cpts_id}/snp/agendas", response={200: list[AgendaOut], **ERRORS}, summary="Mes agendas SNP")
+@router.get("/cpts/{int:cpts_id}/snp/agendas", response=list[AgendaOut], summary="Mes agendas SNP")
 def list_agendas(request, cpts_id: int):
     """Un agenda par lieu d'exercice : le partage avec le SAS par défaut et l'adresse du flux .ics."""
     cpts = access(request, cpts_id)
@@ -412,7 +404,7 @@ def list_agendas(request, cpts_id: int):
 
 @router.patch(
     "/cpts/{int:cpts_id}/snp/agendas/{int:agenda_id}",
-    response={200: AgendaOut, **WRITE_ERRORS},
+    response=AgendaOut,
     summary="Partage SAS par défaut d'un agenda, adresse du flux",
 )
 def patch_agenda(request, cpts_id: int, agenda_id: int, payload: AgendaPatchIn):
