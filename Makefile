@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test e2e lint format setup venv assets db demo bench clean
+.PHONY: run test e2e lint format setup venv assets db demo demo-codes bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,18 +30,35 @@ db: venv var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_communes --skip-if-current
 
+# --force: DEBUG is off by default and load_demo refuses then (no demo on a real instance by accident).
 demo: db
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --force
+
+# The current TOTP code of every demo account (read from the database).
+demo-codes: venv
+	@$(MANAGE) demo_codes
 
 setup: venv assets demo
 
 # The site, one background worker (every message: e-mail, SMS, in-app; scheduled jobs) and the
 # scheduler that enqueues the daily jobs (maillon/core/scheduler.py); Ctrl-C stops all three.
 # The links in messages and the `site` of var/demo-credentials.json follow PORT.
+# DEBUG stays off (DJANGO_DEBUG=1 make run turns it on): the product's error pages, static
+# files through WhiteNoise, the secret key of var/secret-key. Over plain http, so cookies
+# without `Secure`. E-mails and SMS go to files under var/, not to the console: the log holds
+# one line per request and one per task run.
 run: export MAILLON_SITE_URL := http://127.0.0.1:$(PORT)
+run: export DJANGO_SECURE_COOKIES ?= 0
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export EMAIL_FILE_PATH ?= $(CURDIR)/var/mails
+run: export MAILLON_SMS_BACKEND ?= maillon.core.notifications.sms.FileSmsBackend
+run: export MAILLON_SMS_FILE_PATH ?= $(CURDIR)/var/sms
 run: setup
-	$(MANAGE) db_worker --queue-name "*" & worker=$$!; \
-	$(MANAGE) run_scheduler & scheduler=$$!; \
+	@echo "Courriels : un fichier par message dans $(EMAIL_FILE_PATH)/ (SMS : $(MAILLON_SMS_FILE_PATH)/)."
+	@echo "Codes TOTP du moment des comptes de démonstration : make demo-codes"
+	@echo "Site : http://127.0.0.1:$(PORT)/"
+	@$(MANAGE) db_worker --queue-name "*" & worker=$$!; \
+	$(MANAGE) run_scheduler --verbosity 0 & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -4,6 +4,8 @@ Production overrides come from environment variables (see docs/operations.md);
 nothing secret lives in the repository.
 """
 
+import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -15,12 +17,36 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-DEV_SECRET_KEY = "dev-only-not-secret-change-me-in-production"
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
-    # Sessions, invitation and reset links would be forgeable with the public default.
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY doit être défini quand DJANGO_DEBUG est faux.")
+
+def local_secret_key(path: Path) -> str:
+    """The secret key of this machine: read from `path`, generated there the first time
+    (random, readable by its owner only). Several processes may start at once (the site,
+    the worker, the scheduler, test workers): the key is written to a file of its own, then
+    linked into place, which never replaces a key already there; all read the same one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(50) + "\n")
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: its key is the one
+        finally:
+            draft.unlink(missing_ok=True)
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"La clé secrète locale {path} est trop courte : supprimez le fichier.")
+    return key
+
+
+# Off unless asked for (DJANGO_DEBUG=1, for developers): `make run` serves the product's own
+# error pages and its static files through WhiteNoise, as in production.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Production sets DJANGO_SECRET_KEY (the same on every app server); without it, a key
+# generated once under var/ (never in the repository).
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or local_secret_key(VAR_DIR / "secret-key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "maillon.www.errors.csrf_failure"
@@ -162,6 +188,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Where the file-based backend (`make run`) writes each e-mail, one file per message.
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mails")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Maillon <ne-pas-repondre@maillon.invalid>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -169,11 +197,37 @@ SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", False) else None
 
-# Logs hold no personal data: no request bodies, no query strings.
+# Logs hold no personal data: no request bodies, no query strings, no link tokens
+# (maillon/core/logs.py). At most one line per request (runserver's access line; a 4xx is
+# not logged twice by django.request) and one per task run (django_tasks says when it ends).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_line": {"()": "maillon.core.logs.RequestLineFilter"},
+        "task_finished_only": {"()": "maillon.core.logs.TaskFinishedOnlyFilter"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["request_line"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {"level": "ERROR"},
+        "django_tasks": {"filters": ["task_finished_only"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
@@ -237,6 +291,8 @@ MAILLON_SNP_SEARCH_MAX_STEPS = env.int("MAILLON_SNP_SEARCH_MAX_STEPS", default=4
 MAILLON_SNP_FHIR_RATE_PER_MINUTE = env.int("MAILLON_SNP_FHIR_RATE_PER_MINUTE", default=120)
 # The SMS provider of every message (console in development); hours a crisis acknowledgement link lives.
 MAILLON_SMS_BACKEND = env.str("MAILLON_SMS_BACKEND", default="maillon.core.notifications.sms.ConsoleSmsBackend")
+# Where FileSmsBackend (`make run`) writes each SMS, one file per message.
+MAILLON_SMS_FILE_PATH = env.path("MAILLON_SMS_FILE_PATH", default=VAR_DIR / "sms")
 MAILLON_CRISIS_ACK_LINK_HOURS = env.int("MAILLON_CRISIS_ACK_LINK_HOURS", default=72)
 
 # Background tasks (Django's tasks API, backport): e-mails and scheduled jobs run in

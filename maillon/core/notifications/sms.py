@@ -10,6 +10,7 @@ dedupe on their side; a backend for one of them only has to pass it on.
 `ConsoleSmsBackend` (development, tests, the benchmark) writes each SMS to its stream and
 remembers the keys it sent — in memory, and in a ledger file when the environment gives
 `MAILLON_SMS_CONSOLE_LEDGER`, shared by every process under an exclusive file lock.
+`FileSmsBackend` (`make run`) writes each SMS to a file of its own instead.
 """
 
 import fcntl
@@ -80,6 +81,19 @@ class ConsoleSmsBackend:
         """For tests: forget the keys sent in this process."""
         with cls._lock:
             cls._sent.clear()
+
+
+class FileSmsBackend(ConsoleSmsBackend):
+    """Each SMS in a file of its own under `MAILLON_SMS_FILE_PATH` (`make run`: nothing
+    personal on the console), as Django's file-based e-mail backend does for e-mails."""
+
+    def _write(self, to, body) -> str:
+        message_id = f"file-{uuid.uuid4().hex}"
+        folder = settings.MAILLON_SMS_FILE_PATH
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, f"{message_id}.txt"), "w", encoding="utf-8") as handle:
+            handle.write(f"À : {to}\n\n{body}\n")
+        return message_id
 
 
 def get_backend() -> SmsBackend:
