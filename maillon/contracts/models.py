@@ -565,9 +565,10 @@ class FundingReceipt(JournaledModel):
 
 
 class ReportStatus(models.TextChoices):
-    SENT = "sent", "Envoyé à l'ARS et à la CPAM"
-    SIGNED_OFF = "signed_off", "Validé"
-    RETURNED = "returned", "Renvoyé avec des remarques"
+    # The pages show each report as « Version 2 » (« Valider la version »): the labels agree with it.
+    SENT = "sent", "Envoyée à l'ARS et à la CPAM"
+    SIGNED_OFF = "signed_off", "Validée"
+    RETURNED = "returned", "Renvoyée avec des remarques"
 
 
 class ManagementReport(JournaledModel):

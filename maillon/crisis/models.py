@@ -27,9 +27,10 @@ COMMENT_MAX = 5000
 
 
 class PlanStatus(models.TextChoices):
+    # The pages name a version « plan 2026 »: the labels agree with « plan ».
     DRAFT = "draft", "Brouillon"
-    SUBMITTED = "submitted", "Soumise à l'ARS et à la CPAM"
-    VALIDATED = "validated", "Validée"
+    SUBMITTED = "submitted", "Soumis à l'ARS et à la CPAM"
+    VALIDATED = "validated", "Validé"
 
 
 FROZEN_STATUSES = (PlanStatus.SUBMITTED, PlanStatus.VALIDATED)

@@ -445,13 +445,14 @@ OfferEvent = transition_log(DoctorOffer, "changement d'état d'une offre", "chan
 
 
 class ProposalStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposé au médecin"
-    ACCEPTED = "accepted", "Accepté par le médecin"
+    # Shown after « Proposition n° … »: the labels agree with « proposition ».
+    PROPOSED = "proposed", "Proposée au médecin"
+    ACCEPTED = "accepted", "Acceptée par le médecin"
     INFORMED = "informed", "Patient informé"
     DECLARED = "declared", "Médecin traitant déclaré"
-    REFUSED_BY_DOCTOR = "refused_by_doctor", "Refusé par le médecin"
-    REFUSED_BY_PATIENT = "refused_by_patient", "Refusé par le patient"
-    EXPIRED = "expired", "Expiré sans réponse"
+    REFUSED_BY_DOCTOR = "refused_by_doctor", "Refusée par le médecin"
+    REFUSED_BY_PATIENT = "refused_by_patient", "Refusée par le patient"
+    EXPIRED = "expired", "Expirée sans réponse"
     WITHDRAWN = "withdrawn", "Patient désinscrit"
 
 

@@ -166,9 +166,9 @@ def test_an_illegal_transition_answers_409_in_french(api_client, cpts, coordinat
     )
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "Cette proposition est « Proposé au médecin » : l'action n'est pas possible.",
+        "detail": "Cette proposition est « Proposée au médecin » : l'action n'est pas possible.",
         "status": "proposed",
-        "status_label": "Proposé au médecin",
+        "status_label": "Proposée au médecin",
     }
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
 

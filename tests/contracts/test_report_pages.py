@@ -145,7 +145,7 @@ def test_sending_back_needs_comments_which_the_coordinator_then_reads(cpts, coor
     assert report.status == ReportStatus.RETURNED
     html = verified_client(coordinator).get(page(cpts)).content.decode()
     assert "Indicateur SNP à justifier." in html
-    assert "Renvoyé avec des remarques" in html
+    assert "Renvoyée avec des remarques" in html
 
 
 def test_the_coordinator_cannot_decide_and_the_authority_cannot_send(cpts, coordinator, authority, contract):

@@ -137,9 +137,9 @@ def test_the_api_answers_an_illegal_move_409_with_the_state_and_changes_nothing(
     assert again.json() == {
         "detail": "Soumission : seule une version en brouillon peut être soumise.",
         "status": "submitted",
-        "status_label": "Soumise à l'ARS et à la CPAM",
+        "status_label": "Soumis à l'ARS et à la CPAM",
     }
     assert back.status_code == 409
-    assert back.json()["status"] == "validated" and back.json()["status_label"] == "Validée"
+    assert back.json()["status"] == "validated" and back.json()["status_label"] == "Validé"
     assert PlanVersion.objects.get(pk=submitted.pk).status == PlanStatus.VALIDATED
     assert len(logged(submitted)) == 2

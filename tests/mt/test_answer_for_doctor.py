@@ -106,4 +106,4 @@ def test_answer_for_doctor_by_api_names_the_missing_note_and_refuses_others_and_
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
     api_client.post(api(cpts, proposal), body, content_type="application/json", **token_headers(coordinator))
     again = api_client.post(api(cpts, proposal), body, content_type="application/json", **token_headers(coordinator))
-    assert again.status_code == 409 and "Accepté par le médecin" in again.json()["detail"]
+    assert again.status_code == 409 and "Acceptée par le médecin" in again.json()["detail"]

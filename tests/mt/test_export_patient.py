@@ -62,7 +62,7 @@ def test_export_the_pdf_is_readable_and_holds_the_same_file(cpts, coordinator, f
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="donnees-patient-{file_of.pk}.pdf"'
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    for expected in ("Durand", "Jeanne Médecin", "Refusé par le médecin", "Camille Coordinatrice", "Journal"):
+    for expected in ("Durand", "Jeanne Médecin", "Refusée par le médecin", "Camille Coordinatrice", "Journal"):
         assert expected in text
     assert exports_of(file_of).get().note.endswith("pdf")
 

@@ -60,7 +60,7 @@ def test_an_answer_entered_for_the_doctor_says_so_in_the_proposal_log(coordinato
 def test_an_illegal_step_is_refused_in_french_and_writes_nothing(coordinator, proposal):
     with pytest.raises(TransitionNotAllowed) as refused:
         proposal.move(ProposalStatus.DECLARED, by=coordinator)
-    assert refused.value.messages == ["Cette proposition est « Proposé au médecin » : l'action n'est pas possible."]
+    assert refused.value.messages == ["Cette proposition est « Proposée au médecin » : l'action n'est pas possible."]
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED and proposal.decided_at is None
     assert proposal.patient.status == PatientStatus.PROPOSED
@@ -71,7 +71,7 @@ def test_an_illegal_step_is_refused_in_french_and_writes_nothing(coordinator, pr
 def test_a_closed_proposal_takes_no_step(coordinator, proposal):
     proposal = proposal.move(ProposalStatus.REFUSED_BY_DOCTOR, by=coordinator)
     for to in (ProposalStatus.ACCEPTED, ProposalStatus.WITHDRAWN, ProposalStatus.EXPIRED):
-        with pytest.raises(TransitionNotAllowed, match="« Refusé par le médecin »"):
+        with pytest.raises(TransitionNotAllowed, match="« Refusée par le médecin »"):
             proposal.move(to, by=coordinator)
     assert ProposalEvent.objects.count() == 1
 
@@ -82,7 +82,7 @@ def test_a_stale_copy_of_a_proposal_loses_and_writes_nothing(coordinator, propos
     with pytest.raises(TransitionNotAllowed, match="a changé entre-temps"):
         stale.workflow.run(stale, "accept", by=coordinator)
     # `move` reads the row under its lock: the refusal names the state it found.
-    with pytest.raises(TransitionNotAllowed, match="« Refusé par le médecin »"):
+    with pytest.raises(TransitionNotAllowed, match="« Refusée par le médecin »"):
         Proposal.objects.get(pk=proposal.pk).move(ProposalStatus.ACCEPTED, by=coordinator)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REFUSED_BY_DOCTOR
@@ -110,9 +110,9 @@ def test_the_api_answers_409_with_the_state_and_changes_nothing(api_client, cpts
     )
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "Cette proposition est « Proposé au médecin » : l'action n'est pas possible.",
+        "detail": "Cette proposition est « Proposée au médecin » : l'action n'est pas possible.",
         "status": "proposed",
-        "status_label": "Proposé au médecin",
+        "status_label": "Proposée au médecin",
     }
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PROPOSED
     assert not ProposalEvent.objects.exists() and not JournalEntry.objects.filter(action="transition").exists()
@@ -131,7 +131,7 @@ def test_a_late_answer_for_the_doctor_answers_409_with_the_state(
     )
     assert response.status_code == 409
     assert response.json()["status"] == "refused_by_doctor"
-    assert response.json()["status_label"] == "Refusé par le médecin"
+    assert response.json()["status_label"] == "Refusée par le médecin"
     assert ProposalEvent.objects.count() == 1
 
 
@@ -139,5 +139,5 @@ def test_the_page_shows_an_impossible_step_as_an_error(cpts, coordinator, propos
     client = verified_client(coordinator)
     url = reverse("mt_proposal", args=[cpts.slug, proposal.pk])
     page = client.post(url, {"action": "declared"}, follow=True).content.decode()
-    assert "Cette proposition est « Proposé au médecin »" in page
+    assert "Cette proposition est « Proposée au médecin »" in page
     assert not ProposalEvent.objects.exists()

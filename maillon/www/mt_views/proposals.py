@@ -35,7 +35,7 @@ DOCTOR_ACTIONS = {
 COORDINATOR_ACTIONS = {
     "informed": (ProposalStatus.INFORMED, "Patient informé"),
     "declared": (ProposalStatus.DECLARED, "Médecin traitant déclaré"),
-    "refused_by_patient": (ProposalStatus.REFUSED_BY_PATIENT, "Refusé par le patient"),
+    "refused_by_patient": (ProposalStatus.REFUSED_BY_PATIENT, "Refusée par le patient"),
     "withdrawn": (ProposalStatus.WITHDRAWN, "Désinscrire le patient (clôt sa demande)"),
 }
 # The doctor's answer, received by phone or otherwise, entered by the coordinator for them.
