@@ -23,7 +23,7 @@ from maillon.contracts.funding_table import api_lines
 from maillon.contracts.models import SpendingCategory
 
 from .common import CptsRouter, cpts_or_404, first_or_404
-from .errors import InvalidField, first_error
+from .errors import InvalidField
 from .schemas import ERRORS, READ_ERRORS, FundingLineFields
 
 router = CptsRouter(tags=["Contrat ACI"], read_errors=READ_ERRORS, write_errors=ERRORS)
@@ -385,7 +385,7 @@ def record_value(request, cpts_id: int, indicator_id: int, payload: ValueIn):
     try:
         row = services.record_value(indicator=indicator, by=request.auth, **payload.dict())
     except DjangoValidationError as error:
-        raise InvalidField(*first_error(error)) from error
+        raise InvalidField.of(error) from error
     terms = selectors.indicator_terms(indicator)
     return Status(201, value_dict(row, terms))
 
@@ -415,5 +415,5 @@ def create_spending(request, cpts_id: int, payload: SpendingIn):
     try:
         spending = services.add_spending(contract=contract, by=request.auth, **payload.dict())
     except DjangoValidationError as error:
-        raise InvalidField(*first_error(error)) from error
+        raise InvalidField.of(error) from error
     return Status(201, spending_dict(spending))

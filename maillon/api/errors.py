@@ -6,7 +6,7 @@ errors a single French sentence.
 
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
@@ -69,12 +69,28 @@ def validation_detail(errors) -> list[dict]:
 
 
 class InvalidField(Exception):
-    """A field of the body the domain refuses: 422, in the shape of the request validation
-    errors. Raised inside `transaction.atomic()`, it rolls the write back."""
+    """Fields of the body the domain refuses: 422, in the shape of the request validation
+    errors, one item per message at `["body", "payload", field]`. Raised inside
+    `transaction.atomic()`, it rolls the write back."""
 
-    def __init__(self, field, messages):
-        super().__init__(messages)
-        self.field, self.messages = field, messages
+    def __init__(self, field=None, messages=(), *, fields=None):
+        self.fields = fields or {field: list(messages)}
+        super().__init__(self.fields)
+
+    @classmethod
+    def of(cls, error: DjangoValidationError, unnamed=NON_FIELD_ERRORS):
+        """Every field a Django ValidationError names (`unnamed` for an error without one), each
+        with its own messages."""
+        return cls(fields=error.message_dict if hasattr(error, "error_dict") else {unnamed: error.messages})
+
+    def body(self) -> dict:
+        return {
+            "detail": [
+                {"loc": ["body", "payload", field], "msg": message}
+                for field, messages in self.fields.items()
+                for message in messages
+            ]
+        }
 
 
 def install(api):
@@ -102,7 +118,7 @@ def install(api):
         return api.create_response(request, conflict_body(exc), status=409)
 
     def on_invalid_field(request, exc: InvalidField):
-        return api.create_response(request, validation_body(["body", "payload", exc.field], exc.messages), status=422)
+        return api.create_response(request, exc.body(), status=422)
 
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(TransitionNotAllowed, on_transition_not_allowed)
@@ -122,19 +138,6 @@ def validation_body(loc, messages) -> dict:
     return {"detail": [{"loc": list(loc), "msg": message} for message in messages]}
 
 
-def first_error(error: DjangoValidationError) -> tuple[str, list[str]]:
-    """The first field a Django ValidationError names ("__all__" for none) and its messages."""
-    if hasattr(error, "error_dict"):
-        return next(iter(error.message_dict.items()))
-    return "__all__", error.messages
-
-
-def invalid_response(error: DjangoValidationError, where="payload", unnamed="__all__"):
-    """A 422 at the first field the error names (`unnamed` for none), with all its messages."""
-    field = next(iter(getattr(error, "error_dict", {unnamed: None})))
-    return validation_error_response(["body", where, field], error.messages)
-
-
 def conflict(error: DjangoValidationError) -> HttpError:
     """A rule of the domain refused the write: 409 with its French message. A refused
     transition is re-raised for the handler above, whose 409 also gives the current state."""
@@ -144,11 +147,14 @@ def conflict(error: DjangoValidationError) -> HttpError:
 
 
 @contextmanager
-def refusals_as_409():
-    """The domain's refusal of a write made in the block answers 409 (see `conflict`)."""
+def refusals_as_409(*body_fields):
+    """The domain's refusal of a write made in the block answers 409 (see `conflict`), or 422
+    (`InvalidField`) when it names one of `body_fields`."""
     try:
         yield
     except DjangoValidationError as error:
+        if set(getattr(error, "error_dict", ())) & set(body_fields):
+            raise InvalidField.of(error) from error
         raise conflict(error) from error
 
 

@@ -26,7 +26,7 @@ from maillon.meetings import policies, services
 from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 
 from .common import CPTS_NOT_FOUND, CptsRouter, PageNumber, PageSize, cpts_or_404, first_or_404, page_of
-from .errors import conflict, invalid_response, refusals_as_409
+from .errors import InvalidField, refusals_as_409
 from .schemas import READ_ERRORS, ConflictOut, MessageOut
 
 router = CptsRouter(tags=["Réunions et temps indemnisé"], read_errors=READ_ERRORS)
@@ -279,7 +279,7 @@ def declare_time_entry(request, cpts_id: int, payload: TimeEntryIn):
             note=payload.note,
         )
     except DjangoValidationError as error:
-        return invalid_response(error, unnamed="body")
+        raise InvalidField.of(error, unnamed="body") from error
     return Status(201, entry_dict(entries_of(cpts).get(pk=entry.pk)))
 
 
@@ -319,10 +319,6 @@ def validate_time_entry(request, cpts_id: int, entry_id: int, payload: ValidateI
 def reject_time_entry(request, cpts_id: int, entry_id: int, payload: RejectIn):
     """Refuse le temps avec un motif, que le membre lit ; un temps validé de l'année en cours peut aussi l'être."""
     cpts, entry = entry_for_decision(request, cpts_id, entry_id)
-    try:
+    with refusals_as_409("reason"):
         services.reject_time(entry=entry, by=request.auth, reason=payload.reason)
-    except DjangoValidationError as error:  # a refused transition goes on to the 409 handler (conflict)
-        if "reason" in getattr(error, "error_dict", {}):
-            return invalid_response(error, unnamed="body")
-        raise conflict(error) from error
     return entry_dict(entries_of(cpts).get(pk=entry.pk))

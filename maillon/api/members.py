@@ -35,7 +35,7 @@ from maillon.members.professions import Profession, StructureKind
 from maillon.territories.models import Commune, normalize_name
 
 from .common import CptsRouter, PageNumber, PageSize, cpts_or_404, first_or_404, multipart_body, page_of
-from .errors import InvalidField, first_error, validation_error_response
+from .errors import InvalidField, validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
 from .schemas import (
     ERRORS,
@@ -504,7 +504,7 @@ def new_structure(payload, finess, siret):
     try:
         structure.full_clean(validate_unique=False, validate_constraints=False)
     except DjangoValidationError as error:
-        raise InvalidField(*first_error(error)) from error
+        raise InvalidField.of(error) from error
     structure.save()
     return structure
 

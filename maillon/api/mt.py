@@ -16,7 +16,6 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from ninja import Query, Schema, Status
 from ninja.errors import HttpError
@@ -37,7 +36,7 @@ from maillon.mt.models import (
 )
 
 from .common import CPTS_NOT_FOUND, CptsRouter, PageNumber, first_or_404, get_cpts_or_404, page_of, page_size
-from .errors import conflict, refusals_as_409, validation_error_response
+from .errors import refusals_as_409
 from .presenters import code_label, code_name, person_ref
 from .schemas import CodeLabelOut, CommuneRefOut, ConflictOut, Text200
 
@@ -460,12 +459,8 @@ def answer_for_doctor(request, cpts_id: int, proposal_id: int, payload: DoctorAn
     to = ProposalStatus(payload.status)
     if not policies.can_take_step(request.auth, proposal, to, for_doctor=True):
         raise HttpError(403, COORDINATOR_STEP)
-    try:
+    with refusals_as_409("note"):
         proposal = services.answer_for_doctor(proposal, to, by=request.auth, note=payload.note)
-    except DjangoValidationError as error:  # a refused transition goes on to the 409 handler (conflict)
-        if "note" in getattr(error, "error_dict", {}):
-            return validation_error_response(["body", "payload", "note"], error.messages)
-        raise conflict(error) from error
     return proposal_answer(request, cpts, proposal)
 
 

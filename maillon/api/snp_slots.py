@@ -27,7 +27,7 @@ from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
 
 from .common import CPTS_NOT_FOUND, CptsRouter, cpts_or_404, first_or_404, multipart_body, page_of
-from .errors import invalid_response, refusals_as_409, validation_error_response
+from .errors import InvalidField, refusals_as_409, validation_error_response
 from .presenters import code_label, code_name, person_ref, profession_of
 from .schemas import CodeLabelOut, CommuneRefOut
 
@@ -272,7 +272,7 @@ def create_slot(request, cpts_id: int, payload: SlotIn):
             shared_with_sas=payload.shared_with_sas,
         )
     except DjangoValidationError as error:
-        return invalid_response(error)
+        raise InvalidField.of(error) from error
     return Status(201, slot_dict(slot))
 
 
@@ -287,7 +287,7 @@ def create_series(request, cpts_id: int, payload: SeriesIn):
         agenda = agenda_at(cpts, professional, payload.practice_place_id)
         series = services.create_series(agenda, **payload.dict(exclude={"practice_place_id"}))
     except DjangoValidationError as error:
-        return invalid_response(error)
+        raise InvalidField.of(error) from error
     return Status(
         201,
         {
