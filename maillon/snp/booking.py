@@ -162,14 +162,14 @@ def sas_counts_by_slot(slots) -> dict[int, int]:
     return result
 
 
-def sas_weekly_history(professional_id: int, *, weeks: int = 8, now=None) -> list[tuple[str, int]]:
-    """The last `weeks` ISO weeks (« 2026-W48 », count), the current one first."""
+def sas_weekly_history(professional_id: int, *, weeks: int = 8, now=None) -> list[tuple[datetime.date, int]]:
+    """The last `weeks` ISO weeks (their Monday, count), the current one first."""
     now = now or timezone.now()
     result = []
     for back in range(weeks):
         moment = now - datetime.timedelta(weeks=back)
-        year, week, _ = timezone.localtime(moment).isocalendar()
-        result.append((f"{year}-S{week:02d}", sas_count(professional_id, moment)))
+        monday = iso_week_bounds(moment)[0].date()
+        result.append((monday, sas_count(professional_id, moment)))
     return result
 
 
