@@ -7,6 +7,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from . import journal
+from .forms import french_empty_choice
 from .models import ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
 
 admin.site.site_header = "Maillon — administration"
@@ -14,7 +15,25 @@ admin.site.site_title = "Maillon"
 admin.site.index_title = "Administration de la plateforme"
 
 
-class JournaledReadsAdmin(admin.ModelAdmin):
+class FrenchChoicesMixin:
+    """The empty choice of the admin's selects reads « — Choisir — », as on the pages (core.forms)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            french_empty_choice(formfield)
+        return formfield
+
+
+class MaillonAdmin(FrenchChoicesMixin, admin.ModelAdmin):
+    """The base of every admin of the project's models."""
+
+
+class MaillonTabularInline(FrenchChoicesMixin, admin.TabularInline):
+    """The base of every inline of the project's admins."""
+
+
+class JournaledReadsAdmin(MaillonAdmin):
     """For models with personal data: the admin's reads go to the journal too
     (one entry per list page, one per record opened), never the values."""
 
@@ -37,7 +56,7 @@ class JournaledReadsAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(MaillonAdmin):
     """For data that changes only through its own path (import, services, journal)."""
 
     def has_add_permission(self, request, obj=None):
@@ -66,7 +85,7 @@ class UserAdmin(JournaledReadsAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
 
-class TransitionLogInline(admin.TabularInline):
+class TransitionLogInline(MaillonTabularInline):
     """A workflow's log, read only: it is written by the transitions alone."""
 
     extra = 0
@@ -85,14 +104,14 @@ class LifecycleStepInline(TransitionLogInline):
     readonly_fields = ["from_status", "to_status", "date", "at", "by", "note"]
 
 
-class CptsRoleInline(admin.TabularInline):
+class CptsRoleInline(MaillonTabularInline):
     model = CptsRole
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Cpts)
-class CptsAdmin(admin.ModelAdmin):
+class CptsAdmin(MaillonAdmin):
     list_display = ["name", "status", "legal_form", "siren", "finess"]
     list_filter = ["status", "legal_form"]
     search_fields = ["name", "siren", "finess"]
@@ -107,7 +126,7 @@ class CptsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(MaillonAdmin):
     list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
     exclude = ["digest"]
@@ -149,7 +168,7 @@ TOTP_HELP_TEXTS = {
 }
 
 
-class FrenchTOTPDeviceAdmin(TOTPDeviceAdmin):
+class FrenchTOTPDeviceAdmin(FrenchChoicesMixin, TOTPDeviceAdmin):
     list_display = ["user", "name", "created", "last_used", "confirmed"]
     readonly_fields = ["created", "last_used", "qrcode_link"]
 

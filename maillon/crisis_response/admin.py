@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin
+from maillon.core.admin import JournaledReadsAdmin, MaillonAdmin, MaillonTabularInline, ReadOnlyAdmin
 
 from .models import (
     AlertDelivery,
@@ -14,21 +14,21 @@ from .models import (
 )
 
 
-class AlertLevelMemberInline(admin.TabularInline):
+class AlertLevelMemberInline(MaillonTabularInline):
     model = AlertLevelMember
     extra = 0
     raw_id_fields = ["professional"]
 
 
 @admin.register(AlertLevel)
-class AlertLevelAdmin(admin.ModelAdmin):
+class AlertLevelAdmin(MaillonAdmin):
     list_display = ["cpts", "rank", "name", "wait_minutes"]
     list_filter = ["cpts"]
     inlines = [AlertLevelMemberInline]
 
 
 @admin.register(ContactPreference)
-class ContactPreferenceAdmin(admin.ModelAdmin):
+class ContactPreferenceAdmin(MaillonAdmin):
     list_display = ["cpts", "professional", "by_email", "by_sms"]
     list_filter = ["cpts"]
     raw_id_fields = ["professional"]

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from maillon.core.admin import TransitionLogInline
+from maillon.core.admin import MaillonAdmin, MaillonTabularInline, TransitionLogInline
 
 from .models import Candidate, DocumentVersion, Election, ElectionEvent, FoundingDocument, GeneralAssembly, Mandate
 
 
-class CandidateInline(admin.TabularInline):
+class CandidateInline(MaillonTabularInline):
     model = Candidate
     extra = 0
     raw_id_fields = ["membership"]
@@ -16,7 +16,7 @@ class ElectionEventInline(TransitionLogInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(admin.ModelAdmin):
+class ElectionAdmin(MaillonAdmin):
     """Ballots and the émargement are not in the admin: only counts leave them (see models)."""
 
     list_display = ["title", "cpts", "college", "status", "opens_at", "closes_at"]
@@ -26,26 +26,26 @@ class ElectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(MaillonAdmin):
     list_display = ["membership", "cpts", "body", "role", "starts_on", "ends_on"]
     list_filter = ["body", "role"]
     raw_id_fields = ["membership", "election"]
 
 
 @admin.register(GeneralAssembly)
-class GeneralAssemblyAdmin(admin.ModelAdmin):
+class GeneralAssemblyAdmin(MaillonAdmin):
     list_display = ["date", "cpts", "kind", "place"]
     raw_id_fields = ["attendance"]
 
 
-class DocumentVersionInline(admin.TabularInline):
+class DocumentVersionInline(MaillonTabularInline):
     model = DocumentVersion
     extra = 0
     readonly_fields = ["number", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(FoundingDocument)
-class FoundingDocumentAdmin(admin.ModelAdmin):
+class FoundingDocumentAdmin(MaillonAdmin):
     list_display = ["title", "cpts", "kind"]
     list_filter = ["kind"]
     inlines = [DocumentVersionInline]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from maillon.core.admin import TransitionLogInline
+from maillon.core.admin import MaillonAdmin, MaillonTabularInline, TransitionLogInline
 
 from .models import (
     HourlyRate,
@@ -13,12 +13,12 @@ from .models import (
 )
 
 
-class MeetingSlotInline(admin.TabularInline):
+class MeetingSlotInline(MaillonTabularInline):
     model = MeetingSlot
     extra = 0
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(MaillonTabularInline):
     model = Invitation
     extra = 0
     raw_id_fields = ["membership"]
@@ -29,7 +29,7 @@ class MeetingEventInline(TransitionLogInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MaillonAdmin):
     list_display = ["title", "cpts", "status", "starts_at", "mission"]
     list_filter = ["status", "mission"]
     readonly_fields = ["status"]
@@ -37,7 +37,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(HourlyRate)
-class HourlyRateAdmin(admin.ModelAdmin):
+class HourlyRateAdmin(MaillonAdmin):
     list_display = ["cpts", "year", "amount"]
 
 
@@ -46,7 +46,7 @@ class TimeEntryEventInline(TransitionLogInline):
 
 
 @admin.register(TimeEntry)
-class TimeEntryAdmin(admin.ModelAdmin):
+class TimeEntryAdmin(MaillonAdmin):
     list_display = ["date", "cpts", "membership", "kind", "hours", "state", "validated_at"]
     list_filter = ["state", "kind", "mission"]
     raw_id_fields = ["membership", "meeting"]

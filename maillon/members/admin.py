@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin, TransitionLogInline
+from maillon.core.admin import (
+    JournaledReadsAdmin,
+    MaillonAdmin,
+    MaillonTabularInline,
+    ReadOnlyAdmin,
+    TransitionLogInline,
+)
 
 from .models import (
     College,
@@ -16,7 +22,7 @@ from .models import (
 )
 
 
-class PracticePlaceInline(admin.TabularInline):
+class PracticePlaceInline(MaillonTabularInline):
     model = PracticePlace
     extra = 0
     autocomplete_fields = ["structure"]
@@ -47,7 +53,7 @@ class MembershipEventInline(TransitionLogInline):
     model = MembershipEvent
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(MaillonTabularInline):
     model = Fee
     extra = 0
 
@@ -65,7 +71,7 @@ class MembershipAdmin(JournaledReadsAdmin):
 
 
 @admin.register(College)
-class CollegeAdmin(admin.ModelAdmin):
+class CollegeAdmin(MaillonAdmin):
     list_display = ["name", "cpts", "seats", "position"]
     list_filter = ["cpts"]
 
@@ -75,7 +81,7 @@ class LanguageAdmin(ReadOnlyAdmin):
     list_display = ["code", "name"]
 
 
-class MailingRecipientInline(admin.TabularInline):
+class MailingRecipientInline(MaillonTabularInline):
     model = MailingRecipient
     extra = 0
     can_delete = False

@@ -1,23 +1,23 @@
 from django.contrib import admin
 
-from maillon.core.admin import ReadOnlyAdmin
+from maillon.core.admin import MaillonAdmin, ReadOnlyAdmin
 
 from .models import Commune, Departement, Epci, Region, TerritoryCommune, TerritoryRole
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(MaillonAdmin):
     list_display = ["code", "name"]
 
 
 @admin.register(Departement)
-class DepartementAdmin(admin.ModelAdmin):
+class DepartementAdmin(MaillonAdmin):
     list_display = ["code", "name", "region"]
     list_filter = ["region"]
 
 
 @admin.register(Epci)
-class EpciAdmin(admin.ModelAdmin):
+class EpciAdmin(MaillonAdmin):
     list_display = ["code", "name", "kind"]
     search_fields = ["name", "code"]
 
@@ -44,7 +44,7 @@ class TerritoryCommuneAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TerritoryRole)
-class TerritoryRoleAdmin(admin.ModelAdmin):
+class TerritoryRoleAdmin(MaillonAdmin):
     list_display = ["user", "role", "organisation", "departement", "region"]
     list_filter = ["role"]
     autocomplete_fields = ["user"]

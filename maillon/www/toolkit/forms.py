@@ -1,7 +1,8 @@
 """The one base form of the pages and its date fields.
 
-`MaillonForm`: DSFR markup and French errors that name their field (the error summary sits at
-the top of the page). `date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa.
+`MaillonForm`: DSFR markup, French errors that name their field (the error summary sits at
+the top of the page) and « — Choisir — » as the empty choice of every select.
+`date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa.
 `mission_field`, `missions_field`: the six missions of a CPTS (labels from core.missions).
 `amount_field`, `number_field`: euros and decimal numbers, typed the French way (« 20,50 »)."""
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
+from maillon.core.forms import french_empty_choice
 from maillon.core.missions import Mission
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -64,7 +66,8 @@ def name_errors(field):
 
 
 class MaillonForm(DsfrBaseForm):
-    """The base of every form of the pages: DSFR markup and French errors that name their field.
+    """The base of every form of the pages: DSFR markup, French errors that name their field,
+    and the empty choice of a select said « — Choisir — » (Django says « --------- »).
 
     Required fields are marked as django-dsfr marks them (an asterisk, the setting
     DSFR_MARK_OPTIONAL_FIELDS being unset), the same on every page.
@@ -79,6 +82,13 @@ class MaillonForm(DsfrBaseForm):
         """A field known only at run time, with the DSFR classes DsfrBaseForm gives the others in __init__."""
         self.fields[name] = field
         dsfr_input_class_attr(self[name])
+
+    def __getitem__(self, name):
+        # Here rather than in __init__: subclasses set querysets and choices after it. Every
+        # rendering of a field goes through its bound field.
+        if name in self.fields:
+            french_empty_choice(self.fields[name])
+        return super().__getitem__(name)
 
     def full_clean(self):
         # Here rather than in __init__: subclasses add fields and change labels there.
