@@ -25,14 +25,9 @@ from maillon.members.models import Professional
 
 from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import conflict, refusals_as_409
-from .schemas import ConflictOut, MessageOut
+from .schemas import READ_ERRORS_NO_422, WRITE_ERRORS_NO_422, ConflictOut, MessageOut
 
-# This module's operations document neither 422 nor, on reads, 403.
-router = CptsRouter(
-    tags=["Crise : plan"],
-    read_errors={401: MessageOut, 404: MessageOut},
-    write_errors={401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut},
-)
+router = CptsRouter(tags=["Crise : plan"], read_errors=READ_ERRORS_NO_422, write_errors=WRITE_ERRORS_NO_422)
 
 VERSION_NOT_FOUND = "Version du plan introuvable."
 SECTION_NOT_FOUND = "Section inconnue du modèle national."
@@ -168,6 +163,11 @@ def access(request, cpts_id, *, need=None):
     return cpts
 
 
+def plan_version(request, cpts_id, year, *, need=None) -> PlanVersion:
+    """The version of `year` of the CPTS's plan; 404 or 403 as `access`, 404 without one."""
+    return version_or_404(access(request, cpts_id, need=need), year)
+
+
 def version_or_404(cpts, year) -> PlanVersion:
     versions = PlanVersion.objects.for_cpts(cpts).filter(year=year).select_related("plan", "based_on")
     return first_or_404(versions, VERSION_NOT_FOUND)
@@ -252,7 +252,7 @@ def plan(request, cpts_id: int):
 def version(request, cpts_id: int, year: int):
     """Le contenu (sections du modèle national), les professionnels mobilisables, ce qui manque
     encore et l'historique des étapes."""
-    return version_dict(version_or_404(access(request, cpts_id), year))
+    return version_dict(plan_version(request, cpts_id, year))
 
 
 @router.get(
@@ -307,7 +307,7 @@ def start(request, cpts_id: int, payload: NewVersionIn):
 def write_section(request, cpts_id: int, year: int, section: str, payload: SectionIn):
     """Remplace les champs d'une section (`general`, `typology_1` … `typology_5`,
     `communication`, `reporting`, `training`) ; les champs inconnus sont ignorés."""
-    target = version_or_404(access(request, cpts_id, need=EDIT), year)
+    target = plan_version(request, cpts_id, year, need=EDIT)
     if template.section(section) is None:
         raise HttpError(404, SECTION_NOT_FOUND)
     with refusals_as_409():
@@ -322,7 +322,7 @@ def write_section(request, cpts_id: int, year: int, section: str, payload: Secti
 )
 def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
     """Un adhérent actif de la CPTS, son rôle dans le plan, ses compétences et les typologies."""
-    target = version_or_404(access(request, cpts_id, need=EDIT), year)
+    target = plan_version(request, cpts_id, year, need=EDIT)
     professional = first_or_404(Professional.objects.filter(pk=payload.professional_id), PROFESSIONAL_NOT_FOUND)
     with refusals_as_409():
         row = services.add_professional(
@@ -337,7 +337,7 @@ def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
     summary="Retirer un professionnel du brouillon",
 )
 def remove_professional(request, cpts_id: int, year: int, row_id: int):
-    target = version_or_404(access(request, cpts_id, need=EDIT), year)
+    target = plan_version(request, cpts_id, year, need=EDIT)
     row = first_or_404(PlanProfessional.objects.filter(version=target, pk=row_id), ROW_NOT_FOUND)
     with refusals_as_409():
         services.remove_professional(row, by=request.auth)
@@ -351,7 +351,7 @@ def remove_professional(request, cpts_id: int, year: int, row_id: int):
 )
 def submit(request, cpts_id: int, year: int):
     """Fige la version ; 409 si elle n'est pas un brouillon complet (le message dit ce qui manque)."""
-    target = version_or_404(access(request, cpts_id, need=EDIT), year)
+    target = plan_version(request, cpts_id, year, need=EDIT)
     with refusals_as_409():
         services.submit_version(target, by=request.auth)
     return version_dict(target)
@@ -365,7 +365,7 @@ def submit(request, cpts_id: int, year: int):
 def decision(request, cpts_id: int, year: int, payload: DecisionIn):
     """L'acte de l'autorité du territoire : valider la version soumise (elle devient le plan en
     vigueur et compte pour le financement de l'ACI), ou la renvoyer en brouillon avec des remarques."""
-    target = version_or_404(access(request, cpts_id, need=REVIEW), year)
+    target = plan_version(request, cpts_id, year, need=REVIEW)
     try:
         if payload.validate_plan:
             services.validate_version(target, by=request.auth, comment=payload.comment.strip())

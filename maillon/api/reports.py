@@ -26,13 +26,10 @@ from maillon.contracts.services import decide_report
 
 from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import refusals_as_409
-from .schemas import ConflictOut, MessageOut
+from .schemas import READ_ERRORS_NO_422, WRITE_ERRORS_NO_422, ConflictOut
 
-# This module's operations document neither 422 nor, on reads, 403.
 router = CptsRouter(
-    tags=["ACI — dialogue de gestion"],
-    read_errors={401: MessageOut, 404: MessageOut},
-    write_errors={401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut},
+    tags=["ACI — dialogue de gestion"], read_errors=READ_ERRORS_NO_422, write_errors=WRITE_ERRORS_NO_422
 )
 
 NO_CONTRACT = "Aucun ACI enregistré pour cette CPTS."

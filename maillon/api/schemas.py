@@ -191,6 +191,9 @@ ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErro
 WRITE_ERRORS = {**ERRORS, 409: MessageOut}
 # A read that answers 404 for all the user may not see, never 403.
 READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+# The crisis plan and the dialogue de gestion document no 422.
+READ_ERRORS_NO_422 = {401: MessageOut, 404: MessageOut}
+WRITE_ERRORS_NO_422 = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
 
 
 class CptsRoleOut(Schema):
