@@ -46,7 +46,7 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import contracts, crisis, crisis_response, governance, members, mt, snp
+from . import contracts, crisis, crisis_response, governance, meetings, members, mt, snp
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -542,6 +542,8 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         snp.ensure_snp(cpts, coordinator, seed=seed, today=today)
         # The alert chain, a past exercise, an ended crisis with its RETEX (crisis_response.py).
         crisis_response.ensure_response(cpts, coordinator, seed=seed, today=today)
+        # Meetings held and coming, members' time and the hourly rate (maillon/demo/meetings.py).
+        meetings.ensure_meetings(cpts, coordinator, seed=seed, today=today)
 
 
 # --- Entry point. ---

@@ -16,16 +16,22 @@ from maillon.core.models import Cpts, User
 from maillon.crisis import services
 from maillon.crisis.models import PlanVersion
 from maillon.members.models import Membership, MembershipStatus
+from maillon.members.professions import Profession, Specialty
 
 from .contracts import aci_signed_on
 
+GP = (Profession.MEDECIN, Specialty.GENERAL_PRACTICE)
+# Each role of the plan, its typologies and who holds it (a profession, with a specialty for
+# doctors): the SSE referent and the deputy are general practitioners; the alert chain
+# (maillon/demo/crisis_response.py) starts from them.
 ROLES = [
-    ("Référent SSE de la cellule de crise", [1, 2, 3, 4, 5]),
-    ("Vaccinateur, campagne exceptionnelle", [3]),
-    ("Visites à domicile des patients fragiles", [2, 5]),
-    ("Relais officine : stocks et ruptures de médicaments", [3, 5]),
-    ("Soutien psychologique des victimes et des soignants", [1]),
-    ("Renfort d'un centre d'accueil des impliqués", [1, 4]),
+    ("Référent SSE de la cellule de crise", [1, 2, 3, 4, 5], [GP]),
+    ("Suppléant du référent SSE", [1, 2, 3, 4, 5], [GP]),
+    ("Vaccinateur, campagne exceptionnelle", [3], [(Profession.INFIRMIER, "")]),
+    ("Visites à domicile des patients fragiles", [2, 5], [(Profession.INFIRMIER, "")]),
+    ("Relais officine : stocks et ruptures de médicaments", [3, 5], [(Profession.PHARMACIEN, "")]),
+    ("Soutien psychologique des victimes et des soignants", [1], [(Profession.PSYCHOLOGUE, ""), GP]),
+    ("Renfort d'un centre d'accueil des impliqués", [1, 4], [(Profession.MASSEUR_KINESITHERAPEUTE, "")]),
 ]
 
 
@@ -106,14 +112,30 @@ OTHERS = {
 
 
 def member_professionals(cpts: Cpts, rng: random.Random) -> list:
+    """One active member per role, of the role's first profession the CPTS has (else any
+    member left), in the order of ROLES."""
     rows = list(
         Membership.objects.for_cpts(cpts)
         .filter(status=MembershipStatus.ACTIVE, professional__isnull=False)
         .select_related("professional")
-        .order_by("pk")[:60]
+        .order_by("pk")
     )
     rng.shuffle(rows)
-    return [row.professional for row in rows[: len(ROLES)]]
+    left = [row.professional for row in rows]
+    chosen = []
+    for _, _, holders in ROLES:
+        if not left:
+            break
+        fitting = [
+            p
+            for profession, specialty in holders
+            for p in left
+            if p.profession == profession and (not specialty or p.specialty == specialty)
+        ]
+        professional = (fitting or left)[0]
+        left.remove(professional)
+        chosen.append(professional)
+    return chosen
 
 
 def fill(version: PlanVersion, cpts: Cpts, coordinator: User, professionals: list) -> None:
@@ -121,7 +143,7 @@ def fill(version: PlanVersion, cpts: Cpts, coordinator: User, professionals: lis
     content = {"general": general(cpts.name, names[0], names[1]), **TYPOLOGIES, **OTHERS}
     for key, values in content.items():
         services.save_section(version, key, values, by=coordinator)
-    for professional, (role, typologies) in zip(professionals, ROLES, strict=False):
+    for professional, (role, typologies, _) in zip(professionals, ROLES, strict=False):
         services.add_professional(version, professional=professional, role=role, typologies=typologies, by=coordinator)
 
 

@@ -1,4 +1,7 @@
-"""The crisis response of each demo CPTS: an alert chain of three levels, a few members'
+"""The crisis response of each demo CPTS: an alert chain of three levels that follows the
+crisis plan (general practitioners first: the plan's SSE referent and deputy at level 1, the
+plan's other mobilisable professionals at level 2, volunteers of every profession at level
+3; each member in one level, as `services.add_to_level` requires), a few members'
 contact channels, one past exercise with its answers and RETEX, and one ended crisis (a
 heatwave) with its main courante and RETEX.
 
@@ -14,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillon.core.models import Cpts, User
+from maillon.crisis.selectors import mobilisable_professionals
 from maillon.crisis_response import dispatch, services
 from maillon.crisis_response.models import (
     AlertDelivery,
     AlertLevel,
-    AlertLevelMember,
     Answer,
     ContactPreference,
     Crisis,
@@ -28,6 +31,7 @@ from maillon.crisis_response.models import (
     LogKind,
     Typology,
 )
+from maillon.members.professions import Profession, Specialty
 
 LEVELS = [("Référents situations sanitaires exceptionnelles", 15, 3), ("Renforts", 30, 6), ("Volontaires", 60, 10)]
 SKILLS = ["vaccination", "soins de plaies", "soutien psychologique", "gériatrie", "pédiatrie", "logistique"]
@@ -43,26 +47,55 @@ def ensure_response(cpts: Cpts, coordinator: User, *, seed: int, today: datetime
     """The chain, preferences, an exercise and an ended crisis; None when left alone."""
     if cpts.is_dissolved or AlertLevel.objects.for_cpts(cpts).exists():
         return None
-    professionals = list(services.active_professionals(cpts).order_by("pk")[:40])
+    professionals = list(services.active_professionals(cpts).order_by("pk"))
     if len(professionals) < 4:
         return None
     rng = random.Random(f"{seed}:crisis-response:{cpts.slug}")
     rng.shuffle(professionals)
     with transaction.atomic():
-        ensure_chain(cpts, professionals)
+        ensure_chain(cpts, chain_plan(cpts, professionals))
         ensure_preferences(cpts, professionals, rng)
         exercise = past_alert(cpts, coordinator, rng, today, days_ago=40, is_exercise=True)
         heatwave = past_alert(cpts, coordinator, rng, today, days_ago=150, is_exercise=False)
     return {"levels": len(LEVELS), "exercise": exercise.pk, "crisis": heatwave.pk}
 
 
-def ensure_chain(cpts, professionals):
-    start = 0
-    for rank, (name, wait, size) in enumerate(LEVELS, start=1):
+def is_general_practitioner(professional) -> bool:
+    return professional.profession == Profession.MEDECIN and professional.specialty == Specialty.GENERAL_PRACTICE
+
+
+def chain_plan(cpts, professionals: list) -> list[list]:
+    """The members of each level. Level 1: general practitioners, the plan's first (its SSE
+    referent and deputy); level 2: the plan's other professionals, then general practitioners
+    and nurses; level 3: volunteers of the other professions. Everyone the plan counts on is
+    in the chain; nobody twice."""
+    active = {professional.pk: professional for professional in professionals}
+    planned = [row.professional_id for row in mobilisable_professionals(cpts).order_by("pk")]
+    planned = [active[pk] for pk in dict.fromkeys(planned) if pk in active]
+    doctors = [p for p in professionals if is_general_practitioner(p)]
+    first = [p for p in planned if is_general_practitioner(p)]
+    first += [p for p in doctors if p not in first][: max(0, LEVELS[0][2] - len(first))]
+    if not first:  # a CPTS without a general practitioner: its first members
+        first = professionals[: LEVELS[0][2]]
+    second = [p for p in planned if p not in first]
+    others = [p for p in professionals if p not in first and p not in second]
+    backups = [p for p in others if is_general_practitioner(p) or p.profession == Profession.INFIRMIER]
+    second += backups[: max(0, LEVELS[1][2] - len(second))]
+    rest = [p for p in others if p not in second and not is_general_practitioner(p)]
+    # Volunteers of as many professions as the CPTS has: one of each first, then the others.
+    by_profession = {}
+    for professional in rest:
+        by_profession.setdefault(professional.profession, []).append(professional)
+    third = [group[0] for group in by_profession.values()]
+    third += [p for p in rest if p not in third]
+    return [first, second, third[: LEVELS[2][2]]]
+
+
+def ensure_chain(cpts, members: list[list]):
+    for rank, ((name, wait, _), professionals) in enumerate(zip(LEVELS, members, strict=True), start=1):
         level = AlertLevel.objects.create(cpts=cpts, rank=rank, name=name, wait_minutes=wait)
-        for professional in professionals[start : start + size]:
-            AlertLevelMember.objects.create(level=level, professional=professional)
-        start += size
+        for professional in professionals:
+            services.add_to_level(level, professional)
 
 
 def ensure_preferences(cpts, professionals, rng):

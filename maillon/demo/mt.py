@@ -117,7 +117,7 @@ LAST_NAMES = [
     "Renaud",
     "Dumas",
 ]
-FIRST_NAMES = [
+FEMALE_FIRST_NAMES = [
     "Jeanne",
     "Marie",
     "Louise",
@@ -148,6 +148,8 @@ FIRST_NAMES = [
     "Jade",
     "Rose",
     "Agnès",
+]
+MALE_FIRST_NAMES = [
     "Jean",
     "Pierre",
     "Michel",
@@ -179,7 +181,11 @@ FIRST_NAMES = [
     "Henri",
     "Noé",
 ]
+FIRST_NAMES = FEMALE_FIRST_NAMES + MALE_FIRST_NAMES
 MONTHS_OF_REGISTRATIONS = 18
+# Of the women of child-bearing age on the list, the share who declare a pregnancy.
+PREGNANT_SHARE = 0.12
+PREGNANCY_AGES = range(18, 45)
 
 
 def has_aci(cpts: Cpts) -> bool:
@@ -258,7 +264,7 @@ def make_patients(cpts, communes, coordinator, rng, now) -> list[Patient]:
             phone="" if with_email and rng.random() < 0.5 else demo_phone(number, rng),
             ald=ald,
             c2s=rng.random() < (0.25 if ald else 0.08),
-            pregnancy=rng.random() < 0.02,
+            pregnancy=rng.random() < PREGNANT_SHARE,  # kept only for a woman of child-bearing age, below
             disability=rng.random() < 0.04,
             mt_retired=rng.random() < 0.30,
             consent_at=registered_at,
@@ -266,6 +272,10 @@ def make_patients(cpts, communes, coordinator, rng, now) -> list[Patient]:
             registered_by=None if channel == Channel.SELF else coordinator,
             registered_at=registered_at,
         )
+        # A registration carries no sex: a pregnancy is declared by a woman (her first name)
+        # of child-bearing age on the day she registers.
+        age = patient.age_on(timezone.localtime(registered_at).date())
+        patient.pregnancy = patient.pregnancy and first_name in FEMALE_FIRST_NAMES and age in PREGNANCY_AGES
         patient.identity = identity  # as Patient.save does
         patients.append(patient)
     return Patient.objects.bulk_create(patients, batch_size=500)

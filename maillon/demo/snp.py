@@ -7,7 +7,11 @@ the slots cover the seven days after it, the past requests the 28 days before it
 a CPTS that has agendas keeps them and its requests; it only gets a new week of slots once the
 last one is over. Slots, requests, events, calls and bookings are written with `bulk_create`
 (the demo load stays fast); statuses, events and outcomes follow the rules of
-`maillon/snp/requests.py`, `booking.py`, `duty.py` and `outcomes.py`.
+`maillon/snp/requests.py`, `booking.py`, `duty.py` and `outcomes.py`: a slot « Régulation SAS
+seulement » is shared with the SAS (`slots.sharing`); a booked slot is one the search offers to
+its requester before the request's deadline (`search.slot_fits`); a member's slots and
+appointments never overlap (`slots.overlapping`, `duty.check_appointment_time`); only the
+volunteers of the duty list are called (`duty.volunteers`). tests/demo/coherence.py checks it.
 """
 
 import datetime
@@ -21,6 +25,7 @@ from django.utils import timezone
 from maillon.core.models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, User, token_digest
 from maillon.members.models import PracticePlace, Professional
 from maillon.members.professions import Profession, Specialty
+from maillon.snp.duty import DUTY_APPOINTMENT
 from maillon.snp.models import (
     Agenda,
     Audience,
@@ -38,6 +43,8 @@ from maillon.snp.models import (
     SnpSetup,
     Urgency,
 )
+from maillon.snp.search import MEMBER_AUDIENCES, SAS_AUDIENCES
+from maillon.snp.slots import sharing
 from maillon.territories.models import TerritoryCommune, TerritoryRole, TerritoryRoleKind
 
 from .mt import FIRST_NAMES, LAST_NAMES, birth_date, demo_phone
@@ -149,14 +156,20 @@ def make_agendas(cpts: Cpts, rng: random.Random) -> list[Agenda]:
 # --- Slots -----------------------------------------------------------------------------------
 
 
+def draw_audience(rng: random.Random, audiences=tuple(AUDIENCE_WEIGHTS)) -> str:
+    return rng.choices(audiences, weights=[AUDIENCE_WEIGHTS[audience] for audience in audiences])[0]
+
+
 def new_slot(agenda: Agenda, start: datetime.datetime, minutes: int, rng: random.Random, **fields) -> Slot:
+    """A slot as the member publishes it: shared with the SAS as the agenda says, or otherwise
+    for this one slot (the member's choice); a slot not shared is never « Régulation SAS
+    seulement » (`slots.sharing` refuses it)."""
     place = agenda.practice_place
-    shared = agenda.shares_with_sas if rng.random() < 0.9 else not agenda.shares_with_sas  # the member's choice
-    values = {
-        "audience": rng.choices(list(AUDIENCE_WEIGHTS), weights=list(AUDIENCE_WEIGHTS.values()))[0],
-        "shared_with_sas": shared,
-        **fields,
-    }
+    shared = agenda.shares_with_sas if rng.random() < 0.9 else not agenda.shares_with_sas
+    shared = fields.pop("shared_with_sas", shared)
+    audiences = tuple(AUDIENCE_WEIGHTS) if shared else tuple(a for a in AUDIENCE_WEIGHTS if a != Audience.SNP)
+    audience = fields.pop("audience", None) or draw_audience(rng, audiences)
+    values = {"audience": audience, "shared_with_sas": sharing(agenda, shared, audience), **fields}
     return Slot(
         agenda=agenda,
         cpts_id=agenda.cpts_id,
@@ -215,6 +228,21 @@ class Context:
     requesters: list
     doctors: list
     nurses: list
+    # Each professional's slots and appointments so far: (start, end), never overlapping.
+    busy: dict = field(default_factory=dict)
+
+    def is_free(self, professional_id: int, start, end) -> bool:
+        return all(
+            end <= taken_start or taken_end <= start for taken_start, taken_end in self.busy.get(professional_id, [])
+        )
+
+    def take(self, professional_id: int, start, end) -> None:
+        self.busy.setdefault(professional_id, []).append((start, end))
+
+    @property
+    def volunteers(self) -> list:
+        """The doctors' agendas whose member takes part in the duty list (`duty.volunteers`)."""
+        return [agenda for agenda in self.doctors if agenda.professional.takes_part_in_snp]
 
 
 def new_request(context: Context, created_at, *, by, kind, profession, urgency=None) -> Story:
@@ -265,13 +293,25 @@ def pick_requester(context: Context) -> tuple[User, str]:
     return context.rng.choices(context.requesters, weights=[weights[kind] for _, kind in context.requesters])[0]
 
 
-def next_slot_time(pattern: Pattern, after: datetime.datetime) -> datetime.datetime:
-    """The member's next slot time at least half an hour after `after`."""
-    for offset in range(8):
-        start = at(after.date() + datetime.timedelta(days=offset), *pattern.start)
-        if start > after + datetime.timedelta(minutes=30):
+def free_time(context: Context, agenda: Agenda, pattern: Pattern | None, after, deadline, minutes: int):
+    """The member's first free time at least half an hour after `after` and no later than the
+    request's `deadline`: their usual slot times first, else a half hour of the working day
+    (a slot published for the request); None when the member has no time before it."""
+    earliest = after + datetime.timedelta(minutes=30)
+    length = datetime.timedelta(minutes=minutes)
+    usual = []
+    if pattern is not None:
+        for offset in range(3):
+            first = at(after.date() + datetime.timedelta(days=offset), *pattern.start)
+            usual += [first + index * datetime.timedelta(minutes=pattern.minutes) for index in range(pattern.count)]
+    halves = []
+    for offset in range(3):
+        day = after.date() + datetime.timedelta(days=offset)
+        halves += [at(day, hour, minute) for hour in range(8, 19) for minute in (0, 30)]
+    for start in [*sorted(usual), *halves]:
+        if earliest <= start <= deadline and context.is_free(agenda.professional_id, start, start + length):
             return start
-    return after + datetime.timedelta(hours=2)
+    return None
 
 
 def deal_outcomes(stories: list[Story], rng: random.Random) -> None:
@@ -311,25 +351,31 @@ def past_story(context: Context, agenda: Agenda, pattern: Pattern, created_at) -
     care_request = story.request
     draw = rng.random()
     if draw < 0.07:
-        story.move(
-            RequestStatus.OPEN,
-            RequestStatus.CANCELLED,
-            created_at + datetime.timedelta(hours=2),
-            by,
-            "le patient a trouvé un rendez-vous",
-        )
-        return story
+        return cancelled(story, by)
     answered_at = created_at + datetime.timedelta(minutes=rng.randint(8, 150))
-    if draw < 0.22 and agenda.professional.profession == Profession.MEDECIN:
-        agenda, answered_at = from_duty_list(context, story, answered_at)
-        appointment_at = answered_at + datetime.timedelta(hours=rng.randint(1, 5))
+    deadline = care_request.deadline
+    if draw < 0.22 and agenda.professional.profession == Profession.MEDECIN and context.volunteers:
+        # Nobody had a slot: the duty list; a volunteer gives a time before the deadline.
+        agenda, answered_at, appointment_at = from_duty_list(context, story, answered_at)
+        if appointment_at is None:
+            return cancelled(story, by)
+        context.take(agenda.professional_id, appointment_at, appointment_at + DUTY_APPOINTMENT)
     else:
+        start = free_time(context, agenda, pattern, answered_at, deadline, pattern.minutes)
+        if start is None:
+            return cancelled(story, by)
         story.move(RequestStatus.OPEN, RequestStatus.BOOKED, answered_at, by, "créneau réservé")
-        shared = {"shared_with_sas": True, "audience": rng.choice([Audience.PUBLIC, Audience.SNP])}
-        extra = shared if kind == RequesterKind.SAS else {}
-        story.slot = new_slot(
-            agenda, next_slot_time(pattern, answered_at), pattern.minutes, rng, status=SlotStatus.BOOKED, **extra
-        )
+        # A slot the search offers this requester: the SAS sees shared slots, never « CPTS »
+        # ones; members and the coordination never the SAS's own.
+        if kind == RequesterKind.SAS:
+            audience = draw_audience(rng, SAS_AUDIENCES)
+            story.slot = new_slot(
+                agenda, start, pattern.minutes, rng, status=SlotStatus.BOOKED, shared_with_sas=True, audience=audience
+            )
+        else:
+            audience = draw_audience(rng, MEMBER_AUDIENCES)
+            story.slot = new_slot(agenda, start, pattern.minutes, rng, status=SlotStatus.BOOKED, audience=audience)
+        context.take(agenda.professional_id, story.slot.start, story.slot.end)
         appointment_at = story.slot.start
     care_request.answered_at = answered_at
     outcome_at = min(appointment_at + datetime.timedelta(hours=rng.randint(1, 20)), context.now)
@@ -346,8 +392,21 @@ def past_story(context: Context, agenda: Agenda, pattern: Pattern, created_at) -
     return story
 
 
+def cancelled(story: Story, by) -> Story:
+    story.move(
+        RequestStatus.OPEN,
+        RequestStatus.CANCELLED,
+        story.request.created_at + datetime.timedelta(hours=2),
+        by,
+        "le patient a trouvé un rendez-vous",
+    )
+    return story
+
+
 def from_duty_list(context: Context, story: Story, answered_at):
-    """No slot fitted: the duty list, sometimes escalated, and a volunteer took it."""
+    """No slot fitted: the duty list (its volunteers only), sometimes escalated, and the first
+    volunteer with a free time before the deadline took it: (agenda, answered at, appointment
+    at); the appointment is None when none had time (the request is then cancelled)."""
     rng, care_request = context.rng, story.request
     by = care_request.requested_by
     sent = care_request.created_at + datetime.timedelta(minutes=rng.randint(5, 20))
@@ -358,7 +417,18 @@ def from_duty_list(context: Context, story: Story, answered_at):
         care_request.escalated_at = escalated
         story.move(RequestStatus.ON_DUTY_LIST, RequestStatus.ESCALATED, escalated, None, "sans réponse des volontaires")
         answered_at = max(answered_at, escalated + datetime.timedelta(minutes=10))
-    volunteers = rng.sample(context.doctors, min(3, len(context.doctors)))
+    volunteers = rng.sample(context.volunteers, min(3, len(context.volunteers)))
+    appointment_at = None
+    for index, volunteer in enumerate(volunteers):
+        later = answered_at + datetime.timedelta(minutes=30 + 60 * rng.randint(0, 4))
+        appointment_at = free_time(context, volunteer, None, later, story.request.deadline, 20)
+        if appointment_at is not None:
+            volunteers.insert(0, volunteers.pop(index))
+            break
+    if appointment_at is None:
+        story.events = story.events[:1]
+        story.request.status, story.request.sent_to_duty_at, story.request.escalated_at = RequestStatus.OPEN, None, None
+        return volunteers[0] if volunteers else None, answered_at, None
     for index, volunteer in enumerate(volunteers):
         answer = DutyAnswer.ACCEPTED if index == 0 else DutyAnswer.TOO_LATE
         story.calls.append(
@@ -368,7 +438,7 @@ def from_duty_list(context: Context, story: Story, answered_at):
     story.move(
         care_request.status, RequestStatus.BOOKED, answered_at, taker.professional.user, "pris par un volontaire"
     )
-    return taker, answered_at
+    return taker, answered_at, appointment_at
 
 
 def coming_bookings(context: Context, slots: list[Slot]) -> list[Story]:
@@ -378,10 +448,14 @@ def coming_bookings(context: Context, slots: list[Slot]) -> list[Story]:
     for slot in slots:
         if slot.start > now + datetime.timedelta(hours=44) or rng.random() >= 0.2:
             continue
-        by, kind = pick_requester(context)
-        if kind == RequesterKind.SAS and (not slot.shared_with_sas or slot.audience == Audience.CPTS):
-            by, kind = context.requesters[1]  # a slot the SAS does not see: the coordination placed it
         created_at = now - datetime.timedelta(minutes=rng.randint(20, 600))
+        if slot.start > created_at + Urgency(Urgency.WITHIN_48H).delay:
+            continue  # after the request's deadline: the search would not offer it
+        by, kind = pick_requester(context)
+        if slot.audience == Audience.SNP:
+            by, kind = context.requesters[0]  # reserved to the SAS regulation
+        elif kind == RequesterKind.SAS and (not slot.shared_with_sas or slot.audience == Audience.CPTS):
+            by, kind = context.requesters[1]  # a slot the SAS does not see: the coordination placed it
         story = new_request(
             context, created_at, by=by, kind=kind, profession=slot.profession, urgency=Urgency.WITHIN_48H
         )
@@ -470,6 +544,8 @@ def ensure_snp(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date
         doctors=[a for a in agendas if a.professional.profession == Profession.MEDECIN],
         nurses=[a for a in agendas if a.professional.profession == Profession.INFIRMIER],
     )
+    for slot in slots:
+        context.take(slot.professional_id, slot.start, slot.end)
     stories = past_requests(context, patterns, today) if context.doctors else []
     stories += coming_bookings(context, slots)
     bookings = write_stories(context, stories)

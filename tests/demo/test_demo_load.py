@@ -48,6 +48,8 @@ from maillon.territories.communes_import import import_communes
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole
 from maillon.territories.taille import taille_for_population
 
+from .coherence import check_demo_coherence, check_demo_content
+
 ROLES = {"admin", "coordinator", "member", "observer", "authority", "sas_regulator"}
 
 
@@ -69,7 +71,8 @@ def counts():
     counted["attendance"] = GeneralAssembly.attendance.through.objects.count()
     from django.apps import apps
 
-    counted.update({model.__name__: model.objects.count() for model in apps.get_app_config("contracts").get_models()})
+    for app in ("contracts", "meetings", "crisis_response", "snp", "mt"):
+        counted.update({model.__name__: model.objects.count() for model in apps.get_app_config(app).get_models()})
     return counted
 
 
@@ -290,6 +293,8 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     check_members()
     check_governance()
     check_contracts()
+    check_demo_coherence()
+    check_demo_content()
     accounts = check_accounts(path)
     assert path.stat().st_mode & 0o077 == 0, "identifiants lisibles par le seul propriétaire"
 
@@ -300,6 +305,7 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     check_cpts_and_territories()
     check_members()
     check_governance()
+    check_demo_coherence()
 
     # People use the demo: a dissolved demo CPTS does not make the next `make run` fail.
     from maillon.core.models import Cpts, CptsStatus

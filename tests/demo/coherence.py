@@ -1,0 +1,371 @@
+"""The demo against the product's own rules, run on the one load of `test_demo_load.py`.
+
+Each check calls the rule the product applies when a person writes the same row — the model's
+`full_clean()`, the service's check, the form's validation — on every demo row: a demo that a
+user could not have entered through the product fails here, with the row and the product's
+message. Rules the database holds (foreign keys, unique and check constraints) are not run
+again: the rows would not be there otherwise.
+
+Where the product has no function for a rule the demo must follow (a pregnant patient is a
+woman of child-bearing age: registrations carry no sex), the check says so and states it.
+"""
+
+import contextlib
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from maillon.core.models import Cpts
+from maillon.crisis.selectors import mobilisable_professionals
+from maillon.crisis_response import services as crisis_services
+from maillon.crisis_response.models import AlertLevel, AlertLevelMember
+from maillon.demo import builder
+from maillon.demo import mt as demo_mt
+from maillon.meetings import services as meeting_services
+from maillon.meetings.models import (
+    Attendance,
+    HourlyRate,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    PollAnswer,
+    TimeEntry,
+    TimeKind,
+    TimeState,
+)
+from maillon.members.professions import Profession, Specialty
+from maillon.mt import services as mt_services
+from maillon.mt.models import OPEN_PROPOSAL_STATUSES, Patient, Proposal, ProposalStatus
+from maillon.snp import duty
+from maillon.snp import slots as snp_slots
+from maillon.snp.models import (
+    Booking,
+    CareRequest,
+    DutyCall,
+    Outcome,
+    RequesterKind,
+    RequestEvent,
+    RequestStatus,
+    Slot,
+    SlotStatus,
+)
+from maillon.snp.search import slot_fits
+from maillon.www.crisis_views.response_forms import LevelForm
+from maillon.www.meetings_views.forms import RateForm, RejectForm, TimeForm
+
+MAIN_CPTS = "seine-et-foret"
+# A registration carries no sex: the demo draws a pregnant patient among women's first names,
+# of an age a pregnancy is plausible at (the product has no rule for it: stated here).
+PREGNANCY_AGES = range(15, 50)
+
+
+class Faults(list):
+    def add(self, row, message):
+        self.append(f"{row._meta.label} n° {row.pk} : {message}")
+
+    def check(self, row, rule, *args, **kwargs):
+        """Run the product's `rule`; its ValidationError is a fault of `row`."""
+        try:
+            rule(*args, **kwargs)
+        except ValidationError as error:
+            self.add(row, " ".join(error.messages))
+
+    def form(self, row, form):
+        if not form.is_valid():
+            self.add(row, f"{type(form).__name__} : {form.errors.as_json()}")
+
+    def assert_none(self):
+        assert not self, f"{len(self)} contradiction(s) dans la démo :\n" + "\n".join(self[:80])
+
+
+def clean(row, *, exclude=()):
+    """`full_clean()` without what the database already holds: foreign keys, unique and check constraints."""
+    relations = [field.name for field in row._meta.concrete_fields if field.is_relation]
+    row.full_clean(exclude=[*relations, *exclude], validate_unique=False, validate_constraints=False)
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """Try a write the product would make, then undo it (a savepoint of the test's transaction)."""
+    savepoint = transaction.savepoint()
+    try:
+        yield
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+def demo_cpts():
+    return list(Cpts.objects.filter(slug__in=[spec.slug for spec in builder.CPTS_SPECS]).order_by("pk"))
+
+
+def check_demo_coherence():
+    faults = Faults()
+    check_slots(faults)
+    check_bookings(faults)
+    check_requests(faults)
+    check_patients(faults)
+    check_chains(faults)
+    check_meetings(faults)
+    check_time(faults)
+    faults.assert_none()
+
+
+# --- Same-day care ---------------------------------------------------------------------------
+
+
+def check_slots(faults):
+    """Each slot as `slots.publish_slot` takes it: the model's clean, `sharing` (« Régulation SAS
+    seulement » is shared with the SAS), no overlap with the member's live slots; a booked slot
+    has its one live booking, a free one none."""
+    live_booked = set(Booking.objects.live().exclude(slot=None).values_list("slot_id", flat=True))
+    for slot in Slot.objects.select_related("agenda").order_by("pk"):
+        faults.check(slot, clean, slot)
+        faults.check(slot, snp_slots.sharing, slot.agenda, slot.shared_with_sas, slot.audience)
+        if slot.status in snp_slots.LIVE:
+            overlapping = snp_slots.overlapping(slot.agenda, slot.start, slot.end, exclude_ids=[slot.pk])
+            for other in overlapping.filter(pk__gt=slot.pk):
+                faults.add(slot, f"chevauche le créneau n° {other.pk} du même professionnel")
+        if (slot.status == SlotStatus.BOOKED) != (slot.pk in live_booked):
+            faults.add(slot, f"état « {slot.get_status_display()} » sans rendez-vous qui le dise")
+
+
+def check_bookings(faults):
+    """A booked slot fits its request as the search says (`search.slot_fits`, at the booking
+    time: audience, SAS sharing, profession, deadline); a duty appointment passes
+    `duty.check_appointment_time` (before the deadline, over none of the member's other
+    appointments); the booking copies its slot, and says « via SAS » for a SAS request."""
+    bookings = Booking.objects.live().select_related("request", "slot__agenda").order_by("pk")
+    for booking in bookings:
+        care_request, slot = booking.request, booking.slot
+        if booking.via_sas != (care_request.requester_kind == RequesterKind.SAS):
+            faults.add(booking, "« envoyé par le SAS » ne suit pas le demandeur")
+        if slot is not None:
+            if not slot_fits(care_request, slot, now=booking.booked_at):
+                faults.add(booking, f"le créneau n° {slot.pk} ne convient pas à sa demande (search.slot_fits)")
+            copied = (booking.appointment_at, booking.professional_id, booking.practice_place_id)
+            if copied != (slot.start, slot.professional_id, slot.agenda.practice_place_id):
+                faults.add(booking, "l'heure, le professionnel ou le lieu diffère de son créneau")
+        else:
+            with rolled_back():  # the booking itself is not another appointment
+                Booking.objects.filter(pk=booking.pk).update(cancelled_at=booking.booked_at)
+                faults.check(
+                    booking,
+                    duty.check_appointment_time,
+                    care_request,
+                    booking.professional_id,
+                    booking.appointment_at,
+                    now=booking.booked_at,
+                )
+        closed = care_request.status == RequestStatus.CLOSED
+        if closed == (booking.outcome == Outcome.PENDING) or care_request.status not in (
+            RequestStatus.BOOKED,
+            RequestStatus.CLOSED,
+        ):
+            faults.add(booking, f"issue « {booking.outcome} » pour une demande « {care_request.status} »")
+
+
+def check_requests(faults):
+    """Each request: its clean, its log a path of the workflow ending at its status, a live
+    booking when booked, its duty calls to the volunteers `duty.volunteers` asks."""
+    events = defaultdict(list)
+    for request_id, old, new in RequestEvent.objects.order_by("at", "pk").values_list(
+        "request_id", "from_status", "to_status"
+    ):
+        events[request_id].append((old, new))
+    booked = set(Booking.objects.live().values_list("request_id", flat=True))
+    calls = defaultdict(set)
+    for request_id, professional_id in DutyCall.objects.values_list("request_id", "professional_id"):
+        calls[request_id].add(professional_id)
+    workflow = CareRequest.workflow
+    for care_request in CareRequest.objects.order_by("pk"):
+        faults.check(care_request, clean, care_request)
+        path = events[care_request.pk]
+        state = ""
+        for old, new in path:
+            if old != state or (state and new not in workflow.targets_from(state)):
+                faults.add(care_request, f"étape {old or '∅'} → {new} hors du cycle de vie (depuis {state or '∅'})")
+            state = new
+        if state != care_request.status:
+            faults.add(care_request, f"son historique finit à « {state} », son état est « {care_request.status} »")
+        if care_request.status == RequestStatus.BOOKED and care_request.pk not in booked:
+            faults.add(care_request, "rendez-vous pris sans rendez-vous")
+        if calls[care_request.pk]:
+            asked = set(duty.volunteers(care_request).values_list("pk", flat=True))
+            for professional_id in sorted(calls[care_request.pk] - asked):
+                faults.add(care_request, f"le professionnel n° {professional_id} appelé n'est pas volontaire")
+
+
+# --- Médecin traitant ------------------------------------------------------------------------
+
+
+def check_patients(faults):
+    """Each registration as `services.register_patient` takes it (its clean, a commune of the
+    CPTS's territory); each proposal to a patient whose traits the offer does not refuse, the
+    patient's state following the proposal's; a pregnancy only for a woman of child-bearing age."""
+    cpts_of = {}
+    women = set(demo_mt.FEMALE_FIRST_NAMES)
+    for patient in Patient.objects.select_related("commune").order_by("pk"):
+        faults.check(patient, clean, patient, exclude=["identity", "link_nonce"])
+        if patient.commune_id not in cpts_of:
+            cpts_of[patient.commune_id] = getattr(mt_services.cpts_of_commune(patient.commune), "pk", None)
+        if cpts_of[patient.commune_id] != patient.cpts_id:
+            faults.add(patient, "commune hors du territoire de sa CPTS")
+        if patient.pregnancy:
+            age = patient.age_on(timezone.localtime(patient.registered_at).date())
+            if patient.first_name not in women or age not in PREGNANCY_AGES:
+                faults.add(patient, f"grossesse déclarée pour {patient.first_name}, {age} ans")
+    proposals = Proposal.objects.select_related("patient", "offer").order_by("pk")
+    for proposal in proposals:
+        patient = proposal.patient
+        refused = set(proposal.offer.refuses) & patient.traits(timezone.localtime(proposal.created_at).date())
+        if refused:
+            faults.add(proposal, f"proposé à un médecin qui refuse {sorted(refused)}")
+        mirrored = [*OPEN_PROPOSAL_STATUSES, ProposalStatus.DECLARED]
+        if proposal.status in mirrored and patient.status != proposal.status:
+            faults.add(proposal, f"proposition « {proposal.status} », patient « {patient.status} »")
+
+
+# --- Crisis alert chain ----------------------------------------------------------------------
+
+
+def check_chains(faults):
+    """Each level as the chain page's form and `services.add_level` take it; every member added
+    again through `services.add_to_level` (an active member, in one level at most)."""
+    for cpts in demo_cpts():
+        chain = crisis_services.chain(cpts)
+        for level, _ in chain:
+            faults.check(level, clean, level)
+            faults.form(level, LevelForm(data={"name": level.name, "wait_minutes": level.wait_minutes}))
+        with rolled_back():
+            AlertLevelMember.objects.filter(level__cpts=cpts).delete()
+            for level, rows in chain:
+                for row in rows:
+                    faults.check(row, crisis_services.add_to_level, level, row.professional)
+
+
+# --- Meetings and time -----------------------------------------------------------------------
+
+
+def check_meetings(faults):
+    """A poll has proposed slots and no date; a scheduled or held meeting has the date of one of
+    its slots (`Meeting.choose_slot`); a held one has taken place (`Meeting.hold`) and every
+    invitee's attendance (`services.record_attendance`); answers are to the meeting's slots;
+    the invitees are invitable adhesions (`services.invitable_memberships`) of its CPTS."""
+    now = timezone.now()
+    for meeting in Meeting.objects.prefetch_related("slots").order_by("pk"):
+        faults.check(meeting, clean, meeting)
+        slots = {(slot.starts_at, slot.ends_at) for slot in meeting.slots.all()}
+        for slot in meeting.slots.all():
+            faults.check(slot, clean, slot)
+        if not slots:
+            faults.add(meeting, "aucune date proposée")
+        if meeting.status == MeetingStatus.POLL and meeting.starts_at is not None:
+            faults.add(meeting, "un sondage avec une date fixée")
+        dated = meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.HELD)
+        if dated and (meeting.starts_at, meeting.ends_at) not in slots:
+            faults.add(meeting, "sa date n'est pas l'un de ses créneaux proposés")
+        if meeting.status == MeetingStatus.HELD and meeting.starts_at > now:
+            faults.add(meeting, "tenue, mais dans le futur")
+        if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at <= now:
+            faults.add(meeting, "date fixée passée sans présences notées")
+        invitations = list(meeting.invitations.all())
+        if meeting.status in (MeetingStatus.POLL, MeetingStatus.SCHEDULED):
+            invitable = set(meeting_services.invitable_memberships(meeting.cpts_id).values_list("pk", flat=True))
+            for invitation in invitations:
+                if invitation.membership_id not in invitable:
+                    faults.add(invitation, "invité sans être un adhérent actif de la CPTS")
+        for invitation in invitations:
+            held = meeting.status == MeetingStatus.HELD
+            if held != (invitation.attendance != Attendance.UNKNOWN):
+                faults.add(invitation, f"présence « {invitation.attendance} » pour une réunion « {meeting.status} »")
+    for answer in PollAnswer.objects.select_related("invitation", "slot").order_by("pk"):
+        if answer.slot.meeting_id != answer.invitation.meeting_id:
+            faults.add(answer, "réponse à un créneau d'une autre réunion")
+
+
+def check_time(faults):
+    """Each hourly rate as the rate form takes it; each entry its clean and its state from its
+    dates (`TimeEntry.save`); a meeting's time is the validated time of a present invitee, of
+    the meeting's length and day (`services.record_attendance`); project time is declared once
+    past (`services.declare_time`, the time form), refused with a reason (`services.reject_time`);
+    validated time has the rate of its year (else it pays nothing)."""
+    for rate in HourlyRate.objects.order_by("pk"):
+        faults.check(rate, clean, rate)
+        faults.form(rate, RateForm(data={"year": rate.year, "amount": str(rate.amount)}))
+    present = set(Invitation.objects.filter(attendance=Attendance.PRESENT).values_list("meeting_id", "membership_id"))
+    rates = set(HourlyRate.objects.values_list("cpts_id", "year"))
+    for entry in TimeEntry.objects.select_related("meeting").order_by("pk"):
+        faults.check(entry, clean, entry)
+        expected = (
+            TimeState.VALIDATED
+            if entry.validated_at
+            else TimeState.REJECTED
+            if entry.rejected_at
+            else TimeState.DECLARED
+        )
+        if entry.state != expected:
+            faults.add(entry, f"état « {entry.state} » contraire à ses dates (« {expected} »)")
+        if entry.kind == TimeKind.MEETING:
+            meeting = entry.meeting
+            if meeting is None or meeting.status != MeetingStatus.HELD:
+                faults.add(entry, "temps de réunion sans réunion tenue")
+                continue
+            if (meeting.pk, entry.membership_id) not in present:
+                faults.add(entry, "temps de réunion d'un absent")
+            day = timezone.localtime(meeting.starts_at).date()
+            if (entry.date, entry.hours, entry.state) != (day, meeting.duration_hours, TimeState.VALIDATED):
+                faults.add(entry, "temps de réunion qui n'est pas celui de la réunion")
+        else:
+            data = {"date": entry.date, "hours": str(entry.hours), "mission": entry.mission or "", "note": entry.note}
+            faults.form(entry, TimeForm(data=data))
+            if entry.date > timezone.localtime(entry.created_at).date():
+                faults.add(entry, "temps déclaré avant d'avoir eu lieu")
+        if entry.state == TimeState.REJECTED:
+            faults.form(entry, RejectForm(data={"reason": entry.rejection_reason}))
+        if entry.state == TimeState.VALIDATED and (entry.cpts_id, entry.date.year) not in rates:
+            faults.add(entry, f"temps validé sans taux horaire {entry.date.year}")
+
+
+# --- What the demo shows ---------------------------------------------------------------------
+
+
+def check_demo_content():
+    """The pages are not empty: meetings past and coming, time in every state with its rate,
+    a chain led by general practitioners that holds the crisis plan's professionals."""
+    today = timezone.localdate()
+    main = Cpts.objects.get(slug=MAIN_CPTS)
+    meetings = Meeting.objects.for_cpts(main)
+    held = meetings.filter(status=MeetingStatus.HELD)
+    assert held.count() >= 2
+    assert all(meeting.invitations.filter(attendance=Attendance.PRESENT).exists() for meeting in held)
+    polls = meetings.filter(status=MeetingStatus.POLL)
+    assert polls.exists() and PollAnswer.objects.filter(slot__meeting__in=polls).exists()
+    assert all(slot.starts_at.date() > today for poll in polls for slot in poll.slots.all())
+    assert meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()).exists()
+    assert meeting_services.hourly_rate(main, today.year) is not None
+    project = TimeEntry.objects.for_cpts(main).filter(kind=TimeKind.PROJECT)
+    states = {state: project.filter(state=state).count() for state in TimeState.values}
+    assert states[TimeState.DECLARED] >= 2 and states[TimeState.VALIDATED] >= 2 and states[TimeState.REJECTED] == 1
+    assert TimeEntry.objects.for_cpts(main).filter(kind=TimeKind.MEETING).exists()
+    rows = meeting_services.payment_list(main, today.year)
+    assert rows and all(row.amount > 0 for row in rows)
+
+    for cpts in demo_cpts():
+        chain = crisis_services.chain(cpts)
+        if not chain:
+            continue
+        first = [row.professional for row in chain[0][1]]
+        assert first and all(
+            (p.profession, p.specialty) == (Profession.MEDECIN, Specialty.GENERAL_PRACTICE) for p in first
+        ), f"{cpts.slug} : le premier niveau de la chaîne est fait de médecins généralistes"
+        everyone = {row.professional_id for _, rows in chain for row in rows}
+        professions = {row.professional.profession for _, rows in chain for row in rows}
+        assert len(professions) >= 3, (cpts.slug, professions)
+        active = set(crisis_services.active_professionals(cpts).values_list("pk", flat=True))
+        planned = {row.professional_id for row in mobilisable_professionals(cpts)} & active
+        assert planned <= everyone, f"{cpts.slug} : les professionnels du plan de crise sont dans la chaîne"
+        referents = {row.professional_id for row in mobilisable_professionals(cpts) if "SSE" in row.role}
+        assert referents & active <= {p.pk for p in first}, f"{cpts.slug} : le référent SSE au premier niveau"
+    assert AlertLevel.objects.for_cpts(main).count() >= 3
