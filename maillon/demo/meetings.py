@@ -98,8 +98,8 @@ HELD = [
     ),
 ]
 SCHEDULED = MeetingSpec(
-    "Accès aux soins : organisation des soins non programmés de l'été",
-    "Planning des créneaux SNP de juillet-août, renfort de la liste des volontaires, lien avec la régulation SAS.",
+    "Accès aux soins : planning des soins non programmés",
+    "Créneaux SNP des semaines à venir, renfort de la liste des volontaires de garde, lien avec la régulation SAS.",
     Mission.ACCESS,
     (GP, NURSE),
     14,
@@ -124,7 +124,7 @@ PROJECT_TIME = [
     (27, "1.50", Mission.CRISIS, "Mise à jour de l'annuaire de crise et des numéros d'astreinte", VALIDATED),
     (12, "2.00", Mission.PREVENTION, "Préparation des affiches et du courrier de relance du dépistage", VALIDATED),
     (3, "1.00", Mission.SUPPORT, "Accueil d'une interne : organisation de son stage", VALIDATED),
-    (6, "2.50", Mission.ACCESS, "Planning des créneaux SNP de l'été avec les volontaires", PENDING),
+    (6, "2.50", Mission.ACCESS, "Planning des créneaux SNP des semaines à venir avec les volontaires", PENDING),
     (4, "1.25", Mission.PATHWAYS, "Relecture du protocole avec les infirmiers", PENDING),
     (2, "0.75", Mission.PREVENTION, "Point avec les pharmaciens sur la distribution des kits", PENDING),
     (19, "2.00", Mission.PREVENTION, "Réunion de préparation du dépistage", REFUSED),
