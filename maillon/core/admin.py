@@ -5,9 +5,11 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
+from dsfr.admin import DsfrConfigAdmin
+from dsfr.models import DsfrConfig
 
 from . import journal
-from .forms import french_empty_choice
+from .forms import EMPTY_CHOICE_LABEL, french_empty_choice
 from .models import ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
 
 admin.site.site_header = "Maillon — administration"
@@ -23,6 +25,10 @@ class FrenchChoicesMixin:
         if formfield is not None:
             french_empty_choice(formfield)
         return formfield
+
+    def get_action_choices(self, request, default_choices=None):
+        # The list's « Action » select.
+        return super().get_action_choices(request, default_choices=[("", EMPTY_CHOICE_LABEL)])
 
 
 class MaillonAdmin(FrenchChoicesMixin, admin.ModelAdmin):
@@ -206,7 +212,7 @@ class FrenchTOTPDeviceAdmin(FrenchChoicesMixin, TOTPDeviceAdmin):
         return super().qrcode_link(device)
 
 
-class FrenchDBTaskResultAdmin(DBTaskResultAdmin):
+class FrenchDBTaskResultAdmin(FrenchChoicesMixin, DBTaskResultAdmin):
     list_display = ["id", "task", "status", "enqueued_at", "started_at", "finished_at", "priority", "queue_name"]
 
     @admin.display(description="tâche")
@@ -222,7 +228,15 @@ class FrenchDBTaskResultAdmin(DBTaskResultAdmin):
         return super().display_run_after(result)
 
 
-for model, model_admin in [(TOTPDevice, FrenchTOTPDeviceAdmin), (DBTaskResult, FrenchDBTaskResultAdmin)]:
+class FrenchDsfrConfigAdmin(FrenchChoicesMixin, DsfrConfigAdmin):
+    pass
+
+
+for model, model_admin in [
+    (TOTPDevice, FrenchTOTPDeviceAdmin),
+    (DBTaskResult, FrenchDBTaskResultAdmin),
+    (DsfrConfig, FrenchDsfrConfigAdmin),
+]:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
