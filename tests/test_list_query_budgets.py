@@ -473,6 +473,35 @@ def admin_user(world):
     world.users["admin"] = UserFactory(admin=True, with_totp=True)
 
 
+def territory_user(kind):
+    """A setup: a user with the territorial role `kind` over the Yvelines."""
+
+    def setup(world):
+        user = UserFactory(with_totp=True)
+        TerritoryRoleFactory(user=user, role=kind, departement=world.versailles.departement)
+        world.users[kind] = user
+
+    return setup
+
+
+def cpts_of_the_yvelines(world, count):
+    for _ in range(count):
+        number = world.number()
+        commune = CommuneFactory(
+            code=f"78{number:03d}", name=f"Bourg {number}", departement=world.versailles.departement
+        )
+        TerritoryCommuneFactory(cpts=CptsFactory(), commune=commune)
+
+
+def sent_reports(world, count):
+    for _ in range(count):
+        ManagementReportFactory(contract=contract_of(world), contract_year=1, status="sent", data={})
+
+
+def sas_requests(world, count):
+    CareRequestFactory.create_batch(count, cpts=world.cpts, commune=world.versailles, requester_kind="sas")
+
+
 # --- The table ----------------------------------------------------------------------------
 
 
@@ -535,6 +564,18 @@ CASES = [
         admin_user,
     ),
     Case("account", public("account"), "member", api_tokens),
+    # The homes of the roles (issue 14).
+    Case("home_admin", public("home_admin"), "admin", cpts_with_territory, admin_user),
+    Case("home_observer", public("home_observer"), "observer", cpts_of_the_yvelines, territory_user("observer")),
+    Case("home_authority", public("home_authority"), "authority", sent_reports, territory_user("authority")),
+    Case(
+        "home_authority [CPTS]",
+        public("home_authority"),
+        "authority",
+        cpts_of_the_yvelines,
+        territory_user("authority"),
+    ),
+    Case("home_sas", public("home_sas"), "sas_regulator", sas_requests, territory_user("sas_regulator"), grows=False),
     Case("account_notifications", public("account_notifications"), "member", notifications),
     # Members.
     Case("cpts_detail", page("cpts_detail"), None, territory_communes),
@@ -742,6 +783,8 @@ def reason(why, *names):
 # Every other page and GET operation, with why it is no list of rows (or a bounded one): a new
 # route must be classified here or get a case above.
 NOT_LISTS = {
+    **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
+    **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
     **reason(
         "a page of text or a form, no rows of the database",
         "home",

@@ -63,6 +63,13 @@ PUBLIC_ROUTES = {
 }
 
 PROTECTED_ROUTES = {
+    # The home of each role (issue 14): where login leads.
+    "my_home",
+    "home_authority",
+    "home_observer",
+    "home_sas",
+    "home_admin",
+    "home_admin_cpts_new",
     "account",
     "account_token_create",
     "account_token_revoke",

@@ -7,11 +7,13 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_toke
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
 
 from . import journal
-from .models import CptsRole, CptsRoleKind, User
+from .models import Cpts, CptsRole, CptsRoleKind, CptsStatus, User
 from .notifications.sending import absolute, account_email, notification_task, on_commit
 
 
@@ -26,6 +28,18 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 
 
 invitation_token_generator = InvitationTokenGenerator()
+
+
+@transaction.atomic
+def create_cpts(*, by, name, **fields) -> Cpts:
+    """A new CPTS on the platform, at its first step (lettre d'intention, today), logged as
+    recorded by `by`. Its territory and first coordinator come next (territory page, invitation).
+    Raises ValidationError (in French, by field) when a field is wrong or the name is taken."""
+    cpts = Cpts(name=name.strip(), slug=slugify(name)[:80], **fields)
+    cpts.full_clean()
+    cpts.save()
+    cpts.record_step(status=CptsStatus.LETTER_OF_INTENT, on=timezone.localdate(), by=by)
+    return cpts
 
 
 @dataclass(frozen=True)

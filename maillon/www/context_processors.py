@@ -4,6 +4,9 @@ from django.utils.functional import SimpleLazyObject
 
 from maillon.core.notifications.models import Notification
 
+from .home_views.menus import space_menu
+from .home_views.roles import homes_of
+
 
 def navigation(request):
     """The menu's roles and the header's unread notifications. The unread count rides on the
@@ -31,6 +34,9 @@ def navigation(request):
             unread = SimpleLazyObject(lambda: Notification.objects.for_user(user).unread().count())
     return {
         "my_cpts_roles": roles,
+        # Computed only when a page's menu shows them.
+        "my_homes": SimpleLazyObject(lambda: homes_of(user) if user is not None and user.is_authenticated else []),
+        "space_sections": SimpleLazyObject(lambda: space_menu(user, getattr(request, "cpts", None))),
         "unread_notifications": unread,
         "oidc_enabled": settings.OIDC_ENABLED,
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("maillon.www.public_views.urls")),
     path("compte/", include("maillon.www.accounts_views.urls")),
+    path("accueil/", include("maillon.www.home_views.urls")),
     path("observatoire/", include("maillon.www.observatory_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.cpts_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.members_views.urls")),

@@ -158,7 +158,7 @@ def test_re_inviting_a_person_who_never_accepted_sends_a_fresh_working_link(cpts
     assert accept(invitee, link_in(mail.outbox[1]))["Location"] == reverse("login_totp_setup")
     invitee.get(reverse("login_totp_setup"))
     device = TOTPDevice.objects.get(user=user)
-    assert give_code(invitee, code_for(device), url_name="login_totp_setup")["Location"] == reverse("account")
+    assert give_code(invitee, code_for(device), url_name="login_totp_setup")["Location"] == reverse("my_home")
 
 
 def test_re_inviting_applies_the_role_chosen_the_second_time(cpts, coordinator):

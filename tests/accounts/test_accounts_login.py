@@ -52,7 +52,7 @@ def test_a_wrong_code_is_refused(client, user, device):
 
 def test_the_right_code_logs_in(client, user, device):
     response = log_in(client, user, device)
-    assert response["Location"] == reverse("account")
+    assert response["Location"] == reverse("my_home")
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     page = client.get(reverse("account"))
     assert page.status_code == 200
@@ -83,7 +83,7 @@ def test_login_goes_on_to_a_safe_next_page_only(client, user, device):
     other = Client()
     give_password(other, user, next_url="https://ailleurs.example.com/")
     device.refresh_from_db()
-    assert give_code(other, code_for(device, offset=1))["Location"] == reverse("account")
+    assert give_code(other, code_for(device, offset=1))["Location"] == reverse("my_home")
 
 
 def test_a_protected_page_remembers_where_to_go_after_login(client, user, device):
@@ -148,13 +148,13 @@ def test_a_session_logged_in_without_second_factor_must_give_the_code(user, devi
     client = Client()
     client.force_login(user)
     assert client.get(reverse("account"))["Location"] == reverse("login_second_factor")
-    assert give_code(client, code_for(device))["Location"] == reverse("account")
+    assert give_code(client, code_for(device))["Location"] == reverse("my_home")
     assert client.get(reverse("account")).status_code == 200
 
 
 def test_a_logged_in_user_visiting_the_login_page_goes_to_their_account(client, user, device):
     log_in(client, user, device)
-    assert client.get(reverse("login"))["Location"] == reverse("account")
+    assert client.get(reverse("login"))["Location"] == reverse("my_home")
 
 
 def test_logout_is_a_post(client, user, device):
@@ -210,4 +210,4 @@ def test_pro_sante_connect_is_offered_when_configured(client, settings):
 
 def test_a_user_with_two_devices_logs_in_with_the_first_confirmed(client, user, device):
     TOTPDeviceFactory(user=user, confirmed=False)
-    assert log_in(client, user, device)["Location"] == reverse("account")
+    assert log_in(client, user, device)["Location"] == reverse("my_home")

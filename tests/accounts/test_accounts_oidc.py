@@ -63,7 +63,7 @@ def test_the_login_starts_at_the_provider_with_the_strong_level_asked(client):
 def test_a_person_linked_by_subject_is_strongly_logged_in(client):
     user = UserFactory(oidc_subject="psc-sub-1", rpps=RPPS)
     response = psc_login(client, claims_for("psc-sub-1"))
-    assert response["Location"] == reverse("account")
+    assert response["Location"] == reverse("my_home")
     assert client.session[STRONG_AUTH_SESSION_KEY] == "oidc"
     page = client.get(reverse("account"))
     assert page.status_code == 200

@@ -117,7 +117,7 @@ def test_the_link_leads_to_enrolment_then_password_and_code_log_in(client, user)
     assert shows_enrolment(client.get(reverse(SETUP)))
 
     device = enrolling_device(user)
-    assert give_code(client, code_for(device), url_name=SETUP)["Location"] == reverse("account")
+    assert give_code(client, code_for(device), url_name=SETUP)["Location"] == reverse("my_home")
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("account")).status_code == 200
@@ -125,7 +125,7 @@ def test_the_link_leads_to_enrolment_then_password_and_code_log_in(client, user)
     client.post(reverse("logout"))
     assert give_password(client, user)["Location"] == reverse("login_second_factor")
     assert len(mail.outbox) == 1  # no new link once enrolled
-    assert give_code(client, code_for(device, offset=1))["Location"] == reverse("account")
+    assert give_code(client, code_for(device, offset=1))["Location"] == reverse("my_home")
 
 
 def test_the_link_works_after_the_usual_minutes_of_a_login(client, user, monkeypatch):
@@ -255,7 +255,7 @@ def test_the_right_code_enrols_and_logs_in(client, user):
     client.get(reverse(SETUP))
     device = enrolling_device(user)
     response = give_code(client, code_for(device), url_name=SETUP)
-    assert response["Location"] == reverse("account")
+    assert response["Location"] == reverse("my_home")
     device.refresh_from_db()
     assert device.confirmed
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id

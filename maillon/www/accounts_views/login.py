@@ -1,5 +1,6 @@
 """First step of the login: e-mail and password. It never logs in by itself."""
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render, resolve_url
@@ -23,7 +24,7 @@ REFUSAL = (
 def login(request):
     next_url = request.POST.get("next") or request.GET.get("next")
     if is_strongly_authenticated(request):
-        return redirect(pending.safe_next(request, next_url) or resolve_url("account"))
+        return redirect(pending.safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))
     if request.method == "POST" and request.POST.get("action") == "restart":
         # Drop the login in progress (and a session that lacks its second factor).
         pending.clear(request)

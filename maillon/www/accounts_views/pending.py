@@ -7,6 +7,7 @@ only remembers who they are, for a few minutes, and where to go afterwards.
 import time
 
 import django_otp
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, resolve_url
@@ -95,4 +96,4 @@ def complete(request, user, device):
     auth.login(request, user, backend=PASSWORD_BACKEND)
     django_otp.login(request, device)
     journal.record(journal.Action.LOGIN, user, actor=user)
-    return redirect(next_url or resolve_url("account"))
+    return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))

@@ -7,10 +7,12 @@ from django.urls import reverse
 
 from maillon.core import cpts_policies
 from maillon.core.models import CptsRoleKind
-from maillon.core.policies import ensure_visible
+from maillon.core.policies import ensure_visible, has_cpts_role
 from maillon.territories.models import TerritoryCommune
 from maillon.territories.selectors import cpts_territory
 
+from ..home_views import waiting
+from ..home_views.menus import space_menu
 from ..toolkit.navigation import breadcrumb
 from .display import lifecycle_rows, stepper
 
@@ -37,6 +39,16 @@ def recent_territory_events(cpts, limit=RECENT_CHANGES) -> list[TerritoryEvent]:
     return sorted(entries + exits, key=lambda event: event.date, reverse=True)[:limit]
 
 
+def waiting_for(user, cpts) -> list:
+    """What waits for this person in this CPTS: the coordination's work, and their own as a
+    member (a coordinator who is also a professional has slots and proposals too)."""
+    coordinator = cpts_policies.can_coordinate(user, cpts)
+    items = waiting.coordinator_items(user, cpts) if coordinator else []
+    if has_cpts_role(user, cpts) and (not coordinator or getattr(user, "professional", None) is not None):
+        items += waiting.member_items(user, cpts)
+    return items
+
+
 def cpts_dashboard(request, cpts_slug):
     cpts = request.cpts
     user = request.user
@@ -52,6 +64,8 @@ def cpts_dashboard(request, cpts_slug):
         "can_record_step": cpts_policies.can_record_step(user, cpts),
         "can_invite": cpts_policies.can_invite(user, cpts),
         "has_role": request.cpts_role is not None,
+        "waiting": waiting_for(user, cpts),
+        "sections": space_menu(user, cpts),
         "role_label": CptsRoleKind(request.cpts_role).label if request.cpts_role else "Administration de la plateforme",
         "title": f"Espace de la {cpts.name}",
         "breadcrumb_data": breadcrumb("Espace membres", (cpts.name, reverse("cpts_detail", args=[cpts.slug]))),

@@ -1,0 +1,147 @@
+"""The menu of a CPTS's space: each section shows the pages this person may open there.
+
+Every entry asks the policy the page's own door asks (`allow(check=…)` of the view), so the
+menu never offers a page that would answer 404; `tests/www/test_navigation.py` crawls from each
+role's home through these menus and fails on a page route it cannot reach.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from maillon.contracts import policies as contract_policies
+from maillon.core import cpts_policies
+from maillon.core.policies import has_cpts_role, is_coordinator
+from maillon.crisis import policies as crisis_policies
+from maillon.crisis_response import policies as response_policies
+from maillon.governance import policies as governance_policies
+from maillon.meetings import policies as meeting_policies
+from maillon.members import policies as member_policies
+from maillon.snp import policies as snp_policies
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    entries: list[Entry]
+
+
+def is_doctor(user) -> bool:
+    """A médecin (profession code 10): the MT offer is theirs."""
+    professional = getattr(user, "professional", None)
+    return professional is not None and professional.profession == "10"
+
+
+def _sections(user, cpts):
+    """(section label, [(entry label, route, allowed)]) in the menu's order."""
+    role = has_cpts_role(user, cpts)
+    coordinator = is_coordinator(user, cpts)
+    professional = getattr(user, "professional", None) is not None
+    return [
+        (
+            "Membres",
+            [
+                ("Adhérents et demandes", "members_list", coordinator),
+                ("Annuaire", "members_directory", member_policies.can_see_directory(user, cpts)),
+                ("Ma fiche", "members_my_card", member_policies.can_edit_own_card(user, cpts)),
+                ("Collèges", "members_colleges", coordinator),
+                ("Cotisations", "members_fees", coordinator),
+                ("Importer des membres", "members_import", member_policies.can_import_members(user, cpts)),
+                ("Messages aux membres", "members_mailings", coordinator),
+                ("Adhérents en chiffres", "members_figures", member_policies.can_see_figures(user, cpts)),
+                ("Inviter une personne", "cpts_invite", cpts_policies.can_invite(user, cpts)),
+            ],
+        ),
+        (
+            "Gouvernance",
+            [
+                ("Élections", "governance_elections", governance_policies.can_see_governance(user, cpts)),
+                ("Mandats", "governance_mandates", governance_policies.can_see_governance(user, cpts)),
+                ("Assemblées générales", "governance_assemblies", governance_policies.can_see_governance(user, cpts)),
+                ("Documents fondateurs", "governance_documents", governance_policies.can_see_governance(user, cpts)),
+            ],
+        ),
+        (
+            "Réunions et temps",
+            [
+                ("Réunions", "meetings_list", meeting_policies.can_use_meetings(user, cpts)),
+                ("Temps déclarés", "meetings_time", meeting_policies.can_use_meetings(user, cpts)),
+                ("Indemnités", "meetings_payments", meeting_policies.can_see_payments(user, cpts)),
+                (
+                    "Mes coordonnées bancaires",
+                    "meetings_bank_details",
+                    meeting_policies.can_manage_own_bank_details(user, cpts),
+                ),
+            ],
+        ),
+        (
+            "Médecin traitant",
+            [
+                ("File d'attente", "mt_queue", role),
+                ("Inscrire un patient", "mt_patient_new", role),
+                ("Propositions", "mt_proposals", coordinator),
+                ("Import de la liste CPAM", "mt_import", coordinator),
+                ("Critères de priorité", "mt_weights", coordinator),
+                ("Mon offre de médecin traitant", "mt_offer", role and is_doctor(user)),
+            ],
+        ),
+        (
+            "Soins non programmés",
+            [
+                ("Demandes", "snp_requests", snp_policies.can_use_requests(user, cpts)),
+                ("Nouvelle demande", "snp_request_new", snp_policies.can_create_request(user, cpts)),
+                ("Liste de garde", "snp_request_duty", snp_policies.can_use_duty_list(user, cpts)),
+                ("Mes rendez-vous", "snp_request_appointments", snp_policies.can_see_appointments(user, cpts)),
+                (
+                    "Créneaux" if coordinator else "Mes créneaux",
+                    "snp_slots",
+                    snp_policies.can_use_slots(user, cpts) and (coordinator or professional),
+                ),
+                ("Agendas", "snp_slot_agendas", snp_policies.can_use_slots(user, cpts) and professional),
+                ("Professions ouvertes", "snp_slot_setup", snp_policies.can_set_up_snp(user, cpts)),
+            ],
+        ),
+        (
+            "Crise",
+            [
+                ("Plan de crise", "crisis_plan", crisis_policies.can_read_plan(user, cpts)),
+                ("Crises et alertes", "crisis_response_list", response_policies.can_see_crises(user, cpts)),
+                ("Chaîne d'alerte", "crisis_response_chain", response_policies.can_manage_chain(user, cpts)),
+            ],
+        ),
+        (
+            "Contrat ACI",
+            [
+                ("Le contrat", "contracts_overview", contract_policies.can_read_contract(user, cpts)),
+                ("Financement", "contracts_funding", contract_policies.can_read_contract(user, cpts)),
+                ("Indicateurs", "contracts_indicators", contract_policies.can_read_contract(user, cpts)),
+            ],
+        ),
+        (
+            "Territoire",
+            [
+                ("Tracer le territoire", "cpts_territory_edit", cpts_policies.can_edit_territory(user, cpts)),
+                ("Étapes de la CPTS", "cpts_lifecycle", cpts_policies.can_record_step(user, cpts)),
+                ("Page publique", "cpts_detail", True),
+            ],
+        ),
+    ]
+
+
+def space_menu(user, cpts) -> list[Section]:
+    """The sections of `cpts`'s space this user may open, with their pages; [] for someone
+    who has nothing to do there."""
+    if cpts is None or not user.is_authenticated:
+        return []
+    sections = []
+    for label, entries in _sections(user, cpts):
+        allowed = [Entry(name, reverse(route, args=[cpts.slug])) for name, route, ok in entries if ok]
+        if allowed and not (label == "Territoire" and len(allowed) == 1):
+            sections.append(Section(label, allowed))
+    return sections

@@ -1,0 +1,67 @@
+"""The homes a person may land on: one per role they hold (a CPTS role, a territorial role,
+the platform administration). Someone with several roles switches between them."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+
+from maillon.core.models import Cpts, CptsRoleKind
+from maillon.core.policies import is_platform_admin
+from maillon.territories.models import TerritoryCommune, TerritoryRoleKind
+
+# The route of each territorial home, and the phrase that names it.
+TERRITORY_HOMES = {
+    TerritoryRoleKind.AUTHORITY: ("home_authority", "Autorité (ARS, CPAM)"),
+    TerritoryRoleKind.OBSERVER: ("home_observer", "Observation du territoire"),
+    TerritoryRoleKind.SAS_REGULATOR: ("home_sas", "Régulation SAS"),
+}
+
+
+@dataclass(frozen=True)
+class Home:
+    label: str
+    detail: str
+    url: str
+
+
+def homes_of(user) -> list[Home]:
+    """CPTS roles first (by CPTS name), then the territorial roles, then the administration."""
+    homes = [
+        Home(
+            CptsRoleKind(role.role).label,
+            role.cpts.name,
+            reverse("cpts_dashboard", kwargs={"cpts_slug": role.cpts.slug}),
+        )
+        for role in user.cpts_roles.select_related("cpts").order_by("cpts__name", "role")
+    ]
+    for kind in territory_kinds(user):
+        route, label = TERRITORY_HOMES[kind]
+        homes.append(Home(label, scopes_label(user, kind), reverse(route)))
+    if is_platform_admin(user):
+        homes.append(Home("Administration de la plateforme", "Toutes les CPTS", reverse("home_admin")))
+    return homes
+
+
+def territory_kinds(user) -> list[str]:
+    held = set(user.territory_roles.values_list("role", flat=True))
+    return [kind for kind in TERRITORY_HOMES if kind in held]
+
+
+def scopes_label(user, kind) -> str:
+    roles = user.territory_roles.filter(role=kind).select_related("departement", "region").order_by("pk")
+    return ", ".join(str(role.scope) for role in roles)
+
+
+def cpts_under(user, kind):
+    """The CPTS whose current territory lies (partly) in a département or région of the user's
+    roles of `kind`, by name."""
+    roles = list(user.territory_roles.filter(role=kind))
+    departements = [role.departement_id for role in roles if role.departement_id]
+    regions = [role.region_id for role in roles if role.region_id]
+    if not roles:
+        return Cpts.objects.none()
+    communes = TerritoryCommune.objects.current().filter(
+        Q(commune__departement__in=departements) | Q(commune__departement__region__in=regions)
+    )
+    return Cpts.objects.filter(pk__in=communes.values("cpts")).order_by("name")

@@ -1,0 +1,211 @@
+"""What waits for a role: counts with the page that deals with them.
+
+Every count goes through the apps' policies (`visible_…`), so a home never counts what its
+role could not open. Counts only: no name, so nothing to journal.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.contracts import policies as contract_policies
+from maillon.contracts.models import DueState, ManagementReport, ReportStatus
+from maillon.contracts.report import can_send, last_version
+from maillon.contracts.selectors import current_contract, warnings
+from maillon.crisis import policies as crisis_policies
+from maillon.crisis.facts import plan_warnings
+from maillon.crisis.models import PlanStatus, PlanVersion
+from maillon.meetings import policies as meeting_policies
+from maillon.meetings.models import MeetingStatus, TimeState
+from maillon.members import policies as member_policies
+from maillon.members.models import MembershipStatus
+from maillon.mt import policies as mt_policies
+from maillon.mt.models import PatientStatus, ProposalStatus
+from maillon.snp import policies as snp_policies
+from maillon.snp.models import OPEN_REQUEST_STATUSES, Booking, RequestStatus, SlotStatus
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One line of « À traiter »: `count` things behind `url` (None: one due date, said by the
+    label). `urgent`: overdue, or someone waits for an answer now."""
+
+    label: str
+    count: int | None
+    url: str
+    urgent: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return self.count is None or self.count > 0
+
+
+def url(name, cpts, query="", **kwargs):
+    address = reverse(name, kwargs={"cpts_slug": cpts.slug, **kwargs})
+    return f"{address}?{query}" if query else address
+
+
+# --- CPTS roles --------------------------------------------------------------------------------
+
+
+def coordinator_items(user, cpts, today=None) -> list[Waiting]:
+    """The coordination's work: adhesions, the MT desk, SNP requests, time to validate, ACI due dates."""
+    memberships = member_policies.visible_memberships(user, cpts)
+    patients = mt_policies.visible_patients(user, cpts)
+    proposals = mt_policies.visible_proposals(user, cpts)
+    requests = snp_policies.visible_requests(user, cpts)
+    entries = meeting_policies.visible_time_entries(user, cpts)
+    items = [
+        Waiting(
+            "Demandes d'adhésion à décider",
+            memberships.filter(status=MembershipStatus.REQUESTED).count(),
+            url("members_list", cpts, "etat=demandes"),
+        ),
+        Waiting(
+            "Patients en attente d'un médecin traitant",
+            patients.filter(status=PatientStatus.WAITING).count(),
+            url("mt_queue", cpts),
+        ),
+        Waiting(
+            "Propositions sans réponse du médecin",
+            proposals.filter(status=ProposalStatus.PROPOSED).count(),
+            url("mt_proposals", cpts, f"etat={ProposalStatus.PROPOSED}"),
+        ),
+        Waiting(
+            "Demandes de soins non programmés à placer",
+            requests.filter(status__in=OPEN_REQUEST_STATUSES).count(),
+            url("snp_requests", cpts),
+        ),
+        Waiting(
+            "Demandes remontées à la coordination",
+            requests.filter(status=RequestStatus.ESCALATED).count(),
+            url("snp_requests", cpts),
+            urgent=True,
+        ),
+        Waiting(
+            "Temps déclarés à valider",
+            entries.filter(state=TimeState.DECLARED).count(),
+            url("meetings_time", cpts),
+        ),
+    ]
+    return items + aci_items(user, cpts, today)
+
+
+def aci_items(user, cpts, today=None) -> list[Waiting]:
+    """Mission due dates, the dialogue de gestion report to send, the crisis plan to update."""
+    if not contract_policies.can_read_contract(user, cpts):
+        return []
+    today = today or timezone.localdate()
+    contract = current_contract(cpts, today)
+    items = []
+    if contract is not None:
+        for warning in warnings(contract, today):
+            items.append(Waiting(warning.message, None, url("contracts_overview", cpts), warning.level == "overdue"))
+        for contract_year in reports_to_send(contract, today):
+            label = f"Rapport du dialogue de gestion de l'année {contract_year} à envoyer"
+            items.append(Waiting(label, None, url("contracts_report", cpts, year=contract_year)))
+    if crisis_policies.can_read_plan(user, cpts):
+        for item in plan_warnings(cpts, today):
+            urgent = item.deadline.state == DueState.OVERDUE
+            items.append(Waiting(item.message, None, url("crisis_plan", cpts), urgent))
+    return items
+
+
+def reports_to_send(contract, today: datetime.date) -> list[int]:
+    """The contract years that ended (or end within a month) whose report was not sent, or came back."""
+    soon = today + datetime.timedelta(days=31)
+    return [
+        year.number
+        for year in contract.years()
+        if year.starts_on <= today and year.ends_on <= soon and can_send(last_version(contract, year.number))
+    ]
+
+
+def member_items(user, cpts) -> list[Waiting]:
+    """A member's own work: proposals to answer, slots and appointments, duty calls, time entries, polls."""
+    now = timezone.now()
+    professional = getattr(user, "professional", None)
+    items = []
+    if professional is not None and mt_policies.can_use_desk(user, cpts):
+        mine = mt_policies.visible_proposals(user, cpts).filter(offer__doctor=professional)
+        items.append(
+            Waiting(
+                "Propositions de patients à accepter ou refuser",
+                mine.filter(status=ProposalStatus.PROPOSED).count(),
+                url("mt_offer", cpts),
+            )
+        )
+    if professional is not None and snp_policies.can_use_slots(user, cpts):
+        slots = snp_policies.visible_slots(user, cpts).filter(start__gte=now).exclude(status=SlotStatus.CANCELLED)
+        bookings = Booking.objects.for_cpts(cpts).live().filter(professional=professional, appointment_at__gte=now)
+        items += [
+            Waiting("Mes créneaux à venir", slots.count(), url("snp_slots", cpts)),
+            Waiting("Mes rendez-vous à venir", bookings.count(), url("snp_request_appointments", cpts)),
+        ]
+    calls = snp_policies.visible_duty_calls(user, cpts)
+    if snp_policies.can_use_duty_list(user, cpts):
+        items.append(Waiting("Appels de garde sans réponse", calls.count(), url("snp_request_duty", cpts), True))
+    if meeting_policies.can_declare_time(user, cpts):
+        entries = meeting_policies.visible_time_entries(user, cpts)
+        items += [
+            Waiting(
+                "Mes temps déclarés en attente de validation",
+                entries.filter(state=TimeState.DECLARED).count(),
+                url("meetings_time", cpts),
+            ),
+            Waiting(
+                "Mes temps déclarés refusés",
+                entries.filter(state=TimeState.REJECTED).count(),
+                url("meetings_time", cpts),
+            ),
+        ]
+    if meeting_policies.can_use_meetings(user, cpts):
+        polls = meeting_policies.visible_meetings(user, cpts).filter(status=MeetingStatus.POLL)
+        items.append(Waiting("Sondages de dates de réunion en cours", polls.count(), url("meetings_list", cpts)))
+    return items
+
+
+# --- Territorial roles -------------------------------------------------------------------------
+
+
+def decisions_waiting(user, cpts_list) -> list[Waiting]:
+    """Reports and crisis plans sent to the authority and not decided yet, CPTS by CPTS."""
+    items = []
+    reports = (
+        ManagementReport.objects.filter(contract__cpts__in=cpts_list, status=ReportStatus.SENT)
+        .select_related("contract__cpts")
+        .order_by("contract__cpts__name", "contract_year", "version")
+    )
+    for report in reports:
+        cpts = report.contract.cpts
+        if contract_policies.can_decide_report(user, report):
+            label = f"{cpts.name} : rapport de l'année {report.contract_year} (version {report.version}) à valider"
+            items.append(Waiting(label, None, url("contracts_report", cpts, year=report.contract_year)))
+    versions = (
+        PlanVersion.objects.filter(plan__cpts__in=cpts_list, status=PlanStatus.SUBMITTED)
+        .select_related("plan__cpts")
+        .order_by("plan__cpts__name", "year")
+    )
+    for version in versions:
+        cpts = version.plan.cpts
+        if crisis_policies.can_review_plan(user, cpts):
+            label = f"{cpts.name} : plan de crise {version.year} à valider"
+            items.append(Waiting(label, None, url("crisis_plan_version", cpts, year=version.year)))
+    return items
+
+
+def sas_requests_by_state(user, cpts_list) -> list[dict]:
+    """For the SAS regulation: each CPTS's requests that it may see, counted by state."""
+    rows = []
+    for cpts in cpts_list:
+        if not snp_policies.can_use_requests(user, cpts):
+            continue
+        counts = dict(
+            snp_policies.visible_requests(user, cpts).values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        states = [(RequestStatus(status).label, counts.get(status, 0)) for status in RequestStatus.values]
+        rows.append({"cpts": cpts, "states": states, "open": sum(counts.get(s, 0) for s in OPEN_REQUEST_STATUSES)})
+    return rows

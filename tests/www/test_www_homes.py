@@ -1,0 +1,184 @@
+"""The home of each role: reached right after login, with what waits for it and its links."""
+
+import datetime
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from maillon.contracts.factories import ContractFactory, ManagementReportFactory
+from maillon.contracts.models import ReportStatus
+from maillon.core.factories import CptsRoleFactory, UserFactory
+from maillon.core.models import Cpts, CptsStatus, LifecycleStep
+from maillon.meetings.factories import TimeEntryFactory
+from maillon.meetings.models import TimeState
+from maillon.members.factories import MembershipFactory, ProfessionalFactory
+from maillon.members.models import MembershipStatus
+from maillon.mt.factories import PatientFactory
+from maillon.snp.factories import CareRequestFactory
+from maillon.snp.models import RequesterKind, RequestStatus
+from maillon.territories.factories import TerritoryRoleFactory
+from tests.conftest import verified_client
+
+
+def territory_user(cpts, role):
+    commune = cpts.territory_rows.first().commune
+    return TerritoryRoleFactory(role=role, departement=commune.departement, user=UserFactory(with_totp=True)).user
+
+
+def waiting_count(page, label) -> int:
+    """The count shown before `label` in « À traiter »."""
+    html = unescape(page.content.decode())
+    before = html[: html.index(label)]
+    count = before[before.rindex('<strong class="maillon-waiting__count">') :]
+    return int(count.split(">")[1].split("<")[0])
+
+
+# --- Where login leads -------------------------------------------------------------------------
+
+
+def test_a_person_with_one_role_lands_on_its_home(cpts, coordinator):
+    response = verified_client(coordinator).get(reverse("my_home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cpts_dashboard", args=[cpts.slug])
+
+
+def test_login_leads_to_the_home_of_the_role(settings):
+    assert reverse(settings.LOGIN_REDIRECT_URL) == reverse("my_home")
+
+
+def test_a_person_with_several_roles_chooses_and_the_menu_switches(cpts, other_cpts, coordinator):
+    CptsRoleFactory(cpts=other_cpts, user=coordinator)
+    territory_user_role = TerritoryRoleFactory(
+        user=coordinator, role="observer", departement=cpts.territory_rows.first().commune.departement
+    )
+    page = verified_client(coordinator).get(reverse("my_home"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    for url in (
+        reverse("cpts_dashboard", args=[cpts.slug]),
+        reverse("cpts_dashboard", args=[other_cpts.slug]),
+        reverse("home_observer"),
+    ):
+        assert f'href="{url}"' in html
+    assert "Mes espaces" in html
+    assert territory_user_role.departement.name in html
+
+
+def test_a_person_without_role_is_told_how_to_get_one(db):
+    user = UserFactory(with_totp=True)
+    page = verified_client(user).get(reverse("my_home"))
+    assert page.status_code == 200
+    assert "aucun rôle" in page.content.decode()
+
+
+# --- The coordinator's home --------------------------------------------------------------------
+
+
+def test_the_coordinator_home_counts_what_waits(cpts, coordinator):
+    MembershipFactory.create_batch(2, cpts=cpts, status=MembershipStatus.REQUESTED)
+    MembershipFactory(cpts=cpts, status=MembershipStatus.ACTIVE)
+    PatientFactory.create_batch(3, cpts=cpts)
+    CareRequestFactory(cpts=cpts, status=RequestStatus.OPEN)
+    CareRequestFactory(cpts=cpts, status=RequestStatus.BOOKED)
+    TimeEntryFactory(cpts=cpts, state=TimeState.DECLARED)
+    page = verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug]))
+    assert page.status_code == 200
+    assert waiting_count(page, "Demandes d'adhésion à décider") == 2
+    assert waiting_count(page, "Patients en attente d'un médecin traitant") == 3
+    assert waiting_count(page, "Demandes de soins non programmés à placer") == 1
+    assert waiting_count(page, "Temps déclarés à valider") == 1
+    html = page.content.decode()
+    assert f'href="{reverse("members_list", args=[cpts.slug])}?etat=demandes"' in html
+    # The menu of the space reaches the coordination's pages.
+    for route in ("members_import", "mt_weights", "snp_slot_setup", "crisis_response_chain", "contracts_overview"):
+        assert f'href="{reverse(route, args=[cpts.slug])}"' in html
+
+
+def test_the_coordinator_sees_the_report_to_send(cpts, coordinator):
+    today = timezone.localdate()
+    ContractFactory(cpts=cpts, signed_on=today - datetime.timedelta(days=400))
+    page = verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug]))
+    assert "Rapport du dialogue de gestion de l'année 1 à envoyer" in unescape(page.content.decode())
+
+
+# --- The member's home ---------------------------------------------------------------------------
+
+
+def test_the_member_home_shows_their_own_work_and_not_the_coordinations(cpts, member):
+    ProfessionalFactory(user=member)
+    MembershipFactory.create_batch(2, cpts=cpts, status=MembershipStatus.REQUESTED)
+    page = verified_client(member).get(reverse("cpts_dashboard", args=[cpts.slug]))
+    html = unescape(page.content.decode())
+    assert page.status_code == 200
+    assert "Demandes d'adhésion à décider" not in html
+    assert "Mes créneaux à venir" in html
+    assert f'href="{reverse("members_import", args=[cpts.slug])}"' not in html
+    assert f'href="{reverse("snp_request_appointments", args=[cpts.slug])}"' in html
+
+
+# --- Territorial roles ---------------------------------------------------------------------------
+
+
+def test_the_authority_home_lists_the_decisions_waiting(cpts):
+    authority = territory_user(cpts, "authority")
+    contract = ContractFactory(cpts=cpts, signed_on=timezone.localdate() - datetime.timedelta(days=400))
+    ManagementReportFactory(contract=contract, contract_year=1, version=1, status=ReportStatus.SENT)
+    page = verified_client(authority).get(reverse("home_authority"))
+    html = unescape(page.content.decode())
+    assert page.status_code == 200
+    assert f"{cpts.name} : rapport de l'année 1 (version 1) à valider" in html
+    assert f'href="{reverse("contracts_report", args=[cpts.slug, 1])}"' in html
+    assert f'href="{reverse("contracts_overview", args=[cpts.slug])}"' in html
+    assert verified_client(authority).get(reverse("my_home"))["Location"] == reverse("home_authority")
+
+
+def test_the_sas_home_counts_requests_by_state(cpts):
+    regulator = territory_user(cpts, "sas_regulator")
+    CareRequestFactory.create_batch(2, cpts=cpts, status=RequestStatus.OPEN, requester_kind=RequesterKind.SAS)
+    CareRequestFactory(cpts=cpts, status=RequestStatus.OPEN)  # a member's request: not the SAS's to see
+    page = verified_client(regulator).get(reverse("home_sas"))
+    assert page.status_code == 200
+    assert "<strong>2</strong> demandes" in page.content.decode()
+
+
+def test_the_observer_home_lists_their_cpts(cpts, other_cpts):
+    observer = territory_user(cpts, "observer")
+    html = verified_client(observer).get(reverse("home_observer")).content.decode()
+    assert cpts.name in html
+    assert reverse("observatory_members") in html
+
+
+@pytest.mark.parametrize("route", ["home_authority", "home_observer", "home_sas", "home_admin"])
+def test_a_home_of_a_role_one_does_not_hold_is_not_found(coordinator, route):
+    assert verified_client(coordinator).get(reverse(route)).status_code == 404
+
+
+# --- The platform admin ----------------------------------------------------------------------------
+
+
+def test_the_admin_creates_a_cpts_then_invites_its_coordination(db):
+    admin = UserFactory(with_totp=True, is_superuser=True, is_staff=True)
+    client = verified_client(admin)
+    assert client.get(reverse("my_home"))["Location"] == reverse("home_admin")
+    response = client.post(
+        reverse("home_admin_cpts_new"),
+        {"name": "CPTS du Val de Seine", "legal_form": "association_1901", "siren": "", "email": ""},
+    )
+    cpts = Cpts.objects.get(name="CPTS du Val de Seine")
+    assert response["Location"] == reverse("cpts_invite", args=[cpts.slug])
+    assert cpts.status == CptsStatus.LETTER_OF_INTENT
+    assert LifecycleStep.objects.filter(cpts=cpts, by=admin).exists()
+    assert cpts.name in client.get(reverse("home_admin")).content.decode()
+
+
+def test_a_cpts_with_a_bad_siren_or_a_taken_name_is_refused_by_field(cpts):
+    admin = UserFactory(with_totp=True, is_superuser=True, is_staff=True)
+    page = verified_client(admin).post(
+        reverse("home_admin_cpts_new"), {"name": cpts.name, "legal_form": "association_1901", "siren": "123"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "SIREN" in html and "nom" in html.lower()
+    assert Cpts.objects.count() == 1
