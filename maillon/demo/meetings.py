@@ -138,6 +138,22 @@ def has_aci(cpts: Cpts) -> bool:
     return cpts.status == CptsStatus.ACI_SIGNED and not cpts.is_dissolved
 
 
+# Fixed public holidays (month, day): no meeting on them.
+HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 24), (12, 25), (12, 31)}
+
+
+def working_days(first: datetime.date, offsets) -> list[datetime.date]:
+    """The days `offsets` after `first`, each moved to the next weekday that is neither a
+    public holiday nor already taken: members meet on working days."""
+    days = []
+    for offset in offsets:
+        day = first + datetime.timedelta(days=offset)
+        while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS or day in days:
+            day += datetime.timedelta(days=1)
+        days.append(day)
+    return days
+
+
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
@@ -181,7 +197,8 @@ def invitees(cpts, spec: MeetingSpec, rng: random.Random) -> list:
 def meeting_with_poll(cpts, coordinator, spec: MeetingSpec, rng, today) -> Meeting:
     """A meeting in poll state, its proposed dates, invitations and the answers so far; opened
     three weeks before its first date, or a week ago for a date still far."""
-    first_day = today + datetime.timedelta(days=spec.days[0])
+    days = working_days(today, spec.days)
+    first_day = days[0]
     opened = at(min(first_day - datetime.timedelta(days=21), today - datetime.timedelta(days=7)), 9, 30)
     meeting = Meeting.objects.create(
         cpts=cpts,
@@ -194,8 +211,8 @@ def meeting_with_poll(cpts, coordinator, spec: MeetingSpec, rng, today) -> Meeti
     )
     Meeting.objects.filter(pk=meeting.pk).update(created_at=opened)
     length = datetime.timedelta(minutes=spec.minutes)
-    for offset in spec.days:
-        start = at(today + datetime.timedelta(days=offset), *spec.hour)
+    for day in days:
+        start = at(day, *spec.hour)
         MeetingSlot.objects.create(meeting=meeting, starts_at=start, ends_at=start + length)
     slots = list(meeting.slots.order_by("starts_at"))
     for membership in invitees(cpts, spec, rng):
@@ -226,7 +243,8 @@ def held_meeting(cpts, coordinator, spec: MeetingSpec, rng, today, now) -> Meeti
     """A past meeting: its poll, the date fixed a week before it, held, then the attendance
     (`services.record_attendance`: one validated time entry per member present)."""
     meeting = meeting_with_poll(cpts, coordinator, spec, rng, today)
-    choose(meeting, coordinator, today + datetime.timedelta(days=spec.days[0] - 7))
+    first_day = min(slot.starts_at for slot in meeting.slots.all())
+    choose(meeting, coordinator, timezone.localtime(first_day).date() - datetime.timedelta(days=7))
     answers = {
         answer.invitation_id: answer.answer
         for answer in PollAnswer.objects.filter(invitation__meeting=meeting, slot__starts_at=meeting.starts_at)
