@@ -182,3 +182,15 @@ def test_a_cpts_with_a_bad_siren_or_a_taken_name_is_refused_by_field(cpts):
     assert page.status_code == 200
     assert "SIREN" in html and "nom" in html.lower()
     assert Cpts.objects.count() == 1
+
+
+def test_the_sas_pages_lead_back_to_its_home_not_to_a_members_space(cpts):
+    regulator = territory_user(cpts, "sas_regulator")
+    html = verified_client(regulator).get(reverse("snp_requests", args=[cpts.slug])).content.decode()
+    assert f'href="{reverse("cpts_dashboard", args=[cpts.slug])}"' not in html
+    assert f'href="{reverse("my_home")}"' in html
+
+
+def test_the_public_page_of_a_cpts_leads_to_the_mt_registration(cpts, client):
+    html = client.get(reverse("cpts_detail", args=[cpts.slug])).content.decode()
+    assert f'href="{reverse("mt_register", args=[cpts.slug])}"' in html

@@ -37,6 +37,7 @@ from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 
 from ..space import add_errors, allow, posted_id, space_breadcrumb, visible_if
 from ..toolkit.communes import commune_suggestions
+from ..toolkit.navigation import breadcrumb
 from .request_forms import AcceptForm, CareRequestForm, OutcomeForm
 
 LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
@@ -77,8 +78,21 @@ def placeable_request(request, pk) -> CareRequest:
     return care_request
 
 
-def desk_breadcrumb(cpts, current: str) -> dict:
-    return space_breadcrumb(cpts, current, ("Soins non programmés", reverse("snp_requests", args=[cpts.slug])))
+def desk_breadcrumb(request, cpts, current: str, *links) -> dict:
+    """Space › … for the CPTS's own people; the SAS regulation has no members' space there: its
+    home › CPTS › …"""
+    if has_cpts_role(request.user, cpts):
+        return space_breadcrumb(cpts, current, *links)
+    return breadcrumb(
+        current,
+        ("Accueil de la régulation SAS", reverse("my_home")),
+        (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
+        *links,
+    )
+
+
+def request_breadcrumb(request, cpts, current: str) -> dict:
+    return desk_breadcrumb(request, cpts, current, ("Soins non programmés", reverse("snp_requests", args=[cpts.slug])))
 
 
 def journal_list(cpts, care_requests, note: str) -> None:
@@ -112,7 +126,7 @@ def snp_requests(request, cpts_slug):
         "recent": recent,
         "section": "requests",
         "title": f"Soins non programmés — {cpts.name}",
-        "breadcrumb_data": space_breadcrumb(cpts, "Soins non programmés"),
+        "breadcrumb_data": desk_breadcrumb(request, cpts, "Soins non programmés"),
     }
     return render(request, "snp/requests_list.html", context)
 
@@ -146,7 +160,7 @@ def snp_request_new(request, cpts_slug):
         "section": "new",
         "viewer": viewer_context(request),
         "title": f"Nouvelle demande de soins non programmés — {cpts.name}",
-        "breadcrumb_data": desk_breadcrumb(cpts, "Nouvelle demande"),
+        "breadcrumb_data": request_breadcrumb(request, cpts, "Nouvelle demande"),
     }
     return render(request, "snp/requests_new.html", context)
 
@@ -190,7 +204,7 @@ def render_request_page(request, care_request, template, title, *, crumb=None, *
         "viewer": viewer_context(request),
         "care_request": care_request,
         "title": f"{title} — {cpts.name}",
-        "breadcrumb_data": desk_breadcrumb(cpts, crumb or title),
+        "breadcrumb_data": request_breadcrumb(request, cpts, crumb or title),
     }
     return render(request, template, context)
 
@@ -376,7 +390,7 @@ def snp_request_duty(request, cpts_slug):
         "rows": rows,
         "section": "duty",
         "title": f"Liste de garde SNP — {cpts.name}",
-        "breadcrumb_data": desk_breadcrumb(cpts, "Liste de garde"),
+        "breadcrumb_data": request_breadcrumb(request, cpts, "Liste de garde"),
     }
     return render(request, "snp/requests_duty.html", context)
 
@@ -424,6 +438,6 @@ def snp_request_appointments(request, cpts_slug):
         "now": now,
         "section": "appointments",
         "title": f"Mes rendez-vous SNP — {cpts.name}",
-        "breadcrumb_data": desk_breadcrumb(cpts, "Mes rendez-vous SNP"),
+        "breadcrumb_data": request_breadcrumb(request, cpts, "Mes rendez-vous SNP"),
     }
     return render(request, "snp/requests_appointments.html", context)
