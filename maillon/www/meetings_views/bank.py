@@ -6,10 +6,12 @@ from django.shortcuts import redirect, render
 from maillon.meetings.models import PaymentDetails
 
 from ..space import allow, posted_form
+from . import page
 from .common import is_coordinator, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import BankDetailsForm
 
 
+@page("temps/coordonnees-bancaires/")
 @allow("GET", "POST", check=require_meetings)
 def meetings_bank_details(request, cpts_slug):
     cpts = request.cpts

@@ -10,6 +10,7 @@ from maillon.meetings import services
 from maillon.meetings.models import Meeting, MeetingStatus
 
 from ..space import allow
+from . import page
 from .common import add_errors, ensure_allowed, meetings_breadcrumb, meetings_link, policies, require_meetings
 from .forms import MeetingDetailsForm
 
@@ -49,6 +50,7 @@ def meeting_url(meeting):
     return reverse("meetings_meeting", args=[meeting.cpts.slug, meeting.pk])
 
 
+@page("reunions/<int:pk>/modifier/")
 @allow("GET", "POST", check=require_meetings)
 def meetings_meeting_edit(request, cpts_slug, pk):
     meeting = meeting_to_run(request, pk)
@@ -75,6 +77,7 @@ def meetings_meeting_edit(request, cpts_slug, pk):
     )
 
 
+@page("reunions/<int:pk>/supprimer/")
 @allow("GET", "POST", check=require_meetings)
 def meetings_meeting_delete(request, cpts_slug, pk):
     meeting = meeting_to_run(request, pk)

@@ -12,6 +12,7 @@ from maillon.meetings import services
 from maillon.meetings.models import Answer, Meeting, MeetingStatus
 
 from ..space import action_view, allow
+from . import page
 from .common import (
     add_errors,
     ensure_allowed,
@@ -89,6 +90,7 @@ def meeting_page(request, meeting, *, invite_form=None, q="", found=(), errors=(
     return render(request, "meetings/meeting.html", context)
 
 
+@page("reunions/<int:pk>/")
 @allow("GET", check=require_meetings)
 def meetings_meeting(request, cpts_slug, pk):
     return meeting_page(request, visible_meeting(request, pk))
@@ -110,6 +112,7 @@ def meeting_action(policy):
     return action_view(check=require_meetings, find=find, page=meeting_page, back=back_to_meeting)
 
 
+@page("reunions/<int:pk>/disponibilites/")
 @meeting_action(policies.can_answer_poll)
 def meetings_meeting_answer(request, meeting):
     posted = {slot.pk: request.POST.get(f"slot_{slot.pk}", "") for slot in meeting.slots.all()}
@@ -118,6 +121,7 @@ def meetings_meeting_answer(request, meeting):
     messages.success(request, "Vos disponibilités sont enregistrées.")
 
 
+@page("reunions/<int:pk>/fixer-la-date/")
 @meeting_action(policies.can_run_meeting)
 def meetings_meeting_choose(request, meeting):
     slot = get_object_or_404(meeting.slots, pk=posted_id(request.POST.get("slot")))
@@ -125,12 +129,14 @@ def meetings_meeting_choose(request, meeting):
     messages.success(request, f"Date fixée : {slot}.")
 
 
+@page("reunions/<int:pk>/annuler/")
 @meeting_action(policies.can_run_meeting)
 def meetings_meeting_cancel(request, meeting):
     meeting.cancel(by=request.user)
     messages.success(request, "Réunion annulée.")
 
 
+@page("reunions/<int:pk>/inviter/")
 @meeting_action(policies.can_run_meeting)
 def meetings_meeting_invite(request, meeting):
     """More invitees, by criteria."""
@@ -148,6 +154,7 @@ def meetings_meeting_invite(request, meeting):
     return meeting_page(request, meeting, invite_form=form)
 
 
+@page("reunions/<int:pk>/chercher/")
 @meeting_action(policies.can_run_meeting)
 def meetings_meeting_search(request, meeting):
     """Whom to invite by name: the words are posted, never put in the address nor journaled."""
@@ -159,6 +166,7 @@ def meetings_meeting_search(request, meeting):
     return meeting_page(request, meeting, q=q, found=found)
 
 
+@page("reunions/<int:pk>/inviter-par-nom/")
 @meeting_action(policies.can_run_meeting)
 def meetings_meeting_invite_picked(request, meeting):
     """More invitees, picked among the names the search found."""
@@ -167,6 +175,7 @@ def meetings_meeting_invite_picked(request, meeting):
     invited_message(request, len(new))
 
 
+@page("reunions/<int:pk>/presences/")
 @meeting_action(policies.can_run_meeting)
 def meetings_meeting_attendance(request, meeting):
     """Who was present: the meeting is held, each present member gets its time."""

@@ -10,10 +10,12 @@ from maillon.meetings import services
 from maillon.meetings.models import Meeting
 
 from ..space import allow, posted_form
+from . import page
 from .common import add_errors, is_coordinator, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import MeetingForm
 
 
+@page("reunions/")
 @allow("GET", "POST", check=require_meetings)
 def meetings_list(request, cpts_slug):
     cpts = request.cpts

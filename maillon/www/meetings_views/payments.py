@@ -10,6 +10,7 @@ from maillon.meetings import services
 from .. import pdf
 from ..space import allow, journal_summary
 from ..spreadsheets import FORMATS, attachment, csv_response, xlsx_response
+from . import page
 from .common import ensure_visible, meetings_breadcrumb, policies
 
 HEADERS = [
@@ -42,6 +43,7 @@ def require_payments(request):
     ensure_visible(policies.can_see_payments(request.user, getattr(request, "cpts", None)))
 
 
+@page("indemnites/")
 @allow("GET", check=require_payments)
 def meetings_payments(request, cpts_slug):
     cpts = request.cpts
@@ -99,6 +101,7 @@ def payments_pdf(cpts, year, rows) -> bytes:
     return pdf.render_pdf(title=f"Liste de paiement {year}", subtitle=cpts.name, blocks=blocks)
 
 
+@page("indemnites/export/<str:fmt>/")
 @allow("GET", check=require_payments)
 def meetings_payments_export(request, cpts_slug, fmt):
     if fmt not in FORMATS | {"pdf"}:

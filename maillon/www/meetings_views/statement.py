@@ -13,6 +13,7 @@ from maillon.members.models import Membership
 from .. import pdf
 from ..space import allow
 from ..spreadsheets import attachment, csv_response
+from . import page
 from .common import ensure_visible, meetings_breadcrumb, payments_link, policies, require_meetings
 
 EXPORT_FORMATS = {"csv", "pdf"}
@@ -42,6 +43,7 @@ def load(request, pk):
     return membership, year, entries, services.indemnity(membership, year), masked, coordinator
 
 
+@page("indemnites/releves/<int:pk>/")
 @allow("GET", check=require_meetings)
 def meetings_statement(request, cpts_slug, pk):
     cpts = request.cpts
@@ -111,6 +113,7 @@ def statement_pdf(cpts, membership, year, entries, indemnity, masked_iban) -> by
     return pdf.render_pdf(title=f"Relevé d'indemnités {year}", subtitle=cpts.name, blocks=blocks)
 
 
+@page("indemnites/releves/<int:pk>/export/<str:fmt>/")
 @allow("GET", check=require_meetings)
 def meetings_statement_export(request, cpts_slug, pk, fmt):
     if fmt not in EXPORT_FORMATS:

@@ -14,6 +14,7 @@ from maillon.meetings import services
 from maillon.meetings.models import HourlyRate, TimeEntry, TimeKind
 
 from ..space import action_view, allow, posted_action, save_form
+from . import page
 from .common import add_errors, ensure_allowed, meetings_breadcrumb, my_membership, policies, require_meetings
 from .forms import RateForm, RejectForm, TimeForm
 
@@ -74,11 +75,13 @@ def time_page(request, *, time_form=None, rate_form=None, over_cap=None, errors=
     return render(request, "meetings/time.html", context)
 
 
+@page("temps/")
 @allow("GET", check=require_meetings)
 def meetings_time(request, cpts_slug):
     return time_page(request)
 
 
+@page("temps/declarer/")
 @allow("POST", check=require_meetings)
 def meetings_time_declare(request, cpts_slug):
     ensure_allowed(policies.can_declare_time(request.user, request.cpts))
@@ -92,6 +95,7 @@ def meetings_time_declare(request, cpts_slug):
     return time_page(request, time_form=form)
 
 
+@page("temps/taux/")
 @allow("POST", check=require_meetings)
 def meetings_time_rate(request, cpts_slug):
     cpts = request.cpts
@@ -123,6 +127,7 @@ def time_review(*, pending=False):
     return action_view(check=require_meetings, find=find, page=refused, back=back_to_time)
 
 
+@page("temps/<int:pk>/valider/")
 @time_review(pending=True)
 def meetings_time_validate(request, entry):
     """Validate; over the yearly cap, the page asks to confirm (then only the cap is paid)."""
@@ -136,6 +141,7 @@ def meetings_time_validate(request, entry):
     return None
 
 
+@page("temps/<int:pk>/refuser/")
 @time_review()
 def meetings_time_reject(request, entry):
     form = RejectForm(request.POST)
@@ -145,12 +151,14 @@ def meetings_time_reject(request, entry):
     messages.success(request, "Temps refusé : le membre voit le motif et peut le déclarer à nouveau.")
 
 
+@page("temps/<int:pk>/retirer-la-validation/")
 @time_review()
 def meetings_time_unvalidate(request, entry):
     services.unvalidate_time(entry=entry, by=request.user)
     messages.success(request, "Validation retirée : ce temps est de nouveau à valider.")
 
 
+@page("temps/<int:pk>/modifier/")
 @allow("GET", "POST", check=require_meetings)
 def meetings_time_edit(request, cpts_slug, pk):
     """One time entry: its member edits (re-declares) or deletes it while it is not
