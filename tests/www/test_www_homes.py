@@ -194,3 +194,12 @@ def test_the_sas_pages_lead_back_to_its_home_not_to_a_members_space(cpts):
 def test_the_public_page_of_a_cpts_leads_to_the_mt_registration(cpts, client):
     html = client.get(reverse("cpts_detail", args=[cpts.slug])).content.decode()
     assert f'href="{reverse("mt_register", args=[cpts.slug])}"' in html
+
+
+def test_the_account_page_names_the_admin_role_and_links_every_home(cpts, coordinator):
+    admin = UserFactory(with_totp=True, is_superuser=True, is_staff=True)
+    html = unescape(verified_client(admin).get(reverse("account")).content.decode())
+    assert "aucun rôle" not in html
+    assert f'href="{reverse("home_admin")}"' in html
+    html = verified_client(coordinator).get(reverse("account")).content.decode()
+    assert f'href="{reverse("cpts_dashboard", args=[cpts.slug])}"' in html
