@@ -261,3 +261,87 @@ class TimePage(BasePage):
         row = self.pending.get_by_role("row").filter(has_text=member_name)
         row.get_by_role("button", name="Valider").click()
         return self
+
+
+# Homes of the roles ------------------------------------------------------------------------
+
+
+def login_to_home(page: Page, user, *, password=DEFAULT_PASSWORD) -> BasePage:
+    """The real login (e-mail, password, code), which lands on the person's home: their one
+    space, or « Mes espaces » to choose between several."""
+    device = user.totpdevice_set.get(confirmed=True)
+    LoginPage.open(page).give_password(user.email, password).give_code(current_code(device))
+    return BasePage(page)
+
+
+class MainMenu:
+    """The header's « Menu principal »: « Mon espace » (or the « Mes espaces » dropdown), one
+    dropdown per section of the CPTS space, then « Les CPTS en France »."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.nav = page.get_by_role("navigation", name="Menu principal")
+
+    def dropdown(self, name):
+        return self.nav.get_by_role("button", name=name, exact=True)
+
+    def ready_dropdown(self, name):
+        """The dropdown once DSFR's script has bound it: a click or a key before that does nothing."""
+        dropdown = self.dropdown(name)
+        expect(dropdown).to_have_attribute("data-fr-js-collapse-button", "true")
+        return dropdown
+
+    def link(self, name):
+        return self.nav.get_by_role("link", name=name, exact=True)
+
+    def go_to_my_space(self):
+        self.link("Mon espace").click()
+        return BasePage(self.page)
+
+    def follow(self, dropdown, entry):
+        """Open a dropdown with the mouse and follow one of its links."""
+        button = self.ready_dropdown(dropdown)
+        button.click()
+        expect(button).to_have_attribute("aria-expanded", "true")
+        self.link(entry).click()
+        return BasePage(self.page)
+
+    def switch_to(self, home):
+        """Another of the person's homes, through « Mes espaces »."""
+        return self.follow("Mes espaces", home)
+
+
+class SpaceHomePage(DashboardPage):
+    """The CPTS space as a home: « À traiter », each line a count and the page behind it."""
+
+    def waiting(self, label, count):
+        """The line of « À traiter » that says `count` `label` (a link, named by its count and label)."""
+        return self.page.get_by_role("link", name=f"{count} {label}", exact=True)
+
+    def expect_waiting(self, label, count):
+        expect(self.waiting(label, count)).to_be_visible()
+        return self
+
+    def open_waiting(self, label, count):
+        self.waiting(label, count).click()
+        return BasePage(self.page)
+
+
+class InvitePage(BasePage):
+    url_name = "cpts_invite"
+
+    def invite(self, email, role_label):
+        field(self.page, "Adresse électronique de la personne invitée").fill(email)
+        tick(self.page, self.page.get_by_label(role_label, exact=True))
+        self.page.get_by_role("button", name="Envoyer l'invitation").click()
+        return self
+
+
+class AdminHomePage(BasePage):
+    url_name = "home_admin"
+
+    def create_cpts(self, *, name, legal_form_label):
+        field(self.page, "Nom de la CPTS").fill(name)
+        field(self.page, "Forme juridique").select_option(label=legal_form_label)
+        self.page.get_by_role("button", name="Créer la CPTS").click()
+        return InvitePage(self.page)
