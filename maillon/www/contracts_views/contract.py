@@ -19,6 +19,7 @@ from maillon.territories.taille import taille_for_population
 
 from ..space import allow, posted_id, save_form, space_breadcrumb
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .access import ADMIN, AUTHORITY, COORDINATOR, OBSERVER, require_reader
 from .forms import AmendmentForm, ContractForm, MissionDatesForm, StateDateForm
 
@@ -79,6 +80,7 @@ ACTIONS_WITHOUT_CONTRACT = {"contract"}
 ACTIONS_WITH_CONTRACT = {"mission_dates", "amendment"}
 
 
+@page("aci/")
 @allow("GET", "POST", check=require_reader, role=True)
 def contracts_overview(request, cpts_slug, role):
     cpts = request.cpts

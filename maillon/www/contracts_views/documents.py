@@ -11,10 +11,12 @@ from maillon.core import journal
 
 from ..space import allow
 from ..spreadsheets import stored_file
+from . import page
 from .access import require_reader
 from .forms import VALUE_DOCUMENT_CONTENT_TYPES
 
 
+@page("aci/indicateurs/valeurs/<int:pk>/justificatif/")
 @allow("GET", check=require_reader)
 def contracts_indicator_document(request, cpts_slug, pk):
     value = get_object_or_404(

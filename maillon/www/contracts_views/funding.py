@@ -18,6 +18,7 @@ from maillon.contracts.models import FactCode, SpendingCategory
 from maillon.core.missions import label as mission_label
 
 from ..space import posted_id, save_form
+from . import page
 from .contract import aci_context, aci_link, route_action
 from .forms import ReceiptForm, SpendingForm
 
@@ -96,6 +97,7 @@ def save_facts(request, contract, number) -> int:
     return changed
 
 
+@page("aci/financement/")
 def contracts_funding(request, cpts_slug):
     """One address, one view per action: the page (GET) or the POST its `action` names."""
     return route_action(request, funding_page, POST_VIEWS)

@@ -16,6 +16,7 @@ from maillon.contracts.funding import euros
 from maillon.core.missions import label as mission_label
 
 from ..space import posted_id, save_form
+from . import page
 from .contract import aci_context, aci_link, route_action
 from .forms import IndicatorForm, RefreshForm, RetireForm, TiersForm, ValueForm
 
@@ -110,6 +111,7 @@ def indicator_rows(contract, indicators, coordinator, posted_pk, posted_forms):
     return rows
 
 
+@page("aci/indicateurs/")
 def contracts_indicators(request, cpts_slug):
     """One address, one view per action: the page (GET) or the POST its `action` names."""
     return route_action(request, indicators_page, POST_VIEWS)

@@ -29,6 +29,7 @@ from maillon.core.policies import ensure_allowed, ensure_visible
 from .. import pdf
 from ..space import allow, posted_action, posted_id
 from ..spreadsheets import XLSX_TYPE, attachment
+from . import page
 from .access import require_reader
 from .contract import ROLE_LABELS, aci_breadcrumb, aci_link
 
@@ -102,6 +103,7 @@ def decide(request, contract, contract_year, action) -> str | None:
     return None
 
 
+@page("aci/dialogue/<int:year>/")
 @allow("GET", "POST", check=require_reader, role=True)
 def contracts_report(request, cpts_slug, year, role):
     cpts = request.cpts
@@ -152,6 +154,7 @@ def contracts_report(request, cpts_slug, year, role):
     return render(request, "contracts/report.html", context, status=422 if error else 200)
 
 
+@page("aci/dialogue/versions/<int:pk>/<str:fmt>/")
 @allow("GET", check=require_reader)
 def contracts_report_download(request, cpts_slug, pk, fmt):
     if fmt not in FILE_FORMATS:

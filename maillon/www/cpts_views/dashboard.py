@@ -14,6 +14,7 @@ from maillon.territories.selectors import cpts_territory
 from ..home_views import waiting
 from ..home_views.menus import space_menu
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .display import lifecycle_rows, stepper
 
 RECENT_CHANGES = 10
@@ -49,6 +50,7 @@ def waiting_for(user, cpts) -> list:
     return items
 
 
+@page("espace/")
 def cpts_dashboard(request, cpts_slug):
     cpts = request.cpts
     user = request.user

@@ -8,9 +8,11 @@ from maillon.territories.selectors import cpts_territory
 
 from ..contracts_views.access import contract_role
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .display import lifecycle_rows, stepper
 
 
+@page("")
 def cpts_detail(request, cpts_slug):
     cpts = request.cpts  # resolved by CurrentCptsMiddleware (404 if unknown)
     context = {

@@ -11,10 +11,12 @@ from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.territories.services import record_step
 
 from ..space import space_breadcrumb
+from . import page
 from .display import lifecycle_rows, stepper
 from .forms import LifecycleStepForm
 
 
+@page("etapes/")
 def cpts_lifecycle(request, cpts_slug):
     ensure_visible(cpts_policies.can_see_dashboard(request.user, request.cpts))
     ensure_allowed(cpts_policies.can_record_step(request.user, request.cpts))

@@ -30,6 +30,7 @@ from maillon.territories.taille import taille_for_population
 
 from ..space import allow, space_breadcrumb
 from ..toolkit.htmx import is_htmx, vary_on_htmx
+from . import page
 from .forms import TerritoryForm
 
 PICKER_LIMIT = 10
@@ -218,6 +219,7 @@ def require_territory_editor(request):
     ensure_allowed(cpts_policies.can_edit_territory(request.user, request.cpts))
 
 
+@page("territoire/")
 def cpts_territory_edit(request, cpts_slug):
     require_territory_editor(request)
     cpts = request.cpts
@@ -253,6 +255,7 @@ def cpts_territory_edit(request, cpts_slug):
     return render(request, "www/cpts/territory_edit.html", editor_context(request, form, draft, query))
 
 
+@page("territoire/apercu/")
 @allow("POST", check=require_territory_editor)
 def cpts_territory_preview(request, cpts_slug):
     """htmx partial of the draft: list, population, taille and conflicts. Writes nothing."""

@@ -21,6 +21,7 @@ from maillon.crisis import document, facts, policies, selectors, services, templ
 from maillon.crisis.models import PlanImprovement
 
 from ..space import allow, posted_id
+from . import page
 from .plan_common import (
     AUTHORITY_ONLY,
     COORDINATOR_ONLY,
@@ -46,6 +47,7 @@ def error_text(error) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
+@page("crise/plan/")
 @allow("GET", "POST", check=require_reader, role=True)
 def crisis_plan(request, cpts_slug, role):
     cpts = request.cpts
@@ -125,6 +127,7 @@ def section_blocks(version, is_editable):
     return blocks
 
 
+@page("crise/plan/<int:year>/")
 @allow("GET", "POST", check=require_reader, role=True)
 def crisis_plan_version(request, cpts_slug, year, role):
     cpts = request.cpts

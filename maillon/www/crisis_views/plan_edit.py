@@ -13,6 +13,7 @@ from maillon.members.models import Professional
 from maillon.members.selectors import DirectoryFilters, directory_professionals
 
 from ..space import add_errors, allow, posted_id
+from . import page
 from .plan_common import plan_breadcrumb, plan_link, require_plan_coordinator, version_link, version_or_404
 from .plan_forms import PlanProfessionalForm, ProfessionalSearchForm, section_form_class
 
@@ -26,6 +27,7 @@ def draft_or_404(request, year):
     return version
 
 
+@page("crise/plan/<int:year>/sections/<slug:code>/")
 @allow("GET", "POST", check=require_plan_coordinator)
 def crisis_plan_section(request, cpts_slug, year, code):
     version = draft_or_404(request, year)
@@ -75,6 +77,7 @@ def add_professional(request, version):
     return form, True
 
 
+@page("crise/plan/<int:year>/professionnels/")
 @allow("GET", "POST", check=require_plan_coordinator)
 def crisis_plan_professionals(request, cpts_slug, year):
     version = draft_or_404(request, year)

@@ -12,6 +12,7 @@ from maillon.crisis.models import PlanStatus, PlanVersion
 from .. import pdf
 from ..space import allow
 from ..spreadsheets import attachment
+from . import page
 from .plan_common import plan_breadcrumb, plan_link, require_reader, role_context, version_link, version_or_404
 
 PDF_TYPE = "application/pdf"
@@ -51,6 +52,7 @@ def plan_pdf(version) -> bytes:
     )
 
 
+@page("crise/plan/<int:year>/pdf/")
 @allow("GET", check=require_reader)
 def crisis_plan_pdf(request, cpts_slug, year):
     cpts = request.cpts
@@ -72,6 +74,7 @@ def compared_version(request, version) -> PlanVersion | None:
     return version_or_404(version.cpts, int(since))
 
 
+@page("crise/plan/<int:year>/ecarts/")
 @allow("GET", check=require_reader, role=True)
 def crisis_plan_diff(request, cpts_slug, year, role):
     cpts = request.cpts

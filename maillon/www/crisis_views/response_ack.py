@@ -14,9 +14,11 @@ from maillon.crisis_response.tokens import LinkError, recipient_of
 
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .response_forms import AckForm
 
 
+@page("accuse/<str:token>/")
 @never_cache
 @allow("GET", "POST", check=None)
 def crisis_response_ack(request, token):

@@ -14,6 +14,7 @@ from maillon.crisis_response import policies, services
 
 from ..space import allow
 from ..toolkit.htmx import vary_on_htmx
+from . import page
 from .response_common import crises_breadcrumb, crisis_or_404, may, require_role
 from .response_forms import AssignForm, LogForm
 
@@ -44,6 +45,7 @@ def _board_context(request, crisis, role):
     }
 
 
+@page("crise/<int:pk>/")
 @allow("GET", "POST", check=require_role, role=True)
 def crisis_response_board(request, cpts_slug, pk, role):
     crisis = crisis_or_404(request, pk)
@@ -65,6 +67,7 @@ def crisis_response_board(request, cpts_slug, pk, role):
     return render(request, "crisis/response_board.html", context)
 
 
+@page("crise/<int:pk>/direct/")
 @allow("GET", check=require_role, role=True)
 def crisis_response_board_live(request, cpts_slug, pk, role):
     """The board's live part alone, for the htmx poll."""

@@ -11,12 +11,14 @@ from maillon.crisis_response.models import AlertLevel, AlertLevelMember, Channel
 from maillon.members.models import Professional
 
 from ..space import add_errors, allow, posted_id
+from . import page
 from .response_common import crises_breadcrumb, may, require_coordinator
 from .response_forms import LevelForm, LevelMemberForm, PreferenceForm
 
 SHOWN_FIELDS = ["first_name", "last_name", "email", "phone"]
 
 
+@page("crise/chaine/")
 @allow("GET", "POST", check=require_coordinator, role=True)
 def crisis_response_chain(request, cpts_slug, role):
     cpts = request.cpts

@@ -10,10 +10,12 @@ from maillon.crisis_response import policies, services
 from maillon.crisis_response.models import Crisis, DeclaredAs
 
 from ..space import add_errors, allow
+from . import page
 from .response_common import AUTHORITY, crises_breadcrumb, may, require_allowed, require_role
 from .response_forms import ActivateForm
 
 
+@page("crise/")
 @allow("GET", check=require_role, role=True)
 def crisis_response_list(request, cpts_slug, role):
     cpts = request.cpts
@@ -31,6 +33,7 @@ def crisis_response_list(request, cpts_slug, role):
     return render(request, "crisis/response_list.html", context)
 
 
+@page("crise/declencher/")
 def crisis_response_activate(request, cpts_slug):
     role = require_allowed(request, policies.can_declare_crisis)
     if request.method not in ("GET", "POST"):

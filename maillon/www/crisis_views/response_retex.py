@@ -8,10 +8,12 @@ from maillon.core.policies import ensure_allowed
 from maillon.crisis_response import policies, services
 
 from ..space import allow, save_form
+from . import page
 from .response_common import crises_breadcrumb, crisis_or_404, may, require_role
 from .response_forms import RetexForm
 
 
+@page("crise/<int:pk>/retex/")
 @allow("GET", "POST", check=require_role, role=True)
 def crisis_response_retex(request, cpts_slug, pk, role):
     crisis = crisis_or_404(request, pk)

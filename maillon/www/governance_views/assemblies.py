@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from maillon.governance.models import GeneralAssembly
 
 from ..space import allow, posted_form
+from . import page
 from .common import governance_breadcrumb, is_coordinator, require_governance
 from .forms import AssemblyForm
 
 
+@page("gouvernance/assemblees/")
 @allow("GET", "POST", check=require_governance)
 def governance_assemblies(request, cpts_slug):
     cpts = request.cpts

@@ -9,10 +9,12 @@ from maillon.core import journal
 from maillon.governance.models import GeneralAssembly
 
 from ..space import allow, posted_action
+from . import page
 from .common import add_errors, assemblies_link, ensure_visible, governance_breadcrumb, policies, require_governance
 from .forms import AssemblyForm, AttendanceForm
 
 
+@page("gouvernance/assemblees/<int:pk>/")
 @allow("GET", "POST", check=require_governance)
 def governance_assembly(request, cpts_slug, pk):
     cpts = request.cpts

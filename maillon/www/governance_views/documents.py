@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from maillon.governance.models import DocumentVersion, FoundingDocument
 
 from ..space import allow, posted_action
+from . import page
 from .common import add_errors, governance_breadcrumb, is_coordinator, posted_id, require_governance
 from .forms import DocumentForm, VersionForm
 
 
+@page("gouvernance/documents/")
 @allow("GET", "POST", check=require_governance)
 def governance_documents(request, cpts_slug):
     cpts = request.cpts

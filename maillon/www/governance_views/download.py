@@ -8,9 +8,11 @@ from maillon.governance.models import DOCUMENT_CONTENT_TYPES, DocumentVersion
 
 from ..space import allow
 from ..spreadsheets import stored_file
+from . import page
 from .common import ensure_visible, policies, require_governance
 
 
+@page("gouvernance/documents/versions/<int:pk>/")
 @allow("GET", check=require_governance)
 def governance_document_download(request, cpts_slug, pk):
     version = get_object_or_404(

@@ -11,6 +11,7 @@ from maillon.governance import services
 from maillon.governance.models import Election, Mandate
 
 from ..space import action_view, allow, save_form
+from . import page
 from .common import elections_link, ensure_allowed, governance_breadcrumb, policies, posted_id, require_governance
 from .forms import CandidateForm, StartDateForm, VoteForm
 
@@ -72,6 +73,7 @@ def election_page(request, election, *, vote_form=None, candidate_form=None, sta
     return render(request, "governance/election.html", context)
 
 
+@page("gouvernance/elections/<int:pk>/")
 @allow("GET", check=require_governance)
 def governance_election(request, cpts_slug, pk):
     return election_page(request, visible_election(request, pk))
@@ -96,6 +98,7 @@ def election_action(*, coordination: bool):
     return action_view(check=require_governance, find=find, page=refused, back=back)
 
 
+@page("gouvernance/elections/<int:pk>/voter/")
 @election_action(coordination=False)
 def governance_election_vote(request, election):
     """A vote the user may not cast (`policies.can_vote`): `services.vote` refuses it and the
@@ -110,6 +113,7 @@ def governance_election_vote(request, election):
         return election_page(request, election, vote_form=form)
 
 
+@page("gouvernance/elections/<int:pk>/candidats/")
 @election_action(coordination=True)
 def governance_election_candidate(request, election):
     form = CandidateForm(request.POST, election=election)
@@ -121,18 +125,21 @@ def governance_election_candidate(request, election):
         return election_page(request, election, candidate_form=form)
 
 
+@page("gouvernance/elections/<int:pk>/ouvrir/")
 @election_action(coordination=True)
 def governance_election_open(request, election):
     election.open(by=request.user)
     messages.success(request, "Le scrutin est ouvert.")
 
 
+@page("gouvernance/elections/<int:pk>/clore/")
 @election_action(coordination=True)
 def governance_election_close(request, election):
     election.close(by=request.user)
     messages.success(request, "Le scrutin est clos : les résultats sont publiés.")
 
 
+@page("gouvernance/elections/<int:pk>/mandats/")
 @election_action(coordination=True)
 def governance_election_mandate(request, election):
     """The mandate of an elected candidate (the candidate is posted)."""

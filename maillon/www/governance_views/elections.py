@@ -9,6 +9,7 @@ from maillon.governance.models import Election, VoterRecord
 from maillon.members.models import Membership
 
 from ..space import allow, posted_form
+from . import page
 from .common import governance_breadcrumb, is_coordinator, policies, require_governance
 from .forms import ElectionForm
 
@@ -24,6 +25,7 @@ def my_voting_state(user, cpts):
     return colleges, voted
 
 
+@page("gouvernance/elections/")
 @allow("GET", "POST", check=require_governance)
 def governance_elections(request, cpts_slug):
     cpts = request.cpts

@@ -8,10 +8,12 @@ from django.utils import timezone
 from maillon.governance.models import Mandate
 
 from ..space import allow, journal_summary, posted_action
+from . import page
 from .common import governance_breadcrumb, is_coordinator, policies, posted_id, require_governance
 from .forms import MandateForm
 
 
+@page("gouvernance/mandats/")
 @allow("GET", "POST", check=require_governance)
 def governance_mandates(request, cpts_slug):
     cpts = request.cpts

@@ -13,11 +13,12 @@ from maillon.members.models import MembershipStatus
 from maillon.territories.models import TerritoryRoleKind
 
 from ..space import save_form
-from . import waiting
+from . import page, waiting
 from .forms import CptsCreateForm
 from .roles import cpts_under, homes_of, territory_kinds
 
 
+@page("")
 def my_home(request):
     """Where login leads: the one home of the person, or the choice between their homes."""
     homes = homes_of(request.user)
@@ -45,11 +46,11 @@ def at_a_glance(user, cpts_list) -> list[dict]:
     contract = sample is not None and contract_policies.can_read_contract(user, sample)
     plan = sample is not None and crisis_policies.can_read_plan(user, sample)
     return [
-        {"cpts": cpts, "adherents": adherents.get(cpts.pk, 0), "contract": contract, "plan": plan}
-        for cpts in cpts_list
+        {"cpts": cpts, "adherents": adherents.get(cpts.pk, 0), "contract": contract, "plan": plan} for cpts in cpts_list
     ]
 
 
+@page("autorite/")
 def home_authority(request):
     cpts_list = require_territory_role(request, TerritoryRoleKind.AUTHORITY)
     context = {
@@ -60,12 +61,14 @@ def home_authority(request):
     return render(request, "www/home/authority.html", context)
 
 
+@page("observation/")
 def home_observer(request):
     cpts_list = require_territory_role(request, TerritoryRoleKind.OBSERVER)
     context = {"title": "Accueil de l'observation", "glance": at_a_glance(request.user, cpts_list)}
     return render(request, "www/home/observer.html", context)
 
 
+@page("regulation-sas/")
 def home_sas(request):
     cpts_list = require_territory_role(request, TerritoryRoleKind.SAS_REGULATOR)
     rows = waiting.sas_requests_by_state(request.user, cpts_list)
@@ -73,6 +76,7 @@ def home_sas(request):
     return render(request, "www/home/sas.html", context)
 
 
+@page("administration/")
 def home_admin(request, form=None):
     ensure_visible(is_platform_admin(request.user))
     cpts_list = Cpts.objects.annotate(
@@ -89,6 +93,7 @@ def home_admin(request, form=None):
     return render(request, "www/home/admin.html", context)
 
 
+@page("administration/nouvelle-cpts/")
 @require_POST
 def home_admin_cpts_new(request):
     """Create a CPTS, then invite its first coordinator (the invitation page of the new CPTS)."""

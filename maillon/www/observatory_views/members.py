@@ -13,8 +13,10 @@ from maillon.members.figures import area_table
 from maillon.territories.models import Region
 
 from ..toolkit.navigation import breadcrumb
+from . import page
 
 
+@page("adherents/")
 def observatory_members(request):
     chosen_region = request.GET.get("region", "")
     ensure_visible(policies.can_see_observatory(request.user, chosen_region))

@@ -1,7 +1,4 @@
-from django.urls import path
+from . import members, page
 
-from . import members
-
-urlpatterns = [
-    path("adherents/", members.observatory_members, name="observatory_members"),
-]
+# Included under "observatoire/" by maillon/www/urls.py; each route is declared above its view.
+urlpatterns = page.urlpatterns(members)

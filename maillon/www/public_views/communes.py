@@ -8,6 +8,7 @@ from maillon.territories.selectors import commune_results
 
 from ..toolkit.htmx import is_htmx, vary_on_htmx
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .forms import CommuneSearchForm
 
 RESULTS_LIMIT = 20
@@ -38,6 +39,7 @@ def search_context(request, title: str) -> dict:
     }
 
 
+@page("communes/")
 def commune_search(request):
     context = search_context(request, "Trouver ma CPTS") | {"nav": "search", "search_url": reverse("commune_search")}
     template = "www/communes/_results_htmx.html" if is_htmx(request) else "www/communes/search.html"

@@ -5,9 +5,11 @@ from django.shortcuts import render
 from maillon.territories.selectors import cpts_summaries
 
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .forms import CptsFilterForm
 
 
+@page("cpts/")
 def cpts_list(request):
     form = CptsFilterForm(request.GET)
     summaries = cpts_summaries(statuses=form.statuses(), departement=form.departement_code())

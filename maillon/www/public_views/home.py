@@ -4,9 +4,11 @@ from maillon.core.models import Cpts
 from maillon.territories.models import Commune
 from maillon.territories.selectors import coverage_of
 
+from . import page
 from .forms import CommuneSearchForm
 
 
+@page("")
 def home(request):
     context = {
         "form": CommuneSearchForm(),

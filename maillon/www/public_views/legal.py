@@ -6,6 +6,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from ..toolkit.navigation import breadcrumb
+from . import page
 
 
 def publisher():
@@ -21,11 +22,13 @@ def publisher():
     }
 
 
+@page("mentions-legales/")
 def legal_notice(request):
     context = {"publisher": publisher(), "title": "Mentions légales", "breadcrumb_data": breadcrumb("Mentions légales")}
     return render(request, "www/legal/notice.html", context)
 
 
+@page("donnees-personnelles/")
 def privacy(request):
     context = {
         "publisher": publisher(),
@@ -45,6 +48,7 @@ def declaration_date():
         return None
 
 
+@page("accessibilite/")
 def accessibility(request):
     context = {
         "publisher": publisher(),

@@ -9,6 +9,7 @@ from maillon.territories.models import Region
 from maillon.territories.selectors import Coverage, coverage_by_region, departement_overview, region_overview
 
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .forms import RegionChoiceForm
 
 
@@ -34,6 +35,7 @@ def map_context(overview):
     }
 
 
+@page("regions/", name="region_overview")
 def region_overview_page(request):
     code = request.GET.get("region", "")
     if not code:
@@ -62,6 +64,7 @@ def region_overview_page(request):
     return render(request, "www/overview/region.html", context)
 
 
+@page("departements/<str:code>/", name="departement_overview")
 def departement_overview_page(request, code):
     overview = departement_overview(code)
     if overview is None:

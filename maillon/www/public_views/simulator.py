@@ -15,6 +15,7 @@ from maillon.territories.taille import taille_for_population, taille_labels
 
 from ..toolkit.forms import MaillonForm, missions_field
 from ..toolkit.navigation import breadcrumb
+from . import page
 
 MAX_COMMUNES = 2000
 
@@ -124,6 +125,7 @@ class SimulatorForm(MaillonForm):
         return taille if taille is not None else taille_for_population(self.population)
 
 
+@page("aci/simulateur/")
 def aci_simulator(request):
     submitted = bool(request.GET)
     form = SimulatorForm(request.GET) if submitted else SimulatorForm()

@@ -38,6 +38,7 @@ from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 from ..space import add_errors, allow, posted_id, space_breadcrumb, visible_if
 from ..toolkit.communes import commune_suggestions
 from ..toolkit.navigation import breadcrumb
+from . import page
 from .request_forms import AcceptForm, CareRequestForm, OutcomeForm
 
 LIST_FIELDS = ["first_name", "last_name", "commune", "urgency", "profession"]
@@ -103,6 +104,7 @@ def journal_list(cpts, care_requests, note: str) -> None:
 # --- Pages ------------------------------------------------------------------------------
 
 
+@page("snp/demandes/")
 @allow("GET", check=require_desk)
 def snp_requests(request, cpts_slug):
     """The coordinators' queue (escalated first, then the nearest deadline); others, their requests."""
@@ -131,6 +133,7 @@ def snp_requests(request, cpts_slug):
     return render(request, "snp/requests_list.html", context)
 
 
+@page("snp/demandes/nouvelle/")
 @allow("GET", "POST", check=require_desk)
 def snp_request_new(request, cpts_slug):
     ensure_allowed(policies.can_create_request(request.user, request.cpts))
@@ -165,6 +168,7 @@ def snp_request_new(request, cpts_slug):
     return render(request, "snp/requests_new.html", context)
 
 
+@page("snp/demandes/<int:pk>/")
 @allow("GET", check=require_desk)
 def snp_request_detail(request, cpts_slug, pk):
     care_request = visible_request_or_404(request, pk)
@@ -209,6 +213,7 @@ def render_request_page(request, care_request, template, title, *, crumb=None, *
     return render(request, template, context)
 
 
+@page("snp/demandes/<int:pk>/creneaux/")
 @allow("GET", check=require_desk)
 def snp_request_search(request, cpts_slug, pk):
     """The free slots, nearest first, with the distance; one « Réserver » button each."""
@@ -241,6 +246,7 @@ def snp_request_search(request, cpts_slug, pk):
     )
 
 
+@page("snp/demandes/<int:pk>/reserver/")
 @allow("POST", check=require_desk)
 def snp_request_book(request, cpts_slug, pk):
     care_request = placeable_request(request, pk)
@@ -264,6 +270,7 @@ def snp_request_book(request, cpts_slug, pk):
     return redirect("snp_request_detail", cpts.slug, care_request.pk)
 
 
+@page("snp/demandes/<int:pk>/garde/")
 @allow("POST", check=require_desk)
 def snp_request_send_to_duty(request, cpts_slug, pk):
     care_request = placeable_request(request, pk)
@@ -281,6 +288,7 @@ def snp_request_send_to_duty(request, cpts_slug, pk):
     return redirect("snp_request_detail", request.cpts.slug, care_request.pk)
 
 
+@page("snp/demandes/<int:pk>/annuler/")
 @allow("POST", check=require_desk)
 def snp_request_cancel(request, cpts_slug, pk):
     care_request = placeable_request(request, pk)
@@ -300,6 +308,7 @@ def booking_or_404(request, pk) -> Booking:
     return booking
 
 
+@page("snp/demandes/rendez-vous/<int:pk>/annuler/")
 @allow("POST", check=require_desk)
 def snp_request_booking_cancel(request, cpts_slug, pk):
     booking = booking_or_404(request, pk)
@@ -313,6 +322,7 @@ def snp_request_booking_cancel(request, cpts_slug, pk):
     return redirect("snp_request_detail", request.cpts.slug, booking.request_id)
 
 
+@page("snp/demandes/rendez-vous/<int:pk>/issue/")
 @allow("POST", check=require_desk)
 def snp_request_outcome(request, cpts_slug, pk):
     """The booked member (or the coordination) tells how the appointment went."""
@@ -339,6 +349,7 @@ def my_professional(request) -> Professional | None:
     return getattr(request.user, "professional", None)
 
 
+@page("snp/demandes/garde/")
 @allow("GET", "POST", check=visible_if(policies.can_use_duty_list))
 def snp_request_duty(request, cpts_slug):
     """A volunteer's calls: accept (with the time and place) or decline. Nothing personal is
@@ -395,6 +406,7 @@ def snp_request_duty(request, cpts_slug):
     return render(request, "snp/requests_duty.html", context)
 
 
+@page("snp/demandes/mes-rendez-vous/")
 @allow("GET", check=visible_if(policies.can_see_appointments))
 def snp_request_appointments(request, cpts_slug):
     """« Mes rendez-vous SNP » with the week's SAS count; the coordinators see every doctor's count."""

@@ -27,6 +27,7 @@ from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
 
 from ..space import allow, posted_id, save_form, space_breadcrumb, visible_if
+from . import page
 from .slot_forms import AgendaSharingForm, ExceptionsForm, IcsImportForm, SeriesForm, SlotForm, SnpSetupForm
 
 MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
@@ -90,6 +91,7 @@ def grouped_by_day(rows):
     return list(days.items())
 
 
+@page("snp/creneaux/")
 def snp_slots(request, cpts_slug):
     """The member's slots (or, for the coordinator with ?tous=1, the CPTS's) two weeks at a time."""
     require_slots(request)
@@ -149,6 +151,7 @@ def aware(date, time):
     return paris(datetime.datetime.combine(date, time)).astimezone(datetime.UTC)
 
 
+@page("snp/creneaux/nouveau/")
 def snp_slot_new(request, cpts_slug):
     def write(agenda, data):
         start = aware(data["date"], data["start_time"])
@@ -165,6 +168,7 @@ def snp_slot_new(request, cpts_slug):
     return publishing_page(request, SlotForm, "new", "Publier un créneau", "snp/slots_new.html", write)
 
 
+@page("snp/creneaux/recurrence/")
 def snp_slot_series_new(request, cpts_slug):
     def write(agenda, data):
         series = services.create_series(
@@ -185,6 +189,7 @@ def snp_slot_series_new(request, cpts_slug):
     return publishing_page(request, SeriesForm, "series", "Publier une récurrence", "snp/slots_series_new.html", write)
 
 
+@page("snp/creneaux/import-ics/")
 def snp_slot_import(request, cpts_slug):
     def write(agenda, data):
         summary = services.import_ics(
@@ -207,6 +212,7 @@ def exceptions_message(change) -> str:
     )
 
 
+@page("snp/creneaux/recurrences/<int:pk>/")
 @allow("GET", "POST", check=require_slots)
 def snp_slot_series(request, cpts_slug, pk):
     """A series and its exception dates (the member edits them; the coordinator reads)."""
@@ -243,6 +249,7 @@ def snp_slot_series(request, cpts_slug, pk):
 # --- Cancelling and sharing one slot -----------------------------------------------------
 
 
+@page("snp/creneaux/<int:pk>/annuler/")
 def snp_slot_cancel(request, cpts_slug, pk):
     """GET: the confirmation; POST: the cancellation (and its booking's, with an e-mail)."""
     slot = visible_slot_or_404(request, pk)
@@ -264,6 +271,7 @@ def snp_slot_cancel(request, cpts_slug, pk):
     return render(request, "snp/slots_cancel.html", context)
 
 
+@page("snp/creneaux/<int:pk>/partage/")
 def snp_slot_sharing(request, cpts_slug, pk):
     """The member shares one slot with the SAS, or stops: only they decide (not the coordinator)."""
     slot = visible_slot_or_404(request, pk)
@@ -288,6 +296,7 @@ def feed_url(request, agenda) -> str:
     return request.build_absolute_uri(reverse("snp_slots_feed", args=[request.cpts.slug, agenda.feed_token]))
 
 
+@page("snp/agendas/")
 @allow("GET", "POST", check=require_slots)
 def snp_slot_agendas(request, cpts_slug):
     """The member's agendas: the SAS sharing default, the feed address and its renewal."""
@@ -335,6 +344,7 @@ def snp_slot_agendas(request, cpts_slug):
     return render(request, "snp/slots_agendas.html", context)
 
 
+@page("snp/flux/<str:token>.ics")
 def snp_slots_feed(request, cpts_slug, token):
     """The .ics feed of a member's bookings, reached by its secret address (no login)."""
     cpts = Cpts.objects.filter(slug=cpts_slug).first()
@@ -355,6 +365,7 @@ def snp_slots_feed(request, cpts_slug, token):
 # --- The coordinator's setup -----------------------------------------------------------------
 
 
+@page("snp/professions/")
 @allow("GET", "POST", check=visible_if(policies.can_set_up_snp))
 def snp_slot_setup(request, cpts_slug):
     """The professions whose members publish SNP slots (médecins always)."""

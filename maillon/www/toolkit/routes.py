@@ -18,8 +18,8 @@ them: `urlpatterns = page.urlpatterns(find, status, export, register)`; each mod
 come in the order they are defined. The order is written there, not left to the order in which
 modules happen to be imported (ruff sorts the import lines; a test or another view may import a
 module first): where a fixed segment and a `<str:…>` or `<slug:…>` meet at the same place, the
-module of the fixed one is listed first. Class-based views (`.as_view()`) and views built
-elsewhere (`ImportPage.view`) stay explicit `path()`s in `urls.py`.
+module of the fixed one is listed first. Class-based views (`.as_view()`) and views a factory
+builds (`ImportPage.view`, `vcard_view(…)`) stay explicit `path()`s in `urls.py`.
 """
 
 from dataclasses import dataclass
