@@ -50,7 +50,7 @@ def tab_through(page, *, until, limit=40) -> list[str]:
     raise AssertionError(f"Tab never reached {until!r}; met {met}")
 
 
-def test_the_login_form_is_tabbed_in_order_with_a_visible_focus_and_enter_submits(page, coordinator):
+def test_the_login_form_is_tabbed_in_order_with_a_visible_focus_and_enter_submits(page, cpts, coordinator):
     login = LoginPage.open(page)
     expect(login.email).to_be_focused()  # autofocus: the first field, no Tab needed
 
@@ -65,7 +65,7 @@ def test_the_login_form_is_tabbed_in_order_with_a_visible_focus_and_enter_submit
     expect(field(page, "Code à usage unique")).to_be_focused()
     page.keyboard.type(current_code(coordinator.totpdevice_set.get()))
     page.keyboard.press("Enter")
-    code.expect_heading("Mon compte")
+    code.expect_heading(f"Espace de la {cpts.name}")
 
 
 def test_the_public_mt_form_is_tabbed_in_order_with_a_visible_focus_and_enter_submits(page, cpts):

@@ -11,12 +11,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_coordinator_logs_in_with_password_and_code_reaches_the_space_and_logs_out(page, cpts, coordinator):
-    account = login(page, coordinator)
-    expect(page.get_by_text(f"Coordinateur ou coordinatrice — {cpts.name}", exact=False)).to_be_visible()
-
-    dashboard = account.open_space(cpts.name)
-    dashboard.expect_heading(f"Espace de la {cpts.name}")
-    expect(page.get_by_role("link", name="Membres", exact=True)).to_be_visible()
+    login(page, coordinator)
+    # One role: the login lands on its home, the CPTS space.
+    dashboard = DashboardPage(page).expect_heading(f"Espace de la {cpts.name}")
+    expect(page.get_by_role("heading", name="À traiter")).to_be_visible()
+    expect(page.get_by_role("button", name="Membres", exact=True)).to_be_visible()
 
     dashboard.log_out().expect_heading("Maillon, la plateforme des CPTS")
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
