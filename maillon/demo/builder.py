@@ -46,7 +46,7 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import contracts, crisis, crisis_response, governance, meetings, members, mt, snp
+from . import contracts, crisis, crisis_response, documents, governance, mailing, meetings, members, mt, snp
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -525,6 +525,11 @@ def ensure_governance(cpts_by_slug: dict[str, Cpts], *, seed: int, today: dateti
             continue
         coordinator = User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}")
         governance.ensure_governance(cpts, coordinator, seed=seed, today=today)
+        # Statuts and règlement intérieur, each with its PDF (maillon/demo/documents.py).
+        if governance.takes_part(cpts):
+            documents.ensure_founding_documents(cpts, coordinator, seed=seed, today=today)
+        # The invitation to the assembly, as a sent message to the members (maillon/demo/mailing.py).
+        mailing.ensure_mailing(cpts, coordinator, seed=seed)
 
 
 def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetime.date) -> None:
@@ -536,10 +541,15 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         # The crisis plan first: the contract's M4 facts come from its validated versions.
         crisis.ensure_plan(cpts, coordinator, seed=seed, today=today)
         contracts.ensure_contract(cpts, coordinator, taille=taille, seed=seed, today=today)
+        # The Rézone extract behind one indicator value (maillon/demo/documents.py).
+        documents.ensure_indicator_document(cpts, coordinator, today=today)
         # The médecin traitant desk: waiting list, volunteers, one run (maillon/demo/mt.py).
         mt.ensure_desk(cpts, coordinator, seed=seed, today=today)
         # Same-day care: agendas, the coming week of slots, past requests (maillon/demo/snp.py).
         snp.ensure_snp(cpts, coordinator, seed=seed, today=today)
+        # A member's weekly series of slots, and a request still to place.
+        snp.ensure_series(cpts, seed=seed, today=today)
+        snp.ensure_open_request(cpts, coordinator, seed=seed, today=today)
         # The alert chain, a past exercise, an ended crisis with its RETEX (crisis_response.py).
         crisis_response.ensure_response(cpts, coordinator, seed=seed, today=today)
         # Meetings held and coming, members' time and the hourly rate (maillon/demo/meetings.py).

@@ -19,7 +19,7 @@ the past, as if the week had gone by, and closes it through the model.
 Deterministic (one random generator per CPTS, from the seed) and idempotent: the
 election is found again by CPTS and title, the assembly by CPTS and agenda, the
 bureau by CPTS and role; what exists is left as it is. A CPTS dissolved by hand is
-skipped. No founding document file is generated.
+skipped. The founding documents and their files: maillon/demo/documents.py.
 """
 
 import datetime

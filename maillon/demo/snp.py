@@ -25,6 +25,8 @@ from django.utils import timezone
 from maillon.core.models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, User, token_digest
 from maillon.members.models import PracticePlace, Professional
 from maillon.members.professions import Profession, Specialty
+from maillon.snp import search
+from maillon.snp import slots as snp_slots
 from maillon.snp.duty import DUTY_APPOINTMENT
 from maillon.snp.models import (
     Agenda,
@@ -39,14 +41,17 @@ from maillon.snp.models import (
     RequestStatus,
     SasClient,
     Slot,
+    SlotSeries,
     SlotStatus,
     SnpSetup,
     Urgency,
 )
+from maillon.snp.requests import create_request
 from maillon.snp.search import MEMBER_AUDIENCES, SAS_AUDIENCES
 from maillon.snp.slots import sharing
 from maillon.territories.models import TerritoryCommune, TerritoryRole, TerritoryRoleKind
 
+from .meetings import HOLIDAYS
 from .mt import FIRST_NAMES, LAST_NAMES, birth_date, demo_phone
 
 COMING_DAYS = 7
@@ -515,11 +520,17 @@ def ensure_snp(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date
     first_day = today + datetime.timedelta(days=1)
     existing = list(Agenda.objects.for_cpts(cpts).select_related("professional", "practice_place__commune"))
     if existing:
-        # Loaded before: only a new week of slots once the last one is over.
-        if Slot.objects.for_cpts(cpts).filter(start__gte=at(first_day, 0)).exists():
+        # Loaded before: only a new week of slots once the last one is over (a series' slots
+        # are the member's own: its member gets no drawn week while it runs, so none overlaps).
+        if Slot.objects.for_cpts(cpts).filter(start__gte=at(first_day, 0), series__isnull=True).exists():
             return None
         patterns = {agenda.pk: pattern_for(agenda.professional.profession, rng) for agenda in existing}
-        slots = week_of_slots(existing, patterns, first_day, rng)
+        running = set(
+            SlotSeries.objects.filter(agenda__cpts=cpts, last_date__gte=first_day).values_list(
+                "agenda__professional_id", flat=True
+            )
+        )
+        slots = week_of_slots([a for a in existing if a.professional_id not in running], patterns, first_day, rng)
         return {"agendas": len(existing), "slots": len(slots), "requests": 0}
     communes = [
         row.commune
@@ -550,6 +561,114 @@ def ensure_snp(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date
     stories += coming_bookings(context, slots)
     bookings = write_stories(context, stories)
     return {"agendas": len(agendas), "slots": len(slots), "requests": len(stories), "bookings": len(bookings)}
+
+
+# --- A member's weekly series, an open request ---------------------------------------------
+
+# Tuesdays and Thursdays from 6 p.m., three 20-minute slots, for eight weeks.
+SERIES_WEEKDAYS = (1, 3)
+SERIES_START = datetime.time(18, 0)
+SERIES_MINUTES, SERIES_COUNT, SERIES_WEEKS = 20, 3, 8
+# Who the open request is for, in order: the first with a free slot before its deadline.
+OPEN_REQUEST_PROFESSIONS = [
+    (Profession.MEDECIN, Specialty.GENERAL_PRACTICE),
+    (Profession.INFIRMIER, Specialty.NONE),
+    (Profession.MASSEUR_KINESITHERAPEUTE, Specialty.NONE),
+]
+
+
+def series_professional(cpts: Cpts) -> Professional | None:
+    """The demo member account's card when it may publish here (« Mes créneaux SNP » then shows
+    its series), else the first volunteer general practitioner who has an agenda."""
+    for role in CptsRole.objects.for_cpts(cpts).filter(role=CptsRoleKind.MEMBER).select_related("user").order_by("pk"):
+        professional = snp_slots.publisher(role.user, cpts)
+        if professional is not None and professional.practice_places.exists():
+            return professional
+    agenda = (
+        Agenda.objects.for_cpts(cpts)
+        .filter(
+            professional__profession=Profession.MEDECIN,
+            professional__specialty=Specialty.GENERAL_PRACTICE,
+            professional__takes_part_in_snp=True,
+        )
+        .select_related("professional")
+        .order_by("pk")
+        .first()
+    )
+    return agenda.professional if agenda else None
+
+
+def ensure_series(cpts: Cpts, *, seed: int, today: datetime.date) -> SlotSeries | None:
+    """A member's weekly series (`slots.create_series`: checked, its slots materialised), from the
+    day after the coming week of slots, so it overlaps none of the member's slots or appointments;
+    public holidays (`meetings.HOLIDAYS`) and a day off as exception dates. None when left alone."""
+    if not has_aci(cpts) or not Agenda.objects.for_cpts(cpts).exists():
+        return None
+    professional = series_professional(cpts)
+    if professional is None or SlotSeries.objects.filter(agenda__cpts=cpts, agenda__professional=professional).exists():
+        return None
+    rng = random.Random(f"{seed}:snp-series:{cpts.slug}")
+    agenda = Agenda.objects.for_cpts(cpts).filter(professional=professional).order_by("pk").first()
+    if agenda is None:
+        place = professional.practice_places.order_by("-is_main", "pk").first()
+        agenda = snp_slots.ensure_agenda(cpts, professional, place)
+    first_date = today + datetime.timedelta(days=COMING_DAYS + 1)
+    last_date = first_date + datetime.timedelta(weeks=SERIES_WEEKS, days=-1)
+    days = [day for day in snp_slots.dates_between(first_date, last_date) if day.weekday() in SERIES_WEEKDAYS]
+    exceptions = {day for day in days if (day.month, day.day) in HOLIDAYS}
+    exceptions.add(rng.choice(days[len(days) // 2 :]))  # a day off
+    return snp_slots.create_series(
+        agenda,
+        weekdays=SERIES_WEEKDAYS,
+        start_time=SERIES_START,
+        duration_minutes=SERIES_MINUTES,
+        count_per_day=SERIES_COUNT,
+        first_date=first_date,
+        last_date=last_date,
+        exceptions=sorted(day.isoformat() for day in exceptions),
+        audience=Audience.PUBLIC,
+    )
+
+
+def ensure_open_request(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date) -> CareRequest | None:
+    """A request the coordination received a moment ago and has still to place: created as the
+    request form does (`requests.create_request`), for a profession with free slots that fit it
+    before its deadline (`search.visible_slots`), its patient living where the nearest one is.
+    None when the CPTS has a waiting request still within its deadline."""
+    if not has_aci(cpts):
+        return None
+    now = timezone.now()
+    if CareRequest.objects.for_cpts(cpts).waiting().filter(deadline__gt=now).exists():
+        return None
+    rng = random.Random(f"{seed}:snp-open:{cpts.slug}")
+    urgency = Urgency.WITHIN_48H
+    for profession, specialty in OPEN_REQUEST_PROFESSIONS:
+        candidate = CareRequest(
+            cpts=cpts,
+            requester_kind=RequesterKind.COORDINATOR,
+            profession=profession,
+            specialty=specialty,
+            deadline=now + Urgency(urgency).delay,
+        )
+        slot = search.visible_slots(candidate, now=now).select_related("commune").order_by("start", "pk").first()
+        if slot is not None:
+            break
+    else:
+        return None
+    return create_request(
+        cpts,
+        by=coordinator,
+        requester_kind=RequesterKind.COORDINATOR,
+        first_name=rng.choice(FIRST_NAMES),
+        last_name=rng.choice(LAST_NAMES),
+        birth_date=birth_date(rng, today),
+        phone=demo_phone(rng.randint(1, 99_999), rng),
+        commune=slot.commune,
+        reason=rng.choice(REASONS.get(profession, PHYSIO_REASONS)),
+        urgency=urgency,
+        profession=profession,
+        specialty=specialty,
+    )
 
 
 def sas_client_email() -> str:

@@ -11,18 +11,26 @@ woman of child-bearing age: registrations carry no sex), the check says so and s
 """
 
 import contextlib
-from collections import defaultdict
+import copy
+import datetime
+from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from maillon.contracts.models import IndicatorValue
 from maillon.core.models import Cpts
+from maillon.core.notifications import kinds as notification_kinds
+from maillon.core.notifications import sending
+from maillon.core.notifications.models import Delivery, DeliveryStatus
 from maillon.crisis.selectors import mobilisable_professionals
 from maillon.crisis_response import services as crisis_services
 from maillon.crisis_response.models import AlertLevel, AlertLevelMember
 from maillon.demo import builder
+from maillon.demo import mailing as demo_mailing
 from maillon.demo import mt as demo_mt
+from maillon.governance.models import DocumentKind, DocumentVersion, validate_document_file
 from maillon.meetings import services as meeting_services
 from maillon.meetings.models import (
     Attendance,
@@ -35,10 +43,12 @@ from maillon.meetings.models import (
     TimeKind,
     TimeState,
 )
+from maillon.members import mailing as members_mailing
+from maillon.members.models import Mailing, RecipientStatus
 from maillon.members.professions import Profession, Specialty
 from maillon.mt import services as mt_services
 from maillon.mt.models import OPEN_PROPOSAL_STATUSES, Patient, Proposal, ProposalStatus
-from maillon.snp import duty
+from maillon.snp import duty, search
 from maillon.snp import slots as snp_slots
 from maillon.snp.models import (
     Booking,
@@ -49,9 +59,11 @@ from maillon.snp.models import (
     RequestEvent,
     RequestStatus,
     Slot,
+    SlotSeries,
     SlotStatus,
 )
 from maillon.snp.search import slot_fits
+from maillon.www.contracts_views.forms import validate_value_document
 from maillon.www.crisis_views.response_forms import LevelForm
 from maillon.www.meetings_views.forms import RateForm, RejectForm, TimeForm
 
@@ -103,12 +115,15 @@ def demo_cpts():
 def check_demo_coherence():
     faults = Faults()
     check_slots(faults)
+    check_series(faults)
     check_bookings(faults)
     check_requests(faults)
     check_patients(faults)
     check_chains(faults)
     check_meetings(faults)
     check_time(faults)
+    check_mailings(faults)
+    check_documents(faults)
     faults.assert_none()
 
 
@@ -129,6 +144,25 @@ def check_slots(faults):
                 faults.add(slot, f"chevauche le créneau n° {other.pk} du même professionnel")
         if (slot.status == SlotStatus.BOOKED) != (slot.pk in live_booked):
             faults.add(slot, f"état « {slot.get_status_display()} » sans rendez-vous qui le dise")
+
+
+def check_series(faults):
+    """Each weekly series as `slots.create_series` takes it (`clean_series` while it has not
+    started, `sharing`); its live slots ahead are the ones `series_spans` gives, with the
+    series' agenda, audience and SAS sharing."""
+    today = timezone.localdate()
+    for series in SlotSeries.objects.select_related("agenda").order_by("pk"):
+        faults.check(series, clean, series)
+        faults.check(series, snp_slots.sharing, series.agenda, series.shared_with_sas, series.audience)
+        if series.first_date >= today:
+            faults.check(series, snp_slots.clean_series, copy.copy(series))
+        ahead = series.slots.filter(status__in=snp_slots.LIVE, start__gt=timezone.now())
+        if set(ahead.values_list("start", "end")) != set(snp_slots.series_spans(series)):
+            faults.add(series, "ses créneaux à venir ne sont pas ceux de ses jours, heures et exceptions")
+        for slot in series.slots.exclude(
+            agenda=series.agenda, audience=series.audience, shared_with_sas=series.shared_with_sas
+        ):
+            faults.add(slot, f"créneau de la récurrence n° {series.pk} qui n'en a pas l'agenda ou le public")
 
 
 def check_bookings(faults):
@@ -328,6 +362,60 @@ def check_time(faults):
             faults.add(entry, f"temps validé sans taux horaire {entry.date.year}")
 
 
+# --- Messages to the members and documents ---------------------------------------------------
+
+
+def check_mailings(faults):
+    """Each message as `mailing.create_mailing` writes it: its recipients are adhesions its
+    criteria select (`select_recipients`), with the address used, members when it was sent, as
+    many as it counts; each recipient's state is its e-mail's in the delivery ledger, as
+    `send_mailing_task` leaves them (none left pending: nothing would send it)."""
+    now = timezone.now()
+    for mailing in Mailing.objects.select_related("cpts").order_by("pk"):
+        faults.check(mailing, clean, mailing)
+        if mailing.sent_at > now:
+            faults.add(mailing, "envoyé dans le futur")
+        recipients = list(mailing.recipients.select_related("membership").order_by("pk"))
+        if len(recipients) != mailing.recipient_count:
+            faults.add(mailing, f"{mailing.recipient_count} destinataires comptés, {len(recipients)} enregistrés")
+        selected = {
+            membership.pk: membership.recipient_email
+            for membership in members_mailing.select_recipients(mailing.cpts, mailing.criteria)
+        }
+        ledger = {
+            row.recipient: row.status
+            for row in Delivery.objects.filter(
+                message=sending.message_key(notification_kinds.MEMBERS_MAILING, mailing.pk)
+            )
+        }
+        for recipient in recipients:
+            faults.check(recipient, clean, recipient)
+            if selected.get(recipient.membership_id) != recipient.email:
+                faults.add(recipient, "adhésion ou adresse que les critères du message ne choisissent pas")
+            joined = recipient.membership.joined_on
+            if joined is None or joined > timezone.localtime(mailing.sent_at).date():
+                faults.add(recipient, "destinataire qui n'était pas encore adhérent à l'envoi")
+            delivered = ledger.get(f"mailing_recipient:{recipient.pk}")
+            expected = {RecipientStatus.SENT: DeliveryStatus.SENT, RecipientStatus.FAILED: DeliveryStatus.FAILED}
+            if delivered is None or delivered != expected.get(recipient.status):
+                faults.add(recipient, f"état « {recipient.status} », envoi « {delivered} » au registre")
+
+
+def check_documents(faults):
+    """Each founding document's file as the upload takes it (`validate_document_file`: PDF, ODT or
+    DOCX by its first bytes, its size), adopted in the past; each indicator value's document as
+    the value form takes it (`validate_value_document`)."""
+    today = timezone.localdate()
+    for version in DocumentVersion.objects.select_related("document").order_by("pk"):
+        if version.adopted_on > today:
+            faults.add(version, "adoptée dans le futur")
+        with version.file.open("rb"):
+            faults.check(version, validate_document_file, version.file)
+    for value in IndicatorValue.objects.exclude(document="").order_by("pk"):
+        with value.document.open("rb"):
+            faults.check(value, validate_value_document, value.document)
+
+
 # --- What the demo shows ---------------------------------------------------------------------
 
 
@@ -369,3 +457,30 @@ def check_demo_content():
         referents = {row.professional_id for row in mobilisable_professionals(cpts) if "SSE" in row.role}
         assert referents & active <= {p.pk for p in first}, f"{cpts.slug} : le référent SSE au premier niveau"
     assert AlertLevel.objects.for_cpts(main).count() >= 3
+
+
+def check_demo_pages():
+    """Rows for the pages reached only through them (issue 14): a message sent to the members, the
+    statuts and règlement intérieur with their file, an indicator value's document, a member's
+    weekly series of slots (the demo member account's too), a request the coordination can place."""
+    now = timezone.now()
+    main = Cpts.objects.get(slug=MAIN_CPTS)
+    for cpts in demo_cpts():
+        if cpts.slug not in (MAIN_CPTS, builder.MEMBER_CPTS):
+            continue
+        mailing = Mailing.objects.for_cpts(cpts).get(subject=demo_mailing.SUBJECT)
+        states = Counter(mailing.recipients.values_list("status", flat=True))
+        assert states[RecipientStatus.SENT] >= 20 and states[RecipientStatus.FAILED] == 1, (cpts.slug, states)
+        assert not states[RecipientStatus.PENDING] and mailing.sent_at < now - datetime.timedelta(days=14)
+        versions = DocumentVersion.objects.filter(document__cpts=cpts)
+        assert {DocumentKind.STATUTES, DocumentKind.RULES} <= set(versions.values_list("document__kind", flat=True))
+        for version in versions:
+            with version.file.open("rb") as handle:
+                assert handle.read(5) == b"%PDF-", version.file.name
+        assert IndicatorValue.objects.filter(indicator__contract__cpts=cpts).exclude(document="").exists(), cpts.slug
+        series = SlotSeries.objects.filter(agenda__cpts=cpts)
+        assert series.exists() and Slot.objects.filter(series__in=series, status=SlotStatus.FREE).exists()
+    account = f"membre.{builder.MEMBER_CPTS}@{builder.EMAIL_DOMAIN}"
+    assert SlotSeries.objects.filter(agenda__professional__user__email=account).exists(), "« Mes récurrences »"
+    waiting = CareRequest.objects.for_cpts(main).waiting().filter(deadline__gt=now)
+    assert any(search.search(care_request).hits for care_request in waiting), "une demande à placer, des créneaux"

@@ -24,12 +24,15 @@ from stdnum.fr import siren
 
 from maillon.core.identifiers import is_valid_adeli, is_valid_finess, is_valid_rpps
 from maillon.core.models import LIFECYCLE_ORDER, ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
+from maillon.core.notifications.models import Delivery
 from maillon.demo import builder, governance, members
 from maillon.governance.models import (
     Ballot,
     BallotChoice,
     Candidate,
+    DocumentVersion,
     Election,
+    FoundingDocument,
     GeneralAssembly,
     Mandate,
     VoterRecord,
@@ -37,6 +40,8 @@ from maillon.governance.models import (
 from maillon.members.models import (
     College,
     Fee,
+    Mailing,
+    MailingRecipient,
     Membership,
     MembershipEvent,
     PracticePlace,
@@ -47,10 +52,17 @@ from maillon.members.professions import NATIONAL_ADHERENTS_2024, NationalCategor
 from maillon.territories.communes_import import import_communes
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole
 from maillon.territories.taille import taille_for_population
+from tests.conftest import verified_client
+from tests.www.navigation import check_navigation
 
-from .coherence import check_demo_coherence, check_demo_content
+from .coherence import check_demo_coherence, check_demo_content, check_demo_pages
 
 ROLES = {"admin", "coordinator", "member", "observer", "authority", "sas_regulator"}
+
+
+def demo_client(account):
+    """Logged in as a demo account (password and second factor), or a visitor for None."""
+    return verified_client(User.objects.get(email=account["email"])) if account else Client()
 
 
 def load_demo(path):
@@ -69,6 +81,8 @@ def counts():
     models = [Cpts, LifecycleStep, TerritoryCommune, User, CptsRole, TerritoryRole, TOTPDevice, ApiToken, JournalEntry]
     counted = {model.__name__: model.objects.count() for model in [*models, *MEMBER_MODELS, *GOVERNANCE_MODELS]}
     counted["attendance"] = GeneralAssembly.attendance.through.objects.count()
+    for model in (FoundingDocument, DocumentVersion, Mailing, MailingRecipient, Delivery):
+        counted[model.__name__] = model.objects.count()
     from django.apps import apps
 
     for app in ("contracts", "meetings", "crisis_response", "snp", "mt"):
@@ -295,8 +309,11 @@ def test_load_demo_builds_the_yvelines_demo_region_and_can_run_again(tmp_path, s
     check_contracts()
     check_demo_coherence()
     check_demo_content()
+    check_demo_pages()
     accounts = check_accounts(path)
     assert path.stat().st_mode & 0o077 == 0, "identifiants lisibles par le seul propriétaire"
+    # Every role reaches its pages from its home, by links only (issue 14).
+    check_navigation(accounts, client_for=demo_client)
 
     before = counts()
     load_demo(path)
