@@ -5,11 +5,13 @@ from django.shortcuts import render
 from maillon.core import journal
 from maillon.core.access import STRONG_AUTH_SESSION_KEY
 
+from . import page
 from .forms import ApiTokenForm
 
 PERSONAL_FIELDS = ["email", "first_name", "last_name", "phone", "rpps"]
 
 
+@page("")
 def account(request):
     journal.record_read(request.user, PERSONAL_FIELDS)
     return render(request, "accounts/account.html", account_context(request))

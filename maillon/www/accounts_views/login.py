@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from maillon.core.access import is_strongly_authenticated
 
-from . import lockout, pending
+from . import lockout, page, pending
 from .forms import LoginForm
 
 # One message for every refusal, so that the page never tells whether an address has an account.
@@ -19,6 +19,7 @@ REFUSAL = (
 )
 
 
+@page("connexion/")
 @sensitive_post_parameters("password")
 @never_cache
 def login(request):

@@ -7,7 +7,10 @@ from django.views.decorators.http import require_POST
 
 from maillon.core import journal
 
+from . import page
 
+
+@page("deconnexion/")
 @require_POST
 def logout(request):
     if request.user.is_authenticated:

@@ -8,9 +8,12 @@ from maillon.core.notifications.kinds import listed
 from maillon.core.notifications.models import Notification
 from maillon.core.notifications.preferences import choices_of, mark_read, save_choices
 
+from . import page
+
 SHOWN = 50
 
 
+@page("notifications/", name="account_notifications")
 def notifications(request, *, errors=None):
     rows = list(Notification.objects.for_user(request.user)[:SHOWN])
     context = {
@@ -23,6 +26,7 @@ def notifications(request, *, errors=None):
     return render(request, "accounts/notifications.html", context, status=400 if errors else 200)
 
 
+@page("notifications/lues/", name="account_notifications_read")
 @require_POST
 def read(request):
     """Mark one notification as read (`notification`), or all of them."""
@@ -33,6 +37,7 @@ def read(request):
     return redirect("account_notifications")
 
 
+@page("notifications/preferences/", name="account_notification_preferences")
 @require_POST
 def preferences(request):
     chosen = {kind.name: set(request.POST.getlist(kind.name)) for kind in listed()}

@@ -8,10 +8,12 @@ from django.views.decorators.http import require_POST
 
 from maillon.core.models import ApiToken
 
+from . import page
 from .account import account_context
 from .forms import ApiTokenForm
 
 
+@page("jetons/", name="account_token_create")
 @require_POST
 @never_cache
 @sensitive_variables("plain")
@@ -25,6 +27,7 @@ def create(request):
     return render(request, "accounts/account.html", context)
 
 
+@page("jetons/<int:pk>/revocation/", name="account_token_revoke")
 @require_POST
 def revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillon.core import journal
 
-from . import enrolment, lockout, pending
+from . import enrolment, lockout, page, pending
 from .forms import OneTimeCodeForm
 
 WRONG_CODE = "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et saisissez le code affiché."
@@ -23,6 +23,7 @@ LOCKED = f"Trop d'échecs : le compte est bloqué pendant {lockout.WINDOW_MINUTE
 LINK_SENT = "Un lien pour activer la double authentification vous a été envoyé par courriel."
 
 
+@page("connexion/code/", name="login_second_factor")
 @never_cache
 def second_factor(request):
     user = pending.pending_user(request)
@@ -40,6 +41,7 @@ def second_factor(request):
     return render(request, "accounts/second_factor.html", {"title": "Code de connexion", "form": form})
 
 
+@page("connexion/activer-double-authentification/", name="login_totp_setup")
 @never_cache
 def totp_setup(request):
     user = pending.pending_user(request)
@@ -70,6 +72,7 @@ def totp_setup(request):
     return render(request, "accounts/totp_setup.html", context)
 
 
+@page("connexion/lien-double-authentification/<str:token>/", name="login_totp_enrolment_link")
 @never_cache
 def enrolment_link(request, token):
     """The link e-mailed after the password step: opened in the same browser, it allows enrolment."""

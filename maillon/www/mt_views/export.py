@@ -14,6 +14,7 @@ from .. import pdf
 from ..space import allow
 from ..spreadsheets import attachment
 from ..toolkit.navigation import breadcrumb
+from . import page, public_page
 from .common import require_coordinator, visible_patient_or_404
 from .status import render_status
 
@@ -142,6 +143,7 @@ def export_response(patient, fmt: str, *, audience: str, actor=None) -> HttpResp
     return response
 
 
+@page("medecin-traitant/patients/<int:pk>/donnees.<str:fmt>")
 @allow("GET", check=require_coordinator)
 def mt_patient_export(request, cpts_slug, pk, fmt):
     """The coordinator downloads everything held on a registration."""
@@ -151,6 +153,7 @@ def mt_patient_export(request, cpts_slug, pk, fmt):
     return export_response(patient, fmt, audience=export.COORDINATION, actor=request.user)
 
 
+@public_page("suivi/<str:token>/mes-donnees.<str:fmt>")
 def mt_patient_status_export(request, token, fmt):
     """The patient downloads their own data: a POST (CSRF) from their status page with their
     birth date; a wrong one exports nothing and shows the page again with the message."""

@@ -9,6 +9,7 @@ from maillon.mt import services
 from maillon.mt.models import OPEN_PROPOSAL_STATUSES, DoctorOffer, OfferStatus, Proposal, ProposalStatus
 
 from ..space import allow, save_form
+from . import page
 from .common import is_coordinator, my_doctor_card, require_member, space_breadcrumb
 from .forms import OfferForm
 
@@ -51,6 +52,7 @@ def saved_message(offer) -> str:
     return f"Votre offre est enregistrée : {offer.get_status_display().lower()}."
 
 
+@page("medecin-traitant/mon-offre/")
 @allow("GET", "POST", check=require_member)
 def mt_offer(request, cpts_slug):
     cpts = request.cpts

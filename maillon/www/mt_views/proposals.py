@@ -14,6 +14,7 @@ from maillon.mt import policies, services
 from maillon.mt.models import MatchingRun, PatientStatus, Proposal, ProposalStatus
 
 from ..space import allow
+from . import page
 from .common import (
     PATIENT_FIELDS_SHOWN,
     desk_breadcrumb,
@@ -45,6 +46,7 @@ FOR_DOCTOR_ACTIONS = {
 }
 
 
+@page("medecin-traitant/propositions/calculer/")
 @allow("POST", check=require_coordinator)
 def mt_propose(request, cpts_slug):
     """« Calculer des propositions »: run the engine over the queue, then show the run."""
@@ -59,6 +61,7 @@ def mt_propose(request, cpts_slug):
     return redirect("mt_run", cpts.slug, run.pk)
 
 
+@page("medecin-traitant/calculs/<int:pk>/")
 @allow("GET", check=require_coordinator)
 def mt_run(request, cpts_slug, pk):
     cpts = request.cpts
@@ -86,6 +89,7 @@ def mt_run(request, cpts_slug, pk):
     return render(request, "mt/run.html", context)
 
 
+@page("medecin-traitant/propositions/")
 @allow("GET", check=require_coordinator)
 def mt_proposals(request, cpts_slug):
     cpts = request.cpts
@@ -164,6 +168,7 @@ def take_action(request, proposal, actions: dict, for_doctor: dict) -> None:
         messages.success(request, f"Proposition n° {proposal.pk} : {ProposalStatus(to).label}.")
 
 
+@page("medecin-traitant/propositions/<int:pk>/")
 @allow("GET", "POST", check=require_member)
 def mt_proposal(request, cpts_slug, pk):
     cpts = request.cpts

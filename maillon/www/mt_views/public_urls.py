@@ -1,11 +1,6 @@
-from django.urls import path
+from . import export, find, public_page, register, status
 
-from . import export, find, register, status
-
-# Included under "medecin-traitant/" by maillon/www/urls.py: public pages, no login.
-urlpatterns = [
-    path("", find.mt_find, name="mt_find"),
-    path("suivi/<str:token>/", status.mt_patient_status, name="mt_patient_status"),
-    path("suivi/<str:token>/mes-donnees.<str:fmt>", export.mt_patient_status_export, name="mt_patient_status_export"),
-    path("<slug:cpts_slug>/inscription/", register.mt_register, name="mt_register"),
-]
+# Included under "medecin-traitant/" by maillon/www/urls.py: public pages, no login; each route
+# is declared above its view. `status` before `register`: "suivi/<str:token>/" is tried before
+# "<slug:cpts_slug>/inscription/".
+urlpatterns = public_page.urlpatterns(find, status, export, register)

@@ -12,6 +12,7 @@ from maillon.mt import services
 from maillon.mt.models import PatientStatus, PriorityWeight
 
 from ..space import allow, save_form
+from . import page
 from .common import (
     PATIENT_FIELDS_SHOWN,
     desk_breadcrumb,
@@ -30,6 +31,7 @@ PAGE_SIZE = 50
 QUEUE_FIELDS = ["first_name", "last_name", "commune", "criteria", "channel"]
 
 
+@page("medecin-traitant/")
 @allow("GET", check=require_member)
 def mt_queue(request, cpts_slug):
     cpts = request.cpts
@@ -66,6 +68,7 @@ def mt_queue(request, cpts_slug):
     return render(request, "mt/queue.html", context)
 
 
+@page("medecin-traitant/patients/<int:pk>/")
 @allow("GET", "POST", check=require_member)
 def mt_patient(request, cpts_slug, pk):
     """One registration: the coordinator, or the member who registered it."""
@@ -101,6 +104,7 @@ def mt_patient(request, cpts_slug, pk):
     return render(request, "mt/patient.html", context)
 
 
+@page("medecin-traitant/priorites/")
 @allow("GET", "POST", check=require_coordinator)
 def mt_weights(request, cpts_slug):
     """The priority weights and, in a second form, the schedule of the engine."""

@@ -20,6 +20,7 @@ from ..public_views.public_request import public_request_page
 from ..space import allow
 from ..toolkit.communes import commune_suggestions
 from ..toolkit.navigation import breadcrumb
+from . import page, public_page
 from .common import add_errors, desk_breadcrumb, is_coordinator, require_member
 from .forms import PatientForm
 
@@ -44,6 +45,7 @@ def initial_commune(request, cpts):
     return commune if commune is not None and services.cpts_of_commune(commune) == cpts else None
 
 
+@public_page("<slug:cpts_slug>/inscription/")
 def mt_register(request, cpts_slug):
     cpts = request.cpts
     context = {
@@ -65,6 +67,7 @@ def mt_register(request, cpts_slug):
     )
 
 
+@page("medecin-traitant/inscrire/")
 @allow("GET", "POST", check=require_member)
 def mt_patient_new(request, cpts_slug):
     """The coordinator, or a partner member, registers a patient who gave their consent."""

@@ -17,6 +17,7 @@ from maillon.mt.models import DOCTOR_NAMED, PatientStatus
 
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
+from . import public_page
 
 # What the patient reads of each state of their registration.
 EXPLANATIONS = {
@@ -42,6 +43,7 @@ STEP_LABELS = {
 SHOWN_FIELDS = ["status", "events"]
 
 
+@public_page("suivi/<str:token>/")
 @allow("GET", "POST", check=None)
 def mt_patient_status(request, token):
     patient = services.patient_of_token(token)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from maillon.members.models import OPEN_STATUSES, College
 
 from ...space import allow, posted_action
+from .. import page
 from .common import members_link, posted_id, require_coordinator, space_breadcrumb
 from .forms import CollegeForm
 
@@ -50,6 +51,7 @@ def delete_college(request, college) -> None:
         messages.success(request, f"Collège « {college.name} » supprimé.")
 
 
+@page("colleges/")
 @allow("GET", "POST", check=require_coordinator)
 def members_colleges(request, cpts_slug):
     cpts = request.cpts

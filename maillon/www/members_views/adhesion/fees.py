@@ -13,6 +13,7 @@ from django.urls import reverse
 from maillon.members.models import Fee, Membership, MembershipStatus
 
 from ...space import allow, posted_action
+from .. import page
 from .common import journal_summary, members_link, require_coordinator, space_breadcrumb
 from .forms import FeeAmountForm, FeePaymentForm, YearForm
 from .member_list import BY_NAME
@@ -67,6 +68,7 @@ def fee_years(cpts) -> list[int]:
     return list(Fee.objects.filter(membership__cpts=cpts).values_list("year", flat=True).distinct().order_by())
 
 
+@page("cotisations/")
 @allow("GET", "POST", check=require_coordinator)
 def members_fees(request, cpts_slug):
     cpts = request.cpts

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ...public_views.public_request import public_request_page
 from ...toolkit.navigation import breadcrumb
+from .. import page
 from .common import add_errors
 from .forms import ProfessionalJoinForm, StructureJoinForm
 from .writes import request_for_professional, request_for_structure
@@ -27,6 +28,7 @@ def chosen_kind(request) -> str:
     return kind if kind in KINDS else ProfessionalJoinForm.kind
 
 
+@page("adherer/")
 def members_join(request, cpts_slug):
     cpts = request.cpts
     kind = chosen_kind(request)

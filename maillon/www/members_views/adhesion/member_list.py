@@ -16,6 +16,7 @@ from maillon.members.models import College, Fee, Membership, MembershipStatus
 
 from ...space import allow
 from ...toolkit.forms import MaillonForm
+from .. import page
 from .common import current_year, journal_summary, require_coordinator, space_breadcrumb
 
 PAGE_SIZE = 50
@@ -126,6 +127,7 @@ def tab_links(tabs, counts, current, filters) -> list[dict]:
     return links
 
 
+@page("membres/")
 @allow("GET", "HEAD", check=require_coordinator)
 def members_list(request, cpts_slug):
     cpts = request.cpts

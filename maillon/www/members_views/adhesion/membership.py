@@ -20,6 +20,7 @@ from maillon.members.models import Membership, MembershipStatus, PracticePlace
 from maillon.members.services import missions_of, set_place_structures, set_representative
 
 from ...space import allow, posted_action
+from .. import page
 from ..directory.display import IDENTITY_FIELDS
 from .common import add_errors, members_link, require_member, space_breadcrumb
 from .forms import AcceptForm, FeeForm, LeaveForm, PlacementForm, PlaceStructuresForm, RefuseForm, RepresentativeForm
@@ -127,6 +128,7 @@ ACTIONS = {"accept", "refuse", "leave", "placement", "fee", "structures", "repre
 COORDINATOR_ONLY = "Seuls les coordinateurs de cette CPTS gèrent ses adhésions."
 
 
+@page("membres/<int:pk>/")
 @allow("GET", "POST", check=require_member)
 def members_membership(request, cpts_slug, pk):
     membership = get_membership(request.cpts, pk)

@@ -16,6 +16,7 @@ from maillon.members.services import member_structures, missions_of
 
 from ...space import allow, visible_if
 from ...toolkit.communes import commune_suggestions
+from .. import page
 from .common import space_breadcrumb
 from .forms import CardForm, PlaceFormSet
 from .writes import save_card
@@ -70,6 +71,7 @@ def card_initial(professional, membership=None) -> dict:
     }
 
 
+@page("ma-fiche/")
 @allow("GET", "POST", check=visible_if(policies.can_edit_own_card))
 def members_my_card(request, cpts_slug):
     cpts = request.cpts

@@ -16,6 +16,7 @@ from maillon.members import policies
 
 from ...space import allow
 from ...toolkit.communes import commune_suggestions
+from .. import page
 from ..directory.display import structure_or_404
 from .common import require_member, space_breadcrumb
 from .forms import StructureCardForm
@@ -36,6 +37,7 @@ def own_structure(request, cpts, pk):
     return structure
 
 
+@page("annuaire/structures/<int:pk>/modifier/")
 @allow("GET", "POST", check=require_member)
 def members_structure_edit(request, cpts_slug, pk):
     cpts = request.cpts

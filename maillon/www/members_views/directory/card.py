@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from ...space import allow
+from .. import page
 from ..adhesion.common import require_member
 from .display import (
     CARD_FIELDS,
@@ -15,6 +16,7 @@ from .display import (
 )
 
 
+@page("annuaire/<int:pk>/")
 @allow("GET", check=require_member)
 def members_card(request, cpts_slug, pk):
     professional = read_entry(request, professional_or_404, pk, CARD_FIELDS)

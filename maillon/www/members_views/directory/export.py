@@ -14,6 +14,7 @@ from maillon.members.selectors import directory_professionals, directory_structu
 
 from ...space import journal_summary
 from ...spreadsheets import FORMATS, csv_response, xlsx_response
+from .. import page
 from .display import EXPORT_FIELDS, STRUCTURE_EXPORT_FIELDS, involvement_label, language_names
 from .forms import DirectoryForm
 
@@ -121,6 +122,7 @@ def rows(professionals, structures):
         yield structure_row_of(structure)
 
 
+@page("annuaire/export/<str:fmt>/")
 def members_directory_export(request, cpts_slug, fmt):
     ensure_visible(policies.can_see_directory(request.user, request.cpts))
     if fmt not in FORMATS:

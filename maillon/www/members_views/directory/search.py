@@ -19,6 +19,7 @@ from maillon.territories.selectors import cpts_territory
 from ...space import allow, journal_summary, space_breadcrumb
 from ...toolkit.communes import commune_label
 from ...toolkit.htmx import is_htmx, vary_on_htmx
+from .. import page
 from ..adhesion.common import require_member
 from .display import LIST_FIELDS, STRUCTURE_LIST_FIELDS, map_points
 from .forms import DirectoryForm, commune_suggestions
@@ -105,6 +106,7 @@ def export_query(request) -> str:
     return query.urlencode()
 
 
+@page("annuaire/")
 @allow("GET", check=require_member)
 def members_directory(request, cpts_slug):
     cpts = request.cpts

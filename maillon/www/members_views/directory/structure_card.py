@@ -7,6 +7,7 @@ from maillon.members.models import Membership
 from maillon.members.selectors import structure_professionals
 
 from ...space import allow
+from .. import page
 from ..adhesion.common import require_member
 from ..adhesion.structure_card import can_edit_structure
 from .display import (
@@ -19,6 +20,7 @@ from .display import (
 )
 
 
+@page("annuaire/structures/<int:pk>/")
 @allow("GET", check=require_member)
 def members_structure_card(request, cpts_slug, pk):
     cpts = request.cpts

@@ -9,8 +9,10 @@ from maillon.members.figures import cpts_table, quarter_ends, trend
 from maillon.members.models import Membership
 
 from ...space import space_breadcrumb
+from .. import page
 
 
+@page("membres/chiffres/")
 def members_figures(request, cpts_slug):
     ensure_visible(policies.can_see_figures(request.user, request.cpts))
     cpts = request.cpts

@@ -1,7 +1,5 @@
-from django.urls import path
-
+from .. import page
 from . import dashboard
 
-urlpatterns = [
-    path("membres/chiffres/", dashboard.members_figures, name="members_figures"),
-]
+# Included under "cpts/<slug:cpts_slug>/" by maillon/www/members_views/urls.py; each route is declared above its view.
+urlpatterns = page.urlpatterns(dashboard)

@@ -9,12 +9,14 @@ from maillon.core import journal
 from maillon.members.models import College, Mailing, RecipientStatus
 
 from ...space import allow
+from .. import page
 from .common import mailings_link, require_coordinator, space_breadcrumb
 from .forms import describe_criteria
 
 SHOWN_FIELDS = ["first_name", "last_name", "name", "email", "status"]
 
 
+@page("messages/<int:pk>/")
 @allow("GET", "HEAD", check=require_coordinator)
 def members_mailing(request, cpts_slug, pk):
     cpts = request.cpts

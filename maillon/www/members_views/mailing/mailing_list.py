@@ -5,9 +5,11 @@ from django.shortcuts import render
 from maillon.members.models import Mailing
 
 from ...space import allow
+from .. import page
 from .common import require_coordinator, space_breadcrumb
 
 
+@page("messages/")
 @allow("GET", "HEAD", check=require_coordinator)
 def members_mailings(request, cpts_slug):
     cpts = request.cpts

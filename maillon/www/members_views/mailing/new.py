@@ -13,6 +13,7 @@ from maillon.members.mailing import AlreadySent, select_recipients, send_mailing
 from maillon.members.models import College
 
 from ...space import allow, posted_action
+from .. import page
 from .common import journal_summary, mailings_link, require_coordinator, space_breadcrumb
 from .forms import MailingForm, describe_criteria
 
@@ -22,6 +23,7 @@ NOBODY = "Aucun destinataire : aucun adhérent inscrit aux messages ne correspon
 DISSOLVED = "Cette CPTS est dissoute : elle n'envoie plus de messages."
 
 
+@page("messages/nouveau/")
 @allow("GET", "POST", check=require_coordinator)
 def members_mailing_new(request, cpts_slug):
     cpts = request.cpts

@@ -16,8 +16,10 @@ from maillon.members.mailing import membership_of_token, unsubscribe
 
 from ...space import allow
 from ...toolkit.navigation import breadcrumb
+from .. import page
 
 
+@page("desinscription/<str:token>/")
 @csrf_exempt
 @never_cache
 @allow("GET", "HEAD", "POST", check=None)
