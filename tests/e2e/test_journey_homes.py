@@ -28,7 +28,8 @@ from .pages import AdminHomePage, MainMenu, MembersListPage, SpaceHomePage, logi
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ADHESIONS = "Demandes d'adhésion à décider"
-MY_TIME = "Mes temps déclarés en attente de validation"
+ONE_ADHESION = "Demande d'adhésion à décider"
+MY_TIME = "Mon temps déclaré en attente de validation"
 COORDINATOR = "Coordinateur ou coordinatrice"
 
 
@@ -78,7 +79,7 @@ def test_the_coordinator_decides_an_adhesion_from_the_count_on_the_home(page, cp
 
     home = SpaceHomePage(MainMenu(page).go_to_my_space().page)
     home.expect_heading(f"Espace de la {cpts.name}")
-    home.expect_waiting(ADHESIONS, 1)
+    home.expect_waiting(ONE_ADHESION, 1)
 
 
 def test_the_member_sees_their_time_waiting_and_reaches_it_through_the_menu_with_the_keyboard(page, cpts, member):
@@ -90,7 +91,7 @@ def test_the_member_sees_their_time_waiting_and_reaches_it_through_the_menu_with
     home = SpaceHomePage(login_to_home(page, member).page)
     home.expect_heading(f"Espace de la {cpts.name}")
     home.expect_waiting(MY_TIME, 1)
-    expect(page.get_by_role("link", name=ADHESIONS)).to_have_count(0)  # the coordination's work, not theirs
+    expect(page.get_by_role("link", name=ONE_ADHESION)).to_have_count(0)  # the coordination's work, not theirs
 
     # The section's dropdown, by the keyboard alone: Space and Enter open it, Tab walks into it.
     menu = MainMenu(page)

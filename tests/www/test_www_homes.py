@@ -87,8 +87,8 @@ def test_the_coordinator_home_counts_what_waits(cpts, coordinator):
     assert page.status_code == 200
     assert waiting_count(page, "Demandes d'adhésion à décider") == 2
     assert waiting_count(page, "Patients en attente d'un médecin traitant") == 3
-    assert waiting_count(page, "Demandes de soins non programmés à placer") == 1
-    assert waiting_count(page, "Temps déclarés à valider") == 1
+    assert waiting_count(page, "Demande de soins non programmés à placer") == 1
+    assert waiting_count(page, "Temps déclaré à valider") == 1
     html = page.content.decode()
     assert f'href="{reverse("members_list", args=[cpts.slug])}?etat=demandes"' in html
     # The menu of the space reaches the coordination's pages.
@@ -113,7 +113,7 @@ def test_the_member_home_shows_their_own_work_and_not_the_coordinations(cpts, me
     html = unescape(page.content.decode())
     assert page.status_code == 200
     assert "Demandes d'adhésion à décider" not in html
-    assert "Mes créneaux à venir" in html
+    assert "Mon créneau à venir" in html  # none: « 0 créneau », singular
     assert f'href="{reverse("members_import", args=[cpts.slug])}"' not in html
     assert f'href="{reverse("snp_request_appointments", args=[cpts.slug])}"' in html
 

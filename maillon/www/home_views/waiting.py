@@ -27,6 +27,23 @@ from maillon.mt.models import PatientStatus, ProposalStatus
 from maillon.snp import policies as snp_policies
 from maillon.snp.models import OPEN_REQUEST_STATUSES, Booking, RequestStatus, SlotStatus
 
+# The label of one thing (French says « 0 demande » too): the lines below are written for several.
+SINGULAR = {
+    "Demandes d'adhésion à décider": "Demande d'adhésion à décider",
+    "Patients en attente d'un médecin traitant": "Patient en attente d'un médecin traitant",
+    "Propositions sans réponse du médecin": "Proposition sans réponse du médecin",
+    "Demandes de soins non programmés à placer": "Demande de soins non programmés à placer",
+    "Demandes remontées à la coordination": "Demande remontée à la coordination",
+    "Temps déclarés à valider": "Temps déclaré à valider",
+    "Propositions de patients à accepter ou refuser": "Proposition de patient à accepter ou refuser",
+    "Mes créneaux à venir": "Mon créneau à venir",
+    "Mes rendez-vous à venir": "Mon rendez-vous à venir",
+    "Appels de garde sans réponse": "Appel de garde sans réponse",
+    "Mes temps déclarés en attente de validation": "Mon temps déclaré en attente de validation",
+    "Mes temps déclarés refusés": "Mon temps déclaré refusé",
+    "Sondages de dates de réunion en cours": "Sondage de dates de réunion en cours",
+}
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -37,6 +54,11 @@ class Waiting:
     count: int | None
     url: str
     urgent: bool = False
+
+    @property
+    def text(self) -> str:
+        """The label, agreed with the count."""
+        return SINGULAR.get(self.label, self.label) if self.count is not None and self.count < 2 else self.label
 
     @property
     def pending(self) -> bool:
