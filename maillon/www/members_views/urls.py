@@ -1,10 +1,7 @@
 from django.urls import include, path
 
-# Included under "cpts/<slug:cpts_slug>/" by maillon/www/urls.py.
-urlpatterns = [
-    path("", include("maillon.www.members_views.directory.urls")),
-    path("", include("maillon.www.members_views.adhesion.urls")),
-    path("", include("maillon.www.members_views.imports.urls")),
-    path("", include("maillon.www.members_views.figures.urls")),
-    path("", include("maillon.www.members_views.mailing.urls")),
-]
+# Included under "cpts/<slug:cpts_slug>/" by maillon/www/urls.py: the members pages, subpackage by
+# subpackage in this order (each declares its routes above its views).
+SUBPACKAGES = ("directory", "adhesion", "imports", "figures", "mailing")
+
+urlpatterns = [path("", include(f"maillon.www.members_views.{name}.urls")) for name in SUBPACKAGES]
