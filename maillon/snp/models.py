@@ -103,6 +103,11 @@ class SlotSeries(JournaledModel):
             models.CheckConstraint(condition=Q(last_date__gte=models.F("first_date")), name="series_dates_in_order"),
         ]
 
+    @property
+    def exception_dates(self) -> list[datetime.date]:
+        """The days without slots, as dates (stored as ISO strings)."""
+        return sorted(datetime.date.fromisoformat(day) for day in self.exceptions)
+
     def __str__(self):
         return f"Récurrence n° {self.pk}"
 

@@ -203,3 +203,16 @@ def test_the_account_page_names_the_admin_role_and_links_every_home(cpts, coordi
     assert f'href="{reverse("home_admin")}"' in html
     html = verified_client(coordinator).get(reverse("account")).content.decode()
     assert f'href="{reverse("cpts_dashboard", args=[cpts.slug])}"' in html
+
+
+def test_the_coordinator_reaches_a_members_series_from_the_slots_of_the_cpts(cpts, coordinator):
+    from maillon.snp.factories import AgendaFactory, SlotFactory, SlotSeriesFactory
+
+    agenda = AgendaFactory(cpts=cpts)
+    series = SlotSeriesFactory(agenda=agenda, exceptions=["2027-01-21"])
+    SlotFactory(agenda=agenda, series=series)
+    client = verified_client(coordinator)
+    html = client.get(reverse("snp_slots", args=[cpts.slug]) + "?tous=1").content.decode()
+    assert f'href="{reverse("snp_slot_series", args=[cpts.slug, series.pk])}"' in html
+    page = client.get(reverse("snp_slot_series", args=[cpts.slug, series.pk])).content.decode()
+    assert "jeudi 21 janvier 2027" in page and "2027-01-21" not in page
