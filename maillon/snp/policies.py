@@ -39,6 +39,7 @@ from django.db.models import Exists, OuterRef, Q
 from maillon.core.models import CptsRoleKind, CptsStatus
 from maillon.core.policies import cpts_role, has_cpts_role, is_authenticated, is_coordinator, read_once
 from maillon.territories.models import PostalCode, TerritoryCommune, TerritoryRole, TerritoryRoleKind
+from maillon.territories.policies import holds_no_territory_role
 
 from .models import Agenda, Booking, CareRequest, DutyAnswer, DutyCall, RequesterKind, SasClient, Slot
 from .slots import publisher
@@ -57,7 +58,7 @@ def is_sas_regulator_of(user, cpts) -> bool:
     """A SAS regulator of a département where the CPTS has communes today: patient data goes no
     wider, so neither a région-level role nor a département the territory has left counts.
     Cached on the user object, like `core.policies.cpts_role`."""
-    if not is_authenticated(user) or cpts is None:
+    if not is_authenticated(user) or cpts is None or holds_no_territory_role(user):
         return False
 
     def read(cpts_id) -> bool:

@@ -20,11 +20,24 @@ SAS_REGULATOR = TerritoryRoleKind.SAS_REGULATOR
 _AREAS = "_maillon_observed_areas"
 
 
+# Set on a user object by a caller that read it already: they hold no territorial role at all.
+NO_TERRITORY_ROLE = "_maillon_no_territory_role"
+
+
+def note_no_territory_role(user):
+    """The menu's query found no territorial role for this user: no policy asks the database again."""
+    setattr(user, NO_TERRITORY_ROLE, True)
+
+
+def holds_no_territory_role(user) -> bool:
+    return getattr(user, NO_TERRITORY_ROLE, False)
+
+
 def territory_roles(user, cpts) -> frozenset:
     """The kinds of territorial role the user holds over the CPTS (an instance or its id):
     a frozenset of `TerritoryRoleKind` values, empty for anonymous users and nobody's roles.
     Cached on the user object, like `core.policies.cpts_role`."""
-    if not is_authenticated(user) or cpts is None:
+    if not is_authenticated(user) or cpts is None or holds_no_territory_role(user):
         return frozenset()
     return read_once(
         user,

@@ -1,43 +1,69 @@
 from django.conf import settings
-from django.db.models import Count, IntegerField, Subquery
+from django.db.models import Count, Exists, IntegerField, Subquery
 from django.utils.functional import SimpleLazyObject
 
+from maillon.core.models import User
 from maillon.core.notifications.models import Notification
+from maillon.territories.models import TerritoryRole
+from maillon.territories.policies import note_no_territory_role
 
 from .home_views.menus import space_menu
-from .home_views.roles import homes_of
+from .home_views.roles import TERRITORY_HOMES, homes_of
 
 
 def navigation(request):
-    """The menu's roles and the header's unread notifications. The unread count rides on the
-    roles' query (a subquery); a user without a role pays one query, when a page shows it."""
+    """The menu's roles and the header's unread notifications, in ONE query: the unread count
+    and the territorial roles held ride on the CPTS roles' query as subqueries (on the user's
+    row for someone without a CPTS role)."""
     user = getattr(request, "user", None)
-    roles = []
-    unread = 0
-    if user is not None and user.is_authenticated:
-        count = (
-            Notification.objects.for_user(user)
-            .unread()
-            .order_by()
-            .values("user")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        roles = list(
-            user.cpts_roles.select_related("cpts")
-            .annotate(unread_notifications=Subquery(count, output_field=IntegerField()))
-            .order_by("cpts__name")
-        )
-        if roles:
-            unread = roles[0].unread_notifications or 0
-        else:
-            unread = SimpleLazyObject(lambda: Notification.objects.for_user(user).unread().count())
+    if user is None or not user.is_authenticated:
+        return {"my_cpts_roles": [], "my_homes": [], "space_sections": [], "unread_notifications": 0, **oidc()}
+    count = (
+        Notification.objects.for_user(user)
+        .unread()
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    subqueries = {
+        "unread_notifications": Subquery(count, output_field=IntegerField()),
+        **{
+            f"holds_{kind}": Exists(TerritoryRole.objects.filter(user_id=user.pk, role=kind))
+            for kind in TERRITORY_HOMES
+        },
+    }
+    roles = list(
+        user.cpts_roles.select_related("cpts", "user__professional")
+        .annotate(**subqueries)
+        .order_by("cpts__name", "role")
+    )
+    found = (
+        roles[0]
+        if roles
+        else User.objects.select_related("professional").filter(pk=user.pk).annotate(**subqueries).get()
+    )
+    keep_professional(user, roles[0].user if roles else found)
+    kinds = [kind for kind in TERRITORY_HOMES if getattr(found, f"holds_{kind}")]
+    if not kinds:
+        note_no_territory_role(user)
     return {
         "my_cpts_roles": roles,
         # Computed only when a page's menu shows them.
-        "my_homes": SimpleLazyObject(lambda: homes_of(user) if user is not None and user.is_authenticated else []),
+        "my_homes": SimpleLazyObject(lambda: homes_of(user, cpts_roles=roles, kinds=kinds)),
         "space_sections": SimpleLazyObject(lambda: space_menu(user, getattr(request, "cpts", None))),
-        "unread_notifications": unread,
-        "oidc_enabled": settings.OIDC_ENABLED,
-        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+        "unread_notifications": found.unread_notifications or 0,
+        **oidc(),
     }
+
+
+def keep_professional(user, read):
+    """The menu asks whether the user has a professional card: hand it the card (or its absence)
+    read with the roles, unless the page read it already."""
+    card = User.professional.related
+    if not card.is_cached(user):
+        card.set_cached_value(user, card.get_cached_value(read, default=None))
+
+
+def oidc() -> dict:
+    return {"oidc_enabled": settings.OIDC_ENABLED, "oidc_provider_name": settings.OIDC_PROVIDER_NAME}

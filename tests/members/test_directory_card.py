@@ -96,5 +96,10 @@ def test_only_the_professional_themself_gets_the_link_to_edit_their_card(cpts, m
     other = MembershipFactory(cpts=cpts).professional
     client = verified_client(member)
 
-    assert my_card_url in card(client, cpts, mine.pk).content.decode()
-    assert my_card_url not in card(client, cpts, other.pk).content.decode()
+    # On the card itself (the menu links « Ma fiche » from every page).
+    assert my_card_url in main_of(card(client, cpts, mine.pk))
+    assert my_card_url not in main_of(card(client, cpts, other.pk))
+
+
+def main_of(response) -> str:
+    return response.content.decode().split('id="content"', 1)[1]

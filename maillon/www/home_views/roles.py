@@ -25,17 +25,20 @@ class Home:
     url: str
 
 
-def homes_of(user) -> list[Home]:
-    """CPTS roles first (by CPTS name), then the territorial roles, then the administration."""
+def homes_of(user, *, cpts_roles=None, kinds=None) -> list[Home]:
+    """CPTS roles first (by CPTS name), then the territorial roles, then the administration.
+    `cpts_roles` (with their CPTS) and `kinds` (territorial roles held): when the caller read them."""
+    if cpts_roles is None:
+        cpts_roles = user.cpts_roles.select_related("cpts").order_by("cpts__name", "role")
     homes = [
         Home(
             CptsRoleKind(role.role).label,
             role.cpts.name,
             reverse("cpts_dashboard", kwargs={"cpts_slug": role.cpts.slug}),
         )
-        for role in user.cpts_roles.select_related("cpts").order_by("cpts__name", "role")
+        for role in cpts_roles
     ]
-    for kind in territory_kinds(user):
+    for kind in territory_kinds(user) if kinds is None else kinds:
         route, label = TERRITORY_HOMES[kind]
         homes.append(Home(label, scopes_label(user, kind), reverse(route)))
     if is_platform_admin(user):
