@@ -85,15 +85,7 @@ def ensure_mailing(cpts: Cpts, coordinator: User, *, seed: int) -> Mailing | Non
     )
     record_ledger(mailing, recipients, rng)
     # What `create_mailing` and `send_mailing_task` journal (field names and counts, never addresses).
-    journal.record(
-        journal.Action.CREATE,
-        object_type="members.MailingRecipient",
-        object_id=f"mailing:{mailing.pk}",
-        cpts_id=cpts.pk,
-        fields=["mailing", "membership", "email", "status"],
-        actor=coordinator,
-        note=f"{len(recipients)} destinataire(s)",
-    )
+    members_mailing.journal_recipients(mailing, len(recipients), by=coordinator)
     journal.record(
         journal.Action.UPDATE,
         object_type="members.MailingRecipient",

@@ -170,18 +170,23 @@ def create_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> Maili
         MailingRecipient(mailing=mailing, membership=membership, email=membership.recipient_email)
         for membership in memberships
     )
-    # bulk_create skips the per-row journal: one entry for all (field names, never addresses).
+    journal_recipients(mailing, len(memberships), by=by)
+    sending.on_commit(send_mailing_task, mailing.pk)
+    return mailing
+
+
+def journal_recipients(mailing, count: int, *, by):
+    """bulk_create skips the per-row journal: one entry for all the recipients of a message
+    (field names and a count, never addresses)."""
     journal.record(
         journal.Action.CREATE,
         object_type="members.MailingRecipient",
         object_id=f"mailing:{mailing.pk}",
-        cpts_id=cpts.pk,
+        cpts_id=mailing.cpts_id,
         fields=["mailing", "membership", "email", "status"],
         actor=by,
-        note=f"{len(memberships)} destinataire(s)",
+        note=f"{count} destinataire(s)",
     )
-    sending.on_commit(send_mailing_task, mailing.pk)
-    return mailing
 
 
 def send_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> SendResult:
