@@ -153,11 +153,13 @@ def test_the_sas_regulator_sees_the_requests_by_state_and_opens_the_list(page, c
 
     home = login_to_home(page, regulator).expect_heading("Accueil de la régulation SAS")
     expect(page.get_by_text(re.compile(r"^\s*2 demandes de soins non programmés à placer"))).to_be_visible()
-    by_state = page.get_by_role("table", name=f"Demandes de la {cpts.name} par état")
-    open_column = by_state.get_by_role("columnheader").all_inner_texts().index(RequestStatus.OPEN.label)
-    expect(by_state.get_by_role("cell").nth(open_column)).to_have_text("2")
+    by_state = page.get_by_role("table", name="Vos demandes et celles du SAS, par CPTS et par état")
+    # The first column names the CPTS (a row header): the states' cells come after it.
+    open_column = by_state.get_by_role("columnheader").all_inner_texts().index(RequestStatus.OPEN.label) - 1
+    row = by_state.get_by_role("row").filter(has_text=cpts.name)
+    expect(row.get_by_role("cell").nth(open_column)).to_have_text("2")
 
-    page.get_by_role("link", name="Les demandes", exact=True).click()
+    page.get_by_role("link", name=f"Les demandes de la {cpts.name}").click()
     home.expect_heading("Soins non programmés")
     to_place = page.get_by_role("table", name="À placer")
     expect(to_place.get_by_role("row")).to_have_count(3)  # the header and the SAS's two requests
