@@ -82,12 +82,14 @@ def test_the_coordinator_home_counts_what_waits(cpts, coordinator):
     PatientFactory.create_batch(3, cpts=cpts)
     CareRequestFactory(cpts=cpts, status=RequestStatus.OPEN)
     CareRequestFactory(cpts=cpts, status=RequestStatus.BOOKED)
+    CareRequestFactory.create_batch(2, cpts=cpts, status=RequestStatus.ON_DUTY_LIST)
     TimeEntryFactory(cpts=cpts, state=TimeState.DECLARED)
     page = verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug]))
     assert page.status_code == 200
     assert waiting_count(page, "Demandes d'adhésion à décider") == 2
     assert waiting_count(page, "Patients en attente d'un médecin traitant") == 3
-    assert waiting_count(page, "Demande de soins non programmés à placer") == 1
+    assert waiting_count(page, "Demandes de soins non programmés à placer") == 3
+    assert waiting_count(page, "Demandes envoyées aux volontaires de garde") == 2
     assert waiting_count(page, "Temps déclaré à valider") == 1
     html = page.content.decode()
     assert f'href="{reverse("members_list", args=[cpts.slug])}?etat=demandes"' in html

@@ -33,6 +33,7 @@ SINGULAR = {
     "Patients en attente d'un médecin traitant": "Patient en attente d'un médecin traitant",
     "Propositions sans réponse du médecin": "Proposition sans réponse du médecin",
     "Demandes de soins non programmés à placer": "Demande de soins non programmés à placer",
+    "Demandes envoyées aux volontaires de garde": "Demande envoyée aux volontaires de garde",
     "Demandes remontées à la coordination": "Demande remontée à la coordination",
     "Temps déclarés à valider": "Temps déclaré à valider",
     "Propositions de patients à accepter ou refuser": "Proposition de patient à accepter ou refuser",
@@ -99,6 +100,11 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
         Waiting(
             "Demandes de soins non programmés à placer",
             requests.filter(status__in=OPEN_REQUEST_STATUSES).count(),
+            url("snp_requests", cpts),
+        ),
+        Waiting(
+            "Demandes envoyées aux volontaires de garde",
+            requests.filter(status=RequestStatus.ON_DUTY_LIST).count(),
             url("snp_requests", cpts),
         ),
         Waiting(
