@@ -218,3 +218,11 @@ def test_the_coordinator_reaches_a_members_series_from_the_slots_of_the_cpts(cpt
     assert f'href="{reverse("snp_slot_series", args=[cpts.slug, series.pk])}"' in html
     page = client.get(reverse("snp_slot_series", args=[cpts.slug, series.pk])).content.decode()
     assert "jeudi 21 janvier 2027" in page and "2027-01-21" not in page
+
+
+def test_only_the_last_finished_years_report_is_flagged(cpts, coordinator):
+    today = timezone.localdate()
+    contract = ContractFactory(cpts=cpts, signed_on=today - datetime.timedelta(days=800))
+    ManagementReportFactory(contract=contract, contract_year=2, version=1, status=ReportStatus.SENT)
+    html = unescape(verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug])).content.decode())
+    assert "Rapport du dialogue de gestion de l'année" not in html

@@ -143,13 +143,11 @@ def aci_items(user, cpts, today=None) -> list[Waiting]:
 
 
 def reports_to_send(contract, today: datetime.date) -> list[int]:
-    """The contract years that ended (or end within a month) whose report was not sent, or came back."""
+    """The report of the last contract year that ended (or ends within a month), when it was not
+    sent or came back with remarks. An earlier year left unsent is history by then: not flagged."""
     soon = today + datetime.timedelta(days=31)
-    return [
-        year.number
-        for year in contract.years()
-        if year.starts_on <= today and year.ends_on <= soon and can_send(last_version(contract, year.number))
-    ]
+    due = [year.number for year in contract.years() if year.starts_on <= today and year.ends_on <= soon]
+    return due[-1:] if due and can_send(last_version(contract, due[-1])) else []
 
 
 def member_items(user, cpts) -> list[Waiting]:
