@@ -22,7 +22,7 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.core.missions import known as known_missions
 from maillon.core.notifications import kinds, sending
-from maillon.core.notifications.models import Channel, NotificationPreference
+from maillon.core.notifications.models import Channel, Delivery, DeliveryStatus, NotificationPreference
 
 from .models import Involvement, Mailing, MailingRecipient, Membership, MembershipStatus, RecipientStatus
 from .professions import Profession
@@ -206,8 +206,10 @@ def send_mailing_task(mailing_id: int, message_id: str = "") -> int:
     mailing = Mailing.objects.select_related("cpts", "sent_by").filter(pk=mailing_id).first()
     if mailing is None:
         return 0
+    # A failed e-mail is tried again while its ledger row has attempts left (`sending.deliver`
+    # decides): the scheduled retry (core.notifications.tasks.retry_stale) runs this task again.
     recipients = list(
-        mailing.recipients.filter(status=RecipientStatus.PENDING)
+        mailing.recipients.filter(status__in=[RecipientStatus.PENDING, RecipientStatus.FAILED])
         .select_related("membership__cpts", "membership__professional")
         .order_by("pk")
     )
@@ -229,10 +231,16 @@ def send_mailing_task(mailing_id: int, message_id: str = "") -> int:
     ]
     # The mailing is the message: a second run of the task sends nobody twice.
     message = sending.message_key("members.mailing", mailing.pk)
-    outcomes = sending.notify_many(kinds.MEMBERS_MAILING, message, items)
-    by_email = {key: channels.get(Channel.EMAIL) for key, channels in outcomes.items()}
-    sent_ids = [r.pk for r in recipients if by_email[f"mailing_recipient:{r.pk}"] in (sending.SENT, sending.ALREADY)]
-    failed_ids = [r.pk for r in recipients if by_email[f"mailing_recipient:{r.pk}"] == sending.FAILED]
+    sending.notify_many(kinds.MEMBERS_MAILING, message, items)
+    # The ledger says what became of each e-mail: sent now or before, or failed (its attempts
+    # spent, or some left for the next retry); « already » alone could be either.
+    ledger = dict(
+        Delivery.objects.filter(
+            message=message, channel=Channel.EMAIL, recipient__startswith="mailing_recipient:"
+        ).values_list("recipient", "status")
+    )
+    sent_ids = [r.pk for r in recipients if ledger.get(f"mailing_recipient:{r.pk}") == DeliveryStatus.SENT]
+    failed_ids = [r.pk for r in recipients if ledger.get(f"mailing_recipient:{r.pk}") == DeliveryStatus.FAILED]
     with transaction.atomic():
         MailingRecipient.objects.filter(pk__in=sent_ids).update(status=RecipientStatus.SENT)
         MailingRecipient.objects.filter(pk__in=failed_ids).update(status=RecipientStatus.FAILED)

@@ -108,3 +108,49 @@ def test_the_journal_holds_no_email_address(cpts, coordinator):
         assert not any(address in text for address in addresses)
     assert JournalEntry.objects.filter(object_type="members.Mailing", action="create").count() == 1
     assert JournalEntry.objects.filter(object_type="members.MailingRecipient").count() == 2
+
+
+def test_a_failed_recipient_is_tried_again_until_its_attempts_run_out_then_left_alone(cpts, coordinator):
+    """The scheduled retry re-runs the send task for a failed e-mail with attempts left: the
+    task tries that recipient again (it used to skip it, so the retry came back forever)."""
+    from maillon.core.notifications.models import Delivery
+    from maillon.core.notifications.sending import MAX_ATTEMPTS
+    from maillon.core.notifications.tasks import retry_stale, stale
+
+    memberships = [MembershipFactory(cpts=cpts) for _ in range(2)]
+    failing = memberships[1].professional.email
+    real_send = EmailBackend.send_messages
+
+    def refuse_once_more(self, messages):
+        if messages[0].to == [failing]:
+            raise ConnectionError("refused")
+        return real_send(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", refuse_once_more):
+        result = send(cpts, coordinator)
+        assert (result.sent, result.failed) == (1, 1)
+        for _ in range(MAX_ATTEMPTS - 1):
+            assert retry_stale.call() == 1
+    row = Delivery.objects.get(recipient__startswith="mailing_recipient:", status="failed")
+    assert row.attempts == MAX_ATTEMPTS
+    assert not stale().exists(), "no retry left: the scheduler stops asking"
+    assert MailingRecipient.objects.get(membership=memberships[1]).status == RecipientStatus.FAILED
+
+
+def test_a_failed_recipient_is_sent_when_a_retry_succeeds(cpts, coordinator):
+    from maillon.core.notifications.tasks import retry_stale
+
+    memberships = [MembershipFactory(cpts=cpts) for _ in range(2)]
+    failing = memberships[1].professional.email
+    real_send = EmailBackend.send_messages
+
+    def refuse(self, messages):
+        if messages[0].to == [failing]:
+            raise ConnectionError("refused")
+        return real_send(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", refuse):
+        send(cpts, coordinator)
+    assert retry_stale.call() == 1  # the server answers again
+    assert MailingRecipient.objects.get(membership=memberships[1]).status == RecipientStatus.SENT
+    assert [message.to[0] for message in mail.outbox].count(failing) == 1
