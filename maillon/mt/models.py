@@ -140,6 +140,8 @@ class PatientQuerySet(CptsOwnedQuerySet):
 
 
 # What a registration holds on the person: who they are and how to reach them, then what they declare.
+# A pregnancy declared outside these ages is a typing error (of the birth date, most often).
+PREGNANCY_AGES = (10, 60)
 IDENTITY_FIELDS = ("first_name", "last_name", "birth_date", "commune", "email", "phone", "nir")
 DECLARED_FIELDS = ("ald", "c2s", "pregnancy", "disability", "mt_retired")
 
@@ -223,6 +225,12 @@ class Patient(JournaledModel):
             raise ValidationError({"birth_date": "Date de naissance : elle doit être passée et plausible."})
         if not self.email and not self.phone:
             raise ValidationError({"email": "Courriel : indiquez un courriel ou un téléphone pour être recontacté."})
+        if self.pregnancy and self.birth_date and not self.birth_date > today:
+            age = self.age_on(today)
+            if not PREGNANCY_AGES[0] <= age <= PREGNANCY_AGES[1]:
+                raise ValidationError(
+                    {"pregnancy": f"Grossesse : elle n'est pas plausible à {age} ans ; vérifiez la date de naissance."}
+                )
 
     def age_on(self, day: datetime.date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)

@@ -221,3 +221,24 @@ def test_indicators_are_registered_and_computed_for_a_period(cpts, communes):
     assert indicators.volunteer_doctors(cpts, start, end) == 1
     # Before the registrations, nobody was waiting.
     assert indicators.waiting(cpts, start, datetime.date(2026, 1, 2)) == 0
+
+
+def test_a_pregnancy_at_an_implausible_age_is_refused_on_its_field(cpts, communes):
+    today = datetime.date.today()
+    for birth_date in (today.replace(year=today.year - 3), datetime.date(1948, 5, 2)):
+        with pytest.raises(ValidationError) as error:
+            services.register_patient(
+                cpts=cpts,
+                data=registration(communes[0], birth_date=birth_date, pregnancy=True),
+                channel=Channel.SELF,
+                consent=True,
+            )
+        assert "plausible" in error.value.message_dict["pregnancy"][0]
+    assert not Patient.objects.exists()
+    patient, created = services.register_patient(
+        cpts=cpts,
+        data=registration(communes[0], birth_date=today.replace(year=today.year - 31), pregnancy=True),
+        channel=Channel.SELF,
+        consent=True,
+    )
+    assert created and patient.pregnancy
