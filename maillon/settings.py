@@ -44,10 +44,17 @@ def local_secret_key(path: Path) -> str:
 # Off unless asked for (DJANGO_DEBUG=1, for developers): `make run` serves the product's own
 # error pages and its static files through WhiteNoise, as in production.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# Production sets DJANGO_SECRET_KEY (the same on every app server); without it, a key
-# generated once under var/ (never in the repository).
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or local_secret_key(VAR_DIR / "secret-key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# Production sets DJANGO_SECRET_KEY (the same on every app server); on one's own machine, a key
+# generated once under var/ (never in the repository). A deployment (it names its hosts) that
+# forgot the key would sign its links with a key of each server: refused at start.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY and "DJANGO_ALLOWED_HOSTS" in os.environ and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY doit être défini en production (DJANGO_ALLOWED_HOSTS l'est) : la même clé "
+        "sur tous les serveurs d'application, sinon sessions et liens signés ne valent que sur l'un."
+    )
+SECRET_KEY = SECRET_KEY or local_secret_key(VAR_DIR / "secret-key")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "maillon.www.errors.csrf_failure"
 # The one source of the links in messages (core.notifications.sending.absolute) and of the demo
@@ -206,6 +213,7 @@ LOGGING = {
     "filters": {
         "request_line": {"()": "maillon.core.logs.RequestLineFilter"},
         "task_finished_only": {"()": "maillon.core.logs.TaskFinishedOnlyFilter"},
+        "error_path": {"()": "maillon.core.logs.ErrorPathFilter"},
     },
     "formatters": {
         "django.server": {
@@ -225,7 +233,7 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["error_path"]},
         "django_tasks": {"filters": ["task_finished_only"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},

@@ -22,16 +22,20 @@ LONG_MIXED = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_=.-]{16,}$")
 
 
 def clean_path(path: str) -> str:
-    """The path without its query string and with the tokens of private links masked."""
+    """The path without its query string and with the tokens of private links masked: a segment
+    is judged whole (the patient's link « 42.nonce:ts:sig » holds a dot); a calendar feed keeps
+    its extension (« ….ics »)."""
     path = path.split("?", 1)[0].split("#", 1)[0]
-    segments = [segment.split(".", 1) for segment in path.split("/")]
-    cleaned = []
-    for parts in segments:
-        head = parts[0]
-        if SIGNED.search(head) or LONG_MIXED.match(head):
-            head = MASK
-        cleaned.append(".".join([head, *parts[1:]]))
-    return "/".join(cleaned)
+    return "/".join(masked(segment) for segment in path.split("/"))
+
+
+def masked(segment: str) -> str:
+    if SIGNED.search(segment):
+        return MASK
+    name, dot, extension = segment.rpartition(".")
+    if dot and LONG_MIXED.match(name) and extension.isalpha() and len(extension) <= 5:
+        return f"{MASK}.{extension}"
+    return MASK if LONG_MIXED.match(segment) else segment
 
 
 def clean_request_line(line: str) -> str:
@@ -64,3 +68,14 @@ class RequestLineFilter(logging.Filter):
 class TaskFinishedOnlyFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return record.funcName != "log_task_started"
+
+
+class ErrorPathFilter(logging.Filter):
+    """`django.request`'s « Internal Server Error: /path »: the path's tokens masked too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                clean_path(arg) if isinstance(arg, str) and arg.startswith("/") else arg for arg in record.args
+            )
+        return True

@@ -37,6 +37,7 @@ def reload_settings(monkeypatch):
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
     monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
     monkeypatch.delenv("DJANGO_SECURE_COOKIES", raising=False)
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
     yield lambda: importlib.reload(settings_module)
     monkeypatch.undo()
     importlib.reload(settings_module)
@@ -64,3 +65,11 @@ def test_make_run_can_serve_cookies_over_plain_http(reload_settings, monkeypatch
     assert module.SESSION_COOKIE_SECURE is False
     assert module.CSRF_COOKIE_SECURE is False
     assert {"127.0.0.1", "localhost"} <= set(module.ALLOWED_HOSTS)
+
+
+def test_a_deployment_without_its_secret_key_refuses_to_start(reload_settings, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "maillon.example.org")
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY doit être défini"):
+        reload_settings()
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "a-production-key-" + "x" * 40)
+    assert reload_settings().SECRET_KEY == "a-production-key-" + "x" * 40

@@ -55,6 +55,20 @@ def test_the_tokens_of_private_links_are_masked(server_lines):
     ]
 
 
+def test_the_patients_own_link_is_masked_whole(server_lines, db):
+    """Its token starts with the patient's id and a dot: the whole segment goes."""
+    from maillon.mt.factories import PatientFactory
+    from maillon.mt.services import private_link_token
+
+    token = private_link_token(PatientFactory())
+    access(f"GET /medecin-traitant/suivi/{token}/ HTTP/1.1")
+    access(f"GET /medecin-traitant/suivi/{token}/mes-donnees.json HTTP/1.1")
+    assert server_lines == [
+        '"GET /medecin-traitant/suivi/…/ HTTP/1.1" 200 512',
+        '"GET /medecin-traitant/suivi/…/mes-donnees.json HTTP/1.1" 200 512',
+    ]
+
+
 def test_static_files_are_logged_only_when_they_fail(server_lines):
     access("GET /static/dsfr/dist/dsfr.min.css HTTP/1.1")
     access("GET /static/vendor/leaflet/dist/leaflet.css HTTP/1.1", "304")
@@ -126,3 +140,19 @@ def test_make_run_sends_emails_and_sms_to_files_and_serves_over_plain_http():
     assert seen["MAILLON_SMS_BACKEND"] == "maillon.core.notifications.sms.FileSmsBackend"
     assert seen["DJANGO_SECURE_COOKIES"] == "0"
     assert "DJANGO_DEBUG" not in seen  # off, as in production
+
+
+def test_a_server_error_logs_its_path_without_the_token(caplog):
+    from maillon.core.logs import ErrorPathFilter
+
+    record = logging.LogRecord(
+        "django.request",
+        logging.ERROR,
+        __file__,
+        1,
+        "Internal Server Error: %s",
+        ("/crise/accuse/ab12:cd34:ef56/",),
+        None,
+    )
+    assert ErrorPathFilter().filter(record)
+    assert record.getMessage() == "Internal Server Error: /crise/accuse/…/"
