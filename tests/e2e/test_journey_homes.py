@@ -27,9 +27,9 @@ from .pages import AdminHomePage, MainMenu, MembersListPage, SpaceHomePage, logi
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ADHESIONS = "Demandes d'adhésion à décider"
-ONE_ADHESION = "Demande d'adhésion à décider"
-MY_TIME = "Mon temps déclaré en attente de validation"
+ADHESIONS = "demandes d'adhésion à décider"
+ONE_ADHESION = "demande d'adhésion à décider"
+MY_TIME = "temps déclaré par moi, en attente de validation"
 COORDINATOR = "Coordinateur ou coordinatrice"
 
 

@@ -86,11 +86,11 @@ def test_the_coordinator_home_counts_what_waits(cpts, coordinator):
     TimeEntryFactory(cpts=cpts, state=TimeState.DECLARED)
     page = verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug]))
     assert page.status_code == 200
-    assert waiting_count(page, "Demandes d'adhésion à décider") == 2
-    assert waiting_count(page, "Patients en attente d'un médecin traitant") == 3
-    assert waiting_count(page, "Demandes de soins non programmés à placer") == 3
-    assert waiting_count(page, "Demandes envoyées aux volontaires de garde") == 2
-    assert waiting_count(page, "Temps déclaré à valider") == 1
+    assert waiting_count(page, "demandes d'adhésion à décider") == 2
+    assert waiting_count(page, "patients en attente d'un médecin traitant") == 3
+    assert waiting_count(page, "demandes de soins non programmés à placer") == 3
+    assert waiting_count(page, "demandes envoyées aux volontaires de garde") == 2
+    assert waiting_count(page, "temps déclaré à valider") == 1
     html = page.content.decode()
     assert f'href="{reverse("members_list", args=[cpts.slug])}?etat=demandes"' in html
     # The menu of the space reaches the coordination's pages.
@@ -114,8 +114,8 @@ def test_the_member_home_shows_their_own_work_and_not_the_coordinations(cpts, me
     page = verified_client(member).get(reverse("cpts_dashboard", args=[cpts.slug]))
     html = unescape(page.content.decode())
     assert page.status_code == 200
-    assert "Demandes d'adhésion à décider" not in html
-    assert "Mon créneau à venir" in html  # none: « 0 créneau », singular
+    assert "adhésion à décider" not in html
+    assert "0</strong> créneau à venir dans mes agendas" in html  # none: « 0 créneau », singular
     assert f'href="{reverse("members_import", args=[cpts.slug])}"' not in html
     assert f'href="{reverse("snp_request_appointments", args=[cpts.slug])}"' in html
 
@@ -190,7 +190,7 @@ def test_the_sas_pages_lead_back_to_its_home_not_to_a_members_space(cpts):
     regulator = territory_user(cpts, "sas_regulator")
     html = verified_client(regulator).get(reverse("snp_requests", args=[cpts.slug])).content.decode()
     assert f'href="{reverse("cpts_dashboard", args=[cpts.slug])}"' not in html
-    assert f'href="{reverse("my_home")}"' in html
+    assert f'href="{reverse("home_sas")}"' in html
 
 
 def test_the_public_page_of_a_cpts_leads_to_the_mt_registration(cpts, client):
@@ -226,3 +226,15 @@ def test_only_the_last_finished_years_report_is_flagged(cpts, coordinator):
     ManagementReportFactory(contract=contract, contract_year=2, version=1, status=ReportStatus.SENT)
     html = unescape(verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug])).content.decode())
     assert "Rapport du dialogue de gestion de l'année" not in html
+
+
+def test_a_coordinator_who_is_a_professional_counts_only_their_own_slots_and_time(cpts, coordinator):
+    from maillon.snp.factories import AgendaFactory, SlotFactory
+
+    MembershipFactory(cpts=cpts, professional=ProfessionalFactory(user=coordinator))
+    SlotFactory.create_batch(3, agenda=AgendaFactory(cpts=cpts))  # another member's
+    TimeEntryFactory(cpts=cpts, state=TimeState.DECLARED)  # another member's
+    page = verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug]))
+    assert waiting_count(page, "créneau à venir dans mes agendas") == 0
+    assert waiting_count(page, "temps déclaré par moi, en attente de validation") == 0
+    assert waiting_count(page, "temps déclaré à valider") == 1

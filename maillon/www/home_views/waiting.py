@@ -37,11 +37,11 @@ SINGULAR = {
     "Demandes remontées à la coordination": "Demande remontée à la coordination",
     "Temps déclarés à valider": "Temps déclaré à valider",
     "Propositions de patients à accepter ou refuser": "Proposition de patient à accepter ou refuser",
-    "Mes créneaux à venir": "Mon créneau à venir",
-    "Mes rendez-vous à venir": "Mon rendez-vous à venir",
+    "Créneaux à venir dans mes agendas": "Créneau à venir dans mes agendas",
+    "Rendez-vous SNP à venir": "Rendez-vous SNP à venir",
     "Appels de garde sans réponse": "Appel de garde sans réponse",
-    "Mes temps déclarés en attente de validation": "Mon temps déclaré en attente de validation",
-    "Mes temps déclarés refusés": "Mon temps déclaré refusé",
+    "Temps déclarés par moi, en attente de validation": "Temps déclaré par moi, en attente de validation",
+    "Temps déclarés par moi et refusés": "Temps déclaré par moi et refusé",
     "Sondages de dates de réunion en cours": "Sondage de dates de réunion en cours",
 }
 
@@ -58,8 +58,11 @@ class Waiting:
 
     @property
     def text(self) -> str:
-        """The label, agreed with the count."""
-        return SINGULAR.get(self.label, self.label) if self.count is not None and self.count < 2 else self.label
+        """The label, agreed with the count, and in lower case after it (« 2 demandes … »)."""
+        if self.count is None:
+            return self.label
+        text = SINGULAR.get(self.label, self.label) if self.count < 2 else self.label
+        return text[0].lower() + text[1:]
 
     @property
     def pending(self) -> bool:
@@ -165,25 +168,32 @@ def member_items(user, cpts) -> list[Waiting]:
             )
         )
     if professional is not None and snp_policies.can_use_slots(user, cpts):
-        slots = snp_policies.visible_slots(user, cpts).filter(start__gte=now).exclude(status=SlotStatus.CANCELLED)
+        # Their own: a coordinator sees every slot and every entry, but counts here only theirs.
+        slots = (
+            snp_policies.visible_slots(user, cpts)
+            .filter(professional=professional, start__gte=now)
+            .exclude(status=SlotStatus.CANCELLED)
+        )
         bookings = Booking.objects.for_cpts(cpts).live().filter(professional=professional, appointment_at__gte=now)
         items += [
-            Waiting("Mes créneaux à venir", slots.count(), url("snp_slots", cpts)),
-            Waiting("Mes rendez-vous à venir", bookings.count(), url("snp_request_appointments", cpts)),
+            Waiting("Créneaux à venir dans mes agendas", slots.count(), url("snp_slots", cpts)),
+            Waiting("Rendez-vous SNP à venir", bookings.count(), url("snp_request_appointments", cpts)),
         ]
     calls = snp_policies.visible_duty_calls(user, cpts)
     if snp_policies.can_use_duty_list(user, cpts):
         items.append(Waiting("Appels de garde sans réponse", calls.count(), url("snp_request_duty", cpts), True))
     if meeting_policies.can_declare_time(user, cpts):
-        entries = meeting_policies.visible_time_entries(user, cpts)
+        entries = meeting_policies.visible_time_entries(user, cpts).filter(
+            membership=meeting_policies.own_membership(user, cpts)
+        )
         items += [
             Waiting(
-                "Mes temps déclarés en attente de validation",
+                "Temps déclarés par moi, en attente de validation",
                 entries.filter(state=TimeState.DECLARED).count(),
                 url("meetings_time", cpts),
             ),
             Waiting(
-                "Mes temps déclarés refusés",
+                "Temps déclarés par moi et refusés",
                 entries.filter(state=TimeState.REJECTED).count(),
                 url("meetings_time", cpts),
             ),

@@ -86,7 +86,7 @@ def desk_breadcrumb(request, cpts, current: str, *links) -> dict:
         return space_breadcrumb(cpts, current, *links)
     return breadcrumb(
         current,
-        ("Accueil de la régulation SAS", reverse("my_home")),
+        ("Accueil de la régulation SAS", reverse("home_sas")),
         (cpts.name, reverse("cpts_detail", args=[cpts.slug])),
         *links,
     )
