@@ -242,15 +242,20 @@ def send_mailing_task(mailing_id: int, message_id: str = "") -> int:
     sent_ids = [r.pk for r in recipients if ledger.get(f"mailing_recipient:{r.pk}") == DeliveryStatus.SENT]
     failed_ids = [r.pk for r in recipients if ledger.get(f"mailing_recipient:{r.pk}") == DeliveryStatus.FAILED]
     with transaction.atomic():
-        MailingRecipient.objects.filter(pk__in=sent_ids).update(status=RecipientStatus.SENT)
-        MailingRecipient.objects.filter(pk__in=failed_ids).update(status=RecipientStatus.FAILED)
-        journal.record(
-            journal.Action.UPDATE,
-            object_type="members.MailingRecipient",
-            object_id=f"mailing:{mailing.pk}",
-            cpts_id=mailing.cpts_id,
-            fields=["status"],
-            actor=mailing.sent_by,
-            note=f"{len(sent_ids)} envoyé(s), {len(failed_ids)} échec(s)",
-        )
+        # Conditional: a run that read the ledger before another run's success never writes its
+        # failure over the « sent » (sent is final); only what changed is counted and journaled.
+        sent = MailingRecipient.objects.filter(pk__in=sent_ids).exclude(status=RecipientStatus.SENT)
+        sent = sent.update(status=RecipientStatus.SENT)
+        failed = MailingRecipient.objects.filter(pk__in=failed_ids, status=RecipientStatus.PENDING)
+        failed = failed.update(status=RecipientStatus.FAILED)
+        if sent or failed:
+            journal.record(
+                journal.Action.UPDATE,
+                object_type="members.MailingRecipient",
+                object_id=f"mailing:{mailing.pk}",
+                cpts_id=mailing.cpts_id,
+                fields=["status"],
+                actor=mailing.sent_by,
+                note=f"{sent} envoyé(s), {failed} échec(s)",
+            )
     return len(sent_ids)

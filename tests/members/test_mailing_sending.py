@@ -154,3 +154,28 @@ def test_a_failed_recipient_is_sent_when_a_retry_succeeds(cpts, coordinator):
     assert retry_stale.call() == 1  # the server answers again
     assert MailingRecipient.objects.get(membership=memberships[1]).status == RecipientStatus.SENT
     assert [message.to[0] for message in mail.outbox].count(failing) == 1
+
+
+def test_a_late_run_never_writes_a_failure_over_a_sent_recipient_nor_journals_nothing(cpts, coordinator):
+    from maillon.members.mailing import send_mailing_task
+
+    memberships = [MembershipFactory(cpts=cpts) for _ in range(2)]
+    failing = memberships[1].professional.email
+    real_send = EmailBackend.send_messages
+
+    def refuse(self, messages):
+        if messages[0].to == [failing]:
+            raise ConnectionError("refused")
+        return real_send(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", refuse):
+        result = send(cpts, coordinator)
+    recipient = MailingRecipient.objects.get(membership=memberships[1])
+    # Another run, racing this one, got it through (as its ledger row will say once it commits).
+    MailingRecipient.objects.filter(pk=recipient.pk).update(status=RecipientStatus.SENT)
+    entries = JournalEntry.objects.count()
+    with mock.patch.object(EmailBackend, "send_messages", refuse):
+        send_mailing_task.call(result.mailing.pk)
+    recipient.refresh_from_db()
+    assert recipient.status == RecipientStatus.SENT
+    assert JournalEntry.objects.count() == entries, "nothing changed: nothing journaled"
