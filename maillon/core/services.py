@@ -36,10 +36,26 @@ def create_cpts(*, by, name, **fields) -> Cpts:
     recorded by `by`. Its territory and first coordinator come next (territory page, invitation).
     Raises ValidationError (in French, by field) when a field is wrong or the name is taken."""
     cpts = Cpts(name=name.strip(), slug=slugify(name)[:80], **fields)
+    check_address(cpts.slug)
     cpts.full_clean()
     cpts.save()
     cpts.record_step(status=CptsStatus.LETTER_OF_INTENT, on=timezone.localdate(), by=by)
     return cpts
+
+
+# Words of the site's own addresses a CPTS's slug may not take: /medecin-traitant/suivi/… are
+# the patients' follow-up links, beside /medecin-traitant/<slug>/inscription/.
+RESERVED_SLUGS = {"suivi"}
+
+
+def check_address(slug: str):
+    """The address a new CPTS's name gives it: made of letters or digits, free, not reserved."""
+    if not slug:
+        raise ValidationError({"name": "Nom de la CPTS : il doit contenir des lettres ou des chiffres."})
+    if slug in RESERVED_SLUGS or Cpts.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {"name": f"Nom de la CPTS : l'adresse « {slug} » qu'il donne est déjà prise ; précisez le nom."}
+        )
 
 
 @dataclass(frozen=True)

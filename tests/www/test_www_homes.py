@@ -238,3 +238,18 @@ def test_a_coordinator_who_is_a_professional_counts_only_their_own_slots_and_tim
     assert waiting_count(page, "créneau à venir dans mes agendas") == 0
     assert waiting_count(page, "temps déclaré par moi, en attente de validation") == 0
     assert waiting_count(page, "temps déclaré à valider") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("!!!", "doit contenir des lettres ou des chiffres"),
+        ("Plaine de Versailles", "« plaine-de-versailles » qu'il donne est déjà prise"),
+        ("Suivi", "« suivi » qu'il donne est déjà prise"),
+    ],
+)
+def test_a_cpts_whose_address_is_empty_taken_or_reserved_is_refused_on_its_name(cpts, name, message):
+    admin = UserFactory(with_totp=True, is_superuser=True, is_staff=True)
+    page = verified_client(admin).post(reverse("home_admin_cpts_new"), {"name": name, "legal_form": "association_1901"})
+    assert message in unescape(page.content.decode())
+    assert Cpts.objects.count() == 1
