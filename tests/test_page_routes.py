@@ -184,3 +184,22 @@ def test_every_route_resolves_to_itself(route):
 )
 def test_a_fixed_segment_comes_before_a_variable_one(url, name):
     assert resolve(url).url_name == name
+
+
+def test_two_views_of_one_module_under_one_route_name_are_refused():
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from maillon.www.toolkit.routes import Routes
+
+    page = Routes()
+
+    def first(request):
+        return None
+
+    def second(request):
+        return None
+
+    page("a/", name="same")(first)
+    with pytest.raises(ImproperlyConfigured, match="declared twice"):
+        page("b/", name="same")(second)

@@ -50,9 +50,11 @@ class Routes:
         def register(view):
             page = Page(route, view, name or view.__name__)
             known = self.pages.get(page.name)
-            if known and known.module != page.module:
-                raise ImproperlyConfigured(f"Route {page.name!r} declared in {known.module} and {page.module}.")
-            self.pages[page.name] = page  # a module imported again replaces its own pages
+            # The same module imported again replaces its own pages; any other clash is an error
+            # (two modules, or two views of one module named alike, e.g. by a decorator without wraps).
+            if known and (known.module != page.module or known.view.__qualname__ != view.__qualname__):
+                raise ImproperlyConfigured(f"Route {page.name!r} declared twice ({known.module}, {page.module}).")
+            self.pages[page.name] = page
             return view
 
         return register
