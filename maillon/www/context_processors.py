@@ -51,7 +51,7 @@ def navigation(request):
         "my_cpts_roles": roles,
         # Computed only when a page's menu shows them.
         "my_homes": SimpleLazyObject(lambda: homes_of(user, cpts_roles=roles, kinds=kinds)),
-        "space_sections": SimpleLazyObject(lambda: space_menu(user, getattr(request, "cpts", None))),
+        "space_sections": SimpleLazyObject(lambda: space_menu(user, getattr(request, "cpts", None), request.path)),
         "unread_notifications": found.unread_notifications or 0,
         **oidc(),
     }

@@ -253,3 +253,9 @@ def test_a_cpts_whose_address_is_empty_taken_or_reserved_is_refused_on_its_name(
     page = verified_client(admin).post(reverse("home_admin_cpts_new"), {"name": name, "legal_form": "association_1901"})
     assert message in unescape(page.content.decode())
     assert Cpts.objects.count() == 1
+
+
+def test_the_menu_marks_the_section_of_the_page_shown(cpts, coordinator):
+    html = verified_client(coordinator).get(reverse("members_list", args=[cpts.slug])).content.decode()
+    assert 'aria-controls="menu-space-1" aria-current="true">Membres</button>' in html
+    assert html.count('aria-current="true"') == 1

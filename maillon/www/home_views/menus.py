@@ -30,6 +30,7 @@ class Entry:
 class Section:
     label: str
     entries: list[Entry]
+    current: bool = False  # the page shown is one of its entries (aria-current on its button)
 
 
 def is_doctor(user) -> bool:
@@ -134,14 +135,14 @@ def _sections(user, cpts):
     ]
 
 
-def space_menu(user, cpts) -> list[Section]:
+def space_menu(user, cpts, path: str = "") -> list[Section]:
     """The sections of `cpts`'s space this user may open, with their pages; [] for someone
-    who has nothing to do there."""
+    who has nothing to do there. `path`: the page shown, to mark its section."""
     if cpts is None or not user.is_authenticated:
         return []
     sections = []
     for label, entries in _sections(user, cpts):
         allowed = [Entry(name, reverse(route, args=[cpts.slug])) for name, route, ok in entries if ok]
         if allowed and not (label == "Territoire" and len(allowed) == 1):
-            sections.append(Section(label, allowed))
+            sections.append(Section(label, allowed, current=any(entry.url == path for entry in allowed)))
     return sections
