@@ -576,6 +576,7 @@ CASES = [
         territory_user("authority"),
     ),
     Case("home_sas", public("home_sas"), "sas_regulator", sas_requests, territory_user("sas_regulator"), grows=False),
+    Case("home_sas [CPTS]", public("home_sas"), "sas_regulator", cpts_of_the_yvelines, territory_user("sas_regulator")),
     Case("account_notifications", public("account_notifications"), "member", notifications),
     # Members.
     Case("cpts_detail", page("cpts_detail"), None, territory_communes),

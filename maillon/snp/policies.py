@@ -73,6 +73,27 @@ def is_sas_regulator_of(user, cpts) -> bool:
 # --- The requests' desk ---------------------------------------------------------------------
 
 
+def regulated_cpts(user, cpts_list):
+    """The ids of the CPTS of `cpts_list` this user regulates for the SAS (a lazy query, usable as
+    a subquery): `is_sas_regulator_of` for many CPTS (a département of their SAS roles holds some
+    of the territory)."""
+    if not is_authenticated(user) or holds_no_territory_role(user):
+        return TerritoryCommune.objects.none().values_list("cpts_id", flat=True)
+    departements = TerritoryRole.objects.filter(
+        user=user, role=TerritoryRoleKind.SAS_REGULATOR, departement__isnull=False
+    ).values("departement_id")
+    rows = TerritoryCommune.objects.current().filter(cpts__in=cpts_list, commune__departement__in=departements)
+    return rows.values_list("cpts_id", flat=True).distinct()
+
+
+def sas_requests(user, cpts_list):
+    """What the SAS regulation sees of the requests of the CPTS it regulates, all at once: the
+    SAS's requests and its own (`visible_requests` for a regulator, without a CPTS role)."""
+    return CareRequest.objects.filter(cpts__in=regulated_cpts(user, cpts_list)).filter(
+        Q(requester_kind=RequesterKind.SAS) | Q(requested_by=user)
+    )
+
+
 def can_use_requests(user, cpts) -> bool:
     """The requests' list and « nouvelle demande »: a role in the CPTS, or the SAS regulation over it."""
     return has_cpts_role(user, cpts) or is_sas_regulator_of(user, cpts)

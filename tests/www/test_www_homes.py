@@ -259,3 +259,21 @@ def test_the_menu_marks_the_section_of_the_page_shown(cpts, coordinator):
     html = verified_client(coordinator).get(reverse("members_list", args=[cpts.slug])).content.decode()
     assert 'aria-controls="menu-space-1" aria-current="true">Membres</button>' in html
     assert html.count('aria-current="true"') == 1
+
+
+def test_the_sas_home_follows_the_regulator_policy_for_each_cpts(cpts, other_cpts):
+    """Département roles only (patient data goes no wider), as `is_sas_regulator_of` says."""
+    from maillon.snp.policies import is_sas_regulator_of, regulated_cpts
+
+    regulator = territory_user(cpts, "sas_regulator")
+    wider = TerritoryRoleFactory(
+        role="sas_regulator",
+        region=cpts.territory_rows.first().commune.departement.region,
+        departement=None,
+        user=UserFactory(with_totp=True),
+    ).user
+    for user in (regulator, wider):
+        expected = {c.pk for c in (cpts, other_cpts) if is_sas_regulator_of(user, c)}
+        assert set(regulated_cpts(user, [cpts, other_cpts])) == expected
+    assert set(regulated_cpts(wider, [cpts, other_cpts])) == set()
+    assert cpts.name not in verified_client(wider).get(reverse("home_sas")).content.decode()
