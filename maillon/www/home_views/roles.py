@@ -38,22 +38,24 @@ def homes_of(user, *, cpts_roles=None, kinds=None) -> list[Home]:
         )
         for role in cpts_roles
     ]
-    for kind in territory_kinds(user) if kinds is None else kinds:
-        route, label = TERRITORY_HOMES[kind]
-        homes.append(Home(label, scopes_label(user, kind), reverse(route)))
+    # One query for every territorial role and its scope, none for someone known to hold none.
+    territorial = [] if kinds == [] else list(territory_roles_of(user))
+    for kind, (route, label) in TERRITORY_HOMES.items():
+        scopes = [str(role.scope) for role in territorial if role.role == kind]
+        if scopes:
+            homes.append(Home(label, ", ".join(scopes), reverse(route)))
     if is_platform_admin(user):
         homes.append(Home("Administration de la plateforme", "Toutes les CPTS", reverse("home_admin")))
     return homes
 
 
+def territory_roles_of(user):
+    return user.territory_roles.select_related("departement", "region").order_by("pk")
+
+
 def territory_kinds(user) -> list[str]:
     held = set(user.territory_roles.values_list("role", flat=True))
     return [kind for kind in TERRITORY_HOMES if kind in held]
-
-
-def scopes_label(user, kind) -> str:
-    roles = user.territory_roles.filter(role=kind).select_related("departement", "region").order_by("pk")
-    return ", ".join(str(role.scope) for role in roles)
 
 
 def cpts_under(user, kind):
