@@ -24,6 +24,18 @@ def send(cpts, by, **criteria):
     return SendResult(result.mailing, statuses.count(RecipientStatus.SENT), statuses.count(RecipientStatus.FAILED))
 
 
+def refusing(address):
+    """The mail server refuses every e-mail to `address` (and takes the others) while in force."""
+    real_send = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if messages[0].to == [address]:
+            raise ConnectionError("refused")
+        return real_send(self, messages)
+
+    return mock.patch.object(EmailBackend, "send_messages", send_messages)
+
+
 def test_each_recipient_gets_one_email_with_the_unsubscribe_header_and_footer(cpts, coordinator, settings):
     settings.SITE_URL = "https://maillon.example"
     first, second = MembershipFactory(cpts=cpts), MembershipFactory(cpts=cpts)
@@ -76,14 +88,8 @@ def test_the_message_is_kept_with_its_recipients_and_criteria(cpts, coordinator)
 def test_a_failing_recipient_does_not_stop_the_others(cpts, coordinator):
     memberships = [MembershipFactory(cpts=cpts) for _ in range(3)]
     failing = memberships[1].professional.email
-    real_send = EmailBackend.send_messages
 
-    def send_messages(self, messages):
-        if messages[0].to == [failing]:
-            raise ConnectionError("refused")
-        return real_send(self, messages)
-
-    with mock.patch.object(EmailBackend, "send_messages", send_messages):
+    with refusing(failing):
         result = send(cpts, coordinator)
 
     assert (result.sent, result.failed) == (2, 1)
@@ -119,14 +125,8 @@ def test_a_failed_recipient_is_tried_again_until_its_attempts_run_out_then_left_
 
     memberships = [MembershipFactory(cpts=cpts) for _ in range(2)]
     failing = memberships[1].professional.email
-    real_send = EmailBackend.send_messages
 
-    def refuse_once_more(self, messages):
-        if messages[0].to == [failing]:
-            raise ConnectionError("refused")
-        return real_send(self, messages)
-
-    with mock.patch.object(EmailBackend, "send_messages", refuse_once_more):
+    with refusing(failing):
         result = send(cpts, coordinator)
         assert (result.sent, result.failed) == (1, 1)
         for _ in range(MAX_ATTEMPTS - 1):
@@ -142,14 +142,8 @@ def test_a_failed_recipient_is_sent_when_a_retry_succeeds(cpts, coordinator):
 
     memberships = [MembershipFactory(cpts=cpts) for _ in range(2)]
     failing = memberships[1].professional.email
-    real_send = EmailBackend.send_messages
 
-    def refuse(self, messages):
-        if messages[0].to == [failing]:
-            raise ConnectionError("refused")
-        return real_send(self, messages)
-
-    with mock.patch.object(EmailBackend, "send_messages", refuse):
+    with refusing(failing):
         send(cpts, coordinator)
     assert retry_stale.call() == 1  # the server answers again
     assert MailingRecipient.objects.get(membership=memberships[1]).status == RecipientStatus.SENT
@@ -161,20 +155,14 @@ def test_a_late_run_never_writes_a_failure_over_a_sent_recipient_nor_journals_no
 
     memberships = [MembershipFactory(cpts=cpts) for _ in range(2)]
     failing = memberships[1].professional.email
-    real_send = EmailBackend.send_messages
 
-    def refuse(self, messages):
-        if messages[0].to == [failing]:
-            raise ConnectionError("refused")
-        return real_send(self, messages)
-
-    with mock.patch.object(EmailBackend, "send_messages", refuse):
+    with refusing(failing):
         result = send(cpts, coordinator)
     recipient = MailingRecipient.objects.get(membership=memberships[1])
     # Another run, racing this one, got it through (as its ledger row will say once it commits).
     MailingRecipient.objects.filter(pk=recipient.pk).update(status=RecipientStatus.SENT)
     entries = JournalEntry.objects.count()
-    with mock.patch.object(EmailBackend, "send_messages", refuse):
+    with refusing(failing):
         send_mailing_task.call(result.mailing.pk)
     recipient.refresh_from_db()
     assert recipient.status == RecipientStatus.SENT
