@@ -11,10 +11,11 @@ from dsfr.models import DsfrConfig
 from . import journal
 from .forms import EMPTY_CHOICE_LABEL, french_empty_choice
 from .models import ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
+from .policies import PLATFORM_ADMIN_LABEL
 
 admin.site.site_header = "Maillon — administration"
 admin.site.site_title = "Maillon"
-admin.site.index_title = "Administration de la plateforme"
+admin.site.index_title = PLATFORM_ADMIN_LABEL
 
 
 class FrenchChoicesMixin:

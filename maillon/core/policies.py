@@ -39,6 +39,10 @@ def is_authenticated(user) -> bool:
     return user is not None and user.is_authenticated
 
 
+# How the pages name the platform admins' role (they hold no role in a CPTS).
+PLATFORM_ADMIN_LABEL = "Administration de la plateforme"
+
+
 def is_platform_admin(user) -> bool:
     return is_authenticated(user) and user.is_superuser
 

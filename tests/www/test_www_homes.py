@@ -88,7 +88,7 @@ def test_the_coordinator_home_counts_what_waits(cpts, coordinator):
     assert page.status_code == 200
     assert waiting_count(page, "demandes d'adhésion à décider") == 2
     assert waiting_count(page, "patients en attente d'un médecin traitant") == 3
-    assert waiting_count(page, "demandes de soins non programmés à placer") == 3
+    assert waiting_count(page, "demande de soins non programmés à placer") == 1  # the open one
     assert waiting_count(page, "demandes envoyées aux volontaires de garde") == 2
     assert waiting_count(page, "temps déclaré à valider") == 1
     html = page.content.decode()

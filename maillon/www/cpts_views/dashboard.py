@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from maillon.core import cpts_policies
 from maillon.core.models import CptsRoleKind
-from maillon.core.policies import ensure_visible, has_cpts_role
+from maillon.core.policies import PLATFORM_ADMIN_LABEL, ensure_visible, has_cpts_role
 from maillon.territories.models import TerritoryCommune
 from maillon.territories.selectors import cpts_territory
 
@@ -68,7 +68,7 @@ def cpts_dashboard(request, cpts_slug):
         "has_role": request.cpts_role is not None,
         "waiting": waiting_for(user, cpts),
         "sections": space_menu(user, cpts),
-        "role_label": CptsRoleKind(request.cpts_role).label if request.cpts_role else "Administration de la plateforme",
+        "role_label": CptsRoleKind(request.cpts_role).label if request.cpts_role else PLATFORM_ADMIN_LABEL,
         "title": f"Espace de la {cpts.name}",
         "breadcrumb_data": breadcrumb("Espace membres", (cpts.name, reverse("cpts_detail", args=[cpts.slug]))),
     }

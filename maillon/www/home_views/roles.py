@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from maillon.core.models import Cpts, CptsRoleKind
-from maillon.core.policies import is_platform_admin
+from maillon.core.policies import PLATFORM_ADMIN_LABEL, is_platform_admin
 from maillon.territories.models import TerritoryCommune, TerritoryRoleKind
 
 # The route of each territorial home, and the phrase that names it.
@@ -45,7 +45,7 @@ def homes_of(user, *, cpts_roles=None, kinds=None) -> list[Home]:
         if scopes:
             homes.append(Home(label, ", ".join(scopes), reverse(route)))
     if is_platform_admin(user):
-        homes.append(Home("Administration de la plateforme", "Toutes les CPTS", reverse("home_admin")))
+        homes.append(Home(PLATFORM_ADMIN_LABEL, "Toutes les CPTS", reverse("home_admin")))
     return homes
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from maillon.contracts import policies as contract_policies
 from maillon.core import services
 from maillon.core.models import Cpts, CptsRoleKind, User
-from maillon.core.policies import ensure_visible, is_platform_admin
+from maillon.core.policies import PLATFORM_ADMIN_LABEL, ensure_visible, is_platform_admin
 from maillon.crisis import policies as crisis_policies
 from maillon.members.models import MembershipStatus
 from maillon.territories.models import TerritoryRoleKind
@@ -84,7 +84,7 @@ def home_admin(request, form=None):
         members=Count("roles", filter=Q(roles__role=CptsRoleKind.MEMBER)),
     ).order_by("name")
     context = {
-        "title": "Administration de la plateforme",
+        "title": PLATFORM_ADMIN_LABEL,
         "form": form or CptsCreateForm(),
         "cpts_list": cpts_list,
         "accounts": User.objects.filter(is_active=True).count(),

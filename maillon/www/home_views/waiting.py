@@ -7,7 +7,7 @@ role could not open. Counts only: no name, so nothing to journal.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,7 +82,12 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
     memberships = member_policies.visible_memberships(user, cpts)
     patients = mt_policies.visible_patients(user, cpts)
     proposals = mt_policies.visible_proposals(user, cpts)
-    requests = snp_policies.visible_requests(user, cpts)
+    # The three states of a request still to place, in one query.
+    requests = snp_policies.visible_requests(user, cpts).aggregate(
+        open=Count("pk", filter=Q(status=RequestStatus.OPEN)),
+        on_duty=Count("pk", filter=Q(status=RequestStatus.ON_DUTY_LIST)),
+        escalated=Count("pk", filter=Q(status=RequestStatus.ESCALATED)),
+    )
     entries = meeting_policies.visible_time_entries(user, cpts)
     items = [
         Waiting(
@@ -102,17 +107,17 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
         ),
         Waiting(
             "Demandes de soins non programmés à placer",
-            requests.filter(status__in=OPEN_REQUEST_STATUSES).count(),
+            requests["open"],
             url("snp_requests", cpts),
         ),
         Waiting(
             "Demandes envoyées aux volontaires de garde",
-            requests.filter(status=RequestStatus.ON_DUTY_LIST).count(),
+            requests["on_duty"],
             url("snp_requests", cpts),
         ),
         Waiting(
             "Demandes remontées à la coordination",
-            requests.filter(status=RequestStatus.ESCALATED).count(),
+            requests["escalated"],
             url("snp_requests", cpts),
             urgent=True,
         ),
@@ -135,7 +140,7 @@ def aci_items(user, cpts, today=None) -> list[Waiting]:
     if contract is not None:
         for warning in warnings(contract, today):
             items.append(Waiting(warning.message, None, url("contracts_overview", cpts), warning.level == "overdue"))
-        for contract_year in reports_to_send(contract, today):
+        if (contract_year := report_to_send(contract, today)) is not None:
             label = f"Rapport du dialogue de gestion de l'année {contract_year} à envoyer"
             items.append(Waiting(label, None, url("contracts_report", cpts, year=contract_year)))
     if crisis_policies.can_read_plan(user, cpts):
@@ -145,12 +150,12 @@ def aci_items(user, cpts, today=None) -> list[Waiting]:
     return items
 
 
-def reports_to_send(contract, today: datetime.date) -> list[int]:
-    """The report of the last contract year that ended (or ends within a month), when it was not
-    sent or came back with remarks. An earlier year left unsent is history by then: not flagged."""
+def report_to_send(contract, today: datetime.date) -> int | None:
+    """The last contract year that ended (or ends within a month), when its report was not sent
+    or came back with remarks. An earlier year left unsent is history by then: not flagged."""
     soon = today + datetime.timedelta(days=31)
     due = [year.number for year in contract.years() if year.starts_on <= today and year.ends_on <= soon]
-    return due[-1:] if due and can_send(last_version(contract, due[-1])) else []
+    return due[-1] if due and can_send(last_version(contract, due[-1])) else None
 
 
 def member_items(user, cpts) -> list[Waiting]:

@@ -5,11 +5,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillon.core.models import CptsRoleKind
+from maillon.core.policies import PLATFORM_ADMIN_LABEL
 from maillon.demo import builder
 from maillon.territories.models import TerritoryRoleKind
 
 ROLE_LABELS = {
-    "admin": "Administration de la plateforme",
+    "admin": PLATFORM_ADMIN_LABEL,
     **dict(CptsRoleKind.choices),
     **dict(TerritoryRoleKind.choices),
 }
