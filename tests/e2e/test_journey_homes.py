@@ -153,7 +153,8 @@ def test_the_sas_regulator_sees_the_requests_by_state_and_opens_the_list(page, c
     CareRequestFactory(cpts=cpts, status=RequestStatus.OPEN)  # a member's request: not the SAS's
 
     home = login_to_home(page, regulator).expect_heading("Accueil de la régulation SAS")
-    expect(page.get_by_text(re.compile(r"^\s*2 demandes de soins non programmés en attente d.un rendez-vous"))).to_be_visible()
+    lead = re.compile(r"^\s*2 demandes de soins non programmés en attente d.un rendez-vous")
+    expect(page.get_by_text(lead)).to_be_visible()
     by_state = page.get_by_role("table", name="Vos demandes et celles du SAS, par CPTS et par état")
     # The first column names the CPTS (a row header): the states' cells come after it.
     open_column = by_state.get_by_role("columnheader").all_inner_texts().index(RequestStatus.OPEN.label) - 1
