@@ -228,14 +228,7 @@ class Election(JournaledModel):
         electorate = self.electorate_size or 0
         quorum_reached = voters * 100 >= self.quorum_percent * electorate and voters > 0
         elected, tied = elect(candidates, self.seats) if quorum_reached else ([], [])
-        return Results(
-            candidates=candidates,
-            voters=voters,
-            electorate=electorate,
-            quorum_reached=quorum_reached,
-            elected=elected,
-            tied=tied,
-        )
+        return Results(candidates, voters, electorate, quorum_reached, elected, tied)
 
 
 ElectionEvent = transition_log(Election, "changement d'état d'une élection", "changements d'état des élections")
