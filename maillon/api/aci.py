@@ -15,7 +15,7 @@ from maillon.territories.taille import taille_for_population
 from .errors import validation_error_response
 from .schemas import MAX_COMMUNES, CommuneCode, FundingLineFields, ValidationErrorOut
 
-router = Router(tags=["ACI"])
+router = Router(tags=["ACI"], auth=None)
 
 MissionNumber = Annotated[int, Field(ge=1, le=6)]
 Euros = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -69,7 +69,6 @@ class AciSimulationOut(Schema):
 @router.post(
     "/aci/simulate",
     response={200: AciSimulationOut, 422: ValidationErrorOut},
-    auth=None,
     summary="Simuler le financement ACI d'une année",
 )
 def simulate(request, payload: AciSimulationIn):

@@ -57,5 +57,5 @@ token_auth = TokenAuth()
 session_auth = SessionAuth()
 
 # The two ways to reach private operations: the API's default (urls.py), so an operation
-# is private unless it says `auth=None`.
+# is private unless it (or its router) says `auth=None`.
 PRIVATE = [token_auth, session_auth]

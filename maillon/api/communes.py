@@ -12,7 +12,7 @@ from .common import first_or_404
 from .presenters import code_name, cpts_ref
 from .schemas import CommuneListItemOut, CommuneOut, MessageOut, postal_codes_of
 
-router = Router(tags=["Communes"])
+router = Router(tags=["Communes"], auth=None)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -28,7 +28,7 @@ def list_item(commune):
     }
 
 
-@router.get("/communes", response=list[CommuneListItemOut], auth=None, summary="Chercher une commune")
+@router.get("/communes", response=list[CommuneListItemOut], summary="Chercher une commune")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def search_communes(request, q: Annotated[str, Query(min_length=2, max_length=100, description="Nom ou code postal")]):
     """Par nom (sans tenir compte des accents) ou par code postal ; 50 résultats au plus par page."""
@@ -46,7 +46,7 @@ def covering_cpts(commune):
     return cpts_ref(row.cpts) if row else None
 
 
-@router.get("/communes/{code}", response={200: CommuneOut, 404: MessageOut}, auth=None, summary="Détail d'une commune")
+@router.get("/communes/{code}", response={200: CommuneOut, 404: MessageOut}, summary="Détail d'une commune")
 def get_commune(request, code: str):
     """Code INSEE, département, région, EPCI, population, position et CPTS qui la couvre aujourd'hui."""
     communes = Commune.objects.select_related("departement__region", "epci").prefetch_related("postal_codes")

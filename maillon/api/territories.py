@@ -10,13 +10,12 @@ from .errors import validation_error_response
 from .presenters import conflict_dict, territory_commune_dict
 from .schemas import SimulationIn, SimulationOut, ValidationErrorOut
 
-router = Router(tags=["Territoires"])
+router = Router(tags=["Territoires"], auth=None)
 
 
 @router.post(
     "/territories/simulate",
     response={200: SimulationOut, 422: ValidationErrorOut},
-    auth=None,
     summary="Simuler un territoire",
 )
 def simulate(request, payload: SimulationIn):

@@ -1,7 +1,7 @@
 """The REST API, version 1, mounted at /api/v1/ (see docs/api.md).
 
 Every operation is private (`PRIVATE`: a token or a strong session), set once below;
-a public one says `auth=None`. tests/api/test_api_operations_declare_auth.py lists both.
+a public one, or its router, says `auth=None`. tests/api/test_api_operations_declare_auth.py lists both.
 """
 
 from ninja import NinjaAPI
@@ -32,7 +32,7 @@ api = NinjaAPI(
     urls_namespace="api-1",
     openapi_url="/openapi.json",
     docs_url="/docs",
-    # Private unless an operation says `auth=None`.
+    # Private unless an operation (or its router) says `auth=None`.
     auth=PRIVATE,
 )
 errors.install(api)
