@@ -5,20 +5,7 @@ import factory
 
 from maillon.core.factories import CptsOwnedFactory, transition_log_factory
 
-from .models import (
-    Amendment,
-    Contract,
-    FactCode,
-    FactStatement,
-    FundingReceipt,
-    Indicator,
-    IndicatorTier,
-    IndicatorValue,
-    ManagementReport,
-    MissionCommitment,
-    Spending,
-    SpendingCategory,
-)
+from . import models
 from .report import build_report
 
 
@@ -26,37 +13,43 @@ class ContractFactory(CptsOwnedFactory):
     """An ACI signed two years ago (rows only: use `services.create_contract` for its missions)."""
 
     class Meta:
-        model = Contract
+        model = models.Contract
 
     signed_on = factory.LazyFunction(lambda: datetime.date.today().replace(day=1) - datetime.timedelta(days=730))
     taille = 2
 
 
-class AmendmentFactory(factory.django.DjangoModelFactory):
+class ContractOwnedFactory(factory.django.DjangoModelFactory):
+    """The base of the factories of a contract's rows: a new contract unless one is given."""
+
     class Meta:
-        model = Amendment
+        abstract = True
 
     contract = factory.SubFactory(ContractFactory)
+
+
+class AmendmentFactory(ContractOwnedFactory):
+    class Meta:
+        model = models.Amendment
+
     number = factory.Sequence(lambda n: n + 1)
     signed_on = factory.LazyAttribute(lambda o: o.contract.signed_on + datetime.timedelta(days=400))
     summary = "Passage en taille 3 après l'extension du territoire."
     new_taille = 3
 
 
-class MissionCommitmentFactory(factory.django.DjangoModelFactory):
+class MissionCommitmentFactory(ContractOwnedFactory):
     class Meta:
-        model = MissionCommitment
+        model = models.MissionCommitment
 
-    contract = factory.SubFactory(ContractFactory)
     mission = 1
     included_on = factory.LazyAttribute(lambda o: o.contract.signed_on)
 
 
-class IndicatorFactory(factory.django.DjangoModelFactory):
+class IndicatorFactory(ContractOwnedFactory):
     class Meta:
-        model = Indicator
+        model = models.Indicator
 
-    contract = factory.SubFactory(ContractFactory)
     mission = 1
     code = factory.Sequence(lambda n: f"indicateur-{n}")
     name = "Patients en ALD sans médecin traitant"
@@ -67,7 +60,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 
 class IndicatorTierFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = IndicatorTier
+        model = models.IndicatorTier
 
     indicator = factory.SubFactory(IndicatorFactory)
     low = None
@@ -77,52 +70,48 @@ class IndicatorTierFactory(factory.django.DjangoModelFactory):
 
 class IndicatorValueFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = IndicatorValue
+        model = models.IndicatorValue
 
     indicator = factory.SubFactory(IndicatorFactory)
     contract_year = 1
     value = Decimal("120")
 
 
-class FactStatementFactory(factory.django.DjangoModelFactory):
+class FactStatementFactory(ContractOwnedFactory):
     class Meta:
-        model = FactStatement
+        model = models.FactStatement
 
-    contract = factory.SubFactory(ContractFactory)
     contract_year = 1
-    code = FactCode.CRISIS_PLAN_FIRST_DRAFTED
+    code = models.FactCode.CRISIS_PLAN_FIRST_DRAFTED
     value = True
 
 
-class SpendingFactory(factory.django.DjangoModelFactory):
+class SpendingFactory(ContractOwnedFactory):
     class Meta:
-        model = Spending
+        model = models.Spending
 
-    contract = factory.SubFactory(ContractFactory)
     contract_year = 1
     mission = 1
-    category = SpendingCategory.COORDINATION
+    category = models.SpendingCategory.COORDINATION
     label = "Salaire de la coordinatrice (quote-part)"
     amount = Decimal("12000.00")
     spent_on = factory.LazyAttribute(lambda o: o.contract.signed_on + datetime.timedelta(days=30))
 
 
-class FundingReceiptFactory(factory.django.DjangoModelFactory):
+class FundingReceiptFactory(ContractOwnedFactory):
     class Meta:
-        model = FundingReceipt
+        model = models.FundingReceipt
 
-    contract = factory.SubFactory(ContractFactory)
     contract_year = 1
     received_on = factory.LazyAttribute(lambda o: o.contract.signed_on + datetime.timedelta(days=45))
     amount = Decimal("37500.00")
     label = "Avance fonctionnement"
 
 
-class ManagementReportFactory(factory.django.DjangoModelFactory):
+class ManagementReportFactory(ContractOwnedFactory):
     class Meta:
-        model = ManagementReport
+        model = models.ManagementReport
 
-    contract = factory.SubFactory(ContractFactory)
     contract_year = 1
     version = factory.Sequence(lambda n: n + 1)
     # A real report, as frozen when sent: the downloads render it.
