@@ -108,8 +108,7 @@ def decide(request, contract, contract_year, action) -> str | None:
 def contracts_report(request, cpts_slug, year, role):
     cpts = request.cpts
     contract = contract_or_404(cpts)
-    if not 1 <= year <= contract.duration_years:
-        raise Http404
+    ensure_visible(1 <= year <= contract.duration_years)
     action = posted_action(request, True, {"send", *DECISIONS})  # each action asks its own right
     if action == "send":
         ensure_allowed(policies.can_send_report(request.user, cpts), SEND_ONLY)
@@ -157,8 +156,7 @@ def contracts_report(request, cpts_slug, year, role):
 @page("aci/dialogue/versions/<int:pk>/<str:fmt>/")
 @allow("GET", check=require_reader)
 def contracts_report_download(request, cpts_slug, pk, fmt):
-    if fmt not in FILE_FORMATS:
-        raise Http404
+    ensure_visible(fmt in FILE_FORMATS)
     cpts = request.cpts
     report = get_object_or_404(ManagementReport.objects.filter(contract__cpts=cpts), pk=pk)
     ensure_visible(policies.can_see_report(request.user, report))

@@ -2,7 +2,6 @@
 the cap, as a page and as CSV / PDF downloads (journaled like every export). The
 coordinator reads everyone's, a member only their own."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from maillon.core import journal
@@ -116,8 +115,7 @@ def statement_pdf(cpts, membership, year, entries, indemnity, masked_iban) -> by
 @page("indemnites/releves/<int:pk>/export/<str:fmt>/")
 @allow("GET", check=require_meetings)
 def meetings_statement_export(request, cpts_slug, pk, fmt):
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    ensure_visible(fmt in EXPORT_FORMATS)
     cpts = request.cpts
     membership, year, entries, indemnity, masked_iban, _ = load(request, pk)
     services.journal_export(

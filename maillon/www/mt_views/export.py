@@ -5,10 +5,12 @@ Each export is journaled; the file is named by the registration's number, never 
 
 import datetime
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
+from maillon.core.policies import ensure_visible
 from maillon.mt import export, services
+from maillon.mt.imports import parse_date
 
 from .. import pdf
 from ..space import allow
@@ -25,13 +27,7 @@ BIRTH_DATE_FORMAT = "Date de naissance : saisissez-la au format JJ/MM/AAAA."
 
 def posted_date(value: str) -> datetime.date | None:
     """A date from the date field (ISO) or typed by hand (« 23/11/1950 »); None if neither."""
-    value = (value or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return parse_date((value or "").strip())
 
 
 def _date(value: str | None) -> str:
@@ -147,8 +143,7 @@ def export_response(patient, fmt: str, *, audience: str, actor=None) -> HttpResp
 @allow("GET", check=require_coordinator)
 def mt_patient_export(request, cpts_slug, pk, fmt):
     """The coordinator downloads everything held on a registration."""
-    if fmt not in FORMATS:
-        raise Http404
+    ensure_visible(fmt in FORMATS)
     patient = visible_patient_or_404(request, pk)
     return export_response(patient, fmt, audience=export.COORDINATION, actor=request.user)
 
@@ -157,8 +152,7 @@ def mt_patient_export(request, cpts_slug, pk, fmt):
 def mt_patient_status_export(request, token, fmt):
     """The patient downloads their own data: a POST (CSRF) from their status page with their
     birth date; a wrong one exports nothing and shows the page again with the message."""
-    if fmt not in FORMATS:
-        raise Http404
+    ensure_visible(fmt in FORMATS)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     patient = services.patient_of_token(token)
