@@ -36,6 +36,8 @@ ENTRY_NOT_FOUND = "Temps introuvable."
 REVIEWERS_ONLY = "Seuls les coordinateurs de cette CPTS valident ou refusent le temps déclaré."
 NOT_A_MEMBER = "Votre compte n'est lié à aucune adhésion active de cette CPTS : vous ne déclarez pas de temps."
 
+MeetingState = Annotated[MeetingStatus | None, Query(description="État de la réunion")]
+
 
 # --- Schemas -----------------------------------------------------------------------------
 
@@ -121,18 +123,8 @@ class RejectIn(Schema):
 
 
 def meeting_dict(meeting) -> dict:
-    return {
-        "id": meeting.pk,
-        "title": meeting.title,
-        "description": meeting.description,
-        "place": meeting.place,
-        "visio_url": meeting.visio_url,
-        "mission": meeting.mission,
-        "status": meeting.status,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "invited_count": meeting.invited,
-    }
+    """The fields of `MeetingOut`, read off a meeting of `visible_meetings` (it counts the invitees)."""
+    return {name: getattr(meeting, name) for name in MeetingOut.model_fields}
 
 
 def access(request, cpts_id):
@@ -141,18 +133,12 @@ def access(request, cpts_id):
 
 
 def visible_meetings(request, cpts):
-    meetings = Meeting.objects.for_cpts(cpts).annotate(invited=Count("invitations", distinct=True))
+    meetings = Meeting.objects.for_cpts(cpts).annotate(invited_count=Count("invitations", distinct=True))
     return policies.visible_meetings(request.auth, cpts, meetings)
 
 
 @router.get("/cpts/{int:cpts_id}/meetings", response=MeetingPageOut, summary="Lister les réunions")
-def list_meetings(
-    request,
-    cpts_id: int,
-    status: Annotated[MeetingStatus | None, Query(description="État de la réunion")] = None,
-    page: PageNumber = 1,
-    page_size: PageSize = 20,
-):
+def list_meetings(request, cpts_id: int, status: MeetingState = None, page: PageNumber = 1, page_size: PageSize = 20):
     """Les réunions de la CPTS, les plus récentes d'abord ; un membre voit celles où il est invité."""
     cpts = access(request, cpts_id)
     meetings = visible_meetings(request, cpts)
