@@ -1,6 +1,7 @@
 """Forms of the ACI pages. Every message names its field, in French."""
 
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 
@@ -10,33 +11,33 @@ from maillon.core.missions import OPTIONAL
 from maillon.core.missions import label as mission_label
 from maillon.core.uploads import MEGABYTE, check_document
 
-from ..toolkit.forms import MaillonForm, amount_field, date_field, number_field
+from ..toolkit import forms as toolkit
+from ..toolkit.forms import MaillonForm, amount_field, date_field, number_field, text_field
 
 TAILLE_CHOICES = [(taille, f"Taille {taille}") for taille in range(1, 5)]
 OPTIONAL_CHOICES = [(int(mission), mission_label(mission)) for mission in OPTIONAL]
 MAX_TIERS = 5
 
-# Justificatifs of an indicator value: PDF or image, by extension and first bytes.
-VALUE_DOCUMENT_SIGNATURES = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
 VALUE_DOCUMENT_CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
 }
-MAX_VALUE_DOCUMENT_BYTES = 10 * MEGABYTE
+# Justificatifs of an indicator value: PDF or image (by extension and first bytes), 10 Mo at most.
+validate_value_document = partial(
+    check_document,
+    label="Justificatif",
+    signatures={".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"},
+    formats="seuls les fichiers PDF, PNG et JPEG sont acceptés.",
+    max_bytes=10 * MEGABYTE,
+)
 
 
 def optional_missions_field(label, invalid_choice):
     """Missions 5 and 6, as checkboxes (the socle missions 1 to 4 are in every contract)."""
-    return forms.TypedMultipleChoiceField(
-        label=label,
-        coerce=int,
-        required=False,
-        choices=OPTIONAL_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": invalid_choice},
-    )
+    errors = {"invalid_choice": invalid_choice}
+    return toolkit.checkboxes_field(label, OPTIONAL_CHOICES, coerce=int, error_messages=errors)
 
 
 def year_field(contract, label="Année du contrat"):
@@ -56,12 +57,7 @@ def year_field(contract, label="Année du contrat"):
 
 class ContractForm(MaillonForm):
     signed_on = date_field("Date de signature")
-    reference = forms.CharField(
-        label="Référence du contrat",
-        required=False,
-        max_length=50,
-        error_messages={"max_length": "Référence du contrat : 50 caractères au plus."},
-    )
+    reference = text_field("Référence du contrat", 50, required=False)
     taille = forms.TypedChoiceField(
         label="Taille",
         coerce=int,
@@ -95,29 +91,22 @@ class AmendmentForm(MaillonForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Objet de l'avenant : dites ce qu'il change."},
     )
-    new_taille = forms.TypedChoiceField(
-        label="Nouvelle taille",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        choices=[("", "Inchangée"), *TAILLE_CHOICES],
-        error_messages={"invalid_choice": "Nouvelle taille : choisissez entre 1 et 4."},
+    new_taille = toolkit.int_choice_field(
+        "Nouvelle taille",
+        [("", "Inchangée"), *TAILLE_CHOICES],
+        invalid_choice="Nouvelle taille : choisissez entre 1 et 4.",
     )
     add_missions = optional_missions_field("Missions ajoutées", "Missions ajoutées : choisissez la mission 5 ou 6.")
     remove_missions = optional_missions_field(
         "Missions retirées", "Missions retirées : seules les missions 5 et 6 peuvent être retirées."
     )
-    add_indicators = forms.MultipleChoiceField(
-        label="Indicateurs ajoutés (catalogue)",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    add_indicators = toolkit.checkboxes_field(
+        "Indicateurs ajoutés (catalogue)",
         error_messages={"invalid_choice": "Indicateurs ajoutés : choisissez dans le catalogue."},
     )
-    retire_indicators = forms.TypedMultipleChoiceField(
-        label="Indicateurs retirés",
+    retire_indicators = toolkit.checkboxes_field(
+        "Indicateurs retirés",
         coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Indicateurs retirés : choisissez un indicateur en vigueur."},
     )
 
@@ -147,12 +136,7 @@ class StateDateForm(MaillonForm):
 class ReceiptForm(MaillonForm):
     received_on = date_field("Reçu le")
     amount = amount_field("Montant reçu (€)")
-    label = forms.CharField(
-        label="Libellé",
-        required=False,
-        max_length=200,
-        error_messages={"max_length": "Libellé : 200 caractères au plus."},
-    )
+    label = text_field("Libellé", 200, required=False)
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,12 +144,8 @@ class ReceiptForm(MaillonForm):
 
 
 class SpendingForm(MaillonForm):
-    mission = forms.TypedChoiceField(
-        label="Mission",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Mission : choisissez une mission du contrat ou le fonctionnement."},
+    mission = toolkit.int_choice_field(
+        "Mission", invalid_choice="Mission : choisissez une mission du contrat ou le fonctionnement."
     )
     category = forms.ChoiceField(
         label="Nature de la dépense",
@@ -175,14 +155,7 @@ class SpendingForm(MaillonForm):
             "invalid_choice": "Nature de la dépense : choisissez une des natures proposées.",
         },
     )
-    label = forms.CharField(
-        label="Libellé",
-        max_length=200,
-        error_messages={
-            "required": "Libellé : dites ce que la dépense a payé.",
-            "max_length": "Libellé : 200 caractères au plus.",
-        },
-    )
+    label = text_field("Libellé", 200, error_messages={"required": "Libellé : dites ce que la dépense a payé."})
     amount = amount_field("Montant (€)")
     spent_on = date_field("Date de la dépense")
 
@@ -200,39 +173,21 @@ class SpendingForm(MaillonForm):
 class IndicatorForm(MaillonForm):
     """An indicator from the catalogue (its definition and unit come with it) or the CPTS's own."""
 
-    catalogue_code = forms.ChoiceField(
-        label="Indicateur du catalogue",
-        required=False,
-        error_messages={"invalid_choice": "Indicateur du catalogue : choisissez un indicateur proposé."},
+    catalogue_code = toolkit.choice_field(
+        "Indicateur du catalogue", invalid_choice="Indicateur du catalogue : choisissez un indicateur proposé."
     )
-    mission = forms.TypedChoiceField(
-        label="Mission (indicateur propre à la CPTS)",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Mission : choisissez une mission du contrat."},
+    mission = toolkit.int_choice_field(
+        "Mission (indicateur propre à la CPTS)", invalid_choice="Mission : choisissez une mission du contrat."
     )
-    name = forms.CharField(
-        label="Intitulé (indicateur propre à la CPTS)",
-        required=False,
-        max_length=200,
-        error_messages={"max_length": "Intitulé : 200 caractères au plus."},
-    )
-    unit = forms.CharField(
-        label="Unité", required=False, max_length=40, error_messages={"max_length": "Unité : 40 caractères au plus."}
-    )
+    name = text_field("Intitulé (indicateur propre à la CPTS)", 200, name="Intitulé", required=False)
+    unit = text_field("Unité", 40, required=False)
     definition = forms.CharField(label="Définition", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     baseline_value = number_field("Valeur de référence")
     baseline_on = date_field("Date de la référence", required=False)
-    baseline_source = forms.CharField(
-        label="Source de la référence (ex. Rézone CPTS)",
-        required=False,
-        max_length=100,
-        error_messages={"max_length": "Source de la référence : 100 caractères au plus."},
+    baseline_source = text_field(
+        "Source de la référence (ex. Rézone CPTS)", 100, name="Source de la référence", required=False
     )
-    target = forms.CharField(
-        label="Cible", required=False, max_length=200, error_messages={"max_length": "Cible : 200 caractères au plus."}
-    )
+    target = text_field("Cible", 200, required=False)
     added_on = date_field("Ajouté le")
 
     def __init__(self, *args, missions, **kwargs):
@@ -274,12 +229,7 @@ class TiersForm(MaillonForm):
         super().__init__(*args, initial=initial, **kwargs)
         for index in range(1, MAX_TIERS + 1):
             row = f"Palier {index}"
-            self.fields[f"label_{index}"] = forms.CharField(
-                label=f"{row} — libellé",
-                required=False,
-                max_length=100,
-                error_messages={"max_length": f"{row} — libellé : 100 caractères au plus."},
-            )
+            self.fields[f"label_{index}"] = text_field(f"{row} — libellé", 100, required=False)
             self.fields[f"low_{index}"] = number_field(f"{row} — de")
             self.fields[f"high_{index}"] = number_field(f"{row} — à")
             self.fields[f"amount_{index}"] = amount_field(f"{row} — montant (€)", required=False, min_value=Decimal(0))
@@ -316,24 +266,9 @@ class RetireForm(MaillonForm):
     retired_on = date_field("Retiré le")
 
 
-def validate_value_document(upload):
-    check_document(
-        upload,
-        label="Justificatif",
-        signatures=VALUE_DOCUMENT_SIGNATURES,
-        formats="seuls les fichiers PDF, PNG et JPEG sont acceptés.",
-        max_bytes=MAX_VALUE_DOCUMENT_BYTES,
-    )
-
-
 class ValueForm(MaillonForm):
     value = number_field("Valeur", required=True)
-    note = forms.CharField(
-        label="Commentaire",
-        required=False,
-        max_length=300,
-        error_messages={"max_length": "Commentaire : 300 caractères au plus."},
-    )
+    note = text_field("Commentaire", 300, required=False)
     document = forms.FileField(
         label="Justificatif (PDF ou image, 10 Mo au plus)",
         required=False,

@@ -97,35 +97,56 @@ class MaillonForm(DsfrBaseForm):
         super().full_clean()
 
 
-def date_field(label, *, required=True, error_messages=None, **kwargs):
+def named_field(field_class, label, errors: dict, *, name="", error_messages=None, **kwargs):
+    """A `field_class` whose `errors` (code → message) start with `name` (default: the label);
+    `error_messages` are taken as they are."""
+    named = {code: f"{name or label} : {message}" for code, message in errors.items()}
+    return field_class(label=label, error_messages={**named, **(error_messages or {})}, **kwargs)
+
+
+DATE_ERRORS = {"required": "indiquez la date.", "invalid": "saisissez une date valide, au format jj/mm/aaaa."}
+DATETIME_ERRORS = {
+    "required": "indiquez la date et l'heure.",
+    "invalid": "saisissez une date et une heure, au format jj/mm/aaaa hh:mm.",
+}
+
+
+def date_field(label, **kwargs):
     """A date, picked in the browser's calendar or typed jj/mm/aaaa; errors name the field."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": f"{label} : indiquez la date.",
-            "invalid": f"{label} : saisissez une date valide, au format jj/mm/aaaa.",
-            **(error_messages or {}),
-        },
-        **kwargs,
-    )
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    return named_field(forms.DateField, label, DATE_ERRORS, widget=widget, input_formats=DATE_FORMATS, **kwargs)
 
 
-def datetime_field(label, *, required=True, **kwargs):
+def datetime_field(label, **kwargs):
     """A date and a time, picked in the browser or typed jj/mm/aaaa hh:mm; errors name the field."""
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
-        input_formats=DATETIME_FORMATS,
-        error_messages={
-            "required": f"{label} : indiquez la date et l'heure.",
-            "invalid": f"{label} : saisissez une date et une heure, au format jj/mm/aaaa hh:mm.",
-        },
-        **kwargs,
+    widget = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+    return named_field(
+        forms.DateTimeField, label, DATETIME_ERRORS, widget=widget, input_formats=DATETIME_FORMATS, **kwargs
     )
+
+
+def text_field(label, max_length: int, **kwargs):
+    """Text of `max_length` characters at most; its errors name `name` (default: the label)."""
+    errors = {"max_length": f"{max_length} caractères au plus."}
+    return named_field(forms.CharField, label, errors, max_length=max_length, **kwargs)
+
+
+def choice_field(label, choices=(), *, invalid_choice: str, field_class=forms.ChoiceField, **kwargs):
+    """An optional select; `invalid_choice`: the whole message for a value not offered."""
+    errors = {"invalid_choice": invalid_choice}
+    return field_class(label=label, choices=choices, required=False, error_messages=errors, **kwargs)
+
+
+def int_choice_field(label, choices=(), *, invalid_choice: str, **kwargs):
+    """An optional select of whole numbers: the cleaned value is an int, or None when left empty."""
+    typed = {"field_class": forms.TypedChoiceField, "coerce": int, "empty_value": None}
+    return choice_field(label, choices, invalid_choice=invalid_choice, **typed, **kwargs)
+
+
+def checkboxes_field(label, choices=(), *, widget=forms.CheckboxSelectMultiple, **kwargs):
+    """Choices as checkboxes, none required; with `coerce` (e.g. int) the values are of that type."""
+    field_class = forms.TypedMultipleChoiceField if "coerce" in kwargs else forms.MultipleChoiceField
+    return field_class(label=label, choices=choices, required=False, widget=widget, **kwargs)
 
 
 def not_in_future(value, label):
@@ -137,28 +158,14 @@ def not_in_future(value, label):
 
 def mission_field(*, empty_label: str, label="Mission", **kwargs):
     """One mission or none (`empty_label`), as a select; the cleaned value is an int or None."""
-    return forms.TypedChoiceField(
-        label=label,
-        choices=[("", empty_label), *Mission.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Mission : choisissez une des missions proposées."},
-        **kwargs,
-    )
+    choices = [("", empty_label), *Mission.choices]
+    return int_choice_field(label, choices, invalid_choice="Mission : choisissez une des missions proposées.", **kwargs)
 
 
-def missions_field(label="Missions", *, name="", widget=forms.CheckboxSelectMultiple, **kwargs):
+def missions_field(label="Missions", *, name="", **kwargs):
     """Missions of the CPTS (1 to 6) as checkboxes; the error names `name` (default: the label)."""
-    return forms.TypedMultipleChoiceField(
-        label=label,
-        choices=Mission.choices,
-        coerce=int,
-        required=False,
-        widget=widget,
-        error_messages={"invalid_choice": f"{name or label} : choisissez parmi les missions 1 à 6."},
-        **kwargs,
-    )
+    errors = {"invalid_choice": f"{name or label} : choisissez parmi les missions 1 à 6."}
+    return checkboxes_field(label, Mission.choices, coerce=int, error_messages=errors, **kwargs)
 
 
 AMOUNT_ERRORS = {
