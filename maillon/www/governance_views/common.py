@@ -1,11 +1,10 @@
 """Helpers shared by the governance pages; who may do what is `maillon.governance.policies`."""
 
-from django.urls import reverse
-
 from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.governance import policies
 
 from ..space import add_errors, posted_id, space_breadcrumb
+from ..toolkit.links import space_link
 
 __all__ = ["add_errors", "ensure_allowed", "ensure_visible", "policies", "posted_id"]
 
@@ -21,14 +20,8 @@ def is_coordinator(request) -> bool:
 
 
 governance_breadcrumb = space_breadcrumb
-
-
-def elections_link(cpts) -> tuple[str, str]:
-    return ("Élections", reverse("governance_elections", args=[cpts.slug]))
-
-
-def assemblies_link(cpts) -> tuple[str, str]:
-    return ("Assemblées générales", reverse("governance_assemblies", args=[cpts.slug]))
+elections_link = space_link("Élections", "governance_elections")
+assemblies_link = space_link("Assemblées générales", "governance_assemblies")
 
 
 def member_label(membership) -> str:

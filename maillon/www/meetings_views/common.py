@@ -1,11 +1,10 @@
 """Helpers shared by the meetings pages; who may do what is `maillon.meetings.policies`."""
 
-from django.urls import reverse
-
 from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.meetings import policies
 
 from ..space import add_errors, posted_id, space_breadcrumb
+from ..toolkit.links import space_link
 
 __all__ = ["add_errors", "ensure_allowed", "ensure_visible", "policies", "posted_id"]
 
@@ -26,11 +25,5 @@ def my_membership(request):
 
 
 meetings_breadcrumb = space_breadcrumb
-
-
-def meetings_link(cpts) -> tuple[str, str]:
-    return ("Réunions", reverse("meetings_list", args=[cpts.slug]))
-
-
-def payments_link(cpts) -> tuple[str, str]:
-    return ("Indemnités", reverse("meetings_payments", args=[cpts.slug]))
+meetings_link = space_link("Réunions", "meetings_list")
+payments_link = space_link("Indemnités", "meetings_payments")
