@@ -1,12 +1,7 @@
-from django.apps import AppConfig
+from maillon.core import mission_apps
 
 
-class CrisisConfig(AppConfig):
+class CrisisConfig(mission_apps.MissionAppConfig):
     name = "maillon.crisis"
     label = "crisis"
     verbose_name = "Crises sanitaires graves"
-
-    def ready(self):
-        from . import facts
-
-        facts.register()

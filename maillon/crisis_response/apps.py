@@ -1,20 +1,18 @@
-from django.apps import AppConfig
+from maillon.core import mission_apps
 
 
-class CrisisResponseConfig(AppConfig):
+class CrisisResponseConfig(mission_apps.MissionAppConfig):
     name = "maillon.crisis_response"
     label = "crisis_response"
     verbose_name = "Réponse aux crises : alertes, activation, RETEX"
+    # Cascades move on and the outbox's due sends (retries, reclaimed leases) go out.
+    periodic = {"crisis_sweep": {"task": "sweep_crises", "every_minutes": 1}}
 
     def ready(self):
         from maillon.contracts.registry import register_fact
-        from maillon.core.scheduler import register_periodic
 
-        from . import tasks
         from .services import serious_crisis_recognised
 
-        # Cascades move on and the outbox's due sends (retries, reclaimed leases) go out.
-        register_periodic("crisis_sweep", task=tasks.sweep_crises, every_minutes=1)
-
+        super().ready()
         # Only the authority's recognition of a serious crisis makes it true (never an exercise).
         register_fact("serious_crisis_recognised", compute=serious_crisis_recognised)

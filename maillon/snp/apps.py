@@ -1,18 +1,13 @@
-from django.apps import AppConfig
+from maillon.core import mission_apps
 
 
-class SnpConfig(AppConfig):
+class SnpConfig(mission_apps.MissionAppConfig):
     name = "maillon.snp"
     label = "snp"
     verbose_name = "Soins non programmés"
-
-    def ready(self):
-        from maillon.core.scheduler import register_periodic
-
-        from . import indicators, tasks
-
-        indicators.register()
+    periodic = {
         # Duty-list requests nobody took in time go to the coordinators.
-        register_periodic("snp_escalate", task=tasks.escalate_overdue, every_minutes=5)
+        "snp_escalate": {"task": "escalate_overdue", "every_minutes": 5},
         # Patients of requests closed longer than MAILLON_SNP_RETENTION_DAYS ago are blanked.
-        register_periodic("snp_purge", task=tasks.purge_expired, hour=3)
+        "snp_purge": {"task": "purge_expired", "hour": 3},
+    }
