@@ -97,8 +97,10 @@ def reports_of(contract):
     return ManagementReport.objects.filter(contract=contract).select_related("sent_by", "decided_by")
 
 
-def visible_report(request, cpts, report_id, *related):
-    """A sent version of the CPTS's report the user may see; 404, as a missing one, otherwise."""
+def visible_report(request, cpts_id, report_id, *related):
+    """A sent version of the report of a CPTS the user reads (404 as `readable_cpts`), if the user
+    may see it; 404, as a missing one, otherwise."""
+    cpts = readable_cpts(request, cpts_id)
     reports = ManagementReport.objects.filter(contract__cpts=cpts, pk=report_id).select_related(*related)
     return first_or_404(reports, REPORT_NOT_FOUND, request.auth, policies.can_see_report)
 
@@ -138,10 +140,9 @@ def list_versions(request, cpts_id: int, year: int):
 )
 def get_report(request, cpts_id: int, report_id: int):
     """Une version envoyée et son contenu figé : il ne change plus."""
-    cpts = readable_cpts(request, cpts_id)
-    report = visible_report(request, cpts, report_id, "sent_by", "decided_by")
+    report = visible_report(request, cpts_id, report_id, "sent_by", "decided_by")
     # Read like the pages' download: the sent content left the platform.
-    record_export(report, cpts_id=cpts.pk, via="API")
+    record_export(report, cpts_id=cpts_id, via="API")
     return sent_version(report)
 
 
@@ -159,7 +160,7 @@ def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
     """La décision de l'autorité du territoire sur une version envoyée : la valider, ou la
     renvoyer à la CPTS avec des remarques. Une seule décision par version (sinon 409) ;
     403 pour les autres lecteurs (coordinateurs, observateurs, administrateurs de la plateforme)."""
-    report = visible_report(request, readable_cpts(request, cpts_id), report_id, "contract")
+    report = visible_report(request, cpts_id, report_id, "contract")
     if not policies.can_decide_report(request.auth, report):
         raise HttpError(403, AUTHORITY_ONLY)
     with refusals_as_409():  # a refused transition: 409 with the report's state
