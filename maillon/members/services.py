@@ -12,48 +12,25 @@ from .models import Involvement, Membership, MembershipStatus, MissionParticipat
 ALREADY_MEMBER = "Ce membre a déjà une adhésion en cours ou une demande en attente dans cette CPTS."
 
 
-def request_membership(
-    cpts, *, professional=None, structure=None, college=None, involvement=Involvement.MAILING_LIST, card_existed=False
-):
-    """A professional or a structure asks to join; the coordinator decides later."""
+def request_membership(cpts, *, college=None, **adhesion):
+    """A professional or a structure asks to join; the coordinator decides later.
+
+    `adhesion`: the other fields of the `Membership`: `professional` or `structure`, and may be
+    `involvement` (the mailing list by default), `card_existed`."""
     if college is not None and college.cpts_id != cpts.pk:
         raise ValidationError({"college": "Ce collège n'appartient pas à cette CPTS."})
     try:
         with transaction.atomic():
-            return Membership.objects.create(
-                cpts=cpts,
-                professional=professional,
-                structure=structure,
-                college=college,
-                involvement=involvement,
-                card_existed=card_existed,
-            )
+            return Membership.objects.create(cpts=cpts, college=college, **adhesion)
     except IntegrityError as error:
         raise ValidationError(ALREADY_MEMBER, code="already_member") from error
 
 
-def enrol(
-    cpts,
-    *,
-    by,
-    professional=None,
-    structure=None,
-    college=None,
-    involvement=Involvement.MAILING_LIST,
-    on=None,
-    card_existed=False,
-    missions=(),
-):
-    """The coordinator adds a member directly (e.g. from an import): request and acceptance at once."""
+def enrol(cpts, *, by, on=None, missions=(), **adhesion):
+    """The coordinator adds a member directly (e.g. from an import): request and acceptance at
+    once (`adhesion` as for `request_membership`)."""
     with transaction.atomic():
-        membership = request_membership(
-            cpts,
-            professional=professional,
-            structure=structure,
-            college=college,
-            involvement=involvement,
-            card_existed=card_existed,
-        )
+        membership = request_membership(cpts, **adhesion)
         membership.accept(by=by, on=on)
         if missions:
             set_missions(membership, missions)

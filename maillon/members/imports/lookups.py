@@ -1,7 +1,7 @@
 """What the platform already holds, loaded in a few bulk queries for the whole file."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from maillon.territories.models import Commune, PostalCode, normalize_name
 
@@ -43,19 +43,22 @@ class KnownStructure:
 
 @dataclass
 class Lookups:
+    """Built in two steps: what the file's numbers, communes and names designate, then
+    (`load_lookups`) the adhesions the CPTS holds of them."""
+
     by_rpps: dict[str, Known]
     by_adeli: dict[str, Known]
-    open_members: set[int]  # professionals with an open adhesion in the CPTS
-    known_here: set[int]  # professionals with any adhesion, past or present, in the CPTS
     by_finess: dict[str, KnownStructure]
     by_siret: dict[str, KnownStructure]
-    open_structures: set[int]  # structures with an open adhesion in the CPTS
     communes: dict[str, Commune]
     by_postal_code: dict[str, list[Commune]]
     by_name: dict[str, list[Commune]]
     colleges: dict[str, College]
     college_names: list[str]
     languages: dict[str, str]
+    open_members: set[int] = field(default_factory=set)  # professionals with an open adhesion in the CPTS
+    known_here: set[int] = field(default_factory=set)  # professionals with any adhesion, past or present, here
+    open_structures: set[int] = field(default_factory=set)  # structures with an open adhesion in the CPTS
 
 
 def chunks(values, size=LOOKUP_CHUNK):
@@ -126,23 +129,34 @@ def load_communes(rows):
 
 
 def load_lookups(cpts, rows) -> Lookups:
-    rpps = {row.rpps for row in rows if row.rpps}
-    adeli = {row.adeli for row in rows if row.adeli}
-    by_rpps = known_professionals("rpps", rpps)
-    by_adeli = known_professionals("adeli", adeli)
-    ids = {known.pk for known in [*by_rpps.values(), *by_adeli.values()]}
-    open_members, known_here = set(), set()
+    communes, by_postal_code, by_name = load_communes(rows)
+    colleges = list(College.objects.for_cpts(cpts).order_by("position", "name"))
+    lookups = Lookups(
+        by_rpps=known_professionals("rpps", {row.rpps for row in rows if row.rpps}),
+        by_adeli=known_professionals("adeli", {row.adeli for row in rows if row.adeli}),
+        by_finess=known_structures("finess", {row.finess for row in rows if row.finess}),
+        by_siret=known_structures("siret", {row.siret for row in rows if row.siret}),
+        communes=communes,
+        by_postal_code=by_postal_code,
+        by_name=by_name,
+        colleges={normalize_header(college.name): college for college in colleges},
+        college_names=[college.name for college in colleges],
+        languages=load_languages(),
+    )
+    ids = {known.pk for known in [*lookups.by_rpps.values(), *lookups.by_adeli.values()]}
     for chunk in chunks(ids):
         for professional_id, status in (
             Membership.objects.for_cpts(cpts).filter(professional_id__in=chunk).values_list("professional_id", "status")
         ):
-            known_here.add(professional_id)
+            lookups.known_here.add(professional_id)
             if status in OPEN_STATUSES:
-                open_members.add(professional_id)
-    by_finess = known_structures("finess", {row.finess for row in rows if row.finess})
-    by_siret = known_structures("siret", {row.siret for row in rows if row.siret})
-    communes, by_postal_code, by_name = load_communes(rows)
-    colleges = list(College.objects.for_cpts(cpts).order_by("position", "name"))
+                lookups.open_members.add(professional_id)
+    lookups.open_structures = open_structures(cpts, lookups.by_finess, lookups.by_siret)
+    return lookups
+
+
+def load_languages() -> dict[str, str]:
+    """{normalized name, code or alias: the language's code}."""
     languages = {}
     for code, name in Language.objects.values_list("code", "name"):
         languages[normalize_header(name)] = code
@@ -150,18 +164,4 @@ def load_lookups(cpts, rows) -> Lookups:
     for alias, code in LANGUAGE_ALIASES.items():
         if code in languages.values():
             languages[alias] = code
-    return Lookups(
-        by_rpps=by_rpps,
-        by_adeli=by_adeli,
-        open_members=open_members,
-        known_here=known_here,
-        by_finess=by_finess,
-        by_siret=by_siret,
-        open_structures=open_structures(cpts, by_finess, by_siret),
-        communes=communes,
-        by_postal_code=by_postal_code,
-        by_name=by_name,
-        colleges={normalize_header(college.name): college for college in colleges},
-        college_names=[college.name for college in colleges],
-        languages=languages,
-    )
+    return languages
