@@ -1,19 +1,17 @@
 """Forms of the public pages: the commune search, the CPTS filters, the region picked."""
 
-from django import forms
-
 from maillon.core.models import CptsStatus
 from maillon.territories.models import Departement
 
-from ..toolkit.forms import MaillonForm
+from ..toolkit.forms import MaillonForm, choice_field, text_field
 
 ALL_STATUSES = "all"
 
 
 class CommuneSearchForm(MaillonForm):
-    q = forms.CharField(
-        label="Nom de la commune ou code postal",
-        max_length=100,
+    q = text_field(
+        "Nom de la commune ou code postal",
+        100,
         required=False,
         error_messages={"max_length": "Le nom de la commune ou le code postal compte au plus 100 caractères."},
     )
@@ -22,21 +20,16 @@ class CommuneSearchForm(MaillonForm):
 class CptsFilterForm(MaillonForm):
     """Filters of the CPTS list; the default shows every CPTS but dissolved ones."""
 
-    status = forms.ChoiceField(
-        label="Étape",
-        required=False,
-        choices=[
+    status = choice_field(
+        "Étape",
+        [
             ("", "Toutes sauf les CPTS dissoutes"),
             (ALL_STATUSES, "Toutes, y compris dissoutes"),
             *list(CptsStatus.choices),
         ],
-        error_messages={"invalid_choice": "Étape : choisissez une des étapes proposées."},
+        invalid_choice="Étape : choisissez une des étapes proposées.",
     )
-    departement = forms.ChoiceField(
-        label="Département",
-        required=False,
-        error_messages={"invalid_choice": "Département : choisissez un des départements proposés."},
-    )
+    departement = choice_field("Département", invalid_choice="Département : choisissez un des départements proposés.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,11 +49,7 @@ class CptsFilterForm(MaillonForm):
 
 
 class RegionChoiceForm(MaillonForm):
-    region = forms.ChoiceField(
-        label="Région",
-        required=False,
-        error_messages={"invalid_choice": "Région : choisissez une des régions proposées."},
-    )
+    region = choice_field("Région", invalid_choice="Région : choisissez une des régions proposées.")
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)

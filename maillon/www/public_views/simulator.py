@@ -13,7 +13,7 @@ from maillon.contracts.tariffs import SOCLE_MISSIONS, tariff_on
 from maillon.territories.services import UnknownCommuneError, communes_by_code, today
 from maillon.territories.taille import taille_for_population, taille_labels
 
-from ..toolkit.forms import MaillonForm, missions_field
+from ..toolkit.forms import MaillonForm, int_choice_field, missions_field, text_field
 from ..toolkit.navigation import breadcrumb
 from . import page
 
@@ -35,13 +35,8 @@ YEAR_CHOICES = [
 
 
 class SimulatorForm(MaillonForm):
-    taille = forms.TypedChoiceField(
-        label="Taille de la CPTS",
-        choices=taille_choices,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Taille : choisissez une taille de 1 à 4."},
+    taille = int_choice_field(
+        "Taille de la CPTS", taille_choices, invalid_choice="Taille : choisissez une taille de 1 à 4."
     )
     population = forms.IntegerField(
         label="Ou la population du territoire",
@@ -55,10 +50,10 @@ class SimulatorForm(MaillonForm):
             "max_value": "Population : au plus 100 000 000 d'habitants.",
         },
     )
-    communes = forms.CharField(
-        label="Ou les communes du territoire",
+    communes = text_field(
+        "Ou les communes du territoire",
+        MAX_COMMUNES * 7,
         help_text="Codes INSEE séparés par des espaces ou des virgules, par exemple : 78646, 78158.",
-        max_length=MAX_COMMUNES * 7,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": f"Communes : au plus {MAX_COMMUNES} communes."},

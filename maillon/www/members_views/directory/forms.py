@@ -10,7 +10,7 @@ from maillon.members.selectors import STRUCTURES_ALL, STRUCTURES_NONE, Directory
 from maillon.territories.models import Commune, TerritoryCommune, normalize_name
 
 from ...toolkit.communes import commune_label
-from ...toolkit.forms import MaillonForm, mission_field
+from ...toolkit.forms import MaillonForm, choice_field, mission_field, text_field
 
 RADIUS_CHOICES = [
     ("", "Dans la commune même"),
@@ -58,56 +58,41 @@ def resolve_commune(text: str, cpts=None) -> tuple[Commune | None, list[Commune]
 class DirectoryForm(MaillonForm):
     """The directory's search criteria, sent in the query string (GET)."""
 
-    q = forms.CharField(
-        label="Nom, profession ou compétence",
-        max_length=100,
-        required=False,
-        error_messages={"max_length": "Recherche : 100 caractères au plus."},
+    q = text_field("Nom, profession ou compétence", 100, name="Recherche", required=False)
+    profession = choice_field(
+        "Profession",
+        [("", "Toutes les professions"), *Profession.choices],
+        invalid_choice="Profession : choisissez une des professions proposées.",
     )
-    profession = forms.ChoiceField(
-        label="Profession",
-        required=False,
-        choices=[("", "Toutes les professions"), *Profession.choices],
-        error_messages={"invalid_choice": "Profession : choisissez une des professions proposées."},
-    )
-    structure = forms.ChoiceField(
-        label="Type de structure",
-        required=False,
-        choices=[
+    structure = choice_field(
+        "Type de structure",
+        [
             ("", "Professionnels et structures"),
             (STRUCTURES_NONE, "Aucune : les professionnels seulement"),
             (STRUCTURES_ALL, "Toutes les structures, sans les professionnels"),
             *StructureKind.choices,
         ],
         help_text="MSP, pharmacies, laboratoires, EHPAD… adhérents de la CPTS.",
-        error_messages={"invalid_choice": "Type de structure : choisissez un des types proposés."},
+        invalid_choice="Type de structure : choisissez un des types proposés.",
     )
-    commune = forms.CharField(
-        label="Commune d'exercice",
+    commune = text_field(
+        "Commune d'exercice",
+        100,
+        name="Commune",
         help_text="Nom ou code postal, par exemple « Versailles » ou « 78000 ».",
-        max_length=100,
         required=False,
-        error_messages={"max_length": "Commune : 100 caractères au plus."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "list": "commune-options"}),
     )
-    radius = forms.ChoiceField(
-        label="Distance de la commune",
-        required=False,
-        choices=RADIUS_CHOICES,
-        error_messages={"invalid_choice": "Distance : choisissez une des distances proposées."},
+    radius = choice_field(
+        "Distance de la commune", RADIUS_CHOICES, invalid_choice="Distance : choisissez une des distances proposées."
     )
-    skill = forms.CharField(
-        label="Compétence",
+    skill = text_field(
+        "Compétence",
+        100,
         help_text="Par exemple « plaies chroniques » ou « éducation thérapeutique ».",
-        max_length=100,
         required=False,
-        error_messages={"max_length": "Compétence : 100 caractères au plus."},
     )
-    language = forms.ChoiceField(
-        label="Langue parlée",
-        required=False,
-        error_messages={"invalid_choice": "Langue : choisissez une des langues proposées."},
-    )
+    language = choice_field("Langue parlée", invalid_choice="Langue : choisissez une des langues proposées.")
     mission = mission_field(label="Mission de la CPTS", empty_label="Toutes les missions")
     new_patients = forms.BooleanField(label="Accepte de nouveaux patients (médecin traitant)", required=False)
     snp = forms.BooleanField(label="Participe aux soins non programmés (SNP)", required=False)
