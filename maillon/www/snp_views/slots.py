@@ -10,7 +10,7 @@ user may not see.
 """
 
 import datetime
-from functools import partial
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -127,13 +127,15 @@ def snp_slots(request, cpts_slug):
 
 
 def publish_form(request, professional, form, write) -> str:
-    """Publish a valid form in the agenda of its practice place; the success message."""
-    return write(agenda_for(request, professional, form.cleaned_data["practice_place"]), form.cleaned_data)
+    """Publish a valid form in the agenda of its practice place, shared as it says; the success message."""
+    data = form.cleaned_data
+    agenda = agenda_for(request, professional, data["practice_place"])
+    return write(agenda, data, audience=data["audience"], shared_with_sas=data["shared_with_sas"])
 
 
 @allow("GET", "POST", check=require_slots)
 def publishing_page(request, form_class, section, title, template, write):
-    """GET/POST of a publishing form: `write(agenda, data)` saves and returns the success message."""
+    """GET/POST of a publishing form: `write(agenda, data, **sharing)` saves and returns the success message."""
     context = base_context(request, section, title)
     professional = context["publisher"]
     if professional is None:
@@ -146,62 +148,59 @@ def publishing_page(request, form_class, section, title, template, write):
     return render(request, template, context)
 
 
+def publishing(form_class, section, title, template):
+    """The page of a publishing form (`publishing_page`): the decorated function is its `write`."""
+
+    def page_of(write):
+        @wraps(write)
+        def view(request, cpts_slug):
+            return publishing_page(request, form_class, section, title, template, write)
+
+        return view
+
+    return page_of
+
+
 def aware(date, time):
     """In UTC, so adding the duration counts real minutes across a DST change."""
     return paris(datetime.datetime.combine(date, time)).astimezone(datetime.UTC)
 
 
 @page("snp/creneaux/nouveau/")
-def snp_slot_new(request, cpts_slug):
-    def write(agenda, data):
-        start = aware(data["date"], data["start_time"])
-        slot = services.publish_slot(
-            agenda,
-            start=start,
-            end=start + datetime.timedelta(minutes=data["duration_minutes"]),
-            audience=data["audience"],
-            shared_with_sas=data["shared_with_sas"],
-        )
-        shared = "partagé avec le SAS" if slot.shared_with_sas else "non partagé avec le SAS"
-        return f"Créneau publié le {services.fr_datetime(slot.start)} ({shared})."
-
-    return publishing_page(request, SlotForm, "new", "Publier un créneau", "snp/slots_new.html", write)
+@publishing(SlotForm, "new", "Publier un créneau", "snp/slots_new.html")
+def snp_slot_new(agenda, data, **sharing):
+    start = aware(data["date"], data["start_time"])
+    end = start + datetime.timedelta(minutes=data["duration_minutes"])
+    slot = services.publish_slot(agenda, start=start, end=end, **sharing)
+    shared = "partagé avec le SAS" if slot.shared_with_sas else "non partagé avec le SAS"
+    return f"Créneau publié le {services.fr_datetime(slot.start)} ({shared})."
 
 
 @page("snp/creneaux/recurrence/")
-def snp_slot_series_new(request, cpts_slug):
-    def write(agenda, data):
-        series = services.create_series(
-            agenda,
-            weekdays=data["weekdays"],
-            start_time=data["start_time"],
-            duration_minutes=data["duration_minutes"],
-            count_per_day=data["count_per_day"],
-            first_date=data["first_date"],
-            last_date=data["last_date"],
-            exceptions=data["exceptions"],
-            audience=data["audience"],
-            shared_with_sas=data["shared_with_sas"],
-        )
-        count = series.slots.count()
-        return f"Récurrence enregistrée : {count} créneau{'x' if count > 1 else ''} publié{'s' if count > 1 else ''}."
-
-    return publishing_page(request, SeriesForm, "series", "Publier une récurrence", "snp/slots_series_new.html", write)
+@publishing(SeriesForm, "series", "Publier une récurrence", "snp/slots_series_new.html")
+def snp_slot_series_new(agenda, data, **sharing):
+    series = services.create_series(
+        agenda,
+        weekdays=data["weekdays"],
+        start_time=data["start_time"],
+        duration_minutes=data["duration_minutes"],
+        count_per_day=data["count_per_day"],
+        first_date=data["first_date"],
+        last_date=data["last_date"],
+        exceptions=data["exceptions"],
+        **sharing,
+    )
+    count = series.slots.count()
+    return f"Récurrence enregistrée : {count} créneau{'x' if count > 1 else ''} publié{'s' if count > 1 else ''}."
 
 
 @page("snp/creneaux/import-ics/")
-def snp_slot_import(request, cpts_slug):
-    def write(agenda, data):
-        summary = services.import_ics(
-            agenda, data["file"].read(), audience=data["audience"], shared_with_sas=data["shared_with_sas"]
-        )
-        return (
-            f"Import terminé : {summary.created} créneau(x) créé(s), {summary.updated} mis à jour, "
-            f"{summary.unchanged} inchangé(s), {summary.cancelled} annulé(s) car retiré(s) du fichier."
-        )
-
-    return publishing_page(
-        request, IcsImportForm, "import", "Importer un agenda (.ics)", "snp/slots_import.html", write
+@publishing(IcsImportForm, "import", "Importer un agenda (.ics)", "snp/slots_import.html")
+def snp_slot_import(agenda, data, **sharing):
+    summary = services.import_ics(agenda, data["file"].read(), **sharing)
+    return (
+        f"Import terminé : {summary.created} créneau(x) créé(s), {summary.updated} mis à jour, "
+        f"{summary.unchanged} inchangé(s), {summary.cancelled} annulé(s) car retiré(s) du fichier."
     )
 
 
