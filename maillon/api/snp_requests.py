@@ -430,6 +430,20 @@ def post_duty(request, cpts_id: int, request_id: int):
 
 # --- Bookings -------------------------------------------------------------------------
 
+CANCEL_REFUSED = "Seuls le demandeur, la coordination, la régulation SAS ou le professionnel l'annulent."
+OUTCOME_REFUSED = "Seul le professionnel du rendez-vous, ou la coordination, en renseigne l'issue."
+
+
+def act_on_booking(request, cpts_id, booking_id, may, refusal, write, *args):
+    """The booking after `write(booking, *args, by=user)`: 404 as `visible_booking`, 403 with
+    `refusal` unless `may(user, booking)`, 409 when the domain refuses the write."""
+    booking = visible_booking(request, cpts_id, booking_id)
+    if not may(request.auth, booking):
+        raise HttpError(403, refusal)
+    with refusals_as_409():
+        write(booking, *args, by=request.auth)
+    return booking_answer(booking)
+
 
 @router.post(
     "/cpts/{int:cpts_id}/snp/bookings/{int:booking_id}/cancel",
@@ -438,12 +452,9 @@ def post_duty(request, cpts_id: int, request_id: int):
 )
 def post_cancel_booking(request, cpts_id: int, booking_id: int):
     """Le créneau redevient libre et la demande est de nouveau à placer."""
-    booking = visible_booking(request, cpts_id, booking_id)
-    if not policies.can_cancel_booking(request.auth, booking):
-        raise HttpError(403, "Seuls le demandeur, la coordination, la régulation SAS ou le professionnel l'annulent.")
-    with refusals_as_409():
-        booking_service.cancel_booking(booking, by=request.auth)
-    return booking_answer(booking)
+    return act_on_booking(
+        request, cpts_id, booking_id, policies.can_cancel_booking, CANCEL_REFUSED, booking_service.cancel_booking
+    )
 
 
 @router.post(
@@ -454,12 +465,9 @@ def post_cancel_booking(request, cpts_id: int, booking_id: int):
 def post_outcome(request, cpts_id: int, booking_id: int, payload: OutcomeIn):
     """Le professionnel qui reçoit le patient (ou la coordination), après l'heure du rendez-vous :
     honoré, non honoré, réorienté aux urgences ou vers un spécialiste. La demande est close."""
-    booking = visible_booking(request, cpts_id, booking_id)
-    if not policies.can_record_outcome(request.auth, booking):
-        raise HttpError(403, "Seul le professionnel du rendez-vous, ou la coordination, en renseigne l'issue.")
-    with refusals_as_409():
-        record_outcome(booking, payload.outcome, by=request.auth)
-    return booking_answer(booking)
+    return act_on_booking(
+        request, cpts_id, booking_id, policies.can_record_outcome, OUTCOME_REFUSED, record_outcome, payload.outcome
+    )
 
 
 # --- Duty list ------------------------------------------------------------------------
