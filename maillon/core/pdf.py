@@ -34,6 +34,8 @@ from reportlab.platypus import Table as RLTable
 
 NBSP = "\u00a0"
 MARGIN = 2 * cm
+# The platform's page, in reportlab's words.
+PAGE = {"pagesize": A4, "leftMargin": MARGIN, "rightMargin": MARGIN, "topMargin": MARGIN, "bottomMargin": MARGIN}
 FOOTER_SIZE = 8
 GREY = colors.Color(0.85, 0.85, 0.85)
 LIGHT = colors.Color(0.95, 0.95, 0.95)
@@ -230,25 +232,22 @@ def numbered_canvas(footer_left: str):
 
 
 def render_pdf(*, title: str, subtitle: str = "", blocks: list) -> bytes:
-    """The PDF of the blocks, under the title (and subtitle), as bytes."""
+    """The PDF of the blocks, under the title (and subtitle), as bytes; the footer numbers the
+    pages and says when Maillon generated it."""
+    footer = f"Généré le {timezone.localtime():%d/%m/%Y à %H:%M} par Maillon"
+    return pdf_bytes(title, subtitle, blocks, numbered_canvas(footer), author="Maillon", creator="Maillon")
+
+
+def pdf_bytes(title: str, subtitle: str, blocks: list, canvasmaker=pdf_canvas.Canvas, **metadata) -> bytes:
+    """The blocks on the platform's A4 pages, under the title (and subtitle), as bytes; `metadata`
+    for reportlab's document (its author, `invariant`…)."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=winansi(title),
-        subject=winansi(subtitle),
-        author="Maillon",
-        creator="Maillon",
-        lang="fr-FR",
+        buffer, **PAGE, title=winansi(title), subject=winansi(subtitle), lang="fr-FR", **metadata
     )
     story = [RLParagraph(markup(title), STYLES["title"])]
     if subtitle:
         story.append(RLParagraph(markup(subtitle), STYLES["subtitle"]))
     story += flowables(blocks, document.width)
-    generated = timezone.localtime()
-    document.build(story, canvasmaker=numbered_canvas(f"Généré le {generated:%d/%m/%Y à %H:%M} par Maillon"))
+    document.build(story, canvasmaker=canvasmaker)
     return buffer.getvalue()
