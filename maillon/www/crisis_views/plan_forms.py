@@ -5,7 +5,7 @@ from django import forms
 from maillon.crisis import template
 from maillon.crisis.models import ROLE_MAX
 
-from ..toolkit.forms import MaillonForm
+from ..toolkit.forms import MaillonForm, checkboxes_field
 
 TYPOLOGY_CHOICES = [(str(typology.number), f"{typology.number} — {typology.title}") for typology in template.TYPOLOGIES]
 
@@ -45,9 +45,4 @@ class PlanProfessionalForm(MaillonForm):
         max_length=2000,
         help_text="Laissez vide pour reprendre les compétences de l'annuaire.",
     )
-    typologies = forms.MultipleChoiceField(
-        label="Typologies concernées",
-        choices=TYPOLOGY_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    typologies = checkboxes_field("Typologies concernées", TYPOLOGY_CHOICES)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from maillon.governance.models import AssemblyKind, Body, DocumentKind, MandateRole, validate_document_file
 from maillon.members.models import College, Membership
 
-from ..toolkit.forms import MaillonForm, date_field, datetime_field
+from ..toolkit.forms import MaillonForm, date_field, datetime_field, named_field
 from .common import member_label
 
 
@@ -18,6 +18,12 @@ class MembershipChoiceField(forms.ModelChoiceField):
 class MembershipMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return member_label(obj)
+
+
+def membership_field(label, name=""):
+    """An adherent picked in a select; the form sets the queryset, the errors name `name` (default: the label)."""
+    errors = {"required": "choisissez un adhérent.", "invalid_choice": "choix invalide."}
+    return named_field(MembershipChoiceField, label, errors, name=name, queryset=Membership.objects.none())
 
 
 def active_memberships(cpts):
@@ -69,14 +75,7 @@ class ElectionForm(MaillonForm):
 
 
 class CandidateForm(MaillonForm):
-    membership = MembershipChoiceField(
-        label="Candidat (adhérent actif du collège)",
-        queryset=Membership.objects.none(),
-        error_messages={
-            "required": "Candidat : choisissez un adhérent.",
-            "invalid_choice": "Candidat : choix invalide.",
-        },
-    )
+    membership = membership_field("Candidat (adhérent actif du collège)", name="Candidat")
     statement = forms.CharField(label="Profession de foi", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, election, **kwargs):
@@ -113,14 +112,7 @@ class VoteForm(MaillonForm):
 
 
 class MandateForm(MaillonForm):
-    membership = MembershipChoiceField(
-        label="Adhérent",
-        queryset=Membership.objects.none(),
-        error_messages={
-            "required": "Adhérent : choisissez un adhérent.",
-            "invalid_choice": "Adhérent : choix invalide.",
-        },
-    )
+    membership = membership_field("Adhérent")
     body = forms.ChoiceField(label="Instance", choices=Body.choices)
     role = forms.ChoiceField(label="Fonction", choices=MandateRole.choices, initial=MandateRole.MEMBER)
     starts_on = date_field("Début du mandat")

@@ -11,7 +11,7 @@ from maillon.meetings.models import compact_iban, validate_iban, validate_quarte
 from maillon.members.models import College, Involvement
 from maillon.members.professions import Profession
 
-from ..toolkit.forms import MaillonForm, amount_field, date_field, mission_field, missions_field
+from ..toolkit.forms import MaillonForm, amount_field, checkboxes_field, date_field, mission_field, missions_field
 
 SLOT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 
@@ -54,19 +54,9 @@ class SelectionForm(MaillonForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    professions = forms.MultipleChoiceField(
-        label="Professions invitées (aucune : toutes)",
-        choices=Profession.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    professions = checkboxes_field("Professions invitées (aucune : toutes)", Profession.choices)
     missions = missions_field("Participants aux missions (aucune : tous)", name="Missions")
-    involvements = forms.MultipleChoiceField(
-        label="Niveaux d'implication invités (aucun : tous)",
-        choices=Involvement.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    involvements = checkboxes_field("Niveaux d'implication invités (aucun : tous)", Involvement.choices)
 
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from maillon.territories.models import Commune
 
 from ..public_views.public_request import RobotTrap
 from ..toolkit.communes import CommunePickForm
-from ..toolkit.forms import MaillonForm, date_field
+from ..toolkit.forms import MaillonForm, checkboxes_field, date_field, text_field
 
 # What the patient declares, in plain words: the public form speaks to the patient,
 # the coordinator's and the partners' form about them.
@@ -70,17 +70,15 @@ class PatientForm(CommunePickForm, RobotTrap):
         label="Courriel", required=False, help_text="Pour recevoir l'accusé de réception et le lien de suivi."
     )
     phone = forms.CharField(label="Téléphone", max_length=30, required=False)
-    nir = forms.CharField(
-        label="Numéro de sécurité sociale (NIR)",
-        max_length=30,
+    nir = text_field(
+        "Numéro de sécurité sociale (NIR)",
+        30,
         required=False,
         help_text="Facultatif : les 15 chiffres de la carte Vitale.",
     )
-    criteria = forms.MultipleChoiceField(
-        label="Situations à prendre en compte",
-        choices=CRITERIA_FOR_SELF,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    criteria = checkboxes_field(
+        "Situations à prendre en compte",
+        CRITERIA_FOR_SELF,
         help_text="Facultatif : elles rendent la demande prioritaire.",
     )
     consent = forms.BooleanField(
@@ -155,12 +153,7 @@ class OfferForm(MaillonForm):
     radius_km = forms.IntegerField(
         label="Rayon autour de votre lieu d'exercice (km)", required=False, min_value=1, max_value=200
     )
-    refuses = forms.MultipleChoiceField(
-        label="Patients que vous ne pouvez pas accueillir",
-        choices=Trait.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    refuses = checkboxes_field("Patients que vous ne pouvez pas accueillir", Trait.choices)
     status = forms.ChoiceField(label="État de l'offre", choices=OfferStatus.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, has_practice_place: bool, **kwargs):
@@ -191,12 +184,10 @@ class ScheduleForm(MaillonForm):
     """Whether the engine proposes doctors by itself, and on which weekdays."""
 
     automatic = forms.BooleanField(label="Calculer les propositions automatiquement", required=False)
-    weekdays = forms.TypedMultipleChoiceField(
-        label="Jours du calcul automatique",
-        choices=Weekday.choices,
+    weekdays = checkboxes_field(
+        "Jours du calcul automatique",
+        Weekday.choices,
         coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="Le calcul a lieu tôt le matin des jours cochés, une fois par jour au plus.",
     )
 

@@ -11,7 +11,7 @@ from maillon.members.professions import Profession
 from maillon.snp.models import Audience
 from maillon.snp.slots import MAX_ICS_BYTES, WEEKDAY_NAMES
 
-from ..toolkit.forms import DATE_FORMATS, MaillonForm, date_field
+from ..toolkit.forms import DATE_FORMATS, MaillonForm, checkboxes_field, date_field, named_field
 
 SAS_HELP = (
     "Votre choix : un créneau partagé est visible par la régulation du SAS (plateforme nationale). "
@@ -20,12 +20,10 @@ SAS_HELP = (
 
 
 def time_field(label, **kwargs):
-    return forms.TimeField(
-        label=label,
-        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
-        input_formats=["%H:%M", "%Hh%M", "%H:%M:%S"],
-        error_messages={"invalid": f"{label} : saisissez une heure, par exemple 17:00."},
-        **kwargs,
+    widget = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+    errors = {"invalid": "saisissez une heure, par exemple 17:00."}
+    return named_field(
+        forms.TimeField, label, errors, widget=widget, input_formats=["%H:%M", "%Hh%M", "%H:%M:%S"], **kwargs
     )
 
 
@@ -150,10 +148,8 @@ class AgendaSharingForm(MaillonForm):
 
 
 class SnpSetupForm(MaillonForm):
-    professions = forms.MultipleChoiceField(
-        label="Professions ouvertes aux soins non programmés",
-        choices=Profession.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    professions = checkboxes_field(
+        "Professions ouvertes aux soins non programmés",
+        Profession.choices,
         help_text="Leurs membres adhérents publient des créneaux. Les médecins le sont toujours.",
     )
