@@ -4,6 +4,7 @@ Enrolment needs more than the password: see enrolment.py.
 """
 
 from base64 import b32encode
+from functools import wraps
 
 import segno
 from django.db import transaction
@@ -23,30 +24,34 @@ LOCKED = f"Trop d'échecs : le compte est bloqué pendant {lockout.WINDOW_MINUTE
 LINK_SENT = "Un lien pour activer la double authentification vous a été envoyé par courriel."
 
 
+def login_in_progress(view):
+    """A step after the password: `view(request, user)` for the user who gave it; others go to the login."""
+
+    @wraps(view)
+    def step(request):
+        user = pending.pending_user(request)
+        return redirect("login") if user is None else view(request, user)
+
+    return step
+
+
 @page("connexion/code/", name="login_second_factor")
 @never_cache
-def second_factor(request):
-    user = pending.pending_user(request)
-    if user is None:
-        return redirect("login")
+@login_in_progress
+def second_factor(request, user):
     device = pending.confirmed_device(user)
     if device is None:
         return redirect("login_totp_setup")
-    form = OneTimeCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        error = check_code(user, device, form.cleaned_data["code"])
-        if error is None:
-            return pending.complete(request, user, device)
-        form.add_error("code", error)
+    form = posted_code(request, user, device)
+    if form.is_valid():
+        return pending.complete(request, user, device)
     return render(request, "accounts/second_factor.html", {"title": "Code de connexion", "form": form})
 
 
 @page("connexion/activer-double-authentification/", name="login_totp_setup")
 @never_cache
-def totp_setup(request):
-    user = pending.pending_user(request)
-    if user is None:
-        return redirect("login")
+@login_in_progress
+def totp_setup(request, user):
     if pending.confirmed_device(user):
         # Enrolling a second authenticator would bypass the first one.
         return redirect("login_second_factor")
@@ -56,13 +61,10 @@ def totp_setup(request):
         context = {"title": "Vérifiez votre messagerie", "message": LINK_SENT, "expiry": expiry()}
         return render(request, "accounts/totp_enrolment_link.html", context)
     device = enrolment.enrolment_device(request, user)
-    form = OneTimeCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        error = check_code(user, device, form.cleaned_data["code"])
-        if error is None:
-            confirm(device)
-            return pending.complete(request, user, device)
-        form.add_error("code", error)
+    form = posted_code(request, user, device)
+    if form.is_valid():
+        confirm(device)
+        return pending.complete(request, user, device)
     context = {
         "title": "Activer la double authentification",
         "form": form,
@@ -90,6 +92,16 @@ def enrolment_link(request, token):
 
 def expiry() -> str:
     return enrolment.readable_duration(enrolment.link_timeout())
+
+
+def posted_code(request, user, device):
+    """The code form, bound to a POST: valid only if it holds the right code (a wrong one is its error)."""
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        error = check_code(user, device, form.cleaned_data["code"])
+        if error is not None:
+            form.add_error("code", error)
+    return form
 
 
 def check_code(user, device, code) -> str | None:
