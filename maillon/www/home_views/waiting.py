@@ -188,20 +188,19 @@ def member_items(user, cpts) -> list[Waiting]:
     if snp_policies.can_use_duty_list(user, cpts):
         items.append(Waiting("Appels de garde sans réponse", calls.count(), url("snp_request_duty", cpts), True))
     if meeting_policies.can_declare_time(user, cpts):
-        entries = meeting_policies.visible_time_entries(user, cpts).filter(
-            membership=meeting_policies.own_membership(user, cpts)
+        # Their entries waiting for validation and those refused, in one query.
+        entries = (
+            meeting_policies.visible_time_entries(user, cpts)
+            .filter(membership=meeting_policies.own_membership(user, cpts))
+            .aggregate(
+                declared=Count("pk", filter=Q(state=TimeState.DECLARED)),
+                rejected=Count("pk", filter=Q(state=TimeState.REJECTED)),
+            )
         )
+        time_page = url("meetings_time", cpts)
         items += [
-            Waiting(
-                "Temps déclarés par moi, en attente de validation",
-                entries.filter(state=TimeState.DECLARED).count(),
-                url("meetings_time", cpts),
-            ),
-            Waiting(
-                "Temps déclarés par moi et refusés",
-                entries.filter(state=TimeState.REJECTED).count(),
-                url("meetings_time", cpts),
-            ),
+            Waiting("Temps déclarés par moi, en attente de validation", entries["declared"], time_page),
+            Waiting("Temps déclarés par moi et refusés", entries["rejected"], time_page),
         ]
     if meeting_policies.can_use_meetings(user, cpts):
         polls = meeting_policies.visible_meetings(user, cpts).filter(status=MeetingStatus.POLL)
