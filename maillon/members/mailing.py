@@ -178,14 +178,24 @@ def create_mailing(cpts, *, subject, body, criteria, by, send_key=None) -> Maili
 def journal_recipients(mailing, count: int, *, by):
     """bulk_create skips the per-row journal: one entry for all the recipients of a message
     (field names and a count, never addresses)."""
+    fields = ["mailing", "membership", "email", "status"]
+    _journal(mailing, journal.Action.CREATE, fields, by, f"{count} destinataire(s)")
+
+
+def journal_sending(mailing, sent: int, failed: int) -> None:
+    """What a sending changed of the recipients' states: counts, never addresses."""
+    _journal(mailing, journal.Action.UPDATE, ["status"], mailing.sent_by, f"{sent} envoyé(s), {failed} échec(s)")
+
+
+def _journal(mailing, action, fields: list, actor, note: str) -> None:
     journal.record(
-        journal.Action.CREATE,
+        action,
         object_type="members.MailingRecipient",
         object_id=f"mailing:{mailing.pk}",
         cpts_id=mailing.cpts_id,
-        fields=["mailing", "membership", "email", "status"],
-        actor=by,
-        note=f"{count} destinataire(s)",
+        fields=fields,
+        actor=actor,
+        note=note,
     )
 
 
@@ -249,13 +259,5 @@ def send_mailing_task(mailing_id: int, message_id: str = "") -> int:
         failed = MailingRecipient.objects.filter(pk__in=failed_ids, status=RecipientStatus.PENDING)
         failed = failed.update(status=RecipientStatus.FAILED)
         if sent or failed:
-            journal.record(
-                journal.Action.UPDATE,
-                object_type="members.MailingRecipient",
-                object_id=f"mailing:{mailing.pk}",
-                cpts_id=mailing.cpts_id,
-                fields=["status"],
-                actor=mailing.sent_by,
-                note=f"{sent} envoyé(s), {failed} échec(s)",
-            )
+            journal_sending(mailing, sent, failed)
     return len(sent_ids)

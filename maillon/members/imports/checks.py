@@ -25,12 +25,14 @@ def check_names(row: Row):
     row.check_texts(("last_name", "first_name"), max_length=100)
 
 
-def required_synonym(row: Row, key: str, synonyms: dict, *, missing: str, unknown: str):
-    """The value a required column's text stands for in `synonyms`, or None with the row's error
-    (`unknown` is completed by « « text » n'est pas … »)."""
+def synonym_of(row: Row, key: str, synonyms: dict, *, unknown: str, missing: str = ""):
+    """The value a column's text stands for in `synonyms`, or None: with the row's error when the
+    text is unknown (`unknown` is completed by « « text » n'est pas … »), or when it is empty
+    and the column is required (its error: `missing`)."""
     text = row.values.get(key, "")
     if not text:
-        row.fail(key, missing)
+        if missing:
+            row.fail(key, missing)
         return None
     found = synonyms.get(normalize_header(text))
     if found is None:
@@ -39,7 +41,7 @@ def required_synonym(row: Row, key: str, synonyms: dict, *, missing: str, unknow
 
 
 def check_profession(row: Row):
-    found = required_synonym(
+    found = synonym_of(
         row,
         "profession",
         PROFESSION_SYNONYMS,
@@ -154,15 +156,11 @@ def parse_bool(row: Row, key: str) -> bool:
 
 
 def check_involvement(row: Row):
-    text = row.values.get("involvement", "")
-    if not text:
-        return
-    found = INVOLVEMENT_SYNONYMS.get(normalize_header(text))
-    if found is None:
-        choices = ", ".join(f"« {label} »" for label in Involvement.labels)
-        row.fail("involvement", f"« {text} » n'est pas un niveau connu ; niveaux possibles : {choices}.")
-        return
-    row.involvement = found
+    choices = ", ".join(f"« {label} »" for label in Involvement.labels)
+    unknown = f"n'est pas un niveau connu ; niveaux possibles : {choices}."
+    found = synonym_of(row, "involvement", INVOLVEMENT_SYNONYMS, unknown=unknown)
+    if found is not None:
+        row.involvement = found
 
 
 def check_missions(row: Row):

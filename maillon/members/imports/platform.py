@@ -24,7 +24,7 @@ from .checks import (
     check_profession,
     join_skills,
     parse_bool,
-    required_synonym,
+    synonym_of,
     with_departement_zero,
 )
 from .columns import PROFESSIONAL_NUMBERS, STRUCTURE_NUMBERS, normalize_header
@@ -103,21 +103,32 @@ def check_languages(row: Row, lookups: Lookups):
         row.fail("languages", "langue(s) inconnue(s) : " + ", ".join(f"« {name} »" for name in unknown) + ".")
 
 
+def designated(row: Row, first, second, *, key: str, conflict: str):
+    """What the row's two numbers designate on the platform (`first` wins), now the row's
+    `existing_id`; None when they designate two different ones (the row fails under `key`) or
+    nothing (the row's outcome: CREATE)."""
+    if first and second and first.pk != second.pk:
+        row.fail(key, conflict)
+        return None
+    known = first or second
+    if known is None:
+        row.outcome = Outcome.CREATE
+    else:
+        row.existing_id = known.pk
+    return known
+
+
 def check_existing(row: Row, lookups: Lookups):
     """Who the row's numbers designate on the platform, and what will happen."""
     by_rpps = lookups.by_rpps.get(row.rpps) if row.rpps else None
     by_adeli = lookups.by_adeli.get(row.adeli) if row.adeli else None
-    if by_rpps and by_adeli and by_rpps.pk != by_adeli.pk:
-        row.fail("adeli", "ce numéro ADELI est celui d'un autre professionnel que le numéro RPPS de la ligne.")
-        return
     if by_adeli and not by_rpps and row.rpps and by_adeli.rpps:
         row.fail("adeli", "ce numéro ADELI est déjà enregistré avec un autre numéro RPPS.")
         return
-    known = by_rpps or by_adeli
+    conflict = "ce numéro ADELI est celui d'un autre professionnel que le numéro RPPS de la ligne."
+    known = designated(row, by_rpps, by_adeli, key="adeli", conflict=conflict)
     if known is None:
-        row.outcome = Outcome.CREATE
         return
-    row.existing_id = known.pk
     if known.pk in lookups.open_members:
         row.outcome = Outcome.SKIP
     elif known.pk in lookups.known_here:
@@ -137,14 +148,10 @@ def check_existing_structure(row: Row, lookups: Lookups):
     """
     by_finess = lookups.by_finess.get(row.finess) if row.finess else None
     by_siret = lookups.by_siret.get(row.siret) if row.siret else None
-    if by_finess and by_siret and by_finess.pk != by_siret.pk:
-        row.fail("siret", "ce SIRET est celui d'une autre structure que le FINESS de la ligne.")
-        return
-    known = by_finess or by_siret
+    conflict = "ce SIRET est celui d'une autre structure que le FINESS de la ligne."
+    known = designated(row, by_finess, by_siret, key="siret", conflict=conflict)
     if known is None:
-        row.outcome = Outcome.CREATE
         return
-    row.existing_id = known.pk
     row.outcome = Outcome.SKIP if known.pk in lookups.open_structures else Outcome.REUSE
     if row.finess and known.finess != row.finess:
         row.warnings.append(
@@ -185,7 +192,7 @@ def check_structure_name(row: Row):
 
 
 def check_structure_kind(row: Row):
-    found = required_synonym(
+    found = synonym_of(
         row,
         "structure_kind",
         STRUCTURE_KIND_SYNONYMS,

@@ -102,6 +102,8 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
         new_place(row, ids[id(row)], structure_id=place_structure_id(row)) for row in created_rows if row.commune
     )
     joining = [row for row in preview.rows if row.outcome in (Outcome.CREATE, Outcome.REUSE)]
+    # Every adhesion of the file: requested and accepted at once, by whoever imports it.
+    accepted = {"status": MembershipStatus.ACTIVE, "requested_at": now, "decided_at": now, "decided_by": by}
     memberships = Membership.objects.bulk_create(
         Membership(
             cpts=cpts,
@@ -109,12 +111,9 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
             structure_id=structure_ids.get(id(row), row.existing_id) if row.is_structure else None,
             college=row.college,
             involvement=row.involvement,
-            status=MembershipStatus.ACTIVE,
-            requested_at=now,
-            decided_at=now,
-            decided_by=by,
             joined_on=today,
             card_existed=row.outcome == Outcome.REUSE,
+            **accepted,
         )
         for row in joining
     )
@@ -150,23 +149,15 @@ def write(cpts, preview: Preview, *, by) -> ImportResult:
         structures=len(new_structure_rows),
         missions_updated=missions_updated,
     )
-    journal.record(
-        journal.Action.IMPORT,
-        object_type="members.Professional",
-        cpts_id=cpts.pk,
-        actor=by,
-        fields=preview.columns,
-        note=f"{len(preview.rows)} lignes : {result.created} créés, {result.reused} repris, "
-        f"{result.memberships} adhésions, {result.skipped} déjà adhérents",
-    )
+    notes = {
+        "members.Professional": f"{len(preview.rows)} lignes : {result.created} créés, {result.reused} repris, "
+        f"{result.memberships} adhésions, {result.skipped} déjà adhérents"
+    }
     if any(row.is_structure for row in preview.rows):
+        notes["members.Structure"] = f"{result.structures} structure(s) créée(s)"
+    for object_type, note in notes.items():
         journal.record(
-            journal.Action.IMPORT,
-            object_type="members.Structure",
-            cpts_id=cpts.pk,
-            actor=by,
-            fields=preview.columns,
-            note=f"{result.structures} structure(s) créée(s)",
+            journal.Action.IMPORT, object_type=object_type, cpts_id=cpts.pk, actor=by, fields=preview.columns, note=note
         )
     return result
 
