@@ -44,6 +44,10 @@ def _sections(user, cpts):
     role = has_cpts_role(user, cpts)
     coordinator = is_coordinator(user, cpts)
     professional = getattr(user, "professional", None) is not None
+    governance = governance_policies.can_see_governance(user, cpts)
+    meetings = meeting_policies.can_use_meetings(user, cpts)
+    slots = snp_policies.can_use_slots(user, cpts)
+    contract = contract_policies.can_read_contract(user, cpts)
     return [
         (
             "Membres",
@@ -62,17 +66,17 @@ def _sections(user, cpts):
         (
             "Gouvernance",
             [
-                ("Élections", "governance_elections", governance_policies.can_see_governance(user, cpts)),
-                ("Mandats", "governance_mandates", governance_policies.can_see_governance(user, cpts)),
-                ("Assemblées générales", "governance_assemblies", governance_policies.can_see_governance(user, cpts)),
-                ("Documents fondateurs", "governance_documents", governance_policies.can_see_governance(user, cpts)),
+                ("Élections", "governance_elections", governance),
+                ("Mandats", "governance_mandates", governance),
+                ("Assemblées générales", "governance_assemblies", governance),
+                ("Documents fondateurs", "governance_documents", governance),
             ],
         ),
         (
             "Réunions et temps",
             [
-                ("Réunions", "meetings_list", meeting_policies.can_use_meetings(user, cpts)),
-                ("Temps déclarés", "meetings_time", meeting_policies.can_use_meetings(user, cpts)),
+                ("Réunions", "meetings_list", meetings),
+                ("Temps déclarés", "meetings_time", meetings),
                 ("Indemnités", "meetings_payments", meeting_policies.can_see_payments(user, cpts)),
                 (
                     "Mes coordonnées bancaires",
@@ -99,12 +103,8 @@ def _sections(user, cpts):
                 ("Nouvelle demande", "snp_request_new", snp_policies.can_create_request(user, cpts)),
                 ("Liste de garde", "snp_request_duty", snp_policies.can_use_duty_list(user, cpts)),
                 ("Mes rendez-vous", "snp_request_appointments", snp_policies.can_see_appointments(user, cpts)),
-                (
-                    "Créneaux" if coordinator else "Mes créneaux",
-                    "snp_slots",
-                    snp_policies.can_use_slots(user, cpts) and (coordinator or professional),
-                ),
-                ("Agendas", "snp_slot_agendas", snp_policies.can_use_slots(user, cpts) and professional),
+                ("Créneaux" if coordinator else "Mes créneaux", "snp_slots", slots and (coordinator or professional)),
+                ("Agendas", "snp_slot_agendas", slots and professional),
                 ("Professions ouvertes", "snp_slot_setup", snp_policies.can_set_up_snp(user, cpts)),
             ],
         ),
@@ -119,9 +119,9 @@ def _sections(user, cpts):
         (
             "Contrat ACI",
             [
-                ("Le contrat", "contracts_overview", contract_policies.can_read_contract(user, cpts)),
-                ("Financement", "contracts_funding", contract_policies.can_read_contract(user, cpts)),
-                ("Indicateurs", "contracts_indicators", contract_policies.can_read_contract(user, cpts)),
+                ("Le contrat", "contracts_overview", contract),
+                ("Financement", "contracts_funding", contract),
+                ("Indicateurs", "contracts_indicators", contract),
             ],
         ),
         (
