@@ -7,13 +7,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from maillon.core.phones import normalize_phone
 from maillon.mt.models import Criterion, OfferStatus, Trait, Weekday, compact_nir, validate_nir
 from maillon.territories.models import Commune
 
 from ..public_views.public_request import RobotTrap
 from ..toolkit.communes import CommunePickForm
-from ..toolkit.forms import MaillonForm, checkboxes_field, date_field, text_field
+from ..toolkit.forms import MaillonForm, PatientIdentityForm, PhoneField, checkboxes_field, text_field
 
 # What the patient declares, in plain words: the public form speaks to the patient,
 # the coordinator's and the partners' form about them.
@@ -46,7 +45,7 @@ def consent_text(cpts, *, for_self: bool) -> str:
     )
 
 
-class PatientForm(CommunePickForm, RobotTrap):
+class PatientForm(PatientIdentityForm, CommunePickForm, RobotTrap):
     """A registration: identity, commune, contact, NIR (optional), criteria and consent."""
 
     field_order = [
@@ -63,13 +62,10 @@ class PatientForm(CommunePickForm, RobotTrap):
         "website",
     ]
 
-    last_name = forms.CharField(label="Nom", max_length=100)
-    first_name = forms.CharField(label="Prénom", max_length=100)
-    birth_date = date_field("Date de naissance")
     email = forms.EmailField(
         label="Courriel", required=False, help_text="Pour recevoir l'accusé de réception et le lien de suivi."
     )
-    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    phone = PhoneField(max_length=30)
     nir = text_field(
         "Numéro de sécurité sociale (NIR)",
         30,
@@ -99,9 +95,6 @@ class PatientForm(CommunePickForm, RobotTrap):
             self.fields["email"].help_text = "Le patient y reçoit l'accusé de réception et son lien de suivi."
         # DsfrBaseForm's __init__ already built the bound fields, with the class's labels.
         self._bound_fields_cache.clear()
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone", ""))
 
     def clean_nir(self):
         nir = compact_nir(self.cleaned_data.get("nir", "").replace(".", ""))

@@ -9,10 +9,10 @@ from maillon.snp.models import Outcome, Urgency
 from maillon.snp.outcomes import FINAL_OUTCOMES
 
 from ..toolkit.communes import CommunePickForm
-from ..toolkit.forms import MaillonForm, date_field, datetime_field, not_in_future
+from ..toolkit.forms import MaillonForm, PatientIdentityForm, datetime_field, not_in_future
 
 
-class CareRequestForm(CommunePickForm):
+class CareRequestForm(PatientIdentityForm, CommunePickForm):
     """The minimum to be received: identity, phone, commune, reason, urgency, profession."""
 
     field_order = [
@@ -28,9 +28,6 @@ class CareRequestForm(CommunePickForm):
         "specialty",
     ]
 
-    last_name = forms.CharField(label="Nom", max_length=100)
-    first_name = forms.CharField(label="Prénom", max_length=100)
-    birth_date = date_field("Date de naissance")
     phone = forms.CharField(label="Téléphone", max_length=20, help_text="Pour que le professionnel joigne le patient.")
     reason = forms.CharField(label="Motif", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     urgency = forms.ChoiceField(label="Urgence", choices=Urgency.choices, initial=Urgency.WITHIN_24H)

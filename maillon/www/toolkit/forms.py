@@ -2,11 +2,14 @@
 
 `MaillonForm`: DSFR markup, French errors that name their field (the error summary sits at
 the top of the page) and « — Choisir — » as the empty choice of every select.
-`date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa.
+`date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa; `past_date_field`: not in the future.
 `mission_field`, `missions_field`: the six missions of a CPTS (labels from core.missions).
-`amount_field`, `number_field`: euros and decimal numbers, typed the French way (« 20,50 »)."""
+`amount_field`, `number_field`: euros and decimal numbers, typed the French way (« 20,50 »).
+`PhoneField`: a phone number, written back « 01 23 45 67 89 »; `PatientIdentityForm`: a patient's name
+and date of birth."""
 
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +19,7 @@ from dsfr.utils import dsfr_input_class_attr
 
 from maillon.core.forms import french_empty_choice
 from maillon.core.missions import Mission
+from maillon.core.phones import normalize_phone
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -149,11 +153,35 @@ def checkboxes_field(label, choices=(), *, widget=forms.CheckboxSelectMultiple, 
     return field_class(label=label, choices=choices, required=False, widget=widget, **kwargs)
 
 
+class PhoneField(forms.CharField):
+    """A phone number, optional: French numbers written « 01 23 45 67 89 », others in international
+    form; the error names the field."""
+
+    def __init__(self, label="Téléphone", *, max_length=20, **kwargs):
+        super().__init__(label=label, max_length=max_length, required=False, **kwargs)
+
+    def clean(self, value):
+        return normalize_phone(super().clean(value), self.label)
+
+
+class PatientIdentityForm(MaillonForm):
+    """A patient's name and date of birth, as the forms that register a patient ask them."""
+
+    last_name = forms.CharField(label="Nom", max_length=100)
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    birth_date = date_field("Date de naissance")
+
+
 def not_in_future(value, label):
     """For a form's clean_<date>(): a date that has not come yet is refused."""
     if value and value > timezone.localdate():
         raise ValidationError(f"{label} : la date ne peut pas être dans le futur.")
     return value
+
+
+def past_date_field(label, **kwargs):
+    """A date that has come already (today at the latest)."""
+    return date_field(label, validators=[partial(not_in_future, label=label)], **kwargs)
 
 
 def mission_field(*, empty_label: str, label="Mission", **kwargs):

@@ -8,14 +8,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from maillon.core.models import User
-from maillon.core.phones import normalize_phone
 from maillon.members.models import College, Involvement, Language
 from maillon.members.professions import SPECIALTIES_BY_PROFESSION, Profession, Specialty, StructureKind
 from maillon.members.services import MISSIONS_NEED_INVOLVEMENT
 
 from ...public_views.public_request import RobotTrap
 from ...toolkit.communes import CommunePickForm
-from ...toolkit.forms import MaillonForm, amount_field, date_field, missions_field, not_in_future
+from ...toolkit.forms import MaillonForm, PhoneField, amount_field, missions_field, past_date_field
 from .fields import clean_adeli, clean_finess, clean_rpps, clean_siret, clean_skills
 
 FIRST_FEE_YEAR = 2000
@@ -58,6 +57,18 @@ def college_field(cpts, empty_label):
     )
 
 
+class IdentifierField(forms.CharField):
+    """A register number (RPPS, ADELI, FINESS, SIRET), optional: `check` (one of .fields' clean_*)
+    compacts and checks it; None when left empty."""
+
+    def __init__(self, label, check, **kwargs):
+        super().__init__(label=label, max_length=20, required=False, **kwargs)
+        self.check = check
+
+    def clean(self, value):
+        return self.check(super().clean(value))
+
+
 class PracticeFieldsMixin(forms.Form):
     """What a professional says of their practice: skills, languages, new patients, SNP."""
 
@@ -76,7 +87,11 @@ class PracticeFieldsMixin(forms.Form):
 
 
 class JoinBaseForm(CommunePickForm, RobotTrap):
-    """What every request carries: the adhesion, the consent, and a trap for robots."""
+    """What every request carries: the adhesion, the consent, and a trap for robots; and one at
+    least of two register numbers (`numbers`: the first is told `numbers_missing` when none is given)."""
+
+    numbers: tuple[str, str]
+    numbers_missing: str
 
     involvement = involvement_field(help_text="Vous pourrez en changer à tout moment auprès de la coordination.")
     consent = forms.BooleanField(
@@ -104,12 +119,12 @@ class JoinBaseForm(CommunePickForm, RobotTrap):
         # DsfrBaseForm's __init__ already built the bound field, with the class's label.
         self._bound_fields_cache.pop("consent", None)
 
-    def has_any(self, cleaned, *names) -> bool:
-        """One of the register numbers is given (or one was given wrong, already said)."""
-        return any(cleaned.get(name) or self.has_error(name) for name in names)
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone", ""))
+    def clean(self):
+        cleaned = super().clean()
+        # A number given wrong has been told already.
+        if not any(cleaned.get(name) or self.has_error(name) for name in self.numbers):
+            self.add_error(self.numbers[0], self.numbers_missing)
+        return cleaned
 
 
 class ProfessionalJoinForm(JoinBaseForm, PracticeFieldsMixin):
@@ -126,17 +141,14 @@ class ProfessionalJoinForm(JoinBaseForm, PracticeFieldsMixin):
         required=False,
         help_text="Médecins : médecine générale ou autre spécialité. Infirmiers : IPA le cas échéant.",
     )
-    rpps = forms.CharField(label="Numéro RPPS", max_length=20, required=False, help_text="11 chiffres.")
-    adeli = forms.CharField(
-        label="Numéro ADELI",
-        max_length=20,
-        required=False,
-        help_text="9 caractères, seulement si vous n'avez pas de numéro RPPS.",
+    rpps = IdentifierField("Numéro RPPS", clean_rpps, help_text="11 chiffres.")
+    adeli = IdentifierField(
+        "Numéro ADELI", clean_adeli, help_text="9 caractères, seulement si vous n'avez pas de numéro RPPS."
     )
     email = forms.EmailField(label="Adresse électronique", max_length=254)
-    phone = forms.CharField(label="Téléphone", max_length=20, required=False)
+    phone = PhoneField()
     address = forms.CharField(label="Adresse du lieu d'exercice principal", max_length=300)
-    place_phone = forms.CharField(label="Téléphone du cabinet", max_length=20, required=False)
+    place_phone = PhoneField("Téléphone du cabinet")
     mssante_email = forms.EmailField(
         label="Messagerie sécurisée de santé (MSSanté)",
         max_length=254,
@@ -167,20 +179,11 @@ class ProfessionalJoinForm(JoinBaseForm, PracticeFieldsMixin):
         "consent",
         "website",
     ]
-
-    def clean_rpps(self):
-        return clean_rpps(self.cleaned_data.get("rpps", ""))
-
-    def clean_adeli(self):
-        return clean_adeli(self.cleaned_data.get("adeli", ""))
-
-    def clean_place_phone(self):
-        return normalize_phone(self.cleaned_data.get("place_phone", ""), "Téléphone du cabinet")
+    numbers = ("rpps", "adeli")
+    numbers_missing = "Numéro RPPS : indiquez votre numéro RPPS ou, à défaut, votre numéro ADELI."
 
     def clean(self):
         cleaned = super().clean()
-        if not self.has_any(cleaned, "rpps", "adeli"):
-            self.add_error("rpps", "Numéro RPPS : indiquez votre numéro RPPS ou, à défaut, votre numéro ADELI.")
         check_specialty(self, cleaned.get("profession"), cleaned.get("specialty", ""))
         return cleaned
 
@@ -203,11 +206,11 @@ class StructureJoinForm(JoinBaseForm):
     structure_kind = forms.ChoiceField(
         label="Type de structure", choices=[("", "Choisissez le type"), *StructureKind.choices]
     )
-    finess = forms.CharField(label="Numéro FINESS", max_length=20, required=False, help_text="9 caractères.")
-    siret = forms.CharField(label="Numéro SIRET", max_length=20, required=False, help_text="14 chiffres.")
+    finess = IdentifierField("Numéro FINESS", clean_finess, help_text="9 caractères.")
+    siret = IdentifierField("Numéro SIRET", clean_siret, help_text="14 chiffres.")
     address = forms.CharField(label="Adresse", max_length=300)
     email = forms.EmailField(label="Adresse électronique de contact", max_length=254)
-    phone = forms.CharField(label="Téléphone de contact", max_length=20, required=False)
+    phone = PhoneField("Téléphone de contact")
 
     field_order = [
         "name",
@@ -224,35 +227,17 @@ class StructureJoinForm(JoinBaseForm):
         "consent",
         "website",
     ]
-
-    def clean_finess(self):
-        return clean_finess(self.cleaned_data.get("finess", ""))
-
-    def clean_siret(self):
-        return clean_siret(self.cleaned_data.get("siret", ""))
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone", ""), "Téléphone de contact")
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.has_any(cleaned, "finess", "siret"):
-            self.add_error("finess", "Numéro FINESS : indiquez le numéro FINESS ou le numéro SIRET de la structure.")
-        return cleaned
+    numbers = ("finess", "siret")
+    numbers_missing = "Numéro FINESS : indiquez le numéro FINESS ou le numéro SIRET de la structure."
 
 
 # --- The coordinator's decisions on one adhesion -------------------------------------
 
 
 class AcceptForm(MaillonForm):
-    joined_on = date_field("Date d'adhésion", help_text="Par exemple la date de la décision du bureau.")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("joined_on", timezone.localdate())
-        super().__init__(*args, **kwargs)
-
-    def clean_joined_on(self):
-        return not_in_future(self.cleaned_data["joined_on"], "Date d'adhésion")
+    joined_on = past_date_field(
+        "Date d'adhésion", initial=timezone.localdate, help_text="Par exemple la date de la décision du bureau."
+    )
 
 
 class RefuseForm(MaillonForm):
@@ -262,20 +247,13 @@ class RefuseForm(MaillonForm):
 
 
 class LeaveForm(MaillonForm):
-    left_on = date_field("Date de départ")
+    left_on = past_date_field("Date de départ", initial=timezone.localdate)
     reason = forms.CharField(
         label="Motif du départ",
         max_length=200,
         required=False,
         help_text="Par exemple : changement de territoire, départ à la retraite.",
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("left_on", timezone.localdate())
-        super().__init__(*args, **kwargs)
-
-    def clean_left_on(self):
-        return not_in_future(self.cleaned_data["left_on"], "Date de départ")
 
 
 class PlacementForm(MaillonForm):
@@ -347,15 +325,12 @@ class FeeForm(MaillonForm):
 
     year = forms.TypedChoiceField(label="Année", coerce=int)
     amount = amount_field("Montant (€)", min_value=0, max_digits=8)
-    paid_on = date_field("Payée le", required=False, help_text="Laissez vide si elle n'est pas encore payée.")
+    paid_on = past_date_field("Payée le", required=False, help_text="Laissez vide si elle n'est pas encore payée.")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year)
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices()
-
-    def clean_paid_on(self):
-        return not_in_future(self.cleaned_data.get("paid_on"), "Payée le")
 
 
 # --- Collèges ------------------------------------------------------------------------
@@ -410,17 +385,16 @@ class FeePaymentForm(MaillonForm):
 
     # Rendered by hand as one checkbox per row of the table.
     fees = forms.TypedMultipleChoiceField(label="Cotisations", coerce=int, widget=forms.MultipleHiddenInput)
-    paid_on = date_field("Date de paiement", required=False)
+    paid_on = past_date_field("Date de paiement", required=False, initial=timezone.localdate)
 
     def __init__(self, *args, fee_ids=(), mark_paid=True, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("paid_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.mark_paid = mark_paid
         self.fields["fees"].choices = [(pk, str(pk)) for pk in fee_ids]
         self.fields["fees"].error_messages["required"] = "Cotisations : cochez au moins une cotisation."
 
     def clean_paid_on(self):
-        paid_on = not_in_future(self.cleaned_data.get("paid_on"), "Date de paiement")
+        paid_on = self.cleaned_data.get("paid_on")
         if self.mark_paid and paid_on is None:
             raise ValidationError("Date de paiement : indiquez la date à laquelle les cotisations ont été payées.")
         return paid_on
@@ -434,7 +408,7 @@ class CardForm(MaillonForm, PracticeFieldsMixin):
     leads a project), the missions of the CPTS they take part in too."""
 
     email = forms.EmailField(label="Adresse électronique", max_length=254, required=False)
-    phone = forms.CharField(label="Téléphone", max_length=20, required=False)
+    phone = PhoneField()
 
     field_order = ["email", "phone", "skills", "languages", "accepts_new_patients", "takes_part_in_snp", "missions"]
 
@@ -448,9 +422,6 @@ class CardForm(MaillonForm, PracticeFieldsMixin):
                     help_text="La coordination s'en sert pour vous inviter aux réunions et vous écrire.",
                 ),
             )
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone", ""))
 
 
 def structure_field(structures, label="Structure"):
@@ -469,7 +440,7 @@ class StructureCardForm(CommunePickForm):
 
     name = forms.CharField(label="Nom de la structure", max_length=200)
     address = forms.CharField(label="Adresse", max_length=300, required=False)
-    phone = forms.CharField(label="Téléphone de contact", max_length=20, required=False)
+    phone = PhoneField("Téléphone de contact")
     email = forms.EmailField(label="Adresse électronique de contact", max_length=254, required=False)
 
     field_order = ["name", "address", "commune_query", "commune", "phone", "email"]
@@ -480,14 +451,11 @@ class StructureCardForm(CommunePickForm):
             raise ValidationError("Nom de la structure : ce champ est obligatoire.")
         return name
 
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone", ""), "Téléphone de contact")
-
 
 class PlaceForm(CommunePickForm):
     place_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     address = forms.CharField(label="Adresse", max_length=300)
-    phone = forms.CharField(label="Téléphone du lieu", max_length=20, required=False)
+    phone = PhoneField("Téléphone du lieu")
     mssante_email = forms.EmailField(label="Messagerie sécurisée de santé (MSSanté)", max_length=254, required=False)
     is_main = forms.BooleanField(label="Lieu d'exercice principal", required=False)
 
@@ -498,9 +466,6 @@ class PlaceForm(CommunePickForm):
         if structures is not None:
             self.add_field("structure", structure_field(structures))
             self.order_fields(self.field_order)
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone", ""), "Téléphone du lieu")
 
 
 class BasePlaceFormSet(forms.BaseFormSet):
