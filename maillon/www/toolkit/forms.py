@@ -1,7 +1,9 @@
-"""The one base form of the pages and its date fields.
+"""The one base form of the pages and the fields they share.
 
 `MaillonForm`: DSFR markup, French errors that name their field (the error summary sits at
 the top of the page) and « — Choisir — » as the empty choice of every select.
+`named_field`: any field whose messages start with its label; `text_field`: text of a maximum length.
+`choice_field`, `int_choice_field`, `checkboxes_field`: optional selects and checkboxes.
 `date_field`, `datetime_field`: a date picked or typed jj/mm/aaaa; `past_date_field`: not in the future.
 `mission_field`, `missions_field`: the six missions of a CPTS (labels from core.missions).
 `amount_field`, `number_field`: euros and decimal numbers, typed the French way (« 20,50 »).
