@@ -292,11 +292,9 @@ def write_retex(crisis: Crisis, *, went_well: str, went_wrong: str, improvement_
     from maillon.crisis.services import carry_improvements
 
     with transaction.atomic():
-        retex.save()
-        source = f"RETEX — {crisis}"
-        carry_improvements(crisis.cpts, items=retex.action_list, source=source, by=by)
+        carry_improvements(crisis.cpts, items=retex.action_list, source=f"RETEX — {crisis}", by=by)
         retex.carried_at = timezone.now()
-        retex.save(update_fields=["carried_at"])
+        retex.save()
     return retex
 
 
