@@ -27,16 +27,14 @@ from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Slot, SlotSeries, SlotStatus
 
 from ..space import allow, posted_id, save_form, space_breadcrumb, visible_if
+from ..toolkit.links import space_link
 from . import page
 from .slot_forms import AgendaSharingForm, ExceptionsForm, IcsImportForm, SeriesForm, SlotForm, SnpSetupForm
 
 MEMBER_CHOICE = "Le partage avec le SAS est le choix du membre : lui seul le change."
 WINDOW_DAYS = 14
 LIST_LIMIT = 600
-
-
-def slots_link(cpts) -> tuple[str, str]:
-    return ("Mes créneaux SNP", reverse("snp_slots", args=[cpts.slug]))
+slots_link = space_link("Mes créneaux SNP", "snp_slots")
 
 
 def base_context(request, section: str, title: str, *, nested=True) -> dict:
