@@ -77,45 +77,20 @@ CATALOGUE = (
         "snp_members_taking_part",
     ),
     CatalogueEntry(
-        "m1-demandes-snp",
-        1,
-        "Demandes de soins non programmés reçues",
-        "demandes",
-        "",
-        "snp_requests",
+        "m1-demandes-snp", 1, "Demandes de soins non programmés reçues", "demandes", computed_code="snp_requests"
     ),
     CatalogueEntry(
-        "m1-rdv-honores",
-        1,
-        "Rendez-vous de soins non programmés honorés",
-        "rendez-vous",
-        "",
-        "snp_honoured",
+        "m1-rdv-honores", 1, "Rendez-vous de soins non programmés honorés", "rendez-vous", computed_code="snp_honoured"
     ),
     CatalogueEntry(
         "m1-rdv-non-honores",
         1,
         "Rendez-vous de soins non programmés non honorés",
         "rendez-vous",
-        "",
-        "snp_not_honoured",
+        computed_code="snp_not_honoured",
     ),
-    CatalogueEntry(
-        "m1-snp-24h",
-        1,
-        "Demandes de SNP traitées en 24 h",
-        "%",
-        "",
-        "snp_answered_24h_share",
-    ),
-    CatalogueEntry(
-        "m1-snp-48h",
-        1,
-        "Demandes de SNP traitées en 48 h",
-        "%",
-        "",
-        "snp_answered_48h_share",
-    ),
+    CatalogueEntry("m1-snp-24h", 1, "Demandes de SNP traitées en 24 h", "%", computed_code="snp_answered_24h_share"),
+    CatalogueEntry("m1-snp-48h", 1, "Demandes de SNP traitées en 48 h", "%", computed_code="snp_answered_48h_share"),
     CatalogueEntry(
         "m1-guichet-delai",
         1,
@@ -145,19 +120,17 @@ CATALOGUE = (
         4,
         "Plan de crise rédigé selon le modèle national",
         "oui/non",
-        "",
-        "crisis_plan_written",
+        computed_code="crisis_plan_written",
     ),
     CatalogueEntry(
-        "m4-plan-mis-a-jour", 4, "Mise à jour annuelle du plan de crise", "oui/non", "", "crisis_plan_current"
+        "m4-plan-mis-a-jour", 4, "Mise à jour annuelle du plan de crise", "oui/non", computed_code="crisis_plan_current"
     ),
     CatalogueEntry(
         "m4-ps-mobilises",
         4,
         "Professionnels mobilisés lors d'une crise",
         "professionnels",
-        "",
-        "crisis_mobilised",
+        computed_code="crisis_mobilised",
     ),
     # Mission 5 — qualité
     CatalogueEntry("m5-concertations", 5, "Concertations pluriprofessionnelles sur des cas complexes", "réunions"),
