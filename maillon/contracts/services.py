@@ -147,28 +147,24 @@ def _amend_indicators(contract, amendment, add_codes, retire_ids) -> None:
         if entry is None:
             raise ValidationError({"add_indicators": "Indicateurs ajoutés : choisissez dans le catalogue."})
         try:
-            add_indicator(
-                contract=contract,
-                mission=entry.mission,
-                name=entry.name,
-                added_on=amendment.signed_on,
-                amendment=amendment,
-                catalogue_code=code,
-            )
+            add_indicator(contract=contract, added_on=amendment.signed_on, amendment=amendment, catalogue_code=code)
         except ValidationError as error:
             detail = " ".join(error.messages)
             raise ValidationError({"add_indicators": f"Indicateurs ajoutés : « {entry.name} » — {detail}"}) from error
 
 
 @transaction.atomic
-def add_indicator(*, contract, mission, name, added_on, tiers=(), amendment=None, catalogue_code="", **fields):
-    """An indicator of the contract, from the catalogue (`catalogue_code`) or the CPTS's own.
+def add_indicator(*, contract, added_on, mission=None, name="", tiers=(), amendment=None, catalogue_code="", **fields):
+    """An indicator of the contract, from the catalogue (`catalogue_code`: its mission, name, unit
+    and definition unless given) or the CPTS's own.
 
     `tiers`: [(low, high, amount, label)…]. A catalogue entry a mission app computes
     (registered) is computed; otherwise its values are entered.
     """
     entry = catalogue.entry(catalogue_code) if catalogue_code else None
     if entry:
+        mission = entry.mission if mission is None else mission
+        name = name or entry.name
         fields.setdefault("code", entry.code)
         fields.setdefault("unit", entry.unit)
         fields.setdefault("definition", entry.definition)
