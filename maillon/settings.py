@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "maillon.snp",
     "maillon.crisis",
     "maillon.crisis_response",
+    "maillon.pathways",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
@@ -307,3 +308,8 @@ MAILLON_CRISIS_ACK_LINK_HOURS = env.int("MAILLON_CRISIS_ACK_LINK_HOURS", default
 # `manage.py db_worker` processes, as many as wanted, sharing the database queue. Tests
 # run them inline (ImmediateBackend).
 TASKS = {"default": {"BACKEND": env.str("MAILLON_TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# Care pathways (mission 2): days a closed inclusion (its identity, consent and care team) is
+# kept before it is deleted. The medical file stays with the professionals and the regional
+# e-parcours tool; the CPTS keeps only what it needs to coordinate (docs/pathways.md).
+MAILLON_PATHWAYS_RETENTION_DAYS = env.int("MAILLON_PATHWAYS_RETENTION_DAYS", default=365)

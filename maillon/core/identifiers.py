@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siren, siret
+from stdnum.fr import nir, siren, siret
 
 FINESS_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$", re.ASCII)
 INSEE_COMMUNE_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{3}$", re.ASCII)
@@ -81,3 +81,18 @@ def is_valid_adeli(value: str) -> bool:
 def validate_adeli(value: str) -> None:
     if not is_valid_adeli(value):
         raise ValidationError("Le numéro ADELI doit compter 9 caractères (2A/2B en Corse).", code="invalid_adeli")
+
+
+def compact_nir(value: str) -> str:
+    """The NIR without spaces or dots (the form of the card: « 2 95 10 99 126 111 93 »)."""
+    return nir.compact(value) if value else ""
+
+
+def validate_nir(value: str) -> None:
+    """The NIR (and the INS matricule, which is the NIR): 15 characters, 2A/2B read as 19/18, key."""
+    try:
+        nir.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            "NIR : le numéro de sécurité sociale n'est pas valide (15 caractères, clé de contrôle).", code="invalid_nir"
+        ) from error

@@ -25,28 +25,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import nir as stdnum_nir
 
+from maillon.core.identifiers import compact_nir, validate_nir
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.core.workflows import ANY, Transition, TransitionLog, Workflow, transition_log
 from maillon.members.models import Professional
 from maillon.territories.models import Commune, normalize_name
-
-
-def compact_nir(value: str) -> str:
-    """The NIR without spaces or dots (the form of the card: « 2 95 10 99 126 111 93 »)."""
-    return stdnum_nir.compact(value) if value else ""
-
-
-def validate_nir(value: str) -> None:
-    try:
-        stdnum_nir.validate(value)
-    except StdnumError as error:
-        raise ValidationError(
-            "NIR : le numéro de sécurité sociale n'est pas valide (15 caractères, clé de contrôle).", code="invalid_nir"
-        ) from error
-
 
 # --- Priority ------------------------------------------------------------------------------
 

@@ -1,0 +1,78 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from maillon.core.factories import CptsOwnedFactory, transition_log_factory
+from maillon.members.factories import MembershipFactory
+
+from .models import (
+    CareTeamMember,
+    ConsentMode,
+    Inclusion,
+    InclusionStatus,
+    InsStatus,
+    Programme,
+    ProgrammeStep,
+    Relationship,
+    Sex,
+)
+
+
+class ProgrammeFactory(CptsOwnedFactory):
+    class Meta:
+        model = Programme
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    eligibility = "Patient de 75 ans et plus vivant à domicile."
+
+
+class ProgrammeStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeStep
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = "Visite à domicile"
+    profession = "60"
+    offset_days = 15
+
+
+class InclusionFactory(CptsOwnedFactory):
+    """An active inclusion with a provisional identity; the lead is a doctor of the CPTS."""
+
+    class Meta:
+        model = Inclusion
+
+    programme = factory.SubFactory(ProgrammeFactory, cpts=factory.SelfAttribute("..cpts"))
+    lead = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..cpts"))
+    birth_name = factory.Faker("last_name", locale="fr_FR")
+    given_names = factory.Faker("first_name", locale="fr_FR")
+    first_given_name = factory.SelfAttribute("given_names")
+    sex = Sex.FEMALE
+    birth_date = datetime.date(1945, 3, 12)
+    identity_qualification = InsStatus.PROVISIONAL
+    consent_on = factory.LazyFunction(timezone.localdate)
+    consent_mode = ConsentMode.ORAL
+    included_on = factory.LazyFunction(timezone.localdate)
+    status = InclusionStatus.ACTIVE
+
+
+InclusionEventFactory = transition_log_factory(InclusionFactory, InclusionStatus.ACTIVE, InclusionStatus.CLOSED)
+
+
+class CareTeamMemberFactory(factory.django.DjangoModelFactory):
+    """An adherent of the inclusion's CPTS in the care team since the inclusion."""
+
+    class Meta:
+        model = CareTeamMember
+
+    inclusion = factory.SubFactory(InclusionFactory)
+    membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..inclusion.cpts"))
+    role = "Infirmier à domicile"
+    starts_on = factory.SelfAttribute("inclusion.included_on")
+
+    class Params:
+        carer = factory.Trait(
+            membership=None, name="Aidant du patient", relationship=Relationship.FAMILY_CARER, contact="06 12 34 56 78"
+        )

@@ -1,0 +1,64 @@
+"""Who may see what of the care pathways — the one place that says it; the pages
+(maillon/www/pathways_views/), the API (maillon/api/pathways.py) and FHIR ask here.
+
+Least access to health data:
+- the coordinators of the CPTS see every inclusion and manage the programmes;
+- a member sees the inclusions they lead or whose care team they belong to today (an
+  adherent of the team whose period is over no longer sees the patient), and includes
+  patients (they become the lead or name one);
+- any role in the CPTS reads its programmes (to include a patient);
+- nobody else, a platform admin included: 404 as for a missing inclusion.
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from maillon.core.policies import cpts_role, is_coordinator
+
+from .models import CareTeamMember, Inclusion, Programme
+
+
+def can_see_programmes(user, cpts) -> bool:
+    return cpts_role(user, cpts) is not None
+
+
+def can_manage_programmes(user, cpts) -> bool:
+    return is_coordinator(user, cpts)
+
+
+def visible_programmes(user, cpts):
+    if not can_see_programmes(user, cpts):
+        return Programme.objects.none()
+    return Programme.objects.for_cpts(cpts)
+
+
+def can_include(user, cpts) -> bool:
+    """Any role in the CPTS includes a patient (a member through their adhesion)."""
+    return cpts_role(user, cpts) is not None
+
+
+def visible_inclusions(user, cpts, inclusions=None):
+    """The inclusions of the CPTS this user may see: all for its coordinators; for a member,
+    those they lead or whose care team they are in today; none for anyone else."""
+    if inclusions is None:
+        inclusions = Inclusion.objects.for_cpts(cpts)
+    role = cpts_role(user, cpts)
+    if role is None:
+        return inclusions.none()
+    if is_coordinator(user, cpts):
+        return inclusions
+    in_team = CareTeamMember.objects.on(timezone.localdate()).filter(membership__professional__user=user)
+    return inclusions.filter(Q(lead__professional__user=user) | Q(pk__in=in_team.values("inclusion_id")))
+
+
+def can_see_inclusion(user, inclusion) -> bool:
+    return visible_inclusions(user, inclusion.cpts_id).filter(pk=inclusion.pk).exists()
+
+
+def can_edit_inclusion(user, inclusion) -> bool:
+    """The lead and the coordinators change the care team, the consent and the closing;
+    the rest of the team reads."""
+    if is_coordinator(user, inclusion.cpts_id):
+        return True
+    lead = inclusion.lead.professional
+    return cpts_role(user, inclusion.cpts_id) is not None and lead is not None and lead.user_id == user.pk
