@@ -155,7 +155,7 @@ def add_facts(contract: Contract, number: int, coordinator: User) -> None:
 
 
 def add_spending(contract: Contract, year, rng: random.Random, today: datetime.date, coordinator: User) -> None:
-    """Spending of the year's elapsed part, by mission and nature."""
+    """Spending of the year's elapsed part, by mission and nature, entered (and checked) as the funding page does."""
     funding = funding_for_year(contract, year.number)
     elapsed = min(year.ends_on, today) - year.starts_on
     share = Decimal(elapsed.days) / Decimal((year.ends_on - year.starts_on).days)
@@ -169,15 +169,15 @@ def add_spending(contract: Contract, year, rng: random.Random, today: datetime.d
         amount = amount.quantize(Decimal("0.01"))
         if amount <= 0:
             continue
-        spent_on = year.starts_on + datetime.timedelta(days=rng.randint(0, max(0, elapsed.days - 1)))
-        contract.spendings.create(
+        services.add_spending(
+            contract=contract,
             contract_year=year.number,
-            mission=mission,
             category=category,
             label=label,
             amount=amount,
-            spent_on=spent_on,
-            entered_by=coordinator,
+            spent_on=year.starts_on + datetime.timedelta(days=rng.randint(0, max(0, elapsed.days - 1))),
+            by=coordinator,
+            mission=mission,
         )
 
 

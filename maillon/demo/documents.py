@@ -13,14 +13,10 @@ the value keeps the document it has.
 """
 
 import datetime
-import io
 import random
 
 from django.core.files.base import ContentFile
 from django.utils import formats, translation
-from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus import SimpleDocTemplate
 
 from maillon.contracts import services as contract_services
 from maillon.contracts.models import Contract
@@ -46,25 +42,13 @@ def french_date(day: datetime.date) -> str:
 
 def document_pdf(title: str, subtitle: str, blocks: list) -> bytes:
     """A one-page document in the platform's PDF style, the same bytes on every run."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=pdf.MARGIN,
-        rightMargin=pdf.MARGIN,
-        topMargin=pdf.MARGIN,
-        bottomMargin=pdf.MARGIN,
-        title=pdf.winansi(title),
-        subject=pdf.winansi(subtitle),
-        lang="fr-FR",
-        invariant=1,
-    )
-    story = [RLParagraph(pdf.markup(title), pdf.STYLES["title"])]
-    if subtitle:
-        story.append(RLParagraph(pdf.markup(subtitle), pdf.STYLES["subtitle"]))
-    story += pdf.flowables(blocks, document.width)
-    document.build(story)
-    return buffer.getvalue()
+    return pdf.pdf_bytes(title, subtitle, blocks, invariant=1)
+
+
+def articles_pdf(title: str, subtitle: str, articles: list, closing: str) -> bytes:
+    """A text of articles, (heading, text) each, then its closing line."""
+    blocks = [block for heading, text in articles for block in (pdf.Heading(heading), pdf.Paragraph(text))]
+    return document_pdf(title, subtitle, [*blocks, pdf.Paragraph(closing)])
 
 
 def town(cpts: Cpts) -> str:
@@ -127,12 +111,11 @@ def statutes_pdf(cpts: Cpts, adopted_on: datetime.date) -> bytes:
             "Elle approuve les comptes, fixe les cotisations et proclame les représentants élus des collèges.",
         ),
     ]
-    blocks = [block for heading, text in articles for block in (pdf.Heading(heading), pdf.Paragraph(text))]
-    blocks.append(pdf.Paragraph(f"Fait à {town(cpts)}, le {french_date(adopted_on)}."))
-    return document_pdf(
+    return articles_pdf(
         f"Statuts de l'association {cpts.name}",
         f"Association loi 1901 — adoptés par l'assemblée générale constitutive du {french_date(adopted_on)}",
-        blocks,
+        articles,
+        f"Fait à {town(cpts)}, le {french_date(adopted_on)}.",
     )
 
 
@@ -161,9 +144,12 @@ def rules_pdf(cpts: Cpts, adopted_on: datetime.date, fee: str) -> bytes:
             "les prennent en charge, dans le respect du secret professionnel.",
         ),
     ]
-    blocks = [block for heading, text in articles for block in (pdf.Heading(heading), pdf.Paragraph(text))]
-    blocks.append(pdf.Paragraph(f"Adopté par le conseil d'administration le {french_date(adopted_on)}."))
-    return document_pdf(f"Règlement intérieur de la {cpts.name}", "", blocks)
+    return articles_pdf(
+        f"Règlement intérieur de la {cpts.name}",
+        "",
+        articles,
+        f"Adopté par le conseil d'administration le {french_date(adopted_on)}.",
+    )
 
 
 def ensure_founding_documents(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date) -> int:

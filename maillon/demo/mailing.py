@@ -19,7 +19,6 @@ import random
 
 from django.utils import formats, timezone, translation
 
-from maillon.core import journal
 from maillon.core.models import Cpts, User
 from maillon.core.notifications import kinds, sending
 from maillon.core.notifications.models import Channel, Delivery, DeliveryStatus
@@ -86,15 +85,7 @@ def ensure_mailing(cpts: Cpts, coordinator: User, *, seed: int) -> Mailing | Non
     record_ledger(mailing, recipients, rng)
     # What `create_mailing` and `send_mailing_task` journal (field names and counts, never addresses).
     members_mailing.journal_recipients(mailing, len(recipients), by=coordinator)
-    journal.record(
-        journal.Action.UPDATE,
-        object_type="members.MailingRecipient",
-        object_id=f"mailing:{mailing.pk}",
-        cpts_id=cpts.pk,
-        fields=["status"],
-        actor=coordinator,
-        note=f"{len(recipients) - 1} envoyé(s), 1 échec(s)",
-    )
+    members_mailing.journal_sending(mailing, len(recipients) - 1, 1)
     return mailing
 
 

@@ -565,10 +565,9 @@ def ensure_snp(cpts: Cpts, coordinator: User, *, seed: int, today: datetime.date
 
 # --- A member's weekly series, an open request ---------------------------------------------
 
-# Tuesdays and Thursdays from 6 p.m., three 20-minute slots, for eight weeks.
-SERIES_WEEKDAYS = (1, 3)
-SERIES_START = datetime.time(18, 0)
-SERIES_MINUTES, SERIES_COUNT, SERIES_WEEKS = 20, 3, 8
+# Tuesdays and Thursdays from 6 p.m., three 20-minute slots (as `slots.create_series` takes them), for eight weeks.
+SERIES = {"weekdays": (1, 3), "start_time": datetime.time(18, 0), "duration_minutes": 20, "count_per_day": 3}
+SERIES_WEEKS = 8
 # Who the open request is for, in order: the first with a free slot before its deadline.
 OPEN_REQUEST_PROFESSIONS = [
     (Profession.MEDECIN, Specialty.GENERAL_PRACTICE),
@@ -614,15 +613,12 @@ def ensure_series(cpts: Cpts, *, seed: int, today: datetime.date) -> SlotSeries 
         agenda = snp_slots.ensure_agenda(cpts, professional, place)
     first_date = today + datetime.timedelta(days=COMING_DAYS + 1)
     last_date = first_date + datetime.timedelta(weeks=SERIES_WEEKS, days=-1)
-    days = [day for day in snp_slots.dates_between(first_date, last_date) if day.weekday() in SERIES_WEEKDAYS]
+    days = [day for day in snp_slots.dates_between(first_date, last_date) if day.weekday() in SERIES["weekdays"]]
     exceptions = {day for day in days if (day.month, day.day) in HOLIDAYS}
     exceptions.add(rng.choice(days[len(days) // 2 :]))  # a day off
     return snp_slots.create_series(
         agenda,
-        weekdays=SERIES_WEEKDAYS,
-        start_time=SERIES_START,
-        duration_minutes=SERIES_MINUTES,
-        count_per_day=SERIES_COUNT,
+        **SERIES,
         first_date=first_date,
         last_date=last_date,
         exceptions=sorted(day.isoformat() for day in exceptions),
