@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from maillon.core.factories import CptsOwnedFactory, transition_log_factory
+from maillon.core.factories import CptsOwnedFactory, owned_factory, transition_log_factory
 
 from . import models
 from .report import build_report
@@ -19,13 +19,7 @@ class ContractFactory(CptsOwnedFactory):
     taille = 2
 
 
-class ContractOwnedFactory(factory.django.DjangoModelFactory):
-    """The base of the factories of a contract's rows: a new contract unless one is given."""
-
-    class Meta:
-        abstract = True
-
-    contract = factory.SubFactory(ContractFactory)
+ContractOwnedFactory = owned_factory("contract", ContractFactory)
 
 
 class AmendmentFactory(ContractOwnedFactory):

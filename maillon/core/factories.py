@@ -25,11 +25,24 @@ class UserFactory(factory.django.DjangoModelFactory):
         admin = factory.Trait(is_staff=True, is_superuser=True)
 
 
-class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+def owned_factory(owner, owner_factory):
+    """The abstract base of the factories of rows that belong to their `owner` (a foreign key):
+    a new one, made by `owner_factory`, unless one is given."""
+
+    class Meta:
+        abstract = True
+
+    declarations = {"Meta": Meta, owner: factory.SubFactory(owner_factory)}
+    return type(f"{owner.title()}OwnedFactory", (factory.django.DjangoModelFactory,), declarations)
+
+
+UserOwnedFactory = owned_factory("user", UserFactory)
+
+
+class TOTPDeviceFactory(UserOwnedFactory):
     class Meta:
         model = TOTPDevice
 
-    user = factory.SubFactory(UserFactory)
     name = "Application d'authentification"
     confirmed = True
 
@@ -47,13 +60,15 @@ class CptsFactory(factory.django.DjangoModelFactory):
         signed = factory.Trait(status=CptsStatus.ACI_SIGNED)
 
 
-class CptsOwnedFactory(factory.django.DjangoModelFactory):
-    """The base of the factories of rows that belong to a CPTS: a new CPTS unless one is given."""
+CptsOwnedFactory = owned_factory("cpts", CptsFactory)
+
+
+class ReferenceDataFactory(factory.django.DjangoModelFactory):
+    """The base of the factories of reference data, one row per code: a code already there gives its row back."""
 
     class Meta:
         abstract = True
-
-    cpts = factory.SubFactory(CptsFactory)
+        django_get_or_create = ("code",)
 
 
 def transition_log_factory(subject_factory, from_status, to_status, *, by=False, subject=None):
@@ -92,13 +107,12 @@ class CptsRoleFactory(CptsOwnedFactory):
         coordinator = factory.Trait(role=CptsRoleKind.COORDINATOR)
 
 
-class ApiTokenFactory(factory.django.DjangoModelFactory):
+class ApiTokenFactory(UserOwnedFactory):
     """`ApiTokenFactory()` gives a token; use ApiToken.issue to know its plain value."""
 
     class Meta:
         model = ApiToken
 
-    user = factory.SubFactory(UserFactory)
     name = "Script"
     digest = factory.Sequence(lambda n: f"{n:064d}")
     hint = "mln_test"

@@ -4,8 +4,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsOwnedFactory, transition_log_factory
-from maillon.members.factories import MembershipFactory
+from maillon.core.factories import CptsOwnedFactory, owned_factory, transition_log_factory
+from maillon.members.factories import MembershipFactory, MembershipOwnedFactory
 
 from .models import (
     Answer,
@@ -50,22 +50,23 @@ MeetingEventFactory = transition_log_factory(
 )
 
 
-class MeetingSlotFactory(factory.django.DjangoModelFactory):
+MeetingOwnedFactory = owned_factory("meeting", MeetingFactory)
+
+
+class MeetingSlotFactory(MeetingOwnedFactory):
     class Meta:
         model = MeetingSlot
 
-    meeting = factory.SubFactory(MeetingFactory)
     starts_at = factory.Sequence(
         lambda n: (timezone.now() + datetime.timedelta(days=7 + n)).replace(minute=0, second=0, microsecond=0)
     )
     ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(hours=2))
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(MeetingOwnedFactory):
     class Meta:
         model = Invitation
 
-    meeting = factory.SubFactory(MeetingFactory)
     membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..meeting.cpts"))
 
 
@@ -109,10 +110,9 @@ TimeEntryEventFactory = transition_log_factory(
 )
 
 
-class PaymentDetailsFactory(factory.django.DjangoModelFactory):
+class PaymentDetailsFactory(MembershipOwnedFactory):
     class Meta:
         model = PaymentDetails
 
-    membership = factory.SubFactory(MembershipFactory)
     iban = "FR7630006000011234567890189"
     holder_name = factory.LazyAttribute(lambda details: str(details.membership.member))

@@ -3,23 +3,16 @@ import datetime
 import factory
 from stdnum import luhn
 
-from maillon.core.factories import CptsOwnedFactory, UserFactory, transition_log_factory
+from maillon.core.factories import (
+    CptsOwnedFactory,
+    ReferenceDataFactory,
+    UserFactory,
+    owned_factory,
+    transition_log_factory,
+)
 from maillon.territories.factories import CommuneFactory
 
-from .models import (
-    College,
-    Fee,
-    Language,
-    Mailing,
-    MailingRecipient,
-    Membership,
-    MembershipStatus,
-    MissionParticipation,
-    PracticePlace,
-    Professional,
-    RecipientStatus,
-    Structure,
-)
+from . import models
 from .professions import Profession, Specialty, StructureKind
 
 
@@ -40,10 +33,9 @@ def siret_number(n: int) -> str:
     return body + luhn.calc_check_digit(body)
 
 
-class LanguageFactory(factory.django.DjangoModelFactory):
+class LanguageFactory(ReferenceDataFactory):
     class Meta:
-        model = Language
-        django_get_or_create = ("code",)
+        model = models.Language
 
     code = "en"
     name = "Anglais"
@@ -51,7 +43,7 @@ class LanguageFactory(factory.django.DjangoModelFactory):
 
 class ProfessionalFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Professional
+        model = models.Professional
 
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
@@ -67,7 +59,7 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
 
 class StructureFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Structure
+        model = models.Structure
 
     name = factory.Sequence(lambda n: f"Maison de santé {n}")
     kind = StructureKind.MSP
@@ -77,7 +69,7 @@ class StructureFactory(factory.django.DjangoModelFactory):
 
 class PracticePlaceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = PracticePlace
+        model = models.PracticePlace
 
     professional = factory.SubFactory(ProfessionalFactory)
     address = factory.Sequence(lambda n: f"{n} rue de la Paix")
@@ -86,7 +78,7 @@ class PracticePlaceFactory(factory.django.DjangoModelFactory):
 
 class CollegeFactory(CptsOwnedFactory):
     class Meta:
-        model = College
+        model = models.College
         django_get_or_create = ("cpts", "name")
 
     name = "Médecins"
@@ -97,41 +89,42 @@ class MembershipFactory(CptsOwnedFactory):
     """An active adhesion by default."""
 
     class Meta:
-        model = Membership
+        model = models.Membership
 
     professional = factory.SubFactory(ProfessionalFactory)
-    status = MembershipStatus.ACTIVE
+    status = models.MembershipStatus.ACTIVE
     joined_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=200))
 
     class Params:
-        requested = factory.Trait(status=MembershipStatus.REQUESTED, joined_on=None)
+        requested = factory.Trait(status=models.MembershipStatus.REQUESTED, joined_on=None)
 
 
 MembershipEventFactory = transition_log_factory(
-    MembershipFactory, MembershipStatus.REQUESTED, MembershipStatus.ACTIVE, by=True
+    MembershipFactory, models.MembershipStatus.REQUESTED, models.MembershipStatus.ACTIVE, by=True
 )
 
 
-class MissionParticipationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MissionParticipation
+MembershipOwnedFactory = owned_factory("membership", MembershipFactory)
 
-    membership = factory.SubFactory(MembershipFactory)
+
+class MissionParticipationFactory(MembershipOwnedFactory):
+    class Meta:
+        model = models.MissionParticipation
+
     mission = 1
 
 
-class FeeFactory(factory.django.DjangoModelFactory):
+class FeeFactory(MembershipOwnedFactory):
     class Meta:
-        model = Fee
+        model = models.Fee
 
-    membership = factory.SubFactory(MembershipFactory)
     year = 2026
     amount = "20.00"
 
 
 class MailingFactory(CptsOwnedFactory):
     class Meta:
-        model = Mailing
+        model = models.Mailing
 
     subject = factory.Sequence(lambda n: f"Lettre d'information n° {n}")
     body = "Bonjour,\n\nVoici les nouvelles de la CPTS.\n"
@@ -144,9 +137,9 @@ class MailingFactory(CptsOwnedFactory):
 
 class MailingRecipientFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = MailingRecipient
+        model = models.MailingRecipient
 
     mailing = factory.SubFactory(MailingFactory)
     membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..mailing.cpts"))
     email = factory.LazyAttribute(lambda recipient: recipient.membership.member.email or "membre@example.org")
-    status = RecipientStatus.SENT
+    status = models.RecipientStatus.SENT

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsOwnedFactory, UserFactory, transition_log_factory
+from maillon.core.factories import CptsOwnedFactory, UserFactory, UserOwnedFactory, transition_log_factory
 from maillon.members.factories import PracticePlaceFactory
 
 from .models import (
@@ -109,12 +109,11 @@ class BookingFactory(factory.django.DjangoModelFactory):
     booked_by = factory.SelfAttribute("request.requested_by")
 
 
-class SasClientFactory(factory.django.DjangoModelFactory):
+class SasClientFactory(UserOwnedFactory):
     class Meta:
         model = SasClient
 
     name = factory.Sequence(lambda n: f"Plateforme SAS {n}")
-    user = factory.SubFactory(UserFactory)
 
 
 class SnpSetupFactory(CptsOwnedFactory):

@@ -3,9 +3,9 @@ import json
 
 import factory
 
-from maillon.core.factories import CptsOwnedFactory, UserFactory
+from maillon.core.factories import CptsOwnedFactory, ReferenceDataFactory, UserOwnedFactory
 
-from .models import Commune, Departement, Epci, PostalCode, Region, TerritoryCommune, TerritoryRole, normalize_name
+from . import models
 
 
 def square(longitude, latitude, size=0.05):
@@ -19,29 +19,26 @@ def square(longitude, latitude, size=0.05):
     return json.dumps({"type": "MultiPolygon", "coordinates": [[ring]]})
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(ReferenceDataFactory):
     class Meta:
-        model = Region
-        django_get_or_create = ("code",)
+        model = models.Region
 
     code = "11"
     name = "Île-de-France"
 
 
-class DepartementFactory(factory.django.DjangoModelFactory):
+class DepartementFactory(ReferenceDataFactory):
     class Meta:
-        model = Departement
-        django_get_or_create = ("code",)
+        model = models.Departement
 
     code = "78"
     name = "Yvelines"
     region = factory.SubFactory(RegionFactory)
 
 
-class EpciFactory(factory.django.DjangoModelFactory):
+class EpciFactory(ReferenceDataFactory):
     class Meta:
-        model = Epci
-        django_get_or_create = ("code",)
+        model = models.Epci
 
     code = "200058519"
     name = "CA Versailles Grand Parc"
@@ -58,16 +55,15 @@ LITERAL_CODES = {
 SYNTHETIC_CODES = [code for code in (f"78{number:03d}" for number in range(1000)) if code not in LITERAL_CODES]
 
 
-class CommuneFactory(factory.django.DjangoModelFactory):
+class CommuneFactory(ReferenceDataFactory):
     """A small synthetic commune: a 0.05° square east of Versailles."""
 
     class Meta:
-        model = Commune
-        django_get_or_create = ("code",)
+        model = models.Commune
 
     code = factory.Sequence(lambda n: SYNTHETIC_CODES[n % len(SYNTHETIC_CODES)])
     name = factory.Sequence(lambda n: f"Commune {n}")
-    search_name = factory.LazyAttribute(lambda o: normalize_name(o.name))
+    search_name = factory.LazyAttribute(lambda o: models.normalize_name(o.name))
     departement = factory.SubFactory(DepartementFactory)
     population = 10_000
     longitude = factory.Sequence(lambda n: 2.0 + (n % 40) * 0.05)
@@ -81,7 +77,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
 
 class PostalCodeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = PostalCode
+        model = models.PostalCode
 
     code = "78000"
     commune = factory.SubFactory(CommuneFactory)
@@ -89,18 +85,17 @@ class PostalCodeFactory(factory.django.DjangoModelFactory):
 
 class TerritoryCommuneFactory(CptsOwnedFactory):
     class Meta:
-        model = TerritoryCommune
+        model = models.TerritoryCommune
 
     commune = factory.SubFactory(CommuneFactory)
     valid_from = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=365))
 
 
-class TerritoryRoleFactory(factory.django.DjangoModelFactory):
+class TerritoryRoleFactory(UserOwnedFactory):
     class Meta:
-        model = TerritoryRole
+        model = models.TerritoryRole
 
-    user = factory.SubFactory(UserFactory)
-    role = "observer"
+    role = models.TerritoryRoleKind.OBSERVER
     organisation = "ARS Île-de-France"
     departement = factory.SubFactory(DepartementFactory)
 

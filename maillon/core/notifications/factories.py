@@ -2,27 +2,25 @@ import uuid
 
 import factory
 
-from maillon.core.factories import UserFactory
+from maillon.core.factories import UserOwnedFactory
 
 from .models import Channel, Delivery, Notification, NotificationPreference
 
 
-class NotificationFactory(factory.django.DjangoModelFactory):
+class NotificationFactory(UserOwnedFactory):
     class Meta:
         model = Notification
 
-    user = factory.SubFactory(UserFactory)
     kind = "meetings.invitation"
     title = factory.Sequence(lambda n: f"Réunion n° {n} : date fixée")
     body = "Bonjour,\n\nLa date de la réunion est fixée."
     url = "/"
 
 
-class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+class NotificationPreferenceFactory(UserOwnedFactory):
     class Meta:
         model = NotificationPreference
 
-    user = factory.SubFactory(UserFactory)
     kind = "meetings.invitation"
 
 
