@@ -37,7 +37,9 @@ class MaillonAdmin(FrenchChoicesMixin, admin.ModelAdmin):
 
 
 class MaillonTabularInline(FrenchChoicesMixin, admin.TabularInline):
-    """The base of every inline of the project's admins."""
+    """The base of every inline of the project's admins: no empty rows to fill in below the others."""
+
+    extra = 0
 
 
 class JournaledReadsAdmin(MaillonAdmin):
@@ -95,7 +97,6 @@ class UserAdmin(JournaledReadsAdmin, DjangoUserAdmin):
 class TransitionLogInline(MaillonTabularInline):
     """A workflow's log, read only: it is written by the transitions alone."""
 
-    extra = 0
     can_delete = False
     readonly_fields = ["from_status", "to_status", "at", "by", "note"]
 
@@ -106,6 +107,11 @@ class TransitionLogInline(MaillonTabularInline):
         return False
 
 
+def transition_log_inline(log_model):
+    """The `TransitionLogInline` of `log_model`, a workflow's log."""
+    return type(f"{log_model.__name__}Inline", (TransitionLogInline,), {"model": log_model})
+
+
 class LifecycleStepInline(TransitionLogInline):
     model = LifecycleStep
     readonly_fields = ["from_status", "to_status", "date", "at", "by", "note"]
@@ -113,7 +119,6 @@ class LifecycleStepInline(TransitionLogInline):
 
 class CptsRoleInline(MaillonTabularInline):
     model = CptsRole
-    extra = 0
     autocomplete_fields = ["user"]
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin, TransitionLogInline
+from maillon.core.admin import JournaledReadsAdmin, ReadOnlyAdmin, TransitionLogInline, transition_log_inline
 
 from .models import (
     CrisisPlan,
@@ -15,10 +15,6 @@ from .models import (
 class PlanEventInline(TransitionLogInline):
     model = PlanEvent
     readonly_fields = [*TransitionLogInline.readonly_fields, "comment"]
-
-
-class PlanImprovementEventInline(TransitionLogInline):
-    model = PlanImprovementEvent
 
 
 @admin.register(CrisisPlan)
@@ -56,4 +52,4 @@ class PlanImprovementAdmin(ReadOnlyAdmin):
     list_display = ("plan", "source", "status", "created_at")
     list_filter = ("status",)
     readonly_fields = ("status",)
-    inlines = [PlanImprovementEventInline]
+    inlines = [transition_log_inline(PlanImprovementEvent)]

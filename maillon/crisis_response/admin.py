@@ -16,7 +16,6 @@ from .models import (
 
 class AlertLevelMemberInline(MaillonTabularInline):
     model = AlertLevelMember
-    extra = 0
     raw_id_fields = ["professional"]
 
 

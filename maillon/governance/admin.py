@@ -1,18 +1,13 @@
 from django.contrib import admin
 
-from maillon.core.admin import MaillonAdmin, MaillonTabularInline, TransitionLogInline
+from maillon.core.admin import MaillonAdmin, MaillonTabularInline, transition_log_inline
 
 from .models import Candidate, DocumentVersion, Election, ElectionEvent, FoundingDocument, GeneralAssembly, Mandate
 
 
 class CandidateInline(MaillonTabularInline):
     model = Candidate
-    extra = 0
     raw_id_fields = ["membership"]
-
-
-class ElectionEventInline(TransitionLogInline):
-    model = ElectionEvent
 
 
 @admin.register(Election)
@@ -22,7 +17,7 @@ class ElectionAdmin(MaillonAdmin):
     list_display = ["title", "cpts", "college", "status", "opens_at", "closes_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "electorate_size"]
-    inlines = [CandidateInline, ElectionEventInline]
+    inlines = [CandidateInline, transition_log_inline(ElectionEvent)]
 
 
 @admin.register(Mandate)
@@ -40,7 +35,6 @@ class GeneralAssemblyAdmin(MaillonAdmin):
 
 class DocumentVersionInline(MaillonTabularInline):
     model = DocumentVersion
-    extra = 0
     readonly_fields = ["number", "uploaded_by", "uploaded_at"]
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from maillon.core.admin import MaillonAdmin, MaillonTabularInline, TransitionLogInline
+from maillon.core.admin import MaillonAdmin, MaillonTabularInline, transition_log_inline
 
 from .models import (
     HourlyRate,
@@ -15,17 +15,11 @@ from .models import (
 
 class MeetingSlotInline(MaillonTabularInline):
     model = MeetingSlot
-    extra = 0
 
 
 class InvitationInline(MaillonTabularInline):
     model = Invitation
-    extra = 0
     raw_id_fields = ["membership"]
-
-
-class MeetingEventInline(TransitionLogInline):
-    model = MeetingEvent
 
 
 @admin.register(Meeting)
@@ -33,16 +27,12 @@ class MeetingAdmin(MaillonAdmin):
     list_display = ["title", "cpts", "status", "starts_at", "mission"]
     list_filter = ["status", "mission"]
     readonly_fields = ["status"]
-    inlines = [MeetingSlotInline, InvitationInline, MeetingEventInline]
+    inlines = [MeetingSlotInline, InvitationInline, transition_log_inline(MeetingEvent)]
 
 
 @admin.register(HourlyRate)
 class HourlyRateAdmin(MaillonAdmin):
     list_display = ["cpts", "year", "amount"]
-
-
-class TimeEntryEventInline(TransitionLogInline):
-    model = TimeEntryEvent
 
 
 @admin.register(TimeEntry)
@@ -52,7 +42,7 @@ class TimeEntryAdmin(MaillonAdmin):
     raw_id_fields = ["membership", "meeting"]
     # The review moves through the workflow (validate, reject…), with its timestamps.
     readonly_fields = ["state", "validated_by", "validated_at", "rejected_by", "rejected_at", "rejection_reason"]
-    inlines = [TimeEntryEventInline]
+    inlines = [transition_log_inline(TimeEntryEvent)]
 
 
 # No admin page for PaymentDetails: a member's IBAN is entered by the member and read by the

@@ -5,7 +5,7 @@ from maillon.core.admin import (
     MaillonAdmin,
     MaillonTabularInline,
     ReadOnlyAdmin,
-    TransitionLogInline,
+    transition_log_inline,
 )
 
 from .models import (
@@ -24,7 +24,6 @@ from .models import (
 
 class PracticePlaceInline(MaillonTabularInline):
     model = PracticePlace
-    extra = 0
     autocomplete_fields = ["structure"]
     raw_id_fields = ["commune"]
 
@@ -49,13 +48,8 @@ class StructureAdmin(JournaledReadsAdmin):
     raw_id_fields = ["commune"]
 
 
-class MembershipEventInline(TransitionLogInline):
-    model = MembershipEvent
-
-
 class FeeInline(MaillonTabularInline):
     model = Fee
-    extra = 0
 
 
 @admin.register(Membership)
@@ -67,7 +61,7 @@ class MembershipAdmin(JournaledReadsAdmin):
     list_filter = ["status", "involvement", "cpts"]
     readonly_fields = ["status", "decided_at", "decided_by"]
     raw_id_fields = ["professional", "structure", "college"]
-    inlines = [FeeInline, MembershipEventInline]
+    inlines = [FeeInline, transition_log_inline(MembershipEvent)]
 
 
 @admin.register(College)
@@ -83,7 +77,6 @@ class LanguageAdmin(ReadOnlyAdmin):
 
 class MailingRecipientInline(MaillonTabularInline):
     model = MailingRecipient
-    extra = 0
     can_delete = False
     readonly_fields = ["membership", "email", "status"]
 

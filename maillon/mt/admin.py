@@ -6,13 +6,9 @@ works on them through the desk's pages and the API."""
 
 from django.contrib import admin
 
-from maillon.core.admin import JournaledReadsAdmin, TransitionLogInline
+from maillon.core.admin import JournaledReadsAdmin, transition_log_inline
 
 from .models import DoctorOffer, OfferEvent
-
-
-class OfferEventInline(TransitionLogInline):
-    model = OfferEvent
 
 
 @admin.register(DoctorOffer)
@@ -24,4 +20,4 @@ class DoctorOfferAdmin(JournaledReadsAdmin):
     list_filter = ["status", "cpts"]
     readonly_fields = ["status", "created_at", "updated_at"]
     raw_id_fields = ["doctor"]
-    inlines = [OfferEventInline]
+    inlines = [transition_log_inline(OfferEvent)]
