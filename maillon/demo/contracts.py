@@ -114,7 +114,6 @@ def add_indicators(contract: Contract, rng: random.Random, finished, coordinator
             contract=contract,
             mission=mission,
             catalogue_code=code,
-            name=_catalogue_name(code),
             added_on=contract.signed_on,
             baseline_value=Decimal(str(baseline)),
             baseline_on=contract.signed_on - datetime.timedelta(days=90),
@@ -135,12 +134,6 @@ def add_indicators(contract: Contract, rng: random.Random, finished, coordinator
                 by=coordinator,
                 note="Source : Rézone CPTS" if mission in (1, 3) else "Suivi de la coordination",
             )
-
-
-def _catalogue_name(code: str) -> str:
-    from maillon.contracts.catalogue import BY_CODE
-
-    return BY_CODE[code].name
 
 
 def _dec(value):
