@@ -5,4 +5,9 @@ class PathwaysConfig(mission_apps.MissionAppConfig):
     name = "maillon.pathways"
     label = "pathways"
     verbose_name = "Parcours pluriprofessionnels"
-    periodic = {"pathways_purge": {"task": "purge_closed_inclusions", "hour": 3}}
+    periodic = {
+        # Closed inclusions past MAILLON_PATHWAYS_RETENTION_DAYS are deleted.
+        "pathways_purge": {"task": "purge_closed_inclusions", "hour": 3},
+        # Breaks in the pathways, one scan task per CPTS.
+        "pathways_breaks": {"task": "scan_all_breaks", "hour": 5},
+    }

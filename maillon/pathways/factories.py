@@ -7,8 +7,17 @@ from maillon.core.factories import CptsOwnedFactory, transition_log_factory
 from maillon.members.factories import MembershipFactory
 
 from .models import (
+    ActionKind,
+    BreakKind,
+    BreakStatus,
+    CareBreak,
+    CarePlan,
+    CarePlanAction,
+    CareTask,
+    CareTaskStatus,
     CareTeamMember,
     ConsentMode,
+    HospitalStay,
     Inclusion,
     InclusionStatus,
     InsStatus,
@@ -76,3 +85,62 @@ class CareTeamMemberFactory(factory.django.DjangoModelFactory):
         carer = factory.Trait(
             membership=None, name="Aidant du patient", relationship=Relationship.FAMILY_CARER, contact="06 12 34 56 78"
         )
+
+
+class CarePlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarePlan
+
+    inclusion = factory.SubFactory(InclusionFactory)
+    problems = "Chutes répétées ; isolement."
+    goals = "Rester à domicile en sécurité."
+    next_review_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))
+
+
+class CarePlanActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarePlanAction
+
+    plan = factory.SubFactory(CarePlanFactory)
+    kind = ActionKind.CARE
+    description = "Passage infirmier deux fois par semaine"
+    owner = "Infirmier à domicile"
+
+
+class CareTaskFactory(factory.django.DjangoModelFactory):
+    """An open task due in a week, late a week later, for a nurse of the team."""
+
+    class Meta:
+        model = CareTask
+
+    inclusion = factory.SubFactory(InclusionFactory)
+    cpts = factory.SelfAttribute("inclusion.cpts")
+    title = "Visite infirmière"
+    profession = "60"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    late_from = factory.LazyAttribute(lambda task: task.due_on + datetime.timedelta(days=7))
+
+
+CareTaskEventFactory = transition_log_factory(CareTaskFactory, CareTaskStatus.TODO, CareTaskStatus.DONE)
+
+
+class HospitalStayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HospitalStay
+
+    inclusion = factory.SubFactory(InclusionFactory)
+    admitted_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
+    discharged_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=12))
+
+
+class CareBreakFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareBreak
+
+    inclusion = factory.SubFactory(InclusionFactory)
+    cpts = factory.SelfAttribute("inclusion.cpts")
+    kind = BreakKind.PROFESSION_MISSING
+    subject = "profession:60"
+
+
+CareBreakEventFactory = transition_log_factory(CareBreakFactory, BreakStatus.OPEN, BreakStatus.RESOLVED)

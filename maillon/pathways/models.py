@@ -17,7 +17,7 @@ MAILLON_PATHWAYS_RETENTION_DAYS (`purge.py`).
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -254,7 +254,10 @@ class Inclusion(JournaledModel):
         changes = {"closed_on": on or timezone.localdate(), "close_reason": reason}
         if reason == CloseReason.CONSENT_WITHDRAWN:
             changes["consent_withdrawn_on"] = changes["closed_on"]
-        self.workflow.run(self, "close", by=by, note=note, changes=changes)
+        with transaction.atomic():
+            self.workflow.run(self, "close", by=by, note=note, changes=changes)
+            # Nothing is left to do for a closed pathway.
+            CareTask.workflow.run_many(self.care_tasks.open(), "cancel", by=by, note="inclusion close")
 
 
 InclusionEvent = transition_log(Inclusion, "changement d'état d'une inclusion", "changements d'état des inclusions")
@@ -322,3 +325,264 @@ class CareTeamMember(JournaledModel):
             raise ValidationError({"relationship": "Lien : dites qui est cette personne pour le patient."})
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "Jusqu'au : la fin vient après le début."})
+
+
+# --- The personalised plan (PPCS, HAS 2019) ---------------------------------------------------
+
+# The dimensions of the multidimensional assessment (HAS PPCS model).
+ASSESSMENT_DIMENSIONS = {
+    "health": "Santé (problèmes de santé, traitements)",
+    "autonomy": "Autonomie (vie quotidienne, déplacements)",
+    "psychological": "Psychologique et cognitif",
+    "social": "Social, familial, aidants",
+    "environment": "Environnement et logement",
+}
+
+
+class CarePlan(JournaledModel):
+    """One version of the patient's PPCS; a change is a new version (`services.revise_plan`),
+    the earlier ones stay. Up to date while its reassessment date is not past."""
+
+    inclusion = models.ForeignKey(Inclusion, on_delete=models.CASCADE, related_name="plans", verbose_name="inclusion")
+    version = models.PositiveIntegerField("version", default=1)
+    assessment = models.JSONField("évaluation multidimensionnelle", default=dict, blank=True)
+    problems = models.TextField("problèmes et besoins", blank=True)
+    goals = models.TextField("objectifs", blank=True)
+    next_review_on = models.DateField("prochaine réévaluation")
+    # Keep the version when the account is erased.
+    written_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="rédigée par"
+    )
+    written_at = models.DateTimeField("rédigée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "plan personnalisé (PPCS)"
+        verbose_name_plural = "plans personnalisés (PPCS)"
+        ordering = ["inclusion", "-version"]
+        constraints = [models.UniqueConstraint(fields=["inclusion", "version"], name="one_row_per_plan_version")]
+
+    def __str__(self):
+        return f"PPCS n° {self.pk} (v{self.version})"
+
+    def clean(self):
+        unknown = set(self.assessment or {}) - set(ASSESSMENT_DIMENSIONS)
+        if unknown:
+            raise ValidationError({"assessment": "Évaluation : dimension inconnue."})
+
+    def up_to_date_on(self, day) -> bool:
+        return self.next_review_on >= day
+
+
+class ActionKind(models.TextChoices):
+    CARE = "care", "Soins"
+    PREVENTION = "prevention", "Prévention"
+    SOCIAL = "social", "Accompagnement social"
+
+
+class CarePlanAction(models.Model):
+    """An action of a PPCS version (copied into the next version with it)."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="actions", verbose_name="PPCS")
+    kind = models.CharField("nature", max_length=12, choices=ActionKind.choices)
+    description = models.CharField("action", max_length=300)
+    owner = models.CharField("qui", max_length=150)
+    due_on = models.DateField("pour le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "action du PPCS"
+        verbose_name_plural = "actions du PPCS"
+        ordering = ["plan", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+# --- Care tasks --------------------------------------------------------------------------------
+
+
+class CareTaskStatus(models.TextChoices):
+    TODO = "todo", "À faire"
+    DONE = "done", "Faite"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class CareTaskQuerySet(CptsOwnedQuerySet):
+    def open(self):
+        return self.filter(status=CareTaskStatus.TODO)
+
+    def late_on(self, day):
+        """Open tasks whose due date plus tolerance is past."""
+        return self.open().filter(late_from__lt=day)
+
+
+class CareTask(JournaledModel):
+    """A step of the programme made work for the care team (« tâche de soins »): who (a
+    profession or a role), for when, and how late it may be (`late_from`). It carries its
+    inclusion's CPTS so that a member's list and the boards read one indexed table."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="care_tasks", verbose_name="CPTS")
+    inclusion = models.ForeignKey(
+        Inclusion, on_delete=models.CASCADE, related_name="care_tasks", verbose_name="inclusion"
+    )
+    step = models.ForeignKey(
+        ProgrammeStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="étape"
+    )
+    title = models.CharField("tâche", max_length=200)
+    profession = models.CharField("profession", max_length=10, choices=Profession.choices, blank=True)
+    role = models.CharField("rôle", max_length=100, blank=True)
+    assignee = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="care_tasks",
+        verbose_name="confiée à",
+    )
+    # The town visit due after a hospital stay (its lateness is that stay's break, not a late step).
+    stay = models.ForeignKey(
+        "HospitalStay", on_delete=models.CASCADE, null=True, blank=True, related_name="tasks", verbose_name="séjour"
+    )
+    due_on = models.DateField("pour le")
+    late_from = models.DateField("en retard après le")
+    status = models.CharField("état", max_length=10, choices=CareTaskStatus.choices, default=CareTaskStatus.TODO)
+    done_on = models.DateField("faite le", null=True, blank=True)
+    outcome = models.CharField("résultat", max_length=300, blank=True)
+
+    objects = CareTaskQuerySet.as_manager()
+
+    workflow = Workflow(
+        log="pathways.CareTaskEvent",
+        subject="Cette tâche",
+        final=[CareTaskStatus.DONE, CareTaskStatus.CANCELLED],
+        transitions=[
+            Transition("complete", source=CareTaskStatus.TODO, target=CareTaskStatus.DONE),
+            Transition("cancel", source=CareTaskStatus.TODO, target=CareTaskStatus.CANCELLED),
+        ],
+    )
+
+    class Meta:
+        verbose_name = "tâche de soins"
+        verbose_name_plural = "tâches de soins"
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_on"]),
+            models.Index(fields=["cpts", "status", "late_from"]),
+        ]
+
+    def __str__(self):
+        return f"Tâche n° {self.pk}"
+
+    @property
+    def who(self) -> str:
+        return self.get_profession_display() if self.profession else self.role
+
+
+CareTaskEvent = transition_log(CareTask, "changement d'état d'une tâche de soins", "changements d'état des tâches")
+
+
+class HospitalStay(JournaledModel):
+    """A hospital stay the team learnt of: after discharge, a town visit is due within
+    HOSPITAL_FOLLOW_UP_DAYS (a task done by a member of the team)."""
+
+    inclusion = models.ForeignKey(
+        Inclusion, on_delete=models.CASCADE, related_name="hospital_stays", verbose_name="inclusion"
+    )
+    admitted_on = models.DateField("entrée le")
+    discharged_on = models.DateField("sortie le", null=True, blank=True)
+    # Keep the record when the account is erased.
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="notée par"
+    )
+
+    class Meta:
+        verbose_name = "hospitalisation"
+        verbose_name_plural = "hospitalisations"
+        ordering = ["inclusion", "admitted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                name="hospital_stay_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"Hospitalisation n° {self.pk}"
+
+    def clean(self):
+        if self.discharged_on and self.admitted_on and self.discharged_on < self.admitted_on:
+            raise ValidationError({"discharged_on": "Sortie : elle vient après l'entrée."})
+        if self.admitted_on and self.admitted_on > timezone.localdate():
+            raise ValidationError({"admitted_on": "Entrée : la date ne peut pas être dans le futur."})
+
+
+HOSPITAL_FOLLOW_UP_DAYS = 7
+
+
+# --- Breaks in the pathway --------------------------------------------------------------------
+
+
+class BreakKind(models.TextChoices):
+    TASK_LATE = "task_late", "Étape en retard au-delà de sa tolérance"
+    REVIEW_MISSED = "review_missed", "Réévaluation du PPCS manquée"
+    NO_VISIT_AFTER_STAY = "no_visit_after_stay", "Pas de visite en ville dans les 7 jours après une hospitalisation"
+    PROFESSION_MISSING = "profession_missing", "Profession requise absente de l'équipe de soins"
+
+
+class BreakStatus(models.TextChoices):
+    OPEN = "open", "À traiter"
+    RESOLVED = "resolved", "Résolue"
+
+
+class CareBreakQuerySet(CptsOwnedQuerySet):
+    def open(self):
+        return self.filter(status=BreakStatus.OPEN)
+
+
+class CareBreak(JournaledModel):
+    """What broke in a patient's pathway, found by the daily scan (`breaks.scan`): one open
+    break per (inclusion, kind, subject) — `subject` names the task, the stay, the PPCS version
+    or the profession —, notified once to the lead and the coordinators; resolving is recorded.
+    It carries its inclusion's CPTS (the board reads one indexed table)."""
+
+    cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="care_breaks", verbose_name="CPTS")
+    inclusion = models.ForeignKey(Inclusion, on_delete=models.CASCADE, related_name="breaks", verbose_name="inclusion")
+    kind = models.CharField("rupture", max_length=24, choices=BreakKind.choices)
+    subject = models.CharField("objet", max_length=40)
+    detected_on = models.DateField("repérée le", default=timezone.localdate)
+    status = models.CharField("état", max_length=10, choices=BreakStatus.choices, default=BreakStatus.OPEN)
+    resolved_on = models.DateField("résolue le", null=True, blank=True)
+    resolution = models.CharField("comment elle a été résolue", max_length=300, blank=True)
+
+    objects = CareBreakQuerySet.as_manager()
+
+    workflow = Workflow(
+        log="pathways.CareBreakEvent",
+        subject="Cette rupture",
+        final=[BreakStatus.RESOLVED],
+        transitions=[Transition("resolve", source=BreakStatus.OPEN, target=BreakStatus.RESOLVED)],
+    )
+
+    class Meta:
+        verbose_name = "rupture de parcours"
+        verbose_name_plural = "ruptures de parcours"
+        ordering = ["-detected_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inclusion", "kind", "subject"],
+                condition=Q(status="open"),
+                name="one_open_break_per_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["cpts", "status", "detected_on"])]
+
+    def __str__(self):
+        return f"Rupture n° {self.pk}"
+
+    def resolve(self, *, by, resolution: str, on=None):
+        if not resolution.strip():
+            raise ValidationError({"resolution": "Résolution : dites ce qui a été fait."})
+        changes = {"resolved_on": on or timezone.localdate(), "resolution": resolution.strip()}
+        self.workflow.run(self, "resolve", by=by, changes=changes)
+
+
+CareBreakEvent = transition_log(CareBreak, "changement d'état d'une rupture", "changements d'état des ruptures")

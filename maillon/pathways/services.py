@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from maillon.core import journal
 
+from . import care
 from .models import CareTeamMember, Inclusion, InclusionStatus, Programme, ProgrammeStep
 from .templates import TEMPLATES
 
@@ -130,6 +131,7 @@ def include_patient(cpts, *, programme, lead, by, team=(), **identity_and_consen
     for member in team:
         if member.get("membership") != lead:
             add_team_member(inclusion, **member)
+    care.schedule_tasks(inclusion)
     return inclusion
 
 

@@ -10,3 +10,26 @@ def purge_closed_inclusions() -> int:
     from .purge import purge_closed
 
     return purge_closed(now=timezone.now())
+
+
+@task()
+def scan_all_breaks() -> int:
+    """Daily: one `scan_breaks` task per CPTS with active inclusions (each CPTS's scan is its
+    own task: a slow or failing one does not hold the others). Returns how many were queued."""
+    from .models import Inclusion
+
+    cpts_ids = sorted(set(Inclusion.objects.active().values_list("cpts_id", flat=True)))
+    for cpts_id in cpts_ids:
+        scan_breaks.enqueue(cpts_id)
+    return len(cpts_ids)
+
+
+@task()
+def scan_breaks(cpts_id: int) -> int:
+    """Scan one CPTS's pathways for breaks; the new ones are notified once (on commit)."""
+    from maillon.core.models import Cpts
+
+    from .breaks import scan
+
+    cpts = Cpts.objects.filter(pk=cpts_id).first()
+    return len(scan(cpts)) if cpts else 0
