@@ -3,6 +3,8 @@
 from django.utils import timezone
 from django_tasks import task
 
+from maillon.core.notifications import sending
+
 
 @task()
 def purge_closed_inclusions() -> int:
@@ -30,6 +32,12 @@ def scan_breaks(cpts_id: int) -> int:
     from maillon.core.models import Cpts
 
     from .breaks import scan
+    from .notifications import send_break
 
     cpts = Cpts.objects.filter(pk=cpts_id).first()
-    return len(scan(cpts)) if cpts else 0
+    if cpts is None:
+        return 0
+    opened = scan(cpts)
+    for care_break in opened:
+        sending.on_commit(send_break, care_break.pk)
+    return len(opened)

@@ -5,8 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from maillon.core.factories import CptsRoleFactory, UserFactory
+from maillon.core.models import CptsRoleKind
+from maillon.core.notifications.models import Notification
 from maillon.members.factories import MembershipFactory
-from maillon.pathways import breaks, care
+from maillon.pathways import breaks, care, tasks
 from maillon.pathways.factories import (
     CarePlanFactory,
     CareTaskFactory,
@@ -88,3 +91,24 @@ def test_closed_inclusions_and_other_cpts_are_not_scanned():
     other = InclusionFactory()
     CareTaskFactory(inclusion=other, due_on=day(-10), late_from=day(-3))
     assert breaks.scan(inclusion.cpts) == []
+
+
+def test_the_lead_and_the_coordinators_hear_of_a_break_once_without_the_patient_s_name(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    inclusion = InclusionFactory(birth_name="Zorglub")
+    lead_user = UserFactory()
+    inclusion.lead.professional.user = lead_user
+    inclusion.lead.professional.save()
+    coordinator = CptsRoleFactory(cpts=inclusion.cpts, role=CptsRoleKind.COORDINATOR).user
+    CareTaskFactory(inclusion=inclusion, due_on=day(-10), late_from=day(-3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.scan_breaks.enqueue(inclusion.cpts_id).return_value == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.scan_breaks.enqueue(inclusion.cpts_id).return_value == 0
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [inclusion.lead.professional.email, coordinator.email]
+    )
+    assert all("Zorglub" not in message.body + message.subject for message in mailoutbox)
+    assert f"/parcours/inclusions/{inclusion.pk}/" in mailoutbox[0].body
+    assert Notification.objects.filter(user__in=[lead_user, coordinator], kind="pathways.break").count() == 2

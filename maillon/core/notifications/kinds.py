@@ -28,6 +28,7 @@ SNP_BOOKING_CANCELLED = "snp.booking_cancelled"
 MEETINGS_INVITATION = "meetings.invitation"
 MEMBERS_MAILING = "members.mailing"
 CRISIS_ALERT = "crisis.alert"
+PATHWAYS_BREAK = "pathways.break"
 ACCOUNT = "account"
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
@@ -50,6 +51,7 @@ KINDS = {
         ),
         Kind(MEETINGS_INVITATION, "Réunions : invitations, dates, changements, annulations", SITE_AND_EMAIL),
         Kind(MEMBERS_MAILING, "Messages de la coordination aux adhérents", (Channel.EMAIL,)),
+        Kind(PATHWAYS_BREAK, "Parcours : ruptures repérées chez vos patients (référent, coordination)", SITE_AND_EMAIL),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
         # The invitation, the second factor's enrolment link, the password reset: to the account's
         # address only, never switched off.
