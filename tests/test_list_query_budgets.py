@@ -65,6 +65,7 @@ from maillon.members.factories import (
 )
 from maillon.mt.factories import DoctorOfferFactory, MatchingRunFactory, PatientFactory, ProposalFactory
 from maillon.mt.models import PatientStatus
+from maillon.pathways.factories import CareTeamMemberFactory, InclusionFactory, ProgrammeFactory
 from maillon.snp.factories import AgendaFactory, BookingFactory, CareRequestFactory, DutyCallFactory, SlotFactory
 from maillon.territories.factories import (
     CommuneFactory,
@@ -502,6 +503,42 @@ def sas_requests(world, count):
     CareRequestFactory.create_batch(count, cpts=world.cpts, commune=world.versailles, requester_kind="sas")
 
 
+def no_rows(world, count):
+    """A list shipped with the product (the library of programme templates): no rows to add."""
+
+
+def programmes(world, count):
+    ProgrammeFactory.create_batch(count, cpts=world.cpts)
+
+
+def shared_programmes(world, count):
+    for _ in range(count):
+        ProgrammeFactory(cpts=CptsFactory(), shared=True)
+
+
+def inclusions(world, count):
+    InclusionFactory.create_batch(count, cpts=world.cpts)
+
+
+def a_lead(world):
+    """The `member` user leads the inclusions of `led_inclusions`."""
+    world.made["lead"] = MembershipFactory(
+        cpts=world.cpts, professional=ProfessionalFactory(user=world.users["member"])
+    )
+
+
+def led_inclusions(world, count):
+    InclusionFactory.create_batch(count, cpts=world.cpts, lead=world.made["lead"])
+
+
+def an_inclusion(world):
+    world.made["inclusion"] = InclusionFactory(cpts=world.cpts)
+
+
+def care_team(world, count):
+    CareTeamMemberFactory.create_batch(count, inclusion=world.made["inclusion"])
+
+
 # --- The table ----------------------------------------------------------------------------
 
 
@@ -768,6 +805,39 @@ CASES = [
         key="recipients",
     ),
     Case("GET /api/v1/cpts/{cpts_id}/alert-chain", api("/cpts/{cpts_id}/alert-chain"), "coordinator", alert_levels),
+    # >>> pathways: Care pathways (issue 15)
+    Case("GET /api/v1/pathway-templates", api("/pathway-templates"), "member", no_rows, grows=False),
+    Case("GET /api/v1/shared-programmes", api("/shared-programmes"), "coordinator", shared_programmes),
+    Case("GET /api/v1/cpts/{cpts_id}/programmes", api("/cpts/{cpts_id}/programmes"), "coordinator", programmes),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions",
+        api("/cpts/{cpts_id}/pathway-inclusions"),
+        "coordinator",
+        inclusions,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions [lead]",
+        api("/cpts/{cpts_id}/pathway-inclusions"),
+        "member",
+        led_inclusions,
+        a_lead,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/pathway-inclusions/{world.made['inclusion'].pk}/care-team",
+        "coordinator",
+        care_team,
+        an_inclusion,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/pathway-inclusions/{world.made['inclusion'].pk}",
+        "coordinator",
+        care_team,
+        an_inclusion,
+        key="care_team",
+    ),
+    # <<< pathways
 ]
 
 # Lists already read with 3 rows, then 30 (or 27), and their counts compared.
@@ -905,6 +975,7 @@ NOT_LISTS = {
         "GET /api/v1/cpts/{cpts_id}/snp/requests/{request_id}",
         "GET /api/v1/cpts/{cpts_id}/crisis/plan/versions/{year}/diff",
         "GET /api/v1/crises/acknowledgements/{token}",
+        "GET /api/v1/cpts/{cpts_id}/programmes/{programme_id}",  # a programme's steps and versions: a handful
     ),
     **reason(
         "one object with a growing history, measured by its own app (1 row, then several)",
@@ -912,6 +983,8 @@ NOT_LISTS = {
         "GET /api/v1/cpts/{cpts_id}",  # tests/api/test_api_query_budget.py::test_cpts_detail
         "GET /api/v1/cpts/{cpts_id}/mt/patients/{patient_id}",
         "fhir_slot",  # tests/fhir/test_slot_search_bundle.py (FHIR, SAS client certificate)
+        # tests/pathways/test_fhir_inclusion_bundle.py::test_the_export_runs_as_many_queries_with_a_large_team
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/fhir",
     ),
 }
 

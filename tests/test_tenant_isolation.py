@@ -87,6 +87,14 @@ def _indicator_value_of(cpts):
     return IndicatorValueFactory(indicator__contract=_report_contract_of(cpts), document=document)
 
 
+def _team_member_of(cpts):
+    """A care team member of an inclusion of `cpts` (the same one for both ids of its path)."""
+    from maillon.pathways.factories import CareTeamMemberFactory
+    from maillon.pathways.models import CareTeamMember
+
+    return CareTeamMember.objects.filter(inclusion__cpts=cpts).first() or CareTeamMemberFactory(inclusion__cpts=cpts)
+
+
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
 # CPTS to name in the URL: the test then proves that object is out of reach.
 # `{route or API path: {parameter: function(cpts) -> value}}`.
@@ -389,6 +397,54 @@ ROUTE_OBJECTS = {
         )
     },
     # <<< mt
+    # >>> pathways: Care pathways (issue 15): a programme, an inclusion and a care team member of the victim.
+    "/cpts/{cpts_id}/programmes/{programme_id}": {
+        "programme_id": lambda cpts: (
+            __import__("maillon.pathways.factories").pathways.factories.ProgrammeFactory(cpts=cpts).pk
+        )
+    },
+    **{
+        path: {
+            "inclusion_id": lambda cpts: (
+                __import__("maillon.pathways.factories").pathways.factories.InclusionFactory(cpts=cpts).pk
+            )
+        }
+        for path in (
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}",
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/close",
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team",
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/fhir",
+        )
+    },
+    "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team/{member_id}/end": {
+        "inclusion_id": lambda cpts: _team_member_of(cpts).inclusion_id,
+        "member_id": lambda cpts: _team_member_of(cpts).pk,
+    },
+    # The pages (maillon/www/pathways_views/).
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.pathways.factories").pathways.factories.ProgrammeFactory(cpts=cpts).pk
+            )
+        }
+        for name in ("pathways_programme", "pathways_programme_edit")
+    },
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.pathways.factories").pathways.factories.InclusionFactory(cpts=cpts).pk
+            )
+        }
+        for name in (
+            "pathways_inclusion",
+            "pathways_team_add_adherent",
+            "pathways_team_add_person",
+            "pathways_team_end",
+            "pathways_lead_change",
+            "pathways_inclusion_close",
+        )
+    },
+    # <<< pathways
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -481,6 +537,25 @@ SAMPLE_BODIES = {
         "note": "Réponse reçue par téléphone",
     },
     # <<< mt
+    # >>> pathways: Care pathways (issue 15)
+    ("POST", "/cpts/{cpts_id}/programmes"): {"template": "diabetes"},
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions"): {
+        "programme": 1,
+        "lead": 1,
+        "birth_name": "Durand",
+        "given_names": "Lucie",
+        "first_given_name": "Lucie",
+        "sex": "F",
+        "birth_date": "1988-04-02",
+        "consent_on": "2026-01-02",
+        "consent_mode": "oral",
+    },
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/close"): {"reason": "completed"},
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team"): {
+        "name": "Paul Durand",
+        "relationship": "family_carer",
+    },
+    # <<< pathways
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]

@@ -18,6 +18,7 @@ from . import (
     meetings,
     members,
     mt,
+    pathways,
     reports,
     snp_requests,
     snp_slots,
@@ -51,3 +52,4 @@ api.add_router("", snp_slots.router)
 api.add_router("", snp_requests.router)
 api.add_router("", crisis.router)
 api.add_router("", crisis_response.router)
+api.add_router("", pathways.router)

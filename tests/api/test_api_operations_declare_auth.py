@@ -128,6 +128,21 @@ PRIVATE_OPERATIONS = {
     ("GET", "/cpts/{cpts_id}/mt/patients/{patient_id}/export"),
     ("POST", "/cpts/{cpts_id}/mt/proposals/{proposal_id}/doctor-answer"),
     # <<< mt
+    # >>> pathways: Care pathways (issue 15)
+    ("GET", "/pathway-templates"),
+    ("GET", "/shared-programmes"),
+    ("GET", "/cpts/{cpts_id}/programmes"),
+    ("POST", "/cpts/{cpts_id}/programmes"),
+    ("GET", "/cpts/{cpts_id}/programmes/{programme_id}"),
+    ("GET", "/cpts/{cpts_id}/pathway-inclusions"),
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions"),
+    ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}"),
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/close"),
+    ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team"),
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team"),
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team/{member_id}/end"),
+    ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/fhir"),
+    # <<< pathways
 }
 
 
