@@ -160,6 +160,19 @@ ROUTES = {
     "crisis_response_retex": "cpts/<slug:cpts_slug>/crise/<int:pk>/retex/",
     "crisis_response_ack": "crise/accuse/<str:token>/",
     "fhir_slot": "fhir/Slot",
+    "pathways_home": "cpts/<slug:cpts_slug>/parcours/",
+    "pathways_library": "cpts/<slug:cpts_slug>/parcours/programmes/nouveau/",
+    "pathways_programme_from_template": "cpts/<slug:cpts_slug>/parcours/programmes/depuis-un-modele/",
+    "pathways_programme_copy": "cpts/<slug:cpts_slug>/parcours/programmes/copier/",
+    "pathways_programme": "cpts/<slug:cpts_slug>/parcours/programmes/<int:pk>/",
+    "pathways_programme_edit": "cpts/<slug:cpts_slug>/parcours/programmes/<int:pk>/modifier/",
+    "pathways_include": "cpts/<slug:cpts_slug>/parcours/inclure/",
+    "pathways_inclusion": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/",
+    "pathways_team_add_adherent": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/equipe/adherent/",
+    "pathways_team_add_person": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/equipe/personne/",
+    "pathways_team_end": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/equipe/fin/",
+    "pathways_lead_change": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/referent/",
+    "pathways_inclusion_close": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/clore/",
 }
 
 

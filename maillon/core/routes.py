@@ -206,6 +206,21 @@ PROTECTED_ROUTES = {
     # >>> mt: Médecin traitant desk, more (issue 5)
     "mt_patient_export",
     # <<< mt
+    # >>> pathways: Care pathways (issue 15)
+    "pathways_home",
+    "pathways_library",
+    "pathways_programme_from_template",
+    "pathways_programme_copy",
+    "pathways_programme",
+    "pathways_programme_edit",
+    "pathways_include",
+    "pathways_inclusion",
+    "pathways_team_add_adherent",
+    "pathways_team_add_person",
+    "pathways_team_end",
+    "pathways_lead_change",
+    "pathways_inclusion_close",
+    # <<< pathways
 }
 
 

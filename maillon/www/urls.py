@@ -11,6 +11,7 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.meetings_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.contracts_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.mt_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.pathways_views.urls")),
     path("medecin-traitant/", include("maillon.www.mt_views.public_urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.snp_views.slot_urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.snp_views.request_urls")),

@@ -131,7 +131,15 @@ def crawl(client, start: str, *, per_route: int = 5) -> Crawl:
 # Answers a machine, not a person: the SAS's FHIR slot search (its own Bearer token).
 MACHINE = {"fhir_slot": "the SAS's FHIR slot search, called by the SAS's software"}
 # Pages shown only in a state the demo does not keep: they are reached in their own tests.
-STATE_BOUND = {"crisis_response_board_live": "the live part of a crisis board, polled only while a crisis is under way"}
+STATE_BOUND = {
+    "crisis_response_board_live": "the live part of a crisis board, polled only while a crisis is under way",
+    # The demo holds no care pathway yet (issue 15, point 8): once it has programmes and
+    # inclusions, these move to PAGES (coordinator: all three; member: the programme, and the
+    # inclusion if the demo member is in a care team). Reached in tests/pathways/test_pages_*.py.
+    "pathways_programme": "a programme of the CPTS: the demo has none yet",
+    "pathways_programme_edit": "a programme of the CPTS: the demo has none yet",
+    "pathways_inclusion": "an included patient: the demo has none yet",
+}
 # Actions that check the method by hand (a GET answers 405 from inside the view).
 POSTED_BY_HAND = {"snp_slot_cancel", "snp_slot_sharing"}
 
@@ -185,6 +193,8 @@ MEMBERS_SPACE = {
     "snp_request_duty",
     "snp_request_appointments",
     "snp_slots",
+    "pathways_home",
+    "pathways_include",
     *READS_PLAN,
 }
 PAGES = {
@@ -228,6 +238,7 @@ PAGES = {
         "crisis_plan_professionals",
         "crisis_response_activate",
         "crisis_response_chain",
+        "pathways_library",
     },
     # A doctor of another CPTS, with slots and agendas of their own.
     "member": ACCOUNT | MEMBERS_SPACE | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},

@@ -17,6 +17,7 @@ from maillon.crisis_response import policies as response_policies
 from maillon.governance import policies as governance_policies
 from maillon.meetings import policies as meeting_policies
 from maillon.members import policies as member_policies
+from maillon.pathways import policies as pathway_policies
 from maillon.snp import policies as snp_policies
 
 
@@ -106,6 +107,14 @@ def _sections(user, cpts):
                 ("Créneaux" if coordinator else "Mes créneaux", "snp_slots", slots and (coordinator or professional)),
                 ("Agendas", "snp_slot_agendas", slots and professional),
                 ("Professions ouvertes", "snp_slot_setup", snp_policies.can_set_up_snp(user, cpts)),
+            ],
+        ),
+        (
+            "Parcours",
+            [
+                ("Programmes et patients", "pathways_home", pathway_policies.can_see_programmes(user, cpts)),
+                ("Inclure un patient", "pathways_include", pathway_policies.can_include(user, cpts)),
+                ("Nouveau programme", "pathways_library", pathway_policies.can_manage_programmes(user, cpts)),
             ],
         ),
         (

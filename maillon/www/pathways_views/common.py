@@ -1,0 +1,72 @@
+"""Helpers shared by the care pathways pages; who may do what is `maillon.pathways.policies`.
+
+Health data: an inclusion the user may not see answers 404, as a missing one; its address
+holds its number only, and a page title (which reaches the server's logs) never names the patient.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from maillon.core.policies import ensure_allowed, ensure_visible
+from maillon.members.models import Membership
+from maillon.pathways import policies
+from maillon.pathways.models import Inclusion, Programme
+
+from ..space import add_errors, posted_id, space_breadcrumb
+
+__all__ = ["add_errors", "ensure_allowed", "ensure_visible", "policies", "posted_id"]
+
+
+def require_pathways(request):
+    """404, as for a CPTS that does not exist, unless the user may open the pathways pages."""
+    ensure_visible(policies.can_see_programmes(request.user, getattr(request, "cpts", None)))
+
+
+def require_manager(request):
+    """404 unless the user manages the programmes of this CPTS (its coordination)."""
+    ensure_visible(policies.can_manage_programmes(request.user, getattr(request, "cpts", None)))
+
+
+def require_include(request):
+    ensure_visible(policies.can_include(request.user, getattr(request, "cpts", None)))
+
+
+def pathways_link(cpts) -> tuple[str, str]:
+    return ("Parcours", reverse("pathways_home", args=[cpts.slug]))
+
+
+def pathways_breadcrumb(cpts, current: str, *links) -> dict:
+    """CPTS › Espace membres › Parcours › … › current page."""
+    return space_breadcrumb(cpts, current, pathways_link(cpts), *links)
+
+
+def programme_or_404(request, pk) -> Programme:
+    """A programme version of this CPTS (any version: included patients keep theirs)."""
+    return get_object_or_404(policies.visible_programmes(request.user, request.cpts), pk=pk)
+
+
+def inclusion_or_404(request, pk) -> Inclusion:
+    """An inclusion the user may see (its lead, its care team of today, the coordination)."""
+    inclusions = policies.visible_inclusions(request.user, request.cpts).select_related(
+        "programme", "lead__professional", "consent_recorded_by"
+    )
+    return get_object_or_404(inclusions, pk=pk)
+
+
+def professional_adherents(cpts):
+    """The active adhesions of professionals of the CPTS: who may lead or join a care team."""
+    return (
+        Membership.objects.for_cpts(cpts)
+        .active()
+        .filter(professional__isnull=False)
+        .select_related("professional")
+        .order_by("professional__last_name", "professional__first_name", "pk")
+    )
+
+
+def own_adhesion(request):
+    """The user's active professional adhesion to this CPTS, or None."""
+    professional = getattr(request.user, "professional", None)
+    if professional is None:
+        return None
+    return professional_adherents(request.cpts).filter(professional=professional).first()
