@@ -46,7 +46,7 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import contracts, crisis, crisis_response, documents, governance, mailing, meetings, members, mt, snp
+from . import contracts, crisis, crisis_response, documents, governance, mailing, meetings, members, mt, pathways, snp
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -534,6 +534,7 @@ def ensure_governance(cpts_by_slug: dict[str, Cpts], *, seed: int, today: dateti
 
 def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetime.date) -> None:
     """An ACI for each demo CPTS at « ACI signé » (maillon/demo/contracts.py)."""
+    member_account = User.objects.get(email=f"membre.{MEMBER_CPTS}@{EMAIL_DOMAIN}")
     for spec in CPTS_SPECS:
         cpts = cpts_by_slug[spec.slug]
         coordinator = User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}")
@@ -554,6 +555,8 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         crisis_response.ensure_response(cpts, coordinator, seed=seed, today=today)
         # Meetings held and coming, members' time and the hourly rate (maillon/demo/meetings.py).
         meetings.ensure_meetings(cpts, coordinator, seed=seed, today=today)
+        # Care pathways: two programmes, their patients, care teams and tasks (maillon/demo/pathways.py).
+        pathways.ensure_pathways(cpts, coordinator, seed=seed, today=today, member=member_account)
 
 
 # --- Entry point. ---

@@ -7,6 +7,10 @@ Least access to health data:
   adherent of the team whose period is over no longer sees the patient), and includes
   patients (they become the lead or name one);
 - any role in the CPTS reads its programmes (to include a patient);
+- the care tasks follow the patient: whoever sees the inclusion sees its tasks and records
+  one done; each member's list holds the open tasks given to them; the breaks board shows
+  the coordinators every break, a member those of the patients they lead, and the lead or a
+  coordinator resolves one;
 - nobody else, a platform admin included: 404 as for a missing inclusion.
 """
 
@@ -15,7 +19,7 @@ from django.utils import timezone
 
 from maillon.core.policies import cpts_role, is_coordinator
 
-from .models import CareTeamMember, Inclusion, Programme
+from .models import BreakStatus, CareBreak, CareTask, CareTaskStatus, CareTeamMember, Inclusion, Programme
 
 
 def can_see_programmes(user, cpts) -> bool:
@@ -62,3 +66,39 @@ def can_edit_inclusion(user, inclusion) -> bool:
         return True
     lead = inclusion.lead.professional
     return cpts_role(user, inclusion.cpts_id) is not None and lead is not None and lead.user_id == user.pk
+
+
+# --- Work and breaks -------------------------------------------------------------------------
+
+
+def visible_tasks(user, cpts):
+    """The care tasks of the inclusions this user sees (a member: of their patients)."""
+    return CareTask.objects.for_cpts(cpts).filter(inclusion__in=visible_inclusions(user, cpts).values("pk"))
+
+
+def visible_assigned_tasks(user, cpts):
+    """The open tasks given to this user's own adhesion, across their patients."""
+    if cpts_role(user, cpts) is None:
+        return CareTask.objects.none()
+    mine = visible_tasks(user, cpts).filter(assignee__professional__user=user)
+    return mine.filter(status=CareTaskStatus.TODO)
+
+
+def can_complete_task(user, task) -> bool:
+    """Whoever sees the patient records a task done: the team, the lead, the coordinators."""
+    return task.status == CareTaskStatus.TODO and can_see_inclusion(user, task.inclusion)
+
+
+def visible_breaks(user, cpts):
+    """The breaks board: all for the coordinators; for a member, those of the patients they lead."""
+    breaks = CareBreak.objects.for_cpts(cpts)
+    role = cpts_role(user, cpts)
+    if role is None:
+        return breaks.none()
+    if is_coordinator(user, cpts):
+        return breaks
+    return breaks.filter(inclusion__lead__professional__user=user)
+
+
+def can_resolve_break(user, care_break) -> bool:
+    return care_break.status == BreakStatus.OPEN and can_edit_inclusion(user, care_break.inclusion)

@@ -44,10 +44,11 @@ from maillon.meetings.models import (
     TimeState,
 )
 from maillon.members import mailing as members_mailing
-from maillon.members.models import Mailing, RecipientStatus
+from maillon.members.models import Mailing, MembershipStatus, RecipientStatus
 from maillon.members.professions import Profession, Specialty
 from maillon.mt import services as mt_services
 from maillon.mt.models import OPEN_PROPOSAL_STATUSES, Patient, Proposal, ProposalStatus
+from maillon.pathways.models import CloseReason, Inclusion, InclusionStatus
 from maillon.snp import duty, search
 from maillon.snp import slots as snp_slots
 from maillon.snp.models import (
@@ -124,6 +125,7 @@ def check_demo_coherence():
     check_time(faults)
     check_mailings(faults)
     check_documents(faults)
+    check_inclusions(faults)
     faults.assert_none()
 
 
@@ -259,6 +261,46 @@ def check_patients(faults):
         mirrored = [*OPEN_PROPOSAL_STATUSES, ProposalStatus.DECLARED]
         if proposal.status in mirrored and patient.status != proposal.status:
             faults.add(proposal, f"proposition « {proposal.status} », patient « {patient.status} »")
+
+
+# --- Care pathways ----------------------------------------------------------------------------
+
+# The ages (at inclusion) and leads each demo programme admits.
+PATHWAY_AGES = {"elderly_home": range(75, 121), "pregnancy": range(18, 46)}
+PATHWAY_LEADS = {"elderly_home": {Profession.MEDECIN}, "pregnancy": {Profession.MEDECIN, Profession.SAGE_FEMME}}
+
+
+def check_inclusions(faults):
+    """Each inclusion as `services.include_patient` takes it (its clean), of an age and sex its
+    programme admits, led by an active adherent of a fitting profession who is in the care team
+    from the start; a qualified identity's INS matricule agrees with sex, birth month and place;
+    a closed one closes after it began, and a withdrawn consent is dated."""
+    inclusions = Inclusion.objects.select_related("programme", "lead__professional").prefetch_related("care_team")
+    for inclusion in inclusions.order_by("pk"):
+        faults.check(inclusion, clean, inclusion)
+        key = inclusion.programme.template
+        age = (inclusion.included_on - inclusion.birth_date).days // 365
+        if key in PATHWAY_AGES and age not in PATHWAY_AGES[key]:
+            faults.add(inclusion, f"{age} ans pour le programme « {inclusion.programme.name} »")
+        if key == "pregnancy" and inclusion.sex != "F":
+            faults.add(inclusion, "parcours de grossesse pour un homme")
+        if key in PATHWAY_LEADS and inclusion.lead.professional.profession not in PATHWAY_LEADS[key]:
+            faults.add(inclusion, f"référent {inclusion.lead.professional.get_profession_display()}")
+        if inclusion.lead.status != MembershipStatus.ACTIVE or inclusion.lead.cpts_id != inclusion.cpts_id:
+            faults.add(inclusion, "référent qui n'est pas adhérent actif de la CPTS")
+        team = {member.membership_id: member for member in inclusion.care_team.all()}
+        lead_row = team.get(inclusion.lead_id)
+        if lead_row is None or lead_row.starts_on > inclusion.included_on:
+            faults.add(inclusion, "référent absent de l'équipe de soins à l'inclusion")
+        if inclusion.qualified:
+            expected = f"{'2' if inclusion.sex == 'F' else '1'}{inclusion.birth_date:%y%m}{inclusion.birth_place_code}"
+            if not inclusion.ins_number.startswith(expected):
+                faults.add(inclusion, "matricule INS qui ne suit pas le sexe, la naissance et le lieu")
+        if inclusion.status == InclusionStatus.CLOSED and not inclusion.included_on <= inclusion.closed_on:
+            faults.add(inclusion, "close avant d'avoir commencé")
+        withdrawn = inclusion.close_reason == CloseReason.CONSENT_WITHDRAWN
+        if withdrawn != (inclusion.consent_withdrawn_on is not None):
+            faults.add(inclusion, "retrait du consentement sans date, ou l'inverse")
 
 
 # --- Crisis alert chain ----------------------------------------------------------------------
