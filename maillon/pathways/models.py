@@ -100,6 +100,8 @@ class ProgrammeStep(JournaledModel):
     anchor = models.CharField("à compter", max_length=10, choices=Anchor.choices, default=Anchor.INCLUSION)
     offset_days = models.PositiveIntegerField("délai (jours)", default=0)
     tolerance_days = models.PositiveIntegerField("tolérance (jours)", default=7)
+    # A reminder to the patient this many days before the step is due (None: no reminder).
+    reminder_days_before = models.PositiveSmallIntegerField("rappel au patient (jours avant)", null=True, blank=True)
 
     class Meta:
         verbose_name = "étape de programme"
@@ -163,6 +165,11 @@ class ConsentMode(models.TextChoices):
     ELECTRONIC = "electronic", "Électronique"
 
 
+class ReminderChannel(models.TextChoices):
+    SMS = "sms", "Par SMS"
+    EMAIL = "email", "Par courriel"
+
+
 class InclusionQuerySet(CptsOwnedQuerySet):
     def active(self):
         return self.filter(status=InclusionStatus.ACTIVE)
@@ -196,6 +203,12 @@ class Inclusion(JournaledModel):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="consentement noté par"
     )
     consent_withdrawn_on = models.DateField("consentement retiré le", null=True, blank=True)
+    # Reminders of the patient's own appointments and checks: only with their consent, by the
+    # channel they chose; a « STOP » or the link in a message stops them (`reminders_stopped_on`).
+    reminder_channel = models.CharField(
+        "rappels au patient", max_length=5, choices=ReminderChannel.choices, blank=True, default=""
+    )
+    reminders_stopped_on = models.DateField("rappels arrêtés le", null=True, blank=True)
     lead = models.ForeignKey(
         Membership, on_delete=models.RESTRICT, related_name="led_inclusions", verbose_name="professionnel référent"
     )
@@ -237,6 +250,10 @@ class Inclusion(JournaledModel):
             raise ValidationError(
                 {"ins_number": "Matricule INS : une identité récupérée ou qualifiée porte son matricule INS."}
             )
+        if self.reminder_channel == ReminderChannel.SMS and not self.phone:
+            raise ValidationError({"phone": "Téléphone : il faut un numéro pour des rappels par SMS."})
+        if self.reminder_channel == ReminderChannel.EMAIL and not self.email:
+            raise ValidationError({"email": "Courriel : il faut une adresse pour des rappels par courriel."})
         if self.lead_id and (self.lead.cpts_id != self.cpts_id or not self.lead.professional_id):
             raise ValidationError({"lead": "Référent : choisissez un professionnel adhérent de cette CPTS."})
 
