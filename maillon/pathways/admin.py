@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from maillon.core.admin import MaillonAdmin, MaillonTabularInline
+
 from .models import Programme, ProgrammeStep
 
 
-class ProgrammeStepInline(admin.TabularInline):
+class ProgrammeStepInline(MaillonTabularInline):
     model = ProgrammeStep
-    extra = 0
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(MaillonAdmin):
     """Programmes only: inclusions are patient data, read in the CPTS's space by those who may."""
 
     list_display = ["name", "version", "cpts", "perinatal", "shared", "superseded_at"]
