@@ -15,10 +15,11 @@ notifies once each.
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from maillon.core import journal
 from maillon.members.professions import Profession
 
 from .models import (
@@ -35,6 +36,7 @@ from .models import (
 )
 
 CAUSE_GONE = "Cause levée, constatée par le contrôle quotidien."
+FIELDS = ["inclusion", "kind", "subject", "detected_on", "status"]
 
 
 def late_tasks(cpts, today):
@@ -94,17 +96,31 @@ DETECTORS = {
 
 def scan(cpts, today=None) -> list[CareBreak]:
     """Open the breaks found today in the CPTS's active inclusions, resolve those whose cause
-    is gone; the new breaks (for their notification)."""
+    is gone; the new breaks (for their notification). Written in bulk: a first scan of a
+    large CPTS opens thousands at once."""
     today = today or timezone.localdate()
     inclusions = Inclusion.objects.for_cpts(cpts).active()
     found = {(kind, *key) for kind, detect in DETECTORS.items() for key in detect(cpts, inclusions, today)}
-    opened = []
     with transaction.atomic():
         open_breaks = CareBreak.objects.for_cpts(cpts).open()
-        known = {(row.kind, row.inclusion_id, row.subject): row for row in open_breaks}
-        for kind, inclusion_id, subject in sorted(found - set(known)):
-            opened += _open(cpts, kind, inclusion_id, subject, today)
-        gone = [row.pk for key, row in known.items() if key not in found]
+        known = {
+            (kind, inclusion_id, subject): pk
+            for pk, kind, inclusion_id, subject in open_breaks.values_list("pk", "kind", "inclusion_id", "subject")
+        }
+        new = found - set(known)
+        rows = [
+            CareBreak(cpts=cpts, inclusion_id=inclusion_id, kind=kind, subject=subject, detected_on=today)
+            for kind, inclusion_id, subject in sorted(new)
+        ]
+        # A concurrent scan may have opened some first: the partial unique constraint keeps one.
+        CareBreak.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        opened = [
+            row
+            for row in open_breaks.filter(detected_on=today).order_by("pk")
+            if (row.kind, row.inclusion_id, row.subject) in new
+        ]
+        journal.record_many(journal.Action.CREATE, CareBreak, [(row.pk, cpts.pk, "") for row in opened], fields=FIELDS)
+        gone = [pk for key, pk in known.items() if key not in found]
         if gone:
             CareBreak.workflow.run_many(
                 CareBreak.objects.filter(pk__in=gone),
@@ -115,30 +131,46 @@ def scan(cpts, today=None) -> list[CareBreak]:
     return opened
 
 
-def _open(cpts, kind, inclusion_id, subject, today) -> list[CareBreak]:
-    """One break, or none when a concurrent scan opened it first."""
-    try:
-        with transaction.atomic():
-            row = CareBreak.objects.create(
-                cpts=cpts, inclusion_id=inclusion_id, kind=kind, subject=subject, detected_on=today
+def subject_labels(care_breaks) -> dict[int, str]:
+    """What each break's subject names, in French (a task's title and date, a PPCS version, a
+    discharge, a profession), for the board and the API: three queries at most, whatever the
+    number of breaks."""
+    wanted = {"task": set(), "plan": set(), "stay": set()}
+    for care_break in care_breaks:
+        kind, _, value = care_break.subject.partition(":")
+        if kind in wanted and value.isdigit():
+            wanted[kind].add(int(value))
+    found = {
+        "task": {
+            pk: f"{title} (pour le {due_on:%d/%m/%Y})"
+            for pk, title, due_on in CareTask.objects.filter(pk__in=wanted["task"]).values_list("pk", "title", "due_on")
+        }
+        if wanted["task"]
+        else {},
+        "plan": {
+            pk: f"PPCS v{version}, à réévaluer le {review:%d/%m/%Y}"
+            for pk, version, review in CarePlan.objects.filter(pk__in=wanted["plan"]).values_list(
+                "pk", "version", "next_review_on"
             )
-    except IntegrityError:
-        return []
-    return [row]
+        }
+        if wanted["plan"]
+        else {},
+        "stay": {
+            pk: f"sortie le {discharged:%d/%m/%Y}"
+            for pk, discharged in HospitalStay.objects.filter(pk__in=wanted["stay"]).values_list("pk", "discharged_on")
+        }
+        if wanted["stay"]
+        else {},
+    }
+    labels = {}
+    for care_break in care_breaks:
+        kind, _, value = care_break.subject.partition(":")
+        if kind == "profession":
+            labels[care_break.pk] = dict(Profession.choices).get(value, value)
+        else:
+            labels[care_break.pk] = found.get(kind, {}).get(int(value) if value.isdigit() else None, "")
+    return labels
 
 
 def subject_label(care_break: CareBreak) -> str:
-    """What the subject names, in French (a task's title, a profession…), for the board."""
-    kind, _, value = care_break.subject.partition(":")
-    if kind == "profession":
-        return dict(Profession.choices).get(value, value)
-    if kind == "task":
-        task = CareTask.objects.filter(pk=value).only("title", "due_on").first()
-        return f"{task.title} (pour le {task.due_on:%d/%m/%Y})" if task else ""
-    if kind == "plan":
-        plan = CarePlan.objects.filter(pk=value).only("version", "next_review_on").first()
-        return f"PPCS v{plan.version}, à réévaluer le {plan.next_review_on:%d/%m/%Y}" if plan else ""
-    if kind == "stay":
-        stay = HospitalStay.objects.filter(pk=value).only("discharged_on").first()
-        return f"sortie le {stay.discharged_on:%d/%m/%Y}" if stay and stay.discharged_on else ""
-    return ""
+    return subject_labels([care_break])[care_break.pk]

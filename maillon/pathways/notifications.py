@@ -15,14 +15,32 @@ from .models import CareBreak
 
 
 @sending.notification_task()
-def send_break(break_id: int, message_id: str = "") -> bool:
-    """Tell the lead and the coordinators of a break, once (the break's id is the message)."""
-    care_break = CareBreak.objects.select_related("cpts", "inclusion__lead__professional").filter(pk=break_id).first()
-    if care_break is None:
-        return False
+def send_breaks(break_ids: list[int], message_id: str = "") -> int:
+    """Tell the lead and the coordinators of each break, once per break (the break's id is the
+    message: a task run again sends nothing twice). Returns how many breaks were told."""
+    found = CareBreak.objects.select_related("cpts", "inclusion__lead__professional").filter(pk__in=break_ids)
+    coordinators = {}
+    told = 0
+    for care_break in found.order_by("pk"):
+        cpts = care_break.cpts
+        if cpts.pk not in coordinators:
+            roles = CptsRole.objects.filter(cpts=cpts, role=CptsRoleKind.COORDINATOR).select_related("user")
+            coordinators[cpts.pk] = {f"user:{role.user_id}": sending.Recipient.user(role.user) for role in roles}
+        recipients = dict(coordinators[cpts.pk])
+        lead = care_break.inclusion.lead.professional
+        if lead is not None and f"user:{lead.user_id}" not in recipients:
+            recipients[f"professional:{lead.pk}"] = sending.Recipient.professional(lead)
+        content = break_content(care_break)
+        message = sending.message_key(kinds.PATHWAYS_BREAK, care_break.pk)
+        outcomes = sending.notify_many(kinds.PATHWAYS_BREAK, message, [(r, content) for r in recipients.values()])
+        told += any(sending.sent_any(by_channel) for by_channel in outcomes.values())
+    return told
+
+
+def break_content(care_break) -> sending.Content:
     cpts = care_break.cpts
     url = reverse("pathways_inclusion", args=[cpts.slug, care_break.inclusion_id])
-    content = sending.from_cpts(
+    return sending.from_cpts(
         cpts,
         f"rupture de parcours (inclusion n° {care_break.inclusion_id})",
         f"Le contrôle quotidien des parcours a repéré : {care_break.get_kind_display().lower()} "
@@ -30,12 +48,3 @@ def send_break(break_id: int, message_id: str = "") -> bool:
         f"ce qui a été fait :\n{sending.absolute(url)}",
         url=url,
     )
-    coordinators = CptsRole.objects.filter(cpts=cpts, role=CptsRoleKind.COORDINATOR).select_related("user")
-    recipients = {f"user:{role.user_id}": sending.Recipient.user(role.user) for role in coordinators}
-    lead = care_break.inclusion.lead.professional
-    if lead is not None and f"user:{lead.user_id}" not in recipients:
-        recipients[f"professional:{lead.pk}"] = sending.Recipient.professional(lead)
-    # One message per break, whatever the number of runs: the key has no enqueue id.
-    message = sending.message_key(kinds.PATHWAYS_BREAK, break_id)
-    outcomes = sending.notify_many(kinds.PATHWAYS_BREAK, message, [(r, content) for r in recipients.values()])
-    return any(sending.sent_any(by_channel) for by_channel in outcomes.values())

@@ -32,12 +32,12 @@ def scan_breaks(cpts_id: int) -> int:
     from maillon.core.models import Cpts
 
     from .breaks import scan
-    from .notifications import send_break
+    from .notifications import send_breaks
 
     cpts = Cpts.objects.filter(pk=cpts_id).first()
     if cpts is None:
         return 0
     opened = scan(cpts)
-    for care_break in opened:
-        sending.on_commit(send_break, care_break.pk)
+    if opened:
+        sending.on_commit(send_breaks, [care_break.pk for care_break in opened])
     return len(opened)

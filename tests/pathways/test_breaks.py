@@ -112,3 +112,17 @@ def test_the_lead_and_the_coordinators_hear_of_a_break_once_without_the_patient_
     assert all("Zorglub" not in message.body + message.subject for message in mailoutbox)
     assert f"/parcours/inclusions/{inclusion.pk}/" in mailoutbox[0].body
     assert Notification.objects.filter(user__in=[lead_user, coordinator], kind="pathways.break").count() == 2
+
+
+def test_the_board_names_what_each_break_is_about_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    inclusion = InclusionFactory()
+    task = CareTaskFactory(inclusion=inclusion, title="Visite", due_on=day(-10), late_from=day(-3))
+    plan = CarePlanFactory(inclusion=inclusion, next_review_on=day(-2))
+    stay = care.record_stay(inclusion, by=None, admitted_on=day(-20), discharged_on=day(-12))
+    rows = breaks.scan(inclusion.cpts)
+    with django_assert_max_num_queries(3):
+        labels = breaks.subject_labels(rows)
+    by_subject = {row.subject: labels[row.pk] for row in rows}
+    assert by_subject[f"task:{task.pk}"] == f"Visite (pour le {day(-10):%d/%m/%Y})"
+    assert by_subject[f"plan:{plan.pk}"].startswith("PPCS v1")
+    assert by_subject[f"stay:{stay.pk}"] == f"sortie le {day(-12):%d/%m/%Y}"
