@@ -302,6 +302,9 @@ MAILLON_SNP_FHIR_RATE_PER_MINUTE = env.int("MAILLON_SNP_FHIR_RATE_PER_MINUTE", d
 MAILLON_SMS_BACKEND = env.str("MAILLON_SMS_BACKEND", default="maillon.core.notifications.sms.ConsoleSmsBackend")
 # Where FileSmsBackend (`make run`) writes each SMS, one file per message.
 MAILLON_SMS_FILE_PATH = env.path("MAILLON_SMS_FILE_PATH", default=VAR_DIR / "sms")
+# The shared secret of `POST /sms/inbound` (the provider signs each reply with HMAC-SHA256);
+# empty: the endpoint refuses everything (403).
+MAILLON_SMS_INBOUND_SECRET = env.str("MAILLON_SMS_INBOUND_SECRET", default="")
 MAILLON_CRISIS_ACK_LINK_HOURS = env.int("MAILLON_CRISIS_ACK_LINK_HOURS", default=72)
 
 # Background tasks (Django's tasks API, backport): e-mails and scheduled jobs run in

@@ -159,6 +159,8 @@ ROUTES = {
     "crisis_response_board_live": "cpts/<slug:cpts_slug>/crise/<int:pk>/direct/",
     "crisis_response_retex": "cpts/<slug:cpts_slug>/crise/<int:pk>/retex/",
     "crisis_response_ack": "crise/accuse/<str:token>/",
+    "sms_inbound": "sms/inbound",
+    "pathways_reminders_stop": "parcours/rappels/arret/<str:token>/",
     "fhir_slot": "fhir/Slot",
     "pathways_home": "cpts/<slug:cpts_slug>/parcours/",
     "pathways_library": "cpts/<slug:cpts_slug>/parcours/programmes/nouveau/",

@@ -60,6 +60,12 @@ PUBLIC_ROUTES = {
     # >>> mt: Médecin traitant desk, more (issue 5)
     "mt_patient_status_export",  # the patient's signed link is the credential
     # <<< mt
+    # >>> pathways-reminders: Patient reminders (issue 15)
+    # The SMS provider's replies (« STOP »): an HMAC signature with MAILLON_SMS_INBOUND_SECRET.
+    "sms_inbound",
+    # The opt-out link of a reminder (a signed token of the inclusion; GET asks, POST stops).
+    "pathways_reminders_stop",
+    # <<< pathways-reminders
 }
 
 PROTECTED_ROUTES = {

@@ -18,5 +18,6 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.crisis_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.crisis_views.response_urls")),
     path("crise/", include("maillon.www.crisis_views.public_urls")),
+    path("", include("maillon.www.inbound.urls")),
     path("fhir/", include("maillon.fhir.urls")),
 ]

@@ -29,6 +29,7 @@ MEETINGS_INVITATION = "meetings.invitation"
 MEMBERS_MAILING = "members.mailing"
 CRISIS_ALERT = "crisis.alert"
 PATHWAYS_BREAK = "pathways.break"
+PATHWAYS_REMINDER = "pathways.reminder"
 ACCOUNT = "account"
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
@@ -52,6 +53,14 @@ KINDS = {
         Kind(MEETINGS_INVITATION, "Réunions : invitations, dates, changements, annulations", SITE_AND_EMAIL),
         Kind(MEMBERS_MAILING, "Messages de la coordination aux adhérents", (Channel.EMAIL,)),
         Kind(PATHWAYS_BREAK, "Parcours : ruptures repérées chez vos patients (référent, coordination)", SITE_AND_EMAIL),
+        # Patients have no account: the consent and the stop are on their inclusion, each message
+        # carries its one-click opt-out link (maillon/pathways/reminders.py).
+        Kind(
+            PATHWAYS_REMINDER,
+            "Parcours : rappels aux patients de leurs rendez-vous",
+            (Channel.EMAIL, Channel.SMS),
+            listed=False,
+        ),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
         # The invitation, the second factor's enrolment link, the password reset: to the account's
         # address only, never switched off.
