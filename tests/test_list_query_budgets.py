@@ -65,7 +65,16 @@ from maillon.members.factories import (
 )
 from maillon.mt.factories import DoctorOfferFactory, MatchingRunFactory, PatientFactory, ProposalFactory
 from maillon.mt.models import PatientStatus
-from maillon.pathways.factories import CareTeamMemberFactory, InclusionFactory, ProgrammeFactory
+from maillon.pathways.factories import (
+    CareBreakFactory,
+    CarePlanActionFactory,
+    CarePlanFactory,
+    CareTaskFactory,
+    CareTeamMemberFactory,
+    HospitalStayFactory,
+    InclusionFactory,
+    ProgrammeFactory,
+)
 from maillon.snp.factories import AgendaFactory, BookingFactory, CareRequestFactory, DutyCallFactory, SlotFactory
 from maillon.territories.factories import (
     CommuneFactory,
@@ -539,6 +548,57 @@ def care_team(world, count):
     CareTeamMemberFactory.create_batch(count, inclusion=world.made["inclusion"])
 
 
+def my_care_tasks(world, count):
+    """Open tasks given to the `member` user (see `a_lead`), each of another patient they lead."""
+    for _ in range(count):
+        CareTaskFactory(
+            inclusion=InclusionFactory(cpts=world.cpts, lead=world.made["lead"]), assignee=world.made["lead"]
+        )
+
+
+def care_tasks(world, count):
+    for _ in range(count):
+        CareTaskFactory(inclusion=InclusionFactory(cpts=world.cpts), assignee=MembershipFactory(cpts=world.cpts))
+
+
+def broken_subject(inclusion, index) -> str:
+    """The subject of a break, of each kind in turn (a late task, a missed review, a stay)."""
+    if index % 3 == 0:
+        return f"task:{CareTaskFactory(inclusion=inclusion).pk}"
+    if index % 3 == 1:
+        return f"plan:{CarePlanFactory(inclusion=inclusion, version=index + 1).pk}"
+    return f"stay:{HospitalStayFactory(inclusion=inclusion).pk}"
+
+
+def care_breaks(world, count):
+    for index in range(count):
+        inclusion = InclusionFactory(cpts=world.cpts)
+        kind = ("task_late", "review_missed", "no_visit_after_stay")[index % 3]
+        CareBreakFactory(inclusion=inclusion, kind=kind, subject=broken_subject(inclusion, index))
+
+
+def care_plans(world, count):
+    inclusion = world.made["inclusion"]
+    start = inclusion.plans.count()
+    for version in range(start + 1, start + count + 1):
+        CarePlanActionFactory.create_batch(2, plan=CarePlanFactory(inclusion=inclusion, version=version))
+
+
+def hospital_stays(world, count):
+    for _ in range(count):
+        CareTaskFactory(inclusion=world.made["inclusion"], stay=HospitalStayFactory(inclusion=world.made["inclusion"]))
+
+
+def path_moments(world, count):
+    """Tasks, stays and breaks (with their labels) in one patient's timeline."""
+    inclusion = world.made["inclusion"]
+    start = world.made.get("moments", 0)
+    world.made["moments"] = start + count
+    for index in range(start, start + count):
+        HospitalStayFactory(inclusion=inclusion)
+        CareBreakFactory(inclusion=inclusion, kind="task_late", subject=broken_subject(inclusion, index))
+
+
 # --- The table ----------------------------------------------------------------------------
 
 
@@ -837,6 +897,40 @@ CASES = [
         an_inclusion,
         key="care_team",
     ),
+    Case("GET /api/v1/cpts/{cpts_id}/care-tasks", api("/cpts/{cpts_id}/care-tasks"), "member", my_care_tasks, a_lead),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/care-tasks [all]",
+        api("/cpts/{cpts_id}/care-tasks", "?all=true&page_size=100"),
+        "coordinator",
+        care_tasks,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/care-breaks",
+        api("/cpts/{cpts_id}/care-breaks", "?page_size=100"),
+        "coordinator",
+        care_breaks,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/plans",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/pathway-inclusions/{world.made['inclusion'].pk}/plans",
+        "coordinator",
+        care_plans,
+        an_inclusion,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/hospital-stays",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/pathway-inclusions/{world.made['inclusion'].pk}/hospital-stays",
+        "coordinator",
+        hospital_stays,
+        an_inclusion,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/timeline",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/pathway-inclusions/{world.made['inclusion'].pk}/timeline",
+        "coordinator",
+        path_moments,
+        an_inclusion,
+    ),
     # <<< pathways
 ]
 
@@ -844,6 +938,11 @@ CASES = [
 COVERED_ELSEWHERE = {
     "members_list": "tests/members/test_adhesion_list.py::test_the_list_runs_a_fixed_number_of_queries",
     "members_figures": "tests/members/test_figures.py (counts by category, 3 then 30 adhesions)",
+    # >>> pathways: Care pathways (issue 15)
+    "pathways_home": "tests/pathways/test_pages_query_budget.py::test_the_list_runs_as_many_queries_for_3_rows_as_for_30",
+    "pathways_tasks": "tests/pathways/test_pages_tasks.py::test_the_list_runs_as_many_queries_for_3_rows_as_for_30",
+    "pathways_breaks": "tests/pathways/test_pages_breaks.py::test_the_board_runs_as_many_queries_for_3_rows_as_for_30",
+    # <<< pathways
 }
 
 
@@ -854,6 +953,30 @@ def reason(why, *names):
 # Every other page and GET operation, with why it is no list of rows (or a bounded one): a new
 # route must be classified here or get a case above.
 NOT_LISTS = {
+    # >>> pathways: Care pathways (issue 15)
+    **reason(
+        "an action (POST) or a form",
+        "pathways_include",
+        "pathways_library",
+        "pathways_programme_from_template",
+        "pathways_programme_copy",
+        "pathways_programme_edit",
+        "pathways_team_add_adherent",
+        "pathways_team_add_person",
+        "pathways_team_end",
+        "pathways_lead_change",
+        "pathways_inclusion_close",
+        "pathways_stay_record",
+        "pathways_stay_discharge",
+        "pathways_plan_revise",
+        "pathways_task_complete",
+        "pathways_break_resolve",
+    ),
+    **reason("a file (the PPCS as a PDF)", "pathways_plan_pdf"),
+    **reason("one programme version: its steps and versions, a handful", "pathways_programme"),
+    # tests/pathways/test_pages_query_budget.py::test_the_inclusion_page_does_not_grow_with_its_team
+    **reason("one object with a growing history, measured by its own app", "pathways_inclusion"),
+    # <<< pathways
     **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
     **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
     **reason(
@@ -947,6 +1070,7 @@ NOT_LISTS = {
         "mt_patient_status_export",
         "snp_slots_feed",
         "crisis_plan_pdf",
+        "GET /api/v1/cpts/{cpts_id}/plans/{plan_id}/pdf",
         "GET /api/v1/cpts/{cpts_id}/mt/patients/{patient_id}/export",
     ),
     **reason(

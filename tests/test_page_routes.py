@@ -175,6 +175,14 @@ ROUTES = {
     "pathways_team_end": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/equipe/fin/",
     "pathways_lead_change": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/referent/",
     "pathways_inclusion_close": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/clore/",
+    "pathways_stay_record": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/hospitalisations/",
+    "pathways_stay_discharge": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/hospitalisations/sortie/",
+    "pathways_plan_revise": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/ppcs/nouvelle-version/",
+    "pathways_plan_pdf": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/ppcs/pdf/",
+    "pathways_tasks": "cpts/<slug:cpts_slug>/parcours/taches/",
+    "pathways_task_complete": "cpts/<slug:cpts_slug>/parcours/taches/<int:pk>/faite/",
+    "pathways_breaks": "cpts/<slug:cpts_slug>/parcours/ruptures/",
+    "pathways_break_resolve": "cpts/<slug:cpts_slug>/parcours/ruptures/<int:pk>/resoudre/",
 }
 
 

@@ -414,6 +414,32 @@ ROUTE_OBJECTS = {
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/close",
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team",
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/fhir",
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/plans",
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/hospital-stays",
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/timeline",
+        )
+    },
+    # The work of a pathway: a task, a break, a PPCS version and a hospital stay of the victim.
+    "/cpts/{cpts_id}/care-tasks/{task_id}/complete": {
+        "task_id": lambda cpts: (
+            __import__("maillon.pathways.factories").pathways.factories.CareTaskFactory(inclusion__cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/care-breaks/{break_id}/resolve": {
+        "break_id": lambda cpts: (
+            __import__("maillon.pathways.factories").pathways.factories.CareBreakFactory(inclusion__cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/plans/{plan_id}/pdf": {
+        "plan_id": lambda cpts: (
+            __import__("maillon.pathways.factories").pathways.factories.CarePlanFactory(inclusion__cpts=cpts).pk
+        )
+    },
+    "/cpts/{cpts_id}/hospital-stays/{stay_id}/discharge": {
+        "stay_id": lambda cpts: (
+            __import__("maillon.pathways.factories")
+            .pathways.factories.HospitalStayFactory(inclusion__cpts=cpts, discharged_on=None)
+            .pk
         )
     },
     "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team/{member_id}/end": {
@@ -442,6 +468,20 @@ ROUTE_OBJECTS = {
             "pathways_team_end",
             "pathways_lead_change",
             "pathways_inclusion_close",
+            "pathways_stay_record",
+            "pathways_stay_discharge",
+            "pathways_plan_revise",
+            "pathways_plan_pdf",
+        )
+    },
+    "pathways_task_complete": {
+        "pk": lambda cpts: (
+            __import__("maillon.pathways.factories").pathways.factories.CareTaskFactory(inclusion__cpts=cpts).pk
+        )
+    },
+    "pathways_break_resolve": {
+        "pk": lambda cpts: (
+            __import__("maillon.pathways.factories").pathways.factories.CareBreakFactory(inclusion__cpts=cpts).pk
         )
     },
     # <<< pathways
@@ -555,6 +595,11 @@ SAMPLE_BODIES = {
         "name": "Paul Durand",
         "relationship": "family_carer",
     },
+    ("POST", "/cpts/{cpts_id}/care-tasks/{task_id}/complete"): {"outcome": "Visite faite"},
+    ("POST", "/cpts/{cpts_id}/care-breaks/{break_id}/resolve"): {"resolution": "Infirmière ajoutée"},
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/plans"): {"next_review_on": "2099-01-01"},
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/hospital-stays"): {"admitted_on": "2026-01-02"},
+    ("POST", "/cpts/{cpts_id}/hospital-stays/{stay_id}/discharge"): {"discharged_on": "2026-01-02"},
     # <<< pathways
 }
 

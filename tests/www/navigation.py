@@ -133,12 +133,6 @@ MACHINE = {"fhir_slot": "the SAS's FHIR slot search, called by the SAS's softwar
 # Pages shown only in a state the demo does not keep: they are reached in their own tests.
 STATE_BOUND = {
     "crisis_response_board_live": "the live part of a crisis board, polled only while a crisis is under way",
-    # The demo holds no care pathway yet (issue 15, point 8): once it has programmes and
-    # inclusions, these move to PAGES (coordinator: all three; member: the programme, and the
-    # inclusion if the demo member is in a care team). Reached in tests/pathways/test_pages_*.py.
-    "pathways_programme": "a programme of the CPTS: the demo has none yet",
-    "pathways_programme_edit": "a programme of the CPTS: the demo has none yet",
-    "pathways_inclusion": "an included patient: the demo has none yet",
 }
 # Actions that check the method by hand (a GET answers 405 from inside the view).
 POSTED_BY_HAND = {"snp_slot_cancel", "snp_slot_sharing"}
@@ -195,6 +189,13 @@ MEMBERS_SPACE = {
     "snp_slots",
     "pathways_home",
     "pathways_include",
+    "pathways_tasks",
+    "pathways_breaks",
+    # The demo member leads elderly patients (some with a PPCS) and is in others' care teams.
+    "pathways_programme",
+    "pathways_inclusion",
+    "pathways_plan_revise",
+    "pathways_plan_pdf",
     *READS_PLAN,
 }
 PAGES = {
@@ -239,6 +240,7 @@ PAGES = {
         "crisis_response_activate",
         "crisis_response_chain",
         "pathways_library",
+        "pathways_programme_edit",
     },
     # A doctor of another CPTS, with slots and agendas of their own.
     "member": ACCOUNT | MEMBERS_SPACE | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},

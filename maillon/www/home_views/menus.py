@@ -114,6 +114,8 @@ def _sections(user, cpts):
             [
                 ("Programmes et patients", "pathways_home", pathway_policies.can_see_programmes(user, cpts)),
                 ("Inclure un patient", "pathways_include", pathway_policies.can_include(user, cpts)),
+                ("Mes tâches", "pathways_tasks", pathway_policies.can_see_programmes(user, cpts)),
+                ("Ruptures", "pathways_breaks", pathway_policies.can_see_programmes(user, cpts)),
                 ("Nouveau programme", "pathways_library", pathway_policies.can_manage_programmes(user, cpts)),
             ],
         ),

@@ -24,6 +24,8 @@ from maillon.members import policies as member_policies
 from maillon.members.models import MembershipStatus
 from maillon.mt import policies as mt_policies
 from maillon.mt.models import PatientStatus, ProposalStatus
+from maillon.pathways import policies as pathway_policies
+from maillon.pathways.models import BreakStatus
 from maillon.snp import policies as snp_policies
 from maillon.snp.models import OPEN_REQUEST_STATUSES, Booking, RequestStatus, SlotStatus
 
@@ -43,6 +45,10 @@ SINGULAR = {
     "Temps déclarés par moi, en attente de validation": "Temps déclaré par moi, en attente de validation",
     "Temps déclarés par moi et refusés": "Temps déclaré par moi et refusé",
     "Sondages de dates de réunion en cours": "Sondage de dates de réunion en cours",
+    "Ruptures de parcours à traiter": "Rupture de parcours à traiter",
+    "Tâches de soins à faire": "Tâche de soins à faire",
+    "Tâches de soins en retard": "Tâche de soins en retard",
+    "Ruptures de parcours de mes patients": "Rupture de parcours de mes patients",
 }
 
 
@@ -126,6 +132,11 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
             entries.filter(state=TimeState.DECLARED).count(),
             url("meetings_time", cpts),
         ),
+        Waiting(
+            "Ruptures de parcours à traiter",
+            pathway_policies.visible_breaks(user, cpts).filter(status=BreakStatus.OPEN).count(),
+            url("pathways_breaks", cpts),
+        ),
     ]
     return items + aci_items(user, cpts, today)
 
@@ -205,6 +216,24 @@ def member_items(user, cpts) -> list[Waiting]:
     if meeting_policies.can_use_meetings(user, cpts):
         polls = meeting_policies.visible_meetings(user, cpts).filter(status=MeetingStatus.POLL)
         items.append(Waiting("Sondages de dates de réunion en cours", polls.count(), url("meetings_list", cpts)))
+    return items + pathway_items(user, cpts)
+
+
+def pathway_items(user, cpts) -> list[Waiting]:
+    """The care tasks given to the member (and how many are late), and the open breaks of the
+    patients they lead — a coordinator counts every break among the coordination's work."""
+    if getattr(user, "professional", None) is None or not pathway_policies.can_see_programmes(user, cpts):
+        return []
+    tasks = pathway_policies.visible_assigned_tasks(user, cpts).aggregate(
+        open=Count("pk"), late=Count("pk", filter=Q(late_from__lt=timezone.localdate()))
+    )
+    items = [Waiting("Tâches de soins à faire", tasks["open"], url("pathways_tasks", cpts))]
+    if tasks["late"]:
+        items.append(Waiting("Tâches de soins en retard", tasks["late"], url("pathways_tasks", cpts, "retard=1"), True))
+    if not pathway_policies.can_manage_programmes(user, cpts):
+        led = pathway_policies.visible_breaks(user, cpts).filter(status=BreakStatus.OPEN).count()
+        if led:
+            items.append(Waiting("Ruptures de parcours de mes patients", led, url("pathways_breaks", cpts)))
     return items
 
 

@@ -6,10 +6,11 @@ holds its number only, and a page title (which reaches the server's logs) never 
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.members.models import Membership
-from maillon.pathways import policies
+from maillon.pathways import policies, services
 from maillon.pathways.models import Inclusion, Programme
 
 from ..space import add_errors, posted_id, space_breadcrumb
@@ -70,3 +71,22 @@ def own_adhesion(request):
     if professional is None:
         return None
     return professional_adherents(request.cpts).filter(professional=professional).first()
+
+
+# The fields of the patient a list shows (their display name): journaled for each patient shown.
+NAME_FIELDS = ["birth_name", "used_name", "first_given_name"]
+
+
+def back_to(request, default: str) -> str:
+    """Where a row's action returns: the posted `retour` when it is a pathways page of this
+    CPTS (the list with its filters, the inclusion page), else `default`."""
+    wanted = str(request.POST.get("retour", ""))
+    home = reverse("pathways_home", args=[request.cpts.slug])
+    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=False)
+    return wanted if safe and wanted.startswith(home) else default
+
+
+def shown_patients(rows, note: str, attribute: str = "inclusion") -> None:
+    """Journal the patients of these rows (each once), shown by their name on a list."""
+    inclusions = {getattr(row, attribute).pk: getattr(row, attribute) for row in rows}
+    services.record_inclusion_reads(inclusions.values(), NAME_FIELDS, note=note)

@@ -8,6 +8,8 @@ from maillon.core.identifiers import compact_nir, validate_insee_commune_code, v
 from maillon.members.models import Membership
 from maillon.members.professions import Profession
 from maillon.pathways.models import (
+    ASSESSMENT_DIMENSIONS,
+    ActionKind,
     Anchor,
     CloseReason,
     ConsentMode,
@@ -16,8 +18,9 @@ from maillon.pathways.models import (
     Relationship,
     Sex,
 )
+from maillon.pathways.services import PERSONAL_FIELDS
 
-from ..toolkit.forms import MaillonForm, PhoneField, named_field, past_date_field, text_field
+from ..toolkit.forms import MaillonForm, PhoneField, date_field, named_field, past_date_field, text_field
 
 IDENTITY_HELP = (
     "Les quatre statuts du référentiel national d'identitovigilance (RNIV) : "
@@ -258,21 +261,8 @@ class IncludeForm(MaillonForm):
             self.add_error("team_member", "Autre membre de l'équipe de soins : le référent en fait déjà partie.")
         return data
 
-    IDENTITY = [
-        "birth_name",
-        "used_name",
-        "given_names",
-        "first_given_name",
-        "sex",
-        "birth_date",
-        "birth_place_code",
-        "ins_number",
-        "identity_qualification",
-        "phone",
-        "email",
-        "consent_on",
-        "consent_mode",
-    ]
+    # The patient's personal fields (`services.PERSONAL_FIELDS`), their status and the consent.
+    IDENTITY = [*PERSONAL_FIELDS, "identity_qualification", "consent_on", "consent_mode"]
 
     def identity_and_consent(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.IDENTITY}
@@ -321,3 +311,131 @@ class CloseForm(MaillonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="close", **kwargs)
+
+
+# --- The work of a pathway ------------------------------------------------------------------
+
+
+class CompleteTaskForm(MaillonForm):
+    """A care task done: a short outcome and the day (today unless said)."""
+
+    outcome = text_field(
+        "Résultat",
+        300,
+        error_messages={"required": "Résultat : dites en quelques mots ce qui a été fait."},
+        help_text="Quelques mots, sans détail médical inutile.",
+    )
+    done_on = past_date_field("Faite le", required=False, initial=timezone.localdate, help_text="Aujourd'hui si vide.")
+
+    def __init__(self, *args, task=None, **kwargs):
+        # One form per task on a page: its fields' ids carry the task's number.
+        super().__init__(*args, prefix=f"task-{task.pk}" if task is not None else "task", **kwargs)
+
+
+class ResolveBreakForm(MaillonForm):
+    resolution = text_field(
+        "Ce qui a été fait",
+        300,
+        error_messages={"required": "Ce qui a été fait : dites comment la rupture a été traitée."},
+    )
+
+    def __init__(self, *args, care_break=None, **kwargs):
+        prefix = f"break-{care_break.pk}" if care_break is not None else "break"
+        super().__init__(*args, prefix=prefix, **kwargs)
+
+
+class PlanForm(MaillonForm):
+    """A new version of the PPCS: the assessment by dimension (HAS), problems and needs, goals
+    and the next reassessment date; the actions come in their own formset."""
+
+    problems = forms.CharField(label="Problèmes et besoins", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    goals = forms.CharField(label="Objectifs", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    next_review_on = date_field("Prochaine réévaluation", help_text="Une date à venir.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in ASSESSMENT_DIMENSIONS.items():
+            self.fields[f"assessment_{key}"] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def assessment_fields(self):
+        return [self[f"assessment_{key}"] for key in ASSESSMENT_DIMENSIONS]
+
+    def plan(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "assessment": {key: data[f"assessment_{key}"].strip() for key in ASSESSMENT_DIMENSIONS},
+            "problems": data["problems"].strip(),
+            "goals": data["goals"].strip(),
+            "next_review_on": data["next_review_on"],
+        }
+
+
+def plan_initial(plan) -> dict:
+    """The form filled from a version of the PPCS (the next one starts from it)."""
+    if plan is None:
+        return {}
+    initial = {"problems": plan.problems, "goals": plan.goals}
+    return initial | {f"assessment_{key}": value for key, value in (plan.assessment or {}).items()}
+
+
+class ActionForm(MaillonForm):
+    kind = select_field("Nature", ActionKind.choices)
+    description = text_field("Action", 300)
+    owner = text_field("Qui", 150)
+    due_on = date_field("Pour le", required=False)
+
+    def action(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ["kind", "description", "owner", "due_on"]}
+
+
+class BaseActionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Retirer cette action"
+
+    def kept(self) -> list[dict]:
+        """The actions filled in, less those ticked for removal."""
+        return [
+            form.action()
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form) and form.is_valid()
+        ]
+
+
+ActionFormSet = forms.formset_factory(
+    ActionForm, formset=BaseActionFormSet, extra=2, can_delete=True, max_num=40, validate_max=True
+)
+
+
+def action_initial(plan) -> list[dict]:
+    if plan is None:
+        return []
+    fields = ["kind", "description", "owner", "due_on"]
+    return [{name: getattr(action, name) for name in fields} for action in plan.actions.all()]
+
+
+class StayForm(MaillonForm):
+    """A hospital stay the team learnt of; the discharge may come later."""
+
+    admitted_on = past_date_field("Entrée le")
+    discharged_on = past_date_field("Sortie le", required=False, help_text="Si le patient est déjà sorti.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="stay", **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        admitted, discharged = data.get("admitted_on"), data.get("discharged_on")
+        if admitted and discharged and discharged < admitted:
+            self.add_error("discharged_on", "Sortie le : elle vient après l'entrée.")
+        return data
+
+
+class DischargeForm(MaillonForm):
+    discharged_on = past_date_field("Sortie le", initial=timezone.localdate)
+
+    def __init__(self, *args, stay=None, **kwargs):
+        super().__init__(*args, prefix=f"discharge-{stay.pk}" if stay is not None else "discharge", **kwargs)

@@ -8,11 +8,12 @@ import functools
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from maillon.pathways import services
-from maillon.pathways.models import CloseReason, InclusionStatus
+from maillon.pathways import care, services
+from maillon.pathways.models import ASSESSMENT_DIMENSIONS, CareTaskStatus, CloseReason, InclusionStatus
 
 from ..space import action_view, allow
 from . import page
@@ -26,7 +27,16 @@ from .common import (
     professional_adherents,
     require_pathways,
 )
-from .forms import AdherentMemberForm, CloseForm, LeadForm, PersonMemberForm
+from .forms import (
+    AdherentMemberForm,
+    CloseForm,
+    CompleteTaskForm,
+    DischargeForm,
+    LeadForm,
+    PersonMemberForm,
+    StayForm,
+)
+from .timeline import path_of
 
 
 def team_of(inclusion):
@@ -38,10 +48,51 @@ def team_of(inclusion):
     return current, past
 
 
+def work_of(inclusion, *, active: bool, editable: bool, forms: dict) -> dict:
+    """The work of the pathway for the page: its care tasks (open first; a form on each open one
+    for whoever sees the patient), the PPCS and its versions, the hospital stays (a discharge
+    form for who may change the inclusion), the breaks, and the whole path as a timeline."""
+    today = timezone.localdate()
+    tasks = list(
+        inclusion.care_tasks.select_related("assignee__professional").order_by(
+            Case(When(status=CareTaskStatus.TODO, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "due_on",
+            "pk",
+        )
+    )
+    for task in tasks:
+        task.late = task.status == CareTaskStatus.TODO and task.late_from < today
+        if active and task.status == CareTaskStatus.TODO:
+            task.form = CompleteTaskForm(task=task)
+    plans = list(inclusion.plans.select_related("written_by").order_by("-version"))
+    plan = plans[0] if plans else None
+    stays = list(inclusion.hospital_stays.order_by("admitted_on", "pk"))
+    for stay in stays:
+        if editable and not stay.discharged_on:
+            stay.form = forms.pop(("discharge", stay.pk), None) or DischargeForm(stay=stay)
+    care_breaks = list(inclusion.breaks.order_by("detected_on", "pk"))
+    return {
+        "open_tasks": [task for task in tasks if task.status == CareTaskStatus.TODO],
+        "done_tasks": [task for task in tasks if task.status == CareTaskStatus.DONE],
+        "plan": plan,
+        "plan_actions": list(plan.actions.all()) if plan else [],
+        "plan_assessment": [
+            (label, (plan.assessment or {}).get(key, "")) for key, label in ASSESSMENT_DIMENSIONS.items()
+        ]
+        if plan
+        else [],
+        "plan_up_to_date": plan.up_to_date_on(today) if plan else False,
+        "earlier_plans": plans[1:],
+        "stays": stays,
+        "timeline": path_of(inclusion, tasks=tasks, plans=plans, stays=stays, care_breaks=care_breaks, today=today),
+    }
+
+
 def inclusion_page(request, inclusion, *, errors=(), forms=None, status=200):
     """The page; after a refused action, with the posted form and its errors."""
     cpts = request.cpts
-    editable = policies.can_edit_inclusion(request.user, inclusion) and inclusion.status == InclusionStatus.ACTIVE
+    active = inclusion.status == InclusionStatus.ACTIVE
+    editable = policies.can_edit_inclusion(request.user, inclusion) and active
     adherents = professional_adherents(cpts)
     forms = forms or {}
     if editable:
@@ -49,9 +100,13 @@ def inclusion_page(request, inclusion, *, errors=(), forms=None, status=200):
         forms.setdefault("person_form", PersonMemberForm())
         forms.setdefault("lead_form", LeadForm(adherents=adherents.exclude(pk=inclusion.lead_id)))
         forms.setdefault("close_form", CloseForm())
+        forms.setdefault("stay_form", StayForm())
+    work = work_of(inclusion, active=active, editable=editable, forms=forms)
     current, past = team_of(inclusion)
     services.record_inclusion_reads([inclusion], note="fiche de l'inclusion")
     context = {
+        **work,
+        "here": request.path,
         "cpts": cpts,
         "inclusion": inclusion,
         "programme": inclusion.programme,
@@ -178,4 +233,32 @@ def pathways_inclusion_close(request, inclusion):
         return refused(request, inclusion, "close_form", form)
     days = settings.MAILLON_PATHWAYS_RETENTION_DAYS
     messages.success(request, f"Inclusion close. Ses données seront effacées {days} jours après la clôture.")
+    return None
+
+
+# --- Hospital stays ------------------------------------------------------------------------
+
+
+@page("parcours/inclusions/<int:pk>/hospitalisations/")
+@inclusion_action
+def pathways_stay_record(request, inclusion):
+    form = StayForm(request.POST)
+    if not written(form, lambda: care.record_stay(inclusion, by=request.user, **form.cleaned_data)):
+        return refused(request, inclusion, "stay_form", form)
+    if form.cleaned_data["discharged_on"]:
+        messages.success(request, "Hospitalisation notée ; une visite en ville est à faire dans les 7 jours.")
+    else:
+        messages.success(request, "Hospitalisation notée ; notez la sortie quand elle a lieu.")
+    return None
+
+
+@page("parcours/inclusions/<int:pk>/hospitalisations/sortie/")
+@inclusion_action
+def pathways_stay_discharge(request, inclusion):
+    """The discharge of a stay (its number posted): the town visit is then due within 7 days."""
+    stay = get_object_or_404(inclusion.hospital_stays, pk=posted_id(request.POST.get("stay")))
+    form = DischargeForm(request.POST, stay=stay)
+    if not written(form, lambda: care.record_discharge(stay, discharged_on=form.cleaned_data["discharged_on"])):
+        return inclusion_page(request, inclusion, forms={("discharge", stay.pk): form}, status=400)
+    messages.success(request, "Sortie notée ; une visite en ville est à faire dans les 7 jours.")
     return None
