@@ -67,22 +67,15 @@ ALREADY_LEFT = "Équipe de soins : ce membre a déjà quitté l'équipe."
 # The fields each answer shows of the patient, for the journal (names only, never values).
 LIST_FIELDS = ["birth_name", "used_name", "first_given_name", "birth_date"]
 TEAM_FIELDS = ["care_team.name", "care_team.contact"]
-FHIR_FIELDS = [*services.PERSONAL_FIELDS, *TEAM_FIELDS]
+# The PPCS fields a read shows (the plans, their PDF, the FHIR export's activities).
+PLAN_FIELDS = ["care_plan.assessment", "care_plan.problems", "care_plan.goals", "care_plan.actions"]
+FHIR_FIELDS = [*services.PERSONAL_FIELDS, *TEAM_FIELDS, *PLAN_FIELDS]
 # The body fields of an inclusion, named as the model names them (a refusal names the same).
 INCLUSION_FIELDS = [
     "programme",
     "lead",
-    "birth_name",
-    "used_name",
-    "given_names",
-    "first_given_name",
-    "sex",
-    "birth_date",
-    "birth_place_code",
-    "ins_number",
+    *services.PERSONAL_FIELDS,
     "identity_qualification",
-    "phone",
-    "email",
     "consent_on",
     "consent_mode",
     "included_on",
@@ -415,21 +408,13 @@ def inclusion_detail(request, inclusion) -> dict:
     return {
         **inclusion_item(inclusion),
         "patient": {
+            **{name: getattr(inclusion, name) for name in services.PERSONAL_FIELDS},
             "display_name": inclusion.display_name,
-            "birth_date": inclusion.birth_date,
-            "birth_name": inclusion.birth_name,
-            "used_name": inclusion.used_name,
-            "given_names": inclusion.given_names,
-            "first_given_name": inclusion.first_given_name,
             "sex": code_label(inclusion.sex, inclusion.get_sex_display()),
-            "birth_place_code": inclusion.birth_place_code,
-            "ins_number": inclusion.ins_number,
             "identity_qualification": code_label(
                 inclusion.identity_qualification, inclusion.get_identity_qualification_display()
             ),
             "qualified": inclusion.qualified,
-            "phone": inclusion.phone,
-            "email": inclusion.email,
         },
         "consent": {
             "on": inclusion.consent_on,

@@ -19,6 +19,7 @@ from . import (
     members,
     mt,
     pathways,
+    pathways_work,
     reports,
     snp_requests,
     snp_slots,
@@ -53,3 +54,4 @@ api.add_router("", snp_requests.router)
 api.add_router("", crisis.router)
 api.add_router("", crisis_response.router)
 api.add_router("", pathways.router)
+api.add_router("", pathways_work.router)

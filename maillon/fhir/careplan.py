@@ -8,11 +8,13 @@ Every entry's `fullUrl` is a `urn:uuid:` and every reference inside the Bundle u
 uuids are stable (uuid5 of the site and our keys), so two exports name the same thing the
 same way, and the resource `id` is the same uuid. The CareTeam carries the ANS « Cercle de
 soins » profile (`ans.fhir.fr.cds`); the Patient carries its INS-NIR only for a qualified
-identity (RNIV). Until the PPCS exists, the CarePlan's activities are the programme's steps,
-planned from the inclusion date. docs/fhir.md maps every element to its field.
+identity (RNIV). The CarePlan's activities are the actions of the current PPCS version (its
+category says PPCS); until a PPCS exists, the programme's steps planned from the inclusion
+date. docs/fhir.md maps every element to its field.
 
-Expects the inclusion with `programme` and `lead`, `programme.steps` and `care_team` (with
-`membership__professional`) loaded or prefetched: see `inclusion_for_export`.
+Expects the inclusion with `programme` and `lead`, `programme.steps`, `care_team` (with
+`membership__professional`) and its current PPCS with its actions loaded or prefetched: see
+`inclusion_for_export`.
 """
 
 import datetime
@@ -21,6 +23,7 @@ import uuid
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
+from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActivityDetail
 from fhir.resources.R4B.careteam import CareTeam, CareTeamParticipant
@@ -37,6 +40,7 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.relatedperson import RelatedPerson
 from fhir.resources.R4B.timing import Timing, TimingRepeat
 
+from maillon.pathways import care
 from maillon.pathways.models import Anchor, CareTeamMember, Inclusion, InclusionStatus
 
 from .bundle import practitioner_identifier
@@ -53,9 +57,12 @@ PROFESSION_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR
 GENDERS = {"F": "female", "M": "male", "I": "unknown"}
 CARE_PLAN_STATUS = {InclusionStatus.ACTIVE: "active", InclusionStatus.CLOSED: "completed"}
 CARE_TEAM_STATUS = {InclusionStatus.ACTIVE: "active", InclusionStatus.CLOSED: "inactive"}
-# Nothing records yet whether a step was done (care tasks come later): planned while the
+# A programme's step or a PPCS action says nothing of its own progress: planned while the
 # inclusion is open, unknown once it is closed.
 ACTIVITY_STATUS = {InclusionStatus.ACTIVE: "not-started", InclusionStatus.CLOSED: "unknown"}
+# The PPCS (HAS) as the CarePlan's category, and the nature of its actions (soins, prévention,
+# accompagnement social): Maillon's own code systems, no national one names them.
+PPCS_CATEGORY = ("ppcs", "Plan personnalisé de coordination en santé (PPCS)")
 
 
 def inclusion_for_export(inclusions, pk):
@@ -64,12 +71,27 @@ def inclusion_for_export(inclusions, pk):
     team = CareTeamMember.objects.select_related("membership__professional", "membership__structure").order_by(
         "starts_on", "pk"
     )
-    return (
+    found = (
         inclusions.filter(pk=pk)
         .select_related("programme", "lead__professional")
         .prefetch_related("programme__steps", Prefetch("care_team", queryset=team))
         .first()
     )
+    if found is not None:
+        found.export_plan = care.current_plan(found)
+        if found.export_plan is not None:
+            found.export_plan.export_actions = list(found.export_plan.actions.all())
+    return found
+
+
+def plan_of(inclusion):
+    """The current PPCS version (with `export_actions`), as `inclusion_for_export` loaded it."""
+    if not hasattr(inclusion, "export_plan"):
+        inclusion.export_plan = care.current_plan(inclusion)
+    plan = inclusion.export_plan
+    if plan is not None and not hasattr(plan, "export_actions"):
+        plan.export_actions = list(plan.actions.all())
+    return plan
 
 
 def site() -> str:
@@ -155,8 +177,62 @@ def planned_activities(inclusion: Inclusion) -> list[CarePlanActivity]:
     return activities
 
 
-def build_care_plan(inclusion: Inclusion, urls: dict) -> CarePlan:
+def performers_of(members: list) -> dict[str, Reference]:
+    """{a name or role in lower case: a reference to that member of the care team}: a PPCS
+    action's owner is free text, a member when it says their name (first) or their role."""
+    by_role, by_name = {}, {}
+    for member in members:
+        resource_type, full_url = member_url(member)
+        name = str(member.membership.member) if member.is_adherent else member.name
+        by_name.setdefault(name.strip().lower(), ref(resource_type, full_url, name))
+        if member.role:
+            by_role.setdefault(member.role.strip().lower(), ref(resource_type, full_url, name))
+    return by_role | by_name
+
+
+def ppcs_activities(inclusion: Inclusion, plan, performers: dict) -> list[CarePlanActivity]:
+    """One activity per action of the PPCS version: its nature, what, who (a reference to the
+    care team member it names, else its text), for when."""
+    activities = []
+    for action in plan.export_actions:
+        detail = {
+            "kind": "Task",
+            "status": ACTIVITY_STATUS[inclusion.status],
+            "description": action.description,
+            "code": CodeableConcept(
+                coding=[
+                    Coding(system=f"{site()}/fhir/ppcs-nature", code=action.kind, display=action.get_kind_display())
+                ],
+                text=action.get_kind_display(),
+            ),
+            "performer": [performers.get(action.owner.strip().lower()) or Reference(display=action.owner)],
+        }
+        if action.due_on:
+            detail["scheduledPeriod"] = period(timezone.localdate(plan.written_at), action.due_on)
+        else:
+            detail["scheduledString"] = f"Sans échéance, jusqu'à la réévaluation du {plan.next_review_on:%d/%m/%Y}"
+        activities.append(CarePlanActivity(detail=CarePlanActivityDetail(**detail)))
+    return activities
+
+
+def build_care_plan(inclusion: Inclusion, urls: dict, members: list) -> CarePlan:
     programme = inclusion.programme
+    plan = plan_of(inclusion)
+    fields = {}
+    if plan is None:
+        activities = planned_activities(inclusion)
+    else:
+        activities = ppcs_activities(inclusion, plan, performers_of(members))
+        code, display = PPCS_CATEGORY
+        fields = {
+            "category": [concept(f"{site()}/fhir/categorie-plan", code, display)],
+            "created": plan.written_at,
+            "note": [
+                Annotation(
+                    text=f"PPCS version {plan.version} ; prochaine réévaluation le {plan.next_review_on:%d/%m/%Y}."
+                )
+            ],
+        }
     return CarePlan(
         id=urls["CarePlan"].removeprefix("urn:uuid:"),
         identifier=[Identifier(system=f"{site()}/fhir/parcours/inclusion", value=str(inclusion.pk))],
@@ -167,7 +243,8 @@ def build_care_plan(inclusion: Inclusion, urls: dict) -> CarePlan:
         subject=ref("Patient", urls["Patient"]),
         period=period(inclusion.included_on, inclusion.closed_on),
         careTeam=[ref("CareTeam", urls["CareTeam"])],
-        activity=planned_activities(inclusion) or None,
+        activity=activities or None,
+        **fields,
     )
 
 
@@ -248,7 +325,7 @@ def build_inclusion_bundle(inclusion: Inclusion) -> Bundle:
     members = list(inclusion.care_team.all())
     resources = [
         (urls["Patient"], build_patient(inclusion, urls["Patient"])),
-        (urls["CarePlan"], build_care_plan(inclusion, urls)),
+        (urls["CarePlan"], build_care_plan(inclusion, urls, members)),
         (urls["CareTeam"], build_care_team(inclusion, urls, members)),
     ]
     seen = set()

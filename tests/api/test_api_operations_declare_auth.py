@@ -142,6 +142,17 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team"),
     ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team/{member_id}/end"),
     ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/fhir"),
+    ("GET", "/cpts/{cpts_id}/care-tasks"),
+    ("POST", "/cpts/{cpts_id}/care-tasks/{task_id}/complete"),
+    ("GET", "/cpts/{cpts_id}/care-breaks"),
+    ("POST", "/cpts/{cpts_id}/care-breaks/{break_id}/resolve"),
+    ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/plans"),
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/plans"),
+    ("GET", "/cpts/{cpts_id}/plans/{plan_id}/pdf"),
+    ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/hospital-stays"),
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/hospital-stays"),
+    ("POST", "/cpts/{cpts_id}/hospital-stays/{stay_id}/discharge"),
+    ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/timeline"),
     # <<< pathways
 }
 

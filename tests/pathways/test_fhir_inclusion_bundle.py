@@ -1,7 +1,9 @@
 """The FHIR export of an inclusion (GET …/pathway-inclusions/{id}/fhir, maillon/fhir/careplan.py):
 a `collection` Bundle the `fhir.resources` R4B models parse, with urn:uuid fullUrls and
-references, the « Cercle de soins » CareTeam, the INS only for a qualified identity."""
+references, the « Cercle de soins » CareTeam, the INS only for a qualified identity, the
+CarePlan's activities from the current PPCS (the programme's steps until there is one)."""
 
+import datetime
 import json
 
 import pytest
@@ -13,8 +15,13 @@ from maillon.core.models import JournalEntry
 from maillon.fhir.careplan import CDS_CARETEAM_PROFILE, INS_NIR_SYSTEM
 from maillon.members.factories import MembershipFactory, ProfessionalFactory
 from maillon.pathways import services
-from maillon.pathways.factories import CareTeamMemberFactory, InclusionFactory
-from maillon.pathways.models import InsStatus
+from maillon.pathways.factories import (
+    CarePlanActionFactory,
+    CarePlanFactory,
+    CareTeamMemberFactory,
+    InclusionFactory,
+)
+from maillon.pathways.models import ActionKind, InsStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -171,4 +178,65 @@ def test_the_export_runs_as_many_queries_with_a_large_team(api_client, cpts, coo
     with CaptureQueriesContext(connection) as many:
         body = export(api_client, cpts, inclusion, headers).json()
     assert len(resources_of(body)["CareTeam"][0]["resource"]["participant"]) == 17
+    assert len(many) == len(few)
+
+
+# --- The PPCS as the CarePlan's activities -----------------------------------------------------
+
+
+@pytest.fixture
+def ppcs(inclusion):
+    """A first version, then the current one: three actions, one owned by the carer's role."""
+    CarePlanActionFactory(plan=CarePlanFactory(inclusion=inclusion, version=1), description="Ancienne action")
+    plan = CarePlanFactory(inclusion=inclusion, version=2, next_review_on=datetime.date(2031, 3, 15))
+    CarePlanActionFactory(plan=plan, kind=ActionKind.CARE, description="Pansement", owner="Aidante")
+    CarePlanActionFactory(
+        plan=plan,
+        kind=ActionKind.PREVENTION,
+        description="Vaccin grippe",
+        owner="Pharmacie du centre",
+        due_on=datetime.date(2030, 11, 1),
+    )
+    CarePlanActionFactory(plan=plan, kind=ActionKind.SOCIAL, description="Dossier APA", owner="aidant du patient")
+    return plan
+
+
+def test_the_care_plan_has_one_activity_per_action_of_the_current_ppcs(
+    api_client, cpts, member, inclusion, ppcs, token_headers
+):
+    response = export(api_client, cpts, inclusion, token_headers(member))
+    Bundle.model_validate_json(response.content)
+    by_type = resources_of(response.json())
+    plan = by_type["CarePlan"][0]["resource"]
+    assert plan["period"]["start"] == inclusion.included_on.isoformat()
+    assert plan["category"][0]["coding"][0]["code"] == "ppcs"
+    details = [activity["detail"] for activity in plan["activity"]]
+    assert [detail["description"] for detail in details] == ["Pansement", "Vaccin grippe", "Dossier APA"]
+    assert all(detail["kind"] == "Task" and detail["status"] == "not-started" for detail in details)
+    assert [detail["code"]["coding"][0]["code"] for detail in details] == ["care", "prevention", "social"]
+    carer_url = by_type["RelatedPerson"][0]["fullUrl"]
+    assert details[0]["performer"][0]["reference"] == carer_url  # the owner is the carer's role
+    assert details[2]["performer"][0]["reference"] == carer_url  # … or their name, in any case
+    assert details[1]["performer"][0] == {"display": "Pharmacie du centre"}
+    assert details[1]["scheduledPeriod"]["end"] == "2030-11-01"
+    assert "15/03/2031" in details[0]["scheduledString"]
+
+
+def test_without_a_ppcs_the_activities_are_the_programme_steps(api_client, cpts, member, inclusion, token_headers):
+    plan = resources_of(export(api_client, cpts, inclusion, token_headers(member)).json())["CarePlan"][0]["resource"]
+    assert "category" not in plan
+    assert len(plan["activity"]) == inclusion.programme.steps.count()
+
+
+def test_the_export_runs_as_many_queries_with_many_actions(
+    api_client, cpts, coordinator, inclusion, ppcs, token_headers
+):
+    headers = token_headers(coordinator)
+    export(api_client, cpts, inclusion, headers)
+    with CaptureQueriesContext(connection) as few:
+        export(api_client, cpts, inclusion, headers)
+    CarePlanActionFactory.create_batch(12, plan=ppcs)
+    with CaptureQueriesContext(connection) as many:
+        body = export(api_client, cpts, inclusion, headers).json()
+    assert len(resources_of(body)["CarePlan"][0]["resource"]["activity"]) == 15
     assert len(many) == len(few)
