@@ -42,6 +42,12 @@ def register_indicator(code: str, mission: int, unit: str, compute: Callable, *,
     _indicators[code] = RegisteredIndicator(code, int(mission), unit, label or code, compute)
 
 
+def register_indicators(mission: int, table) -> None:
+    """A mission app's indicators at once: `table` holds (code, unit, label, compute) rows."""
+    for code, unit, label, compute in table:
+        register_indicator(code, mission, unit, compute, label=label)
+
+
 def register_fact(code: str, compute: Callable) -> None:
     if code in _facts and _facts[code].compute is not compute:
         raise ValueError(f"fact {code!r} is already registered")

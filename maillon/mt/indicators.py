@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from maillon.contracts.funding import add_years
-from maillon.contracts.registry import register_indicator
+from maillon.contracts.registry import register_indicators
 
 from .models import DoctorOffer, OfferStatus, Patient, PatientStatus
 
@@ -114,5 +114,4 @@ INDICATORS = (
 
 
 def register() -> None:
-    for code, unit, label, compute in INDICATORS:
-        register_indicator(code, MISSION, unit, compute, label=label)
+    register_indicators(MISSION, INDICATORS)

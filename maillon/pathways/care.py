@@ -49,33 +49,16 @@ def assignee_for(inclusion, profession: str, role: str, team_on: datetime.date):
     return member.membership if member else None
 
 
-def _task(inclusion, *, title, due_on, tolerance, step=None, profession="", role="", assignee=None, **extra):
-    return CareTask(
-        cpts_id=inclusion.cpts_id,
-        inclusion=inclusion,
-        step=step,
-        title=title,
-        profession=profession,
-        role=role,
-        assignee=assignee,
-        due_on=due_on,
-        late_from=due_on + days(tolerance),
-        **extra,
-    )
+def _task(inclusion, *, due_on, tolerance, **fields):
+    """A task of the inclusion (`fields`: title, who, step or stay), late after the tolerance."""
+    late_from = due_on + days(tolerance)
+    return CareTask(cpts_id=inclusion.cpts_id, inclusion=inclusion, due_on=due_on, late_from=late_from, **fields)
 
 
 def _step_task(inclusion, step, due_on):
+    who = {name: getattr(step, name) for name in ("title", "profession", "role")}
     assignee = assignee_for(inclusion, step.profession, step.role, inclusion.included_on)
-    return _task(
-        inclusion,
-        step=step,
-        title=step.title,
-        due_on=due_on,
-        tolerance=step.tolerance_days,
-        profession=step.profession,
-        role=step.role,
-        assignee=assignee,
-    )
+    return _task(inclusion, due_on=due_on, tolerance=step.tolerance_days, step=step, assignee=assignee, **who)
 
 
 def schedule_tasks(inclusion) -> list[CareTask]:

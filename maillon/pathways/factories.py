@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from maillon.core.factories import CptsOwnedFactory, transition_log_factory
+from maillon.core.factories import CptsOwnedFactory, owned_factory, transition_log_factory
 from maillon.members.factories import MembershipFactory
 
 from .models import (
@@ -69,14 +69,15 @@ class InclusionFactory(CptsOwnedFactory):
 
 InclusionEventFactory = transition_log_factory(InclusionFactory, InclusionStatus.ACTIVE, InclusionStatus.CLOSED)
 
+InclusionOwnedFactory = owned_factory("inclusion", InclusionFactory)
 
-class CareTeamMemberFactory(factory.django.DjangoModelFactory):
+
+class CareTeamMemberFactory(InclusionOwnedFactory):
     """An adherent of the inclusion's CPTS in the care team since the inclusion."""
 
     class Meta:
         model = CareTeamMember
 
-    inclusion = factory.SubFactory(InclusionFactory)
     membership = factory.SubFactory(MembershipFactory, cpts=factory.SelfAttribute("..inclusion.cpts"))
     role = "Infirmier à domicile"
     starts_on = factory.SelfAttribute("inclusion.included_on")
@@ -87,11 +88,10 @@ class CareTeamMemberFactory(factory.django.DjangoModelFactory):
         )
 
 
-class CarePlanFactory(factory.django.DjangoModelFactory):
+class CarePlanFactory(InclusionOwnedFactory):
     class Meta:
         model = CarePlan
 
-    inclusion = factory.SubFactory(InclusionFactory)
     problems = "Chutes répétées ; isolement."
     goals = "Rester à domicile en sécurité."
     next_review_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))
@@ -107,13 +107,12 @@ class CarePlanActionFactory(factory.django.DjangoModelFactory):
     owner = "Infirmier à domicile"
 
 
-class CareTaskFactory(factory.django.DjangoModelFactory):
+class CareTaskFactory(InclusionOwnedFactory):
     """An open task due in a week, late a week later, for a nurse of the team."""
 
     class Meta:
         model = CareTask
 
-    inclusion = factory.SubFactory(InclusionFactory)
     cpts = factory.SelfAttribute("inclusion.cpts")
     title = "Visite infirmière"
     profession = "60"
@@ -124,20 +123,18 @@ class CareTaskFactory(factory.django.DjangoModelFactory):
 CareTaskEventFactory = transition_log_factory(CareTaskFactory, CareTaskStatus.TODO, CareTaskStatus.DONE)
 
 
-class HospitalStayFactory(factory.django.DjangoModelFactory):
+class HospitalStayFactory(InclusionOwnedFactory):
     class Meta:
         model = HospitalStay
 
-    inclusion = factory.SubFactory(InclusionFactory)
     admitted_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
     discharged_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=12))
 
 
-class CareBreakFactory(factory.django.DjangoModelFactory):
+class CareBreakFactory(InclusionOwnedFactory):
     class Meta:
         model = CareBreak
 
-    inclusion = factory.SubFactory(InclusionFactory)
     cpts = factory.SelfAttribute("inclusion.cpts")
     kind = BreakKind.PROFESSION_MISSING
     subject = "profession:60"

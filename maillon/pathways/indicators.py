@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from maillon.contracts.registry import register_indicator
+from maillon.contracts.registry import register_indicators
 
 from .models import CareBreak, CarePlan, CareTask, CareTaskStatus, CareTeamMember, Inclusion, InclusionStatus
 
@@ -87,5 +87,4 @@ INDICATORS = [
 
 
 def register() -> None:
-    for code, unit, label, compute in INDICATORS:
-        register_indicator(code, MISSION, unit, compute, label=label)
+    register_indicators(MISSION, INDICATORS)

@@ -22,6 +22,14 @@ from maillon.core.policies import cpts_role, is_coordinator
 from .models import BreakStatus, CareBreak, CareTask, CareTaskStatus, CareTeamMember, Inclusion, Programme
 
 
+def by_role(user, cpts, rows, members_rows):
+    """`rows` for the coordinators, those `members_rows()` (a Q) picks for a member, none
+    without a role (nor anonymous: the Q is only built for a member)."""
+    if cpts_role(user, cpts) is None:
+        return rows.none()
+    return rows if is_coordinator(user, cpts) else rows.filter(members_rows())
+
+
 def can_see_programmes(user, cpts) -> bool:
     return cpts_role(user, cpts) is not None
 
@@ -44,15 +52,12 @@ def can_include(user, cpts) -> bool:
 def visible_inclusions(user, cpts, inclusions=None):
     """The inclusions of the CPTS this user may see: all for its coordinators; for a member,
     those they lead or whose care team they are in today; none for anyone else."""
-    if inclusions is None:
-        inclusions = Inclusion.objects.for_cpts(cpts)
-    role = cpts_role(user, cpts)
-    if role is None:
-        return inclusions.none()
-    if is_coordinator(user, cpts):
-        return inclusions
-    in_team = CareTeamMember.objects.on(timezone.localdate()).filter(membership__professional__user=user)
-    return inclusions.filter(Q(lead__professional__user=user) | Q(pk__in=in_team.values("inclusion_id")))
+
+    def own():
+        in_team = CareTeamMember.objects.on(timezone.localdate()).filter(membership__professional__user=user)
+        return Q(lead__professional__user=user) | Q(pk__in=in_team.values("inclusion_id"))
+
+    return by_role(user, cpts, Inclusion.objects.for_cpts(cpts) if inclusions is None else inclusions, own)
 
 
 def can_see_inclusion(user, inclusion) -> bool:
@@ -91,13 +96,7 @@ def can_complete_task(user, task) -> bool:
 
 def visible_breaks(user, cpts):
     """The breaks board: all for the coordinators; for a member, those of the patients they lead."""
-    breaks = CareBreak.objects.for_cpts(cpts)
-    role = cpts_role(user, cpts)
-    if role is None:
-        return breaks.none()
-    if is_coordinator(user, cpts):
-        return breaks
-    return breaks.filter(inclusion__lead__professional__user=user)
+    return by_role(user, cpts, CareBreak.objects.for_cpts(cpts), lambda: Q(inclusion__lead__professional__user=user))
 
 
 def can_resolve_break(user, care_break) -> bool:

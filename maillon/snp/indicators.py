@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from maillon.contracts.registry import register_indicator
+from maillon.contracts.registry import register_indicators
 from maillon.members.models import Membership
 
 from .models import Booking, CareRequest, Outcome, RequestStatus, Slot, SlotStatus
@@ -120,5 +120,4 @@ INDICATORS = (
 
 
 def register() -> None:
-    for code, unit, label, compute in INDICATORS:
-        register_indicator(code, MISSION, unit, compute, label=label)
+    register_indicators(MISSION, INDICATORS)
