@@ -102,28 +102,32 @@ def _task_moment(task, today) -> Moment:
     return Moment(task.due_on, kind, task.title, task.who, "care_task", task.pk)
 
 
-def timeline(inclusion, today=None) -> list[Moment]:
+def timeline(inclusion, *, tasks=None, plans=None, stays=None, care_breaks=None, today=None) -> list[Moment]:
     """The patient's whole path in one list, by date: the inclusion, every care task (due, done
-    or cancelled), every PPCS version, hospital stays, breaks and their resolution, the closing —
-    in five queries whatever its length (the inclusion with its `programme` loaded)."""
+    or cancelled), every PPCS version, hospital stays, breaks and their resolution, the closing.
+    The inclusion comes with its `programme` loaded; the rows a caller has read already (a page
+    showing them) are passed, the others read here: five queries at most whatever its length."""
     today = today or timezone.localdate()
+    tasks = inclusion.care_tasks.all() if tasks is None else tasks
+    plans = inclusion.plans.all() if plans is None else plans
+    stays = inclusion.hospital_stays.all() if stays is None else stays
+    breaks = list(inclusion.breaks.all() if care_breaks is None else care_breaks)
     programme = inclusion.programme
     moments = [
         Moment(inclusion.included_on, "included", f"{programme.name} (version {programme.version})", "", "inclusion")
     ]
-    moments += [_task_moment(task, today) for task in inclusion.care_tasks.all()]
-    for plan in inclusion.plans.all():
+    moments += [_task_moment(task, today) for task in tasks]
+    for plan in plans:
         review = f"Prochaine réévaluation le {plan.next_review_on:%d/%m/%Y}"
         moments.append(
             Moment(timezone.localdate(plan.written_at), "plan", f"PPCS version {plan.version}", review, "plan", plan.pk)
         )
-    for stay in inclusion.hospital_stays.all():
+    for stay in stays:
         moments.append(Moment(stay.admitted_on, "stay_admitted", "Hospitalisation", "", "hospital_stay", stay.pk))
         if stay.discharged_on:
             moments.append(
                 Moment(stay.discharged_on, "stay_discharged", "Hospitalisation", "", "hospital_stay", stay.pk)
             )
-    breaks = list(inclusion.breaks.all())
     labels = subject_labels(breaks)
     for care_break in breaks:
         title = care_break.get_kind_display()
