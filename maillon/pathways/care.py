@@ -152,6 +152,8 @@ def record_stay(inclusion, *, by, admitted_on, discharged_on=None) -> HospitalSt
 
 @transaction.atomic
 def record_discharge(stay: HospitalStay, *, discharged_on) -> None:
+    if stay.inclusion.status != InclusionStatus.ACTIVE:
+        raise ValidationError({"inclusion": "Hospitalisation : l'inclusion est close."})
     if stay.discharged_on:
         raise ValidationError({"discharged_on": "Sortie : elle est déjà notée."})
     stay.discharged_on = discharged_on
