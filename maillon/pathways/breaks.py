@@ -20,7 +20,6 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from maillon.core import journal
-from maillon.members.professions import Profession
 
 from .models import (
     HOSPITAL_FOLLOW_UP_DAYS,
@@ -129,48 +128,3 @@ def scan(cpts, today=None) -> list[CareBreak]:
                 changes={"resolved_on": today, "resolution": CAUSE_GONE},
             )
     return opened
-
-
-def subject_labels(care_breaks) -> dict[int, str]:
-    """What each break's subject names, in French (a task's title and date, a PPCS version, a
-    discharge, a profession), for the board and the API: three queries at most, whatever the
-    number of breaks."""
-    wanted = {"task": set(), "plan": set(), "stay": set()}
-    for care_break in care_breaks:
-        kind, _, value = care_break.subject.partition(":")
-        if kind in wanted and value.isdigit():
-            wanted[kind].add(int(value))
-    found = {
-        "task": {
-            pk: f"{title} (pour le {due_on:%d/%m/%Y})"
-            for pk, title, due_on in CareTask.objects.filter(pk__in=wanted["task"]).values_list("pk", "title", "due_on")
-        }
-        if wanted["task"]
-        else {},
-        "plan": {
-            pk: f"PPCS v{version}, à réévaluer le {review:%d/%m/%Y}"
-            for pk, version, review in CarePlan.objects.filter(pk__in=wanted["plan"]).values_list(
-                "pk", "version", "next_review_on"
-            )
-        }
-        if wanted["plan"]
-        else {},
-        "stay": {
-            pk: f"sortie le {discharged:%d/%m/%Y}"
-            for pk, discharged in HospitalStay.objects.filter(pk__in=wanted["stay"]).values_list("pk", "discharged_on")
-        }
-        if wanted["stay"]
-        else {},
-    }
-    labels = {}
-    for care_break in care_breaks:
-        kind, _, value = care_break.subject.partition(":")
-        if kind == "profession":
-            labels[care_break.pk] = dict(Profession.choices).get(value, value)
-        else:
-            labels[care_break.pk] = found.get(kind, {}).get(int(value) if value.isdigit() else None, "")
-    return labels
-
-
-def subject_label(care_break: CareBreak) -> str:
-    return subject_labels([care_break])[care_break.pk]

@@ -34,8 +34,7 @@ def shared_programmes(user):
 
 
 def subject_labels(breaks) -> dict[int, str]:
-    """{break pk: what its subject names, in French} for many breaks in at most three queries
-    (`breaks.subject_label` reads one subject per call)."""
+    """{break pk: what its subject names, in French} for many breaks in at most three queries."""
     breaks = list(breaks)
     wanted = {"task": set(), "plan": set(), "stay": set()}
     for care_break in breaks:

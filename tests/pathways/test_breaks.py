@@ -9,7 +9,7 @@ from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.core.models import CptsRoleKind
 from maillon.core.notifications.models import Notification
 from maillon.members.factories import MembershipFactory
-from maillon.pathways import breaks, care, tasks
+from maillon.pathways import breaks, care, selectors, tasks
 from maillon.pathways.factories import (
     CarePlanFactory,
     CareTaskFactory,
@@ -121,7 +121,7 @@ def test_the_board_names_what_each_break_is_about_in_a_fixed_number_of_queries(d
     stay = care.record_stay(inclusion, by=None, admitted_on=day(-20), discharged_on=day(-12))
     rows = breaks.scan(inclusion.cpts)
     with django_assert_max_num_queries(3):
-        labels = breaks.subject_labels(rows)
+        labels = selectors.subject_labels(rows)
     by_subject = {row.subject: labels[row.pk] for row in rows}
     assert by_subject[f"task:{task.pk}"] == f"Visite (pour le {day(-10):%d/%m/%Y})"
     assert by_subject[f"plan:{plan.pk}"].startswith("PPCS v1")
