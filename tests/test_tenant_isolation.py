@@ -471,7 +471,13 @@ ROUTE_OBJECTS = {
             "pathways_stay_record",
             "pathways_stay_discharge",
             "pathways_plan_revise",
-            "pathways_plan_pdf",
+        )
+    },
+    "pathways_plan_pdf": {  # an inclusion with its PPCS
+        "pk": lambda cpts: (
+            __import__("maillon.pathways.factories")
+            .pathways.factories.CarePlanFactory(inclusion__cpts=cpts)
+            .inclusion_id
         )
     },
     "pathways_task_complete": {

@@ -73,13 +73,13 @@ def test_the_page_shows_the_tasks_the_ppcs_the_stays_and_the_path(inclusion, pla
     assert "Version 2" in page and "À jour" in page and "Marche avec une canne" in page
     assert "Autonomie (vie quotidienne, déplacements)" in page and "Chutes répétées" in page
     assert "Kinésithérapie deux fois par semaine" in page and "Version 1, rédigée le" in page
-    assert "Télécharger le PPCS (PDF)" in page and "Sortie de l'hôpital" in page
+    assert "Télécharger le PPCS (PDF)" in page and "Sortie d'hôpital" in page
     # The team records a task done; it does not change the PPCS nor the stays.
     assert "Marquer comme faite" in page
     assert "Nouvelle version du PPCS" not in page and "Noter une hospitalisation" not in page
     # The path, by date: the inclusion first.
     path = page.split('id="parcours"', 1)[1]
-    assert path.index("Inclusion dans le parcours") < path.index("Tâche prévue : Pansement") < path.index("Tâche faite")
+    assert path.index("Inclusion") < path.index("Pansement") < path.index("Tâche faite")
 
 
 def test_the_lead_sees_the_editing_forms(inclusion, plan, lead):

@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from maillon.pathways.models import BreakKind, BreakStatus
+from maillon.pathways.selectors import subject_labels
 
 from ..space import allow, save_form
 from . import page
 from .common import back_to, ensure_allowed, pathways_breadcrumb, policies, require_pathways, shown_patients
 from .forms import ResolveBreakForm
-from .queries import subject_labels
 
 PAGE_SIZE = 50
 KIND_ORDER = Case(

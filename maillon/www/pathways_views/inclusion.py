@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from maillon.pathways import care, services
 from maillon.pathways.models import ASSESSMENT_DIMENSIONS, CareTaskStatus, CloseReason, InclusionStatus
+from maillon.pathways.selectors import MOMENT_KINDS, timeline
 
 from ..space import action_view, allow
 from . import page
@@ -36,7 +37,6 @@ from .forms import (
     PersonMemberForm,
     StayForm,
 )
-from .timeline import path_of
 
 
 def team_of(inclusion):
@@ -84,7 +84,12 @@ def work_of(inclusion, *, active: bool, editable: bool, forms: dict) -> dict:
         "plan_up_to_date": plan.up_to_date_on(today) if plan else False,
         "earlier_plans": plans[1:],
         "stays": stays,
-        "timeline": path_of(inclusion, tasks=tasks, plans=plans, stays=stays, care_breaks=care_breaks, today=today),
+        "timeline": [
+            (moment, MOMENT_KINDS[moment.kind])
+            for moment in timeline(
+                inclusion, tasks=tasks, plans=plans, stays=stays, care_breaks=care_breaks, today=today
+            )
+        ],
     }
 
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from maillon.members.professions import Profession
 from maillon.pathways import policies
-from maillon.pathways.models import CarePlan, CareTask, HospitalStay, InclusionStatus, Programme
+from maillon.pathways.models import InclusionStatus, Programme
 
 
 @dataclass(frozen=True)
@@ -67,37 +66,3 @@ def shared_by_others(cpts):
         .prefetch_related("steps")
         .order_by("name", "cpts__name")
     )
-
-
-# The rows a break's subject names (`breaks.scan`: « task:<id> », « plan:<id> », « stay:<id> »).
-SUBJECT_MODELS = {"task": CareTask, "plan": CarePlan, "stay": HospitalStay}
-
-
-def subject_text(kind: str, value: str, row) -> str:
-    """The subject in French, worded as `breaks.subject_label` words it."""
-    if kind == "profession":
-        return dict(Profession.choices).get(value, value)
-    if row is None:
-        return ""
-    if kind == "task":
-        return f"{row.title} (pour le {row.due_on:%d/%m/%Y})"
-    if kind == "plan":
-        return f"PPCS v{row.version}, à réévaluer le {row.next_review_on:%d/%m/%Y}"
-    return f"sortie le {row.discharged_on:%d/%m/%Y}" if row.discharged_on else ""
-
-
-def subject_labels(care_breaks) -> dict[int, str]:
-    """What each break's subject names, for a whole page of the board at once: one query per
-    kind of subject present (tasks, PPCS versions, stays), none per row (`breaks.subject_label`
-    reads one row per break)."""
-    subjects = {care_break.pk: care_break.subject.partition(":")[::2] for care_break in care_breaks}
-    wanted = {}
-    for kind, value in subjects.values():
-        if kind in SUBJECT_MODELS and value.isdigit():
-            wanted.setdefault(kind, set()).add(int(value))
-    found = {
-        (kind, str(row.pk)): row
-        for kind, pks in wanted.items()
-        for row in SUBJECT_MODELS[kind].objects.filter(pk__in=pks)
-    }
-    return {pk: subject_text(kind, value, found.get((kind, value))) for pk, (kind, value) in subjects.items()}
