@@ -14,7 +14,15 @@ from maillon.pathways.selectors import subject_labels
 
 from ..space import allow, save_form
 from . import page
-from .common import back_to, ensure_allowed, pathways_breadcrumb, policies, require_pathways, shown_patients
+from .common import (
+    back_to,
+    ensure_allowed,
+    pathways_breadcrumb,
+    policies,
+    refused_row_form,
+    require_pathways,
+    shown_patients,
+)
 from .forms import ResolveBreakForm
 
 PAGE_SIZE = 50
@@ -94,15 +102,13 @@ def pathways_break_resolve(request, cpts_slug, pk):
     if save_form(request, form, resolve, "Rupture résolue ; ce qui a été fait est noté."):
         return redirect(back)
     care_break.what = subject_labels([care_break])[care_break.pk]
-    shown_patients([care_break], "rupture de parcours")
-    context = {
-        "cpts": cpts,
-        "care_break": care_break,
-        "form": form,
-        "back": back,
-        "title": f"Rupture n° {care_break.pk} — {cpts.name}",
-        "breadcrumb_data": pathways_breadcrumb(
-            cpts, f"Rupture n° {care_break.pk}", ("Ruptures", reverse("pathways_breaks", args=[cpts.slug]))
-        ),
-    }
-    return render(request, "pathways/break_resolve.html", context, status=400)
+    return refused_row_form(
+        request,
+        "pathways/break_resolve.html",
+        care_break,
+        form,
+        what=f"Rupture n° {care_break.pk}",
+        listing=("Ruptures", "pathways_breaks"),
+        back=back,
+        care_break=care_break,
+    )

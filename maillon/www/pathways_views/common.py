@@ -4,7 +4,7 @@ Health data: an inclusion the user may not see answers 404, as a missing one; it
 holds its number only, and a page title (which reaches the server's logs) never names the patient.
 """
 
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -90,3 +90,19 @@ def shown_patients(rows, note: str, attribute: str = "inclusion") -> None:
     """Journal the patients of these rows (each once), shown by their name on a list."""
     inclusions = {getattr(row, attribute).pk: getattr(row, attribute) for row in rows}
     services.record_inclusion_reads(inclusions.values(), NAME_FIELDS, note=note)
+
+
+def refused_row_form(request, template, row, form, *, what: str, listing: tuple[str, str], back: str, **context):
+    """A row's form refused (task, break): shown again alone on its page, with its errors (400);
+    the patient it names is journaled. `what`: « Tâche n° 4 »; `listing`: (label, route) of its list."""
+    cpts = request.cpts
+    shown_patients([row], what.split(" n° ")[0].lower())
+    label, route = listing
+    context |= {
+        "cpts": cpts,
+        "form": form,
+        "back": back,
+        "title": f"{what} — {cpts.name}",
+        "breadcrumb_data": pathways_breadcrumb(cpts, what, (label, reverse(route, args=[cpts.slug]))),
+    }
+    return render(request, template, context, status=400)

@@ -13,7 +13,15 @@ from maillon.pathways import care
 
 from ..space import allow, save_form
 from . import page
-from .common import back_to, ensure_allowed, pathways_breadcrumb, policies, require_pathways, shown_patients
+from .common import (
+    back_to,
+    ensure_allowed,
+    pathways_breadcrumb,
+    policies,
+    refused_row_form,
+    require_pathways,
+    shown_patients,
+)
 from .forms import CompleteTaskForm
 from .queries import programme_rows
 
@@ -97,16 +105,14 @@ def pathways_task_complete(request, cpts_slug, pk):
     back = back_to(request, reverse("pathways_tasks", args=[cpts.slug]))
     if save_form(request, form, complete, f"Tâche « {task.title} » marquée comme faite."):
         return redirect(back)
-    shown_patients([task], "tâche de soins")
-    context = {
-        "cpts": cpts,
-        "task": task,
-        "form": form,
-        "back": back,
-        "late": task.late_from < timezone.localdate(),
-        "title": f"Tâche n° {task.pk} — {cpts.name}",
-        "breadcrumb_data": pathways_breadcrumb(
-            cpts, f"Tâche n° {task.pk}", ("Mes tâches", reverse("pathways_tasks", args=[cpts.slug]))
-        ),
-    }
-    return render(request, "pathways/task_complete.html", context, status=400)
+    return refused_row_form(
+        request,
+        "pathways/task_complete.html",
+        task,
+        form,
+        what=f"Tâche n° {task.pk}",
+        listing=("Mes tâches", "pathways_tasks"),
+        back=back,
+        task=task,
+        late=task.late_from < timezone.localdate(),
+    )
