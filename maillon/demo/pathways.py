@@ -6,6 +6,8 @@ Consistent with the product's rules: the elderly are 75 or older, the pregnant w
 a pregnancy is led by a midwife or a GP, an elderly person by a GP; a qualified identity
 carries a valid INS matricule that agrees with the sex, birth month and birth place. The
 demo member account (a GP) leads a few elderly people and is in the care team of others.
+The steps the patient attends remind her or him (`REMINDER_DAYS`); about half the patients
+agreed to reminders, by SMS or by e-mail (with the address it needs), and one stopped them.
 
 Deterministic, dated relative to `today`, idempotent: a CPTS with programmes is left alone.
 """
@@ -19,14 +21,24 @@ from django.utils import timezone
 from maillon.core.models import Cpts, CptsStatus, User
 from maillon.members.models import Membership, MembershipStatus
 from maillon.members.professions import Profession, Specialty
-from maillon.pathways import breaks, care, services
-from maillon.pathways.models import CloseReason, ConsentMode, Inclusion, InsStatus, Programme, Relationship
+from maillon.pathways import breaks, care, reminders, services
+from maillon.pathways.models import (
+    CloseReason,
+    ConsentMode,
+    Inclusion,
+    InsStatus,
+    Programme,
+    Relationship,
+    ReminderChannel,
+)
 from maillon.territories.models import TerritoryCommune
 
 from .mt import FEMALE_FIRST_NAMES, LAST_NAMES, MALE_FIRST_NAMES
 
 PROGRAMMES = {"elderly_home": (75, 96), "pregnancy": (18, 42)}
 PATIENTS_PER_PROGRAMME = 14
+# Days ahead the patient is reminded of the steps she or he attends (those of a profession).
+REMINDER_DAYS = {"elderly_home": 1, "pregnancy": 2}
 # Of every ten inclusions: closed (pathway over, consent withdrawn), qualified identity.
 CLOSED_SHARE, WITHDRAWN_SHARE, QUALIFIED_SHARE = 0.15, 0.05, 0.4
 # Tasks left late, PPCS past their reassessment.
@@ -97,6 +109,7 @@ def ensure_pathways(cpts: Cpts, coordinator: User, *, seed: int, today: datetime
     included = 0
     for key, ages in PROGRAMMES.items():
         programme = services.create_from_template(cpts, key)
+        set_reminders(programme, REMINDER_DAYS[key])
         for number in range(PATIENTS_PER_PROGRAMME):
             elderly = key == "elderly_home"
             sex = rng.choice("FFM") if elderly else "F"
@@ -121,8 +134,12 @@ def ensure_pathways(cpts: Cpts, coordinator: User, *, seed: int, today: datetime
                 consent_on=included_on,
                 consent_mode=rng.choice(ConsentMode.values),
                 **identity(sex, ages, places, rng, included_on),
+                **reminder_consent(cpts, key, number),
             )
             included += 1
+            if key == "pregnancy" and number == 3:  # « STOP » answered to a reminder
+                stopped_on = included_on + datetime.timedelta(days=5)
+                reminders.stop(Inclusion.objects.filter(pk=inclusion.pk), how="réponse STOP par SMS", on=stopped_on)
             do_past_work(inclusion, coordinator, rng, today)
             if elderly and number % 2 == 0:
                 write_plan(inclusion, coordinator, rng, today)
@@ -135,6 +152,23 @@ def ensure_pathways(cpts: Cpts, coordinator: User, *, seed: int, today: datetime
     if opened:
         opened[0].resolve(by=coordinator, resolution="Appel au patient : rendez-vous pris, l'équipe est prévenue.")
     return {"programmes": len(PROGRAMMES), "inclusions": included, "breaks": len(opened)}
+
+
+def set_reminders(programme, days: int) -> None:
+    """A programme just made from its template, without inclusions yet: its version 1 changes."""
+    for step in programme.steps.exclude(profession=""):
+        step.reminder_days_before = days
+        step.save(update_fields=["reminder_days_before"])
+
+
+def reminder_consent(cpts, key: str, number: int) -> dict:
+    """Every other patient agreed to reminders: one in two of them by e-mail, the others by SMS
+    (the demo gives every patient a mobile number). Not drawn: the demo's draws stay as they were."""
+    if number % 2 == 0:
+        return {}
+    if number % 4 == 1:
+        return {"reminder_channel": ReminderChannel.EMAIL, "email": f"patient.{key}{number}.{cpts.slug}@demo.invalid"}
+    return {"reminder_channel": ReminderChannel.SMS}
 
 
 def do_past_work(inclusion, coordinator, rng, today) -> None:
