@@ -81,13 +81,10 @@ def stop_token(inclusion: Inclusion) -> str:
 def inclusion_of_stop_token(token: str) -> Inclusion | None:
     """The inclusion the token names, or None (tampered with, or the inclusion purged)."""
     try:
-        payload = signing.loads(token, salt=STOP_SALT)
-    except signing.BadSignature:
+        pk = signing.loads(token, salt=STOP_SALT)["i"]
+    except (signing.BadSignature, KeyError, TypeError):
         return None
-    pk = payload.get("i") if isinstance(payload, dict) else None
-    if not isinstance(pk, int):
-        return None
-    return Inclusion.objects.select_related("cpts").filter(pk=pk).first()
+    return Inclusion.objects.select_related("cpts").filter(pk=pk).first() if type(pk) is int else None
 
 
 def stop_url(inclusion: Inclusion) -> str:
