@@ -8,7 +8,8 @@ Each is computable for any period [start, end) of dates:
 - up-to-date PPCS: of the inclusions active on the period's last day, the share whose current
   PPCS is not past its reassessment date that day;
 - steps on time: of the care tasks done in the period, the share done before they were late;
-- breaks detected and resolved: by the day they were detected or resolved.
+- breaks detected and resolved: by the day they were detected or resolved;
+- reminders sent to patients (one per message: a patient has one channel).
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.db.models import Q
 from maillon.contracts.registry import register_indicators
 
 from .models import CareBreak, CarePlan, CareTask, CareTaskStatus, CareTeamMember, Inclusion, InclusionStatus
+from .reminders import reminder_counts
 
 MISSION = 2
 
@@ -76,6 +78,10 @@ def breaks_resolved(cpts, start, end) -> Decimal:
     return Decimal(CareBreak.objects.for_cpts(cpts).filter(resolved_on__gte=start, resolved_on__lt=end).count())
 
 
+def reminders_sent(cpts, start, end) -> Decimal:
+    return Decimal(reminder_counts(cpts, start, end - datetime.timedelta(days=1))["sent"])  # its end is included
+
+
 INDICATORS = [
     ("pathways_patients_included", "patients", "Patients inclus dans un parcours", patients_included),
     ("pathways_professionals", "professionnels", "Professionnels impliqués dans les parcours", professionals_involved),
@@ -83,6 +89,7 @@ INDICATORS = [
     ("pathways_steps_on_time", "%", "Étapes des parcours faites à temps", steps_on_time_share),
     ("pathways_breaks_detected", "ruptures", "Ruptures de parcours repérées", breaks_detected),
     ("pathways_breaks_resolved", "ruptures", "Ruptures de parcours résolues", breaks_resolved),
+    ("pathways_reminders_sent", "rappels", "Rappels envoyés aux patients", reminders_sent),
 ]
 
 

@@ -41,3 +41,7 @@ def scan_breaks(cpts_id: int) -> int:
     if opened:
         sending.on_commit(send_breaks, [care_break.pk for care_break in opened])
     return len(opened)
+
+
+# The patients' reminders (reminder_tasks.py): the daily job the app's `periodic` table names.
+from .reminder_tasks import queue_reminders, send_reminder  # noqa: E402, F401

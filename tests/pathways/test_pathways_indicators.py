@@ -76,3 +76,20 @@ def test_steps_on_time_and_breaks_of_the_period():
     assert indicators.breaks_detected(cpts, START, END) == 2
     assert indicators.breaks_resolved(cpts, START, END) == 1
     assert indicators.breaks_detected(cpts, day(-6), END) == 1
+
+
+def test_reminders_sent_are_counted_by_the_day_they_went():
+    from maillon.core.notifications.models import Delivery, DeliveryStatus
+
+    inclusion = InclusionFactory()
+    key = f"inclusion:{inclusion.pk}"
+    Delivery.objects.create(
+        kind="pathways.reminder",
+        message="m1",
+        recipient=key,
+        channel="sms",
+        status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+    )
+    assert indicators.reminders_sent(inclusion.cpts, START, END) == 1
+    assert indicators.reminders_sent(inclusion.cpts, START, TODAY) == 0  # the period ends before today
