@@ -1022,6 +1022,8 @@ NOT_LISTS = {
         "crisis_response_activate",
         "crisis_response_retex",
         "crisis_response_ack",
+        "pathways_reminders_stop",
+        "sms_inbound",
     ),
     **reason(
         "an action (POST) or its confirmation page",

@@ -226,6 +226,14 @@ PROTECTED_ROUTES = {
     "pathways_team_end",
     "pathways_lead_change",
     "pathways_inclusion_close",
+    "pathways_tasks",
+    "pathways_task_complete",
+    "pathways_breaks",
+    "pathways_break_resolve",
+    "pathways_plan_revise",
+    "pathways_plan_pdf",
+    "pathways_stay_record",
+    "pathways_stay_discharge",
     # <<< pathways
 }
 

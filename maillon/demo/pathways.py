@@ -123,7 +123,9 @@ def ensure_pathways(cpts: Cpts, coordinator: User, *, seed: int, today: datetime
             if elderly and number % 3 == 0:
                 carer = f"{rng.choice(FEMALE_FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
                 team.append({"name": carer, "relationship": Relationship.FAMILY_CARER, "contact": "07 81 22 40 15"})
-            included_on = today - datetime.timedelta(days=rng.randint(10, 300 if elderly else 180))
+            # The member's own patients are the latest included: their pages open first.
+            ago = rng.randint(3, 9) if lead == own else rng.randint(10, 300 if elderly else 180)
+            included_on = today - datetime.timedelta(days=ago)
             inclusion = services.include_patient(
                 cpts,
                 programme=programme,
@@ -141,10 +143,10 @@ def ensure_pathways(cpts: Cpts, coordinator: User, *, seed: int, today: datetime
                 stopped_on = included_on + datetime.timedelta(days=5)
                 reminders.stop(Inclusion.objects.filter(pk=inclusion.pk), how="réponse STOP par SMS", on=stopped_on)
             do_past_work(inclusion, coordinator, rng, today)
-            if elderly and number % 2 == 0:
+            if elderly and (number % 2 == 0 or lead == own):
                 write_plan(inclusion, coordinator, rng, today)
             draw = rng.random()
-            if draw < CLOSED_SHARE + WITHDRAWN_SHARE:
+            if draw < CLOSED_SHARE + WITHDRAWN_SHARE and lead != own:
                 reason = CloseReason.CONSENT_WITHDRAWN if draw < WITHDRAWN_SHARE else CloseReason.COMPLETED
                 inclusion.close(by=coordinator, reason=reason, on=today)
     record_a_stay(cpts, coordinator, today)

@@ -21,6 +21,7 @@ from .english import english_strings_in
 TOKEN_LINKS = {
     "members_unsubscribe": "the unsubscribe link at the foot of a message to the members",
     "crisis_response_ack": "the acknowledgement link of an alert",
+    "pathways_reminders_stop": "the opt-out link of a patient's reminder (e-mail or SMS)",
     "mt_patient_status": "the patient's private follow-up link, sent at registration",
     "mt_patient_status_export": "the patient's data, from their private follow-up link",
     "invitation_accept": "the invitation e-mail",
@@ -129,7 +130,10 @@ def crawl(client, start: str, *, per_route: int = 5) -> Crawl:
 # --- What each role must reach -------------------------------------------------------------------
 
 # Answers a machine, not a person: the SAS's FHIR slot search (its own Bearer token).
-MACHINE = {"fhir_slot": "the SAS's FHIR slot search, called by the SAS's software"}
+MACHINE = {
+    "fhir_slot": "the SAS's FHIR slot search, called by the SAS's software",
+    "sms_inbound": "the SMS provider's webhook for the patients' replies (STOP)",
+}
 # Pages shown only in a state the demo does not keep: they are reached in their own tests.
 STATE_BOUND = {
     "crisis_response_board_live": "the live part of a crisis board, polled only while a crisis is under way",
