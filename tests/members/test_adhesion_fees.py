@@ -130,11 +130,11 @@ def test_a_past_year_lists_the_members_of_that_year(coordinator_client, cpts):
         left_on=datetime.date(2022, 6, 1),
         professional=ProfessionalFactory(last_name="Ancien"),
     )
-    MembershipFactory(cpts=cpts, joined_on=TODAY, professional=ProfessionalFactory(last_name="Nouveau"))
+    MembershipFactory(cpts=cpts, joined_on=TODAY, professional=ProfessionalFactory(last_name="Recrue"))
 
     page = coordinator_client.get(fees_url(cpts, 2022)).content.decode()
 
-    assert "Ancien" in page and "Nouveau" not in page
+    assert "Ancien" in page and "Recrue" not in page
 
 
 def test_the_page_is_journaled_without_names(coordinator_client, cpts):
