@@ -939,7 +939,9 @@ COVERED_ELSEWHERE = {
     "members_list": "tests/members/test_adhesion_list.py::test_the_list_runs_a_fixed_number_of_queries",
     "members_figures": "tests/members/test_figures.py (counts by category, 3 then 30 adhesions)",
     # >>> pathways: Care pathways (issue 15)
-    "pathways_home": "tests/pathways/test_pages_query_budget.py::test_the_list_runs_as_many_queries_for_3_rows_as_for_30",
+    "pathways_home": (
+        "tests/pathways/test_pages_query_budget.py::test_the_list_runs_as_many_queries_for_3_rows_as_for_30"
+    ),
     "pathways_tasks": "tests/pathways/test_pages_tasks.py::test_the_list_runs_as_many_queries_for_3_rows_as_for_30",
     "pathways_breaks": "tests/pathways/test_pages_breaks.py::test_the_board_runs_as_many_queries_for_3_rows_as_for_30",
     # <<< pathways
