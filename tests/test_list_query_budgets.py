@@ -968,6 +968,7 @@ NOT_LISTS = {
         "pathways_team_end",
         "pathways_lead_change",
         "pathways_inclusion_close",
+        "pathways_inclusion_move",
         "pathways_stay_record",
         "pathways_stay_discharge",
         "pathways_plan_revise",

@@ -175,6 +175,7 @@ ROUTES = {
     "pathways_team_end": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/equipe/fin/",
     "pathways_lead_change": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/referent/",
     "pathways_inclusion_close": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/clore/",
+    "pathways_inclusion_move": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/version/",
     "pathways_stay_record": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/hospitalisations/",
     "pathways_stay_discharge": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/hospitalisations/sortie/",
     "pathways_plan_revise": "cpts/<slug:cpts_slug>/parcours/inclusions/<int:pk>/ppcs/nouvelle-version/",

@@ -412,6 +412,7 @@ ROUTE_OBJECTS = {
         for path in (
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}",
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/close",
+            "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/move",
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team",
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/fhir",
             "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/plans",
@@ -468,6 +469,7 @@ ROUTE_OBJECTS = {
             "pathways_team_end",
             "pathways_lead_change",
             "pathways_inclusion_close",
+            "pathways_inclusion_move",
             "pathways_stay_record",
             "pathways_stay_discharge",
             "pathways_plan_revise",

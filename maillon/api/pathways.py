@@ -648,6 +648,21 @@ def close_inclusion(request, cpts_id: int, inclusion_id: int, payload: CloseIn):
     return inclusion_detail(request, visible_inclusion(request, cpts, inclusion_id))
 
 
+@router.post(
+    "/cpts/{int:cpts_id}/pathway-inclusions/{int:inclusion_id}/move",
+    response={200: InclusionOut, 409: ConflictOut},
+    summary="Passer un patient à la version en vigueur de son programme",
+)
+def move_inclusion(request, cpts_id: int, inclusion_id: int):
+    """Le référent et la coordination : les tâches à faire de l'ancienne version sont annulées,
+    celles de la version en vigueur planifiées à partir d'aujourd'hui. Déjà à jour ou close : 409."""
+    cpts = inclusions_access(request, cpts_id)
+    inclusion = editable_inclusion(request, cpts, inclusion_id)
+    with refusals_as_409():
+        services.move_to_current_version(inclusion, by=request.auth)
+    return inclusion_detail(request, visible_inclusion(request, cpts, inclusion_id))
+
+
 # --- Care team -----------------------------------------------------------------------------
 
 

@@ -226,6 +226,7 @@ PROTECTED_ROUTES = {
     "pathways_team_end",
     "pathways_lead_change",
     "pathways_inclusion_close",
+    "pathways_inclusion_move",
     "pathways_tasks",
     "pathways_task_complete",
     "pathways_breaks",

@@ -61,11 +61,13 @@ def _step_task(inclusion, step, due_on):
     return _task(inclusion, due_on=due_on, tolerance=step.tolerance_days, step=step, assignee=assignee, **who)
 
 
-def schedule_tasks(inclusion) -> list[CareTask]:
-    """The first task of every step of the inclusion's programme version."""
-    tasks, previous_due = [], inclusion.included_on
+def schedule_tasks(inclusion, start=None) -> list[CareTask]:
+    """The first task of every step of the inclusion's programme version, counted from the
+    inclusion (or from `start`: the day the patient moved to this version)."""
+    start = start or inclusion.included_on
+    tasks, previous_due = [], start
     for step in inclusion.programme.steps.order_by("position"):
-        base = previous_due if step.anchor == Anchor.PREVIOUS else inclusion.included_on
+        base = previous_due if step.anchor == Anchor.PREVIOUS else start
         task = _step_task(inclusion, step, base + days(step.offset_days))
         tasks.append(task)
         previous_due = task.due_on

@@ -10,7 +10,7 @@ from django.utils import timezone
 from maillon.core import journal
 
 from . import care
-from .models import CareTeamMember, Inclusion, InclusionStatus, Programme, ProgrammeStep
+from .models import CareTask, CareTeamMember, Inclusion, InclusionStatus, Programme, ProgrammeStep
 from .templates import TEMPLATES
 
 # The fields of an inclusion that name or reach the patient (journaled on every read).
@@ -163,3 +163,22 @@ def change_lead(inclusion: Inclusion, lead) -> None:
     inclusion.save(update_fields=["lead"])
     if not inclusion.care_team.on(timezone.localdate()).filter(membership=lead).exists():
         add_team_member(inclusion, membership=lead, role="Référent")
+
+
+@transaction.atomic
+def move_to_current_version(inclusion: Inclusion, *, by) -> Inclusion:
+    """The patient leaves their programme version for the one in force: the tasks still to do
+    of the old version are cancelled (those done stay in the path), and the new version's steps
+    are scheduled from today, as if included today in it. A visit due after a hospital stay stays."""
+    inclusion = Inclusion.objects.select_for_update().select_related("programme").get(pk=inclusion.pk)
+    if inclusion.status != InclusionStatus.ACTIVE:
+        raise ValidationError({"programme": "Programme : l'inclusion est close."})
+    current = Programme.objects.current().filter(lineage=inclusion.programme.lineage).first()
+    if current is None or current.pk == inclusion.programme_id:
+        raise ValidationError({"programme": "Programme : le patient suit déjà la version en vigueur."})
+    note = f"passage à la version {current.version}"
+    CareTask.workflow.run_many(inclusion.care_tasks.open().filter(stay__isnull=True), "cancel", by=by, note=note)
+    inclusion.programme = current
+    inclusion.save(update_fields=["programme"])
+    care.schedule_tasks(inclusion, start=timezone.localdate())
+    return inclusion

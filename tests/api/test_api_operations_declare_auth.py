@@ -138,6 +138,7 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/pathway-inclusions"),
     ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}"),
     ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/close"),
+    ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/move"),
     ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team"),
     ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team"),
     ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/care-team/{member_id}/end"),

@@ -373,3 +373,18 @@ def test_a_team_member_of_another_inclusion_answers_404(api_client, cpts, coordi
         api_client, url(cpts, f"/{inclusion.pk}/care-team/{elsewhere.pk}/end"), token_headers(coordinator), {}
     )
     assert response.status_code == 404
+
+
+def test_the_lead_moves_a_patient_to_the_version_in_force_and_a_second_move_is_a_409(
+    api_client, cpts, member, inclusion, token_headers
+):
+    from maillon.pathways import services
+
+    newer = services.new_version(inclusion.programme, name="Version révisée")
+    headers = token_headers(member)
+    response = post(api_client, url(cpts, f"/{inclusion.pk}/move"), headers, {})
+    assert response.status_code == 200, response.content
+    assert response.json()["programme"] == {"id": newer.pk, "name": "Version révisée", "version": 2}
+    again = post(api_client, url(cpts, f"/{inclusion.pk}/move"), headers, {})
+    assert again.status_code == 409
+    assert "version en vigueur" in again.json()["detail"]

@@ -162,3 +162,26 @@ def test_nothing_is_added_to_a_closed_pathway():
         care.revise_plan(inclusion, by=None, next_review_on=day(30))
     with pytest.raises(ValidationError):
         care.record_stay(inclusion, by=None, admitted_on=day(-1))
+
+
+def test_a_patient_moves_to_the_version_in_force_and_their_work_follows_it():
+    programme = programme_of_three()
+    inclusion = include(programme)
+    first = CareTask.objects.filter(inclusion=inclusion, title="Bilan").get()
+    care.complete_task(first, by=None, outcome="Bilan fait", on=TODAY)
+    stay = care.record_stay(inclusion, by=None, admitted_on=day(-3), discharged_on=day(-1))
+    second = services.new_version(
+        programme, steps=[{"title": "Appel", "role": "Référent", "anchor": "inclusion", "offset_days": 2}]
+    )
+    moved = services.move_to_current_version(inclusion, by=None)
+    assert moved.programme == second
+    tasks = CareTask.objects.filter(inclusion=inclusion)
+    assert set(tasks.filter(status=CareTaskStatus.TODO).values_list("title", "due_on")) == {
+        ("Appel", day(2)),  # counted from the move
+        (care.STAY_VISIT_TITLE, stay.discharged_on + datetime.timedelta(days=7)),  # the stay's visit stays
+    }
+    assert tasks.filter(status=CareTaskStatus.DONE).get() == first  # the path keeps what was done
+    assert set(tasks.filter(status=CareTaskStatus.CANCELLED).values_list("title", flat=True)) == {"Revue", "Visite"}
+    with pytest.raises(ValidationError) as error:
+        services.move_to_current_version(moved, by=None)
+    assert "programme" in error.value.message_dict

@@ -114,3 +114,24 @@ def test_closing_needs_a_reason(inclusion, coordinator):
     assert "Motif de clôture : choisissez une valeur." in unescape(response.content.decode())
     inclusion.refresh_from_db()
     assert inclusion.status == InclusionStatus.ACTIVE
+
+
+def test_the_lead_moves_the_patient_to_the_programme_s_version_in_force(inclusion, lead, teammate):
+    from maillon.pathways import services
+
+    newer = services.new_version(
+        inclusion.programme, steps=[{"title": "Appel de suivi", "role": "Référent", "offset_days": 3}]
+    )
+    user = lead.professional.user
+    page = unescape(verified_client(user).get(back(inclusion)).content.decode())
+    assert f"Passer à la version {newer.version}" in page
+    teammate_page = unescape(verified_client(teammate.professional.user).get(back(inclusion)).content.decode())
+    assert "Passer à la version" not in teammate_page  # the team reads; the lead decides
+    assert post(teammate.professional.user, "pathways_inclusion_move", inclusion, {}).status_code == 403
+    response = post(user, "pathways_inclusion_move", inclusion, {})
+    assert response.status_code == 302
+    inclusion.refresh_from_db()
+    assert inclusion.programme == newer
+    assert inclusion.care_tasks.open().filter(title="Appel de suivi").exists()
+    again = post(user, "pathways_inclusion_move", inclusion, {})
+    assert "le patient suit déjà la version en vigueur" in unescape(again.content.decode())

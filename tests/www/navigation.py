@@ -137,6 +137,7 @@ MACHINE = {
 # Pages shown only in a state the demo does not keep: they are reached in their own tests.
 STATE_BOUND = {
     "crisis_response_board_live": "the live part of a crisis board, polled only while a crisis is under way",
+    "pathways_inclusion_move": "moving a patient to a programme's newer version: the demo's programmes have one",
 }
 # Actions that check the method by hand (a GET answers 405 from inside the view).
 POSTED_BY_HAND = {"snp_slot_cancel", "snp_slot_sharing"}

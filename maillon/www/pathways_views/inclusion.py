@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from maillon.pathways import care, services
-from maillon.pathways.models import ASSESSMENT_DIMENSIONS, CareTaskStatus, CloseReason, InclusionStatus
+from maillon.pathways.models import ASSESSMENT_DIMENSIONS, CareTaskStatus, CloseReason, InclusionStatus, Programme
 from maillon.pathways.selectors import MOMENT_KINDS, timeline
 
 from ..space import action_view, allow
@@ -93,6 +93,13 @@ def work_of(inclusion, *, active: bool, editable: bool, forms: dict) -> dict:
     }
 
 
+def newer_version(inclusion):
+    """The version in force of the patient's programme when it is not theirs (they may move)."""
+    if inclusion.programme.is_current:
+        return None
+    return Programme.objects.current().filter(lineage=inclusion.programme.lineage).first()
+
+
 def inclusion_page(request, inclusion, *, errors=(), forms=None, status=200):
     """The page; after a refused action, with the posted form and its errors."""
     cpts = request.cpts
@@ -119,6 +126,7 @@ def inclusion_page(request, inclusion, *, errors=(), forms=None, status=200):
         "team": current,
         "past_team": past,
         "editable": editable,
+        "newer_version": newer_version(inclusion) if editable else None,
         "errors": errors,
         "retention_days": settings.MAILLON_PATHWAYS_RETENTION_DAYS,
         "consent_withdrawn": CloseReason.CONSENT_WITHDRAWN,
@@ -238,6 +246,18 @@ def pathways_inclusion_close(request, inclusion):
         return refused(request, inclusion, "close_form", form)
     days = settings.MAILLON_PATHWAYS_RETENTION_DAYS
     messages.success(request, f"Inclusion close. Ses données seront effacées {days} jours après la clôture.")
+    return None
+
+
+@page("parcours/inclusions/<int:pk>/version/")
+@inclusion_action
+def pathways_inclusion_move(request, inclusion):
+    moved = services.move_to_current_version(inclusion, by=request.user)
+    messages.success(
+        request,
+        f"Le patient suit désormais la version {moved.programme.version} du programme : ses tâches à faire "
+        "sont replanifiées à partir d'aujourd'hui.",
+    )
     return None
 
 
