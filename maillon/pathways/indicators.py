@@ -2,7 +2,8 @@
 that the dialogue de gestion report fills itself for mission 2.
 
 Each is computable for any period [start, end) of dates:
-- patients included: inclusions whose inclusion date falls in the period;
+- patients included: inclusions whose inclusion date falls in the period, in all and per kind
+  of programme (the library's template it started from);
 - professionals involved: distinct adherents in the care team of an inclusion, on a day of
   the period;
 - up-to-date PPCS: of the inclusions active on the period's last day, the share whose current
@@ -21,6 +22,7 @@ from maillon.contracts.registry import register_indicators
 
 from .models import CareBreak, CarePlan, CareTask, CareTaskStatus, CareTeamMember, Inclusion, InclusionStatus
 from .reminders import reminder_counts
+from .templates import TEMPLATES
 
 MISSION = 2
 
@@ -31,6 +33,18 @@ def share(part: int, whole: int) -> Decimal:
 
 def patients_included(cpts, start, end) -> Decimal:
     return Decimal(Inclusion.objects.for_cpts(cpts).filter(included_on__gte=start, included_on__lt=end).count())
+
+
+def included_in_programmes_of(key: str):
+    """Patients included in the CPTS's programmes started from the library's template `key` (or
+    copied from one): the count per kind of programme, whatever its versions."""
+
+    def included(cpts, start, end) -> Decimal:
+        rows = Inclusion.objects.for_cpts(cpts).filter(programme__template=key)
+        return Decimal(rows.filter(included_on__gte=start, included_on__lt=end).count())
+
+    included.__name__ = f"patients_included_{key}"
+    return included
 
 
 def professionals_involved(cpts, start, end) -> Decimal:
@@ -90,6 +104,10 @@ INDICATORS = [
     ("pathways_breaks_detected", "ruptures", "Ruptures de parcours repérées", breaks_detected),
     ("pathways_breaks_resolved", "ruptures", "Ruptures de parcours résolues", breaks_resolved),
     ("pathways_reminders_sent", "rappels", "Rappels envoyés aux patients", reminders_sent),
+    *(
+        (f"pathways_included_{key}", "patients", f"Patients inclus — {template.name}", included_in_programmes_of(key))
+        for key, template in TEMPLATES.items()
+    ),
 ]
 
 

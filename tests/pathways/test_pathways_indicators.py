@@ -93,3 +93,15 @@ def test_reminders_sent_are_counted_by_the_day_they_went():
     )
     assert indicators.reminders_sent(inclusion.cpts, START, END) == 1
     assert indicators.reminders_sent(inclusion.cpts, START, TODAY) == 0  # the period ends before today
+
+
+def test_patients_included_are_also_counted_per_kind_of_programme():
+    pregnancy = InclusionFactory(programme__template="pregnancy", included_on=day(-3))
+    cpts = pregnancy.cpts
+    InclusionFactory(cpts=cpts, programme__template="heart_failure", included_on=day(-3))
+    InclusionFactory(cpts=cpts, programme__template="pregnancy", included_on=day(-500))  # before the period
+    per_kind = {item.code: item for item in registry.indicators() if item.code.startswith("pathways_included_")}
+    assert per_kind["pathways_included_pregnancy"].compute(cpts, START, END) == 1
+    assert per_kind["pathways_included_heart_failure"].compute(cpts, START, END) == 1
+    assert per_kind["pathways_included_diabetes"].compute(cpts, START, END) == 0
+    assert per_kind["pathways_included_pregnancy"].label == "Patients inclus — Parcours de la grossesse"
