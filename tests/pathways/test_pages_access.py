@@ -163,3 +163,22 @@ def test_the_menu_of_the_space_offers_the_pathways(cpts, coordinator, outsider):
     member = verified_client(outsider.professional.user).get(dashboard).content.decode()
     assert reverse("pathways_home", args=[cpts.slug]) in member
     assert reverse("pathways_library", args=[cpts.slug]) not in member
+
+
+def test_the_coordination_sees_the_patients_reminders_counts_and_a_member_does_not(cpts, inclusion, coordinator, lead):
+    from django.utils import timezone
+
+    from maillon.core.notifications.models import Delivery, DeliveryStatus
+
+    Delivery.objects.create(
+        kind="pathways.reminder",
+        message="pathways.reminder:1:",
+        recipient=f"inclusion:{inclusion.pk}",
+        channel="sms",
+        status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+    )
+    url = reverse("pathways_home", args=[cpts.slug])
+    page = verified_client(coordinator).get(url).content.decode()
+    assert "Rappels aux patients, douze derniers mois : 1 envoyé, 0 en échec, 0 patient ayant demandé l" in page
+    assert "Rappels aux patients" not in verified_client(lead.professional.user).get(url).content.decode()

@@ -2,11 +2,15 @@
 see (coordination: all; a member: those they lead or whose care team they are in), filtered
 by programme and state, paged. Every patient shown is journaled."""
 
+import datetime
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from maillon.pathways import services
 from maillon.pathways.models import PERINATAL_LABEL, InclusionStatus
+from maillon.pathways.reminders import reminder_counts
 
 from ..space import allow
 from . import page
@@ -24,6 +28,12 @@ def chosen_programme(request, rows):
         if value == str(row.programme.pk):
             return row.programme
     return None
+
+
+def reminders_of_the_year(cpts) -> dict:
+    """The patients' reminders of the last twelve months: sent, failed, stopped (coordination)."""
+    today = timezone.localdate()
+    return reminder_counts(cpts, today - datetime.timedelta(days=365), today)
 
 
 @page("parcours/")
@@ -53,6 +63,7 @@ def pathways_home(request, cpts_slug):
         "query": query,
         "perinatal_label": PERINATAL_LABEL,
         "coordinator": policies.can_manage_programmes(user, cpts),
+        "reminders": reminders_of_the_year(cpts) if policies.can_manage_programmes(user, cpts) else None,
         "can_include": policies.can_include(user, cpts) and not cpts.is_dissolved,
         "section": "home",
         "title": f"Parcours — {cpts.name}",
