@@ -37,16 +37,22 @@ def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-def assignee_for(inclusion, profession: str, role: str, team_on: datetime.date):
-    """The adherent of today's care team who does this step: the lead for a « référent »
-    step, else the first of the step's profession; None lets the coordination assign it."""
-    if role.strip().lower() in LEAD_ROLES:
+def team_by_profession(inclusion, day: datetime.date) -> dict:
+    """{profession: the first adherent of it in the care team on `day`}, read once for all the
+    steps being scheduled."""
+    members = inclusion.care_team.on(day).filter(membership__professional__isnull=False)
+    found = {}
+    for member in members.select_related("membership__professional").order_by("starts_on", "pk"):
+        found.setdefault(member.membership.professional.profession, member.membership)
+    return found
+
+
+def assignee_for(inclusion, step, team: dict):
+    """Who does this step: the lead for a « référent » step, else the team's adherent of the
+    step's profession; None lets the coordination assign it."""
+    if step.role.strip().lower() in LEAD_ROLES:
         return inclusion.lead
-    if not profession:
-        return None
-    members = inclusion.care_team.on(team_on).filter(membership__professional__profession=profession)
-    member = members.select_related("membership").order_by("starts_on", "pk").first()
-    return member.membership if member else None
+    return team.get(step.profession) if step.profession else None
 
 
 def _task(inclusion, *, due_on, tolerance, **fields):
@@ -55,9 +61,9 @@ def _task(inclusion, *, due_on, tolerance, **fields):
     return CareTask(cpts_id=inclusion.cpts_id, inclusion=inclusion, due_on=due_on, late_from=late_from, **fields)
 
 
-def _step_task(inclusion, step, due_on):
+def _step_task(inclusion, step, due_on, team: dict):
     who = {name: getattr(step, name) for name in ("title", "profession", "role")}
-    assignee = assignee_for(inclusion, step.profession, step.role, inclusion.included_on)
+    assignee = assignee_for(inclusion, step, team)
     return _task(inclusion, due_on=due_on, tolerance=step.tolerance_days, step=step, assignee=assignee, **who)
 
 
@@ -65,10 +71,11 @@ def schedule_tasks(inclusion, start=None) -> list[CareTask]:
     """The first task of every step of the inclusion's programme version, counted from the
     inclusion (or from `start`: the day the patient moved to this version)."""
     start = start or inclusion.included_on
+    team = team_by_profession(inclusion, start)
     tasks, previous_due = [], start
     for step in inclusion.programme.steps.order_by("position"):
         base = previous_due if step.anchor == Anchor.PREVIOUS else start
-        task = _step_task(inclusion, step, base + days(step.offset_days))
+        task = _step_task(inclusion, step, base + days(step.offset_days), team)
         tasks.append(task)
         previous_due = task.due_on
     for task in tasks:
@@ -90,7 +97,9 @@ def complete_task(task: CareTask, *, by, outcome: str, on=None) -> None:
     if step is None or task.inclusion.status != InclusionStatus.ACTIVE:
         return
     if step.anchor == Anchor.RECURRING:
-        _step_task(task.inclusion, step, on + days(step.offset_days)).save()
+        # The next occurrence goes to whoever of the profession is in the team now.
+        team = team_by_profession(task.inclusion, timezone.localdate())
+        _step_task(task.inclusion, step, on + days(step.offset_days), team).save()
     following = step.programme.steps.filter(position=step.position + 1, anchor=Anchor.PREVIOUS).first()
     if following is not None:
         for waiting in CareTask.objects.filter(inclusion=task.inclusion, step=following, status=CareTaskStatus.TODO):
