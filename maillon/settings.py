@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "maillon.crisis",
     "maillon.crisis_response",
     "maillon.pathways",
+    "maillon.prevention",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
@@ -316,3 +317,9 @@ TASKS = {"default": {"BACKEND": env.str("MAILLON_TASK_BACKEND", default="django_
 # kept before it is deleted. The medical file stays with the professionals and the regional
 # e-parcours tool; the CPTS keeps only what it needs to coordinate (docs/pathways.md).
 MAILLON_PATHWAYS_RETENTION_DAYS = env.int("MAILLON_PATHWAYS_RETENTION_DAYS", default=365)
+
+# Prevention (mission 3): days after a public session its registrants' names, e-mails and
+# phones are erased (their age band, sex and attendance stay, for the counts).
+MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS = env.int("MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS", default=30)
+# Public registrations (and other public forms) accepted per address and hour.
+MAILLON_PUBLIC_FORM_RATE_PER_HOUR = env.int("MAILLON_PUBLIC_FORM_RATE_PER_HOUR", default=20)

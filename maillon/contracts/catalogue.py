@@ -110,10 +110,29 @@ CATALOGUE = (
         "Taux de dépistage du cancer du sein",
         "%",
         "Taux de participation au dépistage organisé, comparé à la référence de la CPAM.",
+        "prevention_breast_screening_latest",
     ),
-    CatalogueEntry("m3-depistage-col", 3, "Taux de dépistage du cancer du col de l'utérus", "%"),
-    CatalogueEntry("m3-depistage-colorectal", 3, "Taux de dépistage du cancer colorectal", "%"),
-    CatalogueEntry("m3-personnes-touchees", 3, "Personnes touchées par les actions de prévention", "personnes"),
+    CatalogueEntry(
+        "m3-depistage-col",
+        3,
+        "Taux de dépistage du cancer du col de l'utérus",
+        "%",
+        computed_code="prevention_cervical_screening_latest",
+    ),
+    CatalogueEntry(
+        "m3-depistage-colorectal",
+        3,
+        "Taux de dépistage du cancer colorectal",
+        "%",
+        computed_code="prevention_colorectal_screening_latest",
+    ),
+    CatalogueEntry(
+        "m3-personnes-touchees",
+        3,
+        "Personnes touchées par les actions de prévention",
+        "personnes",
+        computed_code="prevention_participants",
+    ),
     # Mission 4 — crises sanitaires graves
     CatalogueEntry(
         "m4-plan-redige",

@@ -90,11 +90,13 @@ def has_fact(code: str) -> bool:
 
 
 def compute_indicator(code: str, cpts, start, end) -> Decimal | None:
-    """The registered computation's value for [start, end), None if nothing computes `code`."""
+    """The registered computation's value for [start, end), None if nothing computes `code` or
+    the computation has no value for the period (a rate not measured yet)."""
     registered = _indicators.get(code)
     if registered is None:
         return None
-    return Decimal(registered.compute(cpts, start, end))
+    value = registered.compute(cpts, start, end)
+    return None if value is None else Decimal(value)
 
 
 def compute_fact(code: str, cpts, contract_year) -> bool | None:

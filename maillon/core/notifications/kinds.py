@@ -30,6 +30,7 @@ MEMBERS_MAILING = "members.mailing"
 CRISIS_ALERT = "crisis.alert"
 PATHWAYS_BREAK = "pathways.break"
 PATHWAYS_REMINDER = "pathways.reminder"
+PREVENTION_REGISTRANT = "prevention.registrant"
 ACCOUNT = "account"
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
@@ -59,6 +60,14 @@ KINDS = {
             PATHWAYS_REMINDER,
             "Parcours : rappels aux patients de leurs rendez-vous",
             (Channel.EMAIL, Channel.SMS),
+            listed=False,
+        ),
+        # People registered for a public session have no account: confirmation, waiting list,
+        # seat freed, the day-before reminder, the session cancelled; each carries its cancel link.
+        Kind(
+            PREVENTION_REGISTRANT,
+            "Prévention : messages aux inscrits des séances publiques",
+            (Channel.EMAIL,),
             listed=False,
         ),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),

@@ -1,0 +1,95 @@
+"""Prevention indicators (mission 3), given to the ACI contract through its registry, so that
+the dialogue de gestion report fills itself for mission 3.
+
+Each is computable for any period [start, end) of dates:
+- actions held: actions not cancelled that were under way on a day of the period;
+- sessions held: sessions marked held that started in the period;
+- participants: people who came to those sessions (registrants marked present, walk-ins);
+- per kind of measure (colorectal screening…): the latest territory value of a year ending in
+  the period, and its change against the baseline (in points), for the CPTS's measure of that
+  kind (the most recent action's when several measure it).
+"""
+
+import datetime
+from decimal import Decimal
+
+from maillon.contracts.registry import register_indicators
+
+from .models import Measure, MeasureKind, MeasureValue, PreventionAction, PublicSession, Scope, SessionStatus
+from .services import participants_count
+
+MISSION = 3
+
+
+def actions_held(cpts, start, end) -> Decimal:
+    return Decimal(PreventionAction.objects.for_cpts(cpts).not_cancelled().overlapping(start, end).count())
+
+
+def sessions_held_in(cpts, start, end):
+    return PublicSession.objects.for_cpts(cpts).filter(
+        status=SessionStatus.HELD, starts_at__date__gte=start, starts_at__date__lt=end
+    )
+
+
+def sessions_held(cpts, start, end) -> Decimal:
+    return Decimal(sessions_held_in(cpts, start, end).count())
+
+
+def participants(cpts, start, end) -> Decimal:
+    return Decimal(participants_count(sessions_held_in(cpts, start, end)))
+
+
+def latest_value(cpts, kind: str, end: datetime.date) -> tuple[Measure, MeasureValue] | tuple[None, None]:
+    """The measure of this kind and its latest territory value of a year up to the period's."""
+    measure = Measure.objects.for_cpts(cpts).filter(kind=kind).order_by("-action__starts_on", "-pk").first()
+    if measure is None:
+        return None, None
+    last_year = (end - datetime.timedelta(days=1)).year
+    value = (
+        measure.values.filter(scope=Scope.TERRITORY, year__lte=last_year).exclude(value=None).order_by("-year").first()
+    )
+    return measure, value
+
+
+def latest_of(kind: str):
+    def latest(cpts, start, end) -> Decimal | None:
+        _, value = latest_value(cpts, kind, end)
+        return None if value is None else value.value
+
+    latest.__name__ = f"prevention_{kind}_latest"
+    return latest
+
+
+def change_of(kind: str):
+    def change(cpts, start, end) -> Decimal | None:
+        measure, value = latest_value(cpts, kind, end)
+        return None if value is None else value.value - measure.baseline_value
+
+    change.__name__ = f"prevention_{kind}_change"
+    return change
+
+
+MEASURED = [kind for kind in MeasureKind if kind != MeasureKind.CUSTOM]
+
+TABLE = [
+    ("prevention_actions_held", "actions", "Actions de prévention menées", actions_held),
+    ("prevention_sessions_held", "séances", "Séances de prévention tenues", sessions_held),
+    ("prevention_participants", "personnes", "Personnes touchées par les séances de prévention", participants),
+    *(
+        (f"prevention_{kind.value}_latest", "%", f"{kind.label} : dernière valeur", latest_of(kind.value))
+        for kind in MEASURED
+    ),
+    *(
+        (
+            f"prevention_{kind.value}_change",
+            "points",
+            f"{kind.label} : évolution depuis la référence",
+            change_of(kind.value),
+        )
+        for kind in MEASURED
+    ),
+]
+
+
+def register() -> None:
+    register_indicators(MISSION, TABLE)
