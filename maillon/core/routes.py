@@ -66,6 +66,14 @@ PUBLIC_ROUTES = {
     # The opt-out link of a reminder (a signed token of the inclusion; GET asks, POST stops).
     "pathways_reminders_stop",
     # <<< pathways-reminders
+    # >>> prevention-public: Prevention sessions (issue 16)
+    # A session's public page (register without an account), its .ics, its public materials;
+    # a registrant cancels through the secret token of their messages.
+    "prevention_session_public",
+    "prevention_session_ics",
+    "prevention_material_public",
+    "prevention_registration_cancel",
+    # <<< prevention-public
 }
 
 PROTECTED_ROUTES = {
