@@ -4,7 +4,17 @@ import factory
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, LifecycleStep, ScheduledRun, User
+from .models import (
+    ApiToken,
+    Cpts,
+    CptsRole,
+    CptsRoleKind,
+    CptsStatus,
+    LifecycleStep,
+    ScheduledRun,
+    ThrottleAttempt,
+    User,
+)
 from .workflows import workflow_of
 
 DEFAULT_PASSWORD = "mot-de-passe-de-test-1234"
@@ -135,3 +145,14 @@ class ScheduledRunFactory(factory.django.DjangoModelFactory):
 
     name = "mt_daily"
     day = factory.LazyFunction(timezone.localdate)
+
+
+class ThrottleAttemptFactory(factory.django.DjangoModelFactory):
+    """One attempt at a public form (core.throttle), by the digest of an address."""
+
+    class Meta:
+        model = ThrottleAttempt
+
+    scope = "prevention_registration"
+    key_digest = factory.Sequence(lambda n: f"{n:064x}")
+    at = factory.LazyFunction(timezone.now)

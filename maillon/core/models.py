@@ -449,3 +449,22 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.name} du {self.day:%d/%m/%Y}"
+
+
+class ThrottleAttempt(models.Model):
+    """One attempt at a public form (`maillon.core.throttle`), by an address known only by its
+    keyed digest: the IP itself is personal data and is never stored. Rows older than a day
+    are deleted as new attempts come."""
+
+    scope = models.CharField("formulaire", max_length=50)
+    key_digest = models.CharField("empreinte de l'adresse", max_length=64)
+    at = models.DateTimeField("tentée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "tentative sur un formulaire public"
+        verbose_name_plural = "tentatives sur les formulaires publics"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["scope", "key_digest", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self):
+        return f"{self.scope} à {self.at:%d/%m/%Y %H:%M}"
