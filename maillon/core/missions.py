@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 from django.db import models
 
+# The tag the regions follow across missions (pathway programmes, prevention actions…): the
+# observatory counts the CPTS with perinatal actions.
+PERINATAL_LABEL = "Périnatalité / santé de la femme"
+
 
 class Mission(models.IntegerChoices):
     ACCESS = 1, "1 — Accès aux soins"

@@ -22,12 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillon.core.identifiers import compact_nir, validate_insee_commune_code, validate_nir
+from maillon.core.missions import PERINATAL_LABEL
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.core.workflows import Transition, Workflow, transition_log
 from maillon.members.models import Membership
 from maillon.members.professions import Profession
-
-PERINATAL_LABEL = "Périnatalité / santé de la femme"
 
 # --- Programmes ----------------------------------------------------------------------------
 

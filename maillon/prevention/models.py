@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from maillon.core.missions import PERINATAL_LABEL
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.core.uploads import MEGABYTE, check_document
 from maillon.core.workflows import Transition, Workflow, transition_log
@@ -35,7 +36,6 @@ from maillon.governance.models import document_storage
 from maillon.members.models import Membership
 from maillon.territories.models import Commune, Departement
 
-PERINATAL_LABEL = "Périnatalité / santé de la femme"
 # Counts under this are shown as « < 6 », as Rézone and Santé publique France do.
 SMALL_COUNT = 6
 
