@@ -599,6 +599,31 @@ def path_moments(world, count):
         CareBreakFactory(inclusion=inclusion, kind="task_late", subject=broken_subject(inclusion, index))
 
 
+# >>> prevention-public: Prevention sessions (issue 16)
+def coming_public_sessions(world, count):
+    from maillon.prevention.factories import PreventionActionFactory, PublicSessionFactory
+
+    action = PreventionActionFactory(cpts=world.cpts)
+    PublicSessionFactory.create_batch(count, cpts=world.cpts, action=action, commune=world.versailles)
+
+
+def a_public_session(world):
+    from maillon.prevention.factories import PublicSessionFactory
+
+    world.made["public_session"] = PublicSessionFactory(cpts=world.cpts, action__cpts=world.cpts)
+
+
+def public_materials(world, count):
+    from maillon.prevention.factories import MaterialFactory, MaterialVersionFactory
+
+    for _ in range(count):
+        material = MaterialFactory(action=world.made["public_session"].action, public=True)
+        MaterialVersionFactory.create_batch(2, material=material)
+
+
+# <<< prevention-public
+
+
 # --- The table ----------------------------------------------------------------------------
 
 
@@ -932,6 +957,16 @@ CASES = [
         an_inclusion,
     ),
     # <<< pathways
+    # >>> prevention-public: Prevention sessions (issue 16)
+    Case("cpts_detail [séances de prévention]", page("cpts_detail"), None, coming_public_sessions),
+    Case(
+        "prevention_session_public",
+        lambda world: reverse("prevention_session_public", args=[world.cpts.slug, world.made["public_session"].pk]),
+        None,
+        public_materials,
+        a_public_session,
+    ),
+    # <<< prevention-public
 ]
 
 # Lists already read with 3 rows, then 30 (or 27), and their counts compared.
@@ -980,6 +1015,10 @@ NOT_LISTS = {
     # tests/pathways/test_pages_query_budget.py::test_the_inclusion_page_does_not_grow_with_its_team
     **reason("one object with a growing history, measured by its own app", "pathways_inclusion"),
     # <<< pathways
+    # >>> prevention-public: Prevention sessions (issue 16)
+    **reason("a file (a session's .ics, a public material)", "prevention_session_ics", "prevention_material_public"),
+    **reason("a form behind a registrant's secret link: one registration", "prevention_registration_cancel"),
+    # <<< prevention-public
     **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
     **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
     **reason(

@@ -184,6 +184,12 @@ ROUTES = {
     "pathways_task_complete": "cpts/<slug:cpts_slug>/parcours/taches/<int:pk>/faite/",
     "pathways_breaks": "cpts/<slug:cpts_slug>/parcours/ruptures/",
     "pathways_break_resolve": "cpts/<slug:cpts_slug>/parcours/ruptures/<int:pk>/resoudre/",
+    # >>> prevention-public: Prevention sessions (issue 16)
+    "prevention_session_public": "cpts/<slug:cpts_slug>/prevention/seances/<int:pk>/",
+    "prevention_session_ics": "cpts/<slug:cpts_slug>/prevention/seances/<int:pk>/agenda.ics",
+    "prevention_material_public": "cpts/<slug:cpts_slug>/prevention/supports/<int:pk>/telecharger/",
+    "prevention_registration_cancel": "prevention/inscription/<str:token>/annuler/",
+    # <<< prevention-public
 }
 
 

@@ -40,6 +40,13 @@ PUBLIC_CPTS_ROUTES = {
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
+    # >>> prevention-public: Prevention sessions (issue 16)
+    # A session's public page, its .ics and the public materials: anyone reads them (the
+    # session or material of another CPTS answers 404, tests/prevention/test_public_pages.py).
+    "prevention_session_public",
+    "prevention_session_ics",
+    "prevention_material_public",
+    # <<< prevention-public
 }
 
 

@@ -28,6 +28,7 @@ TOKEN_LINKS = {
     "password_reset_confirm": "the password reset e-mail",
     "login_totp_enrolment_link": "the second-factor enrolment link sent to a new account",
     "snp_slots_feed": "a calendar feed: its secret address is pasted into the member's calendar",
+    "prevention_registration_cancel": "the cancellation link of a registrant's messages (prevention sessions)",
 }
 # Reached only in the course of logging in or out, before any home.
 LOGIN_FLOW = {
@@ -155,6 +156,10 @@ PUBLIC = {
     "cpts_detail",
     "mt_find",
     "mt_register",
+    # The coming prevention sessions of a CPTS's public page, their .ics and public materials.
+    "prevention_session_public",
+    "prevention_session_ics",
+    "prevention_material_public",
 }
 VISITOR = PUBLIC | {"members_join", "login", "password_reset"}
 ACCOUNT = PUBLIC | {"my_home", "account", "account_notifications"}

@@ -1,15 +1,20 @@
-"""The public page of a CPTS: identity, lifecycle and territory map."""
+"""The public page of a CPTS: identity, lifecycle, territory map and its coming prevention
+sessions (the next ones, one query)."""
 
 from django.shortcuts import render
 from django.urls import reverse
 
 from maillon.core import cpts_policies
+from maillon.prevention import policies as prevention_policies
 from maillon.territories.selectors import cpts_territory
 
 from ..contracts_views.access import contract_role
 from ..toolkit.navigation import breadcrumb
 from . import page
 from .display import lifecycle_rows, stepper
+
+# The next ones only: a page that stays short, a single query.
+UPCOMING_SESSIONS = 20
 
 
 @page("")
@@ -20,6 +25,9 @@ def cpts_detail(request, cpts_slug):
         "territory": cpts_territory(cpts),
         "lifecycle": lifecycle_rows(cpts, cpts.steps.all()),
         "stepper": stepper(cpts),
+        "sessions": list(
+            prevention_policies.public_sessions(cpts).upcoming().select_related("commune")[:UPCOMING_SESSIONS]
+        ),
         "is_member": cpts_policies.can_see_dashboard(request.user, cpts),
         # The ACI pages: coordinators, and the observers and authorities of the territory.
         "reads_contract": contract_role(request) is not None,
