@@ -16,7 +16,7 @@ def consent_text(cpts) -> str:
     return (
         f"J'accepte que la {cpts.name} conserve ces informations pour gérer mon inscription "
         "(confirmation, rappel la veille, liste d'attente). Seuls la coordination de la CPTS et "
-        "l'animateur de l'action les voient. Mes nom, prénom, courriel et téléphone sont effacés "
+        "le responsable de l'action les voient. Mes nom, prénom, courriel et téléphone sont effacés "
         f"{days} jours après la séance ; la tranche d'âge et le sexe restent, sans mon nom, pour les "
         "statistiques de la CPTS."
     )
