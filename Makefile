@@ -91,6 +91,7 @@ bench: db
 	$(PY) bench/slots.py --slots 1000000
 	$(PY) bench/booking.py --clients 50 --slots 1000
 	$(PY) bench/pathways.py --cpts 10 --patients 5000
+	$(PY) bench/events.py --registrants 200 --seats 100
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3

@@ -80,10 +80,15 @@ def make_data(slots: int, attempts: int, rng: random.Random):
             """,
             [cpts.pk, operator.pk, commune.code, attempts],
         )
-        cursor.execute("CREATE TABLE bench_row (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)")
-        cursor.execute("INSERT INTO bench_row (id) SELECT generate_series(1, 1000)")
+        make_pgbench_table(cursor)
         cursor.execute("ANALYZE")
     return operator
+
+
+def make_pgbench_table(cursor) -> None:
+    """The 1 000 rows pgbench's one-row UPDATE picks from (`pgbench`)."""
+    cursor.execute("CREATE TABLE bench_row (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)")
+    cursor.execute("INSERT INTO bench_row (id) SELECT generate_series(1, 1000)")
 
 
 def hammer(clients: int, operator) -> tuple[float, list[float], int, int]:
@@ -97,11 +102,9 @@ def hammer(clients: int, operator) -> tuple[float, list[float], int, int]:
         work.put(pk)
     slot_ids = list(Slot.objects.values_list("pk", flat=True))
     latencies, counts, lock = [], {"booked": 0, "refused": 0}, threading.Lock()
-    barrier = threading.Barrier(clients + 1)
 
     def client(seed):
         rng = random.Random(seed)
-        barrier.wait()
         try:
             while True:
                 try:
@@ -123,14 +126,32 @@ def hammer(clients: int, operator) -> tuple[float, list[float], int, int]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
+    elapsed = run_together(clients, client)
+    return elapsed, latencies, counts["booked"], counts["refused"]
+
+
+def run_together(clients: int, client) -> float:
+    """`client(index)` in `clients` threads released at once (a barrier); the seconds from
+    their release until the last one ends."""
+    barrier = threading.Barrier(clients + 1)
+
+    def released(index):
+        barrier.wait()
+        client(index)
+
+    threads = [threading.Thread(target=released, args=(index,)) for index in range(clients)]
     for thread in threads:
         thread.start()
     barrier.wait()
     begin = time.perf_counter()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - begin, latencies, counts["booked"], counts["refused"]
+    return time.perf_counter() - begin
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Of values sorted in increasing order (share 0.99: the p99)."""
+    return values[min(len(values) - 1, round(share * (len(values) - 1)))]
 
 
 def double_bookings() -> int:
@@ -151,18 +172,33 @@ def double_bookings() -> int:
 
 
 def pgbench_tps(url: str, clients: int, seconds: int) -> float:
-    script = "\\set id random(1, 1000)\nBEGIN;\nUPDATE bench_row SET n = n + 1 WHERE id = :id;\nEND;\n"
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
-        handle.write(script)
-    parts = urlsplit(url)
-    command = [PGBENCH, "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", handle.name]
-    command += ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
-    command.append(parts.path.lstrip("/"))
-    env = {**os.environ, "PGPASSWORD": parts.password or ""}
-    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout  # noqa: S603 (fixed binary)
-    os.unlink(handle.name)
+    return pgbench(url, clients, seconds)[0]
+
+
+def pgbench(url: str, clients: int, seconds: int, *, rows: int = 1000) -> tuple[float, list[float]]:
+    """pgbench's transactions/s on `bench_row` (`make_pgbench_table`), one-row UPDATE
+    transactions from `clients` connections, each of a row drawn among the first `rows` (1: all
+    on the same row), and each transaction's latency in ms (its log)."""
+    script = f"\\set id random(1, {rows})\nBEGIN;\nUPDATE bench_row SET n = n + 1 WHERE id = :id;\nEND;\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "update.sql"
+        path.write_text(script)
+        parts = urlsplit(url)
+        command = [PGBENCH, "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", str(path)]
+        command += ["-l", "--log-prefix", str(Path(folder) / "log")]
+        command += ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+        command += ["-U", parts.username or "postgres", parts.path.lstrip("/")]
+        env = {**os.environ, "PGPASSWORD": parts.password or ""}
+        output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout  # noqa: S603 (fixed binary)
+        # Each line of a log: client, transaction, latency (µs), script, epoch, µs.
+        latencies = [
+            int(line.split()[2]) / 1000
+            for log in Path(folder).glob("log.*")
+            for line in log.read_text().splitlines()
+            if line.strip()
+        ]
     match = re.search(r"tps = ([0-9.]+)", output)
-    return float(match.group(1)) if match else 0.0
+    return (float(match.group(1)) if match else 0.0), sorted(latencies)
 
 
 def main():
@@ -187,7 +223,7 @@ def main():
     elapsed, latencies, booked, refused = hammer(options.clients, operator)
     rate = booked / elapsed
     latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+    p99 = percentile(latencies, 0.99)
     print(
         f"    booked {booked}, refused {refused} in {elapsed:.1f} s: {rate:8.1f} bookings/s,"
         f" {len(latencies) / elapsed:8.1f} attempts/s"

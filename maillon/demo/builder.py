@@ -46,7 +46,20 @@ from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
 
-from . import contracts, crisis, crisis_response, documents, governance, mailing, meetings, members, mt, pathways, snp
+from . import (
+    contracts,
+    crisis,
+    crisis_response,
+    documents,
+    governance,
+    mailing,
+    meetings,
+    members,
+    mt,
+    pathways,
+    prevention,
+    snp,
+)
 
 DEPARTEMENT = "78"
 REGION = "11"
@@ -557,6 +570,8 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         meetings.ensure_meetings(cpts, coordinator, seed=seed, today=today)
         # Care pathways: two programmes, their patients, care teams and tasks (maillon/demo/pathways.py).
         pathways.ensure_pathways(cpts, coordinator, seed=seed, today=today, member=member_account)
+        # Prevention: two campaigns, their measures, public sessions and a flyer (maillon/demo/prevention.py).
+        prevention.ensure_prevention(cpts, coordinator, seed=seed, today=today, member=member_account)
 
 
 # --- Entry point. ---

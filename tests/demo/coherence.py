@@ -49,6 +49,16 @@ from maillon.members.professions import Profession, Specialty
 from maillon.mt import services as mt_services
 from maillon.mt.models import OPEN_PROPOSAL_STATUSES, Patient, Proposal, ProposalStatus
 from maillon.pathways.models import CloseReason, Inclusion, InclusionStatus
+from maillon.prevention import services as prevention_services
+from maillon.prevention.models import (
+    MaterialVersion,
+    MeasureValue,
+    PreventionAction,
+    PublicSession,
+    RegistrationStatus,
+    SessionStatus,
+    validate_material_file,
+)
 from maillon.snp import duty, search
 from maillon.snp import slots as snp_slots
 from maillon.snp.models import (
@@ -126,6 +136,7 @@ def check_demo_coherence():
     check_mailings(faults)
     check_documents(faults)
     check_inclusions(faults)
+    check_prevention(faults)
     faults.assert_none()
 
 
@@ -301,6 +312,52 @@ def check_inclusions(faults):
         withdrawn = inclusion.close_reason == CloseReason.CONSENT_WITHDRAWN
         if withdrawn != (inclusion.consent_withdrawn_on is not None):
             faults.add(inclusion, "retrait du consentement sans date, ou l'inverse")
+
+
+# --- Prevention ------------------------------------------------------------------------------
+
+
+def check_prevention(faults):
+    """Each action, measure, value and session as their forms take them (their clean); an action
+    led by an active adherent of its CPTS; a value of a year after its measure's baseline; a
+    session's seat count is its confirmed registrations, nobody waits while seats are left, a
+    held session is in the past and its registrants registered before it began; each material's
+    versions numbered 1, 2… with a file the upload takes (`validate_material_file`)."""
+    now = timezone.now()
+    for action in PreventionAction.objects.select_related("owner").order_by("pk"):
+        faults.check(action, clean, action)
+        owner = action.owner
+        if owner is not None and (owner.status != MembershipStatus.ACTIVE or owner.cpts_id != action.cpts_id):
+            faults.add(action, "responsable qui n'est pas adhérent actif de la CPTS")
+        for measure in action.measures.all():
+            faults.check(measure, clean, measure)
+            if measure.departement_id != getattr(prevention_services.main_departement(action.cpts), "pk", None):
+                faults.add(measure, "comparée à un autre département que celui du territoire")
+    for value in MeasureValue.objects.select_related("measure").order_by("pk"):
+        faults.check(value, clean, value)
+        if value.year <= value.measure.baseline_on.year:
+            faults.add(value, f"valeur de {value.year}, pas après la référence du {value.measure.baseline_on}")
+    for session in PublicSession.objects.select_related("action", "cpts").order_by("pk"):
+        faults.check(session, clean, session)
+        states = Counter(session.registrations.values_list("status", flat=True))
+        if session.seats_taken != states[RegistrationStatus.CONFIRMED]:
+            faults.add(session, f"{session.seats_taken} places prises, {states[RegistrationStatus.CONFIRMED]} inscrits")
+        if states[RegistrationStatus.WAITING] and session.seats_left:
+            faults.add(session, f"liste d'attente alors qu'il reste {session.seats_left} places")
+        if session.status == SessionStatus.HELD and session.starts_at > now:
+            faults.add(session, "tenue dans le futur")
+        if session.registrations.filter(registered_at__gt=session.starts_at).exists():
+            faults.add(session, "inscription après le début de la séance")
+        if session.status != SessionStatus.HELD and session.registrations.filter(attended__isnull=False).exists():
+            faults.add(session, "présences notées pour une séance qui n'est pas tenue")
+    numbers = defaultdict(list)
+    for version in MaterialVersion.objects.order_by("material_id", "number"):
+        numbers[version.material_id].append(version.number)
+        with version.file.open("rb"):
+            faults.check(version, validate_material_file, version.file)
+    for material_id, found in numbers.items():
+        if found != list(range(1, len(found) + 1)):
+            faults.add(MaterialVersion.objects.filter(material_id=material_id).first(), f"versions {found}")
 
 
 # --- Crisis alert chain ----------------------------------------------------------------------
@@ -522,7 +579,39 @@ def check_demo_pages():
         assert IndicatorValue.objects.filter(indicator__contract__cpts=cpts).exclude(document="").exists(), cpts.slug
         series = SlotSeries.objects.filter(agenda__cpts=cpts)
         assert series.exists() and Slot.objects.filter(series__in=series, status=SlotStatus.FREE).exists()
+    check_prevention_pages()
     account = f"membre.{builder.MEMBER_CPTS}@{builder.EMAIL_DOMAIN}"
     assert SlotSeries.objects.filter(agenda__professional__user__email=account).exists(), "« Mes récurrences »"
     waiting = CareRequest.objects.for_cpts(main).waiting().filter(deadline__gt=now)
     assert any(search.search(care_request).hits for care_request in waiting), "une demande à placer, des créneaux"
+
+
+def check_prevention_pages():
+    """Prevention of the member's CPTS (issue 16): a colorectal campaign led by the demo member
+    account, its measure with the territory's and the département's values; a session to come
+    full with people waiting, one with seats left, one held with people present and walk-ins,
+    and a flyer in two versions."""
+    now = timezone.now()
+    cpts = Cpts.objects.get(slug=builder.MEMBER_CPTS)
+    action = PreventionAction.objects.for_cpts(cpts).get(theme="colorectal_screening")
+    account = f"membre.{builder.MEMBER_CPTS}@{builder.EMAIL_DOMAIN}"
+    assert action.owner.professional.user.email == account, "le compte membre voit les inscrits"
+    measure = action.measures.get()
+    assert {(row.year, row.scope) for row in measure.values.all()} >= {
+        (2023, "territory"),
+        (2023, "departement"),
+        (2024, "territory"),
+        (2024, "departement"),
+    }
+    sessions = PublicSession.objects.for_cpts(cpts)
+    upcoming = sessions.upcoming(now).exclude(capacity=None)
+    assert any(session.seats_left == 0 and session.registrations.waiting().count() == 3 for session in upcoming), (
+        "une séance complète avec une liste d'attente"
+    )
+    assert any(session.seats_left for session in upcoming), "une séance avec des places"
+    held = sessions.filter(status=SessionStatus.HELD)
+    assert (
+        held.exists()
+        and prevention_services.participants_count(held) > held[0].registrations.filter(attended=True).count() > 0
+    ), "une séance tenue, des présents et des participants sans inscription"
+    assert any(material.versions.count() == 2 for material in action.materials.all())
