@@ -5,6 +5,10 @@ templates and who may use it); its route is the page's `view`. One route per imp
 shows the form (or, with `?modele=csv`, the template file); POST previews the uploaded
 file, maps a column left unrecognised (`action=map`), confirms (`action=confirm`) or
 cancels the pending one. All or nothing: the kit (maillon/core/imports).
+
+A route that takes more than the CPTS (an import into one object, a choice made before the
+upload) builds its page for the request (`dataclasses.replace`) with `path`, the page's address
+with its query string, `key`, which tells its pending files apart, and `done_url`.
 """
 
 from collections.abc import Callable
@@ -14,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from maillon.core.imports import Importer, ImportRejected, Limits
 
@@ -42,10 +47,32 @@ class ImportPage:
     nav_template: str = ""
     refusal: Callable | None = None  # (cpts) → why nothing may be imported now, or ""
     extra_context: dict = field(default_factory=dict)
+    # A page built for one request (a route with more than the CPTS): its address, query string
+    # included; the name of its pending file; where a confirmed import leads.
+    path: str = ""
+    key: str = ""
+    done_url: str = ""
+    offers_template: bool = True  # « Télécharger le modèle (CSV) »
 
     def view(self, request, cpts_slug):
         self.guard(request)
         return import_view(request, self)
+
+    def url(self, cpts) -> str:
+        return self.path or reverse(self.url_name, args=[cpts.slug])
+
+    def template_url(self, cpts) -> str:
+        url = self.url(cpts)
+        return f"{url}{'&' if '?' in url else '?'}modele=csv"
+
+    @property
+    def kind(self) -> str:
+        return self.key or self.url_name
+
+    def done(self, cpts) -> str:
+        if self.done_url:
+            return self.done_url
+        return reverse(self.done_url_name, args=[cpts.slug]) if self.done_url_name else self.url(cpts)
 
 
 def import_view(request, page: ImportPage):
@@ -67,7 +94,7 @@ def import_view(request, page: ImportPage):
     refusal = page.refusal(request.cpts) if page.refusal else ""
     if refusal:
         messages.error(request, refusal)
-        return redirect(page.url_name, cpts_slug=request.cpts.slug)
+        return redirect(page.url(request.cpts))
     action = request.POST.get("action", "preview")
     if action == "confirm":
         return confirm(request, page)
@@ -76,7 +103,7 @@ def import_view(request, page: ImportPage):
     if action == "cancel":
         pending.forget(request)
         messages.info(request, "Import annulé : rien n'a été enregistré.")
-        return redirect(page.url_name, cpts_slug=request.cpts.slug)
+        return redirect(page.url(request.cpts))
     return preview(request, page)
 
 
@@ -102,6 +129,8 @@ def page_context(request, page, **extra):
         "max_megabytes": limits.megabytes,
         "max_rows": limits.max_rows,
         "breadcrumb_data": page.breadcrumb(cpts, page.title),
+        "page_url": page.url(cpts),
+        "template_url": page.template_url(cpts) if page.offers_template else "",
         **page.extra_context,
         **extra,
     }
@@ -142,7 +171,7 @@ def analysed(request, page, content, filename, mapping):
         mapping_token = pending.keep(
             request,
             request.cpts,
-            kind=page.url_name,
+            kind=page.kind,
             content=content,
             filename=filename,
             mapping=mapping,
@@ -178,11 +207,11 @@ def mapping_of(request, page) -> dict[int, str]:
 
 def expired(request, page):
     messages.error(request, "Cet aperçu a expiré ou a déjà été importé : déposez le fichier à nouveau.")
-    return redirect(page.url_name, cpts_slug=request.cpts.slug)
+    return redirect(page.url(request.cpts))
 
 
 def remap(request, page):
-    kept = pending.take(request, request.cpts, request.POST.get("token", ""), kind=page.url_name)
+    kept = pending.take(request, request.cpts, request.POST.get("token", ""), kind=page.kind)
     if kept is None:
         return expired(request, page)
     mapping = {**kept["mapping"], **mapping_of(request, page)}
@@ -191,7 +220,7 @@ def remap(request, page):
 
 def confirm(request, page):
     cpts = request.cpts
-    kept = pending.take(request, cpts, request.POST.get("token", ""), kind=page.url_name)
+    kept = pending.take(request, cpts, request.POST.get("token", ""), kind=page.kind)
     if kept is None or not kept["valid"]:
         return expired(request, page)
     pending.forget(request)
@@ -201,4 +230,4 @@ def confirm(request, page):
         # The platform changed since the preview (e.g. another import): show why, write nothing.
         return render_preview(request, page, error.preview, filename=kept["filename"])
     messages.success(request, result.message)
-    return redirect(page.done_url_name or page.url_name, cpts_slug=cpts.slug)
+    return redirect(page.done(cpts))
