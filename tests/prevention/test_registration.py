@@ -107,3 +107,15 @@ def test_cancelling_the_session_tells_everyone(django_capture_on_commit_callback
         told = services.cancel_session(session, by=None, note="Intervenant malade")
     assert told == 2
     assert [message.subject.endswith("la séance est annulée") for message in mail.outbox] == [True, True]
+
+
+def test_the_cancellation_link_never_reaches_the_request_log():
+    from django.urls import reverse
+
+    from maillon.core.logs import clean_path
+
+    session = PublicSessionFactory(capacity=50)
+    for n in range(40):
+        registration = register(session, n)
+        path = reverse("prevention_registration_cancel", args=[registration.token])
+        assert registration.token not in clean_path(path)
