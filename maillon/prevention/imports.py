@@ -558,7 +558,7 @@ class MeasureImport(kit.Importer):
             if value is None:
                 row.fail("value", f"« {text} » n'est pas un nombre (virgule ou point décimal).")
             elif value < 0 or (self.measure.unit.strip() == "%" and value > 100):
-                row.fail("value", f"{text} : un pourcentage entre 0 et 100.")
+                row.fail("value", f"{text} n'est pas un pourcentage (entre 0 et 100).")
             else:
                 row.value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 if value.as_tuple().exponent < -2:
