@@ -980,6 +980,20 @@ COVERED_ELSEWHERE = {
     "pathways_tasks": "tests/pathways/test_pages_tasks.py::test_the_list_runs_as_many_queries_for_3_rows_as_for_30",
     "pathways_breaks": "tests/pathways/test_pages_breaks.py::test_the_board_runs_as_many_queries_for_3_rows_as_for_30",
     # <<< pathways
+    # >>> prevention-api: Prevention (issue 16): tests/prevention/test_api_query_budget.py, 3 then 30 rows
+    **{
+        f"GET /api/v1/cpts/{{cpts_id}}/prevention/{path}": "tests/prevention/test_api_query_budget.py"
+        for path in (
+            "actions",
+            "measures",
+            "measures/{measure_id}",
+            "measures/{measure_id}/values",
+            "sessions",
+            "sessions/{session_id}/registrations",
+            "public-sessions",
+        )
+    },
+    # <<< prevention-api
 }
 
 
@@ -1015,6 +1029,13 @@ NOT_LISTS = {
     # tests/pathways/test_pages_query_budget.py::test_the_inclusion_page_does_not_grow_with_its_team
     **reason("one object with a growing history, measured by its own app", "pathways_inclusion"),
     # <<< pathways
+    # >>> prevention-api: Prevention (issue 16)
+    **reason(
+        "one object; its inner lists are bounded (the communes of an action, a session's age bands by sex)",
+        "GET /api/v1/cpts/{cpts_id}/prevention/actions/{action_id}",
+        "GET /api/v1/cpts/{cpts_id}/prevention/sessions/{session_id}",
+    ),
+    # <<< prevention-api
     # >>> prevention-public: Prevention sessions (issue 16)
     **reason("a file (a session's .ics, a public material)", "prevention_session_ics", "prevention_material_public"),
     **reason("a form behind a registrant's secret link: one registration", "prevention_registration_cancel"),

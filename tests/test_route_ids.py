@@ -11,8 +11,9 @@ from maillon.api.urls import api
 
 from .urlwalk import api_operations, walk
 
-# Path parameters that are not ids: tokens, codes, formats, section keys, static paths.
-NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section"}
+# Path parameters that are not ids: tokens, codes, formats, section keys, static paths, and the
+# scope of a prevention measure's value (`territory` or `departement`).
+NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section", "scope"}
 
 
 def is_id(name: str) -> bool:

@@ -102,6 +102,14 @@ def _team_member_of(cpts):
     return CareTeamMember.objects.filter(inclusion__cpts=cpts).first() or CareTeamMemberFactory(inclusion__cpts=cpts)
 
 
+def _registration_of(cpts):
+    """A registration to a session of `cpts` (the same one for both ids of its path)."""
+    from maillon.prevention.factories import RegistrationFactory
+    from maillon.prevention.models import Registration
+
+    return Registration.objects.filter(session__cpts=cpts).first() or RegistrationFactory(session__action__cpts=cpts)
+
+
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
 # CPTS to name in the URL: the test then proves that object is out of reach.
 # `{route or API path: {parameter: function(cpts) -> value}}`.
@@ -500,6 +508,55 @@ ROUTE_OBJECTS = {
         )
     },
     # <<< pathways
+    # >>> prevention-api: Prevention (issue 16): an action, a measure with a value, a session of the victim.
+    **{
+        path: {
+            "action_id": lambda cpts: (
+                __import__("maillon.prevention.factories").prevention.factories.PreventionActionFactory(cpts=cpts).pk
+            )
+        }
+        for path in (
+            "/cpts/{cpts_id}/prevention/actions/{action_id}",
+            "/cpts/{cpts_id}/prevention/actions/{action_id}/complete",
+            "/cpts/{cpts_id}/prevention/actions/{action_id}/cancel",
+        )
+    },
+    **{
+        path: {
+            "measure_id": lambda cpts: (
+                __import__("maillon.prevention.factories")
+                .prevention.factories.MeasureValueFactory(measure__action__cpts=cpts, year=2023, scope="territory")
+                .measure_id
+            ),
+            "year": lambda cpts: 2023,
+            "scope": lambda cpts: "territory",
+        }
+        for path in (
+            "/cpts/{cpts_id}/prevention/measures/{measure_id}",
+            "/cpts/{cpts_id}/prevention/measures/{measure_id}/values",
+            "/cpts/{cpts_id}/prevention/measures/{measure_id}/values/{year}/{scope}",
+        )
+    },
+    **{
+        path: {
+            "session_id": lambda cpts: (
+                __import__("maillon.prevention.factories")
+                .prevention.factories.PublicSessionFactory(action__cpts=cpts)
+                .pk
+            )
+        }
+        for path in (
+            "/cpts/{cpts_id}/prevention/sessions/{session_id}",
+            "/cpts/{cpts_id}/prevention/sessions/{session_id}/cancel",
+            "/cpts/{cpts_id}/prevention/sessions/{session_id}/held",
+            "/cpts/{cpts_id}/prevention/sessions/{session_id}/registrations",
+        )
+    },
+    "/cpts/{cpts_id}/prevention/sessions/{session_id}/registrations/{registration_id}/cancel": {
+        "session_id": lambda cpts: _registration_of(cpts).session_id,
+        "registration_id": lambda cpts: _registration_of(cpts).pk,
+    },
+    # <<< prevention-api
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -616,6 +673,31 @@ SAMPLE_BODIES = {
     ("POST", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/hospital-stays"): {"admitted_on": "2026-01-02"},
     ("POST", "/cpts/{cpts_id}/hospital-stays/{stay_id}/discharge"): {"discharged_on": "2026-01-02"},
     # <<< pathways
+    # >>> prevention-api: Prevention (issue 16)
+    ("POST", "/cpts/{cpts_id}/prevention/actions"): {
+        "title": "Dépistage du cancer colorectal",
+        "theme": "colorectal_screening",
+        "starts_on": "2026-01-02",
+    },
+    ("POST", "/cpts/{cpts_id}/prevention/measures"): {
+        "action": 1,
+        "kind": "colorectal_screening",
+        "baseline_value": "32.50",
+        "baseline_source": "rezone",
+        "baseline_on": "2025-12-31",
+    },
+    ("PUT", "/cpts/{cpts_id}/prevention/measures/{measure_id}/values/{year}/{scope}"): {
+        "value": "34.10",
+        "source": "rezone",
+    },
+    ("POST", "/cpts/{cpts_id}/prevention/sessions"): {
+        "action": 1,
+        "kind": "workshop",
+        "title": "Atelier",
+        "starts_at": "2030-01-07T10:00:00+01:00",
+        "ends_at": "2030-01-07T12:00:00+01:00",
+    },
+    # <<< prevention-api
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]

@@ -20,6 +20,7 @@ from . import (
     mt,
     pathways,
     pathways_work,
+    prevention,
     reports,
     snp_requests,
     snp_slots,
@@ -55,3 +56,4 @@ api.add_router("", crisis.router)
 api.add_router("", crisis_response.router)
 api.add_router("", pathways.router)
 api.add_router("", pathways_work.router)
+api.add_router("", prevention.router)

@@ -32,6 +32,10 @@ PUBLIC_OPERATIONS = {
     # <<< crisis-response
     # >>> mt: Médecin traitant desk, more (issue 5)
     # <<< mt
+    # >>> prevention-api: Prevention (issue 16)
+    ("GET", "/cpts/{cpts_id}/prevention/public-sessions"),
+    ("POST", "/cpts/{cpts_id}/prevention/public-sessions/{session_id}/registrations"),
+    # <<< prevention-api
 }
 PRIVATE_OPERATIONS = {
     ("GET", "/me"),
@@ -155,6 +159,29 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/hospital-stays/{stay_id}/discharge"),
     ("GET", "/cpts/{cpts_id}/pathway-inclusions/{inclusion_id}/timeline"),
     # <<< pathways
+    # >>> prevention-api: Prevention (issue 16)
+    ("GET", "/cpts/{cpts_id}/prevention/actions"),
+    ("POST", "/cpts/{cpts_id}/prevention/actions"),
+    ("GET", "/cpts/{cpts_id}/prevention/actions/{action_id}"),
+    ("PATCH", "/cpts/{cpts_id}/prevention/actions/{action_id}"),
+    ("POST", "/cpts/{cpts_id}/prevention/actions/{action_id}/complete"),
+    ("POST", "/cpts/{cpts_id}/prevention/actions/{action_id}/cancel"),
+    ("GET", "/cpts/{cpts_id}/prevention/measures"),
+    ("POST", "/cpts/{cpts_id}/prevention/measures"),
+    ("GET", "/cpts/{cpts_id}/prevention/measures/{measure_id}"),
+    ("PATCH", "/cpts/{cpts_id}/prevention/measures/{measure_id}"),
+    ("GET", "/cpts/{cpts_id}/prevention/measures/{measure_id}/values"),
+    ("PUT", "/cpts/{cpts_id}/prevention/measures/{measure_id}/values/{year}/{scope}"),
+    ("DELETE", "/cpts/{cpts_id}/prevention/measures/{measure_id}/values/{year}/{scope}"),
+    ("GET", "/cpts/{cpts_id}/prevention/sessions"),
+    ("POST", "/cpts/{cpts_id}/prevention/sessions"),
+    ("GET", "/cpts/{cpts_id}/prevention/sessions/{session_id}"),
+    ("PATCH", "/cpts/{cpts_id}/prevention/sessions/{session_id}"),
+    ("POST", "/cpts/{cpts_id}/prevention/sessions/{session_id}/cancel"),
+    ("POST", "/cpts/{cpts_id}/prevention/sessions/{session_id}/held"),
+    ("GET", "/cpts/{cpts_id}/prevention/sessions/{session_id}/registrations"),
+    ("POST", "/cpts/{cpts_id}/prevention/sessions/{session_id}/registrations/{registration_id}/cancel"),
+    # <<< prevention-api
 }
 
 
