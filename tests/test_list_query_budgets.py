@@ -994,6 +994,18 @@ COVERED_ELSEWHERE = {
         )
     },
     # <<< prevention-api
+    # >>> prevention-pages: the coordination's prevention pages (issue 16), 3 then 30 rows
+    **dict.fromkeys(
+        (
+            "prevention_home",
+            "prevention_action",
+            "prevention_measure",
+            "prevention_session",
+            "prevention_session_attendance",
+        ),
+        "tests/prevention/test_pages_query_budget.py",
+    ),
+    # <<< prevention-pages
 }
 
 
@@ -1040,6 +1052,25 @@ NOT_LISTS = {
     **reason("a file (a session's .ics, a public material)", "prevention_session_ics", "prevention_material_public"),
     **reason("a form behind a registrant's secret link: one registration", "prevention_registration_cancel"),
     # <<< prevention-public
+    # >>> prevention-pages: the coordination's prevention pages (issue 16)
+    **reason(
+        "an action (POST) or a form",
+        "prevention_action_new",
+        "prevention_action_edit",
+        "prevention_action_complete",
+        "prevention_action_cancel",
+        "prevention_measure_new",
+        "prevention_measure_value",
+        "prevention_session_new",
+        "prevention_session_edit",
+        "prevention_session_cancel",
+        "prevention_session_held",
+        "prevention_registration_cancel_by_staff",
+        "prevention_material_new",
+        "prevention_material_version",
+    ),
+    **reason("a file (a version of a material)", "prevention_material_download"),
+    # <<< prevention-pages
     **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
     **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
     **reason(

@@ -190,6 +190,27 @@ ROUTES = {
     "prevention_material_public": "cpts/<slug:cpts_slug>/prevention/supports/<int:pk>/telecharger/",
     "prevention_registration_cancel": "prevention/inscription/<str:token>/annuler/",
     # <<< prevention-public
+    # >>> prevention-pages: the coordination's prevention pages (issue 16)
+    "prevention_action_new": "cpts/<slug:cpts_slug>/prevention/actions/nouvelle/",
+    "prevention_action": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/",
+    "prevention_action_edit": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/modifier/",
+    "prevention_action_complete": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/terminer/",
+    "prevention_action_cancel": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/annuler/",
+    "prevention_session_new": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/seances/nouvelle/",
+    "prevention_session": "cpts/<slug:cpts_slug>/prevention/seances/<int:pk>/gestion/",
+    "prevention_session_edit": "cpts/<slug:cpts_slug>/prevention/seances/<int:pk>/modifier/",
+    "prevention_session_cancel": "cpts/<slug:cpts_slug>/prevention/seances/<int:pk>/annuler/",
+    "prevention_session_held": "cpts/<slug:cpts_slug>/prevention/seances/<int:pk>/tenue/",
+    "prevention_registration_cancel_by_staff": "cpts/<slug:cpts_slug>/prevention/inscriptions/<int:pk>/annuler/",
+    "prevention_session_attendance": "cpts/<slug:cpts_slug>/prevention/seances/<int:pk>/presences/",
+    "prevention_home": "cpts/<slug:cpts_slug>/prevention/",
+    "prevention_material_new": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/supports/nouveau/",
+    "prevention_material_version": "cpts/<slug:cpts_slug>/prevention/supports/<int:pk>/version/",
+    "prevention_material_download": "cpts/<slug:cpts_slug>/prevention/supports/<int:pk>/versions/<int:number>/",
+    "prevention_measure_new": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/mesures/nouvelle/",
+    "prevention_measure": "cpts/<slug:cpts_slug>/prevention/mesures/<int:pk>/",
+    "prevention_measure_value": "cpts/<slug:cpts_slug>/prevention/mesures/<int:pk>/valeurs/",
+    # <<< prevention-pages
 }
 
 

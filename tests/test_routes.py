@@ -16,6 +16,7 @@ SAMPLE_KWARGS = {
     "path": "www/maillon.css",
     "fmt": "csv",
     "year": 1,
+    "number": 1,  # a version of a prevention material
 }
 
 

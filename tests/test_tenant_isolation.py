@@ -557,6 +557,63 @@ ROUTE_OBJECTS = {
         "registration_id": lambda cpts: _registration_of(cpts).pk,
     },
     # <<< prevention-api
+    # >>> prevention-pages: the coordination's pages (issue 16): an action, a measure, a session,
+    # a registration and a material with its first version, of the victim.
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.prevention.factories").prevention.factories.PreventionActionFactory(cpts=cpts).pk
+            )
+        }
+        for name in (
+            "prevention_action",
+            "prevention_action_edit",
+            "prevention_action_complete",
+            "prevention_action_cancel",
+            "prevention_measure_new",
+            "prevention_session_new",
+            "prevention_material_new",
+        )
+    },
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.prevention.factories").prevention.factories.MeasureFactory(action__cpts=cpts).pk
+            )
+        }
+        for name in ("prevention_measure", "prevention_measure_value")
+    },
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.prevention.factories")
+                .prevention.factories.PublicSessionFactory(action__cpts=cpts)
+                .pk
+            )
+        }
+        for name in (
+            "prevention_session",
+            "prevention_session_edit",
+            "prevention_session_cancel",
+            "prevention_session_held",
+            "prevention_session_attendance",
+        )
+    },
+    "prevention_registration_cancel_by_staff": {"pk": lambda cpts: _registration_of(cpts).pk},
+    "prevention_material_version": {
+        "pk": lambda cpts: (
+            __import__("maillon.prevention.factories").prevention.factories.MaterialFactory(action__cpts=cpts).pk
+        )
+    },
+    "prevention_material_download": {
+        "pk": lambda cpts: (
+            __import__("maillon.prevention.factories")
+            .prevention.factories.MaterialVersionFactory(material__action__cpts=cpts, number=1)
+            .material_id
+        ),
+        "number": lambda cpts: 1,
+    },
+    # <<< prevention-pages
 }
 
 # A valid body for each private write, so the request reaches the tenant check

@@ -244,6 +244,27 @@ PROTECTED_ROUTES = {
     "pathways_stay_record",
     "pathways_stay_discharge",
     # <<< pathways
+    # >>> prevention-pages: the coordination's prevention pages (issue 16)
+    "prevention_action_new",
+    "prevention_action",
+    "prevention_action_edit",
+    "prevention_action_complete",
+    "prevention_action_cancel",
+    "prevention_session_new",
+    "prevention_session",
+    "prevention_session_edit",
+    "prevention_session_cancel",
+    "prevention_session_held",
+    "prevention_registration_cancel_by_staff",
+    "prevention_session_attendance",
+    "prevention_home",
+    "prevention_material_new",
+    "prevention_material_version",
+    "prevention_material_download",
+    "prevention_measure_new",
+    "prevention_measure",
+    "prevention_measure_value",
+    # <<< prevention-pages
 }
 
 

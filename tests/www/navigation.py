@@ -207,6 +207,13 @@ MEMBERS_SPACE = {
     "pathways_plan_revise",
     "pathways_plan_pdf",
     *READS_PLAN,
+    # Prevention: the demo member is in charge of a campaign (its registrants, its attendance sheet).
+    "prevention_home",
+    "prevention_action",
+    "prevention_measure",
+    "prevention_session",
+    "prevention_session_attendance",
+    "prevention_material_download",
 }
 PAGES = {
     "visitor": VISITOR,
@@ -251,6 +258,12 @@ PAGES = {
         "crisis_response_chain",
         "pathways_library",
         "pathways_programme_edit",
+        "prevention_action_new",
+        "prevention_action_edit",
+        "prevention_measure_new",
+        "prevention_session_new",
+        "prevention_session_edit",
+        "prevention_material_new",
     },
     # A doctor of another CPTS, with slots and agendas of their own.
     "member": ACCOUNT | MEMBERS_SPACE | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},

@@ -18,6 +18,7 @@ from maillon.governance import policies as governance_policies
 from maillon.meetings import policies as meeting_policies
 from maillon.members import policies as member_policies
 from maillon.pathways import policies as pathway_policies
+from maillon.prevention import policies as prevention_policies
 from maillon.snp import policies as snp_policies
 
 
@@ -117,6 +118,17 @@ def _sections(user, cpts):
                 ("Mes tâches", "pathways_tasks", pathway_policies.can_see_programmes(user, cpts)),
                 ("Ruptures", "pathways_breaks", pathway_policies.can_see_programmes(user, cpts)),
                 ("Nouveau programme", "pathways_library", pathway_policies.can_manage_programmes(user, cpts)),
+            ],
+        ),
+        (
+            "Prévention",
+            [
+                ("Actions et séances", "prevention_home", prevention_policies.can_see_prevention(user, cpts)),
+                (
+                    "Nouvelle action",
+                    "prevention_action_new",
+                    prevention_policies.can_manage_prevention(user, cpts) and not cpts.is_dissolved,
+                ),
             ],
         ),
         (

@@ -26,6 +26,8 @@ from maillon.mt import policies as mt_policies
 from maillon.mt.models import PatientStatus, ProposalStatus
 from maillon.pathways import policies as pathway_policies
 from maillon.pathways.models import BreakStatus
+from maillon.prevention import policies as prevention_policies
+from maillon.prevention.models import RegistrationStatus
 from maillon.snp import policies as snp_policies
 from maillon.snp.models import OPEN_REQUEST_STATUSES, Booking, RequestStatus, SlotStatus
 
@@ -49,6 +51,9 @@ SINGULAR = {
     "Tâches de soins à faire": "Tâche de soins à faire",
     "Tâches de soins en retard": "Tâche de soins en retard",
     "Ruptures de parcours de mes patients": "Rupture de parcours de mes patients",
+    "Séances de prévention à venir": "Séance de prévention à venir",
+    "Inscriptions aux séances de prévention à venir": "Inscription aux séances de prévention à venir",
+    "Séances à venir de mes actions de prévention": "Séance à venir de mes actions de prévention",
 }
 
 
@@ -138,7 +143,27 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
             url("pathways_breaks", cpts),
         ),
     ]
-    return items + aci_items(user, cpts, today)
+    return items + prevention_items(user, cpts) + aci_items(user, cpts, today)
+
+
+def prevention_items(user, cpts) -> list[Waiting]:
+    """The prevention sessions to come and the people registered for them (confirmed or waiting),
+    in one query."""
+    if not prevention_policies.can_see_prevention(user, cpts):
+        return []
+    upcoming = prevention_policies.visible_sessions(user, cpts).upcoming()
+    counts = upcoming.aggregate(
+        sessions=Count("pk", distinct=True),
+        registrations=Count(
+            "registrations",
+            filter=Q(registrations__status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]),
+        ),
+    )
+    home = url("prevention_home", cpts)
+    return [
+        Waiting("Séances de prévention à venir", counts["sessions"], home),
+        Waiting("Inscriptions aux séances de prévention à venir", counts["registrations"], home),
+    ]
 
 
 def aci_items(user, cpts, today=None) -> list[Waiting]:
@@ -216,7 +241,26 @@ def member_items(user, cpts) -> list[Waiting]:
     if meeting_policies.can_use_meetings(user, cpts):
         polls = meeting_policies.visible_meetings(user, cpts).filter(status=MeetingStatus.POLL)
         items.append(Waiting("Sondages de dates de réunion en cours", polls.count(), url("meetings_list", cpts)))
-    return items + pathway_items(user, cpts)
+    return items + pathway_items(user, cpts) + led_prevention_items(user, cpts)
+
+
+def led_prevention_items(user, cpts) -> list[Waiting]:
+    """The sessions to come of the prevention actions the member is in charge of (a coordinator
+    counts every session among the coordination's work)."""
+    professional = getattr(user, "professional", None)
+    if professional is None or prevention_policies.can_manage_prevention(user, cpts):
+        return []
+    if not prevention_policies.can_see_prevention(user, cpts):
+        return []
+    led = (
+        prevention_policies.visible_sessions(user, cpts)
+        .upcoming()
+        .filter(action__owner__professional=professional)
+        .count()
+    )
+    if not led:
+        return []
+    return [Waiting("Séances à venir de mes actions de prévention", led, url("prevention_home", cpts))]
 
 
 def pathway_items(user, cpts) -> list[Waiting]:
