@@ -21,6 +21,7 @@ from . import (
     pathways,
     pathways_work,
     prevention,
+    prevention_imports,
     reports,
     snp_requests,
     snp_slots,
@@ -57,3 +58,4 @@ api.add_router("", crisis_response.router)
 api.add_router("", pathways.router)
 api.add_router("", pathways_work.router)
 api.add_router("", prevention.router)
+api.add_router("", prevention_imports.router)

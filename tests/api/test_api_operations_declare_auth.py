@@ -182,6 +182,9 @@ PRIVATE_OPERATIONS = {
     ("GET", "/cpts/{cpts_id}/prevention/sessions/{session_id}/registrations"),
     ("POST", "/cpts/{cpts_id}/prevention/sessions/{session_id}/registrations/{registration_id}/cancel"),
     # <<< prevention-api
+    # >>> prevention-import: a measure's values imported from a source's file (issue 16)
+    ("POST", "/cpts/{cpts_id}/prevention/measures/{measure_id}/import"),
+    # <<< prevention-import
 }
 
 
