@@ -190,6 +190,9 @@ ROUTES = {
     "prevention_material_public": "cpts/<slug:cpts_slug>/prevention/supports/<int:pk>/telecharger/",
     "prevention_registration_cancel": "prevention/inscription/<str:token>/annuler/",
     # <<< prevention-public
+    # >>> prevention-import: a measure's values imported from a source's file (issue 16)
+    "prevention_measure_import": "cpts/<slug:cpts_slug>/prevention/mesures/<int:pk>/importer/",
+    # <<< prevention-import
     # >>> prevention-pages: the coordination's prevention pages (issue 16)
     "prevention_action_new": "cpts/<slug:cpts_slug>/prevention/actions/nouvelle/",
     "prevention_action": "cpts/<slug:cpts_slug>/prevention/actions/<int:pk>/",

@@ -508,6 +508,19 @@ ROUTE_OBJECTS = {
         )
     },
     # <<< pathways
+    # >>> prevention-import: a measure of the victim, for its import page and operation (issue 16).
+    **{
+        name: {
+            key: lambda cpts: (
+                __import__("maillon.prevention.factories").prevention.factories.MeasureFactory(action__cpts=cpts).pk
+            )
+        }
+        for name, key in (
+            ("prevention_measure_import", "pk"),
+            ("/cpts/{cpts_id}/prevention/measures/{measure_id}/import", "measure_id"),
+        )
+    },
+    # <<< prevention-import
     # >>> prevention-api: Prevention (issue 16): an action, a measure with a value, a session of the victim.
     **{
         path: {

@@ -244,6 +244,9 @@ PROTECTED_ROUTES = {
     "pathways_stay_record",
     "pathways_stay_discharge",
     # <<< pathways
+    # >>> prevention-import: a measure's values imported from a source's file (issue 16)
+    "prevention_measure_import",
+    # <<< prevention-import
     # >>> prevention-pages: the coordination's prevention pages (issue 16)
     "prevention_action_new",
     "prevention_action",

@@ -258,6 +258,8 @@ PAGES = {
         "crisis_response_chain",
         "pathways_library",
         "pathways_programme_edit",
+        # A measure's values imported from a source's file (from the measure's page).
+        "prevention_measure_import",
         "prevention_action_new",
         "prevention_action_edit",
         "prevention_measure_new",
