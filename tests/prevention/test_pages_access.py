@@ -193,3 +193,20 @@ def test_the_home_counts_sessions_and_registrations_and_offers_creation_to_the_c
     assert "Atelier du côlon" in page
     assert "séance à venir" in page
     assert "inscriptions aux séances à venir" in page
+
+
+def test_an_observer_of_the_territory_reads_without_a_members_space_link(cpts, action, measure, session, material):
+    from maillon.territories.factories import TerritoryRoleFactory
+    from maillon.territories.models import Commune
+
+    observer = UserFactory(with_totp=True)
+    TerritoryRoleFactory(user=observer, role="observer", departement=Commune.objects.get(code="78646").departement)
+    client = verified_client(observer)
+    for name, url in read_pages(cpts, action, measure, session, material).items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert reverse("cpts_dashboard", args=[cpts.slug]) not in response.content.decode(), name
+    assert (
+        "alice@example.org"
+        not in client.get(read_pages(cpts, action, measure, session, material)["session"]).content.decode()
+    )

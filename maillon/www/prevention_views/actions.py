@@ -25,7 +25,7 @@ from .common import (
     action_or_404,
     ensure_manager,
     is_manager,
-    prevention_breadcrumb,
+    reader_breadcrumb,
     require_prevention,
     with_waiting,
 )
@@ -59,7 +59,7 @@ def action_context(request, action, **extra) -> dict:
         "manager": manager,
         "can_change": manager and planned,
         "title": f"{action.title} — {cpts.name}",
-        "breadcrumb_data": prevention_breadcrumb(cpts, action.title),
+        "breadcrumb_data": reader_breadcrumb(request, action.title),
         **extra,
     }
 
@@ -95,7 +95,7 @@ def prevention_action_new(request, cpts_slug):
         "heading": "Nouvelle action de prévention",
         "cancel_url": reverse("prevention_home", args=[cpts.slug]),
         "title": f"Nouvelle action de prévention — {cpts.name}",
-        "breadcrumb_data": prevention_breadcrumb(cpts, "Nouvelle action"),
+        "breadcrumb_data": reader_breadcrumb(request, "Nouvelle action"),
     }
     return render(request, "prevention/action_form.html", context, status=400 if form.errors else 200)
 
@@ -135,7 +135,7 @@ def prevention_action_edit(request, cpts_slug, pk):
         "heading": f"Modifier « {action.title} »",
         "cancel_url": reverse("prevention_action", args=[cpts.slug, action.pk]),
         "title": f"Modifier l'action — {cpts.name}",
-        "breadcrumb_data": prevention_breadcrumb(cpts, "Modifier", action_link(action)),
+        "breadcrumb_data": reader_breadcrumb(request, "Modifier", action_link(action)),
     }
     return render(request, "prevention/action_form.html", context, status=400 if form.errors else 200)
 

@@ -68,6 +68,6 @@ def prevention_session_attendance(request, cpts_slug, pk):
         "opens": opens,
         "bands": band_table(session),
         "title": f"Présences — {session.title} — {cpts.name}",
-        "breadcrumb_data": session_breadcrumb(cpts, session, "Présences"),
+        "breadcrumb_data": session_breadcrumb(request, session, "Présences"),
     }
     return render(request, "prevention/attendance.html", context, status=400 if form.errors else 200)

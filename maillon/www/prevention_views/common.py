@@ -10,11 +10,12 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
-from maillon.core.policies import ensure_allowed, ensure_visible
+from maillon.core.policies import ensure_allowed, ensure_visible, has_cpts_role
 from maillon.prevention import policies
 from maillon.prevention.models import RegistrationStatus
 
 from ..space import add_errors, posted_id, space_breadcrumb
+from ..toolkit.navigation import breadcrumb
 
 __all__ = ["add_errors", "ensure_allowed", "ensure_visible", "policies", "posted_id"]
 
@@ -44,9 +45,24 @@ def action_link(action) -> tuple[str, str]:
     return (action.title, reverse("prevention_action", args=[action.cpts.slug, action.pk]))
 
 
+def space_or_public_breadcrumb(request, current: str, *links) -> dict:
+    """The roles of the CPTS come from its members' space; the authority and the observers of
+    its territory, who have none, from the CPTS's public page."""
+    cpts = request.cpts
+    if has_cpts_role(request.user, cpts):
+        return space_breadcrumb(cpts, current, *links)
+    return breadcrumb(current, (cpts.name, reverse("cpts_detail", args=[cpts.slug])), *links)
+
+
 def prevention_breadcrumb(cpts, current: str, *links) -> dict:
-    """CPTS › Espace membres › Prévention › … › current page."""
+    """CPTS › Espace membres › Prévention › … › current page (a page of the coordination)."""
     return space_breadcrumb(cpts, current, prevention_link(cpts), *links)
+
+
+def reader_breadcrumb(request, current: str, *links) -> dict:
+    """CPTS › Espace membres › Prévention › … › current page, or CPTS › Prévention › … for a
+    reader without a members' space (the authority, the observers)."""
+    return space_or_public_breadcrumb(request, current, prevention_link(request.cpts), *links)
 
 
 def action_or_404(request, pk):

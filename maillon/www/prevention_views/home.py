@@ -19,9 +19,9 @@ from maillon.prevention.models import (
 )
 from maillon.prevention.services import participants_count
 
-from ..space import allow, space_breadcrumb
+from ..space import allow
 from . import page
-from .common import is_manager, policies, require_prevention, with_waiting
+from .common import is_manager, policies, require_prevention, space_or_public_breadcrumb, with_waiting
 
 PAGE_SIZE = 50
 UPCOMING_SHOWN = 20
@@ -107,6 +107,6 @@ def prevention_home(request, cpts_slug):
         "perinatal_label": PERINATAL_LABEL,
         "manager": is_manager(request),
         "title": f"Prévention — {cpts.name}",
-        "breadcrumb_data": space_breadcrumb(cpts, "Prévention"),
+        "breadcrumb_data": space_or_public_breadcrumb(request, "Prévention"),
     }
     return render(request, "prevention/home.html", context)

@@ -21,7 +21,7 @@ from .common import (
     add_errors,
     ensure_manager,
     material_or_404,
-    prevention_breadcrumb,
+    reader_breadcrumb,
     require_prevention,
 )
 from .forms import MaterialForm, VersionForm
@@ -53,7 +53,7 @@ def prevention_material_new(request, cpts_slug, pk):
         "form": form,
         "page_url": reverse("prevention_material_new", args=[cpts.slug, action.pk]),
         "title": f"Nouveau support — {cpts.name}",
-        "breadcrumb_data": prevention_breadcrumb(cpts, "Nouveau support", action_link(action)),
+        "breadcrumb_data": reader_breadcrumb(request, "Nouveau support", action_link(action)),
     }
     return render(request, "prevention/material_form.html", context, status=400 if form.errors else 200)
 
@@ -83,7 +83,7 @@ def prevention_material_version(request, cpts_slug, pk):
         "material": material,
         "form": form,
         "title": f"Nouvelle version — {cpts.name}",
-        "breadcrumb_data": prevention_breadcrumb(cpts, "Nouvelle version", action_link(action)),
+        "breadcrumb_data": reader_breadcrumb(request, "Nouvelle version", action_link(action)),
     }
     return render(request, "prevention/material_version.html", context, status=400)
 

@@ -22,7 +22,7 @@ from .common import (
     import_url,
     is_manager,
     measure_or_404,
-    prevention_breadcrumb,
+    reader_breadcrumb,
     require_prevention,
 )
 from .forms import MeasureForm, ValueForm
@@ -134,7 +134,7 @@ def measure_page(request, measure, *, value_form=None, status=200):
         "value_form": (value_form or ValueForm(initial={"scope": Scope.TERRITORY})) if manager else None,
         "import_url": import_url(cpts, measure) if manager else None,
         "title": f"{measure.label} — {cpts.name}",
-        "breadcrumb_data": prevention_breadcrumb(cpts, measure.label, action_link(action)),
+        "breadcrumb_data": reader_breadcrumb(request, measure.label, action_link(action)),
     }
     return render(request, "prevention/measure.html", context, status=status)
 
@@ -164,7 +164,7 @@ def prevention_measure_new(request, cpts_slug, pk):
         "form": form,
         "page_url": reverse("prevention_measure_new", args=[cpts.slug, action.pk]),
         "title": f"Nouvelle mesure — {cpts.name}",
-        "breadcrumb_data": prevention_breadcrumb(cpts, "Nouvelle mesure", action_link(action)),
+        "breadcrumb_data": reader_breadcrumb(request, "Nouvelle mesure", action_link(action)),
     }
     return render(request, "prevention/measure_form.html", context, status=400 if form.errors else 200)
 

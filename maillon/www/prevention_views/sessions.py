@@ -22,7 +22,7 @@ from .common import (
     ensure_manager,
     is_manager,
     policies,
-    prevention_breadcrumb,
+    reader_breadcrumb,
     require_prevention,
     session_or_404,
 )
@@ -31,11 +31,11 @@ from .forms import SESSION_FIELDS, NoteForm, SessionForm
 SHOWN_FIELDS = ["first_name", "last_name", "email", "phone", "age_band", "sex"]
 
 
-def session_breadcrumb(cpts, session, current=None):
+def session_breadcrumb(request, session, current=None):
     links = [action_link(session.action)]
     if current:
-        links.append((session.title, reverse("prevention_session", args=[cpts.slug, session.pk])))
-    return prevention_breadcrumb(cpts, current or session.title, *links)
+        links.append((session.title, reverse("prevention_session", args=[request.cpts.slug, session.pk])))
+    return reader_breadcrumb(request, current or session.title, *links)
 
 
 def session_page(request, session, *, errors=()):
@@ -69,7 +69,7 @@ def session_page(request, session, *, errors=()):
         "note_form": NoteForm(),
         "errors": list(errors),
         "title": f"{session.title} — {cpts.name}",
-        "breadcrumb_data": session_breadcrumb(cpts, session),
+        "breadcrumb_data": session_breadcrumb(request, session),
     }
     return render(request, "prevention/session.html", context, status=400 if errors else 200)
 
@@ -79,11 +79,11 @@ def session_form_page(request, form, *, action, session=None):
     if session is None:
         page_url = reverse("prevention_session_new", args=[cpts.slug, action.pk])
         cancel_url = reverse("prevention_action", args=[cpts.slug, action.pk])
-        heading, breadcrumb = "Nouvelle séance", prevention_breadcrumb(cpts, "Nouvelle séance", action_link(action))
+        heading, breadcrumb = "Nouvelle séance", reader_breadcrumb(request, "Nouvelle séance", action_link(action))
     else:
         page_url = reverse("prevention_session_edit", args=[cpts.slug, session.pk])
         cancel_url = reverse("prevention_session", args=[cpts.slug, session.pk])
-        heading, breadcrumb = f"Modifier « {session.title} »", session_breadcrumb(cpts, session, "Modifier")
+        heading, breadcrumb = f"Modifier « {session.title} »", session_breadcrumb(request, session, "Modifier")
     context = {
         "cpts": cpts,
         "action": action,
