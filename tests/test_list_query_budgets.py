@@ -1070,6 +1070,7 @@ NOT_LISTS = {
         "prevention_material_version",
     ),
     **reason("a file (a version of a material)", "prevention_material_download"),
+    **reason("the import kit's upload → preview → confirm, as members_import", "prevention_measure_import"),
     # <<< prevention-pages
     **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
     **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
