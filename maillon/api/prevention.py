@@ -857,10 +857,8 @@ def create_action(request, cpts_id: int, payload: PreventionActionIn):
     owner = owner_of(cpts, payload.owner)
     communes = territory_communes(cpts, payload.communes)
     action = PreventionAction(cpts=cpts, owner=owner, **fields)
-    with refusals(PreventionAction, *ACTION_FIELDS), transaction.atomic():
-        action.full_clean()
-        action.save()
-        action.communes.set(communes)
+    with refusals(PreventionAction, *ACTION_FIELDS):
+        action.save_with_communes(communes)
     return Status(201, action_dict(visible_action(request, cpts, action.pk)))
 
 
@@ -889,11 +887,8 @@ def update_action(request, cpts_id: int, action_id: int, payload: PreventionActi
     if "owner" in sent:
         action.owner = owner_of(cpts, payload.owner)
     communes = territory_communes(cpts, payload.communes or []) if "communes" in sent else None
-    with refusals(PreventionAction, *ACTION_FIELDS), transaction.atomic():
-        action.full_clean()
-        action.save()
-        if communes is not None:
-            action.communes.set(communes)
+    with refusals(PreventionAction, *ACTION_FIELDS):
+        action.save_with_communes(communes)
     return action_dict(visible_action(request, cpts, action_id))
 
 

@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from maillon.core import journal
 from maillon.core.missions import PERINATAL_LABEL
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.core.uploads import MEGABYTE, check_document
@@ -160,6 +161,20 @@ class PreventionAction(JournaledModel):
         if self.age_max is not None:
             return f"jusqu'à {self.age_max} ans"
         return "tous âges"
+
+    @transaction.atomic
+    def save_with_communes(self, communes=None) -> None:
+        """Check and save, with the communes aimed at when given; the journal names `communes`
+        when they change (a many-to-many is no column the journal sees)."""
+        self.full_clean()
+        creating = self._state.adding
+        self.save()
+        if communes is None:
+            return
+        before = set() if creating else set(self.communes.values_list("pk", flat=True))
+        self.communes.set(communes)
+        if {commune.pk for commune in communes} != before:
+            journal.record(journal.Action.UPDATE, self, fields=["communes"])
 
     @transaction.atomic
     def complete(self, *, by, note=""):

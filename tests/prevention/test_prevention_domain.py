@@ -157,3 +157,19 @@ def test_a_rate_indicator_gives_the_latest_territory_value_and_its_change_since_
     # A year before any value: nothing to report (not zero).
     early = (datetime.date(2022, 1, 1), datetime.date(2023, 1, 1))
     assert registry.compute_indicator("prevention_colorectal_screening_latest", cpts, *early) is None
+
+
+def test_changing_the_communes_aimed_at_is_journaled():
+    from maillon.core.models import JournalEntry
+
+    action = PreventionActionFactory()
+    commune = CommuneFactory(code="78646")
+    action.save_with_communes([commune])
+    def journaled():
+        rows = JournalEntry.objects.filter(object_id=str(action.pk), object_type="prevention.PreventionAction")
+        return [entry.fields for entry in rows if "communes" in entry.fields]
+
+    assert journaled() == [["communes"]]
+    action.save_with_communes([commune])  # the same communes: nothing new to journal
+    assert journaled() == [["communes"]]
+    assert list(action.communes.all()) == [commune]

@@ -4,7 +4,6 @@ budget, owner), changes it, and says it is completed or cancelled; its page show
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -79,10 +78,7 @@ def prevention_action_new(request, cpts_slug):
 
     def write():
         action = PreventionAction(cpts=cpts, **{name: form.cleaned_data[name] for name in ACTION_FIELDS})
-        with transaction.atomic():
-            action.full_clean()
-            action.save()
-            action.communes.set(form.cleaned_data["communes"])
+        action.save_with_communes(list(form.cleaned_data["communes"]))
         created.append(action)
         return action
 
@@ -119,10 +115,7 @@ def prevention_action_edit(request, cpts_slug, pk):
     def write():
         for name in ACTION_FIELDS:
             setattr(action, name, form.cleaned_data[name])
-        with transaction.atomic():
-            action.full_clean()
-            action.save()
-            action.communes.set(form.cleaned_data["communes"])
+        action.save_with_communes(list(form.cleaned_data["communes"]))
         return action
 
     if request.method == "POST" and save_form(request, form, write, "Action de prévention enregistrée."):
