@@ -18,7 +18,6 @@ whatever happened (seat, waiting list, address already registered): no oracle.
 
 import datetime
 import re
-from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -26,7 +25,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from ninja import Query, Schema, Status
 from ninja.errors import HttpError
@@ -52,7 +51,6 @@ from maillon.prevention.models import (
     Sex,
     TargetSex,
     Theme,
-    WalkInCount,
 )
 from maillon.territories.models import Commune, Departement, TerritoryCommune
 
@@ -89,6 +87,8 @@ UNKNOWN_OWNER = "Responsable : choisissez l'adhésion active d'un professionnel 
 UNKNOWN_DEPARTEMENT = "Département de comparaison : code de département inconnu."
 UNKNOWN_COMMUNE = "Commune : code INSEE inconnu."
 REQUIRED = "{label} : ce champ est obligatoire."
+JSON_ONLY = "Envoyez le corps en JSON (Content-Type: application/json)."
+SESSION_NOT_CHANGEABLE = "Cette séance est tenue ou annulée : elle ne change plus."
 REGISTRATIONS_CLOSED = "Les inscriptions à cette séance sont closes."
 # The count of the public page's form too (www/prevention_views/public.py): one budget per address.
 THROTTLE_SCOPE = "prevention_registration"
@@ -572,27 +572,9 @@ def measure_detail(measure) -> dict:
 
 
 def participants_of(sessions) -> dict[int, dict[tuple[str, str], int]]:
-    """{session id: {(age band, sex): people who came}} of the held ones among `sessions`: two
-    queries for all of them (registrants marked present, walk-ins)."""
+    """{session id: {(age band, sex): people who came}} of the held ones among `sessions`."""
     held = [session.pk for session in sessions if session.status == SessionStatus.HELD]
-    counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    if not held:
-        return counts
-    present = (
-        Registration.objects.filter(session__in=held, attended=True)
-        .values("session", "age_band", "sex")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    walk_ins = (
-        WalkInCount.objects.filter(session__in=held)
-        .values("session", "age_band", "sex")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    for row in [*present, *walk_ins]:
-        counts[row["session"]][(row["age_band"], row["sex"])] += row["n"] or 0
-    return counts
+    return services.participants_by_session(held) if held else {}
 
 
 def session_dict(session, participants) -> dict:
@@ -896,8 +878,9 @@ def action_transition(request, cpts_id, action_id, name, note):
     cpts = access(request, cpts_id)
     action = visible_action(request, cpts, action_id)
     ensure_manager(request, cpts)
+    act = services.cancel_action if name == "cancel" else PreventionAction.complete
     with refusals(PreventionAction):
-        getattr(action, name)(by=request.auth, note=note)
+        act(action, by=request.auth, note=note)
     return action_dict(visible_action(request, cpts, action_id))
 
 
@@ -1094,6 +1077,8 @@ def update_session(request, cpts_id: int, session_id: int, payload: PreventionSe
     cpts = access(request, cpts_id)
     session = visible_session(request, cpts, session_id)
     ensure_manager(request, cpts)
+    if not policies.can_change_session(request.auth, session):
+        raise HttpError(409, SESSION_NOT_CHANGEABLE)
     required(PublicSession, payload, ["kind", "title", "starts_at", "ends_at", "public"])
     for name, value in session_fields(payload, payload.model_fields_set).items():
         setattr(session, name, value)
@@ -1205,7 +1190,14 @@ def list_public_sessions(request, cpts_id: int, page: PageNumber = 1, page_size:
 
 @router.post(
     f"{BASE}/public-sessions/{{int:session_id}}/registrations",
-    response={202: MessageOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut, 429: MessageOut},
+    response={
+        202: MessageOut,
+        404: MessageOut,
+        409: MessageOut,
+        415: MessageOut,
+        422: ValidationErrorOut,
+        429: MessageOut,
+    },
     auth=None,
     summary="S'inscrire à une séance publique",
 )
@@ -1214,6 +1206,10 @@ def register_publicly(request, cpts_id: int, session_id: int, payload: Preventio
     (avec le lien d'annulation et l'invitation .ics). La réponse est la même quoi qu'il arrive
     (202) ; inscriptions closes : 409 ; trop de demandes depuis la même adresse dans l'heure : 429,
     rien n'est écrit."""
+    # A cross-site form can post text/plain without asking first: only JSON, which browsers
+    # send to another site after a preflight this API never grants.
+    if request.content_type != "application/json":
+        raise HttpError(415, JSON_ONLY)
     cpts = get_cpts_or_404(cpts_id)
     session = first_or_404(policies.public_sessions(cpts).filter(pk=session_id), SESSION_NOT_FOUND)
     if not session.is_open:

@@ -15,7 +15,16 @@ from decimal import Decimal
 
 from maillon.contracts.registry import register_indicators
 
-from .models import Measure, MeasureKind, MeasureValue, PreventionAction, PublicSession, Scope, SessionStatus
+from .models import (
+    SMALL_COUNT,
+    ActionStatus,
+    MeasureKind,
+    MeasureValue,
+    PreventionAction,
+    PublicSession,
+    Scope,
+    SessionStatus,
+)
 from .services import participants_count
 
 MISSION = 3
@@ -39,21 +48,31 @@ def participants(cpts, start, end) -> Decimal:
     return Decimal(participants_count(sessions_held_in(cpts, start, end)))
 
 
-def latest_value(cpts, kind: str, end: datetime.date) -> tuple[Measure, MeasureValue] | tuple[None, None]:
-    """The measure of this kind and its latest territory value of a year up to the period's."""
-    measure = Measure.objects.for_cpts(cpts).filter(kind=kind).order_by("-action__starts_on", "-pk").first()
-    if measure is None:
-        return None, None
+def latest_value(cpts, kind: str, end: datetime.date) -> MeasureValue | None:
+    """The latest territory value of this kind of measure, of a year up to the period's, among
+    the measures of the CPTS's actions not cancelled (a rate of the territory is the same fact
+    whichever action measured it; the most recent action's when two give the same year); never
+    a value the small-count rule hides."""
     last_year = (end - datetime.timedelta(days=1)).year
-    value = (
-        measure.values.filter(scope=Scope.TERRITORY, year__lte=last_year).exclude(value=None).order_by("-year").first()
+    return (
+        MeasureValue.objects.filter(
+            measure__cpts=cpts,
+            measure__kind=kind,
+            scope=Scope.TERRITORY,
+            year__lte=last_year,
+        )
+        .exclude(measure__action__status=ActionStatus.CANCELLED)
+        .exclude(value=None)
+        .exclude(numerator__lt=SMALL_COUNT)
+        .select_related("measure")
+        .order_by("-year", "-measure__action__starts_on", "-measure_id")
+        .first()
     )
-    return measure, value
 
 
 def latest_of(kind: str):
     def latest(cpts, start, end) -> Decimal | None:
-        _, value = latest_value(cpts, kind, end)
+        value = latest_value(cpts, kind, end)
         return None if value is None else value.value
 
     latest.__name__ = f"prevention_{kind}_latest"
@@ -62,8 +81,8 @@ def latest_of(kind: str):
 
 def change_of(kind: str):
     def change(cpts, start, end) -> Decimal | None:
-        measure, value = latest_value(cpts, kind, end)
-        return None if value is None else value.value - measure.baseline_value
+        value = latest_value(cpts, kind, end)
+        return None if value is None else value.value - value.measure.baseline_value
 
     change.__name__ = f"prevention_{kind}_change"
     return change

@@ -343,6 +343,8 @@ class PublicSession(JournaledModel):
     seats_taken = models.PositiveIntegerField("places prises", default=0)
     public = models.BooleanField("page publique", default=True)
     status = models.CharField("état", max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    # Bumped when the date, the place or the link changes: the .ics's SEQUENCE (calendars update).
+    sequence = models.PositiveIntegerField("version du rendez-vous", default=0)
     reminders_queued_at = models.DateTimeField("rappels envoyés le", null=True, blank=True)
     purged_at = models.DateTimeField("données des inscrits effacées le", null=True, blank=True)
 
@@ -421,11 +423,14 @@ class PublicSession(JournaledModel):
         return bool(self.online_url) and not self.place
 
     def take_seat(self) -> bool:
-        """One seat, if one is left: a conditional UPDATE, so concurrent registrations never
-        take more seats than there are."""
-        taken = PublicSession.objects.filter(pk=self.pk, seats_taken__lt=F("capacity")).update(
-            seats_taken=F("seats_taken") + 1
-        )
+        """One seat, if one is left and the session still to come: a conditional UPDATE, so
+        concurrent registrations never take more seats than there are."""
+        taken = PublicSession.objects.filter(
+            pk=self.pk,
+            status=SessionStatus.SCHEDULED,
+            starts_at__gt=timezone.now(),
+            seats_taken__lt=F("capacity"),
+        ).update(seats_taken=F("seats_taken") + 1)
         return bool(taken)
 
     def free_seat(self) -> None:

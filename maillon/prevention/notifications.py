@@ -18,8 +18,9 @@ from .services import Event
 KIND = kinds.PREVENTION_REGISTRANT
 
 
-def session_ics(session: PublicSession) -> bytes:
-    """The session as an iCalendar event (a title, the place or the link, the public page)."""
+def session_ics(session: PublicSession, *, private: bool = False) -> bytes:
+    """The session as an iCalendar event (a title, the place, the public page). The online link
+    is only in the copy sent to a registrant (`private`): the public file never carries it."""
     from icalendar import Calendar
     from icalendar import Event as CalendarEvent
 
@@ -29,14 +30,18 @@ def session_ics(session: PublicSession) -> bytes:
     calendar.add("method", "CANCEL" if session.status == SessionStatus.CANCELLED else "PUBLISH")
     event = CalendarEvent()
     event.add("uid", f"prevention-session-{session.pk}@maillon")
+    event.add("sequence", session.sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     event.add("summary", session.title)
-    event.add("location", where(session))
     link = sending.absolute(public_path(session))
+    event.add("location", where(session) or (session.online_url if private and session.online_url else "En ligne"))
     event.add("url", link)
-    event.add("description", f"{session.cpts.name} — {link}")
+    description = f"{session.cpts.name} — {link}"
+    if private and session.online_url:
+        description += f"\nLien de connexion : {session.online_url}"
+    event.add("description", description)
     if session.status == SessionStatus.CANCELLED:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
@@ -52,10 +57,9 @@ def cancel_path(registration: Registration) -> str:
 
 
 def where(session: PublicSession) -> str:
-    place = session.place or ""
-    if session.commune_id:
-        place = f"{place}, {session.commune.name}" if place else session.commune.name
-    return place or session.online_url or "En ligne"
+    """The place and its commune, never the online link (sent to the registrants only)."""
+    parts = [part for part in (session.place, session.commune.name if session.commune_id else "") if part]
+    return ", ".join(parts)
 
 
 def when(session: PublicSession) -> str:
@@ -71,12 +75,13 @@ SUBJECTS = {
     Event.CANCELLED: "votre inscription est annulée",
     Event.SESSION_CANCELLED: "la séance est annulée",
     Event.REMINDER: "rappel : votre séance a lieu demain",
+    Event.CHANGED: "la séance change de date ou de lieu",
 }
 
 
 def body_of(registration: Registration, event: str) -> str:
     session = registration.session
-    heading = f"« {session.title} », {when(session)}, {where(session)}."
+    heading = f"« {session.title} », {when(session)}, {where(session) or 'en ligne'}."
     cancel = sending.absolute(cancel_path(registration))
     keep_or_cancel = f"Si vous ne pouvez pas venir, annulez pour laisser votre place :\n{cancel}"
     texts = {
@@ -92,11 +97,14 @@ def body_of(registration: Registration, event: str) -> str:
             "Les prochaines séances sont sur la page de la CPTS."
         ),
         Event.REMINDER: f"Nous vous attendons demain à la séance {heading}",
+        Event.CHANGED: (
+            f"La séance à laquelle vous êtes inscrit(e) change : {heading}\n\nLe fichier joint met votre agenda à jour."
+        ),
     }
     text = texts[event]
-    if event in (Event.CONFIRMED, Event.WAITING, Event.PROMOTED, Event.REMINDER):
+    if event in (Event.CONFIRMED, Event.WAITING, Event.PROMOTED, Event.REMINDER, Event.CHANGED):
         text += "\n\n" + keep_or_cancel
-    if session.online_url and event in (Event.CONFIRMED, Event.PROMOTED, Event.REMINDER):
+    if session.online_url and event in SEATED_EVENTS and registration.status == RegistrationStatus.CONFIRMED:
         text += f"\n\nLien de connexion : {session.online_url}"
     return text
 
@@ -110,9 +118,29 @@ def content_of(registration: Registration, event: str) -> sending.Content:
         link=sending.absolute(public_path(session)),
         link_label="La page de la séance :",
     )
-    if event in (Event.CONFIRMED, Event.PROMOTED, Event.REMINDER, Event.SESSION_CANCELLED):
-        content.attachments.append(("seance.ics", session_ics(session).decode(), "text/calendar"))
+    if event in (*SEATED_EVENTS, Event.SESSION_CANCELLED):
+        private = registration.status == RegistrationStatus.CONFIRMED
+        content.attachments.append(("seance.ics", session_ics(session, private=private).decode(), "text/calendar"))
     return content
+
+
+# The messages that hold while the person keeps their seat (or their place in line).
+SEATED_EVENTS = (Event.CONFIRMED, Event.PROMOTED, Event.REMINDER, Event.CHANGED)
+STILL_TRUE = {
+    Event.CONFIRMED: {RegistrationStatus.CONFIRMED},
+    Event.PROMOTED: {RegistrationStatus.CONFIRMED},
+    Event.REMINDER: {RegistrationStatus.CONFIRMED},
+    Event.WAITING: {RegistrationStatus.WAITING},
+    Event.CHANGED: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+}
+
+
+def stale(registration: Registration, event: str) -> bool:
+    """A message no longer true when the worker gets to it (the person cancelled, the session
+    was cancelled meanwhile): not sent."""
+    if event not in STILL_TRUE:
+        return False
+    return registration.status not in STILL_TRUE[event] or registration.session.status != SessionStatus.SCHEDULED
 
 
 @sending.notification_task()
@@ -121,7 +149,7 @@ def send_registration_message(registration_id: int, event: str, message_id: str 
     registration = (
         Registration.objects.select_related("session__cpts", "session__commune").filter(pk=registration_id).first()
     )
-    if registration is None or registration.purged or not registration.email:
+    if registration is None or registration.purged or not registration.email or stale(registration, event):
         return False
     recipient = sending.Recipient(key=f"registration:{registration.pk}", email=registration.email)
     message = sending.message_key(KIND, registration.pk, event, message_id=message_id)

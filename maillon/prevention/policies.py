@@ -12,10 +12,12 @@
 - nobody else, a platform admin included: 404 as for a missing action.
 """
 
+from maillon.core.models import Cpts
 from maillon.core.policies import cpts_role, is_coordinator
+from maillon.members.models import MembershipStatus
 from maillon.territories.policies import is_authority, is_observer
 
-from .models import Material, Measure, PreventionAction, PublicSession, Registration
+from .models import ActionStatus, Material, Measure, PreventionAction, PublicSession, Registration, SessionStatus
 
 
 def can_see_prevention(user, cpts) -> bool:
@@ -23,7 +25,15 @@ def can_see_prevention(user, cpts) -> bool:
 
 
 def can_manage_prevention(user, cpts) -> bool:
-    return is_coordinator(user, cpts)
+    """The coordinators of a CPTS that is not dissolved (a dissolved one is read, not written)."""
+    cpts = cpts if isinstance(cpts, Cpts) else Cpts.objects.filter(pk=cpts).first()
+    return cpts is not None and not cpts.is_dissolved and is_coordinator(user, cpts)
+
+
+def can_change_session(user, session) -> bool:
+    """A session is changed while it is to be held: a held or cancelled one is history (the
+    mission's counts read its date)."""
+    return session.status == SessionStatus.SCHEDULED and can_manage_prevention(user, session.cpts)
 
 
 def visible_actions(user, cpts):
@@ -52,8 +62,10 @@ def visible_materials(user, cpts):
 
 def leads_action(user, action) -> bool:
     owner = action.owner
+    # An adherent who left the CPTS no longer holds the action's registrants.
     return (
         owner is not None
+        and owner.status == MembershipStatus.ACTIVE
         and cpts_role(user, action.cpts_id) is not None
         and owner.cpts_id == action.cpts_id
         and owner.professional.user_id is not None
@@ -80,7 +92,7 @@ def public_sessions(cpts):
     """What anyone may read: the published sessions of a CPTS that is not dissolved."""
     if cpts.is_dissolved:
         return PublicSession.objects.none()
-    return PublicSession.objects.for_cpts(cpts).published()
+    return PublicSession.objects.for_cpts(cpts).published().exclude(action__status=ActionStatus.CANCELLED)
 
 
 def public_materials(action):

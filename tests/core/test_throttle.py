@@ -80,3 +80,11 @@ def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended(settings)
     # The first entry is whatever the client sent; the last one is what the proxy saw.
     assert throttle.client_address(request_from("10.0.0.1", "198.51.100.1, 203.0.113.7")) == "203.0.113.7"
     assert throttle.client_address(request_from("10.0.0.1")) == "10.0.0.1"
+
+
+def test_an_ipv6_client_is_counted_by_its_whole_64_network():
+    from maillon.core.throttle import network_of
+
+    assert network_of("2001:db8:1:2:aaaa::1") == network_of("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert network_of("2001:db8:1:3::1") != network_of("2001:db8:1:2::1")
+    assert network_of("::ffff:192.0.2.7") == network_of("192.0.2.7") == "192.0.2.7"

@@ -165,6 +165,7 @@ def test_changing_the_communes_aimed_at_is_journaled():
     action = PreventionActionFactory()
     commune = CommuneFactory(code="78646")
     action.save_with_communes([commune])
+
     def journaled():
         rows = JournalEntry.objects.filter(object_id=str(action.pk), object_type="prevention.PreventionAction")
         return [entry.fields for entry in rows if "communes" in entry.fields]
@@ -173,3 +174,18 @@ def test_changing_the_communes_aimed_at_is_journaled():
     action.save_with_communes([commune])  # the same communes: nothing new to journal
     assert journaled() == [["communes"]]
     assert list(action.communes.all()) == [commune]
+
+
+def test_a_new_campaign_does_not_hide_the_values_an_earlier_one_measured():
+    earlier = MeasureFactory(baseline_value=Decimal("32.5"))
+    MeasureValueFactory(measure=earlier, year=2024, value=Decimal("35.9"))
+    later = MeasureFactory(action=PreventionActionFactory(cpts=earlier.cpts), baseline_value=Decimal("35.9"))
+    MeasureValueFactory(measure=later, year=2025, value=Decimal("3.0"), numerator=4)  # a small count: hidden
+    period = (datetime.date(2024, 1, 1), datetime.date(2025, 1, 1))
+    assert registry.compute_indicator("prevention_colorectal_screening_latest", earlier.cpts, *period) == Decimal(
+        "35.9"
+    )
+    next_period = (datetime.date(2025, 1, 1), datetime.date(2026, 1, 1))
+    assert registry.compute_indicator("prevention_colorectal_screening_latest", earlier.cpts, *next_period) == Decimal(
+        "35.9"
+    )

@@ -30,6 +30,7 @@ EXPECTED = {
     "visible_materials": CPTS_ROLES | TERRITORY_ROLES,
     "can_see_registrants": COORDINATION | IN_CHARGE,
     "can_keep_attendance": COORDINATION | IN_CHARGE,
+    "can_change_session": COORDINATION,
     "visible_registrations": COORDINATION | IN_CHARGE,
 }
 

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from maillon.prevention import services
 from maillon.prevention.models import (
     PERINATAL_LABEL,
     ActionStatus,
@@ -133,14 +134,15 @@ def prevention_action_edit(request, cpts_slug, pk):
     return render(request, "prevention/action_form.html", context, status=400 if form.errors else 200)
 
 
-def transition(request, pk, name: str, done: str):
+def transition(request, pk, act, done: str):
+    """`act(action, by=…, note=…)`: the transition, or the service that carries it out."""
     action = action_or_404(request, pk)
     ensure_manager(request)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return action_page(request, action, errors=[e for errors in form.errors.values() for e in errors])
     try:
-        getattr(action, name)(by=request.user, note=form.cleaned_data["note"])
+        act(action, by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         return action_page(request, action, errors=error.messages)
     messages.success(request, done)
@@ -150,10 +152,10 @@ def transition(request, pk, name: str, done: str):
 @page("prevention/actions/<int:pk>/terminer/")
 @allow("POST", check=require_prevention)
 def prevention_action_complete(request, cpts_slug, pk):
-    return transition(request, pk, "complete", "Action terminée.")
+    return transition(request, pk, PreventionAction.complete, "Action terminée.")
 
 
 @page("prevention/actions/<int:pk>/annuler/")
 @allow("POST", check=require_prevention)
 def prevention_action_cancel(request, cpts_slug, pk):
-    return transition(request, pk, "cancel", "Action annulée.")
+    return transition(request, pk, services.cancel_action, "Action annulée ; ses séances à venir aussi.")

@@ -28,13 +28,11 @@ def require_prevention(request):
 def ensure_manager(request):
     """403 for someone who reads the prevention pages but does not plan them (the coordination
     does); a dissolved CPTS plans nothing any more."""
-    cpts = request.cpts
-    ensure_allowed(policies.can_manage_prevention(request.user, cpts) and not cpts.is_dissolved)
+    ensure_allowed(is_manager(request))
 
 
 def is_manager(request) -> bool:
-    cpts = request.cpts
-    return policies.can_manage_prevention(request.user, cpts) and not cpts.is_dissolved
+    return policies.can_manage_prevention(request.user, request.cpts)
 
 
 def prevention_link(cpts) -> tuple[str, str]:

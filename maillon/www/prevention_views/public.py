@@ -96,18 +96,12 @@ def prevention_session_public(request, cpts_slug, pk):
         "sent": request.GET.get(SENT_PARAMETER) == "1",
         "form": form,
         "page_url": page_url,
-        "where": where(session),
+        "where": notifications.where(session),
         "materials": public_materials(session.action),
         "title": f"{session.title} — {cpts.name}",
         "breadcrumb_data": breadcrumb(session.title, (cpts.name, reverse("cpts_detail", args=[cpts.slug]))),
     }
     return render(request, "prevention/public/session.html", context, status=status)
-
-
-def where(session) -> str:
-    """The place, without the online link (sent to the registrants only)."""
-    parts = [part for part in (session.place, session.commune.name if session.commune_id else "") if part]
-    return ", ".join(parts)
 
 
 @page("prevention/seances/<int:pk>/agenda.ics")

@@ -11,13 +11,12 @@ from django.views.decorators.cache import never_cache
 
 from maillon.core import journal
 from maillon.core.workflows import TransitionNotAllowed
-from maillon.prevention import services
+from maillon.prevention import notifications, services
 from maillon.prevention.models import Registration, RegistrationStatus, SessionStatus
 
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
 from . import page
-from .public import where
 
 TITLE = "Annuler une inscription"
 
@@ -51,7 +50,7 @@ def prevention_registration_cancel(request, token):
     if registration is None:
         return render(request, "prevention/public/cancel_invalid.html", context, status=404)
     session = registration.session
-    context.update({"session": session, "cpts": session.cpts, "where": where(session)})
+    context.update({"session": session, "cpts": session.cpts, "where": notifications.where(session)})
     reason = closed_reason(registration)
     if not reason and request.method == "POST":
         try:

@@ -129,7 +129,7 @@ def prevention_session_edit(request, cpts_slug, pk):
     cpts = request.cpts
     session = session_or_404(request, pk)
     ensure_manager(request)
-    ensure_allowed(session.status == SessionStatus.SCHEDULED)
+    ensure_allowed(policies.can_change_session(request.user, session))
     initial = {name: getattr(session, name) for name in SESSION_FIELDS}
     initial["starts_at"] = timezone.localtime(session.starts_at)
     initial["ends_at"] = timezone.localtime(session.ends_at)
