@@ -13,7 +13,7 @@ from maillon.prevention import services
 from maillon.prevention.factories import PreventionActionFactory, PublicSessionFactory
 from maillon.prevention.models import RegistrationStatus
 
-from .pages import login
+from .pages import login, tick
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +25,10 @@ def test_a_person_registers_then_cancels_and_the_first_waiting_takes_the_seat(ne
     person.goto(f"/cpts/{cpts.slug}/")
     person.get_by_role("link", name=re.compile("Atelier dépistage colorectal")).click()
     expect(person.get_by_role("heading", level=1)).to_contain_text("Atelier dépistage colorectal")
-    person.get_by_label("Prénom").fill("Jeanne")
-    person.get_by_label("Nom", exact=True).fill("Martin")
-    person.get_by_label("Courriel").fill("jeanne.martin@example.org")
-    person.get_by_label(re.compile("^J'accepte")).check()
+    person.get_by_role("textbox", name="Prénom").fill("Jeanne")
+    person.get_by_role("textbox", name="Nom", exact=True).fill("Martin")
+    person.get_by_role("textbox", name="Courriel").fill("jeanne.martin@example.org")
+    tick(person, person.locator("input[name=consent]"))
     person.get_by_role("button", name="M'inscrire").click()
     expect(person.locator("main")).to_contain_text("messagerie")
     assert "Martin" not in person.url and "jeanne" not in person.url
