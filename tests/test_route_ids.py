@@ -17,7 +17,7 @@ NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section", "sc
 
 
 def is_id(name: str) -> bool:
-    return name in {"pk", "id", "year"} or name.endswith("_id")
+    return name in {"pk", "id", "year", "number"} or name.endswith("_id")
 
 
 def test_every_id_parameter_of_every_route_is_declared_an_integer():
