@@ -103,22 +103,7 @@ REGISTRATION_RECEIVED = (
 
 # The registrant fields an answer shows, for the journal (names only, never values).
 REGISTRANT_FIELDS = ["first_name", "last_name", "email", "phone"]
-ACTION_FIELDS = [
-    "title",
-    "theme",
-    "description",
-    "age_min",
-    "age_max",
-    "sex",
-    "communes",
-    "partners",
-    "starts_on",
-    "ends_on",
-    "budget",
-    "owner",
-    "perinatal",
-    "health_project_action",
-]
+ACTION_FIELDS = [*PreventionAction.EDITABLE, "communes"]
 MEASURE_FIELDS = [
     "action",
     "kind",
@@ -131,19 +116,7 @@ MEASURE_FIELDS = [
     "departement",
 ]
 VALUE_FIELDS = ["year", "scope", "value", "numerator", "denominator", "source", "source_on", "note"]
-SESSION_FIELDS = [
-    "action",
-    "kind",
-    "title",
-    "description",
-    "starts_at",
-    "ends_at",
-    "place",
-    "commune",
-    "online_url",
-    "capacity",
-    "public",
-]
+SESSION_FIELDS = ["action", *PublicSession.EDITABLE]
 
 # The choices as literals: the schema names no enum component (`Sex`, `Scope`… exist elsewhere).
 ThemeCode = Literal[tuple(Theme.values)]

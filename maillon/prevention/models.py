@@ -112,6 +112,23 @@ class PreventionAction(JournaledModel):
 
     objects = PreventionActionQuerySet.as_manager()
 
+    # What the coordination writes (pages and API), the communes aside (`save_with_communes`).
+    EDITABLE = (
+        "title",
+        "theme",
+        "description",
+        "age_min",
+        "age_max",
+        "sex",
+        "partners",
+        "starts_on",
+        "ends_on",
+        "budget",
+        "owner",
+        "perinatal",
+        "health_project_action",
+    )
+
     workflow = Workflow(
         log="prevention.PreventionActionEvent",
         log_fk="action",
@@ -349,6 +366,20 @@ class PublicSession(JournaledModel):
     purged_at = models.DateTimeField("données des inscrits effacées le", null=True, blank=True)
 
     objects = PublicSessionQuerySet.as_manager()
+
+    # What the coordination writes (pages and API), the action aside.
+    EDITABLE = (
+        "kind",
+        "title",
+        "description",
+        "starts_at",
+        "ends_at",
+        "place",
+        "commune",
+        "online_url",
+        "capacity",
+        "public",
+    )
 
     workflow = Workflow(
         log="prevention.PublicSessionEvent",

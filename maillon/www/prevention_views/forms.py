@@ -10,6 +10,8 @@ from maillon.prevention.models import (
     MaterialKind,
     MeasureKind,
     MeasureSource,
+    PreventionAction,
+    PublicSession,
     Scope,
     SessionKind,
     Sex,
@@ -151,21 +153,7 @@ class ActionForm(MaillonForm):
         return data
 
 
-ACTION_FIELDS = [
-    "title",
-    "theme",
-    "description",
-    "age_min",
-    "age_max",
-    "sex",
-    "partners",
-    "starts_on",
-    "ends_on",
-    "budget",
-    "owner",
-    "perinatal",
-    "health_project_action",
-]
+ACTION_FIELDS = list(PreventionAction.EDITABLE)
 
 
 class NoteForm(MaillonForm):
@@ -275,18 +263,7 @@ class SessionForm(MaillonForm):
         return data
 
 
-SESSION_FIELDS = [
-    "kind",
-    "title",
-    "description",
-    "starts_at",
-    "ends_at",
-    "place",
-    "commune",
-    "online_url",
-    "capacity",
-    "public",
-]
+SESSION_FIELDS = list(PublicSession.EDITABLE)
 
 
 class AttendanceForm(MaillonForm):
