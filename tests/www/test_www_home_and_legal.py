@@ -34,6 +34,15 @@ def test_privacy_page_describes_the_journal_retention_and_strong_authentication(
     assert "TOTP" in html and "Pro Santé Connect" in html
 
 
+def test_privacy_page_says_how_long_session_registrants_are_kept(client, settings):
+    settings.MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS = 45
+
+    html = client.get(reverse("privacy")).content.decode()
+
+    assert "Inscriptions aux séances de prévention" in html
+    assert "effacés 45 jours après la séance" in html
+
+
 def test_accessibility_declaration_is_partially_compliant_with_a_contact(client, settings):
     settings.MAILLON_PUBLISHER_EMAIL = "accessibilite@gip.example.org"
 

@@ -33,6 +33,7 @@ def privacy(request):
     context = {
         "publisher": publisher(),
         "retention_months": settings.MAILLON_JOURNAL_RETENTION_MONTHS,
+        "prevention_retention_days": settings.MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS,
         "oidc_enabled": settings.OIDC_ENABLED,
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
         "title": "Données personnelles",
