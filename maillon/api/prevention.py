@@ -104,17 +104,7 @@ REGISTRATION_RECEIVED = (
 # The registrant fields an answer shows, for the journal (names only, never values).
 REGISTRANT_FIELDS = ["first_name", "last_name", "email", "phone"]
 ACTION_FIELDS = [*PreventionAction.EDITABLE, "communes"]
-MEASURE_FIELDS = [
-    "action",
-    "kind",
-    "name",
-    "unit",
-    "baseline_value",
-    "baseline_source",
-    "baseline_on",
-    "target_value",
-    "departement",
-]
+MEASURE_FIELDS = ["action", *Measure.EDITABLE]
 VALUE_FIELDS = ["year", "scope", "value", "numerator", "denominator", "source", "source_on", "note"]
 SESSION_FIELDS = ["action", *PublicSession.EDITABLE]
 

@@ -264,6 +264,18 @@ class Measure(JournaledModel):
 
     objects = MeasureQuerySet.as_manager()
 
+    # What the coordination writes (pages and API), the action aside.
+    EDITABLE = (
+        "kind",
+        "name",
+        "unit",
+        "baseline_value",
+        "baseline_source",
+        "baseline_on",
+        "target_value",
+        "departement",
+    )
+
     class Meta:
         verbose_name = "mesure d'une action"
         verbose_name_plural = "mesures des actions"

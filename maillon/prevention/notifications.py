@@ -65,7 +65,7 @@ def where(session: PublicSession) -> str:
 def when(session: PublicSession) -> str:
     start = timezone.localtime(session.starts_at)
     end = timezone.localtime(session.ends_at)
-    return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}".replace(":", " h ")
+    return f"le {start:%d/%m/%Y} de {start:%H} h {start:%M} à {end:%H} h {end:%M}"
 
 
 SUBJECTS = {

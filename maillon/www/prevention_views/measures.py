@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import formats
 
 from maillon.prevention import services
-from maillon.prevention.models import Scope
+from maillon.prevention.models import Measure, Scope
 
 from ..space import allow, save_form
 from . import page
@@ -28,16 +28,7 @@ from .common import (
 from .forms import MeasureForm, ValueForm
 
 HIDDEN = "< 6 (masqué)"
-MEASURE_FIELDS = [
-    "kind",
-    "name",
-    "unit",
-    "baseline_value",
-    "baseline_source",
-    "baseline_on",
-    "target_value",
-    "departement",
-]
+MEASURE_FIELDS = list(Measure.EDITABLE)
 
 
 def number(value) -> str:
