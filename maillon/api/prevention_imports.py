@@ -76,7 +76,7 @@ def import_measure_values(
         policies.visible_measures(request.auth, cpts).select_related("action", "departement").filter(pk=measure_id),
         MEASURE_NOT_FOUND,
     )
-    if not policies.can_manage_prevention(request.auth, cpts) or cpts.is_dissolved:
+    if not policies.can_manage_prevention(request.auth, cpts):
         raise HttpError(403, COORDINATORS_ONLY)
     content, filename = uploaded_file(request)
     source = request.POST.get("source", "")

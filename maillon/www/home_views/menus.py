@@ -124,11 +124,7 @@ def _sections(user, cpts):
             "Prévention",
             [
                 ("Actions et séances", "prevention_home", prevention_policies.can_see_prevention(user, cpts)),
-                (
-                    "Nouvelle action",
-                    "prevention_action_new",
-                    prevention_policies.can_manage_prevention(user, cpts) and not cpts.is_dissolved,
-                ),
+                ("Nouvelle action", "prevention_action_new", prevention_policies.can_manage_prevention(user, cpts)),
             ],
         ),
         (
