@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "maillon.core",
     "maillon.core.notifications",
     "maillon.territories",
+    "maillon.organisations",
     "maillon.members",
     "maillon.governance",
     "maillon.meetings",
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "maillon.crisis_response",
     "maillon.pathways",
     "maillon.prevention",
+    "maillon.discussions",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
@@ -321,5 +323,11 @@ MAILLON_PATHWAYS_RETENTION_DAYS = env.int("MAILLON_PATHWAYS_RETENTION_DAYS", def
 # Prevention (mission 3): days after a public session its registrants' names, e-mails and
 # phones are erased (their age band, sex and attendance stay, for the counts).
 MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS = env.int("MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS", default=30)
+
+# Discussion spaces: how long an author may edit or delete their message, how long a message
+# may be, how often an open topic asks for new messages.
+MAILLON_DISCUSSION_EDIT_MINUTES = env.int("MAILLON_DISCUSSION_EDIT_MINUTES", default=15)
+MAILLON_DISCUSSION_MAX_CHARACTERS = env.int("MAILLON_DISCUSSION_MAX_CHARACTERS", default=10000)
+MAILLON_DISCUSSION_POLL_SECONDS = env.int("MAILLON_DISCUSSION_POLL_SECONDS", default=10)
 # Public registrations (and other public forms) accepted per address and hour.
 MAILLON_PUBLIC_FORM_RATE_PER_HOUR = env.int("MAILLON_PUBLIC_FORM_RATE_PER_HOUR", default=20)

@@ -73,6 +73,12 @@ USER_OWNED = {
     # A person's notifications and choices are theirs alone.
     "notifications.Notification.user",
     "notifications.NotificationPreference.user",
+    # A person's place in an organisation or a discussion space, their read state and mentions:
+    # theirs alone (the messages they wrote stay, their author set to none).
+    "organisations.OrganisationPerson.user",
+    "discussions.Participant.user",
+    "discussions.Mention.user",
+    "discussions.TopicRead.user",
 }
 REFERENCE_DATA = {"territories.Region", "territories.Departement", "territories.Epci", "territories.Commune"}
 # A postal code is part of its commune.

@@ -12,10 +12,12 @@ from .models import (
     HourlyRate,
     Invitation,
     Meeting,
+    MeetingSeries,
     MeetingSlot,
     MeetingStatus,
     PaymentDetails,
     PollAnswer,
+    SeriesSession,
     TimeEntry,
     TimeKind,
     TimeState,
@@ -116,3 +118,25 @@ class PaymentDetailsFactory(MembershipOwnedFactory):
 
     iban = "FR7630006000011234567890189"
     holder_name = factory.LazyAttribute(lambda details: str(details.membership.member))
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingSeries
+
+    title = "Visio trimestrielle du groupe"
+    rule = "FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU"
+    first_starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(datetime.datetime(timezone.localdate().year, 1, 13, 20, 0))
+    )
+    duration_minutes = 90
+    visio_url = "https://visio.example.org/groupe-sages-femmes"
+
+
+class SeriesSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeriesSession
+
+    series = factory.SubFactory(MeetingSeriesFactory)
+    starts_at = factory.LazyAttribute(lambda o: o.series.first_starts_at)
+    minutes = "Tour de table, deux situations discutées."

@@ -440,3 +440,113 @@ class PaymentDetails(JournaledModel):
     @property
     def masked_iban(self):
         return mask_iban(self.iban)
+
+
+# --- Recurring visio meetings (a regional group's quarterly visio…) ---
+
+# The parts of an RRULE (RFC 5545) a series may use: no rule below the week, no hour or minute
+# lists, so a rule can never expand into more than a few occurrences a month.
+SERIES_FREQUENCIES = {"WEEKLY", "MONTHLY", "YEARLY"}
+SERIES_RULE_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL", "WKST"}
+SERIES_MAX_INTERVAL = 12
+
+
+def validate_series_rule(value: str) -> None:
+    """An RRULE a series may use, in French when refused."""
+    from dateutil.rrule import rrulestr
+
+    label = "Règle de récurrence"
+    parts = {}
+    for chunk in (value or "").strip().removeprefix("RRULE:").split(";"):
+        key, _, part = chunk.partition("=")
+        if not key or not part:
+            raise ValidationError(f"{label} : « {chunk} » n'est pas de la forme CLÉ=VALEUR.")
+        parts[key.upper()] = part
+    unknown = set(parts) - SERIES_RULE_PARTS
+    if unknown:
+        raise ValidationError(f"{label} : {', '.join(sorted(unknown))} n'est pas accepté.")
+    if parts.get("FREQ", "").upper() not in SERIES_FREQUENCIES:
+        raise ValidationError(f"{label} : la fréquence est hebdomadaire, mensuelle ou annuelle (FREQ=WEEKLY…).")
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or not 1 <= int(interval) <= SERIES_MAX_INTERVAL:
+        raise ValidationError(f"{label} : l'intervalle va de 1 à {SERIES_MAX_INTERVAL}.")
+    try:
+        rrulestr(value, dtstart=datetime.datetime(2000, 1, 1))
+    except (ValueError, TypeError) as error:
+        raise ValidationError(f"{label} : règle illisible.") from error
+
+
+class MeetingSeries(JournaledModel):
+    """A meeting that comes back on a rule (« le 2e mardi de chaque trimestre, 20 h »), with its
+    visio link: a regional group's visio, hosted by an organisation rather than a CPTS. Each
+    session held keeps its replay link and short minutes (`SeriesSession`)."""
+
+    title = models.CharField("intitulé", max_length=200)
+    rule = models.CharField("règle de récurrence (RRULE)", max_length=200, validators=[validate_series_rule])
+    first_starts_at = models.DateTimeField("première séance")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "durée (minutes)", default=60, validators=[MinValueValidator(15)]
+    )
+    visio_url = models.URLField("lien de visioconférence", blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="créée par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+
+    class Meta:
+        verbose_name = "réunion récurrente"
+        verbose_name_plural = "réunions récurrentes"
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def _rule(self):
+        from dateutil.rrule import rrulestr
+
+        # Local wall-clock times: « 20 h » stays 20 h across the change to summer time.
+        start = timezone.localtime(self.first_starts_at).replace(tzinfo=None)
+        return rrulestr(self.rule, dtstart=start)
+
+    def next_starts(self, count: int = 4, *, after=None) -> list[datetime.datetime]:
+        """The next `count` starts after `after` (now), aware, in Europe/Paris."""
+        after = timezone.localtime(after or timezone.now()).replace(tzinfo=None)
+        rule = self._rule()
+        starts = []
+        moment = rule.after(after, inc=True)
+        while moment is not None and len(starts) < count:
+            starts.append(timezone.make_aware(moment))
+            moment = rule.after(moment)
+        return starts
+
+    def is_occurrence(self, starts_at) -> bool:
+        local = timezone.localtime(starts_at).replace(tzinfo=None)
+        return self._rule().after(local, inc=True) == local
+
+
+class SeriesSession(JournaledModel):
+    """One session of a series, once held: its replay and its short minutes."""
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="sessions", verbose_name="série")
+    starts_at = models.DateTimeField("date de la séance")
+    replay_url = models.URLField("lien du replay", blank=True)
+    minutes = models.TextField("compte rendu court", max_length=4000, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="noté par"
+    )
+    recorded_at = models.DateTimeField(auto_now=True, verbose_name="date d'enregistrement")
+
+    class Meta:
+        verbose_name = "séance d'une réunion récurrente"
+        verbose_name_plural = "séances des réunions récurrentes"
+        ordering = ["series", "-starts_at"]
+        constraints = [models.UniqueConstraint(fields=["series", "starts_at"], name="one_record_per_series_session")]
+
+    def __str__(self):
+        return f"{self.series} — {timezone.localtime(self.starts_at):%d/%m/%Y}"
+
+    def clean(self):
+        if self.series_id and self.starts_at and not self.series.is_occurrence(self.starts_at):
+            raise ValidationError({"starts_at": "Date de la séance : ce n'est pas une date de la série."})
+        if self.starts_at and self.starts_at > timezone.now():
+            raise ValidationError({"starts_at": "Date de la séance : la séance n'a pas encore eu lieu."})

@@ -31,6 +31,9 @@ CRISIS_ALERT = "crisis.alert"
 PATHWAYS_BREAK = "pathways.break"
 PATHWAYS_REMINDER = "pathways.reminder"
 PREVENTION_REGISTRANT = "prevention.registrant"
+DISCUSSIONS_MESSAGE = "discussions.message"
+DISCUSSIONS_DIGEST = "discussions.digest"
+DISCUSSIONS_SIGNUP = "discussions.signup"
 ACCOUNT = "account"
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
@@ -70,6 +73,13 @@ KINDS = {
             (Channel.EMAIL,),
             listed=False,
         ),
+        # Each space's own choice (every message, mentions only, a daily digest, nothing) is on
+        # the person's row in the space; these say on which channels (maillon/discussions/notifications.py).
+        Kind(DISCUSSIONS_MESSAGE, "Espaces de discussion : nouveaux messages et mentions", SITE_AND_EMAIL),
+        Kind(DISCUSSIONS_DIGEST, "Espaces de discussion : résumé quotidien", (Channel.EMAIL,)),
+        # To the person who asked to join a regional group (they may have no account yet), and to
+        # its pilot team when a request arrives.
+        Kind(DISCUSSIONS_SIGNUP, "Groupes régionaux : demandes d'inscription et réponses", SITE_AND_EMAIL),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
         # The invitation, the second factor's enrolment link, the password reset: to the account's
         # address only, never switched off.

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from .models import DiscussionSpace, Participant, SignupQuestion
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    raw_id_fields = ["user"]
+    fields = ["user", "role", "notify"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = SignupQuestion
+    extra = 0
+
+
+@admin.register(DiscussionSpace)
+class DiscussionSpaceAdmin(admin.ModelAdmin):
+    """Spaces and who is in them; never the messages (professionals' words, kept from the admin)."""
+
+    list_display = ["name", "kind", "cpts", "organisation", "archived_at"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    inlines = [ParticipantInline, QuestionInline]
