@@ -92,6 +92,7 @@ bench: db
 	$(PY) bench/booking.py --clients 50 --slots 1000
 	$(PY) bench/pathways.py --cpts 10 --patients 5000
 	$(PY) bench/events.py --registrants 200 --seats 100
+	$(PY) bench/threads.py --messages 10000 --writers 50
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3

@@ -91,14 +91,15 @@ def answer(result) -> bool:
     return bool(result)
 
 
-def allowed_roles(policy, world, target, extra=()) -> set[str]:
-    return {role for role in ROLES if answer(policy(world[role], target, *extra))}
+def allowed_roles(policy, world, target, extra=(), roles=ROLES) -> set[str]:
+    return {role for role in roles if answer(policy(world[role], target, *extra))}
 
 
-def assert_matrix(module, expected: dict, targets: dict, world: World, extra: dict | None = None):
+def assert_matrix(module, expected: dict, targets: dict, world: World, extra: dict | None = None, roles=ROLES):
     """`expected`: policy name → roles that may; `targets`: parameter name (the policy's second
-    argument) → function of the world building the object asked about; `extra`: policy name →
-    further positional arguments."""
+    argument) → function of the world building the object asked about (a policy of the user
+    alone needs none); `extra`: policy name → further positional arguments; `roles`: the roles
+    asked (`ROLES`, plus those an app adds to the world, e.g. a group's participants)."""
     found = policies_of(module)
     assert set(found) == set(expected), (
         f"{module.__name__}: policies missing from the matrix {sorted(set(found) - set(expected))}, "
@@ -107,10 +108,14 @@ def assert_matrix(module, expected: dict, targets: dict, world: World, extra: di
     built = {}
     differences = []
     for name, policy in sorted(found.items()):
-        parameter = list(inspect.signature(policy).parameters)[1]
-        if parameter not in built:
-            built[parameter] = targets[parameter](world)
-        got = allowed_roles(policy, world, built[parameter], (extra or {}).get(name, ()))
+        parameters = list(inspect.signature(policy).parameters)
+        if len(parameters) == 1:  # asked of the user alone (« may this person create… »)
+            got = {role for role in roles if answer(policy(world[role]))}
+        else:
+            parameter = parameters[1]
+            if parameter not in built:
+                built[parameter] = targets[parameter](world)
+            got = allowed_roles(policy, world, built[parameter], (extra or {}).get(name, ()), roles)
         if got != set(expected[name]):
             differences.append(
                 f"{name}: allowed {sorted(got)}, expected {sorted(expected[name])}"

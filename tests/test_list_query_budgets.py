@@ -1006,6 +1006,52 @@ COVERED_ELSEWHERE = {
         "tests/prevention/test_pages_query_budget.py",
     ),
     # <<< prevention-pages
+    # >>> discussions-threads: reading the discussion spaces (issue 17), 3 then 30 rows
+    **dict.fromkeys(
+        (
+            "discussions_index",
+            "discussions_mentions",
+            "discussions_search",
+            "discussions_space",
+            "discussions_topic",
+            "discussions_topic_new_messages",
+            "cpts_discussions",
+        ),
+        "tests/www/discussions/test_query_budgets.py",
+    ),
+    # <<< discussions-threads
+    # >>> discussions-groups: organisations, groups, people and moderation (issue 17), 3 then 30 rows
+    **dict.fromkeys(
+        (
+            "organisations_index",
+            "organisations_organisation",
+            "discussions_space_people",
+            "discussions_space_moderation",
+            "discussions_space_visio",
+            "discussions_signups",
+            "discussions_groups_public",
+        ),
+        "tests/www/organisations/test_query_budgets.py",
+    ),
+    # <<< discussions-groups
+    # >>> discussions-api: discussion spaces and organisations in the API (issue 17):
+    # tests/api/test_api_discussions_query_budget.py, 3 then 30 rows
+    **dict.fromkeys(
+        (
+            "GET /api/v1/discussions/spaces",
+            "GET /api/v1/cpts/{cpts_id}/discussions/spaces",
+            "GET /api/v1/discussions/spaces/{space_id}/topics",
+            "GET /api/v1/discussions/topics/{topic_id}/messages",
+            "GET /api/v1/discussions/search",
+            "GET /api/v1/discussions/spaces/{space_id}/participants",
+            "GET /api/v1/discussions/groups",
+            "GET /api/v1/discussions/spaces/{space_id}/signups",
+            "GET /api/v1/organisations",
+            "GET /api/v1/organisations/{organisation_id}",  # its people: 3, then 30
+        ),
+        "tests/api/test_api_discussions_query_budget.py",
+    ),
+    # <<< discussions-api
 }
 
 
@@ -1048,6 +1094,12 @@ NOT_LISTS = {
         "GET /api/v1/cpts/{cpts_id}/prevention/sessions/{session_id}",
     ),
     # <<< prevention-api
+    # >>> discussions-api: discussion spaces in the API (issue 17)
+    **reason(
+        "one object: a space with the caller's unread count and rights",
+        "GET /api/v1/discussions/spaces/{space_id}",
+    ),
+    # <<< discussions-api
     # >>> prevention-public: Prevention sessions (issue 16)
     **reason("a file (a session's .ics, a public material)", "prevention_session_ics", "prevention_material_public"),
     **reason("a form behind a registrant's secret link: one registration", "prevention_registration_cancel"),
@@ -1072,6 +1124,37 @@ NOT_LISTS = {
     **reason("a file (a version of a material)", "prevention_material_download"),
     **reason("the import kit's upload → preview → confirm, as members_import", "prevention_measure_import"),
     # <<< prevention-pages
+    # >>> discussions-threads: writing in the discussion spaces (issue 17)
+    **reason(
+        "an action (POST) or a form",
+        "discussions_topic_new",
+        "discussions_space_notify",
+        "discussions_reply",
+        "discussions_topic_pin",
+        "discussions_topic_unpin",
+        "discussions_message_edit",
+        "discussions_message_delete",
+        "discussions_message_hide",
+        "discussions_message_unhide",
+        "discussions_working_group_new",
+    ),
+    **reason("a file (an attachment of a message)", "discussions_attachment"),
+    # <<< discussions-threads
+    # >>> discussions-groups: organisations, groups, people and moderation (issue 17)
+    **reason(
+        "a form (its choices: the people of one CPTS, read in one query) or an action (POST)",
+        "organisations_new",
+        "organisations_manager_grant",
+        "organisations_manager_withdraw",
+        "discussions_regional_group_new",
+        "discussions_space_edit",
+        "discussions_participant_action",
+        "discussions_signup_accept",
+        "discussions_signup_refuse",
+        "discussions_group_signup",
+        "discussions_unsubscribe",
+    ),
+    # <<< discussions-groups
     **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
     **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
     **reason(

@@ -214,6 +214,45 @@ ROUTES = {
     "prevention_measure": "cpts/<slug:cpts_slug>/prevention/mesures/<int:pk>/",
     "prevention_measure_value": "cpts/<slug:cpts_slug>/prevention/mesures/<int:pk>/valeurs/",
     # <<< prevention-pages
+    # >>> discussions-groups: organisations, groups, people and moderation (issue 17)
+    "discussions_unsubscribe": "discussions/desabonnement/<str:token>/",
+    "discussions_space_people": "discussions/<int:space_id>/participants/",
+    "discussions_participant_action": "discussions/participants/<int:participant_id>/<str:action>/",
+    "discussions_signups": "discussions/<int:space_id>/inscriptions/",
+    "discussions_signup_accept": "discussions/inscriptions/<int:signup_id>/accepter/",
+    "discussions_signup_refuse": "discussions/inscriptions/<int:signup_id>/refuser/",
+    "discussions_space_edit": "discussions/<int:space_id>/modifier/",
+    "discussions_space_moderation": "discussions/<int:space_id>/moderation/",
+    "discussions_space_visio": "discussions/<int:space_id>/visio/",
+    "organisations_index": "organisations/",
+    "organisations_new": "organisations/nouvelle/",
+    "organisations_organisation": "organisations/<int:organisation_id>/",
+    "organisations_manager_grant": "organisations/<int:organisation_id>/gestionnaires/",
+    "organisations_manager_withdraw": "organisations/personnes/<int:person_id>/retirer/",
+    "discussions_regional_group_new": "organisations/<int:organisation_id>/groupes/nouveau/",
+    "discussions_groups_public": "groupes/",
+    "discussions_group_signup": "groupes/<int:space_id>/inscription/",
+    # <<< discussions-groups
+    # >>> discussions-threads: reading and writing in the discussion spaces (issue 17)
+    "discussions_index": "discussions/",
+    "discussions_mentions": "discussions/mentions/",
+    "discussions_search": "discussions/recherche/",
+    "discussions_space": "discussions/<int:space_id>/",
+    "discussions_topic_new": "discussions/<int:space_id>/nouveau-sujet/",
+    "discussions_space_notify": "discussions/<int:space_id>/me-prevenir/",
+    "discussions_topic": "discussions/sujets/<int:topic_id>/",
+    "discussions_topic_new_messages": "discussions/sujets/<int:topic_id>/nouveaux/",
+    "discussions_reply": "discussions/sujets/<int:topic_id>/repondre/",
+    "discussions_topic_pin": "discussions/sujets/<int:topic_id>/epingler/",
+    "discussions_topic_unpin": "discussions/sujets/<int:topic_id>/desepingler/",
+    "discussions_message_edit": "discussions/messages/<int:message_id>/modifier/",
+    "discussions_message_delete": "discussions/messages/<int:message_id>/supprimer/",
+    "discussions_message_hide": "discussions/messages/<int:message_id>/masquer/",
+    "discussions_message_unhide": "discussions/messages/<int:message_id>/afficher/",
+    "discussions_attachment": "discussions/pieces-jointes/<int:attachment_id>/",
+    "cpts_discussions": "cpts/<slug:cpts_slug>/discussions/",
+    "discussions_working_group_new": "cpts/<slug:cpts_slug>/discussions/groupe-de-travail/",
+    # <<< discussions-threads
 }
 
 

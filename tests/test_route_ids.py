@@ -11,9 +11,10 @@ from maillon.api.urls import api
 
 from .urlwalk import api_operations, walk
 
-# Path parameters that are not ids: tokens, codes, formats, section keys, static paths, and the
-# scope of a prevention measure's value (`territory` or `departement`).
-NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section", "scope"}
+# Path parameters that are not ids: tokens, codes, formats, section keys, static paths, the
+# scope of a prevention measure's value (`territory` or `departement`), and the act on a
+# participant of a discussion space (`mute`, `unmute`, `remove`, `reinstate`).
+NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section", "scope", "action"}
 
 
 def is_id(name: str) -> bool:

@@ -17,6 +17,17 @@ SAMPLE_KWARGS = {
     "fmt": "csv",
     "year": 1,
     "number": 1,  # a version of a prevention material
+    # >>> discussions: the ids of the discussion and organisation pages (issue 17)
+    "space_id": 1,
+    "topic_id": 1,
+    "message_id": 1,
+    "attachment_id": 1,
+    "participant_id": 1,
+    "signup_id": 1,
+    "organisation_id": 1,
+    "person_id": 1,
+    "action": "mute",  # an act on a participant (discussions_participant_action)
+    # <<< discussions
 }
 
 
@@ -58,3 +69,13 @@ def test_a_password_without_second_factor_reaches_no_protected_route(cpts, coord
     response = client.get(sample_url(route))
     assert response.status_code == 302
     assert response["Location"] == reverse("login_second_factor")
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_after_the_session_ended_loads_the_login_as_a_whole_page(client):
+    """A thread polling for new messages must not show the login form inside the thread."""
+    response = client.get(reverse("discussions_index"), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["HX-Redirect"].startswith(reverse("login"))

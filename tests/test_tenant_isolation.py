@@ -768,6 +768,9 @@ SAMPLE_BODIES = {
         "ends_at": "2030-01-07T12:00:00+01:00",
     },
     # <<< prevention-api
+    # >>> discussions-api: Discussion spaces (issue 17)
+    ("POST", "/cpts/{cpts_id}/discussions/spaces"): {"name": "Groupe de travail"},
+    # <<< discussions-api
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]

@@ -13,11 +13,13 @@ from . import (
     cpts,
     crisis,
     crisis_response,
+    discussions,
     errors,
     me,
     meetings,
     members,
     mt,
+    organisations,
     pathways,
     pathways_work,
     prevention,
@@ -59,3 +61,5 @@ api.add_router("", pathways.router)
 api.add_router("", pathways_work.router)
 api.add_router("", prevention.router)
 api.add_router("", prevention_imports.router)
+api.add_router("", organisations.router)
+api.add_router("", discussions.router)

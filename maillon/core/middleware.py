@@ -1,5 +1,5 @@
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 
 from . import journal, policies
@@ -57,10 +57,21 @@ class LoginRequiredMiddleware:
             return None
         if is_strongly_authenticated(request):
             return None
-        if request.user.is_authenticated:
-            # A password alone is not enough to reach anything: finish the second factor.
-            return redirect("login_second_factor")
-        return redirect_to_login(request.path)
+        # A password alone is not enough to reach anything: finish the second factor.
+        second_factor = request.user.is_authenticated
+        return _whole_page(
+            request, redirect("login_second_factor") if second_factor else redirect_to_login(request.path)
+        )
+
+
+def _whole_page(request, redirect_response):
+    """An htmx request (a thread asking for new messages after the session expired) would put
+    the login page inside the page: htmx is told to load it as a whole page instead."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect_response
+    response = HttpResponse(status=200)
+    response["HX-Redirect"] = redirect_response["Location"]
+    return response
 
 
 class CurrentCptsMiddleware:

@@ -74,6 +74,13 @@ PUBLIC_ROUTES = {
     "prevention_material_public",
     "prevention_registration_cancel",
     # <<< prevention-public
+    # >>> discussions-groups: regional groups (issue 17)
+    # The groups open to sign-up and each one's sign-up form (throttled per address); the
+    # one-click unsubscribe link of a space's e-mails (a signed token, POST without CSRF).
+    "discussions_groups_public",
+    "discussions_group_signup",
+    "discussions_unsubscribe",
+    # <<< discussions-groups
 }
 
 PROTECTED_ROUTES = {
@@ -268,6 +275,42 @@ PROTECTED_ROUTES = {
     "prevention_measure",
     "prevention_measure_value",
     # <<< prevention-pages
+    # >>> discussions-groups: organisations, groups, people and moderation of the spaces (issue 17)
+    "discussions_space_edit",
+    "discussions_space_people",
+    "discussions_participant_action",
+    "discussions_space_moderation",
+    "discussions_space_visio",
+    "discussions_signups",
+    "discussions_signup_accept",
+    "discussions_signup_refuse",
+    "organisations_index",
+    "organisations_new",
+    "organisations_organisation",
+    "organisations_manager_grant",
+    "organisations_manager_withdraw",
+    "discussions_regional_group_new",
+    # <<< discussions-groups
+    # >>> discussions-threads: reading and writing in the discussion spaces (issue 17)
+    "discussions_index",
+    "discussions_mentions",
+    "discussions_search",
+    "discussions_space",
+    "discussions_topic_new",
+    "discussions_space_notify",
+    "discussions_topic",
+    "discussions_topic_new_messages",
+    "discussions_reply",
+    "discussions_topic_pin",
+    "discussions_topic_unpin",
+    "discussions_message_edit",
+    "discussions_message_delete",
+    "discussions_message_hide",
+    "discussions_message_unhide",
+    "discussions_attachment",
+    "cpts_discussions",
+    "discussions_working_group_new",
+    # <<< discussions-threads
 }
 
 

@@ -42,6 +42,8 @@ from maillon.core.models import (
     token_digest,
 )
 from maillon.members.models import Membership
+from maillon.organisations import services as organisation_services
+from maillon.organisations.models import Organisation
 from maillon.territories import services
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole, TerritoryRoleKind
 from maillon.territories.taille import taille_for_population
@@ -50,6 +52,7 @@ from . import (
     contracts,
     crisis,
     crisis_response,
+    discussions,
     documents,
     governance,
     mailing,
@@ -156,6 +159,8 @@ CPTS_SPECS = [
 
 # The CPTS where the demo member account belongs.
 MEMBER_CPTS = "plaine-de-versailles"
+# The role (in the credentials) of a manager of an organisation, who hosts a regional group.
+ORGANISATION_MANAGER = "manager"
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,15 @@ def account_specs() -> list[AccountSpec]:
             TerritoryRoleKind.SAS_REGULATOR,
             organisation="SAS des Yvelines (SAMU 78)",
             departement=DEPARTEMENT,
+        ),
+        # The URPS of the midwives, host of the regional group « Sages-femmes libérales et CPTS ».
+        AccountSpec(
+            f"gestion.urps-sf@{EMAIL_DOMAIN}",
+            "Isabelle",
+            "Marchand",
+            ORGANISATION_MANAGER,
+            organisation=discussions.ORGANISATION,
+            region=REGION,
         ),
     ]
     return accounts
@@ -480,6 +494,13 @@ def ensure_roles(user: User, spec: AccountSpec, cpts_by_slug: dict[str, Cpts]) -
             region_id=spec.region,
             defaults={"organisation": spec.organisation},
         )
+    elif spec.role == ORGANISATION_MANAGER:
+        # The organisation over its région, the role granted as the platform admin does.
+        organisation, _ = Organisation.objects.get_or_create(
+            name=spec.organisation,
+            defaults={"kind": organisation_services.kind_of(spec.organisation), "region_id": spec.region},
+        )
+        organisation_services.grant_manager(organisation, email=user.email, by=None)
 
 
 def ensure_account(spec: AccountSpec, seed: int, cpts_by_slug: dict[str, Cpts]) -> Credentials:
@@ -574,6 +595,21 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         prevention.ensure_prevention(cpts, coordinator, seed=seed, today=today, member=member_account)
 
 
+def ensure_discussions(cpts_by_slug: dict[str, Cpts], *, today: datetime.date):
+    """Each CPTS's discussion spaces and their history, the URPS's regional group across two
+    CPTS (maillon/demo/discussions.py)."""
+    coordinators = {
+        spec.slug: User.objects.get(email=f"coordination.{spec.slug}@{EMAIL_DOMAIN}") for spec in CPTS_SPECS
+    }
+    return discussions.ensure_discussions(
+        cpts_by_slug,
+        coordinators,
+        manager=User.objects.get(email=f"gestion.urps-sf@{EMAIL_DOMAIN}"),
+        member=User.objects.get(email=f"membre.{MEMBER_CPTS}@{EMAIL_DOMAIN}"),
+        today=today,
+    )
+
+
 # --- Entry point. ---
 
 
@@ -615,9 +651,13 @@ def build(*, seed: int | None = None, today: datetime.date | None = None) -> Dem
         living = {slug: cpts for slug, cpts in cpts_by_slug.items() if not cpts.is_dissolved}
         ensure_territories(living, territories, starts, today, warnings)
         accounts = [ensure_account(spec, seed, cpts_by_slug) for spec in account_specs()]
+        # The ARS and CPAM officers in their organisations: the signal does it once the
+        # transaction commits, the demo needs them now.
+        organisation_services.enrol_officers()
         ensure_members(cpts_by_slug, territories, starts, seed=seed, today=today)
         ensure_governance(cpts_by_slug, seed=seed, today=today)
         ensure_contracts(cpts_by_slug, seed=seed, today=today)
+        ensure_discussions(cpts_by_slug, today=today)
         sas_client = snp.ensure_sas_client(seed)
     return DemoResult(
         cpts=[summary(cpts_by_slug[spec.slug]) for spec in CPTS_SPECS],

@@ -68,9 +68,12 @@ def has_mission(cpts: Cpts) -> bool:
 
 
 @contextlib.contextmanager
-def nothing_sent():
+def nothing_sent(dropped=None):
     """`register` queues each registrant's message for when the transaction commits; the demo's
-    registrants are fictitious: their messages queued inside this block are dropped, never enqueued."""
+    registrants are fictitious: their messages queued inside this block are dropped, never enqueued.
+    `dropped(callback)` says which queued callbacks are messages to drop (by default the
+    registrants'; the discussions of the demo pass theirs)."""
+    dropped = dropped or is_registrant_message
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("nothing_sent() runs inside the demo's transaction")
@@ -79,7 +82,7 @@ def nothing_sent():
         yield
     finally:
         added = connection.run_on_commit[queued:]
-        connection.run_on_commit[queued:] = [entry for entry in added if not is_registrant_message(entry[1])]
+        connection.run_on_commit[queued:] = [entry for entry in added if not dropped(entry[1])]
 
 
 def is_registrant_message(callback) -> bool:

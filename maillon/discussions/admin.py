@@ -1,22 +1,24 @@
 from django.contrib import admin
 
+from maillon.core.admin import MaillonAdmin, MaillonTabularInline
+
 from .models import DiscussionSpace, Participant, SignupQuestion
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(MaillonTabularInline):
     model = Participant
     extra = 0
     raw_id_fields = ["user"]
     fields = ["user", "role", "notify"]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(MaillonTabularInline):
     model = SignupQuestion
     extra = 0
 
 
 @admin.register(DiscussionSpace)
-class DiscussionSpaceAdmin(admin.ModelAdmin):
+class DiscussionSpaceAdmin(MaillonAdmin):
     """Spaces and who is in them; never the messages (professionals' words, kept from the admin)."""
 
     list_display = ["name", "kind", "cpts", "organisation", "archived_at"]

@@ -10,4 +10,6 @@ class DiscussionsConfig(mission_apps.MissionAppConfig):
     periodic = {
         # The day's messages to the people who chose a daily digest (notifications.py).
         "discussions_digest": {"task": "send_daily_digests", "hour": 7},
+        # Refused sign-up requests, MAILLON_DISCUSSION_SIGNUP_RETENTION_DAYS after the decision (purge.py).
+        "discussions_purge": {"task": "purge_refused_signups", "hour": 3},
     }

@@ -1,7 +1,7 @@
 """No patient identifier in a thread: a text holding a number that validates as a NIR or an
 INS (the INS is the NIR or, for people without one, the NIA: same format, same key) is refused.
 
-Numbers are found with spaces or dots between their digits (« 1 85 05 78 006 084 91 »); a
+Numbers are found with spaces or dots (up to three) between their digits (« 1 85 05 78 006 084 91 »); a
 candidate starts and ends where a group of digits starts and ends, so a long run of phone
 numbers is not read as one. Checked with python-stdnum (`stdnum.fr.nir`).
 """
@@ -11,7 +11,7 @@ import re
 from stdnum.fr import nir
 
 # A run of digit groups (and Corsica's 2A / 2B) separated by spaces or dots.
-_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ .\u00a0\u202f]?[0-9AaBb])+(?![0-9A-Za-z])")
+_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ .\u00a0\u202f]{0,3}[0-9AaBb])+(?![0-9A-Za-z])")
 _SEPARATORS = " .\u00a0\u202f"
 # The first digit of a NIR (1, 2: sex; 3, 4: special cases) or an NIA (7, 8).
 _FIRST_DIGITS = set("123478")

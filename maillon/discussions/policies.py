@@ -2,7 +2,8 @@
 
 - A CPTS's space of all members and its mission spaces: everyone with a role in the CPTS
   (coordinators and members), except someone its moderators removed.
-- A working group: its participants, and the CPTS's coordinators.
+- A working group: its participants while they have a role in the CPTS, and the CPTS's
+  coordinators.
 - A regional group: its participants (accepted through the sign-up form or added), and the
   managers of the hosting organisation. Nobody else: not the other people of the CPTS, not the
   ARS or CPAM officers through their territorial roles, not the platform admin (threads are
@@ -63,10 +64,13 @@ def readable_spaces(user):
     roles = CptsRole.objects.filter(user=user)
     places = Participant.objects.filter(user=user)
     managed = OrganisationPerson.objects.filter(user=user, role=OrganisationRole.MANAGER).values("organisation_id")
+    present = places.present().values("space_id")
     readable = (
         Q(kind__in=CPTS_WIDE_KINDS, cpts__in=roles.values("cpts_id"))
         | Q(kind=SpaceKind.WORKING_GROUP, cpts__in=roles.filter(role=COORDINATOR).values("cpts_id"))
-        | Q(pk__in=places.present().values("space_id"))
+        # A working group's people are people of its CPTS: one who left the CPTS reads it no more.
+        | Q(kind=SpaceKind.WORKING_GROUP, cpts__in=roles.values("cpts_id"), pk__in=present)
+        | Q(kind=SpaceKind.REGIONAL_GROUP, pk__in=present)
         | Q(kind=SpaceKind.REGIONAL_GROUP, organisation__in=managed)
     )
     removed = places.filter(status=ParticipantStatus.REMOVED).values("space_id")
@@ -88,9 +92,9 @@ def can_read(user, space) -> bool:
     place = place_of(user, space)
     if place is not None and place.status == ParticipantStatus.REMOVED:
         return False
-    if space.kind in CPTS_WIDE_KINDS:
-        return has_cpts_role(user, space.cpts_id)
-    return place is not None
+    if space.cpts_id and not has_cpts_role(user, space.cpts_id):
+        return False  # a working group's people are people of its CPTS: one who left it reads no more
+    return space.kind in CPTS_WIDE_KINDS or place is not None
 
 
 def _writable(space) -> bool:

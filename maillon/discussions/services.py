@@ -20,7 +20,7 @@ from maillon.core.notifications.sending import on_commit
 from maillon.core.uploads import check_document
 from maillon.territories.models import normalize_name
 
-from . import health_data, policies
+from . import health_data, policies, selectors
 from .models import (
     CPTS_WIDE_KINDS,
     Attachment,
@@ -40,6 +40,8 @@ from .models import (
 )
 
 MEMBERS_SPACE_NAME = "Tous les adhérents"
+# The public sign-up's attempts per address, counted once for the page and the API.
+SIGNUP_THROTTLE_SCOPE = "discussions_signup"
 MAX_ATTACHMENTS = 5
 # Extension → the bytes such a file starts with (Office and OpenDocument files are zip archives).
 ATTACHMENT_SIGNATURES = {
@@ -127,7 +129,7 @@ def create_working_group(cpts, *, name, description="", users=(), by) -> Discuss
 
 def set_working_group_people(space, *, users, by) -> None:
     """The working group's participants are exactly `users` (people with a role in its CPTS):
-    newcomers join, the others leave (their row removed; their messages stay)."""
+    newcomers join, the others leave (their row removed, a coordinator's kept; their messages stay)."""
     allowed = set(CptsRole.objects.for_cpts(space.cpts).values_list("user_id", flat=True))
     wanted = {user.pk for user in users if user is not None}
     strangers = wanted - allowed
@@ -137,7 +139,9 @@ def set_working_group_people(space, *, users, by) -> None:
     with journal.acting_as(by):
         for user_id in wanted - current:
             join(space, User.objects.get(pk=user_id), notify=NotifyLevel.ALL)
-        for participant in space.participants.filter(user_id__in=current - wanted):
+        # The coordinators read the group anyway: their row (their choice of messages) stays.
+        coordinators = CptsRole.objects.for_cpts(space.cpts).filter(role="coordinator").values("user_id")
+        for participant in space.participants.filter(user_id__in=current - wanted).exclude(user_id__in=coordinators):
             participant.delete()
 
 
@@ -173,7 +177,7 @@ def _last_message_id(space) -> int:
 
 def join(space, user, *, role=ParticipantRole.PARTICIPANT, notify=None) -> Participant:
     """The user's row in the space, created on first need; what was written before counts as read."""
-    default = NotifyLevel.MENTIONS if space.kind in CPTS_WIDE_KINDS else NotifyLevel.ALL
+    default = selectors.default_level(space)
     try:
         with transaction.atomic():
             place, created = Participant.objects.get_or_create(
@@ -202,6 +206,9 @@ def set_role(participant, *, role, by) -> Participant:
 def set_notify_level(space, user, level) -> Participant:
     if level not in NotifyLevel.values:
         raise ValidationError({"notify": "Me prévenir : choix inconnu."})
+    if not policies.can_read(user, space):
+        # A row in a group is a place in it: never created for someone who does not read it.
+        raise ValidationError({"notify": "Me prévenir : vous ne lisez pas cet espace."})
     place = join(space, user)
     place.notify = level
     place.save(update_fields=["notify"])
@@ -225,8 +232,9 @@ def readers(space):
     if space.kind in CPTS_WIDE_KINDS:
         users = User.objects.filter(cpts_roles__cpts=space.cpts_id)
     elif space.cpts_id:
+        # Its participants still in the CPTS, and the coordinators (one filter: one role row).
         users = User.objects.filter(
-            Q(discussion_places__space=space) | Q(cpts_roles__cpts=space.cpts_id, cpts_roles__role="coordinator")
+            Q(cpts_roles__cpts=space.cpts_id) & (Q(discussion_places__space=space) | Q(cpts_roles__role="coordinator"))
         )
     else:
         users = User.objects.filter(
@@ -243,13 +251,19 @@ def mentioned_in(body: str, space) -> list[int]:
     """The readers named « @Prénom Nom » in the text (accents and case ignored)."""
     if "@" not in body:
         return []
-    written = searchable(" ".join(match.group(1) for match in _MENTION.finditer(body)))
+    # Each « @… » read on its own: « @Anne @Martin » names neither Anne Martin nor anyone else.
+    written = [f" {_words(match.group(1))} " for match in _MENTION.finditer(body)]
     found = []
     for user_id, first, last in readers(space).values_list("pk", "first_name", "last_name"):
-        name = searchable(f"{first} {last}")
-        if name.strip() and re.search(rf"(^|\s){re.escape(name)}(\s|$)", written):
+        name = _words(f"{first} {last}")
+        if name and any(f" {name} " in words for words in written):
             found.append(user_id)
     return found
+
+
+def _words(text: str) -> str:
+    """The words of a name, without accents, case or punctuation (« @Paul Martin. » names Paul Martin)."""
+    return " ".join(re.sub(r"[^\w]+", " ", searchable(text)).split())
 
 
 def check_body(body: str, space, by) -> str:
@@ -261,22 +275,31 @@ def check_body(body: str, space, by) -> str:
     limit = settings.MAILLON_DISCUSSION_MAX_CHARACTERS
     if len(body) > limit:
         raise ValidationError({"body": f"Message : {limit} caractères au plus (il en a {len(body)})."})
-    if health_data.holds_patient_identifier(body):
-        # Outside the caller's transaction: the refusal is counted even though nothing is written.
-        with transaction.atomic():
-            refusal = HealthDataRefusal.objects.create(space=space, user=by)
-            journal.record(
-                journal.Action.CREATE, refusal, actor=by, cpts_id=space.cpts_id, note="identifiant de patient"
-            )
-        raise ValidationError({"body": health_data.REFUSAL})
+    refuse_patient_identifier(body, space, by)
     return body
 
 
-def check_attachments(files) -> list:
+def refuse_patient_identifier(text: str, space, by, *, field="body", label="Message") -> None:
+    """Refuses a text holding a NIR or an INS (a topic's title, a file's name: `field`, `label`);
+    the refusal counted and journaled, the text never kept. Call it outside a transaction that
+    the refusal rolls back (the services check before theirs): the count is kept."""
+    if not health_data.holds_patient_identifier(text):
+        return
+    with transaction.atomic():
+        refusal = HealthDataRefusal.objects.create(space=space, user=by)
+        journal.record(journal.Action.CREATE, refusal, actor=by, cpts_id=space.cpts_id, note="identifiant de patient")
+    raise ValidationError({field: f"{label} : {health_data.REFUSAL.split(' : ', 1)[1]}"})
+
+
+def check_attachments(files, space=None, by=None) -> list:
+    """Their number, type, size and content; with `space`, a name holding a NIR or an INS is
+    refused (the name is shown in the thread)."""
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"files": f"Pièces jointes : {MAX_ATTACHMENTS} fichiers au plus."})
     for upload in files:
+        if space is not None:
+            refuse_patient_identifier(upload.name, space, by, field="files", label=f"Pièce jointe « {upload.name} »")
         check_document(
             upload,
             label=f"Pièce jointe « {upload.name} »",
@@ -296,16 +319,29 @@ def _check_can_write(space, by) -> None:
 
 def start_topic(space, *, title, body, by, files=(), client_id=None) -> Message:
     """A new topic and its first message. (Checked before the transaction: a refused text's
-    count is kept.)"""
+    count is kept.) Sent twice with the same `client_id` (a retry), one topic is opened: the
+    second call returns the first message."""
+    if client_id:
+        existing = Message.objects.filter(author=by, client_id=client_id).first()
+        if existing is not None:
+            return existing
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Sujet : indiquez le sujet."})
     _check_can_write(space, by)
+    refuse_patient_identifier(title, space, by, field="title", label="Sujet")
     body = check_body(body, space, by)
-    files = check_attachments(files)
-    with transaction.atomic():
-        topic = Topic.objects.create(space=space, title=title[:120], created_by=by)
-        return _write(topic, body, by, files, client_id)
+    files = check_attachments(files, space, by)
+    try:
+        with transaction.atomic():
+            topic = Topic.objects.create(space=space, title=title[:120], created_by=by)
+            return _write(topic, body, by, files, client_id)
+    except IntegrityError:
+        # Sent twice at once: the other request opened the topic (this one's is rolled back).
+        existing = Message.objects.filter(author=by, client_id=client_id).first() if client_id else None
+        if existing is None:
+            raise
+        return existing
 
 
 def post_message(topic, *, body, by, files=(), client_id=None) -> Message:
@@ -317,7 +353,7 @@ def post_message(topic, *, body, by, files=(), client_id=None) -> Message:
             return existing
     _check_can_write(topic.space, by)
     body = check_body(body, topic.space, by)
-    files = check_attachments(files)
+    files = check_attachments(files, topic.space, by)
     try:
         with transaction.atomic():
             return _write(topic, body, by, files, client_id)

@@ -10,3 +10,11 @@ def send_daily_digests() -> int:
     from .notifications import queue_digests
 
     return queue_digests(now=timezone.now())
+
+
+@task()
+def purge_refused_signups() -> int:
+    """Nightly: erase refused sign-up requests past their retention."""
+    from .purge import purge_refused_signups as purge
+
+    return purge(now=timezone.now())

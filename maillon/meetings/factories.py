@@ -126,9 +126,9 @@ class MeetingSeriesFactory(factory.django.DjangoModelFactory):
 
     title = "Visio trimestrielle du groupe"
     rule = "FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU"
-    first_starts_at = factory.LazyFunction(
-        lambda: timezone.make_aware(datetime.datetime(timezone.localdate().year, 1, 13, 20, 0))
-    )
+    # A 2nd Tuesday (of January 2026) at 20 h, so that the first session is a date of the rule
+    # whatever the year the tests run.
+    first_starts_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2026, 1, 13, 20, 0)))
     duration_minutes = 90
     visio_url = "https://visio.example.org/groupe-sages-femmes"
 

@@ -470,10 +470,15 @@ def validate_series_rule(value: str) -> None:
     interval = parts.get("INTERVAL", "1")
     if not interval.isdigit() or not 1 <= int(interval) <= SERIES_MAX_INTERVAL:
         raise ValidationError(f"{label} : l'intervalle va de 1 à {SERIES_MAX_INTERVAL}.")
+    start = datetime.datetime(2000, 1, 1)
     try:
-        rrulestr(value, dtstart=datetime.datetime(2000, 1, 1))
+        rule = rrulestr(value, dtstart=start)
     except (ValueError, TypeError) as error:
         raise ValidationError(f"{label} : règle illisible.") from error
+    # A rule that gives no date (« le 30 février ») would make each listing of the next dates
+    # scan the calendar up to the year 9999 (seconds each time): refused once, here.
+    if rule.after(start, inc=True) is None:
+        raise ValidationError(f"{label} : cette règle ne donne aucune date.")
 
 
 class MeetingSeries(JournaledModel):

@@ -34,8 +34,10 @@ from .models import (
     HourlyRate,
     Invitation,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
     PollAnswer,
+    SeriesSession,
     TimeEntry,
     TimeKind,
 )
@@ -525,3 +527,50 @@ def year_or_current(value) -> int:
     """The year asked in the query string, else the current one (never a 500 on odd input)."""
     value = str(value or "")
     return int(value) if value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100 else current_year()
+
+
+# --- Recurring series (a regional group's visio) ---
+
+SERIES_FIELDS = ("title", "rule", "first_starts_at", "duration_minutes", "visio_url")
+
+
+@transaction.atomic
+def save_series(series, *, by, **fields) -> MeetingSeries:
+    """Create (`series` None) or change a recurring series: its rule is checked
+    (`validate_series_rule`, French messages on the field), the journal written by the model."""
+    unknown = set(fields) - set(SERIES_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown series fields: {sorted(unknown)}")
+    series = series or MeetingSeries(created_by=by)
+    for name, value in fields.items():
+        setattr(series, name, value)
+    series.full_clean(exclude=["created_by"])
+    with journal.acting_as(by):
+        series.save()
+    return series
+
+
+@transaction.atomic
+def record_series_session(series, *, starts_at, replay_url="", minutes="", by) -> SeriesSession:
+    """The replay link and short minutes of a session held (one record per date, written again
+    when given again); the date must be one of the series, and past."""
+    session = SeriesSession.objects.select_for_update().filter(series=series, starts_at=starts_at).first()
+    session = session or SeriesSession(series=series, starts_at=starts_at)
+    session.replay_url, session.minutes, session.recorded_by = replay_url or "", minutes or "", by
+    session.full_clean(exclude=["series", "recorded_by"], validate_unique=False)
+    with journal.acting_as(by):
+        session.save()
+    return session
+
+
+def past_starts(series, count: int = 12, *, before=None) -> list:
+    """The starts of the series' last `count` sessions up to now, newest first, aware (the
+    dates a session record may take)."""
+    before = timezone.localtime(before or timezone.now()).replace(tzinfo=None)
+    rule = series._rule()
+    starts = []
+    moment = rule.before(before, inc=True)
+    while moment is not None and len(starts) < count:
+        starts.append(timezone.make_aware(moment))
+        moment = rule.before(moment)
+    return starts

@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from maillon.core.models import User
 from maillon.core.notifications.models import Notification
+from maillon.organisations.models import OrganisationPerson, OrganisationRole
 from maillon.territories.models import TerritoryRole
 from maillon.territories.policies import note_no_territory_role
 
@@ -12,9 +13,9 @@ from .home_views.roles import TERRITORY_HOMES, homes_of
 
 
 def navigation(request):
-    """The menu's roles and the header's unread notifications, in ONE query: the unread count
-    and the territorial roles held ride on the CPTS roles' query as subqueries (on the user's
-    row for someone without a CPTS role)."""
+    """The menu's roles and the header's unread notifications, in ONE query: the unread count,
+    the territorial roles held and whether the person manages an organisation ride on the CPTS
+    roles' query as subqueries (on the user's row for someone without a CPTS role)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"my_cpts_roles": [], "my_homes": [], "space_sections": [], "unread_notifications": 0, **oidc()}
@@ -32,6 +33,9 @@ def navigation(request):
             f"holds_{kind}": Exists(TerritoryRole.objects.filter(user_id=user.pk, role=kind))
             for kind in TERRITORY_HOMES
         },
+        "manages_organisation": Exists(
+            OrganisationPerson.objects.filter(user_id=user.pk, role=OrganisationRole.MANAGER)
+        ),
     }
     roles = list(
         user.cpts_roles.select_related("cpts", "user__professional")
@@ -50,7 +54,9 @@ def navigation(request):
     return {
         "my_cpts_roles": roles,
         # Computed only when a page's menu shows them.
-        "my_homes": SimpleLazyObject(lambda: homes_of(user, cpts_roles=roles, kinds=kinds)),
+        "my_homes": SimpleLazyObject(
+            lambda: homes_of(user, cpts_roles=roles, kinds=kinds, manages=found.manages_organisation)
+        ),
         "space_sections": SimpleLazyObject(lambda: space_menu(user, getattr(request, "cpts", None), request.path)),
         "unread_notifications": found.unread_notifications or 0,
         **oidc(),

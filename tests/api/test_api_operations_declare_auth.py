@@ -36,6 +36,10 @@ PUBLIC_OPERATIONS = {
     ("GET", "/cpts/{cpts_id}/prevention/public-sessions"),
     ("POST", "/cpts/{cpts_id}/prevention/public-sessions/{session_id}/registrations"),
     # <<< prevention-api
+    # >>> discussions-api: Discussion spaces and organisations (issue 17)
+    ("GET", "/discussions/groups"),
+    ("POST", "/discussions/groups/{space_id}/signups"),
+    # <<< discussions-api
 }
 PRIVATE_OPERATIONS = {
     ("GET", "/me"),
@@ -185,6 +189,31 @@ PRIVATE_OPERATIONS = {
     # >>> prevention-import: a measure's values imported from a source's file (issue 16)
     ("POST", "/cpts/{cpts_id}/prevention/measures/{measure_id}/import"),
     # <<< prevention-import
+    # >>> discussions-api: Discussion spaces and organisations (issue 17)
+    ("GET", "/organisations"),
+    ("GET", "/organisations/{organisation_id}"),
+    ("GET", "/discussions/spaces"),
+    ("GET", "/discussions/spaces/{space_id}"),
+    ("GET", "/cpts/{cpts_id}/discussions/spaces"),
+    ("POST", "/cpts/{cpts_id}/discussions/spaces"),
+    ("GET", "/discussions/spaces/{space_id}/topics"),
+    ("POST", "/discussions/spaces/{space_id}/topics"),
+    ("GET", "/discussions/topics/{topic_id}/messages"),
+    ("POST", "/discussions/topics/{topic_id}/messages"),
+    ("PATCH", "/discussions/messages/{message_id}"),
+    ("DELETE", "/discussions/messages/{message_id}"),
+    ("POST", "/discussions/messages/{message_id}/hide"),
+    ("POST", "/discussions/messages/{message_id}/unhide"),
+    ("GET", "/discussions/search"),
+    ("GET", "/discussions/spaces/{space_id}/participants"),
+    ("POST", "/discussions/participants/{participant_id}/mute"),
+    ("POST", "/discussions/participants/{participant_id}/unmute"),
+    ("POST", "/discussions/participants/{participant_id}/remove"),
+    ("POST", "/discussions/participants/{participant_id}/reinstate"),
+    ("GET", "/discussions/spaces/{space_id}/signups"),
+    ("POST", "/discussions/signups/{signup_id}/accept"),
+    ("POST", "/discussions/signups/{signup_id}/refuse"),
+    # <<< discussions-api
 }
 
 

@@ -16,6 +16,7 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,8 +29,24 @@ from maillon.crisis.selectors import mobilisable_professionals
 from maillon.crisis_response import services as crisis_services
 from maillon.crisis_response.models import AlertLevel, AlertLevelMember
 from maillon.demo import builder
+from maillon.demo import discussions as demo_discussions
 from maillon.demo import mailing as demo_mailing
 from maillon.demo import mt as demo_mt
+from maillon.discussions import health_data
+from maillon.discussions import services as discussion_services
+from maillon.discussions.models import (
+    Attachment,
+    DiscussionSpace,
+    Mention,
+    Message,
+    MessageStatus,
+    Participant,
+    ParticipantRole,
+    ParticipantStatus,
+    SignupStatus,
+    SpaceKind,
+    Topic,
+)
 from maillon.governance.models import DocumentKind, DocumentVersion, validate_document_file
 from maillon.meetings import services as meeting_services
 from maillon.meetings.models import (
@@ -39,6 +56,7 @@ from maillon.meetings.models import (
     Meeting,
     MeetingStatus,
     PollAnswer,
+    SeriesSession,
     TimeEntry,
     TimeKind,
     TimeState,
@@ -48,6 +66,7 @@ from maillon.members.models import Mailing, MembershipStatus, RecipientStatus
 from maillon.members.professions import Profession, Specialty
 from maillon.mt import services as mt_services
 from maillon.mt.models import OPEN_PROPOSAL_STATUSES, Patient, Proposal, ProposalStatus
+from maillon.organisations.models import OrganisationPerson
 from maillon.pathways.models import CloseReason, Inclusion, InclusionStatus
 from maillon.prevention import services as prevention_services
 from maillon.prevention.models import (
@@ -137,6 +156,7 @@ def check_demo_coherence():
     check_documents(faults)
     check_inclusions(faults)
     check_prevention(faults)
+    check_discussions(faults)
     faults.assert_none()
 
 
@@ -580,6 +600,7 @@ def check_demo_pages():
         series = SlotSeries.objects.filter(agenda__cpts=cpts)
         assert series.exists() and Slot.objects.filter(series__in=series, status=SlotStatus.FREE).exists()
     check_prevention_pages()
+    check_discussions_pages()
     account = f"membre.{builder.MEMBER_CPTS}@{builder.EMAIL_DOMAIN}"
     assert SlotSeries.objects.filter(agenda__professional__user__email=account).exists(), "« Mes récurrences »"
     waiting = CareRequest.objects.for_cpts(main).waiting().filter(deadline__gt=now)
@@ -615,3 +636,107 @@ def check_prevention_pages():
         and prevention_services.participants_count(held) > held[0].registrations.filter(attended=True).count() > 0
     ), "une séance tenue, des présents et des participants sans inscription"
     assert any(material.versions.count() == 2 for material in action.materials.all())
+
+
+# --- Discussions (issue 17) ------------------------------------------------------------------
+
+
+def check_discussions(faults):
+    """Each topic counts its messages (`message_count`, kept by `services.post_message`) and is
+    dated by its last one; no message holds a patient identifier (the check of
+    `services.check_body`: `health_data.holds_patient_identifier`); each message is in its
+    topic's space, dated in the past, by a reader of the space (`services.readers`); a hidden
+    message and a muted participant have their moderation act with a reason; a group's visio
+    sessions are dates of its series, past (`SeriesSession.clean`); each attached file as the
+    reply form takes it (`services.check_attachments`: its type by its first bytes, its size)."""
+    now = timezone.now()
+    readers = {}
+    for topic in Topic.objects.select_related("space").order_by("pk"):
+        faults.check(topic, clean, topic)
+        messages = list(topic.messages.order_by("pk"))
+        if topic.message_count != len(messages):
+            faults.add(topic, f"{topic.message_count} messages comptés, {len(messages)} enregistrés")
+        if messages and topic.last_message_at != messages[-1].created_at:
+            faults.add(topic, "date du dernier message différente de celle du sujet")
+        if [message.created_at for message in messages] != sorted(message.created_at for message in messages):
+            faults.add(topic, "messages dont l'ordre n'est pas celui de leurs dates")
+        if topic.space_id not in readers:
+            readers[topic.space_id] = set(discussion_services.readers(topic.space).values_list("pk", flat=True))
+        for message in messages:
+            faults.check(message, clean, message)
+            if health_data.holds_patient_identifier(message.body):
+                faults.add(message, "contient un identifiant de patient (NIR ou INS)")
+            if message.space_id != topic.space_id:
+                faults.add(message, "dans un autre espace que son sujet")
+            if message.created_at > now or (message.edited_at and message.edited_at < message.created_at):
+                faults.add(message, "daté dans le futur, ou modifié avant d'être envoyé")
+            if message.author_id not in readers[topic.space_id]:
+                faults.add(message, "écrit par quelqu'un qui ne lit pas l'espace")
+            if message.status == MessageStatus.HIDDEN and not message.events.exclude(note="").exists():
+                faults.add(message, "masqué sans motif")
+    for attachment in Attachment.objects.order_by("pk"):
+        with attachment.file.open("rb") as handle:
+            faults.check(attachment, discussion_services.check_attachments, [File(handle, name=attachment.name)])
+    for place in Participant.objects.filter(status=ParticipantStatus.MUTED).order_by("pk"):
+        if not place.events.filter(to_status=ParticipantStatus.MUTED).exclude(note="").exists():
+            faults.add(place, "réduit au silence sans motif")
+    for session in SeriesSession.objects.select_related("series").order_by("pk"):
+        faults.check(session, clean, session)
+
+
+def check_discussions_pages():
+    """Each living demo CPTS's spaces have a history: a pinned topic, a working group of 3 to 5
+    people created by the coordinator, an edited message, a message hidden by the coordinator;
+    the member account has unread mentions. The URPS's regional group spans two CPTS, with a
+    pilot team of at least three, moderators, sign-up questions, one request accepted and two
+    waiting, a quarterly visio with a past session (replay, minutes), a muted participant. The
+    ARS and CPAM officers are members of their organisations."""
+    for cpts in demo_cpts():
+        if cpts.is_dissolved:
+            continue
+        spaces = DiscussionSpace.objects.for_cpts(cpts)
+        topics = Topic.objects.filter(space__in=spaces)
+        assert spaces.filter(kind=SpaceKind.MEMBERS).get().topics.exists(), cpts.slug
+        assert spaces.filter(kind=SpaceKind.MISSION).count() >= 4, cpts.slug
+        assert topics.filter(pinned_at__isnull=False).exists(), cpts.slug
+        group = spaces.get(kind=SpaceKind.WORKING_GROUP)
+        assert group.created_by.cpts_roles.get(cpts=cpts).role == "coordinator"
+        assert 3 <= group.participants.count() <= 5 and group.topics.exists(), cpts.slug
+        messages = Message.objects.filter(space__in=spaces)
+        assert messages.filter(edited_at__isnull=False).exists(), cpts.slug
+        hidden = messages.filter(status=MessageStatus.HIDDEN).get()
+        assert hidden.events.get().by.cpts_roles.get(cpts=cpts).role == "coordinator"
+        assert len(set(messages.values_list("author_id", flat=True))) >= 5, cpts.slug
+        assert Attachment.objects.filter(message__in=messages).exists(), f"{cpts.slug} : une pièce jointe"
+    account = f"membre.{builder.MEMBER_CPTS}@{builder.EMAIL_DOMAIN}"
+    assert Mention.objects.filter(user__email=account, read_at__isnull=True).count() >= 2, "des mentions non lues"
+
+    group = DiscussionSpace.objects.get(kind=SpaceKind.REGIONAL_GROUP, name=demo_discussions.GROUP_NAME)
+    assert (group.organisation.name, group.organisation.kind, group.organisation.region_id) == (
+        demo_discussions.ORGANISATION,
+        "urps",
+        builder.REGION,
+    )
+    places = group.participants.select_related("user")
+    spanned = set(Cpts.objects.filter(roles__user__in=[place.user for place in places]).values_list("slug", flat=True))
+    assert len(spanned) >= 2, spanned
+    assert places.filter(role=ParticipantRole.PILOT).count() >= 3
+    assert places.filter(role=ParticipantRole.MODERATOR).count() >= 1
+    assert places.filter(status=ParticipantStatus.MUTED).count() == 1
+    assert group.signup_open and group.signup_questions.count() >= 2
+    requests = sorted(group.signup_requests.values_list("status", flat=True))
+    assert requests == [SignupStatus.ACCEPTED, SignupStatus.PENDING, SignupStatus.PENDING], requests
+    assert group.topics.count() >= 4 and group.topics.filter(pinned_at__isnull=False).exists()
+    series = group.visio
+    assert series is not None and series.rule == demo_discussions.VISIO_RULE and series.next_starts(1)
+    held = series.sessions.get()
+    assert held.starts_at < timezone.now() and held.replay_url and held.minutes
+    manager = f"gestion.urps-sf@{builder.EMAIL_DOMAIN}"
+    assert group.organisation.people.get(user__email=manager).role == "manager"
+    for officer, organisation in (
+        ("observation.ars-idf", "ARS Île-de-France"),
+        ("autorite.cpam78", "CPAM des Yvelines"),
+    ):
+        assert OrganisationPerson.objects.filter(
+            user__email=f"{officer}@{builder.EMAIL_DOMAIN}", organisation__name=organisation
+        ).exists(), officer

@@ -49,6 +49,7 @@ from maillon.members.models import (
     Structure,
 )
 from maillon.members.professions import NATIONAL_ADHERENTS_2024, NationalCategory, Specialty
+from maillon.organisations.models import OrganisationPerson
 from maillon.territories.communes_import import import_communes
 from maillon.territories.models import Commune, TerritoryCommune, TerritoryRole
 from maillon.territories.taille import taille_for_population
@@ -57,7 +58,7 @@ from tests.www.navigation import check_navigation
 
 from .coherence import check_demo_coherence, check_demo_content, check_demo_pages
 
-ROLES = {"admin", "coordinator", "member", "observer", "authority", "sas_regulator"}
+ROLES = {"admin", "coordinator", "member", "observer", "authority", "sas_regulator", "manager"}
 
 
 def demo_client(account):
@@ -85,7 +86,7 @@ def counts():
         counted[model.__name__] = model.objects.count()
     from django.apps import apps
 
-    for app in ("contracts", "meetings", "crisis_response", "snp", "mt", "prevention"):
+    for app in ("contracts", "meetings", "crisis_response", "snp", "mt", "prevention", "organisations", "discussions"):
         counted.update({model.__name__: model.objects.count() for model in apps.get_app_config(app).get_models()})
     return counted
 
@@ -178,6 +179,10 @@ def check_account(client, account):
     assert me["is_platform_admin"] == (account["role"] == "admin")
     if account["role"] in ("coordinator", "member"):
         assert [(r["cpts"]["slug"], r["role"]) for r in me["cpts_roles"]] == [(account["cpts"], account["role"])]
+    elif account["role"] == builder.ORGANISATION_MANAGER:
+        # A manager of an organisation (the demo's URPS): no CPTS, no territorial role.
+        assert account["cpts"] is None and not me["cpts_roles"] and not me["territory_roles"]
+        assert OrganisationPerson.objects.filter(user=user, role="manager").exists()
     elif account["role"] != "admin":
         assert account["cpts"] is None
         assert [r["role"] for r in me["territory_roles"]] == [account["role"]]

@@ -29,6 +29,7 @@ TOKEN_LINKS = {
     "login_totp_enrolment_link": "the second-factor enrolment link sent to a new account",
     "snp_slots_feed": "a calendar feed: its secret address is pasted into the member's calendar",
     "prevention_registration_cancel": "the cancellation link of a registrant's messages (prevention sessions)",
+    "discussions_unsubscribe": "the one-click unsubscribe link of a discussion space's e-mails",
 }
 # Reached only in the course of logging in or out, before any home.
 LOGIN_FLOW = {
@@ -139,6 +140,7 @@ MACHINE = {
 STATE_BOUND = {
     "crisis_response_board_live": "the live part of a crisis board, polled only while a crisis is under way",
     "pathways_inclusion_move": "moving a patient to a programme's newer version: the demo's programmes have one",
+    "discussions_message_edit": "editing one's message: only within MAILLON_DISCUSSION_EDIT_MINUTES of sending it",
 }
 # Actions that check the method by hand (a GET answers 405 from inside the view).
 POSTED_BY_HAND = {"snp_slot_cancel", "snp_slot_sharing"}
@@ -160,9 +162,20 @@ PUBLIC = {
     "prevention_session_public",
     "prevention_session_ics",
     "prevention_material_public",
+    # The regional groups open to sign-up and their public form (linked from the home page).
+    "discussions_groups_public",
+    "discussions_group_signup",
 }
 VISITOR = PUBLIC | {"members_join", "login", "password_reset"}
-ACCOUNT = PUBLIC | {"my_home", "account", "account_notifications"}
+ACCOUNT = PUBLIC | {
+    "my_home",
+    "account",
+    "account_notifications",
+    # The header's « Discussions » (a person who reads no space finds an empty list).
+    "discussions_index",
+    "discussions_mentions",
+    "discussions_search",
+}
 READS_CONTRACT = {"contracts_overview", "contracts_funding", "contracts_indicators", "contracts_report"}
 READS_PLAN = {"crisis_plan", "crisis_plan_version", "crisis_plan_diff", "crisis_plan_pdf"}
 READS_CRISES = {"crisis_response_list", "crisis_response_board", "crisis_response_retex"}
@@ -214,7 +227,24 @@ MEMBERS_SPACE = {
     "prevention_session",
     "prevention_session_attendance",
     "prevention_material_download",
+    # Discussions: the CPTS's spaces, their topics, new messages polled by htmx, the demo's attachments.
+    "cpts_discussions",
+    "discussions_space",
+    "discussions_topic",
+    "discussions_topic_new",
+    "discussions_topic_new_messages",
+    "discussions_attachment",
 }
+# Groups and moderation (issue 17): who runs a space reaches its people, register and settings
+# from the space's page; an organisation's manager from their organisation's page.
+SPACE_PEOPLE = {"discussions_space_people"}
+RUNS_CPTS_SPACES = SPACE_PEOPLE | {"discussions_space_moderation", "discussions_space_edit"}
+ORGANISATIONS = {"organisations_index", "organisations_organisation"}
+MANAGES_ORGANISATION = (
+    ORGANISATIONS
+    | RUNS_CPTS_SPACES
+    | {"discussions_regional_group_new", "discussions_space_visio", "discussions_signups"}
+)
 PAGES = {
     "visitor": VISITOR,
     "coordinator": ACCOUNT
@@ -266,9 +296,14 @@ PAGES = {
         "prevention_session_new",
         "prevention_session_edit",
         "prevention_material_new",
-    },
+        "discussions_working_group_new",
+    }
+    | RUNS_CPTS_SPACES,
     # A doctor of another CPTS, with slots and agendas of their own.
-    "member": ACCOUNT | MEMBERS_SPACE | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},
+    "member": ACCOUNT
+    | MEMBERS_SPACE
+    | SPACE_PEOPLE
+    | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},
     "observer": ACCOUNT | {"home_observer", "observatory_members"} | READS_CONTRACT | READS_PLAN | READS_CRISES,
     "authority": ACCOUNT
     | {"home_authority", "observatory_members", "contracts_report_download", "crisis_response_activate"}
@@ -279,7 +314,11 @@ PAGES = {
     "admin": ACCOUNT
     | {"home_admin", "cpts_dashboard", "cpts_invite", "cpts_lifecycle", "cpts_territory_edit", "members_figures"}
     | READS_CONTRACT
-    | {"contracts_report_download"},
+    | {"contracts_report_download"}
+    | ORGANISATIONS
+    | {"organisations_new"},
+    # The manager of the demo's URPS (an organisation's manager, no CPTS role): its regional group.
+    "manager": ACCOUNT | MANAGES_ORGANISATION,
 }
 
 

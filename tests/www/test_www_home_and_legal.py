@@ -43,6 +43,16 @@ def test_privacy_page_says_how_long_session_registrants_are_kept(client, setting
     assert "effacés 45 jours après la séance" in html
 
 
+def test_privacy_page_says_discussions_hold_no_health_data_and_when_refused_signups_go(client, settings):
+    settings.MAILLON_DISCUSSION_SIGNUP_RETENTION_DAYS = 40
+
+    html = client.get(reverse("privacy")).content.decode()
+
+    assert "Espaces de discussion et groupes régionaux" in html
+    assert "son texte n'est gardé" in html
+    assert "effacée\n      40 jours après la décision" in html or "40 jours après la décision" in html
+
+
 def test_accessibility_declaration_is_partially_compliant_with_a_contact(client, settings):
     settings.MAILLON_PUBLISHER_EMAIL = "accessibilite@gip.example.org"
 

@@ -14,6 +14,7 @@ from maillon.core import cpts_policies
 from maillon.core.policies import has_cpts_role, is_coordinator
 from maillon.crisis import policies as crisis_policies
 from maillon.crisis_response import policies as response_policies
+from maillon.discussions import policies as discussion_policies
 from maillon.governance import policies as governance_policies
 from maillon.meetings import policies as meeting_policies
 from maillon.members import policies as member_policies
@@ -63,6 +64,17 @@ def _sections(user, cpts):
                 ("Messages aux membres", "members_mailings", coordinator),
                 ("Adhérents en chiffres", "members_figures", member_policies.can_see_figures(user, cpts)),
                 ("Inviter une personne", "cpts_invite", cpts_policies.can_invite(user, cpts)),
+            ],
+        ),
+        (
+            "Discussions",
+            [
+                ("Espaces de discussion", "cpts_discussions", role),
+                (
+                    "Nouveau groupe de travail",
+                    "discussions_working_group_new",
+                    discussion_policies.can_create_working_group(user, cpts),
+                ),
             ],
         ),
         (

@@ -3,11 +3,14 @@ the platform administration). Someone with several roles switches between them."
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from maillon.core.models import Cpts, CptsRoleKind
 from maillon.core.policies import PLATFORM_ADMIN_LABEL, is_platform_admin
+from maillon.discussions.models import SignupStatus, SpaceKind
+from maillon.discussions.policies import readable_spaces
+from maillon.organisations.policies import managed_organisations
 from maillon.territories.models import TerritoryCommune, TerritoryRoleKind
 
 # The route of each territorial home, and the phrase that names it.
@@ -25,9 +28,11 @@ class Home:
     url: str
 
 
-def homes_of(user, *, cpts_roles=None, kinds=None) -> list[Home]:
-    """CPTS roles first (by CPTS name), then the territorial roles, then the administration.
-    `cpts_roles` (with their CPTS) and `kinds` (territorial roles held): when the caller read them."""
+def homes_of(user, *, cpts_roles=None, kinds=None, manages=None) -> list[Home]:
+    """CPTS roles first (by CPTS name), then the territorial roles, then the organisations the
+    person manages, then the administration. `cpts_roles` (with their CPTS), `kinds`
+    (territorial roles held) and `manages` (whether they manage an organisation): when the
+    caller read them."""
     if cpts_roles is None:
         cpts_roles = user.cpts_roles.select_related("cpts").order_by("cpts__name", "role")
     homes = [
@@ -44,9 +49,54 @@ def homes_of(user, *, cpts_roles=None, kinds=None) -> list[Home]:
         scopes = [str(role.scope) for role in territorial if role.role == kind]
         if scopes:
             homes.append(Home(label, ", ".join(scopes), reverse(route)))
+    if manages is not False:
+        homes += organisation_homes(user)
     if is_platform_admin(user):
         homes.append(Home(PLATFORM_ADMIN_LABEL, "Toutes les CPTS", reverse("home_admin")))
+    if not homes:
+        # A professional let into a regional group through its sign-up form, without any other role.
+        homes += group_homes(user)
     return homes
+
+
+def organisation_homes(user) -> list[Home]:
+    """« Organisation : <name> » for each organisation the person manages, with the sign-ups
+    waiting in its groups (one query)."""
+    organisations = managed_organisations(user).annotate(
+        pending=Count(
+            "discussion_spaces__signup_requests",
+            filter=Q(
+                discussion_spaces__archived_at__isnull=True,
+                discussion_spaces__signup_requests__status=SignupStatus.PENDING,
+            ),
+        )
+    )
+    homes = []
+    for organisation in organisations.order_by("name"):
+        detail = organisation.scope_label
+        if organisation.pending:
+            plural = "s" if organisation.pending > 1 else ""
+            detail += f" — {organisation.pending} demande{plural} d'inscription en attente"
+        homes.append(
+            Home(
+                f"Organisation : {organisation.name}",
+                detail,
+                reverse("organisations_organisation", args=[organisation.pk]),
+            )
+        )
+    return homes
+
+
+def group_homes(user) -> list[Home]:
+    """« Groupes d'échange » for a person who takes part in regional groups (one query)."""
+    names = list(
+        readable_spaces(user)
+        .filter(kind=SpaceKind.REGIONAL_GROUP, participants__user=user)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    return [Home("Groupes d'échange", ", ".join(names), reverse("discussions_index"))] if names else []
 
 
 def territory_roles_of(user):

@@ -15,9 +15,18 @@ from maillon.contracts import policies as contract_policies
 from maillon.contracts.models import DueState, ManagementReport, ReportStatus
 from maillon.contracts.report import can_send, last_version
 from maillon.contracts.selectors import current_contract, warnings
+from maillon.core.policies import is_coordinator
 from maillon.crisis import policies as crisis_policies
 from maillon.crisis.facts import plan_warnings
 from maillon.crisis.models import PlanStatus, PlanVersion
+from maillon.discussions.models import (
+    DiscussionSpace,
+    ParticipantRole,
+    ParticipantStatus,
+    SignupStatus,
+    SpaceKind,
+)
+from maillon.discussions.selectors import unread_mentions
 from maillon.meetings import policies as meeting_policies
 from maillon.meetings.models import MeetingStatus, TimeState
 from maillon.members import policies as member_policies
@@ -54,6 +63,7 @@ SINGULAR = {
     "Séances de prévention à venir": "Séance de prévention à venir",
     "Inscriptions aux séances de prévention à venir": "Inscription aux séances de prévention à venir",
     "Séances à venir de mes actions de prévention": "Séance à venir de mes actions de prévention",
+    "Mentions non lues dans les discussions": "Mention non lue dans les discussions",
 }
 
 
@@ -143,7 +153,41 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
             url("pathways_breaks", cpts),
         ),
     ]
-    return items + prevention_items(user, cpts) + aci_items(user, cpts, today)
+    return (
+        items + mention_items(user) + signup_items(user) + prevention_items(user, cpts) + aci_items(user, cpts, today)
+    )
+
+
+def mention_items(user) -> list[Waiting]:
+    """The mentions of the person not read yet, in the discussion spaces they read (of every CPTS
+    and group: the page of mentions lists them all)."""
+    unread = unread_mentions(user).count()
+    return [Waiting("Mentions non lues dans les discussions", unread, reverse("discussions_mentions"))]
+
+
+def signup_items(user) -> list[Waiting]:
+    """The sign-ups waiting in the regional groups whose pilot team the person is in, group by
+    group (one query; nothing for someone in no pilot team)."""
+    groups = (
+        DiscussionSpace.objects.filter(
+            kind=SpaceKind.REGIONAL_GROUP,
+            archived_at__isnull=True,
+            participants__user=user,
+            participants__role=ParticipantRole.PILOT,
+            participants__status=ParticipantStatus.ACTIVE,
+        )
+        .annotate(pending=Count("signup_requests", filter=Q(signup_requests__status=SignupStatus.PENDING)))
+        .filter(pending__gt=0)
+        .order_by("name", "pk")
+    )
+    return [
+        Waiting(
+            f"{'Demandes' if group.pending > 1 else 'Demande'} d'inscription à « {group.name} »",
+            group.pending,
+            reverse("discussions_signups", args=[group.pk]),
+        )
+        for group in groups
+    ]
 
 
 def prevention_items(user, cpts) -> list[Waiting]:
@@ -241,6 +285,8 @@ def member_items(user, cpts) -> list[Waiting]:
     if meeting_policies.can_use_meetings(user, cpts):
         polls = meeting_policies.visible_meetings(user, cpts).filter(status=MeetingStatus.POLL)
         items.append(Waiting("Sondages de dates de réunion en cours", polls.count(), url("meetings_list", cpts)))
+    if not is_coordinator(user, cpts):  # a coordinator counts them among the coordination's work
+        items += mention_items(user) + signup_items(user)
     return items + pathway_items(user, cpts) + led_prevention_items(user, cpts)
 
 

@@ -34,6 +34,7 @@ def privacy(request):
         "publisher": publisher(),
         "retention_months": settings.MAILLON_JOURNAL_RETENTION_MONTHS,
         "prevention_retention_days": settings.MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS,
+        "signup_retention_days": settings.MAILLON_DISCUSSION_SIGNUP_RETENTION_DAYS,
         "oidc_enabled": settings.OIDC_ENABLED,
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
         "title": "Données personnelles",

@@ -13,6 +13,7 @@ ROLE_LABELS = {
     "admin": PLATFORM_ADMIN_LABEL,
     **dict(CptsRoleKind.choices),
     **dict(TerritoryRoleKind.choices),
+    "manager": "Gestionnaire d'une organisation",
 }
 
 
