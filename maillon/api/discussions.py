@@ -31,7 +31,7 @@ from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
-from maillon.core import journal, throttle
+from maillon.core import throttle
 from maillon.core.models import User
 from maillon.core.policies import has_cpts_role
 from maillon.discussions import policies, services
@@ -45,7 +45,7 @@ from maillon.discussions.models import (
     Topic,
     TopicRead,
 )
-from maillon.discussions.selectors import unread_by
+from maillon.discussions.selectors import journal_signup_reads, search_messages, unread_by, unread_in_topic
 
 from .common import CptsRouter, PageNumber, cpts_or_404, first_or_404, page_of, page_size
 from .errors import InvalidField, conflict
@@ -90,17 +90,6 @@ SIGNUP_RECEIVED = (
     "réponse : vérifiez votre messagerie."
 )
 
-# The sign-up fields an answer shows, for the journal (names only, never values).
-SIGNUP_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "profession",
-    "rpps",
-    "practice_commune",
-    "cpts_name",
-    "answers",
-]
 
 SignupStatusCode = Literal[tuple(SignupStatus.values)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
@@ -433,9 +422,9 @@ def topic_dict(topic, *, unread=0) -> dict:
     }
 
 
-def message_dict(user, message, *, moderates) -> dict:
-    """`moderates`: the caller moderates the message's space (reads a hidden message's text)."""
-    shown = message.status == MessageStatus.VISIBLE or (message.status == MessageStatus.HIDDEN and moderates)
+def message_dict(user, message) -> dict:
+    """A hidden message's text and files go to the moderation only, a deleted one's to nobody."""
+    shown = policies.can_read_message_content(user, message)
     mine = message.author_id == user.pk
     return {
         "id": message.pk,
@@ -457,7 +446,7 @@ def message_dict(user, message, *, moderates) -> dict:
                 "content_type": attachment.content_type,
                 "size": attachment.size,
             }
-            for attachment in message.attachments.all()
+            for attachment in (message.attachments.all() if shown else ())
         ],
     }
 
@@ -468,7 +457,7 @@ def message_answer(user, message_id) -> dict:
         .prefetch_related("attachments")
         .get(pk=message_id)
     )
-    return message_dict(user, message, moderates=policies.can_moderate(user, message.space))
+    return message_dict(user, message)
 
 
 def signup_dict(signup, questions) -> dict:
@@ -494,7 +483,7 @@ def signup_dict(signup, questions) -> dict:
 
 
 def record_signups(signups, note):
-    journal.record_reads(SignupRequest, [signup.pk for signup in signups], SIGNUP_FIELDS, cpts_id=None, note=note)
+    journal_signup_reads(signups, note=note)
 
 
 def participant_dict(participant) -> dict:
@@ -572,6 +561,28 @@ def list_my_spaces(request, page: PageNumber = 1, page_size: PageSize = PAGE_SIZ
 def get_space(request, space_id: int):
     """L'espace, vos non-lus et vos droits (écrire, modérer, gérer, examiner les inscriptions)."""
     return space_detail(request.auth, readable_space(request, space_id))
+
+
+class DiscussionNotifyIn(Schema):
+    notify: Literal["all", "mentions", "digest", "none"] = Field(
+        description="all (chaque message), mentions (seulement quand on vous mentionne), digest (un résumé "
+        "quotidien par courriel) ou none (rien)."
+    )
+
+
+@router.put(
+    "/discussions/spaces/{int:space_id}/notify",
+    response=DiscussionSpaceDetailOut,
+    summary="Choisir comment être prévenu des messages d'un espace",
+)
+def set_notify(request, space_id: int, payload: DiscussionNotifyIn):
+    """Pour vous seul, dans cet espace ; les canaux (site, courriel) suivent vos préférences."""
+    user = request.auth
+    space = readable_space(request, space_id)
+    with refusals("notify"):
+        services.set_notify_level(space, user, payload.notify)
+    policies.forget_place(user, space)
+    return space_detail(user, space)
 
 
 @router.get(
@@ -685,8 +696,9 @@ def list_messages(
 ):
     """Par ordre d'envoi. Sans paramètre : les `limit` derniers (50). `after` : les premiers
     après ce message (pour attendre les nouveaux) ; `before` : les derniers avant lui (pour
-    remonter). Les messages rendus sont marqués lus ; `unread` et `last_read_id` disent l'état
-    d'avant cette lecture."""
+    remonter). Les messages rendus sont marqués lus (sauf si des messages non lus plus anciens
+    restent à lire : les demander avec `after=last_read_id`) ; `unread` et `last_read_id` disent
+    l'état d'avant cette lecture."""
     user = request.auth
     topic = readable_topic(request, topic_id)
     space = topic.space
@@ -702,18 +714,19 @@ def list_messages(
     place = policies.place_of(user, space)
     seen = TopicRead.objects.filter(topic=topic, user=user).values_list("last_read_id", flat=True).first() or 0
     last_read = max(seen, place.read_floor if place else 0)
-    unread = unread_by(user, Message.objects.filter(topic=topic), "topic_id").get(topic.pk, 0)
+    unread = unread_in_topic(topic, user, place)
     has_older = bool(shown) and topic.messages.filter(pk__lt=shown[0].pk).exists()
-    moderates = policies.can_moderate(user, space)
     for message in shown:
         message.space, message.topic = space, topic
-    items = [message_dict(user, message, moderates=moderates) for message in shown]
-    if shown and shown[-1].pk > last_read:
+    items = [message_dict(user, message) for message in shown]
+    # Read up to the last one returned, unless unread ones older than these were skipped.
+    skipped = unread["first"] is not None and shown and unread["first"] < shown[0].pk
+    if shown and shown[-1].pk > last_read and not skipped:
         services.mark_read(topic, user, shown[-1].pk)
     return {
         "items": items,
         "count": topic.messages.count(),
-        "unread": unread,
+        "unread": unread["count"],
         "last_read_id": last_read,
         "has_older": has_older,
     }
@@ -793,7 +806,8 @@ def delete_message(request, message_id: int):
 def moderate_message(request, message_id, act, note):
     user = request.auth
     message = readable_message(request, message_id)
-    ensure_moderator(user, message.space)
+    if not policies.can_hide_message(user, message):
+        raise HttpError(403, MODERATORS_ONLY)
     with refusals():
         act(message, by=user, note=note)
     return message_answer(user, message.pk)
@@ -820,6 +834,27 @@ def unhide_message(request, message_id: int, payload: DiscussionNoteIn):
     return moderate_message(request, message_id, services.unhide_message, payload.note)
 
 
+def pin_action(request, topic_id, act):
+    user = request.auth
+    topic = readable_topic(request, topic_id)
+    if not policies.can_pin_topic(user, topic):
+        raise HttpError(403, MODERATORS_ONLY)
+    act(topic, by=user)
+    return topic_dict(topic, unread=unread_in_topic(topic, user, policies.place_of(user, topic.space))["count"])
+
+
+@router.post("/discussions/topics/{int:topic_id}/pin", response=DiscussionTopicOut, summary="Épingler un sujet")
+def pin_topic(request, topic_id: int):
+    """En tête de son espace. La modération de l'espace ; les autres lecteurs : 403."""
+    return pin_action(request, topic_id, services.pin_topic)
+
+
+@router.post("/discussions/topics/{int:topic_id}/unpin", response=DiscussionTopicOut, summary="Détacher un sujet")
+def unpin_topic(request, topic_id: int):
+    """La modération de l'espace ; les autres lecteurs : 403."""
+    return pin_action(request, topic_id, services.unpin_topic)
+
+
 # --- Search --------------------------------------------------------------------------------
 
 
@@ -831,18 +866,13 @@ def search(
     page: PageNumber = 1,
     page_size: PageSize = PAGE_SIZE,
 ):
-    """Les messages visibles des espaces que vous lisez, les plus récents d'abord. Un
+    """Les messages visibles des espaces que vous lisez qui contiennent tous les mots cherchés,
+    dans n'importe quel ordre, les plus récents d'abord. Un
     `space_id` que vous ne lisez pas : 404."""
     user = request.auth
-    spaces = policies.readable_spaces(user)
     if space_id is not None:
-        spaces = spaces.filter(pk=readable_space(request, space_id).pk)
-    found = (
-        Message.objects.shown()
-        .filter(space__in=spaces.values("pk"), search_text__contains=services.searchable(q).strip())
-        .select_related("topic", "space", "author")
-        .order_by("-pk")
-    )
+        readable_space(request, space_id)  # 404 for a space you do not read
+    found = search_messages(user, q, space_id=space_id)
     shown, count = page_of(found, page, page_size)
     items = [
         {
@@ -1075,6 +1105,6 @@ def accept_signup(request, signup_id: int):
     summary="Refuser une demande d'inscription",
 )
 def refuse_signup(request, signup_id: int, payload: DiscussionNoteIn):
-    """Un message le dit à la personne. L'équipe pilote et les gestionnaires ; les autres : 404.
-    Déjà décidée : 409 avec son état."""
+    """Un courriel le dit à la personne, avec `note` s'il est donné (il lui est envoyé tel quel).
+    L'équipe pilote et les gestionnaires ; les autres : 404. Déjà décidée : 409 avec son état."""
     return decide(request, signup_id, lambda signup, user: services.refuse_signup(signup, by=user, note=payload.note))

@@ -9,7 +9,14 @@ class ParticipantInline(MaillonTabularInline):
     model = Participant
     extra = 0
     raw_id_fields = ["user"]
-    fields = ["user", "role", "notify"]
+    fields = ["user", "role", "notify", "status", "is_member"]
+    readonly_fields = fields
+    can_delete = False
+
+    # Places are given by the pages (chosen, accepted, added), never here: no way in for whoever
+    # holds the admin.
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class QuestionInline(MaillonTabularInline):

@@ -24,6 +24,15 @@ REFUSAL = (
 )
 
 
+# The reason, after « <field label> : », whatever field it is put on (a message, a title, a file).
+REASON = REFUSAL.split(" : ", 1)[1]
+
+
+def is_refusal(message: str) -> bool:
+    """Whether an error message is this refusal (its field's typed value must not be shown back)."""
+    return REASON in message
+
+
 def _candidates(run: str):
     """Each 15-character window of the run that starts and ends on a group boundary."""
     characters, starts, ends = [], set(), set()

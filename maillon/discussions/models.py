@@ -153,8 +153,8 @@ class NotifyLevel(models.TextChoices):
 
 class ParticipantQuerySet(models.QuerySet):
     def present(self):
-        """Reading the space: active or muted (a muted participant reads, never writes)."""
-        return self.filter(status__in=[ParticipantStatus.ACTIVE, ParticipantStatus.MUTED])
+        """Members reading the space: active or muted (a muted participant reads, never writes)."""
+        return self.filter(status__in=[ParticipantStatus.ACTIVE, ParticipantStatus.MUTED], is_member=True)
 
 
 class Participant(JournaledModel):
@@ -167,6 +167,10 @@ class Participant(JournaledModel):
         "état", max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.ACTIVE
     )
     notify = models.CharField("me prévenir", max_length=10, choices=NotifyLevel.choices, default=NotifyLevel.MENTIONS)
+    # False for the row of a host (a CPTS's coordinator in a working group, a manager in a
+    # regional group) who only wrote or chose how to be told: it keeps their read state and
+    # choice, never a place in the group once they stop being a host.
+    is_member = models.BooleanField("membre du groupe", default=True)
     # Messages up to this id were written before the person joined: they count as read.
     read_floor = models.PositiveBigIntegerField("lu jusqu'au message", default=0)
     # The daily digest covered messages up to this id.

@@ -125,7 +125,7 @@ def unsubscribe_url(participant) -> str:
 def unsubscribe(participant) -> bool:
     """No more messages from this space (level « rien »); False if it already was (nothing written)."""
     if participant.pk is None:
-        participant = services.join(participant.space, participant.user)
+        participant = services.join(participant.space, participant.user, member=False)
     if participant.notify == NotifyLevel.NONE:
         return False
     participant.notify = NotifyLevel.NONE

@@ -94,7 +94,7 @@ def can_read(user, space) -> bool:
         return False
     if space.cpts_id and not has_cpts_role(user, space.cpts_id):
         return False  # a working group's people are people of its CPTS: one who left it reads no more
-    return space.kind in CPTS_WIDE_KINDS or place is not None
+    return space.kind in CPTS_WIDE_KINDS or (place is not None and place.is_member)
 
 
 def _writable(space) -> bool:
@@ -113,23 +113,52 @@ def is_muted(user, space) -> bool:
     return place is not None and place.status == ParticipantStatus.MUTED
 
 
-def can_moderate(user, space) -> bool:
+def _leads(user, space) -> bool:
+    """A host, or an active moderator or pilot of a regional group."""
     if not can_read(user, space):
         return False
     if _hosts(user, space):
         return True
     place = place_of(user, space)
-    return space.is_regional and place is not None and place.leads and place.status == ParticipantStatus.ACTIVE
+    return (
+        space.is_regional
+        and place is not None
+        and place.is_member
+        and place.leads
+        and place.status == ParticipantStatus.ACTIVE
+    )
+
+
+def can_moderate(user, space) -> bool:
+    """Act on messages and people: in a space that still takes messages."""
+    return _writable(space) and _leads(user, space)
+
+
+def can_read_message_content(user, message) -> bool:
+    """A message's text and files: its readers while it is visible, the moderation once hidden
+    (it judges them), nobody once its author deleted it."""
+    if message.status == MessageStatus.VISIBLE:
+        return can_read(user, message.space)
+    if message.status == MessageStatus.HIDDEN:
+        return _leads(user, message.space)
+    return False
 
 
 def can_review_signups(user, space) -> bool:
     """Accept or refuse who asks to join a regional group: its pilot team, the host's managers."""
     if space is None or not space.is_regional:
         return False
+    if space.is_archived:
+        return False
     if is_manager(user, space.organisation_id):
         return True
     place = place_of(user, space)
-    return place is not None and place.role == ParticipantRole.PILOT and place.status == ParticipantStatus.ACTIVE
+    return (
+        place is not None
+        and place.is_member
+        and place.role == ParticipantRole.PILOT
+        and place.status == ParticipantStatus.ACTIVE
+    )
 
 
 def can_manage_space(user, space) -> bool:
@@ -142,8 +171,8 @@ def _writable_host(space) -> bool:
 
 
 def can_see_moderation(user, space) -> bool:
-    """The register of moderation acts and of refused messages."""
-    return can_moderate(user, space)
+    """The register of moderation acts and of refused messages (also once the space is archived)."""
+    return _leads(user, space)
 
 
 def can_create_working_group(user, cpts) -> bool:
@@ -169,7 +198,14 @@ can_delete_message = can_edit_message
 
 
 def can_hide_message(user, message) -> bool:
-    return message.status != MessageStatus.DELETED and can_moderate(user, message.space)
+    """The moderation hides (and shows again) a message; a moderator not a host's nor another
+    moderator's: the host decides."""
+    space = message.space
+    if message.status == MessageStatus.DELETED or not can_moderate(user, space):
+        return False
+    if _hosts(user, space) or message.author is None:
+        return True
+    return not _leads(message.author, space)
 
 
 def can_pin_topic(user, topic) -> bool:

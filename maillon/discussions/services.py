@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from maillon.contracts.selectors import current_contract
 from maillon.core import journal
+from maillon.core.identifiers import is_valid_rpps
 from maillon.core.missions import SOCLE, Mission, short_label
 from maillon.core.models import CptsRole, User
 from maillon.core.notifications.sending import on_commit
@@ -107,8 +108,13 @@ def ensure_cpts_spaces(cpts) -> None:
                 pass  # created meanwhile by another request
 
 
+def one_line(text: str) -> str:
+    """A name or a title on one line (it goes into e-mail subjects, where a line break is refused)."""
+    return " ".join((text or "").split())
+
+
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
+    name = one_line(name)
     if not name:
         raise ValidationError({"name": "Nom : indiquez le nom de l'espace."})
     return name
@@ -135,13 +141,16 @@ def set_working_group_people(space, *, users, by) -> None:
     strangers = wanted - allowed
     if strangers:
         raise ValidationError({"users": "Participants : seules les personnes de la CPTS peuvent rejoindre le groupe."})
-    current = set(space.participants.values_list("user_id", flat=True))
+    current = set(space.participants.filter(is_member=True).values_list("user_id", flat=True))
     with journal.acting_as(by):
         for user_id in wanted - current:
             join(space, User.objects.get(pk=user_id), notify=NotifyLevel.ALL)
-        # The coordinators read the group anyway: their row (their choice of messages) stays.
+        # A coordinator reads the group as a host: their row (their choice of messages) stays,
+        # no longer a place in the group.
         coordinators = CptsRole.objects.for_cpts(space.cpts).filter(role="coordinator").values("user_id")
-        for participant in space.participants.filter(user_id__in=current - wanted).exclude(user_id__in=coordinators):
+        leaving = space.participants.filter(user_id__in=current - wanted)
+        leaving.filter(user_id__in=coordinators).update(is_member=False)
+        for participant in leaving.exclude(user_id__in=coordinators):
             participant.delete()
 
 
@@ -162,6 +171,40 @@ def create_regional_group(organisation, *, name, description="", questions=(), b
     return space
 
 
+@transaction.atomic
+def update_space(space, *, name, description, by, signup_open=None, questions=None, users=None) -> DiscussionSpace:
+    """The settings page's one write: name and description; a regional group's sign-up
+    (questions rewritten only when they change: pending answers keep their questions); a
+    working group's people."""
+    with journal.acting_as(by):
+        space.name, space.description = _check_name(name), description or ""
+        fields = ["name", "description"]
+        if space.is_regional and signup_open is not None:
+            space.signup_open = signup_open
+            fields.append("signup_open")
+        space.save(update_fields=fields)
+    if space.is_regional and questions is not None:
+        current = [(question.label, question.required) for question in space.signup_questions.all()]
+        if list(questions) != current:
+            set_signup_questions(space, questions)
+    if space.kind == SpaceKind.WORKING_GROUP and users is not None:
+        set_working_group_people(space, users=users, by=by)
+    return space
+
+
+@transaction.atomic
+def set_visio(space, *, by, **series_fields):
+    """The group's recurring visio created or changed, and attached to the space, in one transaction."""
+    from maillon.meetings import services as meeting_services
+
+    saved = meeting_services.save_series(space.visio, by=by, **series_fields)
+    if space.visio_id != saved.pk:
+        with journal.acting_as(by):
+            space.visio = saved
+            space.save(update_fields=["visio"])
+    return saved
+
+
 def set_signup_questions(space, questions) -> None:
     space.signup_questions.all().delete()
     SignupQuestion.objects.bulk_create(
@@ -175,21 +218,38 @@ def _last_message_id(space) -> int:
     return space.messages.aggregate(last=Max("id"))["last"] or 0
 
 
-def join(space, user, *, role=ParticipantRole.PARTICIPANT, notify=None) -> Participant:
-    """The user's row in the space, created on first need; what was written before counts as read."""
+def join(space, user, *, role=ParticipantRole.PARTICIPANT, notify=None, member=True) -> Participant:
+    """The user's row in the space, created on first need; what was written before counts as read.
+
+    In a working or regional group a row is a place in the group unless made with `member=False`:
+    a host's own row (they wrote, chose how to be told: `_write`, `set_notify_level`, the
+    unsubscribe link) keeps their read state and choice, never their access once they stop
+    being a host. A row is never lowered from member by this function."""
     default = selectors.default_level(space)
+    is_member = member or space.kind in CPTS_WIDE_KINDS
     try:
         with transaction.atomic():
             place, created = Participant.objects.get_or_create(
                 space=space,
                 user=user,
-                defaults={"role": role, "notify": notify or default, "read_floor": _last_message_id(space)},
+                defaults={
+                    "role": role,
+                    "notify": notify or default,
+                    "read_floor": _last_message_id(space),
+                    "is_member": is_member,
+                },
             )
     except IntegrityError:  # joined meanwhile
         place, created = Participant.objects.get(space=space, user=user), False
+    changed = []
     if not created and role != ParticipantRole.PARTICIPANT and place.role != role:
         place.role = role
-        place.save(update_fields=["role"])
+        changed.append("role")
+    if not created and is_member and not place.is_member:
+        place.is_member = True
+        changed.append("is_member")
+    if changed:
+        place.save(update_fields=changed)
     policies.forget_place(user, space)
     return place
 
@@ -209,7 +269,7 @@ def set_notify_level(space, user, level) -> Participant:
     if not policies.can_read(user, space):
         # A row in a group is a place in it: never created for someone who does not read it.
         raise ValidationError({"notify": "Me prévenir : vous ne lisez pas cet espace."})
-    place = join(space, user)
+    place = join(space, user, member=False)  # a host without a row gets one, not a place
     place.notify = level
     place.save(update_fields=["notify"])
     return place
@@ -234,11 +294,12 @@ def readers(space):
     elif space.cpts_id:
         # Its participants still in the CPTS, and the coordinators (one filter: one role row).
         users = User.objects.filter(
-            Q(cpts_roles__cpts=space.cpts_id) & (Q(discussion_places__space=space) | Q(cpts_roles__role="coordinator"))
+            Q(cpts_roles__cpts=space.cpts_id)
+            & (Q(discussion_places__space=space, discussion_places__is_member=True) | Q(cpts_roles__role="coordinator"))
         )
     else:
         users = User.objects.filter(
-            Q(discussion_places__space=space)
+            Q(discussion_places__space=space, discussion_places__is_member=True)
             | Q(organisations__organisation=space.organisation_id, organisations__role="manager")
         )
     return users.filter(is_active=True).exclude(pk__in=removed).distinct()
@@ -288,7 +349,7 @@ def refuse_patient_identifier(text: str, space, by, *, field="body", label="Mess
     with transaction.atomic():
         refusal = HealthDataRefusal.objects.create(space=space, user=by)
         journal.record(journal.Action.CREATE, refusal, actor=by, cpts_id=space.cpts_id, note="identifiant de patient")
-    raise ValidationError({field: f"{label} : {health_data.REFUSAL.split(' : ', 1)[1]}"})
+    raise ValidationError({field: f"{label} : {health_data.REASON}"})
 
 
 def check_attachments(files, space=None, by=None) -> list:
@@ -297,9 +358,10 @@ def check_attachments(files, space=None, by=None) -> list:
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"files": f"Pièces jointes : {MAX_ATTACHMENTS} fichiers au plus."})
-    for upload in files:
+    for index, upload in enumerate(files, start=1):
         if space is not None:
-            refuse_patient_identifier(upload.name, space, by, field="files", label=f"Pièce jointe « {upload.name} »")
+            # Named by its rank, not its name: the refusal must not show the number back.
+            refuse_patient_identifier(upload.name, space, by, field="files", label=f"Pièce jointe n° {index}")
         check_document(
             upload,
             label=f"Pièce jointe « {upload.name} »",
@@ -325,7 +387,7 @@ def start_topic(space, *, title, body, by, files=(), client_id=None) -> Message:
         existing = Message.objects.filter(author=by, client_id=client_id).first()
         if existing is not None:
             return existing
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise ValidationError({"title": "Sujet : indiquez le sujet."})
     _check_can_write(space, by)
@@ -386,7 +448,7 @@ def _write(topic, body, by, files, client_id) -> Message:
         [Mention(message=message, user_id=user_id) for user_id in mentioned_in(body, space) if user_id != by.pk],
         ignore_conflicts=True,
     )
-    join(space, by)
+    join(space, by, member=False)  # a writer without a row is a host: a row, not a place
     mark_read(topic, by, message.pk)
     from . import notifications  # it reads this module's readers()
 
@@ -430,9 +492,11 @@ def delete_message(message, *, by) -> Message:
     thread says « message supprimé »."""
     if not policies.can_delete_message(by, message):
         raise ValidationError({"status": _late("supprime")})
-    for attachment in message.attachments.all():
-        attachment.file.delete(save=False)
-        attachment.delete()
+    files = [attachment.file.name for attachment in message.attachments.all()]
+    message.attachments.all().delete()
+    # The files go once the deletion is committed: a refused transition keeps them with their rows.
+    storage = Attachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
     message.mentions.all().delete()
     message.workflow.run(message, "delete", by=by, changes={"body": "", "search_text": ""})
     return message
@@ -528,35 +592,39 @@ class SignupForm:
 
 
 def submit_signup(space, form: SignupForm) -> SignupRequest:
-    """The public form's request; a second request from the same address while the first waits
-    replaces its answers (nothing tells the sender whether the address was known)."""
+    """The public form's request. While a request from the same address waits, a second one
+    changes nothing (whoever typed someone else's address cannot rewrite their request) and the
+    sender is told the same thing either way."""
     if not space.is_regional or not space.signup_open or space.is_archived:
         raise ValidationError({"space": "Ce groupe ne prend pas d'inscriptions."})
+    rpps = "".join((form.rpps or "").split())
+    if rpps and not is_valid_rpps(rpps):
+        raise ValidationError({"rpps": "Numéro RPPS : 11 chiffres dont le dernier est une clé de contrôle."})
     answers = {}
     for question in space.signup_questions.all():
         answer = (form.answers.get(str(question.pk)) or "").strip()
         if question.required and not answer:
             raise ValidationError({f"question_{question.pk}": f"{question.label} : répondez à cette question."})
-        if health_data.holds_patient_identifier(answer):
-            raise ValidationError(
-                {f"question_{question.pk}": f"{question.label} : {health_data.REFUSAL.split(' : ', 1)[1]}"}
-            )
+        refuse_patient_identifier(answer, space, None, field=f"question_{question.pk}", label=question.label)
         answers[str(question.pk)] = answer[:2000]
     values = {field.name: getattr(form, field.name) for field in dataclasses.fields(form) if field.name != "answers"}
     values["email"] = User.objects.normalize_email(values["email"]).strip().lower()
+    values["rpps"] = rpps
     with transaction.atomic():
-        request = (
+        waiting = (
             SignupRequest.objects.select_for_update()
             .filter(space=space, email__iexact=values["email"], status="pending")
             .first()
         )
-        if request is None:
-            request = SignupRequest(space=space)
-        for name, value in values.items():
-            setattr(request, name, value)
-        request.answers = answers
+        if waiting is not None:
+            return waiting
+        request = SignupRequest(space=space, answers=answers, **values)
         request.full_clean(exclude=["space", "user", "status"])
-        request.save()
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError:  # the same address sent at the same moment: the first one stands
+            return SignupRequest.objects.get(space=space, email__iexact=values["email"], status="pending")
     from . import notifications
 
     on_commit(notifications.send_signup_received, request.pk)

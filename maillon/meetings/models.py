@@ -513,6 +513,20 @@ class MeetingSeries(JournaledModel):
         start = timezone.localtime(self.first_starts_at).replace(tzinfo=None)
         return rrulestr(self.rule, dtstart=start)
 
+    def clean(self):
+        # A rule that gives dates from another start may give none from this one (« 29 février,
+        # tous les deux ans » from an odd year): each listing of the next dates would scan to 9999.
+        if self.rule and self.first_starts_at:
+            try:
+                validate_series_rule(self.rule)
+            except ValidationError:
+                return  # said by the field's own validation
+            start = timezone.localtime(self.first_starts_at).replace(tzinfo=None)
+            if self._rule().after(start, inc=True) is None:
+                raise ValidationError(
+                    {"rule": "Règle de récurrence : elle ne donne aucune date à partir de la première séance."}
+                )
+
     def next_starts(self, count: int = 4, *, after=None) -> list[datetime.datetime]:
         """The next `count` starts after `after` (now), aware, in Europe/Paris."""
         after = timezone.localtime(after or timezone.now()).replace(tzinfo=None)

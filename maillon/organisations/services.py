@@ -69,6 +69,9 @@ def grant_manager(organisation: Organisation, *, email: str, by) -> Organisation
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
         raise ValidationError({"email": "Adresse électronique : aucun compte actif n'a cette adresse."})
+    if by is not None and user.pk == by.pk:
+        # The platform admin reads no discussion: being a manager would open the hosted groups.
+        raise ValidationError({"email": "Adresse électronique : on ne se nomme pas soi-même gestionnaire."})
     with journal.acting_as(by):
         place, _ = OrganisationPerson.objects.select_for_update().get_or_create(organisation=organisation, user=user)
         if place.role != OrganisationRole.MANAGER:

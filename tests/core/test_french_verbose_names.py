@@ -24,6 +24,7 @@ FRENCH_AS_IS = {
     "message",
     "mission",
     "note",
+    "organisation",
     "patient",
     "permissions",
     "profession",

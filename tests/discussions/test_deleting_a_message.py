@@ -17,7 +17,7 @@ def pdf(name="compte-rendu.pdf"):
     return ContentFile(b"%PDF-1.4 un compte rendu", name=name)
 
 
-def test_deleting_erases_the_text_and_files():
+def test_deleting_erases_the_text_and_files(django_capture_on_commit_callbacks):
     space = members_space()
     author = person(space.cpts)
     named = person(space.cpts, "Hélène", "Lefèvre")
@@ -28,7 +28,9 @@ def test_deleting_erases_the_text_and_files():
     assert len(paths) == 2 and all(default_storage.exists(path) for path in paths)
     assert message.mentions.filter(user=named).exists()
 
-    services.delete_message(message, by=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_message(message, by=author)
+        assert all(default_storage.exists(path) for path in paths)  # until the deletion is committed
 
     message.refresh_from_db()
     assert (message.status, message.body, message.search_text) == (MessageStatus.DELETED, "", "")

@@ -278,6 +278,9 @@ OBJECT_OPERATIONS = [
     ("GET", "/discussions/spaces/{space_id}/topics", "space"),
     ("POST", "/discussions/spaces/{space_id}/topics", "space"),
     ("GET", "/discussions/spaces/{space_id}/participants", "space"),
+    ("PUT", "/discussions/spaces/{space_id}/notify", "space"),
+    ("POST", "/discussions/topics/{topic_id}/pin", "topic"),
+    ("POST", "/discussions/topics/{topic_id}/unpin", "topic"),
     ("GET", "/discussions/topics/{topic_id}/messages", "topic"),
     ("POST", "/discussions/topics/{topic_id}/messages", "topic"),
     ("PATCH", "/discussions/messages/{message_id}", "message"),
@@ -304,7 +307,7 @@ PUBLIC_OPERATIONS = {("GET", "/discussions/groups"), ("POST", "/discussions/grou
 # Under /api/v1/cpts/{id}/: tests/test_tenant_isolation.py walks them for every role.
 CPTS_OPERATIONS = {("GET", "/cpts/{cpts_id}/discussions/spaces"), ("POST", "/cpts/{cpts_id}/discussions/spaces")}
 
-BODY = {"title": "Sujet", "body": "Bonjour", "note": "n", "name": "Nom"}
+BODY = {"title": "Sujet", "body": "Bonjour", "note": "n", "name": "Nom", "notify": "all"}
 
 
 def token(user) -> dict:

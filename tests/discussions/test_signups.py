@@ -9,6 +9,7 @@ from maillon.core.factories import UserFactory
 from maillon.core.models import User
 from maillon.discussions import policies, services
 from maillon.discussions.models import (
+    HealthDataRefusal,
     NotifyLevel,
     ParticipantRole,
     ParticipantStatus,
@@ -55,13 +56,14 @@ def test_signup_a_required_question_must_be_answered():
     assert request.status == SignupStatus.PENDING
 
 
-def test_signup_a_pending_request_is_replaced_by_a_second_from_the_same_address():
+def test_signup_a_pending_request_is_not_rewritten_by_a_second_from_the_same_address():
+    """Whoever types someone else's address cannot change the request they made."""
     group, required, _ = group_with_questions()
     first = services.submit_signup(group, form(required, answer="Depuis 2019"))
     second = services.submit_signup(group, form(required, email="Ines.Moreau@EXAMPLE.org", answer="Depuis 2018"))
     assert second.pk == first.pk
     request = SignupRequest.objects.get()
-    assert (request.email, request.answers[str(required.pk)]) == ("ines.moreau@example.org", "Depuis 2018")
+    assert (request.email, request.answers[str(required.pk)]) == ("ines.moreau@example.org", "Depuis 2019")
 
 
 def test_signup_after_a_refusal_a_new_request_may_be_sent():
@@ -133,6 +135,7 @@ def test_signup_a_nir_in_an_answer_is_refused():
     (message,) = refused.value.message_dict[f"question_{required.pk}"]
     assert message.startswith("Depuis quand exercez-vous en libéral ? : il contient un numéro")
     assert not SignupRequest.objects.exists()
+    assert HealthDataRefusal.objects.filter(space=group, user=None).count() == 1
 
 
 def test_signup_a_closed_or_archived_group_takes_no_request():

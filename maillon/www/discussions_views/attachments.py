@@ -4,7 +4,7 @@ always as a download (`Content-Disposition: attachment`, `nosniff`)."""
 
 from django.shortcuts import get_object_or_404
 
-from maillon.discussions.models import Attachment, MessageStatus
+from maillon.discussions.models import Attachment
 
 from ..space import allow
 from ..spreadsheets import stored_file
@@ -20,9 +20,5 @@ def discussions_attachment(request, attachment_id):
         Attachment.objects.select_related("message__space__cpts", "message__space__organisation"), pk=attachment_id
     )
     message, user = attachment.message, request.user
-    ensure_visible(policies.can_read(user, message.space))
-    shown = message.status == MessageStatus.VISIBLE or (
-        message.status == MessageStatus.HIDDEN and policies.can_moderate(user, message.space)
-    )
-    ensure_visible(shown)
+    ensure_visible(policies.can_read_message_content(user, message))
     return stored_file(attachment.file, attachment.name, attachment.content_type)

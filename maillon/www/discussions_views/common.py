@@ -72,7 +72,7 @@ def message_url(message) -> str:
 def author_name(user) -> str:
     if user is None:
         return "Compte supprimé"
-    return user.get_full_name() or user.email
+    return user.get_full_name() or "Personne sans nom"
 
 
 def decorate(messages, user, topic) -> list:
@@ -80,17 +80,15 @@ def decorate(messages, user, topic) -> list:
     the text shown (« Message supprimé par son auteur », « Message masqué par la modération »
     for whoever does not moderate). The policies read the space and the user's place once."""
     space = topic.space
-    moderator = policies.can_moderate(user, space)
     shown = []
     for message in messages:
         message.topic, message.space = topic, space
         message.author_name = author_name(message.author)
         message.mine = message.author_id == user.pk
         message.can_edit = policies.can_edit_message(user, message)
-        message.can_hide = moderator and message.status == MessageStatus.VISIBLE
-        message.can_unhide = moderator and message.status == MessageStatus.HIDDEN
-        message.text_visible = message.status == MessageStatus.VISIBLE or (
-            moderator and message.status == MessageStatus.HIDDEN
-        )
+        hides = policies.can_hide_message(user, message)
+        message.can_hide = hides and message.status == MessageStatus.VISIBLE
+        message.can_unhide = hides and message.status == MessageStatus.HIDDEN
+        message.text_visible = policies.can_read_message_content(user, message)
         shown.append(message)
     return shown

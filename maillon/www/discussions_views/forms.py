@@ -2,14 +2,14 @@
 
 A message form carries `client_id`, drawn when the page is shown: sent twice (a double click, a
 retry after a lost answer), the message is written once (`services.post_message`). A text refused
-because it holds a NIR or an INS is not shown back (`forget_body`)."""
+because it holds a NIR or an INS is not shown back (`forget_refused`)."""
 
 import uuid
 
 from django import forms
 from django.conf import settings
 
-from maillon.discussions.health_data import REFUSAL
+from maillon.discussions.health_data import is_refusal
 from maillon.discussions.models import NotifyLevel
 from maillon.discussions.services import MAX_ATTACHMENTS
 
@@ -70,14 +70,17 @@ class MessageForm(MaillonForm):
             add_errors(self, error)
         else:
             self.add_error("files", error)  # the attachments' checks name their file, no field
-        if REFUSAL in error.messages:
-            forget_body(self)
+        forget_refused(self, error)
 
 
-def forget_body(form):
-    data = form.data.copy()
-    data["body"] = ""
-    form.data = data
+def forget_refused(form, error):
+    """Each field whose value was refused for holding a patient identifier is emptied."""
+    refused = [name for name, messages in getattr(error, "message_dict", {}).items() if any(map(is_refusal, messages))]
+    if refused:
+        data = form.data.copy()
+        for name in refused:
+            data[name] = ""
+        form.data = data
 
 
 class TopicForm(MessageForm):
@@ -91,8 +94,7 @@ class EditForm(MaillonForm):
 
     def refuse(self, error):
         add_errors(self, error)
-        if REFUSAL in error.messages:
-            forget_body(self)
+        forget_refused(self, error)
 
 
 class NotifyForm(MaillonForm):

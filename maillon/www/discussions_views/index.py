@@ -11,8 +11,8 @@ from django.shortcuts import render
 from maillon.core.models import CptsRole
 from maillon.core.policies import is_authenticated
 from maillon.discussions import services
-from maillon.discussions.models import Mention, Message, MessageStatus
-from maillon.discussions.selectors import unread_mentions
+from maillon.discussions.models import Mention, MessageStatus
+from maillon.discussions.selectors import search_messages, unread_mentions
 
 from ..space import allow, posted_id
 from ..toolkit.navigation import breadcrumb
@@ -86,12 +86,7 @@ def discussions_search(request):
     wanted = services.searchable(q)
     listed = None
     if len(wanted) >= MIN_SEARCH:
-        found = Message.objects.filter(space__in=policies.readable_spaces(user), status=MessageStatus.VISIBLE)
-        for word in wanted.split():  # every word, in any order
-            found = found.filter(search_text__contains=word)
-        if space_id:
-            found = found.filter(space_id=space_id)
-        found = found.select_related("author", "topic", "space").order_by("-pk")
+        found = search_messages(user, q, space_id=space_id)
         listed = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = {"q": q, **({"espace": space_id} if space_id else {})}
     context = {
@@ -101,7 +96,8 @@ def discussions_search(request):
         "too_short": bool(q) and len(wanted) < MIN_SEARCH,
         "page": listed,
         "query": urlencode(query),
-        "title": f"Recherche « {q} » — Discussions" if q else "Rechercher — Discussions",
+        # Never the words in the title (browser history, shared screens): they may name someone.
+        "title": "Rechercher — Discussions",
         "breadcrumb_data": discussions_breadcrumb("Rechercher"),
     }
     return render(request, "discussions/search.html", context)

@@ -31,7 +31,7 @@ from .index import signed_in
 def place_on_opening(request, space):
     """The person's row in the space; a CPTS-wide space gives one on the first visit."""
     place = policies.place_of(request.user, space)
-    if place is None and space.is_cpts_wide and not space.is_archived:
+    if place is None and space.is_cpts_wide and policies.can_post(request.user, space):
         place = services.join(space, request.user)
     return place
 

@@ -1,4 +1,5 @@
-"""A topic: its last messages (older ones page by page, `?avant=<id>`), the reply form, and the
+"""A topic: its last messages (older ones page by page, `?avant=<id>`; with more unread messages
+than a page, from the first unread on, `?apres=<id>`), the reply form, and the
 new messages fetched without reloading (htmx asks `discussions_topic_new_messages` every
 `MAILLON_DISCUSSION_POLL_SECONDS` with the last id shown). What is shown is read
 (`services.mark_read`: the topic up to the last message shown, and the mentions there).
@@ -40,17 +41,27 @@ def topic_page(request, topic, *, form=None, status=200):
     user = request.user
     space = topic.space
     place = place_on_opening(request, space)
-    before = posted_id(request.GET.get("avant"))
-    newest = thread(topic).order_by("-pk")
-    if before:
-        newest = newest.filter(pk__lt=before)
-    newest = list(newest[: THREAD_SIZE + 1])
-    has_older = len(newest) > THREAD_SIZE
-    shown = decorate(reversed(newest[:THREAD_SIZE]), user, topic)
     # Counted before this visit marks them read: where the new messages start.
     unread = unread_in_topic(topic, user, place)
+    before = posted_id(request.GET.get("avant"))
+    after = posted_id(request.GET.get("apres"))
+    if not before and not after and unread["count"] > THREAD_SIZE:
+        after = unread["first"] - 1  # more unread than a page: open at the first of them
+    if after and not before:
+        following = list(thread(topic).filter(pk__gt=after).order_by("pk")[: THREAD_SIZE + 1])
+        has_newer = len(following) > THREAD_SIZE
+        shown = decorate(following[:THREAD_SIZE], user, topic)
+        has_older = bool(shown) and topic.messages.filter(pk__lt=shown[0].pk).exists()
+    else:
+        newest = thread(topic).order_by("-pk")
+        if before:
+            newest = newest.filter(pk__lt=before)
+        newest = list(newest[: THREAD_SIZE + 1])
+        has_older, has_newer = len(newest) > THREAD_SIZE, bool(before)
+        shown = decorate(reversed(newest[:THREAD_SIZE]), user, topic)
     last_id = shown[-1].pk if shown else 0
-    if last_id:
+    # What is shown is read, unless unread messages older than it were skipped (`?avant=`).
+    if last_id and not (unread["first"] and unread["first"] < shown[0].pk):
         services.mark_read(topic, user, last_id)
     flags = space_flags(user, space)
     context = {
@@ -58,7 +69,8 @@ def topic_page(request, topic, *, form=None, status=200):
         "topic": topic,
         "thread": shown,
         "older_than": shown[0].pk if has_older and shown else None,
-        "latest": not before,
+        "newer_than": shown[-1].pk if has_newer and shown else None,
+        "latest": not has_newer,
         "last_id": last_id,
         "unread_count": unread["count"],
         "first_unread": unread["first"],

@@ -140,7 +140,9 @@ class NoteForm(MaillonForm):
 
 
 class ModerationForm(MaillonForm):
-    note = text_field("Motif", 200, help_text="Dit à la personne et noté au registre de modération.")
+    note = text_field(
+        "Motif", 200, help_text="Noté au registre de modération, que voient la modération et les gestionnaires."
+    )
 
 
 class AddPersonForm(MaillonForm):

@@ -78,7 +78,9 @@ def prime_hosts(space, users):
 def people_rows(request, space) -> list[dict]:
     """Every person of the space: its participant rows (removed ones included), and for a
     CPTS-wide space the readers who have none yet."""
-    participants = list(space.participants.select_related("user").order_by("user__last_name", "user__first_name"))
+    participants = list(
+        space.participants.filter(is_member=True).select_related("user").order_by("user__last_name", "user__first_name")
+    )
     for participant in participants:
         participant.space = space
     rows = [{"user": participant.user, "participant": participant} for participant in participants]

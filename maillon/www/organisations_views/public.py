@@ -17,6 +17,7 @@ from django.urls import reverse
 from maillon.core import throttle
 from maillon.discussions import policies, services
 
+from ..discussions_views.forms import forget_refused
 from ..space import add_errors, allow
 from ..toolkit.navigation import breadcrumb
 from . import page
@@ -63,6 +64,7 @@ def discussions_group_signup(request, space_id):
                 services.submit_signup(space, form.signup())
             except ValidationError as error:
                 add_errors(form, error)
+                forget_refused(form, error)
             else:
                 return redirect(f"{page_url}?{SENT_PARAMETER}=1")
         if status == 200:

@@ -7,10 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from maillon.core import journal
 from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.discussions import policies, services
 from maillon.discussions.models import SignupRequest, SignupStatus
+from maillon.discussions.selectors import journal_signup_reads
 
 from ..space import allow
 from . import page
@@ -32,13 +32,7 @@ def pending_signups(space) -> list[SignupRequest]:
 
 def signups_page(request, space, *, errors=(), status=200):
     signups = pending_signups(space)
-    journal.record(
-        journal.Action.READ,
-        object_type="discussions.SignupRequest",
-        object_id=f"space:{space.pk}",
-        fields=["first_name", "last_name", "email", "profession", "rpps", "practice_commune", "cpts_name", "answers"],
-        note=f"{len(signups)} demande{'s' if len(signups) > 1 else ''} en attente",
-    )
+    journal_signup_reads(signups, note="demandes d'inscription en attente")
     context = space_context(request, space, "Demandes d'inscription", signups=signups, errors=list(errors))
     return render(request, "organisations/signups.html", context, status=status)
 

@@ -5,10 +5,8 @@ in it any more). 404 for someone who does not read the space, 403 for a reader w
 manage it."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 
-from maillon.core import journal
 from maillon.core.models import CptsRole, User
 from maillon.discussions import services
 from maillon.discussions.models import SpaceKind
@@ -34,7 +32,7 @@ def initial_of(space) -> dict:
     if space.is_regional:
         initial.update({"signup_open": space.signup_open, "questions": questions_text(space)})
     if space.kind == SpaceKind.WORKING_GROUP:
-        initial["users"] = list(space.participants.values_list("user_id", flat=True))
+        initial["users"] = list(space.participants.filter(is_member=True).values_list("user_id", flat=True))
     return initial
 
 
@@ -51,24 +49,18 @@ def discussions_space_edit(request, space_id):
     people = cpts_people(space) if space.kind == SpaceKind.WORKING_GROUP else ()
     form = SpaceForm(request.POST if action else None, space=space, people=people, initial=initial_of(space))
 
-    @transaction.atomic
     def write():
         data = form.cleaned_data
-        with journal.acting_as(request.user):
-            space.name, space.description = data["name"].strip(), data["description"]
-            fields = ["name", "description"]
-            if space.is_regional:
-                space.signup_open = data["signup_open"]
-                fields.append("signup_open")
-            space.save(update_fields=fields)
-        if space.is_regional:
-            current = [(question.label, question.required) for question in space.signup_questions.all()]
-            if data["questions"] != current:  # rewritten only when changed: pending answers keep their questions
-                services.set_signup_questions(space, data["questions"])
-        if space.kind == SpaceKind.WORKING_GROUP:
-            chosen = list(User.objects.filter(pk__in=data["users"]))
-            services.set_working_group_people(space, users=chosen, by=request.user)
-        return space
+        regional, working = space.is_regional, space.kind == SpaceKind.WORKING_GROUP
+        return services.update_space(
+            space,
+            name=data["name"],
+            description=data["description"],
+            by=request.user,
+            signup_open=data["signup_open"] if regional else None,
+            questions=data["questions"] if regional else None,
+            users=list(User.objects.filter(pk__in=data["users"])) if working else None,
+        )
 
     if action and save_form(request, form, write, "Espace enregistré."):
         return redirect("discussions_space_edit", space_id=space.pk)

@@ -12,8 +12,7 @@ import datetime
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from maillon.core import journal
-from maillon.discussions import policies
+from maillon.discussions import policies, services
 from maillon.meetings import services as meeting_services
 
 from ..space import allow, posted_action, save_form
@@ -55,12 +54,7 @@ def discussions_space_visio(request, space_id):
     def write_series():
         data = series_form.cleaned_data
         fields = {name: data[name] for name in ("title", "rule", "first_starts_at", "duration_minutes", "visio_url")}
-        saved = meeting_services.save_series(series, by=request.user, **fields)
-        if space.visio_id != saved.pk:
-            with journal.acting_as(request.user):
-                space.visio = saved
-                space.save(update_fields=["visio"])
-        return saved
+        return services.set_visio(space, by=request.user, **fields)
 
     def write_session():
         data = session_form.cleaned_data
