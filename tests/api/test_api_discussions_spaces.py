@@ -43,6 +43,7 @@ def test_an_officer_or_the_platform_admin_reads_no_space(w):
 
 
 def test_unread_counts_the_messages_of_others_after_what_i_read(w):
+    services.join(w.members_space, w.users["member"])  # opened once: from then on, messages count
     topic = TopicFactory(space=w.members_space)
     first = MessageFactory(topic=topic, author=w.users["coordinator"])
     MessageFactory(topic=topic, author=w.users["coordinator"])
@@ -52,6 +53,12 @@ def test_unread_counts_the_messages_of_others_after_what_i_read(w):
     services.mark_read(topic, w.users["member"], first.pk)
     spaces = {item["id"]: item for item in call("get", "/discussions/spaces", w.headers("member")).json()["items"]}
     assert spaces[w.members_space.pk]["unread"] == 1
+
+
+def test_a_space_never_opened_counts_nothing_unread(w):
+    MessageFactory(topic=TopicFactory(space=w.members_space), author=w.users["coordinator"])
+    spaces = {item["id"]: item for item in call("get", "/discussions/spaces", w.headers("member")).json()["items"]}
+    assert spaces[w.members_space.pk]["unread"] == 0
 
 
 def test_one_space_gives_my_rights(w):

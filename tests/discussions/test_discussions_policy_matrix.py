@@ -35,6 +35,7 @@ MEMBERS_SPACE = {
     "can_edit_message": {"member"},  # its author
     "can_delete_message": {"member"},
     "can_hide_message": COORDINATION,
+    "can_read_message_content": CPTS_ROLES,  # a visible message: its readers
     "can_pin_topic": COORDINATION,
     "can_moderate_participant": COORDINATION,  # other_member's row
 }
@@ -44,6 +45,7 @@ WORKING_GROUP = {
     # Its participants (the member) and the CPTS's coordinators; not the other members.
     "can_read": {"coordinator", "member"},
     "can_post": {"coordinator", "member"},
+    "can_read_message_content": {"coordinator", "member"},
 }
 
 REGIONAL_GROUP = {
@@ -58,6 +60,7 @@ REGIONAL_GROUP = {
     "can_edit_message": {"participant"},  # its author
     "can_delete_message": {"participant"},
     "can_hide_message": LEADS,
+    "can_read_message_content": LEADS | {"participant", "muted"},
     "can_pin_topic": LEADS,
     "can_moderate_participant": LEADS,  # the participant's row
 }
