@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from maillon.core.identifiers import is_valid_rpps
-from maillon.discussions.models import NotifyLevel, ParticipantRole, SignupQuestion
+from maillon.discussions.models import ParticipantRole, SignupQuestion
 from maillon.meetings.models import validate_series_rule
 from maillon.organisations.models import Organisation, OrganisationKind
 from maillon.territories.models import Region
@@ -265,13 +265,6 @@ class SessionRecordForm(MaillonForm):
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].choices = [(start.isoformat(), f"{start:%d/%m/%Y à %H:%M}") for start in past_starts]
         self.fields["starts_at"].error_messages["invalid_choice"] = "Séance : choisissez une des séances passées."
-
-
-# --- Notifications ---
-
-
-class NotifyForm(MaillonForm):
-    notify = forms.ChoiceField(label="Me prévenir", choices=NotifyLevel.choices)
 
 
 # --- The public sign-up form ---

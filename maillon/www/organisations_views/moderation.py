@@ -11,6 +11,7 @@ from maillon.core.policies import ensure_allowed
 from maillon.discussions import policies
 from maillon.discussions.models import HealthDataRefusal, MessageEvent, MessageStatus, ParticipantEvent
 
+from ..discussions_views.common import author_name
 from ..space import allow
 from . import page
 from .common import space_context, visible_space
@@ -27,10 +28,6 @@ PERSON_ACTS = {
 MESSAGE_ACTS = {MessageStatus.HIDDEN: "Message masqué", MessageStatus.VISIBLE: "Message de nouveau visible"}
 
 
-def person_name(user) -> str:
-    return (user.get_full_name() or user.email) if user else "compte supprimé"
-
-
 def register(space) -> list[dict]:
     people = (
         ParticipantEvent.objects.filter(participant__space=space)
@@ -45,9 +42,9 @@ def register(space) -> list[dict]:
     rows = [
         {
             "at": event.at,
-            "by": person_name(event.by),
+            "by": author_name(event.by),
             "what": PERSON_ACTS.get((event.from_status, event.to_status), event.get_to_status_display()),
-            "subject": person_name(event.participant.user),
+            "subject": author_name(event.participant.user),
             "topic": None,
             "note": event.note,
         }
@@ -56,9 +53,9 @@ def register(space) -> list[dict]:
     rows += [
         {
             "at": event.at,
-            "by": person_name(event.by),
+            "by": author_name(event.by),
             "what": MESSAGE_ACTS[event.to_status],
-            "subject": f"message n° {event.message_id} de {person_name(event.message.author)}",
+            "subject": f"message n° {event.message_id} de {author_name(event.message.author)}",
             "topic": event.message.topic,
             "note": event.note,
         }
