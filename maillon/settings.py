@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "maillon.governance",
     "maillon.meetings",
     "maillon.contracts",
+    "maillon.creation",
     "maillon.mt",
     "maillon.snp",
     "maillon.crisis",
@@ -331,5 +332,15 @@ MAILLON_DISCUSSION_MAX_CHARACTERS = env.int("MAILLON_DISCUSSION_MAX_CHARACTERS",
 MAILLON_DISCUSSION_POLL_SECONDS = env.int("MAILLON_DISCUSSION_POLL_SECONDS", default=10)
 # A refused request to join a regional group (names, address, answers) is erased after this.
 MAILLON_DISCUSSION_SIGNUP_RETENTION_DAYS = env.int("MAILLON_DISCUSSION_SIGNUP_RETENTION_DAYS", default=30)
+
+# Creating a CPTS (maillon/creation/). The ARS's start-up grant by région (INSEE code → euros),
+# offered when the ARS records a grant: 15 000 € in Nouvelle-Aquitaine (seed 001); elsewhere the
+# officer types the amount. Set as "75=15000,84=12000".
+MAILLON_STARTUP_GRANT_BY_REGION = env.dict(
+    "MAILLON_STARTUP_GRANT_BY_REGION", cast={"value": int}, default={"75": 15000}
+)
+# The most communes a lettre d'intention's draft territory may hold (the largest CPTS hold ~150).
+MAILLON_LETTER_MAX_COMMUNES = env.int("MAILLON_LETTER_MAX_COMMUNES", default=400)
+MAILLON_LETTER_MAX_PROMOTERS = env.int("MAILLON_LETTER_MAX_PROMOTERS", default=30)
 # Public registrations (and other public forms) accepted per address and hour.
 MAILLON_PUBLIC_FORM_RATE_PER_HOUR = env.int("MAILLON_PUBLIC_FORM_RATE_PER_HOUR", default=20)

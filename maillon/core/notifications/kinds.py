@@ -34,6 +34,9 @@ PREVENTION_REGISTRANT = "prevention.registrant"
 DISCUSSIONS_MESSAGE = "discussions.message"
 DISCUSSIONS_DIGEST = "discussions.digest"
 DISCUSSIONS_SIGNUP = "discussions.signup"
+CREATION_PROMOTERS = "creation.promoters"
+CREATION_REVIEW = "creation.review"
+CREATION_PROJECT = "creation.project"
 ACCOUNT = "account"
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
@@ -80,6 +83,16 @@ KINDS = {
         # To the person who asked to join a regional group (they may have no account yet), and to
         # its pilot team when a request arrives.
         Kind(DISCUSSIONS_SIGNUP, "Groupes régionaux : demandes d'inscription et réponses", SITE_AND_EMAIL),
+        # The promoters of a lettre d'intention have no account yet: each message carries their
+        # private follow-up link (maillon/creation/notifications.py).
+        Kind(
+            CREATION_PROMOTERS,
+            "Création d'une CPTS : messages aux porteurs d'une lettre d'intention",
+            (Channel.EMAIL,),
+            listed=False,
+        ),
+        Kind(CREATION_REVIEW, "Création des CPTS : lettres d'intention et projets de santé à examiner", SITE_AND_EMAIL),
+        Kind(CREATION_PROJECT, "Projet de santé : décisions de l'ARS et de l'Assurance Maladie", SITE_AND_EMAIL),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
         # The invitation, the second factor's enrolment link, the password reset: to the account's
         # address only, never switched off.

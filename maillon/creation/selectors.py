@@ -1,0 +1,86 @@
+"""Reads of the creation of a CPTS for pages and the API: plain data, few queries."""
+
+from dataclasses import dataclass
+
+from .models import DECIDED_STEPS, ActionSheet, CreationStep, ProjectStatus, Step
+from .services import STEP_STATUS
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    step: CreationStep | None
+    number: int
+    label: str
+    done_on: object
+    planned_on: object
+    decided_by: str
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+
+def checklist(cpts) -> list[ChecklistRow]:
+    """The 10 steps in order: a decided step takes the date its decision put in the lifecycle."""
+    rows = {row.step: row for row in CreationStep.objects.for_cpts(cpts).prefetch_related("documents")}
+    decided = {}
+    for step in cpts.steps.all():
+        decided.setdefault(step.to_status, step.date)
+    result = []
+    for number, label in Step.choices:
+        row = rows.get(number)
+        status = STEP_STATUS.get(number)
+        done_on = decided.get(status) if status else (row.done_on if row else None)
+        result.append(
+            ChecklistRow(
+                step=row,
+                number=number,
+                label=label,
+                done_on=done_on,
+                planned_on=row.planned_on if row else None,
+                decided_by=DECIDED_STEPS.get(number, ""),
+            )
+        )
+    return result
+
+
+def progress(cpts) -> tuple[int, int]:
+    rows = checklist(cpts)
+    return sum(1 for row in rows if row.done), len(rows)
+
+
+def offered_indicators(cpts) -> list[dict]:
+    """The indicators the validated projet de santé's fiches-actions name, offered to the ACI:
+    [{"mission", "sheet", "label"}]."""
+    sheets = (
+        ActionSheet.objects.filter(section__version__cpts=cpts, section__version__status=ProjectStatus.VALIDATED)
+        .select_related("section__version")
+        .order_by("-section__version__number", "section__mission", "position", "pk")
+    )
+    latest = None
+    offered = []
+    for sheet in sheets:
+        latest = latest or sheet.section.version_id
+        if sheet.section.version_id != latest:
+            break
+        offered += [
+            {"mission": sheet.section.mission, "sheet": sheet.title, "label": line} for line in sheet.indicator_lines
+        ]
+    return offered
+
+
+def public_sheets(cpts) -> dict[int, list[str]]:
+    """The validated projet's fiches-actions' titles by mission, for the CPTS's public page."""
+    sheets = (
+        ActionSheet.objects.filter(section__version__cpts=cpts, section__version__status=ProjectStatus.VALIDATED)
+        .order_by("-section__version__number", "section__mission", "position", "pk")
+        .values_list("section__version__number", "section__mission", "title")
+    )
+    result: dict[int, list[str]] = {}
+    latest = None
+    for number, mission, title in sheets:
+        latest = latest or number
+        if number != latest:
+            break
+        result.setdefault(mission, []).append(title)
+    return result

@@ -1,0 +1,3 @@
+from . import page
+
+urlpatterns = page.urlpatterns()
