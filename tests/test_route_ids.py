@@ -11,6 +11,7 @@ from maillon.api.urls import api
 
 from .urlwalk import api_operations, walk
 
+# (A mission of a projet de santé, 1 to 6, counts as an id: an integer.)
 # Path parameters that are not ids: tokens, codes, formats, section keys, static paths, the
 # scope of a prevention measure's value (`territory` or `departement`), and the act on a
 # participant of a discussion space (`mute`, `unmute`, `remove`, `reinstate`).
@@ -18,7 +19,7 @@ NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section", "sc
 
 
 def is_id(name: str) -> bool:
-    return name in {"pk", "id", "year", "number"} or name.endswith("_id")
+    return name in {"pk", "id", "year", "number", "mission"} or name.endswith("_id")
 
 
 def test_every_id_parameter_of_every_route_is_declared_an_integer():

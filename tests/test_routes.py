@@ -16,7 +16,8 @@ SAMPLE_KWARGS = {
     "path": "www/maillon.css",
     "fmt": "csv",
     "year": 1,
-    "number": 1,  # a version of a prevention material
+    "number": 1,  # a version of a prevention material, of a projet de santé, a creation step
+    "mission": 1,  # a mission of a projet de santé (creation_project_section)
     # >>> discussions: the ids of the discussion and organisation pages (issue 17)
     "space_id": 1,
     "topic_id": 1,

@@ -113,6 +113,56 @@ def _registration_of(cpts):
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
 # CPTS to name in the URL: the test then proves that object is out of reach.
 # `{route or API path: {parameter: function(cpts) -> value}}`.
+
+
+def _creation_grant_of(cpts):
+    """The victim's start-up grant (one per CPTS: the grant's routes share it)."""
+    from maillon.creation.factories import StartupGrantFactory
+    from maillon.creation.models import StartupGrant
+
+    return StartupGrant.objects.filter(cpts=cpts).first() or StartupGrantFactory(cpts=cpts)
+
+
+def _creation_sheet_of(cpts):
+    """A fiche-action of the victim's projet de santé, version 1, mission 1 (the project's routes share it)."""
+    from maillon.creation.factories import ActionSheetFactory
+    from maillon.creation.models import ActionSheet
+
+    return ActionSheet.objects.filter(section__version__cpts=cpts).first() or ActionSheetFactory(
+        section__version__cpts=cpts, section__version__number=1, section__mission=1
+    )
+
+
+def _creation_payment_of(cpts):
+    from maillon.creation.factories import GrantPaymentFactory
+
+    return GrantPaymentFactory(grant=_creation_grant_of(cpts))
+
+
+def _creation_spending_of(cpts):
+    from maillon.creation.factories import GrantSpendingFactory
+
+    return GrantSpendingFactory(grant=_creation_grant_of(cpts))
+
+
+def _creation_document_of(cpts):
+    from maillon.creation.factories import CreationStepFactory, StepDocumentFactory
+
+    return StepDocumentFactory(step=CreationStepFactory(cpts=cpts))
+
+
+def _version_number(cpts):
+    return _creation_sheet_of(cpts).section.version.number
+
+
+def _sheet_mission(cpts):
+    return _creation_sheet_of(cpts).section.mission
+
+
+def _sheet_pk(cpts):
+    return _creation_sheet_of(cpts).pk
+
+
 ROUTE_OBJECTS = {
     "members_card": {"pk": lambda cpts: _member_of(cpts).professional_id},
     "members_vcard": {"pk": lambda cpts: _member_of(cpts).professional_id},
@@ -627,6 +677,43 @@ ROUTE_OBJECTS = {
         "number": lambda cpts: 1,
     },
     # <<< prevention-pages
+    # >>> creation: Creating a CPTS (issue 18): a step, a step's document, the grant's payment and
+    # spending, a version of the projet de santé with its mission 1 and a fiche-action, of the victim.
+    "creation_step_edit": {"number": lambda cpts: 5},
+    "/cpts/{cpts_id}/creation/steps/{number}": {"number": lambda cpts: 5},
+    **{
+        name: {"pk": lambda cpts: _creation_document_of(cpts).pk}
+        for name in ("creation_step_document_download", "creation_step_document_delete")
+    },
+    "creation_grant_payment_paid": {"pk": lambda cpts: _creation_payment_of(cpts).pk},
+    "creation_grant_spending_delete": {"pk": lambda cpts: _creation_spending_of(cpts).pk},
+    "/cpts/{cpts_id}/creation/grant/payments/{payment_id}/paid": {
+        "payment_id": lambda cpts: _creation_payment_of(cpts).pk
+    },
+    "/cpts/{cpts_id}/creation/grant/spendings/{spending_id}": {
+        "spending_id": lambda cpts: _creation_spending_of(cpts).pk
+    },
+    **{
+        name: {"number": _version_number, "mission": _sheet_mission, "pk": _sheet_pk}
+        for name in (
+            "creation_project_version",
+            "creation_project_pdf",
+            "creation_project_review",
+            "creation_project_section",
+            "creation_sheet_new",
+            "creation_sheet_edit",
+            "creation_sheet_delete",
+            "creation_sheet_start",
+            "/cpts/{cpts_id}/health-project/versions/{number}",
+            "/cpts/{cpts_id}/health-project/versions/{number}/diagnosis",
+            "/cpts/{cpts_id}/health-project/versions/{number}/missions/{mission}",
+            "/cpts/{cpts_id}/health-project/versions/{number}/missions/{mission}/sheets",
+            "/cpts/{cpts_id}/health-project/versions/{number}/submit",
+            "/cpts/{cpts_id}/health-project/versions/{number}/reviews",
+        )
+    },
+    "/cpts/{cpts_id}/health-project/sheets/{sheet_id}": {"sheet_id": _sheet_pk},
+    # <<< creation
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -771,6 +858,35 @@ SAMPLE_BODIES = {
     # >>> discussions-api: Discussion spaces (issue 17)
     ("POST", "/cpts/{cpts_id}/discussions/spaces"): {"name": "Groupe de travail"},
     # <<< discussions-api
+    # >>> creation-api: Creating a CPTS (issue 18)
+    ("PUT", "/cpts/{cpts_id}/creation/steps/{number}"): {"done_on": "2025-01-02", "note": "Statuts déposés"},
+    ("PUT", "/cpts/{cpts_id}/creation/grant"): {"amount": "15000.00", "decided_on": "2025-01-02", "payments": []},
+    ("POST", "/cpts/{cpts_id}/creation/grant/payments/{payment_id}/paid"): {"paid_on": "2025-01-02"},
+    ("POST", "/cpts/{cpts_id}/creation/grant/spendings"): {
+        "spent_on": "2025-01-02",
+        "category": "meetings",
+        "label": "Réunion de lancement",
+        "amount": "10.00",
+    },
+    ("PUT", "/cpts/{cpts_id}/health-project/versions/{number}/diagnosis"): {"diagnosis": "Diagnostic", "missions": []},
+    ("PUT", "/cpts/{cpts_id}/health-project/versions/{number}/missions/{mission}"): {"diagnosis": "Diagnostic"},
+    **{
+        key: {
+            "title": "Fiche-action",
+            "need": "Besoin",
+            "objective": "Objectif",
+            "target_population": "Patients",
+            "actions": "Actions",
+            "owner": "Dr Martin",
+            "calendar": "2026",
+        }
+        for key in (
+            ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/missions/{mission}/sheets"),
+            ("PUT", "/cpts/{cpts_id}/health-project/sheets/{sheet_id}"),
+        )
+    },
+    ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/reviews"): {"decision": "validated", "comments": ""},
+    # <<< creation-api
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]

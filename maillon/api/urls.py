@@ -11,6 +11,7 @@ from . import (
     communes,
     contracts,
     cpts,
+    creation,
     crisis,
     crisis_response,
     discussions,
@@ -63,3 +64,4 @@ api.add_router("", prevention.router)
 api.add_router("", prevention_imports.router)
 api.add_router("", organisations.router)
 api.add_router("", discussions.router)
+api.add_router("", creation.router)

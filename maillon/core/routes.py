@@ -81,6 +81,13 @@ PUBLIC_ROUTES = {
     "discussions_group_signup",
     "discussions_unsubscribe",
     # <<< discussions-groups
+    # >>> creation: « Créer une CPTS », filing a lettre d'intention (throttled per address), and the
+    # promoters' private follow-up page (a signed link) (issue 18)
+    "creation_start",
+    "creation_letter_new",
+    "creation_letter_territory",
+    "creation_letter_follow",
+    # <<< creation
 }
 
 PROTECTED_ROUTES = {
@@ -311,6 +318,35 @@ PROTECTED_ROUTES = {
     "cpts_discussions",
     "discussions_working_group_new",
     # <<< discussions-threads
+    # >>> creation: the ARS's letters, a CPTS's steps, grant and projet de santé (issue 18)
+    "creation_letters",
+    "creation_letter",
+    "creation_letter_request",
+    "creation_letter_accept",
+    "creation_letter_refuse",
+    "creation_steps",
+    "creation_step_edit",
+    "creation_step_document_download",
+    "creation_step_document_delete",
+    "creation_grant",
+    "creation_grant_record",
+    "creation_grant_payment_paid",
+    "creation_grant_spending_add",
+    "creation_grant_spending_delete",
+    "creation_project",
+    "creation_project_version",
+    "creation_project_pdf",
+    "creation_project_start",
+    "creation_project_diagnosis",
+    "creation_project_section",
+    "creation_sheet_new",
+    "creation_sheet_edit",
+    "creation_sheet_delete",
+    "creation_sheet_start",
+    "creation_project_submit",
+    "creation_project_review",
+    "creation_negotiation_open",
+    # <<< creation
 }
 
 

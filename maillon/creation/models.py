@@ -49,7 +49,7 @@ class LetterStatus(models.TextChoices):
 OPEN_LETTER_STATUSES = (LetterStatus.SUBMITTED, LetterStatus.INFORMATION_REQUESTED)
 
 
-class LetterQuerySet(models.QuerySet):
+class LetterQuerySet(CptsOwnedQuerySet):
     def waiting(self):
         """What waits for the ARS: filed or answered letters."""
         return self.filter(status=LetterStatus.SUBMITTED)

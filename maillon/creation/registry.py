@@ -51,9 +51,16 @@ def started_kind(sheet) -> str:
 @transaction.atomic
 def start_from_sheet(sheet, kind: str, *, by):
     """Create the mission object the fiche-action describes; the sheet remembers it."""
-    from .models import ActionSheet
+    from .models import ActionSheet, ProjectStatus, ProjectVersion
 
     sheet = ActionSheet.objects.select_for_update().select_related("section__version__cpts").get(pk=sheet.pk)
+    version = sheet.section.version
+    if version.status != ProjectStatus.VALIDATED:
+        raise ValidationError({"kind": "Une fiche-action démarre son objet une fois le projet de santé validé."})
+    latest = ProjectVersion.objects.for_cpts(version.cpts).filter(status=ProjectStatus.VALIDATED).order_by("-number")
+    if latest.values_list("pk", flat=True).first() != version.pk:
+        # Only the projet in force starts objects: an older version's sheet was copied into it.
+        raise ValidationError({"kind": "Seules les fiches-actions de la dernière version validée démarrent un objet."})
     found = _STARTERS.get(kind)
     if found is None or found.mission != sheet.section.mission:
         raise ValidationError({"kind": "Objet à démarrer : choisissez parmi ceux de la mission de la fiche."})

@@ -100,11 +100,7 @@ def _clean_promoters(promoters) -> list[Promoter]:
             siret=(given.siret or "").replace(" ", ""),
             position=index,
         )
-        try:
-            promoter.full_clean(exclude=["letter"])
-        except ValidationError as error:
-            messages = [f"{label} : {text}" for label, texts in _labelled(promoter, error) for text in texts]
-            raise ValidationError({"promoters": [f"Porteur n° {index} — {message}" for message in messages]}) from None
+        # Said in words before the fields are checked (the check constraint would say its name).
         if promoter.kind == PromoterKind.PROFESSIONAL and not (promoter.rpps and promoter.profession):
             raise ValidationError(
                 {"promoters": f"Porteur n° {index} — un professionnel s'identifie par son RPPS et sa profession."}
@@ -113,14 +109,19 @@ def _clean_promoters(promoters) -> list[Promoter]:
             raise ValidationError(
                 {"promoters": f"Porteur n° {index} — une structure s'identifie par son FINESS ou son SIRET."}
             )
+        try:
+            promoter.full_clean(exclude=["letter"], validate_constraints=False)
+        except ValidationError as error:
+            messages = [f"{label} : {text}" for label, texts in _labelled(promoter, error) for text in texts]
+            raise ValidationError({"promoters": [f"Porteur n° {index} — {message}" for message in messages]}) from None
         rows.append(promoter)
     return rows
 
 
 def _labelled(instance, error):
     for name, texts in error.message_dict.items():
-        label = instance._meta.get_field(name).verbose_name if name != "__all__" else "Porteur"
-        yield str(label).capitalize(), texts
+        label = str(instance._meta.get_field(name).verbose_name if name != "__all__" else "Porteur")
+        yield label[:1].upper() + label[1:], texts  # « RPPS », not « Rpps »
 
 
 def _clean_territory(codes):
@@ -629,6 +630,7 @@ def submit_project(version, *, by) -> ProjectVersion:
 
 
 def _tick(cpts, step_number, *, by):
+    ensure_steps(cpts)  # a CPTS older than the checklist has no rows yet
     step = CreationStep.objects.filter(cpts=cpts, step=step_number).first()
     if step is not None and step.done_on is None:
         step.done_on = today()

@@ -50,6 +50,7 @@ from maillon.territories.taille import taille_for_population
 
 from . import (
     contracts,
+    creation,
     crisis,
     crisis_response,
     discussions,
@@ -197,6 +198,16 @@ def account_specs() -> list[AccountSpec]:
             TerritoryRoleKind.AUTHORITY,
             organisation="CPAM des Yvelines",
             departement=DEPARTEMENT,
+        ),
+        # The ARS's authority: decides on the lettres d'intention, records the start-up grant and
+        # reviews the projets de santé for the ARS (maillon/demo/creation.py).
+        AccountSpec(
+            creation.ARS_AUTHORITY,
+            "Sandrine",
+            "Mercier",
+            TerritoryRoleKind.AUTHORITY,
+            organisation=creation.ARS_ORGANISATION,
+            region=REGION,
         ),
         AccountSpec(
             f"regulation.sas78@{EMAIL_DOMAIN}",
@@ -658,6 +669,8 @@ def build(*, seed: int | None = None, today: datetime.date | None = None) -> Dem
         ensure_governance(cpts_by_slug, seed=seed, today=today)
         ensure_contracts(cpts_by_slug, seed=seed, today=today)
         ensure_discussions(cpts_by_slug, today=today)
+        # Two lettres d'intention for the ARS, a projet de santé submitted (maillon/demo/creation.py).
+        warnings += creation.ensure_creation(cpts_by_slug, today=today)
         sas_client = snp.ensure_sas_client(seed)
     return DemoResult(
         cpts=[summary(cpts_by_slug[spec.slug]) for spec in CPTS_SPECS],

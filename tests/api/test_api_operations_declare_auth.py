@@ -40,6 +40,9 @@ PUBLIC_OPERATIONS = {
     ("GET", "/discussions/groups"),
     ("POST", "/discussions/groups/{space_id}/signups"),
     # <<< discussions-api
+    # >>> creation-api: Creating a CPTS (issue 18)
+    ("POST", "/creation/letters"),
+    # <<< creation-api
 }
 PRIVATE_OPERATIONS = {
     ("GET", "/me"),
@@ -217,6 +220,32 @@ PRIVATE_OPERATIONS = {
     ("POST", "/discussions/signups/{signup_id}/accept"),
     ("POST", "/discussions/signups/{signup_id}/refuse"),
     # <<< discussions-api
+    # >>> creation-api: Creating a CPTS (issue 18)
+    ("GET", "/creation/letters"),
+    ("GET", "/creation/letters/{letter_id}"),
+    ("POST", "/creation/letters/{letter_id}/request-information"),
+    ("POST", "/creation/letters/{letter_id}/accept"),
+    ("POST", "/creation/letters/{letter_id}/refuse"),
+    ("GET", "/cpts/{cpts_id}/creation/steps"),
+    ("PUT", "/cpts/{cpts_id}/creation/steps/{number}"),
+    ("GET", "/cpts/{cpts_id}/creation/grant"),
+    ("PUT", "/cpts/{cpts_id}/creation/grant"),
+    ("POST", "/cpts/{cpts_id}/creation/grant/payments/{payment_id}/paid"),
+    ("GET", "/cpts/{cpts_id}/creation/grant/spendings"),
+    ("POST", "/cpts/{cpts_id}/creation/grant/spendings"),
+    ("DELETE", "/cpts/{cpts_id}/creation/grant/spendings/{spending_id}"),
+    ("GET", "/cpts/{cpts_id}/health-project/versions"),
+    ("POST", "/cpts/{cpts_id}/health-project/versions"),
+    ("GET", "/cpts/{cpts_id}/health-project/versions/{number}"),
+    ("PUT", "/cpts/{cpts_id}/health-project/versions/{number}/diagnosis"),
+    ("PUT", "/cpts/{cpts_id}/health-project/versions/{number}/missions/{mission}"),
+    ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/missions/{mission}/sheets"),
+    ("PUT", "/cpts/{cpts_id}/health-project/sheets/{sheet_id}"),
+    ("DELETE", "/cpts/{cpts_id}/health-project/sheets/{sheet_id}"),
+    ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/submit"),
+    ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/reviews"),
+    ("POST", "/cpts/{cpts_id}/health-project/negotiation"),
+    # <<< creation-api
 }
 
 

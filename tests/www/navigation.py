@@ -30,6 +30,7 @@ TOKEN_LINKS = {
     "snp_slots_feed": "a calendar feed: its secret address is pasted into the member's calendar",
     "prevention_registration_cancel": "the cancellation link of a registrant's messages (prevention sessions)",
     "discussions_unsubscribe": "the one-click unsubscribe link of a discussion space's e-mails",
+    "creation_letter_follow": "the promoters' private link to their lettre d'intention, sent when they file it",
 }
 # Reached only in the course of logging in or out, before any home.
 LOGIN_FLOW = {
@@ -141,6 +142,11 @@ STATE_BOUND = {
     "crisis_response_board_live": "the live part of a crisis board, polled only while a crisis is under way",
     "pathways_inclusion_move": "moving a patient to a programme's newer version: the demo's programmes have one",
     "discussions_message_edit": "editing one's message: only within MAILLON_DISCUSSION_EDIT_MINUTES of sending it",
+    # The demo's projet de santé is under examination (submitted): nothing is being written.
+    "creation_project_diagnosis": "writing a draft projet de santé: the demo's is submitted, frozen",
+    "creation_project_section": "writing a draft projet de santé: the demo's is submitted, frozen",
+    "creation_sheet_new": "writing a draft projet de santé: the demo's is submitted, frozen",
+    "creation_sheet_edit": "writing a draft projet de santé: the demo's is submitted, frozen",
 }
 # Actions that check the method by hand (a GET answers 405 from inside the view).
 POSTED_BY_HAND = {"snp_slot_cancel", "snp_slot_sharing"}
@@ -165,6 +171,9 @@ PUBLIC = {
     # The regional groups open to sign-up and their public form (linked from the home page).
     "discussions_groups_public",
     "discussions_group_signup",
+    # « Créer une CPTS » (linked from the home page) and the filing of a lettre d'intention.
+    "creation_start",
+    "creation_letter_new",
 }
 VISITOR = PUBLIC | {"members_join", "login", "password_reset"}
 ACCOUNT = PUBLIC | {
@@ -179,6 +188,16 @@ ACCOUNT = PUBLIC | {
 READS_CONTRACT = {"contracts_overview", "contracts_funding", "contracts_indicators", "contracts_report"}
 READS_PLAN = {"crisis_plan", "crisis_plan_version", "crisis_plan_diff", "crisis_plan_pdf"}
 READS_CRISES = {"crisis_response_list", "crisis_response_board", "crisis_response_retex"}
+# The creation of a CPTS: its steps and projet de santé (every role in the CPTS and its authorities).
+READS_CREATION = {"creation_steps", "creation_project"}
+# A submitted projet de santé, its versions, its PDF and its grant, followed by the ARS and the CPAM.
+FOLLOWS_CREATION = READS_CREATION | {
+    "creation_project_version",
+    "creation_project_pdf",
+    "creation_grant",
+    "creation_step_document_download",
+}
+ARS_LETTERS = {"creation_letters", "creation_letter"}
 MEMBERS_SPACE = {
     "cpts_dashboard",
     "members_directory",
@@ -234,6 +253,7 @@ MEMBERS_SPACE = {
     "discussions_topic_new",
     "discussions_topic_new_messages",
     "discussions_attachment",
+    *READS_CREATION,
 }
 # Groups and moderation (issue 17): who runs a space reaches its people, register and settings
 # from the space's page; an organisation's manager from their organisation's page.
@@ -297,6 +317,8 @@ PAGES = {
         "prevention_session_edit",
         "prevention_material_new",
         "discussions_working_group_new",
+        "creation_step_edit",
+        "creation_grant",
     }
     | RUNS_CPTS_SPACES,
     # A doctor of another CPTS, with slots and agendas of their own.
@@ -304,12 +326,31 @@ PAGES = {
     | MEMBERS_SPACE
     | SPACE_PEOPLE
     | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},
-    "observer": ACCOUNT | {"home_observer", "observatory_members"} | READS_CONTRACT | READS_PLAN | READS_CRISES,
+    # The ARS's observer: also the lettres d'intention of the région.
+    "observer": ACCOUNT
+    | {"home_observer", "observatory_members"}
+    | READS_CONTRACT
+    | READS_PLAN
+    | READS_CRISES
+    | FOLLOWS_CREATION
+    | ARS_LETTERS,
+    # The CPAM's authority: decides on the projet de santé for the Assurance Maladie.
     "authority": ACCOUNT
     | {"home_authority", "observatory_members", "contracts_report_download", "crisis_response_activate"}
     | READS_CONTRACT
     | READS_PLAN
-    | READS_CRISES,
+    | READS_CRISES
+    | FOLLOWS_CREATION
+    | {"creation_project_review"},
+    # The ARS's authority: decides on the letters, records the start-up grant, reviews for the ARS.
+    "ars_authority": ACCOUNT
+    | {"home_authority", "observatory_members", "contracts_report_download", "crisis_response_activate"}
+    | READS_CONTRACT
+    | READS_PLAN
+    | READS_CRISES
+    | FOLLOWS_CREATION
+    | ARS_LETTERS
+    | {"creation_project_review", "creation_grant_record"},
     "sas_regulator": ACCOUNT | {"home_sas", "snp_requests", "snp_request_new", "snp_request_detail"},
     "admin": ACCOUNT
     | {"home_admin", "cpts_dashboard", "cpts_invite", "cpts_lifecycle", "cpts_territory_edit", "members_figures"}
@@ -322,6 +363,14 @@ PAGES = {
 }
 
 
+def crawled_role(account: dict) -> str:
+    """The demo's two authorities are crawled apart: the CPAM's (`autorite.…`) and the ARS's
+    (`instruction.…`, who decides on the lettres d'intention and records the start-up grants)."""
+    if account["role"] == "authority" and account["email"].startswith("instruction."):
+        return "ars_authority"
+    return account["role"]
+
+
 def check_navigation(accounts: list[dict], client_for):
     """Crawl the demo as each role from its home (`client_for(account)` logs in as the account;
     None for a visitor). Fails on a page of the role that no link reaches, a link that does
@@ -330,7 +379,7 @@ def check_navigation(accounts: list[dict], client_for):
     for account in accounts:
         if account["role"] == "coordinator" and account["cpts"] != "seine-et-foret":
             continue
-        chosen.setdefault(account["role"], account)
+        chosen.setdefault(crawled_role(account), account)
     assert set(chosen) == set(PAGES)
     for role, account in chosen.items():
         client = client_for(account)

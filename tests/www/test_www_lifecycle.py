@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from maillon.core.factories import LifecycleStepFactory
+from maillon.core.factories import LifecycleStepFactory, UserFactory
 from maillon.core.models import CptsStatus, LifecycleStep
 from maillon.territories.models import TerritoryCommune
 from tests.conftest import verified_client
@@ -17,11 +17,17 @@ def lifecycle_url(cpts):
 
 
 @pytest.fixture
-def editor(coordinator):
-    return verified_client(coordinator)
+def admin():
+    return UserFactory(is_superuser=True, is_staff=True, with_totp=True)
 
 
-def test_the_coordinator_records_the_next_step_with_its_date(editor, cpts, coordinator):
+@pytest.fixture
+def editor(admin):
+    """The platform admin keeps every step: the history of a CPTS that existed before Maillon."""
+    return verified_client(admin)
+
+
+def test_the_platform_admin_records_the_next_step_with_its_date(editor, cpts, admin):
     response = editor.post(lifecycle_url(cpts), {"status": CptsStatus.PROJECT_SUBMITTED, "date": "2026-02-10"})
 
     assert response.status_code == 302
@@ -32,7 +38,7 @@ def test_the_coordinator_records_the_next_step_with_its_date(editor, cpts, coord
     assert (step.to_status, step.date, step.by) == (
         CptsStatus.PROJECT_SUBMITTED,
         datetime.date(2026, 2, 10),
-        coordinator,
+        admin,
     )
     page = editor.get(response["Location"]).content.decode()
     assert "Étape « Projet de santé déposé » enregistrée au 10/02/2026." in page
@@ -75,7 +81,29 @@ def test_a_missing_date_is_refused_naming_the_field(editor, cpts):
     assert "Date de l&#x27;étape : indiquez la date." in html
 
 
-def test_dissolution_needs_a_confirmation_then_frees_the_territory(editor, cpts):
+def test_the_coordinator_is_offered_only_the_dissolution_and_pointed_to_the_projet_de_sante(cpts, coordinator):
+    html = verified_client(coordinator).get(lifecycle_url(cpts)).content.decode()
+
+    assert 'value="dissolved"' in html
+    for status in ("letter_of_intent", "project_submitted", "project_validated", "negotiation", "aci_signed"):
+        assert f'value="{status}"' not in html
+    assert reverse("creation_project", args=[cpts.slug]) in html
+
+
+def test_the_coordinator_may_not_move_the_status_by_hand(cpts, coordinator):
+    response = verified_client(coordinator).post(
+        lifecycle_url(cpts), {"status": CptsStatus.PROJECT_VALIDATED, "date": "2026-02-10"}
+    )
+
+    assert response.status_code == 200
+    assert "Nouvelle étape : la coordination n&#x27;enregistre ici que la dissolution" in response.content.decode()
+    cpts.refresh_from_db()
+    assert cpts.status == CptsStatus.LETTER_OF_INTENT
+    assert not LifecycleStep.objects.filter(cpts=cpts).exists()
+
+
+def test_dissolution_needs_a_confirmation_then_frees_the_territory(cpts, coordinator):
+    editor = verified_client(coordinator)
     today = timezone.localdate().isoformat()
 
     unconfirmed = editor.post(lifecycle_url(cpts), {"status": "dissolved", "date": today})

@@ -16,7 +16,10 @@ from maillon.contracts import funding_table, registry, selectors, services
 from maillon.contracts.funding import euros
 from maillon.contracts.models import FactCode, SpendingCategory
 from maillon.core.missions import label as mission_label
+from maillon.creation import policies as creation_policies
+from maillon.creation.models import StartupGrant
 
+from ..creation_views.grant import grant_summary
 from ..space import posted_id, save_form
 from . import page
 from .contract import aci_context, aci_link, route_action
@@ -219,11 +222,24 @@ def money_lists(contract, plan, spendings) -> dict:
     }
 
 
+def startup_grant(request, contract) -> dict | None:
+    """The ARS's start-up grant beside the ACI (for who reads it): its totals once recorded; a
+    CPTS without an ACI yet is told where the grant is recorded."""
+    cpts = request.cpts
+    if not creation_policies.can_see_grant(request.user, cpts):
+        return None
+    grant = StartupGrant.objects.for_cpts(cpts).first()
+    if grant is None and contract is not None:
+        return None
+    return {"grant": grant, "summary": grant_summary(grant) if grant else None}
+
+
 def funding_page(request, role, *, receipt=None, spending=None):
     """The page: the years side by side, the selected year's table, facts, schedule and money."""
     cpts = request.cpts
     context = aci_context(request, role, "Financement ACI", "Financement", aci_link(cpts))
     contract, coordinator = context["contract"], context["coordinator"]
+    context["startup_grant"] = startup_grant(request, contract)
     if contract is None:
         return render(request, "contracts/funding.html", context)
     number = selected_year(request, contract)

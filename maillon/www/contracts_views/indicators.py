@@ -14,6 +14,7 @@ from django.utils import timezone
 from maillon.contracts import selectors, services
 from maillon.contracts.funding import euros
 from maillon.core.missions import label as mission_label
+from maillon.creation import selectors as creation_selectors
 
 from ..space import posted_id, save_form
 from . import page
@@ -136,10 +137,42 @@ def per_indicator(action):
     return view
 
 
-def indicator_form(request, contract, *, posted=False):
+def proposed(request, offered) -> dict | None:
+    """The indicator of the projet de santé chosen by ?proposition=N, to prefill the form."""
+    value = request.GET.get("proposition", "")
+    if value.isascii() and value.isdigit() and int(value) < len(offered):
+        return offered[int(value)]
+    return None
+
+
+def indicator_form(request, contract, *, posted=False, offered=()):
     missions = list(contract.state_on(display_on(contract)).mission_numbers)
     data = request.POST if posted else None
-    return IndicatorForm(data, missions=missions, prefix="ind", initial={"added_on": contract.signed_on})
+    initial = {"added_on": contract.signed_on}
+    chosen = None if posted else proposed(request, offered)
+    if chosen:
+        initial["name"] = chosen["label"][:200]
+        if chosen["mission"] in missions:
+            initial["mission"] = chosen["mission"]
+    return IndicatorForm(data, missions=missions, prefix="ind", initial=initial)
+
+
+def offered_rows(cpts, indicators, coordinator) -> list[dict]:
+    """The indicators the validated projet de santé's fiches-actions name, offered to the contract:
+    each with its mission and fiche, whether the contract has one of that name, and for the
+    coordinator the address that prefills the form with it."""
+    names = {indicator.name.strip().lower() for indicator in indicators}
+    rows = []
+    for index, item in enumerate(creation_selectors.offered_indicators(cpts)):
+        rows.append(
+            {
+                **item,
+                "mission_label": mission_label(item["mission"]),
+                "in_contract": item["label"].strip().lower() in names,
+                "prefill": f"?proposition={index}#ajouter" if coordinator else None,
+            }
+        )
+    return rows
 
 
 def refresh_form(request, contract, *, posted=False):
@@ -201,6 +234,7 @@ def indicators_page(request, role, *, posted_pk=None, posted_forms=None, indicat
     posted_forms = posted_forms or {}
     indicators = selectors.indicators_with_values(contract, on)
     rows = indicator_rows(contract, indicators, coordinator, posted_pk, posted_forms)
+    offered = offered_rows(cpts, indicators, coordinator)
     by_mission = []
     for row in rows:
         mission = row["indicator"].mission
@@ -212,7 +246,8 @@ def indicators_page(request, role, *, posted_pk=None, posted_forms=None, indicat
         "years": contract.years(),
         "by_mission": by_mission,
         "has_computed": any(row["indicator"].is_computed for row in rows),
-        "indicator_form": (indicator or indicator_form(request, contract)) if coordinator else None,
+        "offered": offered,
+        "indicator_form": (indicator or indicator_form(request, contract, offered=offered)) if coordinator else None,
         "refresh_form": (refresh or refresh_form(request, contract)) if coordinator else None,
         "posted_form": next(iter(posted_forms.values()), None),
     }

@@ -8,9 +8,13 @@ from django.urls import reverse
 from maillon.core import cpts_policies
 from maillon.core.models import CptsRoleKind
 from maillon.core.policies import PLATFORM_ADMIN_LABEL, ensure_visible, has_cpts_role
+from maillon.creation import policies as creation_policies
+from maillon.creation import selectors as creation_selectors
+from maillon.creation import services as creation_services
 from maillon.territories.models import TerritoryCommune
 from maillon.territories.selectors import cpts_territory
 
+from ..creation_views.project_common import creation_links
 from ..home_views import waiting
 from ..home_views.menus import space_menu
 from ..toolkit.navigation import breadcrumb
@@ -50,6 +54,19 @@ def waiting_for(user, cpts) -> list:
     return items
 
 
+def creation_block(user, cpts) -> dict | None:
+    """The « Création de la CPTS » block: the checklist's progress, the projet de santé's state
+    and the creation pages the user reads."""
+    links = creation_links(user, cpts)
+    if not links:
+        return None
+    block = {"links": links}
+    if creation_policies.can_see_creation(user, cpts):
+        block["done"], block["total"] = creation_selectors.progress(cpts)
+        block["project"] = creation_services.working_version(cpts) or creation_services.latest_version(cpts)
+    return block
+
+
 @page("espace/")
 def cpts_dashboard(request, cpts_slug):
     cpts = request.cpts
@@ -67,6 +84,7 @@ def cpts_dashboard(request, cpts_slug):
         "can_invite": cpts_policies.can_invite(user, cpts),
         "has_role": request.cpts_role is not None,
         "waiting": waiting_for(user, cpts),
+        "creation": creation_block(user, cpts),
         "sections": space_menu(user, cpts),
         "role_label": CptsRoleKind(request.cpts_role).label if request.cpts_role else PLATFORM_ADMIN_LABEL,
         "title": f"Espace de la {cpts.name}",

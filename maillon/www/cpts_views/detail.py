@@ -1,10 +1,13 @@
-"""The public page of a CPTS: identity, lifecycle, territory map and its coming prevention
+"""The public page of a CPTS: identity, lifecycle, territory map, the missions and fiches-actions
+of its validated projet de santé (nothing before it is validated) and its coming prevention
 sessions (the next ones, one query)."""
 
 from django.shortcuts import render
 from django.urls import reverse
 
 from maillon.core import cpts_policies
+from maillon.core.missions import Mission
+from maillon.creation import selectors as creation_selectors
 from maillon.prevention import policies as prevention_policies
 from maillon.territories.selectors import cpts_territory
 
@@ -28,6 +31,10 @@ def cpts_detail(request, cpts_slug):
         "sessions": list(
             prevention_policies.public_sessions(cpts).upcoming().select_related("commune")[:UPCOMING_SESSIONS]
         ),
+        "project_missions": [
+            (Mission(mission).label, titles)
+            for mission, titles in sorted(creation_selectors.public_sheets(cpts).items())
+        ],
         "is_member": cpts_policies.can_see_dashboard(request.user, cpts),
         # The ACI pages: coordinators, and the observers and authorities of the territory.
         "reads_contract": contract_role(request) is not None,

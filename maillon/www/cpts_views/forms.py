@@ -63,14 +63,21 @@ class TerritoryForm(MaillonForm):
         return not self.errors
 
 
-def next_statuses(cpts) -> list[CptsStatus]:
-    """The later lifecycle steps (steps may be skipped), then dissolution."""
+def next_statuses(cpts, *, every_step: bool = True) -> list[CptsStatus]:
+    """The later lifecycle steps (steps may be skipped), then dissolution. The status moves
+    through the decisions recorded in the product (the letter accepted, the projet de santé
+    submitted and validated, the negotiation opened, the ACI recorded): by hand, coordinators
+    record only the dissolution (`every_step=False`); the platform admin keeps every step, to
+    enter the history of a CPTS that existed before joining Maillon."""
     every = [*LIFECYCLE_ORDER, CptsStatus.DISSOLVED]
     if cpts.is_first_step(CptsStatus.LETTER_OF_INTENT):
         # A new CPTS starts at the lettre d'intention: its date is recorded first.
-        return every
-    targets = cpts.workflow.targets_from(cpts.status)
-    return [status for status in every if status in targets]
+        targets = every
+    else:
+        targets = [status for status in every if status in cpts.workflow.targets_from(cpts.status)]
+    if not every_step:
+        return [status for status in targets if status == CptsStatus.DISSOLVED]
+    return targets
 
 
 class LifecycleStepForm(MaillonForm):
@@ -90,11 +97,19 @@ class LifecycleStepForm(MaillonForm):
         required=False,
     )
 
-    def __init__(self, *args, cpts, last_date=None, **kwargs):
+    def __init__(self, *args, cpts, last_date=None, every_step=True, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.last_date = last_date
-        self.fields["status"].choices = [(status.value, status.label) for status in next_statuses(cpts)]
+        statuses = next_statuses(cpts, every_step=every_step)
+        self.fields["status"].choices = [(status.value, status.label) for status in statuses]
+        if not every_step:
+            self.fields["status"].error_messages["invalid_choice"] = (
+                "Nouvelle étape : la coordination n'enregistre ici que la dissolution ; les autres étapes "
+                "suivent les décisions enregistrées dans Maillon (projet de santé, ACI)."
+            )
+            if statuses:
+                self.initial.setdefault("status", CptsStatus.DISSOLVED.value)
 
     def clean_date(self):
         date = not_in_future(self.cleaned_data["date"], "Date de l'étape")

@@ -1,4 +1,7 @@
-"""Record the next lifecycle step of a CPTS (coordinators)."""
+"""The lifecycle of a CPTS: its status moves through the decisions recorded in the product (the
+lettre d'intention accepted, the projet de santé submitted and validated, the negotiation
+opened, the ACI recorded). Here the coordinators record only the dissolution; the platform admin
+records any later step, to enter the history of a CPTS that existed before joining Maillon."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,7 +10,8 @@ from django.shortcuts import redirect, render
 
 from maillon.core import cpts_policies
 from maillon.core.models import CptsStatus
-from maillon.core.policies import ensure_allowed, ensure_visible
+from maillon.core.policies import ensure_allowed, ensure_visible, is_platform_admin
+from maillon.creation import policies as creation_policies
 from maillon.territories.services import record_step
 
 from ..space import space_breadcrumb
@@ -25,7 +29,8 @@ def cpts_lifecycle(request, cpts_slug):
     cpts = request.cpts
     steps = list(cpts.steps.all())
     last_date = max((step.date for step in steps), default=None)
-    form = LifecycleStepForm(request.POST or None, cpts=cpts, last_date=last_date)
+    every_step = is_platform_admin(request.user)
+    form = LifecycleStepForm(request.POST or None, cpts=cpts, last_date=last_date, every_step=every_step)
     if request.method == "POST" and form.is_valid():
         status = form.cleaned_data["status"]
         try:
@@ -41,6 +46,8 @@ def cpts_lifecycle(request, cpts_slug):
         "form": form,
         "lifecycle": lifecycle_rows(cpts, steps),
         "stepper": stepper(cpts),
+        "every_step": every_step,
+        "can_see_creation": creation_policies.can_see_creation(request.user, cpts),
         "title": f"Étapes de la {cpts.name}",
         "breadcrumb_data": space_breadcrumb(
             cpts,

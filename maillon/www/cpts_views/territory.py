@@ -4,6 +4,11 @@ Everything works without JavaScript: one POST form carries the draft as hidden
 inputs and its buttons add, remove, search or save. With htmx, add and remove
 post to `cpts_territory_preview`, which answers the draft's partial (list,
 population, taille, conflicts); the map (territory-editor.js) does the same on click.
+
+The same editor draws the territory of a CPTS that does not exist yet (the lettre
+d'intention, `creation_views`): `build_draft(None, codes)` is a draft with nothing saved
+to compare with, and the template "www/cpts/_territory_editor.html" is its search, map
+and preview.
 """
 
 from dataclasses import dataclass, field
@@ -50,6 +55,8 @@ class Draft:
     saved_codes: set[str] = field(default_factory=set)
     announcement: str = ""
     errors: list[str] = field(default_factory=list)
+    # A territory saved nowhere yet (a lettre d'intention's): nothing to compare with.
+    new: bool = False
 
     @property
     def saved_taille(self) -> int:
@@ -94,6 +101,8 @@ def describe(change: str, names: dict[str, str]) -> str:
 
 
 def build_draft(cpts, codes, *, add="", remove="") -> Draft:
+    """The draft of `cpts`'s territory, or with `cpts=None` of a CPTS yet to be created (every
+    commune already in a CPTS is then a conflict)."""
     codes, change = apply_change(list(codes), add=add, remove=remove)
     errors = []
     try:
@@ -129,10 +138,11 @@ def build_draft(cpts, codes, *, add="", remove="") -> Draft:
         conflicts=simulation.conflicts,
         population=simulation.population,
         taille=simulation.taille,
-        saved_population=current_population(cpts),
-        saved_codes=set(saved_codes(cpts)),
+        saved_population=current_population(cpts) if cpts else 0,
+        saved_codes=set(saved_codes(cpts)) if cpts else set(),
         announcement=describe(change, names),
         errors=errors,
+        new=cpts is None,
     )
 
 
@@ -143,12 +153,12 @@ def draft_from(cpts, form) -> tuple[Draft, list[str]]:
     """The draft posted by `form`, and the errors of its draft fields.
 
     A wrong date does not lose the draft: it only blocks saving. A malformed
-    commune code falls back to the saved territory.
+    commune code falls back to the saved territory (an empty list for a new one).
     """
     form.is_valid()
     errors = [message for name in DRAFT_FIELDS for message in form.errors.get(name, [])]
     if errors:
-        return build_draft(cpts, saved_codes(cpts)), errors
+        return build_draft(cpts, saved_codes(cpts) if cpts else []), errors
     data = form.cleaned_data
     return build_draft(cpts, data["communes"], add=data["add"], remove=data["remove"]), []
 

@@ -1,3 +1,3 @@
-from . import page
+from . import letter_ars, page
 
-urlpatterns = page.urlpatterns()
+urlpatterns = page.urlpatterns(letter_ars)

@@ -1,3 +1,3 @@
-from . import page
+from . import letter_follow, letter_public, page
 
-urlpatterns = page.urlpatterns()
+urlpatterns = page.urlpatterns(letter_public, letter_follow)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from maillon.contracts import policies as contract_policies
 from maillon.core import cpts_policies
 from maillon.core.policies import has_cpts_role, is_coordinator
+from maillon.creation import policies as creation_policies
 from maillon.crisis import policies as crisis_policies
 from maillon.crisis_response import policies as response_policies
 from maillon.discussions import policies as discussion_policies
@@ -153,6 +154,14 @@ def _sections(user, cpts):
                 ("Le contrat", "contracts_overview", contract),
                 ("Financement", "contracts_funding", contract),
                 ("Indicateurs", "contracts_indicators", contract),
+            ],
+        ),
+        (
+            "Création",
+            [
+                ("Étapes de la création", "creation_steps", creation_policies.can_see_creation(user, cpts)),
+                ("Projet de santé", "creation_project", creation_policies.can_see_creation(user, cpts)),
+                ("Subvention de démarrage", "creation_grant", creation_policies.can_see_grant(user, cpts)),
             ],
         ),
         (

@@ -8,6 +8,7 @@ from maillon.contracts import policies as contract_policies
 from maillon.core import services
 from maillon.core.models import Cpts, CptsRoleKind, User
 from maillon.core.policies import PLATFORM_ADMIN_LABEL, ensure_visible, is_platform_admin
+from maillon.creation import policies as creation_policies
 from maillon.crisis import policies as crisis_policies
 from maillon.members.models import MembershipStatus
 from maillon.territories.models import TerritoryRoleKind
@@ -57,6 +58,7 @@ def home_authority(request):
         "title": "Accueil de l'autorité",
         "decisions": waiting.decisions_waiting(request.user, cpts_list),
         "glance": at_a_glance(request.user, cpts_list),
+        "letters": creation_policies.can_see_letters(request.user),
     }
     return render(request, "www/home/authority.html", context)
 
@@ -64,7 +66,11 @@ def home_authority(request):
 @page("observation/")
 def home_observer(request):
     cpts_list = require_territory_role(request, TerritoryRoleKind.OBSERVER)
-    context = {"title": "Accueil de l'observation", "glance": at_a_glance(request.user, cpts_list)}
+    context = {
+        "title": "Accueil de l'observation",
+        "glance": at_a_glance(request.user, cpts_list),
+        "letters": creation_policies.can_see_letters(request.user),
+    }
     return render(request, "www/home/observer.html", context)
 
 

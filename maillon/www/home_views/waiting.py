@@ -16,6 +16,9 @@ from maillon.contracts.models import DueState, ManagementReport, ReportStatus
 from maillon.contracts.report import can_send, last_version
 from maillon.contracts.selectors import current_contract, warnings
 from maillon.core.policies import is_coordinator
+from maillon.creation import policies as creation_policies
+from maillon.creation import services as creation_services
+from maillon.creation.models import LetterStatus, ProjectStatus
 from maillon.crisis import policies as crisis_policies
 from maillon.crisis.facts import plan_warnings
 from maillon.crisis.models import PlanStatus, PlanVersion
@@ -154,8 +157,24 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
         ),
     ]
     return (
-        items + mention_items(user) + signup_items(user) + prevention_items(user, cpts) + aci_items(user, cpts, today)
+        items
+        + creation_items(user, cpts)
+        + mention_items(user)
+        + signup_items(user)
+        + prevention_items(user, cpts)
+        + aci_items(user, cpts, today)
     )
+
+
+def creation_items(user, cpts) -> list[Waiting]:
+    """A projet de santé sent back by the ARS or the Assurance Maladie, with no new version yet."""
+    if not creation_policies.can_write_project(user, cpts):
+        return []
+    latest = creation_services.latest_version(cpts)
+    if latest is None or latest.status != ProjectStatus.RETURNED:
+        return []
+    label = f"Projet de santé renvoyé avec des remarques (version {latest.number}) : à reprendre"
+    return [Waiting(label, None, url("creation_project", cpts), urgent=True)]
 
 
 def mention_items(user) -> list[Waiting]:
@@ -330,9 +349,23 @@ def pathway_items(user, cpts) -> list[Waiting]:
 # --- Territorial roles -------------------------------------------------------------------------
 
 
+def letter_items(user) -> list[Waiting]:
+    """Lettres d'intention of the ARS officer's régions waiting for a decision (filed or answered)."""
+    if not creation_policies.can_see_letters(user):
+        return []
+    waiting = creation_policies.visible_letters(user).filter(status=LetterStatus.SUBMITTED).count()
+    address = reverse("creation_letters") + f"?etat={LetterStatus.SUBMITTED}"
+    return [Waiting("Lettres d'intention à décider", waiting, address)]
+
+
 def decisions_waiting(user, cpts_list) -> list[Waiting]:
-    """Reports and crisis plans sent to the authority and not decided yet, CPTS by CPTS."""
-    items = []
+    """Letters, projets de santé, reports and crisis plans sent to the authority and not decided yet."""
+    items = letter_items(user)
+    versions = creation_policies.visible_projects_to_review(user).select_related("cpts").order_by("cpts__name")
+    for version in versions.prefetch_related("reviews"):
+        if creation_policies.can_review_project(user, version):
+            label = f"{version.cpts.name} : projet de santé (version {version.number}) à valider"
+            items.append(Waiting(label, None, url("creation_project", version.cpts)))
     reports = (
         ManagementReport.objects.filter(contract__cpts__in=cpts_list, status=ReportStatus.SENT)
         .select_related("contract__cpts")
