@@ -342,5 +342,7 @@ MAILLON_STARTUP_GRANT_BY_REGION = env.dict(
 # The most communes a lettre d'intention's draft territory may hold (the largest CPTS hold ~150).
 MAILLON_LETTER_MAX_COMMUNES = env.int("MAILLON_LETTER_MAX_COMMUNES", default=400)
 MAILLON_LETTER_MAX_PROMOTERS = env.int("MAILLON_LETTER_MAX_PROMOTERS", default=30)
+# Once the ARS has decided, the promoters' follow-up link tells the outcome this long, then opens nothing.
+MAILLON_LETTER_LINK_DAYS_AFTER_DECISION = env.int("MAILLON_LETTER_LINK_DAYS_AFTER_DECISION", default=90)
 # Public registrations (and other public forms) accepted per address and hour.
 MAILLON_PUBLIC_FORM_RATE_PER_HOUR = env.int("MAILLON_PUBLIC_FORM_RATE_PER_HOUR", default=20)

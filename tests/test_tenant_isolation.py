@@ -147,8 +147,10 @@ def _creation_spending_of(cpts):
 
 def _creation_document_of(cpts):
     from maillon.creation.factories import CreationStepFactory, StepDocumentFactory
+    from maillon.creation.models import CreationStep
 
-    return StepDocumentFactory(step=CreationStepFactory(cpts=cpts))
+    step = CreationStep.objects.filter(cpts=cpts, step=5).first() or CreationStepFactory(cpts=cpts, step=5)
+    return StepDocumentFactory(step=step)
 
 
 def _version_number(cpts):
@@ -713,6 +715,7 @@ ROUTE_OBJECTS = {
         )
     },
     "/cpts/{cpts_id}/health-project/sheets/{sheet_id}": {"sheet_id": _sheet_pk},
+    "/cpts/{cpts_id}/health-project/sheets/{sheet_id}/start": {"sheet_id": _sheet_pk},
     # <<< creation
 }
 
@@ -886,6 +889,7 @@ SAMPLE_BODIES = {
         )
     },
     ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/reviews"): {"decision": "validated", "comments": ""},
+    ("POST", "/cpts/{cpts_id}/health-project/sheets/{sheet_id}/start"): {"kind": "access_request"},
     # <<< creation-api
 }
 
@@ -982,9 +986,17 @@ def test_api_of_another_cpts_answers_404_like_a_missing_one(client, cpts, other_
     assert not Membership.objects.exclude(status="active").exists()
 
 
+# A CPTS's pages that are not its coordinators' to open: the decisions of its authorities.
+NOT_THE_COORDINATORS = {
+    "creation_grant_record": "the ARS's decision on the start-up grant (an ARS authority)",
+    "creation_project_review": "the ARS's or the Assurance Maladie's decision on the projet de santé",
+}
+
+
 @pytest.mark.django_db
 def test_the_coordinator_reaches_their_own_cpts_pages(cpts, coordinator):
     client = verified_client(coordinator)
     for route in private_cpts_routes():
         response = client.get(url_for(route, cpts))
-        assert response.status_code in {200, 405}, f"{route.name}: {response.status_code}"
+        expected = {403} if route.name in NOT_THE_COORDINATORS else {200, 405}
+        assert response.status_code in expected, f"{route.name}: {response.status_code}"

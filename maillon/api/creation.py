@@ -35,7 +35,7 @@ from maillon.core import journal, throttle
 from maillon.core.models import LegalForm
 from maillon.core.policies import ensure_allowed
 from maillon.core.workflows import TransitionNotAllowed
-from maillon.creation import policies, selectors, services
+from maillon.creation import policies, registry, selectors, services
 from maillon.creation.models import (
     ActionSheet,
     GrantPayment,
@@ -48,6 +48,7 @@ from maillon.creation.models import (
     MissionSection,
     ProjectEvent,
     ProjectReview,
+    ProjectStatus,
     ProjectVersion,
     PromoterKind,
     ReviewDecision,
@@ -60,6 +61,7 @@ from maillon.territories.services import TerritoryConflictError, find_conflicts
 from maillon.territories.taille import taille_for_population
 
 from .common import CptsRouter, PageNumber, cpts_or_404, first_or_404, page_of, page_size
+from .discussions import person_ref
 from .errors import InvalidField, conflict, refusals_as_409
 from .presenters import conflict_dict, cpts_ref, territory_commune_dict
 from .schemas import (
@@ -81,6 +83,12 @@ PageSize = page_size(100)
 
 # The count of the public page's form too (www/creation_views): one budget per address.
 THROTTLE_SCOPE = "creation_letter"
+ANSWER_THROTTLE_SCOPE = "creation_letter_answer"
+TOO_MANY_ANSWERS = (
+    "Trop de réponses ont été envoyées depuis votre connexion cette dernière heure. Réessayez dans une heure."
+)
+LINK_NOT_FOUND = "Ce lien ne permet pas d'ouvrir une lettre d'intention : il est erroné ou a été remplacé."
+LETTER_ANSWERED = "Votre réponse est envoyée à l'ARS : la lettre attend de nouveau sa décision."
 TOO_MANY = (
     "Trop de lettres d'intention ont été envoyées depuis votre connexion cette dernière heure. "
     "Réessayez dans une heure."
@@ -100,6 +108,13 @@ SPENDING_NOT_FOUND = "Dépense introuvable."
 VERSION_NOT_FOUND = "Version du projet de santé introuvable."
 SECTION_NOT_FOUND = "Mission absente de cette version du projet de santé : choisissez-la avec le diagnostic."
 SHEET_NOT_FOUND = "Fiche-action introuvable."
+NOT_TO_REVIEW = "Décision : cette version est « {label} » ; seule une version déposée reçoit une décision."
+ALREADY_REVIEWED = "Décision : votre organisme (ou vous-même) a déjà décidé sur cette version."
+SHEET_STARTERS_ONLY = "Seuls les coordinateurs de la CPTS démarrent l'objet d'une fiche-action."
+NOT_VALIDATED = (
+    "Objet à démarrer : cette version est « {label} » ; une fiche-action démarre son objet une fois le "
+    "projet de santé validé."
+)
 
 LETTER_DECIDERS_ONLY = "Seules les autorités de l'ARS de la région décident d'une lettre d'intention."
 STEPS_COORDINATORS_ONLY = "Seuls les coordinateurs de la CPTS tiennent les étapes de la création."
@@ -240,6 +255,26 @@ class CreationCommentsIn(Schema):
 
 class CreationAcceptIn(Schema):
     name: text(200) = Field("", description="Nom de la CPTS créée ; celui de la lettre par défaut.")
+
+
+class CreationAnswerIn(Schema):
+    token: text(500, min_length=1) = Field(
+        description="Le jeton du lien de suivi reçu par courriel (dans le corps, jamais dans l'adresse)."
+    )
+    body: text(5000) = Field(description="La réponse des porteurs aux questions de l'ARS.")
+    needs: text(5000) = Field("", description="Les premiers besoins, s'ils changent ; vide : inchangés.")
+    communes: list[text(10)] | None = Field(
+        None,
+        max_length=2000,
+        description="Le territoire envisagé redessiné (codes INSEE) ; absent : inchangé.",
+        examples=[["78646"]],
+    )
+
+
+class CreationAnswerOut(Schema):
+    status: str
+    status_label: str
+    detail: str
 
 
 class CreationRefuseIn(Schema):
@@ -428,6 +463,16 @@ class CreationReviewIn(Schema):
     comments: text(10000) = ""
 
 
+class CreationStartIn(Schema):
+    kind: text(50, min_length=1) = Field(description="L'objet à démarrer, un de ceux de la mission de la fiche.")
+
+
+class CreationStartedOut(Schema):
+    kind: str
+    id: int
+    path: str = Field(description="La page de l'objet créé.")
+
+
 class CreationCptsStatusOut(CptsRefOut):
     status: str
     status_label: str
@@ -437,9 +482,10 @@ class CreationCptsStatusOut(CptsRefOut):
 
 
 def name_of(user) -> str | None:
+    """A person by name, never by e-mail address: the one helper of the API (`discussions.person_ref`)."""
     if user is None:
         return None
-    return user.get_full_name() or user.email
+    return person_ref(user)["name"]
 
 
 def event_dict(event) -> dict:
@@ -677,6 +723,12 @@ def grant_of(request, cpts_id) -> StartupGrant:
     return grant
 
 
+def state_conflict(version, detail: str) -> dict:
+    """The 409 of a version whose state does not allow the act: the phrase and the state."""
+    label = version.get_status_display()
+    return {"detail": detail.format(label=label), "status": version.status, "status_label": label}
+
+
 def grant_answer(grant) -> dict:
     grant = (
         StartupGrant.objects.select_related("cpts", "decided_by")
@@ -795,6 +847,46 @@ def refuse_letter(request, letter_id: int, payload: CreationRefuseIn):
     with refusals_as_409("reason"):
         services.refuse_letter(letter, by=request.auth, reason=payload.reason)
     return letter_detail(request.auth, letter.pk)
+
+
+@router.post(
+    "/creation/letters/answer",
+    response={
+        200: CreationAnswerOut,
+        404: MessageOut,
+        409: ConflictOut | MessageOut,
+        415: MessageOut,
+        422: ValidationErrorOut,
+        429: MessageOut,
+    },
+    auth=None,
+    summary="Répondre à l'ARS (porteurs, par le lien de suivi)",
+)
+def answer_letter(request, payload: CreationAnswerIn):
+    """Sans compte : les porteurs répondent aux questions de l'ARS avec le jeton de leur lien de
+    suivi (`token`, dans le corps, jamais dans l'adresse), et redessinent s'il le faut le territoire
+    envisagé (`communes`) ou les besoins (`needs`). La lettre attend de nouveau la décision de l'ARS,
+    qui est prévenue. Un jeton erroné ou remplacé : 404 ; une lettre sur laquelle l'ARS ne demande
+    rien : 409 avec son état ; un champ refusé : 422 sur ce champ ; trop de réponses depuis la même
+    adresse dans l'heure : 429, rien n'est écrit."""
+    if request.content_type != "application/json":
+        raise HttpError(415, JSON_ONLY)
+    if not throttle.allow(request, ANSWER_THROTTLE_SCOPE):
+        raise HttpError(429, TOO_MANY_ANSWERS)
+    letter = services.letter_of_token(payload.token)
+    if letter is None:
+        raise HttpError(404, LINK_NOT_FOUND)
+    communes = payload.communes
+    if communes is not None and set(communes) == set(letter.communes.values_list("commune_id", flat=True)):
+        communes = None  # the same territory: nothing redrawn
+    with refusals_as_409("body", "needs", "communes"):
+        letter = services.answer_letter(
+            letter,
+            body=payload.body,
+            needs=payload.needs if payload.needs and payload.needs != letter.needs else None,
+            **({"communes": communes} if communes is not None else {}),
+        )
+    return {"status": letter.status, "status_label": letter.get_status_display(), "detail": LETTER_ANSWERED}
 
 
 # --- The 10 steps -------------------------------------------------------------------------------
@@ -1071,24 +1163,51 @@ def submit_version(request, cpts_id: int, number: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/health-project/versions/{int:number}/reviews",
-    response={201: CreationVersionDetailOut, 409: ConflictOut | MessageOut},
+    response={201: CreationVersionDetailOut, 409: ConflictOut},
     summary="Valider ou renvoyer une version déposée (ARS, Assurance Maladie)",
 )
 def review_version(request, cpts_id: int, number: int, payload: CreationReviewIn):
     """La décision de votre organisme (l'ARS ou l'Assurance Maladie, selon votre rôle d'autorité
     sur la CPTS), une fois par version : `validated`, ou `returned` avec des remarques (422 sur
     `comments` sans elles). Renvoyée par l'un : la version est close, la suivante part d'elle.
-    Validée par les deux : la CPTS passe à « Projet de santé validé ». Sans décision à prendre
-    sur cette version : 403."""
+    Validée par les deux : la CPTS passe à « Projet de santé validé ». Une version qui n'est pas
+    déposée, ou déjà décidée par votre organisme : 409 avec son état. Une personne qui n'est
+    l'autorité d'aucun des deux organismes sur la CPTS : 403."""
     cpts = creation_of(request, cpts_id)
     version = version_of(cpts, number)
     funder = policies.review_funder(request.auth, version)
-    ensure_allowed(funder is not None, REVIEW_FUNDERS_ONLY)
+    if funder is None:
+        ensure_allowed(bool(policies.funders_over(request.auth, cpts)), REVIEW_FUNDERS_ONLY)
+        detail = NOT_TO_REVIEW if version.status != ProjectStatus.SUBMITTED else ALREADY_REVIEWED
+        return Status(409, state_conflict(version, detail))
     with refusals_as_409("decision", "comments"):
         services.review_project(
             version, by=request.auth, funder=funder, decision=payload.decision, comments=payload.comments
         )
     return Status(201, version_detail(request.auth, version))
+
+
+@router.post(
+    "/cpts/{int:cpts_id}/health-project/sheets/{int:sheet_id}/start",
+    response={201: CreationStartedOut, 409: ConflictOut, 422: ValidationErrorOut},
+    summary="Démarrer l'objet d'une fiche-action",
+)
+def start_sheet(request, cpts_id: int, sheet_id: int, payload: CreationStartIn):
+    """Crée l'objet de mission que décrit une fiche-action (`kind` : un de ceux de sa mission) et
+    le nomme dans la réponse (`kind`, `id`, `path` : sa page). Les coordinateurs de la CPTS (les
+    autres lecteurs : 403), sur une fiche de la dernière version validée : une version qui n'est
+    pas validée, 409 avec son état ; un objet qui n'est pas de la mission, une fiche déjà démarrée
+    ou d'une version remplacée : 422 sur `kind`."""
+    cpts = creation_of(request, cpts_id)
+    sheet = sheet_of(cpts, sheet_id)
+    version = sheet.section.version
+    if not policies.can_start_from_sheet(request.auth, version):
+        ensure_allowed(policies.can_write_project(request.auth, cpts), SHEET_STARTERS_ONLY)
+        return Status(409, state_conflict(version, NOT_VALIDATED))
+    with refusals_as_409("kind"):
+        obj = registry.start_from_sheet(sheet, payload.kind, by=request.auth)
+    starter = registry.starter(payload.kind)
+    return Status(201, {"kind": payload.kind, "id": obj.pk, "path": starter.path(obj)})
 
 
 @router.post(

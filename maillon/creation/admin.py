@@ -14,7 +14,15 @@ class LetterOfIntentAdmin(MaillonAdmin):
     fields = ["project_name", "region", "status", "submitted_at", "decided_at", "cpts"]
     readonly_fields = fields
 
+    # Letters are decided by the ARS on its pages; the admin neither changes nor deletes them (a
+    # deletion page would list the promoters).
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

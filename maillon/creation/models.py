@@ -174,7 +174,8 @@ class Promoter(JournaledModel):
         ]
 
     def __str__(self):
-        return self.name
+        # Never the name: the admin's lists and deletion pages show this (personal data).
+        return f"Porteur n° {self.position}"
 
     @property
     def identifier(self) -> str:
@@ -478,6 +479,10 @@ class ActionSheet(JournaledModel):
     position = models.PositiveSmallIntegerField("rang", default=0)
     # The mission object this sheet started (`registry`): "kind:id", copied into later versions.
     started = models.CharField("objet démarré", max_length=60, blank=True)
+    # The sheet of the previous version this one was copied from: a start reaches every copy.
+    source = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name="copiée de"
+    )
 
     class Meta:
         verbose_name = "fiche-action"

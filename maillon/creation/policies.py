@@ -125,7 +125,10 @@ def review_funder(user, version) -> str | None:
     authority of that funder over the CPTS, who has not decided on it yet."""
     if version.status != ProjectStatus.SUBMITTED:
         return None
-    decided = {review.funder for review in version.reviews.all()}
+    reviews = list(version.reviews.all())
+    if any(review.by_id == user.pk for review in reviews):
+        return None  # one person decides for one funder only, even holding both roles
+    decided = {review.funder for review in reviews}
     for funder in sorted(funders_over(user, version.cpts)):
         if funder not in decided:
             return funder

@@ -70,4 +70,19 @@ def start_from_sheet(sheet, kind: str, *, by):
     sheet.started = f"{kind}:{obj.pk}"
     with journal.acting_as(by):
         sheet.save(update_fields=["started"])
+        for copy in later_copies(sheet):  # a newer version written meanwhile knows it started too
+            copy.started = sheet.started
+            copy.save(update_fields=["started"])
     return obj
+
+
+def later_copies(sheet) -> list:
+    """The sheets copied from this one in later versions, and their copies, and so on."""
+    from .models import ActionSheet
+
+    found, frontier = [], [sheet.pk]
+    while frontier:
+        copies = list(ActionSheet.objects.select_for_update().filter(source_id__in=frontier))
+        found += copies
+        frontier = [copy.pk for copy in copies]
+    return found

@@ -2,6 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Min
+
+from maillon.contracts.models import Contract
+from maillon.core.models import LIFECYCLE_ORDER, CptsStatus
+
 from .models import DECIDED_STEPS, ActionSheet, CreationStep, ProjectStatus, Step
 from .services import STEP_STATUS
 
@@ -23,9 +28,7 @@ class ChecklistRow:
 def checklist(cpts) -> list[ChecklistRow]:
     """The 10 steps in order: a decided step takes the date its decision put in the lifecycle."""
     rows = {row.step: row for row in CreationStep.objects.for_cpts(cpts).prefetch_related("documents")}
-    decided = {}
-    for step in cpts.steps.all():
-        decided.setdefault(step.to_status, step.date)
+    decided = decision_dates(cpts)
     result = []
     for number, label in Step.choices:
         row = rows.get(number)
@@ -42,6 +45,24 @@ def checklist(cpts) -> list[ChecklistRow]:
             )
         )
     return result
+
+
+def decision_dates(cpts) -> dict:
+    """{lifecycle status: the date the decision happened}. A status the CPTS went past without it
+    being recorded (a history entered after the fact: a letter straight to « ACI signé ») takes the
+    date of the first later step; « ACI signé » also from a recorded contract."""
+    recorded = {}
+    for step in cpts.steps.all():
+        recorded.setdefault(step.to_status, step.date)
+    dates = {}
+    for index, status in enumerate(LIFECYCLE_ORDER):
+        later = [recorded[after] for after in LIFECYCLE_ORDER[index:] if after in recorded]
+        if later:
+            dates[status] = recorded.get(status, min(later))
+    signed = Contract.objects.for_cpts(cpts).aggregate(first=Min("signed_on"))["first"]
+    if signed is not None:
+        dates.setdefault(CptsStatus.ACI_SIGNED, signed)
+    return dates
 
 
 def progress(cpts) -> tuple[int, int]:

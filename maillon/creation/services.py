@@ -67,6 +67,12 @@ def letter_of_token(token: str):
     letter = LetterOfIntent.objects.filter(pk=data.get("letter")).first()
     if letter is None or letter.link_nonce != data.get("nonce"):
         return None
+    if letter.decided_at is not None:
+        # Decided: the link still tells the outcome for a while, then opens nothing (the promoters'
+        # names and numbers stay with the ARS; an accepted CPTS has its own space).
+        ends = letter.decided_at + datetime.timedelta(days=settings.MAILLON_LETTER_LINK_DAYS_AFTER_DECISION)
+        if timezone.now() >= ends:
+            return None
     return letter
 
 
@@ -263,6 +269,8 @@ def answer_letter(letter, *, body, communes=None, needs=None) -> LetterOfIntent:
         letter.communes.all().delete()
         LetterCommune.objects.bulk_create(LetterCommune(letter=letter, commune=commune) for commune in territory)
         changes["population"] = sum(commune.population for commune in territory)
+        # A redrawn territory may now lie mostly in another région: its ARS decides.
+        changes["region_id"] = region_of(territory)
     if needs is not None and needs.strip():
         changes["needs"] = needs.strip()[:5000]
     letter.workflow.run(letter, "answer", by=None, changes=changes, note="réponse des porteurs")
@@ -289,17 +297,26 @@ def accept_letter(letter, *, by, name=None) -> LetterOfIntent:
     letter.workflow.check(letter, "accept")
     name = (name or letter.project_name).strip()
     try:
-        cpts = create_cpts(by=by, name=name, legal_form=letter.legal_form, email=letter.contact_email)
+        # No public e-mail yet: the contact's address was given for the follow-up link only; the
+        # coordinators publish the CPTS's own contact once they are in.
+        with transaction.atomic():
+            cpts = create_cpts(by=by, name=name, legal_form=letter.legal_form)
     except ValidationError as error:
         raise ValidationError({"name": error.messages}) from None
+    except IntegrityError:  # the same name accepted at the same moment for another letter
+        raise ValidationError({"name": "Nom de la CPTS : une CPTS porte déjà ce nom ; précisez-le."}) from None
     codes = list(letter.communes.values_list("commune_id", flat=True))
     set_territory(cpts, codes, on=today(), by=by)  # TerritoryConflictError names the other CPTS
     filed_on = timezone.localdate(letter.submitted_at)
     for step in (Step.PROMOTERS, Step.TERRITORY, Step.FIRST_NEEDS):
         CreationStep.objects.create(cpts=cpts, step=step, done_on=filed_on, note="Lettre d'intention")
     ensure_steps(cpts)
-    for email in dict.fromkeys(promoter.email for promoter in letter.promoters.all()):
-        invite(cpts, email=email, role=CptsRoleKind.COORDINATOR, by=by)
+    for number, email in enumerate(dict.fromkeys(promoter.email for promoter in letter.promoters.all()), start=1):
+        try:
+            invite(cpts, email=email, role=CptsRoleKind.COORDINATOR, by=by)
+        except ValidationError as error:  # a deactivated account: say whose, change nothing
+            message = " ".join(error.messages)
+            raise ValidationError({"promoters": f"Porteur n° {number} ({email}) : {message}"}) from None
     letter.workflow.run(letter, "accept", by=by, changes={"cpts": cpts, "decided_at": timezone.now()})
     on_commit(notifications.send_letter_decided, letter.pk)
     return letter
@@ -383,13 +400,14 @@ def record_grant(cpts, *, by, amount, decided_on, conditions="", payments=()) ->
     not yet paid). The payments never exceed the grant."""
     from maillon.core.models import Cpts
 
-    Cpts.objects.select_for_update().filter(pk=cpts.pk).first()
+    Cpts.objects.select_for_update().filter(pk=cpts.pk).first()  # one grant per CPTS, even when racing
     amount = _positive(amount, "amount", "Montant")
     if decided_on is None or decided_on > today():
         raise ValidationError({"decided_on": "Décidée le : indiquez une date qui n'est pas dans le futur."})
-    grant = StartupGrant.objects.filter(cpts=cpts).first() or StartupGrant(cpts=cpts)
+    grant = StartupGrant.objects.select_for_update().filter(cpts=cpts).first() or StartupGrant(cpts=cpts)
     grant.amount, grant.decided_on, grant.conditions = amount, decided_on, (conditions or "").strip()
     grant.decided_by = grant.decided_by or by
+    _clean(grant, exclude=["cpts", "decided_by"])
     with journal.acting_as(by):
         grant.save()
         paid = list(grant.payments.exclude(paid_on=None))
@@ -406,15 +424,34 @@ def record_grant(cpts, *, by, amount, decided_on, conditions="", payments=()) ->
         for due_on, value in planned:
             if due_on is None:
                 raise ValidationError({"payments": "Versements : indiquez la date de chaque versement."})
-            GrantPayment.objects.create(grant=grant, due_on=due_on, amount=value)
+            payment = GrantPayment(grant=grant, due_on=due_on, amount=value)
+            _clean(payment, exclude=["grant"], field="payments")
+            payment.save()
     return grant
+
+
+def _clean(instance, *, exclude, field=None):
+    """The model's own checks (digits of an amount…), each message under `field` when given."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        if field is None:
+            raise
+        raise ValidationError({field: [f"Versements : {message}" for message in error.messages]}) from None
 
 
 @transaction.atomic
 def mark_paid(payment, *, by, paid_on) -> GrantPayment:
-    payment = GrantPayment.objects.select_for_update().get(pk=payment.pk)
+    grant = StartupGrant.objects.select_for_update().get(pk=payment.grant_id)  # as record_grant
+    payment = GrantPayment.objects.get(pk=payment.pk)
+    if payment.paid_on is not None:
+        raise ValidationError({"paid_on": f"Versée le : ce versement est déjà versé, le {payment.paid_on:%d/%m/%Y}."})
     if paid_on is None or paid_on > today():
         raise ValidationError({"paid_on": "Versée le : indiquez une date qui n'est pas dans le futur."})
+    if paid_on < grant.decided_on:
+        raise ValidationError(
+            {"paid_on": f"Versée le : la date précède la décision de la subvention ({grant.decided_on:%d/%m/%Y})."}
+        )
     payment.paid_on = paid_on
     with journal.acting_as(by):
         payment.save()
@@ -513,6 +550,7 @@ def start_version(cpts, *, by) -> ProjectVersion:
                         section=copy,
                         position=sheet.position,
                         started=sheet.started,
+                        source=sheet,
                         **{name: getattr(sheet, name) for name in SHEET_FIELDS},
                     )
     return version
@@ -653,6 +691,9 @@ def review_project(version, *, by, funder, decision, comments="") -> ProjectRevi
         raise ValidationError({"comments": "Remarques : dites aux porteurs ce qu'il faut reprendre."})
     if version.reviews.filter(funder=funder).exists():
         raise ValidationError({"funder": "Organisme : sa décision sur cette version est déjà enregistrée."})
+    if by is not None and version.reviews.filter(by=by).exists():
+        # Two funders, two decisions: one person holding both roles decides for one only.
+        raise ValidationError({"funder": "Organisme : vous avez déjà décidé sur cette version pour l'autre organisme."})
     with journal.acting_as(by):
         review = ProjectReview.objects.create(
             version=version, funder=funder, decision=decision, comments=comments, by=by

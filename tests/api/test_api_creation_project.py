@@ -304,7 +304,14 @@ def test_a_funder_decides_once(w):
     submitted(w)
     assert review(w, ARS).status_code == 201
     response = review(w, ARS_REGION)
-    assert response.status_code == 403
+    # A state problem, not a right: 409 with the version's state.
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Décision : votre organisme (ou vous-même) a déjà décidé sur cette version.",
+        "status": "submitted",
+        "status_label": "Déposé, en attente des décisions",
+    }
+    assert review(w, ARS).status_code == 409
     assert ProjectReview.objects.count() == 1
 
 
@@ -313,9 +320,21 @@ def test_an_unknown_decision_is_a_422(w):
     assert list(field_errors(review(w, ARS, "maybe"))) == ["decision"]
 
 
-def test_a_draft_is_not_decided(w):
+def test_a_draft_or_a_decided_version_is_a_409_with_its_state(w):
     complete_draft(w, number=1)
-    assert review(w, ARS).status_code == 403
+    response = review(w, ARS)
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Décision : cette version est « En rédaction » ; seule une version déposée reçoit une décision.",
+        "status": "draft",
+        "status_label": "En rédaction",
+    }
+    complete_draft(w, number=2, status=ProjectStatus.VALIDATED)
+    response = review(w, CPAM, number=2)
+    assert response.status_code == 409 and response.json()["status"] == "validated"
+    # Who is no funder over the CPTS still gets a 403, whatever the state.
+    assert review(w, ARS_OBSERVER).status_code == 403
+    assert not ProjectReview.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["coordinator", "member", ARS_OBSERVER])

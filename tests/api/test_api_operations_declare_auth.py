@@ -42,6 +42,7 @@ PUBLIC_OPERATIONS = {
     # <<< discussions-api
     # >>> creation-api: Creating a CPTS (issue 18)
     ("POST", "/creation/letters"),
+    ("POST", "/creation/letters/answer"),
     # <<< creation-api
 }
 PRIVATE_OPERATIONS = {
@@ -236,6 +237,7 @@ PRIVATE_OPERATIONS = {
     ("DELETE", "/cpts/{cpts_id}/creation/grant/spendings/{spending_id}"),
     ("GET", "/cpts/{cpts_id}/health-project/versions"),
     ("POST", "/cpts/{cpts_id}/health-project/versions"),
+    ("POST", "/cpts/{cpts_id}/health-project/sheets/{sheet_id}/start"),
     ("GET", "/cpts/{cpts_id}/health-project/versions/{number}"),
     ("PUT", "/cpts/{cpts_id}/health-project/versions/{number}/diagnosis"),
     ("PUT", "/cpts/{cpts_id}/health-project/versions/{number}/missions/{mission}"),

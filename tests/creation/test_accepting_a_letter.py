@@ -35,7 +35,8 @@ def test_the_cpts_is_created_at_the_letter_of_intent_with_the_letters_territory(
     assert letter.status == LetterStatus.ACCEPTED
     assert letter.decided_at is not None
     cpts = letter.cpts
-    assert (cpts.name, cpts.legal_form, cpts.email) == ("CPTS du Val Test", "association_1908", "contact@valtest.fr")
+    # The contact's address was given for the follow-up link: never published as the CPTS's.
+    assert (cpts.name, cpts.legal_form, cpts.email) == ("CPTS du Val Test", "association_1908", "")
     assert cpts.status == CptsStatus.LETTER_OF_INTENT
     step = cpts.steps.get()
     assert (step.to_status, step.date, step.by) == (CptsStatus.LETTER_OF_INTENT, timezone.localdate(), officer)

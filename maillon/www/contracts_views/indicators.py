@@ -138,9 +138,10 @@ def per_indicator(action):
 
 
 def proposed(request, offered) -> dict | None:
-    """The indicator of the projet de santé chosen by ?proposition=N, to prefill the form."""
+    """The indicator of the projet de santé chosen by ?proposition=N (4 digits at most, else
+    ignored: a huge number never reaches `int`), to prefill the form."""
     value = request.GET.get("proposition", "")
-    if value.isascii() and value.isdigit() and int(value) < len(offered):
+    if value.isascii() and value.isdigit() and len(value) <= 4 and int(value) < len(offered):
         return offered[int(value)]
     return None
 

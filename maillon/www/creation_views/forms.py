@@ -22,7 +22,15 @@ from ..toolkit.forms import (
     text_field,
 )
 
-MAX_PAYMENTS = 4
+# Payment rows of the grant decision: every payment not yet paid, two blank rows, at least four,
+# at most the API's limit (24).
+MAX_PAYMENTS = 24
+BLANK_PAYMENT_ROWS = 2
+MIN_PAYMENT_ROWS = 4
+
+
+def payment_rows_for(unpaid: int) -> int:
+    return min(MAX_PAYMENTS, max(MIN_PAYMENT_ROWS, unpaid + BLANK_PAYMENT_ROWS))
 
 
 def textarea(label, max_length, *, rows=4, required=True, name="", help_text=""):
@@ -80,26 +88,28 @@ class StepDocumentForm(MaillonForm):
 
 
 class GrantForm(MaillonForm):
-    """The ARS's decision: amount, date, conditions and up to four payments not yet paid."""
+    """The ARS's decision: amount, date, conditions and the payments not yet paid, one row each
+    (`rows`: the rows shown; the decision replaces every payment not yet paid with the filled rows)."""
 
     amount = amount_field("Montant", help_text="En euros, par exemple 15000.")
     decided_on = past_date_field("Décidée le")
     conditions = textarea("Conditions", 3000, required=False, rows=4)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rows: int = MIN_PAYMENT_ROWS, **kwargs):
         super().__init__(*args, **kwargs)
-        for index in range(1, MAX_PAYMENTS + 1):
+        self.rows = rows
+        for index in range(1, rows + 1):
             self.add_field(f"payment_{index}_on", date_field(f"Versement {index} — date prévue", required=False))
             self.add_field(f"payment_{index}_amount", amount_field(f"Versement {index} — montant", required=False))
 
     @property
     def payment_rows(self):
-        return [(self[f"payment_{i}_on"], self[f"payment_{i}_amount"]) for i in range(1, MAX_PAYMENTS + 1)]
+        return [(self[f"payment_{i}_on"], self[f"payment_{i}_amount"]) for i in range(1, self.rows + 1)]
 
     def clean(self):
         data = super().clean()
         payments = []
-        for index in range(1, MAX_PAYMENTS + 1):
+        for index in range(1, self.rows + 1):
             due_on, amount = data.get(f"payment_{index}_on"), data.get(f"payment_{index}_amount")
             if due_on is None and amount is None:
                 continue

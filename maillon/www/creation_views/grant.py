@@ -17,10 +17,14 @@ from maillon.territories.models import Commune
 
 from ..space import allow, save_form
 from . import page
-from .forms import MAX_PAYMENTS, GrantForm, GrantSpendingForm, PaidForm
+from .forms import MAX_PAYMENTS, GrantForm, GrantSpendingForm, PaidForm, payment_rows_for
 from .project_common import creation_context, ensure_allowed, grant_link, policies, require_grant
 
 GRANT = "Subvention de démarrage"
+TOO_MANY_PAYMENTS = (
+    "Versements prévus : plus de {max} versements restent à faire ({count}) ; cette page n'en montre que "
+    "{max} et n'en efface aucun. Enregistrez d'abord les versements faits, ou passez par l'API."
+)
 
 
 def region_of_cpts(cpts) -> str | None:
@@ -111,12 +115,13 @@ def creation_grant(request, cpts_slug):
     return grant_page(request)
 
 
-def record_initial(cpts, grant) -> dict:
+def record_initial(cpts, grant, unpaid) -> dict:
+    """The form as the decision stands: a row for every payment not yet paid (the decision
+    replaces them all: a payment left out of the form would be deleted)."""
     if grant is None:
         amount = services.grant_amount_for(region_of_cpts(cpts))
         return {"amount": amount, "decided_on": timezone.localdate()}
     initial = {"amount": grant.amount, "decided_on": grant.decided_on, "conditions": grant.conditions}
-    unpaid = [payment for payment in grant.payments.all() if payment.paid_on is None][:MAX_PAYMENTS]
     for index, payment in enumerate(unpaid, start=1):
         initial |= {f"payment_{index}_on": payment.due_on, f"payment_{index}_amount": payment.amount}
     return initial
@@ -128,7 +133,14 @@ def creation_grant_record(request, cpts_slug):
     cpts, user = request.cpts, request.user
     ensure_allowed(policies.can_record_grant(user, cpts), "Seule une autorité de l'ARS enregistre la subvention.")
     grant = grant_of(cpts)
-    form = GrantForm(request.POST or None, initial=record_initial(cpts, grant))
+    payments = list(grant.payments.all()) if grant else []
+    unpaid = [payment for payment in payments if payment.paid_on is None]
+    too_many = len(unpaid) > MAX_PAYMENTS
+    form = None
+    if not too_many:
+        form = GrantForm(
+            request.POST or None, initial=record_initial(cpts, grant, unpaid), rows=payment_rows_for(len(unpaid))
+        )
 
     def write():
         data = form.cleaned_data
@@ -141,9 +153,9 @@ def creation_grant_record(request, cpts_slug):
             payments=data["payments"],
         )
 
-    if request.method == "POST" and save_form(request, form, write, "Subvention de démarrage enregistrée."):
+    if form and request.method == "POST" and save_form(request, form, write, "Subvention de démarrage enregistrée."):
         return redirect("creation_grant", cpts_slug=cpts.slug)
-    paid = [payment for payment in grant.payments.all() if payment.paid_on] if grant else []
+    paid = [payment for payment in payments if payment.paid_on]
     for payment in paid:
         payment.amount_label = euros(payment.amount)
     setting = services.grant_amount_for(region_of_cpts(cpts))
@@ -157,8 +169,10 @@ def creation_grant_record(request, cpts_slug):
         grant=grant,
         paid=paid,
         setting=euros(setting) if setting else None,
+        refusal=TOO_MANY_PAYMENTS.format(max=MAX_PAYMENTS, count=len(unpaid)) if too_many else "",
     )
-    return render(request, "creation/grant_record.html", context, status=400 if form.errors else 200)
+    status = 409 if too_many and request.method == "POST" else 400 if form and form.errors else 200
+    return render(request, "creation/grant_record.html", context, status=status)
 
 
 @page("creation/subvention/versements/<int:pk>/verse/")

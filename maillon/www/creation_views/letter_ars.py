@@ -94,20 +94,19 @@ def creation_letters(request):
 
 
 def overlapping_letters(request, letter, codes):
-    """The other open letters holding some of these communes: those the officer sees, with the
-    communes they share, and how many others (of another région) there are."""
+    """The other open letters the officer sees holding some of these communes, with the communes
+    they share. Nothing is said of the letters the officer may not see (another région's)."""
+    seen = policies.visible_letters(request.user).filter(status__in=OPEN_LETTER_STATUSES).exclude(pk=letter.pk)
     shared = (
-        LetterCommune.objects.filter(commune_id__in=codes, letter__status__in=OPEN_LETTER_STATUSES)
-        .exclude(letter=letter)
+        LetterCommune.objects.filter(commune_id__in=codes, letter__in=seen)
         .select_related("commune")
         .order_by("letter_id", "commune__name")
     )
     by_letter: dict[int, list[str]] = {}
     for row in shared:
         by_letter.setdefault(row.letter_id, []).append(f"{row.commune.name} ({row.commune_id})")
-    seen = policies.visible_letters(request.user).filter(pk__in=list(by_letter)).order_by("-submitted_at", "-pk")
-    visible = [(other, by_letter[other.pk]) for other in seen]
-    return visible, len(by_letter) - len(visible)
+    others = seen.filter(pk__in=list(by_letter)).order_by("-submitted_at", "-pk")
+    return [(other, by_letter[other.pk]) for other in others]
 
 
 def render_detail(request, letter, *, bound=None, status=200):
@@ -123,7 +122,7 @@ def render_detail(request, letter, *, bound=None, status=200):
     if can_decide and letter.is_open:
         forms["refuse"] = RefuseForm()
     forms.update(bound or {})
-    overlapping, hidden_overlapping = overlapping_letters(request, letter, codes) if letter.is_open else ([], 0)
+    overlapping = overlapping_letters(request, letter, codes) if letter.is_open else []
     grant = services.grant_amount_for(letter.region_id)
     context.update(
         {
@@ -131,7 +130,6 @@ def render_detail(request, letter, *, bound=None, status=200):
             "map_codes": codes,
             "conflicts": find_conflicts(codes) if letter.is_open else [],
             "overlapping": overlapping,
-            "hidden_overlapping": hidden_overlapping,
             "can_decide": can_decide,
             "request_form": forms.get("request"),
             "accept_form": forms.get("accept"),

@@ -9,6 +9,8 @@ from django.utils.cache import patch_cache_control
 from maillon.creation.models import LetterStatus
 from maillon.territories.taille import taille_for_population
 
+from ..discussions_views.common import author_name
+
 # The badge of each status (DSFR).
 STATUS_BADGES = {
     LetterStatus.SUBMITTED: "fr-badge--new",
@@ -50,9 +52,17 @@ def letter_context(letter) -> dict:
         "population": population,
         "taille": taille_for_population(population),
         "promoters": list(letter.promoters.all()),
-        "comments": list(letter.comments.select_related("author")),
+        "comments": comments(letter),
         "history": history(letter),
     }
+
+
+def comments(letter) -> list:
+    """The exchange, oldest first; each officer named by the site's one helper (never an e-mail address)."""
+    rows = list(letter.comments.select_related("author"))
+    for comment in rows:
+        comment.author_name = author_name(comment.author)
+    return rows
 
 
 def _status_label(code: str) -> str:
@@ -66,7 +76,8 @@ def history(letter) -> list[dict]:
             "at": event.at,
             "from": _status_label(event.from_status) if event.from_status else "",
             "to": _status_label(event.to_status),
-            "by": event.by,
+            # None: the promoters, through their link; an officer by name, never by e-mail address.
+            "by": author_name(event.by) if event.by_id else None,
             "note": event.note,
         }
         for event in letter.events.select_related("by")

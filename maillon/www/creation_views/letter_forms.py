@@ -248,6 +248,12 @@ class AnswerForm(MaillonForm):
         help_text="Modifiez-les si l'ARS vous le demande ; sinon laissez-les tels quels.",
     )
 
+    def quiet(self):
+        """Show the answer as typed, without its errors: adding or removing a commune is not answering."""
+        self.full_clean()
+        self._errors = ErrorDict()
+        return self
+
 
 class RequestForm(MaillonForm):
     """The ARS asks the promoters for more."""

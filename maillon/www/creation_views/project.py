@@ -87,8 +87,9 @@ def version_context(request, version) -> dict:
     return context
 
 
-def project_page(request, version, *, by_number=False, errors=()):
-    """The page of `version` (None: none yet); `by_number`: reached by its number, from the list."""
+def project_page(request, version, *, by_number=False, errors=(), status=None):
+    """The page of `version` (None: none yet); `by_number`: reached by its number, from the list;
+    `errors`: a refusal said on top (400, or `status`)."""
     cpts = request.cpts
     if by_number:
         current = f"Version {version.number}"
@@ -99,7 +100,7 @@ def project_page(request, version, *, by_number=False, errors=()):
         context = creation_context(request, PROJECT, PROJECT, PROJECT)
     context |= version_context(request, version)
     context["errors"] = list(errors)
-    return render(request, "creation/project.html", context, status=400 if errors else 200)
+    return render(request, "creation/project.html", context, status=status or (400 if errors else 200))
 
 
 @page("projet-de-sante/")

@@ -106,10 +106,17 @@ def creation_sheet_delete(request, cpts_slug, pk):
 def creation_sheet_start(request, cpts_slug, pk):
     sheet = sheet_or_404(request, pk)
     version = sheet.section.version
-    ensure_allowed(
-        policies.can_start_from_sheet(request.user, version),
-        "Seule la coordination démarre une fiche-action, une fois le projet validé.",
-    )
+    if not policies.can_start_from_sheet(request.user, version):
+        # Not a coordinator: 403; a coordinator on a version not validated: the page says why.
+        ensure_allowed(
+            policies.can_write_project(request.user, request.cpts),
+            "Seule la coordination démarre une fiche-action, une fois le projet validé.",
+        )
+        refusal = (
+            f"Fiche-action « {sheet.title} » : cette version du projet de santé est « "
+            f"{version.get_status_display()} » ; une fiche-action démarre son objet une fois le projet validé."
+        )
+        return project_page(request, version, by_number=True, errors=[refusal], status=409)
     kind = request.POST.get("kind", "")
     starter = registry.starter(kind)
     try:

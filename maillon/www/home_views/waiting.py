@@ -173,8 +173,9 @@ def creation_items(user, cpts) -> list[Waiting]:
     latest = creation_services.latest_version(cpts)
     if latest is None or latest.status != ProjectStatus.RETURNED:
         return []
-    label = f"Projet de santé renvoyé avec des remarques (version {latest.number}) : à reprendre"
-    return [Waiting(label, None, url("creation_project", cpts), urgent=True)]
+    # A count, not a due date: « 1 projet de santé renvoyé… » (a None count reads « en retard »).
+    label = f"Projet de santé renvoyé avec des remarques (version {latest.number}), à reprendre"
+    return [Waiting(label, 1, url("creation_project", cpts))]
 
 
 def mention_items(user) -> list[Waiting]:
@@ -351,9 +352,11 @@ def pathway_items(user, cpts) -> list[Waiting]:
 
 def letter_items(user) -> list[Waiting]:
     """Lettres d'intention of the ARS officer's régions waiting for a decision (filed or answered)."""
-    if not creation_policies.can_see_letters(user):
-        return []
-    waiting = creation_policies.visible_letters(user).filter(status=LetterStatus.SUBMITTED).count()
+    deciding = creation_policies.ars_regions(user, deciding=True)
+    if not deciding:
+        return []  # an observer reads the letters; only an authority has them « à décider »
+    letters = creation_policies.visible_letters(user).filter(region__in=deciding)
+    waiting = letters.filter(status=LetterStatus.SUBMITTED).count()
     address = reverse("creation_letters") + f"?etat={LetterStatus.SUBMITTED}"
     return [Waiting("Lettres d'intention à décider", waiting, address)]
 

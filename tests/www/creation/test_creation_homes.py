@@ -62,7 +62,8 @@ def test_the_ars_observer_home_links_the_letters(cpts):
 def test_a_returned_project_waits_on_the_coordinator_home(cpts, coordinator):
     ProjectVersionFactory(cpts=cpts, status=ProjectStatus.RETURNED)
     html = unescape(verified_client(coordinator).get(reverse("cpts_dashboard", args=[cpts.slug])).content.decode())
-    assert "Projet de santé renvoyé avec des remarques (version" in html
+    assert "projet de santé renvoyé avec des remarques (version" in html
+    assert "en retard" not in html.split("projet de santé renvoyé")[1][:300]
     assert reverse("creation_project", args=[cpts.slug]) in html
 
 

@@ -266,3 +266,47 @@ def test_without_a_grant_the_page_says_so_and_offers_the_ars_the_form(cpts, coor
     assert "Aucune subvention de démarrage" in text(logged_in(coordinator).get(url("creation_grant", cpts)))
     assert url("creation_grant_record", cpts) not in text(logged_in(coordinator).get(url("creation_grant", cpts)))
     assert url("creation_grant_record", cpts) in text(logged_in(ars).get(url("creation_grant", cpts)))
+
+
+def unpaid_payments(grant, count):
+    grant.amount += 100 * count
+    grant.save()
+    for month in range(count):
+        GrantPaymentFactory(
+            grant=grant, due_on=datetime.date(2027, 1, 1) + datetime.timedelta(days=31 * month), amount=Decimal("100")
+        )
+
+
+def test_the_decision_form_shows_every_payment_not_yet_paid_and_two_blank_rows(cpts, ars, grant):
+    unpaid_payments(grant, 5)  # six unpaid in all, with the grant's June one
+    page = text(logged_in(ars).get(url("creation_grant_record", cpts)))
+    assert 'name="payment_6_on"' in page and 'name="payment_8_on"' in page
+    assert 'name="payment_9_on"' not in page
+    assert 'value="2027-05-05"' in page or "05/05/2027" in page  # the last of them
+
+
+def test_saving_the_decision_as_shown_keeps_every_payment_not_yet_paid(cpts, ars, grant):
+    unpaid_payments(grant, 5)
+    before = sorted((p.due_on, p.amount) for p in grant.payments.filter(paid_on__isnull=True))
+    page = logged_in(ars).get(url("creation_grant_record", cpts))
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in data.items()}
+    data = {name: value for name, value in data.items() if value is not None}
+    response = logged_in(ars).post(url("creation_grant_record", cpts), data)
+    assert response.status_code == 302
+    after = sorted((p.due_on, p.amount) for p in grant.payments.filter(paid_on__isnull=True))
+    assert after == before and len(after) == 6
+    assert grant.payments.filter(paid_on__isnull=False).count() == 1
+
+
+def test_more_unpaid_payments_than_the_form_holds_are_refused_never_dropped(cpts, ars, grant):
+    unpaid_payments(grant, 24)  # 25 unpaid
+    client = logged_in(ars)
+    page = client.get(url("creation_grant_record", cpts))
+    assert page.status_code == 200
+    assert "plus de 24 versements restent à faire (25)" in text(page)
+    assert 'name="payment_1_on"' not in text(page)
+    response = client.post(url("creation_grant_record", cpts), {"amount": "15000", "decided_on": "01/01/2026"})
+    assert response.status_code == 409
+    assert grant.payments.filter(paid_on__isnull=True).count() == 25

@@ -14,7 +14,7 @@ from maillon.core.factories import CptsFactory, UserFactory
 from maillon.core.models import Cpts, CptsRole, CptsStatus, JournalEntry
 from maillon.creation import services
 from maillon.creation.models import LetterStatus
-from maillon.territories.factories import DepartementFactory, RegionFactory, TerritoryCommuneFactory
+from maillon.territories.factories import CommuneFactory, DepartementFactory, RegionFactory, TerritoryCommuneFactory
 from maillon.territories.models import Region, TerritoryCommune, TerritoryRoleKind
 
 from .letters import ars_officer, file_letter, make_communes, officer_of, text, verified_client
@@ -214,3 +214,25 @@ def test_a_decision_on_a_letter_decided_meanwhile_is_said_on_the_page(ars, offic
     response = ars.post(action("request", letter), {"comments": "Une question ?"})
     assert response.status_code == 400
     assert "Cette lettre d'intention" in text(response)
+
+
+def test_the_overlap_alert_says_nothing_of_another_region_s_letters(ars, communes, letter):
+    gironde = DepartementFactory(code="33", name="Gironde", region=RegionFactory(code="75", name="Nouvelle-Aquitaine"))
+    bordeaux = CommuneFactory(code="33063", name="Bordeaux", departement=gironde, population=250_000)
+    elsewhere = file_letter([communes[1], bordeaux], project_name="CPTS Girondine")
+    assert elsewhere.region_id == "75"
+    page = text(ars.get(detail(letter)))
+    assert "CPTS Girondine" not in page and detail(elsewhere) not in page
+    assert "autre région" not in page
+    assert "D'autres lettres d'intention en cours partagent des communes" not in page
+
+
+def test_the_history_and_the_exchange_name_the_officer_never_by_e_mail(ars, officer, letter):
+    nameless = officer_of(Region.objects.get(code="11"), email="sans.nom@ars.example", first_name="", last_name="")
+    services.request_information(letter, by=nameless, comments="Précisez les communes.")
+    page = text(ars.get(detail(letter)))
+    assert "sans.nom@ars.example" not in page
+    assert "Personne sans nom" in page
+    services.answer_letter(letter, body="Voici.")
+    services.request_information(letter, by=officer, comments="Encore une précision.")
+    assert "Agnès Arsène" in text(ars.get(detail(letter)))

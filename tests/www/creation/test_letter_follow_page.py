@@ -122,3 +122,74 @@ def test_once_refused_the_page_shows_the_reason(client, letter, officer):
     services.refuse_letter(letter, by=officer, reason="Le territoire recouvre celui d'un projet plus avancé.")
     page = text(client.get(follow_url(letter)))
     assert "Refusée" in page and "Le territoire recouvre celui d'un projet plus avancé." in page
+
+
+def letter_codes(letter):
+    return sorted(letter.communes.values_list("commune_id", flat=True))
+
+
+def test_the_answer_form_carries_the_territory_editor_prefilled_with_the_letter_s_communes(client, letter, officer):
+    services.request_information(letter, by=officer, comments="Redessinez le territoire.")
+    page = text(client.get(follow_url(letter)))
+    assert 'id="territory-form"' in page and 'id="territory-q"' in page
+    assert '<input type="hidden" name="communes" value="78001">' in page
+    assert '<input type="hidden" name="communes" value="78002">' in page
+    assert 'value="78003"' not in page
+    assert reverse("creation_letter_territory") in page
+
+
+def test_without_javascript_adding_a_commune_writes_nothing_and_keeps_what_was_typed(client, letter, officer):
+    services.request_information(letter, by=officer, comments="Redessinez le territoire.")
+    url = follow_url(letter)
+    body = {"territory": "1", "communes": ["78001", "78002"], "add": "78003", "body": "Ma réponse en cours."}
+    response = client.post(url, body)
+    page = text(response)
+    assert response.status_code == 200
+    assert '<input type="hidden" name="communes" value="78003">' in page
+    assert "Ma réponse en cours." in page
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.INFORMATION_REQUESTED and letter_codes(letter) == ["78001", "78002"]
+    assert not letter.comments.filter(from_promoters=True).exists()
+    # The search too answers the page, nothing written.
+    found = client.post(url, {"territory": "1", "communes": ["78001"], "q": "Aval", "search": "1", "body": ""})
+    assert found.status_code == 200 and "Bourg-Aval" in text(found)
+
+
+def test_the_answer_sends_the_redrawn_territory(client, letter, officer):
+    services.request_information(letter, by=officer, comments="Redessinez le territoire.")
+    response = client.post(
+        follow_url(letter), {"territory": "1", "communes": ["78002", "78003"], "body": "Sans Bourg-Amont."}
+    )
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.SUBMITTED
+    assert letter_codes(letter) == ["78002", "78003"]
+
+
+def test_an_unchanged_territory_is_not_sent_again(client, letter, officer, monkeypatch):
+    services.request_information(letter, by=officer, comments="Précisez.")
+    sent = []
+    answer = services.answer_letter
+    monkeypatch.setattr(
+        services, "answer_letter", lambda letter, **kwargs: sent.append(kwargs) or answer(letter, **kwargs)
+    )
+    response = client.post(follow_url(letter), {"territory": "1", "communes": ["78002", "78001"], "body": "Voici."})
+    assert response.status_code == 302
+    assert "communes" not in sent[0]
+
+
+def test_an_emptied_territory_is_refused_and_nothing_is_sent(client, letter, officer):
+    services.request_information(letter, by=officer, comments="Précisez.")
+    response = client.post(follow_url(letter), {"territory": "1", "body": "Voici."})
+    assert response.status_code == 400
+    assert "Territoire envisagé : choisissez au moins une commune." in text(response)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.INFORMATION_REQUESTED and letter_codes(letter) == ["78001", "78002"]
+
+
+def test_the_search_while_typing_answers_the_results_only(client, letter, officer):
+    services.request_information(letter, by=officer, comments="Précisez.")
+    response = client.get(follow_url(letter), {"q": "Aval"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'name="add" value="78003"' in text(response) and "<html" not in text(response)
+    assert response["Referrer-Policy"] == "no-referrer"

@@ -138,3 +138,17 @@ def test_no_indicator_is_offered_before_the_projet_is_validated(cpts, coordinato
     page = plain(logged_in(coordinator).get(reverse("contracts_indicators", args=[cpts.slug])))
 
     assert "Proposés par le projet de santé" not in page
+
+
+def test_a_huge_or_long_proposition_number_is_ignored_not_a_500(cpts, coordinator):
+    validated(cpts, coordinator)
+    contract_services.create_contract(
+        cpts=cpts, signed_on=cpts_signed_on(), taille=2, missions=[1, 2, 3, 4], by=coordinator
+    )
+    editor = logged_in(coordinator)
+    base = reverse("contracts_indicators", args=[cpts.slug])
+    for value in ("9" * 5000, "00001"):
+        response = editor.get(f"{base}?proposition={value}")
+        assert response.status_code == 200
+        form = response.content.decode().split('id="ajouter"')[1]
+        assert "Délai moyen de prise en charge" not in unescape(form)

@@ -215,10 +215,11 @@ def test_a_fiche_starts_nothing_before_validation_nor_for_a_reader(cpts, coordin
     sheet = ActionSheet.objects.get(section__version=submitted, section__mission=1)
 
     assert "Démarrer une action de test" not in plain(logged_in(coordinator).get(url("creation_project", cpts)))
-    assert (
-        logged_in(coordinator).post(url("creation_sheet_start", cpts, sheet.pk), {"kind": "test_access"}).status_code
-        == 403
-    )
+    # The coordinator is told why (the version's state), never a 403.
+    refused = logged_in(coordinator).post(url("creation_sheet_start", cpts, sheet.pk), {"kind": "test_access"})
+    assert refused.status_code == 409
+    assert "une fiche-action démarre son objet une fois le projet validé" in plain(refused)
+    assert "Déposé" in plain(refused)
     assert (
         logged_in(member).post(url("creation_sheet_start", cpts, sheet.pk), {"kind": "test_access"}).status_code == 403
     )
