@@ -128,11 +128,10 @@ def test_the_authority_opens_the_report_waiting_for_its_decision_and_signs_it_of
     expect(page.get_by_role("button", name="Valider la version 1")).to_have_count(0)
 
     MainMenu(page).go_to_my_space().expect_heading("Accueil de l'autorité")
-    expect(
-        page.get_by_text(
-            "Aucune lettre d'intention, aucun projet de santé, rapport ni plan de crise n'attend votre décision."
-        )
-    ).to_be_visible()
+    # Decided, the report leaves « À décider »; an ARS authority keeps its letters' count, at zero.
+    report = f"{cpts.name} : rapport de l'année 1 (version 1) à valider"
+    expect(page.get_by_role("link", name=report)).to_have_count(0)
+    expect(page.get_by_role("link", name="0 lettres d'intention à décider")).to_be_visible()
 
 
 def test_the_observer_sees_their_cpts_and_follows_the_adherents_in_figures(page, cpts):
