@@ -429,6 +429,9 @@ def post_message(topic, *, body, by, files=(), client_id=None) -> Message:
 def _write(topic, body, by, files, client_id) -> Message:
     space = topic.space
     fields = {"client_id": client_id} if client_id else {}
+    # Writers queue on the topic's row first, then read the clock: the last to write holds the
+    # latest time, so `last_message_at` is always the newest message's (no older time written last).
+    list(Topic.objects.select_for_update().filter(pk=topic.pk).values_list("pk", flat=True))
     now = timezone.now()
     message = Message.objects.create(
         topic=topic, space=space, author=by, body=body, search_text=searchable(body), created_at=now, **fields
