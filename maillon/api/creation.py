@@ -594,7 +594,7 @@ def step_dict(row) -> dict:
 
 def grant_dict(grant) -> dict:
     payments = list(grant.payments.all())
-    spent = sum((spending.amount for spending in grant.spendings.all()), Decimal(0))
+    totals = selectors.grant_totals(grant)
     return {
         "cpts": cpts_ref(grant.cpts),
         "amount": grant.amount,
@@ -605,9 +605,9 @@ def grant_dict(grant) -> dict:
             {"id": payment.pk, "due_on": payment.due_on, "amount": payment.amount, "paid_on": payment.paid_on}
             for payment in payments
         ],
-        "paid": sum((payment.amount for payment in payments if payment.paid_on), Decimal(0)),
-        "spent": spent,
-        "left": grant.amount - spent,
+        "paid": totals.paid,
+        "spent": totals.spent,
+        "left": totals.left,
     }
 
 

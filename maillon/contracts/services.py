@@ -71,19 +71,9 @@ def create_contract(*, cpts, signed_on, taille, missions, by, reference="", dura
         raise ValidationError({"signed_on": "Date de signature : un contrat porte déjà cette date."}) from error
     for mission in missions:
         MissionCommitment.objects.create(contract=contract, mission=mission, included_on=signed_on)
-    _record_signature_step(cpts, signed_on, by=by)
+    # The ACI recorded is the decision that moves the CPTS to « ACI signé », on its signature date.
+    cpts.advance_to(CptsStatus.ACI_SIGNED, on=signed_on, by=by)
     return contract
-
-
-def _record_signature_step(cpts, signed_on, *, by):
-    """The ACI recorded is the decision that moves the CPTS to « ACI signé » (on its signature
-    date), when its lifecycle allows it: never back from a later step, never before the date of
-    its last recorded step (a contract typed in after the fact leaves the history as it is)."""
-    status = CptsStatus.ACI_SIGNED
-    cpts.refresh_from_db(fields=["status"])
-    last = cpts.steps.order_by("-date").values_list("date", flat=True).first()
-    if cpts.workflow.can(cpts, status.value) and (last is None or signed_on >= last):
-        cpts.record_step(status=status, on=signed_on, by=by)
 
 
 @transaction.atomic

@@ -254,6 +254,18 @@ class Cpts(JournaledModel):
         self.refresh_from_db(fields=["status", "updated_at"])
         return step
 
+    def advance_to(self, status, *, on, by) -> bool:
+        """A decision recorded elsewhere (a projet de santé validated, an ACI recorded) moves the
+        CPTS to `status` on `on` when its lifecycle allows it: never back, never from a dissolution,
+        never before the date of its last step (a decision typed in after the fact leaves the
+        history as it is). Whether it moved."""
+        self.refresh_from_db(fields=["status"])
+        last = self.steps.order_by("-date").values_list("date", flat=True).first()
+        if not self.workflow.can(self, CptsStatus(status).value) or (last is not None and on < last):
+            return False
+        self.record_step(status=status, on=on, by=by)
+        return True
+
     def check_step_date(self, on):
         if on > timezone.localdate():
             raise ValidationError({"date": "La date d'une étape ne peut pas être dans le futur."})

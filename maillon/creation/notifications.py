@@ -133,14 +133,11 @@ def send_letter_decided(letter_pk: int, message_id: str = "") -> bool:
 
 
 def authorities_over(cpts) -> list[User]:
-    """The authorities of an ARS or of the Assurance Maladie over the CPTS."""
-    roles = TerritoryRole.objects.filter(role=TerritoryRoleKind.AUTHORITY)
-    found = set()
-    for role in roles.select_related("departement"):
-        if kind_of(role.organisation or "") not in (OrganisationKind.ARS, OrganisationKind.ASSURANCE_MALADIE):
-            continue
-        if TerritoryRole.objects.over_cpts(role.user, cpts).filter(pk=role.pk).exists():
-            found.add(role.user_id)
+    """The authorities of an ARS or of the Assurance Maladie over the CPTS (one query for the roles)."""
+    roles = TerritoryRole.objects.over(cpts).filter(role=TerritoryRoleKind.AUTHORITY)
+    funders = (OrganisationKind.ARS, OrganisationKind.ASSURANCE_MALADIE)
+    rows = roles.values_list("user_id", "organisation")
+    found = {user_id for user_id, name in rows if kind_of(name or "") in funders}
     return list(User.objects.filter(pk__in=found, is_active=True).order_by("pk"))
 
 

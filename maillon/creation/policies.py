@@ -26,7 +26,7 @@ from maillon.organisations.services import kind_of
 from maillon.territories.models import TerritoryRole, TerritoryRoleKind
 from maillon.territories.policies import AUTHORITY, OBSERVER, territory_roles
 
-from .models import DECIDED_STEPS, Funder, LetterOfIntent, ProjectStatus
+from .models import DECIDED_STEPS, Funder, LetterOfIntent, ProjectStatus, ProjectVersion
 
 FUNDER_OF_KIND = {OrganisationKind.ARS: Funder.ARS, OrganisationKind.ASSURANCE_MALADIE: Funder.ASSURANCE_MALADIE}
 OFFICER_KINDS = (TerritoryRoleKind.AUTHORITY, TerritoryRoleKind.OBSERVER)
@@ -68,10 +68,6 @@ def funders_over(user, cpts) -> frozenset[str]:
 
 def is_authority_or_observer(user, cpts) -> bool:
     return bool(territory_roles(user, cpts) & {AUTHORITY, OBSERVER})
-
-
-def is_authority(user, cpts) -> bool:
-    return AUTHORITY in territory_roles(user, cpts)
 
 
 # --- Lettres d'intention -----------------------------------------------------------------------
@@ -166,8 +162,6 @@ def can_record_spending(user, cpts) -> bool:
 
 def visible_projects_to_review(user):
     """Submitted versions over whose CPTS the user is an authority of a funder — for the home."""
-    from .models import ProjectVersion
-
     if not is_authenticated(user):
         return ProjectVersion.objects.none()
     roles = TerritoryRole.objects.filter(user=user, role=TerritoryRoleKind.AUTHORITY)

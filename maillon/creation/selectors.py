@@ -1,6 +1,7 @@
 """Reads of the creation of a CPTS for pages and the API: plain data, few queries."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Min
 
@@ -63,6 +64,31 @@ def decision_dates(cpts) -> dict:
     if signed is not None:
         dates.setdefault(CptsStatus.ACI_SIGNED, signed)
     return dates
+
+
+@dataclass(frozen=True)
+class GrantTotals:
+    amount: Decimal
+    paid: Decimal
+    spent: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        """What the CPTS may still spend of the grant."""
+        return self.amount - self.spent
+
+    @property
+    def unpaid(self) -> Decimal:
+        """What the ARS has still to pay."""
+        return self.amount - self.paid
+
+
+def grant_totals(grant) -> GrantTotals:
+    """Paid, spent and left of a grant, from its payments and spending (prefetched or not): the
+    one sum the grant page, the finances page and the API show."""
+    paid = sum((payment.amount for payment in grant.payments.all() if payment.paid_on), Decimal(0))
+    spent = sum((spending.amount for spending in grant.spendings.all()), Decimal(0))
+    return GrantTotals(amount=grant.amount, paid=paid, spent=spent)
 
 
 def progress(cpts) -> tuple[int, int]:

@@ -13,18 +13,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.text import slugify
 
 from maillon.core import journal
 from maillon.core.missions import SOCLE, Mission
-from maillon.core.models import CptsRoleKind, CptsStatus, LegalForm
+from maillon.core.models import Cpts, CptsRoleKind, CptsStatus, LegalForm
 from maillon.core.notifications.sending import on_commit
-from maillon.core.services import create_cpts, invite
+from maillon.core.services import check_address, create_cpts, invite
 from maillon.members.professions import Profession
-from maillon.territories.services import communes_by_code, find_conflicts, set_territory, today
+from maillon.territories.services import communes_by_code, find_conflicts, lock, set_territory, today
 
 from . import notifications
 from .models import (
     DECIDED_STEPS,
+    WORKING_PROJECT_STATUSES,
     ActionSheet,
     CreationStep,
     Funder,
@@ -159,17 +161,12 @@ def region_of(communes):
 
 
 def _check_name(name: str) -> str:
-    from maillon.core.models import Cpts
-    from maillon.core.services import check_address
-
     name = (name or "").strip()
     if not name:
         raise ValidationError({"project_name": "Nom envisagé de la CPTS : ce champ est obligatoire."})
     if Cpts.objects.filter(name__iexact=name).exists():
         raise ValidationError({"project_name": "Nom envisagé de la CPTS : une CPTS porte déjà ce nom ; précisez-le."})
     try:
-        from django.utils.text import slugify
-
         check_address(slugify(name)[:80])
     except ValidationError as error:
         raise ValidationError(
@@ -311,12 +308,16 @@ def accept_letter(letter, *, by, name=None) -> LetterOfIntent:
     for step in (Step.PROMOTERS, Step.TERRITORY, Step.FIRST_NEEDS):
         CreationStep.objects.create(cpts=cpts, step=step, done_on=filed_on, note="Lettre d'intention")
     ensure_steps(cpts)
-    for number, email in enumerate(dict.fromkeys(promoter.email for promoter in letter.promoters.all()), start=1):
+    invited = set()
+    for promoter in letter.promoters.all():
+        if promoter.email in invited:
+            continue  # one address, one invitation
+        invited.add(promoter.email)
         try:
-            invite(cpts, email=email, role=CptsRoleKind.COORDINATOR, by=by)
+            invite(cpts, email=promoter.email, role=CptsRoleKind.COORDINATOR, by=by)
         except ValidationError as error:  # a deactivated account: say whose, change nothing
             message = " ".join(error.messages)
-            raise ValidationError({"promoters": f"Porteur n° {number} ({email}) : {message}"}) from None
+            raise ValidationError({"promoters": f"{promoter} ({promoter.email}) : {message}"}) from None
     letter.workflow.run(letter, "accept", by=by, changes={"cpts": cpts, "decided_at": timezone.now()})
     on_commit(notifications.send_letter_decided, letter.pk)
     return letter
@@ -398,16 +399,14 @@ def _positive(amount, field, label) -> Decimal:
 def record_grant(cpts, *, by, amount, decided_on, conditions="", payments=()) -> StartupGrant:
     """The ARS's decision: the amount, its conditions and its payment dates (replacing the payments
     not yet paid). The payments never exceed the grant."""
-    from maillon.core.models import Cpts
-
-    Cpts.objects.select_for_update().filter(pk=cpts.pk).first()  # one grant per CPTS, even when racing
+    lock(cpts)  # one grant per CPTS, even when racing
     amount = _positive(amount, "amount", "Montant")
     if decided_on is None or decided_on > today():
         raise ValidationError({"decided_on": "Décidée le : indiquez une date qui n'est pas dans le futur."})
     grant = StartupGrant.objects.select_for_update().filter(cpts=cpts).first() or StartupGrant(cpts=cpts)
     grant.amount, grant.decided_on, grant.conditions = amount, decided_on, (conditions or "").strip()
     grant.decided_by = grant.decided_by or by
-    _clean(grant, exclude=["cpts", "decided_by"])
+    grant.full_clean(exclude=["cpts", "decided_by"])
     with journal.acting_as(by):
         grant.save()
         paid = list(grant.payments.exclude(paid_on=None))
@@ -425,19 +424,17 @@ def record_grant(cpts, *, by, amount, decided_on, conditions="", payments=()) ->
             if due_on is None:
                 raise ValidationError({"payments": "Versements : indiquez la date de chaque versement."})
             payment = GrantPayment(grant=grant, due_on=due_on, amount=value)
-            _clean(payment, exclude=["grant"], field="payments")
+            _clean_payment(payment)
             payment.save()
     return grant
 
 
-def _clean(instance, *, exclude, field=None):
-    """The model's own checks (digits of an amount…), each message under `field` when given."""
+def _clean_payment(payment):
+    """The payment's own checks (the digits of its amount…), said under « Versements »."""
     try:
-        instance.full_clean(exclude=exclude)
+        payment.full_clean(exclude=["grant"])
     except ValidationError as error:
-        if field is None:
-            raise
-        raise ValidationError({field: [f"Versements : {message}" for message in error.messages]}) from None
+        raise ValidationError({"payments": [f"Versements : {message}" for message in error.messages]}) from None
 
 
 @transaction.atomic
@@ -493,9 +490,7 @@ def delete_spending(spending, *, by) -> None:
 
 def working_version(cpts):
     """The version being written or examined, if any."""
-    return (
-        ProjectVersion.objects.for_cpts(cpts).filter(status__in=(ProjectStatus.DRAFT, ProjectStatus.SUBMITTED)).first()
-    )
+    return ProjectVersion.objects.for_cpts(cpts).filter(status__in=WORKING_PROJECT_STATUSES).first()
 
 
 def latest_version(cpts):
@@ -524,9 +519,7 @@ SHEET_FIELDS = (
 def start_version(cpts, *, by) -> ProjectVersion:
     """A new draft: the first one empty, the next one a copy of the latest version (returned or
     validated) — its missions, diagnosis and fiches-actions."""
-    from maillon.core.models import Cpts
-
-    Cpts.objects.select_for_update().filter(pk=cpts.pk).first()
+    lock(cpts)
     if working_version(cpts) is not None:
         raise ValidationError("Une version du projet de santé est déjà en rédaction ou en examen.")
     previous = latest_version(cpts)
@@ -641,17 +634,6 @@ def submission_problems(version) -> list[str]:
     return problems
 
 
-def _advance_lifecycle(cpts, status, *, by, on=None) -> bool:
-    """Move the CPTS to `status` when its lifecycle allows it (never back, never from a dissolution)."""
-    cpts.refresh_from_db(fields=["status"])
-    if not cpts.workflow.can(cpts, status.value):
-        return False
-    last = cpts.steps.order_by("-date").values_list("date", flat=True).first()
-    on = max(on or today(), last or datetime.date.min)
-    cpts.record_step(status=status, on=on, by=by)
-    return True
-
-
 @transaction.atomic
 def submit_project(version, *, by) -> ProjectVersion:
     """Submitted to the ARS and the Assurance Maladie; the CPTS moves to « Projet de santé déposé »."""
@@ -661,7 +643,7 @@ def submit_project(version, *, by) -> ProjectVersion:
     if problems:
         raise ValidationError({"status": problems})
     version.workflow.run(version, "submit", by=by, changes={"submitted_at": timezone.now()})
-    _advance_lifecycle(version.cpts, CptsStatus.PROJECT_SUBMITTED, by=by)
+    version.cpts.advance_to(CptsStatus.PROJECT_SUBMITTED, on=today(), by=by)
     _tick(version.cpts, Step.HEALTH_PROJECT, by=by)
     on_commit(notifications.send_project_submitted, version.pk)
     return version
@@ -704,7 +686,7 @@ def review_project(version, *, by, funder, decision, comments="") -> ProjectRevi
         Funder.values
     ):
         version.workflow.run(version, "validate", by=by, changes={"decided_at": timezone.now()})
-        _advance_lifecycle(version.cpts, CptsStatus.PROJECT_VALIDATED, by=by)
+        version.cpts.advance_to(CptsStatus.PROJECT_VALIDATED, on=today(), by=by)
     on_commit(notifications.send_project_reviewed, review.pk)
     return review
 
@@ -712,9 +694,7 @@ def review_project(version, *, by, funder, decision, comments="") -> ProjectRevi
 @transaction.atomic
 def open_negotiation(cpts, *, by, on=None):
     """The ARS and the Assurance Maladie open the negotiation of the ACI (after validation)."""
-    from maillon.core.models import Cpts
-
-    cpts = Cpts.objects.select_for_update().get(pk=cpts.pk)
+    cpts = lock(cpts)
     if cpts.status != CptsStatus.PROJECT_VALIDATED:
         raise ValidationError(
             {

@@ -208,14 +208,18 @@ class TerritoryRoleKind(models.TextChoices):
 
 
 class TerritoryRoleQuerySet(models.QuerySet):
+    def over(self, cpts):
+        """Everyone's roles over a département or région where `cpts` has (or had) communes."""
+        rows = TerritoryCommune.objects.filter(cpts=cpts)
+        departements = rows.values("commune__departement_id")
+        regions = rows.values("commune__departement__region_id")
+        return self.filter(Q(departement__in=departements) | Q(region__in=regions))
+
     def over_cpts(self, user, cpts):
         """The roles of `user` over a département or région where `cpts` has (or had) communes."""
         if not user.is_authenticated:
             return self.none()
-        rows = TerritoryCommune.objects.filter(cpts=cpts)
-        departements = rows.values("commune__departement_id")
-        regions = rows.values("commune__departement__region_id")
-        return self.filter(user=user).filter(Q(departement__in=departements) | Q(region__in=regions))
+        return self.filter(user=user).over(cpts)
 
 
 class TerritoryRole(JournaledModel):

@@ -17,6 +17,7 @@ from ..toolkit.forms import (
     amount_field,
     checkboxes_field,
     date_field,
+    document_file_field,
     named_field,
     past_date_field,
     text_field,
@@ -25,6 +26,8 @@ from ..toolkit.forms import (
 # Payment rows of the grant decision: every payment not yet paid, two blank rows, at least four,
 # at most the API's limit (24).
 MAX_PAYMENTS = 24
+# The digits the models keep for an amount (up to 99 999 999,99 €): the form says it, naming the field.
+MONEY_DIGITS = 10
 BLANK_PAYMENT_ROWS = 2
 MIN_PAYMENT_ROWS = 4
 
@@ -66,17 +69,7 @@ class StepForm(MaillonForm):
 
 class StepDocumentForm(MaillonForm):
     title = text_field("Titre du document", 200, name="Titre")
-    file = forms.FileField(
-        label="Fichier",
-        help_text="PDF, ODT ou DOCX, 10 Mo au plus.",
-        allow_empty_file=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.odt,.docx"}),
-        error_messages={
-            "required": "Fichier : choisissez le fichier à déposer.",
-            "empty": "Fichier : le fichier est vide.",
-            "invalid": "Fichier : le fichier n'a pas pu être lu ; déposez-le à nouveau.",
-        },
-    )
+    file = document_file_field()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -91,7 +84,7 @@ class GrantForm(MaillonForm):
     """The ARS's decision: amount, date, conditions and the payments not yet paid, one row each
     (`rows`: the rows shown; the decision replaces every payment not yet paid with the filled rows)."""
 
-    amount = amount_field("Montant", help_text="En euros, par exemple 15000.")
+    amount = amount_field("Montant", max_digits=MONEY_DIGITS, help_text="En euros, par exemple 15000.")
     decided_on = past_date_field("Décidée le")
     conditions = textarea("Conditions", 3000, required=False, rows=4)
 
@@ -100,7 +93,10 @@ class GrantForm(MaillonForm):
         self.rows = rows
         for index in range(1, rows + 1):
             self.add_field(f"payment_{index}_on", date_field(f"Versement {index} — date prévue", required=False))
-            self.add_field(f"payment_{index}_amount", amount_field(f"Versement {index} — montant", required=False))
+            self.add_field(
+                f"payment_{index}_amount",
+                amount_field(f"Versement {index} — montant", required=False, max_digits=MONEY_DIGITS),
+            )
 
     @property
     def payment_rows(self):
@@ -137,7 +133,7 @@ class GrantSpendingForm(MaillonForm):
         },
     )
     label = text_field("Libellé", 200)
-    amount = amount_field("Montant", help_text="En euros.")
+    amount = amount_field("Montant", max_digits=MONEY_DIGITS, help_text="En euros.")
 
 
 # --- Projet de santé ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from maillon.contracts.funding import euros
-from maillon.creation import services
+from maillon.creation import selectors, services
 from maillon.creation.models import GrantPayment, GrantSpending, SpendingCategory, StartupGrant
 from maillon.territories.models import Commune
 
@@ -52,14 +52,13 @@ def grant_summary(grant) -> dict:
     spendings = list(grant.spendings.all())
     for row in (*payments, *spendings):
         row.amount_label = euros(row.amount)
-    paid = sum((payment.amount for payment in payments if payment.paid_on), Decimal(0))
-    spent = sum((spending.amount for spending in spendings), Decimal(0))
+    totals = selectors.grant_totals(grant)
     return {
-        "amount": euros(grant.amount),
-        "paid": euros(paid),
-        "spent": euros(spent),
-        "left": euros(grant.amount - spent),
-        "unpaid": euros(grant.amount - paid),
+        "amount": euros(totals.amount),
+        "paid": euros(totals.paid),
+        "spent": euros(totals.spent),
+        "left": euros(totals.left),
+        "unpaid": euros(totals.unpaid),
         "payments": payments,
         "spendings": spendings,
     }

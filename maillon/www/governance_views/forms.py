@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from maillon.governance.models import AssemblyKind, Body, DocumentKind, MandateRole, validate_document_file
 from maillon.members.models import College, Membership
 
-from ..toolkit.forms import MaillonForm, date_field, datetime_field, named_field
+from ..toolkit.forms import MaillonForm, date_field, datetime_field, document_file_field, named_field
 from .common import member_label
 
 
@@ -165,17 +165,7 @@ class DocumentForm(MaillonForm):
 
 
 class VersionForm(MaillonForm):
-    file = forms.FileField(
-        label="Fichier",
-        help_text="PDF, ODT ou DOCX, 10 Mo au plus.",
-        allow_empty_file=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.odt,.docx"}),
-        error_messages={
-            "required": "Fichier : choisissez le fichier à déposer.",
-            "empty": "Fichier : le fichier est vide.",
-            "invalid": "Fichier : le fichier n'a pas pu être lu ; déposez-le à nouveau.",
-        },
-    )
+    file = document_file_field()
     adopted_on = date_field("Adoptée le")
     note = forms.CharField(label="Note", max_length=300, required=False)
 

@@ -238,3 +238,19 @@ def amount_field(label, *, required=True, min_value=Decimal("0.01"), max_digits=
 def number_field(label, *, required=False, max_digits=14, **kwargs):
     """A value with up to two decimals (an indicator's value, a tier's bound)."""
     return decimal_field(label, errors=NUMBER_ERRORS, required=required, max_digits=max_digits, **kwargs)
+
+
+def document_file_field(label="Fichier"):
+    """A founding or working document to upload: PDF, ODT or DOCX, checked again by the model's
+    `validate_document_file` (first bytes, 10 Mo)."""
+    return forms.FileField(
+        label=label,
+        help_text="PDF, ODT ou DOCX, 10 Mo au plus.",
+        allow_empty_file=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.odt,.docx"}),
+        error_messages={
+            "required": f"{label} : choisissez le fichier à déposer.",
+            "empty": f"{label} : le fichier est vide.",
+            "invalid": f"{label} : le fichier n'a pas pu être lu ; déposez-le à nouveau.",
+        },
+    )
