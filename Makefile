@@ -93,6 +93,8 @@ bench: db
 	$(PY) bench/pathways.py --cpts 10 --patients 5000
 	$(PY) bench/events.py --registrants 200 --seats 100
 	$(PY) bench/threads.py --messages 10000 --writers 50
+	$(PY) bench/ics_import.py
+	$(PY) bench/journal_chain.py --writers 8 --seconds 5
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3

@@ -101,12 +101,19 @@ MIDDLEWARE = [
     "maillon.core.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTTP defences (issue 19), after WhiteNoise: static files are public and hold no nonce.
+    "maillon.core.middleware.PermissionsPolicyMiddleware",
+    "maillon.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # 413 for a body too large, before anything reads it (issue 19, uploads).
+    "maillon.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "maillon.core.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maillon.core.middleware.ActorMiddleware",
     "maillon.core.middleware.LoginRequiredMiddleware",
@@ -346,3 +353,124 @@ MAILLON_LETTER_MAX_PROMOTERS = env.int("MAILLON_LETTER_MAX_PROMOTERS", default=3
 MAILLON_LETTER_LINK_DAYS_AFTER_DECISION = env.int("MAILLON_LETTER_LINK_DAYS_AFTER_DECISION", default=90)
 # Public registrations (and other public forms) accepted per address and hour.
 MAILLON_PUBLIC_FORM_RATE_PER_HOUR = env.int("MAILLON_PUBLIC_FORM_RATE_PER_HOUR", default=20)
+
+# --- Security (issue 19): tokens ---
+# An API token lives this many days unless its owner chooses otherwise (a leaked token dies by itself).
+MAILLON_API_TOKEN_DAYS = env.int("MAILLON_API_TOKEN_DAYS", default=90)
+# The longest life an owner may choose for a token on the account page.
+MAILLON_API_TOKEN_MAX_DAYS = env.int("MAILLON_API_TOKEN_MAX_DAYS", default=365)
+# A platform admin's token would be superuser over the whole API: refused (cannot be created,
+# an existing one authenticates nothing) unless this is on.
+MAILLON_API_SUPERUSER_TOKENS = env.bool("MAILLON_API_SUPERUSER_TOKENS", default=False)
+
+# --- Security (issue 19): throttle ---
+# Login and second-factor failures (www/accounts_views/lockout.py), counted over a sliding hour.
+# One client address (an IPv6 one by its /64) that fails this often, whatever the accounts, is
+# refused until its oldest failure is an hour old: spraying many accounts from one address stops.
+MAILLON_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = env.int("MAILLON_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR", default=30)
+# Failures of one account from one address before each new try there must wait; the wait
+# starts at MAILLON_LOGIN_FIRST_DELAY_SECONDS and doubles with each failure, never beyond
+# MAILLON_LOGIN_MAX_DELAY_SECONDS (a delay, never a lockout: the owner elsewhere is not slowed).
+MAILLON_LOGIN_DELAY_AFTER_FAILURES = env.int("MAILLON_LOGIN_DELAY_AFTER_FAILURES", default=5)
+MAILLON_LOGIN_FIRST_DELAY_SECONDS = env.int("MAILLON_LOGIN_FIRST_DELAY_SECONDS", default=15)
+MAILLON_LOGIN_MAX_DELAY_SECONDS = env.int("MAILLON_LOGIN_MAX_DELAY_SECONDS", default=15 * 60)
+# Failures of one account from all addresses together (a botnet) before every address waits the
+# same doubling delay; the owner then gets an unlock link by e-mail (at most once an hour).
+MAILLON_LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = env.int("MAILLON_LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY", default=20)
+# How long the unlock link lives (it serves once; a login or a new password kills it sooner).
+MAILLON_UNLOCK_LINK_MINUTES = env.int("MAILLON_UNLOCK_LINK_MINUTES", default=30)
+# Password reset: at most one e-mail per typed address in this window, whatever the number of
+# requests (the page answers the same), and at most this many requests per client address an hour.
+MAILLON_RESET_EMAIL_WINDOW_MINUTES = env.int("MAILLON_RESET_EMAIL_WINDOW_MINUTES", default=15)
+MAILLON_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = env.int("MAILLON_RESET_REQUESTS_PER_ADDRESS_PER_HOUR", default=10)
+# POSTs authenticated by a signed link (crisis acknowledgement, withdrawal, unsubscription,
+# cancellation) per client address and hour, per form: higher than MAILLON_PUBLIC_FORM_RATE_PER_HOUR
+# since many people behind one address (a hospital's network) each answer their own link.
+MAILLON_PUBLIC_LINK_RATE_PER_HOUR = env.int("MAILLON_PUBLIC_LINK_RATE_PER_HOUR", default=200)
+
+# --- Security (issue 19): http ---
+# Content-Security-Policy (django-csp): scripts and styles only from this site or carrying the
+# response's nonce (DSFR's scripts, the few <style> blocks); no inline script, no inline style
+# attribute, no eval, no plugin, no <base>, never framed, forms post only here. Maps draw on a
+# blank background (no tiles): an instance that adds a tile server names its host(s) in
+# MAILLON_CSP_IMG_HOSTS. DSFR's stylesheets draw their icons with `data:` SVG images.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+MAILLON_CSP_IMG_HOSTS = env.list("MAILLON_CSP_IMG_HOSTS", default=[])
+# Where browsers post their violation reports (empty: none are sent, the console shows them).
+MAILLON_CSP_REPORT_URI = env.str("MAILLON_CSP_REPORT_URI", default="")
+_csp_directives = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, NONCE],
+    "img-src": [SELF, "data:", *MAILLON_CSP_IMG_HOSTS],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "frame-ancestors": [NONE],
+    "form-action": [SELF],
+}
+if MAILLON_CSP_REPORT_URI:
+    _csp_directives["report-uri"] = [MAILLON_CSP_REPORT_URI]
+# A first deployment may watch the policy without enforcing it (the browser reports, blocks nothing).
+MAILLON_CSP_REPORT_ONLY = env.bool("MAILLON_CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if MAILLON_CSP_REPORT_ONLY else {"DIRECTIVES": _csp_directives}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives} if MAILLON_CSP_REPORT_ONLY else None
+# What a page may use of the browser: nothing of these (no page asks for a position; « Trouver
+# ma CPTS » searches by commune name or postal code). Sent by core.middleware.PermissionsPolicyMiddleware.
+MAILLON_PERMISSIONS_POLICY = env.str(
+    "MAILLON_PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+)
+
+# HTTPS. HSTS is sent on HTTPS answers only (Django's SecurityMiddleware), one year, subdomains
+# included, as soon as cookies are `Secure` (production; `make run` over plain http sets
+# DJANGO_SECURE_COOKIES=0 and so sends none). `preload` consents to the browsers' preload list
+# (the domain's owner still submits it, at hstspreload.org); an instance whose parent domain
+# has subdomains without HTTPS turns it off (check --deploy then warns, W021: expected).
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=bool(SECURE_HSTS_SECONDS))
+# Redirect http to https in the app (when the proxy does not already do it).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# Django's defaults, stated: no MIME sniffing, the referrer only to this site, never framed,
+# a window opened from here shares nothing with its opener.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Sessions (core.middleware.SessionExpiryMiddleware). Every authenticated session ends after
+# MAILLON_SESSION_IDLE_MINUTES without activity and MAILLON_SESSION_MAX_HOURS after the login,
+# whatever the roles (most accounts reach health data, and a person's roles differ per CPTS).
+# Activity is written to the session at most once a minute; the polling of open topics and
+# crisis boards does not count as activity.
+MAILLON_SESSION_IDLE_MINUTES = env.int("MAILLON_SESSION_IDLE_MINUTES", default=30)
+MAILLON_SESSION_MAX_HOURS = env.int("MAILLON_SESSION_MAX_HOURS", default=12)
+# The cookie and the stored session die with the absolute lifetime (Django's default was 14 days).
+SESSION_COOKIE_AGE = MAILLON_SESSION_MAX_HOURS * 3600
+# Database sessions whose clocks start at the login (with the login's own save).
+SESSION_ENGINE = "maillon.core.sessions"
+
+# --- Security (issue 19): journal ---
+# Seal the journal's new entries (hash chain) in a short transaction right after each commit.
+# Off, only `manage.py verify_journal --seal` (daily) and the retention purge seal them.
+MAILLON_JOURNAL_SEAL_ON_COMMIT = env.bool("MAILLON_JOURNAL_SEAL_ON_COMMIT", default=True)
+
+# --- Security (issue 19): uploads ---
+# Bodies other than file uploads (JSON, form fields): Django's 2,5 Mo; above it, 413 at once
+# (maillon.core.middleware.RequestSizeLimitMiddleware) and 413 when a body grows past it unannounced.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# The files of one request, counted while they stream (maillon/core/upload_handlers.py): the largest
+# legitimate upload, a message's five attachments at MAILLON_IMPORT_MAX_BYTES each (25 Mo; a
+# prevention material is 20 Mo, a document 10 Mo). Each kind keeps its own, smaller limit.
+MAILLON_UPLOAD_MAX_BYTES = env.int(
+    "MAILLON_UPLOAD_MAX_BYTES", default=max(20 * 1024 * 1024, 5 * MAILLON_IMPORT_MAX_BYTES)
+)
+# The limit is counted before Django spools a byte to memory or to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "maillon.core.upload_handlers.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

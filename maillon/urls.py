@@ -10,6 +10,8 @@ admin.site.logout = admin_logout
 
 # Under /api/, a path no route matches (an id that is not a number) answers the API's JSON 404.
 handler404 = "maillon.api.errors.route_not_found"
+# A body found too large once read (RequestDataTooBig) answers 413, not 400.
+handler400 = "maillon.www.errors.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

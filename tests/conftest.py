@@ -1,8 +1,7 @@
-import datetime
-
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
-from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
@@ -11,19 +10,27 @@ from maillon.territories.factories import CommuneFactory, TerritoryCommuneFactor
 
 
 @pytest.fixture(autouse=True)
-def _let_transactional_tests_flush_the_journal(request):
-    """The journal refuses deletes without a purge permit; a transactional
-    test's teardown empties every table, so it gets one."""
+def _let_transactional_tests_flush_the_journal(request, settings):
+    """The journal refuses deletes outside the retention purge; a transactional test's
+    teardown empties every table. On PostgreSQL the flush truncates (the test connection is
+    the tables' owner; no row trigger fires). On SQLite the flush deletes tables in no set
+    order: empty the journal first under a permit, then leave a permit for the flush.
+
+    Entries are not sealed on commit here (one on_commit callback fewer for tests that count
+    them); the journal's own tests turn it on."""
+    settings.MAILLON_JOURNAL_SEAL_ON_COMMIT = False
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if not transactional:
         yield
         return
     request.getfixturevalue("transactional_db")
     yield
-    # On SQLite the flush deletes tables in no set order: should the permit go before the
-    # journal, the trigger would refuse. Purge the journal first, then leave a permit.
-    JournalEntry.purge_older_than(timezone.now() + datetime.timedelta(days=1))
+    if connection.vendor != "sqlite":
+        return
     JournalPurgePermit.objects.create()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {JournalEntry._meta.db_table}")
 
 
 @pytest.fixture(autouse=True)
@@ -89,12 +96,24 @@ def api_client():
     return Client()
 
 
+def api_headers(user, *, scopes=None) -> dict:
+    """The headers of an API call as `user`: a fresh real personal token with every scope (or
+    `scopes`); for a platform admin, whose tokens authenticate nothing unless
+    MAILLON_API_SUPERUSER_TOKENS is on, their strong session's cookie instead (same rights)."""
+    if user.is_superuser and not settings.MAILLON_API_SUPERUSER_TOKENS:
+        session_key = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+        return {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={session_key}"}
+    _, plain = ApiToken.issue(user, "Tests", scopes=scopes)
+    return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+
+
 @pytest.fixture
 def token_headers(db):
-    """`token_headers(user)`: the Authorization header of a fresh real token of `user`."""
+    """`token_headers(user)`: `api_headers(user)`, the Authorization header of a fresh real
+    personal token of `user`, with every scope unless `scopes=[…]` says which
+    (core.token_scopes); a platform admin's session (see `api_headers`)."""
 
-    def make(user):
-        _, plain = ApiToken.issue(user, "Tests")
-        return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    def make(user, *, scopes=None):
+        return api_headers(user, scopes=scopes)
 
     return make

@@ -69,8 +69,13 @@ def first_or_404(rows, message, user=None, can_see=None):
 
 
 # --- Pagination ---------------------------------------------------------------------------
+# Every list of the API pages with these types (docs/api.md): `page` from 1 to MAX_PAGE, else
+# 422 on `["query", "page"]`; a page past the last one answers its empty `items` and the `count`.
+# So no page number reaches the database as an offset that overflows (a 500 before).
 
-PageNumber = Annotated[int, Query(ge=1, description="À partir de 1")]
+MAX_PAGE = 10_000
+
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"À partir de 1, {MAX_PAGE} au plus")]
 
 
 def page_size(maximum):
@@ -82,9 +87,12 @@ PageSize = page_size(100)
 
 
 def page_of(rows, page, size) -> tuple[list, int]:
-    """(the rows of page `page`, counted from 1; how many rows in all), of a queryset or a list."""
+    """(the rows of page `page`, counted from 1; how many rows in all), of a queryset or a list.
+    A page past the last is empty, without asking the database for it."""
     count = len(rows) if isinstance(rows, list) else rows.count()
     start = (page - 1) * size
+    if page < 1 or start >= count:
+        return [], count
     return list(rows[start : start + size]), count
 
 

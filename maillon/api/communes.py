@@ -2,20 +2,25 @@
 
 from typing import Annotated
 
-from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema
 
 from maillon.territories.models import Commune, TerritoryCommune
 from maillon.territories.services import today
 
-from .common import first_or_404
+from .common import PageNumber, first_or_404, page_of, page_size
 from .presenters import code_name, cpts_ref
-from .schemas import CommuneListItemOut, CommuneOut, MessageOut, postal_codes_of
+from .schemas import CommuneListItemOut, CommuneOut, MessageOut, ValidationErrorOut, postal_codes_of
 
 router = Router(tags=["Communes"], auth=None)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
+CommunePageSize = page_size(MAX_PAGE_SIZE)
+
+
+class CommunePageOut(Schema):
+    items: list[CommuneListItemOut]
+    count: int
 
 
 def list_item(commune):
@@ -28,11 +33,17 @@ def list_item(commune):
     }
 
 
-@router.get("/communes", response=list[CommuneListItemOut], summary="Chercher une commune")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def search_communes(request, q: Annotated[str, Query(min_length=2, max_length=100, description="Nom ou code postal")]):
+@router.get("/communes", response={200: CommunePageOut, 422: ValidationErrorOut}, summary="Chercher une commune")
+def search_communes(
+    request,
+    q: Annotated[str, Query(min_length=2, max_length=100, description="Nom ou code postal")],
+    page: PageNumber = 1,
+    page_size: CommunePageSize = PAGE_SIZE,
+):
     """Par nom (sans tenir compte des accents) ou par code postal ; 50 résultats au plus par page."""
-    return Commune.objects.search(q).select_related("departement").prefetch_related("postal_codes")
+    communes = Commune.objects.search(q).select_related("departement").prefetch_related("postal_codes")
+    shown, count = page_of(communes, page, page_size)
+    return {"items": shown, "count": count}
 
 
 def covering_cpts(commune):

@@ -24,7 +24,7 @@ from maillon.contracts.models import SpendingCategory
 
 from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import InvalidField
-from .schemas import ERRORS, READ_ERRORS, FundingLineFields
+from .schemas import ERRORS, READ_ERRORS, FundingLineFields, IsoDate
 
 router = CptsRouter(tags=["Contrat ACI"], read_errors=READ_ERRORS, write_errors=ERRORS)
 
@@ -53,7 +53,7 @@ def access(request, cpts_id, *, write=False):
 # --- Schemas --------------------------------------------------------------------------
 
 
-class DeadlineOut(Schema):
+class ContractDeadlineOut(Schema):
     label: str
     due_on: datetime.date
     done_on: datetime.date | None
@@ -69,7 +69,7 @@ class MissionOut(Schema):
     removed_on: datetime.date | None
     started_on: datetime.date | None
     deployed_on: datetime.date | None
-    deadlines: list[DeadlineOut]
+    deadlines: list[ContractDeadlineOut]
 
 
 class AmendmentOut(Schema):
@@ -194,7 +194,7 @@ class SpendingIn(Schema):
     category: SpendingCategory
     label: str = Field(min_length=1, max_length=200)
     amount: Amount
-    spent_on: datetime.date
+    spent_on: IsoDate
 
 
 # --- Presenters -----------------------------------------------------------------------
@@ -287,7 +287,7 @@ def spending_dict(spending):
 def get_contract(
     request,
     cpts_id: int,
-    date: Annotated[datetime.date | None, Query(description="Le contrat à cette date (AAAA-MM-JJ)")] = None,
+    date: Annotated[IsoDate | None, Query(description="Le contrat à cette date (AAAA-MM-JJ)")] = None,
 ):
     """Le contrat en vigueur (sinon le dernier signé) : échéances « démarrage » et « déploiement
     complet » de chaque mission, avenants, périodes de taille, et l'état du contrat à `date`."""
@@ -364,7 +364,7 @@ def get_year_funding(request, cpts_id: int, year: int):
 def list_indicators(
     request,
     cpts_id: int,
-    date: Annotated[datetime.date | None, Query(description="Les indicateurs en vigueur à cette date")] = None,
+    date: Annotated[IsoDate | None, Query(description="Les indicateurs en vigueur à cette date")] = None,
 ):
     """Par mission : référence, cible, paliers et montants, valeur de chaque année et montant atteint."""
     _, contract = access(request, cpts_id)

@@ -6,7 +6,6 @@ territory. Anyone else without a role in the CPTS gets 404, as for a CPTS that d
 exist; a member gets 403.
 """
 
-import datetime
 from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -28,9 +27,11 @@ from .schemas import (
     ConflictErrorOut,
     CptsListItemOut,
     CptsOut,
+    IsoDate,
     MessageOut,
     TerritoryIn,
     TerritoryOut,
+    ValidationErrorOut,
 )
 
 router = CptsRouter(tags=["CPTS"])
@@ -59,7 +60,9 @@ def list_item(cpts, population):
     }
 
 
-@router.get("/cpts", response=list[CptsListItemOut], auth=None, summary="Lister les CPTS")
+@router.get(
+    "/cpts", response={200: list[CptsListItemOut], 422: ValidationErrorOut}, auth=None, summary="Lister les CPTS"
+)
 def list_cpts(
     request,
     status: Annotated[CptsStatus | None, Query(description="Étape du cycle de vie")] = None,
@@ -76,11 +79,16 @@ def list_cpts(
     return [list_item(cpts, cpts.population or 0) for cpts in cpts_list.order_by("name")]
 
 
-@router.get("/cpts/{int:cpts_id}", response={200: CptsOut, 404: MessageOut}, auth=None, summary="Détail d'une CPTS")
+@router.get(
+    "/cpts/{int:cpts_id}",
+    response={200: CptsOut, 404: MessageOut, 422: ValidationErrorOut},
+    auth=None,
+    summary="Détail d'une CPTS",
+)
 def get_cpts(
     request,
     cpts_id: int,
-    on: Annotated[datetime.date | None, Query(description="Date ; aujourd'hui par défaut")] = None,
+    on: Annotated[IsoDate | None, Query(description="Date ; aujourd'hui par défaut")] = None,
 ):
     """Étape, historique des étapes, population, taille, communes et territoire en GeoJSON."""
     cpts = get_cpts_or_404(cpts_id)

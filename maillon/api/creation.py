@@ -69,6 +69,7 @@ from .schemas import (
     ConflictErrorOut,
     ConflictOut,
     CptsRefOut,
+    IsoDate,
     MessageOut,
     RegionOut,
     TerritoryCommuneOut,
@@ -303,10 +304,8 @@ class CreationStepPageOut(Schema):
 
 
 class CreationStepIn(Schema):
-    planned_on: datetime.date | None = None
-    done_on: datetime.date | None = Field(
-        None, description="Jamais pour les étapes 4, 9 et 10, cochées par une décision."
-    )
+    planned_on: IsoDate | None = None
+    done_on: IsoDate | None = Field(None, description="Jamais pour les étapes 4, 9 et 10, cochées par une décision.")
     note: text(500) = ""
 
 
@@ -333,13 +332,13 @@ class CreationGrantOut(Schema):
 
 
 class CreationPaymentIn(Schema):
-    due_on: datetime.date
+    due_on: IsoDate
     amount: Amount
 
 
 class CreationGrantIn(Schema):
     amount: Amount
-    decided_on: datetime.date
+    decided_on: IsoDate
     conditions: text(3000) = ""
     payments: list[CreationPaymentIn] = Field(
         default_factory=list,
@@ -349,7 +348,7 @@ class CreationGrantIn(Schema):
 
 
 class CreationPaidIn(Schema):
-    paid_on: datetime.date
+    paid_on: IsoDate
 
 
 class CreationSpendingOut(Schema):
@@ -368,7 +367,7 @@ class CreationSpendingPageOut(Schema):
 
 
 class CreationSpendingIn(Schema):
-    spent_on: datetime.date
+    spent_on: IsoDate
     category: SpendingCategoryCode
     label: text(200)
     amount: Amount

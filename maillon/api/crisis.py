@@ -47,7 +47,7 @@ class VersionSummaryOut(Schema):
     validated_at: datetime.datetime | None
 
 
-class ProfessionalOut(Schema):
+class CrisisPlanProfessionalOut(Schema):
     id: int = Field(description="Identifiant de la ligne du plan (pour la retirer).")
     professional_id: int
     name: str
@@ -63,7 +63,7 @@ class MissingOut(Schema):
     label: str
 
 
-class EventOut(Schema):
+class CrisisPlanEventOut(Schema):
     at: datetime.datetime
     from_status: str
     to_status: str
@@ -71,15 +71,15 @@ class EventOut(Schema):
     comment: str
 
 
-class VersionOut(VersionSummaryOut):
+class CrisisPlanVersionOut(VersionSummaryOut):
     content: dict[str, dict[str, str]] = Field(description="{section: {champ: texte}} selon le modèle national.")
-    professionals: list[ProfessionalOut]
+    professionals: list[CrisisPlanProfessionalOut]
     missing: list[MissingOut] = Field(description="Ce que le modèle national attend encore (vide : complet).")
-    events: list[EventOut]
+    events: list[CrisisPlanEventOut]
     based_on_year: int | None
 
 
-class DeadlineOut(Schema):
+class CrisisPlanDeadlineOut(Schema):
     contract_year: int
     first_drafting: bool
     due_on: datetime.date
@@ -94,10 +94,10 @@ class ImprovementOut(Schema):
     created_at: datetime.datetime
 
 
-class PlanOut(Schema):
+class CrisisPlanOut(Schema):
     current_year: int | None = Field(description="Le plan en vigueur (dernière version validée).")
     versions: list[VersionSummaryOut]
-    deadlines: list[DeadlineOut]
+    deadlines: list[CrisisPlanDeadlineOut]
     open_improvements: list[ImprovementOut]
 
 
@@ -120,7 +120,7 @@ class ProfessionalIn(Schema):
     typologies: list[int] = Field(default_factory=list, description="Typologies 1 à 5.")
 
 
-class DecisionIn(Schema):
+class CrisisPlanDecisionIn(Schema):
     validate_plan: bool = Field(description="true : valider la version ; false : la renvoyer avec des remarques.")
     comment: str = Field("", max_length=5000, description="Remarques (obligatoires pour un renvoi).")
 
@@ -222,7 +222,7 @@ def version_dict(version) -> dict:
 # --- Reads ---------------------------------------------------------------------------------
 
 
-@router.get("/cpts/{int:cpts_id}/crisis/plan", response=PlanOut, summary="Le plan")
+@router.get("/cpts/{int:cpts_id}/crisis/plan", response=CrisisPlanOut, summary="Le plan")
 def plan(request, cpts_id: int):
     """Les versions du plan (une par an), le plan en vigueur, les échéances de l'ACI
     (première rédaction puis mise à jour annuelle) et les actions d'amélioration à intégrer."""
@@ -248,7 +248,9 @@ def plan(request, cpts_id: int):
     }
 
 
-@router.get("/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}", response=VersionOut, summary="Une version du plan")
+@router.get(
+    "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}", response=CrisisPlanVersionOut, summary="Une version du plan"
+)
 def version(request, cpts_id: int, year: int):
     """Le contenu (sections du modèle national), les professionnels mobilisables, ce qui manque
     encore et l'historique des étapes."""
@@ -287,7 +289,9 @@ def diff(request, cpts_id: int, year: int, since: Query[int | None] = None):
 
 
 @router.post(
-    "/cpts/{int:cpts_id}/crisis/plan/versions", response={201: VersionOut}, summary="Ouvrir le brouillon de l'année"
+    "/cpts/{int:cpts_id}/crisis/plan/versions",
+    response={201: CrisisPlanVersionOut},
+    summary="Ouvrir le brouillon de l'année",
 )
 def start(request, cpts_id: int, payload: NewVersionIn):
     """Un nouveau brouillon, copie de la dernière version validée (contenu et professionnels) ;
@@ -301,7 +305,7 @@ def start(request, cpts_id: int, payload: NewVersionIn):
 
 @router.put(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/sections/{section}",
-    response=VersionOut,
+    response=CrisisPlanVersionOut,
     summary="Écrire une section du brouillon",
 )
 def write_section(request, cpts_id: int, year: int, section: str, payload: SectionIn):
@@ -317,7 +321,7 @@ def write_section(request, cpts_id: int, year: int, section: str, payload: Secti
 
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/professionals",
-    response={201: ProfessionalOut},
+    response={201: CrisisPlanProfessionalOut},
     summary="Ajouter un professionnel mobilisable",
 )
 def add_professional(request, cpts_id: int, year: int, payload: ProfessionalIn):
@@ -346,7 +350,7 @@ def remove_professional(request, cpts_id: int, year: int, row_id: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/submit",
-    response={200: VersionOut, 409: ConflictOut | MessageOut},
+    response={200: CrisisPlanVersionOut, 409: ConflictOut | MessageOut},
     summary="Soumettre le brouillon à l'ARS et à la CPAM",
 )
 def submit(request, cpts_id: int, year: int):
@@ -359,10 +363,10 @@ def submit(request, cpts_id: int, year: int):
 
 @router.post(
     "/cpts/{int:cpts_id}/crisis/plan/versions/{int:year}/decision",
-    response={200: VersionOut, 409: ConflictOut | MessageOut},
+    response={200: CrisisPlanVersionOut, 409: ConflictOut | MessageOut},
     summary="Valider ou renvoyer une version soumise (ARS, CPAM)",
 )
-def decision(request, cpts_id: int, year: int, payload: DecisionIn):
+def decision(request, cpts_id: int, year: int, payload: CrisisPlanDecisionIn):
     """L'acte de l'autorité du territoire : valider la version soumise (elle devient le plan en
     vigueur et compte pour le financement de l'ACI), ou la renvoyer en brouillon avec des remarques."""
     target = plan_version(request, cpts_id, year, need=REVIEW)

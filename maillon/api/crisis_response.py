@@ -18,7 +18,7 @@ from ninja import Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
-from maillon.core import journal
+from maillon.core import journal, throttle
 from maillon.core.models import Cpts
 from maillon.crisis_response import policies, services
 from maillon.crisis_response.models import AlertLevel, ContactPreference, Crisis, CrisisRecipient, DeclaredAs, LogKind
@@ -28,7 +28,7 @@ from maillon.members.models import Professional
 from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import refusals_as_409
 from .presenters import code_label
-from .schemas import CodeLabelOut, MessageOut, ValidationErrorOut
+from .schemas import CodeLabelOut, IsoDateTime, MessageOut, ValidationErrorOut
 
 router = CptsRouter(tags=["Crise : alertes"])
 
@@ -132,7 +132,7 @@ class BoardOut(Schema):
 class ActivateIn(Schema):
     typology: Literal["injured", "sick", "emerging_infection", "nrc", "care_capacity_loss"]
     zone: Zone
-    started_at: datetime.datetime | None = Field(None, description="Maintenant si absent.")
+    started_at: IsoDateTime | None = Field(None, description="Maintenant si absent.")
     is_exercise: bool = Field(False, description="Coordination seulement.")
     recognised: bool = Field(False, description="Autorité seulement : reconnaît une crise sanitaire grave.")
 
@@ -175,11 +175,11 @@ class AlertOut(Schema):
 
 class AnswerIn(Schema):
     answer: Literal["available", "unavailable"]
-    available_from: datetime.datetime | None = None
+    available_from: IsoDateTime | None = None
     skills: Skills = ""
 
 
-class AnswerOut(Schema):
+class CrisisAnswerOut(Schema):
     answer: CodeLabelOut
     available_from: datetime.datetime | None
     answered_at: datetime.datetime
@@ -428,12 +428,14 @@ def get_alert(request, token: str):
 
 @router.post(
     "/crises/acknowledgements/{token}",
-    response={201: AnswerOut, 404: MessageOut, 422: ValidationErrorOut},
+    response={201: CrisisAnswerOut, 404: MessageOut, 422: ValidationErrorOut, 429: MessageOut},
     auth=None,
     summary="Répondre à une alerte",
 )
 def answer_alert(request, token: str, payload: AnswerIn):
     """Disponible ou non, à partir de quand, avec quelles compétences ; une seule réponse par lien."""
+    if not throttle.allow_link(request, "crisis_response_ack"):  # per address, as the page's form
+        raise HttpError(429, "Trop de tentatives depuis cette adresse : réessayez dans une heure.")
     recipient = _recipient_or_404(token)
     try:
         services.acknowledge(

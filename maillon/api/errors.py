@@ -6,12 +6,13 @@ errors a single French sentence.
 
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
 from ninja import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from maillon.core.policies import FORBIDDEN
 from maillon.core.workflows import TransitionNotAllowed
@@ -22,6 +23,7 @@ UNAUTHORIZED = (
     "ou utilisez une session connectée avec le second facteur."
 )
 UNREADABLE_BODY = "Corps de la requête illisible : JSON attendu."
+BODY_TOO_LARGE = "Corps de la requête trop volumineux : {limit} au plus."
 
 # Pydantic error types → French messages; `{…}` are filled from the error's context.
 MESSAGES = {
@@ -43,6 +45,16 @@ MESSAGES = {
     "date_parsing": "Date invalide : format attendu AAAA-MM-JJ.",
     "date_from_datetime_parsing": "Date invalide : format attendu AAAA-MM-JJ.",
     "date_from_datetime_inexact": "Date invalide : format attendu AAAA-MM-JJ.",
+    "datetime_type": "Une date et une heure au format ISO 8601 (AAAA-MM-JJTHH:MM) sont attendues.",
+    "datetime_parsing": "Date et heure invalides : format attendu AAAA-MM-JJTHH:MM (ISO 8601).",
+    "datetime_from_date_parsing": "Date et heure invalides : format attendu AAAA-MM-JJTHH:MM (ISO 8601).",
+    "date_range": "Date hors des bornes permises : entre le {min} et le {max}.",
+    "float_type": "Un nombre est attendu.",
+    "float_parsing": "Un nombre est attendu.",
+    "decimal_type": "Un nombre décimal est attendu.",
+    "decimal_parsing": "Un nombre décimal est attendu.",
+    "uuid_type": "Un identifiant UUID est attendu.",
+    "uuid_parsing": "Un identifiant UUID est attendu.",
     "enum": "Valeur non permise ; valeurs possibles : {expected}.",
     "literal_error": "Valeur non permise ; valeurs possibles : {expected}.",
     "bool_parsing": "Un booléen est attendu (true ou false).",
@@ -55,7 +67,13 @@ MESSAGES = {
 DEFAULT_MESSAGE = "Valeur invalide."
 
 
+# Error types whose message the API wrote in French itself (PydanticCustomError).
+OWN_MESSAGES = {"birth_date_range"}
+
+
 def french_message(error: dict) -> str:
+    if error.get("type") in OWN_MESSAGES:
+        return error.get("msg") or DEFAULT_MESSAGE
     template = MESSAGES.get(error.get("type"), DEFAULT_MESSAGE)
     context = {key: str(value).replace(" or ", " ou ") for key, value in error.get("ctx", {}).items()}
     try:
@@ -93,8 +111,51 @@ class InvalidField(Exception):
         }
 
 
+NUL_CHARACTER = "Caractère nul (\\u0000) interdit dans un texte."
+
+
+class NulCharacter(ValueError):
+    """Text holding a NUL character, which PostgreSQL cannot store nor compare (a 500 before):
+    422 naming where it is."""
+
+    def __init__(self, locs):
+        self.locs = locs
+        super().__init__(locs)
+
+    def body(self) -> dict:
+        return {"detail": [{"loc": loc, "msg": NUL_CHARACTER} for loc in self.locs]}
+
+
+def nul_locs(value, loc) -> list[list]:
+    if isinstance(value, str):
+        return [loc] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in nul_locs(item, [*loc, key])]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in nul_locs(item, [*loc, index])]
+    return []
+
+
+class TextParser(Parser):
+    """ninja's JSON parser, refusing a NUL character anywhere in the query or the body."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if locs := nul_locs(data, ["body"]):
+            raise NulCharacter(locs)  # ninja wraps it in a 400: `on_http_error` answers 422
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        source = "query" if data is request.GET else "body"
+        if locs := nul_locs(parsed, [source]):
+            raise NulCharacter(locs)
+        return parsed
+
+
 def install(api):
-    """Replace ninja's English handlers on `api`."""
+    """Replace ninja's English handlers on `api`, and its parser by `TextParser`."""
+    api.parser = TextParser()
 
     def on_validation_error(request, exc: ValidationError):
         return api.create_response(request, {"detail": validation_detail(exc.errors)}, status=422)
@@ -107,7 +168,12 @@ def install(api):
         response["WWW-Authenticate"] = 'Bearer realm="maillon"'
         return response
 
+    def on_nul_character(request, exc: NulCharacter):
+        return api.create_response(request, exc.body(), status=422)
+
     def on_http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, NulCharacter):
+            return on_nul_character(request, exc.__cause__)
         message = UNREADABLE_BODY if exc.message.startswith("Cannot parse request body") else exc.message
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
@@ -120,13 +186,42 @@ def install(api):
     def on_invalid_field(request, exc: InvalidField):
         return api.create_response(request, exc.body(), status=422)
 
+    def on_body_too_large(request, exc: RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413, not a server error.
+        return api.create_response(request, {"detail": body_too_large_message()}, status=413)
+
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(TransitionNotAllowed, on_transition_not_allowed)
     api.add_exception_handler(InvalidField, on_invalid_field)
+    api.add_exception_handler(RequestDataTooBig, on_body_too_large)
+    api.add_exception_handler(NulCharacter, on_nul_character)
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(AuthenticationError, on_unauthorized)
     api.add_exception_handler(HttpError, on_http_error)
+
+
+def body_too_large_message() -> str:
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    size = f"{limit / 1_000_000:.1f} Mo".replace(".", ",") if limit else "la taille permise"
+    return BODY_TOO_LARGE.format(limit=size)
+
+
+def import_refused(errors) -> Status:
+    """A refused import (`core.imports.api_errors`): 422 in the one shape, an item per error at
+    `["body", field]` (the whole file, or a field of the form) or `["body", "file", line, column]`."""
+    items = [
+        {
+            "loc": ["body", error["field"]]
+            if error["line"] is None
+            else ["body", "file", error["line"], error["field"]],
+            "msg": error["message"],
+        }
+        for error in errors
+    ]
+    return Status(422, {"detail": items})
 
 
 def validation_error_response(loc, messages):

@@ -1,6 +1,8 @@
 """The authenticated user's own account and roles."""
 
-from ninja import Router
+import datetime
+
+from ninja import Field, Router, Schema
 
 from maillon.core import journal
 from maillon.core.models import CptsRole
@@ -11,6 +13,19 @@ from .presenters import code_name, cpts_ref
 from .schemas import MeOut, MessageOut
 
 router = Router(tags=["Compte"])
+
+
+class MeTokenOut(Schema):
+    expires_at: datetime.datetime = Field(description="Fin de validité du jeton (date et heure ISO 8601).")
+    scopes: list[str] = Field(
+        description="Portées du jeton, « <domaine>:read » ou « <domaine>:write » (l'écriture inclut la lecture).",
+        examples=[["members:read", "snp:read", "snp:write"]],
+    )
+
+
+class AccountOut(MeOut):
+    token: MeTokenOut | None = Field(description="Le jeton de l'appel ; null pour une session du navigateur.")
+
 
 PERSONAL_FIELDS = ["email", "first_name", "last_name"]
 
@@ -25,10 +40,12 @@ def territory_role_dict(role):
     }
 
 
-@router.get("/me", response={200: MeOut, 401: MessageOut}, summary="Mon compte")
+@router.get("/me", response={200: AccountOut, 401: MessageOut}, summary="Mon compte")
 def me(request):
-    """Adresse, nom, rôles dans les CPTS et rôles territoriaux de l'utilisateur authentifié."""
+    """Adresse, nom, rôles dans les CPTS et rôles territoriaux de l'utilisateur authentifié ; le
+    jeton de l'appel (fin de validité, portées), ou null pour une session. Aucune portée requise."""
     user = request.auth
+    token = getattr(request, "api_token", None)
     cpts_roles = CptsRole.objects.filter(user=user).select_related("cpts").order_by("cpts__name")
     territory_roles = TerritoryRole.objects.filter(user=user).select_related("departement", "region")
     journal.record_read(user, PERSONAL_FIELDS, actor=user)
@@ -42,4 +59,5 @@ def me(request):
             for role in cpts_roles
         ],
         "territory_roles": [territory_role_dict(role) for role in territory_roles.order_by("pk")],
+        "token": {"expires_at": token.expires_at, "scopes": token.scopes} if token is not None else None,
     }

@@ -27,7 +27,7 @@ from maillon.meetings.models import Meeting, MeetingStatus, TimeEntry, TimeState
 
 from .common import CPTS_NOT_FOUND, CptsRouter, PageNumber, PageSize, cpts_or_404, first_or_404, page_of
 from .errors import InvalidField, refusals_as_409
-from .schemas import READ_ERRORS, ConflictOut, MessageOut
+from .schemas import READ_ERRORS, ConflictOut, IsoDate, MessageOut
 
 router = CptsRouter(tags=["Réunions et temps indemnisé"], read_errors=READ_ERRORS)
 
@@ -42,7 +42,7 @@ MeetingState = Annotated[MeetingStatus | None, Query(description="État de la r�
 # --- Schemas -----------------------------------------------------------------------------
 
 
-class SlotOut(Schema):
+class MeetingSlotOut(Schema):
     id: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -66,7 +66,7 @@ class MeetingPageOut(Schema):
     count: int
 
 
-class AnswerOut(Schema):
+class MeetingAnswerOut(Schema):
     slot_id: int
     answer: str
 
@@ -75,11 +75,11 @@ class InviteeOut(Schema):
     membership_id: int
     name: str
     attendance: str
-    answers: list[AnswerOut]
+    answers: list[MeetingAnswerOut]
 
 
 class MeetingDetailOut(MeetingOut):
-    slots: list[SlotOut]
+    slots: list[MeetingSlotOut]
     invitees: list[InviteeOut] = Field(description="Tous les invités pour un coordinateur ; soi-même pour un membre")
 
 
@@ -105,7 +105,7 @@ class TimeEntryPageOut(Schema):
 
 
 class TimeEntryIn(Schema):
-    date: datetime.date
+    date: IsoDate
     hours: Decimal = Field(gt=0, le=24, description="Par quarts d'heure : 0.25, 0.5, 1.75…")
     mission: Mission | None = None
     note: str = Field("", max_length=300)

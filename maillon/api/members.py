@@ -35,7 +35,7 @@ from maillon.members.professions import Profession, StructureKind
 from maillon.territories.models import Commune, normalize_name
 
 from .common import CptsRouter, PageNumber, PageSize, cpts_or_404, first_or_404, multipart_body, page_of
-from .errors import InvalidField, validation_error_response
+from .errors import InvalidField, import_refused, validation_error_response
 from .presenters import member_detail_dict, member_dict, structure_dict
 from .schemas import (
     ERRORS,
@@ -49,6 +49,7 @@ from .schemas import (
     StructureIn,
     StructureOut,
     StructurePageOut,
+    ValidationErrorOut,
 )
 
 router = CptsRouter(tags=["Membres"], read_errors=READ_ERRORS, write_errors=ERRORS)
@@ -281,12 +282,6 @@ class ImportDoneOut(Schema):
     missions_updated: int
 
 
-class ImportRefusedOut(Schema):
-    detail: str
-    errors: list[ImportErrorOut]
-
-
-IMPORT_REFUSED = "Le fichier contient des erreurs : rien n'a été importé."
 IMPORT_BODY = multipart_body({"file": {"type": "string", "format": "binary", "description": "CSV ou XLSX"}}, ["file"])
 
 
@@ -308,7 +303,7 @@ def uploaded_file(request):
 
 @router.post(
     "/cpts/{int:cpts_id}/members/import",
-    response={200: ImportCheckOut, 201: ImportDoneOut, 413: MessageOut, 422: ImportRefusedOut},
+    response={200: ImportCheckOut, 201: ImportDoneOut, 413: MessageOut, 422: ValidationErrorOut},
     summary="Importer des membres (CSV ou XLSX)",
     openapi_extra=IMPORT_BODY,
 )
@@ -330,7 +325,7 @@ def import_members(
         errors = [{"line": None, "field": "file", "message": "Fichier : choisissez le fichier à importer."}]
         if dry_run:
             return Status(200, {"rows_read": 0, "rows_valid": 0, "errors": errors})
-        return Status(422, {"detail": IMPORT_REFUSED, "errors": errors})
+        return import_refused(errors)
     if dry_run:
         preview = imports.analyse(cpts, content, filename)
         return Status(
@@ -344,7 +339,7 @@ def import_members(
     try:
         result = imports.commit(cpts, content, filename, by=request.auth)
     except ImportRejected as error:
-        return Status(422, {"detail": IMPORT_REFUSED, "errors": api_errors(error.preview, imports.COLUMN_SET)})
+        return import_refused(api_errors(error.preview, imports.COLUMN_SET))
     return Status(201, dataclasses.asdict(result))
 
 

@@ -103,7 +103,7 @@ class ReasonOut(Schema):
     points: int
 
 
-class PatientRefOut(Schema):
+class MtPatientRefOut(Schema):
     id: int
     first_name: str
     last_name: str
@@ -111,7 +111,7 @@ class PatientRefOut(Schema):
 
 
 class QueueItemOut(Schema):
-    patient: PatientRefOut
+    patient: MtPatientRefOut
     channel: CodeLabelOut
     score: int
     reasons: list[ReasonOut]
@@ -132,7 +132,7 @@ class DoctorRefOut(Schema):
 class ProposalOut(Schema):
     id: int
     status: CodeLabelOut
-    patient: PatientRefOut | None = Field(description="Null pour le médecin d'une proposition close sans lui.")
+    patient: MtPatientRefOut | None = Field(description="Null pour le médecin d'une proposition close sans lui.")
     offer_id: int
     doctor: DoctorRefOut
     run_id: int | None
@@ -148,7 +148,7 @@ class ProposalPageOut(Schema):
     count: int
 
 
-class EventOut(Schema):
+class MtEventOut(Schema):
     from_status: str
     to_status: str
     at: datetime.datetime
@@ -157,7 +157,7 @@ class EventOut(Schema):
     for_doctor: bool = Field(description="Réponse du médecin saisie pour lui par la coordination.")
 
 
-class PatientOut(Schema):
+class MtPatientOut(Schema):
     id: int
     first_name: str
     last_name: str
@@ -175,7 +175,7 @@ class PatientOut(Schema):
     waiting_days: int
     score: int
     reasons: list[ReasonOut]
-    events: list[EventOut]
+    events: list[MtEventOut]
     proposals: list[ProposalOut] = Field(description="Pour la coordination seulement (vide sinon).")
 
 
@@ -276,7 +276,7 @@ def get_queue(request, cpts_id: int, page: PageNumber = 1, page_size: PageSize =
 
 
 @router.get(
-    "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}", response=PatientOut, summary="Détail d'un patient inscrit"
+    "/cpts/{int:cpts_id}/mt/patients/{int:patient_id}", response=MtPatientOut, summary="Détail d'un patient inscrit"
 )
 def get_patient(request, cpts_id: int, patient_id: int):
     """L'inscription, le score et ses raisons, l'historique ; la coordination voit aussi les propositions.

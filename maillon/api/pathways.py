@@ -43,7 +43,18 @@ from maillon.pathways.templates import TEMPLATES
 from .common import CptsRouter, PageNumber, cpts_or_404, first_or_404, page_of, page_size
 from .errors import InvalidField, conflict, refusals_as_409
 from .presenters import code_label, cpts_ref
-from .schemas import READ_ERRORS, CodeLabelOut, ConflictOut, CptsRefOut, Name, Text100, Text200
+from .schemas import (
+    READ_ERRORS,
+    BirthDate,
+    CodeLabelOut,
+    ConflictOut,
+    CptsRefOut,
+    IsoDate,
+    MessageOut,
+    Name,
+    Text100,
+    Text200,
+)
 
 router = CptsRouter(tags=["Parcours"], read_errors=READ_ERRORS)
 
@@ -135,11 +146,11 @@ class ProgrammePageOut(Schema):
     count: int
 
 
-class StepOut(TemplateStepOut):
+class ProgrammeStepOut(TemplateStepOut):
     position: int
 
 
-class VersionOut(Schema):
+class ProgrammeVersionOut(Schema):
     id: int
     version: int
     is_current: bool
@@ -149,9 +160,11 @@ class ProgrammeDetailOut(ProgrammeOut):
     eligibility: str
     created_at: datetime.datetime
     superseded_at: datetime.datetime | None
-    steps: list[StepOut]
+    steps: list[ProgrammeStepOut]
     assessment_grids: list[GridOut]
-    versions: list[VersionOut] = Field(description="Toutes les versions du programme, de la première à la dernière.")
+    versions: list[ProgrammeVersionOut] = Field(
+        description="Toutes les versions du programme, de la première à la dernière."
+    )
 
 
 class SharedProgrammeOut(ProgrammeOut):
@@ -179,7 +192,7 @@ class LeadOut(Schema):
     name: str
 
 
-class PatientRefOut(Schema):
+class PathwayPatientRefOut(Schema):
     display_name: str = Field(description="NOM (d'usage, sinon de naissance) et premier prénom.")
     birth_date: datetime.date
 
@@ -191,7 +204,7 @@ class InclusionListItemOut(Schema):
     status_label: str
     included_on: datetime.date
     lead: LeadOut
-    patient: PatientRefOut
+    patient: PathwayPatientRefOut
 
 
 class InclusionPageOut(Schema):
@@ -199,7 +212,7 @@ class InclusionPageOut(Schema):
     count: int
 
 
-class PatientOut(PatientRefOut):
+class PathwayPatientOut(PathwayPatientRefOut):
     birth_name: str
     used_name: str
     given_names: str
@@ -238,7 +251,7 @@ class CareTeamPageOut(Schema):
 
 
 class InclusionOut(InclusionListItemOut):
-    patient: PatientOut
+    patient: PathwayPatientOut
     consent: ConsentOut
     closed_on: datetime.date | None
     close_reason: CodeLabelOut | None
@@ -254,7 +267,7 @@ class TeamMemberIn(Schema):
     relationship: Relationship | None = None
     contact: Contact = ""
     role: Text100 = ""
-    starts_on: datetime.date | None = Field(None, description="Aujourd'hui par défaut.")
+    starts_on: IsoDate | None = Field(None, description="Aujourd'hui par défaut.")
 
 
 class InclusionIn(Schema):
@@ -265,7 +278,7 @@ class InclusionIn(Schema):
     given_names: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     first_given_name: Name
     sex: Sex
-    birth_date: datetime.date
+    birth_date: BirthDate
     birth_place_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5)] = Field(
         "", description="Code INSEE de la commune de naissance."
     )
@@ -273,9 +286,9 @@ class InclusionIn(Schema):
     identity_qualification: InsStatus = InsStatus.PROVISIONAL
     phone: Short = ""
     email: Text200 = ""
-    consent_on: datetime.date
+    consent_on: IsoDate
     consent_mode: ConsentMode
-    included_on: datetime.date | None = Field(None, description="Aujourd'hui par défaut.")
+    included_on: IsoDate | None = Field(None, description="Aujourd'hui par défaut.")
     team: list[TeamMemberIn] = Field(default_factory=list, max_length=50)
 
 
@@ -285,7 +298,7 @@ class CloseIn(Schema):
 
 
 class EndIn(Schema):
-    on: datetime.date | None = Field(None, description="Aujourd'hui par défaut.")
+    on: IsoDate | None = Field(None, description="Aujourd'hui par défaut.")
 
 
 # --- Presenters ----------------------------------------------------------------------------
@@ -650,7 +663,8 @@ def close_inclusion(request, cpts_id: int, inclusion_id: int, payload: CloseIn):
 
 @router.post(
     "/cpts/{int:cpts_id}/pathway-inclusions/{int:inclusion_id}/move",
-    response={200: InclusionOut, 409: ConflictOut},
+    # A refused move of a closed inclusion is a rule of the domain (MessageOut), not a transition.
+    response={200: InclusionOut, 409: ConflictOut | MessageOut},
     summary="Passer un patient à la version en vigueur de son programme",
 )
 def move_inclusion(request, cpts_id: int, inclusion_id: int):

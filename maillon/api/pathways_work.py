@@ -51,7 +51,7 @@ from .pathways import (
     visible_inclusion,
     visible_inclusions,
 )
-from .schemas import READ_ERRORS, CodeLabelOut, ConflictOut, Text300
+from .schemas import READ_ERRORS, CodeLabelOut, ConflictOut, IsoDate, Text300
 
 router = CptsRouter(tags=["Parcours"], read_errors=READ_ERRORS)
 
@@ -111,7 +111,7 @@ class CareTaskPageOut(Schema):
 
 class CompleteIn(Schema):
     outcome: Text300 = Field(description="Le résultat en quelques mots.")
-    done_on: datetime.date | None = Field(None, description="Aujourd'hui par défaut ; jamais dans le futur.")
+    done_on: IsoDate | None = Field(None, description="Aujourd'hui par défaut ; jamais dans le futur.")
 
 
 class CareBreakOut(Schema):
@@ -153,7 +153,7 @@ class ActionOut(Schema):
     due_on: datetime.date | None
 
 
-class PlanOut(Schema):
+class CarePlanOut(Schema):
     id: int
     inclusion_id: int
     version: int
@@ -169,7 +169,7 @@ class PlanOut(Schema):
 
 
 class PlanPageOut(Schema):
-    items: list[PlanOut]
+    items: list[CarePlanOut]
     count: int
 
 
@@ -177,11 +177,11 @@ class ActionIn(Schema):
     kind: ActionKind
     description: Required300
     owner: Required150 = Field(description="Qui : un membre de l'équipe (son nom ou son rôle), un service…")
-    due_on: datetime.date | None = None
+    due_on: IsoDate | None = None
 
 
 class PlanIn(Schema):
-    next_review_on: datetime.date = Field(description="Prochaine réévaluation, à venir.")
+    next_review_on: IsoDate = Field(description="Prochaine réévaluation, à venir.")
     assessment: dict[str, LongText] = Field(
         default_factory=dict, description=f"Par dimension : {', '.join(ASSESSMENT_DIMENSIONS)}."
     )
@@ -210,12 +210,12 @@ class StayPageOut(Schema):
 
 
 class StayIn(Schema):
-    admitted_on: datetime.date
-    discharged_on: datetime.date | None = None
+    admitted_on: IsoDate
+    discharged_on: IsoDate | None = None
 
 
 class DischargeIn(Schema):
-    discharged_on: datetime.date
+    discharged_on: IsoDate
 
 
 class MomentOut(Schema):
@@ -470,7 +470,7 @@ def list_plans(request, cpts_id: int, inclusion_id: int, page: PageNumber = 1, p
 
 @router.post(
     "/cpts/{int:cpts_id}/pathway-inclusions/{int:inclusion_id}/plans",
-    response={201: PlanOut},
+    response={201: CarePlanOut},
     summary="Nouvelle version du PPCS",
 )
 def revise_plan(request, cpts_id: int, inclusion_id: int, payload: PlanIn):

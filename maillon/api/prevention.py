@@ -63,6 +63,8 @@ from .schemas import (
     CommuneRefOut,
     ConflictOut,
     DepartementOut,
+    IsoDate,
+    IsoDateTime,
     MessageOut,
     Text200,
     Text300,
@@ -184,8 +186,8 @@ class PreventionActionIn(Schema):
         default_factory=list, max_length=2000, description="Codes INSEE de communes du territoire ; [] : tout."
     )
     partners: Text = ""
-    starts_on: datetime.date
-    ends_on: datetime.date | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate | None = None
     budget: Budget | None = None
     owner: int | None = Field(None, description="L'adhésion active d'un professionnel de la CPTS.")
     perinatal: bool = False
@@ -203,8 +205,8 @@ class PreventionActionPatchIn(Schema):
     sex: TargetSexCode | None = None
     communes: list[CommuneCode] | None = Field(None, max_length=2000)
     partners: Text | None = None
-    starts_on: datetime.date | None = None
-    ends_on: datetime.date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     budget: Budget | None = None
     owner: int | None = None
     perinatal: bool | None = None
@@ -241,7 +243,7 @@ class PreventionValueIn(Schema):
     numerator: Headcount | None = None
     denominator: Headcount | None = None
     source: SourceCode
-    source_on: datetime.date | None = None
+    source_on: IsoDate | None = None
     note: Text300 = ""
 
 
@@ -277,7 +279,7 @@ class PreventionMeasureIn(Schema):
     unit: Short = "%"
     baseline_value: Rate
     baseline_source: SourceCode
-    baseline_on: datetime.date
+    baseline_on: IsoDate
     target_value: Rate | None = None
     departement: Annotated[str, StringConstraints(strip_whitespace=True, max_length=3)] | None = Field(
         None, description="Code du département de comparaison ; celui de la plupart des communes par défaut."
@@ -290,7 +292,7 @@ class PreventionMeasurePatchIn(Schema):
     unit: Short | None = None
     baseline_value: Rate | None = None
     baseline_source: SourceCode | None = None
-    baseline_on: datetime.date | None = None
+    baseline_on: IsoDate | None = None
     target_value: Rate | None = None
     departement: Annotated[str, StringConstraints(strip_whitespace=True, max_length=3)] | None = None
 
@@ -338,8 +340,8 @@ class PreventionSessionIn(Schema):
     kind: SessionKindCode
     title: Title
     description: Text = ""
-    starts_at: datetime.datetime = Field(description="Heure de Paris si sans fuseau.")
-    ends_at: datetime.datetime
+    starts_at: IsoDateTime = Field(description="Heure de Paris si sans fuseau.")
+    ends_at: IsoDateTime
     place: Text300 = ""
     commune: CommuneCode | None = Field(None, description="Code INSEE de la commune du lieu.")
     online_url: Url = ""
@@ -351,8 +353,8 @@ class PreventionSessionPatchIn(Schema):
     kind: SessionKindCode | None = None
     title: Title | None = None
     description: Text | None = None
-    starts_at: datetime.datetime | None = None
-    ends_at: datetime.datetime | None = None
+    starts_at: IsoDateTime | None = None
+    ends_at: IsoDateTime | None = None
     place: Text300 | None = None
     commune: CommuneCode | None = None
     online_url: Url | None = None

@@ -11,8 +11,9 @@ from maillon.core.imports import ImportRejected, api_errors
 from maillon.prevention import imports, policies
 
 from .common import CptsRouter, cpts_or_404, first_or_404, multipart_body
-from .members import IMPORT_REFUSED, ImportErrorOut, ImportRefusedOut, uploaded_file
-from .schemas import MessageOut
+from .errors import import_refused
+from .members import ImportErrorOut, uploaded_file
+from .schemas import MessageOut, ValidationErrorOut
 
 router = CptsRouter(tags=["Prévention"])
 
@@ -50,7 +51,7 @@ def file_error(field, message):
 
 @router.post(
     "/cpts/{int:cpts_id}/prevention/measures/{int:measure_id}/import",
-    response={200: MeasureImportCheckOut, 201: MeasureImportDoneOut, 413: MessageOut, 422: ImportRefusedOut},
+    response={200: MeasureImportCheckOut, 201: MeasureImportDoneOut, 413: MessageOut, 422: ValidationErrorOut},
     summary="Importer les valeurs d'une mesure (Rézone CPTS, Odissé, Data pathologies)",
     openapi_extra=IMPORT_BODY,
 )
@@ -90,7 +91,7 @@ def import_measure_values(
             return Status(
                 200, {"rows_read": 0, "rows_valid": 0, "values": 0, "skipped": 0, "hidden": 0, "errors": errors}
             )
-        return Status(422, {"detail": IMPORT_REFUSED, "errors": errors})
+        return import_refused(errors)
     importer = imports.importer_for(measure, source)
     if dry_run:
         preview = importer.analyse(cpts, content, filename)
@@ -109,5 +110,5 @@ def import_measure_values(
     try:
         result = importer.commit(cpts, content, filename, by=request.auth)
     except ImportRejected as error:
-        return Status(422, {"detail": IMPORT_REFUSED, "errors": api_errors(error.preview, importer.columns)})
+        return import_refused(api_errors(error.preview, importer.columns))
     return Status(201, dataclasses.asdict(result))

@@ -146,7 +146,7 @@ def get_report(request, cpts_id: int, report_id: int):
     return sent_version(report)
 
 
-class DecisionIn(Schema):
+class ReportDecisionIn(Schema):
     sign_off: bool = Field(description="true : valider la version ; false : la renvoyer avec des remarques.")
     comments: str = Field("", max_length=COMMENTS_MAX, description="Remarques (obligatoires pour un renvoi).")
 
@@ -156,7 +156,7 @@ class DecisionIn(Schema):
     response={200: ReportVersionOut, 409: ConflictOut},
     summary="Valider ou renvoyer une version envoyée (ARS, CPAM)",
 )
-def decision(request, cpts_id: int, report_id: int, payload: DecisionIn):
+def decision(request, cpts_id: int, report_id: int, payload: ReportDecisionIn):
     """La décision de l'autorité du territoire sur une version envoyée : la valider, ou la
     renvoyer à la CPTS avec des remarques. Une seule décision par version (sinon 409) ;
     403 pour les autres lecteurs (coordinateurs, observateurs, administrateurs de la plateforme)."""

@@ -1,14 +1,60 @@
 """Request and response shapes of the API (they make the OpenAPI schema)."""
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
+from maillon.core import dates
 from maillon.members.models import Involvement
 from maillon.members.professions import StructureKind
+
+# --- Dates of requests (bodies and query parameters) ---------------------------------------
+# ISO strings only: pydantic alone reads `0` or "1679616000" as a Unix time (1970-01-01…).
+# Within a sane range (maillon.core.dates): years 1900 to 2100; a birth date up to today.
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?")
+
+
+def iso_only(pattern, kind, error_type):
+    def check(value):
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, str) or not pattern.fullmatch(value.strip()):
+            raise PydanticCustomError(error_type, "ISO 8601 string expected")
+        return value.strip()
+
+    check.iso_only = True  # tests/api/test_api_bounds.py finds the fields that use it
+    return BeforeValidator(check)
+
+
+def in_range(value):
+    if not dates.in_event_range(value):
+        raise PydanticCustomError(
+            "date_range", "out of range", {"min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}
+        )
+    return value
+
+
+def plausible_birth(value):
+    message = dates.birth_date_error(value)
+    if message:
+        raise PydanticCustomError("birth_date_range", message)
+    return value
+
+
+# A date of an event (`AAAA-MM-JJ`, 1900 to 2100) and a date-time (ISO 8601, same years).
+IsoDate = Annotated[datetime.date, iso_only(ISO_DATE, datetime.date, "date_type"), AfterValidator(in_range)]
+IsoDateTime = Annotated[
+    datetime.datetime, iso_only(ISO_DATETIME, datetime.datetime, "datetime_type"), AfterValidator(in_range)
+]
+# A birth date: `AAAA-MM-JJ`, from 1900-01-01 to today.
+BirthDate = Annotated[datetime.date, iso_only(ISO_DATE, datetime.date, "date_type"), AfterValidator(plausible_birth)]
 
 # Enough for the largest territory one could draw (a whole département has < 900 communes).
 MAX_COMMUNES = 2000
@@ -133,7 +179,7 @@ class SimulationOut(Schema):
 
 class TerritoryIn(Schema):
     communes: list[CommuneCode] = Field(max_length=MAX_COMMUNES, examples=[["78646", "78158"]])
-    valid_from: datetime.date | None = Field(None, description="Date d'effet ; aujourd'hui par défaut.")
+    valid_from: IsoDate | None = Field(None, description="Date d'effet ; aujourd'hui par défaut.")
 
 
 class TerritoryOut(Schema):
@@ -189,10 +235,11 @@ class ValidationErrorOut(Schema):
 # when another rule may refuse it too. A module whose operations answer fewer says its own.
 ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 WRITE_ERRORS = {**ERRORS, 409: MessageOut}
-# A read that answers 404 for all the user may not see, never 403.
-READ_ERRORS = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+# A read answers 404 for all the user may not see; its 403 is only a token without the read
+# scope of the operation's area (core.token_scopes), never a role without the right.
+READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
 # The crisis plan and the dialogue de gestion document no 422.
-READ_ERRORS_NO_422 = {401: MessageOut, 404: MessageOut}
+READ_ERRORS_NO_422 = {401: MessageOut, 403: MessageOut, 404: MessageOut}
 WRITE_ERRORS_NO_422 = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
 
 
@@ -286,7 +333,7 @@ class FeeOut(Schema):
     paid_on: datetime.date | None
 
 
-class EventOut(Schema):
+class MembershipEventOut(Schema):
     from_status: str
     to_status: str
     at: datetime.datetime
@@ -305,7 +352,7 @@ class MemberDetailOut(MemberOut):
     missions: list[int] = mission_numbers()
     leave_reason: str
     fees: list[FeeOut]
-    events: list[EventOut]
+    events: list[MembershipEventOut]
 
 
 class MemberPageOut(Schema):
@@ -354,7 +401,7 @@ class MembershipPatchIn(Schema):
     action: Literal["accept", "refuse", "leave"] | None = Field(
         None, description="accept / refuse une demande en attente ; leave : départ d'un adhérent."
     )
-    on: datetime.date | None = Field(None, description="Date de l'adhésion (accept) ou du départ (leave).")
+    on: IsoDate | None = Field(None, description="Date de l'adhésion (accept) ou du départ (leave).")
     reason: Text200 = Field("", description="Motif du refus ou du départ.")
 
 

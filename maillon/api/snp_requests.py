@@ -42,12 +42,14 @@ from maillon.snp.requests import PATIENT_FIELDS, cancel_request, create_request
 from maillon.territories.models import Commune
 
 from .common import CptsRouter, cpts_or_404, first_or_404
-from .errors import refusals_as_409
+from .errors import InvalidField, refusals_as_409
 from .presenters import code_label, code_name, profession_of, professional_ref
 from .schemas import (
+    BirthDate,
     CodeLabelOut,
     CommuneRefOut,
     ConflictOut,
+    IsoDateTime,
     MessageOut,
 )
 
@@ -103,7 +105,7 @@ def my_call(request, cpts_id, call_id) -> DutyCall:
 class RequestIn(Schema):
     first_name: Short
     last_name: Short
-    birth_date: datetime.date
+    birth_date: BirthDate
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=20)]
     commune: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5)] = Field(
         description="Code INSEE de la commune où se trouve le patient."
@@ -114,14 +116,14 @@ class RequestIn(Schema):
     specialty: Specialty = Specialty.NONE
 
 
-class EventOut(Schema):
+class CareRequestEventOut(Schema):
     from_status: str
     to_status: str
     at: datetime.datetime
     note: str
 
 
-class ProfessionalRefOut(Schema):
+class CareRequestProfessionalOut(Schema):
     id: int
     first_name: str
     last_name: str
@@ -132,7 +134,7 @@ class BookingOut(Schema):
     id: int
     request_id: int
     slot_id: int | None
-    professional: ProfessionalRefOut
+    professional: CareRequestProfessionalOut
     place: str
     commune: CommuneRefOut
     appointment_at: datetime.datetime
@@ -165,7 +167,7 @@ class RequestOut(RequestListItemOut):
     specialty: str
     answered_at: datetime.datetime | None
     escalated_at: datetime.datetime | None
-    events: list[EventOut]
+    events: list[CareRequestEventOut]
     bookings: list[BookingOut]
 
 
@@ -179,7 +181,7 @@ class SlotHitOut(Schema):
     start: datetime.datetime
     end: datetime.datetime
     distance_km: float | None
-    professional: ProfessionalRefOut
+    professional: CareRequestProfessionalOut
     place: str
     commune: CommuneRefOut
     sas_count_this_week: int | None = Field(description="Pour une demande du SAS : consultations SAS de la semaine.")
@@ -197,7 +199,7 @@ class BookIn(Schema):
 
 
 class AcceptIn(Schema):
-    appointment_at: datetime.datetime
+    appointment_at: IsoDateTime
     practice_place_id: int | None = Field(default=None, description="Votre lieu d'exercice ; le principal sinon.")
 
 
@@ -301,7 +303,7 @@ def post_request(request, cpts_id: int, payload: RequestIn):
     cpts = access(request, cpts_id, policies.can_create_request)
     commune = Commune.objects.filter(code=payload.commune.upper()).first()
     if commune is None:
-        raise HttpError(422, f"Commune : le code INSEE « {payload.commune} » n'existe pas.")
+        raise InvalidField("commune", [f"Commune : le code INSEE « {payload.commune} » n'existe pas."])
     data = payload.dict()
     data["commune"] = commune
     try:
@@ -309,7 +311,7 @@ def post_request(request, cpts_id: int, payload: RequestIn):
             cpts, by=request.auth, requester_kind=policies.requester_kind(request.auth, cpts), **data
         )
     except DjangoValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+        raise InvalidField.of(error) from error
     return Status(201, read_request(cpts, CareRequest.objects.select_related("commune").get(pk=care_request.pk)))
 
 
@@ -517,7 +519,7 @@ def post_accept(request, cpts_id: int, call_id: int, payload: AcceptIn):
     if payload.practice_place_id is not None:
         place = PracticePlace.objects.filter(pk=payload.practice_place_id, professional_id=call.professional_id).first()
         if place is None:
-            raise HttpError(422, "Lieu : choisissez l'un de vos lieux d'exercice.")
+            raise InvalidField("practice_place_id", ["Lieu : choisissez l'un de vos lieux d'exercice."])
     with refusals_as_409():
         booking = duty.accept(call, by=request.auth, appointment_at=payload.appointment_at, practice_place=place)
     return Status(201, booking_answer(booking))

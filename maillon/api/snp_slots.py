@@ -26,15 +26,25 @@ from maillon.snp import policies
 from maillon.snp import slots as services
 from maillon.snp.models import Agenda, Audience, Slot, SlotStatus
 
-from .common import CPTS_NOT_FOUND, CptsRouter, cpts_or_404, first_or_404, multipart_body, page_of
+from .common import (
+    CPTS_NOT_FOUND,
+    CptsRouter,
+    PageNumber,
+    cpts_or_404,
+    first_or_404,
+    multipart_body,
+    page_of,
+    page_size,
+)
 from .errors import InvalidField, refusals_as_409, validation_error_response
 from .presenters import code_label, code_name, person_ref, profession_of
-from .schemas import CodeLabelOut, CommuneRefOut
+from .schemas import CodeLabelOut, CommuneRefOut, IsoDate, IsoDateTime
 
 router = CptsRouter(tags=["Soins non programmés : créneaux"])
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+SlotPageSize = page_size(MAX_PAGE_SIZE)
 NOT_PUBLISHER = (
     "Seuls les membres adhérents d'une profession ouverte aux soins non programmés dans cette CPTS "
     "publient des créneaux."
@@ -96,7 +106,7 @@ def own_agenda(request, cpts, agenda_id) -> Agenda:
 # --- Schemas --------------------------------------------------------------------------
 
 
-class ProfessionalRefOut(Schema):
+class SlotProfessionalRefOut(Schema):
     id: int
     first_name: str
     last_name: str
@@ -106,7 +116,7 @@ class SlotOut(Schema):
     id: int
     agenda_id: int
     series_id: int | None
-    professional: ProfessionalRefOut
+    professional: SlotProfessionalRefOut
     profession: CodeLabelOut
     commune: CommuneRefOut
     start: datetime.datetime
@@ -124,8 +134,8 @@ class SlotPageOut(Schema):
 
 class SlotIn(Schema):
     practice_place_id: int = Field(description="Un de vos lieux d'exercice (votre agenda SNP y est créé au besoin).")
-    start: datetime.datetime = Field(description="Sans décalage horaire : heure de Paris.")
-    end: datetime.datetime
+    start: IsoDateTime = Field(description="Sans décalage horaire : heure de Paris.")
+    end: IsoDateTime
     audience: AudienceCode = Field("PUBLIC", description=AUDIENCE_HELP)
     shared_with_sas: bool | None = Field(None, description=SAS_HELP)
 
@@ -136,9 +146,9 @@ class SeriesIn(Schema):
     start_time: datetime.time = Field(description="Heure de Paris du premier créneau de la journée.")
     duration_minutes: int = Field(ge=5, le=720)
     count_per_day: int = Field(1, ge=1, le=48, description="Créneaux à la suite chaque jour.")
-    first_date: datetime.date
-    last_date: datetime.date = Field(description="12 mois au plus après aujourd'hui.")
-    exceptions: list[datetime.date] = Field([], max_length=400, description="Dates sans créneau.")
+    first_date: IsoDate
+    last_date: IsoDate = Field(description="12 mois au plus après aujourd'hui.")
+    exceptions: list[IsoDate] = Field([], max_length=400, description="Dates sans créneau.")
     audience: AudienceCode = Field("PUBLIC", description=AUDIENCE_HELP)
     shared_with_sas: bool | None = Field(None, description=SAS_HELP)
 
@@ -232,12 +242,12 @@ def agenda_dict(request, agenda):
 def list_slots(
     request,
     cpts_id: int,
-    from_: Annotated[datetime.datetime | None, Query(alias="from", description="Début au plus tôt")] = None,
-    to: Annotated[datetime.datetime | None, Query(description="Début au plus tard (exclu)")] = None,
+    from_: Annotated[IsoDateTime | None, Query(alias="from", description="Début au plus tôt")] = None,
+    to: Annotated[IsoDateTime | None, Query(description="Début au plus tard (exclu)")] = None,
     scope: Annotated[Literal["mine", "cpts"], Query(description="cpts : tous les membres (coordination)")] = "mine",
     status: Annotated[Literal["free", "booked", "cancelled"] | None, Query(description="État")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
+    page: PageNumber = 1,
+    page_size: SlotPageSize = PAGE_SIZE,
 ):
     """Vos créneaux (par défaut à partir de maintenant), du plus proche au plus lointain ; paginé.
 

@@ -30,7 +30,7 @@ from . import (
     snp_slots,
     territories,
 )
-from .auth import PRIVATE
+from .auth import NO_SCOPE, PRIVATE, area_auth
 
 api = NinjaAPI(
     title="Maillon API",
@@ -44,24 +44,28 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-api.add_router("", communes.router)
-api.add_router("", cpts.router)
-api.add_router("", territories.router)
-api.add_router("", me.router)
-api.add_router("", members.router)
-api.add_router("", meetings.router)
-api.add_router("", aci.router)
-api.add_router("", contracts.router)
-api.add_router("", reports.router)
-api.add_router("", mt.router)
-api.add_router("", snp_slots.router)
-api.add_router("", snp_requests.router)
-api.add_router("", crisis.router)
-api.add_router("", crisis_response.router)
-api.add_router("", pathways.router)
-api.add_router("", pathways_work.router)
-api.add_router("", prevention.router)
-api.add_router("", prevention_imports.router)
-api.add_router("", organisations.router)
-api.add_router("", discussions.router)
-api.add_router("", creation.router)
+# Each router is mounted with the token scope area of its private operations
+# (core.token_scopes; auth.area_auth): a token needs `<area>:read` for a GET, `<area>:write`
+# otherwise. A router of public operations only is mounted without one. A router mounted
+# without its area refuses every token (auth.UNDECLARED) and fails tests/api/test_api_token_scopes.py.
+api.add_router("", communes.router)  # public
+api.add_router("", cpts.router, auth=area_auth("territories"))
+api.add_router("", territories.router)  # public
+api.add_router("", me.router, auth=area_auth(NO_SCOPE))
+api.add_router("", members.router, auth=area_auth("members"))
+api.add_router("", meetings.router, auth=area_auth("meetings"))
+api.add_router("", aci.router)  # public
+api.add_router("", contracts.router, auth=area_auth("aci"))
+api.add_router("", reports.router, auth=area_auth("aci"))
+api.add_router("", mt.router, auth=area_auth("mt"))
+api.add_router("", snp_slots.router, auth=area_auth("snp"))
+api.add_router("", snp_requests.router, auth=area_auth("snp"))
+api.add_router("", crisis.router, auth=area_auth("crisis"))
+api.add_router("", crisis_response.router, auth=area_auth("crisis"))
+api.add_router("", pathways.router, auth=area_auth("pathways"))
+api.add_router("", pathways_work.router, auth=area_auth("pathways"))
+api.add_router("", prevention.router, auth=area_auth("prevention"))
+api.add_router("", prevention_imports.router, auth=area_auth("prevention"))
+api.add_router("", organisations.router, auth=area_auth("organisations"))
+api.add_router("", discussions.router, auth=area_auth("discussions"))
+api.add_router("", creation.router, auth=area_auth("creation"))

@@ -139,8 +139,20 @@ class CptsAdmin(MaillonAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(MaillonAdmin):
-    list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["name", "user", "kind", "hint", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    # Scopes, kind and expiry are chosen by the token's owner on the account page, never here.
+    readonly_fields = [
+        "user",
+        "name",
+        "kind",
+        "scopes",
+        "hint",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "rotated_from",
+    ]
     exclude = ["digest"]
 
     def has_add_permission(self, request):

@@ -1,13 +1,15 @@
+import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import journal, workflows
+from . import journal, token_scopes, workflows
 from .identifiers import validate_finess, validate_siren, validate_siret
 from .workflows import ANY, Transition, TransitionLog, Workflow
 
@@ -330,13 +332,28 @@ class JournalQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("Le journal est en ajout seul : seule la purge planifiée supprime des entrées.")
 
+    def sealed(self):
+        return self.filter(chain_index__isnull=False)
+
+    def unsealed(self):
+        return self.filter(chain_index__isnull=True)
+
 
 class JournalEntry(models.Model):
     """Append-only: no update, no delete (database triggers enforce it too).
 
     Holds ids and field names only, so it keeps no health data and survives
     the erasure of the people it names: the actor is a plain id, not a key.
+
+    Each entry is sealed once, after its transaction commits (`journal.seal_pending`): it gets
+    its place in the chain (`chain_index`, contiguous), the hash of the entry before it and
+    its own hash over its content and that previous hash. The seal columns are the only ones
+    a database trigger lets change, and only from empty to set.
     """
+
+    # The columns the hash covers; no trigger lets them change.
+    CONTENT_FIELDS = ("id", "at", "actor_id", "action", "object_type", "object_id", "fields", "cpts_id", "note")
+    SEAL_FIELDS = ("chain_index", "previous_hash", "hash")
 
     at = models.DateTimeField("date", default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField("auteur (id)", null=True, blank=True, db_index=True)
@@ -346,6 +363,9 @@ class JournalEntry(models.Model):
     fields = models.JSONField("champs", default=list, blank=True)
     cpts_id = models.BigIntegerField("CPTS (id)", null=True, blank=True, db_index=True)
     note = models.CharField("note", max_length=200, blank=True)
+    chain_index = models.BigIntegerField("rang dans la chaîne", null=True, blank=True, unique=True, editable=False)
+    previous_hash = models.CharField("empreinte précédente", max_length=64, blank=True, editable=False)
+    hash = models.CharField("empreinte", max_length=64, blank=True, editable=False)
 
     objects = JournalQuerySet.as_manager()
 
@@ -361,26 +381,24 @@ class JournalEntry(models.Model):
         if not self._state.adding:
             raise PermissionError("Le journal est en ajout seul : aucune entrée ne se modifie.")
         super().save(*args, **kwargs)
+        journal.seal_after_commit(using=kwargs.get("using"))
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Le journal est en ajout seul : seule la purge planifiée supprime des entrées.")
 
     @classmethod
-    def purge_older_than(cls, cutoff):
-        """The only way entries leave the journal: the scheduled retention purge."""
-        from django.db import connection
-
-        with transaction.atomic():
-            JournalPurgePermit.objects.create()
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {cls._meta.db_table} WHERE at < %s", [cutoff])
-                deleted = cursor.rowcount
-            JournalPurgePermit.objects.all().delete()
-        return deleted
+    def purge_older_than(cls, cutoff, *, using=None):
+        """The only way entries leave the journal: the retention purge (`manage.py
+        purge_journal`, run by the owner role). Deletes the longest prefix of the chain older
+        than `cutoff` and appends a marker entry saying where the chain now starts; returns
+        the number of entries deleted. See `journal.purge`."""
+        return journal.purge(cutoff, using=using)
 
 
 class JournalPurgePermit(models.Model):
-    """Exists only inside the purge's transaction; the delete trigger checks for it."""
+    """SQLite only (development): exists only inside the purge's transaction, the delete
+    trigger checks for it. On PostgreSQL it opens nothing: only the purge function, run as the
+    table's owner, deletes."""
 
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
 
@@ -396,23 +414,65 @@ def token_digest(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
+def default_token_expiry():
+    return timezone.now() + datetime.timedelta(days=settings.MAILLON_API_TOKEN_DAYS)
+
+
+class ApiTokenKind(models.TextChoices):
+    PERSONAL = "personal", "Jeton d'API personnel"
+    # A SAS platform's token: valid on /fhir/ only, never on /api/v1/.
+    FHIR = "fhir", "Jeton de client FHIR (SAS)"
+
+
+# A token this close to its expiry is counted on the account page.
+EXPIRING_SOON = datetime.timedelta(days=14)
+# The last use is written at most this often: a script's every call does not write a row.
+LAST_USE_PRECISION = datetime.timedelta(minutes=1)
+SUPERUSER_TOKEN_REFUSED = (
+    "Un compte d'administration de la plateforme ne peut pas avoir de jeton d'API : "
+    "il donnerait tous les droits sur toutes les CPTS."
+)
+
+
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True)
+    def active(self, now=None):
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def expiring_soon(self, now=None):
+        now = now or timezone.now()
+        return self.active(now).filter(expires_at__lte=now + EXPIRING_SOON)
 
 
 class ApiToken(JournaledModel):
-    """A personal API token (`Authorization: Bearer …`); only its digest is stored."""
+    """An API token (`Authorization: Bearer …`); only its digest is stored.
+
+    A personal token works on /api/v1/ within its scopes (`core.token_scopes`), a FHIR token on
+    /fhir/ only; both until `expires_at`, or until revoked. A platform admin's token authenticates
+    nothing unless `MAILLON_API_SUPERUSER_TOKENS` is on.
+    """
 
     PREFIX = "mln_"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="utilisateur")
     name = models.CharField("nom", max_length=100)
+    kind = models.CharField("type", max_length=10, choices=ApiTokenKind.choices, default=ApiTokenKind.PERSONAL)
+    # ["members:read", "members:write", …], normalised by token_scopes.normalize; empty for a FHIR token.
+    scopes = models.JSONField("portées", default=list, blank=True)
     digest = models.CharField(max_length=64, unique=True, verbose_name="empreinte")
     hint = models.CharField("début du jeton", max_length=12)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="date de création")
+    expires_at = models.DateTimeField("expire le", default=default_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True, verbose_name="dernière utilisation")
     revoked_at = models.DateTimeField(null=True, blank=True, verbose_name="révoqué le")
+    rotated_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rotated_to",
+        verbose_name="renouvelle le jeton",
+    )
 
     journal_ignored_fields = ("last_used_at",)
     objects = ApiTokenQuerySet.as_manager()
@@ -425,20 +485,107 @@ class ApiToken(JournaledModel):
     def __str__(self):
         return f"{self.name} ({self.hint}…)"
 
+    @staticmethod
+    def refused_to(user) -> bool:
+        """A platform admin's token would be superuser over the whole API: none, unless
+        `MAILLON_API_SUPERUSER_TOKENS` is on."""
+        return user.is_superuser and not settings.MAILLON_API_SUPERUSER_TOKENS
+
     @classmethod
-    def issue(cls, user, name, *, plain=None):
-        """Create a token; the plain value is returned once and never stored."""
+    def issue(cls, user, name, *, kind=ApiTokenKind.PERSONAL, scopes=None, days=None, plain=None, rotated_from=None):
+        """Create a token; the plain value is returned once and never stored.
+
+        `scopes`: a personal token's scopes (`core.token_scopes`; None: every scope, as the
+        tokens made before scopes existed); a FHIR token has none. `days`: its life
+        (`MAILLON_API_TOKEN_DAYS` by default). The account page offers no token to a platform
+        admin, and theirs authenticates nothing, unless `MAILLON_API_SUPERUSER_TOKENS` is on.
+        """
+        if kind == ApiTokenKind.FHIR:
+            scopes = []
+        else:
+            scopes = token_scopes.normalize(token_scopes.ALL_SCOPES if scopes is None else scopes)
+        days = days or settings.MAILLON_API_TOKEN_DAYS
         plain = plain or cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=token_digest(plain), hint=plain[:12])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            kind=kind,
+            scopes=scopes,
+            digest=token_digest(plain),
+            hint=plain[:12],
+            expires_at=timezone.now() + datetime.timedelta(days=days),
+            rotated_from=rotated_from,
+        )
         return token, plain
 
     @classmethod
-    def user_for(cls, plain):
-        token = cls.objects.active().select_related("user").filter(digest=token_digest(plain or "")).first()
+    def authenticate(cls, plain, *, kind, now=None):
+        """The active token of kind `kind` whose plain value is `plain`, of an active user (and
+        not a platform admin's, unless allowed), its last use recorded; else None."""
+        now = now or timezone.now()
+        rows = cls.objects.active(now).select_related("user")
+        token = rows.filter(digest=token_digest(plain or ""), kind=kind).first()
         if token is None or not token.user.is_active:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
+        if cls.refused_to(token.user):
+            return None
+        # One statement whatever the last use (so a request's queries stay the same), that
+        # writes the row only when the last use is older than a minute.
+        stale = models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lte=now - LAST_USE_PRECISION)
+        if cls.objects.filter(stale, pk=token.pk).update(last_used_at=now):
+            token.last_used_at = now
+        return token
+
+    @classmethod
+    def user_for(cls, plain, *, kind=ApiTokenKind.PERSONAL):
+        token = cls.authenticate(plain, kind=kind)
+        return token.user if token is not None else None
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def expires_soon(self) -> bool:
+        return self.is_active and self.expires_at <= timezone.now() + EXPIRING_SOON
+
+    @property
+    def life_days(self) -> int:
+        """The life its owner chose, in days (a rotation gives the new token the same)."""
+        days = round((self.expires_at - self.created_at) / datetime.timedelta(days=1))
+        return min(max(days, 1), settings.MAILLON_API_TOKEN_MAX_DAYS)
+
+    def scope_summary(self) -> list[str]:
+        return token_scopes.summary(self.scopes)
+
+    def rotate(self):
+        """(the new token, its plain value): same name, kind and scopes, a fresh expiry; this
+        one is revoked at once. ValidationError when it is revoked already, or is a platform
+        admin's while their tokens are refused."""
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if current.revoked_at is not None:
+                raise ValidationError("Ce jeton est révoqué : il ne peut plus être renouvelé.")
+            if type(self).refused_to(current.user):
+                raise ValidationError(SUPERUSER_TOKEN_REFUSED)
+            token, plain = type(self).issue(
+                current.user,
+                current.name,
+                kind=current.kind,
+                scopes=current.scopes,
+                days=current.life_days,
+                rotated_from=current,
+            )
+            current.revoke()
+        self.revoked_at = current.revoked_at
+        return token, plain
 
     def revoke(self):
         self.revoked_at = timezone.now()

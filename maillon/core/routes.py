@@ -22,6 +22,8 @@ PUBLIC_ROUTES = {
     "login_second_factor",
     "login_totp_setup",
     "login_totp_enrolment_link",
+    # The unlock link e-mailed when many addresses fail at one account (issue 19).
+    "login_unlock",
     "logout",
     "password_reset",
     "password_reset_done",
@@ -101,6 +103,7 @@ PROTECTED_ROUTES = {
     "account",
     "account_token_create",
     "account_token_revoke",
+    "account_token_rotate",
     "account_notifications",
     "account_notifications_read",
     "account_notification_preferences",

@@ -15,6 +15,11 @@ header is never read.
 
 An IPv6 address counts by its /64 (one client's whole network). Two attempts racing at the
 limit may both pass: one extra attempt, never a lockout.
+
+The same rows count the failures of the login and of the second factor
+(`www/accounts_views/lockout.py`: per address, per account and address, per account) and the
+reset e-mails (one per address and window): `count`, `record`, `oldest`, `latest`, `clear`
+read and write them by scope and key, with any window up to a day (`KEEP`).
 """
 
 import datetime
@@ -57,7 +62,7 @@ def digest(key: str) -> str:
 
 
 def limit() -> int:
-    return settings.MAILLON_PUBLIC_FORM_RATE_PER_HOUR
+    return limit_setting()
 
 
 def allow(request, scope: str, *, now: datetime.datetime | None = None) -> bool:
@@ -66,14 +71,75 @@ def allow(request, scope: str, *, now: datetime.datetime | None = None) -> bool:
     return allow_key(scope, network_of(client_address(request)), now=now)
 
 
-def allow_key(scope: str, key: str, *, limit: int | None = None, now: datetime.datetime | None = None) -> bool:
+def allow_link(request, scope: str, *, now: datetime.datetime | None = None) -> bool:
+    """`allow` for a POST whose credential is a signed link (an acknowledgement, a withdrawal, an
+    unsubscription): the same count with a higher ceiling (`MAILLON_PUBLIC_LINK_RATE_PER_HOUR`),
+    since many people behind one address (a hospital, a provider) each answer their own link."""
+    return allow_key(scope, address_key(request), limit=settings.MAILLON_PUBLIC_LINK_RATE_PER_HOUR, now=now)
+
+
+def allow_key(
+    scope: str,
+    key: str,
+    *,
+    limit: int | None = None,
+    window: datetime.timedelta = WINDOW,
+    now: datetime.datetime | None = None,
+) -> bool:
     """The same count for any key (an address, a session and an e-mail…), kept as its digest;
-    `limit` attempts an hour (the setting by default)."""
+    `limit` attempts per `window` (the setting and an hour by default)."""
     now = now or timezone.now()
-    key_digest = digest(key)
-    ThrottleAttempt.objects.filter(at__lt=now - KEEP).delete()
-    recent = ThrottleAttempt.objects.filter(scope=scope, key_digest=key_digest, at__gte=now - WINDOW)
-    if recent.count() >= (limit if limit is not None else settings.MAILLON_PUBLIC_FORM_RATE_PER_HOUR):
+    if count(scope, key, window=window, now=now) >= (limit if limit is not None else limit_setting()):
         return False
-    ThrottleAttempt.objects.create(scope=scope, key_digest=key_digest, at=now)
+    record(scope, key, now=now)
     return True
+
+
+def limit_setting() -> int:
+    return settings.MAILLON_PUBLIC_FORM_RATE_PER_HOUR
+
+
+def address_key(request) -> str:
+    """The key of the request's client: its address, an IPv6 one by its /64."""
+    return network_of(client_address(request))
+
+
+def _recent(scope: str, key: str, *, window: datetime.timedelta, now: datetime.datetime):
+    return ThrottleAttempt.objects.filter(scope=scope, key_digest=digest(key), at__gte=now - window, at__lte=now)
+
+
+def count(scope: str, key: str, *, window: datetime.timedelta = WINDOW, now: datetime.datetime | None = None) -> int:
+    """Attempts of `key` at `scope` in the `window` before `now` (at most a day: older rows go)."""
+    return _recent(scope, key, window=window, now=now or timezone.now()).count()
+
+
+def oldest(scope: str, key: str, *, window: datetime.timedelta = WINDOW, now: datetime.datetime | None = None):
+    """When the oldest attempt still counted was made (None without any)."""
+    return (
+        _recent(scope, key, window=window, now=now or timezone.now())
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def latest(scope: str, key: str, *, window: datetime.timedelta = WINDOW, now: datetime.datetime | None = None):
+    """When the latest attempt counted was made (None without any)."""
+    return (
+        _recent(scope, key, window=window, now=now or timezone.now())
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def record(scope: str, key: str, *, now: datetime.datetime | None = None) -> None:
+    """Count one attempt of `key` at `scope`; rows older than a day are deleted on the way."""
+    now = now or timezone.now()
+    ThrottleAttempt.objects.filter(at__lt=now - KEEP).delete()
+    ThrottleAttempt.objects.create(scope=scope, key_digest=digest(key), at=now)
+
+
+def clear(scope: str, key: str) -> None:
+    """Forget the attempts of `key` at `scope` (e.g. an account and address after a login)."""
+    ThrottleAttempt.objects.filter(scope=scope, key_digest=digest(key)).delete()

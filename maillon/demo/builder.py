@@ -29,16 +29,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import luhn
 from stdnum.fr import siren as siren_number
 
-from maillon.core import journal
+from maillon.core import journal, token_scopes
 from maillon.core.models import (
     LIFECYCLE_ORDER,
     ApiToken,
+    ApiTokenKind,
     Cpts,
     CptsRole,
     CptsRoleKind,
     CptsStatus,
     LifecycleStep,
     User,
+    default_token_expiry,
     token_digest,
 )
 from maillon.members.models import Membership
@@ -449,7 +451,7 @@ class Credentials:
     totp_secret: str
     role: str
     cpts: str | None
-    token: str
+    token: str | None  # None: the platform admin's, while MAILLON_API_SUPERUSER_TOKENS is off
 
     def as_dict(self):
         return {
@@ -488,9 +490,19 @@ def ensure_totp(user: User, key: bytes) -> None:
     )
 
 
-def ensure_token(user: User, plain: str) -> None:
-    if not ApiToken.objects.filter(digest=token_digest(plain)).exists():
-        ApiToken.issue(user, TOKEN_NAME, plain=plain)
+def ensure_token(user: User, plain: str) -> str | None:
+    """The account's demo token, with the scopes of its roles' areas (write where the role writes)
+    and the default life; None for the platform admin while superuser tokens are refused
+    (MAILLON_API_SUPERUSER_TOKENS). Run after its roles are set."""
+    if user.is_superuser and not settings.MAILLON_API_SUPERUSER_TOKENS:
+        return None
+    scopes = token_scopes.scopes_for(user)
+    existing = ApiToken.objects.filter(digest=token_digest(plain))
+    if not existing.exists():
+        ApiToken.issue(user, TOKEN_NAME, plain=plain, scopes=scopes)
+    else:  # a demo loaded again: its roles may have grown, an old token may have expired
+        existing.update(kind=ApiTokenKind.PERSONAL, scopes=scopes, expires_at=default_token_expiry())
+    return plain
 
 
 def ensure_roles(user: User, spec: AccountSpec, cpts_by_slug: dict[str, Cpts]) -> None:
@@ -520,8 +532,8 @@ def ensure_account(spec: AccountSpec, seed: int, cpts_by_slug: dict[str, Cpts]) 
     token = demo_token(seed, spec.email)
     user = ensure_user(spec, password)
     ensure_totp(user, key)
-    ensure_token(user, token)
     ensure_roles(user, spec, cpts_by_slug)
+    token = ensure_token(user, token)
     return Credentials(
         email=spec.email,
         password=password,

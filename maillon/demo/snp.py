@@ -22,7 +22,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from maillon.core.models import ApiToken, Cpts, CptsRole, CptsRoleKind, CptsStatus, User, token_digest
+from maillon.core.models import (
+    ApiToken,
+    ApiTokenKind,
+    Cpts,
+    CptsRole,
+    CptsRoleKind,
+    CptsStatus,
+    User,
+    default_token_expiry,
+    token_digest,
+)
 from maillon.members.models import PracticePlace, Professional
 from maillon.members.professions import Profession, Specialty
 from maillon.snp import search
@@ -685,8 +695,12 @@ def ensure_sas_client(seed: int) -> dict:
         user.save(update_fields=["password"])
     SasClient.objects.get_or_create(user=user, defaults={"name": SAS_CLIENT_NAME})
     token = demo_token(seed, email)
-    if not ApiToken.objects.filter(digest=token_digest(token)).exists():
-        ApiToken.issue(user, "SAS", plain=token)
+    existing = ApiToken.objects.filter(digest=token_digest(token))
+    if not existing.exists():
+        # A FHIR client token: it opens /fhir/ only, never /api/v1/.
+        ApiToken.issue(user, "SAS", plain=token, kind=ApiTokenKind.FHIR)
+    else:  # a demo loaded again (or made before tokens had a kind)
+        existing.update(kind=ApiTokenKind.FHIR, scopes=[], expires_at=default_token_expiry())
     return {"token": token, "rpps": shared_rpps()}
 
 

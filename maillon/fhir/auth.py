@@ -1,13 +1,15 @@
 """Who may call the FHIR endpoints: a SAS client account, with its API token.
 
-`Authorization: Bearer <token>`: an active token (`core.ApiToken`) of an active user who has
-an active `SasClient`. Anything else is a 401 with an OperationOutcome and
-`WWW-Authenticate: Bearer`; the answer never says which part failed.
+`Authorization: Bearer <token>`: an active FHIR client token (`core.ApiToken` of kind
+`fhir`: neither expired nor revoked) of an active user who has an active `SasClient`. A
+personal token opens nothing here, as a FHIR token opens nothing on /api/v1/. Anything else
+is a 401 with an OperationOutcome and `WWW-Authenticate: Bearer`; the answer never says
+which part failed.
 """
 
 from django.http import HttpRequest, HttpResponse
 
-from maillon.core.models import ApiToken
+from maillon.core.models import ApiToken, ApiTokenKind
 from maillon.snp import policies
 from maillon.snp.models import SasClient
 
@@ -31,7 +33,7 @@ def sas_client_for(request: HttpRequest) -> SasClient:
     token = bearer_token(request)
     if not token:
         raise NotAuthenticated(token_given=False)
-    user = ApiToken.user_for(token)
+    user = ApiToken.user_for(token, kind=ApiTokenKind.FHIR)
     client = policies.sas_client_of(user) if user is not None else None
     if client is None:
         raise NotAuthenticated(token_given=True)

@@ -24,7 +24,9 @@ shown masked everywhere but on the coordinator's payment list and its exports, w
 are journaled. The journal keeps field names only, never the IBAN.
 """
 
+import collections
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -35,6 +37,7 @@ from django.utils import timezone
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
+from maillon.core import recurrence
 from maillon.core.missions import Mission
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.core.workflows import Transition, TransitionNotAllowed, Workflow, transition_log
@@ -449,6 +452,10 @@ class PaymentDetails(JournaledModel):
 SERIES_FREQUENCIES = {"WEEKLY", "MONTHLY", "YEARLY"}
 SERIES_RULE_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "COUNT", "UNTIL", "WKST"}
 SERIES_MAX_INTERVAL = 12
+# A series' dates are walked from its first session (maillon/core/recurrence.py): the first
+# session is at most 10 years back, and at most this many dates are ever walked.
+SERIES_MAX_PAST = datetime.timedelta(days=10 * 366)
+SERIES_MAX_WALKED = 5000
 
 
 def validate_series_rule(value: str) -> None:
@@ -472,13 +479,25 @@ def validate_series_rule(value: str) -> None:
         raise ValidationError(f"{label} : l'intervalle va de 1 à {SERIES_MAX_INTERVAL}.")
     start = datetime.datetime(2000, 1, 1)
     try:
-        rule = rrulestr(value, dtstart=start)
+        rrulestr(value, dtstart=start)
     except (ValueError, TypeError) as error:
         raise ValidationError(f"{label} : règle illisible.") from error
-    # A rule that gives no date (« le 30 février ») would make each listing of the next dates
-    # scan the calendar up to the year 9999 (seconds each time): refused once, here.
-    if rule.after(start, inc=True) is None:
-        raise ValidationError(f"{label} : cette règle ne donne aucune date.")
+    check_series_rule(value, start)
+
+
+def check_series_rule(value: str, start: datetime.datetime) -> None:
+    """A rule that gives no date (« le 30 février »), or one that leaves years without one, would
+    make dateutil walk the calendar up to the year 9999 (seconds each time) — and so would asking
+    it whether the rule gives a date: refused on its parts, before any expansion
+    (`maillon.core.recurrence.check_rule`)."""
+    recurrence.check_rule(
+        value,
+        dtstart=start,
+        label="Règle de récurrence",
+        frequencies=tuple(sorted(SERIES_FREQUENCIES, key=recurrence.FREQUENCIES.index)),
+        parts_allowed=SERIES_RULE_PARTS,
+        max_interval=dict.fromkeys(SERIES_FREQUENCIES, SERIES_MAX_INTERVAL),
+    )
 
 
 class MeetingSeries(JournaledModel):
@@ -516,31 +535,44 @@ class MeetingSeries(JournaledModel):
     def clean(self):
         # A rule that gives dates from another start may give none from this one (« 29 février,
         # tous les deux ans » from an odd year): each listing of the next dates would scan to 9999.
+        if self.first_starts_at and self.first_starts_at < timezone.now() - SERIES_MAX_PAST:
+            raise ValidationError(
+                {"first_starts_at": "Première séance : au plus 10 ans avant aujourd'hui ; choisissez-en une récente."}
+            )
         if self.rule and self.first_starts_at:
             try:
                 validate_series_rule(self.rule)
             except ValidationError:
                 return  # said by the field's own validation
-            start = timezone.localtime(self.first_starts_at).replace(tzinfo=None)
-            if self._rule().after(start, inc=True) is None:
-                raise ValidationError(
-                    {"rule": "Règle de récurrence : elle ne donne aucune date à partir de la première séance."}
-                )
+            try:
+                check_series_rule(self.rule, timezone.localtime(self.first_starts_at).replace(tzinfo=None))
+            except ValidationError as error:
+                raise ValidationError({"rule": error.messages}) from None
+
+    def _walk(self, *, after=datetime.datetime.min, until=datetime.datetime.max):
+        """The rule's starts in (after, until], local and naive, walked lazily from the first session:
+        at most SERIES_MAX_WALKED of them (a weekly series for a century), never a list of the rule."""
+        try:
+            yield from recurrence.Walk(SERIES_MAX_WALKED).occurrences(self._rule(), after=after, until=until)
+        except recurrence.Budget:
+            return
 
     def next_starts(self, count: int = 4, *, after=None) -> list[datetime.datetime]:
         """The next `count` starts after `after` (now), aware, in Europe/Paris."""
         after = timezone.localtime(after or timezone.now()).replace(tzinfo=None)
-        rule = self._rule()
-        starts = []
-        moment = rule.after(after, inc=True)
-        while moment is not None and len(starts) < count:
-            starts.append(timezone.make_aware(moment))
-            moment = rule.after(moment)
-        return starts
+        starts = itertools.islice(self._walk(after=after - datetime.timedelta(microseconds=1)), count)
+        return [timezone.make_aware(moment) for moment in starts]
+
+    def past_starts(self, count: int = 12, *, before=None) -> list[datetime.datetime]:
+        """The starts of the last `count` sessions up to `before` (now), newest first, aware."""
+        before = timezone.localtime(before or timezone.now()).replace(tzinfo=None)
+        last = collections.deque(self._walk(until=before), maxlen=count)
+        return [timezone.make_aware(moment) for moment in reversed(last)]
 
     def is_occurrence(self, starts_at) -> bool:
         local = timezone.localtime(starts_at).replace(tzinfo=None)
-        return self._rule().after(local, inc=True) == local
+        last = collections.deque(self._walk(until=local), maxlen=1)
+        return bool(last) and last[0] == local
 
 
 class SeriesSession(JournaledModel):

@@ -565,12 +565,5 @@ def record_series_session(series, *, starts_at, replay_url="", minutes="", by) -
 
 def past_starts(series, count: int = 12, *, before=None) -> list:
     """The starts of the series' last `count` sessions up to now, newest first, aware (the
-    dates a session record may take)."""
-    before = timezone.localtime(before or timezone.now()).replace(tzinfo=None)
-    rule = series._rule()
-    starts = []
-    moment = rule.before(before, inc=True)
-    while moment is not None and len(starts) < count:
-        starts.append(timezone.make_aware(moment))
-        moment = rule.before(moment)
-    return starts
+    dates a session record may take); walked lazily, within a budget (`MeetingSeries.past_starts`)."""
+    return series.past_starts(count, before=before)

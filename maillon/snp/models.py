@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from maillon.core.dates import birth_date_error
 from maillon.core.models import Cpts, CptsOwnedQuerySet, JournaledModel, User
 from maillon.core.workflows import Transition, TransitionNotAllowed, Workflow, transition_log
 from maillon.members.models import PracticePlace, Professional
@@ -293,6 +294,12 @@ class CareRequest(JournaledModel):
     updated_at = models.DateTimeField(auto_now=True, verbose_name="dernière modification")
 
     objects = CareRequestQuerySet.as_manager()
+
+    def clean(self):
+        # A birth date between 1900-01-01 and today (issue 19: 0001-01-01 was taken).
+        message = birth_date_error(self.birth_date) if self.birth_date else None
+        if message:
+            raise ValidationError({"birth_date": message})
 
     workflow = Workflow(
         log="snp.RequestEvent",

@@ -16,6 +16,7 @@ import bisect
 import dataclasses
 import datetime
 import itertools
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from maillon.core import journal
+from maillon.core import journal, recurrence
 from maillon.core.notifications.sending import absolute
 from maillon.core.time import paris
 from maillon.members.models import Membership, Professional
@@ -47,6 +48,12 @@ MIN_MINUTES = 5
 MAX_MINUTES = 12 * 60
 MAX_SLOTS_PER_WRITE = 3000
 MAX_ICS_BYTES = 1024 * 1024
+# The .ics import's bounds (docs/snp.md, « Import d'un agenda »): events and exception dates in a
+# file, how far back a repeated event may start, occurrences walked in the whole file.
+MAX_ICS_EVENTS = 3000
+MAX_ICS_EXDATES = 3000
+ICS_RULE_MAX_PAST_DAYS = 2 * 366
+MAX_ICS_WALKED = 20_000
 LIVE = (SlotStatus.FREE, SlotStatus.BOOKED)
 WEEKDAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
@@ -436,8 +443,32 @@ def vevent_lines(text: str) -> list[int]:
 aware = paris
 
 
-def parse_ics(data: bytes) -> list[Occurrence]:
+def check_size(text: str) -> None:
+    """The number of events and of exception dates, counted on the text before icalendar reads it
+    (each costs a parse, and an event a rule to expand)."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    events = exceptions = 0
+    for line in unfolded.splitlines():
+        name = line.split(":", 1)[0].split(";", 1)[0].strip().upper()
+        if name == "BEGIN" and line.strip().upper() == "BEGIN:VEVENT":
+            events += 1
+        elif name == "EXDATE":
+            exceptions += line.count(",") + 1
+    if events > MAX_ICS_EVENTS:
+        raise ValidationError(
+            f"Fichier : {events} événements, au plus {MAX_ICS_EVENTS} ; exportez seulement les mois à venir."
+        )
+    if exceptions > MAX_ICS_EXDATES:
+        raise ValidationError(f"Fichier : {exceptions} dates d'exception (EXDATE), au plus {MAX_ICS_EXDATES}.")
+
+
+def parse_ics(data: bytes, *, now=None) -> list[Occurrence]:
     """The occurrences of the file's events between now and the horizon, sorted.
+
+    Bounded work: the file's size, its number of events and exception dates are checked before it
+    is parsed; each rule (RRULE) before it is expanded (`maillon.core.recurrence.check_rule`); the
+    occurrences are then walked one at a time, at most `MAX_ICS_WALKED` in the whole file (past
+    ones included), and the import stops as soon as it passes `MAX_SLOTS_PER_WRITE` slots.
 
     Nothing of the file's content is quoted in an error (an agenda may hold patients'
     names): the message names the line of the event and what is wrong."""
@@ -449,32 +480,44 @@ def parse_ics(data: bytes) -> list[Occurrence]:
         raise ValidationError("Fichier : il doit être encodé en UTF-8.") from None
     if "BEGIN:VCALENDAR" not in text.upper():
         raise ValidationError("Fichier : ce n'est pas un fichier iCalendar (.ics), il manque BEGIN:VCALENDAR.")
+    check_size(text)
     try:
         calendar = Calendar.from_ical(text)
     except Exception:  # icalendar raises several kinds; its message may quote the content
         raise ValidationError("Fichier : il n'est pas lisible au format iCalendar (.ics).") from None
     lines = vevent_lines(text)
-    now, until = timezone.now(), horizon_end()
+    now = now or timezone.now()
+    until = horizon_end(now)
+    walk = recurrence.Walk(MAX_ICS_WALKED)
     found: dict[tuple[str, datetime.datetime], Occurrence] = {}
     overrides = []
     for index, event in enumerate(calendar.walk("VEVENT")):
         where = f"Ligne {lines[index]}" if index < len(lines) else f"Événement n° {index + 1}"
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
-        uid, start, end = event_times(event, where)
-        if "RECURRENCE-ID" in event:
-            overrides.append((uid, aware(event.decoded("RECURRENCE-ID")), start, end))
-            continue
-        for occurrence_start in event_starts(event, start, now, until, where):
-            found[(uid, occurrence_start)] = Occurrence(uid, occurrence_start, occurrence_start + (end - start))
-        if len(found) > MAX_SLOTS_PER_WRITE:
-            raise ValidationError(
-                f"{where} : plus de {MAX_SLOTS_PER_WRITE} créneaux en tout, importez moins à la fois."
-            )
+        try:
+            uid, start, end = event_times(event, where)
+            if "RECURRENCE-ID" in event:
+                original = event.decoded("RECURRENCE-ID")
+                if not isinstance(original, datetime.datetime):
+                    raise ValidationError(f"{where} : RECURRENCE-ID doit être une date et une heure.")
+                overrides.append((uid, aware(original), start, end))
+                continue
+            for occurrence_start in event_starts(event, start, now, until, where, walk=walk):
+                found[(uid, occurrence_start)] = Occurrence(uid, occurrence_start, occurrence_start + (end - start))
+                if len(found) > MAX_SLOTS_PER_WRITE:
+                    raise ValidationError(
+                        f"{where} : plus de {MAX_SLOTS_PER_WRITE} créneaux en tout, importez moins à la fois."
+                    )
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # What icalendar or dateutil refuse late (a date out of range, a malformed value).
+            raise ValidationError(f"{where} : l'événement n'est pas lisible (dates ou répétition).") from None
     for uid, original, start, end in overrides:
         found.pop((uid, original), None)
         if now < start <= until:
             found[(uid, start)] = Occurrence(uid, start, end)
+    if len(found) > MAX_SLOTS_PER_WRITE:
+        raise ValidationError(f"Fichier : plus de {MAX_SLOTS_PER_WRITE} créneaux en tout, importez moins à la fois.")
     return sorted(found.values(), key=lambda occurrence: (occurrence.start, occurrence.uid))
 
 
@@ -506,23 +549,51 @@ def event_times(event, where):
     return uid, start, end
 
 
-def event_starts(event, start, now, until, where):
-    """The starts of an event in (now, until]: its RRULE expanded minus its EXDATEs."""
+def event_starts(event, start, now, until, where, *, walk):
+    """The starts of an event in (now, until]: its RRULE, checked then walked lazily under `walk`'s
+    budget, minus its EXDATEs."""
     from dateutil.rrule import rrulestr
 
     if "RRULE" not in event:
         return [start] if now < start <= until else []
+    rules = event["RRULE"]
+    if isinstance(rules, list):
+        raise ValidationError(f"{where} : une seule règle de répétition (RRULE) par événement.")
+    text = rules.to_ical().decode()
+    label = f"{where}, règle de répétition (RRULE)"
+    recurrence.check_rule(
+        text,
+        dtstart=timezone.localtime(start),
+        label=label,
+        frequencies=recurrence.FREQUENCIES,
+        max_count=MAX_SLOTS_PER_WRITE,
+    )
+    oldest = now - datetime.timedelta(days=ICS_RULE_MAX_PAST_DAYS)
+    if start < oldest:
+        raise ValidationError(
+            f"{where} : la répétition commence le {timezone.localtime(start):%d/%m/%Y} (DTSTART), plus de "
+            f"{ICS_RULE_MAX_PAST_DAYS // 366} ans avant aujourd'hui ; dans votre agenda, modifiez « cet événement "
+            "et les suivants » pour qu'elle commence plus tard, puis exportez-la à nouveau."
+        )
     try:
-        rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=start)
-        starts = rule.between(now, until, inc=True)
+        rule = rrulestr(text, dtstart=start)
     except (ValueError, TypeError):
         raise ValidationError(f"{where} : la règle de répétition (RRULE) n'est pas valide.") from None
-    excluded_moments, excluded_days = exdates(event, where)
-    return [
-        moment
-        for moment in starts
-        if moment > now and moment not in excluded_moments and timezone.localdate(moment) not in excluded_days
-    ]
+    return walked_starts(rule, walk, now, until, exdates(event, where), label)
+
+
+def walked_starts(rule, walk, now, until, excluded, label):
+    """The rule's starts one at a time (never listed whole), minus the exceptions."""
+    excluded_moments, excluded_days = excluded
+    try:
+        for moment in walk.occurrences(rule, after=now, until=until):
+            if moment not in excluded_moments and timezone.localdate(moment) not in excluded_days:
+                yield moment
+    except recurrence.Budget:
+        raise ValidationError(
+            f"{label} : plus de {MAX_ICS_WALKED} répétitions à parcourir dans le fichier (passées comprises) ; "
+            "importez moins de séries à la fois, ou des séries qui commencent plus tard."
+        ) from None
 
 
 def exdates(event, where):

@@ -25,3 +25,21 @@ class TransitionConflictMiddleware:
         referer = request.headers.get("referer", "")
         back = referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else ""
         return render(request, "409.html", {"detail": exception.detail, "back": back}, status=409)
+
+
+def bad_request(request, exception=None):
+    """Django's 400, except for a body that grew too large once read (no or a false Content-Length,
+    form fields over DATA_UPLOAD_MAX_MEMORY_SIZE, files over MAILLON_UPLOAD_MAX_BYTES while they
+    streamed): 413, in the face's format (`core.middleware.too_large_response`)."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig
+    from django.views import defaults
+
+    from maillon.core.middleware import too_large_response
+    from maillon.core.upload_handlers import UploadTooLarge
+
+    if isinstance(exception, UploadTooLarge):
+        return too_large_response(request, settings.MAILLON_UPLOAD_MAX_BYTES)
+    if isinstance(exception, RequestDataTooBig):
+        return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return defaults.bad_request(request, exception)

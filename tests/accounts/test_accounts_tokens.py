@@ -35,7 +35,9 @@ def test_the_account_page_shows_identity_and_roles(user, cpts):
 
 def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(user):
     client = verified_client(user)
-    response = client.post(reverse("account_token_create"), {"name": "Tableur de suivi"})
+    response = client.post(
+        reverse("account_token_create"), {"name": "Tableur de suivi", "scopes": ["organisations:read"]}
+    )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     (plain,) = plain_tokens_in(response)

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from django.test import Client
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
-from maillon.core.models import ApiToken
 from maillon.creation.factories import LetterCommuneFactory, LetterOfIntentFactory, PromoterFactory
 from maillon.territories.factories import CommuneFactory, DepartementFactory, RegionFactory
 from maillon.territories.models import Commune, TerritoryRole
+from tests.conftest import api_headers
 
 # Who is who, for the parametrised tests.
 CPTS_PEOPLE = ("coordinator", "member")
@@ -37,8 +37,7 @@ class World:
         if user is None:
             return {}
         if role not in self.tokens:
-            _, plain = ApiToken.issue(user, "Tests")
-            self.tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+            self.tokens[role] = api_headers(user)  # a platform admin: their session
         return self.tokens[role]
 
 

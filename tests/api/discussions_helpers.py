@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from django.test import Client
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
-from maillon.core.models import ApiToken
 from maillon.discussions import services
 from maillon.discussions.models import DiscussionSpace, ParticipantRole, SpaceKind
 from maillon.organisations.factories import OrganisationFactory, OrganisationPersonFactory
 from maillon.territories.factories import TerritoryRoleFactory
 from maillon.territories.models import Commune
+from tests.conftest import api_headers
 
 # A number that validates as a NIR (the key is right), written with spaces.
 NIR = "1 85 05 78 006 084 91"
@@ -37,8 +37,7 @@ class World:
         if user is None:
             return {}
         if role not in self.tokens:
-            _, plain = ApiToken.issue(user, "Tests")
-            self.tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+            self.tokens[role] = api_headers(user)  # a platform admin: their session
         return self.tokens[role]
 
 

@@ -33,7 +33,10 @@ def test_search_by_postal_code_lists_the_postal_codes(api_client):
 def test_search_pages_hold_at_most_50_communes(api_client):
     for number in range(60):
         CommuneFactory(code=f"78{number + 100:03d}", name=f"Bourg {number}")
-    body = api_client.get("/api/v1/communes", {"q": "bourg", "page_size": 500}).json()
+    too_many = api_client.get("/api/v1/communes", {"q": "bourg", "page_size": 500})
+    assert too_many.status_code == 422
+    assert too_many.json()["detail"][0]["loc"] == ["query", "page_size"]
+    body = api_client.get("/api/v1/communes", {"q": "bourg", "page_size": 50}).json()
     assert body["count"] == 60
     assert len(body["items"]) == 50
     second_page = api_client.get("/api/v1/communes", {"q": "bourg", "page_size": 50, "page": 2}).json()

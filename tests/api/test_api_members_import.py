@@ -90,18 +90,16 @@ def test_a_file_with_one_bad_row_answers_422_and_writes_nothing(api_client, head
     response = post(api_client, headers, cpts, csv_file(HEADER, GOOD, BAD_RPPS))
     assert response.status_code == 422
     body = response.json()
-    assert body["detail"] == "Le fichier contient des erreurs : rien n'a été importé."
-    assert body["errors"] == [
-        {"line": 3, "field": "RPPS", "message": body["errors"][0]["message"]},
-    ]
+    assert body["detail"] == [{"loc": ["body", "file", 3, "RPPS"], "msg": body["detail"][0]["msg"]}]
+    assert body["detail"][0]["msg"].startswith("RPPS : ")
     assert counts() == before == (0, 0)
 
 
 def test_no_file_is_a_file_level_422(api_client, headers, cpts):
     response = post(api_client, headers, cpts, None)
     assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"line": None, "field": "file", "message": "Fichier : choisissez le fichier à importer."}
+    assert response.json()["detail"] == [
+        {"loc": ["body", "file"], "msg": "Fichier : choisissez le fichier à importer."}
     ]
 
 

@@ -96,7 +96,7 @@ def test_a_malformed_date_is_refused_in_french(api_client, cpts, coordinator, to
     response = put(api_client, cpts.pk, {"communes": [], "valid_from": "01/02/2026"}, token_headers(coordinator))
     assert response.status_code == 422
     assert response.json()["detail"] == [
-        {"loc": ["body", "payload", "valid_from"], "msg": "Date invalide : format attendu AAAA-MM-JJ."}
+        {"loc": ["body", "payload", "valid_from"], "msg": "Une date au format AAAA-MM-JJ est attendue."}
     ]
 
 

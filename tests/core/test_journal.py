@@ -70,14 +70,14 @@ def test_database_refuses_update_and_delete_of_journal_entries_even_in_raw_sql()
 
 
 def test_purge_removes_only_entries_older_than_the_cutoff():
-    old = journal.record(journal.Action.READ, object_type="core.Cpts", object_id="1")
-    JournalEntry.objects.filter(pk=old.pk)  # the entry's date is set at creation: insert an old one directly
+    # The purge deletes a prefix of the hash chain: the ancient entry comes first, as in life.
     ancient = JournalEntry.objects.create(
         action=journal.Action.READ,
         object_type="core.Cpts",
         object_id="2",
         at=timezone.now() - datetime.timedelta(days=400),
     )
+    old = journal.record(journal.Action.READ, object_type="core.Cpts", object_id="1")
     deleted = JournalEntry.purge_older_than(timezone.now() - datetime.timedelta(days=365))
     assert deleted == 1
     assert not JournalEntry.objects.filter(pk=ancient.pk).exists()
@@ -94,3 +94,18 @@ def test_journal_survives_the_erasure_of_its_actor():
     actor_id = actor.pk
     actor.delete()
     assert entries_for(cpts).get(action=journal.Action.CREATE).actor_id == actor_id
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_a_purge_permit_no_longer_opens_the_delete():
+    """The finding: any role that could insert a permit row could then delete journal rows.
+    On PostgreSQL only the purge function, run as the table's owner, deletes now."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: on SQLite the permit stays the development guard")
+    from maillon.core.models import JournalPurgePermit
+
+    entry = journal.record(journal.Action.READ, object_type="core.Cpts", object_id="1")
+    JournalPurgePermit.objects.create()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {JournalEntry._meta.db_table} WHERE id = %s", [entry.pk])
+    assert JournalEntry.objects.filter(pk=entry.pk).exists()

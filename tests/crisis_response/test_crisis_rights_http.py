@@ -8,12 +8,11 @@ import pytest
 from django.urls import reverse
 
 from maillon.core.factories import UserFactory
-from maillon.core.models import ApiToken
 from maillon.crisis_response.factories import CrisisFactory
 from maillon.territories.factories import TerritoryRoleFactory
 from maillon.territories.models import TerritoryCommune
 
-from ..conftest import verified_client
+from ..conftest import api_headers, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +20,7 @@ NOT_FOUND = {"detail": "CPTS introuvable."}
 
 
 def api(client, method, url, user, body=None):
-    _, plain = ApiToken.issue(user, "Tests")
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    auth = api_headers(user)  # a platform admin: their session (no superuser token)
     if method == "get":
         return client.get("/api/v1" + url, **auth)
     return getattr(client, method)("/api/v1" + url, json.dumps(body or {}), content_type="application/json", **auth)

@@ -22,8 +22,18 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.fr import siren
 
+from maillon.core import token_scopes
 from maillon.core.identifiers import is_valid_adeli, is_valid_finess, is_valid_rpps
-from maillon.core.models import LIFECYCLE_ORDER, ApiToken, Cpts, CptsRole, JournalEntry, LifecycleStep, User
+from maillon.core.models import (
+    LIFECYCLE_ORDER,
+    ApiToken,
+    Cpts,
+    CptsRole,
+    JournalEntry,
+    LifecycleStep,
+    User,
+    token_digest,
+)
 from maillon.core.notifications.models import Delivery
 from maillon.demo import builder, governance, members
 from maillon.governance.models import (
@@ -172,9 +182,17 @@ def check_account(client, account):
     assert device.confirmed
     assert device.verify_token(f"{totp(key):06d}")
 
+    if account["role"] == "admin":
+        # No token for the platform admin while MAILLON_API_SUPERUSER_TOKENS is off.
+        assert account["token"] is None and not ApiToken.objects.filter(user=user).exists()
+        return
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {account['token']}")
     assert response.status_code == 200, account["email"]
     me = response.json()
+    # The scopes of the role's areas (write where the role writes), the default life.
+    assert me["token"]["scopes"] == token_scopes.scopes_for(user), account["email"]
+    token = ApiToken.objects.get(digest=token_digest(account["token"]))
+    assert token.expires_at - token.created_at > datetime.timedelta(days=89)
     assert me["email"] == account["email"]
     assert me["is_platform_admin"] == (account["role"] == "admin")
     if account["role"] in ("coordinator", "member"):

@@ -199,6 +199,8 @@ def test_the_sas_client_finds_the_shared_slots_of_its_rpps(loaded):
     )
     response = Client().get(f"/fhir/Slot?{query}", HTTP_AUTHORIZATION=f"Bearer {credentials['token']}")
     assert response.status_code == 200
+    # A FHIR client token: nothing on the API.
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {credentials['token']}").status_code == 401
     bundle = response.json()
     shared = Slot.objects.for_cpts(cpts).filter(shared_with_sas=True, status=SlotStatus.FREE, start__date__gt=today)
     assert bundle["total"] == shared.count() > 0

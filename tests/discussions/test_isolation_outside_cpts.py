@@ -17,14 +17,13 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
-from maillon.core.models import ApiToken
 from maillon.discussions import services
 from maillon.discussions.factories import AttachmentFactory, SignupRequestFactory
 from maillon.discussions.models import DiscussionSpace, Participant, ParticipantRole, SpaceKind
 from maillon.organisations.factories import OrganisationFactory, OrganisationPersonFactory
 from maillon.territories.factories import TerritoryRoleFactory
 from maillon.territories.models import Commune
-from tests.conftest import verified_client
+from tests.conftest import api_headers, verified_client
 from tests.urlwalk import api_operations, site_routes
 
 pytestmark = pytest.mark.django_db
@@ -311,8 +310,8 @@ BODY = {"title": "Sujet", "body": "Bonjour", "note": "n", "name": "Nom", "notify
 
 
 def token(user) -> dict:
-    _, plain = ApiToken.issue(user, "Tests")
-    return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    """A fresh token with every scope (a platform admin: their strong session, see api_headers)."""
+    return api_headers(user)
 
 
 def api_call(method, path, headers):

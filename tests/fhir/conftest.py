@@ -82,7 +82,7 @@ def sas_client(db):
 
 @pytest.fixture
 def sas_token(sas_client):
-    return ApiToken.issue(sas_client.user, "SAS")[1]
+    return ApiToken.issue(sas_client.user, "SAS", kind="fhir")[1]
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def test_each_sas_client_has_its_own_count(sas, limit_of_two):
     search(sas, RPPS), search(sas, RPPS)
     assert search(sas, RPPS).status_code == 429
     other = SasClientFactory(user=UserFactory())
-    token = ApiToken.issue(other.user, "SAS")[1]
+    token = ApiToken.issue(other.user, "SAS", kind="fhir")[1]
     assert search(Client(HTTP_AUTHORIZATION=f"Bearer {token}"), RPPS).status_code == 200
 
 

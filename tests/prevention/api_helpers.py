@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django.test import Client
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
-from maillon.core.models import ApiToken
 from maillon.members.factories import MembershipFactory, ProfessionalFactory
 from maillon.territories.factories import TerritoryRoleFactory
 from maillon.territories.models import Commune
+from tests.conftest import api_headers
 
 ROLES = ("coordinator", "member", "in_charge", "authority", "outsider", "anonymous")
 
@@ -27,8 +27,7 @@ class Callers:
         user = self.users.get(role)
         if user is None:
             return {}
-        _, plain = ApiToken.issue(user, "Tests")
-        return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+        return api_headers(user)  # a platform admin: their session
 
 
 def callers(cpts) -> Callers:

@@ -319,16 +319,14 @@ def test_the_api_refuses_a_bad_file_whole_with_the_errors_naming_their_column(
 ):
     response = api_post(api_client, token_headers(coordinator), measure, "odisse_broken.csv", "odisse")
     assert response.status_code == 422
-    assert response.json()["errors"] == [
+    assert response.json()["detail"] == [
         {
-            "line": 3,
-            "field": "Année",
-            "message": "Année : « deux mille vingt-trois » n'est pas une année (AAAA, ou AAAA-AAAA pour une période).",
+            "loc": ["body", "file", 3, "Année"],
+            "msg": "Année : « deux mille vingt-trois » n'est pas une année (AAAA, ou AAAA-AAAA pour une période).",
         },
         {
-            "line": 4,
-            "field": "Taux de participation",
-            "message": "Taux de participation : « trente-six » n'est pas un nombre (virgule ou point décimal).",
+            "loc": ["body", "file", 4, "Taux de participation"],
+            "msg": "Taux de participation : « trente-six » n'est pas un nombre (virgule ou point décimal).",
         },
     ]
     assert not MeasureValue.objects.exists()
@@ -337,7 +335,7 @@ def test_the_api_refuses_a_bad_file_whole_with_the_errors_naming_their_column(
 def test_the_api_needs_a_known_source(api_client, token_headers, coordinator, measure):
     response = api_post(api_client, token_headers(coordinator), measure, "rezone_cpts.csv", "insee")
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "source"
+    assert response.json()["detail"][0]["loc"] == ["body", "source"]
 
 
 def test_a_member_may_not_import_through_the_api_and_another_cpts_sees_no_measure(

@@ -25,7 +25,7 @@ from maillon.snp.factories import (
 )
 from maillon.snp.models import RequesterKind, Slot
 from maillon.territories.factories import PostalCodeFactory
-from tests.conftest import verified_client
+from tests.conftest import api_headers, verified_client
 from tests.policy_matrix import CPTS_ROLES, NOBODY, assert_matrix, build_world
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +144,7 @@ def test_a_platform_admin_sees_no_request_nor_slot_on_the_pages_and_the_api():
         ("snp_slot_setup", [cpts.slug]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 404, name
-    _, token = ApiToken.issue(admin, "Tests")
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    api = Client(**api_headers(admin))  # their session: a platform admin's token authenticates nothing
     for path in ("snp/requests", f"snp/requests/{care_request.pk}", "snp/slots?scope=cpts", "snp/agendas"):
         response = api.get(f"/api/v1/cpts/{cpts.pk}/{path}")
         assert response.status_code == 404, path

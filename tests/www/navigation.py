@@ -31,6 +31,7 @@ TOKEN_LINKS = {
     "prevention_registration_cancel": "the cancellation link of a registrant's messages (prevention sessions)",
     "discussions_unsubscribe": "the one-click unsubscribe link of a discussion space's e-mails",
     "creation_letter_follow": "the promoters' private link to their lettre d'intention, sent when they file it",
+    "login_unlock": "the unlock link e-mailed to an account's owner when its failed logins are delayed",
 }
 # Reached only in the course of logging in or out, before any home.
 LOGIN_FLOW = {

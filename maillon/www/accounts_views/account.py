@@ -25,6 +25,7 @@ def account_context(request, *, token_form=None, new_token=None):
         "cpts_roles": user.cpts_roles.select_related("cpts").order_by("cpts__name"),
         "territory_roles": user.territory_roles.select_related("departement", "region").order_by("pk"),
         "tokens": user.api_tokens.order_by("-created_at"),
-        "token_form": token_form or ApiTokenForm(),
+        "tokens_expiring_soon": user.api_tokens.expiring_soon().count(),
+        "token_form": token_form or ApiTokenForm(user=user),
         "new_token": new_token,
     }

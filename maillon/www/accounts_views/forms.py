@@ -1,9 +1,13 @@
 """Forms of the account pages, styled by django-dsfr."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxValueValidator
 
-from maillon.core.models import ApiToken, CptsRoleKind
+from maillon.core import token_scopes
+from maillon.core.models import SUPERUSER_TOKEN_REFUSED, ApiToken, ApiTokenKind, CptsRoleKind
+from maillon.snp import policies as snp_policies
 
 from ..toolkit.forms import MaillonForm
 
@@ -85,9 +89,85 @@ class InviteForm(MaillonForm):
 
 
 class ApiTokenForm(MaillonForm):
+    """A new token: its name, its scopes by area (read, write), its life in days; the type
+    (personal or FHIR client) only for a SAS client account. Platform admins get none unless
+    MAILLON_API_SUPERUSER_TOKENS is on."""
+
     name = forms.CharField(
         label="Nom du jeton",
         help_text="Pour le reconnaître plus tard, par exemple « Tableur de suivi ».",
         max_length=ApiToken._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    kind = forms.ChoiceField(
+        label="Type de jeton",
+        choices=ApiTokenKind.choices,
+        initial=ApiTokenKind.PERSONAL,
+        help_text="Un jeton FHIR ne sert qu'à la recherche de créneaux du SAS (/fhir/), jamais à l'API.",
+        widget=DsfrRadioSelect,
+        template_name="dsfr/form_field_snippets/radioselect_snippet.html",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="Portées",
+        required=False,
+        help_text="Ce que le jeton peut lire ou modifier, par domaine ; l'écriture inclut la lecture.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    days = forms.IntegerField(label="Durée de validité (en jours)", min_value=1, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["scopes"].choices = [(name, token_scopes.label(name)) for name in token_scopes.scopes_for(user)]
+        self.fields["scopes"].initial = token_scopes.scopes_for(user, writes=False)
+        longest = settings.MAILLON_API_TOKEN_MAX_DAYS
+        days = self.fields["days"]
+        days.initial = min(settings.MAILLON_API_TOKEN_DAYS, longest)
+        days.max_value = longest
+        days.validators.append(MaxValueValidator(longest))
+        days.widget.attrs.update({"min": 1, "max": longest, "inputmode": "numeric"})
+        days.help_text = f"{longest} jours au plus ; vide : {days.initial} jours. À l'échéance, renouvelez le jeton."
+        if snp_policies.sas_client_of(user) is None:
+            del self.fields["kind"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if ApiToken.refused_to(self.user):
+            raise forms.ValidationError(SUPERUSER_TOKEN_REFUSED)
+        cleaned.setdefault("kind", ApiTokenKind.PERSONAL)
+        if "days" in cleaned and cleaned["days"] is None:
+            cleaned["days"] = settings.MAILLON_API_TOKEN_DAYS  # left empty: the default life
+        if cleaned["kind"] == ApiTokenKind.FHIR:
+            cleaned["scopes"] = []
+        elif "scopes" in cleaned:
+            if not cleaned["scopes"]:
+                self.add_error("scopes", "Portées : cochez au moins une portée.")
+            else:
+                cleaned["scopes"] = token_scopes.normalize(cleaned["scopes"])
+        return cleaned
+
+    @property
+    def offers_kind(self) -> bool:
+        """The user may choose a FHIR client token (a SAS client account)."""
+        return "kind" in self.fields
+
+    def scope_rows(self) -> list[dict]:
+        """One row per area the user can use, with its read and (where the role writes) write
+        boxes: {area, label, boxes: [{value, label, checked, access}]}, for the table of the page."""
+        offered = dict(self.fields["scopes"].choices)
+        checked = set(self["scopes"].value() or [])
+        rows = []
+        for area, label in token_scopes.AREAS.items():
+            boxes = [
+                {
+                    "value": name,
+                    "access": token_scopes.ACCESS_LABELS[access],
+                    "checked": name in checked,
+                    "id": f"id_scopes_{area}_{access}",
+                }
+                for access in token_scopes.ACCESSES
+                if (name := token_scopes.scope(area, access)) in offered
+            ]
+            if boxes:
+                rows.append({"area": area, "label": label, "boxes": boxes})
+        return rows

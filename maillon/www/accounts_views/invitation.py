@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 
 from maillon.core.services import invitation_token_generator
 
+from .. import throttled
 from . import enrolment, pending
 from .forms import SetPasswordForm
 
@@ -21,6 +22,11 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     post_reset_login = False  # the password is only the first factor
     success_url = reverse_lazy("login_totp_setup")
     title = "Accepter l'invitation"
+
+    def dispatch(self, request, *args, **kwargs):
+        if (refused := throttled.refused_post(request, "invitation_accept", link=True)) is not None:
+            return refused
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -1,15 +1,34 @@
-"""Pro Santé Connect routes: mozilla-django-oidc's views, with our landing pages and journal."""
+"""Pro Santé Connect routes: mozilla-django-oidc's views, with our landing pages and journal.
 
+The callback is throttled per address as the password login is (lockout.py): each failed
+callback counts for the address, and an address over its limit is sent back to the login page
+with the wait, before anything is asked of the provider.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from mozilla_django_oidc import views as oidc_views
 
 from maillon.core import journal
 from maillon.core.access import STRONG_AUTH_SESSION_KEY
 
-from . import pending
+from . import lockout, pending
 
 
 class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
+    def get(self, request):
+        refused = lockout.address_refusal(request)
+        if refused is not None:
+            lockout.refuse(request, None, "", refused)
+            messages.error(request, refused.message)
+            return redirect("login")
+        return super().get(request)
+
+    def login_failure(self):
+        lockout.record_address_failure(self.request, note="Pro Santé Connect")
+        return super().login_failure()
+
     @property
     def failure_url(self):
         # Back to the login page, which shows why (see ProSanteConnectBackend.refuse).

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maillon.core import journal
 from maillon.core.access import is_strongly_authenticated
 
-from . import enrolment
+from . import enrolment, unlock
 
 PENDING_KEY = "maillon_pending_login"
 NEXT_KEY = "maillon_login_next"
@@ -96,4 +96,5 @@ def complete(request, user, device):
     auth.login(request, user, backend=PASSWORD_BACKEND)
     django_otp.login(request, device)
     journal.record(journal.Action.LOGIN, user, actor=user)
-    return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    # The login changed the account's last login: an unlock link or cookie is dead anyway.
+    return unlock.forget(redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL)))

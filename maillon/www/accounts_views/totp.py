@@ -20,7 +20,6 @@ from .forms import OneTimeCodeForm
 
 WRONG_CODE = "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et saisissez le code affiché."
 THROTTLED = "Trop d'essais successifs : patientez quelques secondes avant de saisir un nouveau code."
-LOCKED = f"Trop d'échecs : le compte est bloqué pendant {lockout.WINDOW_MINUTES} minutes."
 LINK_SENT = "Un lien pour activer la double authentification vous a été envoyé par courriel."
 
 
@@ -85,7 +84,7 @@ def enrolment_link(request, token):
         # A redirect, so the token leaves the address bar and is never sent as a referrer.
         return redirect("login_totp_setup")
     if user is not None:
-        lockout.record_failure(user, note="lien d'activation")
+        lockout.record_failure(user, note="lien d'activation", request=request)
     context = {"title": "Lien invalide ou expiré", "invalid": True, "expiry": expiry()}
     return render(request, "accounts/totp_enrolment_link.html", context)
 
@@ -98,25 +97,28 @@ def posted_code(request, user, device):
     """The code form, bound to a POST: valid only if it holds the right code (a wrong one is its error)."""
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        error = check_code(user, device, form.cleaned_data["code"])
+        error = check_code(request, user, device, form.cleaned_data["code"])
         if error is not None:
             form.add_error("code", error)
     return form
 
 
-def check_code(user, device, code) -> str | None:
-    """None if `code` is right; else the message to show. Failures are journaled and throttled."""
-    if lockout.is_locked(user):
-        lockout.record_failure(user, note="compte bloqué")
-        return LOCKED
+def check_code(request, user, device, code) -> str | None:
+    """None if `code` is right; else the message to show. Failures are journaled and counted as
+    the password's are (lockout.py): per address, per account and address, per account."""
+    refused = lockout.refusal(request, user.email)
+    if refused is not None:
+        lockout.refuse(request, user, user.email, refused)
+        return refused.message
     with transaction.atomic():
         # Locked row: two concurrent tries cannot both use the same code or dodge the throttle.
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         allowed, _ = device.verify_is_allowed()
         verified = allowed and device.verify_token(code)
     if verified:
+        lockout.succeeded(request, user)
         return None
-    lockout.record_failure(user, note="code")
+    lockout.record_failure(user, note="code", request=request)
     return WRONG_CODE if allowed else THROTTLED
 
 
@@ -133,7 +135,7 @@ def qr_svg(device) -> str:
         scale=5, dark="#000", light="#fff", title="QR code à scanner avec votre application d'authentification"
     )
     # Safe: segno writes the whole SVG itself; only the fixed title above is text.
-    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # nosec B308 B703
 
 
 def readable_secret(device) -> str:

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.urls import include, path
 
-from . import account, invitation, login, logout, notifications, page, password, tokens, totp
+from . import account, invitation, login, logout, notifications, page, password, tokens, totp, unlock
 
 # Included under "compte/" by maillon/www/urls.py; each view route is declared above its view,
 # the class-based views here.
 urlpatterns = [
-    *page.urlpatterns(account, login, totp, logout, tokens, notifications),
+    *page.urlpatterns(account, login, totp, unlock, logout, tokens, notifications),
     path("mot-de-passe/", password.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", password.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("mot-de-passe/<uidb64>/<token>/", password.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),

@@ -114,7 +114,9 @@ def creation_letter_follow(request, token):
             query = request.GET.get("q", "").strip()[:100]
             picker = {"picker": picker_results(query), "query": query, "preview_url": preview_url, "oob": True}
             return private_page(vary_on_htmx(render(request, "www/cpts/_territory_picker.html", picker)))
-    form = AnswerForm(request.POST or None, initial={"needs": letter.needs}) if answering else None
+    # Bound on every POST, an empty one included (`request.POST or None` would leave it unbound).
+    data = request.POST if request.method == "POST" else None
+    form = AnswerForm(data, initial={"needs": letter.needs}) if answering else None
     current = letter_codes(letter) if answering else []
     draft, query = build_draft(None, current), request.GET.get("q", "").strip()[:100]
     status = 200

@@ -12,6 +12,7 @@ from maillon.core import journal
 from maillon.crisis_response import services
 from maillon.crisis_response.tokens import LinkError, recipient_of
 
+from .. import throttled
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
 from . import page
@@ -22,6 +23,8 @@ from .response_forms import AckForm
 @never_cache
 @allow("GET", "POST", check=None)
 def crisis_response_ack(request, token):
+    if (refused := throttled.refused_post(request, "crisis_response_ack", link=True)) is not None:
+        return refused
     context = {"title": "Répondre à une alerte", "breadcrumb_data": breadcrumb("Répondre à une alerte")}
     try:
         recipient = recipient_of(token)

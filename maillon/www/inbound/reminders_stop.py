@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from maillon.pathways import reminders
 
+from .. import throttled
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
 from . import page
@@ -22,6 +23,8 @@ from . import page
 @never_cache
 @allow("GET", "HEAD", "POST", check=None)
 def reminders_stop(request, token):
+    if (refused := throttled.refused_post(request, "pathways_reminders_stop", link=True)) is not None:
+        return refused
     context = {"title": "Arrêter les rappels de votre parcours", "breadcrumb_data": breadcrumb("Arrêt des rappels")}
     inclusion = reminders.inclusion_of_stop_token(token)
     if inclusion is None:

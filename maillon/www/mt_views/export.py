@@ -12,7 +12,7 @@ from maillon.core.policies import ensure_visible
 from maillon.mt import export, services
 from maillon.mt.imports import parse_date
 
-from .. import pdf
+from .. import pdf, throttled
 from ..space import allow
 from ..spreadsheets import attachment
 from ..toolkit.navigation import breadcrumb
@@ -155,6 +155,8 @@ def mt_patient_status_export(request, token, fmt):
     ensure_visible(fmt in FORMATS)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if (refused := throttled.refused_post(request, "mt_patient_status_export")) is not None:  # a birth date to guess
+        return refused
     patient = services.patient_of_token(token)
     if patient is None:
         context = {"title": "Suivi de ma demande de médecin traitant", "breadcrumb_data": breadcrumb("Mes données")}

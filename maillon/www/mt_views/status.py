@@ -15,6 +15,7 @@ from maillon.core import journal
 from maillon.mt import services
 from maillon.mt.models import DOCTOR_NAMED, PatientStatus
 
+from .. import throttled
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
 from . import public_page
@@ -46,6 +47,8 @@ SHOWN_FIELDS = ["status", "events"]
 @public_page("suivi/<str:token>/")
 @allow("GET", "POST", check=None)
 def mt_patient_status(request, token):
+    if (refused := throttled.refused_post(request, "mt_patient_status", link=True)) is not None:
+        return refused
     patient = services.patient_of_token(token)
     context = {"title": "Suivi de ma demande de médecin traitant", "breadcrumb_data": breadcrumb("Suivi de ma demande")}
     if patient is None:

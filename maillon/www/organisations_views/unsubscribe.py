@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from maillon.discussions.models import NotifyLevel
 from maillon.discussions.notifications import participant_of_token, unsubscribe
 
+from .. import throttled
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
 from . import page
@@ -23,6 +24,8 @@ TITLE = "Ne plus recevoir les messages d'un espace de discussion"
 @never_cache
 @allow("GET", "HEAD", "POST", check=None)
 def discussions_unsubscribe(request, token):
+    if (refused := throttled.refused_post(request, "discussions_unsubscribe", link=True)) is not None:
+        return refused
     context = {"title": TITLE, "breadcrumb_data": breadcrumb("Désabonnement")}
     participant = participant_of_token(token)
     if participant is None:

@@ -20,7 +20,15 @@ from maillon.pathways.models import (
 )
 from maillon.pathways.services import PERSONAL_FIELDS
 
-from ..toolkit.forms import MaillonForm, PhoneField, date_field, named_field, past_date_field, text_field
+from ..toolkit.forms import (
+    MaillonForm,
+    PhoneField,
+    birth_date_field,
+    date_field,
+    named_field,
+    past_date_field,
+    text_field,
+)
 
 IDENTITY_HELP = (
     "Les quatre statuts du référentiel national d'identitovigilance (RNIV) : "
@@ -184,7 +192,7 @@ class IncludeForm(MaillonForm):
     )
     first_given_name = text_field("Premier prénom de naissance", 100)
     sex = select_field("Sexe", Sex.choices, empty=False, widget=forms.RadioSelect)
-    birth_date = past_date_field("Date de naissance")
+    birth_date = birth_date_field()
     birth_place_code = text_field(
         "Lieu de naissance (code INSEE)",
         5,

@@ -14,6 +14,7 @@ from maillon.core.workflows import TransitionNotAllowed
 from maillon.prevention import notifications, services
 from maillon.prevention.models import Registration, RegistrationStatus, SessionStatus
 
+from .. import throttled
 from ..space import allow
 from ..toolkit.navigation import breadcrumb
 from . import page
@@ -41,6 +42,8 @@ def closed_reason(registration) -> str:
 @never_cache
 @allow("GET", "POST", check=None)
 def prevention_registration_cancel(request, token):
+    if (refused := throttled.refused_post(request, "prevention_registration_cancel", link=True)) is not None:
+        return refused
     context = {"title": TITLE, "breadcrumb_data": breadcrumb(TITLE)}
     registration = (
         Registration.objects.select_related("session__cpts", "session__commune").filter(token=token).first()

@@ -11,8 +11,15 @@ from django import forms
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from maillon.core import throttle
+
 from ..space import allow
 from ..toolkit.communes import commune_suggestions
+
+THROTTLED = (
+    "Trop de demandes ont été envoyées depuis votre connexion cette dernière heure. "
+    "Réessayez dans une heure, ou contactez la CPTS."
+)
 
 
 class RobotTrap(forms.Form):
@@ -45,6 +52,10 @@ def public_request_page(request, url_name, sent_parameter, context, *, templates
     if request.GET.get(sent_parameter) == "1":
         return render(request, sent_template, context)
     form = form_of(page_url)
+    if request.method == "POST" and not throttle.allow(request, url_name):  # per address (core.throttle)
+        form.is_valid()  # the answers stay in the form; nothing is written
+        form.add_error(None, THROTTLED)
+        return render(request, form_template, {**context, "form": form, "page_url": page_url}, status=429)
     # Robots get the same answer as people, and nothing is written.
     sent = request.method == "POST" and not cpts.is_dissolved and (form.is_spam() or (form.is_valid() and submit(form)))
     if sent:

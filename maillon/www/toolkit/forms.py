@@ -19,6 +19,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
+from maillon.core.dates import validate_birth_date
 from maillon.core.forms import french_empty_choice
 from maillon.core.missions import Mission
 from maillon.core.phones import normalize_phone
@@ -166,12 +167,17 @@ class PhoneField(forms.CharField):
         return normalize_phone(super().clean(value), self.label)
 
 
+def birth_date_field(label="Date de naissance", **kwargs):
+    """A birth date: between 1900-01-01 and today (maillon.core.dates, as the API and the models)."""
+    return date_field(label, validators=[partial(validate_birth_date, label=label)], **kwargs)
+
+
 class PatientIdentityForm(MaillonForm):
     """A patient's name and date of birth, as the forms that register a patient ask them."""
 
     last_name = forms.CharField(label="Nom", max_length=100)
     first_name = forms.CharField(label="Prénom", max_length=100)
-    birth_date = date_field("Date de naissance")
+    birth_date = birth_date_field()
 
 
 def not_in_future(value, label):

@@ -94,6 +94,14 @@ def test_an_answer_needs_its_text_and_changes_nothing_without_it(client, letter,
     assert letter.status == LetterStatus.INFORMATION_REQUESTED
 
 
+def test_an_empty_answer_is_refused_in_french_not_a_server_error(client, letter, officer):
+    services.request_information(letter, by=officer, comments="Précisez.")
+    response = client.post(follow_url(letter), {})
+    assert response.status_code == 400
+    assert "Votre réponse : ce champ est obligatoire." in text(response)
+    assert not letter.comments.filter(from_promoters=True).exists()
+
+
 def test_posting_an_answer_when_none_is_asked_changes_nothing(client, letter):
     response = client.post(follow_url(letter), {"body": "Bonjour"})
     assert response.status_code == 302

@@ -8,12 +8,11 @@ import pytest
 from django.urls import reverse
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
-from maillon.core.models import ApiToken
 from maillon.creation.factories import LetterCommuneFactory, LetterOfIntentFactory, PromoterFactory
 from maillon.creation.models import LetterOfIntent, LetterStatus
 from maillon.territories.factories import CommuneFactory, DepartementFactory, RegionFactory
 from maillon.territories.models import TerritoryRole
-from tests.conftest import verified_client
+from tests.conftest import api_headers, verified_client
 from tests.urlwalk import api_operations, site_routes
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +93,7 @@ def test_a_visitor_is_sent_to_the_login(client, letter):
 def test_the_letter_api_answers_404_to_anyone_but_the_regions_ars(client, letter, kind):
     headers = {}
     if kind != "anonymous":
-        _, plain = ApiToken.issue(outsider(kind, letter.communes.first().commune.departement), "Tests")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+        headers = api_headers(outsider(kind, letter.communes.first().commune.departement))
     for (method, path), body in API.items():
         address = "/api/v1" + path.replace("{letter_id}", str(letter.pk))
         if method == "GET":

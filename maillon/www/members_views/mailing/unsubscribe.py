@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from maillon.members.mailing import membership_of_token, unsubscribe
 
+from ... import throttled
 from ...space import allow
 from ...toolkit.navigation import breadcrumb
 from .. import page
@@ -24,6 +25,8 @@ from .. import page
 @never_cache
 @allow("GET", "HEAD", "POST", check=None)
 def members_unsubscribe(request, cpts_slug, token):
+    if (refused := throttled.refused_post(request, "members_unsubscribe", link=True)) is not None:
+        return refused
     cpts = request.cpts
     context = {
         "cpts": cpts,
