@@ -1,30 +1,14 @@
 """Password reset: one e-mail per address and window whatever the number of requests, a limit
 per client address, and the same answer either way."""
 
-import datetime
-
 import pytest
 from django.core import mail
 from django.test import Client, TestCase
 from django.urls import reverse
-from django.utils import timezone
 
 from maillon.core.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = timezone.now()
-
-        def advance(self, **delta):
-            self.now += datetime.timedelta(**delta)
-
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
-    return frozen
 
 
 def ask_reset(client, email):

@@ -1,12 +1,9 @@
 """Login and second factor throttled per address and per account, without a lockout an outsider
 could use against the owner (www/accounts_views/lockout.py). Time is frozen, never slept."""
 
-import datetime
-
 import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
-from django.utils import timezone
 
 from maillon.core import journal
 from maillon.core.factories import DEFAULT_PASSWORD, UserFactory
@@ -19,21 +16,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
 OUTSIDER = "203.0.113.66"
 OWNER = "198.51.100.7"
 WRONG = "pas-le-bon-mot-de-passe"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """timezone.now() frozen at `clock.now`, moved with `clock.advance(seconds=…)`."""
-
-    class Clock:
-        now = timezone.now()
-
-        def advance(self, **delta):
-            self.now += datetime.timedelta(**delta)
-
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
-    return frozen
 
 
 @pytest.fixture

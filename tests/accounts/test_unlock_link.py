@@ -1,14 +1,12 @@
 """When many addresses fail at one account, every address waits; the owner gets an unlock link
 by e-mail that lets their browser in without waiting, once, for a short while."""
 
-import datetime
 import re
 
 import pytest
 from django.core import mail, signing
 from django.test import Client, TestCase
 from django.urls import reverse
-from django.utils import timezone
 
 from maillon.core import journal
 from maillon.core.factories import DEFAULT_PASSWORD, UserFactory
@@ -28,19 +26,6 @@ def small_limits(settings):
     settings.MAILLON_LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY = CEILING
     settings.MAILLON_LOGIN_DELAY_AFTER_FAILURES = 3
     settings.MAILLON_UNLOCK_LINK_MINUTES = 30
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = timezone.now()
-
-        def advance(self, **delta):
-            self.now += datetime.timedelta(**delta)
-
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
-    return frozen
 
 
 @pytest.fixture
