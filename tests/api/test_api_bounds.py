@@ -12,6 +12,7 @@ from maillon.api.common import MAX_PAGE
 from maillon.api.urls import api
 from maillon.core.factories import CptsRoleFactory, UserFactory
 from maillon.territories.factories import CommuneFactory
+from tests.api.test_api_422_shape import snp_request
 
 pytestmark = pytest.mark.django_db
 
@@ -97,18 +98,6 @@ def test_a_date_far_in_the_future_is_refused_with_the_bounds(session_client, cpt
 
     assert field_locs(response) == [["body", "payload", "valid_from"]]
     assert "1900-01-01" in response.json()["detail"][0]["msg"]
-
-
-def snp_request(**changes):
-    return {
-        "first_name": "Jeanne",
-        "last_name": "Martin",
-        "birth_date": "1980-05-01",
-        "phone": "0601020304",
-        "commune": "78646",
-        "reason": "Fièvre depuis trois jours",
-        **changes,
-    }
 
 
 @pytest.mark.parametrize("birth_date", ["0001-01-01", "1899-12-31", "2999-01-01", 0])
