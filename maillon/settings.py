@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "maillon.pathways",
     "maillon.prevention",
     "maillon.discussions",
+    "maillon.quality",
     "maillon.www",
     "maillon.api",
     "maillon.demo",
@@ -387,6 +388,11 @@ MAILLON_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = env.int("MAILLON_RESET_REQUESTS_PE
 # cancellation) per client address and hour, per form: higher than MAILLON_PUBLIC_FORM_RATE_PER_HOUR
 # since many people behind one address (a hospital's network) each answer their own link.
 MAILLON_PUBLIC_LINK_RATE_PER_HOUR = env.int("MAILLON_PUBLIC_LINK_RATE_PER_HOUR", default=200)
+# Bearer tokens refused (unknown, expired, revoked, wrong kind) per client address and sliding hour,
+# on /api/v1/ and /fhir/ together (core/token_failures.py): past this, every bearer request from
+# that address answers 429, a valid token's too, until its oldest failure is an hour old. Tokens
+# that authenticate do not count.
+MAILLON_API_TOKEN_FAILURES_PER_HOUR = env.int("MAILLON_API_TOKEN_FAILURES_PER_HOUR", default=60)
 
 # --- Security (issue 19): http ---
 # Content-Security-Policy (django-csp): scripts and styles only from this site or carrying the

@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from maillon.core.factories import CptsFactory, CptsRoleFactory, UserFactory
@@ -117,3 +120,19 @@ def token_headers(db):
         return api_headers(user, scopes=scopes)
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """timezone.now() frozen at `clock.now`, moved with `clock.advance(seconds=…)`: the throttles'
+    windows and delays (login, public forms, refused API tokens) are tested without sleeping."""
+
+    class Clock:
+        now = timezone.now()
+
+        def advance(self, **delta):
+            self.now += datetime.timedelta(**delta)
+
+    frozen = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
+    return frozen

@@ -624,6 +624,109 @@ def public_materials(world, count):
 # <<< prevention-public
 
 
+# >>> quality: mission 5 (issue 20)
+def quality_conferences(world, count):
+    from maillon.quality.factories import CaseConferenceFactory, ConferenceDecisionFactory
+
+    for _ in range(count):
+        CaseConferenceFactory(cpts=world.cpts, included=True)
+        ConferenceDecisionFactory(conference=CaseConferenceFactory(cpts=world.cpts, held=True))
+
+
+def quality_reviews(world, count):
+    from maillon.quality.factories import ImprovementActionFactory, IncidentReviewFactory
+
+    for _ in range(count):
+        IncidentReviewFactory(cpts=world.cpts, reported_by=world.users["coordinator"])
+        ImprovementActionFactory(review__cpts=world.cpts)
+
+
+def quality_shared_reviews(world, count):
+    from maillon.quality.factories import IncidentReviewFactory
+
+    IncidentReviewFactory.create_batch(count, cpts=world.cpts, closed=True, shared=True)
+
+
+def quality_follow_ups(world, count):
+    from maillon.crisis.factories import PlanImprovementFactory
+    from maillon.quality.factories import ConferenceDecisionFactory, ImprovementActionFactory
+
+    plan = world.made.setdefault("crisis_plan", CrisisPlanFactory(cpts=world.cpts))
+    for _ in range(count):
+        ImprovementActionFactory(review__cpts=world.cpts, due_on=timezone.localdate() - datetime.timedelta(days=1))
+        ConferenceDecisionFactory(conference__cpts=world.cpts)
+        PlanImprovementFactory(plan=plan)
+
+
+def quality_my_follow_ups(world, count):
+    from maillon.quality.factories import ConferenceDecisionFactory, ImprovementActionFactory
+
+    membership = professional_of(world).memberships.get()
+    for _ in range(count):
+        ImprovementActionFactory(review__cpts=world.cpts, owner=membership)
+        ConferenceDecisionFactory(conference__cpts=world.cpts, owner=membership)
+
+
+def quality_groups(world, count):
+    from maillon.quality.factories import GroupSessionFactory, PracticeGroupFactory
+
+    for _ in range(count):
+        group = PracticeGroupFactory(cpts=world.cpts, members=[MembershipFactory(cpts=world.cpts)])
+        GroupSessionFactory(group=group)
+
+
+def a_quality_group(world):
+    from maillon.quality.factories import PracticeGroupFactory
+
+    world.made["group"] = PracticeGroupFactory(cpts=world.cpts)
+
+
+def quality_group_sessions(world, count):
+    from maillon.quality.factories import (
+        CaseConferenceFactory,
+        GroupSessionFactory,
+        IncidentReviewFactory,
+    )
+
+    group = world.made["group"]
+    for _ in range(count):
+        member = MembershipFactory(cpts=world.cpts)
+        group.members.add(member)
+        session = GroupSessionFactory(group=group, conference=CaseConferenceFactory(cpts=world.cpts, held=True))
+        InvitationFactory(meeting=session.meeting, membership=member, attendance="present")
+        GroupSessionFactory(group=group, review=IncidentReviewFactory(cpts=world.cpts, closed=True, shared=True))
+
+
+def a_quality_review(world):
+    from maillon.quality.factories import IncidentReviewFactory
+
+    world.made["review"] = IncidentReviewFactory(cpts=world.cpts, actions=True)
+
+
+def quality_review_actions(world, count):
+    from maillon.quality.factories import ImprovementActionFactory
+
+    for _ in range(count):
+        ImprovementActionFactory(review=world.made["review"])
+
+
+def a_held_conference(world):
+    from maillon.quality.factories import CaseConferenceFactory
+
+    world.made["conference"] = CaseConferenceFactory(cpts=world.cpts, held=True, included=True)
+
+
+def quality_conference_decisions(world, count):
+    from maillon.quality.factories import ConferenceDecisionFactory
+
+    for _ in range(count):
+        decision = ConferenceDecisionFactory(conference=world.made["conference"])
+        InvitationFactory(meeting=world.made["conference"].meeting, membership=decision.owner)
+
+
+# <<< quality
+
+
 # --- The table ----------------------------------------------------------------------------
 
 
@@ -799,7 +902,75 @@ CASES = [
         crisis_recipients,
         a_crisis,
     ),
+    # >>> quality: mission 5 (issue 20)
+    Case("quality_conferences", page("quality_conferences"), "coordinator", quality_conferences),
+    Case(
+        "quality_conferences [held]",
+        page("quality_conferences", query="?onglet=tenues"),
+        "coordinator",
+        quality_conferences,
+    ),
+    Case("quality_reviews", page("quality_reviews"), "coordinator", quality_reviews),
+    Case("quality_reviews [shared]", page("quality_reviews", query="?etat=shared"), "member", quality_shared_reviews),
+    Case(
+        "quality_review",
+        lambda world: reverse("quality_review", args=[world.cpts.slug, world.made["review"].pk]),
+        "coordinator",
+        quality_review_actions,
+        a_quality_review,
+    ),
+    Case("quality_actions", page("quality_actions", query="?etat=tous"), "coordinator", quality_follow_ups),
+    Case("quality_actions [mine]", page("quality_actions"), "member", quality_my_follow_ups),
+    Case("quality_groups", page("quality_groups"), "member", quality_groups),
+    Case(
+        "quality_group",
+        lambda world: reverse("quality_group", args=[world.cpts.slug, world.made["group"].pk]),
+        "member",
+        quality_group_sessions,
+        a_quality_group,
+    ),
+    Case(
+        "quality_conference",
+        lambda world: reverse("quality_conference", args=[world.cpts.slug, world.made["conference"].pk]),
+        "coordinator",
+        quality_conference_decisions,
+        a_held_conference,
+    ),
+    # <<< quality
     # The API.
+    # >>> quality-api: mission 5 in the API (issue 20)
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/quality/conferences",
+        api("/cpts/{cpts_id}/quality/conferences", "?page_size=100"),
+        "coordinator",
+        quality_conferences,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/quality/incident-reviews",
+        api("/cpts/{cpts_id}/quality/incident-reviews", "?page_size=100"),
+        "coordinator",
+        quality_reviews,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/quality/incident-reviews [shared]",
+        api("/cpts/{cpts_id}/quality/incident-reviews", "?page_size=100"),
+        "member",
+        quality_shared_reviews,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/quality/groups",
+        api("/cpts/{cpts_id}/quality/groups", "?page_size=100"),
+        "member",
+        quality_groups,
+    ),
+    Case(
+        "GET /api/v1/cpts/{cpts_id}/quality/groups/{group_id}/sessions",
+        lambda world: f"/api/v1/cpts/{world.cpts.pk}/quality/groups/{world.made['group'].pk}/sessions?page_size=100",
+        "member",
+        quality_group_sessions,
+        a_quality_group,
+    ),
+    # <<< quality-api
     Case("GET /api/v1/communes", api("/communes", "?q=bourg"), None, communes),
     Case("GET /api/v1/cpts", api("/cpts"), None, cpts_with_territory),
     Case("GET /api/v1/cpts/{cpts_id}/members", api("/cpts/{cpts_id}/members"), "coordinator", memberships),
@@ -1216,6 +1387,54 @@ NOT_LISTS = {
         "discussions_unsubscribe",
     ),
     # <<< discussions-groups
+    # >>> quality-api: mission 5 in the API (issue 20)
+    **reason(
+        "one object; its inner lists are bounded (a conference's decisions and participants, a review's "
+        "actions, a group's members) or one inclusion's timeline",
+        "GET /api/v1/cpts/{cpts_id}/quality/conferences/{conference_id}",
+        "GET /api/v1/cpts/{cpts_id}/quality/incident-reviews/{review_id}",
+        "GET /api/v1/cpts/{cpts_id}/quality/groups/{group_id}",
+        "GET /api/v1/cpts/{cpts_id}/quality/inclusions/{inclusion_id}/evaluation",
+    ),
+    # <<< quality-api
+    # >>> quality: mission 5 (issue 20)
+    **reason(
+        "counts through the policies and the next 5 group sessions",
+        "quality_home",
+    ),
+    **reason(
+        "an action (POST) or a form (its choices — adherents, referents, held conferences, shared reviews — "
+        "each read in one query)",
+        "quality_conference_request",
+        "quality_conference_schedule",
+        "quality_conference_record",
+        "quality_conference_cancel",
+        "quality_decision_complete",
+        "quality_decision_drop",
+        "quality_review_report",
+        "quality_review_referent",
+        "quality_review_analysis",
+        "quality_review_action_add",
+        "quality_review_decide",
+        "quality_review_close",
+        "quality_review_dismiss",
+        "quality_review_share",
+        "quality_action_complete",
+        "quality_action_drop",
+        "quality_group_create",
+        "quality_group_edit",
+        "quality_group_session_add",
+    ),
+    **reason(
+        "a file (a conference's record, a pathway's evaluation, as PDF)",
+        "quality_conference_pdf",
+        "quality_evaluation_pdf",
+    ),
+    **reason(
+        "one inclusion's timeline read as its page reads it (tests/pathways/test_pages_query_budget.py)",
+        "quality_evaluation",
+    ),
+    # <<< quality
     **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
     **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
     **reason(

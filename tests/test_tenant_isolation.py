@@ -110,6 +110,25 @@ def _registration_of(cpts):
     return Registration.objects.filter(session__cpts=cpts).first() or RegistrationFactory(session__action__cpts=cpts)
 
 
+# >>> quality: a maker of a mission 5 object of the victim (the ROUTE_OBJECTS block below).
+def _quality_maker(factory_name, **traits):
+    """`function(cpts) -> pk` of a `maillon.quality.factories.<factory_name>` row of `cpts`."""
+
+    def make(cpts):
+        factories = __import__("maillon.quality.factories").quality.factories
+        factory = getattr(factories, factory_name)
+        if factory_name in ("ConferenceDecisionFactory",):
+            return factory(conference__cpts=cpts, **traits).pk
+        if factory_name == "ImprovementActionFactory":
+            return factory(review__cpts=cpts, **traits).pk
+        return factory(cpts=cpts, **traits).pk
+
+    return make
+
+
+# <<< quality
+
+
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
 # CPTS to name in the URL: the test then proves that object is out of reach.
 # `{route or API path: {parameter: function(cpts) -> value}}`.
@@ -717,6 +736,99 @@ ROUTE_OBJECTS = {
     "/cpts/{cpts_id}/health-project/sheets/{sheet_id}": {"sheet_id": _sheet_pk},
     "/cpts/{cpts_id}/health-project/sheets/{sheet_id}/start": {"sheet_id": _sheet_pk},
     # <<< creation
+    # >>> quality: Quality and relevance of care (issue 20): a conference in each state, a decision, a review
+    # in each stage, an improvement action, a practice-analysis group and an inclusion of the victim, for
+    # every page (maillon/www/quality_views/) and API operation (maillon/api/quality.py) with an id.
+    **{
+        name: {"pk": _quality_maker(factory, **traits)}
+        for names, factory, traits in (
+            (("quality_conference", "quality_conference_pdf"), "CaseConferenceFactory", {"held": True}),
+            (("quality_conference_schedule", "quality_conference_cancel"), "CaseConferenceFactory", {}),
+            (("quality_conference_record",), "CaseConferenceFactory", {"scheduled": True}),
+            (("quality_decision_complete", "quality_decision_drop"), "ConferenceDecisionFactory", {}),
+            (("quality_review", "quality_review_referent", "quality_review_dismiss"), "IncidentReviewFactory", {}),
+            (
+                ("quality_review_analysis", "quality_review_action_add", "quality_review_decide"),
+                "IncidentReviewFactory",
+                {"analysis": True},
+            ),
+            (("quality_review_close", "quality_review_share"), "IncidentReviewFactory", {"actions": True}),
+            (("quality_action_complete", "quality_action_drop"), "ImprovementActionFactory", {}),
+            (("quality_group", "quality_group_edit", "quality_group_session_add"), "PracticeGroupFactory", {}),
+        )
+        for name in names
+    },
+    **{
+        name: {
+            "pk": lambda cpts: (
+                __import__("maillon.pathways.factories").pathways.factories.InclusionFactory(cpts=cpts).pk
+            )
+        }
+        for name in ("quality_evaluation", "quality_evaluation_pdf")
+    },
+    **{
+        f"/cpts/{{cpts_id}}/quality/{path}": {key: _quality_maker(factory, **traits)}
+        for paths, key, factory, traits in (
+            (
+                ("conferences/{conference_id}", "conferences/{conference_id}/schedule"),
+                "conference_id",
+                "CaseConferenceFactory",
+                {},
+            ),
+            (
+                ("conferences/{conference_id}/record", "conferences/{conference_id}/cancel"),
+                "conference_id",
+                "CaseConferenceFactory",
+                {"scheduled": True},
+            ),
+            (
+                ("decisions/{decision_id}/complete", "decisions/{decision_id}/drop"),
+                "decision_id",
+                "ConferenceDecisionFactory",
+                {},
+            ),
+            (
+                (
+                    "incident-reviews/{review_id}",
+                    "incident-reviews/{review_id}/referent",
+                    "incident-reviews/{review_id}/dismiss",
+                ),
+                "review_id",
+                "IncidentReviewFactory",
+                {},
+            ),
+            (
+                (
+                    "incident-reviews/{review_id}/analysis",
+                    "incident-reviews/{review_id}/actions",
+                    "incident-reviews/{review_id}/decide",
+                ),
+                "review_id",
+                "IncidentReviewFactory",
+                {"analysis": True},
+            ),
+            (
+                ("incident-reviews/{review_id}/close", "incident-reviews/{review_id}/share"),
+                "review_id",
+                "IncidentReviewFactory",
+                {"actions": True},
+            ),
+            (
+                ("improvement-actions/{action_id}/complete", "improvement-actions/{action_id}/drop"),
+                "action_id",
+                "ImprovementActionFactory",
+                {},
+            ),
+            (("groups/{group_id}", "groups/{group_id}/sessions"), "group_id", "PracticeGroupFactory", {}),
+        )
+        for path in paths
+    },
+    "/cpts/{cpts_id}/quality/inclusions/{inclusion_id}/evaluation": {
+        "inclusion_id": lambda cpts: (
+            __import__("maillon.pathways.factories").pathways.factories.InclusionFactory(cpts=cpts).pk
+        )
+    },
+    # <<< quality
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -891,6 +1003,36 @@ SAMPLE_BODIES = {
     ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/reviews"): {"decision": "validated", "comments": ""},
     ("POST", "/cpts/{cpts_id}/health-project/sheets/{sheet_id}/start"): {"kind": "access_request"},
     # <<< creation-api
+    # >>> quality-api: Quality and relevance of care (issue 20)
+    ("POST", "/cpts/{cpts_id}/quality/conferences"): {
+        "context": "Femme de 82 ans, vit seule, trois chutes en six mois.",
+        "question": "Faut-il adapter le logement ?",
+    },
+    ("POST", "/cpts/{cpts_id}/quality/conferences/{conference_id}/schedule"): {
+        "slots": [{"starts_at": "2030-01-07T18:00:00+01:00", "ends_at": "2030-01-07T19:30:00+01:00"}],
+        "memberships": [1],
+    },
+    ("POST", "/cpts/{cpts_id}/quality/conferences/{conference_id}/record"): {
+        "conclusions": "Renforcer le passage infirmier.",
+        "held_on": "2026-01-02",
+    },
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews"): {
+        "title": "Sortie sans transmission",
+        "category": "care_break",
+        "occurred_on": "2026-01-02",
+        "description": "Le compte rendu est arrivé dix jours après la sortie.",
+    },
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/actions"): {
+        "description": "Circuit de sortie",
+        "owner": 1,
+        "due_on": "2099-01-01",
+    },
+    ("POST", "/cpts/{cpts_id}/quality/groups"): {"name": "Groupe d'analyse des pratiques", "themes": ["Chutes"]},
+    ("POST", "/cpts/{cpts_id}/quality/groups/{group_id}/sessions"): {
+        "theme": "Chutes à domicile",
+        "slots": [{"starts_at": "2030-01-07T18:00:00+01:00", "ends_at": "2030-01-07T19:30:00+01:00"}],
+    },
+    # <<< quality-api
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]

@@ -7,6 +7,10 @@ Only personal tokens open /api/v1/: a FHIR client token, an expired or revoked o
 platform admin's (unless MAILLON_API_SUPERUSER_TOKENS) is refused as an unknown one (401).
 A session counts only once the second factor is done, as for the pages
 (core.access.is_strongly_authenticated); it has no scopes: its rights are the user's.
+
+Each refused token counts one failure for the client address (core.token_failures, shared
+with /fhir/); past MAILLON_API_TOKEN_FAILURES_PER_HOUR, every bearer request from that address
+answers 429 with Retry-After (errors.TooManyTokenFailures), a valid token's included.
 """
 
 from django.conf import settings
@@ -15,9 +19,11 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from maillon.core import journal, token_scopes
+from maillon.core import journal, token_failures, token_scopes
 from maillon.core.access import is_strongly_authenticated
 from maillon.core.models import ApiToken, ApiTokenKind
+
+from .errors import TooManyTokenFailures
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -37,8 +43,14 @@ class TokenAuth(HttpBearer):
         self.area = area
 
     def authenticate(self, request: HttpRequest, token: str):
+        # The address's count first: past the limit a right token is refused too, or guessing
+        # would go on and each right guess show as a success.
+        wait = token_failures.retry_after(request)
+        if wait is not None:
+            raise TooManyTokenFailures(wait)
         found = ApiToken.authenticate(token, kind=ApiTokenKind.PERSONAL)
         if found is None:
+            token_failures.record(request)
             return None
         self.check_scope(found, request.method)
         user = found.user

@@ -14,6 +14,7 @@ from ninja import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from maillon.core import token_failures
 from maillon.core.policies import FORBIDDEN
 from maillon.core.workflows import TransitionNotAllowed
 
@@ -84,6 +85,15 @@ def french_message(error: dict) -> str:
 
 def validation_detail(errors) -> list[dict]:
     return [{"loc": list(error.get("loc", ())), "msg": french_message(error)} for error in errors]
+
+
+class TooManyTokenFailures(HttpError):
+    """Too many refused bearer tokens from the client's address (core.token_failures): 429 with
+    `Retry-After`, whatever the token presented now."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(429, token_failures.refused_message(retry_after))
 
 
 class InvalidField(Exception):
@@ -168,6 +178,11 @@ def install(api):
         response["WWW-Authenticate"] = 'Bearer realm="maillon"'
         return response
 
+    def on_too_many_token_failures(request, exc: TooManyTokenFailures):
+        response = api.create_response(request, {"detail": exc.message}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     def on_nul_character(request, exc: NulCharacter):
         return api.create_response(request, exc.body(), status=422)
 
@@ -199,6 +214,7 @@ def install(api):
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(AuthenticationError, on_unauthorized)
     api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(TooManyTokenFailures, on_too_many_token_failures)
 
 
 def body_too_large_message() -> str:

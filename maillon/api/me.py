@@ -10,7 +10,7 @@ from maillon.core.policies import is_platform_admin
 from maillon.territories.models import TerritoryRole
 
 from .presenters import code_name, cpts_ref
-from .schemas import MeOut, MessageOut
+from .schemas import AUTH_ERRORS, MeOut
 
 router = Router(tags=["Compte"])
 
@@ -40,7 +40,7 @@ def territory_role_dict(role):
     }
 
 
-@router.get("/me", response={200: AccountOut, 401: MessageOut}, summary="Mon compte")
+@router.get("/me", response={200: AccountOut, **AUTH_ERRORS}, summary="Mon compte")
 def me(request):
     """Adresse, nom, rôles dans les CPTS et rôles territoriaux de l'utilisateur authentifié ; le
     jeton de l'appel (fin de validité, portées), ou null pour une session. Aucune portée requise."""

@@ -26,7 +26,7 @@ from maillon.contracts.services import decide_report
 
 from .common import CptsRouter, cpts_or_404, first_or_404
 from .errors import refusals_as_409
-from .schemas import READ_ERRORS_NO_422, WRITE_ERRORS_NO_422, ConflictOut
+from .schemas import READ_ERRORS_NO_422, WRITE_ERRORS_NO_422, ConflictOut, MessageOut
 
 router = CptsRouter(
     tags=["ACI — dialogue de gestion"], read_errors=READ_ERRORS_NO_422, write_errors=WRITE_ERRORS_NO_422
@@ -153,7 +153,8 @@ class ReportDecisionIn(Schema):
 
 @router.post(
     "/cpts/{int:cpts_id}/aci/reports/{int:report_id}/decision",
-    response={200: ReportVersionOut, 409: ConflictOut},
+    # 409: a version decided already (ConflictOut, its state), or sent back without remarks (MessageOut).
+    response={200: ReportVersionOut, 409: ConflictOut | MessageOut},
     summary="Valider ou renvoyer une version envoyée (ARS, CPAM)",
 )
 def decision(request, cpts_id: int, report_id: int, payload: ReportDecisionIn):

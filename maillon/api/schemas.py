@@ -229,18 +229,21 @@ class ValidationErrorOut(Schema):
     detail: list[ValidationItemOut]
 
 
-# The errors an operation on a CPTS's data answers (the defaults of `common.CptsRouter`): 401,
-# 403 (a role without the right), 404, 422; a write adds 409 (a rule of the domain refused it);
-# a transition says `409: ConflictOut` (the object's state), or `409: ConflictOut | MessageOut`
-# when another rule may refuse it too. A module whose operations answer fewer says its own.
-ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+# What every private operation may answer before it runs: 401 (no valid token nor session) and
+# 429 (too many refused tokens from the client's address, core.token_failures).
+AUTH_ERRORS = {401: MessageOut, 429: MessageOut}
+# The errors an operation on a CPTS's data answers (the defaults of `common.CptsRouter`): those of
+# AUTH_ERRORS, 403 (a role without the right), 404, 422; a write adds 409 (a rule of the domain
+# refused it); a transition says `409: ConflictOut` (the object's state), or `409: ConflictOut |
+# MessageOut` when another rule may refuse it too. A module whose operations answer fewer says its own.
+ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut, 429: MessageOut}
 WRITE_ERRORS = {**ERRORS, 409: MessageOut}
 # A read answers 404 for all the user may not see; its 403 is only a token without the read
 # scope of the operation's area (core.token_scopes), never a role without the right.
-READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+READ_ERRORS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut, 429: MessageOut}
 # The crisis plan and the dialogue de gestion document no 422.
-READ_ERRORS_NO_422 = {401: MessageOut, 403: MessageOut, 404: MessageOut}
-WRITE_ERRORS_NO_422 = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut}
+READ_ERRORS_NO_422 = {401: MessageOut, 403: MessageOut, 404: MessageOut, 429: MessageOut}
+WRITE_ERRORS_NO_422 = {401: MessageOut, 403: MessageOut, 404: MessageOut, 409: MessageOut, 429: MessageOut}
 
 
 class CptsRoleOut(Schema):

@@ -25,6 +25,7 @@ from . import (
     pathways_work,
     prevention,
     prevention_imports,
+    quality,
     reports,
     snp_requests,
     snp_slots,
@@ -69,3 +70,4 @@ api.add_router("", prevention_imports.router, auth=area_auth("prevention"))
 api.add_router("", organisations.router, auth=area_auth("organisations"))
 api.add_router("", discussions.router, auth=area_auth("discussions"))
 api.add_router("", creation.router, auth=area_auth("creation"))
+api.add_router("", quality.router, auth=area_auth("quality"))

@@ -152,8 +152,22 @@ CATALOGUE = (
         computed_code="crisis_mobilised",
     ),
     # Mission 5 — qualité
-    CatalogueEntry("m5-concertations", 5, "Concertations pluriprofessionnelles sur des cas complexes", "réunions"),
-    CatalogueEntry("m5-analyses-pratiques", 5, "Groupes d'analyse de pratiques", "groupes"),
+    CatalogueEntry(
+        "m5-concertations",
+        5,
+        "Concertations pluriprofessionnelles sur des cas complexes",
+        "réunions",
+        "Concertations pluriprofessionnelles tenues (compte rendu consigné) sur la période.",
+        "quality_conferences_held",
+    ),
+    CatalogueEntry(
+        "m5-analyses-pratiques",
+        5,
+        "Groupes d'analyse de pratiques",
+        "groupes",
+        "Groupes d'analyse des pratiques réunis au moins une fois sur la période.",
+        "quality_groups_met",
+    ),
     # Mission 6 — accompagnement
     CatalogueEntry("m6-stagiaires", 6, "Stagiaires et internes accueillis", "personnes"),
     CatalogueEntry("m6-installations", 6, "Professionnels accompagnés dans leur installation", "professionnels"),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django_otp.conf import settings as otp_settings
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,9 +20,13 @@ admin.site.index_title = PLATFORM_ADMIN_LABEL
 
 
 class FrenchChoicesMixin:
-    """The empty choice of the admin's selects reads « — Choisir — », as on the pages (core.forms)."""
+    """The empty choice of the admin's selects reads « — Choisir — », as on the pages (core.forms).
+    A web address typed without its scheme is taken as https, as on the pages (Django 6's default:
+    without it, Django 5.2 warns on every form with a URL field, e.g. a CPTS's website)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None:
             french_empty_choice(formfield)

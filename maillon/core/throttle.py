@@ -19,13 +19,15 @@ limit may both pass: one extra attempt, never a lockout.
 The same rows count the failures of the login and of the second factor
 (`www/accounts_views/lockout.py`: per address, per account and address, per account) and the
 reset e-mails (one per address and window): `count`, `record`, `oldest`, `latest`, `clear`
-read and write them by scope and key, with any window up to a day (`KEEP`).
+read and write them by scope and key, with any window up to a day (`KEEP`); and the refused
+API and FHIR tokens per address (`token_failures.py`).
 """
 
 import datetime
 import hashlib
 import hmac
 import ipaddress
+import math
 
 from django.conf import settings
 from django.utils import timezone
@@ -138,6 +140,15 @@ def record(scope: str, key: str, *, now: datetime.datetime | None = None) -> Non
     now = now or timezone.now()
     ThrottleAttempt.objects.filter(at__lt=now - KEEP).delete()
     ThrottleAttempt.objects.create(scope=scope, key_digest=digest(key), at=now)
+
+
+def readable_wait(wait: datetime.timedelta) -> str:
+    """« 4 minutes », « 1 minute », « 30 secondes » (rounded up: never « 0 »)."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
 
 
 def clear(scope: str, key: str) -> None:

@@ -28,6 +28,7 @@ AREAS = {
     "organisations": "Organisations",
     "discussions": "Espaces de discussion",
     "creation": "Création d'une CPTS",
+    "quality": "Qualité et pertinence des soins",
 }
 ACCESS_LABELS = {READ: "lecture", WRITE: "écriture"}
 
@@ -47,6 +48,7 @@ ROLE_AREAS = {
         "pathways": WRITE,
         "prevention": WRITE,
         "creation": WRITE,
+        "quality": WRITE,
     },
     "member": {
         "members": WRITE,
@@ -57,6 +59,7 @@ ROLE_AREAS = {
         "pathways": WRITE,
         "prevention": WRITE,
         "creation": READ,
+        "quality": WRITE,
     },
     "authority": {"aci": WRITE, "crisis": WRITE, "prevention": READ, "creation": WRITE},
     "observer": {"aci": READ, "crisis": READ, "prevention": READ, "creation": READ},

@@ -64,6 +64,7 @@ from . import (
     mt,
     pathways,
     prevention,
+    quality,
     snp,
 )
 
@@ -616,6 +617,9 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         pathways.ensure_pathways(cpts, coordinator, seed=seed, today=today, member=member_account)
         # Prevention: two campaigns, their measures, public sessions and a flyer (maillon/demo/prevention.py).
         prevention.ensure_prevention(cpts, coordinator, seed=seed, today=today, member=member_account)
+        # Quality: a case conference carried into a PPCS, two event reviews, a practice-analysis group
+        # with its sessions (maillon/demo/quality.py).
+        quality.ensure_quality(cpts, coordinator, seed=seed, today=today, member=member_account)
 
 
 def ensure_discussions(cpts_by_slug: dict[str, Cpts], *, today: datetime.date):

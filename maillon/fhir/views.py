@@ -1,8 +1,9 @@
 """`GET /fhir/Slot`: the SAS's CPTS slot search (flow INT_R04 of the ANS SAS guide).
 
-Order of the checks: the method, the client's token (401), the format (406), the rate (429),
-the parameters (400), then the search. Every call of an authenticated client is journaled
-once, naming the client and the number of slots sent (docs/fhir.md).
+Order of the checks: the method, the refused tokens of the address (429), the client's token
+(401), the format (406), the rate (429), the parameters (400), then the search. Every call of
+an authenticated client is journaled once, naming the client and the number of slots sent
+(docs/fhir.md).
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from maillon.core import journal
 
 from . import params, ratelimit
-from .auth import NotAuthenticated, sas_client_for, unauthorized
+from .auth import NotAuthenticated, TooManyTokenFailures, sas_client_for, too_many_failures, unauthorized
 from .bundle import build_bundle
 from .responses import fhir_response, outcome
 from .selectors import shared_slots
@@ -36,6 +37,8 @@ def slot_search(request: HttpRequest) -> HttpResponse:
         client = sas_client_for(request)
     except NotAuthenticated as error:
         return unauthorized(error)
+    except TooManyTokenFailures as error:
+        return too_many_failures(error)
     if "_format" not in request.GET and not accepts_json(request):  # _format overrides Accept
         note(client, "refusé, format non servi")
         return outcome(

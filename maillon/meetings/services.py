@@ -148,8 +148,9 @@ def invitable_memberships(cpts, *, colleges=(), professions=(), missions=(), inv
 
 
 @transaction.atomic
-def create_meeting(*, cpts, by, slots, criteria=None, **fields) -> Meeting:
-    """A meeting in poll state, its proposed slots [(start, end)…] and its invitations."""
+def create_meeting(*, cpts, by, slots, criteria=None, membership_ids=None, **fields) -> Meeting:
+    """A meeting in poll state, its proposed slots [(start, end)…] and its invitations: the
+    adhesions matching `criteria` (all when empty), or only those picked (`membership_ids`)."""
     if not slots:
         raise ValidationError({"slots": "Créneaux : proposez au moins une date."})
     meeting = Meeting.objects.create(cpts=cpts, created_by=by, **fields)
@@ -157,7 +158,13 @@ def create_meeting(*, cpts, by, slots, criteria=None, **fields) -> Meeting:
         if ends_at <= starts_at:
             raise ValidationError({"slots": "Créneaux : la fin doit suivre le début."})
         meeting.slots.create(starts_at=starts_at, ends_at=ends_at)
-    invite(meeting, **(criteria or {}))
+    if membership_ids is None:
+        invite(meeting, **(criteria or {}))
+    else:
+        picked = invitable_memberships(cpts).filter(pk__in=membership_ids)
+        if not membership_ids or len(picked) != len(set(membership_ids)):
+            raise ValidationError({"memberships": "Invités : choisissez des adhérents actifs de la CPTS."})
+        _invite_memberships(meeting, picked)
     notifications.send_on_commit(meeting, notifications.POLL, by=by)
     return meeting
 

@@ -91,6 +91,21 @@ MOMENT_KINDS = {
 }
 ORDER = {kind: rank for rank, kind in enumerate(MOMENT_KINDS)}
 
+# What apps above pathways add to a patient's path (a case conference and its decisions:
+# maillon/quality), without pathways importing them: `source(inclusion, today)` gives Moments.
+_moment_sources = []
+
+
+def register_moments(kinds: dict[str, str], source) -> None:
+    """Add moment kinds (code → French label, ranked after pathways' own on a same day) and the
+    function that lists them for an inclusion. Called from an app's `ready()`."""
+    for kind, label in kinds.items():
+        if kind not in MOMENT_KINDS:
+            MOMENT_KINDS[kind] = label
+            ORDER[kind] = len(ORDER)
+    if source not in _moment_sources:
+        _moment_sources.append(source)
+
 
 def _task_moment(task, today) -> Moment:
     if task.status == CareTaskStatus.DONE:
@@ -103,7 +118,8 @@ def _task_moment(task, today) -> Moment:
 
 def timeline(inclusion, *, tasks=None, plans=None, stays=None, care_breaks=None, today=None) -> list[Moment]:
     """The patient's whole path in one list, by date: the inclusion, every care task (due, done
-    or cancelled), every PPCS version, hospital stays, breaks and their resolution, the closing.
+    or cancelled), every PPCS version, hospital stays, breaks and their resolution, the closing,
+    and what registered sources add (`register_moments`: case conferences, one query each).
     The inclusion comes with its `programme` loaded; the rows a caller has read already (a page
     showing them) are passed, the others read here: five queries at most whatever its length."""
     today = today or timezone.localdate()
@@ -141,4 +157,6 @@ def timeline(inclusion, *, tasks=None, plans=None, stays=None, care_breaks=None,
             )
     if inclusion.closed_on:
         moments.append(Moment(inclusion.closed_on, "closed", inclusion.get_close_reason_display(), "", "inclusion"))
+    for source in _moment_sources:
+        moments += source(inclusion, today)
     return sorted(moments, key=lambda moment: (moment.on, ORDER[moment.kind], moment.object_id or 0))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.mt_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.pathways_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.prevention_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.quality_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.discussions_views.cpts_urls")),
     path("discussions/", include("maillon.www.discussions_views.urls")),
     path("discussions/", include("maillon.www.organisations_views.space_urls")),

@@ -42,3 +42,12 @@ def test_the_admin_login_refuses_non_administrators_without_another_login_form()
     response = verified_client(user).get(reverse(ADMIN_LOGIN))
     assert response.status_code == 403
     assert 'type="password"' not in response.content.decode()
+
+
+def test_a_form_with_a_web_address_opens_and_takes_it_as_https(cpts):
+    """A CPTS's website (a URLField): Django 5.2 warned on every such admin form until the field
+    said how to read an address without its scheme (as the site's forms: https)."""
+    client = verified_client(UserFactory(admin=True, with_totp=True))
+    response = client.get(reverse("admin:core_cpts_change", args=[cpts.pk]))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.fields["website"].assume_scheme == "https"

@@ -248,6 +248,35 @@ PRIVATE_OPERATIONS = {
     ("POST", "/cpts/{cpts_id}/health-project/versions/{number}/reviews"),
     ("POST", "/cpts/{cpts_id}/health-project/negotiation"),
     # <<< creation-api
+    # >>> quality-api: Quality and relevance of care (issue 20)
+    ("GET", "/cpts/{cpts_id}/quality/conferences"),
+    ("POST", "/cpts/{cpts_id}/quality/conferences"),
+    ("GET", "/cpts/{cpts_id}/quality/conferences/{conference_id}"),
+    ("POST", "/cpts/{cpts_id}/quality/conferences/{conference_id}/schedule"),
+    ("POST", "/cpts/{cpts_id}/quality/conferences/{conference_id}/record"),
+    ("POST", "/cpts/{cpts_id}/quality/conferences/{conference_id}/cancel"),
+    ("POST", "/cpts/{cpts_id}/quality/decisions/{decision_id}/complete"),
+    ("POST", "/cpts/{cpts_id}/quality/decisions/{decision_id}/drop"),
+    ("GET", "/cpts/{cpts_id}/quality/incident-reviews"),
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews"),
+    ("GET", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}"),
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/referent"),
+    ("PUT", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/analysis"),
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/actions"),
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/decide"),
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/close"),
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/dismiss"),
+    ("POST", "/cpts/{cpts_id}/quality/incident-reviews/{review_id}/share"),
+    ("POST", "/cpts/{cpts_id}/quality/improvement-actions/{action_id}/complete"),
+    ("POST", "/cpts/{cpts_id}/quality/improvement-actions/{action_id}/drop"),
+    ("GET", "/cpts/{cpts_id}/quality/groups"),
+    ("POST", "/cpts/{cpts_id}/quality/groups"),
+    ("GET", "/cpts/{cpts_id}/quality/groups/{group_id}"),
+    ("PATCH", "/cpts/{cpts_id}/quality/groups/{group_id}"),
+    ("GET", "/cpts/{cpts_id}/quality/groups/{group_id}/sessions"),
+    ("POST", "/cpts/{cpts_id}/quality/groups/{group_id}/sessions"),
+    ("GET", "/cpts/{cpts_id}/quality/inclusions/{inclusion_id}/evaluation"),
+    # <<< quality-api
 }
 
 

@@ -159,6 +159,18 @@ def test_the_authority_signs_off_or_sends_back_through_the_api(api_client, cpts,
     assert "déjà été traité" in again.json()["detail"]
 
 
+def test_the_decision_declares_both_of_its_409s():
+    """Found by fuzzing the authority's token: a version sent back without remarks answers a plain
+    409 (`MessageOut`), a version decided already the transition's (`ConflictOut`)."""
+    from maillon.api.urls import api
+
+    answers = api.get_openapi_schema()["paths"]["/api/v1/cpts/{cpts_id}/aci/reports/{report_id}/decision"]
+    responses = {str(code): answer for code, answer in answers["post"]["responses"].items()}
+    schema = responses["409"]["content"]["application/json"]["schema"]
+    refs = {option.get("$ref") for option in schema.get("anyOf", [schema])}
+    assert refs == {"#/components/schemas/ConflictOut", "#/components/schemas/MessageOut"}
+
+
 @pytest.mark.parametrize("role", ["coordinator", "observer", "admin"])
 def test_only_the_authority_decides(api_client, cpts, contract, headers, token_headers, role):
     """A platform admin reads the report but is not the ARS: 403, as the pages answer."""

@@ -148,6 +148,9 @@ STATE_BOUND = {
     "creation_project_section": "writing a draft projet de santé: the demo's is submitted, frozen",
     "creation_sheet_new": "writing a draft projet de santé: the demo's is submitted, frozen",
     "creation_sheet_edit": "writing a draft projet de santé: the demo's is submitted, frozen",
+    # Mission 5: the demo's case conference is held (its decisions are in a PPCS): none to program or record.
+    "quality_conference_schedule": "programming a case conference asked for: the demo's conference is held",
+    "quality_conference_record": "recording a programmed case conference: the demo's conference is held",
 }
 # Actions that check the method by hand (a GET answers 405 from inside the view).
 POSTED_BY_HAND = {"snp_slot_cancel", "snp_slot_sharing"}
@@ -199,6 +202,32 @@ FOLLOWS_CREATION = READS_CREATION | {
     "creation_step_document_download",
 }
 ARS_LETTERS = {"creation_letters", "creation_letter"}
+# Mission 5 (issue 20): every role of the CPTS reads its home, the conferences it sees, the reviews
+# (their shared summaries), its own actions and the practice-analysis groups; asks for a conference,
+# reports an event, and evaluates the pathway of a patient it sees (from the inclusion's page).
+READS_QUALITY = {
+    "quality_home",
+    "quality_conferences",
+    "quality_conference_request",
+    "quality_reviews",
+    "quality_review_report",
+    "quality_actions",
+    "quality_groups",
+    "quality_group",
+    "quality_evaluation",
+    "quality_evaluation_pdf",
+}
+# The coordination: the demo's conference (held, its record as a PDF), its two event reviews (one
+# under analysis), its group's edition and sessions.
+RUNS_QUALITY = READS_QUALITY | {
+    "quality_conference",
+    "quality_conference_pdf",
+    "quality_review",
+    "quality_review_analysis",
+    "quality_group_create",
+    "quality_group_edit",
+    "quality_group_session_add",
+}
 MEMBERS_SPACE = {
     "cpts_dashboard",
     "members_directory",
@@ -272,6 +301,7 @@ PAGES = {
     | MEMBERS_SPACE
     | READS_CONTRACT
     | READS_CRISES
+    | RUNS_QUALITY
     | {
         "cpts_territory_edit",
         "cpts_lifecycle",
@@ -325,6 +355,7 @@ PAGES = {
     # A doctor of another CPTS, with slots and agendas of their own.
     "member": ACCOUNT
     | MEMBERS_SPACE
+    | READS_QUALITY
     | SPACE_PEOPLE
     | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},
     # The ARS's observer: also the lettres d'intention of the région.

@@ -25,7 +25,6 @@ address). django-axes was weighed and not kept: see docs/operations.md.
 """
 
 import datetime
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -60,13 +59,8 @@ def account_key(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def readable_wait(wait: datetime.timedelta) -> str:
-    """« 4 minutes », « 1 minute », « 30 secondes » (rounded up: never « 0 »)."""
-    seconds = max(1, math.ceil(wait.total_seconds()))
-    if seconds < 60:
-        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+# « 4 minutes », « 1 minute », « 30 secondes » (shared with the refused API tokens).
+readable_wait = throttle.readable_wait
 
 
 def delay_after(failures: int, threshold: int) -> datetime.timedelta:

@@ -21,6 +21,7 @@ from maillon.meetings import policies as meeting_policies
 from maillon.members import policies as member_policies
 from maillon.pathways import policies as pathway_policies
 from maillon.prevention import policies as prevention_policies
+from maillon.quality import policies as quality_policies
 from maillon.snp import policies as snp_policies
 
 
@@ -52,6 +53,7 @@ def _sections(user, cpts):
     meetings = meeting_policies.can_use_meetings(user, cpts)
     slots = snp_policies.can_use_slots(user, cpts)
     contract = contract_policies.can_read_contract(user, cpts)
+    quality = quality_policies.can_use_quality(user, cpts)
     return [
         (
             "Membres",
@@ -146,6 +148,27 @@ def _sections(user, cpts):
                 ("Plan de crise", "crisis_plan", crisis_policies.can_read_plan(user, cpts)),
                 ("Crises et alertes", "crisis_response_list", response_policies.can_see_crises(user, cpts)),
                 ("Chaîne d'alerte", "crisis_response_chain", response_policies.can_manage_chain(user, cpts)),
+            ],
+        ),
+        (
+            "Qualité",
+            [
+                ("Qualité et pertinence des soins", "quality_home", quality),
+                ("Concertations pluriprofessionnelles", "quality_conferences", quality),
+                (
+                    "Demander une concertation",
+                    "quality_conference_request",
+                    quality_policies.can_request_conference(user, cpts),
+                ),
+                ("Revues d'événements indésirables", "quality_reviews", quality),
+                (
+                    "Déclarer un événement indésirable",
+                    "quality_review_report",
+                    quality_policies.can_report_event(user, cpts),
+                ),
+                ("Actions d'amélioration" if coordinator else "Mes décisions et actions", "quality_actions", quality),
+                ("Groupes d'analyse des pratiques", "quality_groups", quality),
+                ("Nouveau groupe d'analyse", "quality_group_create", quality_policies.can_create_group(user, cpts)),
             ],
         ),
         (

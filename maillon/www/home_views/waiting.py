@@ -40,6 +40,8 @@ from maillon.pathways import policies as pathway_policies
 from maillon.pathways.models import BreakStatus
 from maillon.prevention import policies as prevention_policies
 from maillon.prevention.models import RegistrationStatus
+from maillon.quality import policies as quality_policies
+from maillon.quality.models import ReviewStatus
 from maillon.snp import policies as snp_policies
 from maillon.snp.models import OPEN_REQUEST_STATUSES, Booking, RequestStatus, SlotStatus
 
@@ -67,6 +69,22 @@ SINGULAR = {
     "Inscriptions aux séances de prévention à venir": "Inscription aux séances de prévention à venir",
     "Séances à venir de mes actions de prévention": "Séance à venir de mes actions de prévention",
     "Mentions non lues dans les discussions": "Mention non lue dans les discussions",
+    "Concertations à préparer": "Concertation à préparer",
+    "Événements indésirables déclarés, référent à nommer": "Événement indésirable déclaré, référent à nommer",
+    "Revues d'événements indésirables en analyse": "Revue d'événement indésirable en analyse",
+    "Décisions de concertation en retard": "Décision de concertation en retard",
+    "Actions d'amélioration en retard": "Action d'amélioration en retard",
+    "Décisions de concertation qui me sont confiées, à réaliser": (
+        "Décision de concertation qui m'est confiée, à réaliser"
+    ),
+    "Décisions de concertation qui me sont confiées, en retard": (
+        "Décision de concertation qui m'est confiée, en retard"
+    ),
+    "Actions d'amélioration qui me sont confiées, à réaliser": "Action d'amélioration qui m'est confiée, à réaliser",
+    "Actions d'amélioration qui me sont confiées, en retard": "Action d'amélioration qui m'est confiée, en retard",
+    "Revues d'événements indésirables dont je suis référent, en analyse": (
+        "Revue d'événement indésirable dont je suis référent, en analyse"
+    ),
 }
 
 
@@ -162,6 +180,7 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
         + mention_items(user)
         + signup_items(user)
         + prevention_items(user, cpts)
+        + quality_items(user, cpts, today)
         + aci_items(user, cpts, today)
     )
 
@@ -227,6 +246,47 @@ def prevention_items(user, cpts) -> list[Waiting]:
     return [
         Waiting("Séances de prévention à venir", counts["sessions"], home),
         Waiting("Inscriptions aux séances de prévention à venir", counts["registrations"], home),
+    ]
+
+
+def quality_items(user, cpts, today=None) -> list[Waiting]:
+    """Mission 5: the conferences to prepare (asked for, or programmed and not recorded), the
+    events reported (a referent to name) and the reviews in analysis, the decisions and the
+    improvement actions late (four queries)."""
+    if not quality_policies.can_use_quality(user, cpts):
+        return []
+    today = today or timezone.localdate()
+    conferences = quality_policies.visible_conferences(user, cpts).to_prepare().count()
+    reviews = quality_policies.reviews_read_whole(user, cpts).aggregate(
+        reported=Count("pk", filter=Q(status=ReviewStatus.REPORTED)),
+        analysis=Count("pk", filter=Q(status=ReviewStatus.ANALYSIS)),
+    )
+    decisions = quality_policies.visible_decisions(user, cpts).late_on(today).count()
+    actions = quality_policies.visible_improvement_actions(user, cpts).late_on(today).count()
+    return [
+        Waiting("Concertations à préparer", conferences, url("quality_conferences", cpts)),
+        Waiting(
+            "Événements indésirables déclarés, référent à nommer",
+            reviews["reported"],
+            url("quality_reviews", cpts, f"etat={ReviewStatus.REPORTED}"),
+        ),
+        Waiting(
+            "Revues d'événements indésirables en analyse",
+            reviews["analysis"],
+            url("quality_reviews", cpts, f"etat={ReviewStatus.ANALYSIS}"),
+        ),
+        Waiting(
+            "Décisions de concertation en retard",
+            decisions,
+            url("quality_actions", cpts, "source=concertations&retard=1"),
+            urgent=True,
+        ),
+        Waiting(
+            "Actions d'amélioration en retard",
+            actions,
+            url("quality_actions", cpts, "source=revues&retard=1"),
+            urgent=True,
+        ),
     ]
 
 
@@ -307,7 +367,7 @@ def member_items(user, cpts) -> list[Waiting]:
         items.append(Waiting("Sondages de dates de réunion en cours", polls.count(), url("meetings_list", cpts)))
     if not is_coordinator(user, cpts):  # a coordinator counts them among the coordination's work
         items += mention_items(user) + signup_items(user)
-    return items + pathway_items(user, cpts) + led_prevention_items(user, cpts)
+    return items + pathway_items(user, cpts) + led_prevention_items(user, cpts) + own_quality_items(user, cpts)
 
 
 def led_prevention_items(user, cpts) -> list[Waiting]:
@@ -327,6 +387,51 @@ def led_prevention_items(user, cpts) -> list[Waiting]:
     if not led:
         return []
     return [Waiting("Séances à venir de mes actions de prévention", led, url("prevention_home", cpts))]
+
+
+def own_quality_items(user, cpts, today=None) -> list[Waiting]:
+    """Mission 5, a member's own: the decisions and improvement actions they own still to carry
+    out (the late ones apart, urgent) and the reviews they run the analysis of — a coordinator
+    counts every review among the coordination's work."""
+    if not quality_policies.can_use_quality(user, cpts):
+        return []
+    today = today or timezone.localdate()
+    late = Q(due_on__lt=today)
+    decisions, actions = quality_policies.my_open_follow_ups(user, cpts)
+    decisions = decisions.aggregate(open=Count("pk"), late=Count("pk", filter=late))
+    actions = actions.aggregate(open=Count("pk"), late=Count("pk", filter=late))
+    mine = url("quality_actions", cpts)
+    items = []
+    if decisions["open"]:
+        items.append(Waiting("Décisions de concertation qui me sont confiées, à réaliser", decisions["open"], mine))
+    if decisions["late"]:
+        items.append(
+            Waiting(
+                "Décisions de concertation qui me sont confiées, en retard",
+                decisions["late"],
+                url("quality_actions", cpts, "source=concertations&retard=1"),
+                urgent=True,
+            )
+        )
+    if actions["open"]:
+        items.append(Waiting("Actions d'amélioration qui me sont confiées, à réaliser", actions["open"], mine))
+    if actions["late"]:
+        items.append(
+            Waiting(
+                "Actions d'amélioration qui me sont confiées, en retard",
+                actions["late"],
+                url("quality_actions", cpts, "source=revues&retard=1"),
+                urgent=True,
+            )
+        )
+    if not is_coordinator(user, cpts):
+        led = (
+            quality_policies.reviews_read_whole(user, cpts).filter(referent=user, status=ReviewStatus.ANALYSIS).count()
+        )
+        if led:
+            label = "Revues d'événements indésirables dont je suis référent, en analyse"
+            items.append(Waiting(label, led, url("quality_reviews", cpts, f"etat={ReviewStatus.ANALYSIS}")))
+    return items
 
 
 def pathway_items(user, cpts) -> list[Waiting]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from maillon.pathways import care, services
 from maillon.pathways.models import ASSESSMENT_DIMENSIONS, CareTaskStatus, CloseReason, InclusionStatus, Programme
 from maillon.pathways.selectors import MOMENT_KINDS, timeline
+from maillon.quality import policies as quality_policies
 
 from ..space import action_view, allow
 from . import page
@@ -131,6 +132,9 @@ def inclusion_page(request, inclusion, *, errors=(), forms=None, status=200):
         "retention_days": settings.MAILLON_PATHWAYS_RETENTION_DAYS,
         "consent_withdrawn": CloseReason.CONSENT_WITHDRAWN,
         "coordinator": policies.can_manage_programmes(request.user, cpts),
+        # Mission 5: a case conference on this patient, the evaluation of their path.
+        "quality_request": active and quality_policies.can_request_for(request.user, inclusion),
+        "quality_evaluate": quality_policies.can_evaluate_pathway(request.user, inclusion),
         **forms,
         "title": f"Inclusion n° {inclusion.pk} — {cpts.name}",
         "breadcrumb_data": pathways_breadcrumb(cpts, f"Inclusion n° {inclusion.pk}"),
