@@ -12,6 +12,7 @@ FRENCH_AS_IS = {
     "arguments",
     "code",
     "commune",
+    "conclusions",
     "conditions",
     "contact",
     "contour",
