@@ -7,16 +7,20 @@ The rules stay in the apps' policies: a lookup here is handed the policy to ask.
 
 from typing import Annotated
 
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
+from django.utils import timezone
 from ninja import Query, Router
 from ninja.constants import NOT_SET
 from ninja.errors import HttpError
 
 from maillon.core.access import resolve_cpts
 
+from .errors import InvalidField
 from .schemas import ERRORS, WRITE_ERRORS
 
 CPTS_NOT_FOUND = "CPTS introuvable."
+REQUIRED = "{label} : ce champ est obligatoire."
 
 
 class CptsRouter(Router):
@@ -94,6 +98,32 @@ def page_of(rows, page, size) -> tuple[list, int]:
     if page < 1 or start >= count:
         return [], count
     return list(rows[start : start + size]), count
+
+
+# --- Request bodies -----------------------------------------------------------------------
+
+
+def label_of(model, field) -> str:
+    """The French name of a field of `model`, capitalised; empty for a name it does not have."""
+    try:
+        name = str(model._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return ""
+    return name[:1].upper() + name[1:]
+
+
+def required(model, payload, names):
+    """422 on a required field sent as null in a PATCH."""
+    for name in names:
+        if name in payload.model_fields_set and getattr(payload, name) is None:
+            raise InvalidField(name, [REQUIRED.format(label=label_of(model, name))])
+
+
+def aware(moment):
+    """A date and time without a zone is Paris time."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
 
 
 # --- Uploads ------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ managers of its organisation alone, each one shown journaled (field names only).
 
 import datetime
 import uuid
-from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from django.conf import settings
@@ -48,7 +47,7 @@ from maillon.discussions.models import (
 from maillon.discussions.selectors import journal_signup_reads, search_messages, unread_by, unread_in_topic
 
 from .common import CptsRouter, PageNumber, cpts_or_404, first_or_404, page_of, page_size
-from .errors import InvalidField, conflict
+from .errors import InvalidField, refusals_as_409
 from .presenters import cpts_ref
 from .schemas import READ_ERRORS, ConflictOut, CptsRefOut, MessageOut, Text200, ValidationErrorOut
 
@@ -330,24 +329,6 @@ class DiscussionParticipantPageOut(Schema):
     count: int
 
 
-# --- Refusals ------------------------------------------------------------------------------
-
-
-@contextmanager
-def refusals(*body_fields, renames=None):
-    """A refusal of the domain naming a field of the body: 422 on it (`renames`: the domain's
-    name → the body's); any other refusal 409 (a transition: with the state)."""
-    renames = renames or {}
-    try:
-        yield
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            fields = {renames.get(name, name): messages for name, messages in error.message_dict.items()}
-            if set(fields) & set(body_fields):
-                raise InvalidField(fields=fields) from error
-        raise conflict(error) from error
-
-
 # --- Read state ----------------------------------------------------------------------------
 
 
@@ -579,7 +560,7 @@ def set_notify(request, space_id: int, payload: DiscussionNotifyIn):
     """Pour vous seul, dans cet espace ; les canaux (site, courriel) suivent vos préférences."""
     user = request.auth
     space = readable_space(request, space_id)
-    with refusals("notify"):
+    with refusals_as_409("notify"):
         services.set_notify_level(space, user, payload.notify)
     policies.forget_place(user, space)
     return space_detail(user, space)
@@ -620,7 +601,7 @@ def create_working_group(request, cpts_id: int, payload: DiscussionWorkingGroupI
     users = list(User.objects.filter(pk__in=wanted))
     if len(users) != len(wanted):
         raise InvalidField("user_ids", [UNKNOWN_PEOPLE])
-    with refusals("name", "description", "user_ids", renames={"users": "user_ids"}):
+    with refusals_as_409("name", "description", "user_ids", renames={"users": "user_ids"}):
         space = services.create_working_group(
             cpts, name=payload.name, description=payload.description, users=users, by=user
         )
@@ -666,7 +647,7 @@ def create_topic(request, space_id: int, payload: DiscussionTopicIn):
                 raise HttpError(409, CLIENT_ID_TAKEN)
             return created_answer(user, existing, 200)
     try:
-        with refusals("title", "body"):
+        with refusals_as_409("title", "body"):
             message = services.start_topic(
                 space, title=payload.title, body=payload.body, by=user, client_id=payload.client_id
             )
@@ -751,7 +732,7 @@ def post_message(request, topic_id: int, payload: DiscussionMessageIn):
                 raise HttpError(409, CLIENT_ID_TAKEN)
             return Status(200, message_answer(user, existing.pk))
     ensure_can_post(user, topic.space)
-    with refusals("body"):
+    with refusals_as_409("body"):
         message = services.post_message(topic, body=payload.body, by=user, client_id=payload.client_id)
     return Status(201, message_answer(user, message.pk))
 
@@ -772,7 +753,7 @@ def edit_message(request, message_id: int, payload: DiscussionMessagePatchIn):
         raise HttpError(409, NOT_EDITABLE)
     if not policies.can_edit_message(user, message):
         raise HttpError(403, late("modifie"))
-    with refusals("body"):
+    with refusals_as_409("body"):
         services.edit_message(message, body=payload.body, by=user)
     return message_answer(user, message.pk)
 
@@ -798,7 +779,7 @@ def delete_message(request, message_id: int):
         message.workflow.check(message, "delete")  # 409 with the state
     if not policies.can_delete_message(user, message):
         raise HttpError(403, late("supprime"))
-    with refusals():
+    with refusals_as_409():
         services.delete_message(message, by=user)
     return message_answer(user, message.pk)
 
@@ -808,7 +789,7 @@ def moderate_message(request, message_id, act, note):
     message = readable_message(request, message_id)
     if not policies.can_hide_message(user, message):
         raise HttpError(403, MODERATORS_ONLY)
-    with refusals():
+    with refusals_as_409():
         act(message, by=user, note=note)
     return message_answer(user, message.pk)
 
@@ -918,7 +899,7 @@ def moderate_participant(request, participant_id, act, note):
     ensure_moderator(user, participant.space)
     if not policies.can_moderate_participant(user, participant):
         raise HttpError(403, NOT_MODERATED)
-    with refusals():
+    with refusals_as_409():
         act(participant, by=user, note=note)
     participant.refresh_from_db()
     return participant_dict(participant)
@@ -1080,7 +1061,7 @@ def decide(request, signup_id, act):
         user,
         lambda user, signup: policies.can_review_signups(user, signup.space),
     )
-    with refusals():
+    with refusals_as_409():
         act(signup, user)
     signup.refresh_from_db()
     record_signups([signup], "décision sur une demande d'inscription (API)")

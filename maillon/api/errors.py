@@ -258,14 +258,19 @@ def conflict(error: DjangoValidationError) -> HttpError:
 
 
 @contextmanager
-def refusals_as_409(*body_fields):
+def refusals_as_409(*body_fields, renames=None):
     """The domain's refusal of a write made in the block answers 409 (see `conflict`), or 422
-    (`InvalidField`) when it names one of `body_fields`."""
+    (`InvalidField`) when it names one of `body_fields` (`renames`: the domain's name of a
+    field → the body's)."""
     try:
         yield
     except DjangoValidationError as error:
-        if set(getattr(error, "error_dict", ())) & set(body_fields):
-            raise InvalidField.of(error) from error
+        if hasattr(error, "error_dict"):
+            fields = {}
+            for name, messages in error.message_dict.items():
+                fields.setdefault((renames or {}).get(name, name), []).extend(messages)
+            if set(fields) & set(body_fields):
+                raise InvalidField(fields=fields) from error
         raise conflict(error) from error
 
 

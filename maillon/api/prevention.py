@@ -22,11 +22,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
@@ -54,7 +52,18 @@ from maillon.prevention.models import (
 )
 from maillon.territories.models import Commune, Departement, TerritoryCommune
 
-from .common import CptsRouter, PageNumber, cpts_or_404, first_or_404, get_cpts_or_404, page_of, page_size
+from .common import (
+    CptsRouter,
+    PageNumber,
+    aware,
+    cpts_or_404,
+    first_or_404,
+    get_cpts_or_404,
+    label_of,
+    page_of,
+    page_size,
+    required,
+)
 from .errors import InvalidField, conflict
 from .presenters import code_label, code_name
 from .schemas import (
@@ -88,7 +97,6 @@ UNKNOWN_ACTION = "Action : choisissez une action de prévention de cette CPTS."
 UNKNOWN_OWNER = "Responsable : choisissez l'adhésion active d'un professionnel de cette CPTS."
 UNKNOWN_DEPARTEMENT = "Département de comparaison : code de département inconnu."
 UNKNOWN_COMMUNE = "Commune : code INSEE inconnu."
-REQUIRED = "{label} : ce champ est obligatoire."
 JSON_ONLY = "Envoyez le corps en JSON (Content-Type: application/json)."
 SESSION_NOT_CHANGEABLE = "Cette séance est tenue ou annulée : elle ne change plus."
 REGISTRATIONS_CLOSED = "Les inscriptions à cette séance sont closes."
@@ -427,14 +435,6 @@ class PreventionPublicRegistrationIn(Schema):
 # --- Refusals ------------------------------------------------------------------------------
 
 
-def label_of(model, field) -> str:
-    try:
-        name = str(model._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:
-        return ""
-    return name[:1].upper() + name[1:]
-
-
 def named(model, field, message) -> str:
     """The message with the field's French name first (« Places : … »), as the domain writes it."""
     label = label_of(model, field)
@@ -752,20 +752,6 @@ def departement_of(code):
     if found is None:
         raise InvalidField("departement", [UNKNOWN_DEPARTEMENT])
     return found
-
-
-def required(model, payload, names):
-    """422 on a required field sent as null in a PATCH."""
-    for name in names:
-        if name in payload.model_fields_set and getattr(payload, name) is None:
-            raise InvalidField(name, [REQUIRED.format(label=label_of(model, name))])
-
-
-def aware(moment):
-    """A date and time without a zone is Paris time."""
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment)
-    return moment
 
 
 # --- Actions -------------------------------------------------------------------------------

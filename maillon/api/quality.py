@@ -17,47 +17,46 @@ evaluation of a path. A review of an adverse event is read whole by the coordina
 reporter and its referent; every member reads its anonymised summary once shared, nothing else.
 """
 
-import copy
 import datetime
-from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, StringConstraints
 
 from maillon.core.models import User
-from maillon.core.workflows import TransitionNotAllowed
 from maillon.meetings.models import Attendance
 from maillon.members.models import Membership
 from maillon.pathways import policies as pathways_policies
 from maillon.pathways import services as pathways_services
 from maillon.quality import evaluation, policies, services
+from maillon.quality.documents import masker, patient_names
 from maillon.quality.models import (
     CAUSE_CATEGORIES,
     CaseConference,
+    ConferenceDecision,
     ConferenceStatus,
     Consequence,
     EventCategory,
-    FollowUpStatus,
+    GroupSession,
     IncidentReview,
     PracticeGroup,
     ReviewStatus,
 )
 
-from .common import CptsRouter, PageNumber, cpts_or_404, first_or_404, page_of, page_size
-from .errors import InvalidField, conflict
+from .common import CptsRouter, PageNumber, PageSize, aware, cpts_or_404, first_or_404, page_of, required
+from .errors import InvalidField, refusals_as_409
 from .schemas import READ_ERRORS, ConflictOut, IsoDate, IsoDateTime, MessageOut, Text200, Text300
 
 router = CptsRouter(tags=["Qualité et pertinence des soins"], read_errors=READ_ERRORS)
 
 PAGE_SIZE = 20
-PageSize = page_size(100)
 BASE = "/cpts/{int:cpts_id}/quality"
 
 CONFERENCE_NOT_FOUND = "Concertation introuvable."
@@ -459,43 +458,6 @@ class QualityEvaluationOut(Schema):
     delay_days_total: int
 
 
-# --- Refusals ------------------------------------------------------------------------------
-
-
-@contextmanager
-def refusals(*body_fields, rename=None):
-    """A refusal of the domain naming a field of the body: 422 on it (`rename` maps the
-    domain's name to the body's; `causes.tasks` is `causes`), nothing written; any other
-    refusal 409 (a transition: with the state)."""
-    rename = rename or {}
-    try:
-        yield
-    except TransitionNotAllowed:
-        raise
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            fields = {}
-            for key, messages in error.message_dict.items():
-                field = rename.get(key, key.split(".")[0])
-                fields.setdefault(field, []).extend(messages)
-            if set(fields) & set(body_fields):
-                raise InvalidField(fields=fields) from error
-        raise conflict(error) from error
-
-
-def guard(user, obj, can, message, **right_state):
-    """Nothing unless `can(user, obj)` refuses: then 409 with the state when the caller could
-    do it were the object in `right_state` (only the state refuses), else 403 `message`."""
-    if can(user, obj):
-        return
-    probe = copy.copy(obj)
-    for name, value in right_state.items():
-        setattr(probe, name, value)
-    if can(user, probe):
-        raise obj.workflow.refusal(obj)
-    raise HttpError(403, message)
-
-
 # --- Presenters ----------------------------------------------------------------------------
 
 
@@ -599,7 +561,7 @@ def conference_detail(request, conference) -> dict:
                 "membership_id": invitation.membership_id,
                 "name": str(invitation.membership.member),
                 "attendance": invitation.attendance,
-                "attendance_label": Attendance(invitation.attendance).label,
+                "attendance_label": invitation.get_attendance_display(),
             }
             for invitation in invitations
         ],
@@ -769,14 +731,19 @@ def visible_action(request, cpts, action_id):
     return first_or_404(actions.filter(pk=action_id), ACTION_NOT_FOUND)
 
 
+def count_of(model, fk):
+    """How many rows of `model` point to the group by `fk`: a subquery each, no join of one
+    relation with the other."""
+    rows = model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk)
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField())
+
+
 def groups_of(request, cpts):
     return (
         policies.visible_groups(request.auth, cpts)
         .select_related("facilitator__professional", "facilitator__structure")
-        .annotate(
-            members_count=Count("members", distinct=True),
-            sessions_count=Count("sessions", distinct=True),
-        )
+        .annotate(members_count=count_of(PracticeGroup.members.through, "practicegroup"))
+        .annotate(sessions_count=count_of(GroupSession, "group"))
     )
 
 
@@ -794,6 +761,20 @@ def sessions_of(request, cpts):
             present_count=Count("meeting__invitations", filter=present, distinct=True),
         )
     )
+
+
+# The states where a review's analysis is written, and where its summary is shared.
+ANALYSED = (ReviewStatus.ANALYSIS, ReviewStatus.ACTIONS)
+SHARED = (ReviewStatus.ACTIONS, ReviewStatus.CLOSED)
+
+
+def ensure_in(review, states, can, message, user):
+    """An operation on a review that is no transition: 409 with the state outside `states`,
+    then 403 `message` unless `can(user, review)`."""
+    if review.status not in states:
+        raise IncidentReview.workflow.refusal(review)
+    if not can(user, review):
+        raise HttpError(403, message)
 
 
 def ensure_writer(request, cpts, can=policies.can_write_quality, message=WRITERS_ONLY):
@@ -825,11 +806,6 @@ def members_of(cpts, ids) -> list:
 
 def slots_of(slots) -> list[tuple]:
     return [(aware(slot.starts_at), aware(slot.ends_at)) for slot in slots]
-
-
-def aware(moment):
-    """A date and time without a zone is Paris time."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def checked_url(url):
@@ -878,9 +854,9 @@ def request_conference(request, cpts_id: int, payload: QualityConferenceIn):
             .filter(pk=payload.inclusion)
             .first()
         )
-        if inclusion is None or not policies.can_request_for(request.auth, inclusion):
+        if inclusion is None:
             raise InvalidField("inclusion", [UNKNOWN_INCLUSION])
-    with refusals("context", "question", "inclusion"), transaction.atomic():
+    with refusals_as_409("context", "question", "inclusion"), transaction.atomic():
         conference = services.request_conference(
             cpts, by=request.auth, context=payload.context, question=payload.question, inclusion=inclusion
         )
@@ -911,8 +887,10 @@ def schedule_conference(request, cpts_id: int, conference_id: int, payload: Qual
     concertation déjà programmée, tenue ou annulée : 409 avec son état."""
     cpts = access(request, cpts_id)
     conference = visible_conference(request, cpts, conference_id)
-    guard(request.auth, conference, policies.can_prepare_conference, PREPARERS_ONLY, status=ConferenceStatus.REQUESTED)
-    with refusals("slots", "memberships", "visio_url", "place"), transaction.atomic():
+    CaseConference.workflow.check(conference, "schedule")
+    if not policies.can_prepare_conference(request.auth, conference):
+        raise HttpError(403, PREPARERS_ONLY)
+    with refusals_as_409("slots", "memberships", "visio_url", "place"), transaction.atomic():
         services.schedule_conference(
             conference,
             by=request.auth,
@@ -936,12 +914,14 @@ def record_conference(request, cpts_id: int, conference_id: int, payload: Qualit
     l'a demandée, une fois programmée ; sinon 409 avec son état. Tout ou rien."""
     cpts = access(request, cpts_id)
     conference = visible_conference(request, cpts, conference_id)
-    guard(request.auth, conference, policies.can_record_conference, RECORDERS_ONLY, status=ConferenceStatus.SCHEDULED)
+    CaseConference.workflow.check(conference, "record")
+    if not policies.can_record_conference(request.auth, conference):
+        raise HttpError(403, RECORDERS_ONLY)
     decisions = [
         {"description": row.description, "owner": row.owner, "due_on": row.due_on} for row in payload.decisions
     ]
     body_fields = ("conclusions", "held_on", "decisions", "next_review_on")
-    with refusals(*body_fields, rename={"owner": "decisions"}), transaction.atomic():
+    with refusals_as_409(*body_fields), transaction.atomic():
         services.record_conference(
             conference,
             by=request.auth,
@@ -963,13 +943,29 @@ def cancel_conference(request, cpts_id: int, conference_id: int, payload: Qualit
     personne qui l'a demandée."""
     cpts = access(request, cpts_id)
     conference = visible_conference(request, cpts, conference_id)
-    guard(request.auth, conference, policies.can_cancel_conference, CANCELLERS_ONLY, status=ConferenceStatus.REQUESTED)
-    with refusals("note", rename={"reason": "note"}):
+    CaseConference.workflow.check(conference, "cancel")
+    if not policies.can_cancel_conference(request.auth, conference):
+        raise HttpError(403, CANCELLERS_ONLY)
+    with refusals_as_409("note", renames={"reason": "note"}):
         services.cancel_conference(conference, by=request.auth, reason=payload.note)
     return conference_answer(request, cpts, conference_id)
 
 
 # --- Decisions -----------------------------------------------------------------------------
+
+# The body fields of each move of a decision or an improvement action (`complete`, `drop`).
+MOVE_FIELDS = {"complete": ("outcome", "done_on"), "drop": ("note",)}
+
+
+def move_follow_up(request, row, move, can, message, **fields) -> dict:
+    """Complete or drop a decision or an improvement action (409 with its state once done or
+    dropped, 403 `message` unless `can`), answered from the row `workflow.run` has moved."""
+    type(row).workflow.check(row, move)
+    if not can(request.auth, row):
+        raise HttpError(403, message)
+    with refusals_as_409(*MOVE_FIELDS[move]):
+        getattr(row, move)(by=request.auth, **fields)
+    return decision_dict(row) if isinstance(row, ConferenceDecision) else action_dict(row)
 
 
 @router.post(
@@ -980,12 +976,16 @@ def cancel_conference(request, cpts_id: int, conference_id: int, payload: Qualit
 def complete_decision(request, cpts_id: int, decision_id: int, payload: QualityCompleteIn):
     """Ce qui a été fait et quand (aujourd'hui par défaut, pas dans le futur). Son responsable, les
     coordinateurs et la personne qui a demandé la concertation ; déjà réalisée ou abandonnée : 409."""
-    cpts = access(request, cpts_id)
-    decision = visible_decision(request, cpts, decision_id)
-    guard(request.auth, decision, policies.can_complete_decision, DECISION_COMPLETERS_ONLY, status=FollowUpStatus.OPEN)
-    with refusals("outcome", "done_on"):
-        decision.complete(by=request.auth, outcome=payload.outcome, on=payload.done_on)
-    return decision_dict(visible_decision(request, cpts, decision_id))
+    decision = visible_decision(request, access(request, cpts_id), decision_id)
+    return move_follow_up(
+        request,
+        decision,
+        "complete",
+        policies.can_complete_decision,
+        DECISION_COMPLETERS_ONLY,
+        outcome=payload.outcome,
+        on=payload.done_on,
+    )
 
 
 @router.post(
@@ -996,12 +996,10 @@ def complete_decision(request, cpts_id: int, decision_id: int, payload: QualityC
 def drop_decision(request, cpts_id: int, decision_id: int, payload: QualityNoteIn):
     """Avec son motif (`note`, obligatoire). Les coordinateurs et la personne qui a demandé la
     concertation ; déjà réalisée ou abandonnée : 409."""
-    cpts = access(request, cpts_id)
-    decision = visible_decision(request, cpts, decision_id)
-    guard(request.auth, decision, policies.can_drop_decision, DECISION_DROPPERS_ONLY, status=FollowUpStatus.OPEN)
-    with refusals("note"):
-        decision.drop(by=request.auth, note=payload.note)
-    return decision_dict(visible_decision(request, cpts, decision_id))
+    decision = visible_decision(request, access(request, cpts_id), decision_id)
+    return move_follow_up(
+        request, decision, "drop", policies.can_drop_decision, DECISION_DROPPERS_ONLY, note=payload.note
+    )
 
 
 # --- Reviews of adverse events -------------------------------------------------------------
@@ -1019,12 +1017,11 @@ def list_reviews(
     l'a déclarée et le référent ; pour les autres membres, la synthèse partagée seulement."""
     cpts = access(request, cpts_id)
     reviews = reviews_of(request, cpts)
-    whole_rows = policies.reviews_read_whole(request.auth, cpts)
     if status:
-        reviews = reviews.filter(status=status, pk__in=whole_rows.values("pk"))
+        reviews = reviews.filter(status=status, pk__in=policies.reviews_read_whole(request.auth, cpts).values("pk"))
     shown, count = page_of(reviews.order_by("-reported_at", "-pk"), page, page_size)
-    whole = set(whole_rows.filter(pk__in=[review.pk for review in shown]).values_list("pk", flat=True))
-    return {"items": [review_dict(review, review.pk in whole) for review in shown], "count": count}
+    items = [review_dict(review, policies.reads_review_whole(request.auth, review)) for review in shown]
+    return {"items": items, "count": count}
 
 
 @router.post(
@@ -1035,9 +1032,9 @@ def report_event(request, cpts_id: int, payload: QualityReportIn):
     quiconque (un NIR/INS est refusé : 422). Tout rôle dans la CPTS."""
     cpts = access(request, cpts_id)
     ensure_writer(request, cpts, policies.can_report_event)
-    with refusals(*QualityReportIn.model_fields), transaction.atomic():
+    with refusals_as_409(*QualityReportIn.model_fields), transaction.atomic():
         review = services.report_event(cpts, by=request.auth, **payload.model_dump())
-    return Status(201, review_detail(request, visible_review(request, cpts, review.pk)))
+    return Status(201, review_answer(request, cpts, review.pk))
 
 
 @router.get(f"{BASE}/incident-reviews/{{int:review_id}}", response=QualityReviewDetailOut, summary="Une revue")
@@ -1045,7 +1042,7 @@ def get_review(request, cpts_id: int, review_id: int):
     """La revue entière (faits, causes par catégorie, ce qui a protégé, enseignements, actions
     d'amélioration) pour qui la lit en entier ; la synthèse partagée seulement pour les autres."""
     cpts = access(request, cpts_id)
-    return review_detail(request, visible_review(request, cpts, review_id))
+    return review_answer(request, cpts, review_id)
 
 
 def review_answer(request, cpts, review_id) -> dict:
@@ -1062,7 +1059,9 @@ def name_referent(request, cpts_id: int, review_id: int, payload: QualityReferen
     (`user`) ; la revue passe en analyse. Les coordinateurs ; une revue qui n'est plus déclarée : 409."""
     cpts = access(request, cpts_id)
     review = visible_review(request, cpts, review_id)
-    guard(request.auth, review, policies.can_assign_referent, REFERENT_NAMERS_ONLY, status=ReviewStatus.REPORTED)
+    IncidentReview.workflow.check(review, "start_analysis")
+    if not policies.can_assign_referent(request.auth, review):
+        raise HttpError(403, REFERENT_NAMERS_ONLY)
     if (payload.membership is None) == (payload.user is None):
         raise InvalidField("membership", [ONE_REFERENT])
     field = "membership" if payload.membership is not None else "user"
@@ -1079,7 +1078,7 @@ def name_referent(request, cpts_id: int, review_id: int, payload: QualityReferen
         referent = User.objects.filter(pk=payload.user, is_active=True).first()
     if referent is None:
         raise InvalidField(field, [UNKNOWN_REFERENT])
-    with refusals(field, rename={"referent": field}):
+    with refusals_as_409(field, renames={"referent": field}):
         services.start_analysis(review, referent=referent, by=request.auth)
     return review_answer(request, cpts, review_id)
 
@@ -1096,8 +1095,8 @@ def save_analysis(request, cpts_id: int, review_id: int, payload: QualityAnalysi
     et les coordinateurs, en analyse ou pendant les actions ; sinon 409 avec son état."""
     cpts = access(request, cpts_id)
     review = visible_review(request, cpts, review_id)
-    guard(request.auth, review, policies.can_analyse_review, ANALYSTS_ONLY, status=ReviewStatus.ANALYSIS)
-    with refusals(*IncidentReview.ANALYSIS_FIELDS), transaction.atomic():
+    ensure_in(review, ANALYSED, policies.can_analyse_review, ANALYSTS_ONLY, request.auth)
+    with refusals_as_409(*IncidentReview.ANALYSIS_FIELDS), transaction.atomic():
         services.save_analysis(review, by=request.auth, **payload.model_dump())
     return review_answer(request, cpts, review_id)
 
@@ -1112,17 +1111,12 @@ def add_action(request, cpts_id: int, review_id: int, payload: QualityActionIn):
     tard). Le référent et les coordinateurs, en analyse ou pendant les actions ; sinon 409."""
     cpts = access(request, cpts_id)
     review = visible_review(request, cpts, review_id)
-    guard(request.auth, review, policies.can_analyse_review, ANALYSTS_ONLY, status=ReviewStatus.ANALYSIS)
-    owner = adherent_of(cpts, payload.owner, "owner", "Responsable")
-    with refusals("description", "owner", "due_on"), transaction.atomic():
+    ensure_in(review, ANALYSED, policies.can_analyse_review, ANALYSTS_ONLY, request.auth)
+    with refusals_as_409("description", "owner", "due_on"), transaction.atomic():
         action = services.add_improvement_action(
-            review, by=request.auth, description=payload.description, owner=owner, due_on=payload.due_on
+            review, by=request.auth, description=payload.description, owner=payload.owner, due_on=payload.due_on
         )
     return Status(201, action_dict(visible_action(request, cpts, action.pk)))
-
-
-def decides(user, review) -> bool:
-    return review.status == ReviewStatus.ANALYSIS and policies.can_analyse_review(user, review)
 
 
 @router.post(
@@ -1136,8 +1130,10 @@ def decide(request, cpts_id: int, review_id: int):
     analyse : 409 avec son état. Le référent et les coordinateurs."""
     cpts = access(request, cpts_id)
     review = visible_review(request, cpts, review_id)
-    guard(request.auth, review, decides, ANALYSTS_ONLY, status=ReviewStatus.ANALYSIS)
-    with refusals():
+    IncidentReview.workflow.check(review, "decide")
+    if not policies.can_analyse_review(request.auth, review):
+        raise HttpError(403, ANALYSTS_ONLY)
+    with refusals_as_409():
         review.decide(by=request.auth)
     return review_answer(request, cpts, review_id)
 
@@ -1152,8 +1148,10 @@ def close_review(request, cpts_id: int, review_id: int):
     pas aux actions : 409 avec son état. Le référent et les coordinateurs."""
     cpts = access(request, cpts_id)
     review = visible_review(request, cpts, review_id)
-    guard(request.auth, review, policies.can_close_review, ANALYSTS_ONLY, status=ReviewStatus.ACTIONS)
-    with refusals():
+    IncidentReview.workflow.check(review, "close")
+    if not policies.can_close_review(request.auth, review):
+        raise HttpError(403, ANALYSTS_ONLY)
+    with refusals_as_409():
         review.close(by=request.auth)
     return review_answer(request, cpts, review_id)
 
@@ -1168,8 +1166,10 @@ def dismiss_review(request, cpts_id: int, review_id: int, payload: QualityNoteIn
     Le référent et les coordinateurs."""
     cpts = access(request, cpts_id)
     review = visible_review(request, cpts, review_id)
-    guard(request.auth, review, policies.can_dismiss_review, ANALYSTS_ONLY, status=ReviewStatus.REPORTED)
-    with refusals("note"):
+    IncidentReview.workflow.check(review, "dismiss")
+    if not policies.can_dismiss_review(request.auth, review):
+        raise HttpError(403, ANALYSTS_ONLY)
+    with refusals_as_409("note"):
         review.dismiss(by=request.auth, note=payload.note)
     return review_answer(request, cpts, review_id)
 
@@ -1185,8 +1185,8 @@ def share_review(request, cpts_id: int, review_id: int, payload: QualityShareIn)
     les coordinateurs ; partager à nouveau remplace la synthèse."""
     cpts = access(request, cpts_id)
     review = visible_review(request, cpts, review_id)
-    guard(request.auth, review, policies.can_share_review, ANALYSTS_ONLY, status=ReviewStatus.ACTIONS)
-    with refusals("summary"):
+    ensure_in(review, SHARED, policies.can_share_review, ANALYSTS_ONLY, request.auth)
+    with refusals_as_409("summary"):
         review.share(summary=payload.summary, by=request.auth)
     return review_answer(request, cpts, review_id)
 
@@ -1202,12 +1202,16 @@ def share_review(request, cpts_id: int, review_id: int, payload: QualityShareIn)
 def complete_action(request, cpts_id: int, action_id: int, payload: QualityCompleteIn):
     """Ce qui a été fait et quand (aujourd'hui par défaut). Son responsable, le référent de la
     revue et les coordinateurs ; déjà réalisée ou abandonnée : 409."""
-    cpts = access(request, cpts_id)
-    action = visible_action(request, cpts, action_id)
-    guard(request.auth, action, policies.can_complete_action, ACTION_COMPLETERS_ONLY, status=FollowUpStatus.OPEN)
-    with refusals("outcome", "done_on"):
-        action.complete(by=request.auth, outcome=payload.outcome, on=payload.done_on)
-    return action_dict(visible_action(request, cpts, action_id))
+    action = visible_action(request, access(request, cpts_id), action_id)
+    return move_follow_up(
+        request,
+        action,
+        "complete",
+        policies.can_complete_action,
+        ACTION_COMPLETERS_ONLY,
+        outcome=payload.outcome,
+        on=payload.done_on,
+    )
 
 
 @router.post(
@@ -1218,26 +1222,19 @@ def complete_action(request, cpts_id: int, action_id: int, payload: QualityCompl
 def drop_action(request, cpts_id: int, action_id: int, payload: QualityNoteIn):
     """Avec son motif (`note`, obligatoire). Le référent de la revue et les coordinateurs ; déjà
     réalisée ou abandonnée : 409."""
-    cpts = access(request, cpts_id)
-    action = visible_action(request, cpts, action_id)
-    guard(request.auth, action, policies.can_drop_action, ACTION_DROPPERS_ONLY, status=FollowUpStatus.OPEN)
-    with refusals("note"):
-        action.drop(by=request.auth, note=payload.note)
-    return action_dict(visible_action(request, cpts, action_id))
+    action = visible_action(request, access(request, cpts_id), action_id)
+    return move_follow_up(request, action, "drop", policies.can_drop_action, ACTION_DROPPERS_ONLY, note=payload.note)
 
 
 # --- Practice-analysis groups --------------------------------------------------------------
 
 
 def ensure_group_manager(request, group):
-    """403 for who may not change the group; 409 for a closed group its managers would change."""
-    if policies.can_manage_group(request.auth, group):
-        return
-    probe = copy.copy(group)
-    probe.closed_on = None
-    if policies.can_manage_group(request.auth, probe):
+    """409 for a closed group; 403 for who may not change it."""
+    if not group.is_open:
         raise HttpError(409, GROUP_CLOSED)
-    raise HttpError(403, GROUP_MANAGERS_ONLY)
+    if not policies.can_manage_group(request.auth, group):
+        raise HttpError(403, GROUP_MANAGERS_ONLY)
 
 
 GROUP_FIELDS = ("name", "themes", "description", "facilitator", "members", "closed_on")
@@ -1277,7 +1274,7 @@ def create_group(request, cpts_id: int, payload: QualityGroupIn):
         description=payload.description,
         facilitator=facilitator,
     )
-    with refusals(*GROUP_FIELDS), transaction.atomic():
+    with refusals_as_409(*GROUP_FIELDS), transaction.atomic():
         services.save_group(group, members=members)
     return Status(201, group_detail(request, visible_group(request, cpts, group.pk)))
 
@@ -1303,10 +1300,7 @@ def update_group(request, cpts_id: int, group_id: int, payload: QualityGroupPatc
     group = visible_group(request, cpts, group_id)
     ensure_group_manager(request, group)
     sent = payload.model_fields_set
-    for name in ("name", "themes"):
-        if name in sent and getattr(payload, name) is None:
-            label = PracticeGroup._meta.get_field(name).verbose_name.capitalize()
-            raise InvalidField(name, [f"{label} : ce champ est obligatoire."])
+    required(PracticeGroup, payload, ["name", "themes"])
     if "name" in sent:
         group.name = payload.name
     if "themes" in sent:
@@ -1322,7 +1316,7 @@ def update_group(request, cpts_id: int, group_id: int, payload: QualityGroupPatc
     if "closed_on" in sent:
         group.closed_on = payload.closed_on
     members = members_of(cpts, payload.members) if payload.members is not None else None
-    with refusals(*GROUP_FIELDS), transaction.atomic():
+    with refusals_as_409(*GROUP_FIELDS), transaction.atomic():
         services.save_group(group, members=members)
     return group_detail(request, visible_group(request, cpts, group_id))
 
@@ -1364,7 +1358,7 @@ def create_session(request, cpts_id: int, group_id: int, payload: QualitySession
         review = policies.visible_reviews(request.auth, cpts).shared().filter(pk=payload.review).first()
         if review is None:
             raise InvalidField("review", [UNKNOWN_REVIEW])
-    with refusals("theme", "slots", "visio_url", "place", "conference", "review"), transaction.atomic():
+    with refusals_as_409("theme", "slots", "visio_url", "place", "conference", "review"), transaction.atomic():
         session = services.hold_session(
             group,
             by=request.auth,
@@ -1396,13 +1390,10 @@ def evaluate_pathway(request, cpts_id: int, inclusion_id: int):
     inclusion = first_or_404(
         pathways_policies.visible_inclusions(request.auth, cpts).select_related("programme").filter(pk=inclusion_id),
         INCLUSION_NOT_FOUND,
-        request.auth,
-        policies.can_evaluate_pathway,
     )
     result = evaluation.evaluate(inclusion)
     pathways_services.record_inclusion_reads([inclusion], EVALUATION_FIELDS, note="évaluation du parcours (API)")
-    labels = {finding.kind: finding.kind_label for finding in result.findings}
-    labels = {**evaluation.FINDING_KINDS, **labels}
+    mask = masker(patient_names(inclusion))
     programme = inclusion.programme
     return {
         "inclusion": {
@@ -1419,14 +1410,14 @@ def evaluate_pathway(request, cpts_id: int, inclusion_id: int):
                 "on": finding.on,
                 "kind": finding.kind,
                 "kind_label": finding.kind_label,
-                "title": finding.title,
-                "detail": finding.detail,
+                "title": mask(finding.title),
+                "detail": mask(finding.detail),
                 "delay_days": finding.delay_days,
             }
             for finding in result.findings
         ],
         "counts": [
-            {"kind": kind, "label": str(labels.get(kind, kind)), "count": count}
+            {"kind": kind, "label": str(evaluation.FINDING_KINDS[kind]), "count": count}
             for kind, count in result.counts.items()
         ],
         "delay_days_total": result.delay_days_total,

@@ -125,6 +125,17 @@ def oldest(scope: str, key: str, *, window: datetime.timedelta = WINDOW, now: da
     )
 
 
+def wait(
+    scope: str, key: str, limit: int, *, window: datetime.timedelta = WINDOW, now: datetime.datetime | None = None
+) -> datetime.timedelta | None:
+    """None while `key` has fewer than `limit` attempts at `scope` in the window; else how long
+    until its oldest counted attempt leaves it (a second at least)."""
+    now = now or timezone.now()
+    if count(scope, key, window=window, now=now) < limit:
+        return None
+    return max(oldest(scope, key, window=window, now=now) + window - now, datetime.timedelta(seconds=1))
+
+
 def latest(scope: str, key: str, *, window: datetime.timedelta = WINDOW, now: datetime.datetime | None = None):
     """When the latest attempt counted was made (None without any)."""
     return (

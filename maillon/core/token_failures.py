@@ -23,7 +23,6 @@ import datetime
 import math
 
 from django.conf import settings
-from django.utils import timezone
 
 from . import throttle
 
@@ -38,12 +37,8 @@ def limit() -> int:
 def retry_after(request, *, now: datetime.datetime | None = None) -> int | None:
     """None while this request's address may present a token; else the seconds (at least 1)
     until its oldest counted failure leaves the hour."""
-    now = now or timezone.now()
-    address = throttle.address_key(request)
-    if throttle.count(SCOPE, address, now=now) < limit():
-        return None
-    oldest = throttle.oldest(SCOPE, address, now=now)
-    return max(1, math.ceil((oldest + throttle.WINDOW - now).total_seconds()))
+    wait = throttle.wait(SCOPE, throttle.address_key(request), limit(), now=now)
+    return None if wait is None else math.ceil(wait.total_seconds())
 
 
 def record(request, *, now: datetime.datetime | None = None) -> None:

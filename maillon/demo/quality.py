@@ -189,7 +189,7 @@ def patient_for(cpts: Cpts, template: str, texts: dict, own=None) -> Inclusion |
     )
     candidates.sort(key=lambda inclusion: (own is None or inclusion.lead_id != own.pk, inclusion.pk not in with_plan))
     for inclusion in candidates:
-        names = (inclusion.birth_name, inclusion.used_name, *inclusion.given_names.replace(",", " ").split())
+        names = inclusion.name_words
         try:
             refuse_identifying_text({key: (key, text) for key, text in texts.items()}, names=names)
         except ValidationError:

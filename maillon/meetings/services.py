@@ -161,10 +161,7 @@ def create_meeting(*, cpts, by, slots, criteria=None, membership_ids=None, **fie
     if membership_ids is None:
         invite(meeting, **(criteria or {}))
     else:
-        picked = invitable_memberships(cpts).filter(pk__in=membership_ids)
-        if not membership_ids or len(picked) != len(set(membership_ids)):
-            raise ValidationError({"memberships": "Invités : choisissez des adhérents actifs de la CPTS."})
-        _invite_memberships(meeting, picked)
+        _invite_memberships(meeting, picked_memberships(cpts, membership_ids))
     notifications.send_on_commit(meeting, notifications.POLL, by=by)
     return meeting
 
@@ -182,6 +179,17 @@ def search_invitable(meeting, q, *, limit=30) -> list[Membership]:
             "professional__last_name", "professional__first_name", "pk"
         )[:limit]
     )
+
+
+def picked_memberships(cpts, membership_ids, *, among=None):
+    """The adhesions picked by id, each one invitable (`among`, default: all invitable ones of the CPTS)."""
+    ids = set(membership_ids or ())
+    if not ids:
+        raise ValidationError({"memberships": "Invités : choisissez au moins un adhérent."})
+    picked = (invitable_memberships(cpts) if among is None else among).filter(pk__in=ids)
+    if picked.count() != len(ids):
+        raise ValidationError({"memberships": "Invités : choisissez des adhérents actifs de la CPTS."})
+    return picked
 
 
 def _invite_memberships(meeting, memberships) -> list[Invitation]:
@@ -206,9 +214,7 @@ def invite_more(*, meeting, by, criteria=None, membership_ids=None) -> list[Invi
     meeting.check_open()
     memberships = invitable_memberships(meeting.cpts_id, **(criteria or {}))
     if membership_ids is not None:
-        if not membership_ids:
-            raise ValidationError({"memberships": "Invités : choisissez au moins un adhérent."})
-        memberships = memberships.filter(pk__in=membership_ids)
+        memberships = picked_memberships(meeting.cpts_id, membership_ids, among=memberships)
     new = _invite_memberships(meeting, memberships)
     if new:
         kind = notifications.POLL if meeting.status == MeetingStatus.POLL else notifications.SCHEDULED

@@ -261,6 +261,12 @@ class Inclusion(JournaledModel):
         return f"{(self.used_name or self.birth_name).upper()} {self.first_given_name}"
 
     @property
+    def name_words(self) -> list[str]:
+        """The names the patient is known by — birth and used names whole, each given name — to
+        keep them out of pseudonymised texts."""
+        return [name for name in (self.birth_name, self.used_name) if name] + self.given_names.replace(",", " ").split()
+
+    @property
     def qualified(self) -> bool:
         return self.identity_qualification == InsStatus.QUALIFIED and bool(self.ins_number)
 

@@ -48,8 +48,7 @@ def evaluation_filename(evaluation) -> str:
 def patient_names(inclusion) -> list[str]:
     if inclusion is None:
         return []
-    names = [inclusion.birth_name, inclusion.used_name, *inclusion.given_names.replace(",", " ").split()]
-    return [name.strip() for name in names if name and len(name.strip()) >= 2]
+    return [name.strip() for name in inclusion.name_words if len(name.strip()) >= 2]
 
 
 def masker(names):

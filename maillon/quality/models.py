@@ -165,8 +165,7 @@ class CaseConference(JournaledModel):
         if self.inclusion_id:
             if self.inclusion.cpts_id != self.cpts_id:
                 raise ValidationError({"inclusion": "Patient inclus : choisissez une inclusion de la CPTS."})
-            inclusion = self.inclusion
-            names = (inclusion.birth_name, inclusion.used_name, *inclusion.given_names.replace(",", " ").split())
+            names = self.inclusion.name_words
         refuse_identifying_text(
             {
                 "context": ("Présentation du cas", self.context),
@@ -492,6 +491,8 @@ class IncidentReview(JournaledModel):
 
     @transaction.atomic
     def close(self, *, by, on=None):
+        # Under the review's lock, as an action is added under it: no action slips in meanwhile.
+        IncidentReview.objects.select_for_update().filter(pk=self.pk).first()
         if self.actions.filter(status=FollowUpStatus.OPEN).exists():
             raise ValidationError({"status": "Clôture : des actions d'amélioration sont encore à faire."})
         self.workflow.run(self, "close", by=by, changes={"closed_on": on or timezone.localdate()})
@@ -506,7 +507,7 @@ class IncidentReview(JournaledModel):
     def share(self, *, summary, by):
         """Share the anonymised summary with every member (once the analysis is done)."""
         if self.status not in (ReviewStatus.ACTIONS, ReviewStatus.CLOSED):
-            raise ValidationError({"summary": "Synthèse : elle se partage une fois l'analyse faite."})
+            raise self.workflow.refusal(self, message="Synthèse : elle se partage une fois l'analyse faite.")
         if not (summary or "").strip():
             raise ValidationError({"summary": "Synthèse anonymisée : écrivez ce que les adhérents liront."})
         self.summary = summary.strip()

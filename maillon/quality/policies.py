@@ -29,6 +29,7 @@ from maillon.core.policies import cpts_role, is_authenticated, is_coordinator, r
 from maillon.meetings.models import Invitation
 from maillon.members.models import MembershipStatus
 from maillon.pathways import policies as pathways_policies
+from maillon.pathways.models import InclusionStatus
 
 from .models import (
     CaseConference,
@@ -43,7 +44,6 @@ from .models import (
 )
 
 OPEN_CONFERENCE = (ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED)
-OPEN_REVIEW = (ReviewStatus.REPORTED, ReviewStatus.ANALYSIS, ReviewStatus.ACTIONS)
 
 
 def _is_dissolved(user, cpts) -> bool:
@@ -104,8 +104,13 @@ def can_request_conference(user, cpts) -> bool:
 
 
 def can_request_for(user, inclusion) -> bool:
-    """A conference on an included patient: who sees that patient (lead, care team, coordinators)."""
-    return can_write_quality(user, inclusion.cpts_id) and pathways_policies.can_see_inclusion(user, inclusion)
+    """A conference on a patient included and followed: who sees that patient (lead, care team,
+    coordinators)."""
+    return (
+        inclusion.status == InclusionStatus.ACTIVE
+        and can_write_quality(user, inclusion.cpts_id)
+        and pathways_policies.can_see_inclusion(user, inclusion)
+    )
 
 
 def can_prepare_conference(user, conference) -> bool:
@@ -113,21 +118,23 @@ def can_prepare_conference(user, conference) -> bool:
     return conference.status == ConferenceStatus.REQUESTED and can_manage_quality(user, conference.cpts_id)
 
 
-def can_record_conference(user, conference) -> bool:
-    """Write the record of the day: the coordinators and the requester, once it is scheduled."""
-    if conference.status != ConferenceStatus.SCHEDULED or not can_write_quality(user, conference.cpts_id):
-        return False
+def runs_conference(user, conference) -> bool:
     return is_coordinator(user, conference.cpts_id) or conference.requested_by_id == user.pk
+
+
+def can_run_conference(user, conference) -> bool:
+    """Record, cancel, follow its decisions: the coordinators and the requester, in a CPTS that
+    is not dissolved (whatever its state: each action checks its own)."""
+    return can_write_quality(user, conference.cpts_id) and runs_conference(user, conference)
+
+
+def can_record_conference(user, conference) -> bool:
+    """Write the record of the day, once it is scheduled."""
+    return conference.status == ConferenceStatus.SCHEDULED and can_run_conference(user, conference)
 
 
 def can_cancel_conference(user, conference) -> bool:
-    if conference.status not in OPEN_CONFERENCE or not can_write_quality(user, conference.cpts_id):
-        return False
-    return is_coordinator(user, conference.cpts_id) or conference.requested_by_id == user.pk
-
-
-def runs_conference(user, conference) -> bool:
-    return is_coordinator(user, conference.cpts_id) or conference.requested_by_id == user.pk
+    return conference.status in OPEN_CONFERENCE and can_run_conference(user, conference)
 
 
 # --- Follow-up: decisions and improvement actions --------------------------------------------
@@ -151,11 +158,7 @@ def can_complete_decision(user, decision) -> bool:
 
 
 def can_drop_decision(user, decision) -> bool:
-    return (
-        decision.status == FollowUpStatus.OPEN
-        and can_write_quality(user, decision.cpts_id)
-        and runs_conference(user, decision.conference)
-    )
+    return decision.status == FollowUpStatus.OPEN and can_run_conference(user, decision.conference)
 
 
 def visible_decisions(user, cpts):
@@ -235,7 +238,10 @@ def can_see_review(user, review) -> bool:
 
 
 def reads_review_whole(user, review) -> bool:
-    return reviews_read_whole(user, review.cpts_id).filter(pk=review.pk).exists()
+    """The row-level form of `reviews_read_whole` (no query: the roles are read once)."""
+    if cpts_role(user, review.cpts_id) is None:
+        return False
+    return is_coordinator(user, review.cpts_id) or user.pk in (review.reported_by_id, review.referent_id)
 
 
 def can_assign_referent(user, review) -> bool:
@@ -249,6 +255,11 @@ def can_analyse_review(user, review) -> bool:
         and can_write_quality(user, review.cpts_id)
         and leads_review(user, review)
     )
+
+
+def can_decide_review(user, review) -> bool:
+    """End the analysis and follow the actions: while it is in analysis."""
+    return review.status == ReviewStatus.ANALYSIS and can_analyse_review(user, review)
 
 
 def can_close_review(user, review) -> bool:

@@ -22,6 +22,7 @@ from .models import (
     ImprovementAction,
     IncidentReview,
     PracticeGroup,
+    ReviewStatus,
     refuse_identifying_text,
 )
 
@@ -161,7 +162,7 @@ def _patient_names(conference) -> tuple[str, ...]:
     inclusion = conference.inclusion
     if inclusion is None:
         return ()
-    return (inclusion.birth_name, inclusion.used_name, *inclusion.given_names.replace(",", " ").split())
+    return inclusion.name_words
 
 
 def _carry_into_plan(conference, inclusion, decisions, *, by, next_review_on, held_on):
@@ -231,9 +232,7 @@ def start_analysis(review, *, referent, by) -> IncidentReview:
 @transaction.atomic
 def save_analysis(review, *, by, **fields) -> IncidentReview:
     """The referent's analysis: facts, causes by category, what protected, lessons."""
-    review = IncidentReview.objects.select_for_update().get(pk=review.pk)
-    if review.status not in ("analysis", "actions"):
-        raise ValidationError({"status": "Analyse : elle s'écrit pendant que la revue est en analyse."})
+    review = _running(review, "Analyse : elle s'écrit pendant que la revue est en analyse.")
     for name in IncidentReview.ANALYSIS_FIELDS:
         if name in fields:
             value = fields[name]
@@ -247,10 +246,21 @@ def save_analysis(review, *, by, **fields) -> IncidentReview:
     return review
 
 
+RUNNING = (ReviewStatus.ANALYSIS, ReviewStatus.ACTIONS)
+
+
+def _running(review, message) -> IncidentReview:
+    """The review, locked (its closing checks its actions under the same lock), while its
+    analysis runs; a refusal of its state (409 in the API) otherwise."""
+    review = IncidentReview.objects.select_for_update().get(pk=review.pk)
+    if review.status not in RUNNING:
+        raise review.workflow.refusal(review, message=message)
+    return review
+
+
 @transaction.atomic
 def add_improvement_action(review, *, by, description, owner, due_on) -> ImprovementAction:
-    if review.status not in ("analysis", "actions"):
-        raise ValidationError({"status": "Actions : elles se décident pendant l'analyse."})
+    review = _running(review, "Actions : elles se décident pendant l'analyse.")
     row = _clean_follow_ups(
         review.cpts,
         [{"description": description, "owner": owner, "due_on": due_on}],
@@ -274,9 +284,11 @@ def save_group(group: PracticeGroup, *, members=None) -> PracticeGroup:
     group.save()
     if members is None:
         return group
-    members = list(members)
-    if any(member.cpts_id != group.cpts_id or member.status != MembershipStatus.ACTIVE for member in members):
-        raise ValidationError({"members": "Membres : choisissez des adhérents actifs de la CPTS."})
+    # Those the meetings app can invite to its sessions: active adhesions of professionals.
+    ids = {getattr(member, "pk", member) for member in members}
+    members = list(meetings.invitable_memberships(group.cpts_id).filter(pk__in=ids))
+    if len(members) != len(ids):
+        raise ValidationError({"members": "Membres : choisissez des professionnels adhérents actifs de la CPTS."})
     before = set() if creating else set(group.members.values_list("pk", flat=True))
     group.members.set(members)
     if {member.pk for member in members} != before:
@@ -288,7 +300,9 @@ def save_group(group: PracticeGroup, *, members=None) -> PracticeGroup:
 def hold_session(group, *, by, theme, slots, visio_url="", place="", conference=None, review=None) -> GroupSession:
     """A session of the group: a meeting of mission 5 polled among its members (their
     attendance, once recorded in the meetings app, counts their time)."""
-    member_ids = list(group.members.filter(status=MembershipStatus.ACTIVE).values_list("pk", flat=True))
+    member_ids = list(
+        meetings.invitable_memberships(group.cpts_id).filter(practice_groups=group).values_list("pk", flat=True)
+    )
     if not member_ids:
         raise ValidationError({"members": "Membres : le groupe n'a aucun adhérent actif à inviter."})
     theme = (theme or "").strip()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from maillon.core import journal, policies
 
@@ -118,6 +119,16 @@ def posted_id(value) -> int:
     """A posted primary key; 0 (found nowhere, so 404) when it is not an ASCII number."""
     value = str(value or "")
     return int(value) if value.isascii() and value.isdigit() else 0
+
+
+def posted_back(request, default: str, *, within: str) -> str:
+    """Where a form posted from a list or a page returns: the posted `retour` when it is a local
+    path under `within` (e.g. the quality pages of this CPTS), else `default`."""
+    wanted = str(request.POST.get("retour", ""))
+    local = wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=False
+    )
+    return wanted if local and wanted.startswith(within) else default
 
 
 def save_form(request, form, write, done) -> bool:

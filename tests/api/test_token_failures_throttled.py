@@ -3,7 +3,6 @@ MAILLON_API_TOKEN_FAILURES_PER_HOUR over the last hour, every bearer request fro
 answers 429 — a valid token's too — with `Retry-After`, until the oldest failure is an hour old."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from maillon.api.urls import api
@@ -32,10 +31,6 @@ def valid(member):
 def fail(client, times, address="192.0.2.10"):
     for _ in range(times):
         assert client.get("/api/v1/me", **bearer("mln_devine", address)).status_code == 401
-
-
-def test_the_default_limit_is_sixty_an_hour():
-    assert settings.MAILLON_API_TOKEN_FAILURES_PER_HOUR == 60
 
 
 def test_past_the_limit_a_valid_token_gets_429_in_the_error_shape(api_client, limit_of_three, valid, clock):
@@ -113,7 +108,7 @@ def test_the_address_is_kept_as_a_digest_only(api_client, limit_of_three):
     fail(api_client, 1, address="192.0.2.10")
     (row,) = ThrottleAttempt.objects.filter(scope=token_failures.SCOPE)
     assert row.key_digest == throttle.digest("192.0.2.10")
-    assert "192.0.2.10" not in row.key_digest
+    assert len(row.key_digest) == 64  # a SHA-256, nothing of the address in clear
 
 
 def test_every_private_operation_refuses_a_valid_token(api_client, limit_of_three, cpts, coordinator, clock):

@@ -164,11 +164,13 @@ def test_a_refused_analysis_or_action_names_its_field_and_writes_nothing(cpts, o
         "description"
     ]
     assert not ImprovementAction.objects.exists()
-    # A reported review is not analysed yet: 409 with its state; a stranger to it: 403.
+    # A reported review is not analysed yet: 409 with its state (the state is checked first);
+    # in analysis, a stranger to the analysis (its reporter included): 403.
     reported = IncidentReviewFactory(cpts=cpts, reported_by=world.users["member"])
     refused = call("put", url(cpts, f"/{reported.pk}/analysis"), world.headers("coordinator"), ANALYSIS)
     assert (refused.status_code, refused.json()["status"]) == (409, "reported")
-    assert call("put", url(cpts, f"/{reported.pk}/analysis"), world.headers("member"), ANALYSIS).status_code == 403
+    analysed = IncidentReviewFactory(cpts=cpts, analysis=True, reported_by=world.users["member"])
+    assert call("put", url(cpts, f"/{analysed.pk}/analysis"), world.headers("member"), ANALYSIS).status_code == 403
 
 
 def test_dismissing_needs_a_reason_and_only_before_the_actions(cpts):

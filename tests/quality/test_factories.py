@@ -34,4 +34,6 @@ def test_factories_build_valid_rows():
         factories.IncidentReviewEventFactory,
         factories.ImprovementActionEventFactory,
     ):
-        log()
+        row = log()
+        row.full_clean()
+        assert type(row).objects.filter(pk=row.pk).exists() and row.from_status != row.to_status

@@ -165,7 +165,8 @@ def test_the_summary_is_shared_once_the_analysis_is_done(cpts, coordinator):
     review = IncidentReviewFactory(cpts=cpts, analysis=True)
     with pytest.raises(ValidationError) as early:
         review.share(summary="Une synthèse", by=coordinator)
-    assert early.value.message_dict == {"summary": ["Synthèse : elle se partage une fois l'analyse faite."]}
+    # A refusal of the review's state (409 in the API), not of the summary typed.
+    assert early.value.message_dict == {"status": ["Synthèse : elle se partage une fois l'analyse faite."]}
     done = IncidentReviewFactory(cpts=cpts, actions=True)
     with pytest.raises(ValidationError):
         done.share(summary="  ", by=coordinator)

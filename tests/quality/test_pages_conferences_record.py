@@ -194,6 +194,21 @@ def test_a_refused_completion_shows_the_conference_again_with_the_field_named(de
     assert decision.status == FollowUpStatus.OPEN
 
 
+def test_after_a_refused_completion_the_forms_return_to_the_conference_page(decision, held, invitee):
+    """The page shown again at the POST-only address keeps the conference's page as `retour`:
+    the next submit comes back to a page that answers a GET, never to the action (405)."""
+    client = verified_client(invitee.professional.user)
+    complete = reverse("quality_decision_complete", args=[held.cpts.slug, decision.pk])
+    prefix = f"decision-{decision.pk}"
+    refused = text(client.post(complete, {f"{prefix}-done_on": in_days(3)}))
+    page = url("quality_conference", held)
+    assert f'name="retour" value="{page}"' in refused
+    assert f'name="retour" value="{complete}"' not in refused
+    response = client.post(complete, {f"{prefix}-outcome": "Bilan fait.", f"{prefix}-done_on": "", "retour": page})
+    assert response.status_code == 302 and response["Location"] == page
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_who_runs_the_conference_drops_a_decision_with_a_reason(decision, held, lead, invitee, outsider):
     drop = reverse("quality_decision_drop", args=[held.cpts.slug, decision.pk])
     prefix = f"drop-{decision.pk}"

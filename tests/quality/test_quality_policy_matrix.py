@@ -45,6 +45,7 @@ EXPECTED = {
     "can_prepare_conference": NOBODY,  # scheduled already (see the requested one below)
     "can_record_conference": COORDINATION | {"member"},
     "can_cancel_conference": COORDINATION | {"member"},
+    "can_run_conference": COORDINATION | {"member"},
     # Decisions (an open one of a held conference the member asked for).
     "can_complete_decision": COORDINATION | {"member", "owner"},
     "can_drop_decision": COORDINATION | {"member"},
@@ -55,6 +56,7 @@ EXPECTED = {
     "can_see_review": COORDINATION | {"member", "referent"},
     "can_assign_referent": NOBODY,  # in analysis already
     "can_analyse_review": COORDINATION | {"referent"},
+    "can_decide_review": COORDINATION | {"referent"},  # in analysis
     "can_close_review": NOBODY,  # not at its actions yet
     "can_dismiss_review": COORDINATION | {"referent"},
     "can_share_review": NOBODY,  # the analysis is not done
@@ -223,3 +225,10 @@ def test_a_dissolved_cpts_is_read_not_written(world):
     conference = type(world.made["conference"]).objects.select_related("cpts").get(pk=world.made["conference"].pk)
     assert allowed(policies.can_record_conference, world, conference) == NOBODY
     assert allowed(policies.can_see_conference, world, conference) == COORDINATION | {"member", "invited", "care_team"}
+
+
+def test_a_closed_inclusion_takes_no_new_conference_but_is_still_evaluated(world):
+    inclusion = world.made["inclusion"]
+    inclusion.close(by=world["coordinator"], reason="completed")
+    assert allowed(policies.can_request_for, world, inclusion) == NOBODY
+    assert allowed(policies.can_evaluate_pathway, world, inclusion) == COORDINATION | {"care_team"}

@@ -59,10 +59,6 @@ def account_key(email: str) -> str:
     return (email or "").strip().lower()
 
 
-# « 4 minutes », « 1 minute », « 30 secondes » (shared with the refused API tokens).
-readable_wait = throttle.readable_wait
-
-
 def delay_after(failures: int, threshold: int) -> datetime.timedelta:
     """No delay up to `threshold` failures, then the first delay, doubled with each failure."""
     if failures < threshold:
@@ -95,25 +91,23 @@ def refusal(request, email, *, now=None) -> Refusal | None:
         return refused
     pair_wait = _delayed(PAIR, _pair(email, request, unlocked), settings.MAILLON_LOGIN_DELAY_AFTER_FAILURES, now)
     if pair_wait:
-        return Refusal(REFUSED_ACCOUNT.format(wait=readable_wait(pair_wait)), pair_wait, PAIR_NOTE)
+        return Refusal(REFUSED_ACCOUNT.format(wait=throttle.readable_wait(pair_wait)), pair_wait, PAIR_NOTE)
     if not unlocked:
         threshold = settings.MAILLON_LOGIN_ACCOUNT_FAILURES_BEFORE_DELAY
         account_wait = _delayed(ACCOUNT, account_key(email), threshold, now)
         if account_wait:
-            message = REFUSED_ACCOUNT_WIDE.format(wait=readable_wait(account_wait))
+            message = REFUSED_ACCOUNT_WIDE.format(wait=throttle.readable_wait(account_wait))
             return Refusal(message, account_wait, ACCOUNT_NOTE)
     return None
 
 
 def address_refusal(request, *, now=None) -> Refusal | None:
     """Why any login from this address must wait now (too many failures, whatever the accounts)."""
-    now = now or timezone.now()
-    address = throttle.address_key(request)
-    if throttle.count(ADDRESS, address, now=now) < settings.MAILLON_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR:
+    limit = settings.MAILLON_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR
+    wait = throttle.wait(ADDRESS, throttle.address_key(request), limit, window=WINDOW, now=now)
+    if wait is None:
         return None
-    oldest = throttle.oldest(ADDRESS, address, now=now)
-    wait = max(oldest + WINDOW - now, datetime.timedelta(seconds=1))
-    return Refusal(REFUSED_ADDRESS.format(wait=readable_wait(wait)), wait, ADDRESS_NOTE)
+    return Refusal(REFUSED_ADDRESS.format(wait=throttle.readable_wait(wait)), wait, ADDRESS_NOTE)
 
 
 def record_address_failure(request, *, note, now=None):

@@ -45,6 +45,8 @@ from maillon.quality.models import ReviewStatus
 from maillon.snp import policies as snp_policies
 from maillon.snp.models import OPEN_REQUEST_STATUSES, Booking, RequestStatus, SlotStatus
 
+from ..quality_views.home import open_and_late
+
 # The label of one thing (French says « 0 demande » too): the lines below are written for several.
 SINGULAR = {
     "Demandes d'adhésion à décider": "Demande d'adhésion à décider",
@@ -396,10 +398,8 @@ def own_quality_items(user, cpts, today=None) -> list[Waiting]:
     if not quality_policies.can_use_quality(user, cpts):
         return []
     today = today or timezone.localdate()
-    late = Q(due_on__lt=today)
     decisions, actions = quality_policies.my_open_follow_ups(user, cpts)
-    decisions = decisions.aggregate(open=Count("pk"), late=Count("pk", filter=late))
-    actions = actions.aggregate(open=Count("pk"), late=Count("pk", filter=late))
+    decisions, actions = open_and_late(decisions, today), open_and_late(actions, today)
     mine = url("quality_actions", cpts)
     items = []
     if decisions["open"]:

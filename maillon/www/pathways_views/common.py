@@ -6,14 +6,13 @@ holds its number only, and a page title (which reaches the server's logs) never 
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from maillon.core.policies import ensure_allowed, ensure_visible
 from maillon.members.models import Membership
 from maillon.pathways import policies, services
 from maillon.pathways.models import Inclusion, Programme
 
-from ..space import add_errors, posted_id, space_breadcrumb
+from ..space import add_errors, posted_back, posted_id, space_breadcrumb
 
 __all__ = ["add_errors", "ensure_allowed", "ensure_visible", "policies", "posted_id"]
 
@@ -79,11 +78,8 @@ NAME_FIELDS = ["birth_name", "used_name", "first_given_name"]
 
 def back_to(request, default: str) -> str:
     """Where a row's action returns: the posted `retour` when it is a pathways page of this
-    CPTS (the list with its filters, the inclusion page), else `default`."""
-    wanted = str(request.POST.get("retour", ""))
-    home = reverse("pathways_home", args=[request.cpts.slug])
-    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=False)
-    return wanted if safe and wanted.startswith(home) else default
+    CPTS (the list with its filters, the inclusion page), else `default` (`space.posted_back`)."""
+    return posted_back(request, default, within=reverse("pathways_home", args=[request.cpts.slug]))
 
 
 def shown_patients(rows, note: str, attribute: str = "inclusion") -> None:

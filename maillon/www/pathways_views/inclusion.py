@@ -133,7 +133,7 @@ def inclusion_page(request, inclusion, *, errors=(), forms=None, status=200):
         "consent_withdrawn": CloseReason.CONSENT_WITHDRAWN,
         "coordinator": policies.can_manage_programmes(request.user, cpts),
         # Mission 5: a case conference on this patient, the evaluation of their path.
-        "quality_request": active and quality_policies.can_request_for(request.user, inclusion),
+        "quality_request": quality_policies.can_request_for(request.user, inclusion),
         "quality_evaluate": quality_policies.can_evaluate_pathway(request.user, inclusion),
         **forms,
         "title": f"Inclusion n° {inclusion.pk} — {cpts.name}",

@@ -10,12 +10,12 @@ page of its own (400). A decision is followed from its conference's page."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from maillon.core.policies import ensure_allowed, is_coordinator
 from maillon.crisis import policies as crisis_policies
@@ -23,9 +23,9 @@ from maillon.crisis import services as crisis_services
 from maillon.quality import policies
 from maillon.quality.models import FollowUpStatus
 
-from ..space import allow, save_form
+from ..space import allow, posted_back, save_form
 from . import page
-from .forms_reviews import CompleteForm, DropForm
+from .forms_conferences import CompleteForm, DropForm
 from .home import quality_breadcrumb, require_quality
 
 PAGE_SIZE = 50
@@ -59,6 +59,8 @@ class Row:
     may_drop: bool = False
     outcome: str = ""
     done_on: date | None = None
+    complete_form: object = None
+    drop_form: object = None
 
     @property
     def on_time(self) -> bool | None:
@@ -74,13 +76,18 @@ class Row:
         return (self.status != FollowUpStatus.OPEN, not self.late, self.due_on or date.max, self.source)
 
 
-def action_rights(user, action, *, writable: bool) -> tuple[bool, bool]:
-    """(may complete, may drop) an improvement action: the policies `can_complete_action` and
-    `can_drop_action`, with the CPTS's write right (`writable`) read once for a whole list."""
-    if not writable or action.status != FollowUpStatus.OPEN:
-        return False, False
-    leads = policies.leads_review(user, action.review)
-    return leads or policies.owns(user, action), leads
+def follow_up_forms(user, action) -> dict:
+    """What this user may do of an improvement action, with the row's forms (the policies
+    `can_complete_action` / `can_drop_action`, their roles read once per request). The forms
+    post unprefixed fields; their ids name the action, several on one page."""
+    may_complete, may_drop = policies.can_complete_action(user, action), policies.can_drop_action(user, action)
+    auto_id = f"id_action-{action.pk}-%s"
+    return {
+        "may_complete": may_complete,
+        "may_drop": may_drop,
+        "complete_form": CompleteForm(auto_id=auto_id) if may_complete else None,
+        "drop_form": DropForm(auto_id=auto_id, what="l'action") if may_drop else None,
+    }
 
 
 def owner_label(follow_up) -> str:
@@ -97,11 +104,8 @@ def action_rows(request, actions, today) -> list[Row]:
         .filter(pk__in={action.review_id for action in actions})
         .values_list("pk", flat=True)
     )
-    # The policies `can_complete_action` / `can_drop_action`, with the CPTS's write right read once.
-    writable = policies.can_write_quality(user, cpts)
     rows = []
     for action in actions:
-        may_complete, may_drop = action_rights(user, action, writable=writable)
         rows.append(
             Row(
                 source=REVIEWS,
@@ -116,8 +120,7 @@ def action_rows(request, actions, today) -> list[Row]:
                 status_label=action.get_status_display(),
                 late=action.is_late_on(today),
                 item=action,
-                may_complete=may_complete,
-                may_drop=may_drop,
+                **follow_up_forms(user, action),
                 outcome=action.outcome,
                 done_on=action.done_on,
             )
@@ -236,51 +239,64 @@ def action_or_404(request, pk):
     return get_object_or_404(actions, pk=pk)
 
 
-def back_to(request, default: str) -> str:
-    """Where a row's form returns: the posted `retour` when it is a mission 5 page of this CPTS."""
-    wanted = str(request.POST.get("retour", ""))
-    home = reverse("quality_home", args=[request.cpts.slug])
-    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=False)
-    return wanted if safe and wanted.startswith(home) else default
+def follow_up(request, item, form, *, policy, act, done, default, refused):
+    """Mark an improvement action or a decision done or dropped (the four follow-up views): 404
+    came with `item`, 403 unless `policy(user, item)`; a valid form is written by `act(data)`
+    (`space.save_form`), then back to the posted `retour` when it is a quality page of this CPTS,
+    else to `default`; a refused form, its errors on it, is `refused(form, back)`."""
+    ensure_allowed(policy(request.user, item))
+    back = posted_back(request, default, within=reverse("quality_home", args=[request.cpts.slug]))
+    if save_form(request, form, lambda: act(form.cleaned_data), done):
+        return redirect(back)
+    return refused(form, back)
 
 
-def follow_up(request, pk, *, policy, form_class, act, done, heading):
-    """Mark an improvement action done or dropped: 404 if unseen, 403 unless `policy`; a refused
-    form shows again on its own page, with its errors (400), and writes nothing."""
+def action_follow_up(request, pk, form_class, *, policy, act, done, heading):
+    """An improvement action followed from its row; a refused form shows again on its own page (400)."""
     cpts = request.cpts
     action = action_or_404(request, pk)
-    ensure_allowed(policy(request.user, action))
-    form = form_class(request.POST)
-    back = back_to(request, reverse("quality_actions", args=[cpts.slug]))
-    if save_form(request, form, lambda: act(action, form.cleaned_data), done):
-        return redirect(back)
-    action.late = action.is_late_on(timezone.localdate())
-    context = {
-        "cpts": cpts,
-        "action": action,
-        "form": form,
-        "back": back,
-        "heading": heading,
-        "post_to": request.path,
-        "title": f"{heading} — {cpts.name}",
-        "breadcrumb_data": quality_breadcrumb(
-            cpts, f"Action d'amélioration n° {action.pk}", (ACTIONS_TITLE, reverse("quality_actions", args=[cpts.slug]))
-        ),
-    }
-    return render(request, "quality/action_follow_up.html", context, status=400)
+
+    def refused(form, back):
+        action.late = action.is_late_on(timezone.localdate())
+        context = {
+            "cpts": cpts,
+            "action": action,
+            "form": form,
+            "back": back,
+            "heading": heading,
+            "post_to": request.path,
+            "title": f"{heading} — {cpts.name}",
+            "breadcrumb_data": quality_breadcrumb(
+                cpts,
+                f"Action d'amélioration n° {action.pk}",
+                (ACTIONS_TITLE, reverse("quality_actions", args=[cpts.slug])),
+            ),
+        }
+        return render(request, "quality/action_follow_up.html", context, status=400)
+
+    return follow_up(
+        request,
+        action,
+        form_class(request.POST),
+        policy=policy,
+        act=lambda data: act(action, data),
+        done=done,
+        default=reverse("quality_actions", args=[cpts.slug]),
+        refused=refused,
+    )
 
 
 @page("qualite/actions/<int:pk>/realisee/")
 @allow("POST", check=require_quality)
 def quality_action_complete(request, cpts_slug, pk):
     def complete(action, data):
-        action.complete(by=request.user, outcome=data["outcome"], on=data["done_on"] or None)
+        action.complete(by=request.user, outcome=data["outcome"], on=data["done_on"])
 
-    return follow_up(
+    return action_follow_up(
         request,
         pk,
+        CompleteForm,
         policy=policies.can_complete_action,
-        form_class=CompleteForm,
         act=complete,
         done="Action d'amélioration marquée comme réalisée.",
         heading="Marquer l'action comme réalisée",
@@ -293,11 +309,11 @@ def quality_action_drop(request, cpts_slug, pk):
     def drop(action, data):
         action.drop(by=request.user, note=data["note"])
 
-    return follow_up(
+    return action_follow_up(
         request,
         pk,
+        partial(DropForm, what="l'action"),
         policy=policies.can_drop_action,
-        form_class=DropForm,
         act=drop,
         done="Action d'amélioration abandonnée.",
         heading="Abandonner l'action",

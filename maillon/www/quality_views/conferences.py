@@ -34,9 +34,9 @@ from ..spreadsheets import attachment
 from . import page
 from .forms_conferences import (
     CancelForm,
-    CompleteDecisionForm,
+    CompleteForm,
     DecisionFormSet,
-    DropDecisionForm,
+    DropForm,
     RecordForm,
     RequestForm,
     ScheduleForm,
@@ -82,11 +82,6 @@ def conference_crumbs(conference, current: str) -> dict:
 def shown_patients(inclusions, note: str) -> None:
     """Journal the patients shown by their name (each once)."""
     pathways_services.record_inclusion_reads({i.pk: i for i in inclusions}.values(), NAME_FIELDS, note=note)
-
-
-def runs(user, conference) -> bool:
-    """The coordinators and the requester run it (record, cancel) in a CPTS still written to."""
-    return policies.can_write_quality(user, conference.cpts_id) and policies.runs_conference(user, conference)
 
 
 # --- The list --------------------------------------------------------------------------------
@@ -196,6 +191,12 @@ def quality_conference_request(request, cpts_slug):
 # --- The conference's page ---------------------------------------------------------------------
 
 
+def decision_form(form_class, decision, data=None):
+    """A decision's follow-up form, prefixed by its number (several decisions on one page)."""
+    kind = "decision" if form_class is CompleteForm else "drop"
+    return form_class(data, prefix=f"{kind}-{decision.pk}")
+
+
 def decision_rows(request, conference, forms=None):
     """The conference's decisions, each with what the user may do on it (and its forms)."""
     user, today = request.user, timezone.localdate()
@@ -204,12 +205,12 @@ def decision_rows(request, conference, forms=None):
     for decision in decisions:
         decision.conference = conference  # the policies read who runs it
         decision.late = decision.is_late_on(today)
-        decision.can_complete = policies.can_complete_decision(user, decision)
-        decision.can_drop = policies.can_drop_decision(user, decision)
-        if decision.can_complete:
-            decision.complete_form = forms.get(("complete", decision.pk)) or CompleteDecisionForm(decision=decision)
-        if decision.can_drop:
-            decision.drop_form = forms.get(("drop", decision.pk)) or DropDecisionForm(decision=decision)
+        decision.may_complete = policies.can_complete_decision(user, decision)
+        decision.may_drop = policies.can_drop_decision(user, decision)
+        if decision.may_complete:
+            decision.complete_form = forms.get(("complete", decision.pk)) or decision_form(CompleteForm, decision)
+        if decision.may_drop:
+            decision.drop_form = forms.get(("drop", decision.pk)) or decision_form(DropForm, decision)
     return decisions
 
 
@@ -247,14 +248,13 @@ def conference_page(request, conference, *, errors=(), forms=None, status=200):
         "meeting_held": meeting is not None and meeting.status == MeetingStatus.HELD,
         "participants": participants_of(request, meeting),
         "decisions": decisions,
-        "follow_up": any(decision.can_complete or decision.can_drop for decision in decisions),
+        "follow_up": any(decision.may_complete or decision.may_drop for decision in decisions),
         "plan": conference.plan if sees else None,
         "can_prepare": policies.can_prepare_conference(user, conference),
         "can_record": policies.can_record_conference(user, conference),
-        "can_cancel": can_cancel,
         "cancel_form": forms.get("cancel") or (CancelForm() if can_cancel else None),
         "can_evaluate": inclusion is not None and policies.can_evaluate_pathway(user, inclusion),
-        "here": request.path,
+        "here": conference_url(conference),  # never request.path: a refused action shows this page
         "errors": list(errors),
         "title": f"Concertation — {conference.case_label} — {cpts.name}",
         "breadcrumb_data": quality_breadcrumb(cpts, conference.case_label, conferences_link(cpts)),
@@ -354,7 +354,7 @@ def quality_conference_record(request, cpts_slug, pk):
     version. A refusal writes nothing and shows each error next to its field."""
     cpts, user = request.cpts, request.user
     conference = conference_or_404(request, pk)
-    ensure_allowed(runs(user, conference))
+    ensure_allowed(policies.can_run_conference(user, conference))
     if not policies.can_record_conference(user, conference):
         messages.info(
             request, f"{conference.case_label} : le compte rendu ne s'écrit qu'une fois la concertation programmée."
@@ -442,7 +442,7 @@ def quality_conference_cancel(request, cpts_slug, pk):
     fixed) is cancelled too, its invitees told by the meetings app."""
     user = request.user
     conference = conference_or_404(request, pk)
-    ensure_allowed(runs(user, conference))
+    ensure_allowed(policies.can_cancel_conference(user, conference))
     form = CancelForm(request.POST)
     if not form.is_valid():
         return conference_page(request, conference, forms={"cancel": form})

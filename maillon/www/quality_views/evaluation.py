@@ -4,15 +4,14 @@ the patient (`policies.can_evaluate_pathway`; 404 for the others, as a missing i
 a PDF for a conference, pseudonymised (the inclusion's number and programme only). Each reading
 is journaled; the address and the title hold the inclusion's number only."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
-from maillon.core.policies import ensure_visible
 from maillon.pathways import services as pathways_services
-from maillon.pathways.models import Inclusion
 from maillon.quality import documents, evaluation, policies
 
-from ..pathways_views.common import NAME_FIELDS, pathways_breadcrumb
+# An inclusion the user sees, else 404: `policies.can_evaluate_pathway` is who sees the patient.
+from ..pathways_views.common import NAME_FIELDS, inclusion_or_404, pathways_breadcrumb
 from ..space import allow
 from ..spreadsheets import attachment
 from . import page
@@ -20,13 +19,6 @@ from .home import require_quality
 
 # What the evaluation reads of the patient: the path (tasks, PPCS, stays, breaks).
 PATH_FIELDS = ["care_tasks", "plans", "hospital_stays", "breaks"]
-
-
-def inclusion_or_404(request, pk) -> Inclusion:
-    rows = Inclusion.objects.for_cpts(request.cpts).select_related("programme", "lead__professional")
-    inclusion = get_object_or_404(rows, pk=pk)
-    ensure_visible(policies.can_evaluate_pathway(request.user, inclusion))
-    return inclusion
 
 
 def count_rows(result) -> list[tuple[str, int]]:
@@ -51,7 +43,7 @@ def quality_evaluation(request, cpts_slug, pk):
         "counts": count_rows(result),
         "total": len(result.findings),
         "back": back,
-        "can_request": policies.can_request_for(request.user, inclusion) and inclusion.status == "active",
+        "can_request": policies.can_request_for(request.user, inclusion),
         "heading": heading,
         "title": f"{heading} — {cpts.name}",
         "breadcrumb_data": pathways_breadcrumb(cpts, "Évaluation du parcours", (f"Inclusion n° {inclusion.pk}", back)),

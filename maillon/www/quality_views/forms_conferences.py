@@ -247,24 +247,23 @@ class CancelForm(MaillonForm):
         super().__init__(*args, prefix="cancel", **kwargs)
 
 
-class CompleteDecisionForm(MaillonForm):
+class CompleteForm(MaillonForm):
+    """A decision or an improvement action done: what was done, and when (today if empty). A
+    conference's decisions are prefixed by their number (`prefix`), several on one page."""
+
     outcome = text_field("Ce qui a été fait", 300, required=False, help_text="Quelques mots, facultatif.")
     done_on = past_date_field(
         "Réalisée le", required=False, initial=timezone.localdate, help_text="Aujourd'hui si vide."
     )
 
-    def __init__(self, *args, decision=None, **kwargs):
-        prefix = f"decision-{decision.pk}" if decision is not None else "decision"
-        super().__init__(*args, prefix=prefix, **kwargs)
 
+class DropForm(MaillonForm):
+    """A decision or an improvement action dropped, with its reason; `what`: « la décision »."""
 
-class DropDecisionForm(MaillonForm):
-    note = text_field(
-        "Motif de l'abandon",
-        300,
-        error_messages={"required": "Motif de l'abandon : dites pourquoi la décision est abandonnée."},
-    )
+    note = text_field("Motif de l'abandon", 300)
 
-    def __init__(self, *args, decision=None, **kwargs):
-        prefix = f"drop-{decision.pk}" if decision is not None else "drop"
-        super().__init__(*args, prefix=prefix, **kwargs)
+    def __init__(self, *args, what: str = "la décision", **kwargs):
+        super().__init__(*args, **kwargs)
+        note = self.fields["note"]
+        said = f"Motif de l'abandon : dites pourquoi {what} est abandonnée."
+        note.error_messages = {**note.error_messages, "required": said}

@@ -9,8 +9,9 @@ from maillon.members.models import Membership
 from maillon.quality.models import CaseConference, ConferenceStatus, IncidentReview
 
 from ..meetings_views.forms import parse_slot
+from ..pathways_views.common import professional_adherents
 from ..toolkit.forms import MaillonForm, named_field
-from .forms_reviews import OwnerChoice, owner_choices, required_text
+from .forms_reviews import OwnerChoice, required_text
 
 
 class MembersChoice(forms.ModelMultipleChoiceField):
@@ -48,8 +49,8 @@ class GroupForm(MaillonForm):
 
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = owner_choices(cpts)
-        self.fields["members"].queryset = owner_choices(cpts)
+        self.fields["facilitator"].queryset = professional_adherents(cpts)
+        self.fields["members"].queryset = professional_adherents(cpts)
 
     def group_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("name", "themes", "description", "facilitator")}

@@ -8,7 +8,8 @@ from maillon.core.models import CptsRole, User
 from maillon.members.models import Membership
 from maillon.quality.models import CAUSE_CATEGORIES, Consequence, EventCategory
 
-from ..toolkit.forms import MaillonForm, date_field, named_field, past_date_field, text_field
+from ..pathways_views.common import professional_adherents
+from ..toolkit.forms import MaillonForm, date_field, named_field, past_date_field
 
 
 def required_text(label, *, max_length=None, rows=None, help_text="", message=""):
@@ -143,17 +144,6 @@ class OwnerChoice(forms.ModelChoiceField):
         return str(membership.member)
 
 
-def owner_choices(cpts):
-    """The active adhesions of professionals: who may own an action (and mark it done)."""
-    return (
-        Membership.objects.for_cpts(cpts)
-        .active()
-        .filter(professional__isnull=False)
-        .select_related("professional")
-        .order_by("professional__last_name", "professional__first_name", "pk")
-    )
-
-
 class ImprovementActionForm(MaillonForm):
     description = required_text(
         "Action d'amélioration", max_length=300, message="décrivez ce qui sera fait (sans nommer de patient)."
@@ -170,7 +160,7 @@ class ImprovementActionForm(MaillonForm):
 
     def __init__(self, *args, cpts, **kwargs):
         super().__init__(*args, prefix="action", **kwargs)
-        self.fields["owner"].queryset = owner_choices(cpts)
+        self.fields["owner"].queryset = professional_adherents(cpts)
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
@@ -193,14 +183,3 @@ class ShareForm(MaillonForm):
         "Sans nom, sans date précise, sans numéro.",
         message="écrivez ce que les adhérents liront.",
     )
-
-
-class CompleteForm(MaillonForm):
-    """An improvement action done: what was done, and when (today by default)."""
-
-    outcome = text_field("Ce qui a été fait", 300, required=False)
-    done_on = past_date_field("Réalisée le", required=False)
-
-
-class DropForm(MaillonForm):
-    note = required_text("Motif de l'abandon", max_length=300, message="dites pourquoi l'action est abandonnée.")

@@ -66,12 +66,18 @@ def group_or_404(request, pk) -> PracticeGroup:
     return get_object_or_404(groups, pk=pk)
 
 
-def form_page(request, form, *, heading, post_to, cancel_url, crumbs, status=200, group=None):
+def write(group, form):
+    """Save a group created or changed from the valid `form` (its fields, its members)."""
+    for name, value in form.group_fields().items():
+        setattr(group, name, value)
+    services.save_group(group, members=form.chosen_members())
+
+
+def form_page(request, form, *, heading, post_to, cancel_url, crumbs, status=200):
     cpts = request.cpts
     context = {
         "cpts": cpts,
         "form": form,
-        "group": group,
         "heading": heading,
         "post_to": post_to,
         "cancel_url": cancel_url,
@@ -89,12 +95,7 @@ def quality_group_create(request, cpts_slug):
     form = GroupForm(request.POST or None, cpts=cpts)
     group = PracticeGroup(cpts=cpts)
 
-    def write():
-        for name, value in form.group_fields().items():
-            setattr(group, name, value)
-        services.save_group(group, members=form.chosen_members())
-
-    if request.method == "POST" and save_form(request, form, write, "Groupe créé."):
+    if request.method == "POST" and save_form(request, form, lambda: write(group, form), "Groupe créé."):
         return redirect("quality_group", cpts_slug=cpts.slug, pk=group.pk)
     return form_page(
         request,
@@ -188,17 +189,11 @@ def quality_group_edit(request, cpts_slug, pk):
     }
     form = GroupForm(request.POST or None, cpts=cpts, initial=initial)
 
-    def write():
-        for name, value in form.group_fields().items():
-            setattr(group, name, value)
-        services.save_group(group, members=form.chosen_members())
-
-    if request.method == "POST" and save_form(request, form, write, "Groupe enregistré."):
+    if request.method == "POST" and save_form(request, form, lambda: write(group, form), "Groupe enregistré."):
         return redirect("quality_group", cpts_slug=cpts.slug, pk=group.pk)
     return form_page(
         request,
         form,
-        group=group,
         heading=f"Modifier « {group.name} »",
         post_to=reverse("quality_group_edit", args=[cpts.slug, group.pk]),
         cancel_url=reverse("quality_group", args=[cpts.slug, group.pk]),

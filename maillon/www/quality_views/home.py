@@ -10,21 +10,21 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from maillon.core.policies import ensure_visible, is_coordinator
+from maillon.core.policies import is_coordinator
 from maillon.meetings.models import MeetingStatus
 from maillon.quality import policies
 from maillon.quality.models import ConferenceStatus, ReviewStatus
 
-from ..space import allow, space_breadcrumb
+from ..space import allow, space_breadcrumb, visible_if
 from . import page
 
 QUALITY_TITLE = "Qualité et pertinence des soins"
 NEXT_SESSIONS_SHOWN = 5
 
 
-def require_quality(request):
-    """404, as for a CPTS that does not exist, unless the user has a role in this CPTS."""
-    ensure_visible(policies.can_use_quality(request.user, getattr(request, "cpts", None)))
+# The door of every mission 5 page: 404, as for a CPTS that does not exist, unless the user
+# may use the quality pages (a role in this CPTS).
+require_quality = visible_if(policies.can_use_quality)
 
 
 def quality_link(cpts) -> tuple[str, str]:
@@ -49,6 +49,12 @@ def upcoming_sessions(user, cpts):
     )
 
 
+def open_and_late(follow_ups, today) -> dict:
+    """{"open": …, "late": …}: open decisions or improvement actions counted, and those past
+    their due date (one query; shared by this home and the « À traiter » of the member's space)."""
+    return follow_ups.aggregate(open=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+
+
 def figures(user, cpts, today) -> dict:
     """The counts of the home, each from the policies (one query per kind of thing)."""
     coordinator = is_coordinator(user, cpts)
@@ -69,9 +75,7 @@ def figures(user, cpts, today) -> dict:
         actions = policies.visible_improvement_actions(user, cpts).open()
     else:
         decisions, actions = policies.my_open_follow_ups(user, cpts)
-    late = Q(due_on__lt=today)
-    decisions = decisions.aggregate(open=Count("pk"), late=Count("pk", filter=late))
-    actions = actions.aggregate(open=Count("pk"), late=Count("pk", filter=late))
+    decisions, actions = open_and_late(decisions, today), open_and_late(actions, today)
     return {"conferences": conferences, "reviews": reviews, "decisions": decisions, "actions": actions}
 
 

@@ -19,11 +19,11 @@ from django.utils import timezone
 from maillon.core import journal
 from maillon.core.policies import ensure_allowed, is_coordinator
 from maillon.quality import policies, services
-from maillon.quality.models import CAUSE_CATEGORIES, IncidentReview, ReviewStatus
+from maillon.quality.models import CAUSE_CATEGORIES, FollowUpStatus, IncidentReview, ReviewStatus
 
-from ..space import action_view, add_errors, allow, save_form
+from ..space import action_view, allow, save_form
 from . import page
-from .actions import action_rights
+from .actions import follow_up_forms
 from .forms_reviews import (
     AnalysisForm,
     DismissForm,
@@ -81,7 +81,7 @@ def quality_reviews(request, cpts_slug):
             rows.select_related("referent", "reported_by")
             .annotate(
                 action_count=Count("actions", distinct=True),
-                open_actions=Count("actions", filter=Q(actions__status="open"), distinct=True),
+                open_actions=Count("actions", filter=Q(actions__status=FollowUpStatus.OPEN), distinct=True),
             )
             .order_by("-reported_at", "-pk")
         )
@@ -144,7 +144,7 @@ def may_on(user, review) -> dict:
     return {
         "assign": policies.can_assign_referent(user, review),
         "analyse": policies.can_analyse_review(user, review),
-        "decide": review.status == ReviewStatus.ANALYSIS and policies.can_analyse_review(user, review),
+        "decide": policies.can_decide_review(user, review),
         "close": policies.can_close_review(user, review),
         "dismiss": policies.can_dismiss_review(user, review),
         "share": policies.can_share_review(user, review),
@@ -154,12 +154,12 @@ def may_on(user, review) -> dict:
 def review_actions(user, review) -> list:
     """The review's improvement actions, each with what this user may do of it."""
     today = timezone.localdate()
-    writable = policies.can_write_quality(user, review.cpts)
     actions = list(review.actions.select_related("owner__professional", "owner__structure").order_by("due_on", "pk"))
     for action in actions:
         action.review = review
         action.late = action.is_late_on(today)
-        action.may_complete, action.may_drop = action_rights(user, action, writable=writable)
+        for name, value in follow_up_forms(user, action).items():
+            setattr(action, name, value)
     return actions
 
 
@@ -173,6 +173,9 @@ def review_page(request, review, *, errors=(), forms=None, status=200):
         "review": review,
         "whole": whole,
         "errors": list(errors),
+        # Where the rows' forms return: the review's page, never request.path (a refused
+        # action shows this page at its own POST-only address).
+        "here": reverse("quality_review", args=[cpts.slug, review.pk]),
         "title": f"{review_label(review)} — {cpts.name}",
         "breadcrumb_data": quality_breadcrumb(cpts, review_label(review), reviews_link(cpts)),
     }
@@ -220,18 +223,6 @@ def review_action(policy):
     return action_view(check=require_quality, find=find, page=review_page, back=back_to_review)
 
 
-def written(form, write) -> bool:
-    """`write()` for a valid form; a refusal of the domain goes onto the form."""
-    if not form.is_valid():
-        return False
-    try:
-        write()
-    except ValidationError as error:
-        add_errors(form, error)
-        return False
-    return True
-
-
 @page("qualite/revues/<int:pk>/referent/")
 @review_action(policies.can_assign_referent)
 def quality_review_referent(request, review):
@@ -240,9 +231,8 @@ def quality_review_referent(request, review):
     def assign():
         services.start_analysis(review, referent=form.cleaned_data["referent"], by=request.user)
 
-    if not written(form, assign):
+    if not save_form(request, form, assign, "Référent nommé : la revue est en analyse."):
         return review_page(request, review, forms={"referent_form": form}, status=400)
-    messages.success(request, "Référent nommé : la revue est en analyse.")
     return None
 
 
@@ -285,14 +275,14 @@ def quality_review_action_add(request, review):
     def add():
         services.add_improvement_action(review, by=request.user, **form.cleaned_data)
 
-    if not written(form, add):
+    done = "Action d'amélioration ajoutée ; son responsable la voit dans ses actions."
+    if not save_form(request, form, add, done):
         return review_page(request, review, forms={"action_form": form}, status=400)
-    messages.success(request, "Action d'amélioration ajoutée ; son responsable la voit dans ses actions.")
     return None
 
 
 @page("qualite/revues/<int:pk>/decider/")
-@review_action(policies.can_analyse_review)
+@review_action(policies.can_decide_review)
 def quality_review_decide(request, review):
     review.decide(by=request.user)
     messages.success(request, "Analyse terminée : les actions d'amélioration sont à suivre jusqu'à la clôture.")
@@ -309,9 +299,12 @@ def quality_review_close(request, review):
 @review_action(policies.can_dismiss_review)
 def quality_review_dismiss(request, review):
     form = DismissForm(request.POST)
-    if not written(form, lambda: review.dismiss(by=request.user, note=form.cleaned_data["note"])):
+
+    def dismiss():
+        review.dismiss(by=request.user, note=form.cleaned_data["note"])
+
+    if not save_form(request, form, dismiss, "Revue classée sans suite."):
         return review_page(request, review, forms={"dismiss_form": form}, status=400)
-    messages.success(request, "Revue classée sans suite.")
     return None
 
 
@@ -319,7 +312,10 @@ def quality_review_dismiss(request, review):
 @review_action(policies.can_share_review)
 def quality_review_share(request, review):
     form = ShareForm(request.POST)
-    if not written(form, lambda: review.share(summary=form.cleaned_data["summary"], by=request.user)):
+
+    def share():
+        review.share(summary=form.cleaned_data["summary"], by=request.user)
+
+    if not save_form(request, form, share, "Synthèse partagée : tous les adhérents de la CPTS peuvent la lire."):
         return review_page(request, review, forms={"share_form": form}, status=400)
-    messages.success(request, "Synthèse partagée : tous les adhérents de la CPTS peuvent la lire.")
     return None
