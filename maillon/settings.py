@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "maillon.prevention",
     "maillon.discussions",
     "maillon.quality",
+    "maillon.support",
     "maillon.www",
     "maillon.api",
     "maillon.demo",

@@ -169,8 +169,22 @@ CATALOGUE = (
         "quality_groups_met",
     ),
     # Mission 6 — accompagnement
-    CatalogueEntry("m6-stagiaires", 6, "Stagiaires et internes accueillis", "personnes"),
-    CatalogueEntry("m6-installations", 6, "Professionnels accompagnés dans leur installation", "professionnels"),
+    CatalogueEntry(
+        "m6-stagiaires",
+        6,
+        "Stagiaires et internes accueillis",
+        "personnes",
+        "Stages pourvus dont la période touche la période mesurée.",
+        "support_trainees_hosted",
+    ),
+    CatalogueEntry(
+        "m6-installations",
+        6,
+        "Professionnels accompagnés dans leur installation",
+        "professionnels",
+        "Projets d'installation suivis par la CPTS pendant la période (ouverts avant sa fin, pas clos avant son début).",
+        "support_installations_supported",
+    ),
 )
 
 BY_CODE = {entry.code: entry for entry in CATALOGUE}
