@@ -334,6 +334,12 @@ MAILLON_PATHWAYS_RETENTION_DAYS = env.int("MAILLON_PATHWAYS_RETENTION_DAYS", def
 # phones are erased (their age band, sex and attendance stay, for the counts).
 MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS = env.int("MAILLON_PREVENTION_REGISTRANT_RETENTION_DAYS", default=30)
 
+# Support (mission 6): days an application to a placement (the applicant's name, address, school,
+# message) is kept once answered — or, unanswered, once its placement has ended; and days after
+# their departure a housing booking keeps its occupant's name (docs/support.md).
+MAILLON_SUPPORT_APPLICATION_RETENTION_DAYS = env.int("MAILLON_SUPPORT_APPLICATION_RETENTION_DAYS", default=365)
+MAILLON_SUPPORT_OCCUPANT_RETENTION_DAYS = env.int("MAILLON_SUPPORT_OCCUPANT_RETENTION_DAYS", default=365)
+
 # Discussion spaces: how long an author may edit or delete their message, how long a message
 # may be, how often an open topic asks for new messages.
 MAILLON_DISCUSSION_EDIT_MINUTES = env.int("MAILLON_DISCUSSION_EDIT_MINUTES", default=15)

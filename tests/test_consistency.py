@@ -169,6 +169,25 @@ def test_no_module_outside_the_web_layer_imports_it():
     assert not offenders, f"The domain, the API and FHIR never import the web layer: {offenders}"
 
 
+# The mission apps never import each other, but for the dependencies docs/architecture.md declares.
+MISSION_APPS = {"mt", "snp", "crisis", "crisis_response", "pathways", "prevention", "quality", "support"}
+DECLARED_MISSION_DEPENDENCIES = {("crisis_response", "crisis"), ("quality", "pathways")}
+
+
+def test_mission_apps_import_no_other_mission_but_the_declared_ones():
+    offenders = []
+    for path, tree in project_modules():
+        app = path.relative_to(PACKAGE).parts[0]
+        if app not in MISSION_APPS:
+            continue
+        for name in imported_modules(tree):
+            parts = name.split(".")
+            other = parts[1] if len(parts) > 1 and parts[0] == "maillon" else None
+            if other in MISSION_APPS and other != app and (app, other) not in DECLARED_MISSION_DEPENDENCIES:
+                offenders.append(f"{path.relative_to(settings.BASE_DIR)} imports {name}")
+    assert not offenders, "\n".join(sorted(set(offenders)))
+
+
 # Those that send: the one notification mechanism, and the crisis alerts' own outbox.
 MAY_SEND_MAIL = {PACKAGE / "crisis_response" / "dispatch.py"}
 

@@ -133,6 +133,7 @@ class HousingBookingFactory(factory.django.DjangoModelFactory):
 class InstallationProjectFactory(CptsOwnedFactory):
     class Meta:
         model = InstallationProject
+        skip_postgeneration_save = True
 
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")

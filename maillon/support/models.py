@@ -46,6 +46,16 @@ MAX_EQUIPMENT_DAYS = 14
 MAX_AD_DAYS = 365
 
 
+def _tell_on_commit(task_name: str, pk: int) -> None:
+    """Queue a message of `notifications` once the transaction commits (imported here: the
+    notifications module reads these models)."""
+    from maillon.core.notifications import sending
+
+    from . import notifications
+
+    sending.on_commit(getattr(notifications, task_name), pk)
+
+
 def _required_text(errors: dict, field: str, label: str, value: str) -> None:
     if not (value or "").strip():
         errors[field] = f"{label} : ce champ est obligatoire."
@@ -288,6 +298,7 @@ class PlacementApplication(JournaledModel):
         "état", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED
     )
     submitted_at = models.DateTimeField("reçue le", default=timezone.now)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
 
     objects = PlacementApplicationQuerySet.as_manager()
 
@@ -336,13 +347,16 @@ class PlacementApplication(JournaledModel):
             raise ValidationError({"placement": "Stage : choisissez un stage de la CPTS."})
         placement = Placement.objects.select_for_update().get(pk=placement.pk)
         placement.fill(by=by, trainee_name=self.applicant_name, trainee_school=self.school, trainee_email=self.email)
-        self.workflow.run(self, "accept", by=by, changes={"placement": placement})
+        self.workflow.run(self, "accept", by=by, changes={"placement": placement, "decided_at": timezone.now()})
+        _tell_on_commit("send_application_decided", self.pk)
         for other in placement.applications.received().exclude(pk=self.pk):
-            other.workflow.run(other, "decline", by=by, note="Stage pourvu")
+            other.workflow.run(other, "decline", by=by, note="Stage pourvu", changes={"decided_at": timezone.now()})
+            _tell_on_commit("send_application_decided", other.pk)
 
     @transaction.atomic
     def decline(self, *, by, note=""):
-        self.workflow.run(self, "decline", by=by, note=note)
+        self.workflow.run(self, "decline", by=by, note=note, changes={"decided_at": timezone.now()})
+        _tell_on_commit("send_application_decided", self.pk)
 
 
 PlacementApplicationEvent = transition_log(
@@ -758,12 +772,15 @@ class Ad(JournaledModel):
                 {"expires_on": "Expiration : la date est passée, prolongez l'annonce avant de la publier."}
             )
         self.workflow.run(self, "publish", by=by, changes={"published_on": timezone.localdate(), "refusal_reason": ""})
+        if self.author_id and self.author_id != getattr(by, "pk", None):
+            _tell_on_commit("send_ad_decided", self.pk)
 
     @transaction.atomic
     def refuse(self, *, by, note):
         if not (note or "").strip():
             raise ValidationError({"note": "Motif : dites à l'auteur pourquoi l'annonce est refusée."})
         self.workflow.run(self, "refuse", by=by, note=note.strip(), changes={"refusal_reason": note.strip()[:300]})
+        _tell_on_commit("send_ad_decided", self.pk)
 
     @transaction.atomic
     def fill(self, *, by):

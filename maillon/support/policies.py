@@ -118,6 +118,11 @@ def can_offer_placement(user, cpts) -> bool:
     return can_manage_support(user, cpts)
 
 
+def can_fill_placement(user, placement) -> bool:
+    """Name the trainee of an open placement (the faculty assigned them without an application)."""
+    return placement.status == PlacementStatus.OPEN and can_manage_support(user, placement.cpts_id)
+
+
 def can_cancel_placement(user, placement) -> bool:
     return placement.status != PlacementStatus.CANCELLED and can_manage_support(user, placement.cpts_id)
 
@@ -140,10 +145,9 @@ def can_decide_application(user, application) -> bool:
         return False
     if is_coordinator(user, application.cpts_id):
         return True
-    return (
-        application.placement_id is not None
-        and visible_applications(user, application.cpts_id).filter(pk=application.pk).exists()
-    )
+    # Read through the row (pages select_related it): no query per application.
+    placement = application.placement
+    return placement is not None and placement.supervisor.membership.professional.user_id == user.pk
 
 
 def visible_housing(user, cpts):

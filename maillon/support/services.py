@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillon.core.missions import Mission
+from maillon.core.notifications import sending
 from maillon.core.policies import is_coordinator
 from maillon.meetings import services as meetings
 from maillon.members.models import Membership, MembershipStatus
 
+from . import notifications
 from .models import (
     Ad,
     AdStatus,
@@ -94,6 +96,7 @@ def apply(*, cpts, placement=None, **fields) -> PlacementApplication:
     application = PlacementApplication(cpts=cpts, placement=placement, **_strip(fields))
     application.full_clean()
     application.save()
+    sending.on_commit(notifications.send_application_received, application.pk)
     return application
 
 
@@ -216,6 +219,8 @@ def submit_ad(*, cpts, by, **fields) -> Ad:
     ad.save()
     if is_coordinator(by, cpts):
         ad.publish(by=by)
+    else:
+        sending.on_commit(notifications.send_ad_submitted, ad.pk)
     return ad
 
 

@@ -37,6 +37,9 @@ DISCUSSIONS_SIGNUP = "discussions.signup"
 CREATION_PROMOTERS = "creation.promoters"
 CREATION_REVIEW = "creation.review"
 CREATION_PROJECT = "creation.project"
+SUPPORT_APPLICANT = "support.applicant"
+SUPPORT_APPLICATION = "support.application"
+SUPPORT_AD = "support.ad"
 ACCOUNT = "account"
 
 ALL_CHANNELS = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
@@ -93,6 +96,19 @@ KINDS = {
         ),
         Kind(CREATION_REVIEW, "Création des CPTS : lettres d'intention et projets de santé à examiner", SITE_AND_EMAIL),
         Kind(CREATION_PROJECT, "Projet de santé : décisions de l'ARS et de l'Assurance Maladie", SITE_AND_EMAIL),
+        # Trainees apply without an account: the receipt and the answer go to their address.
+        Kind(
+            SUPPORT_APPLICANT,
+            "Accompagnement : messages aux candidats à un stage",
+            (Channel.EMAIL,),
+            listed=False,
+        ),
+        Kind(
+            SUPPORT_APPLICATION,
+            "Accompagnement : candidatures aux stages (coordination, maîtres de stage)",
+            SITE_AND_EMAIL,
+        ),
+        Kind(SUPPORT_AD, "Accompagnement : annonces à modérer, publiées ou refusées", SITE_AND_EMAIL),
         Kind(CRISIS_ALERT, "Alertes de crise sanitaire", (Channel.EMAIL, Channel.SMS), critical=True),
         # The invitation, the second factor's enrolment link, the password reset: to the account's
         # address only, never switched off.
