@@ -14,8 +14,9 @@ from .urlwalk import api_operations, walk
 # (A mission of a projet de santé, 1 to 6, counts as an id: an integer.)
 # Path parameters that are not ids: tokens, codes, formats, section keys, static paths, the
 # scope of a prevention measure's value (`territory` or `departement`), and the act on a
-# participant of a discussion space (`mute`, `unmute`, `remove`, `reinstate`).
-NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section", "scope", "action"}
+# participant of a discussion space (`mute`, `unmute`, `remove`, `reinstate`), and the step of an
+# installation project (`premises`, `administrative`, `patient_base`, `colleagues`).
+NOT_IDS = {"cpts_slug", "code", "uidb64", "token", "fmt", "path", "section", "scope", "action", "kind"}
 
 
 def is_id(name: str) -> bool:

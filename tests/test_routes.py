@@ -18,6 +18,7 @@ SAMPLE_KWARGS = {
     "year": 1,
     "number": 1,  # a version of a prevention material, of a projet de santé, a creation step
     "mission": 1,  # a mission of a projet de santé (creation_project_section)
+    "kind": "premises",  # a step of an installation project (support, issue 21)
     # >>> discussions: the ids of the discussion and organisation pages (issue 17)
     "space_id": 1,
     "topic_id": 1,

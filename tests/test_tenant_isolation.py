@@ -47,6 +47,9 @@ PUBLIC_CPTS_ROUTES = {
     "prevention_session_ics",
     "prevention_material_public",
     # <<< prevention-public
+    # >>> support: « Faire son stage ici » (issue 21): open placements and free rooms, no personal data.
+    "internships_public",
+    # <<< support
 }
 
 
@@ -127,6 +130,27 @@ def _quality_maker(factory_name, **traits):
 
 
 # <<< quality
+
+
+# >>> support: a maker of a mission 6 object of the victim (the ROUTE_OBJECTS block below).
+def _support_maker(factory_name, **traits):
+    """`function(cpts) -> pk` of a `maillon.support.factories.<factory_name>` row of `cpts`."""
+
+    def make(cpts):
+        factories = __import__("maillon.support.factories").support.factories
+        factory = getattr(factories, factory_name)
+        owner = {
+            "PlacementFactory": {"supervisor__cpts": cpts},
+            "PlacementApplicationFactory": {"placement__supervisor__cpts": cpts},
+            "HousingBookingFactory": {"housing__cpts": cpts},
+            "EquipmentBookingFactory": {"equipment__cpts": cpts},
+        }.get(factory_name, {"cpts": cpts})
+        return factory(**owner, **traits).pk
+
+    return make
+
+
+# <<< support
 
 
 # For a route with other parameters than the CPTS, a real object OF THE VICTIM
@@ -829,6 +853,99 @@ ROUTE_OBJECTS = {
         )
     },
     # <<< quality
+    # >>> support: mission 6 (issue 21): an object of the victim in the state each page or operation acts on.
+    **{
+        name: {"pk": _support_maker(factory, **traits)}
+        for names, factory, traits in (
+            (("supervisor_edit",), "SupervisorFactory", {}),
+            (("placement_detail", "placement_cancel", "placement_fill"), "PlacementFactory", {}),
+            (("application_accept", "application_decline"), "PlacementApplicationFactory", {}),
+            (("housing_detail", "housing_edit", "housing_book"), "HousingFactory", {}),
+            (("housing_booking_cancel",), "HousingBookingFactory", {}),
+            (
+                (
+                    "installation_detail",
+                    "installation_edit",
+                    "installation_settle",
+                    "installation_abandon",
+                    "welcome_kit",
+                    "welcome_kit_pdf",
+                ),
+                "InstallationProjectFactory",
+                {},
+            ),
+            (("tutoring_end",), "TutoringFactory", {}),
+            (("equipment_detail", "equipment_book"), "EquipmentFactory", {}),
+            (("equipment_booking_cancel",), "EquipmentBookingFactory", {}),
+            (("ad_detail", "ad_edit", "ad_publish", "ad_refuse", "ad_withdraw"), "AdFactory", {}),
+            (("ad_fill",), "AdFactory", {"published": True}),
+        )
+        for name in names
+    },
+    "installation_step": {"pk": _support_maker("InstallationProjectFactory"), "kind": lambda cpts: "premises"},
+    # <<< support
+    # >>> support-api: mission 6 in the API (issue 21): an object of the victim for every operation with an id.
+    **{
+        f"/cpts/{{cpts_id}}/support/{path}": {key: _support_maker(factory, **traits)}
+        for paths, key, factory, traits in (
+            (("supervisors/{supervisor_id}",), "supervisor_id", "SupervisorFactory", {}),
+            (
+                ("placements/{placement_id}", "placements/{placement_id}/fill", "placements/{placement_id}/cancel"),
+                "placement_id",
+                "PlacementFactory",
+                {},
+            ),
+            (
+                (
+                    "applications/{application_id}",
+                    "applications/{application_id}/accept",
+                    "applications/{application_id}/decline",
+                ),
+                "application_id",
+                "PlacementApplicationFactory",
+                {},
+            ),
+            (
+                ("housing/{housing_id}", "housing/{housing_id}/availability", "housing/{housing_id}/bookings"),
+                "housing_id",
+                "HousingFactory",
+                {},
+            ),
+            (("housing-bookings/{booking_id}/cancel",), "booking_id", "HousingBookingFactory", {}),
+            (
+                (
+                    "installations/{installation_id}",
+                    "installations/{installation_id}/settle",
+                    "installations/{installation_id}/abandon",
+                ),
+                "installation_id",
+                "InstallationProjectFactory",
+                {},
+            ),
+            (
+                ("ads/{ad_id}", "ads/{ad_id}/publish", "ads/{ad_id}/refuse", "ads/{ad_id}/withdraw"),
+                "ad_id",
+                "AdFactory",
+                {},
+            ),
+            (("ads/{ad_id}/fill",), "ad_id", "AdFactory", {"published": True}),
+            (("tutoring/{tutoring_id}", "tutoring/{tutoring_id}/end"), "tutoring_id", "TutoringFactory", {}),
+            (("cross-trainings/{training_id}",), "training_id", "CrossTrainingFactory", {}),
+            (
+                ("equipment/{equipment_id}", "equipment/{equipment_id}/bookings"),
+                "equipment_id",
+                "EquipmentFactory",
+                {},
+            ),
+            (("equipment-bookings/{booking_id}/cancel",), "booking_id", "EquipmentBookingFactory", {}),
+        )
+        for path in paths
+    },
+    "/cpts/{cpts_id}/support/installations/{installation_id}/steps/{kind}": {
+        "installation_id": _support_maker("InstallationProjectFactory"),
+        "kind": lambda cpts: "premises",
+    },
+    # <<< support-api
 }
 
 # A valid body for each private write, so the request reaches the tenant check
@@ -1033,6 +1150,49 @@ SAMPLE_BODIES = {
         "slots": [{"starts_at": "2030-01-07T18:00:00+01:00", "ends_at": "2030-01-07T19:30:00+01:00"}],
     },
     # <<< quality-api
+    # >>> support-api: mission 6 in the API (issue 21)
+    ("POST", "/cpts/{cpts_id}/support/supervisors"): {"membership": 1, "levels": ["intern"]},
+    ("POST", "/cpts/{cpts_id}/support/placements"): {
+        "supervisor": 1,
+        "level": "intern",
+        "starts_on": "2030-05-02",
+        "ends_on": "2030-10-31",
+    },
+    ("POST", "/cpts/{cpts_id}/support/placements/{placement_id}/fill"): {"trainee_name": "Léa Roux"},
+    ("POST", "/cpts/{cpts_id}/support/housing"): {"name": "Studio des internes", "commune": "78646"},
+    ("POST", "/cpts/{cpts_id}/support/housing/{housing_id}/bookings"): {
+        "arrives_on": "2030-05-02",
+        "leaves_on": "2030-06-02",
+        "occupant_name": "Léa Roux",
+    },
+    ("POST", "/cpts/{cpts_id}/support/installations"): {
+        "first_name": "Camille",
+        "last_name": "Durand",
+        "profession": "10",
+    },
+    ("POST", "/cpts/{cpts_id}/support/ads"): {
+        "kind": "replacement",
+        "title": "Remplacements",
+        "description": "Deux jours par semaine.",
+        "profession": "10",
+        "commune": "78646",
+        "contact_name": "Dr Martin",
+        "contact_email": "martin@example.org",
+        "expires_on": "2030-01-01",
+    },
+    ("POST", "/cpts/{cpts_id}/support/tutoring"): {"tutor": 1, "tutee_name": "Léa Roux", "topic": "Installation"},
+    ("POST", "/cpts/{cpts_id}/support/cross-trainings"): {
+        "title": "Les dispositifs d'inhalation",
+        "trainer": 1,
+        "audience": ["60"],
+        "slots": [{"starts_at": "2030-01-07T18:00:00+01:00", "ends_at": "2030-01-07T19:30:00+01:00"}],
+    },
+    ("POST", "/cpts/{cpts_id}/support/equipment"): {"name": "ECG portable", "kind": "ecg"},
+    ("POST", "/cpts/{cpts_id}/support/equipment/{equipment_id}/bookings"): {
+        "starts_at": "2030-01-07T09:00:00+01:00",
+        "ends_at": "2030-01-07T12:00:00+01:00",
+    },
+    # <<< support-api
 }
 
 ROLES = ["coordinator_elsewhere", "member_elsewhere", "observer", "authority", "sas_regulator", "no_role"]

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from . import (
     aci,
+    ads,
     communes,
     contracts,
     cpts,
@@ -29,6 +30,7 @@ from . import (
     reports,
     snp_requests,
     snp_slots,
+    support,
     territories,
 )
 from .auth import NO_SCOPE, PRIVATE, area_auth
@@ -71,3 +73,5 @@ api.add_router("", organisations.router, auth=area_auth("organisations"))
 api.add_router("", discussions.router, auth=area_auth("discussions"))
 api.add_router("", creation.router, auth=area_auth("creation"))
 api.add_router("", quality.router, auth=area_auth("quality"))
+api.add_router("", ads.router)  # public
+api.add_router("", support.router, auth=area_auth("support"))

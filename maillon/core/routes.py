@@ -90,6 +90,13 @@ PUBLIC_ROUTES = {
     "creation_letter_territory",
     "creation_letter_follow",
     # <<< creation
+    # >>> support: mission 6 (issue 21) — « Faire son stage ici » (placements, free rooms, apply
+    # without an account: throttled, robot trap), the public search of ads, one ad, their RSS feed.
+    "internships_public",
+    "ad_search",
+    "ad_public_detail",
+    "ad_feed",
+    # <<< support
 }
 
 PROTECTED_ROUTES = {
@@ -317,6 +324,54 @@ PROTECTED_ROUTES = {
     "quality_review_share",
     "quality_reviews",
     # <<< quality
+    # >>> support: mission 6, support for professionals (issue 21)
+    "ad_create",
+    "ad_detail",
+    "ad_edit",
+    "ad_fill",
+    "ad_list",
+    "ad_publish",
+    "ad_refuse",
+    "ad_withdraw",
+    "application_accept",
+    "application_decline",
+    "application_list",
+    "cross_training_create",
+    "cross_training_list",
+    "equipment_book",
+    "equipment_booking_cancel",
+    "equipment_create",
+    "equipment_detail",
+    "equipment_list",
+    "housing_book",
+    "housing_booking_cancel",
+    "housing_create",
+    "housing_detail",
+    "housing_edit",
+    "housing_list",
+    "installation_abandon",
+    "installation_create",
+    "installation_detail",
+    "installation_edit",
+    "installation_list",
+    "installation_settle",
+    "installation_step",
+    "placement_cancel",
+    "placement_create",
+    "placement_detail",
+    "placement_fill",
+    "placement_list",
+    "site_edit",
+    "supervisor_create",
+    "supervisor_edit",
+    "supervisor_list",
+    "support_home",
+    "tutoring_create",
+    "tutoring_end",
+    "tutoring_list",
+    "welcome_kit",
+    "welcome_kit_pdf",
+    # <<< support
     # >>> discussions-groups: organisations, groups, people and moderation of the spaces (issue 17)
     "discussions_space_edit",
     "discussions_space_people",

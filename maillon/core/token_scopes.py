@@ -29,6 +29,7 @@ AREAS = {
     "discussions": "Espaces de discussion",
     "creation": "Création d'une CPTS",
     "quality": "Qualité et pertinence des soins",
+    "support": "Accompagnement des professionnels",
 }
 ACCESS_LABELS = {READ: "lecture", WRITE: "écriture"}
 
@@ -49,6 +50,7 @@ ROLE_AREAS = {
         "prevention": WRITE,
         "creation": WRITE,
         "quality": WRITE,
+        "support": WRITE,
     },
     "member": {
         "members": WRITE,
@@ -60,6 +62,7 @@ ROLE_AREAS = {
         "prevention": WRITE,
         "creation": READ,
         "quality": WRITE,
+        "support": WRITE,
     },
     "authority": {"aci": WRITE, "crisis": WRITE, "prevention": READ, "creation": WRITE},
     "observer": {"aci": READ, "crisis": READ, "prevention": READ, "creation": READ},

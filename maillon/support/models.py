@@ -365,8 +365,8 @@ PlacementApplicationEvent = transition_log(
 
 
 class BookingStatus(models.TextChoices):
-    BOOKED = "booked", "Réservé"
-    CANCELLED = "cancelled", "Annulé"
+    BOOKED = "booked", "Réservée"
+    CANCELLED = "cancelled", "Annulée"
 
 
 def booking_workflow(log: str, log_fk: str, subject: str) -> Workflow:

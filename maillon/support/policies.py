@@ -119,8 +119,9 @@ def can_offer_placement(user, cpts) -> bool:
 
 
 def can_fill_placement(user, placement) -> bool:
-    """Name the trainee of an open placement (the faculty assigned them without an application)."""
-    return placement.status == PlacementStatus.OPEN and can_manage_support(user, placement.cpts_id)
+    """Name the trainee of a placement (the faculty assigned them without an application): the
+    coordinators (the workflow refuses a placement that is not open, saying why)."""
+    return can_manage_support(user, placement.cpts_id)
 
 
 def can_cancel_placement(user, placement) -> bool:

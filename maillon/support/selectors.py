@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.contracts.models import Contract
+from maillon.core.missions import Mission
 from maillon.core.models import Cpts
 from maillon.members.selectors import DirectoryFilters, bounding_box, directory_professionals
 from maillon.territories.models import Commune, TerritoryCommune
@@ -59,7 +60,8 @@ def _missions_in_force(cpts_ids, today) -> dict[int, list[int]]:
 
 def stamps(commune_codes) -> dict[str, CptsStamp | None]:
     """For each commune code, the CPTS whose territory holds it today, or None (computed when
-    read: a territory that changes moves the stamp of every ad in it). Three queries."""
+    read: a territory that changes moves the stamp of every ad in it). Five queries whatever the
+    number of communes and CPTS."""
     codes = set(commune_codes)
     if not codes:
         return {}
@@ -90,7 +92,7 @@ def stamps(commune_codes) -> dict[str, CptsStamp | None]:
 
 
 def stamp_all(ads) -> list[tuple]:
-    """[(ad, its stamp or None)…] for a page of ads (three queries whatever their number)."""
+    """[(ad, its stamp or None)…] for a page of ads (five queries whatever their number)."""
     ads = list(ads)
     found = stamps(ad.commune_id for ad in ads)
     return [(ad, found.get(ad.commune_id)) for ad in ads]
@@ -149,9 +151,10 @@ def welcome_kit(cpts, project) -> dict:
     by_profession = defaultdict(list)
     for professional in professionals:
         by_profession[professional.get_profession_display()].append(professional)
+    # Mission 6's meetings only (cross-trainings…): the others may name cases or internal matters.
     meetings = (
         Meeting.objects.for_cpts(cpts)
-        .filter(status=MeetingStatus.SCHEDULED, starts_at__date__gte=today)
+        .filter(status=MeetingStatus.SCHEDULED, starts_at__date__gte=today, mission=Mission.SUPPORT)
         .order_by("starts_at")[:10]
     )
     return {

@@ -65,7 +65,12 @@ def capacity_refusal(supervisor, starts_on, ends_on) -> str:
 def offer_placement(*, supervisor, by, level, starts_on, ends_on, description="") -> Placement:
     """A new open placement; refused when the supervisor already has as many placements as
     their capacity over an overlapping period."""
-    supervisor = Supervisor.objects.select_for_update().select_related("membership__professional").get(pk=supervisor.pk)
+    # Lock the supervisor's row only (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+    supervisor = (
+        Supervisor.objects.select_for_update(of=("self",))
+        .select_related("membership__professional")
+        .get(pk=supervisor.pk)
+    )
     if not supervisor.active:
         raise ValidationError({"supervisor": "Maître de stage : il n'accueille plus de stagiaires."})
     placement = Placement(
@@ -248,7 +253,7 @@ def plan_cross_training(
     *, cpts, by, title, description, trainer, audience, slots, place="", visio_url=""
 ) -> CrossTraining:
     """A cross-training and its meeting (mission 6), whose date is polled among the active
-    adherents of the audience's professions."""
+    adherents of the audience's professions and the trainer."""
     training = CrossTraining(
         cpts=cpts,
         title=(title or "").strip(),
@@ -258,11 +263,15 @@ def plan_cross_training(
         created_by=by,
     )
     training.full_clean(exclude=["meeting"])
+    # The adherents of the audience's professions, and the trainer (whose profession is usually not in it).
+    audience_ids = list(
+        meetings.invitable_memberships(cpts, professions=training.audience).values_list("pk", flat=True)
+    )
     training.meeting = meetings.create_meeting(
         cpts=cpts,
         by=by,
         slots=slots,
-        criteria={"professions": training.audience},
+        membership_ids=[*audience_ids, trainer.pk],
         title=f"Formation croisée — {training.title}"[:200],
         description=training.description,
         place=(place or "").strip(),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.pathways_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.prevention_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.quality_views.urls")),
+    path("cpts/<slug:cpts_slug>/", include("maillon.www.support_views.urls")),
     path("cpts/<slug:cpts_slug>/", include("maillon.www.discussions_views.cpts_urls")),
     path("discussions/", include("maillon.www.discussions_views.urls")),
     path("discussions/", include("maillon.www.organisations_views.space_urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("cpts/<slug:cpts_slug>/", include("maillon.www.crisis_views.response_urls")),
     path("crise/", include("maillon.www.crisis_views.public_urls")),
     path("prevention/", include("maillon.www.prevention_views.public_urls")),
+    path("annonces/", include("maillon.www.support_views.public_urls")),
     path("", include("maillon.www.inbound.urls")),
     path("fhir/", include("maillon.fhir.urls")),
 ]
