@@ -727,6 +727,254 @@ def quality_conference_decisions(world, count):
 # <<< quality
 
 
+# >>> support: mission 6 (issue 21)
+def support_days(world, count) -> list[int]:
+    """`count` new numbers, one per row: each row its own night, hour or slot (no overlap)."""
+    return [world.number() for _ in range(count)]
+
+
+def support_my_adhesion(world):
+    """The `member` user's adhesion (a professional practising in Versailles)."""
+    return professional_of(world).memberships.get()
+
+
+def support_my_supervisor(world):
+    """The `member` user is a supervisor: they read the placements they supervise."""
+    from maillon.support.factories import SupervisorFactory
+
+    if "supervisor" not in world.made:
+        world.made["supervisor"] = SupervisorFactory(cpts=world.cpts, membership=support_my_adhesion(world), capacity=6)
+    return world.made["supervisor"]
+
+
+def support_supervisor(world):
+    """A supervisor of the CPTS practising in Versailles (their profession and commune shown)."""
+    from maillon.support.factories import SupervisorFactory
+
+    supervisor = SupervisorFactory(cpts=world.cpts)
+    PracticePlaceFactory(professional=supervisor.membership.professional, commune=world.versailles)
+    return supervisor
+
+
+def support_supervisors(world, count):
+    for index in range(count):
+        supervisor = support_supervisor(world)
+        if index % 2:
+            supervisor.accredited_until = timezone.localdate() - datetime.timedelta(days=1)
+            supervisor.save()
+
+
+def support_placements(world, count):
+    """Open placements with applications received, and filled ones."""
+    from maillon.support.factories import PlacementApplicationFactory, PlacementFactory
+
+    for index in range(count):
+        placement = PlacementFactory(supervisor=support_supervisor(world), filled=bool(index % 2))
+        if not index % 2:
+            PlacementApplicationFactory(placement=placement)
+
+
+def support_my_placements(world, count):
+    from maillon.support.factories import PlacementApplicationFactory, PlacementFactory
+
+    for _ in range(count):
+        PlacementApplicationFactory(placement=PlacementFactory(supervisor=support_my_supervisor(world)))
+
+
+def support_applications(world, count):
+    """Received applications, to a placement or spontaneous (the open placements offered to them)."""
+    from maillon.support.factories import PlacementApplicationFactory, PlacementFactory
+
+    for index in range(count):
+        if index % 2:
+            PlacementApplicationFactory(spontaneous=True, cpts=world.cpts)
+        else:
+            PlacementApplicationFactory(placement=PlacementFactory(supervisor=support_supervisor(world)))
+
+
+def support_my_applications(world, count):
+    from maillon.support.factories import PlacementApplicationFactory, PlacementFactory
+
+    for _ in range(count):
+        PlacementApplicationFactory(placement=PlacementFactory(supervisor=support_my_supervisor(world)))
+
+
+def a_supervised_placement(world):
+    """An open placement the `member` user supervises."""
+    from maillon.support.factories import PlacementFactory
+
+    world.made["placement"] = PlacementFactory(supervisor=support_my_supervisor(world))
+
+
+def support_placement_applications(world, count):
+    from maillon.support.factories import PlacementApplicationFactory
+
+    PlacementApplicationFactory.create_batch(count, placement=world.made["placement"])
+
+
+def support_housing(world, count):
+    """Housing, each with a room booked tonight."""
+    from maillon.support.factories import HousingBookingFactory, HousingFactory
+
+    today = timezone.localdate()
+    for _ in range(count):
+        housing = HousingFactory(cpts=world.cpts, commune=world.versailles)
+        HousingBookingFactory(housing=housing, arrives_on=today, leaves_on=today + datetime.timedelta(days=2))
+
+
+def a_housing(world):
+    from maillon.support.factories import HousingFactory
+
+    world.made["housing"] = HousingFactory(cpts=world.cpts, commune=world.versailles, rooms=2)
+
+
+def support_housing_bookings(world, count):
+    """Bookings of one night each, on nights of their own, from tomorrow on."""
+    from maillon.support.factories import HousingBookingFactory
+
+    for day in support_days(world, count):
+        arrives_on = timezone.localdate() + datetime.timedelta(days=day)
+        HousingBookingFactory(
+            housing=world.made["housing"], arrives_on=arrives_on, leaves_on=arrives_on + datetime.timedelta(days=1)
+        )
+
+
+def support_internships(world, count):
+    """Open placements, each of a supervisor practising in Versailles."""
+    from maillon.support.factories import PlacementFactory
+
+    for _ in range(count):
+        PlacementFactory(supervisor=support_supervisor(world))
+
+
+def support_public_housing(world, count):
+    """Housing offered, each with a room booked next week (its free rooms month by month)."""
+    from maillon.support.factories import HousingBookingFactory, HousingFactory
+
+    arrives_on = timezone.localdate() + datetime.timedelta(days=7)
+    for _ in range(count):
+        HousingBookingFactory(
+            housing=HousingFactory(cpts=world.cpts, commune=world.versailles),
+            arrives_on=arrives_on,
+            leaves_on=arrives_on + datetime.timedelta(days=3),
+        )
+
+
+def support_installations(world, count):
+    """Open projects, some followed by the coordinator, some with a step done."""
+    from maillon.support.factories import InstallationProjectFactory
+
+    for index in range(count):
+        project = InstallationProjectFactory(
+            cpts=world.cpts, referent=world.users["coordinator"] if index % 2 else None
+        )
+        if index % 3 == 0:
+            project.steps.filter(kind="premises").update(done_on=timezone.localdate())
+
+
+def an_installation(world):
+    """A project in Versailles (its welcome kit lists the adherents practising near it)."""
+    from maillon.support.factories import InstallationProjectFactory
+
+    world.made["installation"] = InstallationProjectFactory(cpts=world.cpts, commune=world.versailles)
+
+
+def support_installation_tutorings(world, count):
+    from maillon.support.factories import TutoringFactory
+
+    TutoringFactory.create_batch(count, cpts=world.cpts, installation=world.made["installation"])
+
+
+def support_kit_adherents(world, count):
+    """Adherents of several professions practising in Versailles (the kit's directory)."""
+    for index in range(count):
+        professional = ProfessionalFactory(profession=("10", "60", "21")[index % 3])
+        PracticePlaceFactory(professional=professional, commune=world.versailles)
+        MembershipFactory(cpts=world.cpts, professional=professional)
+
+
+def support_ads_of_members(world, count):
+    """The `member` user's ads waiting for moderation, and others' published ads."""
+    from maillon.support.factories import AdFactory
+
+    for index in range(count):
+        if index % 2:
+            AdFactory(cpts=world.cpts, published=True)
+        else:
+            AdFactory(cpts=world.cpts, author=world.users["member"])
+
+
+def support_tutoring(world, count):
+    """Pairs with an adherent, a placement's trainee or an installation as the tutee."""
+    from maillon.support.factories import InstallationProjectFactory, PlacementFactory, TutoringFactory
+
+    for index in range(count):
+        if index % 3 == 0:
+            TutoringFactory(cpts=world.cpts, tutee_membership=MembershipFactory(cpts=world.cpts), tutee_name="")
+        elif index % 3 == 1:
+            TutoringFactory(cpts=world.cpts, placement=PlacementFactory(supervisor=support_supervisor(world)))
+        else:
+            TutoringFactory(cpts=world.cpts, installation=InstallationProjectFactory(cpts=world.cpts))
+
+
+def support_my_tutoring(world, count):
+    """Pairs where the `member` user is the tutor (they may end them)."""
+    from maillon.support.factories import TutoringFactory
+
+    TutoringFactory.create_batch(count, cpts=world.cpts, tutor=support_my_adhesion(world))
+
+
+def support_cross_trainings(world, count):
+    """Cross-trainings, each with its meeting, the `member` user invited to every other one."""
+    from maillon.support.factories import CrossTrainingFactory
+
+    membership = support_my_adhesion(world)
+    for index in range(count):
+        training = CrossTrainingFactory(cpts=world.cpts)
+        MeetingSlotFactory(meeting=training.meeting)
+        if index % 2:
+            InvitationFactory(meeting=training.meeting, membership=membership)
+
+
+def support_equipment(world, count):
+    """Equipment held by an adherent, booked next week."""
+    from maillon.support.factories import EquipmentBookingFactory, EquipmentFactory
+
+    for _ in range(count):
+        equipment = EquipmentFactory(cpts=world.cpts, holder=MembershipFactory(cpts=world.cpts))
+        EquipmentBookingFactory(equipment=equipment, starts_at=timezone.now() + datetime.timedelta(days=7))
+
+
+def support_next_monday() -> datetime.date:
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=7 - today.weekday())
+
+
+def a_piece_of_equipment(world):
+    from maillon.support.factories import EquipmentFactory
+
+    world.made["equipment"] = EquipmentFactory(cpts=world.cpts)
+
+
+def support_equipment_bookings(world, count):
+    """Bookings of an hour each, next week, hour after hour; every other one the `member` user's."""
+    from maillon.support.factories import EquipmentBookingFactory
+
+    monday = timezone.make_aware(datetime.datetime.combine(support_next_monday(), datetime.time(0)))
+    for hour in support_days(world, count):
+        membership = support_my_adhesion(world) if hour % 2 else MembershipFactory(cpts=world.cpts)
+        starts_at = monday + datetime.timedelta(hours=hour)
+        EquipmentBookingFactory(
+            equipment=world.made["equipment"],
+            membership=membership,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=1),
+        )
+
+
+# <<< support
+
+
 # --- The table ----------------------------------------------------------------------------
 
 
@@ -937,6 +1185,90 @@ CASES = [
         a_held_conference,
     ),
     # <<< quality
+    # >>> support: mission 6 (issue 21)
+    Case("supervisor_list", page("supervisor_list"), "coordinator", support_supervisors),
+    Case("placement_list", page("placement_list"), "coordinator", support_placements),
+    Case("placement_list [supervised]", page("placement_list"), "member", support_my_placements),
+    Case(
+        "placement_detail",
+        lambda world: reverse("placement_detail", args=[world.cpts.slug, world.made["placement"].pk]),
+        "coordinator",
+        support_placement_applications,
+        a_supervised_placement,
+    ),
+    Case(
+        "placement_detail [supervisor]",
+        lambda world: reverse("placement_detail", args=[world.cpts.slug, world.made["placement"].pk]),
+        "member",
+        support_placement_applications,
+        a_supervised_placement,
+    ),
+    Case("application_list", page("application_list"), "coordinator", support_applications),
+    Case("application_list [supervisor]", page("application_list"), "member", support_my_applications),
+    Case("housing_list", page("housing_list"), "coordinator", support_housing),
+    Case(
+        "housing_detail",
+        lambda world: reverse("housing_detail", args=[world.cpts.slug, world.made["housing"].pk]),
+        "coordinator",
+        support_housing_bookings,
+        a_housing,
+    ),
+    Case("internships_public", page("internships_public"), None, support_internships),
+    Case(
+        "internships_public [housing]",
+        page("internships_public"),
+        None,
+        support_public_housing,
+    ),
+    Case("installation_list", page("installation_list"), "coordinator", support_installations),
+    Case(
+        "installation_detail",
+        lambda world: reverse("installation_detail", args=[world.cpts.slug, world.made["installation"].pk]),
+        "coordinator",
+        support_installation_tutorings,
+        an_installation,
+    ),
+    Case(
+        "welcome_kit",
+        lambda world: reverse("welcome_kit", args=[world.cpts.slug, world.made["installation"].pk]),
+        "coordinator",
+        support_kit_adherents,
+        an_installation,
+    ),
+    Case(
+        "welcome_kit_pdf",
+        lambda world: reverse("welcome_kit_pdf", args=[world.cpts.slug, world.made["installation"].pk]),
+        "coordinator",
+        support_kit_adherents,
+        an_installation,
+    ),
+    Case("ad_list [member]", page("ad_list"), "member", support_ads_of_members),
+    Case("tutoring_list", page("tutoring_list"), "coordinator", support_tutoring),
+    Case("tutoring_list [tutor]", page("tutoring_list"), "member", support_my_tutoring),
+    Case("cross_training_list", page("cross_training_list"), "coordinator", support_cross_trainings),
+    Case("cross_training_list [member]", page("cross_training_list"), "member", support_cross_trainings),
+    Case("equipment_list", page("equipment_list"), "coordinator", support_equipment),
+    Case(
+        "equipment_detail",
+        lambda world: (
+            reverse("equipment_detail", args=[world.cpts.slug, world.made["equipment"].pk])
+            + f"?semaine={support_next_monday():%Y-%m-%d}"
+        ),
+        "coordinator",
+        support_equipment_bookings,
+        a_piece_of_equipment,
+    ),
+    Case(
+        "equipment_detail [member]",
+        lambda world: (
+            reverse("equipment_detail", args=[world.cpts.slug, world.made["equipment"].pk])
+            + f"?semaine={support_next_monday():%Y-%m-%d}"
+        ),
+        "member",
+        support_equipment_bookings,
+        a_piece_of_equipment,
+    ),
+    # <<< support
     # The API.
     # >>> quality-api: mission 5 in the API (issue 20)
     Case(
@@ -1242,6 +1574,31 @@ COVERED_ELSEWHERE = {
         "tests/api/test_api_creation_query_budget.py",
     ),
     # <<< creation
+    # >>> support: mission 6 (issue 21), 3 then 30 ads (the member's variant of ad_list is in CASES)
+    "ad_list": "tests/support/test_pages_ads.py::test_the_list_runs_as_many_queries_for_3_ads_as_for_30",
+    "ad_search": "tests/support/test_pages_ads_public.py::test_the_search_runs_as_many_queries_for_3_ads_as_for_30",
+    "ad_feed": "tests/support/test_ad_feed.py::test_the_feed_runs_as_many_queries_for_3_ads_as_for_30",
+    # <<< support
+    # >>> support-api: mission 6 in the API (issue 21)
+    **{
+        f"GET /api/v1{path}": f"tests/support/test_api_query_budget.py (3 then 30 rows, case {case})"
+        for path, case in (
+            ("/ads", "public_ads"),
+            ("/cpts/{cpts_id}/internships", "internships"),
+            ("/cpts/{cpts_id}/support/supervisors", "supervisors"),
+            ("/cpts/{cpts_id}/support/placements", "placements"),
+            ("/cpts/{cpts_id}/support/applications", "applications"),
+            ("/cpts/{cpts_id}/support/housing", "housing"),
+            ("/cpts/{cpts_id}/support/housing/{housing_id}/bookings", "housing_bookings"),
+            ("/cpts/{cpts_id}/support/installations", "installations"),
+            ("/cpts/{cpts_id}/support/ads", "ads"),
+            ("/cpts/{cpts_id}/support/tutoring", "tutoring"),
+            ("/cpts/{cpts_id}/support/cross-trainings", "cross_trainings"),
+            ("/cpts/{cpts_id}/support/equipment", "equipment"),
+            ("/cpts/{cpts_id}/support/equipment/{equipment_id}/bookings", "equipment_bookings"),
+        )
+    },
+    # <<< support-api
 }
 
 
@@ -1435,6 +1792,65 @@ NOT_LISTS = {
         "quality_evaluation",
     ),
     # <<< quality
+    # >>> support-api: mission 6 in the API (issue 21)
+    **reason(
+        "one object; its inner lists are bounded (an installation's four steps, a housing's nights over "
+        "92 days at most, a supervisor's levels, a cross-training's audience of a few professions) or none "
+        "(a placement, an application, an ad, a tutoring pair, a piece of equipment, the public page's texts)",
+        "GET /api/v1/cpts/{cpts_id}/support/supervisors/{supervisor_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/placements/{placement_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/applications/{application_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/housing/{housing_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/housing/{housing_id}/availability",
+        "GET /api/v1/cpts/{cpts_id}/support/installations/{installation_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/ads/{ad_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/tutoring/{tutoring_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/cross-trainings/{training_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/equipment/{equipment_id}",
+        "GET /api/v1/cpts/{cpts_id}/support/site",
+    ),
+    # <<< support-api
+    # >>> support: mission 6 (issue 21)
+    **reason("counts through the policies (one query each) and the links of the role", "support_home"),
+    **reason(
+        "an action (POST) or a form (its choices — adherents, supervisors, open placements, installation "
+        "projects — each read in one query with the rows its labels name)",
+        "supervisor_create",
+        "supervisor_edit",
+        "placement_create",
+        "placement_cancel",
+        "placement_fill",
+        "application_accept",
+        "application_decline",
+        "housing_create",
+        "housing_edit",
+        "housing_book",
+        "housing_booking_cancel",
+        "installation_create",
+        "installation_edit",
+        "installation_step",
+        "installation_settle",
+        "installation_abandon",
+        "tutoring_create",
+        "tutoring_end",
+        "cross_training_create",
+        "equipment_create",
+        "equipment_book",
+        "equipment_booking_cancel",
+        "ad_create",
+        "ad_edit",
+        "ad_publish",
+        "ad_refuse",
+        "ad_fill",
+        "ad_withdraw",
+        "site_edit",
+    ),
+    **reason(
+        "one ad, stamped with the CPTS that covers its commune (a fixed number of queries)",
+        "ad_detail",
+        "ad_public_detail",
+    ),
+    # <<< support
     **reason("a redirection to the person's home, or the choice between their own few roles", "my_home"),
     **reason("a form posted (it creates one CPTS)", "home_admin_cpts_new"),
     **reason(

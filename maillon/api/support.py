@@ -1132,16 +1132,9 @@ def checked_email(value, field, label):
 
 
 def free_rooms_of(housing_rows, start, end) -> dict[int, int]:
-    """{housing id: the rooms free every night of [start, end)} for all the rows in one query
-    (`Housing.free_rooms` reads the bookings of one housing)."""
-    nights = [start + datetime.timedelta(days=n) for n in range((end - start).days)]
-    booked = {row.pk: dict.fromkeys(nights, 0) for row in housing_rows}
-    bookings = HousingBooking.objects.booked().filter(housing__in=list(booked), arrives_on__lt=end, leaves_on__gt=start)
-    for housing_id, arrives_on, leaves_on in bookings.values_list("housing_id", "arrives_on", "leaves_on"):
-        for night in nights:
-            if arrives_on <= night < leaves_on:
-                booked[housing_id][night] += 1
-    return {row.pk: max(row.rooms - max(booked[row.pk].values(), default=0), 0) for row in housing_rows}
+    """{housing id: the rooms free every night of [start, end)} for all the rows in one query."""
+    nightly = selectors.nightly_free_rooms(housing_rows, start, end)
+    return {housing_id: min(nights.values(), default=0) for housing_id, nights in nightly.items()}
 
 
 def period_of(start, end, default_days) -> tuple[datetime.date, datetime.date]:

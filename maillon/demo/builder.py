@@ -66,6 +66,7 @@ from . import (
     prevention,
     quality,
     snp,
+    support,
 )
 
 DEPARTEMENT = "78"
@@ -620,6 +621,9 @@ def ensure_contracts(cpts_by_slug: dict[str, Cpts], *, seed: int, today: datetim
         # Quality: a case conference carried into a PPCS, two event reviews, a practice-analysis group
         # with its sessions (maillon/demo/quality.py).
         quality.ensure_quality(cpts, coordinator, seed=seed, today=today, member=member_account)
+        # Support for professionals: supervisors, placements, housing, installations, ads, peer help and
+        # the public page's texts (maillon/demo/support.py).
+        support.ensure_support(cpts, coordinator, seed=seed, today=today, member=member_account)
 
 
 def ensure_discussions(cpts_by_slug: dict[str, Cpts], *, today: datetime.date):

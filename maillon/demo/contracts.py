@@ -1,7 +1,7 @@
 """The demo's ACI: one contract per demo CPTS at the « ACI signé » stage.
 
 Signed on the day of its « ACI signé » step (some years before the load date), with the
-four socle missions (and mission 5 for the larger CPTS), each started within its deadline
+four socle missions (and the optional missions 5 and 6 for the larger CPTS), each started within its deadline
 — the last one still due, to show a warning —, indicators from the catalogue with
 baselines and tiers, a value for each finished contract year, the crisis-plan facts,
 spending and the payments received. The frozen dialogue de gestion report of the last
@@ -33,6 +33,7 @@ INDICATORS = (
     ("m3-personnes-touchees", 0, [(800, None, 6000), (300, 799, 3000)], 350),
     ("m4-ps-mobilises", 0, [], 0),
     ("m5-concertations", 0, [(10, None, 7500), (5, 9, 4000)], 4),
+    ("m6-stagiaires", 0, [(6, None, 6000), (3, 5, 3000)], 2),
 )
 
 SPENDING = (
@@ -48,6 +49,7 @@ SPENDING = (
     (4, SpendingCategory.MEMBERS_TIME, "Rédaction et mise à jour du plan de crise", 0.5),
     (4, SpendingCategory.TRAINING, "Exercice de crise et formation", 0.3),
     (5, SpendingCategory.MEMBERS_TIME, "Concertations pluriprofessionnelles", 0.6),
+    (6, SpendingCategory.MEMBERS_TIME, "Maîtres de stage, accueil des internes et aide à l'installation", 0.5),
 )
 
 
@@ -64,7 +66,7 @@ def ensure_contract(cpts: Cpts, coordinator: User, *, taille: int, seed: int, to
     if Contract.objects.for_cpts(cpts).exists():
         return None
     rng = random.Random(f"{seed}:contract:{cpts.slug}")
-    missions = [1, 2, 3, 4, 5] if taille >= 3 else [1, 2, 3, 4]
+    missions = [1, 2, 3, 4, 5, 6] if taille >= 3 else [1, 2, 3, 4]
     contract = services.create_contract(
         cpts=cpts,
         signed_on=signed_on,

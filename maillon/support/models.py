@@ -109,7 +109,7 @@ class Supervisor(JournaledModel):
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="supervisor_roles", verbose_name="adhérent"
     )
-    levels = models.JSONField("stagiaires accueillis", default=list)
+    levels = models.JSONField("stagiaires accueillis", default=list, blank=True)
     capacity = models.PositiveSmallIntegerField(
         "stagiaires par semestre", default=1, validators=[MinValueValidator(1), MaxValueValidator(6)]
     )
@@ -286,11 +286,11 @@ class PlacementApplication(JournaledModel):
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, null=True, blank=True, related_name="applications", verbose_name="stage"
     )
-    first_name = models.CharField("prénom", max_length=100)
-    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    last_name = models.CharField("nom", max_length=100, blank=True)
     email = models.EmailField("courriel")
     phone = models.CharField("téléphone", max_length=30, blank=True)
-    school = models.CharField("faculté ou école", max_length=200)
+    school = models.CharField("faculté ou école", max_length=200, blank=True)
     level = models.CharField("niveau", max_length=20, choices=TraineeLevel.choices)
     wished_period = models.CharField("période souhaitée", max_length=200, blank=True)
     message = models.TextField("message", max_length=3000, blank=True)
@@ -340,6 +340,7 @@ class PlacementApplication(JournaledModel):
     def accept(self, *, by, placement=None):
         """Accept: the placement (its own, or the one given for a spontaneous application) is
         filled with the applicant; the other applications it received are declined."""
+        self.workflow.check(self, "accept")  # its own state first: « Cette candidature est « Acceptée » »
         placement = placement or self.placement
         if placement is None:
             raise ValidationError({"placement": "Stage : choisissez le stage proposé à ce candidat."})
@@ -445,7 +446,7 @@ class HousingBooking(JournaledModel):
     housing = models.ForeignKey(Housing, on_delete=models.CASCADE, related_name="bookings", verbose_name="logement")
     arrives_on = models.DateField("arrivée le")
     leaves_on = models.DateField("départ le")
-    occupant_name = models.CharField("occupant", max_length=200)
+    occupant_name = models.CharField("occupant", max_length=200, blank=True)
     # The booking stays when its placement is cancelled and removed.
     placement = models.ForeignKey(
         Placement,
@@ -533,8 +534,8 @@ class InstallationProject(JournaledModel):
     """A professional's project of settling in the territory, followed by the coordination."""
 
     cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="installation_projects", verbose_name="CPTS")
-    first_name = models.CharField("prénom", max_length=100)
-    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    last_name = models.CharField("nom", max_length=100, blank=True)
     profession = models.CharField("profession", max_length=10, choices=Profession.choices)
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
@@ -686,13 +687,13 @@ class Ad(JournaledModel):
 
     cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="ads", verbose_name="CPTS")
     kind = models.CharField("type d'annonce", max_length=20, choices=AdKind.choices)
-    title = models.CharField("titre", max_length=120)
-    description = models.TextField("description", max_length=5000)
+    title = models.CharField("titre", max_length=120, blank=True)
+    description = models.TextField("description", max_length=5000, blank=True)
     profession = models.CharField("profession", max_length=10, choices=Profession.choices)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", verbose_name="commune")
     starts_on = models.DateField("à partir du", null=True, blank=True)
     ends_on = models.DateField("jusqu'au", null=True, blank=True)
-    contact_name = models.CharField("contact", max_length=200)
+    contact_name = models.CharField("contact", max_length=200, blank=True)
     contact_email = models.EmailField("courriel de contact", blank=True)
     contact_phone = models.CharField("téléphone de contact", max_length=30, blank=True)
     expires_on = models.DateField("expire le")
@@ -836,7 +837,7 @@ class Tutoring(JournaledModel):
         related_name="tutorings",
         verbose_name="projet d'installation",
     )
-    topic = models.CharField("objet du tutorat", max_length=300)
+    topic = models.CharField("objet du tutorat", max_length=300, blank=True)
     started_on = models.DateField("début")
     ended_on = models.DateField("fin", null=True, blank=True)
     status = models.CharField("état", max_length=10, choices=TutoringStatus.choices, default=TutoringStatus.ACTIVE)
@@ -911,10 +912,10 @@ class CrossTraining(JournaledModel):
     inhalers to nurses…). Its date is polled, its attendance and time counted by its meeting."""
 
     cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="cross_trainings", verbose_name="CPTS")
-    title = models.CharField("intitulé", max_length=200)
+    title = models.CharField("intitulé", max_length=200, blank=True)
     description = models.TextField("contenu", blank=True)
     trainer = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", verbose_name="formateur")
-    audience = models.JSONField("professions invitées", default=list)
+    audience = models.JSONField("professions invitées", default=list, blank=True)
     meeting = models.OneToOneField(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="cross_training", verbose_name="réunion"
     )
@@ -966,7 +967,7 @@ class Equipment(JournaledModel):
     """Equipment the CPTS shares among its adherents (an ECG, a doppler…)."""
 
     cpts = models.ForeignKey(Cpts, on_delete=models.CASCADE, related_name="equipment", verbose_name="CPTS")
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, blank=True)
     kind = models.CharField("type", max_length=20, choices=EquipmentKind.choices)
     description = models.TextField("description", blank=True)
     location = models.CharField("où le retirer", max_length=300, blank=True)

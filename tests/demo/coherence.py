@@ -157,6 +157,7 @@ def check_demo_coherence():
     check_inclusions(faults)
     check_prevention(faults)
     check_discussions(faults)
+    check_support(faults)
     faults.assert_none()
 
 
@@ -740,3 +741,73 @@ def check_discussions_pages():
         assert OrganisationPerson.objects.filter(
             user__email=f"{officer}@{builder.EMAIL_DOMAIN}", organisation__name=organisation
         ).exists(), officer
+
+
+# --- Mission 6 --------------------------------------------------------------------------------
+
+
+def check_support(faults):
+    """The rules of mission 6 on every demo row: each row's clean (an expired published ad keeps
+    its past expiry, as the product lets it); a supervisor never has more placements at once than
+    their capacity; a housing never more nights booked than rooms; a piece of equipment never two
+    bookings at once."""
+    import datetime
+    import itertools
+
+    from maillon.support.models import (
+        Ad,
+        AdStatus,
+        BookingStatus,
+        EquipmentBooking,
+        Housing,
+        HousingBooking,
+        Placement,
+        PlacementStatus,
+        Supervisor,
+        Tutoring,
+    )
+
+    for model in (Supervisor, Placement, Housing, HousingBooking, Tutoring, EquipmentBooking):
+        for row in model.objects.all():
+            try:
+                clean(row)
+            except ValidationError as error:
+                faults.add(row, error.messages)
+    for ad in Ad.objects.all():
+        try:
+            clean(ad)
+        except ValidationError as error:
+            # A published ad past its expiry stays as it is (the product hides it): not a fault.
+            expired = ad.status == AdStatus.PUBLISHED and ad.is_expired
+            messages = [
+                text
+                for field, texts in error.message_dict.items()
+                if not (expired and field == "expires_on")
+                for text in texts
+            ]
+            if messages:
+                faults.add(ad, messages)
+    for supervisor in Supervisor.objects.all():
+        placements = list(supervisor.placements.exclude(status=PlacementStatus.CANCELLED))
+        for placement in placements:
+            at_once = sum(
+                1
+                for other in placements
+                if other.starts_on <= placement.ends_on and other.ends_on >= placement.starts_on
+            )
+            if at_once > supervisor.capacity:
+                faults.add(
+                    f"maître de stage {supervisor.pk} : {at_once} stages à la fois pour {supervisor.capacity} places"
+                )
+    for housing in Housing.objects.all():
+        bookings = housing.bookings.filter(status=BookingStatus.BOOKED)
+        if bookings.exists():
+            start = min(booking.arrives_on for booking in bookings)
+            end = max(booking.leaves_on for booking in bookings) + datetime.timedelta(days=1)
+            full = [night for night, booked in housing.occupancy(start, end).items() if booked > housing.rooms]
+            if full:
+                faults.add(housing, f"plus de nuits réservées que de chambres le {full[0]}")
+    booked = list(EquipmentBooking.objects.filter(status=BookingStatus.BOOKED).order_by("equipment_id", "starts_at"))
+    for previous, booking in itertools.pairwise(booked):
+        if previous.equipment_id == booking.equipment_id and booking.starts_at < previous.ends_at:
+            faults.add(booking, f"chevauche la réservation n° {previous.pk} du même matériel")

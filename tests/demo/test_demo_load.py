@@ -96,7 +96,17 @@ def counts():
         counted[model.__name__] = model.objects.count()
     from django.apps import apps
 
-    for app in ("contracts", "meetings", "crisis_response", "snp", "mt", "prevention", "organisations", "discussions"):
+    for app in (
+        "contracts",
+        "meetings",
+        "crisis_response",
+        "snp",
+        "mt",
+        "prevention",
+        "organisations",
+        "discussions",
+        "support",
+    ):
         counted.update({model.__name__: model.objects.count() for model in apps.get_app_config(app).get_models()})
     return counted
 

@@ -178,6 +178,12 @@ PUBLIC = {
     # « Créer une CPTS » (linked from the home page) and the filing of a lettre d'intention.
     "creation_start",
     "creation_letter_new",
+    # Mission 6: the ads of the territories (linked from the home page and the CPTS's page), one ad,
+    # their RSS feed, and « Faire son stage ici » (from the CPTS's page).
+    "ad_search",
+    "ad_public_detail",
+    "ad_feed",
+    "internships_public",
 }
 VISITOR = PUBLIC | {"members_join", "login", "password_reset"}
 ACCOUNT = PUBLIC | {
@@ -227,6 +233,46 @@ RUNS_QUALITY = READS_QUALITY | {
     "quality_group_create",
     "quality_group_edit",
     "quality_group_session_add",
+}
+# Mission 6 (issue 21): every role of the CPTS reads its hub, the supervisors, placements and
+# applications it may see, the housing and its calendar, the tutoring pairs, cross-trainings and
+# the shared equipment (and books it), and the CPTS's ads (and submits one).
+READS_SUPPORT = {
+    "support_home",
+    "supervisor_list",
+    "placement_list",
+    "application_list",
+    "housing_list",
+    "housing_detail",
+    "tutoring_list",
+    "cross_training_list",
+    "equipment_list",
+    "equipment_detail",
+    "equipment_book",
+    "ad_list",
+    "ad_create",
+    "ad_detail",
+}
+# The coordination: every page that writes, the installation projects and their welcome kit, the
+# public page's texts.
+RUNS_SUPPORT = READS_SUPPORT | {
+    "supervisor_create",
+    "supervisor_edit",
+    "placement_create",
+    "placement_detail",
+    "housing_create",
+    "housing_edit",
+    "installation_list",
+    "installation_create",
+    "installation_detail",
+    "installation_edit",
+    "welcome_kit",
+    "welcome_kit_pdf",
+    "tutoring_create",
+    "cross_training_create",
+    "equipment_create",
+    "ad_edit",
+    "site_edit",
 }
 MEMBERS_SPACE = {
     "cpts_dashboard",
@@ -302,6 +348,7 @@ PAGES = {
     | READS_CONTRACT
     | READS_CRISES
     | RUNS_QUALITY
+    | RUNS_SUPPORT
     | {
         "cpts_territory_edit",
         "cpts_lifecycle",
@@ -356,6 +403,7 @@ PAGES = {
     "member": ACCOUNT
     | MEMBERS_SPACE
     | READS_QUALITY
+    | READS_SUPPORT
     | SPACE_PEOPLE
     | {"snp_slot_agendas", "snp_slot_new", "snp_slot_series_new", "snp_slot_import"},
     # The ARS's observer: also the lettres d'intention of the région.

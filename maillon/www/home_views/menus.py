@@ -23,6 +23,7 @@ from maillon.pathways import policies as pathway_policies
 from maillon.prevention import policies as prevention_policies
 from maillon.quality import policies as quality_policies
 from maillon.snp import policies as snp_policies
+from maillon.support import policies as support_policies
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def _sections(user, cpts):
     slots = snp_policies.can_use_slots(user, cpts)
     contract = contract_policies.can_read_contract(user, cpts)
     quality = quality_policies.can_use_quality(user, cpts)
+    support = support_policies.can_use_support(user, cpts)
     return [
         (
             "Membres",
@@ -169,6 +171,13 @@ def _sections(user, cpts):
                 ("Actions d'amélioration" if coordinator else "Mes décisions et actions", "quality_actions", quality),
                 ("Groupes d'analyse des pratiques", "quality_groups", quality),
                 ("Nouveau groupe d'analyse", "quality_group_create", quality_policies.can_create_group(user, cpts)),
+            ],
+        ),
+        (
+            "Accompagnement",
+            [
+                ("Accompagnement des professionnels", "support_home", support),
+                ("Annonces", "ad_list", support and coordinator),
             ],
         ),
         (

@@ -44,8 +44,18 @@ from maillon.quality import policies as quality_policies
 from maillon.quality.models import ReviewStatus
 from maillon.snp import policies as snp_policies
 from maillon.snp.models import OPEN_REQUEST_STATUSES, Booking, RequestStatus, SlotStatus
+from maillon.support import policies as support_policies
+from maillon.support.models import AdStatus, InstallationStatus
 
 from ..quality_views.home import open_and_late
+
+# Mission 6: an open installation project counts among the coordination's work once the date the
+# professional wishes to settle on is this close (or past).
+INSTALLATION_HORIZON_DAYS = 60
+# Mission 6: a member's equipment bookings counted on their home, this many days ahead.
+EQUIPMENT_HORIZON_DAYS = 7
+INSTALLATIONS_SOON = f"Projets d'installation en cours, installation souhaitée d'ici {INSTALLATION_HORIZON_DAYS} jours"
+MY_EQUIPMENT_BOOKINGS = f"Réservations de matériel à mon nom dans les {EQUIPMENT_HORIZON_DAYS} jours"
 
 # The label of one thing (French says « 0 demande » too): the lines below are written for several.
 SINGULAR = {
@@ -87,6 +97,13 @@ SINGULAR = {
     "Revues d'événements indésirables dont je suis référent, en analyse": (
         "Revue d'événement indésirable dont je suis référent, en analyse"
     ),
+    "Candidatures aux stages à examiner": "Candidature aux stages à examiner",
+    "Annonces à modérer": "Annonce à modérer",
+    INSTALLATIONS_SOON: INSTALLATIONS_SOON.replace("Projets", "Projet", 1),
+    "Candidatures aux stages que j'encadre, à examiner": "Candidature aux stages que j'encadre, à examiner",
+    "Annonces déposées par moi, en attente de modération": "Annonce déposée par moi, en attente de modération",
+    "Annonces déposées par moi et refusées, motif à lire": "Annonce déposée par moi et refusée, motif à lire",
+    MY_EQUIPMENT_BOOKINGS: MY_EQUIPMENT_BOOKINGS.replace("Réservations", "Réservation", 1),
 }
 
 
@@ -183,6 +200,7 @@ def coordinator_items(user, cpts, today=None) -> list[Waiting]:
         + signup_items(user)
         + prevention_items(user, cpts)
         + quality_items(user, cpts, today)
+        + support_items(user, cpts, today)
         + aci_items(user, cpts, today)
     )
 
@@ -292,6 +310,28 @@ def quality_items(user, cpts, today=None) -> list[Waiting]:
     ]
 
 
+def support_items(user, cpts, today=None) -> list[Waiting]:
+    """Mission 6, what the coordination must act on: the applications to the placements (and the
+    spontaneous ones) received and not decided, the members' ads waiting for moderation, the open
+    installation projects whose wished date is within 60 days or past (three queries)."""
+    if not support_policies.can_use_support(user, cpts):
+        return []
+    today = today or timezone.localdate()
+    applications = support_policies.visible_applications(user, cpts).received().count()
+    items = [Waiting("Candidatures aux stages à examiner", applications, url("application_list", cpts))]
+    if support_policies.can_manage_support(user, cpts):  # a dissolved CPTS moderates nothing
+        ads = support_policies.visible_ads(user, cpts).to_moderate().count()
+        items.append(Waiting("Annonces à modérer", ads, url("ad_list", cpts)))
+    horizon = today + datetime.timedelta(days=INSTALLATION_HORIZON_DAYS)
+    installations = (
+        support_policies.visible_installations(user, cpts)
+        .filter(status=InstallationStatus.OPEN, wished_on__lte=horizon)
+        .count()
+    )
+    items.append(Waiting(INSTALLATIONS_SOON, installations, url("installation_list", cpts)))
+    return items
+
+
 def aci_items(user, cpts, today=None) -> list[Waiting]:
     """Mission due dates, the dialogue de gestion report to send, the crisis plan to update."""
     if not contract_policies.can_read_contract(user, cpts):
@@ -369,7 +409,13 @@ def member_items(user, cpts) -> list[Waiting]:
         items.append(Waiting("Sondages de dates de réunion en cours", polls.count(), url("meetings_list", cpts)))
     if not is_coordinator(user, cpts):  # a coordinator counts them among the coordination's work
         items += mention_items(user) + signup_items(user)
-    return items + pathway_items(user, cpts) + led_prevention_items(user, cpts) + own_quality_items(user, cpts)
+    return (
+        items
+        + pathway_items(user, cpts)
+        + led_prevention_items(user, cpts)
+        + own_quality_items(user, cpts)
+        + own_support_items(user, cpts)
+    )
 
 
 def led_prevention_items(user, cpts) -> list[Waiting]:
@@ -431,6 +477,50 @@ def own_quality_items(user, cpts, today=None) -> list[Waiting]:
         if led:
             label = "Revues d'événements indésirables dont je suis référent, en analyse"
             items.append(Waiting(label, led, url("quality_reviews", cpts, f"etat={ReviewStatus.ANALYSIS}")))
+    return items
+
+
+def own_support_items(user, cpts, today=None) -> list[Waiting]:
+    """Mission 6, a member's own, each line when there is something: the applications received
+    to the placements they supervise, their ads waiting for moderation and those refused (the reason
+    to read, while the ad would not have expired: after, it no longer matters), their equipment bookings of the coming
+    7 days. A coordinator counts every application among the coordination's work, and their ads
+    are published at once."""
+    if not support_policies.can_use_support(user, cpts):
+        return []
+    today = today or timezone.localdate()
+    items = []
+    if not is_coordinator(user, cpts):
+        applications = support_policies.visible_applications(user, cpts).received().count()
+        ads = (
+            support_policies.visible_ads(user, cpts)
+            .filter(author=user)
+            .aggregate(
+                waiting=Count("pk", filter=Q(status=AdStatus.SUBMITTED)),
+                refused=Count("pk", filter=Q(status=AdStatus.REFUSED, expires_on__gte=today)),
+            )
+        )
+        lines = [
+            ("Candidatures aux stages que j'encadre, à examiner", applications, url("application_list", cpts)),
+            ("Annonces déposées par moi, en attente de modération", ads["waiting"], url("ad_list", cpts)),
+            (
+                "Annonces déposées par moi et refusées, motif à lire",
+                ads["refused"],
+                url("ad_list", cpts, f"etat={AdStatus.REFUSED}"),
+            ),
+        ]
+        items += [Waiting(label, count, address) for label, count, address in lines if count]
+    own = support_policies.booking_membership(user, cpts)
+    if own is not None:
+        now = timezone.now()
+        bookings = (
+            support_policies.visible_equipment_bookings(user, cpts)
+            .filter(membership=own)
+            .overlapping(now, now + datetime.timedelta(days=EQUIPMENT_HORIZON_DAYS))
+            .count()
+        )
+        if bookings:
+            items.append(Waiting(MY_EQUIPMENT_BOOKINGS, bookings, url("equipment_list", cpts)))
     return items
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillon.members.models import PracticePlace
-from maillon.support import services
+from maillon.support import selectors, services
 from maillon.support.models import Housing, Placement
 
 from ..public_views.public_request import public_request_page
@@ -58,10 +58,9 @@ def months_ahead(today: datetime.date, count: int) -> list[tuple[datetime.date, 
     return [(start, end) for start, end in months if start < end]
 
 
-def availability(housing, today) -> list[dict]:
-    """For each coming month: the fewest and the most rooms free over its nights."""
-    start, end = today, shift(today.replace(day=1), MONTHS_SHOWN)
-    free = housing.free_rooms(start, end)
+def availability(free, today) -> list[dict]:
+    """For each coming month: the fewest and the most rooms free over its nights (`free`: the
+    housing's {night: free rooms})."""
     rows = []
     for month_start, month_end in months_ahead(today, MONTHS_SHOWN):
         nights = [rooms for night, rooms in free.items() if month_start <= night < month_end]
@@ -71,8 +70,9 @@ def availability(housing, today) -> list[dict]:
 
 def housing_rows(cpts, today) -> list[Housing]:
     rows = list(Housing.objects.for_cpts(cpts).available().select_related("commune").order_by("commune__name", "name"))
+    free = selectors.nightly_free_rooms(rows, today, shift(today.replace(day=1), MONTHS_SHOWN))
     for housing in rows:
-        housing.months = availability(housing, today)
+        housing.months = availability(free[housing.pk], today)
     return rows
 
 

@@ -142,7 +142,7 @@ def placement_page(request, placement, *, errors=(), forms=None, status=None):
     applications = (
         policies.visible_applications(user, cpts)
         .filter(placement=placement)
-        .select_related("placement")
+        .select_related("placement__supervisor__membership__professional")
         .order_by("-submitted_at", "-pk")
     )
     failed = bool(errors) or any(form.errors for form in forms.values())
@@ -203,7 +203,9 @@ def placement_cancel(request, placement):
 
 
 @page("accompagnement/stages/<int:pk>/pourvoir/")
-@action_view(check=require_support, find=placement_for(policies.can_fill_placement), page=placement_page, back=back_to_placement)
+@action_view(
+    check=require_support, find=placement_for(policies.can_fill_placement), page=placement_page, back=back_to_placement
+)
 def placement_fill(request, placement):
     """The trainee named directly (assigned by the faculty, without an application)."""
     form = FillForm(request.POST)
