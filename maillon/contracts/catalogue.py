@@ -182,7 +182,7 @@ CATALOGUE = (
         6,
         "Professionnels accompagnés dans leur installation",
         "professionnels",
-        "Projets d'installation suivis par la CPTS pendant la période (ouverts avant sa fin, pas clos avant son début).",
+        "Projets d'installation suivis pendant la période (ouverts avant sa fin, pas clos avant son début).",
         "support_installations_supported",
     ),
 )
