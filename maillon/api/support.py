@@ -819,7 +819,7 @@ def housing_booking_dict(booking) -> dict:
     }
 
 
-def installation_dict(project) -> dict:
+def installation_dict(project, user) -> dict:
     return {
         "id": project.pk,
         "first_name": project.first_name,
@@ -832,7 +832,8 @@ def installation_dict(project) -> dict:
         "wished_on": project.wished_on,
         "membership": adherent_dict(project.membership),
         "referent": user_dict(project.referent),
-        "notes": project.notes,
+        # The coordination's follow-up notes: "" for the professional reading their own project.
+        "notes": project.notes if policies.can_read_installation_notes(user, project) else "",
         "status": project.status,
         "status_label": project.get_status_display(),
         "settled_on": project.settled_on,
@@ -844,7 +845,7 @@ def installation_dict(project) -> dict:
 def installation_detail(request, project) -> dict:
     steps = sorted(project.steps.all(), key=lambda step: STEP_ORDER.get(step.kind, len(STEP_ORDER)))
     return {
-        **installation_dict(project),
+        **installation_dict(project, request.auth),
         "steps": [
             {"kind": step.kind, "kind_label": step.get_kind_display(), "done_on": step.done_on, "note": step.note}
             for step in steps
@@ -947,14 +948,15 @@ def equipment_dict(equipment) -> dict:
     }
 
 
-def equipment_booking_dict(booking) -> dict:
+def equipment_booking_dict(booking, user) -> dict:
     return {
         "id": booking.pk,
         "equipment_id": booking.equipment_id,
         "membership": adherent_dict(booking.membership),
         "starts_at": booking.starts_at,
         "ends_at": booking.ends_at,
-        "purpose": booking.purpose,
+        # What it is borrowed for: "" but for the borrower and the coordinators.
+        "purpose": booking.purpose if policies.can_read_booking_purpose(user, booking) else "",
         "status": booking.status,
         "status_label": booking.get_status_display(),
         "created_at": booking.created_at,
@@ -1561,7 +1563,12 @@ def list_installations(
     projects = installations_of(request, cpts)
     if status:
         projects = projects.filter(status=status)
-    return paged(projects.order_by("-created_at", "-pk"), page, page_size, installation_dict)
+    return paged(
+        projects.order_by("-created_at", "-pk"),
+        page,
+        page_size,
+        lambda project: installation_dict(project, request.auth),
+    )
 
 
 INSTALLATION_FIELDS = ("first_name", "last_name", "profession", "email", "phone", "commune", "wished_on")
@@ -2030,7 +2037,12 @@ def list_equipment_bookings(
         bookings = bookings.filter(status=status)
     if upcoming:
         bookings = bookings.filter(ends_at__gt=timezone.now())
-    return paged(bookings.order_by("starts_at", "pk"), page, page_size, equipment_booking_dict)
+    return paged(
+        bookings.order_by("starts_at", "pk"),
+        page,
+        page_size,
+        lambda booking: equipment_booking_dict(booking, request.auth),
+    )
 
 
 @router.post(
@@ -2065,7 +2077,7 @@ def book_equipment(request, cpts_id: int, equipment_id: int, payload: SupportEqu
             ends_at=aware(payload.ends_at),
             purpose=payload.purpose,
         )
-    return Status(201, equipment_booking_dict(equipment_bookings_of(request, cpts).get(pk=booking.pk)))
+    return Status(201, equipment_booking_dict(equipment_bookings_of(request, cpts).get(pk=booking.pk), request.auth))
 
 
 @router.post(
@@ -2081,7 +2093,7 @@ def cancel_equipment_booking(request, cpts_id: int, booking_id: int, payload: Su
     ensure(policies.can_cancel_equipment_booking(request.auth, booking), BOOKING_CANCELLERS_ONLY)
     with refusals_as_409("note"):
         booking.cancel(by=request.auth, note=payload.note)
-    return equipment_booking_dict(booking)
+    return equipment_booking_dict(booking, request.auth)
 
 
 # --- The CPTS's public page ----------------------------------------------------------------
@@ -2137,14 +2149,18 @@ def list_internships(
     start, end = period_of(arrives_on, leaves_on, PUBLIC_PERIOD_DAYS)
     if refused := period_refusal(start, end, "leaves_on"):
         return refused
+    # A dissolved CPTS takes no more applications: nothing is offered.
     placements = (
         Placement.objects.for_cpts(cpts)
         .open_to_applications()
         .select_related("supervisor__membership__professional")
         .order_by("starts_on", "pk")
     )
+    housing_rows = Housing.objects.for_cpts(cpts).available()
+    if cpts.is_dissolved:
+        placements, housing_rows = placements.none(), housing_rows.none()
     shown, count = page_of(placements, page, page_size)
-    offered = list(Housing.objects.for_cpts(cpts).available().select_related("commune").order_by("name", "pk"))
+    offered = list(housing_rows.select_related("commune").order_by("name", "pk"))
     free = free_rooms_of(offered, start, end)
     housing = [
         {

@@ -3,8 +3,8 @@ dialogue de gestion report fills itself for mission 6.
 
 Each is computable for any period [start, end) of dates:
 - trainees hosted: placements filled whose period shares a day with the period;
-- supervisors: supervisors taking trainees, recorded before the end, whose accreditation had not
-  expired at the start;
+- supervisors: supervisors who hosted a trainee in the period, and those taking trainees today,
+  recorded before the end, whose accreditation had not expired at the start;
 - installations supported: installation projects followed at some time of the period (opened
   before its end, not closed before its start);
 - installations settled: projects whose professional settled in the period;
@@ -28,12 +28,16 @@ def trainees_hosted(cpts, start, end) -> Decimal:
 
 
 def supervisors(cpts, start, end) -> Decimal:
-    rows = (
+    """Who hosted a trainee in the period (whatever they do now: a year reported stays as it was),
+    and who takes trainees today, recorded before its end, accredited at its start."""
+    hosting = Placement.objects.for_cpts(cpts).hosted_in(start, end).values("supervisor_id")
+    taking = (
         Supervisor.objects.for_cpts(cpts)
         .available()
         .filter(created_at__date__lt=end)
         .filter(Q(accredited_until__isnull=True) | Q(accredited_until__gte=start))
     )
+    rows = Supervisor.objects.for_cpts(cpts).filter(Q(pk__in=hosting) | Q(pk__in=taking.values("pk")))
     return Decimal(rows.count())
 
 

@@ -25,6 +25,7 @@ What a CPTS does to bring professionals to its territory and keep them there:
 """
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -155,6 +156,29 @@ class Supervisor(JournaledModel):
     def is_accredited_on(self, day) -> bool:
         return self.accredited_until is None or self.accredited_until >= day
 
+    def most_at_once(self, start, end, *, extra: int = 0) -> tuple[int, datetime.date | None]:
+        """(the most trainees at once on a day of [start, end] (both included), counting `extra`
+        more each day, and the first day it is reached). Day by day: two externs one after the
+        other and an intern over both are two at once, not three."""
+        placements = Placement.objects.filter(supervisor=self).overlapping(start, end)
+        events = defaultdict(int)
+        for starts_on, ends_on in placements.values_list("starts_on", "ends_on"):
+            events[max(starts_on, start)] += 1
+            events[ends_on + datetime.timedelta(days=1)] -= 1
+        most, first_day, running = extra if start <= end else 0, start, extra
+        for day in sorted(events):
+            if day > end:
+                break
+            running += events[day]
+            if running > most:
+                most, first_day = running, day
+        return most, first_day
+
+    def first_full_day(self, start, end) -> datetime.date | None:
+        """The first day of [start, end] when one more trainee would exceed the capacity."""
+        most, day = self.most_at_once(start, end, extra=1)
+        return day if most > self.capacity else None
+
     def clean(self):
         errors = {}
         _check_professional_adhesion(
@@ -164,6 +188,14 @@ class Supervisor(JournaledModel):
             errors["levels"] = "Stagiaires accueillis : cochez au moins un niveau."
         elif any(level not in TraineeLevel.values for level in self.levels):
             errors["levels"] = "Stagiaires accueillis : un niveau n'est pas dans la liste."
+        if self.pk and self.capacity:
+            # A capacity lowered under the placements to come: refused, naming the day.
+            today = timezone.localdate()
+            most, day = self.most_at_once(today, today + datetime.timedelta(days=3 * MAX_PLACEMENT_DAYS))
+            if most > self.capacity:
+                errors["capacity"] = (
+                    f"Stagiaires par semestre : {most} stagiaires sont déjà prévus à la fois le {day:%d/%m/%Y}."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -259,9 +291,19 @@ class Placement(JournaledModel):
         }
         self.workflow.run(self, "fill", by=by, changes=changes)
 
+    @property
+    def is_open_to_applications(self) -> bool:
+        return self.status == PlacementStatus.OPEN and self.ends_on >= timezone.localdate()
+
     @transaction.atomic
     def cancel(self, *, by, note=""):
+        """Cancel; the applications still waiting are declined (« Stage annulé ») and told."""
         self.workflow.run(self, "cancel", by=by, note=note)
+        for application in self.applications.received():
+            application.workflow.run(
+                application, "decline", by=by, note="Stage annulé", changes={"decided_at": timezone.now()}
+            )
+            _tell_on_commit("send_application_decided", application.pk)
 
 
 PlacementEvent = transition_log(Placement, "changement d'état d'un stage", "changements d'état des stages")
@@ -346,6 +388,13 @@ class PlacementApplication(JournaledModel):
             raise ValidationError({"placement": "Stage : choisissez le stage proposé à ce candidat."})
         if placement.cpts_id != self.cpts_id:
             raise ValidationError({"placement": "Stage : choisissez un stage de la CPTS."})
+        if placement.level != self.level:
+            raise ValidationError(
+                {
+                    "placement": f"Stage : ce stage est pour un autre niveau ({placement.get_level_display().lower()}) "
+                    f"que celui du candidat ({self.get_level_display().lower()})."
+                }
+            )
         placement = Placement.objects.select_for_update().get(pk=placement.pk)
         placement.fill(by=by, trainee_name=self.applicant_name, trainee_school=self.school, trainee_email=self.email)
         self.workflow.run(self, "accept", by=by, changes={"placement": placement, "decided_at": timezone.now()})
@@ -418,6 +467,20 @@ class Housing(JournaledModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.pk and self.rooms:
+            # Rooms taken away under the bookings to come: refused, naming the night.
+            today = timezone.localdate()
+            last = self.bookings.filter(status=BookingStatus.BOOKED).aggregate(last=models.Max("leaves_on"))["last"]
+            if last and last > today:
+                taken = self.occupancy(today, last)
+                full = [night for night, booked in taken.items() if booked > self.rooms]
+                if full:
+                    night = full[0]
+                    raise ValidationError(
+                        {"rooms": f"Chambres : {taken[night]} sont déjà réservées la nuit du {night:%d/%m/%Y}."}
+                    )
 
     def occupancy(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
         """Rooms booked each night of [start, end)."""

@@ -17,6 +17,7 @@
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from maillon.core.models import Cpts
 from maillon.core.policies import cpts_role, is_authenticated, is_coordinator, read_once
@@ -187,6 +188,12 @@ def can_see_installation(user, project) -> bool:
     return visible_installations(user, project.cpts_id).filter(pk=project.pk).exists()
 
 
+def can_read_installation_notes(user, project) -> bool:
+    """The coordination's follow-up notes: the coordinators only (not the professional whose
+    project it is; the steps' notes are theirs to read)."""
+    return is_coordinator(user, project.cpts_id)
+
+
 def can_follow_installation(user, project) -> bool:
     """Change the project, its steps and its outcome: the coordinators, while it is open."""
     return project.status == InstallationStatus.OPEN and can_manage_support(user, project.cpts_id)
@@ -299,13 +306,24 @@ def can_book_for_others(user, cpts) -> bool:
     return can_manage_support(user, cpts)
 
 
-def can_cancel_equipment_booking(user, booking) -> bool:
-    if booking.status != BookingStatus.BOOKED or not can_write_support(user, booking.cpts_id):
-        return False
+def _borrows_or_coordinates(user, booking) -> bool:
     if is_coordinator(user, booking.cpts_id):
         return True
     own = booking_membership(user, booking.cpts_id)
     return own is not None and own.pk == booking.membership_id
+
+
+def can_read_booking_purpose(user, booking) -> bool:
+    """What the equipment is borrowed for: the borrower and the coordinators (the others read who
+    has it when)."""
+    return cpts_role(user, booking.cpts_id) is not None and _borrows_or_coordinates(user, booking)
+
+
+def can_cancel_equipment_booking(user, booking) -> bool:
+    """A booking not over yet (a past one is history, counted): the borrower or the coordinators."""
+    if booking.status != BookingStatus.BOOKED or booking.ends_at <= timezone.now():
+        return False
+    return can_write_support(user, booking.cpts_id) and _borrows_or_coordinates(user, booking)
 
 
 # --- The public page ---------------------------------------------------------------------------

@@ -3,8 +3,12 @@
 - an application to a placement is deleted `MAILLON_SUPPORT_APPLICATION_RETENTION_DAYS` after its
   answer — or, never answered, after its placement ended or (spontaneous) after it arrived; an
   accepted applicant stays on their placement as its trainee (the placement is the history);
-- a housing booking keeps its occupant's name `MAILLON_SUPPORT_OCCUPANT_RETENTION_DAYS` after the
-  departure, then reads « Occupant effacé » (the nights stay, for the occupancy and the counts).
+- a housing booking keeps its occupant's name (and its note) `MAILLON_SUPPORT_OCCUPANT_RETENTION_DAYS`
+  after the departure, then reads « Occupant effacé » (the nights stay, for the occupancy and the counts);
+- a placement keeps its trainee's e-mail as long after its end, then only their name and school;
+- an installation project closed (settled or abandoned) keeps its professional's contacts and the
+  coordination's notes as long, then reads « Projet effacé » (profession, commune, dates and
+  outcome stay, for the indicators); a project tied to an adhesion keeps the name (a member's).
 
 Every deletion and erasure goes to the audit journal (the model journals its own deletions)."""
 
@@ -17,9 +21,17 @@ from django.utils import timezone
 
 from maillon.core import journal
 
-from .models import ApplicationStatus, HousingBooking, PlacementApplication
+from .models import (
+    ApplicationStatus,
+    HousingBooking,
+    InstallationProject,
+    InstallationStatus,
+    Placement,
+    PlacementApplication,
+)
 
 ERASED_OCCUPANT = "Occupant effacé"
+ERASED_PROJECT = "Projet effacé"
 
 
 def purgeable_applications(now):
@@ -43,9 +55,31 @@ def purge(*, now) -> int:
     for application in purgeable_applications(now):
         application.delete()
         deleted += 1
-    bookings = list(erasable_occupants(now).values_list("pk", "cpts_id"))
-    if bookings:
-        HousingBooking.objects.filter(pk__in=[pk for pk, _ in bookings]).update(occupant_name=ERASED_OCCUPANT)
-        rows = [(pk, cpts_id, "Effacement du nom de l'occupant") for pk, cpts_id in bookings]
-        journal.record_many(journal.Action.UPDATE, HousingBooking, rows, fields=["occupant_name"])
-    return deleted + len(bookings)
+    erased = _erase(erasable_occupants(now), HousingBooking, {"occupant_name": ERASED_OCCUPANT, "note": ""}, "occupant")
+    day = timezone.localdate(now) - datetime.timedelta(days=settings.MAILLON_SUPPORT_OCCUPANT_RETENTION_DAYS)
+    trainees = Placement.objects.filter(ends_on__lt=day).exclude(trainee_email="")
+    erased += _erase(trainees, Placement, {"trainee_email": ""}, "stagiaire")
+    closed = InstallationProject.objects.filter(
+        status__in=[InstallationStatus.SETTLED, InstallationStatus.ABANDONED], closed_on__lt=day
+    ).exclude(email="", phone="", notes="")
+    erased += _erase(closed.filter(membership__isnull=False), InstallationProject, PROJECT_CONTACTS, "projet")
+    erased += _erase(
+        closed.filter(membership__isnull=True), InstallationProject, PROJECT_CONTACTS | PROJECT_NAME, "projet"
+    )
+    return deleted + erased
+
+
+PROJECT_CONTACTS = {"email": "", "phone": "", "notes": ""}
+PROJECT_NAME = {"first_name": ERASED_PROJECT, "last_name": ""}
+
+
+def _erase(rows, model, values: dict, what: str) -> int:
+    """Write `values` over `rows` in one UPDATE, and one journal entry each (field names only)."""
+    found = list(rows.values_list("pk", "cpts_id"))
+    if found:
+        model.objects.filter(pk__in=[pk for pk, _ in found]).update(**values)
+        note = f"Effacement des données personnelles ({what})"
+        journal.record_many(
+            journal.Action.UPDATE, model, [(pk, cpts_id, note) for pk, cpts_id in found], fields=list(values)
+        )
+    return len(found)

@@ -67,7 +67,9 @@ def stamps(commune_codes) -> dict[str, CptsStamp | None]:
     if not codes:
         return {}
     today = timezone.localdate()
-    holders = dict(TerritoryCommune.objects.on(today).filter(commune_id__in=codes).values_list("commune_id", "cpts_id"))
+    # Rows in force today, the latest last (as `GET /communes/{code}`: a back-dated change may overlap).
+    rows = TerritoryCommune.objects.on(today).filter(commune_id__in=codes).order_by("valid_from", "pk")
+    holders = dict(rows.values_list("commune_id", "cpts_id"))
     cpts_ids = set(holders.values())
     population = dict(
         TerritoryCommune.objects.on(today)

@@ -54,17 +54,17 @@ def _strip(fields: dict) -> dict:
 # --- Trainees ----------------------------------------------------------------------------------
 
 
-def capacity_refusal(supervisor, starts_on, ends_on) -> str:
+def capacity_refusal(supervisor, day) -> str:
     return (
         f"Période du stage : {supervisor.name} accueille au plus {supervisor.capacity} stagiaire(s) à la fois, "
-        f"et ce nombre est déjà atteint entre le {starts_on:%d/%m/%Y} et le {ends_on:%d/%m/%Y}."
+        f"et ce nombre est déjà atteint le {day:%d/%m/%Y}."
     )
 
 
 @transaction.atomic
 def offer_placement(*, supervisor, by, level, starts_on, ends_on, description="") -> Placement:
-    """A new open placement; refused when the supervisor already has as many placements as
-    their capacity over an overlapping period."""
+    """A new open placement; refused when, on a day of its period, the supervisor would host more
+    trainees at once than their capacity, or when the period runs past their accreditation."""
     # Lock the supervisor's row only (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
     supervisor = (
         Supervisor.objects.select_for_update(of=("self",))
@@ -82,10 +82,14 @@ def offer_placement(*, supervisor, by, level, starts_on, ends_on, description=""
         description=(description or "").strip(),
     )
     placement.full_clean()
-    if not supervisor.is_accredited_on(starts_on):
-        raise ValidationError({"starts_on": "Période du stage : l'agrément du maître de stage aura expiré."})
-    if Placement.objects.filter(supervisor=supervisor).overlapping(starts_on, ends_on).count() >= supervisor.capacity:
-        raise ValidationError({"starts_on": capacity_refusal(supervisor, starts_on, ends_on)})
+    if not supervisor.is_accredited_on(ends_on):
+        until = supervisor.accredited_until
+        raise ValidationError(
+            {"ends_on": f"Période du stage : l'agrément du maître de stage prend fin le {until:%d/%m/%Y}."}
+        )
+    full_day = supervisor.first_full_day(starts_on, ends_on)
+    if full_day is not None:
+        raise ValidationError({"starts_on": capacity_refusal(supervisor, full_day)})
     placement.save()
     return placement
 
@@ -96,7 +100,7 @@ def apply(*, cpts, placement=None, **fields) -> PlacementApplication:
     spontaneous (no placement)."""
     if placement is not None:
         placement = Placement.objects.select_for_update().get(pk=placement.pk)
-        if placement.cpts_id != cpts.pk or placement not in Placement.objects.open_to_applications():
+        if placement.cpts_id != cpts.pk or not placement.is_open_to_applications:
             raise ValidationError({"placement": "Stage : ce stage n'est plus ouvert aux candidatures."})
     application = PlacementApplication(cpts=cpts, placement=placement, **_strip(fields))
     application.full_clean()
@@ -238,6 +242,9 @@ def edit_ad(ad, *, by, **fields) -> Ad:
         raise ValidationError(
             {"status": f"Cette annonce est « {ad.get_status_display().lower()} » : elle ne change plus."}
         )
+    # Read again under the lock: published meanwhile, only the coordinators change it (moderation).
+    if ad.status == AdStatus.PUBLISHED and not is_coordinator(by, ad.cpts_id):
+        raise ValidationError({"status": "Cette annonce est publiée : seule la coordination la modifie désormais."})
     for name, value in _ad_fields(fields).items():
         setattr(ad, name, value)
     ad.full_clean()

@@ -260,7 +260,8 @@ def test_the_demo_contract_is_complete_and_idempotent(cpts, coordinator):
     LifecycleStepFactory(cpts=cpts, status=CptsStatus.ACI_SIGNED, date=today - datetime.timedelta(days=900))
     contract = demo_contracts.ensure_contract(cpts, coordinator, taille=3, seed=7, today=today)
     assert contract.signed_on == today - datetime.timedelta(days=900)
-    assert sorted(contract.missions.values_list("mission", flat=True)) == [1, 2, 3, 4, 5]
+    # The larger CPTS take the optional missions 5 (quality) and 6 (support for professionals).
+    assert sorted(contract.missions.values_list("mission", flat=True)) == [1, 2, 3, 4, 5, 6]
     assert all(commitment.started_on for commitment in contract.missions.all())
     assert contract.indicators.count() >= 8
     finished = [year.number for year in contract.years() if year.ends_on <= today]
@@ -278,7 +279,7 @@ def test_the_demo_contract_is_complete_and_idempotent(cpts, coordinator):
     earned = selectors.funding_for_year(contract, 1)
     assert Decimal(0) < earned.total <= earned.maximum
     assert demo_contracts.ensure_contract(cpts, coordinator, taille=3, seed=7, today=today) is None
-    assert MissionCommitment.objects.filter(contract__cpts=cpts).count() == 5
+    assert MissionCommitment.objects.filter(contract__cpts=cpts).count() == 6
 
 
 def test_the_demo_contract_is_deterministic(cpts, coordinator):

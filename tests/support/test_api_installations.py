@@ -55,13 +55,18 @@ def test_the_coordinator_starts_a_project_with_its_four_steps(cpts):
 
 def test_a_member_reads_the_project_opened_for_their_adhesion_only(cpts):
     world = people(cpts)
-    mine = InstallationProjectFactory(cpts=cpts, membership=world.adhesions["member"])
+    mine = InstallationProjectFactory(
+        cpts=cpts, membership=world.adhesions["member"], notes="Hésite entre deux locaux ; relancer la mairie."
+    )
     InstallationProjectFactory(cpts=cpts)
     url = support_url(cpts, "installations")
     listed = call("get", url, world.headers("member")).json()
     assert [item["id"] for item in listed["items"]] == [mine.pk]
     detail = call("get", f"{url}/{mine.pk}", world.headers("member")).json()
     assert detail["can_follow"] is False
+    # The coordination's follow-up notes are not the professional's to read.
+    assert (listed["items"][0]["notes"], detail["notes"]) == ("", "")
+    assert call("get", f"{url}/{mine.pk}", world.headers("coordinator")).json()["notes"].startswith("Hésite")
     step = call("put", f"{url}/{mine.pk}/steps/premises", world.headers("member"), {"done_on": TODAY.isoformat()})
     assert step.status_code == 403
 

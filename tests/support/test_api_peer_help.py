@@ -123,8 +123,11 @@ def test_an_adherent_books_equipment_for_themselves_without_overlap(cpts):
     for_other = call("post", url, world.headers("author"), {**someone_else, "membership": world.adhesions["member"].pk})
     assert list(field_errors(for_other)) == ["membership"]
     assert EquipmentBooking.objects.count() == 1
+    # Every adherent reads who has it when; what for, only the borrower and the coordination.
     listed = call("get", url, world.headers("author")).json()
-    assert (listed["count"], listed["items"][0]["purpose"]) == (1, "Bilan cardiaque")
+    assert (listed["count"], listed["items"][0]["purpose"]) == (1, "")
+    assert call("get", url, world.headers("member")).json()["items"][0]["purpose"] == "Bilan cardiaque"
+    assert call("get", url, world.headers("coordinator")).json()["items"][0]["purpose"] == "Bilan cardiaque"
 
 
 def test_a_coordinator_books_for_an_adherent_and_needs_one_without_an_adhesion(cpts):

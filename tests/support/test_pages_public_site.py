@@ -102,6 +102,8 @@ def test_the_patients_section_comes_first_with_the_first_step_of_the_mt_request(
     section = page[patients : page.index("</section>", patients)]
     assert "01 23 45 67 89" in section
     assert f'<form method="get" action="{reverse("mt_register", args=[cpts.slug])}"' in section
+    # The request before the number: on a phone, the commune and its button show without scrolling.
+    assert section.index('id="mt-commune"') < section.index("01 23 45 67 89")
     assert '<option value="78646">Versailles (78646)</option>' in section
 
 

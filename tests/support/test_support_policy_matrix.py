@@ -4,6 +4,7 @@ installation project and borrowed the equipment (`member`), a member with no lin
 (`other_member`), another CPTS's coordinator (`outsider`), the territory's officers (who read
 mission 6 through the ACI indicators only), a platform admin and an anonymous visitor."""
 
+import datetime
 import inspect
 
 import pytest
@@ -55,6 +56,7 @@ EXPECTED = {
     "visible_installations": OWN,
     "can_see_installation": OWN,
     "can_follow_installation": COORDINATION,
+    "can_read_installation_notes": COORDINATION,  # not the professional whose project it is
     "can_start_installation": COORDINATION,
     # Ads: the member's ad waiting for moderation.
     "visible_ads": OWN,
@@ -75,6 +77,7 @@ EXPECTED = {
     "can_book_equipment": CPTS_ROLES,  # the coordinator for others; both members for themselves
     "can_book_for_others": COORDINATION,
     "can_cancel_equipment_booking": OWN,
+    "can_read_booking_purpose": OWN,  # the borrower and the coordination; the others read who, when
     # The public page.
     "can_edit_site": COORDINATION,
 }
@@ -269,7 +272,7 @@ def test_a_dissolved_cpts_is_read_not_written(world):
     Cpts.objects.filter(pk=world.cpts.pk).update(status=CptsStatus.DISSOLVED)
     cpts = Cpts.objects.get(pk=world.cpts.pk)
     made = {name: fresh(row) for name, row in targets_of(world).items()}
-    reads = {name for name in EXPECTED if name.startswith("visible_") or name.startswith("can_see_")}
+    reads = {name for name in EXPECTED if name.startswith(("visible_", "can_see_", "can_read_"))}
     reads.add("can_use_support")
     for name, roles in EXPECTED.items():
         policy = getattr(policies, name)
@@ -281,3 +284,12 @@ def test_a_dissolved_cpts_is_read_not_written(world):
 
 def targets_of(world):
     return {name: build(world) for name, build in targets().items() if name != "cpts"}
+
+
+def test_a_past_equipment_booking_is_history_nobody_cancels(world):
+    booking = world.made["equipment_booking"]
+    booking.starts_at -= datetime.timedelta(days=3)
+    booking.ends_at = booking.starts_at + datetime.timedelta(hours=2)
+    booking.save()
+    assert allowed(policies.can_cancel_equipment_booking, world, fresh(booking)) == NOBODY
+    assert allowed(policies.can_read_booking_purpose, world, fresh(booking)) == OWN

@@ -113,6 +113,7 @@ def week_days(request, equipment, monday) -> list[dict]:
     )
     for booking in bookings:
         booking.may_cancel = policies.can_cancel_equipment_booking(user, booking)
+        booking.may_read_purpose = policies.can_read_booking_purpose(user, booking)
         booking.local_start = timezone.localtime(booking.starts_at)
         booking.local_end = timezone.localtime(booking.ends_at)
     today = timezone.localdate()

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from maillon.core.policies import ensure_allowed, is_coordinator
+from maillon.core.policies import ensure_allowed
 from maillon.support import policies, services
 from maillon.support.models import InstallationProject, InstallationStatus, InstallationStepKind
 
@@ -196,7 +196,7 @@ def installation_page(request, project, *, forms=None, errors=()):
         "steps": steps,
         "done": sum(1 for step in steps if step.done_on),
         "follow": follow,
-        "coordinator": is_coordinator(user, cpts),  # reads the follow-up notes, the project open or closed
+        "coordinator": policies.can_read_installation_notes(user, project),  # the follow-up notes
         "is_open": is_open,
         "settle_form": forms.get("settle") or (SettleForm() if follow and is_open else None),
         "abandon_form": forms.get("abandon") or (AbandonForm() if follow and is_open else None),
