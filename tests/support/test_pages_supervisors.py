@@ -79,7 +79,7 @@ def test_the_coordination_adds_a_supervisor_among_the_active_adherents(cpts, coo
     supervisor = Supervisor.objects.get(cpts=cpts)
     assert supervisor.membership == adherent and supervisor.capacity == 2
     assert supervisor.levels == [TraineeLevel.INTERN, TraineeLevel.JUNIOR_DOCTOR] and supervisor.active
-    assert "Généraliste ajouté aux maîtres de stage." in text(client.get(url("supervisor_list", cpts)))
+    assert "Maître de stage ajouté : " in text(client.get(url("supervisor_list", cpts)))
     # Already a supervisor: no longer offered.
     assert "Généraliste" not in text(client.get(url("supervisor_create", cpts)))
 

@@ -177,7 +177,7 @@ def _sections(user, cpts):
             "Accompagnement",
             [
                 ("Accompagnement des professionnels", "support_home", support),
-                ("Annonces", "ad_list", support and coordinator),
+                ("Annonces", "ad_list", support),
             ],
         ),
         (

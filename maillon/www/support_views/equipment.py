@@ -195,7 +195,7 @@ def equipment_book(request, cpts_slug, pk):
 
     def done(booking):
         start = timezone.localtime(booking.starts_at)
-        return f"{equipment.name} réservé à partir du {start:%d/%m/%Y à %H:%M}."
+        return f"Réservation enregistrée : {equipment.name}, à partir du {start:%d/%m/%Y à %H:%M}."
 
     if request.method == "POST" and save_form(request, form, write, done):
         return redirect(equipment_url(equipment, monday_of(form.cleaned_data["starts_at"])))

@@ -248,7 +248,7 @@ def installation_settle(request, cpts_slug, pk):
     def write():
         project.settle(by=request.user, on=form.cleaned_data["settled_on"])
 
-    if save_form(request, form, write, f"{project.name} est installé : le projet est clos."):
+    if save_form(request, form, write, f"Installation de {project.name} enregistrée : le projet est clos."):
         return back_to_project(project)
     project.refresh_from_db()
     return installation_page(request, project, forms={"settle": form})

@@ -304,7 +304,7 @@ def application_accept(request, application):
     application.accept(by=request.user, placement=chosen)
     messages.success(
         request,
-        f"Candidature acceptée : {application.first_name} {application.last_name} est le stagiaire du stage ; "
+        f"Candidature acceptée : le stage est pourvu par {application.first_name} {application.last_name} ; "
         "les autres candidatures reçues pour ce stage sont déclinées.",
     )
 

@@ -83,9 +83,7 @@ def supervisor_create(request, cpts_slug):
     def create():
         return write(Supervisor(cpts=cpts, membership=form.cleaned_data["membership"]), form)
 
-    if request.method == "POST" and save_form(
-        request, form, create, lambda s: f"{s.name} ajouté aux maîtres de stage."
-    ):
+    if request.method == "POST" and save_form(request, form, create, lambda s: f"Maître de stage ajouté : {s.name}."):
         return redirect("supervisor_list", cpts_slug=cpts.slug)
     return form_page(
         request,
