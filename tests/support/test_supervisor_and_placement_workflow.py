@@ -180,13 +180,14 @@ def test_the_period_of_a_placement_is_checked(coordinator, starts_on, ends_on, m
 
 
 def test_no_placement_after_the_accreditation_or_from_a_supervisor_who_stopped(coordinator):
-    expiring = SupervisorFactory(accredited_until=SEMESTER_START - DAY)
+    # The whole placement within the accreditation: one ending before the placement's last day is refused.
+    expiring = SupervisorFactory(accredited_until=SEMESTER_END - DAY)
     with pytest.raises(ValidationError) as expired:
         offer(expiring, coordinator)
     assert expired.value.message_dict == {
-        "starts_on": ["Période du stage : l'agrément du maître de stage aura expiré."]
+        "ends_on": [f"Période du stage : l'agrément du maître de stage prend fin le {SEMESTER_END - DAY:%d/%m/%Y}."]
     }
-    assert offer(SupervisorFactory(accredited_until=SEMESTER_START), coordinator).status == PlacementStatus.OPEN
+    assert offer(SupervisorFactory(accredited_until=SEMESTER_END), coordinator).status == PlacementStatus.OPEN
     stopped = SupervisorFactory(active=False)
     with pytest.raises(ValidationError) as inactive:
         offer(stopped, coordinator)
