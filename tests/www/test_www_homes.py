@@ -194,8 +194,9 @@ def test_the_sas_pages_lead_back_to_its_home_not_to_a_members_space(cpts):
 
 
 def test_the_public_page_of_a_cpts_leads_to_the_mt_registration(cpts, client):
+    # Its first step on the page itself (the commune), sent to the registration form (mission 6's website).
     html = client.get(reverse("cpts_detail", args=[cpts.slug])).content.decode()
-    assert f'href="{reverse("mt_register", args=[cpts.slug])}"' in html
+    assert f'<form method="get" action="{reverse("mt_register", args=[cpts.slug])}"' in html
 
 
 def test_the_account_page_names_the_admin_role_and_links_every_home(cpts, coordinator):
