@@ -17,6 +17,13 @@ from maillon.discussions.models import DiscussionSpace, SpaceKind
 from maillon.members.factories import MembershipFactory, ProfessionalFactory
 from maillon.mt.factories import PatientFactory
 from maillon.pathways.factories import InclusionFactory
+from maillon.support.factories import (
+    AdFactory,
+    EquipmentFactory,
+    HousingFactory,
+    PlacementFactory,
+    SupervisorFactory,
+)
 from maillon.territories.factories import TerritoryRoleFactory
 
 from .pages import login
@@ -97,6 +104,12 @@ def test_the_main_pages_of_every_role_load_without_a_policy_violation(new_page, 
     discussions.ensure_cpts_spaces(cpts)
     space = DiscussionSpace.objects.get(cpts=cpts, kind=SpaceKind.MEMBERS)
     topic = discussions.start_topic(space, title="Garde du samedi", body="Qui prend le samedi ?", by=coordinator).topic
+    # Mission 6: an ad on the map of the public search, an open placement, housing and equipment calendars.
+    commune = cpts.territory_rows.first().commune
+    ad = AdFactory(cpts=cpts, published=True, commune=commune)
+    PlacementFactory(supervisor=SupervisorFactory(cpts=cpts))
+    housing = HousingFactory(cpts=cpts, commune=commune)
+    equipment = EquipmentFactory(cpts=cpts)
 
     visits = {
         None: [
@@ -111,6 +124,9 @@ def test_the_main_pages_of_every_role_load_without_a_policy_violation(new_page, 
             reverse("mt_register", args=[slug]) + "?commune=78646",
             reverse("creation_start"),
             reverse("login"),
+            reverse("ad_search"),
+            reverse("ad_public_detail", args=[ad.pk]),
+            reverse("internships_public", args=[slug]),
         ],
         coordinator: [
             reverse("my_home"),
@@ -124,6 +140,10 @@ def test_the_main_pages_of_every_role_load_without_a_policy_violation(new_page, 
             reverse("pathways_inclusion", args=[slug, inclusion.pk]),
             reverse("prevention_home", args=[slug]),
             reverse("contracts_overview", args=[slug]),
+            reverse("support_home", args=[slug]),
+            reverse("housing_detail", args=[slug, housing.pk]),
+            reverse("equipment_detail", args=[slug, equipment.pk]),
+            reverse("ad_create", args=[slug]),
             reverse("discussions_topic", args=[topic.pk]),
             reverse("account"),
         ],
