@@ -484,17 +484,25 @@ class Housing(JournaledModel):
 
     def occupancy(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
         """Rooms booked each night of [start, end)."""
-        nights = {start + datetime.timedelta(days=n): 0 for n in range(max((end - start).days, 0))}
-        bookings = self.bookings.filter(status=BookingStatus.BOOKED, arrives_on__lt=end, leaves_on__gt=start)
-        for arrives_on, leaves_on in bookings.values_list("arrives_on", "leaves_on"):
-            night = max(arrives_on, start)
-            while night < min(leaves_on, end):
-                nights[night] += 1
-                night += datetime.timedelta(days=1)
-        return nights
+        return nights_booked([self.pk], start, end)[self.pk]
 
     def free_rooms(self, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
         return {night: max(self.rooms - booked, 0) for night, booked in self.occupancy(start, end).items()}
+
+
+def nights_booked(housing_ids, start: datetime.date, end: datetime.date) -> dict[int, dict]:
+    """{housing id: {night: rooms booked}} over the nights of [start, end), in one query for all."""
+    nights = [start + datetime.timedelta(days=n) for n in range(max((end - start).days, 0))]
+    booked = {pk: dict.fromkeys(nights, 0) for pk in housing_ids}
+    bookings = HousingBooking.objects.filter(
+        housing_id__in=list(booked), status=BookingStatus.BOOKED, arrives_on__lt=end, leaves_on__gt=start
+    )
+    for housing_id, arrives_on, leaves_on in bookings.values_list("housing_id", "arrives_on", "leaves_on"):
+        night = max(arrives_on, start)
+        while night < min(leaves_on, end):
+            booked[housing_id][night] += 1
+            night += datetime.timedelta(days=1)
+    return booked
 
 
 class HousingBookingQuerySet(CptsOwnedQuerySet):

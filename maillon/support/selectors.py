@@ -1,7 +1,6 @@
 """Reads of mission 6 that the pages and the API share: the CPTS an ad is stamped with, the
 public search of ads, the public page's texts and the welcome kit of a professional settling."""
 
-import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from maillon.members.selectors import DirectoryFilters, bounding_box, directory_
 from maillon.territories.models import Commune, TerritoryCommune
 from maillon.territories.taille import taille_for_population
 
-from .models import Ad, HousingBooking, PublicSite
+from .models import Ad, PublicSite, nights_booked
 
 KM_PER_DEGREE_LATITUDE = 111.0
 # The welcome kit lists the adherents practising within this distance of the commune envisaged.
@@ -136,15 +135,7 @@ def nightly_free_rooms(housings, start, end) -> dict[int, dict]:
     """{housing id: {night: free rooms}} over the nights of [start, end), for all the housings in
     one query (`Housing.free_rooms` reads one housing)."""
     housings = list(housings)
-    nights = [start + datetime.timedelta(days=n) for n in range(max((end - start).days, 0))]
-    booked = {housing.pk: dict.fromkeys(nights, 0) for housing in housings}
-    bookings = HousingBooking.objects.booked().filter(
-        housing_id__in=list(booked), arrives_on__lt=end, leaves_on__gt=start
-    )
-    for housing_id, arrives_on, leaves_on in bookings.values_list("housing_id", "arrives_on", "leaves_on"):
-        for night in nights:
-            if arrives_on <= night < leaves_on:
-                booked[housing_id][night] += 1
+    booked = nights_booked([housing.pk for housing in housings], start, end)
     return {
         housing.pk: {night: max(housing.rooms - count, 0) for night, count in booked[housing.pk].items()}
         for housing in housings
